@@ -1,0 +1,32 @@
+/**
+ * Every error code the API can answer with. Both UIs switch on these, so the list
+ * lives here, in the package they share with the server. Each domain adds its codes
+ * as it lands; the server's error definitions are typed against this union.
+ */
+export const ERROR_CODES = [
+  // platform
+  'INTERNAL',
+  'NOT_FOUND',
+  'ROUTE_NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'BAD_REQUEST',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'DATABASE_UNAVAILABLE',
+  'REDIS_UNAVAILABLE',
+  'SHUTTING_DOWN',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The body of every error answer: `{error: {code, message, details}}`. */
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    /** Per-problem details; validation problems carry a JSON pointer to the field. */
+    details?: unknown;
+    /** The request id, to quote when reporting a problem. */
+    requestId?: string;
+  };
+}

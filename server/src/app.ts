@@ -1,0 +1,48 @@
+import Koa from 'koa';
+import type { Db } from 'mongodb';
+import { MethodNotAllowed } from './errors/index.js';
+import type { AppState } from './http/context.js';
+import { errorHandler } from './http/error-handler.middleware.js';
+import { healthRoutes } from './http/health.routes.js';
+import { httpMetrics } from './http/metrics.middleware.js';
+import { readinessGate, type InFlight } from './http/readiness-gate.middleware.js';
+import { requestContext } from './http/request-context.middleware.js';
+import { staticApps, type StaticApp } from './http/static-apps.js';
+import { systemRoutes } from './http/system.routes.js';
+import type { Logger } from './observability/logger.js';
+import type { Metrics } from './observability/metrics.js';
+import type { Queues } from './queues/queues.js';
+import type { DependencyMonitor } from './storage/health.js';
+
+export interface AppDeps {
+  logger: Logger;
+  metrics: Metrics;
+  monitor: DependencyMonitor;
+  inFlight: InFlight;
+  db: Db;
+  queues: Queues;
+  role: string;
+  startedAt: Date;
+  metricsToken?: string | undefined;
+  apps?: StaticApp[];
+}
+
+/** Wires middleware and routes into a Koa app. Wiring only: no logic lives here. */
+export function createApp(deps: AppDeps): Koa<AppState> {
+  const app = new Koa<AppState>();
+  app.proxy = true;
+  app.silent = true; // the error handler logs; Koa's default printer would duplicate
+
+  const routers = [healthRoutes(deps.monitor, deps.metrics, deps.metricsToken), systemRoutes(deps)];
+
+  app.use(requestContext(deps.logger));
+  app.use(httpMetrics(deps.metrics));
+  app.use(errorHandler(deps.metrics));
+  app.use(readinessGate(deps.monitor, deps.inFlight));
+  for (const router of routers) {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true, methodNotAllowed: () => MethodNotAllowed(), notImplemented: () => MethodNotAllowed() }));
+  }
+  app.use(staticApps(deps.apps ?? []));
+  return app;
+}

@@ -1,0 +1,113 @@
+import path from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** What runs in this process: everything, the API alone, or a worker alone. */
+export type Role = 'all' | 'api' | 'worker';
+
+export interface Config {
+  role: Role;
+  host: string;
+  port: number;
+  dataDir: string;
+  /** Unset means: start the embedded SecantusDB (role `all` only). */
+  mongoUrl: string | undefined;
+  /** Unset means: start a local redis-server (role `all` only). */
+  redisUrl: string | undefined;
+  /** The MongoDB database that holds this workspace. */
+  database: string;
+  /** Prefix of every BullMQ key, so several installations can share one Redis. */
+  queuePrefix: string;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  logLevel: LogLevel;
+  /** How long a graceful shutdown waits for in-flight requests and jobs. */
+  shutdownTimeoutMs: number;
+}
+
+/** One bad environment variable: its name and what is wrong with it. */
+export interface ConfigProblem {
+  variable: string;
+  message: string;
+}
+
+/** Thrown at start when the environment does not describe a runnable configuration. */
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const NAME = /^[A-Za-z0-9_-]{1,48}$/;
+
+/** Reads and validates the configuration; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd()): Config {
+  const problems: ConfigProblem[] = [];
+  const bad = (variable: string, message: string) => problems.push({ variable, message });
+  const value = (name: string) => {
+    const v = env[name]?.trim();
+    return v === '' ? undefined : v;
+  };
+
+  const int = (name: string, fallback: number, min: number, max: number) => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < min || n > max) {
+      bad(name, `must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw)})`);
+      return fallback;
+    }
+    return n;
+  };
+
+  const port = int('PORT', 3000, 1, 65535);
+  const shutdownTimeoutMs = int('SHUTDOWN_TIMEOUT_MS', 15_000, 0, 600_000);
+
+  const mongoUrl = value('MONGODB_URL');
+  if (mongoUrl !== undefined && !/^mongodb(\+srv)?:\/\/\S+$/.test(mongoUrl)) {
+    bad('MONGODB_URL', 'must be a MongoDB connection string starting with mongodb:// or mongodb+srv://');
+  }
+  const redisUrl = value('REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\/\S+$/.test(redisUrl)) {
+    bad('REDIS_URL', 'must be a Redis URL starting with redis:// or rediss://');
+  }
+  if (role !== 'all') {
+    if (mongoUrl === undefined) bad('MONGODB_URL', `is required for \`${role}\` (only \`npm start\` starts an embedded database)`);
+    if (redisUrl === undefined) bad('REDIS_URL', `is required for \`${role}\` (only \`npm start\` starts a local Redis)`);
+  }
+
+  const adminEmail = value('ADMIN_EMAIL');
+  if (adminEmail !== undefined && !EMAIL.test(adminEmail)) bad('ADMIN_EMAIL', 'must be an email address');
+  const adminPassword = env.ADMIN_PASSWORD === '' ? undefined : env.ADMIN_PASSWORD;
+  if (adminPassword !== undefined && adminPassword.length < 10) bad('ADMIN_PASSWORD', 'must be at least 10 characters long');
+  if ((adminEmail === undefined) !== (adminPassword === undefined)) {
+    bad(adminEmail === undefined ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD', 'ADMIN_EMAIL and ADMIN_PASSWORD are set together or not at all');
+  }
+
+  const logLevel = (value('LOG_LEVEL') ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) bad('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const database = value('MONGODB_DATABASE') ?? 'metacrm';
+  if (!NAME.test(database)) bad('MONGODB_DATABASE', 'must be 1-48 letters, digits, _ or -');
+  const queuePrefix = value('QUEUE_PREFIX') ?? 'metacrm';
+  if (!NAME.test(queuePrefix)) bad('QUEUE_PREFIX', 'must be 1-48 letters, digits, _ or -');
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    role,
+    host: value('HOST') ?? '127.0.0.1',
+    port,
+    dataDir: path.resolve(cwd, value('DATA_DIR') ?? './data'),
+    mongoUrl,
+    redisUrl,
+    database,
+    queuePrefix,
+    adminEmail,
+    adminPassword,
+    logLevel,
+    shutdownTimeoutMs,
+  };
+}

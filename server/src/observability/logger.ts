@@ -1,0 +1,28 @@
+import { pino, type Logger } from 'pino';
+import type { LogLevel } from '../config/config.js';
+
+export type { Logger };
+
+/**
+ * The process logger: JSON lines on stdout. Secrets never reach it: the paths below
+ * are redacted wherever they appear in a logged object.
+ */
+export function createLogger(level: LogLevel, base: Record<string, unknown> = {}): Logger {
+  return pino({
+    level,
+    base: { pid: process.pid, ...base },
+    redact: {
+      paths: [
+        'password',
+        '*.password',
+        'token',
+        '*.token',
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'res.headers["set-cookie"]',
+      ],
+      censor: '[redacted]',
+    },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
+}

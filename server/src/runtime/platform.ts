@@ -1,0 +1,121 @@
+import http from 'node:http';
+import path from 'node:path';
+import type { MongoClient } from 'mongodb';
+import { createApp } from '../app.js';
+import type { Config } from '../config/config.js';
+import { startDevServices, type DevServices } from '../dev-services/dev-services.js';
+import { repoRoot } from '../dev-services/paths.js';
+import { InFlight } from '../http/readiness-gate.middleware.js';
+import type { Logger } from '../observability/logger.js';
+import { createMetrics } from '../observability/metrics.js';
+import { closeQueues, createQueues, queueDepths } from '../queues/queues.js';
+import { DependencyMonitor } from '../storage/health.js';
+import { connectMongo, pingDatabase } from '../storage/mongo.js';
+import { createRedis, pingRedis, redisReady } from '../storage/redis.js';
+import { createJobHandlers, startWorkers, type JobHandlers, type Workers } from '../worker/worker.js';
+
+export interface Platform {
+  /** The API's base URL, when this process serves the API. */
+  url: string | undefined;
+  mongoUrl: string;
+  redisUrl: string;
+  mongo: MongoClient;
+  devServices: DevServices | undefined;
+  /** Graceful stop: no new requests, drain in-flight ones, close workers and connections. */
+  stop(): Promise<void>;
+}
+
+export interface PlatformOptions {
+  config: Config;
+  logger: Logger;
+  /** Job handlers for the worker; plugins and domains add theirs before start. */
+  handlers?: JobHandlers;
+}
+
+/**
+ * Starts what `config.role` asks for: the API, a worker, or both, and, for `all`
+ * with no MONGODB_URL / REDIS_URL, the embedded database and a local Redis.
+ */
+export async function startPlatform({ config, logger, handlers = createJobHandlers() }: PlatformOptions): Promise<Platform> {
+  const startedAt = new Date();
+  const cleanup: (() => Promise<unknown>)[] = [];
+  const stopAll = async () => {
+    for (const step of cleanup.reverse().splice(0)) {
+      await step().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
+    }
+  };
+  try {
+    let devServices: DevServices | undefined;
+    let { mongoUrl, redisUrl } = config;
+    if (mongoUrl === undefined || redisUrl === undefined) {
+      logger.info({ dataDir: config.dataDir }, 'starting the embedded database and Redis');
+      devServices = await startDevServices(config.dataDir);
+      cleanup.push(() => devServices!.stop());
+      mongoUrl ??= devServices.mongoUrl;
+      redisUrl ??= devServices.redisUrl;
+    }
+
+    const mongo = await connectMongo(mongoUrl, { appName: `metacrm-${config.role}` });
+    cleanup.push(() => mongo.close());
+    const db = mongo.db(config.database);
+
+    const redis = createRedis(redisUrl, 'command', logger);
+    cleanup.push(() => redis.quit().catch(() => redis.disconnect()));
+    if (!(await redisReady(redis, 10_000))) logger.warn('Redis is not reachable yet; starting anyway, not ready');
+    const monitor = new DependencyMonitor(
+      { database: () => pingDatabase(db, 1000), redis: () => pingRedis(redis, 1000) },
+      logger,
+    );
+    monitor.start();
+    cleanup.push(() => monitor.stop());
+
+    const queues = createQueues(redis, config.queuePrefix);
+    cleanup.push(() => closeQueues(queues));
+
+    if (config.role !== 'api') {
+      const blocking = createRedis(redisUrl, 'blocking', logger, 'worker');
+      cleanup.push(async () => blocking.disconnect());
+      const workers: Workers = startWorkers({ connection: blocking, prefix: config.queuePrefix, db, logger, handlers });
+      cleanup.push(() => workers.close());
+    }
+
+    let url: string | undefined;
+    if (config.role !== 'worker') {
+      const inFlight = new InFlight();
+      const metrics = createMetrics(() => queueDepths(queues));
+      const app = createApp({
+        logger, metrics, monitor, inFlight, db, queues, role: config.role, startedAt,
+        metricsToken: process.env.METRICS_TOKEN,
+        apps: [
+          { mount: '/designer', root: path.join(repoRoot, 'designer', 'dist') },
+          { mount: '/', root: path.join(repoRoot, 'runtime-ui', 'dist') },
+        ],
+      });
+      const server = http.createServer(app.callback());
+      server.keepAliveTimeout = 65_000;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, resolve);
+      });
+      cleanup.push(() => closeServer(server, inFlight, config.shutdownTimeoutMs));
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+    }
+
+    return { url, mongoUrl, redisUrl, mongo, devServices, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** Stops accepting, lets in-flight requests finish (up to `timeoutMs`), then closes. */
+async function closeServer(server: http.Server, inFlight: InFlight, timeoutMs: number): Promise<void> {
+  inFlight.draining = true;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  await inFlight.drained(timeoutMs);
+  server.closeAllConnections();
+  await closed;
+}

@@ -1,0 +1,82 @@
+import type { Logger } from '../observability/logger.js';
+
+export type Dependency = 'database' | 'redis';
+
+export interface DependencyState {
+  ok: boolean;
+  /** When the state last changed (ISO time). */
+  since: string;
+  latencyMs?: number;
+  error?: string;
+}
+
+/**
+ * Watches the database and Redis with a ping every `intervalMs`. The API's readiness
+ * gate reads the last known state, so while a dependency is down requests answer 503
+ * at once instead of waiting for a driver timeout each.
+ */
+export class DependencyMonitor {
+  private readonly states = new Map<Dependency, DependencyState>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly checks: Record<Dependency, () => Promise<void>>,
+    private readonly logger: Logger,
+    private readonly intervalMs = 1000,
+  ) {
+    const now = new Date().toISOString();
+    for (const dep of Object.keys(checks) as Dependency[]) this.states.set(dep, { ok: true, since: now });
+  }
+
+  start(): void {
+    if (this.timer) return;
+    const tick = () => {
+      this.running = this.checkNow().then(() => undefined);
+      void this.running.finally(() => {
+        if (this.timer) this.timer = setTimeout(tick, this.intervalMs);
+      });
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  state(dep: Dependency): DependencyState {
+    return this.states.get(dep)!;
+  }
+
+  snapshot(): Record<Dependency, DependencyState> {
+    return Object.fromEntries(this.states) as Record<Dependency, DependencyState>;
+  }
+
+  /** Runs every check now and records the results. */
+  async checkNow(): Promise<Record<Dependency, DependencyState>> {
+    await Promise.all(
+      (Object.entries(this.checks) as [Dependency, () => Promise<void>][]).map(async ([dep, check]) => {
+        const started = performance.now();
+        try {
+          await check();
+          this.record(dep, { ok: true, latencyMs: Math.round(performance.now() - started) });
+        } catch (err) {
+          this.record(dep, { ok: false, error: err instanceof Error ? err.message : String(err) });
+        }
+      }),
+    );
+    return this.snapshot();
+  }
+
+  private record(dep: Dependency, result: { ok: boolean; latencyMs?: number; error?: string }): void {
+    const previous = this.states.get(dep)!;
+    const since = previous.ok === result.ok ? previous.since : new Date().toISOString();
+    if (previous.ok !== result.ok) {
+      if (result.ok) this.logger.info({ dependency: dep }, 'dependency is back');
+      else this.logger.error({ dependency: dep, error: result.error }, 'dependency is down');
+    }
+    this.states.set(dep, { ...result, since });
+  }
+}
