@@ -115,7 +115,7 @@ async function killOrphan(pidFile: string, command: string): Promise<void> {
   }
   fs.rmSync(pidFile, { force: true });
   if (!Number.isInteger(pid) || pid <= 1) return;
-  let cmdline = '';
+  let cmdline: string;
   try {
     cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
   } catch {

@@ -1,5 +1,5 @@
 import type { ErrorBody } from '@metacrm/metadata';
-import { AppError, BadRequest, Internal, PayloadTooLarge, RouteNotFound, UnsupportedMediaType, toAppError } from '../errors/index.js';
+import { type AppError, BadRequest, Internal, PayloadTooLarge, RouteNotFound, UnsupportedMediaType, toAppError } from '../errors/index.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { AppMiddleware } from './context.js';
 

@@ -1,30 +1,7 @@
 import { DatabaseUnavailable, ShuttingDown } from '../errors/index.js';
 import type { DependencyMonitor } from '../storage/health.js';
 import type { AppMiddleware } from './context.js';
-
-/** Tracks requests in flight, so a graceful shutdown can wait for them to finish. */
-export class InFlight {
-  count = 0;
-  draining = false;
-  private idle: (() => void)[] = [];
-
-  /** Resolves when no request is in flight, or after `timeoutMs`. */
-  async drained(timeoutMs: number): Promise<boolean> {
-    if (this.count === 0) return true;
-    return await new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      this.idle.push(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
-  }
-
-  leave(): void {
-    this.count--;
-    if (this.count === 0) for (const wake of this.idle.splice(0)) wake();
-  }
-}
+import type { InFlight } from './graceful-close.js';
 
 /**
  * In front of every API route: while the database is known to be down, or the process
@@ -40,11 +17,6 @@ export function readinessGate(monitor: DependencyMonitor, inFlight: InFlight): A
       throw ShuttingDown();
     }
     if (!monitor.state('database').ok) throw DatabaseUnavailable();
-    inFlight.count++;
-    try {
-      await next();
-    } finally {
-      inFlight.leave();
-    }
+    await next();
   };
 }

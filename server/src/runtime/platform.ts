@@ -5,7 +5,7 @@ import { createApp } from '../app.js';
 import type { Config } from '../config/config.js';
 import { startDevServices, type DevServices } from '../dev-services/dev-services.js';
 import { repoRoot } from '../dev-services/paths.js';
-import { InFlight } from '../http/readiness-gate.middleware.js';
+import { closeServer, InFlight } from '../http/graceful-close.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { closeQueues, createQueues, queueDepths } from '../queues/queues.js';
@@ -91,7 +91,7 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
           { mount: '/', root: path.join(repoRoot, 'runtime-ui', 'dist') },
         ],
       });
-      const server = http.createServer(app.callback());
+      const server = http.createServer(inFlight.track(app.callback()));
       server.keepAliveTimeout = 65_000;
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -108,14 +108,4 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
     await stopAll();
     throw err;
   }
-}
-
-/** Stops accepting, lets in-flight requests finish (up to `timeoutMs`), then closes. */
-async function closeServer(server: http.Server, inFlight: InFlight, timeoutMs: number): Promise<void> {
-  inFlight.draining = true;
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  await inFlight.drained(timeoutMs);
-  server.closeAllConnections();
-  await closed;
 }
