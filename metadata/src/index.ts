@@ -1,2 +1,17 @@
 export * from './errors.js';
 export * from './registry.js';
+export * from './system-fields.js';
+export * from './schema/problems.js';
+export * from './schema/meta-schemas.js';
+export * from './schema/meta-validator.js';
+export * from './fields/field-types.js';
+export * from './fields/formats.js';
+export * from './fields/convert.js';
+export * from './logic/operations.js';
+export * from './logic/check-logic.js';
+export * from './bundle/bundle-types.js';
+export * from './bundle/validate-bundle.js';
+export * from './bundle/diff.js';
+export * from './bundle/migrations.js';
+export type * from './generated/types.js';
+export * from './bundle/validate.js';

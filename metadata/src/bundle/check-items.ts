@@ -1,0 +1,131 @@
+import type { Problem } from '../schema/problems.js';
+import type { BundleRegistries, Form, Role, ValidationRule, View, Workflow } from './bundle-types.js';
+import { duplicateKeys } from './check-entities.js';
+import { checkEntityRef, checkFieldRef, checkFilter, checkRecordLogic } from './check-expressions.js';
+import type { EntityIndex } from './entity-index.js';
+
+/** A form: its entity exists, it places existing fields once each, its conditions are sound. */
+export function checkForm(form: Form, at: string, index: EntityIndex, registries: BundleRegistries): Problem[] {
+  const missing = checkEntityRef(form.entity, `${at}/entity`, index);
+  if (missing.length > 0) return missing;
+  const problems: Problem[] = [...duplicateKeys(form.layout.tabs, `${at}/layout/tabs`)];
+  const placed = new Set<string>();
+  const logic = (expr: unknown, where: string) => problems.push(...checkRecordLogic(expr, form.entity, where, index, registries));
+  form.layout.tabs.forEach((tab, t) => {
+    const tabAt = `${at}/layout/tabs/${t}`;
+    logic(tab.visibleWhen, `${tabAt}/visibleWhen`);
+    problems.push(...duplicateKeys(tab.sections, `${tabAt}/sections`));
+    tab.sections.forEach((section, s) => {
+      const sectionAt = `${tabAt}/sections/${s}`;
+      logic(section.visibleWhen, `${sectionAt}/visibleWhen`);
+      section.fields.forEach((placement, p) => {
+        const here = `${sectionAt}/fields/${p}`;
+        problems.push(...checkFieldRef(form.entity, placement.field, `${here}/field`, index));
+        if (placed.has(placement.field)) {
+          problems.push({ pointer: `${here}/field`, code: 'DUPLICATE_KEY', message: `"${placement.field}" is placed twice` });
+        }
+        placed.add(placement.field);
+        logic(placement.visibleWhen, `${here}/visibleWhen`);
+        logic(placement.requiredWhen, `${here}/requiredWhen`);
+        logic(placement.readOnlyWhen, `${here}/readOnlyWhen`);
+      });
+    });
+  });
+  return problems;
+}
+
+/** A view: its entity and every field it shows, sorts, filters or groups by exist and fit. */
+export function checkView(view: View, at: string, index: EntityIndex): Problem[] {
+  const missing = checkEntityRef(view.entity, `${at}/entity`, index);
+  if (missing.length > 0) return missing;
+  const problems: Problem[] = [...checkFilter(view.filter, view.entity, `${at}/filter`, index)];
+  view.sort?.forEach((s, i) => {
+    const traits = index.traits(view.entity, s.field);
+    if (!traits) problems.push(...checkFieldRef(view.entity, s.field, `${at}/sort/${i}/field`, index));
+    else if (!traits.ordered && !traits.groupable) {
+      problems.push({ pointer: `${at}/sort/${i}/field`, code: 'FIELD_TYPE_MISMATCH', message: `a ${traits.type} field cannot be sorted on` });
+    }
+  });
+  const typed = (field: string, where: string, fits: (type: string) => boolean, what: string) => {
+    const traits = index.traits(view.entity, field);
+    if (!traits) problems.push(...checkFieldRef(view.entity, field, where, index));
+    else if (!fits(traits.type)) problems.push({ pointer: where, code: 'FIELD_TYPE_MISMATCH', message: `"${field}" must be ${what}` });
+  };
+  const isDate = (t: string) => t === 'date' || t === 'datetime';
+  switch (view.type) {
+    case 'list':
+      view.columns.forEach((c, i) => problems.push(...checkFieldRef(view.entity, c.field, `${at}/columns/${i}/field`, index)));
+      break;
+    case 'kanban':
+      typed(view.groupBy, `${at}/groupBy`, (t) => t === 'single_select', 'a single select field');
+      view.cardFields?.forEach((f, i) => problems.push(...checkFieldRef(view.entity, f, `${at}/cardFields/${i}`, index)));
+      break;
+    case 'calendar':
+      typed(view.dateField, `${at}/dateField`, isDate, 'a date or datetime field');
+      if (view.endDateField) typed(view.endDateField, `${at}/endDateField`, isDate, 'a date or datetime field');
+      if (view.titleField) problems.push(...checkFieldRef(view.entity, view.titleField, `${at}/titleField`, index));
+      break;
+  }
+  return problems;
+}
+
+/** A validation rule: entity, condition and the fields it points at. */
+export function checkRule(rule: ValidationRule, at: string, index: EntityIndex, registries: BundleRegistries): Problem[] {
+  const missing = checkEntityRef(rule.entity, `${at}/entity`, index);
+  if (missing.length > 0) return missing;
+  return [
+    ...checkRecordLogic(rule.errorWhen, rule.entity, `${at}/errorWhen`, index, registries),
+    ...(rule.fields ?? []).flatMap((f, i) => checkFieldRef(rule.entity, f, `${at}/fields/${i}`, index)),
+  ];
+}
+
+/** Config validation against a trigger's or action's configSchema, supplied by the validator. */
+export type ConfigCheck = (schema: Record<string, unknown>, value: unknown, at: string) => Problem[];
+
+/** A workflow: its entity, trigger and step types exist, and its step graph is closed. */
+export function checkWorkflow(workflow: Workflow, at: string, index: EntityIndex, registries: BundleRegistries, checkConfig: ConfigCheck): Problem[] {
+  const problems: Problem[] = [];
+  if (workflow.entity !== undefined) problems.push(...checkEntityRef(workflow.entity, `${at}/entity`, index));
+  const trigger = registries.triggers.get(workflow.trigger.type);
+  if (!trigger) {
+    problems.push({ pointer: `${at}/trigger/type`, code: 'UNKNOWN_TRIGGER', message: `no trigger "${workflow.trigger.type}"`, params: { available: registries.triggers.keys() } });
+  } else {
+    const { type: _type, ...settings } = workflow.trigger;
+    problems.push(...checkConfig(trigger.configSchema, settings, `${at}/trigger`));
+  }
+  const ids = new Set(workflow.steps.map((s) => s.id));
+  problems.push(...duplicateKeys(workflow.steps.map((s) => ({ key: s.id })), `${at}/steps`).map((p) => ({ ...p, pointer: p.pointer.replace(/\/key$/, '/id') })));
+  const stepRef = (id: string | null | undefined, where: string) => {
+    if (id != null && !ids.has(id)) problems.push({ pointer: where, code: 'UNKNOWN_STEP', message: `no step "${id}"` });
+  };
+  stepRef(workflow.start, `${at}/start`);
+  workflow.steps.forEach((step, i) => {
+    const here = `${at}/steps/${i}`;
+    const action = registries.actions.get(step.type);
+    if (!action) problems.push({ pointer: `${here}/type`, code: 'UNKNOWN_ACTION', message: `no action "${step.type}"`, params: { available: registries.actions.keys() } });
+    else problems.push(...checkConfig(action.configSchema, step.config ?? {}, `${here}/config`));
+    stepRef(step.next, `${here}/next`);
+    step.branches?.forEach((b, j) => stepRef(b.next, `${here}/branches/${j}/next`));
+  });
+  return problems;
+}
+
+/** A role: every entity and field it grants exists; row filters are sound. */
+export function checkRole(role: Role, at: string, index: EntityIndex, registries: BundleRegistries): Problem[] {
+  const problems: Problem[] = [];
+  for (const [entity, perms] of Object.entries(role.entities ?? {})) {
+    if (!perms) continue;
+    const here = `${at}/entities/${entity}`;
+    const missing = checkEntityRef(entity, here, index);
+    if (missing.length > 0) {
+      problems.push(...missing);
+      continue;
+    }
+    for (const field of Object.keys(perms.fields ?? {})) problems.push(...checkFieldRef(entity, field, `${here}/fields/${field}`, index));
+    if (perms.scope === 'filter' && perms.rowFilter === undefined) {
+      problems.push({ pointer: `${here}/rowFilter`, code: 'REQUIRED', message: 'scope "filter" needs a rowFilter' });
+    }
+    problems.push(...checkRecordLogic(perms.rowFilter, entity, `${here}/rowFilter`, index, registries));
+  }
+  return problems;
+}

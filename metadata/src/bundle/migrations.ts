@@ -1,0 +1,114 @@
+import type { Entity, Field } from '../generated/types.js';
+import type { Bundle } from './bundle-types.js';
+import { deepEqual } from './diff.js';
+
+type EntityIndexSpec = NonNullable<Entity['indexes']>[number];
+
+/**
+ * A change to stored data or indexes that publishing a bundle implies. Planned here
+ * from the two bundles alone; the server previews each against the data (how many
+ * records, which will not convert) and applies them before switching versions.
+ */
+export type Migration =
+  | { type: 'create_entity'; entity: string }
+  | { type: 'remove_entity'; entity: string }
+  | { type: 'create_unique_index'; entity: string; field: string }
+  | { type: 'drop_unique_index'; entity: string; field: string }
+  | { type: 'create_index'; entity: string; index: EntityIndexSpec }
+  | { type: 'drop_index'; entity: string; index: string }
+  | { type: 'backfill_default'; entity: string; field: string; value: unknown }
+  | { type: 'backfill_auto_number'; entity: string; field: string }
+  | { type: 'unset_field'; entity: string; field: string }
+  | { type: 'convert_field'; entity: string; field: string; from: Field; to: Field };
+
+/** Settings that only change how a field looks, never what values it accepts. */
+const PRESENTATION = new Set(['label', 'description', 'helpText', 'readOnly', 'default', 'required', 'unique', 'relatedListLabel', 'displayField', 'onDelete']);
+const COMPUTED = new Set(['formula', 'rollup', 'auto_number']);
+
+/** The migrations that moving from `from` to `to` implies, in the order to apply them. */
+export function planMigrations(from: Bundle, to: Bundle): Migration[] {
+  const out: Migration[] = [];
+  const before = new Map(from.entities.map((e) => [e.key, e]));
+  const after = new Map(to.entities.map((e) => [e.key, e]));
+  for (const [key, entity] of after) {
+    const old = before.get(key);
+    if (!old) {
+      out.push({ type: 'create_entity', entity: key });
+      for (const f of entity.fields) if (isUnique(f)) out.push({ type: 'create_unique_index', entity: key, field: f.key });
+      for (const ix of entity.indexes ?? []) out.push({ type: 'create_index', entity: key, index: ix });
+      continue;
+    }
+    out.push(...fieldMigrations(old, entity), ...indexMigrations(old, entity));
+  }
+  for (const key of before.keys()) if (!after.has(key)) out.push({ type: 'remove_entity', entity: key });
+  const order: Migration['type'][] = [
+    'create_entity', 'drop_unique_index', 'drop_index', 'convert_field', 'unset_field',
+    'backfill_default', 'backfill_auto_number', 'create_unique_index', 'create_index', 'remove_entity',
+  ];
+  return out.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
+}
+
+function fieldMigrations(old: Entity, now: Entity): Migration[] {
+  const out: Migration[] = [];
+  const entity = now.key;
+  const oldFields = new Map(old.fields.map((f) => [f.key, f]));
+  const newKeys = new Set(now.fields.map((f) => f.key));
+  for (const field of now.fields) {
+    const prev = oldFields.get(field.key);
+    if (!prev) {
+      if (field.type === 'auto_number') out.push({ type: 'backfill_auto_number', entity, field: field.key });
+      else if (isLiteral(field.default) && !COMPUTED.has(field.type)) out.push({ type: 'backfill_default', entity, field: field.key, value: field.default });
+      if (isUnique(field)) out.push({ type: 'create_unique_index', entity, field: field.key });
+      continue;
+    }
+    if (valueSettingsChanged(prev, field)) out.push({ type: 'convert_field', entity, field: field.key, from: prev, to: field });
+    if (prev.type !== 'auto_number' && field.type === 'auto_number') out.push({ type: 'backfill_auto_number', entity, field: field.key });
+    if (isUnique(prev) && !isUnique(field)) out.push({ type: 'drop_unique_index', entity, field: field.key });
+    if (!isUnique(prev) && isUnique(field)) out.push({ type: 'create_unique_index', entity, field: field.key });
+  }
+  for (const prev of old.fields) {
+    if (newKeys.has(prev.key)) continue;
+    out.push({ type: 'unset_field', entity, field: prev.key });
+    if (isUnique(prev)) out.push({ type: 'drop_unique_index', entity, field: prev.key });
+  }
+  return out;
+}
+
+function indexMigrations(old: Entity, now: Entity): Migration[] {
+  const out: Migration[] = [];
+  const before = new Map((old.indexes ?? []).map((ix) => [ix.key, ix]));
+  const after = new Map((now.indexes ?? []).map((ix) => [ix.key, ix]));
+  for (const [key, ix] of after) {
+    const prev = before.get(key);
+    if (prev && deepEqual(prev, ix)) continue;
+    if (prev) out.push({ type: 'drop_index', entity: now.key, index: key });
+    out.push({ type: 'create_index', entity: now.key, index: ix });
+  }
+  for (const key of before.keys()) if (!after.has(key)) out.push({ type: 'drop_index', entity: now.key, index: key });
+  return out;
+}
+
+/** True when the change may make stored values invalid: a type or a value setting changed. */
+function valueSettingsChanged(prev: Field, next: Field): boolean {
+  if (prev.type !== next.type) return true;
+  if (COMPUTED.has(next.type)) return false; // recomputed, not converted
+  const strip = (f: Field) => Object.fromEntries(Object.entries(f).filter(([k]) => !PRESENTATION.has(k)));
+  const a = strip(prev);
+  const b = strip(next);
+  if (prev.type === 'single_select' || prev.type === 'multi_select') {
+    // Only removed option keys can invalidate values; new options, labels and colours cannot.
+    const keys = (f: Field) => new Set(((f as { options?: { key: string }[] }).options ?? []).map((o) => o.key));
+    const nextKeys = keys(next);
+    return [...keys(prev)].some((k) => !nextKeys.has(k)) || a.maxSelected !== b.maxSelected;
+  }
+  return !deepEqual(a, b);
+}
+
+function isUnique(field: Field): boolean {
+  return field.type === 'auto_number' || (field as { unique?: boolean }).unique === true;
+}
+
+/** A default that is a plain value rather than an expression to evaluate per record. */
+function isLiteral(value: unknown): boolean {
+  return value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value));
+}

@@ -1,0 +1,39 @@
+import type { ItemKind } from '../schema/meta-schemas.js';
+import { pointer, type Problem } from '../schema/problems.js';
+import { RESERVED_KEYS } from '../system-fields.js';
+import type { Bundle, BundleRegistries } from './bundle-types.js';
+import { checkEntity, duplicateKeys } from './check-entities.js';
+import { checkForm, checkRole, checkRule, checkView, checkWorkflow, type ConfigCheck } from './check-items.js';
+import { EntityIndex } from './entity-index.js';
+
+/**
+ * The meaning checks of a bundle whose shape is already valid: keys distinct and not
+ * reserved, every reference resolves to something of a fitting type, expressions use
+ * allowed operations and existing fields, and formulas do not depend on themselves.
+ * Pointers are into the bundle (`/entities/2/fields/5/target`).
+ */
+export function checkBundleReferences(bundle: Bundle, registries: BundleRegistries, checkConfig: ConfigCheck): Problem[] {
+  const index = new EntityIndex(bundle, registries.fieldTypes);
+  const problems: Problem[] = [];
+  const kinds: ItemKind[] = ['entities', 'forms', 'views', 'rules', 'workflows', 'roles'];
+  for (const kind of kinds) {
+    problems.push(...duplicateKeys(bundle[kind] as { key: string }[], pointer(kind)));
+  }
+  bundle.entities.forEach((entity, i) => {
+    const at = pointer('entities', i);
+    problems.push(...reserved(entity.key, `${at}/key`));
+    problems.push(...duplicateKeys(entity.fields, `${at}/fields`));
+    entity.fields.forEach((f, j) => problems.push(...reserved(f.key, `${at}/fields/${j}/key`)));
+    problems.push(...checkEntity(entity, at, index, registries));
+  });
+  bundle.forms.forEach((form, i) => problems.push(...checkForm(form, pointer('forms', i), index, registries)));
+  bundle.views.forEach((view, i) => problems.push(...checkView(view, pointer('views', i), index)));
+  bundle.rules.forEach((rule, i) => problems.push(...checkRule(rule, pointer('rules', i), index, registries)));
+  bundle.workflows.forEach((wf, i) => problems.push(...checkWorkflow(wf, pointer('workflows', i), index, registries, checkConfig)));
+  bundle.roles.forEach((role, i) => problems.push(...checkRole(role, pointer('roles', i), index, registries)));
+  return problems;
+}
+
+function reserved(key: string, at: string): Problem[] {
+  return RESERVED_KEYS.includes(key) ? [{ pointer: at, code: 'RESERVED_KEY', message: `"${key}" is reserved`, params: { reserved: RESERVED_KEYS } }] : [];
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { salesBundle } from '../../../test/fixtures/sales-bundle.js';
+import { createFieldTypeRegistry } from '../fields/field-types.js';
+import { createLogicOperationRegistry } from '../logic/operations.js';
+import { Registry } from '../registry.js';
+import { MetaValidator } from '../schema/meta-validator.js';
+import type { Bundle, BundleRegistries, ConfigurableDefinition } from './bundle-types.js';
+import { validateBundle } from './validate.js';
+
+const registries: BundleRegistries = {
+  fieldTypes: createFieldTypeRegistry(),
+  operations: createLogicOperationRegistry(),
+  triggers: new Registry<ConfigurableDefinition>('trigger').register('manual', { type: 'manual', configSchema: { type: 'object', properties: {}, additionalProperties: false } }),
+  actions: new Registry<ConfigurableDefinition>('action').register('update_record', {
+    type: 'update_record',
+    configSchema: { type: 'object', properties: { values: { type: 'object' } }, required: ['values'], additionalProperties: false },
+  }),
+};
+const validator = new MetaValidator(registries.fieldTypes);
+const problems = (bundle: unknown) => validateBundle(bundle, registries, validator);
+
+function edit(change: (b: Bundle) => void): Bundle {
+  const bundle = salesBundle();
+  change(bundle);
+  return bundle;
+}
+
+describe('validateBundle', () => {
+  it('accepts the sales fixture', () => {
+    expect(problems(salesBundle())).toEqual([]);
+  });
+
+  it.each<[string, (b: Bundle) => void, string, string]>([
+    ['a lookup to a missing entity', (b) => ((b.entities[1]!.fields[1] as { target: string }).target = 'company'), '/entities/1/fields/1/target', 'UNKNOWN_ENTITY'],
+    ['a display field that does not exist', (b) => (b.entities[0]!.displayField = 'title'), '/entities/0/displayField', 'UNKNOWN_FIELD'],
+    ['a formula over a missing field', (b) => ((b.entities[1]!.fields[4] as { expression: unknown }).expression = { '+': [{ var: 'amont' }, 1] }), '/entities/1/fields/4/expression/+/0/var', 'UNKNOWN_VARIABLE'],
+    ['a formula using json-logic method', (b) => ((b.entities[1]!.fields[4] as { expression: unknown }).expression = { method: [{ var: 'title' }, 'toUpperCase'] }), '/entities/1/fields/4/expression/method', 'LOGIC_NOT_ALLOWED'],
+    ['a rollup via a field that is not a lookup to it', (b) => ((b.entities[0]!.fields[4] as { via: string }).via = 'title'), '/entities/0/fields/4/via', 'FIELD_TYPE_MISMATCH'],
+    ['a sum over a text field', (b) => ((b.entities[0]!.fields[4] as { field: string }).field = 'title'), '/entities/0/fields/4/field', 'FIELD_TYPE_MISMATCH'],
+    ['a duplicate field key', (b) => (b.entities[0]!.fields[1]!.key = 'name'), '/entities/0/fields/1/key', 'DUPLICATE_KEY'],
+    ['a reserved key', (b) => (b.entities[0]!.fields[1]!.key = 'constructor'), '/entities/0/fields/1/key', 'RESERVED_KEY'],
+    ['a duplicate entity key', (b) => (b.entities[1]!.key = 'account'), '/entities/1/key', 'DUPLICATE_KEY'],
+    ['a form placing a missing field', (b) => (b.forms[0]!.layout.tabs[0]!.sections[0]!.fields[0]!.field = 'nope'), '/forms/0/layout/tabs/0/sections/0/fields/0/field', 'UNKNOWN_FIELD'],
+    ['a form condition over a missing field', (b) => (b.forms[0]!.layout.tabs[0]!.sections[0]!.fields[3]!.requiredWhen = { var: 'stag' }), '/forms/0/layout/tabs/0/sections/0/fields/3/requiredWhen/var', 'UNKNOWN_VARIABLE'],
+    ['a view filter with an operator the type lacks', (b) => ((b.views[0] as { filter: unknown }).filter = { field: 'amount', op: 'contains', value: '1' }), '/views/0/filter/op', 'OPERATOR_NOT_ALLOWED'],
+    ['a view sorting on a missing field', (b) => (b.views[0]!.sort = [{ field: 'nope', direction: 'asc' }]), '/views/0/sort/0/field', 'UNKNOWN_FIELD'],
+    ['a kanban grouped by a non-select', (b) => ((b.views[1] as { groupBy: string }).groupBy = 'title'), '/views/1/groupBy', 'FIELD_TYPE_MISMATCH'],
+    ['a rule on a missing entity', (b) => (b.rules[0]!.entity = 'deal'), '/rules/0/entity', 'UNKNOWN_ENTITY'],
+    ['a role granting a missing field', (b) => (b.roles[0]!.entities!.opportunity!.fields = { secret: { read: true } }), '/roles/0/entities/opportunity/fields/secret', 'UNKNOWN_FIELD'],
+    ['an unsafe text pattern', (b) => ((b.entities[0]!.fields[0] as { pattern: string }).pattern = '^(a+)+$'), '/entities/0/fields/0/pattern', 'UNSAFE_PATTERN'],
+    ['a relative filter with a bad period', (b) => ((b.views[0] as { filter: unknown }).filter = { field: 'close_date', op: 'relative', value: 'last_fortnight' }), '/views/0/filter/value', 'WRONG_TYPE'],
+  ])('refuses %s, pointing at it', (_what, change, pointer, code) => {
+    expect(problems(edit(change))).toContainEqual(expect.objectContaining({ pointer, code }));
+  });
+
+  it('finds a cycle among formulas', () => {
+    const bundle = edit((b) => {
+      const label = { 'zh-CN': '甲', en: 'A' };
+      b.entities[1]!.fields.push(
+        { key: 'a', type: 'formula', label, resultType: 'integer', expression: { '+': [{ var: 'b' }, 1] } },
+        { key: 'b', type: 'formula', label, resultType: 'integer', expression: { '+': [{ var: 'a' }, 1] } },
+      );
+    });
+    const cycle = problems(bundle).find((p) => p.code === 'FORMULA_CYCLE');
+    expect(cycle?.message).toMatch(/a → b → a|b → a → b/);
+  });
+
+  it('checks workflow triggers, step types, configs and the step graph', () => {
+    const label = { 'zh-CN': '流程', en: 'Flow' };
+    const bundle = edit((b) => {
+      b.workflows.push({
+        key: 'flow', label, entity: 'opportunity', trigger: { type: 'manual' }, start: 'one',
+        steps: [
+          { id: 'one', type: 'update_record', config: { values: {} }, next: 'two' },
+          { id: 'two', type: 'update_record', config: {}, next: 'three' },
+          { id: 'four', type: 'send_fax', config: {} },
+        ],
+      });
+    });
+    const found = problems(bundle);
+    expect(found).toContainEqual(expect.objectContaining({ pointer: '/workflows/0/steps/1/config/values', code: 'REQUIRED' }));
+    expect(found).toContainEqual(expect.objectContaining({ pointer: '/workflows/0/steps/1/next', code: 'UNKNOWN_STEP' }));
+    expect(found).toContainEqual(expect.objectContaining({ pointer: '/workflows/0/steps/2/type', code: 'UNKNOWN_ACTION' }));
+  });
+
+  it('reports shape problems before meaning, with pointers', () => {
+    const found = problems({ entities: [{ key: 'x' }], forms: [], views: [], rules: [], workflows: [], roles: [] });
+    expect(found).toContainEqual(expect.objectContaining({ pointer: '/entities/0/label', code: 'REQUIRED' }));
+    expect(found.every((p) => p.pointer.startsWith('/entities/0'))).toBe(true);
+  });
+});
