@@ -17,8 +17,8 @@ export default tseslint.config(
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.property.name='skip']", message: 'No skipped tests: make it pass or delete it.' },
-        { selector: "CallExpression[callee.property.name='only']", message: 'No focused tests.' },
+        { selector: "CallExpression[callee.object.name=/^(it|test|describe)$/][callee.property.name=/^(skip|todo|fails)$/]", message: 'No skipped tests: make it pass or delete it.' },
+        { selector: "CallExpression[callee.object.name=/^(it|test|describe)$/][callee.property.name='only']", message: 'No focused tests.' },
       ],
     },
   },
