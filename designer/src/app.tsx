@@ -1,0 +1,12 @@
+import { APP_HOME, NotFound, Shell, useLocationPath } from '@metacrm/runtime-ui/kit';
+import { HomePage } from './pages/home-page';
+
+/** The designer's pages by path (below `/designer/`). */
+export function App() {
+  const path = useLocationPath(import.meta.env.BASE_URL);
+  return (
+    <Shell app="designer">
+      {path === '/' ? <HomePage /> : <NotFound path={window.location.pathname} homeHref={APP_HOME.designer} />}
+    </Shell>
+  );
+}

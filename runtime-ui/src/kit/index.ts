@@ -1,0 +1,39 @@
+/**
+ * The UI kit both apps are built from: i18n, the API client, the shell layout, the
+ * loading / empty / error states and the platform status widgets. Imported as
+ * `@metacrm/runtime-ui/kit`; the theme CSS comes with the Shell.
+ */
+export { I18nProvider, defineMessages, useLocale, useT } from './i18n/i18n';
+export type { MessageSet, MessageVars, Translate } from './i18n/i18n';
+export { LOCALES, LOCALE_LABELS, LOCALE_STORAGE_KEY, detectLocale, isLocale } from './i18n/locale';
+export type { Locale } from './i18n/locale';
+export { formatCount, formatDateTime, formatDuration, formatLatency, formatTime } from './i18n/format';
+export { LanguageSwitcher } from './i18n/language-switcher';
+export { kitMessages } from './kit.messages';
+export type { KitMessageKey } from './kit.messages';
+
+export { ApiClient, api } from './api/api-client';
+export type { ApiClientOptions, HttpMethod, RequestOptions } from './api/api-client';
+export { ApiError, CLIENT_ERROR_CODES, isClientErrorCode, parseErrorBody, toApiError } from './api/api-error';
+export type { ApiErrorCode, ClientErrorCode } from './api/api-error';
+export { usePolling } from './api/polling';
+export type { PollState } from './api/polling';
+export { STATUS_REFRESH_MS, fetchSystemStatus, queueDepth, useSystemStatus } from './api/system-status';
+export type { DependencyHealth, QueueCounts, SystemStatus } from './api/system-status';
+
+export { Link, navigate, toAppPath, useLocationPath } from './router/router';
+export { APP_HOME, Shell, useDocumentTitle } from './shell/shell';
+export type { AppId, ShellProps } from './shell/shell';
+export { Logo } from './shell/logo';
+
+export { EmptyState } from './states/empty-state';
+export type { EmptyStateProps } from './states/empty-state';
+export { ErrorState } from './states/error-state';
+export type { ErrorStateProps } from './states/error-state';
+export { NotFound } from './states/not-found';
+export { LoadingRegion, Skeleton, SkeletonCard } from './states/skeleton';
+
+export { HealthBadge } from './status/health-badge';
+export { QueueBars, niceCeiling } from './status/queue-bars';
+export { StatusSummary } from './status/status-summary';
+export type { StatusSummaryProps } from './status/status-summary';
