@@ -4,6 +4,7 @@ import { MethodNotAllowed } from './errors/index.js';
 import type { AppState } from './http/context.js';
 import { errorHandler } from './http/error-handler.middleware.js';
 import { healthRoutes } from './http/health.routes.js';
+import { metadataRoutes, type MetadataRouteDeps } from './http/metadata.routes.js';
 import { httpMetrics } from './http/metrics.middleware.js';
 import type { InFlight } from './http/graceful-close.js';
 import { readinessGate } from './http/readiness-gate.middleware.js';
@@ -26,6 +27,7 @@ export interface AppDeps {
   startedAt: Date;
   metricsToken?: string | undefined;
   apps?: StaticApp[];
+  metadata: MetadataRouteDeps;
 }
 
 /** Wires middleware and routes into a Koa app. Wiring only: no logic lives here. */
@@ -34,7 +36,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.proxy = true;
   app.silent = true; // the error handler logs; Koa's default printer would duplicate
 
-  const routers = [healthRoutes(deps.monitor, deps.metrics, deps.metricsToken), systemRoutes(deps)];
+  const routers = [healthRoutes(deps.monitor, deps.metrics, deps.metricsToken), systemRoutes(deps), metadataRoutes(deps.metadata)];
 
   app.use(requestContext(deps.logger));
   app.use(httpMetrics(deps.metrics));

@@ -1,13 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, isListening } from '../../server/src/dev-services/ports.js';
+import { isListening } from '../../server/src/dev-services/ports.js';
 import { repoRoot } from '../../server/src/dev-services/paths.js';
-import { waitFor } from '../helpers/wait.js';
+import { spawnPlatform, type PlatformProcess } from '../helpers/process.js';
+import { timed } from '../helpers/wait.js';
 
 /**
  * `npm start` as a user runs it: a real process that starts the embedded database and
@@ -15,52 +16,22 @@ import { waitFor } from '../helpers/wait.js';
  * data again on the next start.
  */
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'metacrm-start-'));
-const running = new Set<ChildProcess>();
 
-afterAll(async () => {
-  for (const child of running) child.kill('SIGKILL');
+afterAll(() => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-interface Started {
-  child: ChildProcess;
-  url: string;
+interface Started extends PlatformProcess {
   mongoUrl: string;
   redisUrl: string;
-  output: () => string;
   readyMs: number;
 }
 
-async function start(env: Record<string, string> = {}): Promise<Started> {
-  const port = await freePort();
-  const startedAt = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', 'all'], {
-    cwd: repoRoot,
-    env: { ...process.env, MONGODB_URL: '', REDIS_URL: '', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child);
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor('the platform to be ready', async () => {
-    if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}:\n${output}`);
-    const res = await fetch(`${url}/readyz`).catch(() => undefined);
-    return res?.status === 200 ? true : undefined;
-  }, { timeoutMs: 60_000, intervalMs: 200 });
-  const readyMs = Date.now() - startedAt;
-  const line = output.split('\n').find((l) => l.includes('"metacrm is running"'));
-  const running_ = JSON.parse(line!) as { mongo: string; redis: string };
-  return { child, url, mongoUrl: running_.mongo, redisUrl: running_.redis, output: () => output, readyMs };
-}
-
-async function stop(started: Started): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => started.child.once('exit', (code) => resolve(code)));
-  started.child.kill('SIGTERM');
-  const code = await exited;
-  running.delete(started.child);
-  return code;
+async function start(): Promise<Started> {
+  const { value: started, ms: readyMs } = await timed(() => spawnPlatform('all', { MONGODB_URL: '', REDIS_URL: '', DATA_DIR: dataDir }));
+  const line = started.output().split('\n').find((l) => l.includes('"metacrm is running"'));
+  const { mongo, redis } = JSON.parse(line!) as { mongo: string; redis: string };
+  return { ...started, mongoUrl: mongo, redisUrl: redis, readyMs };
 }
 
 describe('npm start', () => {
@@ -87,7 +58,7 @@ describe('npm start', () => {
 
     mongoPort = Number(new URL(first.mongoUrl).port);
     redisPort = Number(new URL(first.redisUrl).port);
-    expect(await stop(first)).toBe(0);
+    expect(await first.stop()).toBe(0);
   });
 
   it('stopped its database and Redis on SIGTERM', async () => {
@@ -104,7 +75,7 @@ describe('npm start', () => {
     const redis = new Redis(second.redisUrl);
     expect(await redis.get('metacrm:persistence-probe')).toBe('kept');
     await redis.quit();
-    expect(await stop(second)).toBe(0);
+    expect(await second.stop()).toBe(0);
   });
 
   it('refuses a bad configuration with a message naming the variable', async () => {

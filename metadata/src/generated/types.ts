@@ -27,7 +27,8 @@ export type Color = string;
  * This interface was referenced by `MetadataSchemas`'s JSON-Schema
  * via the `definition` "Field".
  */
-export type Field =
+export type Field = Field1 & Field2;
+export type Field1 =
   | FieldText
   | FieldLongText
   | FieldRichText
@@ -240,7 +241,8 @@ export type FieldAttachment = FieldBase & FieldAttachment1;
  * This interface was referenced by `MetadataSchemas`'s JSON-Schema
  * via the `definition` "View".
  */
-export type View = ViewList | ViewKanban | ViewCalendar;
+export type View = View1 & View2;
+export type View1 = ViewList | ViewKanban | ViewCalendar;
 /**
  * Sort order: fields in priority order.
  *
@@ -593,9 +595,7 @@ export interface Condition {
   /**
    * The operand: a scalar, a list for in / nin / between, a relative date period (e.g. last_7_days, this_quarter) for relative, nothing for isEmpty / isNotEmpty.
    */
-  value?: {
-    [k: string]: unknown | undefined;
-  };
+  value?: string | number | boolean | null | (string | number | boolean | null)[];
 }
 export interface FieldAttachment1 {
   type: "attachment";
@@ -605,6 +605,9 @@ export interface FieldAttachment1 {
    * @maxItems 50
    */
   accept?: string[];
+}
+export interface Field2 {
+  type: string;
 }
 /**
  * The layout of a record form: tabs, sections, columns and field placements, with conditions in json-logic.
@@ -718,6 +721,9 @@ export interface ViewCalendar {
   dateField: Key;
   endDateField?: Key;
   titleField?: Key;
+}
+export interface View2 {
+  type: string;
 }
 /**
  * A rule every write must pass: when errorWhen is true, the write is refused with the message, pointing at the fields.

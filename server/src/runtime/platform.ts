@@ -9,8 +9,13 @@ import { closeServer, InFlight } from '../http/graceful-close.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { closeQueues, createQueues, queueDepths } from '../queues/queues.js';
+import type { BundleRegistries } from '@metacrm/metadata';
+import { MetadataBus } from '../metadata/metadata-bus.js';
+import { MetadataCache } from '../metadata/metadata-cache.js';
+import { MetadataRepository } from '../metadata/metadata.repository.js';
+import { metadataToolkit } from '../metadata/registries.js';
 import { DependencyMonitor } from '../storage/health.js';
-import { connectMongo, pingDatabase } from '../storage/mongo.js';
+import { connectMongo, pingDatabase, withTimeout } from '../storage/mongo.js';
 import { createRedis, pingRedis, redisReady } from '../storage/redis.js';
 import { createJobHandlers, startWorkers, type JobHandlers, type Workers } from '../worker/worker.js';
 
@@ -30,13 +35,15 @@ export interface PlatformOptions {
   logger: Logger;
   /** Job handlers for the worker; plugins and domains add theirs before start. */
   handlers?: JobHandlers;
+  /** Field types, json-logic operations, triggers and actions; plugins add theirs before start. */
+  registries?: BundleRegistries;
 }
 
 /**
  * Starts what `config.role` asks for: the API, a worker, or both, and, for `all`
  * with no MONGODB_URL / REDIS_URL, the embedded database and a local Redis.
  */
-export async function startPlatform({ config, logger, handlers = createJobHandlers() }: PlatformOptions): Promise<Platform> {
+export async function startPlatform({ config, logger, handlers = createJobHandlers(), registries }: PlatformOptions): Promise<Platform> {
   const startedAt = new Date();
   const cleanup: (() => Promise<unknown>)[] = [];
   const stopAll = async () => {
@@ -69,6 +76,16 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
     monitor.start();
     cleanup.push(() => monitor.stop());
 
+    await new MetadataRepository(db).ensureIndexes();
+    const toolkit = metadataToolkit(registries);
+    const cache = new MetadataCache(db);
+    const subscriber = createRedis(redisUrl, 'blocking', logger, 'metadata-bus');
+    cleanup.push(async () => subscriber.disconnect());
+    const bus = new MetadataBus(redis, subscriber, `${config.queuePrefix}:metadata`, logger);
+    bus.onChange(() => cache.invalidate());
+    // Subscribing waits for Redis; a process may start while Redis is down and catch up.
+    await withTimeout(bus.start(), 5000, 'metadata bus subscribe').catch((err: Error) => logger.warn({ err: err.message }, 'metadata bus not subscribed yet'));
+
     const queues = createQueues(redis, config.queuePrefix);
     cleanup.push(() => closeQueues(queues));
 
@@ -86,6 +103,7 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       const app = createApp({
         logger, metrics, monitor, inFlight, db, queues, role: config.role, startedAt,
         metricsToken: process.env.METRICS_TOKEN,
+        metadata: { db, toolkit, cache, bus },
         apps: [
           { mount: '/designer', root: path.join(repoRoot, 'designer', 'dist') },
           { mount: '/', root: path.join(repoRoot, 'runtime-ui', 'dist') },

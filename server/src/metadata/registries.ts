@@ -1,0 +1,31 @@
+import {
+  MetaValidator,
+  Registry,
+  createFieldTypeRegistry,
+  createLogicOperationRegistry,
+  type BundleRegistries,
+  type ConfigurableDefinition,
+} from '@metacrm/metadata';
+
+/**
+ * The registries a platform instance runs with, and the validator compiled from them.
+ * Built once at start: plugins register into the registries first, then
+ * `metadataToolkit` compiles the validator over the final set.
+ */
+export function createRegistries(): BundleRegistries {
+  return {
+    fieldTypes: createFieldTypeRegistry(),
+    operations: createLogicOperationRegistry(),
+    triggers: new Registry<ConfigurableDefinition>('workflow trigger'),
+    actions: new Registry<ConfigurableDefinition>('workflow action'),
+  };
+}
+
+export interface MetadataToolkit {
+  registries: BundleRegistries;
+  validator: MetaValidator;
+}
+
+export function metadataToolkit(registries: BundleRegistries = createRegistries()): MetadataToolkit {
+  return { registries, validator: new MetaValidator(registries.fieldTypes) };
+}

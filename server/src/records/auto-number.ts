@@ -1,0 +1,43 @@
+import type { ClientSession, Db } from 'mongodb';
+
+export interface AutoNumberSettings {
+  prefix?: string;
+  dateFormat?: 'none' | 'YYYY' | 'YYYYMM' | 'YYYYMMDD';
+  digits?: number;
+  separator?: string;
+}
+
+/**
+ * Issues the next number of an auto-number field with an atomic `$inc` on a counter
+ * document, so concurrent creates never share one. With a date part the sequence
+ * restarts for each period (Q-202611-00001, ...).
+ */
+export async function nextAutoNumber(db: Db, entity: string, field: string, settings: AutoNumberSettings, at: Date, session?: ClientSession): Promise<string> {
+  const period = datePart(settings.dateFormat ?? 'none', at);
+  const counters = db.collection<{ _id: string; seq: number }>('counters');
+  const id = `${entity}.${field}${period ? `.${period}` : ''}`;
+  // Create the counter first with an updateOne upsert, then $inc it: a racing
+  // findOneAndUpdate upsert is not relied on (test/compat/README.md).
+  await counters.updateOne({ _id: id }, { $setOnInsert: { seq: 0 } }, { upsert: true, session }).catch((err: { code?: number }) => {
+    if (err.code !== 11000) throw err;
+  });
+  const counter = await counters.findOneAndUpdate({ _id: id }, { $inc: { seq: 1 } }, { returnDocument: 'after', session });
+  if (!counter) throw new Error(`auto-number counter ${id} vanished`);
+  const seq = String(counter.seq).padStart(settings.digits ?? 5, '0');
+  const sep = settings.separator ?? '-';
+  return [settings.prefix, period, seq].filter((part) => part !== undefined && part !== '').join(sep);
+}
+
+function datePart(format: string, at: Date): string {
+  const iso = at.toISOString();
+  switch (format) {
+    case 'YYYY':
+      return iso.slice(0, 4);
+    case 'YYYYMM':
+      return iso.slice(0, 4) + iso.slice(5, 7);
+    case 'YYYYMMDD':
+      return iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10);
+    default:
+      return '';
+  }
+}
