@@ -7,3 +7,4 @@ export { freePort } from './dev-services/ports.js';
 export { startPlatform, type Platform } from './runtime/platform.js';
 export { createLogger, type Logger } from './observability/logger.js';
 export * from './errors/index.js';
+export { loadPlugins, type MetacrmPlugin, type PluginApi } from './plugins/plugin.js';

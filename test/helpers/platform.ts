@@ -1,6 +1,7 @@
 import type { Config, Role } from '../../server/src/config/config.js';
 import { createLogger } from '../../server/src/observability/logger.js';
 import { startPlatform, type Platform } from '../../server/src/runtime/platform.js';
+import type { MetacrmPlugin } from '../../server/src/plugins/plugin.js';
 import type { JobHandlers } from '../../server/src/worker/worker.js';
 
 export interface TestPlatformOptions {
@@ -10,6 +11,7 @@ export interface TestPlatformOptions {
   database: string;
   queuePrefix: string;
   handlers?: JobHandlers;
+  plugins?: MetacrmPlugin[];
   dataDir?: string;
 }
 
@@ -30,6 +32,6 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<P
     shutdownTimeoutMs: 5000,
   };
   const logger = createLogger(config.logLevel);
-  const platform = await startPlatform({ config, logger, ...(options.handlers ? { handlers: options.handlers } : {}) });
+  const platform = await startPlatform({ config, logger, ...(options.handlers ? { handlers: options.handlers } : {}), plugins: options.plugins ?? [] });
   return platform as Platform & { url: string };
 }

@@ -9,11 +9,11 @@ import { closeServer, InFlight } from '../http/graceful-close.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { closeQueues, createQueues, queueDepths } from '../queues/queues.js';
-import type { BundleRegistries } from '@metacrm/metadata';
 import { MetadataBus } from '../metadata/metadata-bus.js';
 import { MetadataCache } from '../metadata/metadata-cache.js';
 import { MetadataRepository } from '../metadata/metadata.repository.js';
-import { metadataToolkit } from '../metadata/registries.js';
+import { createRegistries, metadataToolkit } from '../metadata/registries.js';
+import { loadPlugins, type MetacrmPlugin } from '../plugins/plugin.js';
 import { DependencyMonitor } from '../storage/health.js';
 import { connectMongo, pingDatabase, withTimeout } from '../storage/mongo.js';
 import { createRedis, pingRedis, redisReady } from '../storage/redis.js';
@@ -35,15 +35,17 @@ export interface PlatformOptions {
   logger: Logger;
   /** Job handlers for the worker; plugins and domains add theirs before start. */
   handlers?: JobHandlers;
-  /** Field types, json-logic operations, triggers and actions; plugins add theirs before start. */
-  registries?: BundleRegistries;
+  /** Plugins to load into the registries before anything starts. */
+  plugins?: readonly MetacrmPlugin[];
 }
 
 /**
  * Starts what `config.role` asks for: the API, a worker, or both, and, for `all`
  * with no MONGODB_URL / REDIS_URL, the embedded database and a local Redis.
  */
-export async function startPlatform({ config, logger, handlers = createJobHandlers(), registries }: PlatformOptions): Promise<Platform> {
+export async function startPlatform({ config, logger, handlers = createJobHandlers(), plugins = [] }: PlatformOptions): Promise<Platform> {
+  const registries = createRegistries();
+  await loadPlugins(plugins, { ...registries, jobs: handlers });
   const startedAt = new Date();
   const cleanup: (() => Promise<unknown>)[] = [];
   const stopAll = async () => {
