@@ -1,4 +1,4 @@
-import type { Entity, Field, Form, Role, ValidationRule, View, Workflow } from '../generated/types.js';
+import type { Entity, Field, Form, MetadataBundle, Role, ValidationRule, View, Workflow } from '../generated/types.js';
 import type { FieldTypeDefinition } from '../fields/field-types.js';
 import type { LogicOperation } from '../logic/operations.js';
 import type { Registry } from '../registry.js';
@@ -6,15 +6,8 @@ import type { JsonSchema } from '../schema/meta-schemas.js';
 
 export type { Entity, Field, Form, Role, ValidationRule, View, Workflow };
 
-/** The unit that is validated, published, versioned and diffed. */
-export interface Bundle {
-  entities: Entity[];
-  forms: Form[];
-  views: View[];
-  rules: ValidationRule[];
-  workflows: Workflow[];
-  roles: Role[];
-}
+/** The unit that is validated, published, versioned and diffed (bundle.schema.json). */
+export type Bundle = MetadataBundle;
 
 export function emptyBundle(): Bundle {
   return { entities: [], forms: [], views: [], rules: [], workflows: [], roles: [] };
