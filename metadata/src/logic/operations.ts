@@ -1,4 +1,7 @@
 import { Registry } from '../registry.js';
+import { dateAdd, dateDiff, datePart } from './date-ops.js';
+import { absolute, round } from './decimal-ops.js';
+import { contains, endsWith, isEmpty, length, lower, startsWith, trim, upper } from './text-ops.js';
 
 /**
  * One json-logic operation the platform allows. Anything not registered is refused
@@ -11,6 +14,14 @@ export interface LogicOperation {
   maxArgs: number;
   /** Index of an argument evaluated once per item of a list (map, filter, ...): its vars refer to the item. */
   itemScopedArg?: number;
+  /**
+   * The implementation, for operations json-logic does not have (the platform's dates
+   * and text, plugins'). It gets the evaluated arguments, never the data; it must be
+   * pure, synchronous and browser-safe, since forms run it too. Installed into
+   * json-logic the first time an expression uses it; another implementation under the
+   * same name, in any registry, is refused then.
+   */
+  apply?: (...args: unknown[]) => unknown;
 }
 
 const many = Number.MAX_SAFE_INTEGER;
@@ -26,11 +37,22 @@ const BUILT_IN: [string, number, number, number?][] = [
   ['merge', 0, many], ['in', 2, 2], ['cat', 0, many], ['substr', 2, 3],
 ];
 
-/** The allowlisted operations; plugins and later domains (dates, text) register more. */
+/** The platform's own additions: [name, minArgs, maxArgs, implementation]. */
+const PLATFORM_ADDED: [string, number, number, NonNullable<LogicOperation['apply']>][] = [
+  ['date_add', 3, 3, dateAdd], ['date_diff', 3, 3, dateDiff], ['date_part', 2, 2, datePart],
+  ['lower', 1, 1, lower], ['upper', 1, 1, upper], ['trim', 1, 1, trim], ['length', 1, 1, length],
+  ['contains', 2, 2, contains], ['starts_with', 2, 2, startsWith], ['ends_with', 2, 2, endsWith],
+  ['round', 1, 2, round], ['abs', 1, 1, absolute], ['is_empty', 1, 1, isEmpty],
+];
+
+/** The allowlisted operations: json-logic's own, dates, text and numbers; plugins register more. */
 export function createLogicOperationRegistry(): Registry<LogicOperation> {
   const registry = new Registry<LogicOperation>('json-logic operation');
   for (const [name, minArgs, maxArgs, itemScopedArg] of BUILT_IN) {
     registry.register(name, { name, minArgs, maxArgs, ...(itemScopedArg === undefined ? {} : { itemScopedArg }) });
+  }
+  for (const [name, minArgs, maxArgs, apply] of PLATFORM_ADDED) {
+    registry.register(name, { name, minArgs, maxArgs, apply });
   }
   return registry;
 }
