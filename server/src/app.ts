@@ -5,6 +5,7 @@ import type { AppState } from './http/context.js';
 import { errorHandler } from './http/error-handler.middleware.js';
 import { healthRoutes } from './http/health.routes.js';
 import { metadataRoutes, type MetadataRouteDeps } from './http/metadata.routes.js';
+import { recordRoutes } from './http/records.routes.js';
 import { httpMetrics } from './http/metrics.middleware.js';
 import type { InFlight } from './http/graceful-close.js';
 import { readinessGate } from './http/readiness-gate.middleware.js';
@@ -36,7 +37,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.proxy = true;
   app.silent = true; // the error handler logs; Koa's default printer would duplicate
 
-  const routers = [healthRoutes(deps.monitor, deps.metrics, deps.metricsToken), systemRoutes(deps), metadataRoutes(deps.metadata)];
+  const routers = [healthRoutes(deps.monitor, deps.metrics, deps.metricsToken), systemRoutes(deps), metadataRoutes(deps.metadata), recordRoutes({ db: deps.db, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries })];
 
   app.use(requestContext(deps.logger));
   app.use(httpMetrics(deps.metrics));

@@ -16,7 +16,7 @@ const ratingPlugin: MetacrmPlugin = {
       type: 'rating', value: 'integer', operators: ['eq', 'gte', 'lte'], computed: false, ordered: true, numeric: true, groupable: true,
       settingsSchema: { type: 'object', properties: { max: { type: 'integer', minimum: 1, maximum: 10 } }, required: ['max'] },
     });
-    api.operations.register('clamp', { name: 'clamp', minArgs: 3, maxArgs: 3 });
+    api.operations.register('clamp', { name: 'clamp', minArgs: 3, maxArgs: 3, apply: (v, lo, hi) => Math.min(Math.max(Number(v), Number(lo)), Number(hi)) });
   },
 };
 

@@ -30,6 +30,8 @@ export interface FieldTypeDefinition {
   groupable: boolean;
   /** The settings schema of a plugin type; built-in types live in field.schema.json. */
   settingsSchema?: JsonSchema;
+  /** The JSON Schema of a plugin type's values in API form; built-in types are in record-schema.ts. */
+  valueSchema?: (field: { type: string } & Record<string, unknown>) => JsonSchema;
 }
 
 const EQUALITY: FilterOp[] = ['eq', 'ne', 'in', 'nin', 'isEmpty', 'isNotEmpty'];

@@ -1,5 +1,6 @@
 import {
   MetaValidator,
+  installLogicOperations,
   Registry,
   createFieldTypeRegistry,
   createLogicOperationRegistry,
@@ -27,5 +28,8 @@ export interface MetadataToolkit {
 }
 
 export function metadataToolkit(registries: BundleRegistries = createRegistries()): MetadataToolkit {
+  // Install every operation's implementation now, so a clash between two plugins
+  // fails the start rather than a request.
+  installLogicOperations(registries.operations);
   return { registries, validator: new MetaValidator(registries.fieldTypes) };
 }

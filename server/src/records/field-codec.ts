@@ -13,7 +13,7 @@ function storageType(field: AnyField): string {
 
 /**
  * API value → stored value. Decimals become Decimal128 (never a binary float), dates
- * and times become Date (dates at 00:00 UTC), references become ObjectId. Expects a
+ * and times become Date (dates at 00:00 UTC), record references become ObjectId. Expects a
  * value that has passed validation; null and undefined mean "no value" and are unset.
  */
 export function toStorage(field: Field, value: unknown): unknown {
@@ -22,7 +22,9 @@ export function toStorage(field: Field, value: unknown): unknown {
   if (DECIMAL.has(type)) return Decimal128.fromString(String(value));
   if (type === 'date') return new Date(`${String(value)}T00:00:00.000Z`);
   if (type === 'datetime') return new Date(String(value));
-  if ((type === 'lookup' || type === 'user') && typeof value === 'string' && ObjectId.isValid(value)) return new ObjectId(value);
+  // Record references are ObjectIds; user references stay strings (users may come from
+  // another directory, and the system actor's id is not an ObjectId).
+  if (type === 'lookup' && typeof value === 'string' && /^[0-9a-f]{24}$/.test(value)) return new ObjectId(value);
   return value;
 }
 
@@ -30,7 +32,7 @@ export function toStorage(field: Field, value: unknown): unknown {
 export function fromStorage(field: Field, value: unknown): unknown {
   if (value === null || value === undefined) return null;
   const type = storageType(field as AnyField);
-  if (value instanceof Decimal128) return normalizeDecimal(value.toString());
+  if (value instanceof Decimal128) return withScale(normalizeDecimal(value.toString()), (field as AnyField).scale);
   if (value instanceof ObjectId) return value.toHexString();
   if (value instanceof Date) return type === 'date' ? value.toISOString().slice(0, 10) : value.toISOString();
   return value;
@@ -50,4 +52,15 @@ export function normalizeDecimal(text: string): string {
   else out = `${digits.slice(0, point)}.${digits.slice(point)}`;
   out = out.replace(/^0+(?=\d)/, '');
   return negative ? `-${out}` : out;
+}
+
+/**
+ * Pads a decimal string to the field's scale, so money reads the same however it was
+ * written ('2000' -> '2000.00'). Stored values never have more places than the scale,
+ * because validation refuses them and formulas round before storing.
+ */
+export function withScale(text: string, scale: unknown): string {
+  if (typeof scale !== 'number' || scale <= 0) return text;
+  const [int, frac = ''] = text.split('.');
+  return frac.length >= scale ? text : `${int}.${frac.padEnd(scale, '0')}`;
 }

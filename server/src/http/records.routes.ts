@@ -1,0 +1,111 @@
+import Router from '@koa/router';
+import type { Db } from 'mongodb';
+import type { BundleRegistries } from '@metacrm/metadata';
+import { SYSTEM_ACTOR } from '../auth/actor.js';
+import { BadRequest } from '../errors/index.js';
+import type { MetadataCache } from '../metadata/metadata-cache.js';
+import type { ListOptions } from '../records/record-list.js';
+import { RecordService } from '../records/record.service.js';
+import type { AppContext, AppState } from './context.js';
+import { jsonBody } from './json-body.js';
+
+export interface RecordRouteDeps {
+  db: Db;
+  cache: MetadataCache;
+  registries: BundleRegistries;
+}
+
+/** The records API: one set of routes for every entity the metadata defines. */
+export function recordRoutes(deps: RecordRouteDeps): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/records' });
+  const service = async (ctx: AppContext) =>
+    new RecordService({ db: deps.db, snapshot: await deps.cache.current(), registries: deps.registries, actor: SYSTEM_ACTOR, requestId: ctx.state.requestId });
+
+  router.get('/:entity', async (ctx) => {
+    ctx.body = await (await service(ctx)).list(ctx.params.entity!, listOptions(ctx));
+  });
+
+  router.post('/:entity', async (ctx) => {
+    const record = await (await service(ctx)).create(ctx.params.entity!, await jsonBody(ctx));
+    ctx.status = 201;
+    ctx.set('ETag', `"${record._version}"`);
+    ctx.set('Location', `/api/records/${ctx.params.entity}/${record.id}`);
+    ctx.body = record;
+  });
+
+  router.get('/:entity/:id', async (ctx) => {
+    const record = await (await service(ctx)).get(ctx.params.entity!, ctx.params.id!);
+    ctx.set('ETag', `"${record._version}"`);
+    ctx.body = record;
+  });
+
+  router.patch('/:entity/:id', async (ctx) => {
+    const body = await jsonBody(ctx);
+    const record = await (await service(ctx)).update(ctx.params.entity!, ctx.params.id!, body, expectedVersion(ctx, body));
+    ctx.set('ETag', `"${record._version}"`);
+    ctx.body = record;
+  });
+
+  router.delete('/:entity/:id', async (ctx) => {
+    const version = expectedVersion(ctx, undefined);
+    await (await service(ctx)).delete(ctx.params.entity!, ctx.params.id!, { hard: ctx.query.hard === 'true', ...(version === undefined ? {} : { expectedVersion: version }) });
+    ctx.status = 204;
+  });
+
+  router.post('/:entity/:id/restore', async (ctx) => {
+    ctx.body = await (await service(ctx)).restore(ctx.params.entity!, ctx.params.id!);
+  });
+
+  router.get('/:entity/:id/history', async (ctx) => {
+    ctx.body = { entries: await (await service(ctx)).history(ctx.params.entity!, ctx.params.id!) };
+  });
+
+  return router;
+}
+
+/** Query parameters of a list: filter (JSON), sort, limit, cursor, page, q, fields, count, deleted. */
+function listOptions(ctx: AppContext): ListOptions {
+  const one = (name: string): string | undefined => {
+    const value = ctx.query[name];
+    if (Array.isArray(value)) throw BadRequest(`${name} may be given once`, [{ pointer: `/query/${name}`, code: 'INVALID' }]);
+    return value;
+  };
+  const int = (name: string): number | undefined => {
+    const value = one(name);
+    if (value === undefined) return undefined;
+    if (!/^\d{1,6}$/.test(value)) throw BadRequest(`${name} must be a whole number`, [{ pointer: `/query/${name}`, code: 'WRONG_TYPE' }]);
+    return Number(value);
+  };
+  let filter: unknown;
+  const rawFilter = one('filter');
+  if (rawFilter !== undefined) {
+    try {
+      filter = JSON.parse(rawFilter); // the filter compiler refuses prototype and operator keys itself
+    } catch {
+      throw BadRequest('filter must be JSON', [{ pointer: '/query/filter', code: 'BAD_FORMAT' }]);
+    }
+  }
+  return {
+    filter,
+    sort: one('sort'),
+    limit: int('limit'),
+    page: int('page'),
+    cursor: one('cursor'),
+    q: one('q'),
+    fields: one('fields')?.split(',').filter(Boolean),
+    count: one('count') === 'true',
+    deleted: one('deleted') === 'true',
+    timeZone: one('timeZone'),
+  };
+}
+
+/** The version the client edited: `_version` in the body, or `If-Match: "7"`. */
+function expectedVersion(ctx: AppContext, body: unknown): number | undefined {
+  const fromBody = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)._version : undefined;
+  const header = ctx.get('If-Match').replace(/^W\//, '').replace(/"/g, '');
+  const raw = fromBody ?? (header === '' ? undefined : header);
+  if (raw === undefined) return undefined;
+  const version = Number(raw);
+  if (!Number.isSafeInteger(version) || version < 1) throw BadRequest('_version must be the record version you edited', [{ pointer: '/_version', code: 'WRONG_TYPE' }]);
+  return version;
+}

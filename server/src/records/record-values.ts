@@ -1,0 +1,137 @@
+import { compareDecimals, evaluateLogic, toProblems, truthy, type BundleRegistries, type Problem } from '@metacrm/metadata';
+import type { Actor } from '../auth/actor.js';
+import type { AnyField, CompiledEntity } from './compiled-entity.js';
+import { withScale } from './field-codec.js';
+import type { Values } from './record-document.js';
+
+const DECIMAL = new Set(['decimal', 'currency', 'percent']);
+const TEXTUAL = new Set(['text', 'long_text', 'rich_text', 'email', 'phone', 'url']);
+
+export interface PreparedValues {
+  /** The complete values after the write: current values, the input, defaults and formulas. */
+  values: Values;
+  problems: Problem[];
+}
+
+/** The variables every expression sees besides the record's own fields. */
+export function contextVars(actor: Actor, now: Date): Record<string, unknown> {
+  return { $now: now.toISOString(), $today: now.toISOString().slice(0, 10), $user: { id: actor.id, name: actor.name } };
+}
+
+/**
+ * Runs the value part of the write pipeline: refuse system, computed and unknown
+ * fields; normalize; merge onto the current values; apply defaults (on create);
+ * compute formulas; validate types, ranges, formats and options; check required
+ * fields and validation rules. Problems carry a JSON pointer to the field.
+ */
+export function prepareValues(compiled: CompiledEntity, registries: BundleRegistries, input: Record<string, unknown>, current: Values | undefined, actor: Actor, now: Date): PreparedValues {
+  const problems: Problem[] = [];
+  const given: Values = {};
+  for (const [key, raw] of Object.entries(input)) {
+    const field = compiled.fields.get(key);
+    if (key.startsWith('_')) problems.push({ pointer: `/${key}`, code: 'IMMUTABLE', message: 'system fields are set by the platform' });
+    else if (field && compiled.traits.get(key)?.computed) problems.push({ pointer: `/${key}`, code: 'IMMUTABLE', message: 'computed fields cannot be written' });
+    else given[key] = field ? normalize(field, raw) : raw;
+  }
+  const nonNull = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null));
+  if (!compiled.validate(nonNull)) problems.push(...toProblems(compiled.validate.errors ?? [], ''));
+  if (problems.length > 0) return { values: {}, problems };
+
+  const values: Values = { ...(current ?? {}), ...given };
+  const vars = contextVars(actor, now);
+  const evaluate = (expr: unknown, key: string) => {
+    try {
+      return evaluateLogic(expr, { ...values, ...vars }, registries.operations);
+    } catch (err) {
+      problems.push({ pointer: `/${key}`, code: 'INVALID', message: `could not be computed: ${(err as Error).message}` });
+      return null;
+    }
+  };
+  if (current === undefined) {
+    for (const field of compiled.defaults) if (values[field.key] == null) values[field.key] = normalize(field, evaluate(field.default, field.key));
+  }
+  for (const field of compiled.formulas) values[field.key] = coerce(field, evaluate(field.expression, field.key));
+  problems.push(...checkValues(compiled, values, given, current));
+  for (const rule of compiled.rules) {
+    if (!truthy(evaluate(rule.errorWhen, rule.fields?.[0] ?? ''))) continue;
+    const pointers = rule.fields && rule.fields.length > 0 ? rule.fields.map((f) => `/${f}`) : [''];
+    for (const pointer of pointers) problems.push({ pointer, code: 'INVALID', message: rule.message.en, params: { rule: rule.key, message: rule.message } });
+  }
+  return { values, problems };
+}
+
+/** Required fields, exact decimal ranges, and options that were retired. */
+function checkValues(compiled: CompiledEntity, values: Values, given: Values, current: Values | undefined): Problem[] {
+  const problems: Problem[] = [];
+  for (const [key, field] of compiled.fields) {
+    const value = values[key];
+    if (field.required && !compiled.traits.get(key)?.computed && (value == null || (Array.isArray(value) && value.length === 0))) {
+      problems.push({ pointer: `/${key}`, code: 'REQUIRED', message: `${field.label.en} is required` });
+    }
+    if (!(key in given) || value == null) continue;
+    if (DECIMAL.has(field.type)) {
+      if (typeof field.min === 'string' && compareDecimals(String(value), field.min) < 0) problems.push({ pointer: `/${key}`, code: 'OUT_OF_RANGE', message: `must be at least ${field.min}` });
+      if (typeof field.max === 'string' && compareDecimals(String(value), field.max) > 0) problems.push({ pointer: `/${key}`, code: 'OUT_OF_RANGE', message: `must be at most ${field.max}` });
+    }
+    if (field.type === 'single_select' || field.type === 'multi_select') {
+      const retired = new Set(((field.options as { key: string; active?: boolean }[]) ?? []).filter((o) => o.active === false).map((o) => o.key));
+      const before = new Set([current?.[key]].flat());
+      const chosen = [value].flat().filter((v) => retired.has(String(v)) && !before.has(v));
+      if (chosen.length > 0) problems.push({ pointer: `/${key}`, code: 'NOT_ALLOWED_VALUE', message: `option ${chosen.join(', ')} is no longer offered` });
+    }
+  }
+  return problems;
+}
+
+/** Input normalization: '' is no value; decimals become strings with the field's scale ('5' -> '5.00'). */
+function normalize(field: AnyField, value: unknown): unknown {
+  if (value === undefined || value === '') return null;
+  if (DECIMAL.has(field.type)) {
+    const text = typeof value === 'number' && Number.isFinite(value) && !/e/i.test(String(value)) ? String(value) : value;
+    return typeof text === 'string' && /^-?\d+(\.\d+)?$/.test(text) ? withScale(text, field.scale ?? 2) : text;
+  }
+  if (TEXTUAL.has(field.type) && typeof value === 'string' && field.type !== 'rich_text') return value.trim() === '' ? null : value;
+  return value;
+}
+
+/** A formula's result in its declared type; anything that does not fit is no value. */
+function coerce(field: AnyField, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  switch (field.resultType) {
+    case 'integer': {
+      const n = typeof value === 'number' ? value : Number(value);
+      return Number.isSafeInteger(n) ? n : Number.isFinite(n) ? Math.round(n) : null;
+    }
+    case 'decimal':
+    case 'currency':
+    case 'percent': {
+      const text = typeof value === 'number' ? String(value) : String(value);
+      if (!/^-?\d+(\.\d+)?$/.test(text)) return null;
+      const scale = typeof field.scale === 'number' ? field.scale : 2;
+      return withScale(roundDecimal(text, scale), scale);
+    }
+    case 'boolean':
+      return truthy(value);
+    case 'date':
+      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : null;
+    case 'datetime':
+      return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : null;
+    default:
+      return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  }
+}
+
+/** Rounds a decimal string half-even to `scale` places, exactly (no floats). */
+export function roundDecimal(text: string, scale: number): string {
+  const negative = text.startsWith('-');
+  const [int = '0', frac = ''] = text.replace('-', '').split('.');
+  if (frac.length <= scale) return text;
+  const kept = frac.slice(0, scale);
+  const rest = frac.slice(scale);
+  let digits = BigInt(int + kept);
+  const half = rest[0]! > '5' || (rest[0] === '5' && (/[1-9]/.test(rest.slice(1)) || Number(digits % 2n) === 1));
+  if (half) digits += 1n;
+  const s = digits.toString().padStart(scale + 1, '0');
+  const out = scale > 0 ? `${s.slice(0, -scale)}.${s.slice(-scale)}` : s;
+  return negative && /[1-9]/.test(out) ? `-${out}` : out;
+}

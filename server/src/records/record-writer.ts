@@ -1,0 +1,81 @@
+import { ObjectId, type ClientSession, type Db, type Document } from 'mongodb';
+import type { Actor } from '../auth/actor.js';
+import type { CompiledEntity } from './compiled-entity.js';
+import { recordCollection } from './record-collections.js';
+import { RecordUniqueViolation } from './records.errors.js';
+
+export type RecordOperation = 'create' | 'update' | 'delete' | 'restore' | 'purge';
+
+/** One field's change, as kept in field history and carried by events. */
+export interface FieldChange {
+  field: string;
+  from: unknown;
+  to: unknown;
+}
+
+export interface WriteContext {
+  db: Db;
+  session: ClientSession;
+  actor: Actor;
+  /** How many workflow-made writes led to this one (loops stop past a limit). */
+  causationDepth: number;
+  requestId?: string | undefined;
+}
+
+export const REVISIONS = 'record_revisions';
+export const AUDIT = 'audit_log';
+export const OUTBOX = 'outbox';
+
+/**
+ * Writes, inside the caller's transaction, what accompanies every record change: the
+ * revision (field history), the audit entry and the outbox event. Either all of them
+ * and the record change commit together, or none does.
+ */
+export async function writeTrail(ctx: WriteContext, compiled: CompiledEntity, op: RecordOperation, recordId: ObjectId, version: number, changes: FieldChange[]): Promise<void> {
+  const at = new Date();
+  const actor = { kind: ctx.actor.kind, id: ctx.actor.id, name: ctx.actor.name };
+  const entity = compiled.entity.key;
+  const { session } = ctx;
+  if (compiled.entity.options?.history !== false && changes.length > 0) {
+    await ctx.db.collection(REVISIONS).insertOne({ entity, recordId, version, op, at, actor, changes }, { session });
+  }
+  await ctx.db.collection(AUDIT).insertOne(
+    { at, actor, action: `record.${op}`, entity, recordId, version, fields: changes.map((c) => c.field), requestId: ctx.requestId ?? null },
+    { session },
+  );
+  await ctx.db.collection(OUTBOX).insertOne(
+    { _id: new ObjectId(), type: `record.${op}`, entity, recordId, version, changed: changes.map((c) => c.field), actor, causationDepth: ctx.causationDepth, createdAt: at, sentAt: null },
+    { session },
+  );
+}
+
+/** Inserts a new record document. A unique index violation answers 409 naming the field. */
+export async function insertRecord(ctx: WriteContext, compiled: CompiledEntity, doc: Document): Promise<void> {
+  try {
+    await recordCollection(ctx.db, compiled.entity.key).insertOne(doc, { session: ctx.session });
+  } catch (err) {
+    throw uniqueViolation(err, compiled) ?? err;
+  }
+}
+
+/** Applies a version-guarded update; resolves false when the version did not match. */
+export async function updateRecord(ctx: WriteContext, compiled: CompiledEntity, id: ObjectId, expectedVersion: number, update: Document): Promise<boolean> {
+  try {
+    const result = await recordCollection(ctx.db, compiled.entity.key).updateOne({ _id: id, _version: expectedVersion }, update, { session: ctx.session });
+    return result.matchedCount === 1;
+  } catch (err) {
+    throw uniqueViolation(err, compiled) ?? err;
+  }
+}
+
+/** Turns a duplicate-key error on a `unique_<field>` index into a 409 naming the field. */
+export function uniqueViolation(err: unknown, compiled: CompiledEntity): Error | undefined {
+  const e = err as { code?: number; keyPattern?: Record<string, unknown>; errmsg?: string; message?: string };
+  if (e.code !== 11000) return undefined;
+  const fromPattern = e.keyPattern ? Object.keys(e.keyPattern)[0] : undefined;
+  const fromName = /index: unique_([a-z][a-z0-9_]*)/.exec(e.errmsg ?? e.message ?? '')?.[1];
+  const field = fromPattern ?? fromName;
+  if (!field || !compiled.fields.has(field)) return undefined;
+  const label = compiled.fields.get(field)!.label;
+  return RecordUniqueViolation(`Another record already has this ${label.en.toLowerCase()}`, { field, pointer: `/${field}`, label });
+}

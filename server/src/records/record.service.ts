@@ -1,0 +1,215 @@
+import { Decimal128, ObjectId, type Db, type Document } from 'mongodb';
+import type { BundleRegistries } from '@metacrm/metadata';
+import type { Actor } from '../auth/actor.js';
+import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
+import { nextAutoNumber, type AutoNumberSettings } from './auto-number.js';
+import { compiledEntity, type CompiledEntity } from './compiled-entity.js';
+import { recordCollection } from './record-collections.js';
+import { listRecords, type ListOptions, type ListResult } from './record-list.js';
+import { changedFields, storageUpdate, toApiRecord, valuesOf, type ApiRecord } from './record-document.js';
+import { prepareValues } from './record-values.js';
+import { REVISIONS, insertRecord, updateRecord, writeTrail, type RecordOperation, type WriteContext } from './record-writer.js';
+import { EntityNotFound, RecordInUse, RecordInvalid, RecordNotFound, RecordVersionConflict } from './records.errors.js';
+import { checkLookups, referencesTo, refreshParentRollups } from './relations.js';
+
+export interface RecordServiceOptions {
+  db: Db;
+  snapshot: MetadataSnapshot;
+  registries: BundleRegistries;
+  actor: Actor;
+  requestId?: string | undefined;
+  causationDepth?: number;
+}
+
+/** Thrown inside a transaction when the guarded update found another version. */
+class VersionMoved extends Error {}
+
+/**
+ * The generic record engine for every entity the metadata defines. Built per request
+ * from the metadata snapshot, the acting user and the database. Every write path
+ * (API, import, bulk, workflow) comes through here, so each gets the same pipeline:
+ * refuse system and computed fields, defaults, formulas, validation, rules, lookups,
+ * then one transaction with the record, its revision, audit entry and outbox event.
+ */
+export class RecordService {
+  constructor(private readonly options: RecordServiceOptions) {}
+
+  compiled(entity: string): CompiledEntity {
+    const compiled = compiledEntity(this.options.snapshot, entity, this.options.registries);
+    if (!compiled) throw EntityNotFound(`No entity "${entity}"`, { entity });
+    return compiled;
+  }
+
+  async get(entity: string, id: string, options: { includeDeleted?: boolean } = {}): Promise<ApiRecord> {
+    const compiled = this.compiled(entity);
+    return toApiRecord(compiled, await this.load(compiled, id, options.includeDeleted ?? false));
+  }
+
+  async list(entity: string, options: ListOptions): Promise<ListResult> {
+    return await listRecords(this.options.db, this.compiled(entity), this.options.registries, options);
+  }
+
+  async create(entity: string, input: unknown): Promise<ApiRecord> {
+    const compiled = this.compiled(entity);
+    const now = new Date();
+    const { values, problems } = prepareValues(compiled, this.options.registries, asObject(input), undefined, this.options.actor, now);
+    problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(Object.keys(values)))));
+    if (problems.length > 0) throw RecordInvalid(undefined, { problems });
+    const id = new ObjectId();
+    await this.transaction(async (ctx) => {
+      for (const field of compiled.autoNumbers) {
+        values[field.key] = await nextAutoNumber(ctx.db, compiled.entity.key, field.key, field as unknown as AutoNumberSettings, now, ctx.session);
+      }
+      const { $set } = storageUpdate(compiled, values);
+      const actorId = this.options.actor.id;
+      const doc: Document = { _id: id, ...$set, ...initialRollups(compiled), _version: 1, _createdAt: now, _updatedAt: now, _createdBy: actorId, _updatedBy: actorId, _ownerId: actorId, _deletedAt: null };
+      await insertRecord(ctx, compiled, doc);
+      await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, undefined, values, ctx.session);
+      await writeTrail(ctx, compiled, 'create', id, 1, changedFields({}, values));
+    });
+    return await this.get(entity, id.toHexString());
+  }
+
+  /**
+   * Changes some fields. With `expectedVersion` (from `_version` or If-Match) a record
+   * changed since answers 409 with its current version; without it the change is
+   * re-applied on the newest version, still never overwriting a concurrent write.
+   */
+  async update(entity: string, id: string, input: unknown, expectedVersion?: number): Promise<ApiRecord> {
+    const compiled = this.compiled(entity);
+    const patch = asObject(input);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const doc = await this.load(compiled, id, false);
+      if (expectedVersion !== undefined && doc._version !== expectedVersion) throw conflict(doc);
+      const current = valuesOf(compiled, doc);
+      const { values, problems } = prepareValues(compiled, this.options.registries, patch, current, this.options.actor, new Date());
+      const changes = changedFields(current, values);
+      problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(changes.map((c) => c.field)))));
+      if (problems.length > 0) throw RecordInvalid(undefined, { problems });
+      if (changes.length === 0) return toApiRecord(compiled, doc);
+      const changed = Object.fromEntries(changes.map((c) => [c.field, values[c.field]]));
+      const { $set, $unset } = storageUpdate(compiled, changed);
+      const update: Document = { $set: { ...$set, _updatedAt: new Date(), _updatedBy: this.options.actor.id }, $inc: { _version: 1 } };
+      if (Object.keys($unset).length > 0) update.$unset = $unset;
+      try {
+        await this.transaction(async (ctx) => {
+          if (!(await updateRecord(ctx, compiled, doc._id as ObjectId, doc._version as number, update))) throw new VersionMoved();
+          await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, current, values, ctx.session);
+          await writeTrail(ctx, compiled, 'update', doc._id as ObjectId, (doc._version as number) + 1, changes);
+        });
+        return await this.get(entity, id);
+      } catch (err) {
+        if (!(err instanceof VersionMoved)) throw err;
+        if (expectedVersion !== undefined) throw conflict(await this.load(compiled, id, false));
+      }
+    }
+    throw RecordVersionConflict('The record keeps changing; try again');
+  }
+
+  /**
+   * Deletes a record: to the recycle bin when the entity keeps one (soft), for good
+   * when `hard`. Records that refer to it are handled as their lookup says: restrict
+   * refuses, set_null clears the reference, cascade deletes them too.
+   */
+  async delete(entity: string, id: string, options: { expectedVersion?: number; hard?: boolean } = {}): Promise<void> {
+    const compiled = this.compiled(entity);
+    const doc = await this.load(compiled, id, options.hard === true);
+    if (options.expectedVersion !== undefined && doc._version !== options.expectedVersion) throw conflict(doc);
+    const hard = options.hard === true || compiled.entity.options?.softDelete === false;
+    await this.transaction((ctx) => this.deleteIn(ctx, compiled, doc, hard, 0));
+  }
+
+  async restore(entity: string, id: string): Promise<ApiRecord> {
+    const compiled = this.compiled(entity);
+    const doc = await recordCollection(this.options.db, entity).findOne({ _id: objectId(id), _deletedAt: { $ne: null } });
+    if (!doc) throw RecordNotFound(`No deleted ${entity} record ${id}`, { entity, id });
+    await this.transaction(async (ctx) => {
+      const update = { $set: { _deletedAt: null, _updatedAt: new Date(), _updatedBy: this.options.actor.id }, $inc: { _version: 1 } };
+      if (!(await updateRecord(ctx, compiled, doc._id as ObjectId, doc._version as number, update))) throw conflict(doc);
+      await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, undefined, valuesOf(compiled, doc), ctx.session);
+      await writeTrail(ctx, compiled, 'restore', doc._id as ObjectId, (doc._version as number) + 1, []);
+    });
+    return await this.get(entity, id);
+  }
+
+  /** Field history, newest first: who changed which field when, from what to what. */
+  async history(entity: string, id: string): Promise<{ version: number; op: string; at: string; actor: unknown; field: string; from: unknown; to: unknown }[]> {
+    const compiled = this.compiled(entity);
+    const doc = await this.load(compiled, id, true);
+    const revisions = await this.options.db.collection(REVISIONS).find({ entity, recordId: doc._id }).sort({ version: -1 }).limit(1000).toArray();
+    return revisions.flatMap((r) =>
+      (r.changes as { field: string; from: unknown; to: unknown }[]).map((c) => ({ version: r.version as number, op: r.op as string, at: (r.at as Date).toISOString(), actor: r.actor, ...c })),
+    );
+  }
+
+  private async deleteIn(ctx: WriteContext, compiled: CompiledEntity, doc: Document, hard: boolean, depth: number): Promise<void> {
+    const id = doc._id as ObjectId;
+    const refs = await referencesTo(ctx.db, compiled, id, ctx.session);
+    const restricted = refs.filter((r) => r.onDelete === 'restrict');
+    if (restricted.length > 0) throw RecordInUse(undefined, { references: restricted.map(({ entity, field, count }) => ({ entity, field, count })) });
+    for (const ref of refs) {
+      const children = recordCollection(ctx.db, ref.entity);
+      if (ref.onDelete === 'set_null') {
+        await children.updateMany({ [ref.field]: id, _deletedAt: null }, { $unset: { [ref.field]: '' }, $inc: { _version: 1 } }, { session: ctx.session });
+      } else if (ref.onDelete === 'cascade' && depth < 8) {
+        const child = this.compiled(ref.entity);
+        for (const childDoc of await children.find({ [ref.field]: id, _deletedAt: null }, { session: ctx.session }).toArray()) {
+          await this.deleteIn(ctx, child, childDoc, hard, depth + 1);
+        }
+      }
+    }
+    const records = recordCollection(ctx.db, compiled.entity.key);
+    if (hard) await records.deleteOne({ _id: id }, { session: ctx.session });
+    else if (!(await updateRecord(ctx, compiled, id, doc._version as number, { $set: { _deletedAt: new Date(), _updatedBy: this.options.actor.id }, $inc: { _version: 1 } }))) throw conflict(doc);
+    await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, valuesOf(compiled, doc), undefined, ctx.session);
+    const op: RecordOperation = hard ? 'purge' : 'delete';
+    await writeTrail(ctx, compiled, op, id, (doc._version as number) + 1, []);
+  }
+
+  private async load(compiled: CompiledEntity, id: string, includeDeleted: boolean): Promise<Document> {
+    const filter: Document = { _id: objectId(id) };
+    if (!includeDeleted) filter._deletedAt = null;
+    const doc = await recordCollection(this.options.db, compiled.entity.key).findOne(filter);
+    if (!doc) throw RecordNotFound(`No ${compiled.entity.key} record ${id}`, { entity: compiled.entity.key, id });
+    return doc;
+  }
+
+  private async transaction(work: (ctx: WriteContext) => Promise<void>): Promise<void> {
+    const session = this.options.db.client.startSession();
+    try {
+      await session.withTransaction(() =>
+        work({ db: this.options.db, session, actor: this.options.actor, causationDepth: this.options.causationDepth ?? 0, requestId: this.options.requestId }),
+      );
+    } finally {
+      await session.endSession();
+    }
+  }
+}
+
+function asObject(input: unknown): Record<string, unknown> {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw RecordInvalid('The record must be a JSON object', { problems: [{ pointer: '', code: 'WRONG_TYPE', message: 'must be an object' }] });
+  }
+  const { _version: _ignored, id: _id, ...rest } = input as Record<string, unknown>;
+  return rest;
+}
+
+function objectId(id: string): ObjectId {
+  if (!/^[0-9a-f]{24}$/.test(id)) throw RecordNotFound(`No record ${id}`, { id });
+  return new ObjectId(id);
+}
+
+function conflict(doc: Document): Error {
+  return RecordVersionConflict(undefined, { currentVersion: doc._version });
+}
+
+/** A new record starts with its counts at 0 and its sums at 0. */
+function initialRollups(compiled: CompiledEntity): Document {
+  const out: Document = {};
+  for (const f of compiled.ownRollups) {
+    if (f.function === 'count') out[f.key] = 0;
+    else if (f.function === 'sum') out[f.key] = Decimal128.fromString('0');
+  }
+  return out;
+}
+

@@ -1,0 +1,73 @@
+import { Decimal128, ObjectId, type ClientSession, type Db, type Document } from 'mongodb';
+import type { BundleRegistries, Problem } from '@metacrm/metadata';
+import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
+import { compiledEntity, type CompiledEntity } from './compiled-entity.js';
+import { normalizeDecimal } from './field-codec.js';
+import { recordCollection } from './record-collections.js';
+import type { Values } from './record-document.js';
+
+/**
+ * Checks that every lookup value that changed points at a live record of its target,
+ * with one query per target entity, never one per value.
+ */
+export async function checkLookups(db: Db, compiled: CompiledEntity, values: Values, changed: Set<string>, session?: ClientSession): Promise<Problem[]> {
+  const wanted = new Map<string, { field: string; id: string }[]>();
+  for (const field of compiled.lookups) {
+    const id = values[field.key];
+    if (!changed.has(field.key) || typeof id !== 'string') continue;
+    const target = String(field.target);
+    wanted.set(target, [...(wanted.get(target) ?? []), { field: field.key, id }]);
+  }
+  const problems: Problem[] = [];
+  for (const [target, refs] of wanted) {
+    const ids = [...new Set(refs.map((r) => r.id))].map((id) => new ObjectId(id));
+    const found = await recordCollection(db, target).find({ _id: { $in: ids }, _deletedAt: null }, { projection: { _id: 1 }, session }).toArray();
+    const live = new Set(found.map((d) => String(d._id)));
+    for (const ref of refs) {
+      if (!live.has(ref.id)) problems.push({ pointer: `/${ref.field}`, code: 'UNKNOWN_ENTITY', message: `no ${target} record ${ref.id}`, params: { entity: target, id: ref.id } });
+    }
+  }
+  return problems;
+}
+
+/**
+ * Recomputes the roll-ups that records of `compiled` feed, for the parents named
+ * before and after the write, inside the same transaction, so a parent's summary is
+ * never out of step with its children on any write path.
+ */
+export async function refreshParentRollups(db: Db, snapshot: MetadataSnapshot, registries: BundleRegistries, compiled: CompiledEntity, before: Values | undefined, after: Values | undefined, session: ClientSession): Promise<void> {
+  for (const rollup of compiled.parentRollups) {
+    const parentIds = new Set([before?.[rollup.via], after?.[rollup.via]].filter((v): v is string => typeof v === 'string'));
+    const parent = compiledEntity(snapshot, rollup.parent, registries);
+    if (!parent) continue;
+    for (const parentId of parentIds) {
+      const value = await computeRollup(db, compiled, rollup.field, rollup.via, parentId, session);
+      const update = value === undefined ? { $unset: { [rollup.field.key]: '' } } : { $set: { [rollup.field.key]: value } };
+      await recordCollection(db, parent.entity.key).updateOne({ _id: new ObjectId(parentId) }, update, { session });
+    }
+  }
+}
+
+async function computeRollup(db: Db, child: CompiledEntity, field: Document, via: string, parentId: string, session: ClientSession): Promise<unknown> {
+  const fn = String(field.function);
+  const source = `$${String(field.field)}`;
+  const accumulator = fn === 'count' ? { $sum: 1 } : fn === 'sum' ? { $sum: source } : fn === 'min' ? { $min: source } : { $max: source };
+  const match: Document = { [via]: new ObjectId(parentId), _deletedAt: null };
+  if (fn !== 'count') match[String(field.field)] = { $exists: true };
+  const [row] = await recordCollection(db, child.entity.key).aggregate<{ value: unknown }>([{ $match: match }, { $group: { _id: null, value: accumulator } }], { session }).toArray();
+  if (fn === 'count') return row?.value ?? 0;
+  if (row === undefined || row.value == null) return fn === 'sum' ? Decimal128.fromString('0') : undefined;
+  if (row.value instanceof Decimal128) return Decimal128.fromString(normalizeDecimal(row.value.toString()));
+  return typeof row.value === 'number' ? Decimal128.fromString(String(row.value)) : row.value;
+}
+
+/** Lookups elsewhere that point at this record and are not deleted, grouped by behaviour. */
+export async function referencesTo(db: Db, compiled: CompiledEntity, id: ObjectId, session: ClientSession): Promise<{ entity: string; field: string; onDelete: string; count: number }[]> {
+  const found: { entity: string; field: string; onDelete: string; count: number }[] = [];
+  for (const ref of compiled.inbound) {
+    const count = await recordCollection(db, ref.entity).countDocuments({ [ref.field.key]: id, _deletedAt: null }, { session, limit: 1000 });
+    if (count > 0) found.push({ entity: ref.entity, field: ref.field.key, onDelete: String(ref.field.onDelete ?? 'restrict'), count });
+  }
+  return found;
+}
+

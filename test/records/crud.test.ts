@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from 'mongodb';
+import type { Platform } from '../../server/src/runtime/platform.js';
+import { salesBundle } from '../fixtures/sales-bundle.js';
+import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
+import { apiClient, type ApiClient } from '../helpers/http.js';
+import { startTestPlatform } from '../helpers/platform.js';
+
+const env = testEnv(import.meta.url);
+let platform: Platform & { url: string };
+let api: ApiClient;
+let db: Db;
+type Rec = Record<string, unknown> & { id: string; _version: number };
+type Err = { error: { code: string; message: string; details: { problems?: { pointer: string; code: string; message: string }[]; field?: string; currentVersion?: number } } };
+
+beforeAll(async () => {
+  ({ db } = await openTestDb(env));
+  await openTestRedis(env);
+  platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
+  api = apiClient(platform.url);
+  const bundle = salesBundle();
+  for (const kind of ['entities', 'rules'] as const) for (const item of bundle[kind]) await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
+  expect((await api.post('/api/meta/publish')).status).toBe(200);
+});
+afterAll(async () => {
+  await platform?.stop();
+});
+
+let account: Rec;
+let deal: Rec;
+
+describe('records', () => {
+  it('creates a record with system fields, defaults and roll-ups started', async () => {
+    const res = await api.post<Rec>('/api/records/account', { name: 'Acme', code: 'A-1', industry: 'tech', employees: 10 });
+    expect(res.status).toBe(201);
+    account = res.body;
+    expect(account).toMatchObject({ id: expect.stringMatching(/^[0-9a-f]{24}$/), _version: 1, name: 'Acme', code: 'A-1', industry: 'tech', employees: 10, open_amount: '0.00' });
+    expect(res.headers.get('location')).toBe(`/api/records/account/${account.id}`);
+    expect(Date.parse(String(account._createdAt))).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('computes formulas exactly, applies defaults and keeps the parent roll-up current', async () => {
+    const res = await api.post<Rec>('/api/records/opportunity', { title: 'Big deal', account: account.id, amount: '1000.50', probability: 40 });
+    expect(res.status).toBe(201);
+    deal = res.body;
+    expect(deal).toMatchObject({ amount: '1000.50', probability: '40', expected: '400.20', stage: 'new' });
+    expect((await api.get<Rec>(`/api/records/account/${account.id}`)).body.open_amount).toBe('1000.50');
+  });
+
+  it.each<[string, Record<string, unknown>, string, string]>([
+    ['an unknown field', { title: 'x', colour: 'red' }, '/colour', 'UNKNOWN_PROPERTY'],
+    ['a system field', { title: 'x', _createdAt: '2020-01-01T00:00:00Z' }, '/_createdAt', 'IMMUTABLE'],
+    ['a computed field', { title: 'x', expected: '1' }, '/expected', 'IMMUTABLE'],
+    ['too many decimals', { title: 'x', amount: '1.234' }, '/amount', 'BAD_FORMAT'],
+    ['a missing required field', { amount: '5' }, '/title', 'REQUIRED'],
+    ['an option that does not exist', { title: 'x', stage: 'maybe' }, '/stage', 'NOT_ALLOWED_VALUE'],
+    ['a bad date', { title: 'x', close_date: '2026-02-30' }, '/close_date', 'BAD_FORMAT'],
+    ['a lookup to nothing', { title: 'x', account: '0123456789abcdef01234567' }, '/account', 'UNKNOWN_ENTITY'],
+    ['a broken validation rule', { title: 'x', stage: 'won' }, '/amount', 'INVALID'],
+  ])('refuses %s with 422 pointing at the field', async (_what, body, pointer, code) => {
+    const res = await api.post<Err>('/api/records/opportunity', body);
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('RECORD_INVALID');
+    expect(res.body.error.details.problems).toContainEqual(expect.objectContaining({ pointer, code }));
+  });
+
+  it('writes nothing for a refused record', async () => {
+    expect(await db.collection('rec_opportunity').countDocuments({})).toBe(1);
+    expect(await db.collection('outbox').countDocuments({ entity: 'opportunity' })).toBe(1);
+  });
+
+  it('answers 409 naming the field for a unique value already taken', async () => {
+    const res = await api.post<Err>('/api/records/account', { name: 'Other', code: 'A-1' });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: 'RECORD_UNIQUE_VIOLATION', details: { field: 'code' } });
+  });
+
+  it('guards updates with the version and keeps field history', async () => {
+    const stale = await api.patch<Err>(`/api/records/opportunity/${deal.id}`, { _version: 7, title: 'Bigger deal' });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toMatchObject({ code: 'RECORD_VERSION_CONFLICT', details: { currentVersion: 1 } });
+
+    const res = await api.patch<Rec>(`/api/records/opportunity/${deal.id}`, { _version: 1, title: 'Bigger deal', amount: '2000' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ _version: 2, title: 'Bigger deal', amount: '2000.00', expected: '800.00' });
+    expect((await api.get<Rec>(`/api/records/account/${account.id}`)).body.open_amount).toBe('2000.00');
+
+    const viaHeader = await api.patch<Rec>(`/api/records/opportunity/${deal.id}`, { probability: 50 }, { 'If-Match': '"2"' });
+    expect(viaHeader.body._version).toBe(3);
+
+    const history = await api.get<{ entries: { version: number; field: string; from: unknown; to: unknown; op: string }[] }>(`/api/records/opportunity/${deal.id}/history`);
+    expect(history.body.entries.filter((e) => e.version === 2)).toEqual(expect.arrayContaining([
+      expect.objectContaining({ op: 'update', field: 'title', from: 'Big deal', to: 'Bigger deal' }),
+      expect.objectContaining({ field: 'amount', from: '1000.50', to: '2000.00' }),
+      expect.objectContaining({ field: 'expected', from: '400.20', to: '800.00' }),
+    ]));
+    expect(history.body.entries.some((e) => e.version === 1 && e.op === 'create' && e.field === 'title')).toBe(true);
+  });
+
+  it('refuses to delete a record others still refer to (restrict)', async () => {
+    const res = await api.delete<Err>(`/api/records/account/${account.id}`);
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('RECORD_IN_USE');
+  });
+
+  it('soft deletes to the recycle bin and restores, keeping roll-ups current', async () => {
+    expect((await api.delete(`/api/records/opportunity/${deal.id}`)).status).toBe(204);
+    expect((await api.get<Err>(`/api/records/opportunity/${deal.id}`)).status).toBe(404);
+    expect((await api.get<Rec>(`/api/records/account/${account.id}`)).body.open_amount).toBe('0.00');
+    const restored = await api.post<Rec>(`/api/records/opportunity/${deal.id}/restore`);
+    expect(restored.status).toBe(200);
+    expect(restored.body._version).toBe(5);
+    expect((await api.get<Rec>(`/api/records/account/${account.id}`)).body.open_amount).toBe('2000.00');
+  });
+
+  it.each([
+    ['GET', '/api/records/nothing/0123456789abcdef01234567', 404, 'ENTITY_NOT_FOUND'],
+    ['GET', '/api/records/account/not-an-id', 404, 'RECORD_NOT_FOUND'],
+    ['GET', '/api/records/account/0123456789abcdef01234567', 404, 'RECORD_NOT_FOUND'],
+  ])('%s %s answers %i %s', async (_method, path, status, code) => {
+    const res = await api.get<Err>(path);
+    expect(res.status).toBe(status);
+    expect(res.body.error.code).toBe(code);
+  });
+});
+
+describe('listing records', () => {
+  it('filters, sorts, selects fields, counts and pages with a cursor', async () => {
+    for (const [i, stage] of ['new', 'won', 'lost', 'new', 'new'].entries()) {
+      const res = await api.post<Rec>('/api/records/opportunity', { title: `Deal ${i}`, amount: `${(i + 1) * 100}`, stage, account: account.id });
+      expect(res.status).toBe(201);
+    }
+    const filter = encodeURIComponent(JSON.stringify({ field: 'stage', op: 'eq', value: 'new' }));
+    const first = await api.get<{ records: Rec[]; nextCursor: string | null; total: number }>(`/api/records/opportunity?filter=${filter}&sort=-amount&limit=2&fields=title,amount&count=true`);
+    expect(first.status).toBe(200);
+    expect(first.body.total).toBe(4);
+    expect(first.body.records.map((r) => r.title)).toEqual(['Bigger deal', 'Deal 4']);
+    expect(Object.keys(first.body.records[0]!).sort()).toEqual(['_createdAt', '_createdBy', '_ownerId', '_updatedAt', '_updatedBy', '_version', 'amount', 'id', 'title']);
+    const second = await api.get<{ records: Rec[]; nextCursor: string | null }>(`/api/records/opportunity?filter=${filter}&sort=-amount&limit=2&cursor=${first.body.nextCursor}`);
+    expect(second.body.records.map((r) => r.title)).toEqual(['Deal 3', 'Deal 0']);
+    expect(second.body.nextCursor).toBeNull();
+  });
+
+  it('searches text fields with q and lists the recycle bin', async () => {
+    const found = await api.get<{ records: Rec[] }>('/api/records/opportunity?q=bigger');
+    expect(found.body.records.map((r) => r.title)).toEqual(['Bigger deal']);
+    const victim = (await api.get<{ records: Rec[] }>('/api/records/opportunity?q=deal%202')).body.records[0]!;
+    expect((await api.delete(`/api/records/opportunity/${victim.id}`)).status).toBe(204);
+    const bin = await api.get<{ records: Rec[] }>('/api/records/opportunity?deleted=true');
+    expect(bin.body.records.map((r) => r.id)).toEqual([victim.id]);
+    expect(bin.body.records[0]!._deletedAt).toEqual(expect.any(String));
+  });
+
+  it.each([
+    ['a raw operator', { $where: 'sleep(1000)' }, 400, 'FILTER_INVALID'],
+    ['a dotted key', { 'amount.x': 1 }, 400, 'FILTER_INVALID'],
+    ['a prototype key', JSON.parse('{"__proto__": {"field": "title", "op": "eq", "value": "x"}}') as unknown, 400, 'FILTER_INVALID'],
+    ['an unknown field', { field: 'secret', op: 'eq', value: 1 }, 400, 'FILTER_FIELD_UNKNOWN'],
+    ['an operator the type lacks', { field: 'amount', op: 'contains', value: '1' }, 400, 'FILTER_OPERATOR_NOT_ALLOWED'],
+  ])('refuses %s in a filter with 400', async (_what, filter, status, code) => {
+    const res = await api.get<Err>(`/api/records/opportunity?filter=${encodeURIComponent(JSON.stringify(filter))}`);
+    expect(res.status).toBe(status);
+    expect(res.body.error.code).toBe(code);
+  });
+});
