@@ -1,10 +1,12 @@
 import { Decimal128, ObjectId, type Db, type Document } from 'mongodb';
-import type { BundleRegistries } from '@metacrm/metadata';
+import type { BundleRegistries, Problem } from '@metacrm/metadata';
 import type { Actor } from '../auth/actor.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
+import { aggregateRecords, type AggregateOptions } from './aggregate-records.js';
 import { nextAutoNumber, type AutoNumberSettings } from './auto-number.js';
 import { compiledEntity, type CompiledEntity } from './compiled-entity.js';
 import { recordCollection } from './record-collections.js';
+import type { AggregateResult } from './record-aggregate.js';
 import { listRecords, type ListOptions, type ListResult } from './record-list.js';
 import { changedFields, storageUpdate, toApiRecord, valuesOf, type ApiRecord } from './record-document.js';
 import { prepareValues } from './record-values.js';
@@ -49,6 +51,11 @@ export class RecordService {
     return await listRecords(this.options.db, this.compiled(entity), this.options.registries, options);
   }
 
+  /** Groups and measures matching records for reports and charts; see aggregateRecords. */
+  async aggregate(entity: string, body: unknown, options: Pick<AggregateOptions, 'canRead'> = {}): Promise<AggregateResult> {
+    return await aggregateRecords(this.options.db, this.compiled(entity), this.options.registries, body, { ...options, entityOf: (key) => this.options.snapshot.entity(key) });
+  }
+
   async create(entity: string, input: unknown): Promise<ApiRecord> {
     const compiled = this.compiled(entity);
     const now = new Date();
@@ -56,10 +63,13 @@ export class RecordService {
     problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(Object.keys(values)))));
     if (problems.length > 0) throw RecordInvalid(undefined, { problems });
     const id = new ObjectId();
+    // Numbers are drawn outside the transaction: inside it, every concurrent create would
+    // conflict on the one counter document. A create that then fails leaves a gap, never
+    // a repeat.
+    for (const field of compiled.autoNumbers) {
+      values[field.key] = await nextAutoNumber(this.options.db, compiled.entity.key, field.key, field as unknown as AutoNumberSettings, now);
+    }
     await this.transaction(async (ctx) => {
-      for (const field of compiled.autoNumbers) {
-        values[field.key] = await nextAutoNumber(ctx.db, compiled.entity.key, field.key, field as unknown as AutoNumberSettings, now, ctx.session);
-      }
       const { $set } = storageUpdate(compiled, values);
       const actorId = this.options.actor.id;
       const doc: Document = { _id: id, ...$set, ...initialRollups(compiled), _version: 1, _createdAt: now, _updatedAt: now, _createdBy: actorId, _updatedBy: actorId, _ownerId: actorId, _deletedAt: null };
@@ -68,6 +78,19 @@ export class RecordService {
       await writeTrail(ctx, compiled, 'create', id, 1, changedFields({}, values));
     });
     return await this.get(entity, id.toHexString());
+  }
+
+  /**
+   * The checks of create (no `id`) or update (`id`) without writing anything: values,
+   * formulas, rules and lookups. Unique values are left to the write's index. For dry runs.
+   */
+  async validate(entity: string, input: unknown, id?: string): Promise<Problem[]> {
+    const compiled = this.compiled(entity);
+    const current = id === undefined ? undefined : valuesOf(compiled, await this.load(compiled, id, false));
+    const { values, problems } = prepareValues(compiled, this.options.registries, asObject(input), current, this.options.actor, new Date());
+    const changed = current ? changedFields(current, values).map((c) => c.field) : Object.keys(values);
+    problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(changed))));
+    return problems;
   }
 
   /**
