@@ -151,6 +151,19 @@ describe('listing records', () => {
     expect(bin.body.records[0]!._deletedAt).toEqual(expect.any(String));
   });
 
+  it('expands lookups to their display values and lists related records', async () => {
+    const list = await api.get<{ records: (Rec & { _expanded: Record<string, { id: string; display: unknown }> })[] }>('/api/records/opportunity?expand=account&limit=3&sort=title');
+    expect(list.body.records).toHaveLength(3);
+    for (const record of list.body.records) expect(record._expanded.account).toEqual({ id: account.id, display: 'Acme' });
+    const one = await api.get<{ _expanded: Record<string, unknown> }>(`/api/records/opportunity/${deal.id}?expand=account`);
+    expect(one.body._expanded).toEqual({ account: { id: account.id, display: 'Acme' } });
+
+    const related = await api.get<{ records: Rec[] }>(`/api/records/account/${account.id}/related/opportunity/account?sort=title&limit=200`);
+    expect(related.body.records.map((r) => r.title)).toEqual(['Bigger deal', 'Deal 0', 'Deal 1', 'Deal 3', 'Deal 4']);
+    expect((await api.get<Err>(`/api/records/account/${account.id}/related/opportunity/title`)).status).toBe(404);
+    expect((await api.get<Err>('/api/records/opportunity?expand=title')).body.error.code).toBe('FILTER_FIELD_UNKNOWN');
+  });
+
   it.each([
     ['a raw operator', { $where: 'sleep(1000)' }, 400, 'FILTER_INVALID'],
     ['a dotted key', { 'amount.x': 1 }, 400, 'FILTER_INVALID'],

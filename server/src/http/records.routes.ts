@@ -33,8 +33,13 @@ export function recordRoutes(deps: RecordRouteDeps): Router<AppState> {
     ctx.body = record;
   });
 
+  router.get('/:entity/:id/related/:child/:via', async (ctx) => {
+    ctx.body = await (await service(ctx)).related(ctx.params.entity!, ctx.params.id!, ctx.params.child!, ctx.params.via!, listOptions(ctx));
+  });
+
   router.get('/:entity/:id', async (ctx) => {
-    const record = await (await service(ctx)).get(ctx.params.entity!, ctx.params.id!);
+    const expand = typeof ctx.query.expand === 'string' ? ctx.query.expand.split(',').filter(Boolean) : undefined;
+    const record = await (await service(ctx)).get(ctx.params.entity!, ctx.params.id!, { expand });
     ctx.set('ETag', `"${record._version}"`);
     ctx.body = record;
   });
@@ -93,6 +98,7 @@ function listOptions(ctx: AppContext): ListOptions {
     cursor: one('cursor'),
     q: one('q'),
     fields: one('fields')?.split(',').filter(Boolean),
+    expand: one('expand')?.split(',').filter(Boolean),
     count: one('count') === 'true',
     deleted: one('deleted') === 'true',
     timeZone: one('timeZone'),

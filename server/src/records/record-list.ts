@@ -18,6 +18,8 @@ export interface ListOptions {
   q?: string | undefined;
   /** Only these fields (system fields always come). */
   fields?: string[] | undefined;
+  /** Lookup fields whose related records' display values to include (`_expanded`). */
+  expand?: string[] | undefined;
   /** Also answer the total number of matching records. */
   count?: boolean;
   /** The recycle bin: deleted records only. */

@@ -5,6 +5,7 @@ import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { aggregateRecords, type AggregateOptions } from './aggregate-records.js';
 import { nextAutoNumber, type AutoNumberSettings } from './auto-number.js';
 import { compiledEntity, type CompiledEntity } from './compiled-entity.js';
+import { expandLookups } from './expand.js';
 import { recordCollection } from './record-collections.js';
 import type { AggregateResult } from './record-aggregate.js';
 import { listRecords, type ListOptions, type ListResult } from './record-list.js';
@@ -42,13 +43,30 @@ export class RecordService {
     return compiled;
   }
 
-  async get(entity: string, id: string, options: { includeDeleted?: boolean } = {}): Promise<ApiRecord> {
+  async get(entity: string, id: string, options: { includeDeleted?: boolean; expand?: string[] | undefined } = {}): Promise<ApiRecord> {
     const compiled = this.compiled(entity);
-    return toApiRecord(compiled, await this.load(compiled, id, options.includeDeleted ?? false));
+    const record = toApiRecord(compiled, await this.load(compiled, id, options.includeDeleted ?? false));
+    if (options.expand?.length) await expandLookups(this.options.db, this.options.snapshot, this.options.registries, compiled, [record], options.expand);
+    return record;
   }
 
   async list(entity: string, options: ListOptions): Promise<ListResult> {
-    return await listRecords(this.options.db, this.compiled(entity), this.options.registries, options);
+    const compiled = this.compiled(entity);
+    const result = await listRecords(this.options.db, compiled, this.options.registries, options);
+    if (options.expand?.length) await expandLookups(this.options.db, this.options.snapshot, this.options.registries, compiled, result.records, options.expand);
+    return result;
+  }
+
+  /** The records of `child` whose lookup `via` points at this record (a related list). */
+  async related(entity: string, id: string, child: string, via: string, options: ListOptions): Promise<ListResult> {
+    const parent = this.compiled(entity);
+    await this.load(parent, id, false);
+    const field = this.compiled(child).fields.get(via);
+    if (!field || field.type !== 'lookup' || field.target !== entity) {
+      throw RecordNotFound(`${child}.${via} is not a lookup to ${entity}`, { entity: child, field: via });
+    }
+    const link = { field: via, op: 'eq', value: id };
+    return await this.list(child, { ...options, filter: options.filter === undefined ? link : { and: [link, options.filter] } });
   }
 
   /** Groups and measures matching records for reports and charts; see aggregateRecords. */
