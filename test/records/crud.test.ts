@@ -176,3 +176,35 @@ describe('listing records', () => {
     expect(res.body.error.code).toBe(code);
   });
 });
+
+describe('bulk', () => {
+  it('runs each operation through the pipeline and answers a result per item', async () => {
+    const target = (await api.post<Rec>('/api/records/opportunity', { title: 'Bulk target' })).body;
+    const res = await api.post<{ results: { index: number; status: number; record?: Rec; error?: { code: string } }[]; summary: Record<string, number> }>('/api/records/opportunity/bulk', {
+      operations: [
+        { op: 'create', data: { title: 'Bulk one', amount: '3.5' } },
+        { op: 'create', data: { amount: 'lots' } },
+        { op: 'update', id: target.id, _version: 99, data: { title: 'stale' } },
+        { op: 'update', id: target.id, _version: 1, data: { title: 'Bulk target 2' } },
+        { op: 'delete', id: '0123456789abcdef01234567' },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.results.map((r) => [r.status, r.error?.code ?? null])).toEqual([
+      [201, null], [422, 'RECORD_INVALID'], [409, 'RECORD_VERSION_CONFLICT'], [200, null], [404, 'RECORD_NOT_FOUND'],
+    ]);
+    expect(res.body.results[0]?.record).toMatchObject({ title: 'Bulk one', amount: '3.50' });
+    expect(res.body.summary).toEqual({ succeeded: 2, failed: 3 });
+    expect((await api.get<Rec>(`/api/records/opportunity/${target.id}`)).body.title).toBe('Bulk target 2');
+  });
+
+  it.each([
+    [{}, '/operations'],
+    [{ operations: Array.from({ length: 1001 }, () => ({ op: 'create', data: {} })) }, '/operations'],
+    [{ operations: [{ op: 'upsert', data: {} }] }, '/operations/0/op'],
+  ])('refuses a malformed bulk body %#', async (body, pointer) => {
+    const res = await api.post<{ error: { code: string; details: { pointer: string } } }>('/api/records/opportunity/bulk', body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.pointer).toBe(pointer);
+  });
+});

@@ -4,6 +4,7 @@ import type { BundleRegistries } from '@metacrm/metadata';
 import { SYSTEM_ACTOR } from '../auth/actor.js';
 import { BadRequest } from '../errors/index.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
+import { runBulk } from '../records/bulk.js';
 import type { ListOptions } from '../records/record-list.js';
 import { RecordService } from '../records/record.service.js';
 import type { AppContext, AppState } from './context.js';
@@ -31,6 +32,10 @@ export function recordRoutes(deps: RecordRouteDeps): Router<AppState> {
     ctx.set('ETag', `"${record._version}"`);
     ctx.set('Location', `/api/records/${ctx.params.entity}/${record.id}`);
     ctx.body = record;
+  });
+
+  router.post('/:entity/bulk', async (ctx) => {
+    ctx.body = await runBulk(await service(ctx), ctx.params.entity!, await jsonBody(ctx, { limit: '20mb' }));
   });
 
   router.get('/:entity/:id/related/:child/:via', async (ctx) => {

@@ -1,0 +1,65 @@
+import { toAppError } from '../errors/to-app-error.js';
+import type { ApiRecord } from './record-document.js';
+import type { RecordService } from './record.service.js';
+import { QueryError } from './query/index.js';
+
+export const BULK_LIMIT = 1000;
+
+export type BulkOperation =
+  | { op: 'create'; data: unknown }
+  | { op: 'update'; id: string; data: unknown; _version?: number }
+  | { op: 'delete'; id: string; _version?: number };
+
+export interface BulkItemResult {
+  index: number;
+  status: number;
+  record?: ApiRecord;
+  error?: { code: string; message: string; details?: unknown };
+}
+
+/**
+ * Runs up to 1,000 creates, updates and deletes, each through the full record pipeline
+ * in its own transaction, and answers a result per item: one bad item does not stop
+ * the others, and nothing of a failed item is written.
+ */
+export async function runBulk(service: RecordService, entity: string, body: unknown): Promise<{ results: BulkItemResult[]; summary: { succeeded: number; failed: number } }> {
+  const operations = parse(body);
+  service.compiled(entity); // an unknown entity fails the whole call with 404
+  const results: BulkItemResult[] = [];
+  for (const [index, operation] of operations.entries()) {
+    try {
+      if (operation.op === 'create') results.push({ index, status: 201, record: await service.create(entity, operation.data) });
+      else if (operation.op === 'update') results.push({ index, status: 200, record: await service.update(entity, operation.id, operation.data, operation._version) });
+      else {
+        await service.delete(entity, operation.id, operation._version === undefined ? {} : { expectedVersion: operation._version });
+        results.push({ index, status: 204 });
+      }
+    } catch (err) {
+      const known = toAppError(err);
+      if (!known) throw err;
+      results.push({ index, status: known.status, error: { code: known.code, message: known.message, ...(known.details === undefined ? {} : { details: known.details }) } });
+    }
+  }
+  const failed = results.filter((r) => r.status >= 400).length;
+  return { results, summary: { succeeded: results.length - failed, failed } };
+}
+
+function parse(body: unknown): BulkOperation[] {
+  const operations = (body as { operations?: unknown } | null)?.operations;
+  if (!Array.isArray(operations) || operations.length === 0 || operations.length > BULK_LIMIT) {
+    throw new QueryError('FILTER_INVALID', `operations must be a list of 1 to ${BULK_LIMIT} items`, '/operations');
+  }
+  return operations.map((item: unknown, i) => {
+    const o = item as Record<string, unknown> | null;
+    const at = `/operations/${i}`;
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new QueryError('FILTER_INVALID', 'each operation must be an object', at);
+    const version = o._version;
+    if (version !== undefined && (!Number.isSafeInteger(version) || (version as number) < 1)) throw new QueryError('FILTER_INVALID', '_version must be a record version', `${at}/_version`);
+    if (o.op === 'create') return { op: 'create', data: o.data };
+    if ((o.op === 'update' || o.op === 'delete') && typeof o.id === 'string') {
+      return o.op === 'update' ? { op: 'update', id: o.id, data: o.data, ...(version === undefined ? {} : { _version: version as number }) } : { op: 'delete', id: o.id, ...(version === undefined ? {} : { _version: version as number }) };
+    }
+    throw new QueryError('FILTER_INVALID', 'op must be create, update (with id) or delete (with id)', `${at}/op`);
+  });
+}
+
