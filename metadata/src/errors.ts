@@ -42,6 +42,17 @@ export const ERROR_CODES = [
   'CURSOR_INVALID',
   'SEARCH_INVALID',
   'TIME_ZONE_INVALID',
+  // record import and export
+  'IMPORT_FILE_INVALID',
+  'IMPORT_FILE_TOO_LARGE',
+  'IMPORT_TOO_MANY_ROWS',
+  'IMPORT_TOO_MANY_COLUMNS',
+  'IMPORT_MAPPING_INVALID',
+  'IMPORT_NOT_FOUND',
+  'IMPORT_NOT_CANCELLABLE',
+  'EXPORT_VIEW_NOT_FOUND',
+  // record aggregates (reports, charts)
+  'AGGREGATE_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

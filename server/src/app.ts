@@ -5,7 +5,10 @@ import type { AppState } from './http/context.js';
 import { errorHandler } from './http/error-handler.middleware.js';
 import { healthRoutes } from './http/health.routes.js';
 import { metadataRoutes, type MetadataRouteDeps } from './http/metadata.routes.js';
+import { openapiRoutes } from './http/openapi.routes.js';
 import { recordRoutes } from './http/records.routes.js';
+import { recordIoRoutes } from './http/records-io.routes.js';
+import { recordAggregateRoutes } from './http/records-aggregate.routes.js';
 import { httpMetrics } from './http/metrics.middleware.js';
 import type { InFlight } from './http/graceful-close.js';
 import { readinessGate } from './http/readiness-gate.middleware.js';
@@ -15,6 +18,7 @@ import { systemRoutes } from './http/system.routes.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Queues } from './queues/queues.js';
+import type { RecordHooks } from './records/record-hooks.js';
 import type { DependencyMonitor } from './storage/health.js';
 
 export interface AppDeps {
@@ -29,6 +33,7 @@ export interface AppDeps {
   metricsToken?: string | undefined;
   apps?: StaticApp[];
   metadata: MetadataRouteDeps;
+  recordHooks?: RecordHooks;
 }
 
 /** Wires middleware and routes into a Koa app. Wiring only: no logic lives here. */
@@ -37,7 +42,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.proxy = true;
   app.silent = true; // the error handler logs; Koa's default printer would duplicate
 
-  const routers = [healthRoutes(deps.monitor, deps.metrics, deps.metricsToken), systemRoutes(deps), metadataRoutes(deps.metadata), recordRoutes({ db: deps.db, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries })];
+  const routers = [healthRoutes(deps.monitor, deps.metrics, deps.metricsToken), systemRoutes(deps), metadataRoutes(deps.metadata), recordIoRoutes({ db: deps.db, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries, queues: deps.queues }), recordRoutes({ db: deps.db, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries, hooks: deps.recordHooks }), recordAggregateRoutes({ db: deps.db, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries }), openapiRoutes({ cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries })];
 
   app.use(requestContext(deps.logger));
   app.use(httpMetrics(deps.metrics));

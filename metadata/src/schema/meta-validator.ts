@@ -66,8 +66,11 @@ export class MetaValidator {
   }
 }
 
-/** The static field schema plus one variant per plugin-registered type. */
-function composeFieldSchema(field: JsonSchema, fieldTypes: Registry<FieldTypeDefinition>): JsonSchema {
+/**
+ * The static field schema plus one variant per plugin-registered type: what the
+ * validator checks fields against, and what the OpenAPI document shows.
+ */
+export function composeFieldSchema(field: JsonSchema, fieldTypes: Registry<FieldTypeDefinition>): JsonSchema {
   const defs = { ...(field.$defs as Record<string, JsonSchema>) };
   const oneOf = [...(field.oneOf as JsonSchema[])];
   for (const [type, def] of fieldTypes.entries()) {

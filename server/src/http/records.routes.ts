@@ -6,6 +6,7 @@ import { BadRequest } from '../errors/index.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import { runBulk } from '../records/bulk.js';
 import type { ListOptions } from '../records/record-list.js';
+import type { RecordHooks } from '../records/record-hooks.js';
 import { RecordService } from '../records/record.service.js';
 import type { AppContext, AppState } from './context.js';
 import { jsonBody } from './json-body.js';
@@ -14,13 +15,22 @@ export interface RecordRouteDeps {
   db: Db;
   cache: MetadataCache;
   registries: BundleRegistries;
+  hooks?: RecordHooks | undefined;
 }
 
 /** The records API: one set of routes for every entity the metadata defines. */
 export function recordRoutes(deps: RecordRouteDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/records' });
   const service = async (ctx: AppContext) =>
-    new RecordService({ db: deps.db, snapshot: await deps.cache.current(), registries: deps.registries, actor: SYSTEM_ACTOR, requestId: ctx.state.requestId });
+    new RecordService({
+      db: deps.db,
+      snapshot: await deps.cache.current(),
+      registries: deps.registries,
+      actor: SYSTEM_ACTOR,
+      requestId: ctx.state.requestId,
+      hooks: deps.hooks,
+      onHookError: (err, hook) => ctx.state.log.error({ err, hook }, 'record after-hook failed'),
+    });
 
   router.get('/:entity', async (ctx) => {
     ctx.body = await (await service(ctx)).list(ctx.params.entity!, listOptions(ctx));

@@ -1,9 +1,11 @@
 import type { BundleRegistries } from '@metacrm/metadata';
+import type { RecordHooks } from '../records/record-hooks.js';
 import type { JobHandlers } from '../worker/worker.js';
 
 /** What a plugin may extend: the registries, and nothing else. */
 export interface PluginApi extends BundleRegistries {
   jobs: JobHandlers;
+  recordHooks: RecordHooks;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { toAppError } from '../errors/to-app-error.js';
 import type { ApiRecord } from './record-document.js';
 import type { RecordService } from './record.service.js';
-import { QueryError } from './query/index.js';
+import { BadRequest } from '../errors/platform.errors.js';
 
 export const BULK_LIMIT = 1000;
 
@@ -47,19 +47,19 @@ export async function runBulk(service: RecordService, entity: string, body: unkn
 function parse(body: unknown): BulkOperation[] {
   const operations = (body as { operations?: unknown } | null)?.operations;
   if (!Array.isArray(operations) || operations.length === 0 || operations.length > BULK_LIMIT) {
-    throw new QueryError('FILTER_INVALID', `operations must be a list of 1 to ${BULK_LIMIT} items`, '/operations');
+    throw BadRequest(`operations must be a list of 1 to ${BULK_LIMIT} items`, { pointer: '/operations' });
   }
   return operations.map((item: unknown, i) => {
     const o = item as Record<string, unknown> | null;
     const at = `/operations/${i}`;
-    if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new QueryError('FILTER_INVALID', 'each operation must be an object', at);
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) throw BadRequest('each operation must be an object', { pointer: at });
     const version = o._version;
-    if (version !== undefined && (!Number.isSafeInteger(version) || (version as number) < 1)) throw new QueryError('FILTER_INVALID', '_version must be a record version', `${at}/_version`);
+    if (version !== undefined && (!Number.isSafeInteger(version) || (version as number) < 1)) throw BadRequest('_version must be a record version', { pointer: `${at}/_version` });
     if (o.op === 'create') return { op: 'create', data: o.data };
     if ((o.op === 'update' || o.op === 'delete') && typeof o.id === 'string') {
       return o.op === 'update' ? { op: 'update', id: o.id, data: o.data, ...(version === undefined ? {} : { _version: version as number }) } : { op: 'delete', id: o.id, ...(version === undefined ? {} : { _version: version as number }) };
     }
-    throw new QueryError('FILTER_INVALID', 'op must be create, update (with id) or delete (with id)', `${at}/op`);
+    throw BadRequest('op must be create, update (with id) or delete (with id)', { pointer: `${at}/op` });
   });
 }
 

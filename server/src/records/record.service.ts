@@ -10,6 +10,7 @@ import { recordCollection } from './record-collections.js';
 import type { AggregateResult } from './record-aggregate.js';
 import { listRecords, type ListOptions, type ListResult } from './record-list.js';
 import { changedFields, storageUpdate, toApiRecord, valuesOf, type ApiRecord } from './record-document.js';
+import { runAfter, runBefore, type AfterWrite, type RecordHooks } from './record-hooks.js';
 import { prepareValues } from './record-values.js';
 import { REVISIONS, insertRecord, updateRecord, writeTrail, type RecordOperation, type WriteContext } from './record-writer.js';
 import { EntityNotFound, RecordInUse, RecordInvalid, RecordNotFound, RecordVersionConflict } from './records.errors.js';
@@ -22,6 +23,10 @@ export interface RecordServiceOptions {
   actor: Actor;
   requestId?: string | undefined;
   causationDepth?: number;
+  /** Before-hooks may change or refuse a write; after-hooks observe committed ones. */
+  hooks?: RecordHooks | undefined;
+  /** Where an after-hook's error goes (the write has committed regardless). */
+  onHookError?: (err: unknown, hook: string) => void;
 }
 
 /** Thrown inside a transaction when the guarded update found another version. */
@@ -77,7 +82,9 @@ export class RecordService {
   async create(entity: string, input: unknown): Promise<ApiRecord> {
     const compiled = this.compiled(entity);
     const now = new Date();
-    const { values, problems } = prepareValues(compiled, this.options.registries, asObject(input), undefined, this.options.actor, now);
+    const fields = asObject(input);
+    await runBefore(this.options.hooks, { entity, op: 'create', actor: this.options.actor, input: fields });
+    const { values, problems } = prepareValues(compiled, this.options.registries, fields, undefined, this.options.actor, now);
     problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(Object.keys(values)))));
     if (problems.length > 0) throw RecordInvalid(undefined, { problems });
     const id = new ObjectId();
@@ -95,17 +102,20 @@ export class RecordService {
       await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, undefined, values, ctx.session);
       await writeTrail(ctx, compiled, 'create', id, 1, changedFields({}, values));
     });
+    await this.after({ entity, op: 'create', id: id.toHexString(), version: 1, changes: changedFields({}, values) });
     return await this.get(entity, id.toHexString());
   }
 
   /**
-   * The checks of create (no `id`) or update (`id`) without writing anything: values,
-   * formulas, rules and lookups. Unique values are left to the write's index. For dry runs.
+   * The checks of create (no `id`) or update (`id`) without writing anything: before-hooks,
+   * values, formulas, rules and lookups. Unique values are left to the write's index. For dry runs.
    */
   async validate(entity: string, input: unknown, id?: string): Promise<Problem[]> {
     const compiled = this.compiled(entity);
     const current = id === undefined ? undefined : valuesOf(compiled, await this.load(compiled, id, false));
-    const { values, problems } = prepareValues(compiled, this.options.registries, asObject(input), current, this.options.actor, new Date());
+    const fields = asObject(input);
+    await runBefore(this.options.hooks, { entity, op: current ? 'update' : 'create', actor: this.options.actor, input: fields, ...(current ? { current } : {}) });
+    const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date());
     const changed = current ? changedFields(current, values).map((c) => c.field) : Object.keys(values);
     problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(changed))));
     return problems;
@@ -123,7 +133,9 @@ export class RecordService {
       const doc = await this.load(compiled, id, false);
       if (expectedVersion !== undefined && doc._version !== expectedVersion) throw conflict(doc);
       const current = valuesOf(compiled, doc);
-      const { values, problems } = prepareValues(compiled, this.options.registries, patch, current, this.options.actor, new Date());
+      const fields = { ...patch };
+      await runBefore(this.options.hooks, { entity, op: 'update', actor: this.options.actor, input: fields, current });
+      const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date());
       const changes = changedFields(current, values);
       problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(changes.map((c) => c.field)))));
       if (problems.length > 0) throw RecordInvalid(undefined, { problems });
@@ -138,6 +150,7 @@ export class RecordService {
           await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, current, values, ctx.session);
           await writeTrail(ctx, compiled, 'update', doc._id as ObjectId, (doc._version as number) + 1, changes);
         });
+        await this.after({ entity, op: 'update', id, version: (doc._version as number) + 1, changes });
         return await this.get(entity, id);
       } catch (err) {
         if (!(err instanceof VersionMoved)) throw err;
@@ -158,6 +171,7 @@ export class RecordService {
     if (options.expectedVersion !== undefined && doc._version !== options.expectedVersion) throw conflict(doc);
     const hard = options.hard === true || compiled.entity.options?.softDelete === false;
     await this.transaction((ctx) => this.deleteIn(ctx, compiled, doc, hard, 0));
+    await this.after({ entity, op: hard ? 'purge' : 'delete', id, version: (doc._version as number) + 1, changes: [] });
   }
 
   async restore(entity: string, id: string): Promise<ApiRecord> {
@@ -170,6 +184,7 @@ export class RecordService {
       await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, undefined, valuesOf(compiled, doc), ctx.session);
       await writeTrail(ctx, compiled, 'restore', doc._id as ObjectId, (doc._version as number) + 1, []);
     });
+    await this.after({ entity, op: 'restore', id, version: (doc._version as number) + 1, changes: [] });
     return await this.get(entity, id);
   }
 
@@ -205,6 +220,10 @@ export class RecordService {
     await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, valuesOf(compiled, doc), undefined, ctx.session);
     const op: RecordOperation = hard ? 'purge' : 'delete';
     await writeTrail(ctx, compiled, op, id, (doc._version as number) + 1, []);
+  }
+
+  private async after(write: Omit<AfterWrite, 'actor'>): Promise<void> {
+    await runAfter(this.options.hooks, { ...write, actor: this.options.actor }, this.options.onHookError ?? (() => undefined));
   }
 
   private async load(compiled: CompiledEntity, id: string, includeDeleted: boolean): Promise<Document> {

@@ -14,6 +14,8 @@ import { MetadataCache } from '../metadata/metadata-cache.js';
 import { MetadataRepository } from '../metadata/metadata.repository.js';
 import { createRegistries, metadataToolkit } from '../metadata/registries.js';
 import { loadPlugins, type MetacrmPlugin } from '../plugins/plugin.js';
+import { createRecordHooks } from '../records/record-hooks.js';
+import { IMPORT_JOB, importJobHandler } from '../records/import/import.handler.js';
 import { DependencyMonitor } from '../storage/health.js';
 import { connectMongo, pingDatabase, withTimeout } from '../storage/mongo.js';
 import { createRedis, pingRedis, redisReady } from '../storage/redis.js';
@@ -45,7 +47,8 @@ export interface PlatformOptions {
  */
 export async function startPlatform({ config, logger, handlers = createJobHandlers(), plugins = [] }: PlatformOptions): Promise<Platform> {
   const registries = createRegistries();
-  await loadPlugins(plugins, { ...registries, jobs: handlers });
+  const recordHooks = createRecordHooks();
+  await loadPlugins(plugins, { ...registries, jobs: handlers, recordHooks });
   const startedAt = new Date();
   const cleanup: (() => Promise<unknown>)[] = [];
   const stopAll = async () => {
@@ -94,6 +97,7 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
     if (config.role !== 'api') {
       const blocking = createRedis(redisUrl, 'blocking', logger, 'worker');
       cleanup.push(async () => blocking.disconnect());
+      handlers.register(`jobs:${IMPORT_JOB}`, importJobHandler({ cache, registries: toolkit.registries, hooks: recordHooks }));
       const workers: Workers = startWorkers({ connection: blocking, prefix: config.queuePrefix, db, logger, handlers });
       cleanup.push(() => workers.close());
     }
@@ -106,6 +110,7 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
         logger, metrics, monitor, inFlight, db, queues, role: config.role, startedAt,
         metricsToken: process.env.METRICS_TOKEN,
         metadata: { db, toolkit, cache, bus },
+        recordHooks,
         apps: [
           { mount: '/designer', root: path.join(repoRoot, 'designer', 'dist') },
           { mount: '/', root: path.join(repoRoot, 'runtime-ui', 'dist') },

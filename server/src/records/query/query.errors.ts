@@ -21,6 +21,8 @@ export const QUERY_ERROR_STATUS = {
   SEARCH_INVALID: 400,
   /** The time zone for relative dates is not an IANA name the runtime knows. */
   TIME_ZONE_INVALID: 400,
+  /** An aggregate request that is not valid: its shape, a field that cannot be grouped or measured, a bucket, the sort. */
+  AGGREGATE_INVALID: 400,
 } as const;
 
 export type QueryErrorCode = keyof typeof QUERY_ERROR_STATUS;

@@ -1,0 +1,110 @@
+import type { BundleRegistries, Entity, JsonSchema } from '@metacrm/metadata';
+import { entityIoPaths } from './entity-io-paths.js';
+import type { EntityComponentNames } from './entity-schemas.js';
+import { errorResponses } from './error-components.js';
+import { entityQueryParameters, listParameters } from './list-parameters.js';
+import { jsonContent, jsonResponse, parameterRef, schemaRef, type OpenApiObject } from './refs.js';
+
+/** What the paths of one entity are built from: the snapshot's entities and their component names. */
+export interface EntityPathContext {
+  entities: readonly Entity[];
+  names: ReadonlyMap<string, EntityComponentNames>;
+  registries: BundleRegistries;
+  /** The views of the snapshot: an export may follow one of its entity's. */
+  views: readonly { key: string; entity: string }[];
+}
+
+const ETAG = { ETag: { $ref: '#/components/headers/ETag' } };
+const LOCATION = { Location: { $ref: '#/components/headers/Location' } };
+
+/** The tag that groups one entity's operations. */
+export function entityTag(entity: Entity): OpenApiObject {
+  return { name: `records/${entity.key}`, description: `${entity.pluralLabel?.en ?? entity.label.en} (${entity.label['zh-CN']})` };
+}
+
+/** Builds the operations of one entity: tagged, with ids `records.<key>.<verb>`. */
+export function operationFactory(entity: Entity): (verb: string, summary: string, rest: OpenApiObject) => OpenApiObject {
+  const tags = [String(entityTag(entity).name)];
+  return (verb, summary, rest) => ({ tags, operationId: `records.${entity.key}.${verb}`, summary, ...rest });
+}
+
+/**
+ * Every path of one entity's records API: list and create, one record (get, patch,
+ * delete), restore, history, related lists, and the bulk, aggregate, import and export
+ * routes.
+ */
+export function entityPaths(entity: Entity, context: EntityPathContext): Record<string, OpenApiObject> {
+  const names = context.names.get(entity.key)!;
+  const base = `/api/records/${entity.key}`;
+  const label = entity.label.en;
+  const plural = entity.pluralLabel?.en ?? label;
+  const op = operationFactory(entity);
+  const record = (description: string, headers?: OpenApiObject) => jsonResponse(description, schemaRef(names.record), headers);
+  const body = (schema: JsonSchema): OpenApiObject => ({ required: true, content: jsonContent(schema) });
+  const expand = entityQueryParameters(entity, context.registries).expand;
+  return {
+    [base]: {
+      get: op('list', `List ${plural}`, {
+        description: 'Filter, search, sort, select fields, count, and page with a cursor (or a page number).',
+        parameters: listParameters(entity, context.registries),
+        responses: { '200': jsonResponse(`A page of ${plural}.`, schemaRef(names.list)), ...errorResponses(['BadRequest', 'Forbidden', 'NotFound']) },
+      }),
+      post: op('create', `Create a ${label}`, {
+        requestBody: body(schemaRef(names.input)),
+        responses: {
+          '201': record('The record as stored, with defaults and computed fields.', { ...ETAG, ...LOCATION }),
+          ...errorResponses(['BadRequest', 'NotFound', 'Conflict', 'PayloadTooLarge', 'UnsupportedMediaType', 'Unprocessable']),
+        },
+      }),
+    },
+    [`${base}/{id}`]: {
+      parameters: [parameterRef('RecordId')],
+      get: op('get', `Get a ${label}`, {
+        ...(expand ? { parameters: [expand] } : {}),
+        responses: { '200': record('The record.', ETAG), ...errorResponses(['BadRequest', 'NotFound']) },
+      }),
+      patch: op('update', `Change a ${label}`, {
+        description: 'Changes the fields sent (null clears one). With `_version` or `If-Match`, a record changed since answers 409 RECORD_VERSION_CONFLICT with `details.currentVersion`.',
+        parameters: [parameterRef('IfMatch')],
+        requestBody: body(schemaRef(names.patch)),
+        responses: { '200': record('The record after the change.', ETAG), ...errorResponses(['BadRequest', 'NotFound', 'Conflict', 'PayloadTooLarge', 'UnsupportedMediaType', 'Unprocessable']) },
+      }),
+      delete: op('delete', `Delete a ${label}`, {
+        description: 'To the recycle bin (when the entity keeps one) or, with `hard=true`, for good. Records that refer to it are handled as their lookup says; `restrict` answers 409 RECORD_IN_USE.',
+        parameters: [parameterRef('IfMatch'), parameterRef('Hard')],
+        responses: { '204': { description: 'Deleted.' }, ...errorResponses(['BadRequest', 'NotFound', 'Conflict']) },
+      }),
+    },
+    [`${base}/{id}/restore`]: {
+      parameters: [parameterRef('RecordId')],
+      post: op('restore', `Restore a deleted ${label}`, { responses: { '200': record('The restored record.'), ...errorResponses(['NotFound', 'Conflict']) } }),
+    },
+    [`${base}/{id}/history`]: {
+      parameters: [parameterRef('RecordId')],
+      get: op('history', `Field history of a ${label}`, { responses: { '200': jsonResponse('Who changed which field, when, from what to what.', schemaRef('RecordHistory')), ...errorResponses(['NotFound']) } }),
+    },
+    ...relatedPaths(entity, context),
+    ...entityIoPaths(entity, { names, registries: context.registries, views: context.views.filter((v) => v.entity === entity.key).map((v) => v.key) }, op),
+  };
+}
+
+/** `/api/records/<entity>/{id}/related/<child>/<via>` for every lookup of another entity (or this one) that points here. */
+function relatedPaths(entity: Entity, context: EntityPathContext): Record<string, OpenApiObject> {
+  const op = operationFactory(entity);
+  const out: Record<string, OpenApiObject> = {};
+  for (const child of context.entities) {
+    const childNames = context.names.get(child.key)!;
+    for (const via of child.fields) {
+      if (via.type !== 'lookup' || (via as { target?: unknown }).target !== entity.key) continue;
+      out[`/api/records/${entity.key}/{id}/related/${child.key}/${via.key}`] = {
+        parameters: [parameterRef('RecordId')],
+        get: op(`related.${child.key}.${via.key}`, `${child.pluralLabel?.en ?? child.label.en} of a ${entity.label.en} (by ${via.label.en})`, {
+          description: `The ${child.key} records whose \`${via.key}\` points at this record, with every list parameter of ${child.key}.`,
+          parameters: listParameters(child, context.registries),
+          responses: { '200': jsonResponse('A page of the related records.', schemaRef(childNames.list)), ...errorResponses(['BadRequest', 'Forbidden', 'NotFound']) },
+        }),
+      };
+    }
+  }
+  return out;
+}

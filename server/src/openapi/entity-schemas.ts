@@ -1,0 +1,234 @@
+import { fieldTraits, valueSchema, writableRecordSchema, type BundleRegistries, type Entity, type Field, type JsonSchema } from '@metacrm/metadata';
+import { labelled, RECORD_ID_PATTERN, schemaRef, type I18n } from './refs.js';
+
+type AnyField = Field & Record<string, unknown>;
+
+/** Finds another entity of the same snapshot (a roll-up reads like the field it summarizes). */
+export type EntityLookup = (key: string) => Entity | undefined;
+
+/** The component names of one entity's schemas. */
+export interface EntityComponentNames {
+  /** A record as answered: `Account`. */
+  record: string;
+  /** The body of a create: `AccountInput`. */
+  input: string;
+  /** The body of a patch: `AccountPatch`. */
+  patch: string;
+  /** A page of a list: `AccountList`. */
+  list: string;
+}
+
+/**
+ * Names every entity's components: `sales_order` gives `SalesOrder`, `SalesOrderInput`,
+ * `SalesOrderPatch`, `SalesOrderList`. When one of those is taken (by a shared component
+ * such as `Error` or `Filter`, or by an entity whose key differs only in underscores),
+ * the entity falls back to `Entity_<key>`, which no PascalCase name can equal.
+ */
+export function entityComponentNames(entities: readonly Entity[], taken: ReadonlySet<string>): Map<string, EntityComponentNames> {
+  const used = new Set(taken);
+  const out = new Map<string, EntityComponentNames>();
+  for (const entity of entities) {
+    const pascal = entity.key.split('_').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+    let names = namesFrom(pascal);
+    if (Object.values(names).some((n) => used.has(n))) names = namesFrom(`Entity_${entity.key}`);
+    for (const name of Object.values(names)) used.add(name);
+    out.set(entity.key, names);
+  }
+  return out;
+}
+
+function namesFrom(base: string): EntityComponentNames {
+  return { record: base, input: `${base}Input`, patch: `${base}Patch`, list: `${base}List` };
+}
+
+const actorId = (what: string): JsonSchema => ({ type: 'string', readOnly: true, description: `The id of the user (or \`system\`) who ${what}.` });
+
+/** The system fields of every record, as answered. */
+const SYSTEM_PROPERTIES: Record<string, JsonSchema> = {
+  id: { type: 'string', pattern: RECORD_ID_PATTERN, readOnly: true, description: 'The record id.' },
+  _version: { type: 'integer', minimum: 1, readOnly: true, description: 'Goes up by one on every write. Send it back (`_version` or `If-Match`) so a stale edit is refused with 409.' },
+  _createdAt: { type: 'string', format: 'date-time', readOnly: true },
+  _updatedAt: { type: 'string', format: 'date-time', readOnly: true },
+  _createdBy: actorId('created the record'),
+  _updatedBy: actorId('changed it last'),
+  _ownerId: actorId('owns it'),
+  _deletedAt: { type: 'string', format: 'date-time', readOnly: true, description: 'When it was deleted: present only on records of the recycle bin (`deleted=true`).' },
+};
+
+const ALWAYS_ANSWERED = ['id', '_version', '_createdAt', '_updatedAt', '_createdBy', '_updatedBy', '_ownerId'];
+
+/**
+ * `<Entity>`: a record as the API answers it: `id`, the system fields, then every
+ * field including computed ones, each nullable (null is "no value"). Fields are not
+ * required because `fields=` answers only some; unknown keys are not allowed.
+ */
+export function recordSchema(entity: Entity, registries: BundleRegistries, entityOf: EntityLookup): JsonSchema {
+  const properties: Record<string, JsonSchema> = { ...SYSTEM_PROPERTIES };
+  for (const field of entity.fields as AnyField[]) {
+    const computed = fieldTraits(field, registries.fieldTypes)?.computed === true;
+    properties[field.key] = { ...annotated(nullable(readValueSchema(field, registries, entityOf)), field), ...(computed ? { readOnly: true } : {}) };
+  }
+  const lookups = entity.fields.filter((f) => f.type === 'lookup').map((f) => f.key);
+  if (lookups.length > 0) {
+    properties._expanded = {
+      type: 'object',
+      readOnly: true,
+      description: 'Only with `expand=`: the related record of each lookup asked for, with its display value.',
+      properties: Object.fromEntries(lookups.map((key) => [key, schemaRef('Expanded')])),
+      additionalProperties: false,
+    };
+  }
+  return { type: 'object', ...entityLabels(entity), 'x-entity': entity.key, properties, required: ALWAYS_ANSWERED, additionalProperties: false };
+}
+
+/**
+ * `<Entity>Input` (create) or `<Entity>Patch` (update): the writable fields exactly as
+ * the record validator sees them (writableRecordSchema), nullable unless required
+ * because null clears a value. A create names the required fields that have no
+ * default; a patch names none and may carry `_version`.
+ */
+export function inputSchema(entity: Entity, registries: BundleRegistries, kind: 'create' | 'patch'): JsonSchema {
+  const writable = writableRecordSchema(entity, registries.fieldTypes).properties as Record<string, JsonSchema>;
+  const properties: Record<string, JsonSchema> = {};
+  const required: string[] = [];
+  for (const field of entity.fields as AnyField[]) {
+    const schema = writable[field.key];
+    if (!schema) continue;
+    // null clears a value, which a required field refuses.
+    const value = field.required === true ? withFormat(schema, field) : nullable(withFormat(schema, field));
+    properties[field.key] = { ...annotated(value, field), ...literalDefault(field, schema) };
+    if (field.required === true && field.default === undefined) required.push(field.key);
+  }
+  if (kind === 'patch') {
+    properties._version = { type: 'integer', minimum: 1, description: 'The version you edited (as `If-Match` does): a record changed since answers 409.' };
+  }
+  const labels = entityLabels(entity);
+  const what = kind === 'create' ? 'A new' : 'Changes to an';
+  return {
+    type: 'object',
+    ...labels,
+    description: `${what} ${entity.label.en} record: only writable fields (system and computed fields are refused); null clears a value.`,
+    'x-entity': entity.key,
+    properties,
+    ...(kind === 'create' && required.length > 0 ? { required } : {}),
+    additionalProperties: false,
+  };
+}
+
+/** `<Entity>List`: one page of a list. */
+export function listSchema(entity: Entity, names: EntityComponentNames): JsonSchema {
+  return {
+    type: 'object',
+    description: `A page of ${entity.pluralLabel?.en ?? entity.label.en} records.`,
+    properties: {
+      records: { type: 'array', items: schemaRef(names.record) },
+      nextCursor: { type: ['string', 'null'], description: 'Pass as `cursor` for the next page; null on the last page and with `page`.' },
+      total: { type: 'integer', minimum: 0, description: 'Every matching record; only with `count=true`.' },
+    },
+    required: ['records', 'nextCursor'],
+    additionalProperties: false,
+  };
+}
+
+function entityLabels(entity: Entity): JsonSchema {
+  return labelled(entity.label, entity.description);
+}
+
+const DECIMAL = new Set(['decimal', 'currency', 'percent']);
+const ANY_DECIMAL: JsonSchema = { type: 'string', pattern: '^-?\\d+(\\.\\d+)?$' };
+
+/**
+ * What a field's value looks like when answered. Write-only limits (lengths, ranges)
+ * are left out: a value stored before a limit tightened is still answered as it is.
+ */
+function readValueSchema(field: AnyField, registries: BundleRegistries, entityOf: EntityLookup): JsonSchema {
+  switch (field.type) {
+    case 'text':
+    case 'long_text':
+    case 'rich_text':
+    case 'phone':
+    case 'auto_number':
+      return { type: 'string' };
+    case 'integer':
+      return { type: 'integer' };
+    case 'decimal':
+    case 'currency':
+    case 'percent':
+      return ANY_DECIMAL;
+    case 'single_select':
+      return { type: 'string', enum: optionKeys(field) };
+    case 'multi_select':
+      return { type: 'array', uniqueItems: true, items: { type: 'string', enum: optionKeys(field) } };
+    case 'user':
+      return { type: 'string', description: 'A user id.' };
+    case 'email':
+    case 'url':
+    case 'date':
+    case 'datetime':
+      return withFormat({ type: 'string' }, field);
+    case 'formula':
+      return readValueSchema({ ...field, type: String(field.resultType) } as AnyField, registries, entityOf);
+    case 'rollup':
+      return rollupSchema(field, registries, entityOf);
+    default:
+      // A plugin type; a type no plugin provides any more answers whatever is stored.
+      return registries.fieldTypes.has(field.type) ? valueSchema(field, registries.fieldTypes) : {};
+  }
+}
+
+/** A count is an integer, a sum a decimal; min and max read like the child field (numbers as decimals). */
+function rollupSchema(field: AnyField, registries: BundleRegistries, entityOf: EntityLookup): JsonSchema {
+  if (field.function === 'count') return { type: 'integer', minimum: 0 };
+  if (field.function === 'sum') return ANY_DECIMAL;
+  const source = entityOf(String(field.entity))?.fields.find((f) => f.key === field.field);
+  const traits = source && fieldTraits(source, registries.fieldTypes);
+  return traits?.numeric ? ANY_DECIMAL : { type: 'string' };
+}
+
+/** `format` for the types that have one; the pattern (when there is one) stays the rule. */
+function withFormat(schema: JsonSchema, field: AnyField): JsonSchema {
+  const type = field.type === 'formula' ? field.resultType : field.type;
+  const format = type === 'email' ? 'email' : type === 'url' ? 'uri' : type === 'date' ? 'date' : type === 'datetime' ? 'date-time' : undefined;
+  return format ? { ...schema, format } : schema;
+}
+
+/** A value schema that also takes null (no value). */
+function nullable(schema: JsonSchema): JsonSchema {
+  const simple = !['const', '$ref', 'allOf', 'anyOf', 'oneOf', 'not'].some((k) => k in schema);
+  if (!simple || schema.type === undefined) return { anyOf: [schema, { type: 'null' }] };
+  const types = [schema.type].flat();
+  const out: JsonSchema = { ...schema, type: types.includes('null') ? types : [...types, 'null'] };
+  if (Array.isArray(schema.enum) && !schema.enum.includes(null)) out.enum = [...(schema.enum as unknown[]), null];
+  return out;
+}
+
+/** Labels, type and option labels of a field, on its value schema. */
+function annotated(schema: JsonSchema, field: AnyField): JsonSchema {
+  const out: JsonSchema = { ...schema, ...labelled(field.label, field.description ?? field.helpText), 'x-field-type': field.type };
+  const type = field.type === 'formula' ? String(field.resultType) : field.type;
+  if (DECIMAL.has(type)) {
+    out['x-decimal'] = { scale: typeof field.scale === 'number' ? field.scale : 2, ...(typeof field.precision === 'number' ? { precision: field.precision } : {}) };
+    if (typeof field.currencyCode === 'string') out['x-currency'] = field.currencyCode;
+  }
+  if (field.type === 'lookup') out['x-lookup'] = { entity: field.target };
+  const options = field.options as { key: string; label: I18n; color?: string; active?: boolean }[] | undefined;
+  if (Array.isArray(options)) {
+    out['x-enum-labels'] = Object.fromEntries(options.map((o) => [o.key, o.label]));
+    const colors = options.filter((o) => o.color !== undefined);
+    if (colors.length > 0) out['x-enum-colors'] = Object.fromEntries(colors.map((o) => [o.key, o.color]));
+    const retired = options.filter((o) => o.active === false).map((o) => o.key);
+    if (retired.length > 0) out['x-enum-retired'] = retired;
+  }
+  return out;
+}
+
+/** A default that is a plain value of the field's own type (not an expression). */
+function literalDefault(field: AnyField, schema: JsonSchema): JsonSchema {
+  const value = field.default;
+  const matches = (typeof value === 'string' && schema.type === 'string') || (typeof value === 'boolean' && schema.type === 'boolean') || (Number.isInteger(value) && schema.type === 'integer');
+  return matches ? { default: value } : {};
+}
+
+function optionKeys(field: AnyField): string[] {
+  return ((field.options as { key: string }[] | undefined) ?? []).map((o) => o.key);
+}

@@ -1,0 +1,88 @@
+import { ERROR_CODES, PROBLEM_CODES, type JsonSchema } from '@metacrm/metadata';
+import { jsonResponse, object, responseRef, schemaRef, type OpenApiObject } from './refs.js';
+
+/**
+ * The error answers every route shares, as components: `Error` (the one error body),
+ * `Problems` (a 422 whose details list problems with JSON pointers) and one response
+ * per status. Every 4xx and 5xx in the document refers to these.
+ */
+export function errorSchemas(): Record<string, JsonSchema> {
+  return {
+    ErrorCode: { type: 'string', enum: [...ERROR_CODES], description: 'A stable code to switch on; the list is shared with the UIs (metadata/src/errors.ts).' },
+    Error: object(
+      {
+        error: object(
+          {
+            code: schemaRef('ErrorCode'),
+            message: { type: 'string', description: 'Safe to show; in English.' },
+            details: { description: 'Depends on the code: `{pointer, field}` for a refused query, `{currentVersion}` for a version conflict, `{problems}` for invalid input, ...' },
+            requestId: { type: 'string', description: 'The request id (also in `X-Request-Id`), to quote when reporting a problem.' },
+          },
+          ['details', 'requestId'],
+        ),
+      },
+      [],
+      { description: 'The body of every error answer.' },
+    ),
+    Problem: object(
+      {
+        pointer: { type: 'string', description: 'A JSON pointer into the document sent: `/amount`, `/fields/3/key`. Empty for the whole document.' },
+        code: { type: 'string', enum: [...PROBLEM_CODES] },
+        message: { type: 'string' },
+        params: { type: 'object', description: 'What the check compared against (limit, allowed values, rule key...).' },
+      },
+      ['params'],
+      { description: 'One thing wrong with a document.' },
+    ),
+    Problems: object(
+      {
+        error: object(
+          {
+            code: schemaRef('ErrorCode'),
+            message: { type: 'string' },
+            details: object({ problems: { type: 'array', items: schemaRef('Problem') } }),
+            requestId: { type: 'string' },
+          },
+          ['requestId'],
+        ),
+      },
+      [],
+      { description: 'A 422 answer (RECORD_INVALID, METADATA_INVALID): the error body whose details list every problem found, each pointing at its place in the document.' },
+    ),
+  };
+}
+
+/** The shared error responses, by name. */
+export const ERROR_RESPONSES = {
+  BadRequest: { status: '400', description: 'The request is malformed: BAD_REQUEST; a refused query (FILTER_*, SORT_*, CURSOR_INVALID, SEARCH_INVALID, TIME_ZONE_INVALID, AGGREGATE_INVALID) with `details.pointer`; or a refused import file (IMPORT_*).' },
+  Forbidden: { status: '403', description: 'FIELD_NOT_READABLE: the filter, sort or search touches a field the caller may not read.' },
+  NotFound: { status: '404', description: 'No such thing: ENTITY_NOT_FOUND, RECORD_NOT_FOUND, METADATA_ITEM_NOT_FOUND, METADATA_VERSION_NOT_FOUND, IMPORT_NOT_FOUND, EXPORT_VIEW_NOT_FOUND, ROUTE_NOT_FOUND.' },
+  Conflict: { status: '409', description: 'A conflict: RECORD_VERSION_CONFLICT (`details.currentVersion`), RECORD_UNIQUE_VIOLATION (`details.field`), RECORD_IN_USE (`details.references`), IMPORT_NOT_CANCELLABLE, or a METADATA_* conflict.' },
+  PayloadTooLarge: { status: '413', description: 'PAYLOAD_TOO_LARGE, IMPORT_FILE_TOO_LARGE.' },
+  UnsupportedMediaType: { status: '415', description: 'UNSUPPORTED_MEDIA_TYPE: the body is not in a media type this route takes.' },
+  Unprocessable: { status: '422', description: 'The document is not valid: every problem, each with a JSON pointer.' },
+  Internal: { status: '500', description: 'INTERNAL: an unexpected error, logged with the request id.' },
+  Unavailable: { status: '503', description: 'DATABASE_UNAVAILABLE, REDIS_UNAVAILABLE or SHUTTING_DOWN; retry after `Retry-After` seconds.' },
+} as const;
+
+/** The name of a shared error response. */
+export type ErrorResponseName = keyof typeof ERROR_RESPONSES;
+
+/** `components.responses` for the shared error responses. */
+export function errorResponseComponents(): Record<string, OpenApiObject> {
+  const out: Record<string, OpenApiObject> = {};
+  for (const [name, { description }] of Object.entries(ERROR_RESPONSES)) {
+    const headers = name === 'Unavailable' ? { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } } : undefined;
+    out[name] = jsonResponse(description, schemaRef(name === 'Unprocessable' ? 'Problems' : 'Error'), headers);
+  }
+  return out;
+}
+
+/**
+ * The error part of an operation's responses: the named ones, plus 500 and, for routes
+ * under /api (which a readiness gate guards), 503.
+ */
+export function errorResponses(names: readonly ErrorResponseName[], options: { api?: boolean } = {}): Record<string, OpenApiObject> {
+  const all: ErrorResponseName[] = [...names, 'Internal', ...(options.api === false ? [] : (['Unavailable'] as const))];
+  return Object.fromEntries(all.map((name) => [ERROR_RESPONSES[name].status, responseRef(name)]));
+}

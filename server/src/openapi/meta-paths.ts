@@ -1,0 +1,116 @@
+import { ITEM_KINDS, type ItemKind, type JsonSchema } from '@metacrm/metadata';
+import { errorResponses } from './error-components.js';
+import { META_ITEM_COMPONENTS } from './meta-components.js';
+import { jsonContent, jsonResponse, object, schemaRef, type OpenApiObject } from './refs.js';
+
+const tags = ['metadata'];
+const KEY_PARAM = { name: 'key', in: 'path', required: true, description: 'The item key.', schema: schemaRef('MetaKey') };
+const DRY_RUN = { name: 'dryRun', in: 'query', description: 'Only say what would happen: the version, diff and migration preview.', schema: { type: 'boolean', default: false } };
+const REVISION_HEADERS = { ETag: { description: 'The draft revision, quoted (`"3"`); send it back as `If-Match`.', schema: { type: 'string' } } };
+const IF_MATCH = { name: 'If-Match', in: 'header', description: 'The revision you edited (`"3"`): a draft item changed since answers 409 METADATA_CONFLICT.', schema: { type: 'string' } };
+const versionParam = (name: string, description: string, minimum: number) => ({ name, in: 'path', required: true, description, schema: { type: 'integer', minimum } });
+
+/** The whole /api/meta family: current version, draft items of every kind, publish, versions, diff, rollback, packages. */
+export function metaPaths(): Record<string, OpenApiObject> {
+  const op = (operationId: string, summary: string, rest: OpenApiObject): OpenApiObject => ({ tags, operationId: `meta.${operationId}`, summary, ...rest });
+  const paths: Record<string, OpenApiObject> = {
+    '/api/meta': {
+      get: op('current', 'The current version and its bundle', {
+        responses: { '200': jsonResponse('The published metadata.', schemaRef('MetaCurrent'), { ETag: { description: '`"v<version>"`.', schema: { type: 'string' } } }), ...errorResponses([]) },
+      }),
+    },
+    '/api/meta/draft': {
+      get: op('draft', 'The draft bundle', { responses: { '200': jsonResponse('The draft and the version it started from.', schemaRef('MetaDraft')), ...errorResponses([]) } }),
+    },
+    '/api/meta/draft/validate': {
+      post: op('validateDraft', 'Every problem that would stop a publish', {
+        responses: { '200': jsonResponse('Valid, or the problems, each with a JSON pointer into the bundle.', schemaRef('MetaDraftValidation')), ...errorResponses([]) },
+      }),
+    },
+    '/api/meta/publish': {
+      post: op('publish', 'Publish the draft', {
+        description: 'Validates the whole draft, computes the diff and the data migrations it implies, previews them against the stored records, applies them and switches to version N+1 atomically.',
+        parameters: [DRY_RUN],
+        requestBody: { required: false, content: jsonContent(schemaRef('MetaPublishRequest')) },
+        responses: {
+          '200': jsonResponse('The version published (or, on a dry run, what would be).', schemaRef('MetaPublishResult')),
+          ...errorResponses(['BadRequest', 'Conflict', 'PayloadTooLarge', 'UnsupportedMediaType', 'Unprocessable']),
+        },
+      }),
+    },
+    '/api/meta/rollback': {
+      post: op('rollback', 'Publish an earlier version again', {
+        description: 'Publishes that version as a new one (with the same migration preview) and resets the draft to it.',
+        parameters: [DRY_RUN],
+        requestBody: { required: true, content: jsonContent(schemaRef('MetaRollbackRequest')) },
+        responses: {
+          '200': jsonResponse('The new version.', schemaRef('MetaPublishResult')),
+          ...errorResponses(['BadRequest', 'NotFound', 'Conflict', 'PayloadTooLarge', 'UnsupportedMediaType', 'Unprocessable']),
+        },
+      }),
+    },
+    '/api/meta/versions': {
+      get: op('versions', 'Version history', {
+        responses: { '200': jsonResponse('Newest first.', object({ versions: { type: 'array', items: schemaRef('MetaVersion') } })), ...errorResponses([]) },
+      }),
+    },
+    '/api/meta/versions/{version}': {
+      parameters: [versionParam('version', 'A published version.', 1)],
+      get: op('version', 'One version', {
+        responses: {
+          '200': jsonResponse('The version with its bundle, diff summary and migrations.', { allOf: [schemaRef('MetaVersion')], properties: { bundle: schemaRef('MetaBundle') }, required: ['bundle'] }),
+          ...errorResponses(['BadRequest', 'NotFound']),
+        },
+      }),
+    },
+    '/api/meta/versions/{a}/diff/{b}': {
+      parameters: [versionParam('a', 'From this version (0: the empty bundle).', 0), versionParam('b', 'To this version (0: the empty bundle).', 0)],
+      get: op('diff', 'Diff two versions', { responses: { '200': jsonResponse('What b adds, removes and changes.', schemaRef('MetaDiff')), ...errorResponses(['BadRequest', 'NotFound']) } }),
+    },
+    '/api/meta/export': {
+      get: op('export', 'Export as an app package', {
+        parameters: [
+          { name: 'records', in: 'query', description: 'Include the records as seed data.', schema: { type: 'boolean', default: false } },
+          { name: 'name', in: 'query', description: 'The package name.', schema: schemaRef('MetaKey') },
+        ],
+        responses: {
+          '200': jsonResponse('The package, as an attachment.', schemaRef('MetaAppPackage'), { 'Content-Disposition': { description: '`attachment; filename="<name>-<version>.json"`.', schema: { type: 'string' } } }),
+          ...errorResponses([]),
+        },
+      }),
+    },
+    '/api/meta/import': {
+      post: op('import', 'Import an app package into the draft', {
+        parameters: [
+          { ...DRY_RUN, description: 'Only report what would be added, skipped or overwritten.' },
+          { name: 'onConflict', in: 'query', description: 'What to do with draft items that differ from the package.', schema: { type: 'string', enum: ['skip', 'overwrite'], default: 'skip' } },
+        ],
+        requestBody: { required: true, content: jsonContent(schemaRef('MetaAppPackage')) },
+        responses: { '200': jsonResponse('What was (or would be) done with each item.', schemaRef('MetaImportReport')), ...errorResponses(['BadRequest', 'PayloadTooLarge', 'UnsupportedMediaType', 'Unprocessable']) },
+      }),
+    },
+  };
+  for (const kind of ITEM_KINDS) paths[`/api/meta/draft/${kind}/{key}`] = draftItemPath(kind, op);
+  return paths;
+}
+
+/** One kind's draft items: `/api/meta/draft/entities/{key}` and so on, with the kind's own schema. */
+function draftItemPath(kind: ItemKind, op: (id: string, summary: string, rest: OpenApiObject) => OpenApiObject): OpenApiObject {
+  const item = schemaRef(META_ITEM_COMPONENTS[kind]);
+  const one = kind.replace(/s$/, '');
+  const answer: JsonSchema = object({ kind: { const: kind }, key: { type: 'string' }, rev: { type: 'integer', minimum: 1 }, item, updatedAt: { type: 'string', format: 'date-time' }, updatedBy: schemaRef('Actor') });
+  return {
+    parameters: [KEY_PARAM],
+    get: op(`${kind}.getDraft`, `A draft ${one}`, { responses: { '200': jsonResponse(`The draft ${one} with its revision.`, answer, REVISION_HEADERS), ...errorResponses(['BadRequest', 'NotFound']) } }),
+    put: op(`${kind}.putDraft`, `Create or replace a draft ${one}`, {
+      description: 'Checked against the meta-schema on every save. `key` may be left out of the body: the URL gives it (and a different one is refused).',
+      parameters: [IF_MATCH],
+      requestBody: { required: true, content: jsonContent(item) },
+      responses: { '200': jsonResponse(`The saved ${one}.`, answer, REVISION_HEADERS), ...errorResponses(['BadRequest', 'Conflict', 'PayloadTooLarge', 'UnsupportedMediaType', 'Unprocessable']) },
+    }),
+    delete: op(`${kind}.deleteDraft`, `Remove a draft ${one}`, {
+      parameters: [IF_MATCH],
+      responses: { '204': { description: 'Removed from the draft.' }, ...errorResponses(['BadRequest', 'NotFound', 'Conflict']) },
+    }),
+  };
+}

@@ -1,0 +1,79 @@
+import { ITEM_KINDS, type JsonSchema } from '@metacrm/metadata';
+import { object, schemaRef } from './refs.js';
+
+const str = (description?: string): JsonSchema => ({ type: 'string', ...(description ? { description } : {}) });
+const int = (description?: string): JsonSchema => ({ type: 'integer', minimum: 0, ...(description ? { description } : {}) });
+const dateTime: JsonSchema = { type: 'string', format: 'date-time' };
+const bool: JsonSchema = { type: 'boolean' };
+
+/** Shapes of the probes, the system status and the metadata API. */
+export function platformApiSchemas(): Record<string, JsonSchema> {
+  const dependency = object({ ok: bool, since: dateTime, latencyMs: { type: 'number' }, error: str() }, ['since', 'latencyMs', 'error']);
+  const counts = { type: 'object', additionalProperties: { type: 'integer' } };
+  return {
+    DependencyState: dependency,
+    Readiness: object({ status: { type: 'string', enum: ['ready', 'unavailable'] }, checks: { type: 'object', additionalProperties: schemaRef('DependencyState') } }),
+    SystemStatus: object({
+      version: str('The platform version.'),
+      role: str('What this process runs: api, worker or all.'),
+      startedAt: dateTime,
+      uptimeSeconds: int(),
+      database: object({ ok: bool, latencyMs: { type: 'number' } }),
+      redis: schemaRef('DependencyState'),
+      queues: { type: 'object', description: 'Job counts per queue and state.', additionalProperties: counts },
+    }),
+    MetaCurrent: object({ version: int('0 before the first publish.'), bundle: schemaRef('MetaBundle') }),
+    MetaDraft: object({ origin: int('The version the draft started from.'), bundle: schemaRef('MetaBundle') }),
+    MetaDraftValidation: object({ valid: bool, problems: { type: 'array', items: schemaRef('Problem') } }),
+    MetaPublishRequest: object({ message: { type: 'string', maxLength: 500 }, acceptDataLoss: { ...bool, description: 'Publish even though some stored values will not convert (they are removed).' }, dryRun: bool }, ['message', 'acceptDataLoss', 'dryRun']),
+    MetaRollbackRequest: object({ version: { type: 'integer', minimum: 1 }, message: { type: 'string', maxLength: 500 }, acceptDataLoss: bool, dryRun: bool }, ['message', 'acceptDataLoss', 'dryRun']),
+    MetaDiff: object({
+      changes: {
+        type: 'array',
+        items: object(
+          {
+            kind: { type: 'string', enum: [...ITEM_KINDS] },
+            key: str(),
+            change: { type: 'string', enum: ['added', 'removed', 'changed'] },
+            properties: { type: 'array', items: object({ path: str('A JSON pointer; keyed lists are named by key: /fields/amount/scale.'), change: { type: 'string', enum: ['added', 'removed', 'changed'] }, before: {}, after: {} }, ['before', 'after']) },
+          },
+          ['properties'],
+        ),
+      },
+      summary: object({ added: int(), removed: int(), changed: int() }),
+    }),
+    MetaMigration: {
+      type: 'object',
+      required: ['type', 'entity', 'preview'],
+      description: 'A data migration a publish implies (create_entity, create_unique_index, backfill_default, convert_field, ...) with its preview against the stored records.',
+      properties: { type: str(), entity: str(), field: str(), preview: object({ records: int(), unconvertible: { type: 'object' }, duplicates: { type: 'array' }, blocking: bool }, ['unconvertible', 'duplicates']) },
+    },
+    MetaPublishResult: object({
+      version: int('The version published (or that would be, on a dry run).'),
+      previousVersion: int(),
+      applied: { ...bool, description: 'False on a dry run.' },
+      diff: schemaRef('MetaDiff'),
+      migrations: { type: 'array', items: schemaRef('MetaMigration') },
+    }),
+    MetaVersion: object(
+      {
+        _id: { type: 'integer', minimum: 1, description: 'The version number.' },
+        checksum: str('SHA-256 of the canonical bundle.'),
+        createdAt: dateTime,
+        createdBy: schemaRef('Actor'),
+        message: { type: ['string', 'null'] },
+        summary: object({ added: int(), removed: int(), changed: int() }),
+        migrations: { type: 'array', items: schemaRef('MetaMigration') },
+        rollbackOf: { type: ['integer', 'null'], description: 'The version this one rolled back to.' },
+      },
+      [],
+    ),
+    MetaImportReport: object({
+      dryRun: bool,
+      onConflict: { type: 'string', enum: ['skip', 'overwrite'] },
+      items: { type: 'array', items: object({ kind: { type: 'string', enum: [...ITEM_KINDS] }, key: str(), status: { type: 'string', enum: ['new', 'identical', 'conflict'] }, action: { type: 'string', enum: ['added', 'unchanged', 'skipped', 'overwritten'] } }) },
+      summary: object({ new: int(), identical: int(), conflict: int() }),
+      seed: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Seed records in the package, per entity.' },
+    }),
+  };
+}

@@ -1,0 +1,84 @@
+import type { Queue } from 'bullmq';
+import { ObjectId, type Db } from 'mongodb';
+import type { BundleRegistries } from '@metacrm/metadata';
+import type { Actor } from '../../auth/actor.js';
+import type { MetadataSnapshot } from '../../metadata/metadata-cache.js';
+import { compiledEntity } from '../compiled-entity.js';
+import { EntityNotFound } from '../records.errors.js';
+import { importJobs, removeFile, storeFile, toApiImport, type ApiImport, type ImportJobDoc } from './import-job.js';
+import { parseImportRequest, planMapping } from './import-request.js';
+import { checkFormat, summarizeSheet } from './import-sheet.js';
+import { ImportNotCancellable, ImportNotFound } from './import.errors.js';
+import { IMPORT_JOB } from './import.handler.js';
+
+export interface ImportServiceOptions {
+  db: Db;
+  snapshot: MetadataSnapshot;
+  registries: BundleRegistries;
+  actor: Actor;
+  /** The `jobs` queue, where the worker picks imports up. */
+  queue: Queue;
+}
+
+/** BullMQ retries a failed attempt this often; each resumes from the last checkpoint. */
+const JOB_OPTIONS = { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 } as const;
+
+/**
+ * The API side of imports: accepts a file, checks it and its mapping at once (so a bad
+ * file or mapping is a 400 now, not a failed job later), stores it in GridFS with a job
+ * document, and hands the import id to the worker. Reads and cancels jobs.
+ */
+export class ImportService {
+  constructor(private readonly options: ImportServiceOptions) {}
+
+  async start(entity: string, body: unknown): Promise<ApiImport> {
+    const { db, snapshot, registries, actor, queue } = this.options;
+    const compiled = compiledEntity(snapshot, entity, registries);
+    if (!compiled) throw EntityNotFound(`No entity "${entity}"`, { entity });
+    const request = parseImportRequest(body);
+    checkFormat(request.content, request.format);
+    const sheetOptions = { sheet: request.sheet, encoding: request.encoding };
+    const { headers, total } = await summarizeSheet(request.content, request.format, sheetOptions);
+    const mapping = planMapping(compiled, headers, request);
+    const _id = new ObjectId();
+    const fileId = await storeFile(db, request.fileName, request.content, { importId: _id, entity });
+    const doc: ImportJobDoc = {
+      _id, entity, status: 'queued', dryRun: request.dryRun, format: request.format, encoding: request.encoding ?? null, sheet: request.sheet ?? null,
+      fileName: request.fileName, fileId, fileSize: request.content.length, mapping, upsertOn: request.upsertOn ?? null,
+      total, processed: 0, created: 0, updated: 0, failed: 0, errorCount: 0, errors: [],
+      createdBy: { kind: actor.kind, id: actor.id, name: actor.name }, createdAt: new Date(), startedAt: null, finishedAt: null, failure: null, attempts: 0,
+    };
+    await importJobs(db).insertOne(doc);
+    try {
+      await queue.add(IMPORT_JOB, { importId: _id.toHexString() }, { ...JOB_OPTIONS, jobId: _id.toHexString() });
+    } catch (err) {
+      // Nothing will run it: take it back rather than leave a job that stays queued.
+      await importJobs(db).deleteOne({ _id });
+      await removeFile(db, fileId);
+      throw err;
+    }
+    return toApiImport(doc);
+  }
+
+  async get(entity: string, id: string): Promise<ApiImport> {
+    return toApiImport(await this.load(entity, id));
+  }
+
+  /**
+   * Cancels a queued or running import. Rows already written stay; the worker stops at
+   * its next checkpoint (within CHECKPOINT_EVERY rows) and removes the file.
+   */
+  async cancel(entity: string, id: string): Promise<ApiImport> {
+    const doc = await this.load(entity, id);
+    const now = new Date();
+    const result = await importJobs(this.options.db).updateOne({ _id: doc._id, status: { $in: ['queued', 'running'] } }, { $set: { status: 'cancelled', finishedAt: now } });
+    if (result.matchedCount === 0) throw ImportNotCancellable(`The import is already ${(await this.load(entity, id)).status}`, { id });
+    return toApiImport(await this.load(entity, id));
+  }
+
+  private async load(entity: string, id: string): Promise<ImportJobDoc> {
+    const doc = /^[0-9a-f]{24}$/.test(id) ? await importJobs(this.options.db).findOne({ _id: new ObjectId(id), entity }) : null;
+    if (!doc) throw ImportNotFound(`No import ${id} of ${entity}`, { entity, id });
+    return doc;
+  }
+}
