@@ -46,7 +46,7 @@ export class ImportService {
       _id, entity, status: 'queued', dryRun: request.dryRun, format: request.format, encoding: request.encoding ?? null, sheet: request.sheet ?? null,
       fileName: request.fileName, fileId, fileSize: request.content.length, mapping, upsertOn: request.upsertOn ?? null,
       total, processed: 0, created: 0, updated: 0, failed: 0, errorCount: 0, errors: [],
-      createdBy: { kind: actor.kind, id: actor.id, name: actor.name }, createdAt: new Date(), startedAt: null, finishedAt: null, failure: null, attempts: 0,
+      createdBy: { kind: actor.kind, id: actor.id, name: actor.name, roles: [...actor.roles], departmentId: actor.departmentId ?? null }, createdAt: new Date(), startedAt: null, finishedAt: null, failure: null, attempts: 0,
     };
     await importJobs(db).insertOne(doc);
     try {
