@@ -53,6 +53,11 @@ export const ERROR_CODES = [
   'EXPORT_VIEW_NOT_FOUND',
   // record aggregates (reports, charts)
   'AGGREGATE_INVALID',
+  // access control
+  'FORBIDDEN',
+  'FIELD_NOT_WRITABLE',
+  'SHARE_INVALID',
+  'SHARE_NOT_FOUND',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -17,3 +17,5 @@ export * from './bundle/migrations.js';
 export type * from './generated/types.js';
 export * from './bundle/validate.js';
 export * from './records/record-schema.js';
+export * from './access/row-filter.js';
+export * from './access/mask.js';

@@ -3,6 +3,7 @@ import type { Db } from 'mongodb';
 import { MethodNotAllowed } from './errors/index.js';
 import type { AppState } from './http/context.js';
 import { errorHandler } from './http/error-handler.middleware.js';
+import { accessRoutes } from './http/access.routes.js';
 import { healthRoutes } from './http/health.routes.js';
 import { metadataRoutes, type MetadataRouteDeps } from './http/metadata.routes.js';
 import { openapiRoutes } from './http/openapi.routes.js';
@@ -42,7 +43,18 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.proxy = true;
   app.silent = true; // the error handler logs; Koa's default printer would duplicate
 
-  const routers = [healthRoutes(deps.monitor, deps.metrics, deps.metricsToken), systemRoutes(deps), metadataRoutes(deps.metadata), recordIoRoutes({ db: deps.db, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries, queues: deps.queues }), recordRoutes({ db: deps.db, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries, hooks: deps.recordHooks }), recordAggregateRoutes({ db: deps.db, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries }), openapiRoutes({ cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries })];
+  const records = { db: deps.db, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries, hooks: deps.recordHooks };
+  const routers = [
+    healthRoutes(deps.monitor, deps.metrics, deps.metricsToken),
+    systemRoutes(deps),
+    metadataRoutes(deps.metadata),
+    // Before the record routes, so that /export and /imports are not taken for record ids.
+    recordIoRoutes({ ...records, queues: deps.queues }),
+    recordRoutes(records),
+    recordAggregateRoutes(records),
+    accessRoutes(records),
+    openapiRoutes(records),
+  ];
 
   app.use(requestContext(deps.logger));
   app.use(httpMetrics(deps.metrics));

@@ -168,14 +168,15 @@ describe('importing records', () => {
     const cancelled = await api.post<ApiImport>(`/api/records/opportunity/imports/${job.id}/cancel`);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
-    await waitFor('the file to be removed', async () => ((await count('import_files.files', { 'metadata.importId': new ObjectId(job.id) })) === 0 ? true : undefined));
+    // The worker notices at its next checkpoint (100 rows): seconds here, longer on a loaded machine.
+    await waitFor('the file to be removed', async () => ((await count('import_files.files', { 'metadata.importId': new ObjectId(job.id) })) === 0 ? true : undefined), { timeoutMs: 100_000 });
     const after = await api.get<ApiImport>(`/api/records/opportunity/imports/${job.id}`);
     expect(after.body.status).toBe('cancelled');
     expect(after.body.processed).toBeLessThan(300);
     const again = await api.post<Err>(`/api/records/opportunity/imports/${job.id}/cancel`);
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('IMPORT_NOT_CANCELLABLE');
-  });
+  }, 120_000);
 
   it('resumes after a crash between a batch and its checkpoint without writing any row twice', async () => {
     const snapshot = await new MetadataCache(db).current();

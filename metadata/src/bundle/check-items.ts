@@ -3,6 +3,7 @@ import type { BundleRegistries, Form, Role, ValidationRule, View, Workflow } fro
 import { duplicateKeys } from './check-entities.js';
 import { checkEntityRef, checkFieldRef, checkFilter, checkRecordLogic } from './check-expressions.js';
 import type { EntityIndex } from './entity-index.js';
+import { rowFilterToFilter, type RowFilterUser } from '../access/row-filter.js';
 
 /** A form: its entity exists, it places existing fields once each, its conditions are sound. */
 export function checkForm(form: Form, at: string, index: EntityIndex, registries: BundleRegistries): Problem[] {
@@ -125,7 +126,23 @@ export function checkRole(role: Role, at: string, index: EntityIndex, registries
     if (perms.scope === 'filter' && perms.rowFilter === undefined) {
       problems.push({ pointer: `${here}/rowFilter`, code: 'REQUIRED', message: 'scope "filter" needs a rowFilter' });
     }
-    problems.push(...checkRecordLogic(perms.rowFilter, entity, `${here}/rowFilter`, index, registries));
+    problems.push(...checkRowFilter(perms.rowFilter, entity, `${here}/rowFilter`, index, registries));
   }
   return problems;
+}
+
+/** Stands in for the signed-in user when a row filter is checked at publish. */
+const SOME_USER: RowFilterUser = { id: '000000000000000000000000', email: 'user@example.com', name: 'user', locale: 'en', departmentId: '000000000000000000000000', roles: [] };
+
+/**
+ * A row filter is json-logic that must also become a query (rowFilterToFilter): its
+ * variables must exist, its shape must be one a query can express, and each condition
+ * must use an operator its field's type allows.
+ */
+function checkRowFilter(logic: unknown, entity: string, at: string, index: EntityIndex, registries: BundleRegistries): Problem[] {
+  if (logic === undefined) return [];
+  const problems = checkRecordLogic(logic, entity, at, index, registries);
+  if (problems.length > 0) return problems;
+  const translated = rowFilterToFilter(logic, SOME_USER, at);
+  return translated.problems ?? checkFilter(translated.filter, entity, at, index).map((p) => ({ ...p, pointer: at }));
 }

@@ -36,6 +36,7 @@ export const PROBLEM_CODES = [
   'LOGIC_TOO_LARGE',
   'UNKNOWN_VARIABLE',
   'IMMUTABLE',
+  'ROW_FILTER_UNSUPPORTED',
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];

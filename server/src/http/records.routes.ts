@@ -80,6 +80,20 @@ export function recordRoutes(deps: RecordRouteDeps): Router<AppState> {
     ctx.body = { entries: await (await service(ctx)).history(ctx.params.entity!, ctx.params.id!) };
   });
 
+  router.get('/:entity/:id/shares', async (ctx) => {
+    ctx.body = { shares: await (await service(ctx)).shares(ctx.params.entity!, ctx.params.id!) };
+  });
+
+  router.post('/:entity/:id/shares', async (ctx) => {
+    ctx.status = 201;
+    ctx.body = await (await service(ctx)).share(ctx.params.entity!, ctx.params.id!, await jsonBody(ctx));
+  });
+
+  router.delete('/:entity/:id/shares/:shareId', async (ctx) => {
+    await (await service(ctx)).unshare(ctx.params.entity!, ctx.params.id!, ctx.params.shareId!);
+    ctx.status = 204;
+  });
+
   return router;
 }
 

@@ -1,10 +1,11 @@
-import type { Db, ObjectId } from 'mongodb';
+import type { Db, Document, ObjectId } from 'mongodb';
 import type { BundleRegistries, Entity, Field } from '@metacrm/metadata';
 import type { CompiledEntity } from './compiled-entity.js';
 import { fromStorage } from './field-codec.js';
 import { recordCollection } from './record-collections.js';
 import { aggregatePipeline, aggregateResult, referencedIds, type AggregateResult, type AggregateRows, type DisplayNames } from './record-aggregate.js';
 import { parseAggregateRequest, type AggregatePlan } from './record-aggregate-request.js';
+import { withScope, type RelatedAccess } from './related-access.js';
 
 /** Who is asking and what else the aggregate may read. */
 export interface AggregateOptions {
@@ -12,6 +13,10 @@ export interface AggregateOptions {
   entityOf: (key: string) => Entity | undefined;
   /** False for a field the actor may not read: grouping, measuring or filtering on it answers 403. */
   canRead?: (field: string) => boolean;
+  /** The records the actor may read (ANDed into the match); undefined for all. */
+  scope?: Document | undefined;
+  /** What the actor may see of the records lookup groups name. */
+  related?: RelatedAccess | undefined;
   /** The instant relative periods in the filter are computed from; now by default. */
   now?: Date;
 }
@@ -31,9 +36,9 @@ export async function aggregateRecords(db: Db, compiled: CompiledEntity, registr
     ...(options.canRead ? { canRead: options.canRead } : {}),
   });
   // 64-bit sums come back as bigint, so a count or whole sum past 2^53 is not rounded.
-  const [rows] = await recordCollection(db, compiled.entity.key).aggregate<AggregateRows>(aggregatePipeline(plan), { useBigInt64: true }).toArray();
+  const [rows] = await recordCollection(db, compiled.entity.key).aggregate<AggregateRows>(aggregatePipeline(options.scope ? { ...plan, match: withScope(plan.match, options.scope) } : plan), { useBigInt64: true }).toArray();
   const found: AggregateRows = rows ?? { total: [] };
-  return aggregateResult(plan, found, await displayNames(db, plan, referencedIds(plan, found), options.entityOf));
+  return aggregateResult(plan, found, await displayNames(db, plan, referencedIds(plan, found), options.entityOf, options.related));
 }
 
 /**
@@ -41,7 +46,7 @@ export async function aggregateRecords(db: Db, compiled: CompiledEntity, registr
  * entity, whichever groups point at it, reading the lookup's own display field or the
  * target's. Deleted records keep their names, as records may still be grouped under them.
  */
-async function displayNames(db: Db, plan: AggregatePlan, wanted: Map<number, ObjectId[]>, entityOf: AggregateOptions['entityOf']): Promise<DisplayNames> {
+async function displayNames(db: Db, plan: AggregatePlan, wanted: Map<number, ObjectId[]>, entityOf: AggregateOptions['entityOf'], related: RelatedAccess | undefined): Promise<DisplayNames> {
   const byTarget = new Map<string, { index: number; display: string }[]>();
   for (const index of wanted.keys()) {
     const group = plan.groups[index];
@@ -54,8 +59,11 @@ async function displayNames(db: Db, plan: AggregatePlan, wanted: Map<number, Obj
     const fields = entityOf(target)?.fields ?? [];
     const ids = [...new Map(groups.flatMap((g) => wanted.get(g.index) ?? []).map((id) => [id.toHexString(), id])).values()];
     const projection = Object.fromEntries(groups.map((g) => [g.display, 1]));
-    const docs = await recordCollection(db, target).find({ _id: { $in: ids } }, { projection }).toArray();
+    // Groups of records the actor may not read keep their ids but get no names.
+    const scope = related ? await related.scope(target) : undefined;
+    const docs = scope === null ? [] : await recordCollection(db, target).find(withScope({ _id: { $in: ids } }, scope), { projection }).toArray();
     for (const { index, display } of groups) {
+      if (related && !related.canShow(target, display)) continue;
       const field = fields.find((f) => f.key === display);
       names.set(index, new Map(docs.flatMap((doc) => displayText(field, doc[display], String(doc._id)))));
     }

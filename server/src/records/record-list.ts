@@ -33,23 +33,32 @@ export interface ListResult {
   total?: number;
 }
 
+/** Who is asking, as the list sees it: the records they may reach and the fields they may name. */
+export interface ListAccess {
+  /** A query clause the records must also match; undefined for every record. */
+  scope?: Document | undefined;
+  /** False for a field the actor may not filter, sort, search or select: 403 when named. */
+  canRead?: ((field: string) => boolean) | undefined;
+}
+
 export const LIST_LIMITS = { default: 50, max: 200, maxPage: 10_000 } as const;
 
 /** Lists records of one entity: filter, search, sort, keyset or page paging, field selection, count. */
-export async function listRecords(db: Db, compiled: CompiledEntity, registries: BundleRegistries, options: ListOptions): Promise<ListResult> {
+export async function listRecords(db: Db, compiled: CompiledEntity, registries: BundleRegistries, options: ListOptions, access: ListAccess = {}): Promise<ListResult> {
   const { entity } = compiled;
-  const fieldOptions = { fieldTypes: registries.fieldTypes };
+  const fieldOptions = { fieldTypes: registries.fieldTypes, ...(access.canRead ? { canRead: access.canRead } : {}) };
   const limit = options.limit ?? LIST_LIMITS.default;
   if (!Number.isInteger(limit) || limit < 1 || limit > LIST_LIMITS.max) throw new QueryError('FILTER_INVALID', `limit must be a whole number from 1 to ${LIST_LIMITS.max}`, '/limit');
   if (options.page !== undefined && (!Number.isInteger(options.page) || options.page < 1 || options.page > LIST_LIMITS.maxPage)) {
     throw new QueryError('FILTER_INVALID', `page must be a whole number from 1 to ${LIST_LIMITS.maxPage}`, '/page');
   }
   if (options.page !== undefined && options.cursor !== undefined) throw new QueryError('CURSOR_INVALID', 'use either cursor or page, not both', '/cursor');
-  const fields = selectFields(compiled, options.fields);
+  const fields = selectFields(compiled, options.fields, access.canRead);
 
   const base = combineQueries(
     compileFilter(options.filter ?? { and: [] }, entity, { ...fieldOptions, now: new Date(), ...(options.timeZone ? { timeZone: options.timeZone } : {}), ...(options.deleted ? { deletedOnly: true } : {}) }),
     options.q ? compileSearch(options.q, entity, fieldOptions) : {},
+    access.scope ?? {},
   );
   const sort = compileSort(options.sort, entity, fieldOptions);
   const query = options.cursor ? combineQueries(base, keysetFilter(sort.keys, decodeCursor(options.cursor, sort.keys))) : base;
@@ -67,10 +76,11 @@ export async function listRecords(db: Db, compiled: CompiledEntity, registries: 
   return result;
 }
 
-function selectFields(compiled: CompiledEntity, fields: string[] | undefined): Set<string> | undefined {
+function selectFields(compiled: CompiledEntity, fields: string[] | undefined, canRead: ListAccess['canRead']): Set<string> | undefined {
   if (!fields || fields.length === 0) return undefined;
   fields.forEach((field, i) => {
     if (!compiled.fields.has(field)) throw new QueryError('FILTER_FIELD_UNKNOWN', `"${field.slice(0, 60)}" is not a field of ${compiled.entity.key}`, `/fields/${i}`, field);
+    if (canRead && !canRead(field)) throw new QueryError('FIELD_NOT_READABLE', `You may not read the field "${field}"`, `/fields/${i}`, field);
   });
   return new Set(fields);
 }

@@ -1,8 +1,12 @@
 import { Decimal128, ObjectId, type Db, type Document } from 'mongodb';
 import type { BundleRegistries, Problem } from '@metacrm/metadata';
+import { Forbidden } from '../access/access.errors.js';
+import { RecordAccess } from '../access/record-access.js';
+import { addShare, listShares, removeShare, type Share } from '../access/record-shares.js';
+import type { ScopedOperation } from '../access/entity-policy.js';
 import type { Actor } from '../auth/actor.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
-import { aggregateRecords, type AggregateOptions } from './aggregate-records.js';
+import { aggregateRecords } from './aggregate-records.js';
 import { nextAutoNumber, type AutoNumberSettings } from './auto-number.js';
 import { compiledEntity, type CompiledEntity } from './compiled-entity.js';
 import { expandLookups } from './expand.js';
@@ -15,6 +19,7 @@ import { prepareValues } from './record-values.js';
 import { REVISIONS, insertRecord, updateRecord, writeTrail, type RecordOperation, type WriteContext } from './record-writer.js';
 import { EntityNotFound, RecordInUse, RecordInvalid, RecordNotFound, RecordVersionConflict } from './records.errors.js';
 import { checkLookups, referencesTo, refreshParentRollups } from './relations.js';
+import { withScope, type RelatedAccess } from './related-access.js';
 
 export interface RecordServiceOptions {
   db: Db;
@@ -40,7 +45,12 @@ class VersionMoved extends Error {}
  * then one transaction with the record, its revision, audit entry and outbox event.
  */
 export class RecordService {
-  constructor(private readonly options: RecordServiceOptions) {}
+  /** What the actor may do: checked on every path below, never left to the caller. */
+  readonly access: RecordAccess;
+
+  constructor(private readonly options: RecordServiceOptions) {
+    this.access = new RecordAccess(options.db, options.snapshot, options.registries, options.actor);
+  }
 
   compiled(entity: string): CompiledEntity {
     const compiled = compiledEntity(this.options.snapshot, entity, this.options.registries);
@@ -50,22 +60,25 @@ export class RecordService {
 
   async get(entity: string, id: string, options: { includeDeleted?: boolean; expand?: string[] | undefined } = {}): Promise<ApiRecord> {
     const compiled = this.compiled(entity);
-    const record = toApiRecord(compiled, await this.load(compiled, id, options.includeDeleted ?? false));
-    if (options.expand?.length) await expandLookups(this.options.db, this.options.snapshot, this.options.registries, compiled, [record], options.expand);
-    return record;
+    this.access.require(entity, 'read');
+    return await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id, options.includeDeleted ?? false, 'read')), options.expand);
   }
 
   async list(entity: string, options: ListOptions): Promise<ListResult> {
     const compiled = this.compiled(entity);
-    const result = await listRecords(this.options.db, compiled, this.options.registries, options);
-    if (options.expand?.length) await expandLookups(this.options.db, this.options.snapshot, this.options.registries, compiled, result.records, options.expand);
+    this.access.require(entity, 'read');
+    if (options.deleted) this.access.require(entity, 'delete');
+    const scope = await this.access.scope(entity, options.deleted ? 'delete' : 'read');
+    const result = await listRecords(this.options.db, compiled, this.options.registries, options, { scope, canRead: this.access.queryable(entity) });
+    await this.present(compiled, result.records, options.expand);
     return result;
   }
 
   /** The records of `child` whose lookup `via` points at this record (a related list). */
   async related(entity: string, id: string, child: string, via: string, options: ListOptions): Promise<ListResult> {
     const parent = this.compiled(entity);
-    await this.load(parent, id, false);
+    this.access.require(entity, 'read');
+    await this.load(parent, id, false, 'read');
     const field = this.compiled(child).fields.get(via);
     if (!field || field.type !== 'lookup' || field.target !== entity) {
       throw RecordNotFound(`${child}.${via} is not a lookup to ${entity}`, { entity: child, field: via });
@@ -75,17 +88,26 @@ export class RecordService {
   }
 
   /** Groups and measures matching records for reports and charts; see aggregateRecords. */
-  async aggregate(entity: string, body: unknown, options: Pick<AggregateOptions, 'canRead'> = {}): Promise<AggregateResult> {
-    return await aggregateRecords(this.options.db, this.compiled(entity), this.options.registries, body, { ...options, entityOf: (key) => this.options.snapshot.entity(key) });
+  async aggregate(entity: string, body: unknown): Promise<AggregateResult> {
+    const compiled = this.compiled(entity);
+    this.access.require(entity, 'read');
+    return await aggregateRecords(this.options.db, compiled, this.options.registries, body, {
+      entityOf: (key) => this.options.snapshot.entity(key),
+      canRead: this.access.queryable(entity),
+      scope: await this.access.scope(entity, 'read'),
+      related: this.relatedAccess,
+    });
   }
 
   async create(entity: string, input: unknown): Promise<ApiRecord> {
     const compiled = this.compiled(entity);
+    this.access.require(entity, 'create');
     const now = new Date();
     const fields = asObject(input);
+    this.access.checkWritable(entity, fields);
     await runBefore(this.options.hooks, { entity, op: 'create', actor: this.options.actor, input: fields });
     const { values, problems } = prepareValues(compiled, this.options.registries, fields, undefined, this.options.actor, now);
-    problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(Object.keys(values)))));
+    problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(Object.keys(values)), this.relatedAccess)));
     if (problems.length > 0) throw RecordInvalid(undefined, { problems });
     const id = new ObjectId();
     // Numbers are drawn outside the transaction: inside it, every concurrent create would
@@ -103,7 +125,8 @@ export class RecordService {
       await writeTrail(ctx, compiled, 'create', id, 1, changedFields({}, values));
     });
     await this.after({ entity, op: 'create', id: id.toHexString(), version: 1, changes: changedFields({}, values) });
-    return await this.get(entity, id.toHexString());
+    // What was just written, even when the actor's read scope would not list it.
+    return await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id.toHexString(), false, null)));
   }
 
   /**
@@ -112,12 +135,14 @@ export class RecordService {
    */
   async validate(entity: string, input: unknown, id?: string): Promise<Problem[]> {
     const compiled = this.compiled(entity);
-    const current = id === undefined ? undefined : valuesOf(compiled, await this.load(compiled, id, false));
+    this.access.require(entity, id === undefined ? 'create' : 'update');
+    const current = id === undefined ? undefined : valuesOf(compiled, await this.load(compiled, id, false, 'update'));
     const fields = asObject(input);
+    this.access.checkWritable(entity, fields);
     await runBefore(this.options.hooks, { entity, op: current ? 'update' : 'create', actor: this.options.actor, input: fields, ...(current ? { current } : {}) });
     const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date());
     const changed = current ? changedFields(current, values).map((c) => c.field) : Object.keys(values);
-    problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(changed))));
+    problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(changed), this.relatedAccess)));
     return problems;
   }
 
@@ -128,18 +153,20 @@ export class RecordService {
    */
   async update(entity: string, id: string, input: unknown, expectedVersion?: number): Promise<ApiRecord> {
     const compiled = this.compiled(entity);
+    this.access.require(entity, 'update');
     const patch = asObject(input);
+    this.access.checkWritable(entity, patch);
     for (let attempt = 0; attempt < 5; attempt++) {
-      const doc = await this.load(compiled, id, false);
+      const doc = await this.load(compiled, id, false, 'update');
       if (expectedVersion !== undefined && doc._version !== expectedVersion) throw conflict(doc);
       const current = valuesOf(compiled, doc);
       const fields = { ...patch };
       await runBefore(this.options.hooks, { entity, op: 'update', actor: this.options.actor, input: fields, current });
       const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date());
       const changes = changedFields(current, values);
-      problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(changes.map((c) => c.field)))));
+      problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(changes.map((c) => c.field)), this.relatedAccess)));
       if (problems.length > 0) throw RecordInvalid(undefined, { problems });
-      if (changes.length === 0) return toApiRecord(compiled, doc);
+      if (changes.length === 0) return await this.presentOne(compiled, toApiRecord(compiled, doc));
       const changed = Object.fromEntries(changes.map((c) => [c.field, values[c.field]]));
       const { $set, $unset } = storageUpdate(compiled, changed);
       const update: Document = { $set: { ...$set, _updatedAt: new Date(), _updatedBy: this.options.actor.id }, $inc: { _version: 1 } };
@@ -151,10 +178,10 @@ export class RecordService {
           await writeTrail(ctx, compiled, 'update', doc._id as ObjectId, (doc._version as number) + 1, changes);
         });
         await this.after({ entity, op: 'update', id, version: (doc._version as number) + 1, changes });
-        return await this.get(entity, id);
+        return await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id, false, null)));
       } catch (err) {
         if (!(err instanceof VersionMoved)) throw err;
-        if (expectedVersion !== undefined) throw conflict(await this.load(compiled, id, false));
+        if (expectedVersion !== undefined) throw conflict(await this.load(compiled, id, false, null));
       }
     }
     throw RecordVersionConflict('The record keeps changing; try again');
@@ -163,11 +190,15 @@ export class RecordService {
   /**
    * Deletes a record: to the recycle bin when the entity keeps one (soft), for good
    * when `hard`. Records that refer to it are handled as their lookup says: restrict
-   * refuses, set_null clears the reference, cascade deletes them too.
+   * refuses, set_null clears the reference, cascade deletes them too (whoever may see
+   * them: the parent's owner decides, as with a master-detail relation). Only an
+   * administrator may delete for good where the entity keeps a recycle bin.
    */
   async delete(entity: string, id: string, options: { expectedVersion?: number; hard?: boolean } = {}): Promise<void> {
     const compiled = this.compiled(entity);
-    const doc = await this.load(compiled, id, options.hard === true);
+    this.access.require(entity, 'delete');
+    if (options.hard === true) this.access.requireUnrestricted(entity, 'delete records for good');
+    const doc = await this.load(compiled, id, options.hard === true, 'delete');
     if (options.expectedVersion !== undefined && doc._version !== options.expectedVersion) throw conflict(doc);
     const hard = options.hard === true || compiled.entity.options?.softDelete === false;
     await this.transaction((ctx) => this.deleteIn(ctx, compiled, doc, hard, 0));
@@ -176,7 +207,8 @@ export class RecordService {
 
   async restore(entity: string, id: string): Promise<ApiRecord> {
     const compiled = this.compiled(entity);
-    const doc = await recordCollection(this.options.db, entity).findOne({ _id: objectId(id), _deletedAt: { $ne: null } });
+    this.access.require(entity, 'delete');
+    const doc = await recordCollection(this.options.db, entity).findOne(withScope({ _id: objectId(id), _deletedAt: { $ne: null } }, await this.access.scope(entity, 'delete')));
     if (!doc) throw RecordNotFound(`No deleted ${entity} record ${id}`, { entity, id });
     await this.transaction(async (ctx) => {
       const update = { $set: { _deletedAt: null, _updatedAt: new Date(), _updatedBy: this.options.actor.id }, $inc: { _version: 1 } };
@@ -185,17 +217,69 @@ export class RecordService {
       await writeTrail(ctx, compiled, 'restore', doc._id as ObjectId, (doc._version as number) + 1, []);
     });
     await this.after({ entity, op: 'restore', id, version: (doc._version as number) + 1, changes: [] });
-    return await this.get(entity, id);
+    return await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id, false, null)));
   }
 
-  /** Field history, newest first: who changed which field when, from what to what. */
+  /**
+   * Field history, newest first: who changed which field when, from what to what. Only
+   * the fields the actor may read, masked where their roles mask them.
+   */
   async history(entity: string, id: string): Promise<{ version: number; op: string; at: string; actor: unknown; field: string; from: unknown; to: unknown }[]> {
     const compiled = this.compiled(entity);
-    const doc = await this.load(compiled, id, true);
+    this.access.require(entity, 'read');
+    const doc = await this.load(compiled, id, true, 'read');
     const revisions = await this.options.db.collection(REVISIONS).find({ entity, recordId: doc._id }).sort({ version: -1 }).limit(1000).toArray();
     return revisions.flatMap((r) =>
-      (r.changes as { field: string; from: unknown; to: unknown }[]).map((c) => ({ version: r.version as number, op: r.op as string, at: (r.at as Date).toISOString(), actor: r.actor, ...c })),
+      (r.changes as { field: string; from: unknown; to: unknown }[]).flatMap((c) => {
+        const from = this.access.presentValue(entity, c.field, c.from);
+        if (!from.visible) return [];
+        const to = this.access.presentValue(entity, c.field, c.to);
+        return [{ version: r.version as number, op: r.op as string, at: (r.at as Date).toISOString(), actor: r.actor, field: c.field, from: from.value, to: to.value }];
+      }),
     );
+  }
+
+  /** Who a record is shared with. The record's owner and administrators only. */
+  async shares(entity: string, id: string): Promise<Share[]> {
+    return await listShares(this.options.db, entity, await this.shareable(entity, id));
+  }
+
+  /** Shares a record with a user or department (see addShare). The owner and administrators only. */
+  async share(entity: string, id: string, input: unknown): Promise<Share> {
+    return await addShare(this.options.db, this.options.actor, entity, await this.shareable(entity, id), input);
+  }
+
+  async unshare(entity: string, id: string, shareId: string): Promise<void> {
+    await removeShare(this.options.db, this.options.actor, entity, await this.shareable(entity, id), shareId);
+  }
+
+  /** The id of a record the actor may share: one they can read and own, or any as an administrator. */
+  private async shareable(entity: string, id: string): Promise<ObjectId> {
+    const compiled = this.compiled(entity);
+    this.access.require(entity, 'read');
+    const doc = await this.load(compiled, id, false, 'read');
+    if (doc._ownerId !== this.options.actor.id && !this.access.policy(entity).unrestricted) {
+      throw Forbidden('Only the owner of a record or an administrator may share it', { entity, operation: 'share' });
+    }
+    return doc._id as ObjectId;
+  }
+
+  /** What the actor may see of related records: their read scopes and display fields. */
+  private readonly relatedAccess: RelatedAccess = {
+    scope: (entity) => this.access.readScope(entity),
+    canShow: (entity, field) => this.access.queryable(entity)(field),
+  };
+
+  /** Records as the actor may see them: expanded lookups, unreadable fields gone, masks applied. */
+  private async present(compiled: CompiledEntity, records: ApiRecord[], expand?: string[]): Promise<ApiRecord[]> {
+    if (expand?.length) await expandLookups(this.options.db, this.options.snapshot, this.options.registries, compiled, records, expand, this.relatedAccess);
+    for (const record of records) this.access.present(compiled.entity.key, record);
+    return records;
+  }
+
+  private async presentOne(compiled: CompiledEntity, record: ApiRecord, expand?: string[]): Promise<ApiRecord> {
+    await this.present(compiled, [record], expand);
+    return record;
   }
 
   private async deleteIn(ctx: WriteContext, compiled: CompiledEntity, doc: Document, hard: boolean, depth: number): Promise<void> {
@@ -226,10 +310,15 @@ export class RecordService {
     await runAfter(this.options.hooks, { ...write, actor: this.options.actor }, this.options.onHookError ?? (() => undefined));
   }
 
-  private async load(compiled: CompiledEntity, id: string, includeDeleted: boolean): Promise<Document> {
+  /**
+   * One record, within the actor's scope for `op` (null: the engine's own read, for a
+   * record just written or a conflict's current version). Out of scope is not found.
+   */
+  private async load(compiled: CompiledEntity, id: string, includeDeleted: boolean, op: ScopedOperation | null): Promise<Document> {
     const filter: Document = { _id: objectId(id) };
     if (!includeDeleted) filter._deletedAt = null;
-    const doc = await recordCollection(this.options.db, compiled.entity.key).findOne(filter);
+    const scope = op === null ? undefined : await this.access.scope(compiled.entity.key, op);
+    const doc = await recordCollection(this.options.db, compiled.entity.key).findOne(withScope(filter, scope));
     if (!doc) throw RecordNotFound(`No ${compiled.entity.key} record ${id}`, { entity: compiled.entity.key, id });
     return doc;
   }

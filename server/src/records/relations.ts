@@ -5,12 +5,13 @@ import { compiledEntity, type CompiledEntity } from './compiled-entity.js';
 import { normalizeDecimal } from './field-codec.js';
 import { recordCollection } from './record-collections.js';
 import type { Values } from './record-document.js';
+import { withScope, type RelatedAccess } from './related-access.js';
 
 /**
  * Checks that every lookup value that changed points at a live record of its target,
  * with one query per target entity, never one per value.
  */
-export async function checkLookups(db: Db, compiled: CompiledEntity, values: Values, changed: Set<string>, session?: ClientSession): Promise<Problem[]> {
+export async function checkLookups(db: Db, compiled: CompiledEntity, values: Values, changed: Set<string>, access?: RelatedAccess, session?: ClientSession): Promise<Problem[]> {
   const wanted = new Map<string, { field: string; id: string }[]>();
   for (const field of compiled.lookups) {
     const id = values[field.key];
@@ -21,7 +22,9 @@ export async function checkLookups(db: Db, compiled: CompiledEntity, values: Val
   const problems: Problem[] = [];
   for (const [target, refs] of wanted) {
     const ids = [...new Set(refs.map((r) => r.id))].map((id) => new ObjectId(id));
-    const found = await recordCollection(db, target).find({ _id: { $in: ids }, _deletedAt: null }, { projection: { _id: 1 }, session }).toArray();
+    // A record the actor may not read cannot be linked to: it is reported as not existing.
+    const scope = access ? await access.scope(target) : undefined;
+    const found = scope === null ? [] : await recordCollection(db, target).find(withScope({ _id: { $in: ids }, _deletedAt: null }, scope), { projection: { _id: 1 }, session }).toArray();
     const live = new Set(found.map((d) => String(d._id)));
     for (const ref of refs) {
       if (!live.has(ref.id)) problems.push({ pointer: `/${ref.field}`, code: 'UNKNOWN_ENTITY', message: `no ${target} record ${ref.id}`, params: { entity: target, id: ref.id } });

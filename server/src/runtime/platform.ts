@@ -15,6 +15,7 @@ import { MetadataRepository } from '../metadata/metadata.repository.js';
 import { createRegistries, metadataToolkit } from '../metadata/registries.js';
 import { loadPlugins, type MetacrmPlugin } from '../plugins/plugin.js';
 import { createRecordHooks } from '../records/record-hooks.js';
+import { ensureRecordIndexes } from '../records/record-indexes.js';
 import { IMPORT_JOB, importJobHandler } from '../records/import/import.handler.js';
 import { DependencyMonitor } from '../storage/health.js';
 import { connectMongo, pingDatabase, withTimeout } from '../storage/mongo.js';
@@ -82,6 +83,7 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
     cleanup.push(() => monitor.stop());
 
     await new MetadataRepository(db).ensureIndexes();
+    await ensureRecordIndexes(db);
     const toolkit = metadataToolkit(registries);
     const cache = new MetadataCache(db);
     const subscriber = createRedis(redisUrl, 'blocking', logger, 'metadata-bus');

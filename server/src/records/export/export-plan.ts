@@ -27,14 +27,15 @@ export interface ExportPlan {
 /**
  * Works out the columns, filter and sort of an export. A view (from the current
  * metadata) supplies them; the query may narrow the columns and the records, and
- * replace the sort. Without a view: every field of the entity.
+ * replace the sort. Without a view: every field of the entity. Of those, only the
+ * columns the actor may read; naming another is left to the list, which answers 403.
  */
-export function planExport(snapshot: MetadataSnapshot, compiled: CompiledEntity, query: ExportQuery): ExportPlan {
+export function planExport(snapshot: MetadataSnapshot, compiled: CompiledEntity, query: ExportQuery, readable: (field: string) => boolean = () => true): ExportPlan {
   const entity = compiled.entity.key;
   const view = query.view === undefined ? undefined : snapshot.bundle.views.find((v) => v.key === query.view && v.entity === entity);
   if (query.view !== undefined && !view) throw ExportViewNotFound(`${entity} has no view "${query.view}"`, { entity, view: query.view });
   const available = (view ? viewColumns(view) : [...compiled.fields.keys()]).filter((key) => compiled.fields.has(key));
-  const columns = query.fields && query.fields.length > 0 ? query.fields : available;
+  const columns = query.fields && query.fields.length > 0 ? query.fields : available.filter(readable);
   columns.forEach((key, i) => {
     if (!available.includes(key)) throw BadRequest(`"${key.slice(0, 60)}" is not a column of this export`, [{ pointer: `/query/fields/${i}`, code: 'NOT_ALLOWED_VALUE' }]);
   });
@@ -46,6 +47,7 @@ export function planExport(snapshot: MetadataSnapshot, compiled: CompiledEntity,
       sort: query.sort ?? view?.sort?.map((s) => `${s.direction === 'desc' ? '-' : ''}${s.field}`).join(','),
       q: query.q,
       fields: columns,
+      expand: columns.filter((key) => compiled.fields.get(key)?.type === 'lookup'),
       timeZone: query.timeZone,
     },
   };

@@ -1,9 +1,5 @@
-import { ObjectId, type Db } from 'mongodb';
 import type { ValueKind } from '@metacrm/metadata';
-import type { MetadataSnapshot } from '../../metadata/metadata-cache.js';
 import type { AnyField, CompiledEntity } from '../compiled-entity.js';
-import { fromStorage } from '../field-codec.js';
-import { recordCollection } from '../record-collections.js';
 import type { ApiRecord } from '../record-document.js';
 import { neutralize, numericCell } from './neutralize.js';
 
@@ -25,9 +21,6 @@ export interface ExportCell {
   number?: number | undefined;
 }
 
-/** Display values of referenced records, per lookup field, per record id. */
-export type Displays = Map<string, Map<string, string>>;
-
 const YES_NO: Record<ExportLanguage, [string, string]> = { 'zh-CN': ['是', '否'], en: ['Yes', 'No'] };
 
 export function exportColumns(compiled: CompiledEntity, keys: readonly string[], lang: ExportLanguage): ExportColumn[] {
@@ -39,32 +32,19 @@ export function exportColumns(compiled: CompiledEntity, keys: readonly string[],
 }
 
 /**
- * The display values of the records a page refers to, one query per lookup column:
- * an account lookup shows the account's name, not its id.
+ * A record's value in display form: option labels, yes/no, lookups by the display
+ * value the record engine expanded (the id when the actor may not see the name),
+ * decimals as text, ISO dates.
  */
-export async function lookupDisplays(db: Db, snapshot: MetadataSnapshot, columns: readonly ExportColumn[], records: readonly ApiRecord[]): Promise<Displays> {
-  const out: Displays = new Map();
-  for (const { field } of columns) {
-    if (field.type !== 'lookup') continue;
-    const target = snapshot.entity(String(field.target));
-    const display = target?.displayField;
-    const ids = [...new Set(records.map((r) => r[field.key]).filter((v): v is string => typeof v === 'string' && ObjectId.isValid(v)))];
-    const names = new Map<string, string>();
-    out.set(field.key, names);
-    if (!target || !display || ids.length === 0) continue;
-    const displayDef = target.fields.find((f) => f.key === display);
-    const docs = await recordCollection(db, target.key).find({ _id: { $in: ids.map((id) => new ObjectId(id)) } }, { projection: { [display]: 1 } }).toArray();
-    for (const doc of docs) names.set(String(doc._id), displayDef ? String(fromStorage(displayDef, doc[display]) ?? '') : String(doc[display] ?? ''));
-  }
-  return out;
-}
-
-/** A value in display form: option labels, yes/no, lookups by name, decimals as text, ISO dates. */
-export function displayText(column: ExportColumn, value: unknown, lang: ExportLanguage, displays: Displays): string {
-  if (value === null || value === undefined) return '';
+export function displayText(column: ExportColumn, record: ApiRecord, lang: ExportLanguage): string {
   const { field, kind } = column;
+  const value = record[field.key];
+  if (value === null || value === undefined) return '';
   if (field.type === 'single_select' || field.type === 'multi_select') return [value].flat().map((v) => optionLabel(field, v, lang)).join(', ');
-  if (field.type === 'lookup') return displays.get(field.key)?.get(String(value)) ?? String(value);
+  if (field.type === 'lookup') {
+    const display = (record._expanded as Record<string, { display: unknown }> | undefined)?.[field.key]?.display;
+    return display === null || display === undefined ? String(value) : String(display);
+  }
   if (kind === 'boolean') return YES_NO[lang][value === true ? 0 : 1];
   if (kind === 'files' && Array.isArray(value)) return value.map((f: unknown) => String((f as { name?: unknown }).name ?? '')).join(', ');
   if (Array.isArray(value)) return value.map(String).join(', ');

@@ -9,7 +9,7 @@ import { AUDIT } from '../record-writer.js';
 import { RecordService } from '../record.service.js';
 import { planExport, type ExportQuery } from './export-plan.js';
 import { CONTENT_TYPES, ExportAborted, createSink, type ExportFormat, type ExportSink } from './export-sinks.js';
-import { displayText, exportCell, exportColumns, lookupDisplays, type ExportColumn, type ExportLanguage } from './export-values.js';
+import { displayText, exportCell, exportColumns, type ExportColumn, type ExportLanguage } from './export-values.js';
 import { neutralize } from './neutralize.js';
 
 export interface ExportServiceOptions {
@@ -48,7 +48,8 @@ export async function openExport(options: ExportServiceOptions, request: ExportR
   const { entity, format, lang } = request;
   const service = new RecordService(options);
   const compiled = service.compiled(entity);
-  const plan = planExport(options.snapshot, compiled, request);
+  service.access.require(entity, 'export');
+  const plan = planExport(options.snapshot, compiled, request, service.access.queryable(entity));
   const columns = exportColumns(compiled, plan.columns, lang);
   const first = await service.list(entity, { ...plan.list, limit: EXPORT_PAGE });
   const body = new PassThrough();
@@ -76,9 +77,8 @@ async function pump({ options, request, columns, sink, first, next }: Pump): Pro
   try {
     await sink.header(columns.map((c) => neutralize(c.label)));
     for (let page: ListResult | undefined = first; page; page = page.nextCursor ? await next(page.nextCursor) : undefined) {
-      const displays = await lookupDisplays(options.db, options.snapshot, columns, page.records);
       for (const record of page.records) {
-        await sink.row(columns.map((c) => exportCell(c, displayText(c, record[c.field.key], request.lang, displays))));
+        await sink.row(columns.map((c) => exportCell(c, displayText(c, record, request.lang))));
       }
       count += page.records.length;
       await sink.flush();

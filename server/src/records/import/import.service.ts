@@ -1,7 +1,8 @@
 import type { Queue } from 'bullmq';
 import { ObjectId, type Db } from 'mongodb';
 import type { BundleRegistries } from '@metacrm/metadata';
-import type { Actor } from '../../auth/actor.js';
+import { RecordAccess } from '../../access/record-access.js';
+import { isUnrestricted, type Actor } from '../../auth/actor.js';
 import type { MetadataSnapshot } from '../../metadata/metadata-cache.js';
 import { compiledEntity } from '../compiled-entity.js';
 import { EntityNotFound } from '../records.errors.js';
@@ -36,10 +37,15 @@ export class ImportService {
     const compiled = compiledEntity(snapshot, entity, registries);
     if (!compiled) throw EntityNotFound(`No entity "${entity}"`, { entity });
     const request = parseImportRequest(body);
+    // Refused now rather than row by row in the worker (which checks again on each write).
+    const access = new RecordAccess(db, snapshot, registries, actor);
+    access.require(entity, 'create');
+    if (request.upsertOn) access.require(entity, 'update');
     checkFormat(request.content, request.format);
     const sheetOptions = { sheet: request.sheet, encoding: request.encoding };
     const { headers, total } = await summarizeSheet(request.content, request.format, sheetOptions);
     const mapping = planMapping(compiled, headers, request);
+    access.checkWritable(entity, Object.fromEntries(mapping.filter((m) => m.field !== request.upsertOn).map((m) => [m.field, null])));
     const _id = new ObjectId();
     const fileId = await storeFile(db, request.fileName, request.content, { importId: _id, entity });
     const doc: ImportJobDoc = {
@@ -76,8 +82,11 @@ export class ImportService {
     return toApiImport(await this.load(entity, id));
   }
 
+  /** An import job: the actor's own, or any for an administrator. */
   private async load(entity: string, id: string): Promise<ImportJobDoc> {
-    const doc = /^[0-9a-f]{24}$/.test(id) ? await importJobs(this.options.db).findOne({ _id: new ObjectId(id), entity }) : null;
+    const { actor } = this.options;
+    const mine = isUnrestricted(actor) ? {} : { 'createdBy.id': actor.id };
+    const doc = /^[0-9a-f]{24}$/.test(id) ? await importJobs(this.options.db).findOne({ _id: new ObjectId(id), entity, ...mine }) : null;
     if (!doc) throw ImportNotFound(`No import ${id} of ${entity}`, { entity, id });
     return doc;
   }

@@ -1,0 +1,100 @@
+import type { FieldMask, Role } from '@metacrm/metadata';
+import { isUnrestricted, type Actor } from '../auth/actor.js';
+import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
+
+/** What a role grants on an entity. */
+export type EntityOperation = 'create' | 'read' | 'update' | 'delete' | 'export';
+/** The operations that are limited to a set of records. */
+export type ScopedOperation = 'read' | 'update' | 'delete';
+export type ScopeKind = 'own' | 'own_and_subordinates' | 'department' | 'department_tree' | 'all' | 'filter';
+
+/** One role's record scope for an operation. */
+export interface ScopeRule {
+  role: string;
+  scope: ScopeKind;
+  rowFilter?: unknown;
+}
+
+export interface FieldAccess {
+  read: boolean;
+  write: boolean;
+  /** Set when every role that lets the actor read the field masks it. */
+  mask?: FieldMask;
+}
+
+/**
+ * What an actor's roles allow on one entity, independent of any record: operations,
+ * the scope rules per operation (the union of the roles granting it), and per field
+ * read / write / mask. Compiled once per metadata version and role set.
+ *
+ * Rules, so that roles compose predictably:
+ * - several roles grant their union: an operation, a field, a record any role allows;
+ * - update, delete and export count only in a role that also grants read;
+ * - a field is readable unless the role says `read: false`, and writable (in a role
+ *   granting create or update) unless it says `write: false` or cannot read it;
+ * - a field is masked only if every role that lets the actor read it masks it, and a
+ *   masked field is read-only and cannot be filtered, sorted, searched or grouped on,
+ *   since each of those would reveal the value behind the mask.
+ */
+export interface EntityPolicy {
+  entity: string;
+  /** The system actor or the built-in admin role: nothing below applies. */
+  unrestricted: boolean;
+  /** The roles of the actor that exist in this metadata version. */
+  roles: readonly string[];
+  can(op: EntityOperation): boolean;
+  scopes(op: ScopedOperation): readonly ScopeRule[];
+  field(key: string): FieldAccess;
+}
+
+const OPEN_FIELD: FieldAccess = Object.freeze({ read: true, write: true });
+const CLOSED_FIELD: FieldAccess = Object.freeze({ read: false, write: false });
+
+const cache = new WeakMap<MetadataSnapshot, Map<string, EntityPolicy>>();
+
+/** The policy of `actor` on `entity` in `snapshot`, cached with the snapshot. */
+export function entityPolicy(snapshot: MetadataSnapshot, actor: Actor, entity: string): EntityPolicy {
+  const unrestricted = isUnrestricted(actor);
+  const roleKeys = unrestricted ? [] : [...new Set(actor.roles)].sort();
+  const cacheKey = `${unrestricted ? '*' : roleKeys.join(',')}|${entity}`;
+  let perSnapshot = cache.get(snapshot);
+  if (!perSnapshot) cache.set(snapshot, (perSnapshot = new Map()));
+  let policy = perSnapshot.get(cacheKey);
+  if (!policy) perSnapshot.set(cacheKey, (policy = compilePolicy(snapshot, roleKeys, entity, unrestricted)));
+  return policy;
+}
+
+function compilePolicy(snapshot: MetadataSnapshot, roleKeys: readonly string[], entity: string, unrestricted: boolean): EntityPolicy {
+  if (unrestricted) {
+    return { entity, unrestricted, roles: [], can: () => true, scopes: () => [{ role: '*', scope: 'all' }], field: () => OPEN_FIELD };
+  }
+  const byKey = new Map((snapshot.bundle.roles as Role[]).map((r) => [r.key, r]));
+  const grants = roleKeys.flatMap((key) => {
+    const grant = byKey.get(key)?.entities?.[entity];
+    return grant?.read ? [{ role: key, grant }] : grant?.create ? [{ role: key, grant: { ...grant, update: false, delete: false, export: false } }] : [];
+  });
+  const can = (op: EntityOperation) => grants.some((g) => g.grant[op] === true && (op === 'create' || g.grant.read === true));
+  const scopes = (op: ScopedOperation): ScopeRule[] =>
+    grants.filter((g) => g.grant[op] === true && g.grant.read === true).map((g) => ({ role: g.role, scope: (g.grant.scope ?? 'own') as ScopeKind, ...(g.grant.rowFilter !== undefined ? { rowFilter: g.grant.rowFilter } : {}) }));
+  const fields = new Map<string, FieldAccess>();
+  const field = (key: string): FieldAccess => {
+    const hit = fields.get(key);
+    if (hit) return hit;
+    const readers = grants.filter((g) => g.grant.read === true && g.grant.fields?.[key]?.read !== false);
+    const unmasked = readers.some((g) => !g.grant.fields?.[key]?.mask);
+    const mask = readers.length > 0 && !unmasked ? (readers[0]!.grant.fields![key]!.mask as FieldMask) : undefined;
+    const writers = grants.filter((g) => (g.grant.create === true || g.grant.update === true) && g.grant.fields?.[key]?.write !== false && g.grant.fields?.[key]?.read !== false);
+    const access: FieldAccess = readers.length === 0 ? CLOSED_FIELD : Object.freeze({ read: true, write: writers.length > 0 && !mask, ...(mask ? { mask } : {}) });
+    fields.set(key, access);
+    return access;
+  };
+  const scopeCache = new Map<ScopedOperation, readonly ScopeRule[]>();
+  return {
+    entity,
+    unrestricted,
+    roles: roleKeys.filter((k) => byKey.has(k)),
+    can,
+    scopes: (op) => scopeCache.get(op) ?? (scopeCache.set(op, Object.freeze(scopes(op))), scopeCache.get(op)!),
+    field,
+  };
+}

@@ -1,0 +1,20 @@
+import type { Db } from 'mongodb';
+import { SHARES } from '../access/record-shares.js';
+import { AUDIT, OUTBOX, REVISIONS } from './record-writer.js';
+
+/**
+ * The indexes of the collections every entity shares, created at start (idempotent):
+ * a record's history in order, audit entries by record and by request (the import
+ * resume looks rows up by request id), unsent outbox events for the relay, and the
+ * shares that widen record scopes.
+ */
+export async function ensureRecordIndexes(db: Db): Promise<void> {
+  await Promise.all([
+    db.collection(REVISIONS).createIndex({ entity: 1, recordId: 1, version: -1 }, { name: 'by_record' }),
+    db.collection(AUDIT).createIndex({ recordId: 1, at: -1 }, { name: 'by_record' }),
+    db.collection(AUDIT).createIndex({ requestId: 1 }, { name: 'by_request' }),
+    db.collection(OUTBOX).createIndex({ sentAt: 1, createdAt: 1 }, { name: 'unsent' }),
+    db.collection(SHARES).createIndex({ entity: 1, recordId: 1, 'principal.type': 1, 'principal.id': 1 }, { name: 'by_record', unique: true }),
+    db.collection(SHARES).createIndex({ 'principal.id': 1, entity: 1 }, { name: 'by_principal' }),
+  ]);
+}
