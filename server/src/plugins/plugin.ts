@@ -1,4 +1,5 @@
 import type { BundleRegistries } from '@metacrm/metadata';
+import type { RecordEventSubscribers } from '../automation/record-events.js';
 import type { RecordHooks } from '../records/record-hooks.js';
 import type { JobHandlers } from '../worker/worker.js';
 
@@ -6,6 +7,8 @@ import type { JobHandlers } from '../worker/worker.js';
 export interface PluginApi extends BundleRegistries {
   jobs: JobHandlers;
   recordHooks: RecordHooks;
+  /** React to committed record events (at least once, in the worker). */
+  recordEvents: RecordEventSubscribers;
 }
 
 /**

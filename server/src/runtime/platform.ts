@@ -14,6 +14,8 @@ import { MetadataCache } from '../metadata/metadata-cache.js';
 import { MetadataRepository } from '../metadata/metadata.repository.js';
 import { createRegistries, metadataToolkit } from '../metadata/registries.js';
 import { loadPlugins, type MetacrmPlugin } from '../plugins/plugin.js';
+import { OutboxRelay } from '../automation/outbox-relay.js';
+import { createRecordEventSubscribers, registerRecordEventHandlers } from '../automation/record-events.js';
 import { createRecordHooks } from '../records/record-hooks.js';
 import { ensureRecordIndexes } from '../records/record-indexes.js';
 import { IMPORT_JOB, importJobHandler } from '../records/import/import.handler.js';
@@ -49,7 +51,8 @@ export interface PlatformOptions {
 export async function startPlatform({ config, logger, handlers = createJobHandlers(), plugins = [] }: PlatformOptions): Promise<Platform> {
   const registries = createRegistries();
   const recordHooks = createRecordHooks();
-  await loadPlugins(plugins, { ...registries, jobs: handlers, recordHooks });
+  const recordEvents = createRecordEventSubscribers();
+  await loadPlugins(plugins, { ...registries, jobs: handlers, recordHooks, recordEvents });
   const startedAt = new Date();
   const cleanup: (() => Promise<unknown>)[] = [];
   const stopAll = async () => {
@@ -100,8 +103,12 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       const blocking = createRedis(redisUrl, 'blocking', logger, 'worker');
       cleanup.push(async () => blocking.disconnect());
       handlers.register(`jobs:${IMPORT_JOB}`, importJobHandler({ cache, registries: toolkit.registries, hooks: recordHooks }));
+      registerRecordEventHandlers(handlers, recordEvents);
       const workers: Workers = startWorkers({ connection: blocking, prefix: config.queuePrefix, db, logger, handlers });
       cleanup.push(() => workers.close());
+      const relay = new OutboxRelay({ db, queue: queues.events, redis, prefix: config.queuePrefix, logger: logger.child({ component: 'outbox-relay' }) });
+      relay.start();
+      cleanup.push(() => relay.stop());
     }
 
     let url: string | undefined;
