@@ -2,6 +2,7 @@ import { ObjectId, type ClientSession, type Db, type Document } from 'mongodb';
 import type { Actor } from '../auth/actor.js';
 import type { CompiledEntity } from './compiled-entity.js';
 import { recordCollection } from './record-collections.js';
+import type { Values } from './record-document.js';
 import { RecordUniqueViolation } from './records.errors.js';
 
 export type RecordOperation = 'create' | 'update' | 'delete' | 'restore' | 'purge';
@@ -26,12 +27,22 @@ export const REVISIONS = 'record_revisions';
 export const AUDIT = 'audit_log';
 export const OUTBOX = 'outbox';
 
+/** The record's values around a change, carried by its event for workflow triggers and steps. */
+export interface ChangeSnapshot {
+  /** Before the change (update, delete, purge). */
+  before?: Values | undefined;
+  /** After the change (create, update, restore). */
+  after?: Values | undefined;
+}
+
 /**
  * Writes, inside the caller's transaction, what accompanies every record change: the
  * revision (field history), the audit entry and the outbox event. Either all of them
- * and the record change commit together, or none does.
+ * and the record change commit together, or none does. The event carries the values
+ * before and after, so a workflow sees the record as this change left it, not as a
+ * later change did.
  */
-export async function writeTrail(ctx: WriteContext, compiled: CompiledEntity, op: RecordOperation, recordId: ObjectId, version: number, changes: FieldChange[]): Promise<void> {
+export async function writeTrail(ctx: WriteContext, compiled: CompiledEntity, op: RecordOperation, recordId: ObjectId, version: number, changes: FieldChange[], snapshot: ChangeSnapshot = {}): Promise<void> {
   const at = new Date();
   const actor = { kind: ctx.actor.kind, id: ctx.actor.id, name: ctx.actor.name };
   const entity = compiled.entity.key;
@@ -44,7 +55,10 @@ export async function writeTrail(ctx: WriteContext, compiled: CompiledEntity, op
     { session },
   );
   await ctx.db.collection(OUTBOX).insertOne(
-    { _id: new ObjectId(), type: `record.${op}`, entity, recordId, version, changed: changes.map((c) => c.field), actor, causationDepth: ctx.causationDepth, createdAt: at, sentAt: null },
+    {
+      _id: new ObjectId(), type: `record.${op}`, entity, recordId, version, changed: changes.map((c) => c.field), actor, causationDepth: ctx.causationDepth,
+      before: snapshot.before ?? null, after: snapshot.after ?? null, createdAt: at, sentAt: null,
+    },
     { session },
   );
 }

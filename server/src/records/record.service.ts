@@ -122,7 +122,7 @@ export class RecordService {
       const doc: Document = { _id: id, ...$set, ...initialRollups(compiled), _version: 1, _createdAt: now, _updatedAt: now, _createdBy: actorId, _updatedBy: actorId, _ownerId: actorId, _deletedAt: null };
       await insertRecord(ctx, compiled, doc);
       await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, undefined, values, ctx.session);
-      await writeTrail(ctx, compiled, 'create', id, 1, changedFields({}, values));
+      await writeTrail(ctx, compiled, 'create', id, 1, changedFields({}, values), { after: values });
     });
     await this.after({ entity, op: 'create', id: id.toHexString(), version: 1, changes: changedFields({}, values) });
     // What was just written, even when the actor's read scope would not list it.
@@ -175,7 +175,7 @@ export class RecordService {
         await this.transaction(async (ctx) => {
           if (!(await updateRecord(ctx, compiled, doc._id as ObjectId, doc._version as number, update))) throw new VersionMoved();
           await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, current, values, ctx.session);
-          await writeTrail(ctx, compiled, 'update', doc._id as ObjectId, (doc._version as number) + 1, changes);
+          await writeTrail(ctx, compiled, 'update', doc._id as ObjectId, (doc._version as number) + 1, changes, { before: current, after: values });
         });
         await this.after({ entity, op: 'update', id, version: (doc._version as number) + 1, changes });
         return await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id, false, null)));
@@ -214,7 +214,7 @@ export class RecordService {
       const update = { $set: { _deletedAt: null, _updatedAt: new Date(), _updatedBy: this.options.actor.id }, $inc: { _version: 1 } };
       if (!(await updateRecord(ctx, compiled, doc._id as ObjectId, doc._version as number, update))) throw conflict(doc);
       await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, undefined, valuesOf(compiled, doc), ctx.session);
-      await writeTrail(ctx, compiled, 'restore', doc._id as ObjectId, (doc._version as number) + 1, []);
+      await writeTrail(ctx, compiled, 'restore', doc._id as ObjectId, (doc._version as number) + 1, [], { after: valuesOf(compiled, doc) });
     });
     await this.after({ entity, op: 'restore', id, version: (doc._version as number) + 1, changes: [] });
     return await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id, false, null)));
@@ -303,7 +303,7 @@ export class RecordService {
     else if (!(await updateRecord(ctx, compiled, id, doc._version as number, { $set: { _deletedAt: new Date(), _updatedBy: this.options.actor.id }, $inc: { _version: 1 } }))) throw conflict(doc);
     await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, valuesOf(compiled, doc), undefined, ctx.session);
     const op: RecordOperation = hard ? 'purge' : 'delete';
-    await writeTrail(ctx, compiled, op, id, (doc._version as number) + 1, []);
+    await writeTrail(ctx, compiled, op, id, (doc._version as number) + 1, [], { before: valuesOf(compiled, doc) });
   }
 
   private async after(write: Omit<AfterWrite, 'actor'>): Promise<void> {
