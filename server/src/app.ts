@@ -6,6 +6,7 @@ import { errorHandler } from './http/error-handler.middleware.js';
 import { healthRoutes } from './http/health.routes.js';
 import { metadataRoutes, type MetadataRouteDeps } from './http/metadata.routes.js';
 import { openapiRoutes } from './http/openapi.routes.js';
+import { packageRoutes } from './http/packages.routes.js';
 import { recordRoutes } from './http/records.routes.js';
 import { recordIoRoutes } from './http/records-io.routes.js';
 import { recordAggregateRoutes } from './http/records-aggregate.routes.js';
@@ -42,7 +43,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.proxy = true;
   app.silent = true; // the error handler logs; Koa's default printer would duplicate
 
-  const routers = [healthRoutes(deps.monitor, deps.metrics, deps.metricsToken), systemRoutes(deps), metadataRoutes(deps.metadata), recordIoRoutes({ db: deps.db, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries, queues: deps.queues }), recordRoutes({ db: deps.db, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries, hooks: deps.recordHooks }), recordAggregateRoutes({ db: deps.db, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries }), openapiRoutes({ cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries })];
+  const routers = [healthRoutes(deps.monitor, deps.metrics, deps.metricsToken), systemRoutes(deps), metadataRoutes(deps.metadata), packageRoutes({ ...deps.metadata, queue: deps.queues.jobs }), recordIoRoutes({ db: deps.db, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries, queues: deps.queues }), recordRoutes({ db: deps.db, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries, hooks: deps.recordHooks }), recordAggregateRoutes({ db: deps.db, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries }), openapiRoutes({ cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries })];
 
   app.use(requestContext(deps.logger));
   app.use(httpMetrics(deps.metrics));
