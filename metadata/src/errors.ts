@@ -23,6 +23,9 @@ export const ERROR_CODES = [
   'METADATA_MIGRATION_BLOCKED',
   'METADATA_PUBLISH_BUSY',
   'METADATA_NOTHING_TO_PUBLISH',
+  // app packages: seed records loaded after an import
+  'SEED_LOAD_NOT_FOUND',
+  'SEED_LOAD_BUSY',
   // records
   'ENTITY_NOT_FOUND',
   'RECORD_NOT_FOUND',

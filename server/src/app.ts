@@ -7,6 +7,7 @@ import { accessRoutes } from './http/access.routes.js';
 import { healthRoutes } from './http/health.routes.js';
 import { metadataRoutes, type MetadataRouteDeps } from './http/metadata.routes.js';
 import { openapiRoutes } from './http/openapi.routes.js';
+import { packageRoutes } from './http/packages.routes.js';
 import { recordRoutes } from './http/records.routes.js';
 import { recordIoRoutes } from './http/records-io.routes.js';
 import { recordAggregateRoutes } from './http/records-aggregate.routes.js';
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     healthRoutes(deps.monitor, deps.metrics, deps.metricsToken),
     systemRoutes(deps),
     metadataRoutes(deps.metadata),
+    packageRoutes({ ...deps.metadata, queue: deps.queues.jobs }),
     // Before the record routes, so that /export and /imports are not taken for record ids.
     recordIoRoutes({ ...records, queues: deps.queues }),
     recordRoutes(records),

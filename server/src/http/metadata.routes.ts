@@ -6,7 +6,6 @@ import { BadRequest } from '../errors/index.js';
 import type { MetadataBus } from '../metadata/metadata-bus.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import { MetadataService } from '../metadata/metadata.service.js';
-import { PackageService } from '../metadata/package.service.js';
 import type { MetadataToolkit } from '../metadata/registries.js';
 import type { AppContext, AppState } from './context.js';
 import { jsonBody } from './json-body.js';
@@ -18,7 +17,7 @@ export interface MetadataRouteDeps {
   bus?: MetadataBus | undefined;
 }
 
-/** The metadata API: current version, the draft, publish, versions, diff, rollback. */
+/** The metadata API: current version, the draft, publish, versions, diff, rollback (app packages: packages.routes.ts). */
 export function metadataRoutes(deps: MetadataRouteDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/meta' });
   // Sign-in arrives with access control; until then every caller acts as the system.
@@ -79,20 +78,6 @@ export function metadataRoutes(deps: MetadataRouteDeps): Router<AppState> {
 
   router.get('/versions/:a/diff/:b', async (ctx) => {
     ctx.body = await service(ctx).diff(versionParam(ctx.params.a, 'a', true), versionParam(ctx.params.b, 'b', true));
-  });
-
-  router.get('/export', async (ctx) => {
-    const name = typeof ctx.query.name === 'string' && /^[a-z][a-z0-9_]{0,47}$/.test(ctx.query.name) ? ctx.query.name : undefined;
-    const pkg = await new PackageService({ ...deps, actor: SYSTEM_ACTOR }).export({ withRecords: ctx.query.records === 'true', ...(name ? { name } : {}) });
-    ctx.set('Content-Disposition', `attachment; filename="${pkg.name}-${pkg.version}.json"`);
-    ctx.body = pkg;
-  });
-
-  router.post('/import', async (ctx) => {
-    const onConflict = ctx.query.onConflict ?? 'skip';
-    if (onConflict !== 'skip' && onConflict !== 'overwrite') throw BadRequest('onConflict must be skip or overwrite', [{ pointer: '/query/onConflict', code: 'NOT_ALLOWED_VALUE' }]);
-    const pkg = await jsonBody(ctx, { limit: '50mb' });
-    ctx.body = await new PackageService({ ...deps, actor: SYSTEM_ACTOR }).import(pkg, { dryRun: ctx.query.dryRun === 'true', onConflict });
   });
 
   return router;

@@ -9,7 +9,8 @@ export interface MetadataSnapshot {
   entity(key: string): Entity | undefined;
 }
 
-function snapshotOf(version: number, bundle: Bundle): MetadataSnapshot {
+/** A frozen snapshot of `bundle` as version `version` (also for bundles not published yet, in dry runs). */
+export function snapshotOf(version: number, bundle: Bundle): MetadataSnapshot {
   const frozen = deepFreeze(bundle);
   const entities = new Map(frozen.entities.map((e) => [e.key, e]));
   return Object.freeze({ version, bundle: frozen, entity: (key: string) => entities.get(key) });

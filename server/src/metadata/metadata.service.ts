@@ -126,6 +126,15 @@ export class MetadataService {
     return await this.publishBundle(bundle, options, null);
   }
 
+  /**
+   * What publishing `bundle` would do (version, diff, migration preview), without
+   * writing anything; refuses an invalid bundle as publish does. For dry runs of a
+   * change that is not in the draft yet, such as an app package being applied.
+   */
+  async previewPublish(bundle: Bundle): Promise<PublishResult> {
+    return await this.publishBundle(bundle, { dryRun: true }, null);
+  }
+
   /** Publishes an earlier version's bundle as a new version, and resets the draft to it. */
   async rollback(version: number, options: PublishOptions = {}): Promise<PublishResult> {
     const target = await this.repo.version(version);

@@ -71,25 +71,38 @@ export class PackageService {
    * overwritten as asked. With dryRun, only reports.
    */
   async import(pkg: unknown, options: { dryRun?: boolean; onConflict?: 'skip' | 'overwrite' } = {}): Promise<ImportReport> {
+    return (await this.importPackage(pkg, options)).report;
+  }
+
+  /**
+   * The import, also answering the validated package and the draft bundle as it is (or,
+   * with dryRun, would be) afterwards: what a publish right after would publish.
+   */
+  async importPackage(pkg: unknown, options: { dryRun?: boolean; onConflict?: 'skip' | 'overwrite' } = {}): Promise<{ report: ImportReport; pkg: AppPackage; draft: Bundle }> {
     const problems = this.options.toolkit.validator.validateAppPackage(pkg);
     if (problems.length > 0) throw MetadataInvalid('The app package is not valid', { problems });
     const { metadata, seed } = pkg as AppPackage;
     const onConflict = options.onConflict ?? 'skip';
     const service = new MetadataService(this.options);
     const { bundle: draft } = await service.draft();
+    const after = structuredClone(draft);
     const report: ImportReport = { dryRun: options.dryRun === true, onConflict, items: [], summary: { new: 0, identical: 0, conflict: 0 }, seed: {} };
     for (const kind of ITEM_KINDS) {
       const existing = new Map((draft[kind] as { key: string }[]).map((item) => [item.key, item]));
+      const items = after[kind] as { key: string }[];
       for (const item of metadata[kind] as { key: string }[]) {
         const current = existing.get(item.key);
         const status: ImportStatus = current === undefined ? 'new' : deepEqual(current, item) ? 'identical' : 'conflict';
         const action = status === 'new' ? 'added' : status === 'identical' ? 'unchanged' : onConflict === 'overwrite' ? 'overwritten' : 'skipped';
         report.items.push({ kind, key: item.key, status, action });
         report.summary[status]++;
+        if (action === 'added') items.push(item);
+        if (action === 'overwritten') items[items.findIndex((i) => i.key === item.key)] = item;
         if (!report.dryRun && (action === 'added' || action === 'overwritten')) await service.putDraftItem(kind, item.key, item);
       }
+      items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     }
     for (const [entity, records] of Object.entries(seed ?? {})) report.seed[entity] = records.length;
-    return report;
+    return { report, pkg: pkg as AppPackage, draft: after };
   }
 }

@@ -80,13 +80,26 @@ export function metaPaths(): Record<string, OpenApiObject> {
       }),
     },
     '/api/meta/import': {
-      post: op('import', 'Import an app package into the draft', {
+      post: op('import', 'Import an app package into the draft (and apply it)', {
+        description:
+          'Imports the metadata into the draft. With `apply=true` it then publishes the draft (validated, with the migration preview; a failed publish loads nothing) and loads the seed records in the worker through the record pipeline: 202 with the seed load to follow. With `dryRun=true` nothing changes: the answer says what would be imported and published, and a dry-run seed load checks every record.',
         parameters: [
-          { ...DRY_RUN, description: 'Only report what would be added, skipped or overwritten.' },
+          { ...DRY_RUN, description: 'Only report what would be added, skipped or overwritten (with apply: published and loaded).' },
           { name: 'onConflict', in: 'query', description: 'What to do with draft items that differ from the package.', schema: { type: 'string', enum: ['skip', 'overwrite'], default: 'skip' } },
+          { name: 'apply', in: 'query', description: 'Also publish, then load the seed records.', schema: { type: 'boolean', default: false } },
         ],
         requestBody: { required: true, content: jsonContent(schemaRef('MetaAppPackage')) },
-        responses: { '200': jsonResponse('What was (or would be) done with each item.', schemaRef('MetaImportReport')), ...errorResponses(['BadRequest', 'PayloadTooLarge', 'UnsupportedMediaType', 'Unprocessable']) },
+        responses: {
+          '200': jsonResponse('What was (or would be) done with each item; with apply and no records, also the publish.', { anyOf: [schemaRef('MetaImportReport'), schemaRef('MetaApplyReport')] }),
+          '202': jsonResponse('Applied: the report, the publish, and the seed load now queued.', schemaRef('MetaApplyReport'), { Location: { description: 'The seed load: `/api/meta/seed-loads/{id}`.', schema: { type: 'string' } } }),
+          ...errorResponses(['BadRequest', 'Conflict', 'PayloadTooLarge', 'UnsupportedMediaType', 'Unprocessable']),
+        },
+      }),
+    },
+    '/api/meta/seed-loads/{id}': {
+      parameters: [{ name: 'id', in: 'path', required: true, description: 'The seed load id.', schema: { type: 'string' } }],
+      get: op('seedLoad', 'Follow the load of a package\'s records', {
+        responses: { '200': jsonResponse('Status, progress, counts per entity and errors.', schemaRef('MetaSeedLoad')), ...errorResponses(['NotFound']) },
       }),
     },
   };

@@ -97,6 +97,7 @@ describe('the generated OpenAPI document', () => {
     ['/api/meta/versions/{a}/diff/{b}', ['get']],
     ['/api/meta/export', ['get']],
     ['/api/meta/import', ['post']],
+    ['/api/meta/seed-loads/{id}', ['get']],
   ] as const;
 
   it.each([...entityRoutes, ...platformRoutes])('documents %s', (path, methods) => {

@@ -75,5 +75,56 @@ export function platformApiSchemas(): Record<string, JsonSchema> {
       summary: object({ new: int(), identical: int(), conflict: int() }),
       seed: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Seed records in the package, per entity.' },
     }),
+    MetaApplyReport: {
+      allOf: [schemaRef('MetaImportReport')],
+      type: 'object',
+      required: ['publish', 'seedLoad'],
+      description: 'The import, the publish that made the package current, and the load of its records.',
+      properties: {
+        publish: { anyOf: [schemaRef('MetaPublishResult'), { type: 'null' }], description: 'Null when the draft already equalled the current version (nothing to publish).' },
+        seedLoad: { anyOf: [schemaRef('MetaSeedLoad'), { type: 'null' }], description: 'Null when the package has no records.' },
+      },
+    },
+    MetaSeedLoad: seedLoadSchema(),
   };
+}
+
+/** A seed load: the records of an applied app package, loaded in the worker. */
+function seedLoadSchema(): JsonSchema {
+  const counts = object(
+    {
+      total: int(),
+      loaded: int('Created.'),
+      updated: int('Loaded before and changed in the package since.'),
+      skipped: int('Loaded before and unchanged, or deleted since.'),
+      failed: int('Not written; see errors.'),
+      dropped: { type: 'array', items: str(), description: 'Keys of its records that are computed or system fields, left out.' },
+    },
+  );
+  const error = object({ entity: str(), sourceId: str('The record id in the package.'), pointer: str('A JSON pointer into the package record.'), code: str(), message: str() });
+  return object(
+    {
+      id: str(),
+      package: object({ name: str(), version: str() }),
+      status: { type: 'string', enum: ['queued', 'running', 'completed', 'failed'] },
+      dryRun: bool,
+      metadataVersion: int('The metadata version the records are checked against.'),
+      order: { type: 'array', items: str(), description: 'Entities in load order: lookup targets first.' },
+      entities: { type: 'object', additionalProperties: counts, description: 'Counts per entity (in a dry run, what would happen).' },
+      total: int(),
+      processed: int('Records handled by the first pass.'),
+      linked: int('Records whose lookups inside a cycle of entities the second pass has set.'),
+      progress: { type: 'number', minimum: 0, maximum: 1 },
+      errorCount: int('Every error; `errors` keeps the first 1,000.'),
+      errors: { type: 'array', items: error },
+      createdBy: schemaRef('Actor'),
+      createdAt: dateTime,
+      startedAt: { anyOf: [dateTime, { type: 'null' }] },
+      finishedAt: { anyOf: [dateTime, { type: 'null' }] },
+      failure: { anyOf: [object({ code: str(), message: str() }), { type: 'null' }], description: 'Why a failed load failed.' },
+      attempts: int(),
+    },
+    [],
+    { description: 'The load of an app package\'s records: status, counts per entity, and errors naming the package record and field.' },
+  );
 }

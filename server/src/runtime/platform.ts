@@ -19,6 +19,7 @@ import { createRecordEventSubscribers, registerRecordEventHandlers } from '../au
 import { createRecordHooks } from '../records/record-hooks.js';
 import { ensureRecordIndexes } from '../records/record-indexes.js';
 import { IMPORT_JOB, importJobHandler } from '../records/import/import.handler.js';
+import { SEED_JOB, seedJobHandler } from '../records/seed/seed.handler.js';
 import { DependencyMonitor } from '../storage/health.js';
 import { connectMongo, pingDatabase, withTimeout } from '../storage/mongo.js';
 import { createRedis, pingRedis, redisReady } from '../storage/redis.js';
@@ -103,6 +104,7 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       const blocking = createRedis(redisUrl, 'blocking', logger, 'worker');
       cleanup.push(async () => blocking.disconnect());
       handlers.register(`jobs:${IMPORT_JOB}`, importJobHandler({ cache, registries: toolkit.registries, hooks: recordHooks }));
+      handlers.register(`jobs:${SEED_JOB}`, seedJobHandler({ cache, registries: toolkit.registries, hooks: recordHooks }));
       registerRecordEventHandlers(handlers, recordEvents);
       const workers: Workers = startWorkers({ connection: blocking, prefix: config.queuePrefix, db, logger, handlers });
       cleanup.push(() => workers.close());

@@ -1,0 +1,71 @@
+import Router from '@koa/router';
+import type { Queue } from 'bullmq';
+import { SYSTEM_ACTOR } from '../auth/actor.js';
+import { BadRequest } from '../errors/index.js';
+import { PackageService } from '../metadata/package.service.js';
+import { SeedService } from '../records/seed/seed.service.js';
+import type { AppContext, AppState } from './context.js';
+import { jsonBody } from './json-body.js';
+import type { MetadataRouteDeps } from './metadata.routes.js';
+
+export interface PackageRouteDeps extends MetadataRouteDeps {
+  /** The `jobs` queue, where seed loads run. */
+  queue: Queue;
+}
+
+/** A package with records of up to 100,000 per entity arrives as one JSON body. */
+export const PACKAGE_BODY_LIMIT = '50mb';
+
+/**
+ * App packages:
+ * - `GET /api/meta/export?records=true&name=` → the current metadata (and records) as one package
+ * - `POST /api/meta/import?dryRun=&onConflict=skip|overwrite` → into the draft, with a report
+ * - `POST /api/meta/import?apply=true&…` → also publish, then load the seed records in the
+ *   worker: 202 with the seed load when the package has records
+ * - `GET /api/meta/seed-loads/{id}` → a seed load with its progress, counts and errors
+ */
+export function packageRoutes(deps: PackageRouteDeps): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/meta' });
+  // Sign-in arrives with access control; until then every caller acts as the system.
+  const packages = () => new PackageService({ ...deps, actor: SYSTEM_ACTOR });
+  const seeds = () => new SeedService({ ...deps, actor: SYSTEM_ACTOR });
+
+  router.get('/export', async (ctx) => {
+    const name = typeof ctx.query.name === 'string' && /^[a-z][a-z0-9_]{0,47}$/.test(ctx.query.name) ? ctx.query.name : undefined;
+    const pkg = await packages().export({ withRecords: ctx.query.records === 'true', ...(name ? { name } : {}) });
+    ctx.set('Content-Disposition', `attachment; filename="${pkg.name}-${pkg.version}.json"`);
+    ctx.body = pkg;
+  });
+
+  router.post('/import', async (ctx) => {
+    const onConflict = ctx.query.onConflict ?? 'skip';
+    if (onConflict !== 'skip' && onConflict !== 'overwrite') throw BadRequest('onConflict must be skip or overwrite', [{ pointer: '/query/onConflict', code: 'NOT_ALLOWED_VALUE' }]);
+    const apply = flag(ctx, 'apply');
+    const dryRun = flag(ctx, 'dryRun');
+    const pkg = await jsonBody(ctx, { limit: PACKAGE_BODY_LIMIT });
+    if (!apply) {
+      ctx.body = await packages().import(pkg, { dryRun, onConflict });
+      return;
+    }
+    const report = await seeds().apply(pkg, { dryRun, onConflict });
+    if (report.seedLoad) {
+      ctx.status = 202;
+      ctx.set('Location', `/api/meta/seed-loads/${report.seedLoad.id}`);
+    }
+    ctx.body = report;
+  });
+
+  router.get('/seed-loads/:id', async (ctx) => {
+    ctx.body = await seeds().get(ctx.params.id!);
+  });
+
+  return router;
+}
+
+/** A boolean query parameter: `true`, `false` or absent. */
+function flag(ctx: AppContext, name: string): boolean {
+  const value = ctx.query[name];
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  throw BadRequest(`${name} must be true or false`, [{ pointer: `/query/${name}`, code: 'NOT_ALLOWED_VALUE' }]);
+}
