@@ -762,6 +762,7 @@ export interface Workflow {
    */
   trigger: {
     type: Key;
+    [k: string]: unknown | undefined;
   };
   condition?: Logic;
   concurrency?: number;

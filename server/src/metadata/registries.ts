@@ -7,6 +7,8 @@ import {
   type BundleRegistries,
   type ConfigurableDefinition,
 } from '@metacrm/metadata';
+import { BUILT_IN_ACTIONS } from '../automation/workflow-actions.js';
+import { BUILT_IN_TRIGGERS } from '../automation/workflow-triggers.js';
 
 /**
  * The registries a platform instance runs with, and the validator compiled from them.
@@ -14,12 +16,12 @@ import {
  * `metadataToolkit` compiles the validator over the final set.
  */
 export function createRegistries(): BundleRegistries {
-  return {
-    fieldTypes: createFieldTypeRegistry(),
-    operations: createLogicOperationRegistry(),
-    triggers: new Registry<ConfigurableDefinition>('workflow trigger'),
-    actions: new Registry<ConfigurableDefinition>('workflow action'),
-  };
+  const triggers = new Registry<ConfigurableDefinition>('workflow trigger');
+  for (const trigger of BUILT_IN_TRIGGERS) triggers.register(trigger.type, trigger);
+  // Actions carry their implementation (WorkflowAction.run); metadata reads the schema.
+  const actions = new Registry<ConfigurableDefinition>('workflow action');
+  for (const action of BUILT_IN_ACTIONS) actions.register(action.type, action);
+  return { fieldTypes: createFieldTypeRegistry(), operations: createLogicOperationRegistry(), triggers, actions };
 }
 
 export interface MetadataToolkit {

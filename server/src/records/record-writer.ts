@@ -20,6 +20,7 @@ export interface WriteContext {
   actor: Actor;
   /** How many workflow-made writes led to this one (loops stop past a limit). */
   causationDepth: number;
+  causationChain?: readonly string[];
   requestId?: string | undefined;
 }
 
@@ -56,7 +57,7 @@ export async function writeTrail(ctx: WriteContext, compiled: CompiledEntity, op
   );
   await ctx.db.collection(OUTBOX).insertOne(
     {
-      _id: new ObjectId(), type: `record.${op}`, entity, recordId, version, changed: changes.map((c) => c.field), actor, causationDepth: ctx.causationDepth,
+      _id: new ObjectId(), type: `record.${op}`, entity, recordId, version, changed: changes.map((c) => c.field), actor, causationDepth: ctx.causationDepth, causationChain: [...(ctx.causationChain ?? [])],
       before: snapshot.before ?? null, after: snapshot.after ?? null, createdAt: at, sentAt: null,
     },
     { session },

@@ -28,6 +28,8 @@ export interface RecordServiceOptions {
   actor: Actor;
   requestId?: string | undefined;
   causationDepth?: number;
+  /** The workflows whose writes led here, oldest first (with causationDepth). */
+  causationChain?: readonly string[];
   /** Before-hooks may change or refuse a write; after-hooks observe committed ones. */
   hooks?: RecordHooks | undefined;
   /** Where an after-hook's error goes (the write has committed regardless). */
@@ -327,7 +329,7 @@ export class RecordService {
     const session = this.options.db.client.startSession();
     try {
       await session.withTransaction(() =>
-        work({ db: this.options.db, session, actor: this.options.actor, causationDepth: this.options.causationDepth ?? 0, requestId: this.options.requestId }),
+        work({ db: this.options.db, session, actor: this.options.actor, causationDepth: this.options.causationDepth ?? 0, causationChain: this.options.causationChain ?? [], requestId: this.options.requestId }),
       );
     } finally {
       await session.endSession();

@@ -16,6 +16,9 @@ import { createRegistries, metadataToolkit } from '../metadata/registries.js';
 import { loadPlugins, type MetacrmPlugin } from '../plugins/plugin.js';
 import { OutboxRelay } from '../automation/outbox-relay.js';
 import { createRecordEventSubscribers, registerRecordEventHandlers } from '../automation/record-events.js';
+import { runJobHandler } from '../automation/run-executor.js';
+import { triggerMatcher } from '../automation/trigger-matcher.js';
+import { ensureRunIndexes } from '../automation/workflow-runs.js';
 import { createRecordHooks } from '../records/record-hooks.js';
 import { ensureRecordIndexes } from '../records/record-indexes.js';
 import { IMPORT_JOB, importJobHandler } from '../records/import/import.handler.js';
@@ -88,6 +91,7 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
 
     await new MetadataRepository(db).ensureIndexes();
     await ensureRecordIndexes(db);
+    await ensureRunIndexes(db);
     const toolkit = metadataToolkit(registries);
     const cache = new MetadataCache(db);
     const subscriber = createRedis(redisUrl, 'blocking', logger, 'metadata-bus');
@@ -105,7 +109,9 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       cleanup.push(async () => blocking.disconnect());
       handlers.register(`jobs:${IMPORT_JOB}`, importJobHandler({ cache, registries: toolkit.registries, hooks: recordHooks }));
       handlers.register(`jobs:${SEED_JOB}`, seedJobHandler({ cache, registries: toolkit.registries, hooks: recordHooks }));
+      recordEvents.register('workflow-triggers', triggerMatcher({ cache, registries: toolkit.registries, queue: queues.workflows }));
       registerRecordEventHandlers(handlers, recordEvents);
+      handlers.register('workflows:run', runJobHandler({ registries: toolkit.registries, hooks: recordHooks }));
       const workers: Workers = startWorkers({ connection: blocking, prefix: config.queuePrefix, db, logger, handlers });
       cleanup.push(() => workers.close());
       const relay = new OutboxRelay({ db, queue: queues.events, redis, prefix: config.queuePrefix, logger: logger.child({ component: 'outbox-relay' }) });

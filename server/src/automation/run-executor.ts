@@ -1,0 +1,296 @@
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { ObjectId, type Db } from 'mongodb';
+import { truthy, type BundleRegistries, type Workflow } from '@metacrm/metadata';
+import { AppError } from '../errors/app-error.js';
+import { snapshotOf, type MetadataSnapshot } from '../metadata/metadata-cache.js';
+import { MetadataRepository } from '../metadata/metadata.repository.js';
+import type { Logger } from '../observability/logger.js';
+import type { RecordHooks } from '../records/record-hooks.js';
+import { RecordService } from '../records/record.service.js';
+import type { JobHandler } from '../worker/worker.js';
+import { evaluateIn, type RunScope } from './run-scope.js';
+import { resolveFilterValues, type ActionContext, type WorkflowAction } from './workflow-actions.js';
+import { MAX_LOG, runs, type RunDoc, type RunLogEntry, type RunPath } from './workflow-runs.js';
+
+/** A step is tried this often (the first try and retries) before the run fails. */
+export const STEP_ATTEMPTS = 3;
+/** Step executions per run, so a cycle in the step graph cannot spin for ever. */
+export const MAX_STEPS_PER_RUN = 10_000;
+
+export interface RunExecutorDeps {
+  registries: BundleRegistries;
+  hooks?: RecordHooks | undefined;
+}
+
+type Step = Workflow['steps'][number];
+type Outcome = 'continue' | 'park' | 'stop';
+
+/**
+ * The `workflows:run` job: runs a workflow run from its saved state until it ends or
+ * waits, saving the state after every step (so a crash loses at most the step in
+ * flight, which is replayed with the same idempotency key). The run finishes on the
+ * metadata version it started on.
+ *
+ * - A failed step is retried (STEP_ATTEMPTS, with BullMQ's exponential backoff); then
+ *   the run fails with the step and reason, and waits in the failed list for a retry.
+ * - A delay parks its path and the job is delayed until the earliest wake-up; an
+ *   approval parks it until the approval API resumes the run.
+ * - `concurrency` on a workflow caps its runs running at once; others are delayed.
+ */
+export function runJobHandler(deps: RunExecutorDeps): JobHandler {
+  const versions = new Map<number, MetadataSnapshot>();
+  return async (job: Job, ctx) => {
+    const runId = String((job.data as { runId?: unknown }).runId ?? '');
+    if (!/^[0-9a-f]{24}$/.test(runId)) throw new UnrecoverableError(`Bad run id "${runId.slice(0, 40)}"`);
+    const run = await runs(ctx.db).findOne({ _id: new ObjectId(runId) });
+    if (!run || ['completed', 'failed', 'cancelled'].includes(run.status)) return { runId, skipped: run?.status ?? 'no such run' };
+    let snapshot = versions.get(run.metadataVersion);
+    if (!snapshot) versions.set(run.metadataVersion, (snapshot = snapshotOf(run.metadataVersion, await new MetadataRepository(ctx.db).bundleOf(run.metadataVersion))));
+    const workflow = snapshot.bundle.workflows.find((w) => w.key === run.workflow);
+    const execution = new RunExecution(ctx.db, snapshot, deps, run, ctx.logger);
+    if (!workflow) return await execution.fail(null, 'WORKFLOW_NOT_FOUND', `Workflow "${run.workflow}" is not in metadata version ${run.metadataVersion}`);
+    if (workflow.concurrency && (await runs(ctx.db).countDocuments({ workflow: run.workflow, status: 'running', _id: { $ne: run._id } })) >= workflow.concurrency) {
+      return await delayJob(job, Date.now() + 1000);
+    }
+    const wake = await execution.execute(workflow);
+    if (wake) return await delayJob(job, wake.getTime());
+    return { runId, status: execution.status };
+  };
+}
+
+/** Puts the job back as delayed until `at` (BullMQ's pattern for a job that waits). */
+async function delayJob(job: Job, at: number): Promise<never> {
+  if (!job.token) throw new Error('job has no token to delay it with');
+  await job.moveToDelayed(at, job.token);
+  throw new DelayedError();
+}
+
+class RunExecution {
+  private steps = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly snapshot: MetadataSnapshot,
+    private readonly deps: RunExecutorDeps,
+    private readonly run: RunDoc,
+    private readonly logger: Logger,
+  ) {}
+
+  get status(): RunDoc['status'] {
+    return this.run.status;
+  }
+
+  /** Runs paths until every one ended or waits; answers when to wake up, if a delay waits. */
+  async execute(workflow: Workflow): Promise<Date | undefined> {
+    const byId = new Map(workflow.steps.map((s) => [s.id, s]));
+    if (!(await this.save({ status: 'running' }, ['queued', 'running', 'waiting']))) return undefined;
+    for (;;) {
+      const now = Date.now();
+      for (const path of this.run.paths) if (path.waitUntil && path.waitUntil.getTime() <= now) path.waitUntil = undefined;
+      const path = this.run.paths.find((p) => p.at !== null && !p.waitUntil && !p.waitApproval);
+      if (!path) {
+        const waiting = this.run.paths.filter((p) => p.at !== null);
+        if (waiting.length === 0) {
+          await this.save({ status: 'completed', finishedAt: new Date() });
+          return undefined;
+        }
+        await this.save({ status: 'waiting' });
+        const wakes = waiting.flatMap((p) => (p.waitUntil ? [p.waitUntil.getTime()] : []));
+        return wakes.length > 0 ? new Date(Math.min(...wakes)) : undefined;
+      }
+      if (++this.steps > MAX_STEPS_PER_RUN) {
+        await this.fail(path.at, 'WORKFLOW_TOO_LONG', `More than ${MAX_STEPS_PER_RUN} steps ran in one go; is there a cycle without a delay?`);
+        return undefined;
+      }
+      const step = byId.get(path.at!);
+      if (!step) {
+        await this.fail(path.at, 'WORKFLOW_STEP_NOT_FOUND', `No step "${path.at}"`);
+        return undefined;
+      }
+      const outcome = await this.runStep(workflow, byId, path, step);
+      if (outcome === 'stop') return undefined;
+      if (!(await this.save({}))) return undefined; // cancelled meanwhile
+    }
+  }
+
+  private async runStep(workflow: Workflow, byId: Map<string, Step>, path: RunPath, step: Step): Promise<Outcome> {
+    const action = this.deps.registries.actions.get(step.type) as WorkflowAction | undefined;
+    if (!action) {
+      await this.fail(step.id, 'WORKFLOW_ACTION_NOT_FOUND', `No action "${step.type}"`);
+      return 'stop';
+    }
+    if (action.control) return await this.control(action.control, byId, path, step);
+    const attemptKey = `${path.id}:${step.id}`;
+    const attempt = (this.run.attempts[attemptKey] ?? 0) + 1;
+    const startedAt = new Date();
+    const scope = this.scopeFor(path);
+    const config = (step.config ?? {}) as Record<string, unknown>;
+    try {
+      const result = await action.run!(config, this.context(workflow, path, step, scope));
+      delete this.run.attempts[attemptKey];
+      this.run.scope.steps[step.id] = result.output ?? null;
+      this.log({ step: step.id, path: path.id, type: step.type, attempt, status: result.wait ? 'waiting' : 'completed', startedAt, finishedAt: new Date(), input: config, output: result.output });
+      if (result.wait && 'until' in result.wait) path.waitUntil = result.wait.until;
+      if (result.wait && 'approval' in result.wait) path.waitApproval = result.wait.approval;
+      this.advance(path, this.next(step, scope), byId);
+      return 'continue';
+    } catch (err) {
+      const error = describe(err);
+      const permanent = err instanceof AppError && err.status < 500 && err.status !== 409;
+      this.run.attempts[attemptKey] = attempt;
+      const retry = !permanent && attempt < STEP_ATTEMPTS;
+      this.log({ step: step.id, path: path.id, type: step.type, attempt, status: retry ? 'retrying' : 'failed', startedAt, finishedAt: new Date(), input: config, error });
+      if (!retry) {
+        await this.fail(step.id, error.code, error.message);
+        return 'stop';
+      }
+      await this.save({});
+      throw err; // BullMQ retries the job with backoff; the run resumes at this step
+    }
+  }
+
+  /** Parallel branches, their join, and loops over the records of a query. */
+  private async control(kind: 'parallel' | 'join' | 'loop', byId: Map<string, Step>, path: RunPath, step: Step): Promise<Outcome> {
+    const config = (step.config ?? {}) as Record<string, unknown>;
+    if (kind === 'parallel') {
+      const group = `${path.id}.${step.id}`;
+      const branches = config.branches as string[];
+      this.run.joins[`${config.join as string}:${group}`] = [];
+      path.at = null;
+      for (const [i, start] of branches.entries()) this.run.paths.push({ id: `${group}.${i}`, at: start, join: { step: config.join as string, group }, loop: path.loop });
+      this.log({ step: step.id, path: path.id, type: step.type, attempt: 1, status: 'completed', startedAt: new Date(), finishedAt: new Date(), output: { branches } });
+      return 'continue';
+    }
+    if (kind === 'join') {
+      // A path that reaches a join it was not forked for just passes through.
+      if (path.join?.step !== step.id) {
+        this.advance(path, step.next ?? null, byId);
+        return 'continue';
+      }
+      const key = `${step.id}:${path.join.group}`;
+      const arrived = [...(this.run.joins[key] ?? []), path.id];
+      this.run.joins[key] = arrived;
+      path.at = null;
+      const siblings = this.run.paths.filter((p) => p.join?.group === path.join!.group);
+      if (arrived.length === siblings.length) {
+        delete this.run.joins[key];
+        const parentId = path.join.group.slice(0, path.join.group.lastIndexOf('.'));
+        this.run.paths = this.run.paths.filter((p) => p.join?.group !== path.join!.group);
+        const parent = this.run.paths.find((p) => p.id === parentId);
+        if (parent) this.advance(parent, step.next ?? null, byId);
+        this.log({ step: step.id, path: parentId, type: step.type, attempt: 1, status: 'completed', startedAt: new Date(), finishedAt: new Date(), output: { joined: arrived.length } });
+      }
+      return 'continue';
+    }
+    // loop: entering queries the records; each pass runs the body until its path ends.
+    const limit = Math.min(Number(config.limit ?? 100), 1000);
+    const entity = String(config.entity);
+    const filter = config.filter === undefined ? undefined : resolveFilterValues(config.filter, this.scopeFor(path), this.deps);
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.records(null).list(entity, { filter, sort: config.sort as string | undefined, limit: Math.min(200, limit - ids.length), cursor });
+      ids.push(...page.records.map((r) => r.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && ids.length < limit);
+    this.log({ step: step.id, path: path.id, type: step.type, attempt: 1, status: 'completed', startedAt: new Date(), finishedAt: new Date(), output: { count: ids.length } });
+    if (ids.length === 0) {
+      this.advance(path, step.next ?? null, byId);
+      return 'continue';
+    }
+    path.loop = { step: step.id, entity, ids, index: 0, outer: path.loop };
+    path.at = String(config.body);
+    return 'continue';
+  }
+
+  /**
+   * Moves a path to `next`; at the end of a loop body, on to the next item or out of
+   * the loop. (A parallel branch inside a loop body only ends; the loop goes on from
+   * its join.)
+   */
+  private advance(path: RunPath, next: string | null, byId: Map<string, Step>): void {
+    path.at = next;
+    while (path.at === null && path.loop && !path.join) {
+      const loop = path.loop;
+      if (loop.index + 1 < loop.ids.length) {
+        loop.index++;
+        path.at = String((byId.get(loop.step)?.config as { body?: string } | undefined)?.body);
+        return;
+      }
+      path.loop = loop.outer;
+      path.at = byId.get(loop.step)?.next ?? null;
+    }
+  }
+
+  /** The step after `step`: the first branch whose `when` holds, else `next`. */
+  private next(step: Step, scope: RunScope): string | null {
+    for (const branch of step.branches ?? []) {
+      if (branch.when === undefined || truthy(evaluateIn(scope, branch.when, this.deps.registries.operations))) return branch.next;
+    }
+    return step.next ?? null;
+  }
+
+  private scopeFor(path: RunPath): RunScope {
+    const scope = this.run.scope;
+    if (!path.loop) return scope;
+    return { ...scope, item: { id: path.loop.ids[path.loop.index], entity: path.loop.entity } };
+  }
+
+  private context(workflow: Workflow, path: RunPath, step: Step, scope: RunScope): ActionContext {
+    const visit = this.run.log.filter((e) => e.step === step.id && e.path === path.id && e.status !== 'retrying' && e.status !== 'failed').length;
+    const key = `${this.run._id.toHexString()}:${step.id}:${path.id}:${path.loop ? path.loop.index : 0}:${visit}`;
+    return {
+      db: this.db,
+      snapshot: this.snapshot,
+      registries: this.deps.registries,
+      logger: this.logger,
+      scope,
+      entity: workflow.entity ?? null,
+      idempotencyKey: key,
+      records: () => this.records(key),
+      evaluate: (expr) => evaluateIn(scope, expr, this.deps.registries.operations),
+    };
+  }
+
+  /** The record engine as a workflow acts: system context, one causation step further. */
+  private records(requestId: string | null): RecordService {
+    const { run } = this;
+    return new RecordService({
+      db: this.db,
+      snapshot: this.snapshot,
+      registries: this.deps.registries,
+      actor: { kind: 'system', id: `workflow:${run.workflow}`, name: `workflow ${run.workflow}`, roles: [] },
+      requestId: requestId ?? undefined,
+      causationDepth: run.causation.depth + 1,
+      causationChain: [...run.causation.chain, run.workflow],
+      hooks: this.deps.hooks,
+    });
+  }
+
+  private log(entry: RunLogEntry): void {
+    this.run.log.push(entry);
+    if (this.run.log.length > MAX_LOG) this.run.log.splice(0, this.run.log.length - MAX_LOG);
+  }
+
+  async fail(step: string | null, code: string, message: string): Promise<{ runId: string; status: 'failed' }> {
+    this.run.failure = { step, code, message };
+    await this.save({ status: 'failed', finishedAt: new Date() });
+    return { runId: this.run._id.toHexString(), status: 'failed' };
+  }
+
+  /**
+   * Saves the run state, only while the run is in one of `from` (default: running);
+   * false when it is not (cancelled meanwhile), and the execution stops.
+   */
+  private async save(changes: Partial<Pick<RunDoc, 'status' | 'finishedAt'>>, from: RunDoc['status'][] = ['running']): Promise<boolean> {
+    Object.assign(this.run, changes);
+    const { scope, paths, joins, attempts, log, failure, status, finishedAt } = this.run;
+    const result = await runs(this.db).updateOne({ _id: this.run._id, status: { $in: from } }, { $set: { scope, paths, joins, attempts, log, failure, status, finishedAt, updatedAt: new Date() } });
+    return result.matchedCount === 1;
+  }
+}
+
+function describe(err: unknown): { code: string; message: string } {
+  if (err instanceof AppError) return { code: err.code, message: err.message };
+  return { code: 'STEP_FAILED', message: err instanceof Error ? err.message : String(err) };
+}

@@ -1,0 +1,130 @@
+import type { Db } from 'mongodb';
+import type { BundleRegistries, ConfigurableDefinition } from '@metacrm/metadata';
+import type { Logger } from '../observability/logger.js';
+import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
+import { AUDIT } from '../records/record-writer.js';
+import type { RecordService } from '../records/record.service.js';
+import { evaluateIn, evaluateMap, type RunScope } from './run-scope.js';
+
+/** What a step's action gets: its settings' context, and the means to act. */
+export interface ActionContext {
+  db: Db;
+  snapshot: MetadataSnapshot;
+  registries: BundleRegistries;
+  logger: Logger;
+  scope: RunScope;
+  /** The workflow's entity (the trigger record's), if it has one. */
+  entity: string | null;
+  /** `<run>:<step>:<path>:<visit>`: the same on every retry of this execution of the step. */
+  idempotencyKey: string;
+  /** The record engine as this run acts (system context, causation depth + 1), tagged with the key. */
+  records(): RecordService;
+  evaluate(expr: unknown): unknown;
+}
+
+/** What a step did: its output (`steps.<id>`), or that its path waits. */
+export interface ActionResult {
+  output?: unknown;
+  /** Park the path: until an instant (delay), or until an approval is decided. */
+  wait?: { until: Date } | { approval: string };
+}
+
+/**
+ * A workflow step type. `configSchema` is checked at publish; `run` executes it.
+ * Steps with `sideEffect` must be idempotent on `ctx.idempotencyKey` as far as their
+ * target allows (record writes check the audit log for it, HTTP sends it as a header),
+ * since a crash between the effect and saving the run state replays the step.
+ * `control` steps (parallel, join, loop) are run by the executor itself.
+ */
+export interface WorkflowAction extends ConfigurableDefinition {
+  sideEffect: boolean;
+  control?: 'parallel' | 'join' | 'loop';
+  run?(config: Record<string, unknown>, ctx: ActionContext): Promise<ActionResult>;
+}
+
+const KEY = { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 64 } as const;
+const LOGIC_MAP = { type: 'object', propertyNames: KEY, maxProperties: 200 } as const;
+const obj = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', properties, required, additionalProperties: false });
+
+/** The id of the record a write happened under this key, if it did (a replayed step). */
+async function writtenBefore(db: Db, key: string): Promise<string | undefined> {
+  const entry = await db.collection(AUDIT).findOne({ requestId: key }, { projection: { recordId: 1 } });
+  return entry ? String(entry.recordId) : undefined;
+}
+
+export const BUILT_IN_ACTIONS: WorkflowAction[] = [
+  {
+    type: 'update_record',
+    sideEffect: true,
+    configSchema: obj({ entity: KEY, record: {}, values: LOGIC_MAP }, ['values']),
+    async run(config, ctx) {
+      // By default the trigger record; else the entity and id the settings name.
+      const entity = (config.entity as string | undefined) ?? ctx.entity ?? '';
+      const target = String(config.record === undefined ? (ctx.scope.record?.id ?? '') : ctx.evaluate(config.record));
+      const done = await writtenBefore(ctx.db, ctx.idempotencyKey);
+      if (done) return { output: { id: done, replayed: true } };
+      const record = await ctx.records().update(entity, target, evaluateMap(ctx.scope, config.values as Record<string, unknown>, ctx.registries.operations));
+      return { output: { id: record.id, version: record._version } };
+    },
+  },
+  {
+    type: 'create_record',
+    sideEffect: true,
+    configSchema: obj({ entity: KEY, values: LOGIC_MAP }, ['entity', 'values']),
+    async run(config, ctx) {
+      const done = await writtenBefore(ctx.db, ctx.idempotencyKey);
+      if (done) return { output: { id: done, replayed: true } };
+      const record = await ctx.records().create(String(config.entity), evaluateMap(ctx.scope, config.values as Record<string, unknown>, ctx.registries.operations));
+      return { output: { id: record.id } };
+    },
+  },
+  {
+    type: 'query_records',
+    sideEffect: false,
+    configSchema: obj({ entity: KEY, filter: {}, sort: { type: 'string', maxLength: 200 }, limit: { type: 'integer', minimum: 1, maximum: 200 } }, ['entity']),
+    async run(config, ctx) {
+      const filter = config.filter === undefined ? undefined : resolveFilterValues(config.filter, ctx.scope, ctx);
+      const result = await ctx.records().list(String(config.entity), { filter, sort: config.sort as string | undefined, limit: (config.limit as number | undefined) ?? 50, count: true });
+      return { output: { records: result.records, count: result.total ?? result.records.length } };
+    },
+  },
+  {
+    type: 'set_variables',
+    sideEffect: false,
+    configSchema: obj({ values: LOGIC_MAP }, ['values']),
+    async run(config, ctx) {
+      const values = evaluateMap(ctx.scope, config.values as Record<string, unknown>, ctx.registries.operations);
+      Object.assign(ctx.scope.vars, values);
+      return { output: values };
+    },
+  },
+  {
+    type: 'delay',
+    sideEffect: false,
+    configSchema: obj({ seconds: { type: 'integer', minimum: 1, maximum: 366 * 86400 }, until: {} }),
+    async run(config, ctx) {
+      const until = config.until !== undefined ? new Date(String(ctx.evaluate(config.until))) : new Date(Date.now() + Number(config.seconds ?? 0) * 1000);
+      if (Number.isNaN(until.getTime())) throw new Error('delay: "until" is not a date');
+      return { wait: { until }, output: { until: until.toISOString() } };
+    },
+  },
+  { type: 'parallel', sideEffect: false, control: 'parallel', configSchema: obj({ branches: { type: 'array', items: KEY, minItems: 2, maxItems: 10 }, join: KEY }, ['branches', 'join']) },
+  { type: 'join', sideEffect: false, control: 'join', configSchema: obj({}) },
+  {
+    type: 'loop',
+    sideEffect: false,
+    control: 'loop',
+    configSchema: obj({ entity: KEY, filter: {}, sort: { type: 'string', maxLength: 200 }, limit: { type: 'integer', minimum: 1, maximum: 1000 }, body: KEY }, ['entity', 'body']),
+  },
+];
+
+/** A filter from step settings with its operands evaluated: `{"value": {"var": "record.id"}}`. */
+export function resolveFilterValues(filter: unknown, scope: RunScope, ctx: Pick<ActionContext, 'registries'>): unknown {
+  if (Array.isArray(filter)) return filter.map((f) => resolveFilterValues(f, scope, ctx));
+  if (filter === null || typeof filter !== 'object') return filter;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(filter)) {
+    out[key] = key === 'value' && value !== null && typeof value === 'object' && !Array.isArray(value) ? evaluateIn(scope, value, ctx.registries.operations) : resolveFilterValues(value, scope, ctx);
+  }
+  return out;
+}

@@ -1,0 +1,147 @@
+import type { Db } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Workflow } from '@metacrm/metadata';
+import type { RunDoc } from '../../server/src/automation/workflow-runs.js';
+import type { Platform } from '../../server/src/runtime/platform.js';
+import { salesBundle } from '../fixtures/sales-bundle.js';
+import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
+import { apiClient, type ApiClient } from '../helpers/http.js';
+import { startTestPlatform } from '../helpers/platform.js';
+import { waitFor } from '../helpers/wait.js';
+
+/**
+ * Workflows run by the worker from record events, over the real database and Redis:
+ * sequences with branches, parallel branches that join, loops over a query, delays,
+ * failures with their reason, and the causation limit that stops a self-triggering loop.
+ */
+const env = testEnv(import.meta.url);
+const l = (en: string) => ({ 'zh-CN': en, en });
+let db: Db;
+let platform: Platform & { url: string };
+let api: ApiClient;
+
+const workflows: Workflow[] = [
+  {
+    key: 'size_deal', label: l('Size a deal'), entity: 'opportunity', trigger: { type: 'record_created' },
+    condition: { '!=': [{ var: 'record.title' }, 'skip me'] },
+    start: 'double',
+    steps: [
+      { id: 'double', type: 'set_variables', config: { values: { doubled: { '*': [{ var: 'record.amount' }, 2] } } },
+        branches: [{ when: { '>': [{ var: 'record.amount' }, 100] }, next: 'big' }], next: 'small' },
+      { id: 'big', type: 'update_record', config: { values: { probability: 80, close_date: '2027-01-31' } } },
+      { id: 'small', type: 'update_record', config: { values: { probability: 10 } } },
+    ],
+  },
+  {
+    key: 'fan_out', label: l('Fan out'), entity: 'account', trigger: { type: 'record_created' },
+    condition: { '==': [{ var: 'record.industry' }, 'tech'] },
+    start: 'fork',
+    steps: [
+      { id: 'fork', type: 'parallel', config: { branches: ['left', 'right'], join: 'meet' } },
+      { id: 'left', type: 'create_record', config: { entity: 'opportunity', values: { title: { cat: ['Left for ', { var: 'record.name' }] }, account: { var: 'record.id' }, amount: '5.00' } }, next: 'meet' },
+      { id: 'right', type: 'create_record', config: { entity: 'opportunity', values: { title: { cat: ['Right for ', { var: 'record.name' }] }, account: { var: 'record.id' }, amount: '7.00' } }, next: 'meet' },
+      { id: 'meet', type: 'join', next: 'tally' },
+      { id: 'tally', type: 'query_records', config: { entity: 'opportunity', filter: { field: 'account', op: 'eq', value: { var: 'record.id' } } }, next: 'each' },
+      { id: 'each', type: 'loop', config: { entity: 'opportunity', filter: { field: 'account', op: 'eq', value: { var: 'record.id' } }, body: 'touch' }, next: 'done' },
+      { id: 'touch', type: 'update_record', config: { entity: 'opportunity', record: { var: 'item.id' }, values: { stage: 'won' } } },
+      { id: 'done', type: 'update_record', config: { values: { employees: { var: 'steps.tally.count' } } } },
+    ],
+  },
+  {
+    key: 'echo', label: l('Echo'), entity: 'account', trigger: { type: 'record_updated', fields: ['code'] },
+    start: 'bump',
+    steps: [{ id: 'bump', type: 'update_record', config: { values: { code: { cat: [{ var: 'record.code' }, 'x'] } } } }],
+  },
+  {
+    key: 'later', label: l('Later'), entity: 'account', trigger: { type: 'record_created' },
+    condition: { '==': [{ var: 'record.industry' }, 'retail'] },
+    start: 'wait',
+    steps: [
+      { id: 'wait', type: 'delay', config: { seconds: 1 }, next: 'mark' },
+      { id: 'mark', type: 'update_record', config: { values: { employees: 1 } } },
+    ],
+  },
+  {
+    key: 'broken', label: l('Broken'), entity: 'account', trigger: { type: 'record_created' },
+    condition: { '==': [{ var: 'record.name' }, 'Broken Co'] },
+    start: 'bad',
+    steps: [{ id: 'bad', type: 'update_record', config: { values: { employees: -5 } } }],
+  },
+];
+
+beforeAll(async () => {
+  ({ db } = await openTestDb(env));
+  await openTestRedis(env);
+  platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, role: 'all' });
+  api = apiClient(platform.url);
+  for (const entity of salesBundle().entities) await api.put(`/api/meta/draft/entities/${entity.key}`, entity);
+  for (const workflow of workflows) {
+    const saved = await api.put(`/api/meta/draft/workflows/${workflow.key}`, workflow);
+    expect(saved.status, JSON.stringify(saved.body)).toBeLessThan(300);
+  }
+  const published = await api.post('/api/meta/publish');
+  expect(published.status, JSON.stringify(published.body)).toBe(200);
+});
+afterAll(async () => {
+  await platform?.stop();
+});
+
+const runsOf = (workflow: string) => db.collection<RunDoc>('workflow_runs').find({ workflow }).sort({ createdAt: 1 }).toArray();
+async function settled(workflow: string, count = 1): Promise<RunDoc[]> {
+  return await waitFor(`${count} finished ${workflow} runs`, async () => {
+    const found = await runsOf(workflow);
+    return found.length >= count && found.every((r) => r.status === 'completed' || r.status === 'failed') ? found : undefined;
+  }, { timeoutMs: 60_000 });
+}
+
+describe('workflows', () => {
+  it('run a sequence, take the first branch whose condition holds, and skip records the condition refuses', async () => {
+    const big = (await api.post<{ id: string }>('/api/records/opportunity', { title: 'Big', amount: '500.00' })).body.id;
+    const small = (await api.post<{ id: string }>('/api/records/opportunity', { title: 'Small', amount: '50.00' })).body.id;
+    await api.post('/api/records/opportunity', { title: 'skip me', amount: '50.00' });
+    const done = await settled('size_deal', 2);
+    expect(done.map((r) => r.status)).toEqual(['completed', 'completed']);
+    expect((await api.get(`/api/records/opportunity/${big}`)).body).toMatchObject({ probability: '80', close_date: '2027-01-31' });
+    expect((await api.get(`/api/records/opportunity/${small}`)).body).toMatchObject({ probability: '10' });
+    const bigRun = done.find((r) => r.trigger.recordId === big)!;
+    expect(bigRun.log.map((e) => [e.step, e.status])).toEqual([['double', 'completed'], ['big', 'completed']]);
+    expect(bigRun.scope.vars).toEqual({ doubled: 1000 });
+  });
+
+  it('fork into parallel branches that join, then loop over a query', async () => {
+    const account = (await api.post<{ id: string }>('/api/records/account', { name: 'Fork Co', industry: 'tech' })).body.id;
+    const [run] = await settled('fan_out');
+    expect(run!.status, JSON.stringify(run!.failure)).toBe('completed');
+    const children = (await api.get<{ records: { title: string; stage: string }[] }>(`/api/records/opportunity?filter=${encodeURIComponent(JSON.stringify({ field: 'account', op: 'eq', value: account }))}&sort=title`)).body.records;
+    expect(children.map((c) => [c.title, c.stage])).toEqual([['Left for Fork Co', 'won'], ['Right for Fork Co', 'won']]);
+    expect((await api.get(`/api/records/account/${account}`)).body).toMatchObject({ employees: 2, open_amount: '12.00' });
+    expect(run!.log.filter((e) => e.step === 'touch').length).toBe(2);
+  });
+
+  it('waits out a delay, then goes on', async () => {
+    const account = (await api.post<{ id: string }>('/api/records/account', { name: 'Slow Co', industry: 'retail' })).body.id;
+    await waitFor('the run to wait', async () => ((await runsOf('later'))[0]?.status === 'waiting' ? true : undefined));
+    const [run] = await settled('later');
+    expect(run!.status).toBe('completed');
+    expect((await api.get(`/api/records/account/${account}`)).body).toMatchObject({ employees: 1 });
+    const waited = run!.log[1]!.startedAt.getTime() - run!.log[0]!.startedAt.getTime();
+    expect(waited).toBeGreaterThanOrEqual(900);
+  });
+
+  it('fail with the step and the reason when a step cannot succeed', async () => {
+    await api.post('/api/records/account', { name: 'Broken Co' });
+    const [run] = await settled('broken');
+    expect(run).toMatchObject({ status: 'failed', failure: { step: 'bad', code: 'RECORD_INVALID' } });
+  });
+
+  it('stop a workflow that keeps triggering itself at depth 16, naming the chain', async () => {
+    const account = (await api.post<{ id: string }>('/api/records/account', { name: 'Echo Co' })).body.id;
+    await api.patch(`/api/records/account/${account}`, { code: 'e' });
+    const all = await settled('echo', 17);
+    expect(all.filter((r) => r.status === 'completed').length).toBe(16);
+    const stopped = all.find((r) => r.status === 'failed')!;
+    expect(stopped.failure?.code).toBe('WORKFLOW_LOOP');
+    expect(stopped.failure?.message).toContain(Array.from({ length: 17 }, () => 'echo').join(' → '));
+    expect((await api.get<{ code: string }>(`/api/records/account/${account}`)).body.code).toBe(`e${'x'.repeat(16)}`);
+  });
+});
