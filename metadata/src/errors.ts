@@ -61,6 +61,11 @@ export const ERROR_CODES = [
   'FIELD_NOT_WRITABLE',
   'SHARE_INVALID',
   'SHARE_NOT_FOUND',
+  // workflows
+  'WORKFLOW_NOT_FOUND',
+  'WORKFLOW_RUN_NOT_FOUND',
+  'WORKFLOW_RUN_NOT_RETRYABLE',
+  'WORKFLOW_TRIGGER_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -5,6 +5,7 @@ import type { AppState } from './http/context.js';
 import { errorHandler } from './http/error-handler.middleware.js';
 import { accessRoutes } from './http/access.routes.js';
 import { healthRoutes } from './http/health.routes.js';
+import { workflowRoutes } from './http/workflows.routes.js';
 import { metadataRoutes, type MetadataRouteDeps } from './http/metadata.routes.js';
 import { openapiRoutes } from './http/openapi.routes.js';
 import { packageRoutes } from './http/packages.routes.js';
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     recordRoutes(records),
     recordAggregateRoutes(records),
     accessRoutes(records),
+    workflowRoutes({ ...records, queue: deps.queues.workflows }),
     openapiRoutes(records),
   ];
 

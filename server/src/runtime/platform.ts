@@ -17,6 +17,7 @@ import { loadPlugins, type MetacrmPlugin } from '../plugins/plugin.js';
 import { OutboxRelay } from '../automation/outbox-relay.js';
 import { createRecordEventSubscribers, registerRecordEventHandlers } from '../automation/record-events.js';
 import { runJobHandler } from '../automation/run-executor.js';
+import { RunSweeper } from '../automation/run-sweeper.js';
 import { triggerMatcher } from '../automation/trigger-matcher.js';
 import { ensureRunIndexes } from '../automation/workflow-runs.js';
 import { createRecordHooks } from '../records/record-hooks.js';
@@ -117,6 +118,9 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       const relay = new OutboxRelay({ db, queue: queues.events, redis, prefix: config.queuePrefix, logger: logger.child({ component: 'outbox-relay' }) });
       relay.start();
       cleanup.push(() => relay.stop());
+      const sweeper = new RunSweeper({ db, queue: queues.workflows, logger: logger.child({ component: 'run-sweeper' }) });
+      sweeper.start();
+      cleanup.push(() => sweeper.stop());
     }
 
     let url: string | undefined;
