@@ -8,6 +8,7 @@ import type { Logger } from '../observability/logger.js';
 import type { RecordHooks } from '../records/record-hooks.js';
 import { RecordService } from '../records/record.service.js';
 import type { JobHandler } from '../worker/worker.js';
+import { settleApproval } from './approvals.js';
 import { evaluateIn, evaluateMap, type RunScope } from './run-scope.js';
 import { resolveFilterValues, type ActionContext, type WorkflowAction } from './workflow-actions.js';
 import { MAX_LOG, runs, type RunDoc, type RunLogEntry, type RunPath } from './workflow-runs.js';
@@ -91,8 +92,7 @@ export class RunExecution {
     const byId = new Map(workflow.steps.map((s) => [s.id, s]));
     if (!(await this.save({ status: 'running' }, ['queued', 'running', 'waiting']))) return undefined;
     for (;;) {
-      const now = Date.now();
-      for (const path of this.run.paths) if (path.waitUntil && path.waitUntil.getTime() <= now) path.waitUntil = undefined;
+      await this.wakePaths();
       const path = this.run.paths.find((p) => p.at !== null && !p.waitUntil && !p.waitApproval);
       if (!path) {
         const waiting = this.run.paths.filter((p) => p.at !== null);
@@ -109,6 +109,13 @@ export class RunExecution {
         return undefined;
       }
       const step = byId.get(path.at!);
+      if (step && path.resume) {
+        // A step that waited (delay, approval) has its outcome: move on through its branches.
+        path.resume = undefined;
+        this.advance(path, this.next(step, this.scopeFor(path)), byId);
+        if (!(await this.save({}))) return undefined;
+        continue;
+      }
       if (!step) {
         await this.fail(path.at, 'WORKFLOW_STEP_NOT_FOUND', `No step "${path.at}"`);
         return undefined;
@@ -137,9 +144,13 @@ export class RunExecution {
       delete this.run.attempts[attemptKey];
       this.run.scope.steps[step.id] = result.output ?? null;
       this.log({ step: step.id, path: path.id, type: step.type, attempt, status: result.wait ? 'waiting' : 'completed', startedAt, finishedAt: new Date(), input: config, output: result.output });
-      if (result.wait && 'until' in result.wait) path.waitUntil = result.wait.until;
-      if (result.wait && 'approval' in result.wait) path.waitApproval = result.wait.approval;
-      this.advance(path, this.next(step, scope), byId);
+      if (result.wait) {
+        path.waitUntil = result.wait.until;
+        if ('approval' in result.wait) path.waitApproval = result.wait.approval;
+        path.resume = true;
+      } else {
+        this.advance(path, this.next(step, scope), byId);
+      }
       return 'continue';
     } catch (err) {
       const error = describe(err);
@@ -153,6 +164,29 @@ export class RunExecution {
       }
       await this.save({});
       throw err; // BullMQ retries the job with backoff; the run resumes at this step
+    }
+  }
+
+  /**
+   * Wakes parked paths: a delay that is due; an approval that was decided (its output
+   * becomes the step's) or whose due time passed (the timeout applies).
+   */
+  private async wakePaths(): Promise<void> {
+    const now = new Date();
+    for (const path of this.run.paths) {
+      if (path.waitApproval) {
+        if (this.dryRun) continue;
+        const settled = await settleApproval(this.db, path.waitApproval, now);
+        if ('output' in settled) {
+          this.run.scope.steps[path.at!] = settled.output;
+          path.waitApproval = undefined;
+          path.waitUntil = undefined;
+        } else {
+          path.waitUntil = settled.pending ?? undefined;
+        }
+      } else if (path.waitUntil && path.waitUntil <= now) {
+        path.waitUntil = undefined;
+      }
     }
   }
 
@@ -252,6 +286,7 @@ export class RunExecution {
       registries: this.deps.registries,
       logger: this.logger,
       scope,
+      workflow: workflow.key,
       entity: workflow.entity ?? null,
       idempotencyKey: key,
       records: () => this.records(key),

@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Db } from 'mongodb';
 import type { Logger } from '../observability/logger.js';
+import { decidedUnresumed, wakeRun } from './approvals.js';
 import { enqueueRun, runs } from './workflow-runs.js';
 
 /**
@@ -41,6 +42,10 @@ export class RunSweeper {
       )
       .toArray();
     let requeued = 0;
+    // Approvals decided while their run was busy: wake the run to take the decision in.
+    for (const runId of await decidedUnresumed(db, new Date(now.getTime() - staleMs / 4))) {
+      await wakeRun(db, queue, runId);
+    }
     for (const { _id } of candidates) {
       const job = await queue.getJob(_id.toHexString());
       if (job && !(await job.isCompleted()) && !(await job.isFailed())) continue;

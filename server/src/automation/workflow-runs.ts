@@ -33,6 +33,8 @@ export interface RunPath {
   waitUntil?: Date | undefined;
   /** Parked until an approval is decided. */
   waitApproval?: string | undefined;
+  /** Parked at a step that has run: on waking, the path moves on through the step's branches. */
+  resume?: boolean | undefined;
 }
 
 export interface RunLoop {

@@ -16,6 +16,7 @@ import { createRegistries, metadataToolkit } from '../metadata/registries.js';
 import { loadPlugins, type MetacrmPlugin } from '../plugins/plugin.js';
 import { OutboxRelay } from '../automation/outbox-relay.js';
 import { createRecordEventSubscribers, registerRecordEventHandlers } from '../automation/record-events.js';
+import { approvalLockHook, ensureApprovalIndexes } from '../automation/approvals.js';
 import { runJobHandler } from '../automation/run-executor.js';
 import { RunSweeper } from '../automation/run-sweeper.js';
 import { triggerMatcher } from '../automation/trigger-matcher.js';
@@ -93,6 +94,8 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
     await new MetadataRepository(db).ensureIndexes();
     await ensureRecordIndexes(db);
     await ensureRunIndexes(db);
+    await ensureApprovalIndexes(db);
+    recordHooks.register('approval-lock', approvalLockHook(db));
     const toolkit = metadataToolkit(registries);
     const cache = new MetadataCache(db);
     const subscriber = createRedis(redisUrl, 'blocking', logger, 'metadata-bus');
