@@ -5,8 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS_DIR, launchBrowser, requireBuiltApps, watchPageErrors } from '../helpers/browser.js';
 import { openTestRedis, testEnv } from '../helpers/env.js';
-import { startTestPlatform } from '../helpers/platform.js';
-import type { Platform } from '../../server/src/runtime/platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
 // The two apps in a real Chromium against the real platform: shell, status page,
 // language switching, SPA fallback and the phone layout. Code that runs in the page is
@@ -18,7 +17,7 @@ const version = (JSON.parse(fs.readFileSync(new URL('../../package.json', import
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 375, height: 812 };
 
-let platform: Platform & { url: string };
+let platform: TestPlatform;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 

@@ -4,11 +4,10 @@ import type { Bundle } from '@metacrm/metadata';
 import { metadataToolkit } from '../../server/src/metadata/registries.js';
 import { aggregateRecords } from '../../server/src/records/aggregate-records.js';
 import { compiledEntity } from '../../server/src/records/compiled-entity.js';
-import type { Platform } from '../../server/src/runtime/platform.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, type ApiClient } from '../helpers/http.js';
-import { startTestPlatform } from '../helpers/platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
 /**
  * Aggregates over HTTP against the real store: every expected value is computed here,
@@ -16,7 +15,7 @@ import { startTestPlatform } from '../helpers/platform.js';
  */
 
 const env = testEnv(import.meta.url);
-let platform: Platform & { url: string };
+let platform: TestPlatform;
 let api: ApiClient;
 
 type Key = { value: string | boolean | null; label?: Record<string, string>; color?: string };
@@ -96,7 +95,7 @@ beforeAll(async () => {
   await openTestDb(env);
   await openTestRedis(env);
   platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
-  api = apiClient(platform.url);
+  api = apiClient(platform.url, { token: platform.adminToken });
   const b = bundle();
   for (const kind of ['entities', 'rules'] as const) for (const item of b[kind]) await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
   expect((await api.post('/api/meta/publish')).status).toBe(200);

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Db } from 'mongodb';
 import { ITEM_KINDS, type ItemKind } from '@metacrm/metadata';
-import { SYSTEM_ACTOR } from '../auth/actor.js';
+import { requireAdmin } from '../auth/admin-rights.js';
 import { BadRequest } from '../errors/index.js';
 import type { MetadataBus } from '../metadata/metadata-bus.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
@@ -21,8 +21,9 @@ export interface MetadataRouteDeps {
 /** The metadata API: current version, the draft, publish, versions, diff, rollback. */
 export function metadataRoutes(deps: MetadataRouteDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/meta' });
-  // Sign-in arrives with access control; until then every caller acts as the system.
-  const service = (_ctx: AppContext) => new MetadataService({ ...deps, actor: SYSTEM_ACTOR });
+  // Every route here is the designer's: metadata administrators only.
+  router.use(requireAdmin('metadata'));
+  const service = (ctx: AppContext) => new MetadataService({ ...deps, actor: ctx.state.actor, ip: ctx.ip, requestId: ctx.state.requestId });
 
   router.get('/', async (ctx) => {
     const snapshot = await service(ctx).current();
@@ -83,7 +84,7 @@ export function metadataRoutes(deps: MetadataRouteDeps): Router<AppState> {
 
   router.get('/export', async (ctx) => {
     const name = typeof ctx.query.name === 'string' && /^[a-z][a-z0-9_]{0,47}$/.test(ctx.query.name) ? ctx.query.name : undefined;
-    const pkg = await new PackageService({ ...deps, actor: SYSTEM_ACTOR }).export({ withRecords: ctx.query.records === 'true', ...(name ? { name } : {}) });
+    const pkg = await new PackageService({ ...deps, actor: ctx.state.actor }).export({ withRecords: ctx.query.records === 'true', ...(name ? { name } : {}) });
     ctx.set('Content-Disposition', `attachment; filename="${pkg.name}-${pkg.version}.json"`);
     ctx.body = pkg;
   });
@@ -92,7 +93,7 @@ export function metadataRoutes(deps: MetadataRouteDeps): Router<AppState> {
     const onConflict = ctx.query.onConflict ?? 'skip';
     if (onConflict !== 'skip' && onConflict !== 'overwrite') throw BadRequest('onConflict must be skip or overwrite', [{ pointer: '/query/onConflict', code: 'NOT_ALLOWED_VALUE' }]);
     const pkg = await jsonBody(ctx, { limit: '50mb' });
-    ctx.body = await new PackageService({ ...deps, actor: SYSTEM_ACTOR }).import(pkg, { dryRun: ctx.query.dryRun === 'true', onConflict });
+    ctx.body = await new PackageService({ ...deps, actor: ctx.state.actor }).import(pkg, { dryRun: ctx.query.dryRun === 'true', onConflict });
   });
 
   return router;
