@@ -3,8 +3,13 @@ import type { Redis } from 'ioredis';
 import { LoginThrottled } from './auth.errors.js';
 
 export interface LoginThrottleOptions {
-  /** Failures (per account, or per address) after which every attempt waits first. */
+  /** Failures on an account after which every attempt on it waits first. */
   delayAfter: number;
+  /**
+   * Failures from an address (over all accounts) after which its attempts wait first;
+   * higher than delayAfter because many people may share an office's address.
+   */
+  addressDelayAfter: number;
   /** Failures on one account from one address after which that address is refused. */
   blockAfter: number;
   /** Failures from one address, over all accounts, after which it is refused. */
@@ -18,6 +23,7 @@ export interface LoginThrottleOptions {
 
 export const DEFAULT_LOGIN_THROTTLE: LoginThrottleOptions = {
   delayAfter: 3,
+  addressDelayAfter: 10,
   blockAfter: 10,
   addressBlockAfter: 50,
   windowSeconds: 15 * 60,
@@ -62,9 +68,9 @@ export class LoginThrottle {
       const retryAfterSeconds = ttl > 0 ? ttl : this.options.windowSeconds;
       throw LoginThrottled(`Too many failed sign-ins from this address; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
     }
-    const worst = Math.max(account, address);
-    if (worst < this.options.delayAfter) return 0;
-    return Math.min(this.options.baseDelayMs * 2 ** (worst - this.options.delayAfter), this.options.maxDelayMs);
+    const over = Math.max(account - this.options.delayAfter, address - this.options.addressDelayAfter);
+    if (over < 0) return 0;
+    return Math.min(this.options.baseDelayMs * 2 ** over, this.options.maxDelayMs);
   }
 
   async failed(email: string, ip: string): Promise<void> {
