@@ -35,10 +35,16 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-/** A page in a fresh context (own localStorage), with its errors collected. */
+/**
+ * A page in a fresh context (own localStorage), with its errors collected, signed in
+ * as the first admin: the sign-in goes through the API with the context's own cookie
+ * jar, as the sign-in page would (test/e2e/sign-in.test.ts covers that page itself).
+ */
 async function openPage(options: { locale?: string; viewport?: { width: number; height: number } } = {}) {
   const context = await browser.newContext({ locale: options.locale ?? 'en-US', viewport: options.viewport ?? DESKTOP });
   contexts.push(context);
+  const signedIn = await context.request.post(`${platform.url}/api/auth/login`, { data: { email: platform.admin.email, password: platform.admin.password } });
+  expect(signedIn.status()).toBe(200);
   const page = await context.newPage();
   return { page, errors: watchPageErrors(page) };
 }

@@ -225,7 +225,7 @@ describe('POST /api/records/{entity}/aggregate', () => {
 
   it('groups by owner and answers zeros when nothing matches', async () => {
     const owners = await aggregate({ groupBy: [{ field: '_ownerId' }], measures: [{ fn: 'count' }] });
-    expect(owners.body.groups).toEqual([{ keys: [{ value: 'system' }], values: [56] }]);
+    expect(owners.body.groups).toEqual([{ keys: [{ value: platform.admin.id }], values: [56] }]);
     const none = await aggregate({ filter: { field: 'title', op: 'eq', value: 'nothing' }, groupBy: [{ field: 'stage' }], measures: [{ fn: 'count' }, { fn: 'sum', field: 'amount' }, { fn: 'min', field: 'close_date' }] });
     expect(none.body).toEqual({ groups: [], total: { values: [0, '0.00', null] }, truncated: false });
   });

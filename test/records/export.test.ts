@@ -86,7 +86,7 @@ describe('exporting a view', () => {
     expect(rows.at(-1)).toEqual([`Bulk ${BULK - 1}`, '', `${100 + BULK - 1}.00`, '新建', '']);
     expect(rows.some((r) => r[0] === 'Lost one')).toBe(false);
     expect(await db.collection('audit_log').findOne({ action: 'records.export', format: 'csv', view: VIEW.key })).toMatchObject({
-      entity: 'opportunity', count: 5 + BULK, completed: true, actor: { id: 'system' },
+      entity: 'opportunity', count: 5 + BULK, completed: true, actor: { id: platform.admin.id },
     });
   });
 
