@@ -152,6 +152,33 @@ describe('sign-in page', () => {
     expect(pageErrors(errors)).toEqual([]);
   });
 
+  it('makes an admin enrol in 2FA first when the workspace requires it', async () => {
+    const email = `admin${++serial}@example.com`;
+    expect((await admin.post('/api/users', { email, name: 'Second admin', password: PASSWORD, roles: ['admin'] })).status).toBe(201);
+    expect((await admin.patch('/api/settings/security', { requireTwoFactorForAdmins: true })).status).toBe(200);
+    try {
+      const { page, errors } = await openPage();
+      await page.goto(`${platform.url}/designer/`);
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Set up two-step verification' }).waitFor();
+      await page.locator('[data-testid="totp-secret"]', { hasText: /^[A-Z2-7]{4} / }).waitFor();
+      const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s+/g, '');
+      await screenshot(page, 'enrol-2fa-en.png');
+      await page.getByLabel('Verification code').fill(totpCode(secret));
+      await page.getByRole('button', { name: 'Turn on' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Save your recovery codes' }).waitFor();
+      expect(await page.locator('[data-testid="recovery-codes"] li').count()).toBe(10);
+      await screenshot(page, 'enrol-2fa-codes-en.png');
+      await page.getByRole('button', { name: 'I have saved them' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+      expect(pageErrors(errors)).toEqual([]);
+    } finally {
+      await admin.patch('/api/settings/security', { requireTwoFactorForAdmins: false });
+    }
+  });
+
   it('fits a phone', async () => {
     const { page } = await openPage({ viewport: PHONE, locale: 'zh-CN' });
     await page.goto(`${platform.url}/designer/`);

@@ -98,7 +98,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) 
           <h1 className="mc-auth__title" id="sign-in-title">
             {t('signIn.codeTitle')}
           </h1>
-          <p className="mc-auth__subtitle">{useRecovery ? t('enrol.codesSubtitle') : t('signIn.codeSubtitle')}</p>
+          <p className="mc-auth__subtitle">{useRecovery ? t('signIn.recoverySubtitle') : t('signIn.codeSubtitle')}</p>
           {alert}
           <label className="mc-field">
             <span className="mc-field__label">{useRecovery ? t('signIn.recoveryCode') : t('signIn.code')}</span>
