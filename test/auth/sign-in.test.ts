@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/src/observability/logger.js';
 import { openTestDb, testEnv } from '../helpers/env.js';
@@ -75,7 +76,8 @@ describe('sign-in', () => {
     const after = await me.get<ErrorAnswer>('/api/auth/me');
     expect(after.status).toBe(401);
     expect(after.body.error.code).toBe('AUTH_REQUIRED');
-    expect(await db.collection('sessions').countDocuments({ userId: new (await import('mongodb')).ObjectId(user.id) })).toBe(0);
+    expect(await db.collection('sessions').countDocuments({ userId: new ObjectId(user.id) })).toBe(0);
+    expect(await db.collection('audit_log').countDocuments({ action: 'auth.logout', 'actor.id': user.id })).toBe(1);
   });
 
   it.each([

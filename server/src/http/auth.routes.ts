@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Db } from 'mongodb';
 import type { Redis } from 'ioredis';
+import { AuditLog } from '../audit/audit-log.js';
 import { AccountService } from '../auth/account.service.js';
 import { hasAdminRight } from '../auth/admin-rights.js';
 import { AuthRequired } from '../auth/auth.errors.js';
@@ -63,7 +64,10 @@ export function authRoutes(deps: AuthRouteDeps): Router<AppState> {
 
   router.post('/logout', async (ctx) => {
     const auth = ctx.state.auth;
-    if (auth?.sessionId) await deps.sessions.end(auth.sessionId);
+    if (auth?.sessionId) {
+      await deps.sessions.end(auth.sessionId);
+      await new AuditLog(deps.db).append({ action: 'auth.logout', actor: ctx.state.actor, target: { kind: 'user', id: ctx.state.actor.id }, ip: ctx.ip, requestId: ctx.state.requestId });
+    }
     clearSessionCookies(ctx);
     ctx.status = 204;
   });
