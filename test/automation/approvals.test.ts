@@ -5,11 +5,10 @@ import type { Workflow } from '@metacrm/metadata';
 import { approvals, decideApproval, myApprovals } from '../../server/src/automation/approvals.js';
 import type { RunDoc } from '../../server/src/automation/workflow-runs.js';
 import type { Actor } from '../../server/src/auth/actor.js';
-import type { Platform } from '../../server/src/runtime/platform.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, type ApiClient } from '../helpers/http.js';
-import { startTestPlatform } from '../helpers/platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { waitFor } from '../helpers/wait.js';
 
 /**
@@ -20,7 +19,7 @@ import { waitFor } from '../helpers/wait.js';
 const env = testEnv(import.meta.url);
 const l = (en: string) => ({ 'zh-CN': en, en });
 let db: Db;
-let platform: Platform & { url: string };
+let platform: TestPlatform;
 let api: ApiClient;
 let queue: Queue;
 const users: Record<string, Actor> = {};
@@ -46,7 +45,7 @@ beforeAll(async () => {
     { key: 'hurry', label: l('Hurry'), entity: 'opportunity', trigger: { type: 'record_created' }, condition: onTitle('Hurry'), start: 'ask', steps: decide({ type: 'user', id: users.boss!.id }, { timeoutSeconds: 1 }) },
   ];
   platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, role: 'all' });
-  api = apiClient(platform.url);
+  api = apiClient(platform.url, { token: platform.adminToken });
   for (const entity of salesBundle().entities) await api.put(`/api/meta/draft/entities/${entity.key}`, entity);
   for (const workflow of workflows) await api.put(`/api/meta/draft/workflows/${workflow.key}`, workflow);
   expect((await api.post('/api/meta/publish')).status).toBe(200);

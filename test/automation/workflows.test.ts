@@ -5,11 +5,10 @@ import { Queue } from 'bullmq';
 import { RunSweeper } from '../../server/src/automation/run-sweeper.js';
 import type { RunDoc } from '../../server/src/automation/workflow-runs.js';
 import { createLogger } from '../../server/src/observability/logger.js';
-import type { Platform } from '../../server/src/runtime/platform.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, type ApiClient } from '../helpers/http.js';
-import { startTestPlatform } from '../helpers/platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { waitFor } from '../helpers/wait.js';
 
 /**
@@ -20,7 +19,7 @@ import { waitFor } from '../helpers/wait.js';
 const env = testEnv(import.meta.url);
 const l = (en: string) => ({ 'zh-CN': en, en });
 let db: Db;
-let platform: Platform & { url: string };
+let platform: TestPlatform;
 let api: ApiClient;
 
 const workflows: Workflow[] = [
@@ -82,7 +81,7 @@ beforeAll(async () => {
   ({ db } = await openTestDb(env));
   await openTestRedis(env);
   platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, role: 'all' });
-  api = apiClient(platform.url);
+  api = apiClient(platform.url, { token: platform.adminToken });
   for (const entity of salesBundle().entities) await api.put(`/api/meta/draft/entities/${entity.key}`, entity);
   for (const workflow of workflows) {
     const saved = await api.put(`/api/meta/draft/workflows/${workflow.key}`, workflow);

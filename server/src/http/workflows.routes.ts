@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Queue } from 'bullmq';
-import { SYSTEM_ACTOR } from '../auth/actor.js';
+import { requireAdmin } from '../auth/admin-rights.js';
 import { WorkflowService } from '../automation/workflow.service.js';
 import type { AppContext, AppState } from './context.js';
 import { jsonBody } from './json-body.js';
@@ -14,27 +14,31 @@ import type { RecordRouteDeps } from './records.routes.js';
 export function workflowRoutes(deps: RecordRouteDeps & { queue: Queue }): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/workflows' });
   const service = async (ctx: AppContext) =>
-    new WorkflowService({ db: deps.db, snapshot: await deps.cache.current(), registries: deps.registries, actor: SYSTEM_ACTOR, queue: deps.queue, logger: ctx.state.log, hooks: deps.hooks });
+    new WorkflowService({ db: deps.db, snapshot: await deps.cache.current(), registries: deps.registries, actor: ctx.state.actor, queue: deps.queue, logger: ctx.state.log, hooks: deps.hooks });
   const text = (ctx: AppContext, name: string) => (typeof ctx.query[name] === 'string' ? (ctx.query[name] as string) : undefined);
 
-  router.get('/', async (ctx) => {
+  // Starting a manual workflow is for anyone who may read its records (checked by the
+  // record engine); everything else here is the automation administrator's.
+  const admin = requireAdmin('metadata');
+
+  router.get('/', admin, async (ctx) => {
     ctx.body = { workflows: await (await service(ctx)).list() };
   });
-  router.get('/runs', async (ctx) => {
+  router.get('/runs', admin, async (ctx) => {
     const limit = text(ctx, 'limit');
     ctx.body = await (await service(ctx)).runs({ workflow: text(ctx, 'workflow'), status: text(ctx, 'status'), record: text(ctx, 'record'), before: text(ctx, 'before'), limit: limit && /^\d{1,3}$/.test(limit) ? Number(limit) : undefined });
   });
-  router.get('/runs/:id', async (ctx) => {
+  router.get('/runs/:id', admin, async (ctx) => {
     ctx.body = await (await service(ctx)).run(ctx.params.id!);
   });
-  router.post('/runs/:id/retry', async (ctx) => {
+  router.post('/runs/:id/retry', admin, async (ctx) => {
     ctx.body = await (await service(ctx)).retry(ctx.params.id!);
   });
-  router.post('/:key/enable', async (ctx) => {
+  router.post('/:key/enable', admin, async (ctx) => {
     await (await service(ctx)).setEnabled(ctx.params.key!, true);
     ctx.status = 204;
   });
-  router.post('/:key/disable', async (ctx) => {
+  router.post('/:key/disable', admin, async (ctx) => {
     await (await service(ctx)).setEnabled(ctx.params.key!, false);
     ctx.status = 204;
   });
@@ -42,7 +46,7 @@ export function workflowRoutes(deps: RecordRouteDeps & { queue: Queue }): Router
     ctx.status = 202;
     ctx.body = await (await service(ctx)).trigger(ctx.params.key!, await jsonBody(ctx));
   });
-  router.post('/:key/dry-run', async (ctx) => {
+  router.post('/:key/dry-run', admin, async (ctx) => {
     ctx.body = await (await service(ctx)).dryRun(ctx.params.key!, await jsonBody(ctx));
   });
 

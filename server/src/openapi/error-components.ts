@@ -55,7 +55,9 @@ export function errorSchemas(): Record<string, JsonSchema> {
 /** The shared error responses, by name. */
 export const ERROR_RESPONSES = {
   BadRequest: { status: '400', description: 'The request is malformed: BAD_REQUEST; a refused query (FILTER_*, SORT_*, CURSOR_INVALID, SEARCH_INVALID, TIME_ZONE_INVALID, AGGREGATE_INVALID) with `details.pointer`; or a refused import file (IMPORT_*).' },
-  Forbidden: { status: '403', description: 'FIELD_NOT_READABLE: the filter, sort or search touches a field the caller may not read.' },
+  Unauthorized: { status: '401', description: 'AUTH_REQUIRED: no credential, or one that is unknown, expired or revoked, or whose user is inactive; AUTH_INVALID_CREDENTIALS, TWO_FACTOR_INVALID, AUTH_CHALLENGE_INVALID at sign-in.' },
+  Forbidden: { status: '403', description: 'FORBIDDEN (`details.right` for admin routes), CSRF_INVALID, TWO_FACTOR_SETUP_REQUIRED, or FIELD_NOT_READABLE: the filter, sort or search touches a field the caller may not read.' },
+  TooManyRequests: { status: '429', description: 'RATE_LIMITED (an API token over its requests per minute) or LOGIN_THROTTLED; retry after `Retry-After` seconds.' },
   NotFound: { status: '404', description: 'No such thing: ENTITY_NOT_FOUND, RECORD_NOT_FOUND, METADATA_ITEM_NOT_FOUND, METADATA_VERSION_NOT_FOUND, IMPORT_NOT_FOUND, EXPORT_VIEW_NOT_FOUND, ROUTE_NOT_FOUND.' },
   Conflict: { status: '409', description: 'A conflict: RECORD_VERSION_CONFLICT (`details.currentVersion`), RECORD_UNIQUE_VIOLATION (`details.field`), RECORD_IN_USE (`details.references`), IMPORT_NOT_CANCELLABLE, or a METADATA_* conflict.' },
   PayloadTooLarge: { status: '413', description: 'PAYLOAD_TOO_LARGE, IMPORT_FILE_TOO_LARGE.' },
@@ -72,7 +74,7 @@ export type ErrorResponseName = keyof typeof ERROR_RESPONSES;
 export function errorResponseComponents(): Record<string, OpenApiObject> {
   const out: Record<string, OpenApiObject> = {};
   for (const [name, { description }] of Object.entries(ERROR_RESPONSES)) {
-    const headers = name === 'Unavailable' ? { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } } : undefined;
+    const headers = name === 'Unavailable' || name === 'TooManyRequests' ? { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } } : undefined;
     out[name] = jsonResponse(description, schemaRef(name === 'Unprocessable' ? 'Problems' : 'Error'), headers);
   }
   return out;
@@ -83,6 +85,6 @@ export function errorResponseComponents(): Record<string, OpenApiObject> {
  * under /api (which a readiness gate guards), 503.
  */
 export function errorResponses(names: readonly ErrorResponseName[], options: { api?: boolean } = {}): Record<string, OpenApiObject> {
-  const all: ErrorResponseName[] = [...names, 'Internal', ...(options.api === false ? [] : (['Unavailable'] as const))];
+  const all: ErrorResponseName[] = [...names, 'Internal', ...(options.api === false ? [] : (['Unauthorized', 'TooManyRequests', 'Unavailable'] as const))];
   return Object.fromEntries(all.map((name) => [ERROR_RESPONSES[name].status, responseRef(name)]));
 }

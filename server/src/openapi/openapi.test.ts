@@ -98,6 +98,23 @@ describe('the generated OpenAPI document', () => {
     ['/api/meta/export', ['get']],
     ['/api/meta/import', ['post']],
     ['/api/meta/seed-loads/{id}', ['get']],
+    ['/api/auth/login', ['post']],
+    ['/api/auth/login/2fa', ['post']],
+    ['/api/auth/logout', ['post']],
+    ['/api/auth/me', ['get']],
+    ['/api/auth/password', ['post']],
+    ['/api/auth/2fa/setup', ['post']],
+    ['/api/auth/2fa/confirm', ['post']],
+    ['/api/auth/2fa/disable', ['post']],
+    ['/api/auth/tokens', ['get', 'post']],
+    ['/api/auth/tokens/{id}', ['delete']],
+    ['/api/users', ['get', 'post']],
+    ['/api/users/{id}', ['get', 'patch']],
+    ['/api/users/{id}/reset-password', ['post']],
+    ['/api/departments', ['get', 'post']],
+    ['/api/departments/{id}', ['patch', 'delete']],
+    ['/api/settings/security', ['get', 'patch']],
+    ['/api/audit', ['get']],
   ] as const;
 
   it.each([...entityRoutes, ...platformRoutes])('documents %s', (path, methods) => {
