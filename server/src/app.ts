@@ -10,6 +10,7 @@ import { authenticate } from './http/authenticate.middleware.js';
 import type { AppState } from './http/context.js';
 import { errorHandler } from './http/error-handler.middleware.js';
 import { accessRoutes } from './http/access.routes.js';
+import { approvalRoutes } from './http/approvals.routes.js';
 import { healthRoutes } from './http/health.routes.js';
 import { workflowRoutes } from './http/workflows.routes.js';
 import { metadataRoutes, type MetadataRouteDeps } from './http/metadata.routes.js';
@@ -77,6 +78,7 @@ export function createRouters(deps: AppDeps, sessions: SessionStore): Router<App
     recordAggregateRoutes(records),
     accessRoutes(records),
     workflowRoutes({ ...records, queue: deps.queues.workflows }),
+    approvalRoutes({ db: deps.db, queue: deps.queues.workflows }),
     openapiRoutes(records),
   ];
 }

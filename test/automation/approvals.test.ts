@@ -1,13 +1,13 @@
 import { Queue } from 'bullmq';
-import { ObjectId, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workflow } from '@metacrm/metadata';
-import { approvals, decideApproval, myApprovals } from '../../server/src/automation/approvals.js';
+import { approvals, decideApproval } from '../../server/src/automation/approvals.js';
 import type { RunDoc } from '../../server/src/automation/workflow-runs.js';
 import type { Actor } from '../../server/src/auth/actor.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
-import { apiClient, type ApiClient } from '../helpers/http.js';
+import { apiClient, signIn, type ApiClient } from '../helpers/http.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -34,19 +34,21 @@ const onTitle = (prefix: string) => ({ '==': [{ substr: [{ var: 'record.title' }
 beforeAll(async () => {
   ({ db } = await openTestDb(env));
   await openTestRedis(env);
+  platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, role: 'all' });
+  api = apiClient(platform.url, { token: platform.adminToken });
+  for (const entity of salesBundle().entities) await api.put(`/api/meta/draft/entities/${entity.key}`, entity);
+  await api.put('/api/meta/draft/roles/approver', { key: 'approver', label: l('Approver') });
+  expect((await api.post('/api/meta/publish')).status).toBe(200);
   for (const key of ['boss', 'ann', 'bob']) {
-    const _id = new ObjectId();
-    await db.collection('users').insertOne({ _id, email: `${key}@example.com`, name: key, active: true, roles: key === 'boss' ? [] : ['approver'], managerId: null, departmentId: null });
-    users[key] = { kind: 'user', id: _id.toHexString(), name: key, roles: [] };
+    const created = await api.post<{ id: string }>('/api/users', { email: `${key}@example.com`, name: key, password: `${key} password 123`, roles: key === 'boss' ? [] : ['approver'] });
+    expect(created.status).toBe(201);
+    users[key] = { kind: 'user', id: created.body.id, name: key, roles: key === 'boss' ? [] : ['approver'] };
   }
   const workflows: Workflow[] = [
     { key: 'one_boss', label: l('Boss decides'), entity: 'opportunity', trigger: { type: 'record_created' }, condition: onTitle('Boss'), start: 'ask', steps: decide({ type: 'user', id: users.boss!.id }) },
     { key: 'all_approvers', label: l('All approvers'), entity: 'opportunity', trigger: { type: 'record_created' }, condition: onTitle('All'), start: 'ask', steps: decide({ type: 'role', role: 'approver' }, { mode: 'all' }) },
     { key: 'hurry', label: l('Hurry'), entity: 'opportunity', trigger: { type: 'record_created' }, condition: onTitle('Hurry'), start: 'ask', steps: decide({ type: 'user', id: users.boss!.id }, { timeoutSeconds: 1 }) },
   ];
-  platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, role: 'all' });
-  api = apiClient(platform.url, { token: platform.adminToken });
-  for (const entity of salesBundle().entities) await api.put(`/api/meta/draft/entities/${entity.key}`, entity);
   for (const workflow of workflows) await api.put(`/api/meta/draft/workflows/${workflow.key}`, workflow);
   expect((await api.post('/api/meta/publish')).status).toBe(200);
   queue = new Queue('workflows', { connection: { url: env.redisUrl }, prefix: env.prefix });
@@ -68,11 +70,13 @@ describe('approvals', () => {
     const locked = await api.patch<{ error: { code: string } }>(`/api/records/opportunity/${id}`, { amount: '1.00' });
     expect([locked.status, locked.body.error.code]).toEqual([423, 'RECORD_LOCKED']);
     expect((await api.delete(`/api/records/opportunity/${id}`)).status).toBe(423);
-    expect((await myApprovals(db, users.boss!)).map((a) => a.id)).toEqual([String(approval._id)]);
-    expect(await myApprovals(db, users.ann!)).toEqual([]);
-    await expect(decideApproval(db, queue, users.ann!, String(approval._id), 'approve', {})).rejects.toMatchObject({ code: 'WORKFLOW_APPROVAL_NOT_FOUND' });
-    const decided = await decideApproval(db, queue, users.boss!, String(approval._id), 'approve', { comment: 'fine' });
-    expect(decided.status).toBe('approved');
+    const boss = apiClient(platform.url, { token: (await signIn(platform.url, 'boss@example.com', 'boss password 123')).token });
+    const ann = apiClient(platform.url, { token: (await signIn(platform.url, 'ann@example.com', 'ann password 123')).token });
+    expect((await boss.get<{ approvals: { id: string }[] }>('/api/approvals')).body.approvals.map((a) => a.id)).toEqual([String(approval._id)]);
+    expect((await ann.get<{ approvals: unknown[] }>('/api/approvals')).body.approvals).toEqual([]);
+    expect((await ann.post(`/api/approvals/${approval._id}/approve`, {})).status).toBe(404);
+    const decided = await boss.post<{ status: string }>(`/api/approvals/${approval._id}/approve`, { comment: 'fine' });
+    expect([decided.status, decided.body.status]).toEqual([200, 'approved']);
     await waitFor('the run to finish', async () => ((await runOf('one_boss'))?.status === 'completed' ? true : undefined));
     expect(await stage(id)).toBe('won');
     expect((await runOf('one_boss'))?.scope.steps.ask).toMatchObject({ decision: 'approved', decisions: [{ name: 'boss', decision: 'approve', comment: 'fine' }] });

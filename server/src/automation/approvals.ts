@@ -4,7 +4,7 @@ import { AppError } from '../errors/app-error.js';
 import type { Actor } from '../auth/actor.js';
 import type { RecordHook } from '../records/record-hooks.js';
 import { recordCollection } from '../records/record-collections.js';
-import { USERS } from '../access/user-directory.js';
+import { USERS } from '../auth/user-model.js';
 import { ApprovalNotFound, ApprovalNotYours, NoApprovers, RecordLocked } from './workflow.errors.js';
 import type { ActionContext, WorkflowAction } from './workflow-actions.js';
 import { enqueueRun, runs } from './workflow-runs.js';
