@@ -3,11 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workflow } from '@metacrm/metadata';
 import { Queue } from 'bullmq';
 import { RunSweeper } from '../../server/src/automation/run-sweeper.js';
+import type { WorkflowAction } from '../../server/src/automation/workflow-actions.js';
 import type { RunDoc } from '../../server/src/automation/workflow-runs.js';
+import type { MetacrmPlugin } from '../../server/src/plugins/plugin.js';
 import { createLogger } from '../../server/src/observability/logger.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
-import { apiClient, type ApiClient } from '../helpers/http.js';
+import { apiClient, signIn, type ApiClient } from '../helpers/http.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -75,14 +77,29 @@ const workflows: Workflow[] = [
     start: 'set',
     steps: [{ id: 'set', type: 'update_record', config: { values: { stage: { var: 'input.stage' } } } }],
   },
+  {
+    key: 'leak_check', label: l('Leak check'), entity: 'account', trigger: { type: 'record_updated', fields: ['name'] },
+    start: 'capture', steps: [{ id: 'capture', type: 'capture' }],
+  },
 ];
+
+/** A step type from a plugin that keeps what an outbound step would be given. */
+const captured: { scope: unknown; outbound: unknown }[] = [];
+const capturePlugin: MetacrmPlugin = {
+  name: 'capture',
+  load(api) {
+    const action: WorkflowAction = { type: 'capture', sideEffect: false, configSchema: { type: 'object' }, run: async (_config, ctx) => (captured.push({ scope: ctx.scope.record, outbound: ctx.outbound.record }), {}) };
+    api.actions.register('capture', action);
+  },
+};
 
 beforeAll(async () => {
   ({ db } = await openTestDb(env));
   await openTestRedis(env);
-  platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, role: 'all' });
+  platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, role: 'all', plugins: [capturePlugin] });
   api = apiClient(platform.url, { token: platform.adminToken });
   for (const entity of salesBundle().entities) await api.put(`/api/meta/draft/entities/${entity.key}`, entity);
+  await api.put('/api/meta/draft/roles/viewer', { key: 'viewer', label: l('Viewer'), entities: { account: { read: true, update: true, scope: 'all', fields: { employees: { read: false }, code: { mask: { keepStart: 1 } } } } } });
   for (const workflow of workflows) {
     const saved = await api.put(`/api/meta/draft/workflows/${workflow.key}`, workflow);
     expect(saved.status, JSON.stringify(saved.body)).toBeLessThan(300);
@@ -140,6 +157,16 @@ describe('workflows', () => {
     await api.post('/api/records/account', { name: 'Broken Co' });
     const [run] = await settled('broken');
     expect(run).toMatchObject({ status: 'failed', failure: { step: 'bad', code: 'RECORD_INVALID' } });
+  });
+
+  it('give steps that send data out only what the triggering user may see', async () => {
+    expect((await api.post('/api/users', { email: 'viewer@example.com', name: 'viewer', password: 'viewer password 1', roles: ['viewer'] })).status).toBe(201);
+    const viewer = apiClient(platform.url, { token: (await signIn(platform.url, 'viewer@example.com', 'viewer password 1')).token });
+    const account = (await api.post<{ id: string }>('/api/records/account', { name: 'Quiet Co', code: 'SECRET', employees: 5 })).body.id;
+    expect((await viewer.patch(`/api/records/account/${account}`, { name: 'Quiet Co 2' })).status).toBe(200);
+    await settled('leak_check');
+    expect(captured).toEqual([{ scope: expect.objectContaining({ name: 'Quiet Co 2', code: 'SECRET', employees: 5 }), outbound: expect.objectContaining({ name: 'Quiet Co 2', code: 'S*****' }) }]);
+    expect(captured[0]!.outbound).not.toHaveProperty('employees');
   });
 
   it('stop a workflow that keeps triggering itself at depth 16, naming the chain', async () => {

@@ -1,7 +1,10 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { ObjectId, type Db } from 'mongodb';
 import { truthy, type BundleRegistries, type Workflow } from '@metacrm/metadata';
+import { RecordAccess } from '../access/record-access.js';
+import type { Actor } from '../auth/actor.js';
 import { AppError } from '../errors/app-error.js';
+import type { ApiRecord } from '../records/record-document.js';
 import { snapshotOf, type MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { MetadataRepository } from '../metadata/metadata.repository.js';
 import type { Logger } from '../observability/logger.js';
@@ -286,12 +289,22 @@ export class RunExecution {
       registries: this.deps.registries,
       logger: this.logger,
       scope,
+      outbound: this.outbound(workflow, scope),
       workflow: workflow.key,
       entity: workflow.entity ?? null,
       idempotencyKey: key,
       records: () => this.records(key),
       evaluate: (expr) => evaluateIn(scope, expr, this.deps.registries.operations),
     };
+  }
+
+  /** The scope as the triggering user may see it (see ActionContext.outbound). */
+  private outbound(workflow: Workflow, scope: RunScope): RunScope {
+    const { actor } = this.run.trigger;
+    if (!workflow.entity) return scope;
+    const access = new RecordAccess(this.db, this.snapshot, this.deps.registries, { ...actor, kind: actor.kind as Actor['kind'], roles: actor.roles ?? [] });
+    const view = (values: Record<string, unknown> | null) => (values ? access.present(workflow.entity!, { ...values } as ApiRecord) : null);
+    return { ...scope, record: view(scope.record), old: view(scope.old) };
   }
 
   /** The record engine as a workflow acts: system context, one causation step further. */

@@ -13,6 +13,12 @@ export interface ActionContext {
   registries: BundleRegistries;
   logger: Logger;
   scope: RunScope;
+  /**
+   * The scope as the user who triggered the run may see it: `record` and `old` without
+   * the fields their roles hide, masked where they mask. Steps that send data out of
+   * the platform (HTTP, email, notifications) render from this, never from `scope`.
+   */
+  outbound: RunScope;
   /** The workflow's key, and its entity (the trigger record's), if it has one. */
   workflow: string;
   entity: string | null;

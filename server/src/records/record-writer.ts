@@ -57,7 +57,8 @@ export async function writeTrail(ctx: WriteContext, compiled: CompiledEntity, op
   );
   await ctx.db.collection(OUTBOX).insertOne(
     {
-      _id: new ObjectId(), type: `record.${op}`, entity, recordId, version, changed: changes.map((c) => c.field), actor, causationDepth: ctx.causationDepth, causationChain: [...(ctx.causationChain ?? [])],
+      // The actor with roles: workflows show outbound steps only what this actor may see.
+      _id: new ObjectId(), type: `record.${op}`, entity, recordId, version, changed: changes.map((c) => c.field), actor: { ...actor, roles: [...ctx.actor.roles], departmentId: ctx.actor.departmentId ?? null }, causationDepth: ctx.causationDepth, causationChain: [...(ctx.causationChain ?? [])],
       before: snapshot.before ?? null, after: snapshot.after ?? null, createdAt: at, sentAt: null,
     },
     { session },
