@@ -61,6 +61,20 @@ export const ERROR_CODES = [
   'FIELD_NOT_WRITABLE',
   'SHARE_INVALID',
   'SHARE_NOT_FOUND',
+  // workflow steps that reach outside: outbound HTTP, email, notifications, webhooks
+  'OUTBOUND_BLOCKED',
+  'OUTBOUND_TIMEOUT',
+  'OUTBOUND_TOO_LARGE',
+  'HTTP_REQUEST_INVALID',
+  'HTTP_REQUEST_REJECTED',
+  'EMAIL_NOT_CONFIGURED',
+  'EMAIL_INVALID',
+  'NOTIFICATION_INVALID',
+  'NOTIFICATION_NOT_FOUND',
+  'WEBHOOK_NOT_FOUND',
+  'WEBHOOK_PAYLOAD_INVALID',
+  'WEBHOOK_SCHEMA_INVALID',
+  'WEBHOOK_RATE_LIMITED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
