@@ -13,6 +13,8 @@ export interface TestPlatformOptions {
   handlers?: JobHandlers;
   plugins?: MetacrmPlugin[];
   dataDir?: string;
+  /** Settings beyond the connection ones, such as outboundAllowlist or mail. */
+  config?: Partial<Config>;
 }
 
 /** Starts the real platform in this process on a free port, logging only errors. */
@@ -30,6 +32,9 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<P
     adminPassword: undefined,
     logLevel: process.env.TEST_LOG_LEVEL === undefined ? 'silent' : (process.env.TEST_LOG_LEVEL as Config['logLevel']),
     shutdownTimeoutMs: 5000,
+    outboundAllowlist: [],
+    mail: undefined,
+    ...options.config,
   };
   const logger = createLogger(config.logLevel);
   const platform = await startPlatform({ config, logger, ...(options.handlers ? { handlers: options.handlers } : {}), plugins: options.plugins ?? [] });
