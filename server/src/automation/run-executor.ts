@@ -1,9 +1,11 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { ObjectId, type Db } from 'mongodb';
 import { truthy, type BundleRegistries, type Workflow } from '@metacrm/metadata';
+import type { MailConfig } from '../config/config.js';
 import { AppError } from '../errors/app-error.js';
 import { snapshotOf, type MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { MetadataRepository } from '../metadata/metadata.repository.js';
+import { OutboundPolicy } from '../net/outbound-policy.js';
 import type { Logger } from '../observability/logger.js';
 import type { RecordHooks } from '../records/record-hooks.js';
 import { RecordService } from '../records/record.service.js';
@@ -20,7 +22,13 @@ export const MAX_STEPS_PER_RUN = 10_000;
 export interface RunExecutorDeps {
   registries: BundleRegistries;
   hooks?: RecordHooks | undefined;
+  /** What outbound HTTP steps may reach; default: public addresses only. */
+  outbound?: OutboundPolicy | undefined;
+  /** SMTP for email steps; unset: they fail with EMAIL_NOT_CONFIGURED. */
+  mail?: MailConfig | undefined;
 }
+
+const PUBLIC_ONLY = new OutboundPolicy();
 
 type Step = Workflow['steps'][number];
 type Outcome = 'continue' | 'park' | 'stop';
@@ -249,6 +257,8 @@ class RunExecution {
       idempotencyKey: key,
       records: () => this.records(key),
       evaluate: (expr) => evaluateIn(scope, expr, this.deps.registries.operations),
+      outbound: this.deps.outbound ?? PUBLIC_ONLY,
+      mail: this.deps.mail,
     };
   }
 

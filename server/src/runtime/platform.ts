@@ -13,6 +13,8 @@ import { MetadataBus } from '../metadata/metadata-bus.js';
 import { MetadataCache } from '../metadata/metadata-cache.js';
 import { MetadataRepository } from '../metadata/metadata.repository.js';
 import { createRegistries, metadataToolkit } from '../metadata/registries.js';
+import { OutboundPolicy } from '../net/outbound-policy.js';
+import { ensureNotificationIndexes } from '../notifications/notifications.js';
 import { loadPlugins, type MetacrmPlugin } from '../plugins/plugin.js';
 import { OutboxRelay } from '../automation/outbox-relay.js';
 import { createRecordEventSubscribers, registerRecordEventHandlers } from '../automation/record-events.js';
@@ -92,6 +94,7 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
     await new MetadataRepository(db).ensureIndexes();
     await ensureRecordIndexes(db);
     await ensureRunIndexes(db);
+    await ensureNotificationIndexes(db);
     const toolkit = metadataToolkit(registries);
     const cache = new MetadataCache(db);
     const subscriber = createRedis(redisUrl, 'blocking', logger, 'metadata-bus');
@@ -111,7 +114,7 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       handlers.register(`jobs:${SEED_JOB}`, seedJobHandler({ cache, registries: toolkit.registries, hooks: recordHooks }));
       recordEvents.register('workflow-triggers', triggerMatcher({ cache, registries: toolkit.registries, queue: queues.workflows }));
       registerRecordEventHandlers(handlers, recordEvents);
-      handlers.register('workflows:run', runJobHandler({ registries: toolkit.registries, hooks: recordHooks }));
+      handlers.register('workflows:run', runJobHandler({ registries: toolkit.registries, hooks: recordHooks, outbound: new OutboundPolicy(config.outboundAllowlist), mail: config.mail }));
       const workers: Workers = startWorkers({ connection: blocking, prefix: config.queuePrefix, db, logger, handlers });
       cleanup.push(() => workers.close());
       const relay = new OutboxRelay({ db, queue: queues.events, redis, prefix: config.queuePrefix, logger: logger.child({ component: 'outbox-relay' }) });
