@@ -1,11 +1,13 @@
 import Koa from 'koa';
 import type { Db } from 'mongodb';
+import type { Redis } from 'ioredis';
 import { MethodNotAllowed } from './errors/index.js';
 import type { AppState } from './http/context.js';
 import { errorHandler } from './http/error-handler.middleware.js';
 import { accessRoutes } from './http/access.routes.js';
 import { healthRoutes } from './http/health.routes.js';
 import { metadataRoutes, type MetadataRouteDeps } from './http/metadata.routes.js';
+import { notificationRoutes } from './http/notifications.routes.js';
 import { openapiRoutes } from './http/openapi.routes.js';
 import { packageRoutes } from './http/packages.routes.js';
 import { recordRoutes } from './http/records.routes.js';
@@ -17,6 +19,7 @@ import { readinessGate } from './http/readiness-gate.middleware.js';
 import { requestContext } from './http/request-context.middleware.js';
 import { staticApps, type StaticApp } from './http/static-apps.js';
 import { systemRoutes } from './http/system.routes.js';
+import { webhookRoutes } from './http/webhooks.routes.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Queues } from './queues/queues.js';
@@ -29,6 +32,10 @@ export interface AppDeps {
   monitor: DependencyMonitor;
   inFlight: InFlight;
   db: Db;
+  /** The API's command connection: webhook rate limits live there. */
+  redis: Redis;
+  /** Prefix of this installation's Redis keys (QUEUE_PREFIX). */
+  redisPrefix: string;
   queues: Queues;
   role: string;
   startedAt: Date;
@@ -56,6 +63,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     recordAggregateRoutes(records),
     accessRoutes(records),
     openapiRoutes(records),
+    webhookRoutes({ db: deps.db, redis: deps.redis, redisPrefix: deps.redisPrefix, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries, queue: deps.queues.workflows }),
+    notificationRoutes({ db: deps.db }),
   ];
 
   app.use(requestContext(deps.logger));

@@ -59,6 +59,8 @@ export interface RunDoc {
     entity: string | null;
     recordId: string | null;
     actor: { kind: string; id: string; name: string; roles: string[]; departmentId?: string | null };
+    /** The caller's Idempotency-Key (inbound webhooks): one run per workflow and key. */
+    idempotencyKey?: string | undefined;
   };
   scope: RunScope;
   paths: RunPath[];
@@ -89,6 +91,8 @@ export async function ensureRunIndexes(db: Db): Promise<void> {
     runs(db).createIndex({ workflow: 1, status: 1, createdAt: -1 }, { name: 'by_workflow' }),
     runs(db).createIndex({ status: 1, updatedAt: 1 }, { name: 'by_status' }),
     runs(db).createIndex({ 'trigger.recordId': 1, createdAt: -1 }, { name: 'by_record' }),
+    // One run per webhook call, however often the caller repeats it with the same Idempotency-Key.
+    runs(db).createIndex({ workflow: 1, 'trigger.idempotencyKey': 1 }, { name: 'one_per_idempotency_key', unique: true, partialFilterExpression: { 'trigger.idempotencyKey': { $type: 'string' } } }),
   ]);
 }
 

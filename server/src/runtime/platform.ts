@@ -127,7 +127,7 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       const inFlight = new InFlight();
       const metrics = createMetrics(() => queueDepths(queues));
       const app = createApp({
-        logger, metrics, monitor, inFlight, db, queues, role: config.role, startedAt,
+        logger, metrics, monitor, inFlight, db, redis, redisPrefix: config.queuePrefix, queues, role: config.role, startedAt,
         metricsToken: process.env.METRICS_TOKEN,
         metadata: { db, toolkit, cache, bus },
         recordHooks,
