@@ -2,6 +2,8 @@ import { ObjectId, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workflow } from '@metacrm/metadata';
 import type { RunDoc } from '../../server/src/automation/workflow-runs.js';
+import type { OpenApiDocument } from '../../server/src/openapi/openapi.js';
+import { ComponentValidator } from '../../server/src/openapi/openapi.fixture.js';
 import { parseAllowlist } from '../../server/src/net/outbound-policy.js';
 import type { Platform } from '../../server/src/runtime/platform.js';
 import { startHttpReceiver, type HttpReceiver } from '../fixtures/http-receiver.js';
@@ -247,6 +249,21 @@ describe('publishing steps that reach outside', () => {
     const checked = await api.post<{ problems: { pointer: string }[] }>('/api/meta/draft/validate');
     await api.delete('/api/meta/draft/workflows/bad_hook');
     expect(checked.body.problems.map((p) => p.pointer)).toContainEqual(expect.stringMatching(/\/trigger\/schema\/type$/));
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('describes the webhook and notification answers', async () => {
+    const doc = (await api.get<OpenApiDocument>('/api/openapi.json')).body;
+    const valid = (component: string, answer: { body: unknown }) => expect(new ComponentValidator(doc).errors(component, answer.body), `${component}: ${JSON.stringify(answer.body)}`).toBeNull();
+    const issued = await api.post<{ path: string }>('/api/workflows/inbound_lead/webhook-secret');
+    valid('WebhookSecret', issued);
+    valid('WebhookRun', await api.post(issued.body.path, { name: 'Doc', email: 'doc@example.com' }));
+    valid('Error', await api.post(issued.body.path, { name: 'Doc' }));
+    const list = await api.get<{ notifications: { id: string }[] }>('/api/notifications?limit=5');
+    valid('NotificationList', list);
+    valid('Notification', await api.post(`/api/notifications/${list.body.notifications[0]!.id}/read`));
+    valid('Error', await api.post('/api/notifications/000000000000000000000000/read'));
   });
 });
 

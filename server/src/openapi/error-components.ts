@@ -54,12 +54,13 @@ export function errorSchemas(): Record<string, JsonSchema> {
 
 /** The shared error responses, by name. */
 export const ERROR_RESPONSES = {
-  BadRequest: { status: '400', description: 'The request is malformed: BAD_REQUEST; a refused query (FILTER_*, SORT_*, CURSOR_INVALID, SEARCH_INVALID, TIME_ZONE_INVALID, AGGREGATE_INVALID) with `details.pointer`; or a refused import file (IMPORT_*).' },
+  BadRequest: { status: '400', description: 'The request is malformed: BAD_REQUEST; a refused query (FILTER_*, SORT_*, CURSOR_INVALID, SEARCH_INVALID, TIME_ZONE_INVALID, AGGREGATE_INVALID) with `details.pointer`; a refused import file (IMPORT_*); or a webhook payload that does not fit its schema (WEBHOOK_PAYLOAD_INVALID, a problem with a pointer per mistake).' },
   Forbidden: { status: '403', description: 'FIELD_NOT_READABLE: the filter, sort or search touches a field the caller may not read.' },
-  NotFound: { status: '404', description: 'No such thing: ENTITY_NOT_FOUND, RECORD_NOT_FOUND, METADATA_ITEM_NOT_FOUND, METADATA_VERSION_NOT_FOUND, IMPORT_NOT_FOUND, EXPORT_VIEW_NOT_FOUND, ROUTE_NOT_FOUND.' },
+  NotFound: { status: '404', description: 'No such thing: ENTITY_NOT_FOUND, RECORD_NOT_FOUND, METADATA_ITEM_NOT_FOUND, METADATA_VERSION_NOT_FOUND, IMPORT_NOT_FOUND, EXPORT_VIEW_NOT_FOUND, WEBHOOK_NOT_FOUND, NOTIFICATION_NOT_FOUND, ROUTE_NOT_FOUND.' },
   Conflict: { status: '409', description: 'A conflict: RECORD_VERSION_CONFLICT (`details.currentVersion`), RECORD_UNIQUE_VIOLATION (`details.field`), RECORD_IN_USE (`details.references`), IMPORT_NOT_CANCELLABLE, or a METADATA_* conflict.' },
   PayloadTooLarge: { status: '413', description: 'PAYLOAD_TOO_LARGE, IMPORT_FILE_TOO_LARGE.' },
   UnsupportedMediaType: { status: '415', description: 'UNSUPPORTED_MEDIA_TYPE: the body is not in a media type this route takes.' },
+  TooManyRequests: { status: '429', description: 'WEBHOOK_RATE_LIMITED: over the webhook\'s calls per minute; retry after `Retry-After` seconds.' },
   Unprocessable: { status: '422', description: 'The document is not valid: every problem, each with a JSON pointer.' },
   Internal: { status: '500', description: 'INTERNAL: an unexpected error, logged with the request id.' },
   Unavailable: { status: '503', description: 'DATABASE_UNAVAILABLE, REDIS_UNAVAILABLE or SHUTTING_DOWN; retry after `Retry-After` seconds.' },
@@ -72,7 +73,7 @@ export type ErrorResponseName = keyof typeof ERROR_RESPONSES;
 export function errorResponseComponents(): Record<string, OpenApiObject> {
   const out: Record<string, OpenApiObject> = {};
   for (const [name, { description }] of Object.entries(ERROR_RESPONSES)) {
-    const headers = name === 'Unavailable' ? { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } } : undefined;
+    const headers = name === 'Unavailable' || name === 'TooManyRequests' ? { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } } : undefined;
     out[name] = jsonResponse(description, schemaRef(name === 'Unprocessable' ? 'Problems' : 'Error'), headers);
   }
   return out;

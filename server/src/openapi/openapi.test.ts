@@ -98,6 +98,10 @@ describe('the generated OpenAPI document', () => {
     ['/api/meta/export', ['get']],
     ['/api/meta/import', ['post']],
     ['/api/meta/seed-loads/{id}', ['get']],
+    ['/api/hooks/{key}', ['post']],
+    ['/api/workflows/{key}/webhook-secret', ['post']],
+    ['/api/notifications', ['get']],
+    ['/api/notifications/{id}/read', ['post']],
   ] as const;
 
   it.each([...entityRoutes, ...platformRoutes])('documents %s', (path, methods) => {
