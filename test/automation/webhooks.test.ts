@@ -55,6 +55,11 @@ function workflows(receiverUrl: string): Workflow[] {
       steps: [{ id: 'note', type: 'notify', config: { to: 'system', title: 'Limited {{input.n}}' } }],
     },
     {
+      // Passes the meta-schema at publish, but its $ref leads nowhere: only compiling finds out.
+      key: 'dangling', label: l('Dangling'), trigger: { type: 'webhook', schema: { $ref: '#/$defs/nowhere' } }, start: 'note',
+      steps: [{ id: 'note', type: 'notify', config: { to: 'system', title: 'never' } }],
+    },
+    {
       key: 'deal_ping', label: l('Deal ping'), entity: 'opportunity', trigger: { type: 'record_created' }, start: 'ping',
       steps: [
         { id: 'ping', type: 'http_request', config: { method: 'PUT', url: `${receiverUrl}/ledger/{{record.title}}`, headers: { 'X-Deal': '{{record.id}}' }, body: { title: { var: 'record.title' }, amount: { var: 'record.amount' } }, mapResponse: { receipt: { var: 'body.id' } } }, next: 'tell' },
@@ -195,6 +200,12 @@ describe('inbound webhooks', () => {
     expect(run).toMatchObject({ status: 'failed', failure: { step: 'steal', code: 'OUTBOUND_BLOCKED' } });
     expect(run.failure!.message).toContain('169.254.169.254 is not a public address: link-local');
     expect(run.log.map((e) => [e.step, e.attempt, e.status])).toEqual([['steal', 1, 'failed']]);
+  });
+
+  it('answer WEBHOOK_SCHEMA_INVALID, starting nothing, when the payload schema cannot be compiled', async () => {
+    const answer = await api.post<ErrorAnswer>((await issue('dangling')).path, {});
+    expect([answer.status, answer.body.error.code]).toEqual([500, 'WEBHOOK_SCHEMA_INVALID']);
+    expect(await runs().countDocuments({ workflow: 'dangling' })).toBe(0);
   });
 
   it('refuse a payload over the hook\'s size, and calls over its rate', async () => {

@@ -63,7 +63,8 @@ export const sendEmailAction: WorkflowAction = {
         messageId,
         headers: { 'X-Metacrm-Idempotency-Key': ctx.idempotencyKey },
       });
-      const output = { messageId, to, cc, accepted: info.accepted.map(String), rejected: info.rejected.map(String) };
+      const address = (a: string | { address: string }) => (typeof a === 'string' ? a : a.address);
+      const output = { messageId, to, cc, accepted: info.accepted.map(address), rejected: info.rejected.map(address) };
       await recordEffect(ctx.db, ctx.idempotencyKey, 'send_email', output);
       return { output };
     } finally {

@@ -16,6 +16,8 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 
 /** A payload schema larger than this (as JSON) is refused rather than compiled. */
 export const MAX_SCHEMA_CHARS = 64 * 1024;
+/** Compiled payload schemas kept per API process. */
+const MAX_COMPILED = 200;
 /** `<workflow key>.<secret>` */
 const HOOK_KEY = /^([a-z][a-z0-9_]{0,47})\.([A-Za-z0-9_-]{20,128})$/;
 
@@ -53,7 +55,8 @@ export interface HookAnswer {
  */
 export class WebhookService {
   private readonly ajv = new Ajv2020({ strict: false, allErrors: true, addUsedSchema: false });
-  private readonly validators = new WeakMap<object, ValidateFunction>();
+  /** Compiled schemas by their JSON, so a schema unchanged across versions compiles once; the oldest go first. */
+  private readonly validators = new Map<string, { schema: object | boolean; validate: ValidateFunction }>();
 
   constructor(private readonly deps: WebhookServiceDeps) {
     addFormats(this.ajv);
@@ -115,16 +118,24 @@ export class WebhookService {
   }
 
   private validatorFor(schema: WebhookSettings['schema']): ValidateFunction {
-    if (typeof schema === 'boolean') return this.ajv.compile(schema);
-    let validate = this.validators.get(schema);
-    if (validate) return validate;
-    if (JSON.stringify(schema).length > MAX_SCHEMA_CHARS) throw WebhookSchemaInvalid(`The payload schema is larger than ${MAX_SCHEMA_CHARS} characters`);
+    const json = JSON.stringify(schema);
+    const cached = this.validators.get(json);
+    if (cached) return cached.validate;
+    if (json.length > MAX_SCHEMA_CHARS) throw WebhookSchemaInvalid(`The payload schema is larger than ${MAX_SCHEMA_CHARS} characters`);
+    const own = typeof schema === 'boolean' ? schema : structuredClone(schema);
+    let validate: ValidateFunction;
     try {
-      validate = this.ajv.compile(schema);
+      validate = this.ajv.compile(own);
     } catch (err) {
       throw WebhookSchemaInvalid(`The payload schema does not compile: ${(err as Error).message}`);
     }
-    this.validators.set(schema, validate);
+    this.validators.set(json, { schema: own, validate });
+    if (this.validators.size > MAX_COMPILED) {
+      const [oldest, entry] = this.validators.entries().next().value!;
+      this.validators.delete(oldest);
+      // ajv keeps every schema it compiled; let go of the ones no longer cached.
+      if (typeof entry.schema === 'object') this.ajv.removeSchema(entry.schema);
+    }
     return validate;
   }
 
