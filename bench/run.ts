@@ -17,6 +17,7 @@ interface Benchmark {
 /** The benchmarks by name. Adding one is one line here plus its module. */
 const benchmarks: Record<string, Benchmark> = {
   store: { summary: 'bare mongodb driver on the store: load, get, list, insert, versioned update, transaction', load: () => import('./store.js') },
+  records: { summary: 'record engine beside the bare driver: get, list, create, patch; CPU per request; over HTTP', load: () => import('./records.js') },
 };
 
 function listBenchmarks(): void {

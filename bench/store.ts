@@ -8,6 +8,7 @@ import { CrmRecordGenerator, STATUSES, type CrmRecord } from './lib/crm-record.j
 import { loadRecords, type LoadResult } from './lib/load.js';
 import { measure, type Measurement, type Operation } from './lib/measure.js';
 import { OPTIONS_HELP, parseBenchArgs, type BenchConfig } from './lib/options.js';
+import { winningPlan } from './lib/plan.js';
 import { Prng } from './lib/prng.js';
 import { openBenchStore, type ServerInfo } from './lib/bench-store.js';
 import { fmt, machineInfo, measurementTable, writeResults, type MachineInfo } from './lib/report.js';
@@ -117,20 +118,9 @@ function operations(ctx: SizeContext): { name: string; fn: Operation; concurrent
   ];
 }
 
-/** Names the stages of the list query's winning plan, e.g. `LIMIT > FETCH > IXSCAN status_1_score_-1__id_1`. */
-async function listPlan(ctx: SizeContext): Promise<string> {
-  try {
-    const explained = await listQuery(ctx).explain('queryPlanner');
-    const stages: string[] = [];
-    let node: Document | undefined = explained.queryPlanner?.winningPlan;
-    while (node) {
-      stages.push(typeof node.indexName === 'string' ? `${node.stage} ${node.indexName}` : String(node.stage ?? '?'));
-      node = node.inputStage ?? (Array.isArray(node.inputStages) ? node.inputStages[0] : undefined) ?? node.queryPlan;
-    }
-    return stages.length > 0 ? stages.join(' > ') : 'no winningPlan in explain output';
-  } catch (err) {
-    return `explain failed: ${err instanceof Error ? err.message : String(err)}`;
-  }
+/** The winning plan of the list query (see winningPlan). */
+function listPlan(ctx: SizeContext): Promise<string> {
+  return winningPlan(listQuery(ctx));
 }
 
 function progress(loaded: number, size: number): void {
@@ -141,7 +131,7 @@ async function runSize(client: MongoClient, db: Db, size: number, config: BenchC
   console.log(`\n== ${fmt(size, 0)} records ==`);
   const collections = await createCollections(db, size);
   const generator = new CrmRecordGenerator(config.seed);
-  const load = await loadRecords(collections.records, generator, size, config.batch, (n) => progress(n, size));
+  const load = await loadRecords(collections.records, (n) => generator.batch(n), size, config.batch, (n) => progress(n, size));
   if (process.stdout.isTTY) process.stdout.write('\r');
   console.log(`load: ${fmt(size, 0)} records, insertMany x${config.batch}, ${fmt(load.seconds)} s, ${fmt(load.docsPerSec, 0)} docs/s`);
   const ctx: SizeContext = { client, ...collections, generator, rng: new Prng(config.seed + size), ids: load.ids, versions: load.ids.map(() => 1) };

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient, type Db } from 'mongodb';
 import { startDevServices, type DevServices } from '../../server/src/dev-services/dev-services.js';
+import { RedisServer } from '../../server/src/dev-services/redis.js';
 
 /** Which database server a benchmark ran against. */
 export interface ServerInfo {
@@ -22,6 +23,10 @@ export interface BenchStore {
   client: MongoClient;
   db: Db;
   server: ServerInfo;
+  /** Redis for benchmarks that start the platform: set when asked for with `{redis: true}`. */
+  redisUrl: string | undefined;
+  /** The server's connection string, credentials included (print `server.url` instead). */
+  mongoUrl: string;
   /** Drops the database, closes the client and stops an embedded server. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -59,7 +64,7 @@ function onInterrupt(cleanup: () => Promise<void>): () => void {
   };
 }
 
-async function startEmbedded(): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startEmbedded(): Promise<{ url: string; redisUrl: string; stop: () => Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metacrm-bench-'));
   let services: DevServices;
   try {
@@ -70,6 +75,7 @@ async function startEmbedded(): Promise<{ url: string; stop: () => Promise<void>
   }
   return {
     url: services.mongoUrl,
+    redisUrl: services.redisUrl,
     stop: async () => {
       try {
         await services.stop();
@@ -80,6 +86,37 @@ async function startEmbedded(): Promise<{ url: string; stop: () => Promise<void>
   };
 }
 
+/** A local redis-server in a temporary folder, for a benchmark against MONGODB_URL with no REDIS_URL. */
+async function startLocalRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metacrm-bench-redis-'));
+  const redis = await RedisServer.create({ dataDir: path.join(dir, 'data'), runDir: path.join(dir, 'run'), persistent: false });
+  try {
+    await redis.start();
+  } catch (err) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    url: redis.url,
+    stop: async () => {
+      try {
+        await redis.stop();
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** What a benchmark needs besides the database. */
+export interface BenchStoreOptions {
+  /**
+   * Also provide Redis (`redisUrl`): REDIS_URL if set, else the one started beside the
+   * embedded SecantusDB, else a local redis-server started for the run and stopped with it.
+   */
+  redis?: boolean;
+}
+
 /**
  * Opens the store a benchmark measures: the server at MONGODB_URL if set, else an
  * embedded SecantusDB started in a temporary folder. Either way the benchmark gets a
@@ -87,10 +124,13 @@ async function startEmbedded(): Promise<{ url: string; stop: () => Promise<void>
  * embedded server's folder goes as a whole). Ctrl-C and
  * SIGTERM run `close()` too, so no server or folder is left behind.
  */
-export async function openBenchStore(prefix: string): Promise<BenchStore> {
+export async function openBenchStore(prefix: string, options: BenchStoreOptions = {}): Promise<BenchStore> {
   const external = process.env.MONGODB_URL;
   const embedded = external ? undefined : await startEmbedded();
   const url = external ?? embedded!.url;
+  // Only against MONGODB_URL can Redis be missing: the embedded services include one.
+  const localRedis = options.redis && external && !process.env.REDIS_URL ? await startLocalRedis() : undefined;
+  const redisUrl = options.redis ? (process.env.REDIS_URL ?? embedded?.redisUrl ?? localRedis?.url) : undefined;
   // A short server selection timeout: a server that went away must not stall the cleanup for 30 s.
   const client = new MongoClient(url, { maxPoolSize: 32, serverSelectionTimeoutMS: 10_000 });
   const db = client.db(databaseName(prefix));
@@ -106,6 +146,7 @@ export async function openBenchStore(prefix: string): Promise<BenchStore> {
         await Promise.race([client.close(), sleep(2000)]);
       } finally {
         await embedded?.stop();
+        await localRedis?.stop();
       }
     })();
     return closing;
@@ -115,7 +156,7 @@ export async function openBenchStore(prefix: string): Promise<BenchStore> {
     await client.connect();
     const version = await serverVersion(client, !external);
     const server = { kind: external ? 'MONGODB_URL' : 'embedded SecantusDB', version, url: redact(url), database: db.databaseName };
-    return { client, db, server, close };
+    return { client, db, server, redisUrl, mongoUrl: url, close };
   } catch (err) {
     await close();
     throw err;

@@ -50,7 +50,8 @@ const PLACES: readonly (readonly [city: string, country: string])[] = [
   ['Amsterdam', 'NL'], ['Berlin', 'DE'], ['Chicago', 'US'], ['Dublin', 'IE'], ['Lisbon', 'PT'], ['Lyon', 'FR'], ['Madrid', 'ES'],
   ['Milan', 'IT'], ['Osaka', 'JP'], ['Oslo', 'NO'], ['São Paulo', 'BR'], ['Seoul', 'KR'], ['Sydney', 'AU'], ['Toronto', 'CA'], ['Warsaw', 'PL'],
 ];
-const TAGS = ['vip', 'newsletter', 'trade-show', 'referral', 'partner', 'enterprise', 'smb', 'renewal', 'upsell', 'churn-risk', 'webinar', 'inbound'];
+/** The options of the `tags` multi-select; a record carries 0 to 4 of them. */
+export const TAGS = ['vip', 'newsletter', 'trade-show', 'referral', 'partner', 'enterprise', 'smb', 'renewal', 'upsell', 'churn-risk', 'webinar', 'inbound'];
 const WORDS = ['call', 'follow', 'up', 'budget', 'approved', 'next', 'quarter', 'demo', 'scheduled', 'pricing', 'questions', 'about', 'integration', 'with', 'their', 'erp', 'decision', 'maker', 'is', 'the', 'cfo', 'sent', 'proposal', 'waiting', 'for', 'legal', 'review', 'contract', 'renewal', 'in', 'march'];
 
 /** 2026-01-01T00:00:00Z: every generated date lies before it, so data never depends on the clock. */

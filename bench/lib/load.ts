@@ -1,5 +1,4 @@
-import type { Collection, ObjectId } from 'mongodb';
-import type { CrmRecord, CrmRecordGenerator } from './crm-record.js';
+import type { Collection, Document, ObjectId, OptionalUnlessRequiredId } from 'mongodb';
 
 /** What {@link loadRecords} did. */
 export interface LoadResult {
@@ -13,12 +12,14 @@ export interface LoadResult {
 }
 
 /**
- * Loads `count` generated records with insertMany in batches of `batch`, timing the
- * inserts only. `onProgress` is called after each batch with the records loaded so far.
+ * Loads `count` documents with insertMany in batches of `batch`, timing the inserts
+ * only. `nextBatch(n)` makes the next `n` documents (the store benchmark passes the
+ * generator's records as they are; the records benchmark converts them to the engine's
+ * storage format first). `onProgress` is called after each batch with the count so far.
  */
-export async function loadRecords(
-  collection: Collection<CrmRecord>,
-  generator: CrmRecordGenerator,
+export async function loadRecords<T extends Document>(
+  collection: Collection<T>,
+  nextBatch: (n: number) => (OptionalUnlessRequiredId<T> & { _id: ObjectId })[],
   count: number,
   batch: number,
   onProgress?: (loaded: number) => void,
@@ -26,7 +27,7 @@ export async function loadRecords(
   const ids: ObjectId[] = [];
   let insertMs = 0;
   for (let loaded = 0; loaded < count; ) {
-    const docs = generator.batch(Math.min(batch, count - loaded));
+    const docs = nextBatch(Math.min(batch, count - loaded));
     const t0 = performance.now();
     await collection.insertMany(docs);
     insertMs += performance.now() - t0;

@@ -32,16 +32,22 @@ export const DEFAULT_CONFIG: BenchConfig = {
   seed: 42,
 };
 
-/** Usage text for the shared options. */
-export const OPTIONS_HELP = `Options:
-  --sizes 10000,100000   collection sizes in records (default ${DEFAULT_CONFIG.sizes.join(',')})
-  --iterations N         max measured iterations per operation (default ${DEFAULT_CONFIG.iterations})
-  --seconds T            time box per operation in seconds (default ${DEFAULT_CONFIG.seconds})
-  --warmup N             max warm-up iterations per operation (default ${DEFAULT_CONFIG.warmup})
-  --warmup-seconds T     time box per warm-up in seconds (default ${DEFAULT_CONFIG.warmupSeconds})
-  --concurrency N        in-flight operations for the throughput figures (default ${DEFAULT_CONFIG.concurrency})
-  --batch N              records per insertMany when loading (default ${DEFAULT_CONFIG.batch})
-  --seed N               data and pick seed (default ${DEFAULT_CONFIG.seed})`;
+/** Usage text for the shared options, showing `defaults` (a benchmark may have its own). */
+export function optionsHelp(defaults: BenchConfig = DEFAULT_CONFIG): string {
+  const d = defaults;
+  return `Options:
+  --sizes 10000,100000   collection sizes in records (default ${d.sizes.join(',')})
+  --iterations N         max measured iterations per operation (default ${d.iterations})
+  --seconds T            time box per operation in seconds (default ${d.seconds})
+  --warmup N             max warm-up iterations per operation (default ${d.warmup})
+  --warmup-seconds T     time box per warm-up in seconds (default ${d.warmupSeconds})
+  --concurrency N        in-flight operations for the throughput figures (default ${d.concurrency})
+  --batch N              records per insertMany when loading (default ${d.batch})
+  --seed N               data and pick seed (default ${d.seed})`;
+}
+
+/** Usage text for the shared options with the shared defaults. */
+export const OPTIONS_HELP = optionsHelp();
 
 function positive(name: string, raw: string | undefined, fallback: number, allowZero = false): number {
   if (raw === undefined) return fallback;
@@ -52,8 +58,11 @@ function positive(name: string, raw: string | undefined, fallback: number, allow
   return value;
 }
 
-/** Parses the shared options; throws with a readable message on a bad value. Returns null for --help. */
-export function parseBenchArgs(argv: string[]): BenchConfig | null {
+/**
+ * Parses the shared options over `defaults`; throws with a readable message on a bad
+ * value. Returns null for --help.
+ */
+export function parseBenchArgs(argv: string[], defaults: BenchConfig = DEFAULT_CONFIG): BenchConfig | null {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -69,7 +78,7 @@ export function parseBenchArgs(argv: string[]): BenchConfig | null {
     },
   });
   if (values.help) return null;
-  const d = DEFAULT_CONFIG;
+  const d = defaults;
   const sizes = values.sizes === undefined ? d.sizes : values.sizes.split(',').map((s) => Math.floor(positive('sizes', s.trim(), 0)));
   return {
     sizes,

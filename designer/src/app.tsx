@@ -1,4 +1,4 @@
-import { APP_HOME, NotFound, Shell, useLocationPath } from '@metacrm/runtime-ui/kit';
+import { APP_HOME, NotFound, Shell, SignedIn, useLocationPath } from '@metacrm/runtime-ui/kit';
 import { HomePage } from './pages/home-page';
 
 /** The designer's pages by path (below `/designer/`). */
@@ -6,7 +6,7 @@ export function App() {
   const path = useLocationPath(import.meta.env.BASE_URL);
   return (
     <Shell app="designer">
-      {path === '/' ? <HomePage /> : <NotFound path={window.location.pathname} homeHref={APP_HOME.designer} />}
+      <SignedIn>{path === '/' ? <HomePage /> : <NotFound path={window.location.pathname} homeHref={APP_HOME.designer} />}</SignedIn>
     </Shell>
   );
 }

@@ -26,6 +26,12 @@ export function isSystemField(name: string): name is SystemField {
  */
 export const RESERVED_KEYS: readonly string[] = ['id', 'constructor', 'prototype', 'hasownproperty', 'tostring', 'valueof', 'isprototypeof'];
 
+/**
+ * Role keys the platform defines itself: `admin` grants everything and is assigned to
+ * users directly, so metadata may neither define nor redefine it.
+ */
+export const BUILT_IN_ROLE_KEYS: readonly string[] = ['admin'];
+
 /** Variables every record expression may read besides the record's fields. */
 export const CONTEXT_VARS: readonly string[] = ['$now', '$today', '$user.id', '$user.email', '$user.name', '$user.locale', '$user.departmentId', '$user.roles'];
 

@@ -1,11 +1,18 @@
+import type Router from '@koa/router';
 import Koa from 'koa';
 import type { Db } from 'mongodb';
 import type { Redis } from 'ioredis';
+import type { LoginThrottleOptions } from './auth/login-throttle.js';
+import { SessionStore, type SessionLimits } from './auth/sessions.js';
 import { MethodNotAllowed } from './errors/index.js';
+import { authRoutes } from './http/auth.routes.js';
+import { authenticate } from './http/authenticate.middleware.js';
 import type { AppState } from './http/context.js';
 import { errorHandler } from './http/error-handler.middleware.js';
 import { accessRoutes } from './http/access.routes.js';
+import { approvalRoutes } from './http/approvals.routes.js';
 import { healthRoutes } from './http/health.routes.js';
+import { workflowRoutes } from './http/workflows.routes.js';
 import { metadataRoutes, type MetadataRouteDeps } from './http/metadata.routes.js';
 import { notificationRoutes } from './http/notifications.routes.js';
 import { openapiRoutes } from './http/openapi.routes.js';
@@ -17,9 +24,12 @@ import { httpMetrics } from './http/metrics.middleware.js';
 import type { InFlight } from './http/graceful-close.js';
 import { readinessGate } from './http/readiness-gate.middleware.js';
 import { requestContext } from './http/request-context.middleware.js';
+import { securityHeaders } from './http/security-headers.middleware.js';
+import { securityRoutes } from './http/security.routes.js';
 import { staticApps, type StaticApp } from './http/static-apps.js';
 import { systemRoutes } from './http/system.routes.js';
 import { webhookRoutes } from './http/webhooks.routes.js';
+import { userRoutes } from './http/users.routes.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Queues } from './queues/queues.js';
@@ -32,7 +42,7 @@ export interface AppDeps {
   monitor: DependencyMonitor;
   inFlight: InFlight;
   db: Db;
-  /** The API's command connection: webhook rate limits live there. */
+  /** The API's command connection: login throttling, token and webhook rate limits live there. */
   redis: Redis;
   /** Prefix of this installation's Redis keys (QUEUE_PREFIX). */
   redisPrefix: string;
@@ -43,18 +53,25 @@ export interface AppDeps {
   apps?: StaticApp[];
   metadata: MetadataRouteDeps;
   recordHooks?: RecordHooks;
+  sessionLimits: SessionLimits;
+  loginThrottle?: LoginThrottleOptions | undefined;
 }
 
-/** Wires middleware and routes into a Koa app. Wiring only: no logic lives here. */
-export function createApp(deps: AppDeps): Koa<AppState> {
-  const app = new Koa<AppState>();
-  app.proxy = true;
-  app.silent = true; // the error handler logs; Koa's default printer would duplicate
+/** One route the app serves: every layer of every router, for audits and tests. */
+export interface RouteInfo {
+  method: string;
+  path: string;
+}
 
+/** The routers of the API, in mounting order (records I/O before records: see records-io.routes.ts). */
+export function createRouters(deps: AppDeps, sessions: SessionStore): Router<AppState>[] {
   const records = { db: deps.db, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries, hooks: deps.recordHooks };
-  const routers = [
+  return [
     healthRoutes(deps.monitor, deps.metrics, deps.metricsToken),
     systemRoutes(deps),
+    authRoutes({ db: deps.db, redis: deps.redis, prefix: deps.redisPrefix, cache: deps.metadata.cache, sessions, sessionLimits: deps.sessionLimits, loginThrottle: deps.loginThrottle }),
+    userRoutes({ db: deps.db }),
+    securityRoutes({ db: deps.db }),
     metadataRoutes(deps.metadata),
     packageRoutes({ ...deps.metadata, queue: deps.queues.jobs }),
     // Before the record routes, so that /export and /imports are not taken for record ids.
@@ -62,19 +79,40 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     recordRoutes(records),
     recordAggregateRoutes(records),
     accessRoutes(records),
+    workflowRoutes({ ...records, queue: deps.queues.workflows }),
+    approvalRoutes({ db: deps.db, queue: deps.queues.workflows }),
     openapiRoutes(records),
     webhookRoutes({ db: deps.db, redis: deps.redis, redisPrefix: deps.redisPrefix, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries, queue: deps.queues.workflows }),
     notificationRoutes({ db: deps.db }),
   ];
+}
+
+/** Every method and path the routers answer (router-level middleware left out). */
+export function listRoutes(routers: readonly Router<AppState>[]): RouteInfo[] {
+  return routers.flatMap((router) =>
+    router.stack.flatMap((layer) => layer.methods.filter((m) => m !== 'HEAD').map((method) => ({ method, path: String(layer.path) }))),
+  );
+}
+
+/** Wires middleware and routes into a Koa app. Wiring only: no logic lives here. */
+export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteInfo[] } {
+  const app = new Koa<AppState>();
+  app.proxy = true;
+  app.silent = true; // the error handler logs; Koa's default printer would duplicate
+
+  const sessions = new SessionStore(deps.db, deps.sessionLimits);
+  const routers = createRouters(deps, sessions);
 
   app.use(requestContext(deps.logger));
+  app.use(securityHeaders());
   app.use(httpMetrics(deps.metrics));
   app.use(errorHandler(deps.metrics));
   app.use(readinessGate(deps.monitor, deps.inFlight));
+  app.use(authenticate({ db: deps.db, cache: deps.metadata.cache, redis: deps.redis, prefix: deps.redisPrefix, sessions }));
   for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true, methodNotAllowed: () => MethodNotAllowed(), notImplemented: () => MethodNotAllowed() }));
   }
   app.use(staticApps(deps.apps ?? []));
-  return app;
+  return { app, routes: listRoutes(routers) };
 }

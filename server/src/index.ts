@@ -1,4 +1,4 @@
-export { createApp, type AppDeps } from './app.js';
+export { createApp, createRouters, listRoutes, type AppDeps, type RouteInfo } from './app.js';
 export { loadConfig, ConfigError, type Config, type Role } from './config/config.js';
 export { startDevServices, type DevServices } from './dev-services/dev-services.js';
 export { SecantusServer } from './dev-services/secantus.js';

@@ -5,11 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxRelay } from '../../server/src/automation/outbox-relay.js';
 import { createLogger } from '../../server/src/observability/logger.js';
 import type { MetacrmPlugin } from '../../server/src/plugins/plugin.js';
-import type { Platform } from '../../server/src/runtime/platform.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, type ApiClient } from '../helpers/http.js';
-import { startTestPlatform } from '../helpers/platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { waitFor } from '../helpers/wait.js';
 
 /**
@@ -27,7 +26,7 @@ const watcher: MetacrmPlugin = {
 };
 let db: Db;
 let redis: Redis;
-let apiOnly: Platform & { url: string };
+let apiOnly: TestPlatform;
 let api: ApiClient;
 
 beforeAll(async () => {
@@ -35,7 +34,7 @@ beforeAll(async () => {
   redis = await openTestRedis(env);
   // An API process alone: nothing relays, so events wait in the outbox.
   apiOnly = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, role: 'api' });
-  api = apiClient(apiOnly.url);
+  api = apiClient(apiOnly.url, { token: apiOnly.adminToken });
   for (const entity of salesBundle().entities) await api.put(`/api/meta/draft/entities/${entity.key}`, entity);
   expect((await api.post('/api/meta/publish')).status).toBe(200);
 });

@@ -5,13 +5,12 @@ import type { RunDoc } from '../../server/src/automation/workflow-runs.js';
 import type { OpenApiDocument } from '../../server/src/openapi/openapi.js';
 import { ComponentValidator } from '../../server/src/openapi/openapi.fixture.js';
 import { parseAllowlist } from '../../server/src/net/outbound-policy.js';
-import type { Platform } from '../../server/src/runtime/platform.js';
 import { startHttpReceiver, type HttpReceiver } from '../fixtures/http-receiver.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../fixtures/smtp-receiver.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, type ApiClient } from '../helpers/http.js';
-import { startTestPlatform } from '../helpers/platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { waitFor } from '../helpers/wait.js';
 
 /**
@@ -24,7 +23,9 @@ import { waitFor } from '../helpers/wait.js';
 const env = testEnv(import.meta.url);
 const l = (en: string) => ({ 'zh-CN': en, en });
 let db: Db;
-let platform: Platform & { url: string };
+let platform: TestPlatform;
+/** No credential: what an outside sender has. */
+let anon: ApiClient;
 let api: ApiClient;
 let receiver: HttpReceiver;
 let smtp: SmtpReceiver;
@@ -36,14 +37,14 @@ const LEAD_SCHEMA = {
   additionalProperties: false,
 };
 
-function workflows(receiverUrl: string): Workflow[] {
+function workflows(receiverUrl: string, adminId: string): Workflow[] {
   return [
     {
       key: 'inbound_lead', label: l('Inbound lead'), trigger: { type: 'webhook', schema: LEAD_SCHEMA }, start: 'mail',
       steps: [
         { id: 'mail', type: 'send_email', config: { to: '{{input.email}}', subject: 'Welcome {{input.name}}', html: '<p>Hello {{input.name}}</p>', text: 'Hello {{input.name}}' }, next: 'call' },
         { id: 'call', type: 'http_request', config: { url: `${receiverUrl}/flaky/leads`, body: { name: { var: 'input.name' }, contact: { email: { var: 'input.email' }, source: 'webhook' } }, mapResponse: { receipt: { var: 'body.id' } } }, next: 'tell' },
-        { id: 'tell', type: 'notify', config: { to: 'system', title: { 'zh-CN': '新线索 {{input.name}}', en: 'New lead {{input.name}}' }, body: 'Receipt {{steps.call.receipt}}' } },
+        { id: 'tell', type: 'notify', config: { to: adminId, title: { 'zh-CN': '新线索 {{input.name}}', en: 'New lead {{input.name}}' }, body: 'Receipt {{steps.call.receipt}}' } },
       ],
     },
     {
@@ -52,18 +53,18 @@ function workflows(receiverUrl: string): Workflow[] {
     },
     {
       key: 'limited', label: l('Limited'), trigger: { type: 'webhook', schema: { type: 'object' }, ratePerMinute: 3, maxBytes: 2048 }, start: 'note',
-      steps: [{ id: 'note', type: 'notify', config: { to: 'system', title: 'Limited {{input.n}}' } }],
+      steps: [{ id: 'note', type: 'notify', config: { to: adminId, title: 'Limited {{input.n}}' } }],
     },
     {
       // Passes the meta-schema at publish, but its $ref leads nowhere: only compiling finds out.
       key: 'dangling', label: l('Dangling'), trigger: { type: 'webhook', schema: { $ref: '#/$defs/nowhere' } }, start: 'note',
-      steps: [{ id: 'note', type: 'notify', config: { to: 'system', title: 'never' } }],
+      steps: [{ id: 'note', type: 'notify', config: { to: adminId, title: 'never' } }],
     },
     {
       key: 'deal_ping', label: l('Deal ping'), entity: 'opportunity', trigger: { type: 'record_created' }, start: 'ping',
       steps: [
         { id: 'ping', type: 'http_request', config: { method: 'PUT', url: `${receiverUrl}/ledger/{{record.title}}`, headers: { 'X-Deal': '{{record.id}}' }, body: { title: { var: 'record.title' }, amount: { var: 'record.amount' } }, mapResponse: { receipt: { var: 'body.id' } } }, next: 'tell' },
-        { id: 'tell', type: 'notify', config: { to: 'system', title: 'Deal {{record.title}} sent as {{steps.ping.receipt}}', link: {} } },
+        { id: 'tell', type: 'notify', config: { to: adminId, title: 'Deal {{record.title}} sent as {{steps.ping.receipt}}', link: {} } },
       ],
     },
   ];
@@ -77,9 +78,10 @@ beforeAll(async () => {
     mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, role: 'all',
     config: { outboundAllowlist: parseAllowlist(`127.0.0.1:${receiver.port}`), mail: { smtpUrl: smtp.url, from: 'metacrm <crm@example.com>' } },
   });
-  api = apiClient(platform.url);
+  api = apiClient(platform.url, { token: platform.adminToken });
+  anon = apiClient(platform.url);
   for (const entity of salesBundle().entities) await api.put(`/api/meta/draft/entities/${entity.key}`, entity);
-  for (const workflow of workflows(receiver.url)) {
+  for (const workflow of workflows(receiver.url, platform.admin.id)) {
     const saved = await api.put(`/api/meta/draft/workflows/${workflow.key}`, workflow);
     expect(saved.status, JSON.stringify(saved.body)).toBeLessThan(300);
   }
@@ -105,8 +107,14 @@ type ErrorAnswer = { error: { code: string; details?: { pointer: string; code: s
 describe('inbound webhooks', () => {
   let path: string;
 
+  it('let only metadata administrators issue secrets', async () => {
+    const refused = await anon.post<ErrorAnswer>('/api/workflows/inbound_lead/webhook-secret');
+    expect([refused.status, refused.body.error.code]).toEqual([401, 'AUTH_REQUIRED']);
+    expect(await db.collection('webhook_secrets').countDocuments()).toBe(0);
+  });
+
   it('answer 404 until a secret is issued, and issue secrets only for webhook workflows', async () => {
-    expect((await api.post<ErrorAnswer>('/api/hooks/inbound_lead.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', { name: 'x', email: 'x@example.com' })).body.error.code).toBe('WEBHOOK_NOT_FOUND');
+    expect((await anon.post<ErrorAnswer>('/api/hooks/inbound_lead.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', { name: 'x', email: 'x@example.com' })).body.error.code).toBe('WEBHOOK_NOT_FOUND');
     for (const key of ['deal_ping', 'nothing_here']) {
       const refused = await api.post<ErrorAnswer>(`/api/workflows/${key}/webhook-secret`);
       expect([refused.status, refused.body.error.code]).toEqual([404, 'WEBHOOK_NOT_FOUND']);
@@ -120,7 +128,7 @@ describe('inbound webhooks', () => {
     expect(JSON.stringify(stored)).not.toContain(String(first.body.secret));
     // Rotating replaces it: the first secret stops working.
     path = (await issue('inbound_lead')).path;
-    expect((await api.post(String(first.body.path), { name: 'x', email: 'x@example.com' })).status).toBe(404);
+    expect((await anon.post(String(first.body.path), { name: 'x', email: 'x@example.com' })).status).toBe(404);
   });
 
   it.each([
@@ -130,29 +138,29 @@ describe('inbound webhooks', () => {
     ['a secret of the wrong shape', () => '/api/hooks/inbound_lead.short'],
   ])('answer 404 for %s, and start nothing', async (_what, wrong) => {
     const before = await runs().countDocuments();
-    const answer = await api.post<ErrorAnswer>(wrong(path), { name: 'x', email: 'x@example.com' });
+    const answer = await anon.post<ErrorAnswer>(wrong(path), { name: 'x', email: 'x@example.com' });
     expect([answer.status, answer.body.error.code]).toEqual([404, 'WEBHOOK_NOT_FOUND']);
     expect(await runs().countDocuments()).toBe(before);
   });
 
   it('refuse a payload that does not fit the schema with a pointer per problem, and start nothing', async () => {
     const before = await runs().countDocuments();
-    const invalid = await api.post<ErrorAnswer>(path, { name: 5, email: 'not an address', extra: true });
+    const invalid = await anon.post<ErrorAnswer>(path, { name: 5, email: 'not an address', extra: true });
     expect(invalid.status).toBe(400);
     expect(invalid.body.error.code).toBe('WEBHOOK_PAYLOAD_INVALID');
     expect(invalid.body.error.details!.map((p) => [p.pointer, p.code]).sort()).toEqual([['/email', 'BAD_FORMAT'], ['/extra', 'UNKNOWN_PROPERTY'], ['/name', 'WRONG_TYPE']]);
-    const missing = await api.post<ErrorAnswer>(path, { name: 'Ada' });
+    const missing = await anon.post<ErrorAnswer>(path, { name: 'Ada' });
     expect(missing.body.error.details).toEqual([expect.objectContaining({ pointer: '/email', code: 'REQUIRED' })]);
-    expect((await api.post(path, 'name=Ada', { 'Content-Type': 'text/plain' })).status).toBe(415);
-    expect((await api.post(path, '{"name":', {})).status).toBe(400);
+    expect((await anon.post(path, 'name=Ada', { 'Content-Type': 'text/plain' })).status).toBe(415);
+    expect((await anon.post(path, '{"name":', {})).status).toBe(400);
     expect(await runs().countDocuments()).toBe(before);
   });
 
   it('start a run that emails, calls the receiver through a 503 and a retry, and notifies; a repeated Idempotency-Key answers the same run', async () => {
     const name = 'Eve <b>"bold"</b>\r\nBcc: victim@evil.example';
-    const started = await api.post<Answer>(path, { name, email: 'eve@example.com' }, { 'Idempotency-Key': 'lead-1' });
+    const started = await anon.post<Answer>(path, { name, email: 'eve@example.com' }, { 'Idempotency-Key': 'lead-1' });
     expect(started.status).toBe(202);
-    const repeated = await api.post<Answer>(path, { name, email: 'eve@example.com' }, { 'Idempotency-Key': 'lead-1' });
+    const repeated = await anon.post<Answer>(path, { name, email: 'eve@example.com' }, { 'Idempotency-Key': 'lead-1' });
     expect(repeated.body).toMatchObject({ runId: started.body.runId, replayed: true });
     expect(await runs().countDocuments({ workflow: 'inbound_lead', 'trigger.idempotencyKey': 'lead-1' })).toBe(1);
 
@@ -186,16 +194,21 @@ describe('inbound webhooks', () => {
   });
 
   it('start a run per call without an Idempotency-Key, and refuse a malformed one', async () => {
-    const a = await api.post<Answer>(path, { name: 'Twin', email: 'twin@example.com' });
-    const b = await api.post<Answer>(path, { name: 'Twin', email: 'twin@example.com' });
+    const a = await anon.post<Answer>(path, { name: 'Twin', email: 'twin@example.com' });
+    const b = await anon.post<Answer>(path, { name: 'Twin', email: 'twin@example.com' });
     expect(a.body.runId).not.toBe(b.body.runId);
     await Promise.all([finished(a.body.runId), finished(b.body.runId)]);
-    const bad = await api.post<ErrorAnswer>(path, { name: 'x', email: 'x@example.com' }, { 'Idempotency-Key': 'has space' });
+    const bad = await anon.post<ErrorAnswer>(path, { name: 'x', email: 'x@example.com' }, { 'Idempotency-Key': 'has space' });
     expect([bad.status, bad.body.error.details?.[0]?.pointer]).toEqual([400, '/headers/Idempotency-Key']);
   });
 
   it('fail a run for good, with the reason, when a step calls an address the guard refuses', async () => {
-    const started = await api.post<Answer>((await issue('leaky')).path, {});
+    const hook = (await issue('leaky')).path;
+    // Switched off at runtime, a webhook workflow is not there for callers.
+    expect((await api.post('/api/workflows/leaky/disable')).status).toBeLessThan(300);
+    expect((await anon.post<ErrorAnswer>(hook, {})).body.error.code).toBe('WEBHOOK_NOT_FOUND');
+    expect((await api.post('/api/workflows/leaky/enable')).status).toBeLessThan(300);
+    const started = await anon.post<Answer>(hook, {});
     const run = await finished(started.body.runId);
     expect(run).toMatchObject({ status: 'failed', failure: { step: 'steal', code: 'OUTBOUND_BLOCKED' } });
     expect(run.failure!.message).toContain('169.254.169.254 is not a public address: link-local');
@@ -203,18 +216,18 @@ describe('inbound webhooks', () => {
   });
 
   it('answer WEBHOOK_SCHEMA_INVALID, starting nothing, when the payload schema cannot be compiled', async () => {
-    const answer = await api.post<ErrorAnswer>((await issue('dangling')).path, {});
+    const answer = await anon.post<ErrorAnswer>((await issue('dangling')).path, {});
     expect([answer.status, answer.body.error.code]).toEqual([500, 'WEBHOOK_SCHEMA_INVALID']);
     expect(await runs().countDocuments({ workflow: 'dangling' })).toBe(0);
   });
 
   it('refuse a payload over the hook\'s size, and calls over its rate', async () => {
     const hook = (await issue('limited')).path;
-    const big = await api.post<ErrorAnswer>(hook, { n: 'x'.repeat(3000) });
+    const big = await anon.post<ErrorAnswer>(hook, { n: 'x'.repeat(3000) });
     expect([big.status, big.body.error.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
     // 3 a minute: seven calls in a row meet the limit even if a minute turns meanwhile.
     const answers = [];
-    for (let n = 0; n < 7; n++) answers.push(await api.post<ErrorAnswer>(hook, { n }));
+    for (let n = 0; n < 7; n++) answers.push(await anon.post<ErrorAnswer>(hook, { n }));
     const limited = answers.filter((a) => a.status === 429);
     expect(limited.length).toBeGreaterThanOrEqual(1);
     expect(limited[0]!.body.error.code).toBe('WEBHOOK_RATE_LIMITED');
@@ -269,8 +282,8 @@ describe('the OpenAPI document', () => {
     const valid = (component: string, answer: { body: unknown }) => expect(new ComponentValidator(doc).errors(component, answer.body), `${component}: ${JSON.stringify(answer.body)}`).toBeNull();
     const issued = await api.post<{ path: string }>('/api/workflows/inbound_lead/webhook-secret');
     valid('WebhookSecret', issued);
-    valid('WebhookRun', await api.post(issued.body.path, { name: 'Doc', email: 'doc@example.com' }));
-    valid('Error', await api.post(issued.body.path, { name: 'Doc' }));
+    valid('WebhookRun', await anon.post(issued.body.path, { name: 'Doc', email: 'doc@example.com' }));
+    valid('Error', await anon.post(issued.body.path, { name: 'Doc' }));
     const list = await api.get<{ notifications: { id: string }[] }>('/api/notifications?limit=5');
     valid('NotificationList', list);
     valid('Notification', await api.post(`/api/notifications/${list.body.notifications[0]!.id}/read`));

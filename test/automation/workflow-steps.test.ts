@@ -54,6 +54,7 @@ function context(scope: Partial<RunScope> = {}, overrides: Partial<ActionContext
     logger: createLogger('silent'),
     scope: full,
     entity: null,
+    workflow: 'outside_steps',
     idempotencyKey: `run${++keys}:step:main:0:0`,
     records: () => {
       throw new Error('these steps write no records');

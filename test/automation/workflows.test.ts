@@ -1,12 +1,14 @@
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workflow } from '@metacrm/metadata';
+import { Queue } from 'bullmq';
+import { RunSweeper } from '../../server/src/automation/run-sweeper.js';
 import type { RunDoc } from '../../server/src/automation/workflow-runs.js';
-import type { Platform } from '../../server/src/runtime/platform.js';
+import { createLogger } from '../../server/src/observability/logger.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, type ApiClient } from '../helpers/http.js';
-import { startTestPlatform } from '../helpers/platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { waitFor } from '../helpers/wait.js';
 
 /**
@@ -17,7 +19,7 @@ import { waitFor } from '../helpers/wait.js';
 const env = testEnv(import.meta.url);
 const l = (en: string) => ({ 'zh-CN': en, en });
 let db: Db;
-let platform: Platform & { url: string };
+let platform: TestPlatform;
 let api: ApiClient;
 
 const workflows: Workflow[] = [
@@ -67,13 +69,19 @@ const workflows: Workflow[] = [
     start: 'bad',
     steps: [{ id: 'bad', type: 'update_record', config: { values: { employees: -5 } } }],
   },
+  {
+    key: 'bulk_stage', label: l('Set stage'), entity: 'opportunity',
+    trigger: { type: 'manual', inputSchema: { type: 'object', properties: { stage: { enum: ['new', 'won', 'lost'] } }, required: ['stage'], additionalProperties: false } },
+    start: 'set',
+    steps: [{ id: 'set', type: 'update_record', config: { values: { stage: { var: 'input.stage' } } } }],
+  },
 ];
 
 beforeAll(async () => {
   ({ db } = await openTestDb(env));
   await openTestRedis(env);
   platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, role: 'all' });
-  api = apiClient(platform.url);
+  api = apiClient(platform.url, { token: platform.adminToken });
   for (const entity of salesBundle().entities) await api.put(`/api/meta/draft/entities/${entity.key}`, entity);
   for (const workflow of workflows) {
     const saved = await api.put(`/api/meta/draft/workflows/${workflow.key}`, workflow);
@@ -143,5 +151,80 @@ describe('workflows', () => {
     expect(stopped.failure?.code).toBe('WORKFLOW_LOOP');
     expect(stopped.failure?.message).toContain(Array.from({ length: 17 }, () => 'echo').join(' → '));
     expect((await api.get<{ code: string }>(`/api/records/account/${account}`)).body.code).toBe(`e${'x'.repeat(16)}`);
+  });
+});
+
+describe('the workflows API', () => {
+  it('lists workflows, and switching one off stops new runs until it is on again', async () => {
+    const list = await api.get<{ workflows: { key: string; enabled: boolean; trigger: string }[] }>('/api/workflows');
+    expect(list.body.workflows.map((w) => w.key).sort()).toEqual(workflows.map((w) => w.key).sort());
+    expect((await api.post('/api/workflows/size_deal/disable', {})).status).toBe(204);
+    const before = (await runsOf('size_deal')).length;
+    await api.post('/api/records/opportunity', { title: 'Unseen', amount: '1.00' });
+    await waitFor('the event to be processed', async () => ((await db.collection('outbox').countDocuments({ processedAt: null })) === 0 ? true : undefined));
+    expect((await runsOf('size_deal')).length).toBe(before);
+    expect((await api.post('/api/workflows/size_deal/enable', {})).status).toBe(204);
+    await api.post('/api/records/opportunity', { title: 'Seen', amount: '1.00' });
+    await settled('size_deal', before + 1);
+    expect((await api.post('/api/workflows/nope/disable', {})).status).toBe(404);
+  });
+
+  it('starts a manual workflow for a selection with a checked input form', async () => {
+    const ids = await Promise.all(['M1', 'M2'].map(async (title) => (await api.post<{ id: string }>('/api/records/opportunity', { title })).body.id));
+    const bad = await api.post<{ error: { code: string; details: { problems: { pointer: string }[] } } }>('/api/workflows/bulk_stage/trigger', { records: ids, input: { stage: 'maybe' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.problems[0]?.pointer).toBe('/input/stage');
+    expect((await api.post('/api/workflows/size_deal/trigger', {})).status).toBe(400);
+    const started = await api.post<{ runs: string[] }>('/api/workflows/bulk_stage/trigger', { records: ids, input: { stage: 'lost' } });
+    expect(started.status).toBe(202);
+    expect(started.body.runs.length).toBe(2);
+    await settled('bulk_stage', 2);
+    for (const id of ids) expect((await api.get(`/api/records/opportunity/${id}`)).body).toMatchObject({ stage: 'lost' });
+  });
+
+  it('shows runs with their step logs, filters the failed ones, and retries a failed run from its step', async () => {
+    const failed = await api.get<{ runs: { id: string; workflow: string; failure: { step: string } }[] }>('/api/workflows/runs?status=failed&workflow=broken');
+    expect(failed.body.runs.length).toBe(1);
+    const id = failed.body.runs[0]!.id;
+    const detail = await api.get<{ log: { step: string; status: string; attempt: number }[] }>(`/api/workflows/runs/${id}`);
+    expect(detail.body.log.map((e) => [e.step, e.status])).toEqual([['bad', 'failed']]);
+    const retried = await api.post(`/api/workflows/runs/${id}/retry`, {});
+    expect(retried.status).toBe(200);
+    await waitFor('the retried run to fail again', async () => {
+      const run = (await api.get<{ status: string; log: unknown[] }>(`/api/workflows/runs/${id}`)).body;
+      return run.status === 'failed' && run.log.length === 2 ? true : undefined;
+    });
+    const completed = (await runsOf('size_deal'))[0]!;
+    expect((await api.post<{ error: { code: string } }>(`/api/workflows/runs/${completed._id.toHexString()}/retry`, {})).body.error.code).toBe('WORKFLOW_RUN_NOT_RETRYABLE');
+    expect((await api.get('/api/workflows/runs?status=sideways')).status).toBe(400);
+    expect((await api.get('/api/workflows/runs/zzz')).status).toBe(404);
+  });
+
+  it('dry-runs a workflow over a sample record, saying what it would change and changing nothing', async () => {
+    const runsBefore = await db.collection('workflow_runs').countDocuments();
+    const records = await db.collection('rec_opportunity').countDocuments();
+    const dry = await api.post<{ status: string; steps: { step: string; output: { settings?: unknown } }[]; vars: unknown }>('/api/workflows/size_deal/dry-run', { record: { title: 'Sample', amount: '300.00' } });
+    expect(dry.status).toBe(200);
+    expect(dry.body.status).toBe('completed');
+    expect(dry.body.steps.map((s) => s.step)).toEqual(['double', 'big']);
+    expect(dry.body.steps[1]!.output).toEqual({ dryRun: true, wouldRun: 'update_record', settings: { values: { probability: 80, close_date: '2027-01-31' } } });
+    expect(dry.body.vars).toEqual({ doubled: 600 });
+    expect(await db.collection('workflow_runs').countDocuments()).toBe(runsBefore);
+    expect(await db.collection('rec_opportunity').countDocuments()).toBe(records);
+  });
+
+  it('re-enqueues a run whose job was lost', async () => {
+    const queue = new Queue('workflows', { connection: { url: env.redisUrl }, prefix: env.prefix });
+    try {
+      const run = (await runsOf('size_deal'))[0]!;
+      // A run that looks stuck: queued long ago, its job gone (Redis lost it).
+      await db.collection('workflow_runs').updateOne({ _id: run._id }, { $set: { status: 'queued', updatedAt: new Date(0) } });
+      await (await queue.getJob(run._id.toHexString()))?.remove();
+      const sweeper = new RunSweeper({ db, queue, logger: createLogger('silent') });
+      expect(await sweeper.sweepOnce()).toBe(1);
+      await waitFor('the run to finish again', async () => ((await db.collection<RunDoc>('workflow_runs').findOne({ _id: run._id }))?.status === 'completed' ? true : undefined));
+    } finally {
+      await queue.close();
+    }
   });
 });

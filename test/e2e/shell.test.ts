@@ -5,8 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS_DIR, launchBrowser, requireBuiltApps, watchPageErrors } from '../helpers/browser.js';
 import { openTestRedis, testEnv } from '../helpers/env.js';
-import { startTestPlatform } from '../helpers/platform.js';
-import type { Platform } from '../../server/src/runtime/platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
 // The two apps in a real Chromium against the real platform: shell, status page,
 // language switching, SPA fallback and the phone layout. Code that runs in the page is
@@ -18,7 +17,7 @@ const version = (JSON.parse(fs.readFileSync(new URL('../../package.json', import
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 375, height: 812 };
 
-let platform: Platform & { url: string };
+let platform: TestPlatform;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
@@ -36,10 +35,16 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-/** A page in a fresh context (own localStorage), with its errors collected. */
+/**
+ * A page in a fresh context (own localStorage), with its errors collected, signed in
+ * as the first admin: the sign-in goes through the API with the context's own cookie
+ * jar, as the sign-in page would (test/e2e/sign-in.test.ts covers that page itself).
+ */
 async function openPage(options: { locale?: string; viewport?: { width: number; height: number } } = {}) {
   const context = await browser.newContext({ locale: options.locale ?? 'en-US', viewport: options.viewport ?? DESKTOP });
   contexts.push(context);
+  const signedIn = await context.request.post(`${platform.url}/api/auth/login`, { data: { email: platform.admin.email, password: platform.admin.password } });
+  expect(signedIn.status()).toBe(200);
   const page = await context.newPage();
   return { page, errors: watchPageErrors(page) };
 }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll } from 'vitest';
 import { freePort } from '../../server/src/dev-services/ports.js';
 import { repoRoot } from '../../server/src/dev-services/paths.js';
+import { TEST_ADMIN } from './platform.js';
 import { waitFor } from './wait.js';
 
 export interface PlatformProcess {
@@ -19,13 +20,14 @@ afterAll(() => {
 
 /**
  * Runs `main.ts <role>` as a real process, as `npm run api` / `npm run worker` would,
- * and resolves once it is ready (API) or has logged that it runs (worker).
+ * and resolves once it is ready (API) or has logged that it runs (worker). The first
+ * admin is TEST_ADMIN unless `env` sets ADMIN_EMAIL / ADMIN_PASSWORD (to '' for none).
  */
 export async function spawnPlatform(role: 'all' | 'api' | 'worker', env: Record<string, string>): Promise<PlatformProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', role], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'info', ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);

@@ -1,13 +1,12 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Platform } from '../../server/src/runtime/platform.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, type ApiClient } from '../helpers/http.js';
-import { startTestPlatform } from '../helpers/platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
 const env = testEnv(import.meta.url);
-let platform: Platform & { url: string };
+let platform: TestPlatform;
 let api: ApiClient;
 type ErrorAnswer = { error: { code: string; details?: { problems?: { pointer: string; code: string }[] } } };
 type Item = { rev: number; item: Record<string, unknown> };
@@ -16,7 +15,7 @@ beforeAll(async () => {
   await openTestDb(env);
   await openTestRedis(env);
   platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
-  api = apiClient(platform.url);
+  api = apiClient(platform.url, { token: platform.adminToken });
 });
 afterAll(async () => {
   await platform?.stop();
@@ -60,14 +59,14 @@ describe('the draft', () => {
     ['not JSON content', 'key=account', 'application/x-www-form-urlencoded', 415, 'UNSUPPORTED_MEDIA_TYPE'],
     ['too large', JSON.stringify({ ...account(), description: { 'zh-CN': 'x'.repeat(2_000_000), en: 'x' } }), 'application/json', 413, 'PAYLOAD_TOO_LARGE'],
   ])('refuses a body that is %s', async (_what, body, type, status, code) => {
-    const res = await fetch(`${platform.url}/api/meta/draft/entities/account`, { method: 'PUT', headers: { 'Content-Type': type }, body });
+    const res = await fetch(`${platform.url}/api/meta/draft/entities/account`, { method: 'PUT', headers: { 'Content-Type': type, ...api.authHeaders() }, body });
     expect(res.status).toBe(status);
     expect(((await res.json()) as ErrorAnswer).error.code).toBe(code);
   });
 
   it('drops prototype keys at parse time', async () => {
     const body = `{"key":"account","__proto__":{"polluted":true},"label":{"zh-CN":"客户","en":"Account"},"displayField":"name","fields":[{"key":"name","type":"text","label":{"zh-CN":"名","en":"Name"},"constructor":{"prototype":{"x":1}}}]}`;
-    const res = await fetch(`${platform.url}/api/meta/draft/entities/account`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body });
+    const res = await fetch(`${platform.url}/api/meta/draft/entities/account`, { method: 'PUT', headers: { 'Content-Type': 'application/json', ...api.authHeaders() }, body });
     expect(res.status).toBe(200);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const saved = (await res.json()) as Item;

@@ -1,16 +1,15 @@
 import { Decimal128, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle } from '@metacrm/metadata';
-import type { Platform } from '../../server/src/runtime/platform.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, type ApiClient } from '../helpers/http.js';
-import { startTestPlatform } from '../helpers/platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
 const env = testEnv(import.meta.url);
 const other = `${env.dbName}_b`;
-let source: Platform & { url: string };
-let target: Platform & { url: string };
+let source: TestPlatform;
+let target: TestPlatform;
 let from: ApiClient;
 let to: ApiClient;
 type Pkg = { format: string; version: string; metadata: Bundle; seed?: Record<string, Record<string, unknown>[]> };
@@ -22,8 +21,8 @@ beforeAll(async () => {
   await openTestRedis(env);
   source = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
   target = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: other, queuePrefix: `${env.prefix}_b` });
-  from = apiClient(source.url);
-  to = apiClient(target.url);
+  from = apiClient(source.url, { token: source.adminToken });
+  to = apiClient(target.url, { token: target.adminToken });
   for (const entity of salesBundle().entities) await from.put(`/api/meta/draft/entities/${entity.key}`, entity);
   expect((await from.post('/api/meta/publish')).status).toBe(200);
   await db.collection('rec_opportunity').insertOne({ title: 'Big deal', amount: Decimal128.fromString('1234.50'), close_date: new Date('2026-12-31T00:00:00Z'), _version: 1, _deletedAt: null });

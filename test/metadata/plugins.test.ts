@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Platform } from '../../server/src/runtime/platform.js';
 import type { MetacrmPlugin } from '../../server/src/plugins/plugin.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, type ApiClient } from '../helpers/http.js';
-import { startTestPlatform } from '../helpers/platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
 const env = testEnv(import.meta.url);
 const label = { 'zh-CN': '评分', en: 'Rating' };
@@ -29,8 +28,8 @@ const entity = (field: Record<string, unknown>, formula?: unknown) => ({
   ],
 });
 
-let withPlugin: Platform & { url: string };
-let without: Platform & { url: string };
+let withPlugin: TestPlatform;
+let without: TestPlatform;
 let api: ApiClient;
 let plain: ApiClient;
 
@@ -40,8 +39,8 @@ beforeAll(async () => {
   await openTestRedis(env);
   withPlugin = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, plugins: [ratingPlugin] });
   without = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: `${env.dbName}_p`, queuePrefix: `${env.prefix}_p` });
-  api = apiClient(withPlugin.url);
-  plain = apiClient(without.url);
+  api = apiClient(withPlugin.url, { token: withPlugin.adminToken });
+  plain = apiClient(without.url, { token: without.adminToken });
 });
 afterAll(async () => {
   await withPlugin?.stop();

@@ -1,14 +1,13 @@
 import { Decimal128, ObjectId, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle } from '@metacrm/metadata';
-import type { Platform } from '../../server/src/runtime/platform.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, type ApiClient } from '../helpers/http.js';
-import { startTestPlatform } from '../helpers/platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
 const env = testEnv(import.meta.url);
-let platform: Platform & { url: string };
+let platform: TestPlatform;
 let api: ApiClient;
 let db: Db;
 type Problems = { error: { code: string; details: { problems: { pointer: string; code: string; message: string }[] } } };
@@ -30,7 +29,7 @@ beforeAll(async () => {
   ({ db } = await openTestDb(env));
   await openTestRedis(env);
   platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
-  api = apiClient(platform.url);
+  api = apiClient(platform.url, { token: platform.adminToken });
 });
 afterAll(async () => {
   await platform?.stop();

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
-import { apiClient } from '../helpers/http.js';
+import { apiClient, signIn } from '../helpers/http.js';
+import { TEST_ADMIN } from '../helpers/platform.js';
 import { spawnPlatform, type PlatformProcess } from '../helpers/process.js';
 import { timed, waitFor } from '../helpers/wait.js';
 
@@ -21,8 +22,9 @@ afterAll(async () => {
 
 describe('two API processes', () => {
   it('serve a publish made on one from both within 1 s', async () => {
-    const apiA = apiClient(a.url);
-    const apiB = apiClient(b.url);
+    // Both processes bootstrap the same first admin; exactly one of them creates it.
+    const apiA = apiClient(a.url, { token: (await signIn(a.url, TEST_ADMIN.email, TEST_ADMIN.password)).token });
+    const apiB = apiClient(b.url, { token: (await signIn(b.url, TEST_ADMIN.email, TEST_ADMIN.password)).token });
     // B has version 0 cached before the publish.
     expect((await apiB.get<{ version: number }>('/api/meta')).body.version).toBe(0);
     for (const entity of salesBundle().entities) expect((await apiA.put(`/api/meta/draft/entities/${entity.key}`, entity)).status).toBe(200);

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../helpers/env.js';
-import { startTestPlatform } from '../helpers/platform.js';
-import type { Platform } from '../../server/src/runtime/platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
 const env = testEnv(import.meta.url);
-let platform: Platform & { url: string };
+let platform: TestPlatform;
+const auth = () => ({ Authorization: `Bearer ${platform.adminToken}` });
 
 beforeAll(async () => {
   platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
@@ -41,7 +41,7 @@ describe('HTTP skeleton', () => {
     ['POST', '/healthz', 405, 'METHOD_NOT_ALLOWED'],
     ['DELETE', '/api/system/status', 405, 'METHOD_NOT_ALLOWED'],
   ])('renders %s %s as %i %s in the one error shape', async (method, path, status, code) => {
-    const res = await fetch(`${platform.url}${path}`, { method });
+    const res = await fetch(`${platform.url}${path}`, { method, headers: auth() });
     expect(res.status).toBe(status);
     const body = (await res.json()) as { error: { code: string; message: string; requestId: string } };
     expect(body.error.code).toBe(code);
@@ -50,7 +50,7 @@ describe('HTTP skeleton', () => {
   });
 
   it('reports system status with queue depths', async () => {
-    const res = await fetch(`${platform.url}/api/system/status`);
+    const res = await fetch(`${platform.url}/api/system/status`, { headers: auth() });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { database: { ok: boolean }; queues: Record<string, Record<string, number>> };
     expect(body.database.ok).toBe(true);
@@ -59,7 +59,7 @@ describe('HTTP skeleton', () => {
   });
 
   it('exposes Prometheus metrics with request counts by route pattern', async () => {
-    await fetch(`${platform.url}/api/system/status`);
+    await fetch(`${platform.url}/api/system/status`, { headers: auth() });
     const text = await (await fetch(`${platform.url}/metrics`)).text();
     expect(text).toMatch(/metacrm_http_requests_total\{method="GET",route="\/api\/system\/status",status="200"\} [1-9]/);
     expect(text).toContain('metacrm_http_request_duration_seconds_bucket');

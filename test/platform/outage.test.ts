@@ -4,9 +4,8 @@ import path from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServices, type DevServices } from '../../server/src/dev-services/dev-services.js';
-import type { Platform } from '../../server/src/runtime/platform.js';
 import { createJobHandlers } from '../../server/src/worker/worker.js';
-import { startTestPlatform } from '../helpers/platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { timed, waitFor } from '../helpers/wait.js';
 
 /**
@@ -16,7 +15,7 @@ import { timed, waitFor } from '../helpers/wait.js';
  */
 let dataDir: string;
 let services: DevServices;
-let platform: Platform & { url: string };
+let platform: TestPlatform;
 const handled: string[] = [];
 
 beforeAll(async () => {
@@ -43,7 +42,7 @@ afterAll(async () => {
 });
 
 async function get(pathname: string): Promise<{ status: number; body: { error?: { code: string } } & Record<string, unknown> }> {
-  const res = await fetch(`${platform.url}${pathname}`, { signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`${platform.url}${pathname}`, { headers: { Authorization: `Bearer ${platform.adminToken}` }, signal: AbortSignal.timeout(10_000) });
   return { status: res.status, body: (await res.json()) as never };
 }
 

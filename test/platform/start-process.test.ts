@@ -7,13 +7,15 @@ import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isListening } from '../../server/src/dev-services/ports.js';
 import { repoRoot } from '../../server/src/dev-services/paths.js';
+import { signIn } from '../helpers/http.js';
 import { spawnPlatform, type PlatformProcess } from '../helpers/process.js';
 import { timed } from '../helpers/wait.js';
 
 /**
  * `npm start` as a user runs it: a real process that starts the embedded database and
  * Redis itself, serves the API and apps, stops everything on SIGTERM, and finds its
- * data again on the next start.
+ * data again on the next start. It runs without ADMIN_EMAIL / ADMIN_PASSWORD, as a
+ * first try would: the first admin's generated password is printed once.
  */
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'metacrm-start-'));
 
@@ -28,7 +30,7 @@ interface Started extends PlatformProcess {
 }
 
 async function start(): Promise<Started> {
-  const { value: started, ms: readyMs } = await timed(() => spawnPlatform('all', { MONGODB_URL: '', REDIS_URL: '', DATA_DIR: dataDir }));
+  const { value: started, ms: readyMs } = await timed(() => spawnPlatform('all', { MONGODB_URL: '', REDIS_URL: '', DATA_DIR: dataDir, ADMIN_EMAIL: '', ADMIN_PASSWORD: '' }));
   const line = started.output().split('\n').find((l) => l.includes('"metacrm is running"'));
   const { mongo, redis } = JSON.parse(line!) as { mongo: string; redis: string };
   return { ...started, mongoUrl: mongo, redisUrl: redis, readyMs };
@@ -47,6 +49,14 @@ describe('npm start', () => {
     expect(home.headers.get('content-type')).toContain('text/html');
     const designer = await fetch(`${first.url}/designer/`);
     expect(designer.status).toBe(200);
+
+    // The generated first-admin password: on the console once, in no log line, and it works.
+    const printed = [...first.output().matchAll(/Password \(shown only now\): (\S+)/g)].map((m) => m[1]!);
+    expect(printed).toHaveLength(1);
+    const logLines = first.output().split('\n').filter((l) => l.startsWith('{'));
+    expect(logLines.some((l) => l.includes('created the first administrator'))).toBe(true);
+    expect(logLines.filter((l) => l.includes(printed[0]!))).toEqual([]);
+    expect((await signIn(first.url, 'admin@metacrm.local', printed[0]!)).user.roles).toEqual(['admin']);
 
     // Write through the real services it started.
     const mongo = new MongoClient(first.mongoUrl);
@@ -69,6 +79,7 @@ describe('npm start', () => {
 
   it('finds the data again after a restart', async () => {
     const second = await start();
+    expect(second.output()).not.toContain('shown only now');
     const mongo = new MongoClient(second.mongoUrl);
     expect(await mongo.db('metacrm').collection('persistence_probe').findOne({ _id: 'probe' as never })).toMatchObject({ value: 42 });
     await mongo.close();

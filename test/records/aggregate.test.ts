@@ -4,11 +4,10 @@ import type { Bundle } from '@metacrm/metadata';
 import { metadataToolkit } from '../../server/src/metadata/registries.js';
 import { aggregateRecords } from '../../server/src/records/aggregate-records.js';
 import { compiledEntity } from '../../server/src/records/compiled-entity.js';
-import type { Platform } from '../../server/src/runtime/platform.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, type ApiClient } from '../helpers/http.js';
-import { startTestPlatform } from '../helpers/platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
 /**
  * Aggregates over HTTP against the real store: every expected value is computed here,
@@ -16,7 +15,7 @@ import { startTestPlatform } from '../helpers/platform.js';
  */
 
 const env = testEnv(import.meta.url);
-let platform: Platform & { url: string };
+let platform: TestPlatform;
 let api: ApiClient;
 
 type Key = { value: string | boolean | null; label?: Record<string, string>; color?: string };
@@ -96,7 +95,7 @@ beforeAll(async () => {
   await openTestDb(env);
   await openTestRedis(env);
   platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
-  api = apiClient(platform.url);
+  api = apiClient(platform.url, { token: platform.adminToken });
   const b = bundle();
   for (const kind of ['entities', 'rules'] as const) for (const item of b[kind]) await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
   expect((await api.post('/api/meta/publish')).status).toBe(200);
@@ -226,7 +225,7 @@ describe('POST /api/records/{entity}/aggregate', () => {
 
   it('groups by owner and answers zeros when nothing matches', async () => {
     const owners = await aggregate({ groupBy: [{ field: '_ownerId' }], measures: [{ fn: 'count' }] });
-    expect(owners.body.groups).toEqual([{ keys: [{ value: 'system' }], values: [56] }]);
+    expect(owners.body.groups).toEqual([{ keys: [{ value: platform.admin.id }], values: [56] }]);
     const none = await aggregate({ filter: { field: 'title', op: 'eq', value: 'nothing' }, groupBy: [{ field: 'stage' }], measures: [{ fn: 'count' }, { fn: 'sum', field: 'amount' }, { fn: 'min', field: 'close_date' }] });
     expect(none.body).toEqual({ groups: [], total: { values: [0, '0.00', null] }, truncated: false });
   });

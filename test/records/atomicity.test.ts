@@ -4,11 +4,10 @@ import { SYSTEM_ACTOR } from '../../server/src/auth/actor.js';
 import { MetadataCache } from '../../server/src/metadata/metadata-cache.js';
 import { metadataToolkit } from '../../server/src/metadata/registries.js';
 import { RecordService } from '../../server/src/records/record.service.js';
-import type { Platform } from '../../server/src/runtime/platform.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient } from '../helpers/http.js';
-import { startTestPlatform } from '../helpers/platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
 /**
  * Fails the record transaction at each of its steps with the server's failCommand fail
@@ -17,7 +16,7 @@ import { startTestPlatform } from '../helpers/platform.js';
  */
 const env = testEnv(import.meta.url);
 const appName = `atomic-${env.prefix}`.slice(0, 60);
-let platform: Platform & { url: string };
+let platform: TestPlatform;
 let admin: MongoClient;
 let victim: MongoClient;
 let db: Db;
@@ -29,7 +28,7 @@ beforeAll(async () => {
   ({ client: admin, db } = await openTestDb(env));
   await openTestRedis(env);
   platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
-  const api = apiClient(platform.url);
+  const api = apiClient(platform.url, { token: platform.adminToken });
   for (const entity of salesBundle().entities) await api.put(`/api/meta/draft/entities/${entity.key}`, entity);
   expect((await api.post('/api/meta/publish')).status).toBe(200);
   accountId = (await api.post<{ id: string }>('/api/records/account', { name: 'Acme' })).body.id;

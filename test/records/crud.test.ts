@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from 'mongodb';
-import type { Platform } from '../../server/src/runtime/platform.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, type ApiClient } from '../helpers/http.js';
-import { startTestPlatform } from '../helpers/platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
 const env = testEnv(import.meta.url);
-let platform: Platform & { url: string };
+let platform: TestPlatform;
 let api: ApiClient;
 let db: Db;
 type Rec = Record<string, unknown> & { id: string; _version: number };
@@ -17,7 +16,7 @@ beforeAll(async () => {
   ({ db } = await openTestDb(env));
   await openTestRedis(env);
   platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
-  api = apiClient(platform.url);
+  api = apiClient(platform.url, { token: platform.adminToken });
   const bundle = salesBundle();
   for (const kind of ['entities', 'rules'] as const) for (const item of bundle[kind]) await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
   expect((await api.post('/api/meta/publish')).status).toBe(200);

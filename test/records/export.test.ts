@@ -2,14 +2,13 @@ import ExcelJS from 'exceljs';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../server/src/records/import/csv-parse.js';
-import type { Platform } from '../../server/src/runtime/platform.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, type ApiClient } from '../helpers/http.js';
-import { startTestPlatform } from '../helpers/platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
 const env = testEnv(import.meta.url);
-let platform: Platform & { url: string };
+let platform: TestPlatform;
 let api: ApiClient;
 let db: Db;
 type Err = { error: { code: string } };
@@ -27,7 +26,7 @@ beforeAll(async () => {
   ({ db } = await openTestDb(env));
   await openTestRedis(env);
   platform = await startTestPlatform({ role: 'all', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
-  api = apiClient(platform.url);
+  api = apiClient(platform.url, { token: platform.adminToken });
   const bundle = salesBundle();
   for (const kind of ['entities', 'rules', 'views'] as const) for (const item of bundle[kind]) await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
   expect((await api.put(`/api/meta/draft/views/${VIEW.key}`, VIEW)).status).toBeLessThan(300);
@@ -52,7 +51,7 @@ afterAll(async () => {
 });
 
 async function download(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: Buffer }> {
-  const res = await fetch(`${platform.url}${path}`, { headers, signal: AbortSignal.timeout(60_000) });
+  const res = await fetch(`${platform.url}${path}`, { headers: { ...api.authHeaders(), ...headers }, signal: AbortSignal.timeout(60_000) });
   return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
 }
 
@@ -87,7 +86,7 @@ describe('exporting a view', () => {
     expect(rows.at(-1)).toEqual([`Bulk ${BULK - 1}`, '', `${100 + BULK - 1}.00`, '新建', '']);
     expect(rows.some((r) => r[0] === 'Lost one')).toBe(false);
     expect(await db.collection('audit_log').findOne({ action: 'records.export', format: 'csv', view: VIEW.key })).toMatchObject({
-      entity: 'opportunity', count: 5 + BULK, completed: true, actor: { id: 'system' },
+      entity: 'opportunity', count: 5 + BULK, completed: true, actor: { id: platform.admin.id },
     });
   });
 

@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetacrmPlugin } from '../../server/src/plugins/plugin.js';
 import type { AfterWrite } from '../../server/src/records/record-hooks.js';
 import { RecordInvalid } from '../../server/src/records/records.errors.js';
-import type { Platform } from '../../server/src/runtime/platform.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, type ApiClient } from '../helpers/http.js';
-import { startTestPlatform } from '../helpers/platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
 const env = testEnv(import.meta.url);
 const seen: AfterWrite[] = [];
@@ -24,14 +23,14 @@ const hooksPlugin: MetacrmPlugin = {
     api.recordHooks.register('broken', { entity: '*', after: () => { throw new Error('observer failed'); } });
   },
 };
-let platform: Platform & { url: string };
+let platform: TestPlatform;
 let api: ApiClient;
 
 beforeAll(async () => {
   await openTestDb(env);
   await openTestRedis(env);
   platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, plugins: [hooksPlugin] });
-  api = apiClient(platform.url);
+  api = apiClient(platform.url, { token: platform.adminToken });
   for (const entity of salesBundle().entities) await api.put(`/api/meta/draft/entities/${entity.key}`, entity);
   expect((await api.post('/api/meta/publish')).status).toBe(200);
 });

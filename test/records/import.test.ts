@@ -9,15 +9,14 @@ import { createLogger } from '../../server/src/observability/logger.js';
 import type { ApiImport } from '../../server/src/records/import/import-job.js';
 import { importJobHandler } from '../../server/src/records/import/import.handler.js';
 import { ImportService } from '../../server/src/records/import/import.service.js';
-import type { Platform } from '../../server/src/runtime/platform.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, type ApiClient } from '../helpers/http.js';
-import { startTestPlatform } from '../helpers/platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { waitFor } from '../helpers/wait.js';
 
 const env = testEnv(import.meta.url);
-let platform: Platform & { url: string };
+let platform: TestPlatform;
 let api: ApiClient;
 let db: Db;
 let acme: string;
@@ -28,7 +27,7 @@ beforeAll(async () => {
   ({ db } = await openTestDb(env));
   await openTestRedis(env);
   platform = await startTestPlatform({ role: 'all', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
-  api = apiClient(platform.url);
+  api = apiClient(platform.url, { token: platform.adminToken });
   const bundle = salesBundle();
   for (const kind of ['entities', 'rules'] as const) for (const item of bundle[kind]) await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
   expect((await api.post('/api/meta/publish')).status).toBe(200);

@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import type { Platform } from '../../server/src/runtime/platform.js';
 import type { OpenApiDocument } from '../../server/src/openapi/openapi.js';
 import { ComponentValidator, unresolvedRefs } from '../../server/src/openapi/openapi.fixture.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, type ApiAnswer, type ApiClient } from '../helpers/http.js';
-import { startTestPlatform } from '../helpers/platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
 const env = testEnv(import.meta.url);
 const l = (zh: string, en: string) => ({ 'zh-CN': zh, en });
-let platform: Platform & { url: string };
+let platform: TestPlatform;
 let api: ApiClient;
 type Rec = Record<string, unknown> & { id: string; _version: number };
 
@@ -18,7 +17,7 @@ beforeAll(async () => {
   await openTestDb(env);
   await openTestRedis(env);
   platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
-  api = apiClient(platform.url);
+  api = apiClient(platform.url, { token: platform.adminToken });
   const bundle = salesBundle();
   for (const kind of ['entities', 'rules'] as const) for (const item of bundle[kind]) await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
   expect((await api.post('/api/meta/publish')).status).toBe(200);
@@ -35,7 +34,7 @@ async function fetchDocument(): Promise<ApiAnswer<OpenApiDocument>> {
 
 /** The status of a conditional GET of the document (fetch adds `no-cache` unless told otherwise). */
 async function revalidate(etag: string): Promise<number> {
-  const res = await fetch(`${platform.url}/api/openapi.json`, { headers: { 'If-None-Match': etag, 'Cache-Control': 'max-age=0' } });
+  const res = await fetch(`${platform.url}/api/openapi.json`, { headers: { 'If-None-Match': etag, 'Cache-Control': 'max-age=0', ...api.authHeaders() } });
   await res.arrayBuffer();
   return res.status;
 }
@@ -117,7 +116,7 @@ describe('GET /api/openapi.json', () => {
     expect(started.headers.get('location')).toBe(`/api/records/account/imports/${started.body.id}`);
     expectValid(doc, 'ImportJob', await api.get(`/api/records/account/imports/${started.body.id}`), 200);
 
-    const exported = await fetch(`${platform.url}/api/records/opportunity/export?format=csv&fields=title,amount`);
+    const exported = await fetch(`${platform.url}/api/records/opportunity/export?format=csv&fields=title,amount`, { headers: api.authHeaders() });
     expect(exported.status).toBe(200);
     const media = Object.keys((doc.paths['/api/records/opportunity/export'] as { get: { responses: { '200': { content: object } } } }).get.responses['200'].content);
     expect(media).toContain(exported.headers.get('content-type')!.split(';')[0]);

@@ -7,10 +7,9 @@ import { metadataToolkit } from '../../server/src/metadata/registries.js';
 import { compiledEntity } from '../../server/src/records/compiled-entity.js';
 import { valuesOf } from '../../server/src/records/record-document.js';
 import { prepareValues } from '../../server/src/records/record-values.js';
-import type { Platform } from '../../server/src/runtime/platform.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, type ApiClient } from '../helpers/http.js';
-import { startTestPlatform } from '../helpers/platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
 const env = testEnv(import.meta.url);
 const l = (en: string) => ({ 'zh-CN': en, en });
@@ -39,7 +38,7 @@ const entity = {
 };
 const rule = { key: 'price_needs_qty', entity: 'sample', errorWhen: { and: [{ var: 'price' }, { '!': { var: 'qty' } }] }, message: l('A price needs a quantity'), fields: ['qty'] };
 
-let platform: Platform & { url: string };
+let platform: TestPlatform;
 let api: ApiClient;
 let db: Db;
 
@@ -47,7 +46,7 @@ beforeAll(async () => {
   ({ db } = await openTestDb(env));
   await openTestRedis(env);
   platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
-  api = apiClient(platform.url);
+  api = apiClient(platform.url, { token: platform.adminToken });
   expect((await api.put('/api/meta/draft/entities/sample', entity)).status).toBe(200);
   expect((await api.put('/api/meta/draft/rules/price_needs_qty', rule)).status).toBe(200);
   expect((await api.post('/api/meta/publish')).status).toBe(200);

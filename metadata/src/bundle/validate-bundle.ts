@@ -1,6 +1,6 @@
 import type { ItemKind } from '../schema/meta-schemas.js';
 import { pointer, type Problem } from '../schema/problems.js';
-import { RESERVED_KEYS } from '../system-fields.js';
+import { BUILT_IN_ROLE_KEYS, RESERVED_KEYS } from '../system-fields.js';
 import type { Bundle, BundleRegistries } from './bundle-types.js';
 import { checkEntity, duplicateKeys } from './check-entities.js';
 import { checkForm, checkRole, checkRule, checkView, checkWorkflow, type ConfigCheck } from './check-items.js';
@@ -30,10 +30,18 @@ export function checkBundleReferences(bundle: Bundle, registries: BundleRegistri
   bundle.views.forEach((view, i) => problems.push(...checkView(view, pointer('views', i), index)));
   bundle.rules.forEach((rule, i) => problems.push(...checkRule(rule, pointer('rules', i), index, registries)));
   bundle.workflows.forEach((wf, i) => problems.push(...checkWorkflow(wf, pointer('workflows', i), index, registries, checkConfig)));
+  bundle.roles.forEach((role, i) => problems.push(...builtInRole(role.key, `${pointer('roles', i)}/key`)));
   bundle.roles.forEach((role, i) => problems.push(...checkRole(role, pointer('roles', i), index, registries)));
   return problems;
 }
 
 function reserved(key: string, at: string): Problem[] {
   return RESERVED_KEYS.includes(key) ? [{ pointer: at, code: 'RESERVED_KEY', message: `"${key}" is reserved`, params: { reserved: RESERVED_KEYS } }] : [];
+}
+
+/** A role key the platform reserves for a built-in role (`admin`); problems at `at`. */
+export function builtInRole(key: string, at: string): Problem[] {
+  return BUILT_IN_ROLE_KEYS.includes(key)
+    ? [{ pointer: at, code: 'RESERVED_KEY', message: `"${key}" is the built-in administrator role; it cannot be defined in metadata`, params: { reserved: BUILT_IN_ROLE_KEYS } }]
+    : [];
 }

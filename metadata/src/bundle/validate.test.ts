@@ -46,6 +46,7 @@ describe('validateBundle', () => {
     ['a view sorting on a missing field', (b) => (b.views[0]!.sort = [{ field: 'nope', direction: 'asc' }]), '/views/0/sort/0/field', 'UNKNOWN_FIELD'],
     ['a kanban grouped by a non-select', (b) => ((b.views[1] as { groupBy: string }).groupBy = 'title'), '/views/1/groupBy', 'FIELD_TYPE_MISMATCH'],
     ['a rule on a missing entity', (b) => (b.rules[0]!.entity = 'deal'), '/rules/0/entity', 'UNKNOWN_ENTITY'],
+    ['a role keyed "admin", the built-in role', (b) => (b.roles[0]!.key = 'admin'), '/roles/0/key', 'RESERVED_KEY'],
     ['a role granting a missing field', (b) => (b.roles[0]!.entities!.opportunity!.fields = { secret: { read: true } }), '/roles/0/entities/opportunity/fields/secret', 'UNKNOWN_FIELD'],
     ['an unsafe text pattern', (b) => ((b.entities[0]!.fields[0] as { pattern: string }).pattern = '^(a+)+$'), '/entities/0/fields/0/pattern', 'UNSAFE_PATTERN'],
     ['a relative filter with a bad period', (b) => ((b.views[0] as { filter: unknown }).filter = { field: 'close_date', op: 'relative', value: 'last_fortnight' }), '/views/0/filter/value', 'WRONG_TYPE'],

@@ -21,6 +21,14 @@ export type { PollState } from './api/polling';
 export { STATUS_REFRESH_MS, fetchSystemStatus, queueDepth, useSystemStatus } from './api/system-status';
 export type { DependencyHealth, QueueCounts, SystemStatus } from './api/system-status';
 
+export { SessionProvider, useSession } from './auth/session';
+export type { Me, SessionUser } from './auth/session';
+export { SignedIn } from './auth/signed-in';
+export { SignInPage } from './auth/sign-in-page';
+export { AccountMenu } from './auth/account-menu';
+export { authMessages } from './auth/auth.messages';
+export { SIGNED_OUT_EVENT } from './api/api-client';
+
 export { Link, navigate, toAppPath, useLocationPath } from './router/router';
 export { APP_HOME, Shell, useDocumentTitle } from './shell/shell';
 export type { AppId, ShellProps } from './shell/shell';

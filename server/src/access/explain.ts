@@ -9,7 +9,8 @@ import { BadRequest } from '../errors/platform.errors.js';
 import type { EntityOperation, ScopedOperation } from './entity-policy.js';
 import { RecordAccess } from './record-access.js';
 import { SHARES, type ShareDoc } from './record-shares.js';
-import { USERS } from './user-directory.js';
+import { actorOf } from '../auth/authenticator.js';
+import { users } from '../auth/user-model.js';
 
 const OPERATIONS: readonly EntityOperation[] = ['create', 'read', 'update', 'delete', 'export'];
 const SCOPED: readonly ScopedOperation[] = ['read', 'update', 'delete'];
@@ -78,15 +79,9 @@ export async function explainAccess(db: Db, snapshot: MetadataSnapshot, registri
   return answer;
 }
 
-/** The actor a user acts as: their roles and department, from the users collection. */
-export async function actorOfUser(db: Db, userId: string): Promise<Actor> {
-  const doc = /^[0-9a-f]{24}$/.test(userId) ? await db.collection(USERS).findOne({ _id: new ObjectId(userId) }) : null;
-  if (!doc) throw BadRequest(`No user ${userId.slice(0, 40)}`, [{ pointer: '/query/user', code: 'NOT_ALLOWED_VALUE' }]);
-  return {
-    kind: 'user',
-    id: String(doc._id),
-    name: String(doc.name ?? doc.email ?? ''),
-    roles: Array.isArray(doc.roles) ? doc.roles.map(String) : [],
-    departmentId: doc.departmentId ? String(doc.departmentId) : null,
-  };
+/** The actor a user acts as (their roles and department), as sign-in would make it. */
+async function actorOfUser(db: Db, userId: string): Promise<Actor> {
+  const user = /^[0-9a-f]{24}$/.test(userId) ? await users(db).findOne({ _id: new ObjectId(userId) }) : null;
+  if (!user) throw BadRequest(`No user ${userId.slice(0, 40)}`, [{ pointer: '/query/user', code: 'NOT_ALLOWED_VALUE' }]);
+  return actorOf(user);
 }

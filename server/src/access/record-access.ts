@@ -7,7 +7,8 @@ import { compileFilter } from '../records/query/index.js';
 import { FieldNotWritable, Forbidden } from './access.errors.js';
 import { entityPolicy, type EntityOperation, type EntityPolicy, type ScopeRule, type ScopedOperation } from './entity-policy.js';
 import { sharedRecordIds } from './record-shares.js';
-import { USERS, UserDirectory } from './user-directory.js';
+import { USERS } from '../auth/user-model.js';
+import { UserDirectory } from './user-directory.js';
 
 /** Matches no record: the scope of an actor whose roles reach none. */
 const NOTHING: Document = { _id: { $exists: false } };

@@ -2,7 +2,7 @@ import { ObjectId, type Db } from 'mongodb';
 import type { Actor } from '../auth/actor.js';
 import { AUDIT } from '../records/record-writer.js';
 import { ShareInvalid, ShareNotFound } from './access.errors.js';
-import { DEPARTMENTS, USERS } from './user-directory.js';
+import { DEPARTMENTS, USERS } from '../auth/user-model.js';
 
 export const SHARES = 'record_shares';
 

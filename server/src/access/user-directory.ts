@@ -1,8 +1,5 @@
 import { ObjectId, type Db } from 'mongodb';
-
-/** The collections sign-in keeps (server/src/auth): read here to resolve record scopes. */
-export const USERS = 'users';
-export const DEPARTMENTS = 'departments';
+import { DEPARTMENTS, USERS } from '../auth/user-model.js';
 
 /** Bounds on the org chart walks, so a broken or hostile chart cannot stall a request. */
 const MAX_DEPTH = 32;

@@ -10,7 +10,8 @@ import type { Logger } from '../observability/logger.js';
 import type { RecordHooks } from '../records/record-hooks.js';
 import { RecordService } from '../records/record.service.js';
 import type { JobHandler } from '../worker/worker.js';
-import { evaluateIn, type RunScope } from './run-scope.js';
+import { settleApproval } from './approvals.js';
+import { evaluateIn, evaluateMap, type RunScope } from './run-scope.js';
 import { resolveFilterValues, type ActionContext, type WorkflowAction } from './workflow-actions.js';
 import { MAX_LOG, runs, type RunDoc, type RunLogEntry, type RunPath } from './workflow-runs.js';
 
@@ -73,15 +74,21 @@ async function delayJob(job: Job, at: number): Promise<never> {
   throw new DelayedError();
 }
 
-class RunExecution {
+/**
+ * One execution of a run, from its saved state. With `dryRun` nothing is saved and no
+ * step with a side effect runs: such a step's output says what it would have done
+ * (its settings, evaluated), delays do not wait, and reads still read.
+ */
+export class RunExecution {
   private steps = 0;
 
   constructor(
     private readonly db: Db,
     private readonly snapshot: MetadataSnapshot,
     private readonly deps: RunExecutorDeps,
-    private readonly run: RunDoc,
+    readonly run: RunDoc,
     private readonly logger: Logger,
+    private readonly dryRun = false,
   ) {}
 
   get status(): RunDoc['status'] {
@@ -93,8 +100,7 @@ class RunExecution {
     const byId = new Map(workflow.steps.map((s) => [s.id, s]));
     if (!(await this.save({ status: 'running' }, ['queued', 'running', 'waiting']))) return undefined;
     for (;;) {
-      const now = Date.now();
-      for (const path of this.run.paths) if (path.waitUntil && path.waitUntil.getTime() <= now) path.waitUntil = undefined;
+      await this.wakePaths();
       const path = this.run.paths.find((p) => p.at !== null && !p.waitUntil && !p.waitApproval);
       if (!path) {
         const waiting = this.run.paths.filter((p) => p.at !== null);
@@ -111,6 +117,13 @@ class RunExecution {
         return undefined;
       }
       const step = byId.get(path.at!);
+      if (step && path.resume) {
+        // A step that waited (delay, approval) has its outcome: move on through its branches.
+        path.resume = undefined;
+        this.advance(path, this.next(step, this.scopeFor(path)), byId);
+        if (!(await this.save({}))) return undefined;
+        continue;
+      }
       if (!step) {
         await this.fail(path.at, 'WORKFLOW_STEP_NOT_FOUND', `No step "${path.at}"`);
         return undefined;
@@ -134,19 +147,24 @@ class RunExecution {
     const scope = this.scopeFor(path);
     const config = (step.config ?? {}) as Record<string, unknown>;
     try {
-      const result = await action.run!(config, this.context(workflow, path, step, scope));
+      const result = this.dryRun && action.sideEffect ? { output: { dryRun: true, wouldRun: step.type, settings: this.preview(config, scope) } } : await action.run!(config, this.context(workflow, path, step, scope));
+      if (this.dryRun) delete result.wait;
       delete this.run.attempts[attemptKey];
       this.run.scope.steps[step.id] = result.output ?? null;
       this.log({ step: step.id, path: path.id, type: step.type, attempt, status: result.wait ? 'waiting' : 'completed', startedAt, finishedAt: new Date(), input: config, output: result.output });
-      if (result.wait && 'until' in result.wait) path.waitUntil = result.wait.until;
-      if (result.wait && 'approval' in result.wait) path.waitApproval = result.wait.approval;
-      this.advance(path, this.next(step, scope), byId);
+      if (result.wait) {
+        path.waitUntil = result.wait.until;
+        if ('approval' in result.wait) path.waitApproval = result.wait.approval;
+        path.resume = true;
+      } else {
+        this.advance(path, this.next(step, scope), byId);
+      }
       return 'continue';
     } catch (err) {
       const error = describe(err);
       const permanent = err instanceof AppError && err.status < 500 && err.status !== 409;
       this.run.attempts[attemptKey] = attempt;
-      const retry = !permanent && attempt < STEP_ATTEMPTS;
+      const retry = !this.dryRun && !permanent && attempt < STEP_ATTEMPTS;
       this.log({ step: step.id, path: path.id, type: step.type, attempt, status: retry ? 'retrying' : 'failed', startedAt, finishedAt: new Date(), input: config, error });
       if (!retry) {
         await this.fail(step.id, error.code, error.message);
@@ -154,6 +172,29 @@ class RunExecution {
       }
       await this.save({});
       throw err; // BullMQ retries the job with backoff; the run resumes at this step
+    }
+  }
+
+  /**
+   * Wakes parked paths: a delay that is due; an approval that was decided (its output
+   * becomes the step's) or whose due time passed (the timeout applies).
+   */
+  private async wakePaths(): Promise<void> {
+    const now = new Date();
+    for (const path of this.run.paths) {
+      if (path.waitApproval) {
+        if (this.dryRun) continue;
+        const settled = await settleApproval(this.db, path.waitApproval, now);
+        if ('output' in settled) {
+          this.run.scope.steps[path.at!] = settled.output;
+          path.waitApproval = undefined;
+          path.waitUntil = undefined;
+        } else {
+          path.waitUntil = settled.pending ?? undefined;
+        }
+      } else if (path.waitUntil && path.waitUntil <= now) {
+        path.waitUntil = undefined;
+      }
     }
   }
 
@@ -253,6 +294,7 @@ class RunExecution {
       registries: this.deps.registries,
       logger: this.logger,
       scope,
+      workflow: workflow.key,
       entity: workflow.entity ?? null,
       idempotencyKey: key,
       records: () => this.records(key),
@@ -277,6 +319,15 @@ class RunExecution {
     });
   }
 
+  /** A step's settings with every json-logic value evaluated, for a dry run's report. */
+  private preview(config: Record<string, unknown>, scope: RunScope): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(config)) {
+      out[key] = value !== null && typeof value === 'object' && !Array.isArray(value) && key === 'values' ? evaluateMap(scope, value as Record<string, unknown>, this.deps.registries.operations) : evaluateIn(scope, value, this.deps.registries.operations);
+    }
+    return out;
+  }
+
   private log(entry: RunLogEntry): void {
     this.run.log.push(entry);
     if (this.run.log.length > MAX_LOG) this.run.log.splice(0, this.run.log.length - MAX_LOG);
@@ -294,6 +345,7 @@ class RunExecution {
    */
   private async save(changes: Partial<Pick<RunDoc, 'status' | 'finishedAt'>>, from: RunDoc['status'][] = ['running']): Promise<boolean> {
     Object.assign(this.run, changes);
+    if (this.dryRun) return true;
     const { scope, paths, joins, attempts, log, failure, status, finishedAt } = this.run;
     const result = await runs(this.db).updateOne({ _id: this.run._id, status: { $in: from } }, { $set: { scope, paths, joins, attempts, log, failure, status, finishedAt, updatedAt: new Date() } });
     return result.matchedCount === 1;

@@ -1,12 +1,11 @@
 import type { Queue } from 'bullmq';
-import { MongoServerError, ObjectId, type Db } from 'mongodb';
-import { truthy, type BundleRegistries, type Workflow } from '@metacrm/metadata';
+import { truthy, type BundleRegistries } from '@metacrm/metadata';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { OutboxEvent } from './outbox-relay.js';
 import type { RecordEventSubscriber } from './record-events.js';
 import { evaluateIn, type RunScope } from './run-scope.js';
 import { RECORD_TRIGGERS } from './workflow-triggers.js';
-import { MAX_CAUSATION_DEPTH, enqueueRun, runs, type RunDoc } from './workflow-runs.js';
+import { createRun, disabledWorkflows, enqueueRun, type RunDoc } from './workflow-runs.js';
 
 /** The parts of an outbox event a record trigger reads (record-writer.ts writes them). */
 interface RecordEvent extends OutboxEvent {
@@ -39,7 +38,9 @@ export function triggerMatcher(deps: TriggerMatcherDeps): RecordEventSubscriber 
     async handle(raw, { db, logger }) {
       const event = raw as RecordEvent;
       const snapshot = await deps.cache.current();
-      const matching = snapshot.bundle.workflows.filter((w) => w.active !== false && w.entity === event.entity && RECORD_TRIGGERS[w.trigger.type] === event.type);
+      const candidates = snapshot.bundle.workflows.filter((w) => w.active !== false && w.entity === event.entity && RECORD_TRIGGERS[w.trigger.type] === event.type);
+      const disabled = candidates.length > 0 ? await disabledWorkflows(db) : new Set<string>();
+      const matching = candidates.filter((w) => !disabled.has(w.key));
       for (const workflow of matching) {
         const fields = (workflow.trigger as { fields?: string[] }).fields;
         if (event.type === 'record.update' && fields?.length && !fields.some((f) => event.changed.includes(f))) continue;
@@ -50,7 +51,13 @@ export function triggerMatcher(deps: TriggerMatcherDeps): RecordEventSubscriber 
           logger.warn({ workflow: workflow.key, err: err instanceof Error ? err.message : String(err) }, 'workflow condition failed; not started');
           continue;
         }
-        const run = await startRun(db, newRunDoc(workflow, snapshot.version, event, scope));
+        const run = await createRun(db, {
+          workflow,
+          version: snapshot.version,
+          trigger: { type: workflow.trigger.type, eventId: event._id, entity: event.entity, recordId: event.recordId.toHexString(), actor: event.actor },
+          scope,
+          causation: { depth: event.causationDepth ?? 0, chain: event.causationChain ?? [] },
+        });
         if (run.status === 'queued') await enqueueRun(deps.queue, run._id);
       }
     },
@@ -67,41 +74,4 @@ function eventScope(event: RecordEvent): RunScope {
     user: { id: event.actor.id, name: event.actor.name },
     input: null,
   };
-}
-
-function newRunDoc(workflow: Workflow, version: number, event: RecordEvent, scope: RunScope): RunDoc {
-  const now = new Date();
-  const depth = event.causationDepth ?? 0;
-  const chain = event.causationChain ?? [];
-  const tooDeep = depth >= MAX_CAUSATION_DEPTH;
-  return {
-    _id: new ObjectId(),
-    workflow: workflow.key,
-    metadataVersion: version,
-    status: tooDeep ? 'failed' : 'queued',
-    trigger: { type: workflow.trigger.type, eventId: event._id, entity: event.entity, recordId: event.recordId.toHexString(), actor: event.actor },
-    scope,
-    paths: [{ id: 'main', at: workflow.start ?? workflow.steps[0]?.id ?? null }],
-    joins: {},
-    attempts: {},
-    log: [],
-    causation: { depth, chain },
-    failure: tooDeep ? { step: null, code: 'WORKFLOW_LOOP', message: `Stopped: ${depth} workflow-made writes in a row (${[...chain, workflow.key].join(' → ')})` } : null,
-    createdAt: now,
-    updatedAt: now,
-    finishedAt: tooDeep ? now : null,
-  };
-}
-
-/** Inserts the run, or answers the one this event already started for the workflow. */
-async function startRun(db: Db, doc: RunDoc): Promise<RunDoc> {
-  try {
-    await runs(db).insertOne(doc);
-    return doc;
-  } catch (err) {
-    if (!(err instanceof MongoServerError) || err.code !== 11000) throw err;
-    const existing = await runs(db).findOne({ 'trigger.eventId': doc.trigger.eventId, workflow: doc.workflow });
-    if (!existing) throw err;
-    return existing;
-  }
 }

@@ -16,7 +16,8 @@ export interface ActionContext {
   registries: BundleRegistries;
   logger: Logger;
   scope: RunScope;
-  /** The workflow's entity (the trigger record's), if it has one. */
+  /** The workflow's key, and its entity (the trigger record's), if it has one. */
+  workflow: string;
   entity: string | null;
   /** `<run>:<step>:<path>:<visit>`: the same on every retry of this execution of the step. */
   idempotencyKey: string;
@@ -32,8 +33,11 @@ export interface ActionContext {
 /** What a step did: its output (`steps.<id>`), or that its path waits. */
 export interface ActionResult {
   output?: unknown;
-  /** Park the path: until an instant (delay), or until an approval is decided. */
-  wait?: { until: Date } | { approval: string };
+  /**
+   * Park the path at this step: until an instant (delay), or until an approval is
+   * decided (or its due time passes). It moves on, through the step's branches, then.
+   */
+  wait?: { until: Date } | { approval: string; until?: Date };
 }
 
 /**

@@ -1,8 +1,17 @@
 import type { Queue } from 'bullmq';
-import type { Db, ObjectId } from 'mongodb';
+import { MongoServerError, ObjectId, type Db } from 'mongodb';
+import type { Workflow } from '@metacrm/metadata';
 import type { RunScope } from './run-scope.js';
 
 export const RUNS = 'workflow_runs';
+/** Runtime switches: `{_id: workflow key, enabled}`; a workflow without one follows its metadata `active`. */
+export const WORKFLOW_STATE = 'workflow_state';
+
+/** The workflows switched off at runtime (without a publish). */
+export async function disabledWorkflows(db: Db): Promise<Set<string>> {
+  const docs = await db.collection<{ _id: string; enabled: boolean }>(WORKFLOW_STATE).find({ enabled: false }).toArray();
+  return new Set(docs.map((d) => d._id));
+}
 
 /** Past this many workflow-made writes in a chain, a run stops instead of looping. */
 export const MAX_CAUSATION_DEPTH = 16;
@@ -24,6 +33,8 @@ export interface RunPath {
   waitUntil?: Date | undefined;
   /** Parked until an approval is decided. */
   waitApproval?: string | undefined;
+  /** Parked at a step that has run: on waking, the path moves on through the step's branches. */
+  resume?: boolean | undefined;
 }
 
 export interface RunLoop {
@@ -99,4 +110,52 @@ export async function ensureRunIndexes(db: Db): Promise<void> {
 /** Puts the run on the workflows queue (jobId = run id; a job already there is kept). */
 export async function enqueueRun(queue: Queue, runId: ObjectId): Promise<void> {
   await queue.add('run', { runId: runId.toHexString() }, { ...RUN_JOB_OPTIONS, jobId: runId.toHexString() });
+}
+
+/** What starts a run: the workflow, the version it runs on, its trigger, scope and causation. */
+export interface NewRun {
+  workflow: Workflow;
+  version: number;
+  trigger: RunDoc['trigger'];
+  scope: RunScope;
+  causation?: RunDoc['causation'];
+}
+
+/**
+ * Creates a run document: queued at its start step, or failed at once when the chain
+ * of workflow-made writes that led here is too deep. A run for the same event and
+ * workflow that exists already is answered instead (an event delivered twice).
+ */
+export async function createRun(db: Db, input: NewRun): Promise<RunDoc> {
+  const now = new Date();
+  const causation = input.causation ?? { depth: 0, chain: [] };
+  const tooDeep = causation.depth >= MAX_CAUSATION_DEPTH;
+  const doc: RunDoc = {
+    _id: new ObjectId(),
+    workflow: input.workflow.key,
+    metadataVersion: input.version,
+    status: tooDeep ? 'failed' : 'queued',
+    trigger: input.trigger,
+    scope: input.scope,
+    paths: [{ id: 'main', at: input.workflow.start ?? input.workflow.steps[0]?.id ?? null }],
+    joins: {},
+    attempts: {},
+    log: [],
+    causation,
+    failure: tooDeep ? { step: null, code: 'WORKFLOW_LOOP', message: `Stopped: ${causation.depth} workflow-made writes in a row (${[...causation.chain, input.workflow.key].join(' → ')})` } : null,
+    createdAt: now,
+    updatedAt: now,
+    finishedAt: tooDeep ? now : null,
+  };
+  try {
+    await runs(db).insertOne(doc);
+    return doc;
+  } catch (err) {
+    // The same event, or the same Idempotency-Key of a webhook call, started it already.
+    const same = doc.trigger.eventId ? { 'trigger.eventId': doc.trigger.eventId } : doc.trigger.idempotencyKey !== undefined ? { 'trigger.idempotencyKey': doc.trigger.idempotencyKey } : undefined;
+    if (!(err instanceof MongoServerError) || err.code !== 11000 || !same) throw err;
+    const existing = await runs(db).findOne({ ...same, workflow: doc.workflow });
+    if (!existing) throw err;
+    return existing;
+  }
 }

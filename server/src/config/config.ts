@@ -25,10 +25,14 @@ export interface Config {
   logLevel: LogLevel;
   /** How long a graceful shutdown waits for in-flight requests and jobs. */
   shutdownTimeoutMs: number;
-  /** Receivers that workflow HTTP steps may reach although their address is not public (OUTBOUND_ALLOWLIST). */
-  outboundAllowlist: AllowEntry[];
+  /**
+   * Receivers that workflow HTTP steps may reach although their address is not public
+   * (OUTBOUND_ALLOWLIST); none when absent. Optional, like `mail`, so that a Config
+   * built by hand (tests, benchmarks) needs neither.
+   */
+  outboundAllowlist?: AllowEntry[] | undefined;
   /** SMTP for send_email steps; unset: those steps fail with EMAIL_NOT_CONFIGURED. */
-  mail: MailConfig | undefined;
+  mail?: MailConfig | undefined;
 }
 
 /** Where workflow email goes: `SMTP_URL` (smtp:// or smtps://, credentials in it) and `MAIL_FROM`. */

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { explainAccess } from '../access/explain.js';
+import { requireAdmin } from '../auth/admin-rights.js';
 import { BadRequest } from '../errors/index.js';
 import type { AppState } from './context.js';
 import type { RecordRouteDeps } from './records.routes.js';
@@ -11,7 +12,7 @@ import type { RecordRouteDeps } from './records.routes.js';
 export function accessRoutes(deps: RecordRouteDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/access' });
 
-  router.get('/explain', async (ctx) => {
+  router.get('/explain', requireAdmin('users'), async (ctx) => {
     const one = (name: string, required: boolean): string | undefined => {
       const value = ctx.query[name];
       if (Array.isArray(value) || (required && !value)) throw BadRequest(`${name} must be given once`, [{ pointer: `/query/${name}`, code: 'REQUIRED' }]);

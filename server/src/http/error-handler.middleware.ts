@@ -28,6 +28,8 @@ export function errorHandler(metrics: Metrics): AppMiddleware {
       ctx.status = error.status;
       ctx.body = body;
       if (error.status === 503) ctx.set('Retry-After', '5');
+      const retryAfter = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+      if (error.status === 429 && typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter));
     }
   };
 }

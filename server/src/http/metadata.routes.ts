@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Db } from 'mongodb';
 import { ITEM_KINDS, type ItemKind } from '@metacrm/metadata';
-import { SYSTEM_ACTOR } from '../auth/actor.js';
+import { requireAdmin } from '../auth/admin-rights.js';
 import { BadRequest } from '../errors/index.js';
 import type { MetadataBus } from '../metadata/metadata-bus.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
@@ -20,8 +20,9 @@ export interface MetadataRouteDeps {
 /** The metadata API: current version, the draft, publish, versions, diff, rollback (app packages: packages.routes.ts). */
 export function metadataRoutes(deps: MetadataRouteDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/meta' });
-  // Sign-in arrives with access control; until then every caller acts as the system.
-  const service = (_ctx: AppContext) => new MetadataService({ ...deps, actor: SYSTEM_ACTOR });
+  // Every route here is the designer's: metadata administrators only.
+  router.use(requireAdmin('metadata'));
+  const service = (ctx: AppContext) => new MetadataService({ ...deps, actor: ctx.state.actor, ip: ctx.ip, requestId: ctx.state.requestId });
 
   router.get('/', async (ctx) => {
     const snapshot = await service(ctx).current();

@@ -1,9 +1,8 @@
 import Router from '@koa/router';
 import type { Db } from 'mongodb';
-import { SYSTEM_ACTOR, type Actor } from '../auth/actor.js';
 import { BadRequest } from '../errors/index.js';
 import { listNotifications, markNotificationRead } from '../notifications/notifications.js';
-import type { AppContext, AppState } from './context.js';
+import type { AppState } from './context.js';
 
 /**
  * The current user's in-app notifications:
@@ -16,17 +15,12 @@ export function notificationRoutes(deps: { db: Db }): Router<AppState> {
   router.get('/', async (ctx) => {
     const limit = ctx.query.limit === undefined ? 50 : Number(ctx.query.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw BadRequest('limit must be a whole number from 1 to 200', [{ pointer: '/query/limit', code: 'OUT_OF_RANGE' }]);
-    ctx.body = await listNotifications(deps.db, userOf(ctx), { limit, unreadOnly: ctx.query.unread === 'true' });
+    ctx.body = await listNotifications(deps.db, ctx.state.actor.id, { limit, unreadOnly: ctx.query.unread === 'true' });
   });
 
   router.post('/:id/read', async (ctx) => {
-    ctx.body = await markNotificationRead(deps.db, userOf(ctx), ctx.params.id!);
+    ctx.body = await markNotificationRead(deps.db, ctx.state.actor.id, ctx.params.id!);
   });
 
   return router;
-}
-
-/** The signed-in user's id once authentication sets `ctx.state.actor`; until then the system actor's. */
-function userOf(ctx: AppContext): string {
-  return ((ctx.state as { actor?: Actor }).actor ?? SYSTEM_ACTOR).id;
 }

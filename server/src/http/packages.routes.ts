@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Queue } from 'bullmq';
-import { SYSTEM_ACTOR } from '../auth/actor.js';
+import { requireAdmin } from '../auth/admin-rights.js';
 import { BadRequest } from '../errors/index.js';
 import { PackageService } from '../metadata/package.service.js';
 import { SeedService } from '../records/seed/seed.service.js';
@@ -26,13 +26,13 @@ export const PACKAGE_BODY_LIMIT = '50mb';
  */
 export function packageRoutes(deps: PackageRouteDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/meta' });
-  // Sign-in arrives with access control; until then every caller acts as the system.
-  const packages = () => new PackageService({ ...deps, actor: SYSTEM_ACTOR });
-  const seeds = () => new SeedService({ ...deps, actor: SYSTEM_ACTOR });
+  router.use(requireAdmin('metadata'));
+  const packages = (ctx: AppContext) => new PackageService({ ...deps, actor: ctx.state.actor });
+  const seeds = (ctx: AppContext) => new SeedService({ ...deps, actor: ctx.state.actor });
 
   router.get('/export', async (ctx) => {
     const name = typeof ctx.query.name === 'string' && /^[a-z][a-z0-9_]{0,47}$/.test(ctx.query.name) ? ctx.query.name : undefined;
-    const pkg = await packages().export({ withRecords: ctx.query.records === 'true', ...(name ? { name } : {}) });
+    const pkg = await packages(ctx).export({ withRecords: ctx.query.records === 'true', ...(name ? { name } : {}) });
     ctx.set('Content-Disposition', `attachment; filename="${pkg.name}-${pkg.version}.json"`);
     ctx.body = pkg;
   });
@@ -44,10 +44,10 @@ export function packageRoutes(deps: PackageRouteDeps): Router<AppState> {
     const dryRun = flag(ctx, 'dryRun');
     const pkg = await jsonBody(ctx, { limit: PACKAGE_BODY_LIMIT });
     if (!apply) {
-      ctx.body = await packages().import(pkg, { dryRun, onConflict });
+      ctx.body = await packages(ctx).import(pkg, { dryRun, onConflict });
       return;
     }
-    const report = await seeds().apply(pkg, { dryRun, onConflict });
+    const report = await seeds(ctx).apply(pkg, { dryRun, onConflict });
     if (report.seedLoad) {
       ctx.status = 202;
       ctx.set('Location', `/api/meta/seed-loads/${report.seedLoad.id}`);
@@ -56,7 +56,7 @@ export function packageRoutes(deps: PackageRouteDeps): Router<AppState> {
   });
 
   router.get('/seed-loads/:id', async (ctx) => {
-    ctx.body = await seeds().get(ctx.params.id!);
+    ctx.body = await seeds(ctx).get(ctx.params.id!);
   });
 
   return router;

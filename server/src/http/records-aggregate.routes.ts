@@ -1,5 +1,4 @@
 import Router from '@koa/router';
-import { SYSTEM_ACTOR } from '../auth/actor.js';
 import { RecordService } from '../records/record.service.js';
 import type { AppState } from './context.js';
 import { jsonBody } from './json-body.js';
@@ -14,7 +13,7 @@ export function recordAggregateRoutes(deps: RecordRouteDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/records' });
 
   router.post('/:entity/aggregate', async (ctx) => {
-    const service = new RecordService({ db: deps.db, snapshot: await deps.cache.current(), registries: deps.registries, actor: SYSTEM_ACTOR, requestId: ctx.state.requestId });
+    const service = new RecordService({ db: deps.db, snapshot: await deps.cache.current(), registries: deps.registries, actor: ctx.state.actor, requestId: ctx.state.requestId });
     ctx.body = await service.aggregate(ctx.params.entity!, await jsonBody(ctx));
   });
 

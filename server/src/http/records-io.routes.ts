@@ -1,7 +1,6 @@
 import Router from '@koa/router';
 import type { Db } from 'mongodb';
 import type { BundleRegistries } from '@metacrm/metadata';
-import { SYSTEM_ACTOR } from '../auth/actor.js';
 import { BadRequest } from '../errors/index.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { Queues } from '../queues/queues.js';
@@ -36,25 +35,25 @@ export const IMPORT_BODY_LIMIT = '28mb';
  */
 export function recordIoRoutes(deps: RecordIoRouteDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/records' });
-  const imports = async () => new ImportService({ db: deps.db, snapshot: await deps.cache.current(), registries: deps.registries, actor: SYSTEM_ACTOR, queue: deps.queues.jobs });
+  const imports = async (ctx: AppContext) => new ImportService({ db: deps.db, snapshot: await deps.cache.current(), registries: deps.registries, actor: ctx.state.actor, queue: deps.queues.jobs });
 
   router.post('/:entity/import', async (ctx) => {
-    const job = await (await imports()).start(ctx.params.entity!, await jsonBody(ctx, { limit: IMPORT_BODY_LIMIT }));
+    const job = await (await imports(ctx)).start(ctx.params.entity!, await jsonBody(ctx, { limit: IMPORT_BODY_LIMIT }));
     ctx.status = 202;
     ctx.set('Location', `/api/records/${ctx.params.entity}/imports/${job.id}`);
     ctx.body = job;
   });
 
   router.get('/:entity/imports/:id', async (ctx) => {
-    ctx.body = await (await imports()).get(ctx.params.entity!, ctx.params.id!);
+    ctx.body = await (await imports(ctx)).get(ctx.params.entity!, ctx.params.id!);
   });
 
   router.post('/:entity/imports/:id/cancel', async (ctx) => {
-    ctx.body = await (await imports()).cancel(ctx.params.entity!, ctx.params.id!);
+    ctx.body = await (await imports(ctx)).cancel(ctx.params.entity!, ctx.params.id!);
   });
 
   router.get('/:entity/export', async (ctx) => {
-    const options = { db: deps.db, snapshot: await deps.cache.current(), registries: deps.registries, actor: SYSTEM_ACTOR, logger: ctx.state.log, requestId: ctx.state.requestId };
+    const options = { db: deps.db, snapshot: await deps.cache.current(), registries: deps.registries, actor: ctx.state.actor, logger: ctx.state.log, requestId: ctx.state.requestId };
     const file = await openExport(options, exportRequest(ctx));
     ctx.set('Content-Disposition', `attachment; filename="${file.fileName}"`);
     ctx.set('Cache-Control', 'no-store');

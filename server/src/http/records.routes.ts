@@ -1,7 +1,6 @@
 import Router from '@koa/router';
 import type { Db } from 'mongodb';
 import type { BundleRegistries } from '@metacrm/metadata';
-import { SYSTEM_ACTOR } from '../auth/actor.js';
 import { BadRequest } from '../errors/index.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import { runBulk } from '../records/bulk.js';
@@ -26,7 +25,7 @@ export function recordRoutes(deps: RecordRouteDeps): Router<AppState> {
       db: deps.db,
       snapshot: await deps.cache.current(),
       registries: deps.registries,
-      actor: SYSTEM_ACTOR,
+      actor: ctx.state.actor,
       requestId: ctx.state.requestId,
       hooks: deps.hooks,
       onHookError: (err, hook) => ctx.state.log.error({ err, hook }, 'record after-hook failed'),

@@ -1,9 +1,9 @@
 import Router from '@koa/router';
-import { SYSTEM_ACTOR, type Actor } from '../auth/actor.js';
+import { requireAdmin } from '../auth/admin-rights.js';
 import { WebhookService, type WebhookServiceDeps } from '../automation/webhooks/webhook.service.js';
 import { WebhookRateLimited } from '../automation/webhooks/webhooks.errors.js';
 import { BadRequest } from '../errors/index.js';
-import type { AppContext, AppState } from './context.js';
+import type { AppState } from './context.js';
 import { jsonBody } from './json-body.js';
 
 /** A caller's Idempotency-Key: printable ASCII, at most 200 characters. */
@@ -16,6 +16,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
  *   answer the run the first one started. Authenticated by the secret alone.
  * - `POST /api/workflows/{key}/webhook-secret` → 201 with a new secret and the path to
  *   call (the old secret stops working); the only answer that ever shows the secret.
+ *   Metadata administrators only.
  */
 export function webhookRoutes(deps: WebhookServiceDeps): Router<AppState> {
   const router = new Router<AppState>();
@@ -36,17 +37,12 @@ export function webhookRoutes(deps: WebhookServiceDeps): Router<AppState> {
     ctx.body = answer;
   });
 
-  router.post('/api/workflows/:key/webhook-secret', async (ctx) => {
-    const issued = await hooks.issueSecret(ctx.params.key!, actorOf(ctx).id);
+  router.post('/api/workflows/:key/webhook-secret', requireAdmin('metadata'), async (ctx) => {
+    const issued = await hooks.issueSecret(ctx.params.key!, ctx.state.actor.id);
     ctx.status = 201;
     ctx.set('Cache-Control', 'no-store');
     ctx.body = issued;
   });
 
   return router;
-}
-
-/** The signed-in actor once authentication sets one; until then the system actor. */
-function actorOf(ctx: AppContext): Actor {
-  return (ctx.state as { actor?: Actor }).actor ?? SYSTEM_ACTOR;
 }

@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
-import { ITEM_KINDS, diffBundles, planMigrations, validateBundle, type Bundle, type BundleDiff, type ItemKind, type Problem } from '@metacrm/metadata';
+import { ITEM_KINDS, builtInRole, diffBundles, planMigrations, validateBundle, type Bundle, type BundleDiff, type ItemKind, type Problem } from '@metacrm/metadata';
+import { AuditLog } from '../audit/audit-log.js';
 import type { Actor } from '../auth/actor.js';
 import type { MetadataBus } from './metadata-bus.js';
 import type { MetadataCache, MetadataSnapshot } from './metadata-cache.js';
@@ -22,6 +23,9 @@ export interface MetadataServiceOptions {
   toolkit: MetadataToolkit;
   cache: MetadataCache;
   bus?: MetadataBus | undefined;
+  /** Where the request came from, for the audit entries of a publish. */
+  ip?: string | undefined;
+  requestId?: string | undefined;
 }
 
 export interface DraftItem {
@@ -95,6 +99,7 @@ export class MetadataService {
       body = record;
     }
     problems.push(...this.options.toolkit.validator.validateItem(kind, body));
+    if (kind === 'roles') problems.push(...builtInRole(key, '/key'));
     if (problems.length > 0) throw MetadataInvalid(`The ${kind.replace(/s$/, '')} "${key}" is not valid`, { problems });
     const now = new Date();
     const set = { kind, key, json: JSON.stringify(body), updatedAt: now, updatedBy: this.options.actor };
@@ -176,7 +181,7 @@ export class MetadataService {
     try {
       if ((await this.repo.currentVersion()) !== previousVersion) throw MetadataConflict('Another publish finished first; review the new version and publish again');
       await applyMigrations(this.options.db, migrations, bundle);
-      await this.switchVersion(bundle, previousVersion, diff, migrations, options.message ?? null, rollbackOf);
+      await this.switchVersion(bundle, previous, previousVersion, diff, migrations, options.message ?? null, rollbackOf);
     } finally {
       await this.repo.state.deleteOne({ _id: 'publish-lock', owner });
     }
@@ -185,8 +190,11 @@ export class MetadataService {
     return { ...result, applied: true };
   }
 
-  /** Stores version N+1 and moves the pointer to it in one transaction. */
-  private async switchVersion(bundle: Bundle, previous: number, diff: BundleDiff, migrations: PlannedMigration[], message: string | null, rollbackOf: number | null): Promise<void> {
+  /**
+   * Stores version N+1 and moves the pointer to it in one transaction, with its audit
+   * entries: `meta.publish`, and a `role.change` per role added, removed or changed.
+   */
+  private async switchVersion(bundle: Bundle, previousBundle: Bundle, previous: number, diff: BundleDiff, migrations: PlannedMigration[], message: string | null, rollbackOf: number | null): Promise<void> {
     const version = previous + 1;
     const session = this.options.db.client.startSession();
     try {
@@ -202,6 +210,10 @@ export class MetadataService {
         );
         if (moved.matchedCount === 0 && moved.upsertedCount === 0) throw MetadataConflict();
         if (rollbackOf !== null) await this.repo.replaceDraft(bundle, this.options.actor, version, session);
+        const audit = new AuditLog(this.options.db);
+        const common = { actor: this.options.actor, ip: this.options.ip, requestId: this.options.requestId };
+        await audit.append({ ...common, action: 'meta.publish', target: { kind: 'metadata', version }, data: { previous, message, summary: diff.summary, rollbackOf } }, session);
+        for (const change of roleChanges(previousBundle, bundle)) await audit.append({ ...common, action: 'role.change', target: { kind: 'role', key: change.key }, data: { change: change.change, version } }, session);
       });
     } finally {
       await session.endSession();
@@ -253,3 +265,14 @@ function toItem(doc: DraftDoc): DraftItem {
 }
 
 export { ITEM_KINDS };
+
+/** Roles a publish adds, removes or changes (compared as canonical JSON). */
+function roleChanges(before: Bundle, after: Bundle): { key: string; change: 'added' | 'removed' | 'changed' }[] {
+  const old = new Map(before.roles.map((r) => [r.key, canonicalJson(r)]));
+  const next = new Map(after.roles.map((r) => [r.key, canonicalJson(r)]));
+  const changes: { key: string; change: 'added' | 'removed' | 'changed' }[] = [];
+  for (const [key, json] of next) if (!old.has(key)) changes.push({ key, change: 'added' });
+  else if (old.get(key) !== json) changes.push({ key, change: 'changed' });
+  for (const key of old.keys()) if (!next.has(key)) changes.push({ key, change: 'removed' });
+  return changes;
+}

@@ -7,6 +7,7 @@ import {
   type BundleRegistries,
   type ConfigurableDefinition,
 } from '@metacrm/metadata';
+import { APPROVAL_ACTION } from '../automation/approvals.js';
 import { BUILT_IN_ACTIONS } from '../automation/workflow-actions.js';
 import { BUILT_IN_TRIGGERS } from '../automation/workflow-triggers.js';
 
@@ -20,7 +21,7 @@ export function createRegistries(): BundleRegistries {
   for (const trigger of BUILT_IN_TRIGGERS) triggers.register(trigger.type, trigger);
   // Actions carry their implementation (WorkflowAction.run); metadata reads the schema.
   const actions = new Registry<ConfigurableDefinition>('workflow action');
-  for (const action of BUILT_IN_ACTIONS) actions.register(action.type, action);
+  for (const action of [...BUILT_IN_ACTIONS, APPROVAL_ACTION]) actions.register(action.type, action);
   return { fieldTypes: createFieldTypeRegistry(), operations: createLogicOperationRegistry(), triggers, actions };
 }
 

@@ -44,6 +44,7 @@ export function automationPaths(): Record<string, OpenApiObject> {
       post: {
         tags: ['webhooks'],
         operationId: 'webhooks.call',
+        security: [],
         summary: 'Start a run of a webhook workflow',
         description: 'Authenticated by the secret in the path alone. The JSON body must satisfy the workflow\'s payload schema; it becomes the run\'s `input`.',
         parameters: [
@@ -65,7 +66,7 @@ export function automationPaths(): Record<string, OpenApiObject> {
         summary: 'Issue or rotate the secret of a webhook workflow',
         description: 'The previous secret stops working at once. This answer is the only one that shows the secret.',
         parameters: [{ name: 'key', in: 'path', required: true, description: 'The workflow key.', schema: { type: 'string' } }],
-        responses: { '201': jsonResponse('The new secret and the path to call.', schemaRef('WebhookSecret')), ...errorResponses(['NotFound']) },
+        responses: { '201': jsonResponse('The new secret and the path to call.', schemaRef('WebhookSecret')), ...errorResponses(['Forbidden', 'NotFound']) },
       },
     },
     '/api/notifications': {

@@ -16,6 +16,7 @@ export function platformPaths(): Record<string, OpenApiObject> {
       get: {
         tags: ['probes'],
         operationId: 'probes.healthz',
+        security: [],
         summary: 'Liveness',
         description: 'The process answers; touches no dependency.',
         responses: { '200': jsonResponse('Alive.', object({ status: { const: 'ok' } })), ...errorResponses([], { api: false }) },
@@ -25,6 +26,7 @@ export function platformPaths(): Record<string, OpenApiObject> {
       get: {
         tags: ['probes'],
         operationId: 'probes.readyz',
+        security: [],
         summary: 'Readiness',
         description: 'Ready when the database and Redis answer a ping now.',
         responses: {
@@ -75,5 +77,10 @@ export function platformPaths(): Record<string, OpenApiObject> {
 
 /** `components.securitySchemes`. */
 export function securitySchemes(): Record<string, OpenApiObject> {
-  return { metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, for /metrics only.' } };
+  return {
+    metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, for /metrics only.' },
+    session: { type: 'http', scheme: 'bearer', description: 'A session token (`mcs_…`) from POST /api/auth/login.' },
+    apiToken: { type: 'http', scheme: 'bearer', description: 'An API token (`mct_…`) from POST /api/auth/tokens; rate limited per token (429 RATE_LIMITED).' },
+    sessionCookie: { type: 'apiKey', in: 'cookie', name: 'mc_session', description: 'The session cookie the apps use; writes must echo the `mc_csrf` cookie in `X-CSRF-Token`.' },
+  };
 }

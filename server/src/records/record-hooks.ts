@@ -3,11 +3,16 @@ import type { Actor } from '../auth/actor.js';
 import type { FieldChange, RecordOperation } from './record-writer.js';
 import type { Values } from './record-document.js';
 
-/** What a before-hook sees: it may change `input` or throw an AppError to refuse the write. */
+/**
+ * What a before-hook sees: it may change `input` or throw an AppError to refuse the
+ * write. A delete has an empty `input`, and changing it has no effect.
+ */
 export interface BeforeWrite {
   entity: string;
-  op: 'create' | 'update';
+  op: 'create' | 'update' | 'delete';
   actor: Actor;
+  /** The record's id (update and delete). */
+  id?: string | undefined;
   /** The fields the client sent, already stripped of `_version`; change it in place. */
   input: Record<string, unknown>;
   /** The record's values before the write (update only). */

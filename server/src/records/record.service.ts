@@ -141,7 +141,7 @@ export class RecordService {
     const current = id === undefined ? undefined : valuesOf(compiled, await this.load(compiled, id, false, 'update'));
     const fields = asObject(input);
     this.access.checkWritable(entity, fields);
-    await runBefore(this.options.hooks, { entity, op: current ? 'update' : 'create', actor: this.options.actor, input: fields, ...(current ? { current } : {}) });
+    await runBefore(this.options.hooks, { entity, op: current ? 'update' : 'create', actor: this.options.actor, id, input: fields, ...(current ? { current } : {}) });
     const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date());
     const changed = current ? changedFields(current, values).map((c) => c.field) : Object.keys(values);
     problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(changed), this.relatedAccess)));
@@ -163,7 +163,7 @@ export class RecordService {
       if (expectedVersion !== undefined && doc._version !== expectedVersion) throw conflict(doc);
       const current = valuesOf(compiled, doc);
       const fields = { ...patch };
-      await runBefore(this.options.hooks, { entity, op: 'update', actor: this.options.actor, input: fields, current });
+      await runBefore(this.options.hooks, { entity, op: 'update', actor: this.options.actor, id, input: fields, current });
       const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date());
       const changes = changedFields(current, values);
       problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(changes.map((c) => c.field)), this.relatedAccess)));
@@ -202,6 +202,7 @@ export class RecordService {
     if (options.hard === true) this.access.requireUnrestricted(entity, 'delete records for good');
     const doc = await this.load(compiled, id, options.hard === true, 'delete');
     if (options.expectedVersion !== undefined && doc._version !== options.expectedVersion) throw conflict(doc);
+    await runBefore(this.options.hooks, { entity, op: 'delete', actor: this.options.actor, id, input: {}, current: valuesOf(compiled, doc) });
     const hard = options.hard === true || compiled.entity.options?.softDelete === false;
     await this.transaction((ctx) => this.deleteIn(ctx, compiled, doc, hard, 0));
     await this.after({ entity, op: hard ? 'purge' : 'delete', id, version: (doc._version as number) + 1, changes: [] });

@@ -12,7 +12,12 @@ export interface RelatedAccess {
   canShow(entity: string, field: string): boolean;
 }
 
-/** `query` limited to `scope` (undefined: no limit). */
+/**
+ * `query` limited to `scope` (undefined: no limit). Merged into one flat filter when
+ * their keys do not meet, so a planner that only looks at top-level fields (SecantusDB,
+ * on `_id`) still uses its index; else `$and`.
+ */
 export function withScope(query: Document, scope: Document | undefined): Document {
-  return scope ? { $and: [query, scope] } : query;
+  if (!scope) return query;
+  return Object.keys(scope).some((key) => key in query) ? { $and: [query, scope] } : { ...query, ...scope };
 }

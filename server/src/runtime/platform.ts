@@ -1,7 +1,12 @@
 import http from 'node:http';
 import path from 'node:path';
 import type { MongoClient } from 'mongodb';
-import { createApp } from '../app.js';
+import { createApp, type RouteInfo } from '../app.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { bootstrapAdmin } from '../auth/bootstrap.js';
+import type { LoginThrottleOptions } from '../auth/login-throttle.js';
+import { DEFAULT_SESSION_LIMITS, type SessionLimits } from '../auth/sessions.js';
+import { ensureAuthIndexes } from '../auth/user-model.js';
 import type { Config } from '../config/config.js';
 import { startDevServices, type DevServices } from '../dev-services/dev-services.js';
 import { repoRoot } from '../dev-services/paths.js';
@@ -18,7 +23,9 @@ import { ensureNotificationIndexes } from '../notifications/notifications.js';
 import { loadPlugins, type MetacrmPlugin } from '../plugins/plugin.js';
 import { OutboxRelay } from '../automation/outbox-relay.js';
 import { createRecordEventSubscribers, registerRecordEventHandlers } from '../automation/record-events.js';
+import { approvalLockHook, ensureApprovalIndexes } from '../automation/approvals.js';
 import { runJobHandler } from '../automation/run-executor.js';
+import { RunSweeper } from '../automation/run-sweeper.js';
 import { triggerMatcher } from '../automation/trigger-matcher.js';
 import { ensureRunIndexes } from '../automation/workflow-runs.js';
 import { createRecordHooks } from '../records/record-hooks.js';
@@ -37,6 +44,8 @@ export interface Platform {
   redisUrl: string;
   mongo: MongoClient;
   devServices: DevServices | undefined;
+  /** Every method and path the API serves (empty for a worker). */
+  routes: readonly RouteInfo[];
   /** Graceful stop: no new requests, drain in-flight ones, close workers and connections. */
   stop(): Promise<void>;
 }
@@ -48,13 +57,18 @@ export interface PlatformOptions {
   handlers?: JobHandlers;
   /** Plugins to load into the registries before anything starts. */
   plugins?: readonly MetacrmPlugin[];
+  /** Sign-in limits; the defaults suit production, tests shorten them. */
+  sessionLimits?: SessionLimits;
+  loginThrottle?: LoginThrottleOptions;
+  /** Where the generated first-admin password is printed, once (the console, not the logs). */
+  printSecret?: (line: string) => void;
 }
 
 /**
  * Starts what `config.role` asks for: the API, a worker, or both, and, for `all`
  * with no MONGODB_URL / REDIS_URL, the embedded database and a local Redis.
  */
-export async function startPlatform({ config, logger, handlers = createJobHandlers(), plugins = [] }: PlatformOptions): Promise<Platform> {
+export async function startPlatform({ config, logger, handlers = createJobHandlers(), plugins = [], sessionLimits = DEFAULT_SESSION_LIMITS, loginThrottle, printSecret = (line) => process.stdout.write(`${line}\n`) }: PlatformOptions): Promise<Platform> {
   const registries = createRegistries();
   const recordHooks = createRecordHooks();
   const recordEvents = createRecordEventSubscribers();
@@ -95,6 +109,8 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
     await ensureRecordIndexes(db);
     await ensureRunIndexes(db);
     await ensureNotificationIndexes(db);
+    await ensureApprovalIndexes(db);
+    recordHooks.register('approval-lock', approvalLockHook(db));
     const toolkit = metadataToolkit(registries);
     const cache = new MetadataCache(db);
     const subscriber = createRedis(redisUrl, 'blocking', logger, 'metadata-bus');
@@ -114,20 +130,30 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       handlers.register(`jobs:${SEED_JOB}`, seedJobHandler({ cache, registries: toolkit.registries, hooks: recordHooks }));
       recordEvents.register('workflow-triggers', triggerMatcher({ cache, registries: toolkit.registries, queue: queues.workflows }));
       registerRecordEventHandlers(handlers, recordEvents);
-      handlers.register('workflows:run', runJobHandler({ registries: toolkit.registries, hooks: recordHooks, outbound: new OutboundPolicy(config.outboundAllowlist), mail: config.mail }));
+      handlers.register('workflows:run', runJobHandler({ registries: toolkit.registries, hooks: recordHooks, outbound: new OutboundPolicy(config.outboundAllowlist ?? []), mail: config.mail }));
       const workers: Workers = startWorkers({ connection: blocking, prefix: config.queuePrefix, db, logger, handlers });
       cleanup.push(() => workers.close());
       const relay = new OutboxRelay({ db, queue: queues.events, redis, prefix: config.queuePrefix, logger: logger.child({ component: 'outbox-relay' }) });
       relay.start();
       cleanup.push(() => relay.stop());
+      const sweeper = new RunSweeper({ db, queue: queues.workflows, logger: logger.child({ component: 'run-sweeper' }) });
+      sweeper.start();
+      cleanup.push(() => sweeper.stop());
     }
 
     let url: string | undefined;
+    let routes: readonly RouteInfo[] = [];
     if (config.role !== 'worker') {
+      await ensureAuthIndexes(db);
+      await new AuditLog(db).ensureIndexes();
+      const admin = await bootstrapAdmin(db, config);
+      if (admin.created) logger.info({ email: admin.email }, 'created the first administrator');
+      // Printed once, on the console only: the structured logs never carry it.
+      if (admin.generatedPassword !== undefined) printSecret(`\n  First administrator: ${admin.email}\n  Password (shown only now): ${admin.generatedPassword}\n  Sign in and change it.\n`);
       const inFlight = new InFlight();
       const metrics = createMetrics(() => queueDepths(queues));
-      const app = createApp({
-        logger, metrics, monitor, inFlight, db, redis, redisPrefix: config.queuePrefix, queues, role: config.role, startedAt,
+      const created = createApp({
+        logger, metrics, monitor, inFlight, db, redis, redisPrefix: config.queuePrefix, queues, role: config.role, startedAt, sessionLimits, loginThrottle,
         metricsToken: process.env.METRICS_TOKEN,
         metadata: { db, toolkit, cache, bus },
         recordHooks,
@@ -136,7 +162,8 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
           { mount: '/', root: path.join(repoRoot, 'runtime-ui', 'dist') },
         ],
       });
-      const server = http.createServer(inFlight.track(app.callback()));
+      routes = created.routes;
+      const server = http.createServer(inFlight.track(created.app.callback()));
       server.keepAliveTimeout = 65_000;
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -148,7 +175,7 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
     }
 
-    return { url, mongoUrl, redisUrl, mongo, devServices, stop: stopAll };
+    return { url, mongoUrl, redisUrl, mongo, devServices, routes, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -37,6 +37,10 @@ export class ApiClient {
     return this.request<T>(path, { ...options, method: 'GET' });
   }
 
+  post<T>(path: string, body?: unknown, options: Omit<RequestOptions, 'method' | 'body'> = {}): Promise<T> {
+    return this.request<T>(path, { ...options, method: 'POST', body });
+  }
+
   async request<T>(path: string, options: RequestOptions = {}): Promise<T> {
     const { method = 'GET', body, headers = {}, signal, timeoutMs = this.timeoutMs } = options;
     // One controller aborts the call for either reason; the flag tells them apart.
@@ -52,13 +56,17 @@ export class ApiClient {
       if (signal?.aborted) throw signal.reason;
       const response = await fetch(this.baseUrl + path, {
         method,
-        headers: { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+        headers: { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...csrfHeader(method), ...headers },
         body: body === undefined ? null : JSON.stringify(body),
         credentials: 'same-origin',
         signal: controller.signal,
       });
       const payload = await readJson(response);
-      if (!response.ok) throw parseErrorBody(response.status, payload, response.headers.get('x-request-id'));
+      if (!response.ok) {
+        const error = parseErrorBody(response.status, payload, response.headers.get('x-request-id'));
+        if (error.code === 'AUTH_REQUIRED') window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
+        throw error;
+      }
       if (payload === NOT_JSON) {
         throw new ApiError({ code: 'BAD_RESPONSE', message: 'The answer is not JSON', status: response.status });
       }
@@ -76,6 +84,22 @@ export class ApiClient {
 }
 
 const NOT_JSON = Symbol('not JSON');
+
+/**
+ * Fired on `window` whenever the server answers AUTH_REQUIRED (the session ended:
+ * signed out elsewhere, password changed, user deactivated); the sign-in gate listens.
+ */
+export const SIGNED_OUT_EVENT = 'metacrm:signed-out';
+
+/**
+ * The session's CSRF token, which the server sets in the readable `mc_csrf` cookie and
+ * expects back in `X-CSRF-Token` on every write made with the session cookie.
+ */
+function csrfHeader(method: HttpMethod): Record<string, string> {
+  if (method === 'GET') return {};
+  const match = /(?:^|;\s*)mc_csrf=([^;]+)/.exec(document.cookie);
+  return match ? { 'X-CSRF-Token': decodeURIComponent(match[1]!) } : {};
+}
 
 async function readJson(response: Response): Promise<unknown> {
   if (response.status === 204) return undefined;

@@ -1,4 +1,5 @@
 import { useEffect, type ReactNode } from 'react';
+import { AccountMenu } from '../auth/account-menu';
 import { LanguageSwitcher } from '../i18n/language-switcher';
 import { useT } from '../i18n/i18n';
 import { kitMessages } from '../kit.messages';
@@ -48,6 +49,7 @@ export function Shell({ app, children }: ShellProps) {
               <span className="mc-app-switch__label">{switchLabel}</span>
             </a>
             <LanguageSwitcher />
+            <AccountMenu />
           </nav>
         </div>
       </header>

@@ -1,12 +1,12 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { MongoServerError, ObjectId, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { toProblems, truthy, type BundleRegistries, type Workflow } from '@metacrm/metadata';
 import type { MetadataCache } from '../../metadata/metadata-cache.js';
 import { evaluateIn, type RunScope } from '../run-scope.js';
-import { enqueueRun, runs, type RunDoc } from '../workflow-runs.js';
+import { createRun, disabledWorkflows, enqueueRun, runs, type RunDoc } from '../workflow-runs.js';
 import { issueWebhookSecret, verifyWebhookSecret } from './webhook-secrets.js';
 import { DEFAULT_WEBHOOK_BYTES, DEFAULT_WEBHOOK_RATE, type WebhookSettings } from './webhook-trigger.js';
 import { WebhookNotFound, WebhookPayloadInvalid, WebhookRateLimited, WebhookSchemaInvalid } from './webhooks.errors.js';
@@ -73,7 +73,7 @@ export class WebhookService {
     const [, workflowKey, secret] = match as unknown as [string, string, string];
     const snapshot = await this.deps.cache.current();
     const workflow = snapshot.bundle.workflows.find((w) => w.key === workflowKey && w.active !== false && w.trigger.type === 'webhook');
-    if (!workflow || !(await verifyWebhookSecret(this.deps.db, workflowKey, secret))) throw WebhookNotFound();
+    if (!workflow || !(await verifyWebhookSecret(this.deps.db, workflowKey, secret)) || (await disabledWorkflows(this.deps.db)).has(workflowKey)) throw WebhookNotFound();
     const settings = workflow.trigger as unknown as WebhookSettings;
     await this.countCall(workflowKey, settings.ratePerMinute ?? DEFAULT_WEBHOOK_RATE);
     return { workflow, version: snapshot.version, maxBytes: settings.maxBytes ?? DEFAULT_WEBHOOK_BYTES, settings };
@@ -139,33 +139,14 @@ export class WebhookService {
     return validate;
   }
 
+  /** A new run (main's createRun), or the one an earlier call with this Idempotency-Key started. */
   private async createRun(workflow: Workflow, version: number, scope: RunScope, actor: RunDoc['trigger']['actor'], idempotencyKey: string | undefined): Promise<{ run: RunDoc; replayed: boolean }> {
-    const now = new Date();
-    const run: RunDoc = {
-      _id: new ObjectId(),
-      workflow: workflow.key,
-      metadataVersion: version,
-      status: 'queued',
-      trigger: { type: 'webhook', eventId: null, entity: workflow.entity ?? null, recordId: null, actor, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) },
-      scope,
-      paths: [{ id: 'main', at: workflow.start ?? workflow.steps[0]?.id ?? null }],
-      joins: {},
-      attempts: {},
-      log: [],
-      causation: { depth: 0, chain: [] },
-      failure: null,
-      createdAt: now,
-      updatedAt: now,
-      finishedAt: null,
-    };
-    try {
-      await runs(this.deps.db).insertOne(run);
-      return { run, replayed: false };
-    } catch (err) {
-      if (!(err instanceof MongoServerError) || err.code !== 11000 || idempotencyKey === undefined) throw err;
-      const existing = await runs(this.deps.db).findOne({ workflow: workflow.key, 'trigger.idempotencyKey': idempotencyKey });
-      if (!existing) throw err;
-      return { run: existing, replayed: true };
+    if (idempotencyKey !== undefined) {
+      const earlier = await runs(this.deps.db).findOne({ workflow: workflow.key, 'trigger.idempotencyKey': idempotencyKey });
+      if (earlier) return { run: earlier, replayed: true };
     }
+    const trigger: RunDoc['trigger'] = { type: 'webhook', eventId: null, entity: workflow.entity ?? null, recordId: null, actor, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
+    // Two calls with one key at once: the unique index lets one insert; createRun answers the other with that run.
+    return { run: await createRun(this.deps.db, { workflow, version, trigger, scope }), replayed: false };
   }
 }

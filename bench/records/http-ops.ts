@@ -1,0 +1,80 @@
+import type { Config } from '../../server/src/config/config.js';
+import { createLogger } from '../../server/src/observability/logger.js';
+import { startPlatform, type Platform } from '../../server/src/runtime/platform.js';
+import { LEAD } from './lead-bundle.js';
+import { leadPatch } from './lead-data.js';
+import { pick, release, reserve, type OpContext } from './op-context.js';
+import type { RecordOps } from './engine-ops.js';
+
+/**
+ * The headers every benchmark request carries. Empty while the API has no sign-in;
+ * when it has, this is the one place to add the bearer token of a benchmark user, e.g.
+ * `{ authorization: \`Bearer ${token}\` }`.
+ */
+export function authHeaders(): Record<string, string> {
+  return {};
+}
+
+/**
+ * Starts the real platform (API role, no worker) in this process on a free loopback
+ * port, over the benchmark's database and Redis, logging nothing below errors.
+ */
+export async function startBenchPlatform(mongoUrl: string, redisUrl: string, database: string): Promise<Platform & { url: string }> {
+  const config: Config = {
+    role: 'api',
+    host: '127.0.0.1',
+    port: 0,
+    dataDir: '/nonexistent',
+    mongoUrl,
+    redisUrl,
+    database,
+    queuePrefix: database,
+    adminEmail: undefined,
+    adminPassword: undefined,
+    logLevel: 'error',
+    shutdownTimeoutMs: 5000,
+  };
+  const platform = await startPlatform({ config, logger: createLogger(config.logLevel) });
+  if (!platform.url) {
+    await platform.stop();
+    throw new Error('the platform started without an HTTP address');
+  }
+  return platform as Platform & { url: string };
+}
+
+/** Sends one request and answers its JSON body; anything but `expect` throws with the answer, so no error is ever measured as a figure. */
+async function call(method: string, url: string, expect: number, body?: unknown): Promise<Record<string, unknown>> {
+  const headers: Record<string, string> = { accept: 'application/json', ...authHeaders() };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(url, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const text = await res.text();
+  if (res.status !== expect) throw new Error(`${method} ${url} answered ${res.status}: ${text.slice(0, 300)}`);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+/**
+ * The four operations over HTTP with `fetch` (keep-alive), against the records API:
+ * `GET /api/records/lead/{id}`, `GET /api/records/lead?filter=…&sort=-score&limit=50`,
+ * `POST /api/records/lead`, `PATCH /api/records/lead/{id}` with `_version`.
+ */
+export function httpOps(ctx: OpContext, baseUrl: string): RecordOps {
+  const { world } = ctx;
+  const records = `${baseUrl}/api/records/${LEAD}`;
+  const { options } = ctx.list;
+  const listUrl = `${records}?filter=${encodeURIComponent(JSON.stringify(options.filter))}&sort=${encodeURIComponent(options.sort ?? '')}&limit=${options.limit ?? 50}`;
+  return {
+    get: () => call('GET', `${records}/${world.hex[pick(ctx)]}`, 200),
+    list: () => call('GET', listUrl, 200),
+    create: () => call('POST', records, 201, ctx.creates.take().input),
+    patch: async () => {
+      const i = reserve(ctx);
+      try {
+        const { input } = leadPatch(ctx.rng, (ctx.patches.seq += 1));
+        const record = await call('PATCH', `${records}/${world.hex[i]}`, 200, { ...input, _version: world.versions[i] });
+        world.versions[i] = record._version as number;
+      } finally {
+        release(ctx, i);
+      }
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import type { Db } from 'mongodb';
+import type { Redis } from 'ioredis';
+import { Authenticator } from '../auth/authenticator.js';
+import { AuthRequired, CsrfInvalid, TwoFactorSetupRequired } from '../auth/auth.errors.js';
+import { RateLimiter } from '../auth/rate-limit.js';
+import { hashSecret, secretKind } from '../auth/secrets.js';
+import type { SessionStore } from '../auth/sessions.js';
+import type { MetadataCache } from '../metadata/metadata-cache.js';
+import { CSRF_HEADER, SESSION_COOKIE } from './auth-cookies.js';
+import type { AppMiddleware } from './context.js';
+
+export interface AuthenticateDeps {
+  db: Db;
+  cache: MetadataCache;
+  redis: Redis;
+  /** Prefix of the Redis keys (the queue prefix). */
+  prefix: string;
+  sessions: SessionStore;
+}
+
+/** Routes reached without a credential: sign-in itself, and inbound webhooks (their own secret). */
+export function isPublicApiPath(path: string): boolean {
+  return path === '/api/auth/login' || path === '/api/auth/login/2fa' || path.startsWith('/api/hooks/');
+}
+
+/** What a session that must first enrol in 2FA may still do. */
+const ENROLMENT_ROUTES = new Set(['GET /api/auth/me', 'POST /api/auth/2fa/setup', 'POST /api/auth/2fa/confirm', 'POST /api/auth/logout']);
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Sets `ctx.state.actor` for every `/api/*` request, from `Authorization: Bearer`
+ * (a session token or an API token) or else the session cookie. Nothing valid: 401
+ * AUTH_REQUIRED. A cookie session's writes must echo its CSRF token in X-CSRF-Token
+ * (a Bearer header cannot be sent by another site, so it needs none). API tokens are
+ * rate limited per token.
+ */
+export function authenticate(deps: AuthenticateDeps): AppMiddleware {
+  const authenticator = new Authenticator(deps.db, deps.sessions);
+  const limiter = new RateLimiter(deps.redis, deps.prefix);
+  return async (ctx, next) => {
+    ctx.state.metadata = () => deps.cache.current();
+    if (!ctx.path.startsWith('/api/') || isPublicApiPath(ctx.path)) return await next();
+
+    const header = ctx.get('Authorization');
+    const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    if (header !== '' && bearer === undefined) throw AuthRequired('The Authorization header must be "Bearer <token>"');
+    const cookie = bearer === undefined ? ctx.cookies.get(SESSION_COOKIE) : undefined;
+    const secret = bearer ?? cookie;
+    if (!secret) throw AuthRequired();
+
+    const kind = secretKind(secret);
+    const found = kind === 'mct' ? await authenticator.fromApiToken(secret) : kind === 'mcs' ? await authenticator.fromSession(secret) : undefined;
+    if (!found) throw AuthRequired('The session has ended or the token is not valid; sign in again');
+
+    if (found.via === 'session') {
+      if (cookie !== undefined && !SAFE_METHODS.has(ctx.method) && hashSecret(ctx.get(CSRF_HEADER)) !== found.session.csrfHash) throw CsrfInvalid();
+      if (found.session.restricted && !ENROLMENT_ROUTES.has(`${ctx.method} ${ctx.path}`)) throw TwoFactorSetupRequired();
+    } else {
+      const state = await limiter.hit(`token:${String(found.token._id)}`, found.token.rateLimitPerMinute);
+      ctx.set('X-RateLimit-Limit', String(state.limit));
+      ctx.set('X-RateLimit-Remaining', String(state.remaining));
+    }
+    ctx.state.actor = found.actor;
+    ctx.state.auth = {
+      via: found.via,
+      user: found.user,
+      cookie: cookie !== undefined,
+      ...(found.via === 'session' ? { sessionId: found.session._id, restricted: found.session.restricted } : { tokenId: String(found.token._id), restricted: false }),
+    };
+    await next();
+  };
+}

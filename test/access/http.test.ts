@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
+import { apiClient, signIn, type ApiClient } from '../helpers/http.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
+import { accessBundle } from './access-bundle.js';
+
+/**
+ * The same permissions through the HTTP API, as signed-in users: the routes hand the
+ * signed-in actor to the engine, and nothing reaches the client that the engine refused.
+ */
+const env = testEnv(import.meta.url);
+let platform: TestPlatform;
+let admin: ApiClient;
+const as: Record<string, ApiClient> = {};
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  await openTestDb(env);
+  await openTestRedis(env);
+  platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
+  admin = apiClient(platform.url, { token: platform.adminToken });
+  const bundle = accessBundle();
+  for (const entity of bundle.entities) await admin.put(`/api/meta/draft/entities/${entity.key}`, entity);
+  for (const role of bundle.roles) await admin.put(`/api/meta/draft/roles/${role.key}`, role);
+  expect((await admin.post('/api/meta/publish')).status).toBe(200);
+  for (const [user, roles] of [['ann', ['rep']], ['carl', ['north']]] as const) {
+    const created = await admin.post<{ id: string }>('/api/users', { email: `${user}@example.com`, name: user, password: `${user} password 123`, roles });
+    expect(created.status).toBe(201);
+    ids[user] = created.body.id;
+    as[user] = apiClient(platform.url, { token: (await signIn(platform.url, `${user}@example.com`, `${user} password 123`)).token });
+  }
+  // A rep sees the phone masked, so may not write it: an admin fills it in.
+  const a = await as.ann!.post<{ id: string }>('/api/records/deal', { title: 'A', amount: '10.00', region: 'south' });
+  expect(a.status, JSON.stringify(a.body)).toBe(201);
+  ids.A = a.body.id;
+  expect((await admin.patch(`/api/records/deal/${ids.A}`, { phone: '13812341234' })).status).toBe(200);
+  ids.B = (await admin.post<{ id: string }>('/api/records/deal', { title: 'B', amount: '20.00', phone: '13900001111', note: 'secret', region: 'north' })).body.id;
+});
+afterAll(async () => {
+  await platform?.stop();
+});
+
+describe('access through the API', () => {
+  it('lists, gets and searches only what the role reaches, masked', async () => {
+    const listed = await as.ann!.get<{ records: Record<string, unknown>[] }>('/api/records/deal');
+    expect(listed.body.records.map((r) => [r.title, r.phone, r.note, r._ownerId])).toEqual([['A', '138****1234', undefined, ids.ann]]);
+    expect((await as.ann!.get(`/api/records/deal/${ids.B}`)).status).toBe(404);
+    const filtered = await as.ann!.get<{ error: { code: string; details: { field: string } } }>(`/api/records/deal?filter=${encodeURIComponent(JSON.stringify({ field: 'note', op: 'eq', value: 'secret' }))}`);
+    expect([filtered.status, filtered.body.error.code]).toEqual([403, 'FIELD_NOT_READABLE']);
+    expect((await as.ann!.get('/api/records/deal?sort=phone')).status).toBe(403);
+    expect((await as.carl!.get<{ records: { title: string }[] }>('/api/records/deal?q=secret')).body.records.map((r) => r.title)).toEqual(['B']);
+  });
+
+  it('refuses writes the role does not grant, naming the fields', async () => {
+    const denied = await as.ann!.patch<{ error: { code: string; details: { fields: string[] } } }>(`/api/records/deal/${ids.A}`, { note: 'x', phone: '1' });
+    expect([denied.status, denied.body.error.code, denied.body.error.details.fields]).toEqual([403, 'FIELD_NOT_WRITABLE', ['note', 'phone']]);
+    expect((await as.carl!.post<{ error: { code: string } }>('/api/records/deal', { title: 'C' })).body.error.code).toBe('FORBIDDEN');
+    expect((await as.ann!.delete(`/api/records/deal/${ids.A}`)).status).toBe(403);
+  });
+
+  it('aggregates and exports within the role', async () => {
+    const sum = await as.carl!.post<{ error: { code: string } }>('/api/records/deal/aggregate', { measures: [{ fn: 'sum', field: 'amount' }] });
+    expect([sum.status, sum.body.error.code]).toEqual([403, 'FIELD_NOT_READABLE']);
+    const count = await as.carl!.post<{ total: { values: number[] } }>('/api/records/deal/aggregate', { measures: [{ fn: 'count' }] });
+    expect(count.body.total.values).toEqual([1]);
+    const csv = await fetch(`${platform.url}/api/records/deal/export?format=csv&lang=en`, { headers: { Authorization: `Bearer ${(await signIn(platform.url, 'carl@example.com', 'carl password 123')).token}` } });
+    const text = (await csv.text()).replace(/^\uFEFF/, '');
+    expect(csv.status).toBe(200);
+    expect(text.split(/\r?\n/)[0]).not.toContain('Amount');
+    expect(text).toContain('secret');
+    expect(text).not.toContain('\nA,');
+    expect((await as.ann!.get('/api/records/deal/export?format=csv')).status).toBe(403);
+  });
+
+  it('explains a decision to an admin, and to nobody else', async () => {
+    const why = await admin.get<{ record: { operations: { read: { allowed: boolean } } } }>(`/api/access/explain?user=${ids.ann}&entity=deal&record=${ids.B}`);
+    expect(why.status).toBe(200);
+    expect(why.body.record.operations.read.allowed).toBe(false);
+    expect((await as.ann!.get(`/api/access/explain?user=${ids.ann}&entity=deal`)).status).toBe(403);
+  });
+});
