@@ -6,13 +6,12 @@ import { leadPatch } from './lead-data.js';
 import { pick, release, reserve, type OpContext } from './op-context.js';
 import type { RecordOps } from './engine-ops.js';
 
-/**
- * The headers every benchmark request carries. Empty while the API has no sign-in;
- * when it has, this is the one place to add the bearer token of a benchmark user, e.g.
- * `{ authorization: \`Bearer ${token}\` }`.
- */
+const BENCH_ADMIN = { email: 'bench-admin@metacrm.test', password: 'bench admin password' };
+let sessionToken: string | undefined;
+
+/** The headers every benchmark request carries: the bench admin's session (sessions are not rate-limited; API tokens are). */
 export function authHeaders(): Record<string, string> {
-  return {};
+  return sessionToken ? { authorization: `Bearer ${sessionToken}` } : {};
 }
 
 /**
@@ -29,8 +28,8 @@ export async function startBenchPlatform(mongoUrl: string, redisUrl: string, dat
     redisUrl,
     database,
     queuePrefix: database,
-    adminEmail: undefined,
-    adminPassword: undefined,
+    adminEmail: BENCH_ADMIN.email,
+    adminPassword: BENCH_ADMIN.password,
     logLevel: 'error',
     shutdownTimeoutMs: 5000,
   };
@@ -39,6 +38,9 @@ export async function startBenchPlatform(mongoUrl: string, redisUrl: string, dat
     await platform.stop();
     throw new Error('the platform started without an HTTP address');
   }
+  const login = await fetch(`${platform.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(BENCH_ADMIN) });
+  if (login.status !== 200) throw new Error(`bench admin sign-in failed: ${login.status} ${await login.text()}`);
+  sessionToken = ((await login.json()) as { token: string }).token;
   return platform as Platform & { url: string };
 }
 

@@ -1,7 +1,7 @@
 import type { Db, Document, ObjectId } from 'mongodb';
 import { ITEM_KINDS, type BundleRegistries } from '@metacrm/metadata';
 import { actorOf } from '../../server/src/auth/authenticator.js';
-import { USERS, type UserDoc } from '../../server/src/auth/user-model.js';
+import { users } from '../../server/src/auth/user-model.js';
 import { SYSTEM_ACTOR, type Actor } from '../../server/src/auth/actor.js';
 import { MetadataCache, type MetadataSnapshot } from '../../server/src/metadata/metadata-cache.js';
 import { MetadataRepository } from '../../server/src/metadata/metadata.repository.js';
@@ -62,9 +62,8 @@ export async function createWorld(db: Db, snapshot: MetadataSnapshot, registries
   await recordCollection(db, ACCOUNT).insertMany(generator.accounts.map((id, i) => accountDocument(id, i + 1, at)));
   // The rep is one of the generated owners, so they own about 1 in 25 of the leads.
   const repId = generator.owners[0]!;
-  await db.collection(USERS).insertOne({ _id: repId, email: 'rep@bench.example', name: 'Bench Rep', active: true, roles: [REP_ROLE], departmentId: null, managerId: null });
-  // The actor sign-in would make for this user.
-  const rep = actorOf((await db.collection<UserDoc>(USERS).findOne({ _id: repId }))!);
+  await db.collection('users').insertOne({ _id: repId, email: 'rep@bench.example', name: 'Bench Rep', active: true, roles: [REP_ROLE], departmentId: null, managerId: null });
+  const rep = actorOf((await users(db).findOne({ _id: repId }))!);
   return { db, snapshot, registries, generator, ids: [], hex: [], versions: [], busy: new Set(), repOwned: [], rep };
 }
 

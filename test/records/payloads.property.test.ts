@@ -97,15 +97,21 @@ describe('random record payloads', () => {
   it('10,000 of them: no 500, every stored record valid, Object.prototype untouched', async () => {
     const statuses = new Map<number, number>();
     const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
-    await fc.assert(
-      fc.asyncProperty(payload, async (body) => {
+    // Sent four at a time (the server is built for concurrent writers); each failure names its payload.
+    const bodies = fc.sample(payload, { numRuns: 10_000, seed: 4242 });
+    const unexpected: { body: unknown; status: number; answer: unknown }[] = [];
+    let next = 0;
+    const sender = async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++];
         const res = await api.post('/api/records/sample', JSON.stringify(body));
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-        expect(res.status).not.toBe(500);
-        expect([201, 400, 409, 413, 422]).toContain(res.status);
-      }),
-      { numRuns: 10_000, seed: 4242 },
-    );
+        if (![201, 400, 409, 413, 422].includes(res.status)) unexpected.push({ body, status: res.status, answer: res.body });
+      }
+    };
+    await Promise.all([sender(), sender(), sender(), sender()]);
+    expect(unexpected.slice(0, 5)).toEqual([]);
+    expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(10_000);
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeBefore);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(statuses.get(201) ?? 0).toBeGreaterThan(100);

@@ -13,10 +13,13 @@ export interface DependencyState {
 /**
  * Watches the database and Redis with a ping every `intervalMs`. The API's readiness
  * gate reads the last known state, so while a dependency is down requests answer 503
- * at once instead of waiting for a driver timeout each.
+ * at once instead of waiting for a driver timeout each. A dependency counts as down
+ * after `failuresToDown` failed pings in a row (2: one slow ping on a loaded machine
+ * must not turn every request away), and as up again after one good ping.
  */
 export class DependencyMonitor {
   private readonly states = new Map<Dependency, DependencyState>();
+  private readonly failures = new Map<Dependency, number>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 
@@ -24,6 +27,7 @@ export class DependencyMonitor {
     private readonly checks: Record<Dependency, () => Promise<void>>,
     private readonly logger: Logger,
     private readonly intervalMs = 1000,
+    private readonly failuresToDown = 2,
   ) {
     const now = new Date().toISOString();
     for (const dep of Object.keys(checks) as Dependency[]) this.states.set(dep, { ok: true, since: now });
@@ -72,6 +76,9 @@ export class DependencyMonitor {
 
   private record(dep: Dependency, result: { ok: boolean; latencyMs?: number; error?: string }): void {
     const previous = this.states.get(dep)!;
+    const failures = result.ok ? 0 : (this.failures.get(dep) ?? 0) + 1;
+    this.failures.set(dep, failures);
+    if (!result.ok && previous.ok && failures < this.failuresToDown) return; // one miss is not an outage yet
     const since = previous.ok === result.ok ? previous.since : new Date().toISOString();
     if (previous.ok !== result.ok) {
       if (result.ok) this.logger.info({ dependency: dep }, 'dependency is back');
