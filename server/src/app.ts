@@ -14,6 +14,7 @@ import { approvalRoutes } from './http/approvals.routes.js';
 import { healthRoutes } from './http/health.routes.js';
 import { workflowRoutes } from './http/workflows.routes.js';
 import { metadataRoutes, type MetadataRouteDeps } from './http/metadata.routes.js';
+import { notificationRoutes } from './http/notifications.routes.js';
 import { openapiRoutes } from './http/openapi.routes.js';
 import { packageRoutes } from './http/packages.routes.js';
 import { recordRoutes } from './http/records.routes.js';
@@ -27,6 +28,7 @@ import { securityHeaders } from './http/security-headers.middleware.js';
 import { securityRoutes } from './http/security.routes.js';
 import { staticApps, type StaticApp } from './http/static-apps.js';
 import { systemRoutes } from './http/system.routes.js';
+import { webhookRoutes } from './http/webhooks.routes.js';
 import { userRoutes } from './http/users.routes.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
@@ -40,7 +42,7 @@ export interface AppDeps {
   monitor: DependencyMonitor;
   inFlight: InFlight;
   db: Db;
-  /** The API's command connection: login throttling and token rate limits live there. */
+  /** The API's command connection: login throttling, token and webhook rate limits live there. */
   redis: Redis;
   /** Prefix of this installation's Redis keys (QUEUE_PREFIX). */
   redisPrefix: string;
@@ -80,6 +82,8 @@ export function createRouters(deps: AppDeps, sessions: SessionStore): Router<App
     workflowRoutes({ ...records, queue: deps.queues.workflows }),
     approvalRoutes({ db: deps.db, queue: deps.queues.workflows }),
     openapiRoutes(records),
+    webhookRoutes({ db: deps.db, redis: deps.redis, redisPrefix: deps.redisPrefix, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries, queue: deps.queues.workflows }),
+    notificationRoutes({ db: deps.db }),
   ];
 }
 

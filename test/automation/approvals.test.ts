@@ -66,7 +66,8 @@ describe('approvals', () => {
   it('wait for the approver, lock the record meanwhile, and route the run by the decision', async () => {
     const id = (await api.post<{ id: string }>('/api/records/opportunity', { title: 'Boss deal' })).body.id;
     const approval = await pendingFor('one_boss');
-    expect((await runOf('one_boss'))?.status).toBe('waiting');
+    // The approval is written by the step; the run saves 'waiting' just after.
+    await waitFor('the run to wait', async () => ((await runOf('one_boss'))?.status === 'waiting' ? true : undefined));
     const locked = await api.patch<{ error: { code: string } }>(`/api/records/opportunity/${id}`, { amount: '1.00' });
     expect([locked.status, locked.body.error.code]).toEqual([423, 'RECORD_LOCKED']);
     expect((await api.delete(`/api/records/opportunity/${id}`)).status).toBe(423);

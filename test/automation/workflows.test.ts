@@ -88,7 +88,7 @@ const captured: { scope: unknown; outbound: unknown }[] = [];
 const capturePlugin: MetacrmPlugin = {
   name: 'capture',
   load(api) {
-    const action: WorkflowAction = { type: 'capture', sideEffect: false, configSchema: { type: 'object' }, run: async (_config, ctx) => (captured.push({ scope: ctx.scope.record, outbound: ctx.outbound.record }), {}) };
+    const action: WorkflowAction = { type: 'capture', sideEffect: false, configSchema: { type: 'object' }, run: async (_config, ctx) => (captured.push({ scope: ctx.scope.record, outbound: ctx.visible.record }), {}) };
     api.actions.register('capture', action);
   },
 };

@@ -24,6 +24,8 @@ export interface TestPlatformOptions {
   loginThrottle?: LoginThrottleOptions;
   sessionLimits?: SessionLimits;
   logger?: ReturnType<typeof createLogger>;
+  /** Settings beyond the connection ones, such as outboundAllowlist or mail. */
+  config?: Partial<Config>;
 }
 
 export type TestPlatform = Platform & {
@@ -52,6 +54,7 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
     adminPassword: admin.password,
     logLevel: process.env.TEST_LOG_LEVEL === undefined ? 'silent' : (process.env.TEST_LOG_LEVEL as Config['logLevel']),
     shutdownTimeoutMs: 5000,
+    ...options.config,
   };
   const logger = options.logger ?? createLogger(config.logLevel);
   const platform = await startPlatform({

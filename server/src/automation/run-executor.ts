@@ -3,10 +3,12 @@ import { ObjectId, type Db } from 'mongodb';
 import { truthy, type BundleRegistries, type Workflow } from '@metacrm/metadata';
 import { RecordAccess } from '../access/record-access.js';
 import type { Actor } from '../auth/actor.js';
+import type { MailConfig } from '../config/config.js';
 import { AppError } from '../errors/app-error.js';
 import type { ApiRecord } from '../records/record-document.js';
 import { snapshotOf, type MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { MetadataRepository } from '../metadata/metadata.repository.js';
+import { OutboundPolicy } from '../net/outbound-policy.js';
 import type { Logger } from '../observability/logger.js';
 import type { RecordHooks } from '../records/record-hooks.js';
 import { RecordService } from '../records/record.service.js';
@@ -24,7 +26,13 @@ export const MAX_STEPS_PER_RUN = 10_000;
 export interface RunExecutorDeps {
   registries: BundleRegistries;
   hooks?: RecordHooks | undefined;
+  /** What outbound HTTP steps may reach; default: public addresses only. */
+  outbound?: OutboundPolicy | undefined;
+  /** SMTP for email steps; unset: they fail with EMAIL_NOT_CONFIGURED. */
+  mail?: MailConfig | undefined;
 }
+
+const PUBLIC_ONLY = new OutboundPolicy();
 
 type Step = Workflow['steps'][number];
 type Outcome = 'continue' | 'park' | 'stop';
@@ -289,17 +297,19 @@ export class RunExecution {
       registries: this.deps.registries,
       logger: this.logger,
       scope,
-      outbound: this.outbound(workflow, scope),
+      visible: this.visibleScope(workflow, scope),
       workflow: workflow.key,
       entity: workflow.entity ?? null,
       idempotencyKey: key,
       records: () => this.records(key),
       evaluate: (expr) => evaluateIn(scope, expr, this.deps.registries.operations),
+      outbound: this.deps.outbound ?? PUBLIC_ONLY,
+      mail: this.deps.mail,
     };
   }
 
-  /** The scope as the triggering user may see it (see ActionContext.outbound). */
-  private outbound(workflow: Workflow, scope: RunScope): RunScope {
+  /** The scope as the triggering user may see it (see ActionContext.visible). */
+  private visibleScope(workflow: Workflow, scope: RunScope): RunScope {
     const { actor } = this.run.trigger;
     if (!workflow.entity) return scope;
     const access = new RecordAccess(this.db, this.snapshot, this.deps.registries, { ...actor, kind: actor.kind as Actor['kind'], roles: actor.roles ?? [] });

@@ -51,13 +51,15 @@ export function lookupPath(scope: RunScope, path: string): unknown {
 
 /**
  * Fills `{{path}}` placeholders from the scope. With `html`, values are escaped, so a
- * record's text can never inject markup into an email; a missing value renders empty.
+ * record's text can never inject markup into an email; with `url`, they are
+ * percent-encoded as one URL component, so a value cannot add a path segment or a
+ * query parameter; a missing value renders empty.
  */
-export function renderTemplate(text: string, scope: RunScope, escape: 'html' | 'none'): string {
+export function renderTemplate(text: string, scope: RunScope, escape: 'html' | 'url' | 'none'): string {
   return text.replace(PLACEHOLDER, (_, path: string) => {
     const value = lookupPath(scope, path);
     const str = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
-    return escape === 'html' ? escapeHtml(str) : str;
+    return escape === 'html' ? escapeHtml(str) : escape === 'url' ? encodeURIComponent(str) : str;
   });
 }
 

@@ -1,9 +1,12 @@
 import type { Db } from 'mongodb';
 import type { BundleRegistries, ConfigurableDefinition } from '@metacrm/metadata';
+import type { MailConfig } from '../config/config.js';
+import type { OutboundPolicy } from '../net/outbound-policy.js';
 import type { Logger } from '../observability/logger.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { AUDIT } from '../records/record-writer.js';
 import type { RecordService } from '../records/record.service.js';
+import { OUTSIDE_ACTIONS } from './actions/index.js';
 import { evaluateIn, evaluateMap, type RunScope } from './run-scope.js';
 
 /** What a step's action gets: its settings' context, and the means to act. */
@@ -18,7 +21,7 @@ export interface ActionContext {
    * the fields their roles hide, masked where they mask. Steps that send data out of
    * the platform (HTTP, email, notifications) render from this, never from `scope`.
    */
-  outbound: RunScope;
+  visible: RunScope;
   /** The workflow's key, and its entity (the trigger record's), if it has one. */
   workflow: string;
   entity: string | null;
@@ -27,6 +30,10 @@ export interface ActionContext {
   /** The record engine as this run acts (system context, causation depth + 1), tagged with the key. */
   records(): RecordService;
   evaluate(expr: unknown): unknown;
+  /** The SSRF guard's rules for outbound HTTP (with OUTBOUND_ALLOWLIST). */
+  outbound: OutboundPolicy;
+  /** SMTP settings for email steps; undefined when SMTP_URL is not set. */
+  mail: MailConfig | undefined;
 }
 
 /** What a step did: its output (`steps.<id>`), or that its path waits. */
@@ -126,6 +133,7 @@ export const BUILT_IN_ACTIONS: WorkflowAction[] = [
     control: 'loop',
     configSchema: obj({ entity: KEY, filter: {}, sort: { type: 'string', maxLength: 200 }, limit: { type: 'integer', minimum: 1, maximum: 1000 }, body: KEY }, ['entity', 'body']),
   },
+  ...OUTSIDE_ACTIONS,
 ];
 
 /** A filter from step settings with its operands evaluated: `{"value": {"var": "record.id"}}`. */

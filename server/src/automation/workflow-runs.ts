@@ -70,6 +70,8 @@ export interface RunDoc {
     entity: string | null;
     recordId: string | null;
     actor: { kind: string; id: string; name: string; roles: string[]; departmentId?: string | null };
+    /** The caller's Idempotency-Key (inbound webhooks): one run per workflow and key. */
+    idempotencyKey?: string | undefined;
   };
   scope: RunScope;
   paths: RunPath[];
@@ -100,6 +102,8 @@ export async function ensureRunIndexes(db: Db): Promise<void> {
     runs(db).createIndex({ workflow: 1, status: 1, createdAt: -1 }, { name: 'by_workflow' }),
     runs(db).createIndex({ status: 1, updatedAt: 1 }, { name: 'by_status' }),
     runs(db).createIndex({ 'trigger.recordId': 1, createdAt: -1 }, { name: 'by_record' }),
+    // One run per webhook call, however often the caller repeats it with the same Idempotency-Key.
+    runs(db).createIndex({ workflow: 1, 'trigger.idempotencyKey': 1 }, { name: 'one_per_idempotency_key', unique: true, partialFilterExpression: { 'trigger.idempotencyKey': { $type: 'string' } } }),
   ]);
 }
 
@@ -147,8 +151,10 @@ export async function createRun(db: Db, input: NewRun): Promise<RunDoc> {
     await runs(db).insertOne(doc);
     return doc;
   } catch (err) {
-    if (!(err instanceof MongoServerError) || err.code !== 11000 || !doc.trigger.eventId) throw err;
-    const existing = await runs(db).findOne({ 'trigger.eventId': doc.trigger.eventId, workflow: doc.workflow });
+    // The same event, or the same Idempotency-Key of a webhook call, started it already.
+    const same = doc.trigger.eventId ? { 'trigger.eventId': doc.trigger.eventId } : doc.trigger.idempotencyKey !== undefined ? { 'trigger.idempotencyKey': doc.trigger.idempotencyKey } : undefined;
+    if (!(err instanceof MongoServerError) || err.code !== 11000 || !same) throw err;
+    const existing = await runs(db).findOne({ ...same, workflow: doc.workflow });
     if (!existing) throw err;
     return existing;
   }

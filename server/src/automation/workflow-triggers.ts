@@ -1,4 +1,5 @@
 import type { ConfigurableDefinition } from '@metacrm/metadata';
+import { WEBHOOK_TRIGGER } from './webhooks/webhook-trigger.js';
 
 const FIELDS = { type: 'array', items: { type: 'string', pattern: '^[a-z][a-z0-9_]*$' }, maxItems: 100, uniqueItems: true } as const;
 const settings = (properties: Record<string, unknown> = {}) => ({ type: 'object', properties, additionalProperties: false });
@@ -17,4 +18,5 @@ export const BUILT_IN_TRIGGERS: ConfigurableDefinition[] = [
   { type: 'record_updated', configSchema: settings({ fields: FIELDS }) },
   { type: 'record_deleted', configSchema: settings() },
   { type: 'manual', configSchema: settings({ inputSchema: { type: 'object' } }) },
+  WEBHOOK_TRIGGER,
 ];

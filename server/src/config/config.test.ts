@@ -63,8 +63,21 @@ describe('loadConfig', () => {
     [{}, 'api', ['MONGODB_URL', 'REDIS_URL']],
     [{ MONGODB_URL: 'mongodb://db' }, 'worker', ['REDIS_URL']],
     [{ PORT: 'x', LOG_LEVEL: 'y' }, 'all', ['PORT', 'LOG_LEVEL']],
+    [{ OUTBOUND_ALLOWLIST: 'http://hooks.internal' }, 'all', ['OUTBOUND_ALLOWLIST']],
+    [{ OUTBOUND_ALLOWLIST: 'ok.internal,10.0.0.1:99999' }, 'all', ['OUTBOUND_ALLOWLIST']],
+    [{ SMTP_URL: 'http://mail', MAIL_FROM: 'a@b.co' }, 'all', ['SMTP_URL']],
+    [{ SMTP_URL: 'smtp://mail:25', MAIL_FROM: 'nobody' }, 'all', ['MAIL_FROM']],
+    [{ SMTP_URL: 'smtp://mail:25' }, 'all', ['MAIL_FROM']],
+    [{ MAIL_FROM: 'a@b.co' }, 'all', ['SMTP_URL']],
   ] as const)('refuses %j for role %s, naming %j', (env, role, variables) => {
     expect(problemsOf(env, role)).toEqual(variables);
+  });
+
+  it('reads the outbound allowlist and the SMTP settings', () => {
+    const config = loadConfig({ OUTBOUND_ALLOWLIST: 'hooks.internal, 10.0.0.5:8443,[fd00::1]:80', SMTP_URL: 'smtp://crm:pw@mail.internal:587', MAIL_FROM: 'metacrm <crm@example.com>' }, 'all', '/srv/metacrm');
+    expect(config.outboundAllowlist).toEqual([{ host: 'hooks.internal', port: null }, { host: '10.0.0.5', port: 8443 }, { host: 'fd00::1', port: 80 }]);
+    expect(config.mail).toEqual({ smtpUrl: 'smtp://crm:pw@mail.internal:587', from: 'metacrm <crm@example.com>' });
+    expect(loadConfig({}, 'all')).toMatchObject({ outboundAllowlist: [], mail: undefined });
   });
 
   it('says what is wrong in the message', () => {

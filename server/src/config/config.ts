@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseAllowlist, type AllowEntry } from '../net/outbound-policy.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -24,6 +25,20 @@ export interface Config {
   logLevel: LogLevel;
   /** How long a graceful shutdown waits for in-flight requests and jobs. */
   shutdownTimeoutMs: number;
+  /**
+   * Receivers that workflow HTTP steps may reach although their address is not public
+   * (OUTBOUND_ALLOWLIST); none when absent. Optional, like `mail`, so that a Config
+   * built by hand (tests, benchmarks) needs neither.
+   */
+  outboundAllowlist?: AllowEntry[] | undefined;
+  /** SMTP for send_email steps; unset: those steps fail with EMAIL_NOT_CONFIGURED. */
+  mail?: MailConfig | undefined;
+}
+
+/** Where workflow email goes: `SMTP_URL` (smtp:// or smtps://, credentials in it) and `MAIL_FROM`. */
+export interface MailConfig {
+  smtpUrl: string;
+  from: string;
 }
 
 /** One bad environment variable: its name and what is wrong with it. */
@@ -95,6 +110,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
   const queuePrefix = value('QUEUE_PREFIX') ?? 'metacrm';
   if (!NAME.test(queuePrefix)) bad('QUEUE_PREFIX', 'must be 1-48 letters, digits, _ or -');
 
+  let outboundAllowlist: AllowEntry[] = [];
+  try {
+    outboundAllowlist = parseAllowlist(value('OUTBOUND_ALLOWLIST'));
+  } catch (err) {
+    bad('OUTBOUND_ALLOWLIST', `must be comma-separated host or host:port entries: ${(err as Error).message}`);
+  }
+  const mail = mailConfig(value('SMTP_URL'), value('MAIL_FROM'), bad);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     role,
@@ -109,5 +132,18 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
     adminPassword,
     logLevel,
     shutdownTimeoutMs,
+    outboundAllowlist,
+    mail,
   };
+}
+
+/** SMTP_URL and MAIL_FROM, set together or not at all. */
+function mailConfig(smtpUrl: string | undefined, from: string | undefined, bad: (variable: string, message: string) => void): MailConfig | undefined {
+  if (smtpUrl !== undefined && !/^smtps?:\/\/[^\s/]+(:\d+)?\/?(\?\S*)?$/.test(smtpUrl)) bad('SMTP_URL', 'must be an SMTP URL such as smtp://user:password@host:587 or smtps://host:465');
+  if (from !== undefined && !EMAIL.test(from.replace(/^[^<>\r\n]*<([^<>\r\n]+)>$/, '$1'))) bad('MAIL_FROM', 'must be an email address, optionally with a name: metacrm <crm@example.com>');
+  if ((smtpUrl === undefined) !== (from === undefined)) {
+    bad(smtpUrl === undefined ? 'SMTP_URL' : 'MAIL_FROM', 'SMTP_URL and MAIL_FROM are set together or not at all');
+    return undefined;
+  }
+  return smtpUrl === undefined || from === undefined ? undefined : { smtpUrl, from };
 }

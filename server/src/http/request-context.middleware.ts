@@ -3,11 +3,19 @@ import type { Logger } from '../observability/logger.js';
 import type { AppMiddleware } from './context.js';
 
 const INCOMING_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** An inbound webhook's path carries its secret: `/api/hooks/<workflow>.<secret>`. */
+const HOOK_SECRET = /^(\/api\/hooks\/[^/.]*)\.[^/]*/;
+
+/** The path fit for a log line: webhook secrets left out. */
+function withoutSecrets(path: string): string {
+  return path.replace(HOOK_SECRET, '$1.[redacted]');
+}
 
 /**
  * Gives each request an id (the caller's `X-Request-Id` when it is sane), echoes it
  * in the answer, and a child logger that stamps it on every line. Logs one line per
- * request when it ends; the query string is left out because filters may hold data.
+ * request when it ends; the query string is left out because filters may hold data,
+ * and so is a webhook's secret.
  */
 export function requestContext(logger: Logger): AppMiddleware {
   return async (ctx, next) => {
@@ -21,7 +29,7 @@ export function requestContext(logger: Logger): AppMiddleware {
       await next();
     } finally {
       const ms = Math.round((performance.now() - started) * 10) / 10;
-      const line = { method: ctx.method, path: ctx.path, status: ctx.status, ms };
+      const line = { method: ctx.method, path: withoutSecrets(ctx.path), status: ctx.status, ms };
       if (ctx.status >= 500) ctx.state.log.error(line, 'request failed');
       else if (ctx.path.startsWith('/api/') || ctx.status >= 400) ctx.state.log.info(line, 'request');
       else ctx.state.log.debug(line, 'request');

@@ -115,6 +115,10 @@ describe('the generated OpenAPI document', () => {
     ['/api/departments/{id}', ['patch', 'delete']],
     ['/api/settings/security', ['get', 'patch']],
     ['/api/audit', ['get']],
+    ['/api/hooks/{key}', ['post']],
+    ['/api/workflows/{key}/webhook-secret', ['post']],
+    ['/api/notifications', ['get']],
+    ['/api/notifications/{id}/read', ['post']],
   ] as const;
 
   it.each([...entityRoutes, ...platformRoutes])('documents %s', (path, methods) => {

@@ -18,6 +18,8 @@ import { MetadataBus } from '../metadata/metadata-bus.js';
 import { MetadataCache } from '../metadata/metadata-cache.js';
 import { MetadataRepository } from '../metadata/metadata.repository.js';
 import { createRegistries, metadataToolkit } from '../metadata/registries.js';
+import { OutboundPolicy } from '../net/outbound-policy.js';
+import { ensureNotificationIndexes } from '../notifications/notifications.js';
 import { loadPlugins, type MetacrmPlugin } from '../plugins/plugin.js';
 import { OutboxRelay } from '../automation/outbox-relay.js';
 import { createRecordEventSubscribers, registerRecordEventHandlers } from '../automation/record-events.js';
@@ -106,6 +108,7 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
     await new MetadataRepository(db).ensureIndexes();
     await ensureRecordIndexes(db);
     await ensureRunIndexes(db);
+    await ensureNotificationIndexes(db);
     await ensureApprovalIndexes(db);
     recordHooks.register('approval-lock', approvalLockHook(db));
     const toolkit = metadataToolkit(registries);
@@ -127,7 +130,7 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       handlers.register(`jobs:${SEED_JOB}`, seedJobHandler({ cache, registries: toolkit.registries, hooks: recordHooks }));
       recordEvents.register('workflow-triggers', triggerMatcher({ cache, registries: toolkit.registries, queue: queues.workflows }));
       registerRecordEventHandlers(handlers, recordEvents);
-      handlers.register('workflows:run', runJobHandler({ registries: toolkit.registries, hooks: recordHooks }));
+      handlers.register('workflows:run', runJobHandler({ registries: toolkit.registries, hooks: recordHooks, outbound: new OutboundPolicy(config.outboundAllowlist ?? []), mail: config.mail }));
       const workers: Workers = startWorkers({ connection: blocking, prefix: config.queuePrefix, db, logger, handlers });
       cleanup.push(() => workers.close());
       const relay = new OutboxRelay({ db, queue: queues.events, redis, prefix: config.queuePrefix, logger: logger.child({ component: 'outbox-relay' }) });

@@ -1,0 +1,7 @@
+import type { WorkflowAction } from '../workflow-actions.js';
+import { httpRequestAction } from './http-request.js';
+import { notifyAction } from './notify.js';
+import { sendEmailAction } from './send-email.js';
+
+/** The built-in steps that reach outside the platform: HTTP calls, email, in-app notifications. */
+export const OUTSIDE_ACTIONS: WorkflowAction[] = [httpRequestAction, sendEmailAction, notifyAction];

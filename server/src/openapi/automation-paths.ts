@@ -1,0 +1,94 @@
+import type { JsonSchema } from '@metacrm/metadata';
+import { errorResponses } from './error-components.js';
+import { jsonContent, jsonResponse, object, schemaRef, type OpenApiObject } from './refs.js';
+
+/** The tags of the workflow routes that face outside: inbound webhooks and notifications. */
+export const AUTOMATION_TAGS: OpenApiObject[] = [
+  { name: 'webhooks', description: 'Inbound webhooks that start workflow runs, and their secrets.' },
+  { name: 'notifications', description: "The current user's in-app notifications." },
+];
+
+const text: JsonSchema = { anyOf: [{ type: 'string' }, object({ 'zh-CN': { type: 'string' }, en: { type: 'string' } })] };
+const dateTime: JsonSchema = { type: 'string', format: 'date-time' };
+
+/** Shapes of the webhook and notification answers. */
+export function automationSchemas(): Record<string, JsonSchema> {
+  return {
+    WebhookSecret: object({
+      workflow: { type: 'string' },
+      secret: { type: 'string', description: 'Shown only in this answer; the platform keeps a hash.' },
+      path: { type: 'string', description: 'The path to POST payloads to: `/api/hooks/<workflow>.<secret>`.' },
+      createdAt: dateTime,
+    }),
+    WebhookRun: object({
+      runId: { type: ['string', 'null'], description: 'The run started, or null when the workflow condition refused the payload.' },
+      status: { type: 'string', enum: ['queued', 'running', 'waiting', 'completed', 'failed', 'cancelled', 'skipped'] },
+      replayed: { type: 'boolean', description: 'True when an earlier call with this Idempotency-Key started the run.' },
+    }),
+    Notification: object({
+      id: { type: 'string' },
+      title: text,
+      body: { anyOf: [text, { type: 'null' }] },
+      link: { anyOf: [object({ entity: { type: 'string' }, id: { type: 'string' } }), { type: 'null' }] },
+      readAt: { anyOf: [dateTime, { type: 'null' }] },
+      createdAt: dateTime,
+    }),
+    NotificationList: object({ notifications: { type: 'array', items: schemaRef('Notification') }, unread: { type: 'integer', minimum: 0 } }),
+  };
+}
+
+/** POST /api/hooks/{key}, the webhook-secret route and the notifications routes. */
+export function automationPaths(): Record<string, OpenApiObject> {
+  return {
+    '/api/hooks/{key}': {
+      post: {
+        tags: ['webhooks'],
+        operationId: 'webhooks.call',
+        security: [],
+        summary: 'Start a run of a webhook workflow',
+        description: 'Authenticated by the secret in the path alone. The JSON body must satisfy the workflow\'s payload schema; it becomes the run\'s `input`.',
+        parameters: [
+          { name: 'key', in: 'path', required: true, description: '`<workflow>.<secret>`.', schema: { type: 'string' } },
+          { name: 'Idempotency-Key', in: 'header', description: 'One run per workflow and key: a repeated call answers the first run.', schema: { type: 'string', pattern: '^[!-~]{1,200}$' } },
+        ],
+        requestBody: { required: true, content: jsonContent({ description: 'Any JSON the workflow\'s schema accepts.' }) },
+        responses: {
+          '200': jsonResponse('The workflow condition refused the payload; no run.', schemaRef('WebhookRun')),
+          '202': jsonResponse('The run, queued (or the one this Idempotency-Key started).', schemaRef('WebhookRun')),
+          ...errorResponses(['BadRequest', 'NotFound', 'PayloadTooLarge', 'UnsupportedMediaType', 'TooManyRequests']),
+        },
+      },
+    },
+    '/api/workflows/{key}/webhook-secret': {
+      post: {
+        tags: ['webhooks'],
+        operationId: 'webhooks.issueSecret',
+        summary: 'Issue or rotate the secret of a webhook workflow',
+        description: 'The previous secret stops working at once. This answer is the only one that shows the secret.',
+        parameters: [{ name: 'key', in: 'path', required: true, description: 'The workflow key.', schema: { type: 'string' } }],
+        responses: { '201': jsonResponse('The new secret and the path to call.', schemaRef('WebhookSecret')), ...errorResponses(['Forbidden', 'NotFound']) },
+      },
+    },
+    '/api/notifications': {
+      get: {
+        tags: ['notifications'],
+        operationId: 'notifications.list',
+        summary: "The current user's notifications, newest first",
+        parameters: [
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+          { name: 'unread', in: 'query', description: 'Only unread ones.', schema: { type: 'boolean', default: false } },
+        ],
+        responses: { '200': jsonResponse('The notifications and the unread count.', schemaRef('NotificationList')), ...errorResponses(['BadRequest']) },
+      },
+    },
+    '/api/notifications/{id}/read': {
+      post: {
+        tags: ['notifications'],
+        operationId: 'notifications.read',
+        summary: 'Mark a notification read',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': jsonResponse('The notification, read.', schemaRef('Notification')), ...errorResponses(['NotFound']) },
+      },
+    },
+  };
+}
