@@ -19,3 +19,4 @@ export * from './bundle/validate.js';
 export * from './records/record-schema.js';
 export * from './access/row-filter.js';
 export * from './access/mask.js';
+export * from './forms/form-conditions.js';

@@ -19,9 +19,12 @@ export const PROBLEM_CODES = [
   'OUT_OF_RANGE',
   'UNKNOWN_VARIANT',
   'INVALID',
+  // record writes checked against a form's conditions
+  'READ_ONLY',
   // cross references and meaning
   'RESERVED_KEY',
   'DUPLICATE_KEY',
+  'DUPLICATE_DEFAULT',
   'KEY_MISMATCH',
   'UNKNOWN_ENTITY',
   'UNKNOWN_FIELD',

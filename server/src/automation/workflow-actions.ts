@@ -3,7 +3,7 @@ import type { BundleRegistries, ConfigurableDefinition } from '@metacrm/metadata
 import type { Logger } from '../observability/logger.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { AUDIT } from '../records/record-writer.js';
-import type { RecordService } from '../records/record.service.js';
+import type { RecordService, WriteOptions } from '../records/record.service.js';
 import { evaluateIn, evaluateMap, type RunScope } from './run-scope.js';
 
 /** What a step's action gets: its settings' context, and the means to act. */
@@ -56,6 +56,14 @@ async function writtenBefore(db: Db, key: string): Promise<string | undefined> {
   return entry ? String(entry.recordId) : undefined;
 }
 
+/**
+ * A workflow step is the process writing, not a user filling in a form: no form's
+ * required, hidden or read-only conditions apply (a step that sets a field users may
+ * not edit, such as an approval status, is the point). Field types, rules and lookups
+ * still do.
+ */
+const AUTOMATION_WRITE: WriteOptions = { form: null };
+
 export const BUILT_IN_ACTIONS: WorkflowAction[] = [
   {
     type: 'update_record',
@@ -67,7 +75,7 @@ export const BUILT_IN_ACTIONS: WorkflowAction[] = [
       const target = String(config.record === undefined ? (ctx.scope.record?.id ?? '') : ctx.evaluate(config.record));
       const done = await writtenBefore(ctx.db, ctx.idempotencyKey);
       if (done) return { output: { id: done, replayed: true } };
-      const record = await ctx.records().update(entity, target, evaluateMap(ctx.scope, config.values as Record<string, unknown>, ctx.registries.operations));
+      const record = await ctx.records().update(entity, target, evaluateMap(ctx.scope, config.values as Record<string, unknown>, ctx.registries.operations), undefined, AUTOMATION_WRITE);
       return { output: { id: record.id, version: record._version } };
     },
   },
@@ -78,7 +86,7 @@ export const BUILT_IN_ACTIONS: WorkflowAction[] = [
     async run(config, ctx) {
       const done = await writtenBefore(ctx.db, ctx.idempotencyKey);
       if (done) return { output: { id: done, replayed: true } };
-      const record = await ctx.records().create(String(config.entity), evaluateMap(ctx.scope, config.values as Record<string, unknown>, ctx.registries.operations));
+      const record = await ctx.records().create(String(config.entity), evaluateMap(ctx.scope, config.values as Record<string, unknown>, ctx.registries.operations), AUTOMATION_WRITE);
       return { output: { id: record.id } };
     },
   },
