@@ -55,6 +55,7 @@ export const ERROR_CODES = [
   'RECORD_VERSION_CONFLICT',
   'RECORD_UNIQUE_VIOLATION',
   'RECORD_IN_USE',
+  'FORM_NOT_FOUND',
   // record queries (filter, sort, cursor, search)
   'FILTER_INVALID',
   'FILTER_FIELD_UNKNOWN',

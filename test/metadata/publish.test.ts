@@ -52,7 +52,10 @@ describe('publishing metadata', () => {
     const res = await api.post<{ version: number; applied: boolean; diff: { summary: Record<string, number> }; migrations: { type: string; entity: string }[] }>('/api/meta/publish', { message: 'first' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ version: 1, applied: true, diff: { summary: { added: 7, removed: 0, changed: 0 } } });
-    expect(res.body.migrations.map((m) => `${m.type}:${m.entity}`)).toEqual(['create_entity:account', 'create_entity:opportunity', 'create_unique_index:account', 'create_index:opportunity']);
+    expect(res.body.migrations.map((m) => `${m.type}:${m.entity}`)).toEqual([
+      'create_entity:account', 'create_entity:opportunity', 'create_unique_index:account', 'create_index:opportunity',
+      'create_view_index:opportunity', 'create_view_index:opportunity',
+    ]);
     expect(await currentVersion()).toBe(1);
     const indexes = await db.collection('rec_account').indexes();
     expect(indexes.find((ix) => ix.name === 'unique_code')).toMatchObject({ unique: true, key: { code: 1 } });

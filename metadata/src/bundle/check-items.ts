@@ -1,4 +1,4 @@
-import type { Problem } from '../schema/problems.js';
+import { pointer, type Problem } from '../schema/problems.js';
 import type { BundleRegistries, Form, Role, ValidationRule, View, Workflow } from './bundle-types.js';
 import { duplicateKeys } from './check-entities.js';
 import { checkEntityRef, checkFieldRef, checkFilter, checkRecordLogic } from './check-expressions.js';
@@ -29,8 +29,28 @@ export function checkForm(form: Form, at: string, index: EntityIndex, registries
         logic(placement.visibleWhen, `${here}/visibleWhen`);
         logic(placement.requiredWhen, `${here}/requiredWhen`);
         logic(placement.readOnlyWhen, `${here}/readOnlyWhen`);
+        if (placement.requiredWhen !== undefined && index.traits(form.entity, placement.field)?.computed) {
+          // Nobody can fill it in, so "required" could only ever refuse the write.
+          problems.push({ pointer: `${here}/requiredWhen`, code: 'IMMUTABLE', message: `"${placement.field}" is filled in by the platform; it cannot be required` });
+        }
       });
     });
+  });
+  return problems;
+}
+
+/**
+ * At most one default form per entity: writes that name no form are checked against it
+ * (see defaultFormOf), so two would make that ambiguous.
+ */
+export function checkDefaultForms(forms: readonly Form[]): Problem[] {
+  const problems: Problem[] = [];
+  const first = new Map<string, string>();
+  forms.forEach((form, i) => {
+    if (form.default !== true) return;
+    const other = first.get(form.entity);
+    if (other === undefined) first.set(form.entity, form.key);
+    else problems.push({ pointer: `${pointer('forms', i)}/default`, code: 'DUPLICATE_DEFAULT', message: `"${other}" is already the default form of ${form.entity}`, params: { entity: form.entity, form: other } });
   });
   return problems;
 }

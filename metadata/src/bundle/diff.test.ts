@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { salesBundle } from '../../../test/fixtures/sales-bundle.js';
 import { diffBundles } from './diff.js';
-import { planMigrations } from './migrations.js';
+import { createFieldTypeRegistry } from '../fields/field-types.js';
+import { planMigrations as plan } from './migrations.js';
+import type { Bundle } from './bundle-types.js';
 
 const label = { 'zh-CN': '新', en: 'New' };
+const planMigrations = (from: Bundle, to: Bundle) => plan(from, to, createFieldTypeRegistry());
 
 describe('diffBundles', () => {
   it('finds nothing between equal bundles, whatever the key order', () => {
@@ -50,11 +53,11 @@ describe('planMigrations', () => {
     expect(planMigrations(salesBundle(), to)).toEqual([]);
   });
 
-  it('plans entity creation with its unique and declared indexes', () => {
+  it('plans entity creation with its unique, declared and view indexes', () => {
     const from = salesBundle();
     from.entities = from.entities.filter((e) => e.key === 'account');
     const types = planMigrations(from, salesBundle()).map((m) => m.type);
-    expect(types).toEqual(['create_entity', 'create_index']);
+    expect(types).toEqual(['create_entity', 'create_index', 'create_view_index', 'create_view_index']);
   });
 
   it('plans conversions, backfills, unsets and unique index changes', () => {

@@ -1,4 +1,7 @@
+import type { FieldTypeDefinition } from '../fields/field-types.js';
 import type { Entity, Field } from '../generated/types.js';
+import type { Registry } from '../registry.js';
+import { viewIndexes, type ViewIndex } from '../views/view-indexes.js';
 import type { Bundle } from './bundle-types.js';
 import { deepEqual } from './diff.js';
 
@@ -16,6 +19,8 @@ export type Migration =
   | { type: 'drop_unique_index'; entity: string; field: string }
   | { type: 'create_index'; entity: string; index: EntityIndexSpec }
   | { type: 'drop_index'; entity: string; index: string }
+  | { type: 'create_view_index'; entity: string; index: Omit<ViewIndex, 'entity'> }
+  | { type: 'drop_view_index'; entity: string; index: string }
   | { type: 'backfill_default'; entity: string; field: string; value: unknown }
   | { type: 'backfill_auto_number'; entity: string; field: string }
   | { type: 'unset_field'; entity: string; field: string }
@@ -25,8 +30,11 @@ export type Migration =
 const PRESENTATION = new Set(['label', 'description', 'helpText', 'readOnly', 'default', 'required', 'unique', 'relatedListLabel', 'displayField', 'onDelete']);
 const COMPUTED = new Set(['formula', 'rollup', 'auto_number']);
 
-/** The migrations that moving from `from` to `to` implies, in the order to apply them. */
-export function planMigrations(from: Bundle, to: Bundle): Migration[] {
+/**
+ * The migrations that moving from `from` to `to` implies, in the order to apply them.
+ * `fieldTypes` says which fields hold lists, which shapes the indexes views need.
+ */
+export function planMigrations(from: Bundle, to: Bundle, fieldTypes: Registry<FieldTypeDefinition>): Migration[] {
   const out: Migration[] = [];
   const before = new Map(from.entities.map((e) => [e.key, e]));
   const after = new Map(to.entities.map((e) => [e.key, e]));
@@ -41,9 +49,11 @@ export function planMigrations(from: Bundle, to: Bundle): Migration[] {
     out.push(...fieldMigrations(old, entity), ...indexMigrations(old, entity));
   }
   for (const key of before.keys()) if (!after.has(key)) out.push({ type: 'remove_entity', entity: key });
+  out.push(...viewIndexMigrations(from, to, fieldTypes));
+  // Drops come first, so a collection near MongoDB's index limit has room for the new ones.
   const order: Migration['type'][] = [
-    'create_entity', 'drop_unique_index', 'drop_index', 'convert_field', 'unset_field',
-    'backfill_default', 'backfill_auto_number', 'create_unique_index', 'create_index', 'remove_entity',
+    'create_entity', 'drop_unique_index', 'drop_index', 'drop_view_index', 'convert_field', 'unset_field',
+    'backfill_default', 'backfill_auto_number', 'create_unique_index', 'create_index', 'create_view_index', 'remove_entity',
   ];
   return out.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
 }
@@ -85,6 +95,26 @@ function indexMigrations(old: Entity, now: Entity): Migration[] {
     out.push({ type: 'create_index', entity: now.key, index: ix });
   }
   for (const key of before.keys()) if (!after.has(key)) out.push({ type: 'drop_index', entity: now.key, index: key });
+  return out;
+}
+
+/**
+ * The view indexes to create and to drop. An index is named by its key, so a view whose
+ * filter or sort changes drops its old index and creates the new one, while a change
+ * that leaves every key as it was plans nothing.
+ */
+function viewIndexMigrations(from: Bundle, to: Bundle, fieldTypes: Registry<FieldTypeDefinition>): Migration[] {
+  const id = (ix: ViewIndex) => `${ix.entity}/${ix.name}`;
+  const before = viewIndexes(from, fieldTypes);
+  const after = viewIndexes(to, fieldTypes);
+  const had = new Set(before.map(id));
+  const wanted = new Set(after.map(id));
+  const out: Migration[] = [];
+  for (const ix of after) {
+    const { entity, ...index } = ix;
+    if (!had.has(id(ix))) out.push({ type: 'create_view_index', entity, index });
+  }
+  for (const ix of before) if (!wanted.has(id(ix))) out.push({ type: 'drop_view_index', entity: ix.entity, index: ix.name });
   return out;
 }
 

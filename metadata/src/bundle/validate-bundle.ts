@@ -3,8 +3,9 @@ import { pointer, type Problem } from '../schema/problems.js';
 import { BUILT_IN_ROLE_KEYS, RESERVED_KEYS } from '../system-fields.js';
 import type { Bundle, BundleRegistries } from './bundle-types.js';
 import { checkEntity, duplicateKeys } from './check-entities.js';
-import { checkForm, checkRole, checkRule, checkView, checkWorkflow, type ConfigCheck } from './check-items.js';
+import { checkDefaultForms, checkForm, checkRole, checkRule, checkView, checkWorkflow, type ConfigCheck } from './check-items.js';
 import { EntityIndex } from './entity-index.js';
+import { indexBudgetProblems } from '../views/view-indexes.js';
 
 /**
  * The meaning checks of a bundle whose shape is already valid: keys distinct and not
@@ -27,7 +28,10 @@ export function checkBundleReferences(bundle: Bundle, registries: BundleRegistri
     problems.push(...checkEntity(entity, at, index, registries));
   });
   bundle.forms.forEach((form, i) => problems.push(...checkForm(form, pointer('forms', i), index, registries)));
+  problems.push(...checkDefaultForms(bundle.forms));
   bundle.views.forEach((view, i) => problems.push(...checkView(view, pointer('views', i), index)));
+  // Only sound entities and views say which indexes they need.
+  if (problems.length === 0) problems.push(...indexBudgetProblems(bundle, registries.fieldTypes));
   bundle.rules.forEach((rule, i) => problems.push(...checkRule(rule, pointer('rules', i), index, registries)));
   bundle.workflows.forEach((wf, i) => problems.push(...checkWorkflow(wf, pointer('workflows', i), index, registries, checkConfig)));
   bundle.roles.forEach((role, i) => problems.push(...builtInRole(role.key, `${pointer('roles', i)}/key`)));

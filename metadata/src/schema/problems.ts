@@ -19,9 +19,12 @@ export const PROBLEM_CODES = [
   'OUT_OF_RANGE',
   'UNKNOWN_VARIANT',
   'INVALID',
+  // record writes checked against a form's conditions
+  'READ_ONLY',
   // cross references and meaning
   'RESERVED_KEY',
   'DUPLICATE_KEY',
+  'DUPLICATE_DEFAULT',
   'KEY_MISMATCH',
   'UNKNOWN_ENTITY',
   'UNKNOWN_FIELD',
@@ -31,6 +34,7 @@ export const PROBLEM_CODES = [
   'FIELD_TYPE_MISMATCH',
   'OPERATOR_NOT_ALLOWED',
   'FORMULA_CYCLE',
+  'TOO_MANY_INDEXES',
   'UNSAFE_PATTERN',
   'LOGIC_NOT_ALLOWED',
   'LOGIC_TOO_LARGE',

@@ -5,7 +5,7 @@ import type { OutboundPolicy } from '../net/outbound-policy.js';
 import type { Logger } from '../observability/logger.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { AUDIT } from '../records/record-writer.js';
-import type { RecordService } from '../records/record.service.js';
+import type { RecordService, WriteOptions } from '../records/record.service.js';
 import { OUTSIDE_ACTIONS } from './actions/index.js';
 import { evaluateIn, evaluateMap, type RunScope } from './run-scope.js';
 
@@ -69,6 +69,14 @@ async function writtenBefore(db: Db, key: string): Promise<string | undefined> {
   return entry ? String(entry.recordId) : undefined;
 }
 
+/**
+ * A workflow step is the process writing, not a user filling in a form: no form's
+ * required, hidden or read-only conditions apply (a step that sets a field users may
+ * not edit, such as an approval status, is the point). Field types, rules and lookups
+ * still do.
+ */
+const AUTOMATION_WRITE: WriteOptions = { form: null };
+
 export const BUILT_IN_ACTIONS: WorkflowAction[] = [
   {
     type: 'update_record',
@@ -80,7 +88,7 @@ export const BUILT_IN_ACTIONS: WorkflowAction[] = [
       const target = String(config.record === undefined ? (ctx.scope.record?.id ?? '') : ctx.evaluate(config.record));
       const done = await writtenBefore(ctx.db, ctx.idempotencyKey);
       if (done) return { output: { id: done, replayed: true } };
-      const record = await ctx.records().update(entity, target, evaluateMap(ctx.scope, config.values as Record<string, unknown>, ctx.registries.operations));
+      const record = await ctx.records().update(entity, target, evaluateMap(ctx.scope, config.values as Record<string, unknown>, ctx.registries.operations), undefined, AUTOMATION_WRITE);
       return { output: { id: record.id, version: record._version } };
     },
   },
@@ -91,7 +99,7 @@ export const BUILT_IN_ACTIONS: WorkflowAction[] = [
     async run(config, ctx) {
       const done = await writtenBefore(ctx.db, ctx.idempotencyKey);
       if (done) return { output: { id: done, replayed: true } };
-      const record = await ctx.records().create(String(config.entity), evaluateMap(ctx.scope, config.values as Record<string, unknown>, ctx.registries.operations));
+      const record = await ctx.records().create(String(config.entity), evaluateMap(ctx.scope, config.values as Record<string, unknown>, ctx.registries.operations), AUTOMATION_WRITE);
       return { output: { id: record.id } };
     },
   },

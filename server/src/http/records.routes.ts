@@ -6,7 +6,7 @@ import type { MetadataCache } from '../metadata/metadata-cache.js';
 import { runBulk } from '../records/bulk.js';
 import type { ListOptions } from '../records/record-list.js';
 import type { RecordHooks } from '../records/record-hooks.js';
-import { RecordService } from '../records/record.service.js';
+import { RecordService, type WriteOptions } from '../records/record.service.js';
 import type { AppContext, AppState } from './context.js';
 import { jsonBody } from './json-body.js';
 
@@ -36,7 +36,9 @@ export function recordRoutes(deps: RecordRouteDeps): Router<AppState> {
   });
 
   router.post('/:entity', async (ctx) => {
-    const record = await (await service(ctx)).create(ctx.params.entity!, await jsonBody(ctx));
+    const records = await service(ctx);
+    const options = writeOptions(ctx, records);
+    const record = await records.create(ctx.params.entity!, await jsonBody(ctx), options);
     ctx.status = 201;
     ctx.set('ETag', `"${record._version}"`);
     ctx.set('Location', `/api/records/${ctx.params.entity}/${record.id}`);
@@ -59,8 +61,10 @@ export function recordRoutes(deps: RecordRouteDeps): Router<AppState> {
   });
 
   router.patch('/:entity/:id', async (ctx) => {
+    const records = await service(ctx);
+    const options = writeOptions(ctx, records);
     const body = await jsonBody(ctx);
-    const record = await (await service(ctx)).update(ctx.params.entity!, ctx.params.id!, body, expectedVersion(ctx, body));
+    const record = await records.update(ctx.params.entity!, ctx.params.id!, body, expectedVersion(ctx, body), options);
     ctx.set('ETag', `"${record._version}"`);
     ctx.body = record;
   });
@@ -131,6 +135,18 @@ function listOptions(ctx: AppContext): ListOptions {
     deleted: one('deleted') === 'true',
     timeZone: one('timeZone'),
   };
+}
+
+/**
+ * `?form=<key>`: check the write against that form of the entity instead of its default
+ * form. An unknown form answers 404 FORM_NOT_FOUND before the body is read.
+ */
+function writeOptions(ctx: AppContext, records: RecordService): WriteOptions {
+  const form = ctx.query.form;
+  if (form === undefined) return {};
+  if (typeof form !== 'string') throw BadRequest('form may be given once', [{ pointer: '/query/form', code: 'INVALID' }]);
+  records.formOf(ctx.params.entity!, form, '/query/form');
+  return { form };
 }
 
 /** The version the client edited: `_version` in the body, or `If-Match: "7"`. */

@@ -14,7 +14,7 @@ import {
   MetadataVersionNotFound,
 } from './metadata.errors.js';
 import { MetadataRepository, canonicalJson, checksum, draftId, type DraftDoc, type VersionDoc } from './metadata.repository.js';
-import { applyMigrations, previewMigrations, type PlannedMigration } from './migration-runner.js';
+import { applyMigrations, previewMigrations, pruneViewIndexes, type PlannedMigration } from './migration-runner.js';
 import type { MetadataToolkit } from './registries.js';
 
 export interface MetadataServiceOptions {
@@ -170,7 +170,7 @@ export class MetadataService {
     const previousVersion = await this.repo.currentVersion();
     const previous = await this.repo.bundleOf(previousVersion);
     const diff = diffBundles(previous, bundle);
-    const migrations = await previewMigrations(this.options.db, planMigrations(previous, bundle));
+    const migrations = await previewMigrations(this.options.db, planMigrations(previous, bundle, registries.fieldTypes));
     const result = { version: previousVersion + 1, previousVersion, applied: false, diff, migrations };
     if (options.dryRun) return result;
     if (diff.changes.length === 0 && previousVersion > 0) throw MetadataNothingToPublish(undefined, { version: previousVersion });
@@ -181,6 +181,7 @@ export class MetadataService {
     try {
       if ((await this.repo.currentVersion()) !== previousVersion) throw MetadataConflict('Another publish finished first; review the new version and publish again');
       await applyMigrations(this.options.db, migrations, bundle);
+      await pruneViewIndexes(this.options.db, bundle, registries.fieldTypes);
       await this.switchVersion(bundle, previous, previousVersion, diff, migrations, options.message ?? null, rollbackOf);
     } finally {
       await this.repo.state.deleteOne({ _id: 'publish-lock', owner });

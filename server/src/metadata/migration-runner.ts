@@ -1,5 +1,5 @@
 import type { AnyBulkWriteOperation, Db, Document } from 'mongodb';
-import { convertValue, type Bundle, type Field, type Migration } from '@metacrm/metadata';
+import { SYSTEM_INDEXES, VIEW_INDEX_PREFIX, convertValue, viewIndexes, type Bundle, type Field, type FieldTypeDefinition, type IndexField, type Migration, type Registry } from '@metacrm/metadata';
 import { nextAutoNumber, type AutoNumberSettings } from '../records/auto-number.js';
 import { fromStorage, toStorage } from '../records/field-codec.js';
 import { recordCollection, uniqueIndexOptions } from '../records/record-collections.js';
@@ -35,6 +35,8 @@ async function preview(db: Db, m: Migration): Promise<MigrationPreview> {
     case 'drop_unique_index':
     case 'drop_index':
     case 'create_index':
+    case 'drop_view_index':
+    case 'create_view_index':
       return { records: 0, blocking: false };
     case 'remove_entity':
       return { records: await records.countDocuments({}), blocking: false };
@@ -87,10 +89,7 @@ export async function applyMigrations(db: Db, migrations: Migration[], to: Bundl
         await db.createCollection(`rec_${m.entity}`).catch((err: { code?: number }) => {
           if (err.code !== 48) throw err; // NamespaceExists
         });
-        await records.createIndexes([
-          { key: { _deletedAt: 1, _updatedAt: -1 }, name: 'sys_updated' },
-          { key: { _ownerId: 1 }, name: 'sys_owner' },
-        ]);
+        await records.createIndexes(SYSTEM_INDEXES.map((ix) => ({ key: { ...ix.key }, name: ix.name })));
         break;
       case 'remove_entity':
         break; // records stay in storage; adding the entity back brings them back
@@ -101,10 +100,19 @@ export async function applyMigrations(db: Db, migrations: Migration[], to: Bundl
         await dropIndex(records, `unique_${m.field}`);
         break;
       case 'create_index':
-        await records.createIndex(Object.fromEntries(m.index.fields.map((f) => [f.field, f.direction === 'asc' ? 1 : -1])), { name: `ix_${m.index.key}` });
+        await records.createIndex(indexKey(m.index.fields), { name: `ix_${m.index.key}` });
         break;
       case 'drop_index':
         await dropIndex(records, `ix_${m.index}`);
+        break;
+      case 'create_view_index':
+        // Same name, same key (the name is a hash of the key): creating it again is a no-op.
+        await records.createIndex(indexKey(m.index.fields), { name: m.index.name }).catch((err: { code?: number }) => {
+          if (err.code !== 85) throw err; // IndexOptionsConflict: an index with this very key exists under another name and serves
+        });
+        break;
+      case 'drop_view_index':
+        await dropIndex(records, m.index);
         break;
       case 'backfill_default': {
         const field = fieldOf(to, m.entity, m.field);
@@ -122,6 +130,35 @@ export async function applyMigrations(db: Db, migrations: Migration[], to: Bundl
         break;
     }
   }
+}
+
+/**
+ * Drops the view indexes (`view_…`) that no view of `to` needs, on every entity of it.
+ * The plan drops those the previous version needed; this also catches any left by a
+ * publish that stopped between creating its indexes and switching versions. Unique and
+ * declared indexes are never touched: they are not named `view_`.
+ */
+export async function pruneViewIndexes(db: Db, to: Bundle, fieldTypes: Registry<FieldTypeDefinition>): Promise<string[]> {
+  const wanted = new Set(viewIndexes(to, fieldTypes).map((ix) => `${ix.entity}/${ix.name}`));
+  const dropped: string[] = [];
+  for (const entity of to.entities) {
+    const records = recordCollection(db, entity.key);
+    const existing = await records.indexes().catch((err: { code?: number }) => {
+      if (err.code === 26) return []; // NamespaceNotFound: no collection, no indexes
+      throw err;
+    });
+    for (const ix of existing) {
+      const name = String(ix.name);
+      if (!name.startsWith(VIEW_INDEX_PREFIX) || wanted.has(`${entity.key}/${name}`)) continue;
+      await dropIndex(records, name);
+      dropped.push(`${entity.key}/${name}`);
+    }
+  }
+  return dropped;
+}
+
+function indexKey(fields: readonly IndexField[]): Document {
+  return Object.fromEntries(fields.map((f) => [f.field, f.direction === 'asc' ? 1 : -1]));
 }
 
 async function dropIndex(records: ReturnType<typeof recordCollection>, name: string): Promise<void> {

@@ -12,6 +12,8 @@ export interface EntityPathContext {
   registries: BundleRegistries;
   /** The views of the snapshot: an export may follow one of its entity's. */
   views: readonly { key: string; entity: string }[];
+  /** The forms of the snapshot: a write may name one of its entity's. */
+  forms: readonly { key: string; entity: string }[];
 }
 
 const ETAG = { ETag: { $ref: '#/components/headers/ETag' } };
@@ -42,6 +44,13 @@ export function entityPaths(entity: Entity, context: EntityPathContext): Record<
   const record = (description: string, headers?: OpenApiObject) => jsonResponse(description, schemaRef(names.record), headers);
   const body = (schema: JsonSchema): OpenApiObject => ({ required: true, content: jsonContent(schema) });
   const expand = entityQueryParameters(entity, context.registries).expand;
+  const forms = context.forms.filter((f) => f.entity === entity.key).map((f) => f.key);
+  const form = {
+    name: 'form',
+    in: 'query',
+    description: 'Check the write against the conditions (required, hidden, read-only fields) of this form instead of the entity\'s default form. 404 FORM_NOT_FOUND for a form the entity does not have.',
+    schema: forms.length > 0 ? { type: 'string', enum: forms } : { type: 'string' },
+  };
   return {
     [base]: {
       get: op('list', `List ${plural}`, {
@@ -50,6 +59,8 @@ export function entityPaths(entity: Entity, context: EntityPathContext): Record<
         responses: { '200': jsonResponse(`A page of ${plural}.`, schemaRef(names.list)), ...errorResponses(['BadRequest', 'Forbidden', 'NotFound']) },
       }),
       post: op('create', `Create a ${label}`, {
+        description: 'Checked like every write: the entity\'s fields and rules, then the conditions of its default form (or of `form`): 422 RECORD_INVALID with `REQUIRED` or `READ_ONLY` problems.',
+        parameters: [form],
         requestBody: body(schemaRef(names.input)),
         responses: {
           '201': record('The record as stored, with defaults and computed fields.', { ...ETAG, ...LOCATION }),
@@ -64,8 +75,8 @@ export function entityPaths(entity: Entity, context: EntityPathContext): Record<
         responses: { '200': record('The record.', ETAG), ...errorResponses(['BadRequest', 'NotFound']) },
       }),
       patch: op('update', `Change a ${label}`, {
-        description: 'Changes the fields sent (null clears one). With `_version` or `If-Match`, a record changed since answers 409 RECORD_VERSION_CONFLICT with `details.currentVersion`.',
-        parameters: [parameterRef('IfMatch')],
+        description: 'Changes the fields sent (null clears one). With `_version` or `If-Match`, a record changed since answers 409 RECORD_VERSION_CONFLICT with `details.currentVersion`. A field the form (default, or `form`) shows as read-only before the change, or hides after it, cannot change: 422 with a `READ_ONLY` problem.',
+        parameters: [parameterRef('IfMatch'), form],
         requestBody: body(schemaRef(names.patch)),
         responses: { '200': record('The record after the change.', ETAG), ...errorResponses(['BadRequest', 'NotFound', 'Conflict', 'PayloadTooLarge', 'UnsupportedMediaType', 'Unprocessable']) },
       }),

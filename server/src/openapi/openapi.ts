@@ -41,7 +41,7 @@ export function buildOpenApiDocument(snapshot: MetadataSnapshot, registries: Bun
     schemas[own.input] = inputSchema(entity, registries, 'create');
     schemas[own.patch] = inputSchema(entity, registries, 'patch');
     schemas[own.list] = listSchema(entity, own);
-    Object.assign(paths, entityPaths(entity, { entities, names, registries, views: snapshot.bundle.views }));
+    Object.assign(paths, entityPaths(entity, { entities, names, registries, views: snapshot.bundle.views, forms: snapshot.bundle.forms }));
   }
   return {
     openapi: '3.1.0',

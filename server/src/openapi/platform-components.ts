@@ -45,8 +45,8 @@ export function platformApiSchemas(): Record<string, JsonSchema> {
     MetaMigration: {
       type: 'object',
       required: ['type', 'entity', 'preview'],
-      description: 'A data migration a publish implies (create_entity, create_unique_index, backfill_default, convert_field, ...) with its preview against the stored records.',
-      properties: { type: str(), entity: str(), field: str(), preview: object({ records: int(), unconvertible: { type: 'object' }, duplicates: { type: 'array' }, blocking: bool }, ['unconvertible', 'duplicates']) },
+      description: 'A data migration a publish implies (create_entity, create_unique_index, create_view_index, backfill_default, convert_field, ...) with its preview against the stored records.',
+      properties: { type: str(), entity: str(), field: str(), index: { description: 'create_index: the declared index; create_view_index: `{name, fields, views}`, the index views need; drop_index, drop_view_index: its name.' }, preview: object({ records: int(), unconvertible: { type: 'object' }, duplicates: { type: 'array' }, blocking: bool }, ['unconvertible', 'duplicates']) },
     },
     MetaPublishResult: object({
       version: int('The version published (or that would be, on a dry run).'),

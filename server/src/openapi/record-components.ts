@@ -52,7 +52,8 @@ function bulkSchemas(): Record<string, JsonSchema> {
           ],
         },
       },
-    }),
+      form: { type: ['string', 'null'], description: 'The form every create and update is checked against instead of the entity\'s default form (404 FORM_NOT_FOUND for one it does not have).' },
+    }, ['form']),
     BulkResult: object({
       results: {
         type: 'array',
@@ -131,8 +132,9 @@ function importSchemas(): Record<string, JsonSchema> {
         mapping: { type: 'object', additionalProperties: { type: ['string', 'null'] }, description: 'Column header → field key; null (or leaving a column out) ignores it.' },
         dryRun: { type: 'boolean', default: false, description: 'Check every row, write nothing.' },
         upsertOn: { type: ['string', 'null'], description: 'A unique field: rows whose value matches a record update it instead of creating one.' },
+        form: { type: ['string', 'null'], description: 'The form every row is checked against instead of the entity\'s default form.' },
       },
-      ['format', 'encoding', 'sheet', 'dryRun', 'upsertOn'],
+      ['format', 'encoding', 'sheet', 'dryRun', 'upsertOn', 'form'],
       { description: 'An import: the file, and which column fills which field.' },
     ),
     ImportRowError: object({ row: { type: 'integer', minimum: 1, description: 'The sheet row (the header is row 1).' }, column: str(), field: str(), code: str(), message: str() }, ['column', 'field']),
@@ -144,6 +146,7 @@ function importSchemas(): Record<string, JsonSchema> {
         dryRun: { type: 'boolean' },
         format: { type: 'string', enum: [...IMPORT_FORMATS] },
         fileName: str(),
+        form: { type: ['string', 'null'], description: 'The form rows are checked against; null: the entity\'s default form.' },
         total: int('Data rows in the file.'),
         processed: int(),
         created: int(),
@@ -158,7 +161,7 @@ function importSchemas(): Record<string, JsonSchema> {
         finishedAt: nullable(dateTime),
         failure: { anyOf: [object({ code: str(), message: str() }), { type: 'null' }], description: 'Why a failed import failed.' },
       },
-      ['entity', 'dryRun', 'format', 'fileName', 'errorCount', 'progress', 'createdBy', 'createdAt', 'startedAt', 'finishedAt', 'failure'],
+      ['entity', 'dryRun', 'format', 'fileName', 'form', 'errorCount', 'progress', 'createdBy', 'createdAt', 'startedAt', 'finishedAt', 'failure'],
       { description: 'An import running in the background: its status, counts and refused rows.' },
     ),
   };

@@ -20,16 +20,20 @@ export interface BulkItemResult {
 /**
  * Runs up to 1,000 creates, updates and deletes, each through the full record pipeline
  * in its own transaction, and answers a result per item: one bad item does not stop
- * the others, and nothing of a failed item is written.
+ * the others, and nothing of a failed item is written. `form` (optional, in the body
+ * beside `operations`) names the form every create and update is checked against
+ * instead of the entity's default form.
  */
 export async function runBulk(service: RecordService, entity: string, body: unknown): Promise<{ results: BulkItemResult[]; summary: { succeeded: number; failed: number } }> {
-  const operations = parse(body);
+  const { operations, form } = parse(body);
   service.compiled(entity); // an unknown entity fails the whole call with 404
+  if (form !== undefined) service.formOf(entity, form, '/form'); // and so does an unknown form
+  const options = form === undefined ? {} : { form };
   const results: BulkItemResult[] = [];
   for (const [index, operation] of operations.entries()) {
     try {
-      if (operation.op === 'create') results.push({ index, status: 201, record: await service.create(entity, operation.data) });
-      else if (operation.op === 'update') results.push({ index, status: 200, record: await service.update(entity, operation.id, operation.data, operation._version) });
+      if (operation.op === 'create') results.push({ index, status: 201, record: await service.create(entity, operation.data, options) });
+      else if (operation.op === 'update') results.push({ index, status: 200, record: await service.update(entity, operation.id, operation.data, operation._version, options) });
       else {
         await service.delete(entity, operation.id, operation._version === undefined ? {} : { expectedVersion: operation._version });
         results.push({ index, status: 204 });
@@ -44,22 +48,24 @@ export async function runBulk(service: RecordService, entity: string, body: unkn
   return { results, summary: { succeeded: results.length - failed, failed } };
 }
 
-function parse(body: unknown): BulkOperation[] {
-  const operations = (body as { operations?: unknown } | null)?.operations;
+function parse(body: unknown): { operations: BulkOperation[]; form: string | undefined } {
+  const { operations, form } = (body ?? {}) as { operations?: unknown; form?: unknown };
   if (!Array.isArray(operations) || operations.length === 0 || operations.length > BULK_LIMIT) {
     throw BadRequest(`operations must be a list of 1 to ${BULK_LIMIT} items`, { pointer: '/operations' });
   }
-  return operations.map((item: unknown, i) => {
-    const o = item as Record<string, unknown> | null;
-    const at = `/operations/${i}`;
-    if (o === null || typeof o !== 'object' || Array.isArray(o)) throw BadRequest('each operation must be an object', { pointer: at });
-    const version = o._version;
-    if (version !== undefined && (!Number.isSafeInteger(version) || (version as number) < 1)) throw BadRequest('_version must be a record version', { pointer: `${at}/_version` });
-    if (o.op === 'create') return { op: 'create', data: o.data };
-    if ((o.op === 'update' || o.op === 'delete') && typeof o.id === 'string') {
-      return o.op === 'update' ? { op: 'update', id: o.id, data: o.data, ...(version === undefined ? {} : { _version: version as number }) } : { op: 'delete', id: o.id, ...(version === undefined ? {} : { _version: version as number }) };
-    }
-    throw BadRequest('op must be create, update (with id) or delete (with id)', { pointer: `${at}/op` });
-  });
+  if (form != null && typeof form !== 'string') throw BadRequest('form must be the key of a form', { pointer: '/form' });
+  return { operations: operations.map(parseOperation), form: form ?? undefined }; // null: the default form, as when absent
 }
 
+function parseOperation(item: unknown, i: number): BulkOperation {
+  const o = item as Record<string, unknown> | null;
+  const at = `/operations/${i}`;
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) throw BadRequest('each operation must be an object', { pointer: at });
+  const version = o._version;
+  if (version !== undefined && (!Number.isSafeInteger(version) || (version as number) < 1)) throw BadRequest('_version must be a record version', { pointer: `${at}/_version` });
+  if (o.op === 'create') return { op: 'create', data: o.data };
+  if ((o.op === 'update' || o.op === 'delete') && typeof o.id === 'string') {
+    return o.op === 'update' ? { op: 'update', id: o.id, data: o.data, ...(version === undefined ? {} : { _version: version as number }) } : { op: 'delete', id: o.id, ...(version === undefined ? {} : { _version: version as number }) };
+  }
+  throw BadRequest('op must be create, update (with id) or delete (with id)', { pointer: `${at}/op` });
+}

@@ -1,6 +1,8 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import {
+  compileFormConditions,
+  defaultFormOf,
   fieldTraits,
   varsOf,
   writableRecordSchema,
@@ -8,6 +10,7 @@ import {
   type Entity,
   type Field,
   type FieldTypeDefinition,
+  type FormConditions,
   type ValidationRule,
 } from '@metacrm/metadata';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
@@ -32,7 +35,8 @@ export interface ParentRollup {
 /**
  * Everything the record pipeline needs about one entity of one metadata version,
  * worked out once: the compiled validator, formulas in dependency order, uniques,
- * lookups in and out, the roll-ups this entity feeds and its validation rules.
+ * lookups in and out, the roll-ups this entity feeds, its validation rules and the
+ * conditions of its forms.
  */
 export interface CompiledEntity {
   entity: Entity;
@@ -48,6 +52,10 @@ export interface CompiledEntity {
   inbound: InboundLookup[];
   parentRollups: ParentRollup[];
   ownRollups: AnyField[];
+  /** The conditions of each form of the entity, by form key. */
+  forms: Map<string, FormConditions>;
+  /** The form a write that names none is checked against (see defaultFormOf); none without one. */
+  defaultForm: FormConditions | undefined;
 }
 
 const cache = new WeakMap<MetadataSnapshot, Map<string, CompiledEntity>>();
@@ -86,6 +94,9 @@ function compile(entity: Entity, snapshot: MetadataSnapshot, registries: BundleR
     }
   }
   const all = [...fields.values()];
+  const ownForms = snapshot.bundle.forms.filter((f) => f.entity === entity.key);
+  const forms = new Map(ownForms.map((f) => [f.key, compileFormConditions(f, registries.operations)]));
+  const defaultKey = defaultFormOf(ownForms, entity.key)?.key;
   return {
     entity,
     fields,
@@ -100,6 +111,8 @@ function compile(entity: Entity, snapshot: MetadataSnapshot, registries: BundleR
     inbound,
     parentRollups,
     ownRollups: all.filter((f) => f.type === 'rollup'),
+    forms,
+    defaultForm: defaultKey === undefined ? undefined : forms.get(defaultKey),
   };
 }
 

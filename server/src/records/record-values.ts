@@ -1,7 +1,8 @@
-import { compareDecimals, evaluateLogic, toProblems, truthy, type BundleRegistries, type Problem } from '@metacrm/metadata';
+import { compareDecimals, evaluateLogic, toProblems, truthy, type BundleRegistries, type FormConditions, type Problem } from '@metacrm/metadata';
 import type { Actor } from '../auth/actor.js';
 import type { AnyField, CompiledEntity } from './compiled-entity.js';
 import { withScale } from './field-codec.js';
+import { formProblems } from './form-checks.js';
 import type { Values } from './record-document.js';
 
 const DECIMAL = new Set(['decimal', 'currency', 'percent']);
@@ -22,9 +23,11 @@ export function contextVars(actor: Actor, now: Date): Record<string, unknown> {
  * Runs the value part of the write pipeline: refuse system, computed and unknown
  * fields; normalize; merge onto the current values; apply defaults (on create);
  * compute formulas; validate types, ranges, formats and options; check required
- * fields and validation rules. Problems carry a JSON pointer to the field.
+ * fields and validation rules; then, when a form governs the write, its conditional
+ * required, hidden and read-only fields (formProblems). Problems carry a JSON pointer
+ * to the field.
  */
-export function prepareValues(compiled: CompiledEntity, registries: BundleRegistries, input: Record<string, unknown>, current: Values | undefined, actor: Actor, now: Date): PreparedValues {
+export function prepareValues(compiled: CompiledEntity, registries: BundleRegistries, input: Record<string, unknown>, current: Values | undefined, actor: Actor, now: Date, form?: FormConditions): PreparedValues {
   const problems: Problem[] = [];
   const given: Values = {};
   for (const [key, raw] of Object.entries(input)) {
@@ -37,9 +40,36 @@ export function prepareValues(compiled: CompiledEntity, registries: BundleRegist
   if (!compiled.validate(nonNull)) problems.push(...toProblems(compiled.validate.errors ?? [], ''));
   if (problems.length > 0) return { values: {}, problems };
 
-  const values: Values = { ...(current ?? {}), ...given };
   const vars = contextVars(actor, now);
-  const evaluate = (expr: unknown, key: string) => {
+  const values = computeValues(compiled, registries, { ...(current ?? {}), ...given }, current === undefined, vars, problems);
+  problems.push(...checkValues(compiled, values, given, current));
+  const evaluate = evaluator(registries, values, vars, problems);
+  for (const rule of compiled.rules) {
+    if (!truthy(evaluate(rule.errorWhen, rule.fields?.[0] ?? ''))) continue;
+    const pointers = rule.fields && rule.fields.length > 0 ? rule.fields.map((f) => `/${f}`) : [''];
+    for (const pointer of pointers) problems.push({ pointer, code: 'INVALID', message: rule.message.en, params: { rule: rule.key, message: rule.message } });
+  }
+  if (form?.conditional) {
+    // A new record starts as a blank form shows it: defaults and formulas over no input.
+    const before = current ?? computeValues(compiled, registries, {}, true, vars, []);
+    problems.push(...formProblems(compiled, form, before, values, given, vars));
+  }
+  return { values, problems };
+}
+
+/** Applies defaults (on create) and computes formulas into `values`, in place. */
+function computeValues(compiled: CompiledEntity, registries: BundleRegistries, values: Values, create: boolean, vars: Record<string, unknown>, problems: Problem[]): Values {
+  const evaluate = evaluator(registries, values, vars, problems);
+  if (create) {
+    for (const field of compiled.defaults) if (values[field.key] == null) values[field.key] = normalize(field, evaluate(field.default, field.key));
+  }
+  for (const field of compiled.formulas) values[field.key] = coerce(field, evaluate(field.expression, field.key));
+  return values;
+}
+
+/** Evaluates an expression over `values` as they are at the call; a failure is a problem at `key`. */
+function evaluator(registries: BundleRegistries, values: Values, vars: Record<string, unknown>, problems: Problem[]): (expr: unknown, key: string) => unknown {
+  return (expr, key) => {
     try {
       return evaluateLogic(expr, { ...values, ...vars }, registries.operations);
     } catch (err) {
@@ -47,17 +77,6 @@ export function prepareValues(compiled: CompiledEntity, registries: BundleRegist
       return null;
     }
   };
-  if (current === undefined) {
-    for (const field of compiled.defaults) if (values[field.key] == null) values[field.key] = normalize(field, evaluate(field.default, field.key));
-  }
-  for (const field of compiled.formulas) values[field.key] = coerce(field, evaluate(field.expression, field.key));
-  problems.push(...checkValues(compiled, values, given, current));
-  for (const rule of compiled.rules) {
-    if (!truthy(evaluate(rule.errorWhen, rule.fields?.[0] ?? ''))) continue;
-    const pointers = rule.fields && rule.fields.length > 0 ? rule.fields.map((f) => `/${f}`) : [''];
-    for (const pointer of pointers) problems.push({ pointer, code: 'INVALID', message: rule.message.en, params: { rule: rule.key, message: rule.message } });
-  }
-  return { values, problems };
 }
 
 /** Required fields, exact decimal ranges, and options that were retired. */

@@ -1,5 +1,5 @@
 import { Decimal128, ObjectId, type Db, type Document } from 'mongodb';
-import type { BundleRegistries, Problem } from '@metacrm/metadata';
+import type { BundleRegistries, FormConditions, Problem } from '@metacrm/metadata';
 import { Forbidden } from '../access/access.errors.js';
 import { RecordAccess } from '../access/record-access.js';
 import { addShare, listShares, removeShare, type Share } from '../access/record-shares.js';
@@ -17,7 +17,7 @@ import { changedFields, storageUpdate, toApiRecord, valuesOf, type ApiRecord } f
 import { runAfter, runBefore, type AfterWrite, type RecordHooks } from './record-hooks.js';
 import { prepareValues } from './record-values.js';
 import { REVISIONS, insertRecord, updateRecord, writeTrail, type RecordOperation, type WriteContext } from './record-writer.js';
-import { EntityNotFound, RecordInUse, RecordInvalid, RecordNotFound, RecordVersionConflict } from './records.errors.js';
+import { EntityNotFound, FormNotFound, RecordInUse, RecordInvalid, RecordNotFound, RecordVersionConflict } from './records.errors.js';
 import { checkLookups, referencesTo, refreshParentRollups } from './relations.js';
 import { withScope, type RelatedAccess } from './related-access.js';
 
@@ -36,6 +36,17 @@ export interface RecordServiceOptions {
   onHookError?: (err: unknown, hook: string) => void;
 }
 
+/** How one create, update or validation is checked, beyond the entity itself. */
+export interface WriteOptions {
+  /**
+   * The form whose conditional required, hidden and read-only fields the write must
+   * respect: by default the entity's default form (see defaultFormOf); a form key to
+   * use that form instead (404 FORM_NOT_FOUND when the entity has none such); null for
+   * none, for the platform's own writes that no user form governs.
+   */
+  form?: string | null | undefined;
+}
+
 /** Thrown inside a transaction when the guarded update found another version. */
 class VersionMoved extends Error {}
 
@@ -43,8 +54,9 @@ class VersionMoved extends Error {}
  * The generic record engine for every entity the metadata defines. Built per request
  * from the metadata snapshot, the acting user and the database. Every write path
  * (API, import, bulk, workflow) comes through here, so each gets the same pipeline:
- * refuse system and computed fields, defaults, formulas, validation, rules, lookups,
- * then one transaction with the record, its revision, audit entry and outbox event.
+ * refuse system and computed fields, defaults, formulas, validation, rules, the
+ * conditions of the form that governs the write, lookups, then one transaction with
+ * the record, its revision, audit entry and outbox event.
  */
 export class RecordService {
   /** What the actor may do: checked on every path below, never left to the caller. */
@@ -58,6 +70,19 @@ export class RecordService {
     const compiled = compiledEntity(this.options.snapshot, entity, this.options.registries);
     if (!compiled) throw EntityNotFound(`No entity "${entity}"`, { entity });
     return compiled;
+  }
+
+  /**
+   * The form conditions a write with `options.form` is checked against (undefined: none
+   * apply). `pointer` says where the form was named, for the 404 of an unknown one.
+   */
+  formOf(entity: string | CompiledEntity, form: WriteOptions['form'], pointer = '/form'): FormConditions | undefined {
+    const compiled = typeof entity === 'string' ? this.compiled(entity) : entity;
+    if (form === null) return undefined;
+    if (form === undefined) return compiled.defaultForm;
+    const conditions = compiled.forms.get(form);
+    if (!conditions) throw FormNotFound(`${compiled.entity.key} has no form "${String(form).slice(0, 60)}"`, { entity: compiled.entity.key, form, pointer });
+    return conditions;
   }
 
   async get(entity: string, id: string, options: { includeDeleted?: boolean; expand?: string[] | undefined } = {}): Promise<ApiRecord> {
@@ -101,14 +126,15 @@ export class RecordService {
     });
   }
 
-  async create(entity: string, input: unknown): Promise<ApiRecord> {
+  async create(entity: string, input: unknown, options: WriteOptions = {}): Promise<ApiRecord> {
     const compiled = this.compiled(entity);
     this.access.require(entity, 'create');
+    const form = this.formOf(compiled, options.form);
     const now = new Date();
     const fields = asObject(input);
     this.access.checkWritable(entity, fields);
     await runBefore(this.options.hooks, { entity, op: 'create', actor: this.options.actor, input: fields });
-    const { values, problems } = prepareValues(compiled, this.options.registries, fields, undefined, this.options.actor, now);
+    const { values, problems } = prepareValues(compiled, this.options.registries, fields, undefined, this.options.actor, now, form);
     problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(Object.keys(values)), this.relatedAccess)));
     if (problems.length > 0) throw RecordInvalid(undefined, { problems });
     const id = new ObjectId();
@@ -135,14 +161,15 @@ export class RecordService {
    * The checks of create (no `id`) or update (`id`) without writing anything: before-hooks,
    * values, formulas, rules and lookups. Unique values are left to the write's index. For dry runs.
    */
-  async validate(entity: string, input: unknown, id?: string): Promise<Problem[]> {
+  async validate(entity: string, input: unknown, id?: string, options: WriteOptions = {}): Promise<Problem[]> {
     const compiled = this.compiled(entity);
     this.access.require(entity, id === undefined ? 'create' : 'update');
+    const form = this.formOf(compiled, options.form);
     const current = id === undefined ? undefined : valuesOf(compiled, await this.load(compiled, id, false, 'update'));
     const fields = asObject(input);
     this.access.checkWritable(entity, fields);
     await runBefore(this.options.hooks, { entity, op: current ? 'update' : 'create', actor: this.options.actor, id, input: fields, ...(current ? { current } : {}) });
-    const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date());
+    const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date(), form);
     const changed = current ? changedFields(current, values).map((c) => c.field) : Object.keys(values);
     problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(changed), this.relatedAccess)));
     return problems;
@@ -153,9 +180,10 @@ export class RecordService {
    * changed since answers 409 with its current version; without it the change is
    * re-applied on the newest version, still never overwriting a concurrent write.
    */
-  async update(entity: string, id: string, input: unknown, expectedVersion?: number): Promise<ApiRecord> {
+  async update(entity: string, id: string, input: unknown, expectedVersion?: number, options: WriteOptions = {}): Promise<ApiRecord> {
     const compiled = this.compiled(entity);
     this.access.require(entity, 'update');
+    const form = this.formOf(compiled, options.form);
     const patch = asObject(input);
     this.access.checkWritable(entity, patch);
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -164,7 +192,7 @@ export class RecordService {
       const current = valuesOf(compiled, doc);
       const fields = { ...patch };
       await runBefore(this.options.hooks, { entity, op: 'update', actor: this.options.actor, id, input: fields, current });
-      const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date());
+      const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date(), form);
       const changes = changedFields(current, values);
       problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(changes.map((c) => c.field)), this.relatedAccess)));
       if (problems.length > 0) throw RecordInvalid(undefined, { problems });

@@ -1,4 +1,4 @@
-import type { View } from '@metacrm/metadata';
+import { sortText, viewSortKeys, type View } from '@metacrm/metadata';
 import { BadRequest } from '../../errors/platform.errors.js';
 import type { MetadataSnapshot } from '../../metadata/metadata-cache.js';
 import type { CompiledEntity } from '../compiled-entity.js';
@@ -44,7 +44,7 @@ export function planExport(snapshot: MetadataSnapshot, compiled: CompiledEntity,
     columns,
     list: {
       filter: filters.length > 1 ? { and: filters } : filters[0],
-      sort: query.sort ?? view?.sort?.map((s) => `${s.direction === 'desc' ? '-' : ''}${s.field}`).join(','),
+      sort: query.sort ?? (view ? sortText(viewSortKeys(view)) : undefined),
       q: query.q,
       fields: columns,
       expand: columns.filter((key) => compiled.fields.get(key)?.type === 'lookup'),

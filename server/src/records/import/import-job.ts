@@ -51,6 +51,8 @@ export interface ImportJobDoc extends ImportCounts {
   fileSize: number;
   mapping: ColumnMapping[];
   upsertOn: string | null;
+  /** The form rows are checked against; null (or absent, on older jobs): the entity's default form. */
+  form?: string | null;
   total: number;
   errors: ImportRowError[];
   createdBy: Actor;

@@ -16,6 +16,8 @@ export interface ImportRequest {
   mapping: Record<string, string | null>;
   dryRun: boolean;
   upsertOn: string | undefined;
+  /** The form every row is checked against instead of the entity's default form. */
+  form: string | undefined;
 }
 
 const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}\s*$/;
@@ -47,6 +49,7 @@ export function parseImportRequest(body: unknown): ImportRequest {
     mapping: mapping as Record<string, string | null>,
     dryRun: b.dryRun === true,
     upsertOn: b.upsertOn === undefined || b.upsertOn === null ? undefined : text(b.upsertOn, '/upsertOn', 64),
+    form: b.form === undefined || b.form === null ? undefined : text(b.form, '/form', 64),
   };
 }
 

@@ -113,14 +113,15 @@ export class ImportRun {
       if (id === undefined) return this.fail([{ row: row.row, field: upsertOn, code: 'RECORD_NOT_FOUND', message: `no ${entity} record with this ${upsertOn}` }]);
     }
     const service = this.service(rowTag(_id.toHexString(), row.row));
+    const options = this.options.doc.form ? { form: this.options.doc.form } : {};
     try {
       if (dryRun) {
-        const problems = await service.validate(entity, input, id);
+        const problems = await service.validate(entity, input, id, options);
         if (problems.length > 0) return this.fail(problemErrors(row.row, this.plan, problems));
         if (key !== undefined) this.dryRunKeys.add(key);
         return this.count(known === undefined ? 'created' : 'updated');
       }
-      const record = id ? await service.update(entity, id, input) : await service.create(entity, input);
+      const record = id ? await service.update(entity, id, input, undefined, options) : await service.create(entity, input, options);
       if (key !== undefined) existing.set(key, record.id);
       this.count(id ? 'updated' : 'created');
     } catch (err) {

@@ -5,7 +5,7 @@ import { AppError } from '../../errors/app-error.js';
 import type { MetadataCache } from '../../metadata/metadata-cache.js';
 import type { JobContext, JobHandler } from '../../worker/worker.js';
 import type { RecordHooks } from '../record-hooks.js';
-import { EntityNotFound } from '../records.errors.js';
+import { EntityNotFound, FormNotFound } from '../records.errors.js';
 import { importJobs, removeFile, type ImportJobDoc } from './import-job.js';
 import { ImportRun, type ImportRunEnd } from './import-run.js';
 
@@ -28,7 +28,7 @@ export type ImportJobResult = { importId: string; status: ImportRunEnd | 'skippe
  * The worker side of imports. The job carries the import id only; everything else is
  * in the `imports` document. A delivery for an import that is finished is skipped; one
  * for a cancelled import removes its file. A fault that a retry cannot fix (a file that
- * no longer parses, an entity that was deleted) fails the import at once; any other
+ * no longer parses, an entity or form that was deleted) fails the import at once; any other
  * error is retried by BullMQ, and the next attempt resumes from the last checkpoint.
  */
 export function importJobHandler(deps: ImportHandlerDeps): JobHandler {
@@ -40,6 +40,9 @@ export function importJobHandler(deps: ImportHandlerDeps): JobHandler {
     try {
       const snapshot = await deps.cache.current();
       if (!snapshot.entity(doc.entity)) throw EntityNotFound(`The entity "${doc.entity}" no longer exists`, { entity: doc.entity });
+      if (doc.form && !snapshot.bundle.forms.some((f) => f.key === doc.form && f.entity === doc.entity)) {
+        throw FormNotFound(`The form "${doc.form}" of ${doc.entity} no longer exists`, { entity: doc.entity, form: doc.form });
+      }
       const run = new ImportRun({ db: ctx.db, snapshot, registries: deps.registries, hooks: deps.hooks, logger: ctx.logger, doc, resumed: doc.attempts > 1, checkpointEvery: deps.checkpointEvery });
       const status = await run.run();
       await removeFile(ctx.db, doc.fileId);

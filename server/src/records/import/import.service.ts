@@ -5,7 +5,7 @@ import { RecordAccess } from '../../access/record-access.js';
 import { isUnrestricted, type Actor } from '../../auth/actor.js';
 import type { MetadataSnapshot } from '../../metadata/metadata-cache.js';
 import { compiledEntity } from '../compiled-entity.js';
-import { EntityNotFound } from '../records.errors.js';
+import { EntityNotFound, FormNotFound } from '../records.errors.js';
 import { importJobs, removeFile, storeFile, toApiImport, type ApiImport, type ImportJobDoc } from './import-job.js';
 import { parseImportRequest, planMapping } from './import-request.js';
 import { checkFormat, summarizeSheet } from './import-sheet.js';
@@ -41,6 +41,7 @@ export class ImportService {
     const access = new RecordAccess(db, snapshot, registries, actor);
     access.require(entity, 'create');
     if (request.upsertOn) access.require(entity, 'update');
+    if (request.form !== undefined && !compiled.forms.has(request.form)) throw FormNotFound(`${entity} has no form "${request.form}"`, { entity, form: request.form, pointer: '/form' });
     checkFormat(request.content, request.format);
     const sheetOptions = { sheet: request.sheet, encoding: request.encoding };
     const { headers, total } = await summarizeSheet(request.content, request.format, sheetOptions);
@@ -50,7 +51,7 @@ export class ImportService {
     const fileId = await storeFile(db, request.fileName, request.content, { importId: _id, entity });
     const doc: ImportJobDoc = {
       _id, entity, status: 'queued', dryRun: request.dryRun, format: request.format, encoding: request.encoding ?? null, sheet: request.sheet ?? null,
-      fileName: request.fileName, fileId, fileSize: request.content.length, mapping, upsertOn: request.upsertOn ?? null,
+      fileName: request.fileName, fileId, fileSize: request.content.length, mapping, upsertOn: request.upsertOn ?? null, form: request.form ?? null,
       total, processed: 0, created: 0, updated: 0, failed: 0, errorCount: 0, errors: [],
       createdBy: { kind: actor.kind, id: actor.id, name: actor.name, roles: [...actor.roles], departmentId: actor.departmentId ?? null }, createdAt: new Date(), startedAt: null, finishedAt: null, failure: null, attempts: 0,
     };

@@ -1,13 +1,10 @@
 import type { Document } from 'mongodb';
-import type { Entity } from '@metacrm/metadata';
+import { DEFAULT_RECORD_SORT, sortText, withIdTiebreak, type Entity, type SortKey } from '@metacrm/metadata';
 import { assertReadable, resolveField, type FieldOptions } from './query-fields.js';
 import { QueryError, quote } from './query.errors.js';
 
-/** One key of a sort, in priority order. */
-export interface SortKey {
-  field: string;
-  direction: 1 | -1;
-}
+// The metadata package owns the sort rules, so the indexes derived from views match them.
+export type { SortKey };
 
 /** A sort ready for `find().sort(spec)`, and its keys for keyset cursors. */
 export interface CompiledSort {
@@ -17,7 +14,7 @@ export interface CompiledSort {
 }
 
 /** Newest first. */
-export const DEFAULT_SORT = '-_createdAt';
+export const DEFAULT_SORT = sortText(DEFAULT_RECORD_SORT);
 /** Keys a client may give; `_id` is added after them. */
 export const MAX_SORT_KEYS = 5;
 
@@ -41,14 +38,13 @@ export function compileSort(sort: string | undefined, entity: Entity, options: F
   if (parts.length > MAX_SORT_KEYS) {
     throw new QueryError('SORT_INVALID', `A sort may have at most ${MAX_SORT_KEYS} keys`, `/sort/${MAX_SORT_KEYS}`);
   }
-  const keys: SortKey[] = [];
+  const given: SortKey[] = [];
   parts.forEach((part, i) => {
     const key = parseKey(part.trim(), `/sort/${i}`, entity, options);
-    if (keys.some((k) => k.field === key.field)) throw new QueryError('SORT_INVALID', `${quote(key.field)} is sorted on twice`, `/sort/${i}`, key.field);
-    keys.push(key);
+    if (given.some((k) => k.field === key.field)) throw new QueryError('SORT_INVALID', `${quote(key.field)} is sorted on twice`, `/sort/${i}`, key.field);
+    given.push(key);
   });
-  const last = keys.at(-1);
-  if (last && !keys.some((k) => k.field === '_id')) keys.push({ field: '_id', direction: last.direction });
+  const keys = withIdTiebreak(given);
   const spec: Document = {};
   for (const key of keys) spec[key.field] = key.direction;
   return { spec, keys };

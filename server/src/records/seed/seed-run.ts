@@ -6,7 +6,7 @@ import { MAX_STORED_ERRORS } from '../import/import-job.js';
 import { compiledEntity, type CompiledEntity } from '../compiled-entity.js';
 import { recordCollection } from '../record-collections.js';
 import type { RecordHooks } from '../record-hooks.js';
-import { RecordService } from '../record.service.js';
+import { RecordService, type WriteOptions } from '../record.service.js';
 import { EntityNotFound, RecordNotFound } from '../records.errors.js';
 import { saveSeedProgress, type SeedCounts, type SeedError, type SeedFile, type SeedLoadDoc } from './seed-load.js';
 import { dropPending, findMappings, mappingId, markDone, markPending, seedTag, settlePending, type SeedMappingDoc } from './seed-mapping.js';
@@ -16,6 +16,13 @@ import { lookupsOf, recordHash, seedPlan, type SeedPlan } from './seed-plan.js';
 
 /** Progress is saved after every this many package records. */
 export const SEED_CHECKPOINT_EVERY = 100;
+/**
+ * Seed records are the package's data, not a user filling in a form: no form's
+ * conditions apply (a load in two passes, lookups patched in the second, would trip a
+ * requiredWhen or readOnlyWhen that a finished record meets). The entity's own fields
+ * and rules still do.
+ */
+const SEED_WRITE: WriteOptions = { form: null };
 
 export interface SeedRunOptions {
   db: Db;
@@ -111,18 +118,18 @@ export class SeedRun {
     if (prepared.problems.length > 0) return this.refuse(key, prepared.problems.map((p) => ({ entity, sourceId, ...p })));
     const service = this.service(seedTag(loadId, entity, sourceId));
     if (dryRun) {
-      const problems = (await service.validate(entity, prepared.input, id)).filter((p) => !(p.code === 'UNKNOWN_ENTITY' && prepared.placeholders.has(String(p.params?.id))));
+      const problems = (await service.validate(entity, prepared.input, id, SEED_WRITE)).filter((p) => !(p.code === 'UNKNOWN_ENTITY' && prepared.placeholders.has(String(p.params?.id))));
       if (problems.length > 0) return this.refuse(key, problems.map((p) => problemError(entity, sourceId, p)));
       return this.count(entity, id ? 'updated' : 'loaded');
     }
     try {
       if (id) {
-        await service.update(entity, id, prepared.input);
+        await service.update(entity, id, prepared.input, undefined, SEED_WRITE);
         await markDone(this.options.db, key, { recordId: mapping!.recordId!, hash, loadId, action: 'updated' });
         return this.count(entity, 'updated');
       }
       await markPending(this.options.db, { _id: key, package: this.options.doc.package.name, entity, sourceId, hash, loadId, tag: seedTag(loadId, entity, sourceId) });
-      const record = await service.create(entity, prepared.input);
+      const record = await service.create(entity, prepared.input, SEED_WRITE);
       await markDone(this.options.db, key, { recordId: new ObjectId(record.id), hash, loadId, action: 'loaded' });
       this.count(entity, 'loaded');
     } catch (err) {
@@ -169,7 +176,7 @@ export class SeedRun {
     if (Object.keys(patch).length === 0) return;
     try {
       // Unchanged values write nothing: a repeated pass adds no revision.
-      await this.service(seedTag(this.options.doc._id, entity, sourceId)).update(entity, String(own), patch);
+      await this.service(seedTag(this.options.doc._id, entity, sourceId)).update(entity, String(own), patch, undefined, SEED_WRITE);
     } catch (err) {
       if (RecordNotFound.is(err)) return; // deleted since it was loaded: left alone
       const errors = writeErrors(entity, sourceId, err);

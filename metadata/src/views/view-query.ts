@@ -1,0 +1,84 @@
+import type { View } from '../generated/types.js';
+
+/** One key of a record sort, in priority order: 1 ascending, -1 descending. */
+export interface SortKey {
+  field: string;
+  direction: 1 | -1;
+}
+
+/** The order of a list that names none: newest first. */
+export const DEFAULT_RECORD_SORT: readonly SortKey[] = Object.freeze([Object.freeze({ field: '_createdAt', direction: -1 as const })]);
+
+/**
+ * A sort made total: `_id` is added after the keys, in the direction of the last one,
+ * unless it is already there. The record engine sorts every list this way (keyset
+ * cursors need a total order), and view indexes end the same way so that they serve
+ * exactly the sort the engine sends.
+ */
+export function withIdTiebreak(keys: readonly SortKey[]): SortKey[] {
+  const last = keys.at(-1);
+  if (!last || keys.some((k) => k.field === '_id')) return [...keys];
+  return [...keys, { field: '_id', direction: last.direction }];
+}
+
+/** `-amount,name`, the API's form of a sort. */
+export function sortText(keys: readonly SortKey[]): string {
+  return keys.map((k) => `${k.direction === -1 ? '-' : ''}${k.field}`).join(',');
+}
+
+/**
+ * The sort of a view, before the `_id` tiebreak: its own `sort`; else, for a calendar,
+ * its date field ascending (the order a calendar lays its entries out in); else the
+ * default, newest first. Exports and the runtime UI ask the engine for this order, and
+ * the indexes derived from the view are built for it.
+ */
+export function viewSortKeys(view: View): SortKey[] {
+  if (view.sort && view.sort.length > 0) return view.sort.map((s) => ({ field: s.field, direction: s.direction === 'desc' ? -1 : 1 }));
+  if (view.type === 'calendar') return [{ field: view.dateField, direction: 1 }];
+  return [...DEFAULT_RECORD_SORT];
+}
+
+/** How a list query of a view uses each field: the inputs of an index by the ESR rule. */
+export interface ViewQueryShape {
+  /** Fields matched by equality: `eq`, `isEmpty`, `contains` on a list, a kanban column. */
+  equality: string[];
+  /** The sort the engine sends, `_id` tiebreak included. */
+  sort: SortKey[];
+  /** Fields matched by a range: `gt`...`lte`, `between`, `relative`, `in`, `startsWith`, a calendar's window. */
+  range: string[];
+}
+
+const RANGE_OPS = new Set(['gt', 'gte', 'lt', 'lte', 'between', 'relative', 'in', 'startsWith']);
+
+type FilterNode = { and?: FilterNode[]; or?: unknown; not?: unknown; field?: string; op?: string };
+
+/**
+ * The query a view sends, as far as an index can serve it. Only conditions every record
+ * must meet (the view filter's top-level `and`) narrow an index: an `or` or `not`
+ * branch cannot, and `ne`, `nin`, `notContains`, `contains` on text and `isNotEmpty`
+ * select too much for an index to help. A kanban board asks one column at a time (its
+ * group field equal to the column's option); a calendar asks for a window of its date
+ * field. `isList(field)` says whether a field holds a list (multi-select, files), where
+ * `contains` is an equality on one element and `isEmpty` is not an equality.
+ */
+export function viewQueryShape(view: View, isList: (field: string) => boolean): ViewQueryShape {
+  const equality: string[] = [];
+  const range: string[] = [];
+  for (const c of conjuncts(view.filter as FilterNode | undefined)) {
+    if (c.field === undefined || c.op === undefined) continue;
+    const list = isList(c.field);
+    if (c.op === 'eq' || (c.op === 'isEmpty' && !list) || (c.op === 'contains' && list)) equality.push(c.field);
+    else if (RANGE_OPS.has(c.op)) range.push(c.field);
+  }
+  if (view.type === 'kanban') equality.push(view.groupBy);
+  if (view.type === 'calendar') range.push(view.dateField);
+  return { equality, sort: withIdTiebreak(viewSortKeys(view)), range };
+}
+
+/** The conditions of a filter that every matching record meets: its top-level and, flattened. */
+function conjuncts(node: FilterNode | undefined): FilterNode[] {
+  if (node === undefined || node === null || typeof node !== 'object') return [];
+  if (Array.isArray(node.and)) return node.and.flatMap(conjuncts);
+  if (node.or !== undefined || node.not !== undefined) return [];
+  return [node];
+}
