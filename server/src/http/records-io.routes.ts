@@ -10,6 +10,7 @@ import { openExport, type ExportRequest } from '../records/export/export.service
 import { ImportService } from '../records/import/import.service.js';
 import type { AppContext, AppState } from './context.js';
 import { jsonBody } from './json-body.js';
+import { jsonQueryParam, queryParam } from './request-params.js';
 
 export interface RecordIoRouteDeps {
   db: Db;
@@ -66,22 +67,10 @@ export function recordIoRoutes(deps: RecordIoRouteDeps): Router<AppState> {
 
 /** Query parameters of an export. */
 function exportRequest(ctx: AppContext): ExportRequest {
-  const one = (name: string): string | undefined => {
-    const value = ctx.query[name];
-    if (Array.isArray(value)) throw BadRequest(`${name} may be given once`, [{ pointer: `/query/${name}`, code: 'INVALID' }]);
-    return value;
-  };
+  const one = (name: string) => queryParam(ctx, name);
   const format = one('format') ?? 'csv';
   if (!EXPORT_FORMATS.includes(format as ExportFormat)) throw BadRequest(`format must be one of ${EXPORT_FORMATS.join(', ')}`, [{ pointer: '/query/format', code: 'NOT_ALLOWED_VALUE' }]);
-  let filter: unknown;
-  const rawFilter = one('filter');
-  if (rawFilter !== undefined) {
-    try {
-      filter = JSON.parse(rawFilter); // the filter compiler refuses prototype and operator keys itself
-    } catch {
-      throw BadRequest('filter must be JSON', [{ pointer: '/query/filter', code: 'BAD_FORMAT' }]);
-    }
-  }
+  const filter = jsonQueryParam(ctx, 'filter');
   return {
     entity: ctx.params.entity!,
     format: format as ExportFormat,

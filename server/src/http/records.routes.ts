@@ -9,6 +9,7 @@ import type { RecordHooks } from '../records/record-hooks.js';
 import { RecordService, type WriteOptions } from '../records/record.service.js';
 import type { AppContext, AppState } from './context.js';
 import { jsonBody } from './json-body.js';
+import { expectedVersion, jsonQueryParam, queryParam } from './request-params.js';
 
 export interface RecordRouteDeps {
   db: Db;
@@ -102,26 +103,14 @@ export function recordRoutes(deps: RecordRouteDeps): Router<AppState> {
 
 /** Query parameters of a list: filter (JSON), sort, limit, cursor, page, q, fields, count, deleted. */
 function listOptions(ctx: AppContext): ListOptions {
-  const one = (name: string): string | undefined => {
-    const value = ctx.query[name];
-    if (Array.isArray(value)) throw BadRequest(`${name} may be given once`, [{ pointer: `/query/${name}`, code: 'INVALID' }]);
-    return value;
-  };
+  const one = (name: string) => queryParam(ctx, name);
   const int = (name: string): number | undefined => {
     const value = one(name);
     if (value === undefined) return undefined;
     if (!/^\d{1,6}$/.test(value)) throw BadRequest(`${name} must be a whole number`, [{ pointer: `/query/${name}`, code: 'WRONG_TYPE' }]);
     return Number(value);
   };
-  let filter: unknown;
-  const rawFilter = one('filter');
-  if (rawFilter !== undefined) {
-    try {
-      filter = JSON.parse(rawFilter); // the filter compiler refuses prototype and operator keys itself
-    } catch {
-      throw BadRequest('filter must be JSON', [{ pointer: '/query/filter', code: 'BAD_FORMAT' }]);
-    }
-  }
+  const filter = jsonQueryParam(ctx, 'filter');
   return {
     filter,
     sort: one('sort'),
@@ -147,15 +136,4 @@ function writeOptions(ctx: AppContext, records: RecordService): WriteOptions {
   if (typeof form !== 'string') throw BadRequest('form may be given once', [{ pointer: '/query/form', code: 'INVALID' }]);
   records.formOf(ctx.params.entity!, form, '/query/form');
   return { form };
-}
-
-/** The version the client edited: `_version` in the body, or `If-Match: "7"`. */
-function expectedVersion(ctx: AppContext, body: unknown): number | undefined {
-  const fromBody = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)._version : undefined;
-  const header = ctx.get('If-Match').replace(/^W\//, '').replace(/"/g, '');
-  const raw = fromBody ?? (header === '' ? undefined : header);
-  if (raw === undefined) return undefined;
-  const version = Number(raw);
-  if (!Number.isSafeInteger(version) || version < 1) throw BadRequest('_version must be the record version you edited', [{ pointer: '/_version', code: 'WRONG_TYPE' }]);
-  return version;
 }

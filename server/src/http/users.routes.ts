@@ -6,6 +6,7 @@ import { UsersService } from '../auth/users.service.js';
 import { BadRequest } from '../errors/index.js';
 import type { AppContext, AppState } from './context.js';
 import { jsonBody } from './json-body.js';
+import { expectedVersion } from './request-params.js';
 
 export interface UserRouteDeps {
   db: Db;
@@ -83,15 +84,4 @@ export function userRoutes(deps: UserRouteDeps): Router<AppState> {
 
 function str(value: string | string[] | undefined): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** The version the client edited: `_version` in the body, or `If-Match: "7"`. */
-function expectedVersion(ctx: AppContext, body: unknown): number | undefined {
-  const fromBody = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)._version : undefined;
-  const header = ctx.get('If-Match').replace(/^W\//, '').replace(/"/g, '');
-  const raw = fromBody ?? (header === '' ? undefined : header);
-  if (raw === undefined) return undefined;
-  const version = Number(raw);
-  if (!Number.isSafeInteger(version) || version < 1) throw BadRequest('_version must be the user version you edited', [{ pointer: '/_version', code: 'WRONG_TYPE' }]);
-  return version;
 }

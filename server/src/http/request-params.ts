@@ -1,0 +1,31 @@
+import { BadRequest } from '../errors/index.js';
+import type { AppContext } from './context.js';
+
+/** A query parameter given at most once (400 naming it when repeated). */
+export function queryParam(ctx: AppContext, name: string): string | undefined {
+  const value = ctx.query[name];
+  if (Array.isArray(value)) throw BadRequest(`${name} may be given once`, [{ pointer: `/query/${name}`, code: 'INVALID' }]);
+  return value;
+}
+
+/** A query parameter holding JSON (the filter language): parsed, or 400 BAD_FORMAT. */
+export function jsonQueryParam(ctx: AppContext, name: string): unknown {
+  const raw = queryParam(ctx, name);
+  if (raw === undefined) return undefined;
+  try {
+    return JSON.parse(raw); // the filter compiler refuses prototype and operator keys itself
+  } catch {
+    throw BadRequest(`${name} must be JSON`, [{ pointer: `/query/${name}`, code: 'BAD_FORMAT' }]);
+  }
+}
+
+/** The version the client edited: `_version` in the body, or `If-Match: "7"`. */
+export function expectedVersion(ctx: AppContext, body: unknown): number | undefined {
+  const fromBody = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)._version : undefined;
+  const header = ctx.get('If-Match').replace(/^W\//, '').replace(/"/g, '');
+  const raw = fromBody ?? (header === '' ? undefined : header);
+  if (raw === undefined) return undefined;
+  const version = Number(raw);
+  if (!Number.isSafeInteger(version) || version < 1) throw BadRequest('_version must be the version you edited', [{ pointer: '/_version', code: 'WRONG_TYPE' }]);
+  return version;
+}
