@@ -47,6 +47,7 @@ beforeAll(async () => {
   const workflows: Workflow[] = [
     { key: 'one_boss', label: l('Boss decides'), entity: 'opportunity', trigger: { type: 'record_created' }, condition: onTitle('Boss'), start: 'ask', steps: decide({ type: 'user', id: users.boss!.id }) },
     { key: 'all_approvers', label: l('All approvers'), entity: 'opportunity', trigger: { type: 'record_created' }, condition: onTitle('All'), start: 'ask', steps: decide({ type: 'role', role: 'approver' }, { mode: 'all' }) },
+    { key: 'spread', label: l('Spread leads'), entity: 'opportunity', trigger: { type: 'record_created' }, condition: onTitle('Lead'), start: 'give', steps: [{ id: 'give', type: 'assign_owner', config: { role: 'approver' } }] },
     { key: 'hurry', label: l('Hurry'), entity: 'opportunity', trigger: { type: 'record_created' }, condition: onTitle('Hurry'), start: 'ask', steps: decide({ type: 'user', id: users.boss!.id }, { timeoutSeconds: 1 }) },
   ];
   for (const workflow of workflows) await api.put(`/api/meta/draft/workflows/${workflow.key}`, workflow);
@@ -100,5 +101,18 @@ describe('approvals', () => {
     await waitFor('the run to finish', async () => ((await runOf('hurry'))?.status === 'completed' ? true : undefined), { timeoutMs: 30_000 });
     expect(await stage(id)).toBe('lost');
     expect(await approvals(db).findOne({ workflow: 'hurry' })).toMatchObject({ status: 'rejected', reason: 'timeout' });
+  });
+});
+
+describe('owner assignment', () => {
+  it('takes turns within a team, recording the change in the history', async () => {
+    const ids: string[] = [];
+    for (let i = 1; i <= 4; i++) ids.push((await api.post<{ id: string }>('/api/records/opportunity', { title: `Lead ${i}` })).body.id);
+    await waitFor('four assignments', async () => ((await db.collection<RunDoc>('workflow_runs').countDocuments({ workflow: 'spread', status: 'completed' })) === 4 ? true : undefined));
+    const owners = await Promise.all(ids.map(async (id) => (await api.get<{ _ownerId: string }>(`/api/records/opportunity/${id}`)).body._ownerId));
+    expect(owners.filter((o) => o === users.ann!.id).length).toBe(2);
+    expect(owners.filter((o) => o === users.bob!.id).length).toBe(2);
+    const history = await api.get<{ entries: { field: string; from: string; to: string }[] }>(`/api/records/opportunity/${ids[0]}/history`);
+    expect(history.body.entries.find((e) => e.field === '_ownerId')).toMatchObject({ from: platform.admin.id, to: owners[0] });
   });
 });

@@ -1,13 +1,16 @@
-import type { Db } from 'mongodb';
+import { ObjectId, type Db, type Document } from 'mongodb';
 import type { BundleRegistries, ConfigurableDefinition } from '@metacrm/metadata';
 import type { MailConfig } from '../config/config.js';
 import type { OutboundPolicy } from '../net/outbound-policy.js';
 import type { Logger } from '../observability/logger.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
+import { USERS } from '../auth/user-model.js';
+import { nextSequence } from '../records/auto-number.js';
 import { AUDIT } from '../records/record-writer.js';
 import type { RecordService, WriteOptions } from '../records/record.service.js';
 import { OUTSIDE_ACTIONS } from './actions/index.js';
 import { evaluateIn, evaluateMap, type RunScope } from './run-scope.js';
+import { NoAssignee } from './workflow.errors.js';
 
 /** What a step's action gets: its settings' context, and the means to act. */
 export interface ActionContext {
@@ -133,6 +136,25 @@ export const BUILT_IN_ACTIONS: WorkflowAction[] = [
       return { wait: { until }, output: { until: until.toISOString() } };
     },
   },
+  {
+    // Round robin within a team: the explicit users, or the active holders of a role or
+    // members of a department, in a stable order; a counter per workflow step takes turns.
+    type: 'assign_owner',
+    sideEffect: true,
+    configSchema: obj({ users: { type: 'array', items: { type: 'string', pattern: '^[0-9a-f]{24}$' }, minItems: 1, maxItems: 500 }, role: KEY, department: { type: 'string', pattern: '^[0-9a-f]{24}$' }, entity: KEY, record: {} }),
+    async run(config, ctx) {
+      const entity = (config.entity as string | undefined) ?? ctx.entity ?? '';
+      const target = String(config.record === undefined ? (ctx.scope.record?.id ?? '') : ctx.evaluate(config.record));
+      const done = await writtenBefore(ctx.db, ctx.idempotencyKey);
+      if (done) return { output: { id: done, replayed: true } };
+      const team = await teamOf(ctx.db, config);
+      if (team.length === 0) throw NoAssignee('Nobody in the team can own the record', { team: { users: config.users, role: config.role, department: config.department } });
+      const turn = await nextSequence(ctx.db, `round_robin.${ctx.workflow}.${ctx.idempotencyKey.split(':')[1]}`);
+      const owner = team[(turn - 1) % team.length]!;
+      await ctx.records().transferOwner(entity, target, owner);
+      return { output: { id: target, ownerId: owner, turn } };
+    },
+  },
   { type: 'parallel', sideEffect: false, control: 'parallel', configSchema: obj({ branches: { type: 'array', items: KEY, minItems: 2, maxItems: 10 }, join: KEY }, ['branches', 'join']) },
   { type: 'join', sideEffect: false, control: 'join', configSchema: obj({}) },
   {
@@ -143,6 +165,17 @@ export const BUILT_IN_ACTIONS: WorkflowAction[] = [
   },
   ...OUTSIDE_ACTIONS,
 ];
+
+/** The active users an assign_owner step takes turns among, in a stable order. */
+async function teamOf(db: Db, config: Record<string, unknown>): Promise<string[]> {
+  const filter: Document = { active: { $ne: false } };
+  if (Array.isArray(config.users)) filter._id = { $in: (config.users as string[]).map((id) => new ObjectId(id)) };
+  else if (typeof config.role === 'string') filter.roles = config.role;
+  else if (typeof config.department === 'string') filter.departmentId = new ObjectId(config.department);
+  else return [];
+  const docs = await db.collection(USERS).find(filter, { projection: { _id: 1 }, sort: { _id: 1 }, limit: 500 }).toArray();
+  return docs.map((d) => String(d._id));
+}
 
 /** A filter from step settings with its operands evaluated: `{"value": {"var": "record.id"}}`. */
 export function resolveFilterValues(filter: unknown, scope: RunScope, ctx: Pick<ActionContext, 'registries'>): unknown {

@@ -8,3 +8,4 @@ export const NoApprovers = defineError('WORKFLOW_NO_APPROVERS', 422, 'Nobody can
 export const ApprovalNotFound = defineError('WORKFLOW_APPROVAL_NOT_FOUND', 404, 'No such approval');
 export const ApprovalNotYours = defineError('WORKFLOW_APPROVAL_NOT_FOUND', 404, 'No such approval waiting for you');
 export const RecordLocked = defineError('RECORD_LOCKED', 423, 'The record is locked');
+export const NoAssignee = defineError('WORKFLOW_NO_ASSIGNEE', 422, 'Nobody in the team can own the record');

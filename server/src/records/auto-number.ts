@@ -14,18 +14,22 @@ export interface AutoNumberSettings {
  */
 export async function nextAutoNumber(db: Db, entity: string, field: string, settings: AutoNumberSettings, at: Date, session?: ClientSession): Promise<string> {
   const period = datePart(settings.dateFormat ?? 'none', at);
+  const seq = String(await nextSequence(db, `${entity}.${field}${period ? `.${period}` : ''}`, session)).padStart(settings.digits ?? 5, '0');
+  const sep = settings.separator ?? '-';
+  return [settings.prefix, period, seq].filter((part) => part !== undefined && part !== '').join(sep);
+}
+
+/** The next value (1, 2, ...) of the named counter in the `counters` collection; atomic. */
+export async function nextSequence(db: Db, id: string, session?: ClientSession): Promise<number> {
   const counters = db.collection<{ _id: string; seq: number }>('counters');
-  const id = `${entity}.${field}${period ? `.${period}` : ''}`;
   // Create the counter first with an updateOne upsert, then $inc it: a racing
   // findOneAndUpdate upsert is not relied on (test/compat/README.md).
   await counters.updateOne({ _id: id }, { $setOnInsert: { seq: 0 } }, { upsert: true, session }).catch((err: { code?: number }) => {
     if (err.code !== 11000) throw err;
   });
   const counter = await counters.findOneAndUpdate({ _id: id }, { $inc: { seq: 1 } }, { returnDocument: 'after', session });
-  if (!counter) throw new Error(`auto-number counter ${id} vanished`);
-  const seq = String(counter.seq).padStart(settings.digits ?? 5, '0');
-  const sep = settings.separator ?? '-';
-  return [settings.prefix, period, seq].filter((part) => part !== undefined && part !== '').join(sep);
+  if (!counter) throw new Error(`counter ${id} vanished`);
+  return counter.seq;
 }
 
 function datePart(format: string, at: Date): string {

@@ -5,6 +5,7 @@ import { RecordAccess } from '../access/record-access.js';
 import { addShare, listShares, removeShare, type Share } from '../access/record-shares.js';
 import type { ScopedOperation } from '../access/entity-policy.js';
 import type { Actor } from '../auth/actor.js';
+import { USERS } from '../auth/user-model.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { aggregateRecords } from './aggregate-records.js';
 import { nextAutoNumber, type AutoNumberSettings } from './auto-number.js';
@@ -234,6 +235,30 @@ export class RecordService {
     const hard = options.hard === true || compiled.entity.options?.softDelete === false;
     await this.transaction((ctx) => this.deleteIn(ctx, compiled, doc, hard, 0));
     await this.after({ entity, op: hard ? 'purge' : 'delete', id, version: (doc._version as number) + 1, changes: [] });
+  }
+
+  /**
+   * Gives a record to another user (`_ownerId`), as a versioned update with its
+   * revision, audit entry and event. Needs update access to the record; the new owner
+   * must be an active user. The owner's scope decides who sees the record from then on.
+   */
+  async transferOwner(entity: string, id: string, ownerId: string): Promise<ApiRecord> {
+    const compiled = this.compiled(entity);
+    this.access.require(entity, 'update');
+    if (!/^[0-9a-f]{24}$/.test(ownerId) || (await this.options.db.collection(USERS).countDocuments({ _id: new ObjectId(ownerId), active: { $ne: false } }, { limit: 1 })) === 0) {
+      throw RecordInvalid(undefined, { problems: [{ pointer: '/_ownerId', code: 'NOT_ALLOWED_VALUE', message: `no active user ${ownerId.slice(0, 40)}` }] });
+    }
+    const doc = await this.load(compiled, id, false, 'update');
+    if (doc._ownerId === ownerId) return await this.presentOne(compiled, toApiRecord(compiled, doc));
+    const changes = [{ field: '_ownerId', from: doc._ownerId ?? null, to: ownerId }];
+    await this.transaction(async (ctx) => {
+      const update = { $set: { _ownerId: ownerId, _updatedAt: new Date(), _updatedBy: this.options.actor.id }, $inc: { _version: 1 } };
+      if (!(await updateRecord(ctx, compiled, doc._id as ObjectId, doc._version as number, update))) throw conflict(doc);
+      const values = valuesOf(compiled, doc);
+      await writeTrail(ctx, compiled, 'update', doc._id as ObjectId, (doc._version as number) + 1, changes, { before: values, after: values });
+    });
+    await this.after({ entity, op: 'update', id, version: (doc._version as number) + 1, changes });
+    return await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id, false, null)));
   }
 
   async restore(entity: string, id: string): Promise<ApiRecord> {
