@@ -1,4 +1,5 @@
 import type { Document } from 'mongodb';
+import { combineQueries } from './query/index.js';
 
 /**
  * What the actor may see of related records (lookup targets, expanded records, the
@@ -12,12 +13,7 @@ export interface RelatedAccess {
   canShow(entity: string, field: string): boolean;
 }
 
-/**
- * `query` limited to `scope` (undefined: no limit). Merged into one flat filter when
- * their keys do not meet, so a planner that only looks at top-level fields (SecantusDB,
- * on `_id`) still uses its index; else `$and`.
- */
+/** `query` limited to `scope` (undefined: no limit), flat where their keys allow (combineQueries). */
 export function withScope(query: Document, scope: Document | undefined): Document {
-  if (!scope) return query;
-  return Object.keys(scope).some((key) => key in query) ? { $and: [query, scope] } : { ...query, ...scope };
+  return scope ? combineQueries(query, scope) : query;
 }

@@ -107,14 +107,15 @@ describe('compileFilter: system fields', () => {
 
 describe('compileFilter: and, or, not', () => {
   it.each<Row>([
-    ['and', { and: [c('stage', 'eq', 'won'), c('qty', 'gt', 1)] }, { $and: [{ stage: { $eq: 'won' } }, { qty: { $gt: 1 } }] }],
+    ['and', { and: [c('stage', 'eq', 'won'), c('qty', 'gt', 1)] }, { stage: { $eq: 'won' }, qty: { $gt: 1 } }],
+    ['and on one field twice', { and: [c('qty', 'gt', 1), c('qty', 'lt', 9)] }, { qty: { $gt: 1 }, $and: [{ qty: { $lt: 9 } }] }],
     ['or', { or: [c('stage', 'eq', 'won'), c('qty', 'gt', 1)] }, { $or: [{ stage: { $eq: 'won' } }, { qty: { $gt: 1 } }] }],
     ['not', { not: c('stage', 'eq', 'won') }, { $nor: [{ stage: { $eq: 'won' } }] }],
     ['an empty and: no condition', { and: [] }, {}],
     [
       'nested',
       { and: [{ or: [c('stage', 'eq', 'won'), { not: c('tags', 'contains', 'hot') }] }, c('title', 'isNotEmpty')] },
-      { $and: [{ $or: [{ stage: { $eq: 'won' } }, { $nor: [{ tags: { $eq: 'hot' } }] }] }, present('title')] },
+      { $or: [{ stage: { $eq: 'won' } }, { $nor: [{ tags: { $eq: 'hot' } }] }], ...present('title') },
     ],
   ])('%s', (_name, filter, expected) => {
     expect(compile(filter)).toEqual(expected);
@@ -135,10 +136,10 @@ describe('compileFilter: deleted records', () => {
   const live = { _deletedAt: null };
   it.each<[string, unknown, Partial<FilterOptions>, Document]>([
     ['no filter: live records', undefined, { includeDeleted: false }, live],
-    ['a filter ANDed with live', c('qty', 'eq', 1), { includeDeleted: false }, { $and: [live, { qty: { $eq: 1 } }] }],
+    ['a filter ANDed with live', c('qty', 'eq', 1), { includeDeleted: false }, { ...live, qty: { $eq: 1 } }],
     ['an empty and: live records', { and: [] }, { includeDeleted: false }, live],
     ['includeDeleted, no filter: everything', undefined, {}, {}],
-    ['deletedOnly: the recycle bin', c('qty', 'eq', 1), { includeDeleted: false, deletedOnly: true }, { $and: [{ _deletedAt: { $ne: null } }, { qty: { $eq: 1 } }] }],
+    ['deletedOnly: the recycle bin', c('qty', 'eq', 1), { includeDeleted: false, deletedOnly: true }, { _deletedAt: { $ne: null }, qty: { $eq: 1 } }],
   ])('%s', (_name, filter, options, expected) => {
     expect(compile(filter, options)).toEqual(expected);
   });
@@ -152,7 +153,10 @@ describe('combineQueries', () => {
   it.each<[Document[], Document]>([
     [[], {}],
     [[{}, { a: 1 }, {}], { a: 1 }],
-    [[{ a: 1 }, { b: 2 }], { $and: [{ a: 1 }, { b: 2 }] }],
+    [[{ a: 1 }, { b: 2 }], { a: 1, b: 2 }],
+    [[{ a: 1 }, { a: 2 }], { a: 1, $and: [{ a: 2 }] }],
+    [[{ $and: [{ a: 1 }, { $and: [{ b: 2 }] }] }, { $or: [{ c: 3 }] }], { a: 1, b: 2, $or: [{ c: 3 }] }],
+    [[{ $or: [{ a: 1 }] }, { $or: [{ b: 1 }] }], { $or: [{ a: 1 }], $and: [{ $or: [{ b: 1 }] }] }],
   ])('%j → %j', (parts, expected) => {
     expect(combineQueries(...parts)).toEqual(expected);
   });

@@ -40,7 +40,7 @@ export function compileFilter(filter: unknown, entity: Entity, options: FilterOp
   if (filter === undefined) return deleted ?? {};
   const compiled = compileNode(parseFilter(filter), entity, options, clock);
   if (Object.keys(compiled).length === 0) return deleted ?? {};
-  return deleted ? { $and: [deleted, compiled] } : compiled;
+  return deleted ? combineQueries(deleted, compiled) : compiled;
 }
 
 function deletedClause(options: FilterOptions): Document | undefined {
@@ -54,7 +54,7 @@ function compileNode(node: FilterNode, entity: Entity, options: FilterOptions, c
   switch (node.kind) {
     case 'and':
       // An empty and is "no condition", as a filter builder with no rows sends it.
-      return node.items.length === 0 ? {} : { $and: node.items.map((n) => compileNode(n, entity, options, clock)) };
+      return node.items.length === 0 ? {} : combineQueries(...node.items.map((n) => compileNode(n, entity, options, clock)));
     case 'or':
       if (node.items.length === 0) throw new QueryError('FILTER_INVALID', 'or needs at least one filter', `${node.pointer}/or`);
       return { $or: node.items.map((n) => compileNode(n, entity, options, clock)) };
@@ -77,11 +77,28 @@ function compileLeaf(node: Extract<FilterNode, { kind: 'condition' }>, entity: E
 }
 
 /**
- * ANDs the parts of one list query (filter, search, keyset position), leaving out empty
- * ones: `find(combineQueries(compileFilter(...), compileSearch(...), keysetFilter(...)))`.
+ * ANDs query parts (a filter's conditions, the live-records clause, search, keyset
+ * position, an access scope), leaving out empty ones. Nested `$and`s are flattened and
+ * parts whose top-level keys do not meet are merged into one document, which MongoDB
+ * reads as the same AND: `{_deletedAt: null, status: {$eq: 'won'}}` rather than
+ * `{$and: [...]}`, so that planners which only look at top-level fields (SecantusDB's)
+ * see the fields an index covers. Parts whose keys meet stay in `$and`.
  */
 export function combineQueries(...parts: Document[]): Document {
-  const nonEmpty = parts.filter((part) => Object.keys(part).length > 0);
-  if (nonEmpty.length <= 1) return nonEmpty[0] ?? {};
-  return { $and: nonEmpty };
+  const flat = parts.flatMap(flattenAnd).filter((part) => Object.keys(part).length > 0);
+  const merged: Document = {};
+  const rest: Document[] = [];
+  for (const part of flat) {
+    if (Object.keys(part).some((key) => key in merged || key === '$and')) rest.push(part);
+    else Object.assign(merged, part);
+  }
+  if (rest.length === 0) return merged;
+  if (Object.keys(merged).length === 0) return rest.length === 1 ? rest[0]! : { $and: rest };
+  return { ...merged, $and: rest };
+}
+
+/** The conjuncts of a query: the items of a lone `$and` (recursively), else the query itself. */
+function flattenAnd(query: Document): Document[] {
+  const keys = Object.keys(query);
+  return keys.length === 1 && keys[0] === '$and' && Array.isArray(query.$and) ? (query.$and as Document[]).flatMap(flattenAnd) : [query];
 }
