@@ -38,9 +38,9 @@ describe('aggregatePipeline', () => {
     ]);
   });
 
-  it('puts the compiled filter in $match, after the live-records clause', () => {
+  it('puts the compiled filter in $match, with the live-records clause', () => {
     const [match] = aggregatePipeline(plan({ filter: { field: 'qty', op: 'gt', value: 3 }, measures: count }));
-    expect(match).toEqual({ $match: { $and: [LIVE, { qty: { $gt: 3 } }] } });
+    expect(match).toEqual({ $match: { ...LIVE, qty: { $gt: 3 } } });
   });
 
   it('leaves out the groups facet when nothing is grouped', () => {
