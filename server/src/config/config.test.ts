@@ -35,6 +35,7 @@ describe('loadConfig', () => {
         ADMIN_EMAIL: 'admin@example.com',
         ADMIN_PASSWORD: 'correct horse battery',
         LOG_LEVEL: 'debug',
+        HEALTH_PING_TIMEOUT_MS: '5000',
       },
       'api',
       '/srv/metacrm',
@@ -46,6 +47,7 @@ describe('loadConfig', () => {
       redisUrl: 'rediss://:secret@cache:6380/2',
       adminEmail: 'admin@example.com',
       logLevel: 'debug',
+      healthPingTimeoutMs: 5000,
     });
   });
 
@@ -56,6 +58,7 @@ describe('loadConfig', () => {
     [{ MONGODB_URL: 'postgres://x' }, 'all', ['MONGODB_URL']],
     [{ REDIS_URL: 'http://x' }, 'all', ['REDIS_URL']],
     [{ LOG_LEVEL: 'loud' }, 'all', ['LOG_LEVEL']],
+    [{ HEALTH_PING_TIMEOUT_MS: '10' }, 'all', ['HEALTH_PING_TIMEOUT_MS']],
     [{ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'long enough pw' }, 'all', ['ADMIN_EMAIL']],
     [{ ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: 'short' }, 'all', ['ADMIN_PASSWORD']],
     [{ ADMIN_EMAIL: 'a@b.co' }, 'all', ['ADMIN_PASSWORD']],

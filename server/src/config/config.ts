@@ -26,6 +26,12 @@ export interface Config {
   /** How long a graceful shutdown waits for in-flight requests and jobs. */
   shutdownTimeoutMs: number;
   /**
+   * How long the readiness monitor waits for a database or Redis ping
+   * (HEALTH_PING_TIMEOUT_MS; 1000 when absent). Two missed pings in a row mark the
+   * dependency down and the API answers 503 until one answers again.
+   */
+  healthPingTimeoutMs?: number | undefined;
+  /**
    * Receivers that workflow HTTP steps may reach although their address is not public
    * (OUTBOUND_ALLOWLIST); none when absent. Optional, like `mail`, so that a Config
    * built by hand (tests, benchmarks) needs neither.
@@ -80,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
 
   const port = int('PORT', 3000, 1, 65535);
   const shutdownTimeoutMs = int('SHUTDOWN_TIMEOUT_MS', 15_000, 0, 600_000);
+  const healthPingTimeoutMs = int('HEALTH_PING_TIMEOUT_MS', 1000, 100, 120_000);
 
   const mongoUrl = value('MONGODB_URL');
   if (mongoUrl !== undefined && !/^mongodb(\+srv)?:\/\/\S+$/.test(mongoUrl)) {
@@ -132,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
     adminPassword,
     logLevel,
     shutdownTimeoutMs,
+    healthPingTimeoutMs,
     outboundAllowlist,
     mail,
   };

@@ -98,8 +98,9 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
     const redis = createRedis(redisUrl, 'command', logger);
     cleanup.push(() => redis.quit().catch(() => redis.disconnect()));
     if (!(await redisReady(redis, 10_000))) logger.warn('Redis is not reachable yet; starting anyway, not ready');
+    const pingMs = config.healthPingTimeoutMs ?? 1000;
     const monitor = new DependencyMonitor(
-      { database: () => pingDatabase(db, 1000), redis: () => pingRedis(redis, 1000) },
+      { database: () => pingDatabase(db, pingMs), redis: () => pingRedis(redis, pingMs) },
       logger,
     );
     monitor.start();
