@@ -1,6 +1,7 @@
 import { ObjectId, type ClientSession, type Db, type Document } from 'mongodb';
 import { SHARES } from '../../server/src/access/record-shares.js';
 import { recordCollection } from '../../server/src/records/record-collections.js';
+import { combineQueries } from '../../server/src/records/query/compile-filter.js';
 import { AUDIT, OUTBOX, REVISIONS } from '../../server/src/records/record-writer.js';
 import { ACCOUNT, LEAD } from './lead-bundle.js';
 import { leadPatch } from './lead-data.js';
@@ -99,7 +100,8 @@ export function driverOps(ctx: OpContext): RecordOps {
 /**
  * Get and list with the bare driver making the rep's round trips: the records shared
  * with the rep (a find on the shares), then the query with the rep's `own` scope ANDed
- * to it, as the engine's record access builds it. The baseline of the "engine as rep" rows.
+ * to it, merged into one document where keys do not meet (`combineQueries`), the query
+ * the engine's record access sends. The baseline of the "engine as rep" rows.
  */
 export function repDriverOps(ctx: OpContext): Pick<RecordOps, 'get' | 'list'> {
   const { world, db } = ctx;
@@ -114,7 +116,7 @@ export function repDriverOps(ctx: OpContext): Pick<RecordOps, 'get' | 'list'> {
     return shared.length === 0 ? { _ownerId: me } : { $or: [{ _ownerId: me }, { _id: { $in: shared.map((d) => d.recordId as ObjectId) } }] };
   };
   return {
-    get: async () => leads.findOne({ $and: [{ _id: world.ids[world.repOwned[ctx.rng.int(0, world.repOwned.length - 1)]!]!, _deletedAt: null }, await scope()] }),
-    list: async () => leads.find({ $and: [ctx.list.filter, await scope()] }, { sort: ctx.list.sort, limit: ctx.list.limit }).toArray(),
+    get: async () => leads.findOne(combineQueries({ _id: world.ids[world.repOwned[ctx.rng.int(0, world.repOwned.length - 1)]!]!, _deletedAt: null }, await scope())),
+    list: async () => leads.find(combineQueries(ctx.list.filter, await scope()), { sort: ctx.list.sort, limit: ctx.list.limit }).toArray(),
   };
 }
