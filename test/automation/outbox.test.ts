@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Db } from 'mongodb';
+import { ObjectId, type Db } from 'mongodb';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxRelay } from '../../server/src/automation/outbox-relay.js';
@@ -76,6 +76,26 @@ describe('the outbox relay', () => {
     await queue.close();
   });
 
+  it('is woken by the outbox change stream when an event commits, not by its poll', async () => {
+    const queue = new Queue('events-watch', { connection: redis.duplicate(), prefix: env.prefix });
+    // A poll once a minute: within the few seconds below only the change stream can wake it.
+    const relay = new OutboxRelay({ db, queue, redis, prefix: `${env.prefix}-watch`, logger: createLogger('silent'), idleMs: 60_000 });
+    relay.start();
+    try {
+      // The first poll runs at start; wait for it to go idle on an empty outbox.
+      await waitFor('the first poll', async () => ((await outbox().countDocuments({ sentAt: null })) === 0 ? true : undefined), { timeoutMs: 10_000 });
+      const created = await api.post<{ id: string }>('/api/records/account', { name: 'Woken' });
+      const sent = await waitFor('the event relayed', async () => (await outbox().findOne({ recordId: new ObjectId(created.body.id), sentAt: { $ne: null } })) ?? undefined, { timeoutMs: 10_000 });
+      expect((await queue.getJob(sent._id.toHexString()))?.name).toBe('record.create');
+      // Hand it back to the outbox for the worker of the next test.
+      await outbox().updateOne({ _id: sent._id }, { $set: { sentAt: null } });
+    } finally {
+      await relay.stop();
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  });
+
   it('has a worker process every event and mark it processed; subscribers see each one', async () => {
     const worker = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, role: 'worker', plugins: [watcher] });
     try {
@@ -83,7 +103,7 @@ describe('the outbox relay', () => {
       await api.delete(`/api/records/account/${created.body.id}`);
       await waitFor('every event processed', async () => ((await outbox().countDocuments({ processedAt: null })) === 0 ? true : undefined), { timeoutMs: 60_000 });
       const ids = (await outbox().find({}, { projection: { _id: 1 } }).toArray()).map((e) => e._id.toHexString()).sort();
-      expect(ids.length).toBe(26);
+      expect(ids.length).toBe(27);
       expect([...new Set(seen)].sort()).toEqual(ids);
     } finally {
       await worker.stop();

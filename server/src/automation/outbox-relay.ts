@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import type { Db, ObjectId } from 'mongodb';
+import type { ChangeStream, Db, ObjectId } from 'mongodb';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
 import { OUTBOX } from '../records/record-writer.js';
@@ -29,8 +29,14 @@ export interface OutboxRelayOptions {
   redis: Redis;
   prefix: string;
   logger: Logger;
-  /** Pause between polls when there is nothing to move. */
+  /**
+   * Pause between polls when there is nothing to move. A change stream on the outbox
+   * wakes the relay as soon as an event commits, so the poll is only the fallback (a
+   * server without change streams, a stream that broke).
+   */
   idleMs?: number;
+  /** Watch the outbox for inserts (default true). */
+  watch?: boolean;
   batch?: number;
   /** A sent event not processed after this long, and without a job, is enqueued again. */
   sweepAfterMs?: number;
@@ -55,18 +61,23 @@ export class OutboxRelay {
   private wake: (() => void) | undefined;
   private readonly token = randomUUID();
   private lastSweep = 0;
+  private stream: ChangeStream | undefined;
+  /** An insert arrived while the loop was busy: poll again at once instead of sleeping. */
+  private nudged = false;
 
   constructor(private readonly options: OutboxRelayOptions) {}
 
   start(): void {
     if (this.running) return;
     this.running = true;
+    if (this.options.watch !== false) this.watchInserts();
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
+    await this.stream?.close().catch(() => undefined);
     await this.loop;
     await this.options.redis.eval(RELEASE, 1, this.leaseKey, this.token).catch(() => undefined);
   }
@@ -99,6 +110,35 @@ export class OutboxRelay {
     return requeued;
   }
 
+  /**
+   * Wakes the loop on every committed insert into the outbox. Inserts inside a
+   * transaction reach the stream when it commits, so the relay never sees an event
+   * that could still roll back. The stream is a hint only: if it fails (a server
+   * without change streams, a failover) the relay logs it, polls, and watches again
+   * after a while.
+   */
+  private watchInserts(): void {
+    const { db, logger } = this.options;
+    try {
+      const stream = db.collection(OUTBOX).watch([{ $match: { operationType: 'insert' } }, { $project: { _id: 1 } }]);
+      this.stream = stream;
+      stream.on('change', () => this.nudge());
+      stream.on('error', (err: Error) => {
+        logger.warn({ err: err.message }, 'outbox change stream failed; polling until it is watched again');
+        void stream.close().catch(() => undefined);
+        if (this.stream === stream) this.stream = undefined;
+        setTimeout(() => this.running && !this.stream && this.watchInserts(), 30_000).unref();
+      });
+    } catch (err) {
+      logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'cannot watch the outbox; polling');
+    }
+  }
+
+  private nudge(): void {
+    this.nudged = true;
+    this.wake?.();
+  }
+
   private get leaseKey(): string {
     return `${this.options.prefix}:outbox-relay`;
   }
@@ -121,7 +161,8 @@ export class OutboxRelay {
         failures++;
         if (failures === 1 || failures % 20 === 0) logger.warn({ err: err instanceof Error ? err.message : String(err), failures }, 'outbox relay failed; retrying');
       }
-      if (moved === 0) await this.sleep(failures > 0 ? Math.min(idleMs * 2 ** failures, 5000) : idleMs);
+      if (moved === 0 && !this.nudged) await this.sleep(failures > 0 ? Math.min(idleMs * 2 ** failures, 5000) : idleMs);
+      this.nudged = false;
     }
   }
 
