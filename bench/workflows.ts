@@ -1,0 +1,237 @@
+/**
+ * The workflow engine's benchmark (issue #7): a three-step workflow on record creation
+ * (set variables, update the record, HTTP request to a local receiver), run by real
+ * worker processes (`npm run worker`), with one and with two workers. It prints the
+ * trigger-to-first-step latency and where it goes (relay, trigger matching, queue
+ * pickup), and the completed runs per second when a backlog drains; beside them the
+ * floors: BullMQ alone on the same Redis, and the run's database commands replayed by
+ * the bare driver. See bench/README.md.
+ */
+import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ITEM_KINDS, type Bundle } from '@metacrm/metadata';
+import type { Db } from 'mongodb';
+import { SYSTEM_ACTOR } from '../server/src/auth/actor.js';
+import type { OutboxEvent } from '../server/src/automation/outbox-relay.js';
+import { ensureRunIndexes, runs, type RunDoc } from '../server/src/automation/workflow-runs.js';
+import { MetadataCache, type MetadataSnapshot } from '../server/src/metadata/metadata-cache.js';
+import { MetadataRepository } from '../server/src/metadata/metadata.repository.js';
+import { MetadataService } from '../server/src/metadata/metadata.service.js';
+import { metadataToolkit } from '../server/src/metadata/registries.js';
+import { ensureRecordIndexes } from '../server/src/records/record-indexes.js';
+import { OUTBOX } from '../server/src/records/record-writer.js';
+import { RecordService } from '../server/src/records/record.service.js';
+import { openBenchStore } from './lib/bench-store.js';
+import { percentile } from './lib/measure.js';
+import { fmt, machineInfo, renderTable, writeResults } from './lib/report.js';
+import { bullmqFloor, driverFloor } from './workflows/baselines.js';
+import { TICKET, TRIAGE, triageBundle } from './workflows/bundle.js';
+import { startReceiver, type Receiver } from './workflows/receiver.js';
+import { WorkerPool, type WorkerEnv } from './workflows/workers.js';
+
+interface Options {
+  workers: number[];
+  /** Runs in the latency phase, started one at a time `gapMs` apart. */
+  samples: number;
+  gapMs: number;
+  /** Runs in the throughput phase: a backlog drained by the workers. */
+  runs: number;
+  /** Seconds for the driver floor. */
+  seconds: number;
+}
+
+const DEFAULTS: Options = { workers: [1, 2], samples: 200, gapMs: 150, runs: 1000, seconds: 10 };
+const TERMINAL: RunDoc['status'][] = ['completed', 'failed'];
+
+function parseOptions(argv: string[]): Options | null {
+  const { values } = parseArgs({ args: argv, options: { workers: { type: 'string' }, samples: { type: 'string' }, gap: { type: 'string' }, runs: { type: 'string' }, seconds: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) return null;
+  const num = (name: string, raw: string | undefined, fallback: number) => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw.replace(/_/g, ''));
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number, got "${raw}"`);
+    return n;
+  };
+  return {
+    workers: values.workers === undefined ? DEFAULTS.workers : values.workers.split(',').map((w) => num('workers', w, 1)),
+    samples: num('samples', values.samples, DEFAULTS.samples),
+    gapMs: num('gap', values.gap, DEFAULTS.gapMs),
+    runs: num('runs', values.runs, DEFAULTS.runs),
+    seconds: num('seconds', values.seconds, DEFAULTS.seconds),
+  };
+}
+
+async function publish(db: Db, bundle: Bundle): Promise<MetadataSnapshot> {
+  await new MetadataRepository(db).ensureIndexes();
+  await ensureRecordIndexes(db);
+  await ensureRunIndexes(db);
+  const toolkit = metadataToolkit();
+  const cache = new MetadataCache(db);
+  const meta = new MetadataService({ db, actor: SYSTEM_ACTOR, toolkit, cache });
+  for (const kind of ITEM_KINDS) for (const item of bundle[kind] ?? []) await meta.putDraftItem(kind, item.key, item);
+  await meta.publish({ message: 'workflows benchmark' });
+  return await cache.current();
+}
+
+/** Creates tickets through the record engine, `inFlight` at a time; answers their ids. */
+async function createTickets(db: Db, snapshot: MetadataSnapshot, count: number, inFlight: number, gapMs = 0): Promise<string[]> {
+  const { registries } = metadataToolkit();
+  const ids: string[] = [];
+  let next = 0;
+  const one = async () => {
+    while (next < count) {
+      const n = (next += 1);
+      const service = new RecordService({ db, snapshot, registries, actor: SYSTEM_ACTOR });
+      const record = await service.create(TICKET, { subject: `Ticket ${n}`, priority: ['low', 'normal', 'high'][n % 3], status: 'new' });
+      ids.push(record.id);
+      if (gapMs > 0) await sleep(gapMs);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, one));
+  return ids;
+}
+
+/**
+ * Waits until `expected` triage runs in all have ended. It watches the receiver (the
+ * last step's calls) rather than polling the database, since on the embedded server a
+ * count over the runs costs what a run costs; then it checks the runs once or twice.
+ */
+async function settle(db: Db, receiver: Receiver, expected: number, label: string): Promise<void> {
+  const deadline = Date.now() + 30 * 60_000;
+  const check = (ended: number) => {
+    if (process.stdout.isTTY) process.stdout.write(`\r  ${label}: ${ended} / ${expected}`);
+    if (Date.now() > deadline) throw new Error(`${label}: only ${ended} of ${expected} runs ended in 30 minutes`);
+  };
+  while (receiver.stats().requests < expected) {
+    check(receiver.stats().requests);
+    await sleep(250);
+  }
+  for (;;) {
+    const ended = await runs(db).countDocuments({ workflow: TRIAGE, status: { $in: TERMINAL } });
+    check(ended);
+    if (ended >= expected) break;
+    await sleep(500);
+  }
+  if (process.stdout.isTTY) process.stdout.write('\n');
+}
+
+/** The runs of these records, each with its triggering event. */
+async function runsOf(db: Db, recordIds: string[]): Promise<{ run: RunDoc; event: OutboxEvent }[]> {
+  const found = await runs(db).find({ workflow: TRIAGE, 'trigger.recordId': { $in: recordIds } }).toArray();
+  const events = await db.collection<OutboxEvent>(OUTBOX).find({ _id: { $in: found.map((r) => r.trigger.eventId!) } }).toArray();
+  const byId = new Map(events.map((e) => [e._id.toHexString(), e]));
+  return found.map((run) => ({ run, event: byId.get(run.trigger.eventId!.toHexString())! }));
+}
+
+const ms = (a: Date | null | undefined, b: Date | null | undefined) => (a && b ? b.getTime() - a.getTime() : NaN);
+function spread(values: number[]): { p50: number; p95: number } {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
+}
+
+interface Phase {
+  workers: number;
+  latency: Record<'relay' | 'match' | 'pickup' | 'firstStep' | 'endToEnd', { p50: number; p95: number }>;
+  throughput: { runs: number; completed: number; failed: number; seconds: number; runsPerSec: number; creates: { seconds: number; perSec: number } };
+}
+
+async function runPhase(db: Db, snapshot: MetadataSnapshot, receiver: Receiver, env: WorkerEnv, workers: number, options: Options, before: number): Promise<Phase> {
+  console.log(`\n== ${workers} worker${workers > 1 ? 's' : ''} ==`);
+  let pool = await WorkerPool.start(workers, env);
+  let latencyIds: string[];
+  try {
+    latencyIds = await createTickets(db, snapshot, options.samples, 1, options.gapMs);
+    await settle(db, receiver, before + options.samples, 'latency');
+  } finally {
+    await pool.stop();
+  }
+  const sampled = await runsOf(db, latencyIds);
+  const latency = {
+    relay: spread(sampled.map(({ event }) => ms(event.createdAt, event.sentAt))),
+    match: spread(sampled.map(({ run, event }) => ms(event.sentAt, run.createdAt))),
+    pickup: spread(sampled.map(({ run }) => ms(run.createdAt, run.log[0]?.startedAt))),
+    firstStep: spread(sampled.map(({ run, event }) => ms(event.createdAt, run.log[0]?.startedAt))),
+    endToEnd: spread(sampled.map(({ run, event }) => ms(event.createdAt, run.finishedAt))),
+  };
+  console.log(`latency (${sampled.length} runs, one ticket every ${options.gapMs} ms): first step p50 ${fmt(latency.firstStep.p50, 0)} ms, p95 ${fmt(latency.firstStep.p95, 0)} ms`);
+
+  // The backlog: tickets created with no worker running, so their events wait in the outbox.
+  const createdAt = performance.now();
+  const backlog = await createTickets(db, snapshot, options.runs, 8);
+  const createSeconds = (performance.now() - createdAt) / 1000;
+  console.log(`backlog: ${backlog.length} tickets created in ${fmt(createSeconds, 1)} s (${fmt(backlog.length / createSeconds, 1)}/s, 8 in flight), no worker running`);
+  pool = await WorkerPool.start(workers, env);
+  try {
+    await settle(db, receiver, before + options.samples + options.runs, 'backlog');
+  } finally {
+    await pool.stop();
+  }
+  const drained = await runsOf(db, backlog);
+  const start = Math.min(...drained.map(({ event }) => event.sentAt?.getTime() ?? Infinity));
+  const end = Math.max(...drained.map(({ run }) => run.finishedAt?.getTime() ?? 0));
+  const seconds = (end - start) / 1000;
+  const completed = drained.filter(({ run }) => run.status === 'completed').length;
+  const throughput = { runs: drained.length, completed, failed: drained.length - completed, seconds, runsPerSec: drained.length / seconds, creates: { seconds: createSeconds, perSec: backlog.length / createSeconds } };
+  console.log(`throughput: ${drained.length} runs (${completed} completed) in ${fmt(seconds, 1)} s from the first event relayed to the last run finished: ${fmt(throughput.runsPerSec, 1)} runs/s`);
+  return { workers, latency, throughput };
+}
+
+function report(phases: Phase[], floors: { bullmq: Awaited<ReturnType<typeof bullmqFloor>>; driver1: { opsPerSec: number; p50: number }; driver8: { opsPerSec: number } }): void {
+  const rows = phases.flatMap((p) => [
+    [`${p.workers}`, 'event written → relayed', fmt(p.latency.relay.p50, 0), fmt(p.latency.relay.p95, 0)],
+    [`${p.workers}`, 'relayed → run created', fmt(p.latency.match.p50, 0), fmt(p.latency.match.p95, 0)],
+    [`${p.workers}`, 'run created → first step', fmt(p.latency.pickup.p50, 0), fmt(p.latency.pickup.p95, 0)],
+    [`${p.workers}`, 'trigger → first step', fmt(p.latency.firstStep.p50, 0), fmt(p.latency.firstStep.p95, 0)],
+    [`${p.workers}`, 'trigger → run finished', fmt(p.latency.endToEnd.p50, 0), fmt(p.latency.endToEnd.p95, 0)],
+  ]);
+  console.log(`\nlatency, ms (one run at a time):\n${renderTable([{ header: 'workers' }, { header: 'stage' }, { header: 'p50', numeric: true }, { header: 'p95', numeric: true }], rows)}`);
+  const tput = phases.map((p) => [`${p.workers}`, fmt(p.throughput.runs, 0), fmt(p.throughput.completed, 0), fmt(p.throughput.seconds, 1), fmt(p.throughput.runsPerSec, 1)]);
+  console.log(`\ncompleted runs per second, a backlog drained:\n${renderTable([{ header: 'workers' }, { header: 'runs', numeric: true }, { header: 'completed', numeric: true }, { header: 'seconds', numeric: true }, { header: 'runs/s', numeric: true }], tput)}`);
+  console.log(
+    `\nfloors on the same servers:\n` +
+      `  BullMQ alone (worker in this process, concurrency 4, empty jobs): add → processing p50 ${fmt(floors.bullmq.p50, 1)} ms, p95 ${fmt(floors.bullmq.p95, 1)} ms; ${fmt(floors.bullmq.perSec, 0)} jobs/s drained\n` +
+      `  bare driver replaying one run's database commands: ${fmt(floors.driver1.opsPerSec, 1)} runs/s one at a time (p50 ${fmt(floors.driver1.p50, 1)} ms), ${fmt(floors.driver8.opsPerSec, 1)} runs/s 8 in flight`,
+  );
+}
+
+/** Runs the workflows benchmark with command-line `argv` (after the benchmark name). */
+export async function run(argv: string[]): Promise<void> {
+  const options = parseOptions(argv);
+  if (!options) {
+    console.log(
+      `Usage: npm run bench -- workflows [options]\n\nOptions:\n  --workers 1,2   worker process counts to measure (default 1,2)\n  --samples N     runs in the latency phase (default ${DEFAULTS.samples})\n  --gap MS        pause between latency-phase tickets (default ${DEFAULTS.gapMs})\n  --runs N        runs in the throughput backlog (default ${DEFAULTS.runs})\n  --seconds T     time box of the driver floor (default ${DEFAULTS.seconds})\n\nSet MONGODB_URL and REDIS_URL to measure real servers instead of the embedded ones.`,
+    );
+    return;
+  }
+  const startedAt = new Date();
+  const machine = machineInfo();
+  const store = await openBenchStore('bench_workflows', { redis: true });
+  const receiver = await startReceiver();
+  try {
+    if (!store.redisUrl) throw new Error('no Redis for the workers');
+    console.log('workflows benchmark: a three-step workflow on record creation, run by worker processes');
+    console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, node ${machine.node}, load avg ${machine.loadAverage}`);
+    console.log(`server:  ${store.server.kind} ${store.server.version} at ${store.server.url}, database ${store.server.database}`);
+    console.log(`config:  workers ${options.workers.join(',')}; latency ${options.samples} runs ${options.gapMs} ms apart; backlog ${options.runs} runs`);
+    const snapshot = await publish(store.db, triageBundle(receiver.url));
+    const floors = {
+      bullmq: await bullmqFloor(store.redisUrl, `${store.db.databaseName}_floor`, options.samples, options.runs * 4),
+      driver1: await driverFloor(store.db, { seconds: options.seconds, concurrency: 1 }),
+      driver8: await driverFloor(store.db, { seconds: options.seconds, concurrency: 8 }),
+    };
+    const phases: Phase[] = [];
+    for (const workers of options.workers) {
+      const env: WorkerEnv = { mongoUrl: store.mongoUrl, redisUrl: store.redisUrl, database: store.db.databaseName, queuePrefix: `${store.db.databaseName}_w${workers}`, allow: new URL(receiver.url).host };
+      phases.push(await runPhase(store.db, snapshot, receiver, env, workers, options, phases.length * (options.samples + options.runs)));
+    }
+    report(phases, floors);
+    const { requests, repeatedKeys } = receiver.stats();
+    console.log(`\nreceiver: ${requests} requests, ${repeatedKeys} idempotency keys seen twice`);
+    const finishedAt = new Date();
+    const file = writeResults('workflows', { benchmark: 'workflows', startedAt, finishedAt, options, machine, server: store.server, floors, phases, receiver: receiver.stats() }, startedAt);
+    console.log(`total wall time ${fmt((finishedAt.getTime() - startedAt.getTime()) / 1000, 1)} s; results written to ${file}`);
+  } finally {
+    await receiver.close();
+    await store.close();
+  }
+}
