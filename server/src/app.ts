@@ -55,6 +55,8 @@ export interface AppDeps {
   recordHooks?: RecordHooks;
   sessionLimits: SessionLimits;
   loginThrottle?: LoginThrottleOptions | undefined;
+  /** Proxies in front that set X-Forwarded-For / -Proto (Config.trustProxy); 0: trust neither. */
+  trustProxy?: number | undefined;
 }
 
 /** One route the app serves: every layer of every router, for audits and tests. */
@@ -97,7 +99,9 @@ export function listRoutes(routers: readonly Router<AppState>[]): RouteInfo[] {
 /** Wires middleware and routes into a Koa app. Wiring only: no logic lives here. */
 export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteInfo[] } {
   const app = new Koa<AppState>();
-  app.proxy = true;
+  // Behind N proxies, the client is the Nth address from the right of X-Forwarded-For.
+  app.proxy = (deps.trustProxy ?? 0) > 0;
+  app.maxIpsCount = deps.trustProxy ?? 0;
   app.silent = true; // the error handler logs; Koa's default printer would duplicate
 
   const sessions = new SessionStore(deps.db, deps.sessionLimits);

@@ -5,7 +5,7 @@ import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { timed } from '../helpers/wait.js';
 
 // Brute-force protection of sign-in and per-token rate limits, kept in the real Redis.
-// Addresses come from X-Forwarded-For, which the API trusts (it runs behind a proxy).
+// Addresses come from X-Forwarded-For, which this API trusts (TRUST_PROXY=1: one proxy in front).
 
 const env = testEnv(import.meta.url);
 const redis = await openTestRedis(env);
@@ -18,7 +18,7 @@ interface ErrorAnswer {
 }
 
 beforeAll(async () => {
-  platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, loginThrottle: THROTTLE });
+  platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, loginThrottle: THROTTLE, config: { trustProxy: 1 } });
   admin = apiClient(platform.url, { token: platform.adminToken });
 });
 afterAll(async () => {
@@ -88,6 +88,25 @@ describe('sign-in brute force', () => {
     expect(refused.status).toBe(429);
     expect(refused.body.error.code).toBe('LOGIN_THROTTLED');
     expect((await attempt(victims[0]!, PASSWORD, '192.0.2.100')).status).toBe(200);
+  });
+});
+
+describe('without TRUST_PROXY', () => {
+  it('ignores X-Forwarded-For, so rotating it does not spread failures over addresses', async () => {
+    const direct = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, loginThrottle: THROTTLE });
+    try {
+      const email = await newUser();
+      const answers: number[] = [];
+      for (let i = 0; i <= THROTTLE.blockAfter; i++) {
+        const res = await apiClient(direct.url).post<ErrorAnswer>('/api/auth/login', { email, password: 'wrong guess' }, { 'X-Forwarded-For': `198.51.100.${i}` });
+        answers.push(res.status);
+      }
+      // Every attempt came from the one loopback address: the account at that address is refused.
+      expect(answers.slice(0, THROTTLE.blockAfter)).toEqual(Array(THROTTLE.blockAfter).fill(401));
+      expect(answers.at(-1)).toBe(429);
+    } finally {
+      await direct.stop();
+    }
   });
 });
 

@@ -36,6 +36,7 @@ describe('loadConfig', () => {
         ADMIN_PASSWORD: 'correct horse battery',
         LOG_LEVEL: 'debug',
         HEALTH_PING_TIMEOUT_MS: '5000',
+        TRUST_PROXY: '2',
       },
       'api',
       '/srv/metacrm',
@@ -48,6 +49,7 @@ describe('loadConfig', () => {
       adminEmail: 'admin@example.com',
       logLevel: 'debug',
       healthPingTimeoutMs: 5000,
+      trustProxy: 2,
     });
   });
 
@@ -59,6 +61,7 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'http://x' }, 'all', ['REDIS_URL']],
     [{ LOG_LEVEL: 'loud' }, 'all', ['LOG_LEVEL']],
     [{ HEALTH_PING_TIMEOUT_MS: '10' }, 'all', ['HEALTH_PING_TIMEOUT_MS']],
+    [{ TRUST_PROXY: 'yes' }, 'all', ['TRUST_PROXY']],
     [{ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'long enough pw' }, 'all', ['ADMIN_EMAIL']],
     [{ ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: 'short' }, 'all', ['ADMIN_PASSWORD']],
     [{ ADMIN_EMAIL: 'a@b.co' }, 'all', ['ADMIN_PASSWORD']],

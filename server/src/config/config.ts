@@ -32,6 +32,13 @@ export interface Config {
    */
   healthPingTimeoutMs?: number | undefined;
   /**
+   * How many proxies in front of the API set `X-Forwarded-For` / `X-Forwarded-Proto`
+   * (TRUST_PROXY; 0 when absent: the headers are ignored, the socket's address counts).
+   * Trusting a header no proxy of ours sets would let any client choose the address that
+   * sign-in throttling and the audit log see.
+   */
+  trustProxy?: number | undefined;
+  /**
    * Receivers that workflow HTTP steps may reach although their address is not public
    * (OUTBOUND_ALLOWLIST); none when absent. Optional, like `mail`, so that a Config
    * built by hand (tests, benchmarks) needs neither.
@@ -87,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
   const port = int('PORT', 3000, 1, 65535);
   const shutdownTimeoutMs = int('SHUTDOWN_TIMEOUT_MS', 15_000, 0, 600_000);
   const healthPingTimeoutMs = int('HEALTH_PING_TIMEOUT_MS', 1000, 100, 120_000);
+  const trustProxy = int('TRUST_PROXY', 0, 0, 10);
 
   const mongoUrl = value('MONGODB_URL');
   if (mongoUrl !== undefined && !/^mongodb(\+srv)?:\/\/\S+$/.test(mongoUrl)) {
@@ -140,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
     logLevel,
     shutdownTimeoutMs,
     healthPingTimeoutMs,
+    trustProxy,
     outboundAllowlist,
     mail,
   };

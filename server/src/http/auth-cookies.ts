@@ -10,7 +10,7 @@ export const CSRF_HEADER = 'X-CSRF-Token';
  * Sets both cookies for a new session. SameSite=Lax keeps the session off cross-site
  * subrequests and form posts; the CSRF token covers what SameSite does not (older
  * browsers, same-site subdomains). `Secure` follows the request's scheme (behind a
- * TLS-terminating proxy through X-Forwarded-Proto, since app.proxy is on).
+ * TLS-terminating proxy through X-Forwarded-Proto, when TRUST_PROXY counts that proxy).
  */
 export function setSessionCookies(ctx: AppContext, token: string, csrfToken: string, maxAgeMs: number): void {
   const common = { path: '/', sameSite: 'lax' as const, secure: ctx.secure, overwrite: true, maxAge: maxAgeMs };

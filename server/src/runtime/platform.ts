@@ -156,6 +156,7 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       const created = createApp({
         logger, metrics, monitor, inFlight, db, redis, redisPrefix: config.queuePrefix, queues, role: config.role, startedAt, sessionLimits, loginThrottle,
         metricsToken: process.env.METRICS_TOKEN,
+        trustProxy: config.trustProxy,
         metadata: { db, toolkit, cache, bus },
         recordHooks,
         apps: [
