@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UsersService } from '../../server/src/auth/users.service.js';
 import { createLogger } from '../../server/src/observability/logger.js';
 import { openTestDb, testEnv } from '../helpers/env.js';
 import { apiClient, signIn, type ApiClient } from '../helpers/http.js';
@@ -287,6 +288,50 @@ describe('user administration', () => {
       expect(res.body.error).toMatchObject({ code: 'FORBIDDEN', details: { right: 'admin' } });
     }
     expect((await api.get('/api/meta')).status).toBe(403);
+  });
+});
+
+describe('the last administrator', () => {
+  it('cannot be demoted or deactivated, even by two admins demoting each other at once', async () => {
+    const other = await newUser(['admin']);
+    const otherApi = apiClient(platform.url, { token: (await signIn(platform.url, other.email, other.password)).token });
+    // Each takes the other's admin role away at the same instant: one must be refused.
+    const answers = await Promise.all([
+      admin.patch<ErrorAnswer>(`/api/users/${other.id}`, { roles: [] }),
+      otherApi.patch<ErrorAnswer>(`/api/users/${platform.admin.id}`, { roles: [] }),
+    ]);
+    // Refused as the last admin, or (when the other change committed before this request
+    // was authorised) because its sender is no admin any more.
+    expect(answers.map((a) => a.status).sort()).toEqual([200, expect.any(Number)]);
+    const refused = answers.find((a) => a.status !== 200)!;
+    expect([['USER_INVALID', 400], ['FORBIDDEN', 403]]).toContainEqual([refused.body.error.code, refused.status]);
+    const admins = await db.collection('users').find({ active: true, roles: 'admin' }).toArray();
+    expect(admins).toHaveLength(1);
+
+    // The one left cannot lose the role, by a change of roles or by deactivation.
+    const [survivor, survivorApi] = String(admins[0]!._id) === platform.admin.id ? [platform.admin.id, admin] : [other.id, otherApi];
+    const demote = await survivorApi.patch<ErrorAnswer>(`/api/users/${survivor}`, { roles: ['sales'] });
+    expect(demote.body.error).toMatchObject({ code: 'USER_INVALID', details: { problems: [{ pointer: '/roles', code: 'LAST_ADMIN' }] } });
+    expect(await db.collection('users').countDocuments({ active: true, roles: 'admin' })).toBe(1);
+    // The file's admin holds the role again for the tests that follow.
+    if (survivor !== platform.admin.id) expect((await survivorApi.patch(`/api/users/${platform.admin.id}`, { roles: ['admin'] })).status).toBe(200);
+    expect((await admin.patch(`/api/users/${other.id}`, { active: false })).status).toBe(200);
+  });
+
+  it('stays when two admins, both authorised, take each other\'s role in concurrent transactions', async () => {
+    for (let round = 0; round < 3; round++) {
+      const [a, b] = [await newUser(['admin']), await newUser(['admin'])];
+      // Only these two hold the role, so that the count the guard reads is theirs.
+      await db.collection('users').updateMany({ _id: { $nin: [new ObjectId(a.id), new ObjectId(b.id)] }, roles: 'admin' }, { $set: { roles: ['sales'] } });
+      const service = (actor: { id: string; email: string }) =>
+        new UsersService({ db, actor: { kind: 'user', id: actor.id, name: actor.email, roles: ['admin'], departmentId: null, locale: 'en' }, roleKeys: new Set(['sales', 'support', 'admin']) });
+      const results = await Promise.allSettled([service(a).update(b.id, { roles: [] }), service(b).update(a.id, { roles: [] })]);
+      expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const reason = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as { code: string; details: unknown };
+      expect(reason).toMatchObject({ code: 'USER_INVALID', details: { problems: [{ pointer: '/roles', code: 'LAST_ADMIN' }] } });
+      expect(await db.collection('users').countDocuments({ active: true, roles: 'admin' })).toBe(1);
+      await db.collection('users').updateOne({ _id: new ObjectId(platform.admin.id) }, { $set: { roles: ['admin'] } });
+    }
   });
 });
 

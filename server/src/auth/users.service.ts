@@ -26,6 +26,14 @@ export interface UserListQuery {
 }
 
 const MAX_MANAGER_DEPTH = 64;
+/** Documents that serialise changes which must see each other (the last admin). */
+const AUTH_GUARDS = 'auth_guards';
+
+/** Whether a change takes an active admin away (deactivated, or the role removed). */
+function losesAdmin(before: UserDoc, after: UserDoc): boolean {
+  const was = before.active && before.roles.includes(ADMIN_ROLE);
+  return was && !(after.active && after.roles.includes(ADMIN_ROLE));
+}
 
 /**
  * User administration: list, read, create, change (version-guarded), reset a
@@ -117,6 +125,7 @@ export class UsersService {
       } catch (err) {
         throw emailTaken(err) ?? err;
       }
+      if (losesAdmin(current, next)) await this.keepAnAdmin(session, set.active === false ? '/active' : '/roles');
       if (set.active === false) await new SessionStore(this.options.db).endAll(current._id, { session });
       const { roles: _roles, ...changed } = set;
       if (Object.keys(changed).length > 0) await this.audit.append(this.event('user.update', next, { fields: Object.keys(changed) }), session);
@@ -149,6 +158,20 @@ export class UsersService {
     });
     const user = toPublicUser({ ...current, passwordHash, passwordChangedAt: now, updatedAt: now, _version: current._version + 1 });
     return given === undefined ? { user, generatedPassword: password } : { user };
+  }
+
+  /**
+   * Refuses a change that would leave no active holder of the built-in admin role:
+   * nobody could then manage roles, users or metadata. Every such change also bumps
+   * one guard document in its transaction, so two admins demoting each other at once
+   * conflict (one transaction retries and then sees the other's change) instead of
+   * both passing the count on their own snapshot.
+   */
+  private async keepAnAdmin(session: ClientSession, pointer: string): Promise<void> {
+    const { db } = this.options;
+    await db.collection<{ _id: string; changes: number }>(AUTH_GUARDS).updateOne({ _id: 'admins' }, { $inc: { changes: 1 } }, { upsert: true, session });
+    const left = await users(db).countDocuments({ active: true, roles: ADMIN_ROLE }, { session });
+    if (left === 0) throw UserInvalid('At least one active administrator must remain', { problems: [{ pointer, code: 'LAST_ADMIN', message: 'this is the last active administrator' }] });
   }
 
   private async load(id: string): Promise<UserDoc> {
