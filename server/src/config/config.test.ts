@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       database: 'metacrm',
       queuePrefix: 'metacrm',
       logLevel: 'info',
+      scheduleTickMs: 10_000,
     });
   });
 
@@ -36,6 +37,7 @@ describe('loadConfig', () => {
         ADMIN_PASSWORD: 'correct horse battery',
         LOG_LEVEL: 'debug',
         HEALTH_PING_TIMEOUT_MS: '5000',
+        SCHEDULE_TICK_MS: '2000',
       },
       'api',
       '/srv/metacrm',
@@ -48,6 +50,7 @@ describe('loadConfig', () => {
       adminEmail: 'admin@example.com',
       logLevel: 'debug',
       healthPingTimeoutMs: 5000,
+      scheduleTickMs: 2000,
     });
   });
 
@@ -59,6 +62,7 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'http://x' }, 'all', ['REDIS_URL']],
     [{ LOG_LEVEL: 'loud' }, 'all', ['LOG_LEVEL']],
     [{ HEALTH_PING_TIMEOUT_MS: '10' }, 'all', ['HEALTH_PING_TIMEOUT_MS']],
+    [{ SCHEDULE_TICK_MS: '500' }, 'all', ['SCHEDULE_TICK_MS']],
     [{ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'long enough pw' }, 'all', ['ADMIN_EMAIL']],
     [{ ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: 'short' }, 'all', ['ADMIN_PASSWORD']],
     [{ ADMIN_EMAIL: 'a@b.co' }, 'all', ['ADMIN_PASSWORD']],
