@@ -3,6 +3,7 @@ import type { FieldTypeDefinition } from '../fields/field-types.js';
 import type { LogicOperation } from '../logic/operations.js';
 import type { Registry } from '../registry.js';
 import type { JsonSchema } from '../schema/meta-schemas.js';
+import type { Problem } from '../schema/problems.js';
 
 export type { Entity, Field, Form, Role, ValidationRule, View, Workflow };
 
@@ -18,6 +19,28 @@ export interface ConfigurableDefinition {
   type: string;
   /** JSON Schema of its settings (a trigger's settings, a step's `config`). */
   configSchema: JsonSchema;
+  /**
+   * Checks at publish what a JSON Schema cannot say (a cron expression's syntax, that a
+   * named field is a date of the workflow's entity). Runs only on settings that fit
+   * `configSchema`; answers problems with pointers into the bundle.
+   */
+  check?(settings: Record<string, unknown>, context: ConfigCheckContext): Problem[];
+}
+
+/** What a definition's `check` may consult about the workflow and the bundle around it. */
+export interface ConfigCheckContext {
+  /** Pointer of the settings being checked (`/workflows/2/trigger`). */
+  at: string;
+  /** Pointer of the workflow (`/workflows/2`), for problems with its `entity`. */
+  workflowAt: string;
+  workflow: Workflow;
+  /**
+   * How a field (or system field) of an entity is stored: its type, a formula's result
+   * type; undefined when the entity has no such field.
+   */
+  valueType(entity: string, field: string): string | undefined;
+  /** Problems of a record filter over `entity`, pointers under `at`. */
+  filterProblems(filter: unknown, entity: string, at: string): Problem[];
 }
 
 /** The registries that decide what a bundle may use. */

@@ -1,5 +1,6 @@
 import { pointer, type Problem } from '../schema/problems.js';
-import type { BundleRegistries, Form, Role, ValidationRule, View, Workflow } from './bundle-types.js';
+import { SYSTEM_FIELDS, isSystemField } from '../system-fields.js';
+import type { BundleRegistries, ConfigCheckContext, ConfigurableDefinition, Form, Role, ValidationRule, View, Workflow } from './bundle-types.js';
 import { duplicateKeys } from './check-entities.js';
 import { checkEntityRef, checkFieldRef, checkFilter, checkRecordLogic } from './check-expressions.js';
 import type { EntityIndex } from './entity-index.js';
@@ -103,16 +104,32 @@ export function checkRule(rule: ValidationRule, at: string, index: EntityIndex, 
 /** Config validation against a trigger's or action's configSchema, supplied by the validator. */
 export type ConfigCheck = (schema: Record<string, unknown>, value: unknown, at: string) => Problem[];
 
-/** A workflow: its entity, trigger and step types exist, and its step graph is closed. */
+/**
+ * A workflow: its entity, trigger and step types exist, their settings fit their
+ * schemas and pass their own checks, and its step graph is closed.
+ */
 export function checkWorkflow(workflow: Workflow, at: string, index: EntityIndex, registries: BundleRegistries, checkConfig: ConfigCheck): Problem[] {
   const problems: Problem[] = [];
   if (workflow.entity !== undefined) problems.push(...checkEntityRef(workflow.entity, `${at}/entity`, index));
+  // A check may look at the entity's fields, so it runs only when the entity exists.
+  const entityKnown = problems.length === 0;
+  const context = (where: string): ConfigCheckContext => ({
+    at: where,
+    workflowAt: at,
+    workflow,
+    valueType: (entity, field) => valueType(index, entity, field),
+    filterProblems: (filter, entity, filterAt) => checkFilter(filter, entity, filterAt, index),
+  });
+  const settingsProblems = (definition: ConfigurableDefinition, settings: Record<string, unknown>, where: string): Problem[] => {
+    const shape = checkConfig(definition.configSchema, settings, where);
+    return shape.length > 0 || !definition.check || !entityKnown ? shape : definition.check(settings, context(where));
+  };
   const trigger = registries.triggers.get(workflow.trigger.type);
   if (!trigger) {
     problems.push({ pointer: `${at}/trigger/type`, code: 'UNKNOWN_TRIGGER', message: `no trigger "${workflow.trigger.type}"`, params: { available: registries.triggers.keys() } });
   } else {
     const { type: _type, ...settings } = workflow.trigger;
-    problems.push(...checkConfig(trigger.configSchema, settings, `${at}/trigger`));
+    problems.push(...settingsProblems(trigger, settings, `${at}/trigger`));
   }
   const ids = new Set(workflow.steps.map((s) => s.id));
   problems.push(...duplicateKeys(workflow.steps.map((s) => ({ key: s.id })), `${at}/steps`).map((p) => ({ ...p, pointer: p.pointer.replace(/\/key$/, '/id') })));
@@ -124,11 +141,19 @@ export function checkWorkflow(workflow: Workflow, at: string, index: EntityIndex
     const here = `${at}/steps/${i}`;
     const action = registries.actions.get(step.type);
     if (!action) problems.push({ pointer: `${here}/type`, code: 'UNKNOWN_ACTION', message: `no action "${step.type}"`, params: { available: registries.actions.keys() } });
-    else problems.push(...checkConfig(action.configSchema, step.config ?? {}, `${here}/config`));
+    else problems.push(...settingsProblems(action, step.config ?? {}, `${here}/config`));
     stepRef(step.next, `${here}/next`);
     step.branches?.forEach((b, j) => stepRef(b.next, `${here}/branches/${j}/next`));
   });
   return problems;
+}
+
+/** How a field or system field is stored: its type, or a formula's result type. */
+function valueType(index: EntityIndex, entity: string, field: string): string | undefined {
+  if (isSystemField(field)) return SYSTEM_FIELDS[field];
+  const found = index.field(entity, field) as { type: string; resultType?: string } | undefined;
+  if (!found) return undefined;
+  return found.type === 'formula' && found.resultType ? found.resultType : found.type;
 }
 
 /** A role: every entity and field it grants exists; row filters are sound. */

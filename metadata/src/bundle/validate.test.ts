@@ -86,6 +86,30 @@ describe('validateBundle', () => {
     expect(found).toContainEqual(expect.objectContaining({ pointer: '/workflows/0/steps/2/type', code: 'UNKNOWN_ACTION' }));
   });
 
+  it("runs a trigger's own check at publish, only on settings that fit its schema, with the workflow and fields at hand", () => {
+    const seen: string[] = [];
+    const checking: BundleRegistries = {
+      ...registries,
+      triggers: new Registry<ConfigurableDefinition>('trigger').register('on_date', {
+        type: 'on_date',
+        configSchema: { type: 'object', properties: { field: { type: 'string' } }, required: ['field'], additionalProperties: false },
+        check(settings, context) {
+          seen.push(String(settings.field));
+          const type = context.valueType(context.workflow.entity ?? '', String(settings.field));
+          return type === 'date' ? [] : [{ pointer: `${context.at}/field`, code: 'FIELD_TYPE_MISMATCH', message: `${String(type)} is not a date` }];
+        },
+      }),
+    };
+    const flow = (n: number, field: unknown, entity = 'opportunity') => ({ key: `flow_${n}`, label: { 'zh-CN': '流程', en: 'Flow' }, entity, trigger: { type: 'on_date', field }, steps: [] });
+    const found = validateBundle(edit((b) => b.workflows.push(flow(0, 'close_date'), flow(1, 'title'), flow(2, 7), flow(3, 'close_date', 'deal') as never)), checking, validator);
+    expect(seen).toEqual(['close_date', 'title']);
+    expect(found).toEqual([
+      expect.objectContaining({ pointer: '/workflows/1/trigger/field', code: 'FIELD_TYPE_MISMATCH', message: 'text is not a date' }),
+      expect.objectContaining({ pointer: '/workflows/2/trigger/field', code: 'WRONG_TYPE' }),
+      expect.objectContaining({ pointer: '/workflows/3/entity', code: 'UNKNOWN_ENTITY' }),
+    ]);
+  });
+
   it('reports shape problems before meaning, with pointers', () => {
     const found = problems({ entities: [{ key: 'x' }], forms: [], views: [], rules: [], workflows: [], roles: [] });
     expect(found).toContainEqual(expect.objectContaining({ pointer: '/entities/0/label', code: 'REQUIRED' }));

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import { MongoServerError, ObjectId, type Db } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError, ObjectId, type Db } from 'mongodb';
 import type { Workflow } from '@metacrm/metadata';
 import type { RunScope } from './run-scope.js';
 
@@ -72,6 +72,15 @@ export interface RunDoc {
     actor: { kind: string; id: string; name: string; roles: string[]; departmentId?: string | null };
     /** The caller's Idempotency-Key (inbound webhooks): one run per workflow and key. */
     idempotencyKey?: string | undefined;
+    /**
+     * Scheduled runs: `cron:<occurrence>[:<record id>]` or `date:<record id>:<due time>`
+     * (ISO instants); one run per workflow and key, however many ticks see it.
+     */
+    scheduleKey?: string | undefined;
+    /** Scheduled runs: the cron occurrence or the record's due time. */
+    scheduledFor?: Date | undefined;
+    /** A cron catch-up run: how many earlier occurrences it stands for (counted up to 1,000). */
+    missed?: number | undefined;
   };
   scope: RunScope;
   paths: RunPath[];
@@ -104,12 +113,20 @@ export async function ensureRunIndexes(db: Db): Promise<void> {
     runs(db).createIndex({ 'trigger.recordId': 1, createdAt: -1 }, { name: 'by_record' }),
     // One run per webhook call, however often the caller repeats it with the same Idempotency-Key.
     runs(db).createIndex({ workflow: 1, 'trigger.idempotencyKey': 1 }, { name: 'one_per_idempotency_key', unique: true, partialFilterExpression: { 'trigger.idempotencyKey': { $type: 'string' } } }),
+    // One run per cron occurrence (and record) or record due time, however many workers tick.
+    runs(db).createIndex({ workflow: 1, 'trigger.scheduleKey': 1 }, { name: 'one_per_schedule_key', unique: true, partialFilterExpression: { 'trigger.scheduleKey': { $type: 'string' } } }),
   ]);
 }
 
 /** Puts the run on the workflows queue (jobId = run id; a job already there is kept). */
 export async function enqueueRun(queue: Queue, runId: ObjectId): Promise<void> {
   await queue.add('run', { runId: runId.toHexString() }, { ...RUN_JOB_OPTIONS, jobId: runId.toHexString() });
+}
+
+/** Puts several runs on the workflows queue at once (see enqueueRun). */
+export async function enqueueRuns(queue: Queue, runIds: readonly ObjectId[]): Promise<void> {
+  if (runIds.length === 0) return;
+  await queue.addBulk(runIds.map((id) => ({ name: 'run', data: { runId: id.toHexString() }, opts: { ...RUN_JOB_OPTIONS, jobId: id.toHexString() } })));
 }
 
 /** What starts a run: the workflow, the version it runs on, its trigger, scope and causation. */
@@ -127,10 +144,45 @@ export interface NewRun {
  * workflow that exists already is answered instead (an event delivered twice).
  */
 export async function createRun(db: Db, input: NewRun): Promise<RunDoc> {
+  const doc = newRunDoc(input);
+  try {
+    await runs(db).insertOne(doc);
+    return doc;
+  } catch (err) {
+    // The same event, or the same Idempotency-Key of a webhook call, started it already.
+    const same = doc.trigger.eventId ? { 'trigger.eventId': doc.trigger.eventId } : doc.trigger.idempotencyKey !== undefined ? { 'trigger.idempotencyKey': doc.trigger.idempotencyKey } : undefined;
+    if (!(err instanceof MongoServerError) || err.code !== 11000 || !same) throw err;
+    const existing = await runs(db).findOne({ ...same, workflow: doc.workflow });
+    if (!existing) throw err;
+    return existing;
+  }
+}
+
+/**
+ * Creates scheduled runs in one unordered batch. A run whose schedule key its workflow
+ * has already (another worker's tick, a tick repeated after a crash, a catch-up that
+ * met the tick) is left out; answers the runs this call created.
+ */
+export async function createScheduledRuns(db: Db, inputs: readonly NewRun[]): Promise<RunDoc[]> {
+  if (inputs.length === 0) return [];
+  const docs = inputs.map(newRunDoc);
+  try {
+    await runs(db).insertMany(docs, { ordered: false });
+    return docs;
+  } catch (err) {
+    if (!(err instanceof MongoBulkWriteError)) throw err;
+    const errors = [err.writeErrors].flat();
+    if (errors.length === 0 || errors.some((e) => e.code !== 11000)) throw err;
+    const taken = new Set(errors.map((e) => e.index));
+    return docs.filter((_, i) => !taken.has(i));
+  }
+}
+
+function newRunDoc(input: NewRun): RunDoc {
   const now = new Date();
   const causation = input.causation ?? { depth: 0, chain: [] };
   const tooDeep = causation.depth >= MAX_CAUSATION_DEPTH;
-  const doc: RunDoc = {
+  return {
     _id: new ObjectId(),
     workflow: input.workflow.key,
     metadataVersion: input.version,
@@ -147,15 +199,4 @@ export async function createRun(db: Db, input: NewRun): Promise<RunDoc> {
     updatedAt: now,
     finishedAt: tooDeep ? now : null,
   };
-  try {
-    await runs(db).insertOne(doc);
-    return doc;
-  } catch (err) {
-    // The same event, or the same Idempotency-Key of a webhook call, started it already.
-    const same = doc.trigger.eventId ? { 'trigger.eventId': doc.trigger.eventId } : doc.trigger.idempotencyKey !== undefined ? { 'trigger.idempotencyKey': doc.trigger.idempotencyKey } : undefined;
-    if (!(err instanceof MongoServerError) || err.code !== 11000 || !same) throw err;
-    const existing = await runs(db).findOne({ ...same, workflow: doc.workflow });
-    if (!existing) throw err;
-    return existing;
-  }
 }

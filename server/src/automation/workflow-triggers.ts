@@ -1,4 +1,5 @@
 import type { ConfigurableDefinition } from '@metacrm/metadata';
+import { DATE_FIELD_TRIGGER, SCHEDULE_TRIGGER } from './schedules/schedule-triggers.js';
 import { WEBHOOK_TRIGGER } from './webhooks/webhook-trigger.js';
 
 const FIELDS = { type: 'array', items: { type: 'string', pattern: '^[a-z][a-z0-9_]*$' }, maxItems: 100, uniqueItems: true } as const;
@@ -11,7 +12,8 @@ export const RECORD_TRIGGERS: Record<string, string> = { record_created: 'record
  * The built-in triggers. Record triggers fire on committed record events of the
  * workflow's entity; `record_updated` may be limited to changes of named fields. The
  * workflow's `condition` (json-logic over `record`, `old`, `user`, `now`) is checked
- * when the event is matched.
+ * when the event is matched. `schedule` and `date_field` are fired by the scheduler
+ * (schedules/workflow-scheduler.ts).
  */
 export const BUILT_IN_TRIGGERS: ConfigurableDefinition[] = [
   { type: 'record_created', configSchema: settings() },
@@ -19,4 +21,6 @@ export const BUILT_IN_TRIGGERS: ConfigurableDefinition[] = [
   { type: 'record_deleted', configSchema: settings() },
   { type: 'manual', configSchema: settings({ inputSchema: { type: 'object' } }) },
   WEBHOOK_TRIGGER,
+  SCHEDULE_TRIGGER,
+  DATE_FIELD_TRIGGER,
 ];

@@ -159,7 +159,10 @@ function summary(doc: Pick<RunDoc, '_id' | 'workflow' | 'metadataVersion' | 'sta
     workflow: doc.workflow,
     metadataVersion: doc.metadataVersion,
     status: doc.status,
-    trigger: { type: doc.trigger.type, entity: doc.trigger.entity, recordId: doc.trigger.recordId, eventId: doc.trigger.eventId ? String(doc.trigger.eventId) : null, actor: { id: doc.trigger.actor.id, name: doc.trigger.actor.name } },
+    trigger: {
+      type: doc.trigger.type, entity: doc.trigger.entity, recordId: doc.trigger.recordId, eventId: doc.trigger.eventId ? String(doc.trigger.eventId) : null, actor: { id: doc.trigger.actor.id, name: doc.trigger.actor.name },
+      ...(doc.trigger.scheduleKey === undefined ? {} : { scheduleKey: doc.trigger.scheduleKey, scheduledFor: doc.trigger.scheduledFor?.toISOString() ?? null, missed: doc.trigger.missed ?? 0 }),
+    },
     failure: doc.failure,
     causationDepth: doc.causation.depth,
     createdAt: doc.createdAt.toISOString(),

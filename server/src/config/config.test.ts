@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       database: 'metacrm',
       queuePrefix: 'metacrm',
       logLevel: 'info',
+      scheduleTickMs: 10_000,
     });
   });
 
@@ -37,6 +38,7 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'debug',
         HEALTH_PING_TIMEOUT_MS: '5000',
         TRUST_PROXY: '2',
+        SCHEDULE_TICK_MS: '2000',
       },
       'api',
       '/srv/metacrm',
@@ -50,6 +52,7 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       healthPingTimeoutMs: 5000,
       trustProxy: 2,
+      scheduleTickMs: 2000,
     });
   });
 
@@ -62,6 +65,7 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'all', ['LOG_LEVEL']],
     [{ HEALTH_PING_TIMEOUT_MS: '10' }, 'all', ['HEALTH_PING_TIMEOUT_MS']],
     [{ TRUST_PROXY: 'yes' }, 'all', ['TRUST_PROXY']],
+    [{ SCHEDULE_TICK_MS: '500' }, 'all', ['SCHEDULE_TICK_MS']],
     [{ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'long enough pw' }, 'all', ['ADMIN_EMAIL']],
     [{ ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: 'short' }, 'all', ['ADMIN_PASSWORD']],
     [{ ADMIN_EMAIL: 'a@b.co' }, 'all', ['ADMIN_PASSWORD']],

@@ -39,6 +39,11 @@ export interface Config {
    */
   trustProxy?: number | undefined;
   /**
+   * How often a worker ticks the workflow scheduler (SCHEDULE_TICK_MS; 10000 when
+   * absent): scheduled workflows fire at most this late. Set the same on every worker.
+   */
+  scheduleTickMs?: number | undefined;
+  /**
    * Receivers that workflow HTTP steps may reach although their address is not public
    * (OUTBOUND_ALLOWLIST); none when absent. Optional, like `mail`, so that a Config
    * built by hand (tests, benchmarks) needs neither.
@@ -95,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
   const shutdownTimeoutMs = int('SHUTDOWN_TIMEOUT_MS', 15_000, 0, 600_000);
   const healthPingTimeoutMs = int('HEALTH_PING_TIMEOUT_MS', 1000, 100, 120_000);
   const trustProxy = int('TRUST_PROXY', 0, 0, 10);
+  const scheduleTickMs = int('SCHEDULE_TICK_MS', 10_000, 1000, 3_600_000);
 
   const mongoUrl = value('MONGODB_URL');
   if (mongoUrl !== undefined && !/^mongodb(\+srv)?:\/\/\S+$/.test(mongoUrl)) {
@@ -149,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
     shutdownTimeoutMs,
     healthPingTimeoutMs,
     trustProxy,
+    scheduleTickMs,
     outboundAllowlist,
     mail,
   };

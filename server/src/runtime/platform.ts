@@ -26,6 +26,8 @@ import { createRecordEventSubscribers, registerRecordEventHandlers } from '../au
 import { approvalLockHook, ensureApprovalIndexes } from '../automation/approvals.js';
 import { runJobHandler } from '../automation/run-executor.js';
 import { RunSweeper } from '../automation/run-sweeper.js';
+import { scheduleCatchUp } from '../automation/schedules/schedule-catch-up.js';
+import { SCHEDULE_TICK_JOB, WorkflowScheduler } from '../automation/schedules/workflow-scheduler.js';
 import { triggerMatcher } from '../automation/trigger-matcher.js';
 import { ensureRunIndexes } from '../automation/workflow-runs.js';
 import { createRecordHooks } from '../records/record-hooks.js';
@@ -130,6 +132,9 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       handlers.register(`jobs:${IMPORT_JOB}`, importJobHandler({ cache, registries: toolkit.registries, hooks: recordHooks }));
       handlers.register(`jobs:${SEED_JOB}`, seedJobHandler({ cache, registries: toolkit.registries, hooks: recordHooks }));
       recordEvents.register('workflow-triggers', triggerMatcher({ cache, registries: toolkit.registries, queue: queues.workflows }));
+      recordEvents.register('workflow-schedules', scheduleCatchUp({ cache, registries: toolkit.registries, queue: queues.workflows }));
+      const scheduler = new WorkflowScheduler({ db, cache, registries: toolkit.registries, queue: queues.workflows, redis, prefix: config.queuePrefix, logger: logger.child({ component: 'workflow-scheduler' }), tickMs: config.scheduleTickMs });
+      handlers.register(`workflows:${SCHEDULE_TICK_JOB}`, scheduler.jobHandler());
       registerRecordEventHandlers(handlers, recordEvents);
       handlers.register('workflows:run', runJobHandler({ registries: toolkit.registries, hooks: recordHooks, outbound: new OutboundPolicy(config.outboundAllowlist ?? []), mail: config.mail }));
       const workers: Workers = startWorkers({ connection: blocking, prefix: config.queuePrefix, db, logger, handlers });
@@ -140,6 +145,8 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       const sweeper = new RunSweeper({ db, queue: queues.workflows, logger: logger.child({ component: 'run-sweeper' }) });
       sweeper.start();
       cleanup.push(() => sweeper.stop());
+      await scheduler.start();
+      cleanup.push(() => scheduler.stop());
     }
 
     let url: string | undefined;

@@ -74,7 +74,7 @@ export function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 /** The wall-clock time at `instant` in `timeZone`, read as if it were UTC, in ms. */
-function wallClock(instant: number, timeZone: string): number {
+export function wallClock(instant: number, timeZone: string): number {
   const parts: Record<string, number> = {};
   for (const part of zoneFormatter(timeZone).formatToParts(new Date(instant))) parts[part.type] = Number(part.value);
   return Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
