@@ -53,7 +53,7 @@ const workflows: Workflow[] = [
   },
   {
     key: 'renewal_call', label: l('Renewal call'), entity: 'contract',
-    trigger: { type: 'date_field', field: 'renewal_date', offset: { amount: -1, unit: 'day' }, at: '09:00', timezone: 'Asia/Shanghai' }, steps: note,
+    trigger: { type: 'date_field', field: 'renewal_date', offset: { amount: -1, unit: 'day' }, at: '09:00', timezone: 'Asia/Shanghai', catchUpDays: 36_500 }, steps: note,
   },
 ];
 
@@ -250,6 +250,12 @@ describe('a date_field trigger', () => {
     expect(started).not.toContain(later);
   });
 
+  it('has the index its tick reads, derived at publish like a view\'s', async () => {
+    const keys = (await db.collection('rec_contract').indexes()).map((ix) => JSON.stringify(ix.key));
+    expect(keys).toContain(JSON.stringify({ _deletedAt: 1, ends_at: 1, _id: 1 }));
+    expect(keys).toContain(JSON.stringify({ _deletedAt: 1, renewal_date: 1, _id: 1 }));
+  });
+
   it('fires at once for a record created with its due time already past (catch-up), and again when its date moves', async () => {
     const endsAt = new Date(Date.now() - 600_000);
     const late = await create({ name: 'Late', ends_at: endsAt.toISOString() });
@@ -267,12 +273,16 @@ describe('a date_field trigger', () => {
     const keys = (await runsOf('ends_soon')).filter((r) => r.trigger.recordId === late).map((r) => r.trigger.scheduleKey);
     expect(keys).toContain(`date:${late}:${new Date(movedTo.getTime() - 60_000).toISOString()}`);
 
-    // The condition holds for the catch-up too; a change of another field fires nothing again.
+    // The condition holds for the catch-up too; a change of another field fires nothing again;
+    // a due time more than catchUpDays (7 by default) ago is let go.
     const quiet = await create({ name: 'Quiet', ends_at: endsAt.toISOString() });
+    const old = await create({ name: 'Ended last month', ends_at: new Date(Date.now() - 30 * 86_400_000).toISOString() });
     expect((await api.patch(`/api/records/contract/${late}`, { status: 'ended' })).status).toBe(200);
     await eventsHandled(quiet);
     await eventsHandled(late);
+    await eventsHandled(old);
     expect((await runsOf('ends_soon')).filter((r) => r.trigger.recordId === quiet)).toEqual([]);
+    expect((await runsOf('ends_soon')).filter((r) => r.trigger.recordId === old)).toEqual([]);
     expect((await runsOf('ends_soon')).filter((r) => r.trigger.recordId === late)).toHaveLength(2);
   });
 

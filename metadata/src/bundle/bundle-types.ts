@@ -25,6 +25,18 @@ export interface ConfigurableDefinition {
    * `configSchema`; answers problems with pointers into the bundle.
    */
   check?(settings: Record<string, unknown>, context: ConfigCheckContext): Problem[];
+  /**
+   * The queries a trigger sends to its workflow's entity on its own (a scheduler's scan
+   * of a date field), so that publish derives their indexes as it does for views. Runs
+   * on published, valid settings.
+   */
+  queries?(settings: Record<string, unknown>, workflow: Workflow): RecordQuery[];
+}
+
+/** A query over an entity's records, as far as an index serves it: a filter (the filter language) and the sort. */
+export interface RecordQuery {
+  filter?: unknown;
+  sort: { field: string; direction: 'asc' | 'desc' }[];
 }
 
 /** What a definition's `check` may consult about the workflow and the bundle around it. */

@@ -2,7 +2,7 @@ import type { FieldTypeDefinition } from '../fields/field-types.js';
 import type { Entity, Field } from '../generated/types.js';
 import type { Registry } from '../registry.js';
 import { viewIndexes, type ViewIndex } from '../views/view-indexes.js';
-import type { Bundle } from './bundle-types.js';
+import type { Bundle, ConfigurableDefinition } from './bundle-types.js';
 import { deepEqual } from './diff.js';
 
 type EntityIndexSpec = NonNullable<Entity['indexes']>[number];
@@ -32,9 +32,10 @@ const COMPUTED = new Set(['formula', 'rollup', 'auto_number']);
 
 /**
  * The migrations that moving from `from` to `to` implies, in the order to apply them.
- * `fieldTypes` says which fields hold lists, which shapes the indexes views need.
+ * `fieldTypes` says which fields hold lists, which shapes the indexes views need;
+ * `triggers`, which queries workflow triggers make of their own (their indexes too).
  */
-export function planMigrations(from: Bundle, to: Bundle, fieldTypes: Registry<FieldTypeDefinition>): Migration[] {
+export function planMigrations(from: Bundle, to: Bundle, fieldTypes: Registry<FieldTypeDefinition>, triggers?: Registry<ConfigurableDefinition>): Migration[] {
   const out: Migration[] = [];
   const before = new Map(from.entities.map((e) => [e.key, e]));
   const after = new Map(to.entities.map((e) => [e.key, e]));
@@ -49,7 +50,7 @@ export function planMigrations(from: Bundle, to: Bundle, fieldTypes: Registry<Fi
     out.push(...fieldMigrations(old, entity), ...indexMigrations(old, entity));
   }
   for (const key of before.keys()) if (!after.has(key)) out.push({ type: 'remove_entity', entity: key });
-  out.push(...viewIndexMigrations(from, to, fieldTypes));
+  out.push(...viewIndexMigrations(from, to, fieldTypes, triggers));
   // Drops come first, so a collection near MongoDB's index limit has room for the new ones.
   const order: Migration['type'][] = [
     'create_entity', 'drop_unique_index', 'drop_index', 'drop_view_index', 'convert_field', 'unset_field',
@@ -103,10 +104,10 @@ function indexMigrations(old: Entity, now: Entity): Migration[] {
  * filter or sort changes drops its old index and creates the new one, while a change
  * that leaves every key as it was plans nothing.
  */
-function viewIndexMigrations(from: Bundle, to: Bundle, fieldTypes: Registry<FieldTypeDefinition>): Migration[] {
+function viewIndexMigrations(from: Bundle, to: Bundle, fieldTypes: Registry<FieldTypeDefinition>, triggers: Registry<ConfigurableDefinition> | undefined): Migration[] {
   const id = (ix: ViewIndex) => `${ix.entity}/${ix.name}`;
-  const before = viewIndexes(from, fieldTypes);
-  const after = viewIndexes(to, fieldTypes);
+  const before = viewIndexes(from, fieldTypes, triggers);
+  const after = viewIndexes(to, fieldTypes, triggers);
   const had = new Set(before.map(id));
   const wanted = new Set(after.map(id));
   const out: Migration[] = [];

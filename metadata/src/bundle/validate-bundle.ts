@@ -31,7 +31,7 @@ export function checkBundleReferences(bundle: Bundle, registries: BundleRegistri
   problems.push(...checkDefaultForms(bundle.forms));
   bundle.views.forEach((view, i) => problems.push(...checkView(view, pointer('views', i), index)));
   // Only sound entities and views say which indexes they need.
-  if (problems.length === 0) problems.push(...indexBudgetProblems(bundle, registries.fieldTypes));
+  if (problems.length === 0) problems.push(...indexBudgetProblems(bundle, registries.fieldTypes, registries.triggers));
   bundle.rules.forEach((rule, i) => problems.push(...checkRule(rule, pointer('rules', i), index, registries)));
   bundle.workflows.forEach((wf, i) => problems.push(...checkWorkflow(wf, pointer('workflows', i), index, registries, checkConfig)));
   bundle.roles.forEach((role, i) => problems.push(...builtInRole(role.key, `${pointer('roles', i)}/key`)));

@@ -87,6 +87,30 @@ describe('viewIndexes', () => {
     ]);
   });
 
+  it('derives indexes for the queries workflow triggers declare, beside the views\' and shared with them', () => {
+    const triggers = new Registry<ConfigurableDefinition>('trigger');
+    triggers.register('scan', { type: 'scan', configSchema: {}, queries: (settings) => [{ filter: settings.filter, sort: [{ field: String(settings.field), direction: 'asc' }] }] });
+    triggers.register('record_created', { type: 'record_created', configSchema: {} });
+    const workflow = (key: string, trigger: Record<string, unknown>) => ({ key, label: l(key), entity: 'deal', trigger, steps: [{ id: 's', type: 'noop' }] }) as unknown as Bundle['workflows'][number];
+    const bundle: Bundle = {
+      ...bundleOf([list('by_close', { sort: [{ field: 'close_date', direction: 'asc' }] })]),
+      workflows: [
+        workflow('remind', { type: 'scan', field: 'close_date' }),
+        workflow('staged', { type: 'scan', field: 'close_date', filter: { field: 'stage', op: 'eq', value: 'a' } }),
+        workflow('plain', { type: 'record_created' }),
+      ],
+    };
+    expect(viewIndexes(bundle, fieldTypes, triggers).map((ix) => [ix.fields.map((f) => f.field), ix.views])).toEqual(
+      expect.arrayContaining([
+        [['_deletedAt', 'close_date', '_id'], ['by_close', 'workflow:remind']],
+        [['_deletedAt', 'stage', 'close_date', '_id'], ['workflow:staged']],
+      ]),
+    );
+    expect(viewIndexes(bundle, fieldTypes, triggers)).toHaveLength(2);
+    // Without the trigger registry (as before), only the views count.
+    expect(viewIndexes(bundle, fieldTypes)).toHaveLength(1);
+  });
+
   it('leaves out a key that an index the entity declares already covers', () => {
     const declared: Entity = { ...deal, indexes: [{ key: 'live_stage', fields: [{ field: '_deletedAt', direction: 'asc' }, { field: 'stage', direction: 'asc' }, { field: '_createdAt', direction: 'desc' }, { field: '_id', direction: 'desc' }] }] };
     expect(viewIndexes(bundleOf([list('s', { filter: { field: 'stage', op: 'eq', value: 'a' } })], declared), fieldTypes)).toEqual([]);

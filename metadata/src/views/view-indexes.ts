@@ -1,10 +1,10 @@
-import type { Bundle } from '../bundle/bundle-types.js';
+import type { Bundle, ConfigurableDefinition } from '../bundle/bundle-types.js';
 import { fieldTraits, type FieldTypeDefinition } from '../fields/field-types.js';
 import type { Entity, View } from '../generated/types.js';
 import type { Registry } from '../registry.js';
 import { pointer, type Problem } from '../schema/problems.js';
 import { isSystemField } from '../system-fields.js';
-import { viewQueryShape, type SortKey } from './view-query.js';
+import { filterShape, viewQueryShape, withIdTiebreak, type SortKey, type ViewQueryShape } from './view-query.js';
 
 /** Names of indexes derived from views start with this; nothing else is ever named so. */
 export const VIEW_INDEX_PREFIX = 'view_';
@@ -34,7 +34,7 @@ export interface ViewIndex {
   /** `view_` and a hash of the key: the same key always gets the same name. */
   name: string;
   fields: IndexField[];
-  /** Keys of the views it serves. */
+  /** Keys of the views it serves, and `workflow:<key>` for a workflow trigger's own queries. */
   views: string[];
 }
 
@@ -47,18 +47,22 @@ export interface ViewIndex {
  * holds a list goes into one index: MongoDB cannot index two arrays of one document
  * together, and would refuse every write of such a record.
  *
+ * With `triggers`, the queries workflow triggers declare (`queries`, such as a
+ * scheduler's scan of a date field) get their indexes the same way.
+ *
  * Deterministic: the same bundle always gives the same names, in the same order.
  */
-export function viewIndexes(bundle: Bundle, fieldTypes: Registry<FieldTypeDefinition>): ViewIndex[] {
+export function viewIndexes(bundle: Bundle, fieldTypes: Registry<FieldTypeDefinition>, triggers?: Registry<ConfigurableDefinition>): ViewIndex[] {
   const out: ViewIndex[] = [];
   for (const entity of bundle.entities) {
     const views = bundle.views.filter((v) => v.entity === entity.key);
-    if (views.length > 0) out.push(...entityViewIndexes(entity, views, fieldTypes));
+    const workflows = triggers ? bundle.workflows.filter((w) => w.entity === entity.key && triggers.get(w.trigger.type)?.queries) : [];
+    if (views.length > 0 || workflows.length > 0) out.push(...entityViewIndexes(entity, views, workflows, fieldTypes, triggers));
   }
   return out;
 }
 
-function entityViewIndexes(entity: Entity, views: readonly View[], fieldTypes: Registry<FieldTypeDefinition>): ViewIndex[] {
+function entityViewIndexes(entity: Entity, views: readonly View[], workflows: Bundle['workflows'], fieldTypes: Registry<FieldTypeDefinition>, triggers: Registry<ConfigurableDefinition> | undefined): ViewIndex[] {
   const fields = new Map(entity.fields.map((f) => [f.key, f]));
   const isList = (key: string) => {
     const field = fields.get(key);
@@ -67,11 +71,18 @@ function entityViewIndexes(entity: Entity, views: readonly View[], fieldTypes: R
   };
   const known = (key: string) => isSystemField(key) || fields.has(key);
   const byKey = new Map<string, { key: SortKey[]; views: string[] }>();
-  for (const view of views) {
-    const key = indexKey(viewQueryShape(view, isList), known, isList);
+  const shapes: [string, ViewQueryShape][] = views.map((view) => [view.key, viewQueryShape(view, isList)]);
+  for (const workflow of workflows) {
+    for (const query of triggers?.get(workflow.trigger.type)?.queries?.(workflow.trigger as Record<string, unknown>, workflow) ?? []) {
+      const sort = withIdTiebreak(query.sort.map((k): SortKey => ({ field: k.field, direction: k.direction === 'desc' ? -1 : 1 })));
+      shapes.push([`workflow:${workflow.key}`, { ...filterShape(query.filter, isList), sort }]);
+    }
+  }
+  for (const [source, shape] of shapes) {
+    const key = indexKey(shape, known, isList);
     const id = keyId(key);
     const entry = byKey.get(id) ?? { key, views: [] };
-    entry.views.push(view.key);
+    entry.views.push(source);
     byKey.set(id, entry);
   }
   const declared = (entity.indexes ?? []).map((ix) => ix.fields.map((f): SortKey => ({ field: f.field, direction: f.direction === 'desc' ? -1 : 1 })));
@@ -135,9 +146,9 @@ export function indexName(key: readonly SortKey[]): string {
  * `_id_`, the system indexes, one per unique field and auto-number, the declared
  * indexes and the view indexes together.
  */
-export function indexBudgetProblems(bundle: Bundle, fieldTypes: Registry<FieldTypeDefinition>): Problem[] {
+export function indexBudgetProblems(bundle: Bundle, fieldTypes: Registry<FieldTypeDefinition>, triggers?: Registry<ConfigurableDefinition>): Problem[] {
   const perEntity = new Map<string, number>();
-  for (const ix of viewIndexes(bundle, fieldTypes)) perEntity.set(ix.entity, (perEntity.get(ix.entity) ?? 0) + 1);
+  for (const ix of viewIndexes(bundle, fieldTypes, triggers)) perEntity.set(ix.entity, (perEntity.get(ix.entity) ?? 0) + 1);
   const problems: Problem[] = [];
   bundle.entities.forEach((entity, i) => {
     const uniques = entity.fields.filter((f) => f.type === 'auto_number' || (f as { unique?: boolean }).unique === true).length;

@@ -62,17 +62,23 @@ type FilterNode = { and?: FilterNode[]; or?: unknown; not?: unknown; field?: str
  * `contains` is an equality on one element and `isEmpty` is not an equality.
  */
 export function viewQueryShape(view: View, isList: (field: string) => boolean): ViewQueryShape {
+  const { equality, range } = filterShape(view.filter, isList);
+  if (view.type === 'kanban') equality.push(view.groupBy);
+  if (view.type === 'calendar') range.push(view.dateField);
+  return { equality, sort: withIdTiebreak(viewSortKeys(view)), range };
+}
+
+/** The fields a filter matches by equality and by range, as far as an index can serve them (see viewQueryShape). */
+export function filterShape(filter: unknown, isList: (field: string) => boolean): { equality: string[]; range: string[] } {
   const equality: string[] = [];
   const range: string[] = [];
-  for (const c of conjuncts(view.filter as FilterNode | undefined)) {
+  for (const c of conjuncts(filter as FilterNode | undefined)) {
     if (c.field === undefined || c.op === undefined) continue;
     const list = isList(c.field);
     if (c.op === 'eq' || (c.op === 'isEmpty' && !list) || (c.op === 'contains' && list)) equality.push(c.field);
     else if (RANGE_OPS.has(c.op)) range.push(c.field);
   }
-  if (view.type === 'kanban') equality.push(view.groupBy);
-  if (view.type === 'calendar') range.push(view.dateField);
-  return { equality, sort: withIdTiebreak(viewSortKeys(view)), range };
+  return { equality, range };
 }
 
 /** The conditions of a filter that every matching record meets: its top-level and, flattened. */

@@ -170,7 +170,7 @@ export class MetadataService {
     const previousVersion = await this.repo.currentVersion();
     const previous = await this.repo.bundleOf(previousVersion);
     const diff = diffBundles(previous, bundle);
-    const migrations = await previewMigrations(this.options.db, planMigrations(previous, bundle, registries.fieldTypes));
+    const migrations = await previewMigrations(this.options.db, planMigrations(previous, bundle, registries.fieldTypes, registries.triggers));
     const result = { version: previousVersion + 1, previousVersion, applied: false, diff, migrations };
     if (options.dryRun) return result;
     if (diff.changes.length === 0 && previousVersion > 0) throw MetadataNothingToPublish(undefined, { version: previousVersion });
@@ -181,7 +181,7 @@ export class MetadataService {
     try {
       if ((await this.repo.currentVersion()) !== previousVersion) throw MetadataConflict('Another publish finished first; review the new version and publish again');
       await applyMigrations(this.options.db, migrations, bundle);
-      await pruneViewIndexes(this.options.db, bundle, registries.fieldTypes);
+      await pruneViewIndexes(this.options.db, bundle, registries.fieldTypes, registries.triggers);
       await this.switchVersion(bundle, previous, previousVersion, diff, migrations, options.message ?? null, rollbackOf);
     } finally {
       await this.repo.state.deleteOne({ _id: 'publish-lock', owner });

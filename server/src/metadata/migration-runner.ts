@@ -1,5 +1,5 @@
 import type { AnyBulkWriteOperation, Db, Document } from 'mongodb';
-import { SYSTEM_INDEXES, VIEW_INDEX_PREFIX, convertValue, viewIndexes, type Bundle, type Field, type FieldTypeDefinition, type IndexField, type Migration, type Registry } from '@metacrm/metadata';
+import { SYSTEM_INDEXES, VIEW_INDEX_PREFIX, convertValue, viewIndexes, type Bundle, type ConfigurableDefinition, type Field, type FieldTypeDefinition, type IndexField, type Migration, type Registry } from '@metacrm/metadata';
 import { nextAutoNumber, type AutoNumberSettings } from '../records/auto-number.js';
 import { fromStorage, toStorage } from '../records/field-codec.js';
 import { recordCollection, uniqueIndexOptions } from '../records/record-collections.js';
@@ -138,8 +138,8 @@ export async function applyMigrations(db: Db, migrations: Migration[], to: Bundl
  * publish that stopped between creating its indexes and switching versions. Unique and
  * declared indexes are never touched: they are not named `view_`.
  */
-export async function pruneViewIndexes(db: Db, to: Bundle, fieldTypes: Registry<FieldTypeDefinition>): Promise<string[]> {
-  const wanted = new Set(viewIndexes(to, fieldTypes).map((ix) => `${ix.entity}/${ix.name}`));
+export async function pruneViewIndexes(db: Db, to: Bundle, fieldTypes: Registry<FieldTypeDefinition>, triggers?: Registry<ConfigurableDefinition>): Promise<string[]> {
+  const wanted = new Set(viewIndexes(to, fieldTypes, triggers).map((ix) => `${ix.entity}/${ix.name}`));
   const dropped: string[] = [];
   for (const entity of to.entities) {
     const records = recordCollection(db, entity.key);

@@ -12,7 +12,9 @@ import { disabledWorkflows } from '../workflow-runs.js';
 import { compiledOf, dateKey } from './schedule-firing.js';
 import { startScheduledRuns } from './schedule-runs.js';
 import { dueTime } from './schedule-time.js';
-import { dateKind, type DateFieldSettings } from './schedule-triggers.js';
+import { DEFAULT_CATCH_UP_DAYS, dateKind, type DateFieldSettings } from './schedule-triggers.js';
+
+const DAY_MS = 86_400_000;
 
 export interface ScheduleCatchUpDeps {
   cache: MetadataCache;
@@ -27,7 +29,8 @@ export interface ScheduleCatchUpDeps {
  * so without this such a record would never fire (Salesforce runs a scheduled path
  * whose time has passed at once, too). Each fires once per record and due time: the
  * schedule key is the one a tick would use, so a tick and this never both start it.
- * A due time still ahead is left to the ticks.
+ * A due time still ahead is left to the ticks; one more than `catchUpDays` ago (7 by
+ * default) is let go, so an import of old records does not start a run for each.
  */
 export function scheduleCatchUp(deps: ScheduleCatchUpDeps): RecordEventSubscriber {
   return {
@@ -55,6 +58,7 @@ export function scheduleCatchUp(deps: ScheduleCatchUpDeps): RecordEventSubscribe
         if (!(value instanceof Date)) continue;
         const due = dueTime(value, kind, settings);
         if (due.getTime() > now.getTime()) continue;
+        if (now.getTime() - due.getTime() > (settings.catchUpDays ?? DEFAULT_CATCH_UP_DAYS) * DAY_MS) continue;
         const record = toApiRecord(compiled, doc);
         await startScheduledRuns({ db, registries: deps.registries, queue: deps.queue, logger }, workflow, snapshot.version, [{ key: dateKey(record.id, due), scheduledFor: due, record }]);
       }

@@ -13,7 +13,15 @@ export interface ScheduleSettings {
 /** The settings of a `date_field` trigger, as stored in the workflow. */
 export interface DateFieldSettings extends DueSettings {
   field: string;
+  /**
+   * A record created or changed with its due time already past fires at once only if
+   * that time is at most this many days ago (default 7; 0: never). So an import of old
+   * contracts does not start a run for each.
+   */
+  catchUpDays?: number;
 }
+
+export const DEFAULT_CATCH_UP_DAYS = 7;
 
 /** Trigger types the scheduler fires (the rest fire on events or calls). */
 export const SCHEDULED_TRIGGERS: readonly string[] = ['schedule', 'date_field'];
@@ -37,6 +45,8 @@ export const SCHEDULE_TRIGGER: ConfigurableDefinition = {
     required: ['cron'],
     additionalProperties: false,
   },
+  // With an entity, each firing reads the live records matching the filter in id order (fireCron).
+  queries: (settings, workflow) => (workflow.entity === undefined ? [] : [{ filter: (settings as unknown as ScheduleSettings).filter, sort: [{ field: '_id', direction: 'asc' }] }]),
   check(settings, context) {
     const { cron, timezone, filter } = settings as unknown as ScheduleSettings;
     const problems = timeZoneProblems(timezone, context.at);
@@ -71,6 +81,7 @@ export const DATE_FIELD_TRIGGER: ConfigurableDefinition = {
       },
       at: { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' },
       timezone: TIME_ZONE,
+      catchUpDays: { type: 'integer', minimum: 0, maximum: 36_500 },
     },
     required: ['field', 'offset'],
     additionalProperties: false,
@@ -89,6 +100,8 @@ export const DATE_FIELD_TRIGGER: ConfigurableDefinition = {
     else if (at !== undefined && type !== 'date') problems.push({ pointer: `${context.at}/at`, code: 'NOT_ALLOWED_VALUE', message: `"at" sets the time on a date field's day; "${field}" is a datetime, which has its own` });
     return problems;
   },
+  // Each tick reads the live records whose date falls in a window, in date order (fireDates).
+  queries: (settings) => [{ sort: [{ field: (settings as unknown as DateFieldSettings).field, direction: 'asc' }] }],
 };
 
 function timeZoneProblems(timezone: string | undefined, at: string): Problem[] {
