@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { ChangeStream, Db, ObjectId } from 'mongodb';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
+import { RedisLease } from '../queues/redis-lease.js';
 import { OUTBOX } from '../records/record-writer.js';
 
 /** How an event job is retried before it lands in the failed (dead-letter) set. */
@@ -59,13 +59,15 @@ export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
-  private readonly token = randomUUID();
+  private readonly lease: RedisLease;
   private lastSweep = 0;
   private stream: ChangeStream | undefined;
   /** An insert arrived while the loop was busy: poll again at once instead of sleeping. */
   private nudged = false;
 
-  constructor(private readonly options: OutboxRelayOptions) {}
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.lease = new RedisLease(options.redis, `${options.prefix}:outbox-relay`, 10_000);
+  }
 
   start(): void {
     if (this.running) return;
@@ -79,7 +81,7 @@ export class OutboxRelay {
     this.wake?.();
     await this.stream?.close().catch(() => undefined);
     await this.loop;
-    await this.options.redis.eval(RELEASE, 1, this.leaseKey, this.token).catch(() => undefined);
+    await this.lease.release();
   }
 
   /** Moves up to one batch of unsent events; answers how many. Exposed for tests. */
@@ -139,17 +141,13 @@ export class OutboxRelay {
     this.wake?.();
   }
 
-  private get leaseKey(): string {
-    return `${this.options.prefix}:outbox-relay`;
-  }
-
   private async run(): Promise<void> {
     const { idleMs = 250, logger, sweepEveryMs = 15_000 } = this.options;
     let failures = 0;
     while (this.running) {
       let moved = 0;
       try {
-        if (await this.holdLease()) {
+        if (await this.lease.acquire()) {
           moved = await this.relayOnce();
           if (Date.now() - this.lastSweep >= sweepEveryMs) {
             this.lastSweep = Date.now();
@@ -166,12 +164,6 @@ export class OutboxRelay {
     }
   }
 
-  /** Takes or renews the lease (10 s); false while another worker holds it. */
-  private async holdLease(): Promise<boolean> {
-    const held = await this.options.redis.eval(ACQUIRE, 1, this.leaseKey, this.token, '10000');
-    return held === 1;
-  }
-
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, ms);
@@ -182,19 +174,3 @@ export class OutboxRelay {
     });
   }
 }
-
-/** Set the lease if free or ours, renewing its expiry. */
-const ACQUIRE = `
-local holder = redis.call('GET', KEYS[1])
-if holder == false or holder == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-  return 1
-end
-return 0`;
-
-/** Drop the lease only if it is still ours. */
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0`;

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { MongoServerError, type Db } from 'mongodb';
 import type { BundleRegistries, Workflow } from '@metacrm/metadata';
 import type { MetadataCache, MetadataSnapshot } from '../../metadata/metadata-cache.js';
 import type { Logger } from '../../observability/logger.js';
+import { RedisLease } from '../../queues/redis-lease.js';
 import type { JobHandler } from '../../worker/worker.js';
 import { disabledWorkflows } from '../workflow-runs.js';
 import { fireCron, fireDates, type Firing, type FiringContext } from './schedule-firing.js';
@@ -74,9 +74,12 @@ export interface TickReport {
 export class WorkflowScheduler {
   private keeper: NodeJS.Timeout | undefined;
   private keeping: Promise<unknown> | undefined;
-  private readonly token = randomUUID();
+  private readonly lease: RedisLease;
+  private ticking = false;
 
-  constructor(private readonly options: WorkflowSchedulerOptions) {}
+  constructor(private readonly options: WorkflowSchedulerOptions) {
+    this.lease = new RedisLease(options.redis, `${options.prefix}:workflow-schedules:tick`, LEASE_MS);
+  }
 
   get tickMs(): number {
     return this.options.tickMs ?? DEFAULT_SCHEDULE_TICK_MS;
@@ -110,13 +113,18 @@ export class WorkflowScheduler {
   /** The `workflows:schedule-tick` job: one tick at a time across workers (a lease), then tickOnce. */
   jobHandler(): JobHandler {
     return async () => {
-      const { redis, prefix } = this.options;
-      const key = `${prefix}:workflow-schedules:tick`;
-      if ((await redis.set(key, this.token, 'PX', LEASE_MS, 'NX')) !== 'OK') return { skipped: 'another tick is running' };
+      // The lease keeps other workers out; this flag, this worker's other job slots.
+      if (this.ticking) return { skipped: 'another tick is running' };
+      this.ticking = true;
       try {
-        return await this.tickOnce();
+        if (!(await this.lease.acquire())) return { skipped: 'another tick is running' };
+        try {
+          return await this.tickOnce();
+        } finally {
+          await this.lease.release();
+        }
       } finally {
-        await redis.eval(RELEASE, 1, key, this.token).catch(() => undefined);
+        this.ticking = false;
       }
     };
   }
@@ -190,10 +198,3 @@ export class WorkflowScheduler {
 export function schedules(db: Db) {
   return db.collection<ScheduleDoc>(SCHEDULES);
 }
-
-/** Drop the lease only if it is still ours. */
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0`;
