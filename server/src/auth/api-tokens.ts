@@ -1,7 +1,7 @@
 import { ObjectId, type Db } from 'mongodb';
 import { TokenNotFound } from './auth.errors.js';
 import { hashSecret, newSecret } from './secrets.js';
-import { API_TOKENS } from './user-model.js';
+import { API_TOKENS, withItsUser, type UserDoc } from './user-model.js';
 
 /** Requests per minute an API token may make unless it says otherwise. */
 export const DEFAULT_TOKEN_RATE_LIMIT = 600;
@@ -101,12 +101,15 @@ export class ApiTokenStore {
   }
 
   /** The live token of a secret, touched; undefined when unknown, revoked or expired. */
-  async resolve(secret: string): Promise<ApiTokenDoc | undefined> {
-    const doc = await this.collection.findOne({ hash: hashSecret(secret) });
-    if (!doc || doc.revokedAt !== null || (doc.expiresAt !== null && doc.expiresAt.getTime() <= Date.now())) return undefined;
+  /** The live token of a secret, with its user (read in the same round trip). */
+  async resolve(secret: string): Promise<{ token: ApiTokenDoc; user: UserDoc | undefined } | undefined> {
+    const found = await withItsUser(this.collection, { hash: hashSecret(secret) });
+    if (!found) return undefined;
+    const { doc, user } = found;
+    if (doc.revokedAt !== null || (doc.expiresAt !== null && doc.expiresAt.getTime() <= Date.now())) return undefined;
     if (doc.lastUsedAt === null || Date.now() - doc.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
       await this.collection.updateOne({ _id: doc._id }, { $set: { lastUsedAt: new Date() } });
     }
-    return doc;
+    return { token: doc, user };
   }
 }

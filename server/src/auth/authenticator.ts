@@ -2,7 +2,7 @@ import type { Db } from 'mongodb';
 import type { Actor } from './actor.js';
 import { ApiTokenStore, type ApiTokenDoc } from './api-tokens.js';
 import { SessionStore, type SessionDoc } from './sessions.js';
-import { users, type UserDoc } from './user-model.js';
+import type { UserDoc } from './user-model.js';
 
 export type Authenticated =
   | { via: 'session'; actor: Actor; user: UserDoc; session: SessionDoc }
@@ -44,9 +44,10 @@ export class Authenticator {
   }
 
   async fromSession(secret: string): Promise<Authenticated | undefined> {
-    const session = await this.sessions.resolve(secret);
-    if (!session) return undefined;
-    const user = await this.activeUser(session.userId);
+    const found = await this.sessions.resolve(secret);
+    if (!found) return undefined;
+    const { session } = found;
+    const user = found.user?.active ? found.user : undefined;
     if (!user) {
       await this.sessions.end(session._id);
       return undefined;
@@ -55,15 +56,11 @@ export class Authenticator {
   }
 
   async fromApiToken(secret: string): Promise<Authenticated | undefined> {
-    const token = await this.tokens.resolve(secret);
-    if (!token) return undefined;
-    const user = await this.activeUser(token.userId);
+    const found = await this.tokens.resolve(secret);
+    if (!found) return undefined;
+    const { token } = found;
+    const user = found.user?.active ? found.user : undefined;
     if (!user) return undefined;
     return { via: 'token', actor: actorOf(user, tokenRoles(token, user), String(token._id)), user, token };
-  }
-
-  private async activeUser(id: UserDoc['_id']): Promise<UserDoc | undefined> {
-    const user = await users(this.db).findOne({ _id: id });
-    return user?.active ? user : undefined;
   }
 }

@@ -1,6 +1,6 @@
 import type { ClientSession, Db, ObjectId } from 'mongodb';
 import { hashSecret, newSecret } from './secrets.js';
-import { SESSIONS } from './user-model.js';
+import { SESSIONS, withItsUser, type UserDoc } from './user-model.js';
 
 /** How long a session lives without use, and at most. */
 export interface SessionLimits {
@@ -70,16 +70,18 @@ export class SessionStore {
   }
 
   /** The live session of a token, touched; undefined when unknown, idle too long or expired. */
-  async resolve(token: string): Promise<SessionDoc | undefined> {
-    const doc = await this.collection.findOne({ _id: hashSecret(token) });
-    if (!doc) return undefined;
+  /** The live session of a token, with its user (read in the same round trip). */
+  async resolve(token: string): Promise<{ session: SessionDoc; user: UserDoc | undefined } | undefined> {
+    const found = await withItsUser(this.collection, { _id: hashSecret(token) });
+    if (!found) return undefined;
+    const { doc, user } = found;
     const now = Date.now();
     if (doc.expiresAt.getTime() <= now || doc.lastSeenAt.getTime() + this.limits.idleMs <= now) {
       await this.collection.deleteOne({ _id: doc._id });
       return undefined;
     }
     if (now - doc.lastSeenAt.getTime() > TOUCH_EVERY_MS) await this.collection.updateOne({ _id: doc._id }, { $set: { lastSeenAt: new Date(now) } });
-    return doc;
+    return { session: doc, user };
   }
 
   async end(sessionId: string): Promise<void> {

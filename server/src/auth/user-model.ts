@@ -1,4 +1,4 @@
-import { ObjectId, type Db } from 'mongodb';
+import { ObjectId, type Collection, type Db, type Document, type Filter } from 'mongodb';
 
 /**
  * System collections of identity. Not metadata entities: their shape is fixed, and the
@@ -99,6 +99,18 @@ export function toPublicDepartment(doc: DepartmentDoc): PublicDepartment {
 }
 
 export const users = (db: Db) => db.collection<UserDoc>(USERS);
+
+/**
+ * The one document of `collection` that `match` finds, with the user its `userId`
+ * names, in one round trip (`$lookup` on the users' `_id`): every request resolves a
+ * credential and its user, and a second round trip each time is what HTTP cost most.
+ */
+export async function withItsUser<T extends Document>(collection: Collection<T>, match: Filter<T>): Promise<{ doc: T; user: UserDoc | undefined } | undefined> {
+  const [found] = await collection.aggregate<T & { user_: UserDoc[] }>([{ $match: match }, { $limit: 1 }, { $lookup: { from: USERS, localField: 'userId', foreignField: '_id', as: 'user_' } }]).toArray();
+  if (!found) return undefined;
+  const { user_: [user], ...doc } = found;
+  return { doc: doc as unknown as T, user };
+}
 export const departments = (db: Db) => db.collection<DepartmentDoc>(DEPARTMENTS);
 
 /** The ObjectId of a 24-hex id from a URL or body, or undefined. */
