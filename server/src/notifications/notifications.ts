@@ -33,8 +33,13 @@ export type NewNotification = Omit<NotificationDoc, '_id' | 'readAt' | 'createdA
 
 const notifications = (db: Db) => db.collection<NotificationDoc>(NOTIFICATIONS);
 
+/** A notification read this long ago is dropped; an unread one stays until it is read. */
+export const READ_NOTIFICATION_TTL_SECONDS = 90 * 24 * 3600;
+
 export async function ensureNotificationIndexes(db: Db): Promise<void> {
   await Promise.all([
+    // TTL indexes skip documents whose field is not a date: unread ones (readAt null) stay.
+    notifications(db).createIndex({ readAt: 1 }, { name: 'read_ttl', expireAfterSeconds: READ_NOTIFICATION_TTL_SECONDS }),
     notifications(db).createIndex({ key: 1 }, { name: 'one_per_key', unique: true }),
     notifications(db).createIndex({ userId: 1, createdAt: -1 }, { name: 'by_user' }),
     notifications(db).createIndex({ userId: 1, readAt: 1 }, { name: 'unread_by_user' }),
