@@ -1,7 +1,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import type { MongoClient } from 'mongodb';
-import { createApp, type RouteInfo } from '../app.js';
+import type { RouteInfo } from '../app.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { bootstrapAdmin } from '../auth/bootstrap.js';
 import type { LoginThrottleOptions } from '../auth/login-throttle.js';
@@ -153,6 +153,8 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       if (admin.generatedPassword !== undefined) printSecret(`\n  First administrator: ${admin.email}\n  Password (shown only now): ${admin.generatedPassword}\n  Sign in and change it.\n`);
       const inFlight = new InFlight();
       const metrics = createMetrics(() => queueDepths(queues));
+      // Loaded only where the API runs: a worker starts (and restarts after a crash) faster without it.
+      const { createApp } = await import('../app.js');
       const created = createApp({
         logger, metrics, monitor, inFlight, db, redis, redisPrefix: config.queuePrefix, queues, role: config.role, startedAt, sessionLimits, loginThrottle,
         metricsToken: process.env.METRICS_TOKEN,
