@@ -57,6 +57,7 @@ function context(scope: Partial<RunScope> = {}, overrides: Partial<ActionContext
     entity: null,
     workflow: 'outside_steps',
     idempotencyKey: `run${++keys}:step:main:0:0`,
+    execution: 'test-execution',
     records: () => {
       throw new Error('these steps write no records');
     },

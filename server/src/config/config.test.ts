@@ -36,6 +36,7 @@ describe('loadConfig', () => {
         ADMIN_PASSWORD: 'correct horse battery',
         LOG_LEVEL: 'debug',
         HEALTH_PING_TIMEOUT_MS: '5000',
+        WORKER_LEASE_MS: '5000',
       },
       'api',
       '/srv/metacrm',
@@ -48,6 +49,7 @@ describe('loadConfig', () => {
       adminEmail: 'admin@example.com',
       logLevel: 'debug',
       healthPingTimeoutMs: 5000,
+      workerLeaseMs: 5000,
     });
   });
 
@@ -59,6 +61,7 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'http://x' }, 'all', ['REDIS_URL']],
     [{ LOG_LEVEL: 'loud' }, 'all', ['LOG_LEVEL']],
     [{ HEALTH_PING_TIMEOUT_MS: '10' }, 'all', ['HEALTH_PING_TIMEOUT_MS']],
+    [{ WORKER_LEASE_MS: '500' }, 'all', ['WORKER_LEASE_MS']],
     [{ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'long enough pw' }, 'all', ['ADMIN_EMAIL']],
     [{ ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: 'short' }, 'all', ['ADMIN_PASSWORD']],
     [{ ADMIN_EMAIL: 'a@b.co' }, 'all', ['ADMIN_PASSWORD']],

@@ -32,6 +32,12 @@ export interface Config {
    */
   healthPingTimeoutMs?: number | undefined;
   /**
+   * How long a worker's hold on a workflow run (its lease) and on an event or run job
+   * (BullMQ's lock) lasts without renewal (WORKER_LEASE_MS; 15000 when absent): a dead
+   * worker's work is taken over this long after its last renewal. Renewed at a third of it.
+   */
+  workerLeaseMs?: number | undefined;
+  /**
    * Receivers that workflow HTTP steps may reach although their address is not public
    * (OUTBOUND_ALLOWLIST); none when absent. Optional, like `mail`, so that a Config
    * built by hand (tests, benchmarks) needs neither.
@@ -87,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
   const port = int('PORT', 3000, 1, 65535);
   const shutdownTimeoutMs = int('SHUTDOWN_TIMEOUT_MS', 15_000, 0, 600_000);
   const healthPingTimeoutMs = int('HEALTH_PING_TIMEOUT_MS', 1000, 100, 120_000);
+  const workerLeaseMs = int('WORKER_LEASE_MS', 15_000, 3_000, 600_000);
 
   const mongoUrl = value('MONGODB_URL');
   if (mongoUrl !== undefined && !/^mongodb(\+srv)?:\/\/\S+$/.test(mongoUrl)) {
@@ -140,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
     logLevel,
     shutdownTimeoutMs,
     healthPingTimeoutMs,
+    workerLeaseMs,
     outboundAllowlist,
     mail,
   };
