@@ -14,6 +14,7 @@ import { closeServer, InFlight } from '../http/graceful-close.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { closeQueues, createQueues, queueDepths } from '../queues/queues.js';
+import { RedisWipeWatch } from '../queues/redis-wipe-watch.js';
 import { MetadataBus } from '../metadata/metadata-bus.js';
 import { MetadataCache } from '../metadata/metadata-cache.js';
 import { MetadataRepository } from '../metadata/metadata.repository.js';
@@ -140,6 +141,13 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       const sweeper = new RunSweeper({ db, queue: queues.workflows, logger: logger.child({ component: 'run-sweeper' }) });
       sweeper.start();
       cleanup.push(() => sweeper.stop());
+      // After Redis lost its data, put back at once what went with it, not when it looks stale.
+      const wipes = new RedisWipeWatch({ redis, prefix: config.queuePrefix, logger: logger.child({ component: 'redis-wipe-watch' }), onWipe: async () => {
+        await relay.sweepOnce(0);
+        await sweeper.sweepOnce(0);
+      } });
+      wipes.start();
+      cleanup.push(() => wipes.stop());
     }
 
     let url: string | undefined;
