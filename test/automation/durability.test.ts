@@ -2,15 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Db, MongoClient } from 'mongodb';
-import { Redis } from 'ioredis';
+import { MongoClient, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunDoc } from '../../server/src/automation/workflow-runs.js';
+import { startDevServices, type DevServices } from '../../server/src/dev-services/dev-services.js';
 import { RedisServer } from '../../server/src/dev-services/redis.js';
 import { DEFAULT_CONCURRENCY } from '../../server/src/worker/worker.js';
 import { startCountingReceiver, type CountingReceiver } from '../fixtures/counting-receiver.js';
 import { callKey, createLeads, endedRuns, publish, syncWorkflow, WorkerFleet, workerEnv, workerIdOf } from '../fixtures/durability.js';
-import { openTestDb, testEnv } from '../helpers/env.js';
+import { testEnv } from '../helpers/env.js';
 import { apiClient, type ApiClient } from '../helpers/http.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { spawnPlatform, type PlatformProcess } from '../helpers/process.js';
@@ -22,28 +22,33 @@ import { waitFor } from '../helpers/wait.js';
  * twice) and update the trigger record, while workers are killed with SIGKILL, while
  * Redis restarts empty, with two workers sharing the load, and under a concurrency
  * limit. (A workflow that updates its own trigger record stops at depth 16:
- * workflows.test.ts.) Each part has its own database and queue prefix; the Redis
- * restart uses a Redis of its own.
+ * workflows.test.ts.) Minutes of load would slow every other test file down on the
+ * shared servers, so this file starts a database and a Redis of its own (and the Redis
+ * restart one more Redis); each part has its own database and queue prefix.
  */
 const env = testEnv(import.meta.url);
+let servicesDir: string;
+let services: DevServices;
 let client: MongoClient;
 
 beforeAll(async () => {
-  ({ client } = await openTestDb(env));
+  servicesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'metacrm-durability-'));
+  services = await startDevServices(servicesDir);
+  client = new MongoClient(services.mongoUrl);
+  await client.connect();
+});
+afterAll(async () => {
+  await client?.close();
+  await services?.stop();
+  fs.rmSync(servicesDir, { recursive: true, force: true });
 });
 
-/** A database of this file's, dropped first, and an API in this process on it. */
+/** A database of this file's own servers, and an API in this process on it. */
 async function startApi(part: string, redisUrl: string): Promise<{ db: Db; platform: TestPlatform; api: ApiClient; database: string; prefix: string }> {
   const database = `${env.dbName}_${part}`;
   const prefix = `${env.prefix}_${part}`;
-  const db = client.db(database);
-  await db.dropDatabase();
-  const redis = new Redis(redisUrl);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
-  const platform = await startTestPlatform({ role: 'api', mongoUrl: env.mongoUrl, redisUrl, database, queuePrefix: prefix });
-  return { db, platform, api: apiClient(platform.url, { token: platform.adminToken }), database, prefix };
+  const platform = await startTestPlatform({ role: 'api', mongoUrl: services.mongoUrl, redisUrl, database, queuePrefix: prefix });
+  return { db: client.db(database), platform, api: apiClient(platform.url, { token: platform.adminToken }), database, prefix };
 }
 
 /** Prints what a long test saw (counts, timings) beside its result. */
@@ -69,11 +74,11 @@ describe('1,000 runs while worker processes are killed with SIGKILL every few se
     receiver = await startCountingReceiver((_group, p) => (parseInt(p.slice(-2), 16) % 10 === 0 ? 600 : 20));
     let database: string;
     let prefix: string;
-    ({ db, platform, api, database, prefix } = await startApi('chaos', env.redisUrl));
+    ({ db, platform, api, database, prefix } = await startApi('chaos', services.redisUrl));
     await publish(api, [syncWorkflow('sync_lead', 'chaos', receiver.url)]);
     // A 5 s worker lease (15 s by default): a killed worker's runs are taken over sooner, so
     // that 1,000 runs fit in a few minutes although a worker dies every few seconds.
-    fleet = new WorkerFleet(workerEnv({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database, prefix, receiverPort: receiver.port, leaseMs: 5000 }));
+    fleet = new WorkerFleet(workerEnv({ mongoUrl: services.mongoUrl, redisUrl: services.redisUrl, database, prefix, receiverPort: receiver.port, leaseMs: 5000 }));
   });
   afterAll(async () => {
     fleet?.stop();
@@ -98,7 +103,7 @@ describe('1,000 runs while worker processes are killed with SIGKILL every few se
 
     const ids = await createLeads(api, 'chaos', RUNS);
     const createdMs = Date.now() - started;
-    const runs = await waitFor('every run to end', () => endedRuns(db, 'sync_lead', RUNS), { timeoutMs: 420_000, intervalMs: 2000 });
+    const runs = await waitFor('every run to end', () => endedRuns(db, 'sync_lead', RUNS), { timeoutMs: 480_000, intervalMs: 2000 });
     chaos = false;
     await killer;
     fleet.stop();
@@ -142,7 +147,7 @@ describe('1,000 runs while worker processes are killed with SIGKILL every few se
         expect(record._version).toBe(1);
       }
     }
-  }, 450_000);
+  }, 510_000);
 });
 
 describe('when Redis restarts empty under load', () => {
@@ -155,7 +160,7 @@ describe('when Redis restarts empty under load', () => {
   let worker: PlatformProcess;
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'metacrm-durability-'));
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'metacrm-durability-redis-'));
     // A Redis of this test's own, without persistence: killing it loses every job.
     redis = await RedisServer.create({ dataDir: path.join(dataDir, 'redis'), runDir: path.join(dataDir, 'run'), persistent: false });
     await redis.start();
@@ -165,7 +170,7 @@ describe('when Redis restarts empty under load', () => {
     let prefix: string;
     ({ db, platform, api, database, prefix } = await startApi('redis', redis.url));
     await publish(api, [syncWorkflow('relay_lead', 'redis', receiver.url)]);
-    worker = await spawnPlatform('worker', workerEnv({ mongoUrl: env.mongoUrl, redisUrl: redis.url, database, prefix, receiverPort: receiver.port }));
+    worker = await spawnPlatform('worker', workerEnv({ mongoUrl: services.mongoUrl, redisUrl: redis.url, database, prefix, receiverPort: receiver.port }));
   });
   afterAll(async () => {
     await worker?.stop();
@@ -218,9 +223,9 @@ describe('several workers', () => {
     receiver = await startCountingReceiver((group) => (group === 'throttled' ? 600 : 50));
     let database: string;
     let prefix: string;
-    ({ db, platform, api, database, prefix } = await startApi('workers', env.redisUrl));
+    ({ db, platform, api, database, prefix } = await startApi('workers', services.redisUrl));
     await publish(api, [syncWorkflow('shared', 'shared', receiver.url), syncWorkflow('throttled', 'throttled', receiver.url, { concurrency: 2 })]);
-    const envOf = workerEnv({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database, prefix, receiverPort: receiver.port });
+    const envOf = workerEnv({ mongoUrl: services.mongoUrl, redisUrl: services.redisUrl, database, prefix, receiverPort: receiver.port });
     workers = await Promise.all([spawnPlatform('worker', envOf), spawnPlatform('worker', envOf)]);
   });
   afterAll(async () => {
