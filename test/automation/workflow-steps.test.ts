@@ -4,7 +4,7 @@ import { emptyBundle } from '@metacrm/metadata';
 import { httpRequestAction } from '../../server/src/automation/actions/http-request.js';
 import { notifyAction } from '../../server/src/automation/actions/notify.js';
 import { sendEmailAction } from '../../server/src/automation/actions/send-email.js';
-import { STEP_EFFECTS } from '../../server/src/automation/actions/step-effects.js';
+import { forgetUnfinishedEffects, STEP_EFFECTS } from '../../server/src/automation/actions/step-effects.js';
 import { evaluateIn, type RunScope } from '../../server/src/automation/run-scope.js';
 import type { ActionContext, WorkflowAction } from '../../server/src/automation/workflow-actions.js';
 import type { MailConfig } from '../../server/src/config/config.js';
@@ -57,6 +57,7 @@ function context(scope: Partial<RunScope> = {}, overrides: Partial<ActionContext
     entity: null,
     workflow: 'outside_steps',
     idempotencyKey: `run${++keys}:step:main:0:0`,
+    execution: 'test-execution',
     records: () => {
       throw new Error('these steps write no records');
     },
@@ -106,6 +107,35 @@ describe('http_request', () => {
     const second = (await run(httpRequestAction, config, ctx)).output as { body: { id: number } };
     expect(receiver.requests.filter((r) => r.key === ctx.idempotencyKey).map((r) => r.outcome)).toEqual(['succeeded', 'replayed']);
     expect(second.body.id).toBe(first.body.id);
+  });
+
+  it('does not repeat a call that an execution which died left under way, until the run is retried', async () => {
+    const ctx = context();
+    const config = { url: `${receiver.url}/ledger/cut`, body: { n: 1 } };
+    // Another execution claimed the call and died before it recorded the answer: did it reach the receiver?
+    await db.collection(STEP_EFFECTS).insertOne({ _id: ctx.idempotencyKey as never, type: 'http_request', state: 'pending', owner: 'a-dead-execution', at: new Date() });
+    expect(await failure(run(httpRequestAction, config, ctx))).toMatchObject({ code: 'STEP_OUTCOME_UNKNOWN', status: 422, details: { key: ctx.idempotencyKey } });
+    expect(receiver.requests.filter((r) => r.key === ctx.idempotencyKey)).toEqual([]);
+    // Retrying the run is the decision to send it again, under the same key.
+    expect(await forgetUnfinishedEffects(db, ctx.idempotencyKey.split(':')[0]!)).toBe(1);
+    expect((await run(httpRequestAction, config, ctx)).output).toMatchObject({ status: 201 });
+    expect(receiver.requests.filter((r) => r.key === ctx.idempotencyKey).map((r) => r.outcome)).toEqual(['succeeded']);
+  });
+
+  it('drops its claim when the call fails, so that the retry calls again', async () => {
+    const ctx = context();
+    const config = { url: `${receiver.url}/flaky/retry`, body: { n: 2 } };
+    expect((await failure(run(httpRequestAction, config, ctx))).message).toContain('HTTP 503');
+    expect(await db.collection(STEP_EFFECTS).findOne({ _id: ctx.idempotencyKey as never })).toBeNull();
+    await run(httpRequestAction, config, { ...ctx, execution: 'the-retry' });
+    expect(receiver.requests.filter((r) => r.key === ctx.idempotencyKey).map((r) => r.outcome)).toEqual(['failed', 'succeeded']);
+  });
+
+  it('records a call that succeeded before its mapping failed, so that a replay fails the same way without calling', async () => {
+    const ctx = context();
+    const config = { url: `${receiver.url}/ledger/mapped`, body: { n: 3 }, mapResponse: { bad: { nope: [1] } } };
+    for (let i = 0; i < 2; i++) expect(await failure(run(httpRequestAction, config, ctx))).toMatchObject({ code: 'HTTP_REQUEST_INVALID', details: [{ pointer: '/mapResponse/bad' }] });
+    expect(receiver.requests.filter((r) => r.key === ctx.idempotencyKey).map((r) => r.outcome)).toEqual(['succeeded']);
   });
 
   it('leaves 5xx, 408 and 429 to the retries, and fails at once on other 4xx', async () => {

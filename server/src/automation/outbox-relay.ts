@@ -60,7 +60,13 @@ export class OutboxRelay {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private readonly lease: RedisLease;
-  private lastSweep = 0;
+  /**
+   * The first sweep comes a sweep interval after start, not at once: what a worker that
+   * takes the relay over from a dead one finds is still at work, and a sweep is a query
+   * over the outbox, costly on a busy database. (Redis losing its data is noticed and
+   * swept at once by RedisWipeWatch.)
+   */
+  private lastSweep = Date.now();
   private stream: ChangeStream | undefined;
   /** An insert arrived while the loop was busy: poll again at once instead of sleeping. */
   private nudged = false;

@@ -1,5 +1,5 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { ObjectId, type Db } from 'mongodb';
+import { ObjectId, type ClientSession, type Db } from 'mongodb';
 import { truthy, type BundleRegistries, type Workflow } from '@metacrm/metadata';
 import { RecordAccess } from '../access/record-access.js';
 import type { Actor } from '../auth/actor.js';
@@ -12,8 +12,9 @@ import { OutboundPolicy } from '../net/outbound-policy.js';
 import type { Logger } from '../observability/logger.js';
 import type { RecordHooks } from '../records/record-hooks.js';
 import { RecordService } from '../records/record.service.js';
-import type { JobHandler } from '../worker/worker.js';
+import { DEFAULT_LEASE_MS, WORKER_ID, type JobHandler } from '../worker/worker.js';
 import { settleApproval } from './approvals.js';
+import { ACTIVE_STATUSES, RunLeaseKeeper } from './run-lease.js';
 import { evaluateIn, evaluateMap, type RunScope } from './run-scope.js';
 import { resolveFilterValues, type ActionContext, type WorkflowAction } from './workflow-actions.js';
 import { MAX_LOG, runs, type RunDoc, type RunLogEntry, type RunPath } from './workflow-runs.js';
@@ -30,12 +31,15 @@ export interface RunExecutorDeps {
   outbound?: OutboundPolicy | undefined;
   /** SMTP for email steps; unset: they fail with EMAIL_NOT_CONFIGURED. */
   mail?: MailConfig | undefined;
+  /** How long a run's lease lasts unrenewed (WORKER_LEASE_MS); DEFAULT_LEASE_MS when unset. */
+  leaseMs?: number | undefined;
 }
 
 const PUBLIC_ONLY = new OutboundPolicy();
 
 type Step = Workflow['steps'][number];
-type Outcome = 'continue' | 'park' | 'stop';
+/** After a step: go on (its state is saved first), go on without saving (it acted on nothing), or stop. */
+type Outcome = 'continue' | 'pure' | 'stop';
 
 /**
  * The `workflows:run` job: runs a workflow run from its saved state until it ends or
@@ -47,27 +51,49 @@ type Outcome = 'continue' | 'park' | 'stop';
  *   the run fails with the step and reason, and waits in the failed list for a retry.
  * - A delay parks its path and the job is delayed until the earliest wake-up; an
  *   approval parks it until the approval API resumes the run.
- * - `concurrency` on a workflow caps its runs running at once; others are delayed.
+ * - `concurrency` on a workflow caps its runs running at once (workflow-slots.ts); the
+ *   others wait, delayed, and try again.
+ * - One execution at a time runs a run (run-lease.ts): a job that finds the run leased
+ *   to a live execution waits until that lease would lapse.
  */
 export function runJobHandler(deps: RunExecutorDeps): JobHandler {
   const versions = new Map<number, MetadataSnapshot>();
   return async (job: Job, ctx) => {
     const runId = String((job.data as { runId?: unknown }).runId ?? '');
     if (!/^[0-9a-f]{24}$/.test(runId)) throw new UnrecoverableError(`Bad run id "${runId.slice(0, 40)}"`);
-    const run = await runs(ctx.db).findOne({ _id: new ObjectId(runId) });
-    if (!run || ['completed', 'failed', 'cancelled'].includes(run.status)) return { runId, skipped: run?.status ?? 'no such run' };
-    let snapshot = versions.get(run.metadataVersion);
-    if (!snapshot) versions.set(run.metadataVersion, (snapshot = snapshotOf(run.metadataVersion, await new MetadataRepository(ctx.db).bundleOf(run.metadataVersion))));
-    const workflow = snapshot.bundle.workflows.find((w) => w.key === run.workflow);
-    const execution = new RunExecution(ctx.db, snapshot, deps, run, ctx.logger);
-    if (!workflow) return await execution.fail(null, 'WORKFLOW_NOT_FOUND', `Workflow "${run.workflow}" is not in metadata version ${run.metadataVersion}`);
-    if (workflow.concurrency && (await runs(ctx.db).countDocuments({ workflow: run.workflow, status: 'running', _id: { $ne: run._id } })) >= workflow.concurrency) {
-      return await delayJob(job, Date.now() + 1000);
+    const keeper = new RunLeaseKeeper(ctx.db, new ObjectId(runId), ctx.logger, deps.leaseMs);
+    const claim = await keeper.claim();
+    if (!claim.held) {
+      // Another execution holds it: look again when its lease would run out, in case it died.
+      if (claim.status && ACTIVE_STATUSES.includes(claim.status)) return await delayJob(job, Math.max(claim.until?.getTime() ?? 0, Date.now()) + jitter(250, 1000));
+      return { runId, skipped: claim.status ?? 'no such run' };
     }
-    const wake = await execution.execute(workflow);
-    if (wake) return await delayJob(job, wake.getTime());
-    return { runId, status: execution.status };
+    let execution: RunExecution | undefined;
+    try {
+      // Read only now, under the lease: the state the last holder saved.
+      const run = (await runs(ctx.db).findOne({ _id: new ObjectId(runId) }))!;
+      let snapshot = versions.get(run.metadataVersion);
+      if (!snapshot) versions.set(run.metadataVersion, (snapshot = snapshotOf(run.metadataVersion, await new MetadataRepository(ctx.db).bundleOf(run.metadataVersion))));
+      const workflow = snapshot.bundle.workflows.find((w) => w.key === run.workflow);
+      execution = new RunExecution(ctx.db, snapshot, deps, run, ctx.logger);
+      execution.session = keeper.session;
+      if (!workflow) return await execution.fail(null, 'WORKFLOW_NOT_FOUND', `Workflow "${run.workflow}" is not in metadata version ${run.metadataVersion}`);
+      if (workflow.concurrency && !(await keeper.takeSlot(workflow.key, workflow.concurrency))) {
+        await keeper.release({ status: 'queued' }); // not running after all: it waits for a slot
+        return await delayJob(job, Date.now() + jitter(500, 1500));
+      }
+      const wake = await execution.execute(workflow);
+      if (wake) return await delayJob(job, wake.getTime());
+      return { runId, status: execution.status };
+    } finally {
+      await keeper.release({ saved: execution?.leaseGivenUp ?? false });
+    }
   };
+}
+
+/** A pause between `min` and `max` ms, so that jobs that wait for the same thing do not all wake together. */
+function jitter(min: number, max: number): number {
+  return min + Math.floor(Math.random() * (max - min));
 }
 
 /** Puts the job back as delayed until `at` (BullMQ's pattern for a job that waits). */
@@ -84,6 +110,10 @@ async function delayJob(job: Job, at: number): Promise<never> {
  */
 export class RunExecution {
   private steps = 0;
+  /** True once a save parked or ended the run, which gives its lease up. */
+  leaseGivenUp = false;
+  /** The session its record writes use (the lease's, see RunLeaseKeeper.session). */
+  session: ClientSession | undefined;
 
   constructor(
     private readonly db: Db,
@@ -101,7 +131,8 @@ export class RunExecution {
   /** Runs paths until every one ended or waits; answers when to wake up, if a delay waits. */
   async execute(workflow: Workflow): Promise<Date | undefined> {
     const byId = new Map(workflow.steps.map((s) => [s.id, s]));
-    if (!(await this.save({ status: 'running' }, ['queued', 'running', 'waiting']))) return undefined;
+    // Taking the lease made the run `running` already (a dry run starts from `queued`).
+    if (this.run.status !== 'running' && !(await this.save({ status: 'running' }, [...ACTIVE_STATUSES]))) return undefined;
     for (;;) {
       await this.wakePaths();
       const path = this.run.paths.find((p) => p.at !== null && !p.waitUntil && !p.waitApproval);
@@ -133,7 +164,12 @@ export class RunExecution {
       }
       const outcome = await this.runStep(workflow, byId, path, step);
       if (outcome === 'stop') return undefined;
-      if (!(await this.save({}))) return undefined; // cancelled meanwhile
+      const ended = this.run.paths.every((p) => p.at === null);
+      // A step that acted on nothing is saved with the next one: replaying it after a crash changes nothing.
+      if (outcome === 'pure' && !ended) continue;
+      // The last step's state and the completion in one save (a crash before it replays the step, as any).
+      if (!(await this.save(ended ? { status: 'completed', finishedAt: new Date() } : {}))) return undefined; // cancelled meanwhile
+      if (ended) return undefined;
     }
   }
 
@@ -162,7 +198,7 @@ export class RunExecution {
       } else {
         this.advance(path, this.next(step, scope), byId);
       }
-      return 'continue';
+      return result.wait || action.sideEffect ? 'continue' : 'pure';
     } catch (err) {
       const error = describe(err);
       const permanent = err instanceof AppError && err.status < 500 && err.status !== 409;
@@ -301,6 +337,7 @@ export class RunExecution {
       workflow: workflow.key,
       entity: workflow.entity ?? null,
       idempotencyKey: key,
+      execution: this.run.lease?.token ?? 'dry-run',
       records: () => this.records(key),
       evaluate: (expr) => evaluateIn(scope, expr, this.deps.registries.operations),
       outbound: this.deps.outbound ?? PUBLIC_ONLY,
@@ -329,6 +366,7 @@ export class RunExecution {
       causationDepth: run.causation.depth + 1,
       causationChain: [...run.causation.chain, run.workflow],
       hooks: this.deps.hooks,
+      session: this.session,
     });
   }
 
@@ -342,25 +380,34 @@ export class RunExecution {
   }
 
   private log(entry: RunLogEntry): void {
-    this.run.log.push(entry);
+    this.run.log.push({ ...entry, worker: WORKER_ID });
     if (this.run.log.length > MAX_LOG) this.run.log.splice(0, this.run.log.length - MAX_LOG);
   }
 
   async fail(step: string | null, code: string, message: string): Promise<{ runId: string; status: 'failed' }> {
     this.run.failure = { step, code, message };
-    await this.save({ status: 'failed', finishedAt: new Date() });
+    // From any active status: a run can fail before it started (its workflow is gone).
+    await this.save({ status: 'failed', finishedAt: new Date() }, [...ACTIVE_STATUSES]);
     return { runId: this.run._id.toHexString(), status: 'failed' };
   }
 
   /**
-   * Saves the run state, only while the run is in one of `from` (default: running);
-   * false when it is not (cancelled meanwhile), and the execution stops.
+   * Saves the run state, only while the run is in one of `from` (default: running) and
+   * this execution still holds its lease; false when not (cancelled meanwhile, or taken
+   * over by another execution after the lease lapsed), and the execution stops. A save
+   * that parks or ends the run gives the lease up; any other extends it.
    */
   private async save(changes: Partial<Pick<RunDoc, 'status' | 'finishedAt'>>, from: RunDoc['status'][] = ['running']): Promise<boolean> {
     Object.assign(this.run, changes);
     if (this.dryRun) return true;
     const { scope, paths, joins, attempts, log, failure, status, finishedAt } = this.run;
-    const result = await runs(this.db).updateOne({ _id: this.run._id, status: { $in: from } }, { $set: { scope, paths, joins, attempts, log, failure, status, finishedAt, updatedAt: new Date() } });
+    const now = new Date();
+    const lease = status === 'running' ? { 'lease.until': new Date(now.getTime() + (this.deps.leaseMs ?? DEFAULT_LEASE_MS)) } : { lease: null };
+    const result = await runs(this.db).updateOne(
+      { _id: this.run._id, status: { $in: from }, 'lease.token': this.run.lease?.token },
+      { $set: { scope, paths, joins, attempts, log, failure, status, finishedAt, updatedAt: now, ...lease } },
+    );
+    this.leaseGivenUp = result.matchedCount === 1 && status !== 'running';
     return result.matchedCount === 1;
   }
 }

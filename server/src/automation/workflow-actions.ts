@@ -30,6 +30,12 @@ export interface ActionContext {
   entity: string | null;
   /** `<run>:<step>:<path>:<visit>`: the same on every retry of this execution of the step. */
   idempotencyKey: string;
+  /**
+   * This execution of the run (its lease token, run-lease.ts). A step that reaches
+   * outside claims its key under it before it acts (effectOnce), so a later execution
+   * can tell a call that a crash cut short from one it makes itself.
+   */
+  execution: string;
   /** The record engine as this run acts (system context, causation depth + 1), tagged with the key. */
   records(): RecordService;
   evaluate(expr: unknown): unknown;
@@ -52,8 +58,10 @@ export interface ActionResult {
 /**
  * A workflow step type. `configSchema` is checked at publish; `run` executes it.
  * Steps with `sideEffect` must be idempotent on `ctx.idempotencyKey` as far as their
- * target allows (record writes check the audit log for it, HTTP sends it as a header),
- * since a crash between the effect and saving the run state replays the step.
+ * target allows (record writes look for it in the audit log, which the write's own
+ * transaction fills; calls outside the platform go through effectOnce, which never
+ * repeats a call whose outcome a crash left unknown), since a crash between the effect
+ * and saving the run state replays the step.
  * `control` steps (parallel, join, loop) are run by the executor itself.
  */
 export interface WorkflowAction extends ConfigurableDefinition {

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import { MongoBulkWriteError, MongoServerError, ObjectId, type Db } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError, ObjectId, type Binary, type Db } from 'mongodb';
 import type { Workflow } from '@metacrm/metadata';
 import type { RunScope } from './run-scope.js';
 
@@ -56,6 +56,23 @@ export interface RunLogEntry {
   input?: unknown;
   output?: unknown;
   error?: { code: string; message: string } | undefined;
+  /** The worker process that ran the step (WORKER_ID: host and pid). */
+  worker?: string | undefined;
+}
+
+/**
+ * Who may execute the run now: one execution at a time holds it, renews it while it
+ * works and gives it up when it parks or ends (run-lease.ts). `until` lets another
+ * worker take over from one that died.
+ */
+export interface RunLease {
+  /** The execution's id: every save of the run state is conditioned on it. */
+  token: string;
+  /** WORKER_ID of the process that holds it. */
+  worker: string;
+  until: Date;
+  /** The id of the session its record writes use (run-lease.ts), to end it on a takeover. */
+  session?: Binary | null;
 }
 
 export interface RunDoc {
@@ -92,6 +109,8 @@ export interface RunDoc {
   /** How many workflow writes led to this run, and through which workflows. */
   causation: { depth: number; chain: string[] };
   failure: { step: string | null; code: string; message: string } | null;
+  /** Held while an execution runs the run; null (or absent) otherwise. */
+  lease?: RunLease | null;
   createdAt: Date;
   updatedAt: Date;
   finishedAt: Date | null;

@@ -7,6 +7,7 @@ import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import type { Logger } from '../observability/logger.js';
 import type { RecordHooks } from '../records/record-hooks.js';
 import { RecordService } from '../records/record.service.js';
+import { forgetUnfinishedEffects } from './actions/step-effects.js';
 import { RunExecution } from './run-executor.js';
 import { RunNotFound, RunNotRetryable, TriggerInvalid, WorkflowNotFound } from './workflow.errors.js';
 import { WORKFLOW_STATE, createRun, disabledWorkflows, enqueueRun, runs, type RunDoc, type RunStatus } from './workflow-runs.js';
@@ -70,6 +71,8 @@ export class WorkflowService {
     if (!doc) throw RunNotFound(undefined, { id });
     const result = await runs(this.options.db).updateOne({ _id, status: 'failed', 'failure.code': { $ne: 'WORKFLOW_LOOP' } }, { $set: { status: 'queued', failure: null, finishedAt: null, attempts: {}, updatedAt: new Date() } });
     if (result.matchedCount === 0) throw RunNotRetryable(doc.failure?.code === 'WORKFLOW_LOOP' ? 'A run stopped as a loop cannot be retried' : `The run is ${doc.status}`, { id, status: doc.status });
+    // A call a dead worker left under way (STEP_OUTCOME_UNKNOWN) is made again: retrying is the operator's decision to.
+    await forgetUnfinishedEffects(this.options.db, id);
     await (await this.options.queue.getJob(id))?.remove();
     await enqueueRun(this.options.queue, _id);
     return await this.run(id);

@@ -39,6 +39,7 @@ describe('loadConfig', () => {
         HEALTH_PING_TIMEOUT_MS: '5000',
         TRUST_PROXY: '2',
         SCHEDULE_TICK_MS: '2000',
+        WORKER_LEASE_MS: '5000',
       },
       'api',
       '/srv/metacrm',
@@ -53,6 +54,7 @@ describe('loadConfig', () => {
       healthPingTimeoutMs: 5000,
       trustProxy: 2,
       scheduleTickMs: 2000,
+      workerLeaseMs: 5000,
     });
   });
 
@@ -66,6 +68,7 @@ describe('loadConfig', () => {
     [{ HEALTH_PING_TIMEOUT_MS: '10' }, 'all', ['HEALTH_PING_TIMEOUT_MS']],
     [{ TRUST_PROXY: 'yes' }, 'all', ['TRUST_PROXY']],
     [{ SCHEDULE_TICK_MS: '500' }, 'all', ['SCHEDULE_TICK_MS']],
+    [{ WORKER_LEASE_MS: '500' }, 'all', ['WORKER_LEASE_MS']],
     [{ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'long enough pw' }, 'all', ['ADMIN_EMAIL']],
     [{ ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: 'short' }, 'all', ['ADMIN_PASSWORD']],
     [{ ADMIN_EMAIL: 'a@b.co' }, 'all', ['ADMIN_PASSWORD']],

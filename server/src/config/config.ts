@@ -44,6 +44,12 @@ export interface Config {
    */
   scheduleTickMs?: number | undefined;
   /**
+   * How long a worker's hold on a workflow run (its lease) and on an event or run job
+   * (BullMQ's lock) lasts without renewal (WORKER_LEASE_MS; 15000 when absent): a dead
+   * worker's work is taken over this long after its last renewal. Renewed at a third of it.
+   */
+  workerLeaseMs?: number | undefined;
+  /**
    * Receivers that workflow HTTP steps may reach although their address is not public
    * (OUTBOUND_ALLOWLIST); none when absent. Optional, like `mail`, so that a Config
    * built by hand (tests, benchmarks) needs neither.
@@ -101,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
   const healthPingTimeoutMs = int('HEALTH_PING_TIMEOUT_MS', 1000, 100, 120_000);
   const trustProxy = int('TRUST_PROXY', 0, 0, 10);
   const scheduleTickMs = int('SCHEDULE_TICK_MS', 10_000, 1000, 3_600_000);
+  const workerLeaseMs = int('WORKER_LEASE_MS', 15_000, 3_000, 600_000);
 
   const mongoUrl = value('MONGODB_URL');
   if (mongoUrl !== undefined && !/^mongodb(\+srv)?:\/\/\S+$/.test(mongoUrl)) {
@@ -156,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
     healthPingTimeoutMs,
     trustProxy,
     scheduleTickMs,
+    workerLeaseMs,
     outboundAllowlist,
     mail,
   };

@@ -12,9 +12,13 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export type Queues = Record<QueueName, Queue>;
 
-/** Producer-side queues over a fail-fast connection (see createRedis `command`). */
+/**
+ * Producer-side queues over a fail-fast connection (see createRedis `command`). Their
+ * connection errors are the connection's, which logs them; without a listener, BullMQ
+ * would print each one to stderr as well while Redis is down.
+ */
 export function createQueues(connection: Redis, prefix: string): Queues {
-  return Object.fromEntries(QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix })])) as Queues;
+  return Object.fromEntries(QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix }).on('error', () => undefined)])) as Queues;
 }
 
 export async function closeQueues(queues: Queues): Promise<void> {

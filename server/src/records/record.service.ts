@@ -1,4 +1,4 @@
-import { Decimal128, ObjectId, type Db, type Document } from 'mongodb';
+import { Decimal128, ObjectId, type ClientSession, type Db, type Document } from 'mongodb';
 import type { BundleRegistries, FormConditions, Problem } from '@metacrm/metadata';
 import { Forbidden } from '../access/access.errors.js';
 import { RecordAccess } from '../access/record-access.js';
@@ -35,6 +35,11 @@ export interface RecordServiceOptions {
   hooks?: RecordHooks | undefined;
   /** Where an after-hook's error goes (the write has committed regardless). */
   onHookError?: (err: unknown, hook: string) => void;
+  /**
+   * The session to run write transactions in, one after another, instead of a new one
+   * per write: a workflow execution's, whose id its run lease names (run-lease.ts).
+   */
+  session?: ClientSession | undefined;
 }
 
 /** How one create, update or validation is checked, beyond the entity itself. */
@@ -380,13 +385,13 @@ export class RecordService {
   }
 
   private async transaction(work: (ctx: WriteContext) => Promise<void>): Promise<void> {
-    const session = this.options.db.client.startSession();
+    const session = this.options.session ?? this.options.db.client.startSession();
     try {
       await session.withTransaction(() =>
         work({ db: this.options.db, session, actor: this.options.actor, causationDepth: this.options.causationDepth ?? 0, causationChain: this.options.causationChain ?? [], requestId: this.options.requestId }),
       );
     } finally {
-      await session.endSession();
+      if (!this.options.session) await session.endSession();
     }
   }
 }

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import type { MongoClient } from 'mongodb';
-import { createApp, type RouteInfo } from '../app.js';
+import type { RouteInfo } from '../app.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { bootstrapAdmin } from '../auth/bootstrap.js';
 import type { LoginThrottleOptions } from '../auth/login-throttle.js';
@@ -14,6 +14,7 @@ import { closeServer, InFlight } from '../http/graceful-close.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { closeQueues, createQueues, queueDepths } from '../queues/queues.js';
+import { RedisWipeWatch } from '../queues/redis-wipe-watch.js';
 import { MetadataBus } from '../metadata/metadata-bus.js';
 import { MetadataCache } from '../metadata/metadata-cache.js';
 import { MetadataRepository } from '../metadata/metadata.repository.js';
@@ -136,8 +137,8 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       const scheduler = new WorkflowScheduler({ db, cache, registries: toolkit.registries, queue: queues.workflows, redis, prefix: config.queuePrefix, logger: logger.child({ component: 'workflow-scheduler' }), tickMs: config.scheduleTickMs });
       handlers.register(`workflows:${SCHEDULE_TICK_JOB}`, scheduler.jobHandler());
       registerRecordEventHandlers(handlers, recordEvents);
-      handlers.register('workflows:run', runJobHandler({ registries: toolkit.registries, hooks: recordHooks, outbound: new OutboundPolicy(config.outboundAllowlist ?? []), mail: config.mail }));
-      const workers: Workers = startWorkers({ connection: blocking, prefix: config.queuePrefix, db, logger, handlers });
+      handlers.register('workflows:run', runJobHandler({ registries: toolkit.registries, hooks: recordHooks, outbound: new OutboundPolicy(config.outboundAllowlist ?? []), mail: config.mail, leaseMs: config.workerLeaseMs }));
+      const workers: Workers = startWorkers({ connection: blocking, prefix: config.queuePrefix, db, logger, handlers, leaseMs: config.workerLeaseMs });
       cleanup.push(() => workers.close());
       const relay = new OutboxRelay({ db, queue: queues.events, redis, prefix: config.queuePrefix, logger: logger.child({ component: 'outbox-relay' }) });
       relay.start();
@@ -147,6 +148,14 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       cleanup.push(() => sweeper.stop());
       await scheduler.start();
       cleanup.push(() => scheduler.stop());
+      // After Redis lost its data, put back at once what went with it, not when it looks stale.
+      const wipes = new RedisWipeWatch({ redis, prefix: config.queuePrefix, logger: logger.child({ component: 'redis-wipe-watch' }), onWipe: async () => {
+        await relay.sweepOnce(0);
+        await sweeper.sweepOnce(0);
+        await scheduler.ensureTick(false);
+      } });
+      wipes.start();
+      cleanup.push(() => wipes.stop());
     }
 
     let url: string | undefined;
@@ -160,6 +169,8 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       if (admin.generatedPassword !== undefined) printSecret(`\n  First administrator: ${admin.email}\n  Password (shown only now): ${admin.generatedPassword}\n  Sign in and change it.\n`);
       const inFlight = new InFlight();
       const metrics = createMetrics(() => queueDepths(queues));
+      // Loaded only where the API runs: a worker starts (and restarts after a crash) faster without it.
+      const { createApp } = await import('../app.js');
       const created = createApp({
         logger, metrics, monitor, inFlight, db, redis, redisPrefix: config.queuePrefix, queues, role: config.role, startedAt, sessionLimits, loginThrottle,
         metricsToken: process.env.METRICS_TOKEN,

@@ -16,3 +16,8 @@ export const EmailNotConfigured = defineError('EMAIL_NOT_CONFIGURED', 422, 'Emai
 export const EmailInvalid = defineError('EMAIL_INVALID', 422, 'The email cannot be sent as set up');
 /** A notify step names no valid user, or its text is empty. */
 export const NotificationInvalid = defineError('NOTIFICATION_INVALID', 422, 'The notification cannot be created as set up');
+/**
+ * A call or email that an earlier execution of the step had under way when its worker
+ * died: it may have taken effect, so it is not repeated unless the run is retried.
+ */
+export const StepOutcomeUnknown = defineError('STEP_OUTCOME_UNKNOWN', 422, 'The step was cut short while under way; whether it took effect is unknown');

@@ -2,7 +2,7 @@ import { compileLogic } from '@metacrm/metadata';
 import { FORBIDDEN_HEADERS, outboundRequest, type OutboundResponse } from '../../net/outbound-http.js';
 import type { ActionContext, WorkflowAction } from '../workflow-actions.js';
 import { HttpRequestInvalid, HttpRequestRejected } from './actions.errors.js';
-import { recordedEffect, recordEffect } from './step-effects.js';
+import { effectOnce } from './step-effects.js';
 import { anyCase, renderJson, textSetting } from './step-values.js';
 
 /** A response body larger than this (as JSON) is left out of the step output; mapResponse still sees it. */
@@ -30,8 +30,9 @@ const TEXT = (maxLength: number) => ({ anyOf: [{ type: 'string', maxLength }, LO
  * Every request carries `Idempotency-Key: <run>:<step>:…`, the same on every retry.
  * Output: `{status, headers, body, ...mapped}`. 5xx, 408, 429 and network failures are
  * retried; other 4xx fail the step at once (HTTP_REQUEST_REJECTED), as does a refusal
- * of the guard (OUTBOUND_BLOCKED). A success is recorded, so a replayed step answers
- * it again instead of calling twice.
+ * of the guard (OUTBOUND_BLOCKED). The call goes through effectOnce: a success is
+ * recorded, so a replayed step answers it again instead of calling twice, and a call
+ * that a dead worker left under way is not made again on its own (STEP_OUTCOME_UNKNOWN).
  */
 export const httpRequestAction: WorkflowAction = {
   type: 'http_request',
@@ -51,12 +52,13 @@ export const httpRequestAction: WorkflowAction = {
     additionalProperties: false,
   },
   async run(config, ctx) {
-    const replay = await recordedEffect(ctx.db, ctx.idempotencyKey);
-    if (replay) return { output: replay };
     const request = buildRequest(config, ctx);
-    const response = await outboundRequest(ctx.outbound, request);
-    const output = interpret(response, config, ctx);
-    await recordEffect(ctx.db, ctx.idempotencyKey, 'http_request', output);
+    const { mappingError, ...output } = await effectOnce(ctx, 'http_request', async () => interpret(await outboundRequest(ctx.outbound, request), config, ctx));
+    // The call succeeded and is recorded as done; a mapping that fails fails the step, but never calls again.
+    if (mappingError) {
+      const { name, message } = mappingError as { name: string; message: string };
+      throw HttpRequestInvalid(`mapResponse.${name}: ${message}`, [{ pointer: `/mapResponse/${name}`, code: 'INVALID' }]);
+    }
     return { output };
   },
 };
@@ -84,7 +86,11 @@ function buildRequest(config: Record<string, unknown>, ctx: ActionContext) {
   return { method, url, headers, body, timeoutMs: Number(config.timeoutSeconds ?? 10) * 1000 };
 }
 
-/** The step output, or the error that fails (4xx) or retries (5xx) the step. */
+/**
+ * The step output, or the error that fails (4xx) or retries (5xx) the step. A
+ * mapResponse that fails is reported in the output (`mappingError`): the call has
+ * succeeded by then, and must be recorded as done.
+ */
 function interpret(response: OutboundResponse, config: Record<string, unknown>, ctx: ActionContext): Record<string, unknown> {
   const text = response.body.toString('utf8');
   let body: unknown = text;
@@ -104,7 +110,8 @@ function interpret(response: OutboundResponse, config: Record<string, unknown>, 
     try {
       mapped[name] = compileLogic(expr, ctx.registries.operations)({ status, headers: response.headers, body });
     } catch (err) {
-      throw HttpRequestInvalid(`mapResponse.${name}: ${(err as Error).message}`, [{ pointer: `/mapResponse/${name}`, code: 'INVALID' }]);
+      mapped.mappingError = { name, message: (err as Error).message };
+      break;
     }
   }
   const kept = text.length <= MAX_KEPT_BODY ? { body } : { bodyOmitted: text.length };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { ActionContext, WorkflowAction } from '../workflow-actions.js';
 import { EmailInvalid, EmailNotConfigured } from './actions.errors.js';
-import { recordedEffect, recordEffect } from './step-effects.js';
+import { effectOnce } from './step-effects.js';
 import { textSetting, visibleValue } from './step-values.js';
 
 /** Recipients per email, to and cc together. */
@@ -21,9 +21,10 @@ const RECIPIENTS = { anyOf: [{ type: 'string', minLength: 1, maxLength: 4000 }, 
  * - `subject`: a template, line breaks flattened so nothing can add a header;
  * - `html`: a template whose placeholders are HTML-escaped; `text`: a plain template.
  *
- * The Message-ID derives from the idempotency key, so an email sent again after a crash
- * carries the same id and mail systems can recognise it; a sent email is recorded,
- * so a replayed step does not send it again.
+ * The Message-ID derives from the idempotency key, so an email sent again (a retried
+ * run) carries the same id and mail systems can recognise it. The send goes through
+ * effectOnce: a sent email is recorded, so a replayed step does not send it again, and
+ * one that a dead worker left under way is not sent again on its own.
  */
 export const sendEmailAction: WorkflowAction = {
   type: 'send_email',
@@ -44,32 +45,33 @@ export const sendEmailAction: WorkflowAction = {
   },
   async run(config, ctx) {
     if (!ctx.mail) throw EmailNotConfigured();
-    const replay = await recordedEffect(ctx.db, ctx.idempotencyKey);
-    if (replay) return { output: replay };
+    const mail = ctx.mail;
     const to = recipients(config.to, ctx, '/to');
     const cc = config.cc === undefined ? [] : recipients(config.cc, ctx, '/cc');
     if (to.length === 0) throw EmailInvalid('The email has no recipient', [{ pointer: '/to', code: 'REQUIRED' }]);
     if (to.length + cc.length > MAX_RECIPIENTS) throw EmailInvalid(`At most ${MAX_RECIPIENTS} recipients per email`, [{ pointer: '/to', code: 'OUT_OF_RANGE' }]);
-    const messageId = messageIdFor(ctx.idempotencyKey, ctx.mail.from);
-    const transport = nodemailer.createTransport(ctx.mail.smtpUrl);
-    try {
-      const info = await transport.sendMail({
-        from: ctx.mail.from,
-        to,
-        cc,
-        subject: oneLine(textSetting(config.subject, ctx, 'none')),
-        ...(config.html === undefined ? {} : { html: textSetting(config.html, ctx, 'html') }),
-        ...(config.text === undefined ? {} : { text: textSetting(config.text, ctx, 'none') }),
-        messageId,
-        headers: { 'X-Metacrm-Idempotency-Key': ctx.idempotencyKey },
-      });
-      const address = (a: string | { address: string }) => (typeof a === 'string' ? a : a.address);
-      const output = { messageId, to, cc, accepted: info.accepted.map(address), rejected: info.rejected.map(address) };
-      await recordEffect(ctx.db, ctx.idempotencyKey, 'send_email', output);
-      return { output };
-    } finally {
-      transport.close();
-    }
+    const messageId = messageIdFor(ctx.idempotencyKey, mail.from);
+    const message = {
+      from: mail.from,
+      to,
+      cc,
+      subject: oneLine(textSetting(config.subject, ctx, 'none')),
+      ...(config.html === undefined ? {} : { html: textSetting(config.html, ctx, 'html') }),
+      ...(config.text === undefined ? {} : { text: textSetting(config.text, ctx, 'none') }),
+      messageId,
+      headers: { 'X-Metacrm-Idempotency-Key': ctx.idempotencyKey },
+    };
+    const output = await effectOnce(ctx, 'send_email', async () => {
+      const transport = nodemailer.createTransport(mail.smtpUrl);
+      try {
+        const info = await transport.sendMail(message);
+        const address = (a: string | { address: string }) => (typeof a === 'string' ? a : a.address);
+        return { messageId, to, cc, accepted: info.accepted.map(address), rejected: info.rejected.map(address) };
+      } finally {
+        transport.close();
+      }
+    });
+    return { output };
   },
 };
 
