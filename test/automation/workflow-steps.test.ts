@@ -122,6 +122,20 @@ describe('http_request', () => {
     expect(receiver.requests.filter((r) => r.key === ctx.idempotencyKey).map((r) => r.outcome)).toEqual(['succeeded']);
   });
 
+  it('sends a call left under way again under the same key when the receiver deduplicates by it', async () => {
+    const ctx = context();
+    const config = { url: `${receiver.url}/ledger/dedup`, body: { n: 1 }, receiverDeduplicates: true };
+    // The dead execution's call did reach the receiver before the kill.
+    const reached = await fetch(`${receiver.url}/ledger/dedup`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': ctx.idempotencyKey }, body: '{"n":1}' });
+    const { id } = (await reached.json()) as { id: number };
+    await db.collection(STEP_EFFECTS).insertOne({ _id: ctx.idempotencyKey as never, type: 'http_request', state: 'pending', owner: 'a-dead-execution', at: new Date() });
+    const output = (await run(httpRequestAction, config, ctx)).output as { status: number; body: { id: number } };
+    // Sent again with the same key, and the receiver answered the first call's result without acting twice.
+    expect(receiver.requests.filter((r) => r.key === ctx.idempotencyKey).map((r) => r.outcome)).toEqual(['succeeded', 'replayed']);
+    expect(output.body.id).toBe(id);
+    expect(await db.collection(STEP_EFFECTS).findOne({ _id: ctx.idempotencyKey as never })).toMatchObject({ state: 'done', owner: ctx.execution });
+  });
+
   it('drops its claim when the call fails, so that the retry calls again', async () => {
     const ctx = context();
     const config = { url: `${receiver.url}/flaky/retry`, body: { n: 2 } };

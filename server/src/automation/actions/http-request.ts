@@ -32,7 +32,9 @@ const TEXT = (maxLength: number) => ({ anyOf: [{ type: 'string', maxLength }, LO
  * retried; other 4xx fail the step at once (HTTP_REQUEST_REJECTED), as does a refusal
  * of the guard (OUTBOUND_BLOCKED). The call goes through effectOnce: a success is
  * recorded, so a replayed step answers it again instead of calling twice, and a call
- * that a dead worker left under way is not made again on its own (STEP_OUTCOME_UNKNOWN).
+ * that a dead worker left under way is not made again on its own (STEP_OUTCOME_UNKNOWN),
+ * unless `receiverDeduplicates` says the receiver honours Idempotency-Key: then it is
+ * sent again under the same key.
  */
 export const httpRequestAction: WorkflowAction = {
   type: 'http_request',
@@ -47,13 +49,15 @@ export const httpRequestAction: WorkflowAction = {
       contentType: { type: 'string', maxLength: 200, pattern: '^[\\w.+-]+/[\\w.+-]+( *;[ -~]*)?$' },
       timeoutSeconds: { type: 'integer', minimum: 1, maximum: 30 },
       mapResponse: { type: 'object', propertyNames: { pattern: '^[a-z][a-z0-9_]*$', maxLength: 64 }, maxProperties: 50 },
+      receiverDeduplicates: { type: 'boolean' },
     },
     required: ['url'],
     additionalProperties: false,
   },
   async run(config, ctx) {
     const request = buildRequest(config, ctx);
-    const { mappingError, ...output } = await effectOnce(ctx, 'http_request', async () => interpret(await outboundRequest(ctx.outbound, request), config, ctx));
+    const act = async () => interpret(await outboundRequest(ctx.outbound, request), config, ctx);
+    const { mappingError, ...output } = await effectOnce(ctx, 'http_request', act, { resendWhenUnsure: config.receiverDeduplicates === true });
     // The call succeeded and is recorded as done; a mapping that fails fails the step, but never calls again.
     if (mappingError) {
       const { name, message } = mappingError as { name: string; message: string };

@@ -42,9 +42,9 @@ function effects(db: Db) {
  * operator's decision, see forgetUnfinishedEffects) sends it again under the same key,
  * which a receiver that honours Idempotency-Key answers without acting twice.
  */
-export async function effectOnce(ctx: EffectContext, type: string, act: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
+export async function effectOnce(ctx: EffectContext, type: string, act: () => Promise<Record<string, unknown>>, options: EffectOptions = {}): Promise<Record<string, unknown>> {
   const { db, idempotencyKey: key, execution } = ctx;
-  const recorded = await claim(db, key, type, execution);
+  const recorded = await claim(db, key, type, execution, options.resendWhenUnsure === true);
   if (recorded) return { ...recorded, replayed: true };
   let output: Record<string, unknown>;
   try {
@@ -58,8 +58,17 @@ export async function effectOnce(ctx: EffectContext, type: string, act: () => Pr
   return output;
 }
 
+export interface EffectOptions {
+  /**
+   * The receiver deduplicates by the idempotency key (as payment APIs do with
+   * Idempotency-Key), so a call that a dead execution left under way is sent again
+   * under the same key, by taking its claim over, instead of failing the step.
+   */
+  resendWhenUnsure?: boolean;
+}
+
 /** Claims the key for `execution`; answers the recorded output instead when the effect happened already. */
-async function claim(db: Db, key: string, type: string, execution: string): Promise<Record<string, unknown> | undefined> {
+async function claim(db: Db, key: string, type: string, execution: string, takeOver: boolean): Promise<Record<string, unknown> | undefined> {
   try {
     await effects(db).insertOne({ _id: key, type, state: 'pending', owner: execution, at: new Date() });
     return undefined;
@@ -67,9 +76,14 @@ async function claim(db: Db, key: string, type: string, execution: string): Prom
     if (!(err instanceof MongoServerError) || err.code !== 11000) throw err;
   }
   const doc = await effects(db).findOne({ _id: key });
-  if (!doc) return await claim(db, key, type, execution); // dropped meanwhile (the other attempt failed)
+  if (!doc) return await claim(db, key, type, execution, takeOver); // dropped meanwhile (the other attempt failed)
   if (doc.state !== 'pending') return (doc.output ?? {}) as Record<string, unknown>;
   if (doc.owner === execution) return undefined;
+  if (takeOver) {
+    // Only the run's current execution (it holds the run's lease) gets here; the dead owner's claim becomes ours.
+    const taken = await effects(db).updateOne({ _id: key, state: 'pending', owner: doc.owner }, { $set: { owner: execution, at: new Date() } });
+    return taken.modifiedCount === 1 ? undefined : await claim(db, key, type, execution, takeOver);
+  }
   throw StepOutcomeUnknown(`The worker running this step stopped while it was under way (since ${doc.at.toISOString()}), so it may or may not have taken effect; it is not repeated on its own. Retrying the run makes the call again with the same idempotency key.`, { key, type, since: doc.at.toISOString() });
 }
 
