@@ -4,7 +4,7 @@ import type { Workflow } from '@metacrm/metadata';
 import { Queue } from 'bullmq';
 import { RunSweeper } from '../../server/src/automation/run-sweeper.js';
 import type { WorkflowAction } from '../../server/src/automation/workflow-actions.js';
-import type { RunDoc } from '../../server/src/automation/workflow-runs.js';
+import { MAX_LOG, type RunDoc } from '../../server/src/automation/workflow-runs.js';
 import type { MetacrmPlugin } from '../../server/src/plugins/plugin.js';
 import { createLogger } from '../../server/src/observability/logger.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
@@ -23,6 +23,9 @@ const l = (en: string) => ({ 'zh-CN': en, en });
 let db: Db;
 let platform: TestPlatform;
 let api: ApiClient;
+
+/** How often `poll` visits its probe: more than the run log keeps (MAX_LOG, 500 entries, two a visit). */
+const POLLS = 300;
 
 const workflows: Workflow[] = [
   {
@@ -78,18 +81,32 @@ const workflows: Workflow[] = [
     steps: [{ id: 'set', type: 'update_record', config: { values: { stage: { var: 'input.stage' } } } }],
   },
   {
+    // A cycle that comes back to a step with a side effect more often than the log keeps entries.
+    key: 'poll', label: l('Poll'), entity: 'account', trigger: { type: 'record_created' },
+    condition: { '==': [{ var: 'record.name' }, 'Poll Co'] },
+    start: 'probe',
+    steps: [
+      { id: 'probe', type: 'key_probe', next: 'count' },
+      { id: 'count', type: 'set_variables', config: { values: { n: { '+': [{ var: ['vars.n', 0] }, 1] } } },
+        branches: [{ when: { '<': [{ var: 'vars.n' }, POLLS] }, next: 'probe' }] },
+    ],
+  },
+  {
     key: 'leak_check', label: l('Leak check'), entity: 'account', trigger: { type: 'record_updated', fields: ['name'] },
     start: 'capture', steps: [{ id: 'capture', type: 'capture' }],
   },
 ];
 
-/** A step type from a plugin that keeps what an outbound step would be given. */
+/** Step types from a plugin: one keeps what an outbound step would be given, one the idempotency keys it is given. */
 const captured: { scope: unknown; outbound: unknown }[] = [];
+const probedKeys: string[] = [];
 const capturePlugin: MetacrmPlugin = {
   name: 'capture',
   load(api) {
     const action: WorkflowAction = { type: 'capture', sideEffect: false, configSchema: { type: 'object' }, run: async (_config, ctx) => (captured.push({ scope: ctx.scope.record, outbound: ctx.visible.record }), {}) };
     api.actions.register('capture', action);
+    const probe: WorkflowAction = { type: 'key_probe', sideEffect: true, configSchema: { type: 'object' }, run: async (_config, ctx) => (probedKeys.push(ctx.idempotencyKey), {}) };
+    api.actions.register('key_probe', probe);
   },
 };
 
@@ -141,6 +158,21 @@ describe('workflows', () => {
     expect(children.map((c) => [c.title, c.stage])).toEqual([['Left for Fork Co', 'won'], ['Right for Fork Co', 'won']]);
     expect((await api.get(`/api/records/account/${account}`)).body).toMatchObject({ employees: 2, open_amount: '12.00' });
     expect(run!.log.filter((e) => e.step === 'touch').length).toBe(2);
+  });
+
+  it('give every visit of a step in a cycle its own idempotency key, however long the run log grows', async () => {
+    const created = await api.post('/api/records/account', { name: 'Poll Co' });
+    expect(created.status).toBe(201);
+    const [run] = await settled('poll');
+    expect(run!.status, JSON.stringify(run!.failure)).toBe('completed');
+    expect(probedKeys).toHaveLength(POLLS);
+    // Each visit a key of its own: a key seen before would answer the recorded effect instead of acting.
+    expect(new Set(probedKeys).size).toBe(POLLS);
+    expect(probedKeys.at(-1)).toBe(`${run!._id.toHexString()}:probe:main:0:${POLLS - 1}`);
+    // The saved log is the newest MAX_LOG entries, appended save by save, ending with the last visit.
+    expect(run!.log).toHaveLength(MAX_LOG);
+    expect(run!.log.at(-1)).toMatchObject({ step: 'count', status: 'completed' });
+    expect(run!.visits).toMatchObject({ 'main:probe': POLLS, 'main:count': POLLS });
   });
 
   it('waits out a delay, then goes on', async () => {

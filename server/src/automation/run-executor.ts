@@ -114,6 +114,9 @@ export class RunExecution {
   leaseGivenUp = false;
   /** The session its record writes use (the lease's, see RunLeaseKeeper.session). */
   session: ClientSession | undefined;
+  /** Log entries since the last save, appended to the saved log by the next. */
+  private unsaved: RunLogEntry[] = [];
+  private readonly visits: Record<string, number>;
 
   constructor(
     private readonly db: Db,
@@ -122,7 +125,9 @@ export class RunExecution {
     readonly run: RunDoc,
     private readonly logger: Logger,
     private readonly dryRun = false,
-  ) {}
+  ) {
+    this.visits = run.visits ??= countVisits(run.log);
+  }
 
   get status(): RunDoc['status'] {
     return this.run.status;
@@ -325,7 +330,7 @@ export class RunExecution {
   }
 
   private context(workflow: Workflow, path: RunPath, step: Step, scope: RunScope): ActionContext {
-    const visit = this.run.log.filter((e) => e.step === step.id && e.path === path.id && e.status !== 'retrying' && e.status !== 'failed').length;
+    const visit = this.visits[`${path.id}:${step.id}`] ?? 0;
     const key = `${this.run._id.toHexString()}:${step.id}:${path.id}:${path.loop ? path.loop.index : 0}:${visit}`;
     return {
       db: this.db,
@@ -380,8 +385,11 @@ export class RunExecution {
   }
 
   private log(entry: RunLogEntry): void {
-    this.run.log.push({ ...entry, worker: WORKER_ID });
+    const logged = { ...entry, worker: WORKER_ID };
+    this.run.log.push(logged);
     if (this.run.log.length > MAX_LOG) this.run.log.splice(0, this.run.log.length - MAX_LOG);
+    this.unsaved.push(logged);
+    if (visited(entry)) this.visits[`${entry.path}:${entry.step}`] = (this.visits[`${entry.path}:${entry.step}`] ?? 0) + 1;
   }
 
   async fail(step: string | null, code: string, message: string): Promise<{ runId: string; status: 'failed' }> {
@@ -400,16 +408,31 @@ export class RunExecution {
   private async save(changes: Partial<Pick<RunDoc, 'status' | 'finishedAt'>>, from: RunDoc['status'][] = ['running']): Promise<boolean> {
     Object.assign(this.run, changes);
     if (this.dryRun) return true;
-    const { scope, paths, joins, attempts, log, failure, status, finishedAt } = this.run;
+    const { scope, paths, joins, attempts, visits, failure, status, finishedAt } = this.run;
     const now = new Date();
     const lease = status === 'running' ? { 'lease.until': new Date(now.getTime() + (this.deps.leaseMs ?? DEFAULT_LEASE_MS)) } : { lease: null };
+    // The log grows by what ran since the last save, not rewritten whole: a long loop saves after each pass.
+    const append = this.unsaved.length > 0 ? { $push: { log: { $each: this.unsaved, $slice: -MAX_LOG } } } : {};
     const result = await runs(this.db).updateOne(
       { _id: this.run._id, status: { $in: from }, 'lease.token': this.run.lease?.token },
-      { $set: { scope, paths, joins, attempts, log, failure, status, finishedAt, updatedAt: now, ...lease } },
+      { $set: { scope, paths, joins, attempts, visits, failure, status, finishedAt, updatedAt: now, ...lease }, ...append },
     );
+    if (result.matchedCount === 1) this.unsaved = [];
     this.leaseGivenUp = result.matchedCount === 1 && status !== 'running';
     return result.matchedCount === 1;
   }
+}
+
+/** A step execution that counts as a visit: it ran to its end (or to its wait), not a failed attempt. */
+function visited(entry: RunLogEntry): boolean {
+  return entry.status !== 'retrying' && entry.status !== 'failed';
+}
+
+/** Visits counted from the log, for runs saved before visits were kept. */
+function countVisits(log: RunLogEntry[]): Record<string, number> {
+  const visits: Record<string, number> = {};
+  for (const entry of log) if (visited(entry)) visits[`${entry.path}:${entry.step}`] = (visits[`${entry.path}:${entry.step}`] ?? 0) + 1;
+  return visits;
 }
 
 function describe(err: unknown): { code: string; message: string } {

@@ -105,6 +105,13 @@ export interface RunDoc {
   joins: Record<string, string[]>;
   /** Failed attempts of the current step per path (`<path>:<step>`). */
   attempts: Record<string, number>;
+  /**
+   * Completed visits of a step per path (`<path>:<step>`): the next visit's number goes
+   * into its idempotency key. Counted here because the log keeps only its last MAX_LOG
+   * entries; absent in runs started before it was kept (counted from their log then).
+   */
+  visits?: Record<string, number>;
+  /** The last MAX_LOG step executions, appended by each save. */
   log: RunLogEntry[];
   /** How many workflow writes led to this run, and through which workflows. */
   causation: { depth: number; chain: string[] };
@@ -211,6 +218,7 @@ function newRunDoc(input: NewRun): RunDoc {
     paths: [{ id: 'main', at: input.workflow.start ?? input.workflow.steps[0]?.id ?? null }],
     joins: {},
     attempts: {},
+    visits: {},
     log: [],
     causation,
     failure: tooDeep ? { step: null, code: 'WORKFLOW_LOOP', message: `Stopped: ${causation.depth} workflow-made writes in a row (${[...causation.chain, input.workflow.key].join(' → ')})` } : null,
