@@ -74,7 +74,13 @@ async function ready(child: ChildProcess): Promise<void> {
     if (Date.now() > deadline) throw new Error(`worker not running after 120 s:\n${output}`);
     await sleep(100);
   }
-  // Keep draining its output so a chatty worker never blocks on a full pipe; show errors.
-  child.stdout!.removeAllListeners('data').on('data', () => undefined);
+  // Keep draining its output so a chatty worker never blocks on a full pipe; show its
+  // warnings (such as DB_SLOW_MS's slow commands) and errors.
+  let partial = '';
+  child.stdout!.removeAllListeners('data').on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) if (/^\{"level":(4|5|6)0,/.test(line)) process.stderr.write(`${line}\n`);
+  });
   child.stderr!.removeAllListeners('data').on('data', (chunk: Buffer) => process.stderr.write(chunk));
 }

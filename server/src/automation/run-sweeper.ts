@@ -35,12 +35,13 @@ export class RunSweeper {
   async sweepOnce(staleMs = this.options.staleMs ?? 60_000): Promise<number> {
     const { db, queue, logger } = this.options;
     const now = new Date();
-    const candidates = await runs(db)
-      .find(
-        { $or: [{ status: { $in: ['queued', 'running'] }, updatedAt: { $lte: new Date(now.getTime() - staleMs) } }, { status: 'waiting', 'paths.waitUntil': { $lte: now } }] },
-        { projection: { _id: 1 }, limit: 1000 },
-      )
-      .toArray();
+    // Two flat queries on the by_status index, not one $or: the embedded server scans the
+    // whole collection for an $or (test/compat/README.md), 200 ms at 2,400 runs.
+    const [stale, due] = await Promise.all([
+      runs(db).find({ status: { $in: ['queued', 'running'] }, updatedAt: { $lte: new Date(now.getTime() - staleMs) } }, { projection: { _id: 1 }, limit: 1000 }).toArray(),
+      runs(db).find({ status: 'waiting', 'paths.waitUntil': { $lte: now } }, { projection: { _id: 1 }, limit: 1000 }).toArray(),
+    ]);
+    const candidates = [...stale, ...due];
     let requeued = 0;
     // Approvals decided while their run was busy: wake the run to take the decision in.
     for (const runId of await decidedUnresumed(db, new Date(now.getTime() - staleMs / 4))) {

@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       queuePrefix: 'metacrm',
       logLevel: 'info',
       scheduleTickMs: 10_000,
+      slowCommandMs: undefined,
     });
   });
 
@@ -40,6 +41,7 @@ describe('loadConfig', () => {
         TRUST_PROXY: '2',
         SCHEDULE_TICK_MS: '2000',
         WORKER_LEASE_MS: '5000',
+        DB_SLOW_MS: '250',
       },
       'api',
       '/srv/metacrm',
@@ -55,6 +57,7 @@ describe('loadConfig', () => {
       trustProxy: 2,
       scheduleTickMs: 2000,
       workerLeaseMs: 5000,
+      slowCommandMs: 250,
     });
   });
 
@@ -69,6 +72,7 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: 'yes' }, 'all', ['TRUST_PROXY']],
     [{ SCHEDULE_TICK_MS: '500' }, 'all', ['SCHEDULE_TICK_MS']],
     [{ WORKER_LEASE_MS: '500' }, 'all', ['WORKER_LEASE_MS']],
+    [{ DB_SLOW_MS: '0' }, 'all', ['DB_SLOW_MS']],
     [{ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'long enough pw' }, 'all', ['ADMIN_EMAIL']],
     [{ ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: 'short' }, 'all', ['ADMIN_PASSWORD']],
     [{ ADMIN_EMAIL: 'a@b.co' }, 'all', ['ADMIN_PASSWORD']],

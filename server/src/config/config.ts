@@ -31,6 +31,8 @@ export interface Config {
    * dependency down and the API answers 503 until one answers again.
    */
   healthPingTimeoutMs?: number | undefined;
+  /** Log database commands slower than this many ms (DB_SLOW_MS; off when absent). */
+  slowCommandMs?: number | undefined;
   /**
    * How many proxies in front of the API set `X-Forwarded-For` / `X-Forwarded-Proto`
    * (TRUST_PROXY; 0 when absent: the headers are ignored, the socket's address counts).
@@ -105,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
   const port = int('PORT', 3000, 1, 65535);
   const shutdownTimeoutMs = int('SHUTDOWN_TIMEOUT_MS', 15_000, 0, 600_000);
   const healthPingTimeoutMs = int('HEALTH_PING_TIMEOUT_MS', 1000, 100, 120_000);
+  const slowCommandMs = value('DB_SLOW_MS') === undefined ? undefined : int('DB_SLOW_MS', 0, 1, 600_000);
   const trustProxy = int('TRUST_PROXY', 0, 0, 10);
   const scheduleTickMs = int('SCHEDULE_TICK_MS', 10_000, 1000, 3_600_000);
   const workerLeaseMs = int('WORKER_LEASE_MS', 15_000, 3_000, 600_000);
@@ -161,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
     logLevel,
     shutdownTimeoutMs,
     healthPingTimeoutMs,
+    slowCommandMs,
     trustProxy,
     scheduleTickMs,
     workerLeaseMs,

@@ -94,7 +94,7 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       redisUrl ??= devServices.redisUrl;
     }
 
-    const mongo = await connectMongo(mongoUrl, { appName: `metacrm-${config.role}` });
+    const mongo = await connectMongo(mongoUrl, { appName: `metacrm-${config.role}`, slowCommandMs: config.slowCommandMs, logger: logger.child({ component: 'mongodb' }) });
     cleanup.push(() => mongo.close());
     const db = mongo.db(config.database);
 

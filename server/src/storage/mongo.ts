@@ -1,9 +1,13 @@
-import { MongoClient, type Db } from 'mongodb';
+import { MongoClient, type CommandFailedEvent, type CommandStartedEvent, type CommandSucceededEvent, type Db } from 'mongodb';
+import type { Logger } from '../observability/logger.js';
 
 export interface MongoOptions {
   /** How long an operation waits for a reachable server before failing (then 503). */
   serverSelectionTimeoutMS?: number;
   appName?: string;
+  /** Logs every command that takes longer than this (DB_SLOW_MS), when set with `logger`. */
+  slowCommandMs?: number | undefined;
+  logger?: Logger;
 }
 
 /**
@@ -21,9 +25,35 @@ export async function connectMongo(url: string, options: MongoOptions = {}): Pro
     maxPoolSize: 50,
     retryWrites: true,
     retryReads: true,
+    monitorCommands: options.slowCommandMs !== undefined && options.logger !== undefined,
   });
+  if (options.slowCommandMs !== undefined && options.logger) logSlowCommands(client, options.slowCommandMs, options.logger);
   await client.connect();
   return client;
+}
+
+/**
+ * Logs the commands that take longer than `thresholdMs`, by name and collection (never
+ * their filters or documents, which hold customer data), to find what a slow database
+ * spends its time on. A change stream's getMore waits for changes by design (it carries
+ * maxTimeMS) and is left out.
+ */
+function logSlowCommands(client: MongoClient, thresholdMs: number, logger: Logger): void {
+  const started = new Map<number, { command: string; collection: unknown; database: string }>();
+  client.on('commandStarted', (event: CommandStartedEvent) => {
+    if (event.commandName === 'getMore' && event.command.maxTimeMS !== undefined) return;
+    started.set(event.requestId, { command: event.commandName, collection: event.command[event.commandName], database: event.databaseName });
+  });
+  const finished = (event: CommandSucceededEvent | CommandFailedEvent) => {
+    const command = started.get(event.requestId);
+    started.delete(event.requestId);
+    if (command && event.duration > thresholdMs) {
+      const collection = typeof command.collection === 'string' ? command.collection : undefined;
+      logger.warn({ ...command, collection, ms: Math.round(event.duration), failed: 'failure' in event || undefined }, 'slow database command');
+    }
+  };
+  client.on('commandSucceeded', finished);
+  client.on('commandFailed', finished);
 }
 
 /** Sends `ping` with a deadline; rejects when the server does not answer in time. */
