@@ -155,7 +155,8 @@ describe('a cron trigger without records', () => {
     await worker!.stop();
     worker = undefined;
     const stoppedAt = (await watermark('every_second'))!;
-    await waitFor('4 occurrences to pass while no worker runs', () => (Date.now() > stoppedAt.getTime() + 4500 ? true : undefined), { timeoutMs: 10_000 });
+    // Stopped workers tick no more, so this watermark is where the catch-up starts from.
+    await waitFor('5 occurrences to pass while no worker runs', () => (Date.now() > stoppedAt.getTime() + 5000 ? true : undefined), { timeoutMs: 10_000 });
     const restartedAt = Date.now();
     worker = await startWorker();
     const later = await waitFor('a run after the downtime', async () => {
@@ -165,6 +166,9 @@ describe('a cron trigger without records', () => {
     const catchUp = later[0]!;
     // The latest occurrence when the worker came back, standing for the ones before it; none of those ran.
     expect(catchUp.trigger.scheduledFor!.getTime()).toBeGreaterThanOrEqual(restartedAt - 1000);
+    // It stands for every whole second strictly between the watermark and itself: at least the 4 before the last of the 5.
+    const at = catchUp.trigger.scheduledFor!.getTime();
+    expect(catchUp.trigger.missed).toBe(at / 1000 - Math.floor(stoppedAt.getTime() / 1000) - 1);
     expect(catchUp.trigger.missed).toBeGreaterThanOrEqual(4);
     expect(later.filter((r) => r.trigger.scheduledFor!.getTime() < restartedAt - 1000)).toEqual([]);
   });
