@@ -21,7 +21,7 @@ import { metadataToolkit } from '../server/src/metadata/registries.js';
 import { ensureRecordIndexes } from '../server/src/records/record-indexes.js';
 import { OUTBOX } from '../server/src/records/record-writer.js';
 import { RecordService } from '../server/src/records/record.service.js';
-import { openBenchStore } from './lib/bench-store.js';
+import { openBenchStore, type BenchStore } from './lib/bench-store.js';
 import { percentile } from './lib/measure.js';
 import { fmt, machineInfo, renderTable, writeResults } from './lib/report.js';
 import { bullmqFloor, driverFloor } from './workflows/baselines.js';
@@ -92,18 +92,19 @@ async function createTickets(db: Db, snapshot: MetadataSnapshot, count: number, 
 }
 
 /**
- * Waits until `expected` triage runs in all have ended. It watches the receiver (the
+ * Waits until `expected` triage runs of this database have ended, `calls` being the
+ * receiver's count before them. It watches the receiver (the
  * last step's calls) rather than polling the database, since on the embedded server a
  * count over the runs costs what a run costs; then it checks the runs once or twice.
  */
-async function settle(db: Db, receiver: Receiver, expected: number, label: string): Promise<void> {
+async function settle(db: Db, receiver: Receiver, calls: number, expected: number, label: string): Promise<void> {
   const deadline = Date.now() + 30 * 60_000;
   const check = (ended: number) => {
     if (process.stdout.isTTY) process.stdout.write(`\r  ${label}: ${ended} / ${expected}`);
     if (Date.now() > deadline) throw new Error(`${label}: only ${ended} of ${expected} runs ended in 30 minutes`);
   };
-  while (receiver.stats().requests < expected) {
-    check(receiver.stats().requests);
+  while (receiver.stats().requests - calls < expected) {
+    check(receiver.stats().requests - calls);
     await sleep(250);
   }
   for (;;) {
@@ -135,13 +136,14 @@ interface Phase {
   throughput: { runs: number; completed: number; failed: number; seconds: number; runsPerSec: number; creates: { seconds: number; perSec: number } };
 }
 
-async function runPhase(db: Db, snapshot: MetadataSnapshot, receiver: Receiver, env: WorkerEnv, workers: number, options: Options, before: number): Promise<Phase> {
+async function runPhase(db: Db, snapshot: MetadataSnapshot, receiver: Receiver, env: WorkerEnv, workers: number, options: Options): Promise<Phase> {
   console.log(`\n== ${workers} worker${workers > 1 ? 's' : ''} ==`);
+  const calls = receiver.stats().requests;
   let pool = await WorkerPool.start(workers, env);
   let latencyIds: string[];
   try {
     latencyIds = await createTickets(db, snapshot, options.samples, 1, options.gapMs);
-    await settle(db, receiver, before + options.samples, 'latency');
+    await settle(db, receiver, calls, options.samples, 'latency');
   } finally {
     await pool.stop();
   }
@@ -162,7 +164,7 @@ async function runPhase(db: Db, snapshot: MetadataSnapshot, receiver: Receiver, 
   console.log(`backlog: ${backlog.length} tickets created in ${fmt(createSeconds, 1)} s (${fmt(backlog.length / createSeconds, 1)}/s, 8 in flight), no worker running`);
   pool = await WorkerPool.start(workers, env);
   try {
-    await settle(db, receiver, before + options.samples + options.runs, 'backlog');
+    await settle(db, receiver, calls, options.samples + options.runs, 'backlog');
   } finally {
     await pool.stop();
   }
@@ -188,7 +190,7 @@ function report(phases: Phase[], floors: { bullmq: Awaited<ReturnType<typeof bul
   const tput = phases.map((p) => [`${p.workers}`, fmt(p.throughput.runs, 0), fmt(p.throughput.completed, 0), fmt(p.throughput.seconds, 1), fmt(p.throughput.runsPerSec, 1)]);
   console.log(`\ncompleted runs per second, a backlog drained:\n${renderTable([{ header: 'workers' }, { header: 'runs', numeric: true }, { header: 'completed', numeric: true }, { header: 'seconds', numeric: true }, { header: 'runs/s', numeric: true }], tput)}`);
   console.log(
-    `\nfloors on the same servers:\n` +
+    `\nfloors (a server of their own, the same kind):\n` +
       `  BullMQ alone (worker in this process, concurrency 4, empty jobs): add → processing p50 ${fmt(floors.bullmq.p50, 1)} ms, p95 ${fmt(floors.bullmq.p95, 1)} ms; ${fmt(floors.bullmq.perSec, 0)} jobs/s drained\n` +
       `  bare driver replaying one run's database commands: ${fmt(floors.driver1.opsPerSec, 1)} runs/s one at a time (p50 ${fmt(floors.driver1.p50, 1)} ms), ${fmt(floors.driver8.opsPerSec, 1)} runs/s 8 in flight`,
   );
@@ -205,33 +207,56 @@ export async function run(argv: string[]): Promise<void> {
   }
   const startedAt = new Date();
   const machine = machineInfo();
-  const store = await openBenchStore('bench_workflows', { redis: true });
   const receiver = await startReceiver();
+  const bundle = triageBundle(receiver.url);
   try {
-    if (!store.redisUrl) throw new Error('no Redis for the workers');
     console.log('workflows benchmark: a three-step workflow on record creation, run by worker processes');
     console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, node ${machine.node}, load avg ${machine.loadAverage}`);
-    console.log(`server:  ${store.server.kind} ${store.server.version} at ${store.server.url}, database ${store.server.database}`);
     console.log(`config:  workers ${options.workers.join(',')}; latency ${options.samples} runs ${options.gapMs} ms apart; backlog ${options.runs} runs`);
-    const snapshot = await publish(store.db, triageBundle(receiver.url));
-    const floors = {
-      bullmq: await bullmqFloor(store.redisUrl, `${store.db.databaseName}_floor`, options.samples, options.runs * 4),
-      driver1: await driverFloor(store.db, { seconds: options.seconds, concurrency: 1 }),
-      driver8: await driverFloor(store.db, { seconds: options.seconds, concurrency: 8 }),
-    };
+    // The floors and each worker count on a store of their own (a new embedded server, or
+    // a new database on MONGODB_URL): on the embedded server a phase that follows another
+    // is slower whatever its worker count (2,1 gave the 1-worker phase 9.1 runs/s, 1,2 gave
+    // it 11–12.5), so phases on one server would not compare.
+    const { server, floors } = await withStore('bench_workflows', async (store, redisUrl) => {
+      console.log(`server:  ${store.server.kind} ${store.server.version} at ${store.server.url}, a new ${store.server.kind === 'MONGODB_URL' ? 'database' : 'server'} for the floors and for each worker count`);
+      await publish(store.db, bundle);
+      return {
+        server: store.server,
+        floors: {
+          bullmq: await bullmqFloor(redisUrl, `${store.db.databaseName}_floor`, options.samples, options.runs * 4),
+          driver1: await driverFloor(store.db, { seconds: options.seconds, concurrency: 1 }),
+          driver8: await driverFloor(store.db, { seconds: options.seconds, concurrency: 8 }),
+        },
+      };
+    });
     const phases: Phase[] = [];
     for (const workers of options.workers) {
-      const env: WorkerEnv = { mongoUrl: store.mongoUrl, redisUrl: store.redisUrl, database: store.db.databaseName, queuePrefix: `${store.db.databaseName}_w${workers}`, allow: new URL(receiver.url).host };
-      phases.push(await runPhase(store.db, snapshot, receiver, env, workers, options, phases.length * (options.samples + options.runs)));
+      phases.push(
+        await withStore(`bench_workflows_w${workers}`, async (store, redisUrl) => {
+          const snapshot = await publish(store.db, bundle);
+          const env: WorkerEnv = { mongoUrl: store.mongoUrl, redisUrl, database: store.db.databaseName, queuePrefix: store.db.databaseName, allow: new URL(receiver.url).host };
+          return runPhase(store.db, snapshot, receiver, env, workers, options);
+        }),
+      );
     }
     report(phases, floors);
     const { requests, repeatedKeys } = receiver.stats();
     console.log(`\nreceiver: ${requests} requests, ${repeatedKeys} idempotency keys seen twice`);
     const finishedAt = new Date();
-    const file = writeResults('workflows', { benchmark: 'workflows', startedAt, finishedAt, options, machine, server: store.server, floors, phases, receiver: receiver.stats() }, startedAt);
+    const file = writeResults('workflows', { benchmark: 'workflows', startedAt, finishedAt, options, machine, server, floors, phases, receiver: receiver.stats() }, startedAt);
     console.log(`total wall time ${fmt((finishedAt.getTime() - startedAt.getTime()) / 1000, 1)} s; results written to ${file}`);
   } finally {
     await receiver.close();
+  }
+}
+
+/** Opens a bench store with Redis, runs `fn` on it, and closes it. */
+async function withStore<T>(prefix: string, fn: (store: BenchStore, redisUrl: string) => Promise<T>): Promise<T> {
+  const store = await openBenchStore(prefix, { redis: true });
+  try {
+    if (!store.redisUrl) throw new Error('no Redis for the workers');
+    return await fn(store, store.redisUrl);
+  } finally {
     await store.close();
   }
 }

@@ -35,6 +35,23 @@ describe('the slow command log', () => {
     ]));
   });
 
+  it("names a cursor's getMore by its collection, and leaves out a change stream's getMore, which waits by design", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (lines.push(chunk.toString()), done()) });
+    client = await connectMongo(env.mongoUrl, { slowCommandMs: 0, logger: createLogger('info', {}, sink) });
+    const db = client.db(env.dbName);
+    const stream = db.collection('watched').watch();
+    await stream.tryNext();
+    await stream.tryNext();
+    await stream.close();
+    await db.collection('probe').deleteMany({});
+    await db.collection('probe').insertMany([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    expect(await db.collection('probe').find({}, { batchSize: 1 }).toArray()).toHaveLength(3);
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entries).toEqual(expect.arrayContaining([expect.objectContaining({ command: 'aggregate', collection: 'watched' }), expect.objectContaining({ command: 'getMore', collection: 'probe' })]));
+    expect(entries.filter((e) => e.command === 'getMore' && e.collection === 'watched')).toEqual([]);
+  });
+
   it('logs nothing under the threshold, and nothing when it is off', async () => {
     expect(await logged(60_000)).toEqual([]);
     await client?.close();

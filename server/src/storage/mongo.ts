@@ -35,21 +35,28 @@ export async function connectMongo(url: string, options: MongoOptions = {}): Pro
 /**
  * Logs the commands that take longer than `thresholdMs`, by name and collection (never
  * their filters or documents, which hold customer data), to find what a slow database
- * spends its time on. A change stream's getMore waits for changes by design (it carries
- * maxTimeMS) and is left out.
+ * spends its time on. A change stream's getMore waits for changes by design and is
+ * left out: its cursors are known from the aggregate that opened them.
  */
 function logSlowCommands(client: MongoClient, thresholdMs: number, logger: Logger): void {
-  const started = new Map<number, { command: string; collection: unknown; database: string }>();
+  const started = new Map<number, { command: string; collection: unknown; database: string; changeStream: boolean }>();
+  const tailing = new Set<string>();
   client.on('commandStarted', (event: CommandStartedEvent) => {
-    if (event.commandName === 'getMore' && event.command.maxTimeMS !== undefined) return;
-    started.set(event.requestId, { command: event.commandName, collection: event.command[event.commandName], database: event.databaseName });
+    const { command, commandName } = event;
+    if (commandName === 'killCursors') for (const id of (command.cursors as unknown[]) ?? []) tailing.delete(String(id));
+    if (commandName === 'getMore' && tailing.has(String(command.getMore))) return;
+    const changeStream = commandName === 'aggregate' && Array.isArray(command.pipeline) && command.pipeline[0]?.$changeStream !== undefined;
+    started.set(event.requestId, { command: commandName, collection: commandName === 'getMore' ? command.collection : command[commandName], database: event.databaseName, changeStream });
   });
   const finished = (event: CommandSucceededEvent | CommandFailedEvent) => {
     const command = started.get(event.requestId);
     started.delete(event.requestId);
-    if (command && event.duration > thresholdMs) {
+    if (!command) return;
+    const cursor = 'reply' in event ? (event.reply as { cursor?: { id?: unknown } }).cursor?.id : undefined;
+    if (command.changeStream && cursor !== undefined) tailing.add(String(cursor));
+    if (event.duration > thresholdMs) {
       const collection = typeof command.collection === 'string' ? command.collection : undefined;
-      logger.warn({ ...command, collection, ms: Math.round(event.duration), failed: 'failure' in event || undefined }, 'slow database command');
+      logger.warn({ command: command.command, collection, database: command.database, ms: Math.round(event.duration), failed: 'failure' in event || undefined }, 'slow database command');
     }
   };
   client.on('commandSucceeded', finished);
