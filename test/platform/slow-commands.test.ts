@@ -13,10 +13,16 @@ afterEach(async () => {
   client = undefined;
 });
 
-async function logged(slowCommandMs: number | undefined): Promise<Record<string, unknown>[]> {
+/** Connects with the slow command log on (or off), its lines kept in `lines`. */
+async function connect(slowCommandMs: number | undefined): Promise<{ client: MongoClient; lines: string[] }> {
   const lines: string[] = [];
   const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (lines.push(chunk.toString()), done()) });
   client = await connectMongo(env.mongoUrl, { slowCommandMs, logger: createLogger('info', {}, sink) });
+  return { client, lines };
+}
+
+async function logged(slowCommandMs: number | undefined): Promise<Record<string, unknown>[]> {
+  const { client, lines } = await connect(slowCommandMs);
   const probe = client.db(env.dbName).collection('probe');
   await probe.deleteMany({});
   await probe.insertOne({ email: 'secret@example.com' });
@@ -36,9 +42,7 @@ describe('the slow command log', () => {
   });
 
   it("names a cursor's getMore by its collection, and leaves out a change stream's getMore, which waits by design", async () => {
-    const lines: string[] = [];
-    const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (lines.push(chunk.toString()), done()) });
-    client = await connectMongo(env.mongoUrl, { slowCommandMs: 0, logger: createLogger('info', {}, sink) });
+    const { client, lines } = await connect(0);
     const db = client.db(env.dbName);
     const stream = db.collection('watched').watch();
     await stream.tryNext();

@@ -31,7 +31,7 @@ export interface Config {
    * dependency down and the API answers 503 until one answers again.
    */
   healthPingTimeoutMs?: number | undefined;
-  /** Log database commands slower than this many ms (DB_SLOW_MS; off when absent). */
+  /** Log database commands taking this many ms or longer (DB_SLOW_MS; off when absent). */
   slowCommandMs?: number | undefined;
   /**
    * How many proxies in front of the API set `X-Forwarded-For` / `X-Forwarded-Proto`

@@ -5,7 +5,7 @@ export interface MongoOptions {
   /** How long an operation waits for a reachable server before failing (then 503). */
   serverSelectionTimeoutMS?: number;
   appName?: string;
-  /** Logs every command that takes longer than this (DB_SLOW_MS), when set with `logger`. */
+  /** Logs every command that takes this long or longer (DB_SLOW_MS), when set with `logger`. */
   slowCommandMs?: number | undefined;
   logger?: Logger;
 }
@@ -16,6 +16,7 @@ export interface MongoOptions {
  * module, so that a workspace-per-database mode stays a change of wiring.
  */
 export async function connectMongo(url: string, options: MongoOptions = {}): Promise<MongoClient> {
+  const slow = options.slowCommandMs !== undefined && options.logger !== undefined;
   const client = new MongoClient(url, {
     appName: options.appName ?? 'metacrm',
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 3000,
@@ -25,38 +26,44 @@ export async function connectMongo(url: string, options: MongoOptions = {}): Pro
     maxPoolSize: 50,
     retryWrites: true,
     retryReads: true,
-    monitorCommands: options.slowCommandMs !== undefined && options.logger !== undefined,
+    monitorCommands: slow,
   });
-  if (options.slowCommandMs !== undefined && options.logger) logSlowCommands(client, options.slowCommandMs, options.logger);
+  if (slow) logSlowCommands(client, options.slowCommandMs!, options.logger!);
   await client.connect();
   return client;
 }
 
 /**
- * Logs the commands that take longer than `thresholdMs`, by name and collection (never
+ * Logs the commands that take `thresholdMs` or longer, by name and collection (never
  * their filters or documents, which hold customer data), to find what a slow database
  * spends its time on. A change stream's getMore waits for changes by design and is
  * left out: its cursors are known from the aggregate that opened them.
  */
 function logSlowCommands(client: MongoClient, thresholdMs: number, logger: Logger): void {
-  const started = new Map<number, { command: string; collection: unknown; database: string; changeStream: boolean }>();
+  const started = new Map<number, { command: string; collection: unknown; database: string; changeStream: boolean; tail: string | undefined }>();
+  /** Open change-stream cursors; a cursor leaves when killed or when its getMore fails. */
   const tailing = new Set<string>();
   client.on('commandStarted', (event: CommandStartedEvent) => {
     const { command, commandName } = event;
     if (commandName === 'killCursors') for (const id of (command.cursors as unknown[]) ?? []) tailing.delete(String(id));
-    if (commandName === 'getMore' && tailing.has(String(command.getMore))) return;
+    const tail = commandName === 'getMore' && tailing.has(String(command.getMore)) ? String(command.getMore) : undefined;
     const changeStream = commandName === 'aggregate' && Array.isArray(command.pipeline) && command.pipeline[0]?.$changeStream !== undefined;
-    started.set(event.requestId, { command: commandName, collection: commandName === 'getMore' ? command.collection : command[commandName], database: event.databaseName, changeStream });
+    started.set(event.requestId, { command: commandName, collection: commandName === 'getMore' ? command.collection : command[commandName], database: event.databaseName, changeStream, tail });
   });
   const finished = (event: CommandSucceededEvent | CommandFailedEvent) => {
     const command = started.get(event.requestId);
     started.delete(event.requestId);
     if (!command) return;
-    const cursor = 'reply' in event ? (event.reply as { cursor?: { id?: unknown } }).cursor?.id : undefined;
+    const failed = 'failure' in event;
+    if (command.tail !== undefined) {
+      if (failed) tailing.delete(command.tail);
+      return;
+    }
+    const cursor = failed ? undefined : (event.reply as { cursor?: { id?: unknown } }).cursor?.id;
     if (command.changeStream && cursor !== undefined) tailing.add(String(cursor));
-    if (event.duration > thresholdMs) {
+    if (event.duration >= thresholdMs) {
       const collection = typeof command.collection === 'string' ? command.collection : undefined;
-      logger.warn({ command: command.command, collection, database: command.database, ms: Math.round(event.duration), failed: 'failure' in event || undefined }, 'slow database command');
+      logger.warn({ command: command.command, collection, database: command.database, ms: Math.round(event.duration), failed: failed || undefined }, 'slow database command');
     }
   };
   client.on('commandSucceeded', finished);
