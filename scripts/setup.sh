@@ -74,6 +74,44 @@ else
   ok "installed secantusdb $SECANTUS_VERSION into $VENV"
 fi
 
+# The fast embedded server, built from the crates.io sources (never a prebuilt binary),
+# into a cache outside the checkout keyed by its exact version, so another checkout or
+# a CI run on this machine skips the build. Keep the version in step with
+# server/src/dev-services/paths.ts.
+SECANTUS_RS_VERSION="0.5.3-beta.196"
+SECANTUS_RS_MIN_CARGO="1.95"
+SECANTUS_RS_ROOT="$HOME/.cache/metacrm/secantus-mdb-$SECANTUS_RS_VERSION"
+SECANTUS_RS_BIN="$SECANTUS_RS_ROOT/bin/secantusd-rs"
+rs_fallback() {
+  printf '\033[1;33m    warning:\033[0m %s\n' "$1" >&2
+  ok "npm start and the tests will use the Python server (secantusd-py), which works but is"
+  ok "several times slower. For the fast one: install Rust $SECANTUS_RS_MIN_CARGO or later with"
+  ok "rustup (https://rustup.rs; Debian's cargo is too old) and a C compiler"
+  ok "(apt-get install build-essential), then run npm run setup again."
+}
+say "Checking SecantusDB secantusd-rs $SECANTUS_RS_VERSION (the fast embedded server, built with cargo)"
+if [ -x "$SECANTUS_RS_BIN" ]; then
+  ok "found $SECANTUS_RS_BIN; skipped the build"
+elif ! command -v cargo >/dev/null 2>&1 || ! command -v cc >/dev/null 2>&1; then
+  rs_fallback "cargo or a C compiler (cc) is missing, so secantusd-rs cannot be built."
+elif ! cargo --version | awk -v min="$SECANTUS_RS_MIN_CARGO" '{ split($2, v, "."); split(min, m, "."); exit !(v[1] > m[1] || (v[1] == m[1] && v[2] >= m[2])) }'; then
+  rs_fallback "$(cargo --version) is older than $SECANTUS_RS_MIN_CARGO, too old to build secantusd-rs."
+else
+  RS_LOG="$(mktemp -t secantus-rs-build.XXXXXX.log)"
+  ok "building crate secantus-mdb $SECANTUS_RS_VERSION from crates.io with $(cargo --version | cut -d' ' -f1-2)"
+  ok "into $SECANTUS_RS_ROOT (once per machine; about 13 minutes on 2 cores; log: $RS_LOG)"
+  RS_STARTED=$SECONDS
+  # --ignore-rust-version: the crate declares a newer rustc than it needs; it builds with 1.95.
+  if nice -n 10 cargo install secantus-mdb --version "$SECANTUS_RS_VERSION" --ignore-rust-version --locked \
+      --root "$SECANTUS_RS_ROOT" >"$RS_LOG" 2>&1 && [ -x "$SECANTUS_RS_BIN" ]; then
+    ok "built $SECANTUS_RS_BIN in $(( (SECONDS - RS_STARTED) / 60 )) min $(( (SECONDS - RS_STARTED) % 60 )) s"
+    rm -f "$RS_LOG"
+  else
+    tail -n 15 "$RS_LOG" | sed 's/^/      /' >&2
+    rs_fallback "the build of secantusd-rs failed after $(( SECONDS - RS_STARTED )) s (full log: $RS_LOG)."
+  fi
+fi
+
 say "Checking Chromium (for browser tests)"
 if [ -x /usr/bin/chromium ]; then
   ok "$(/usr/bin/chromium --version 2>/dev/null || echo chromium)"

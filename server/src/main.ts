@@ -1,7 +1,8 @@
 /**
  * Process entry point: `main.ts all` (npm start), `main.ts api`, `main.ts worker`.
  * Reads the configuration from the environment, starts the platform, prints where it
- * listens, and stops gracefully on SIGINT / SIGTERM (a second signal forces exit).
+ * listens, and stops gracefully on SIGINT / SIGTERM, or when the npm that launched it
+ * is gone (a second signal forces exit).
  */
 import { ConfigError, loadConfig, type Role } from './config/config.js';
 import { createLogger } from './observability/logger.js';
@@ -26,8 +27,10 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel, { role });
-  const platform = await startPlatform({ config, logger });
+  const starting = startPlatform({ config, logger });
 
+  // Installed before the start completes: a signal during the start still stops what
+  // has been started (the database and Redis children) instead of orphaning it.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -36,7 +39,7 @@ async function main(): Promise<void> {
     }
     stopping = true;
     logger.info({ signal }, 'stopping');
-    platform.stop().then(
+    starting.then((platform) => platform.stop()).then(
       () => process.exit(0),
       (err: unknown) => {
         logger.error({ err }, 'error while stopping');
@@ -46,11 +49,31 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  watchLauncher(() => stop('launcher exited'));
 
+  const platform = await starting;
   logger.info({ url: platform.url, mongo: redact(platform.mongoUrl), redis: redact(platform.redisUrl) }, 'metacrm is running');
   if (platform.url) {
     console.log(`\n  metacrm is running at ${platform.url}\n  designer: ${platform.url}/designer/\n`);
   }
+}
+
+/**
+ * Under an npm script (`npm start`), stops the platform when the process that launched
+ * it goes away. npm forwards SIGTERM to its script, but a launcher killed outright
+ * (SIGKILL, or a shell between npm and node that dies of the signal) leaves node
+ * re-parented and serving on its own. Off outside npm, where a process that outlives
+ * its parent (nohup, a daemon) is meant to.
+ */
+function watchLauncher(onExit: () => void): void {
+  if (process.env.npm_lifecycle_event === undefined) return;
+  const launcher = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === launcher) return;
+    clearInterval(timer);
+    onExit();
+  }, 500);
+  timer.unref();
 }
 
 /** Hides credentials in a connection string before it is logged. */

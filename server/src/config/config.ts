@@ -7,6 +7,11 @@ const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debu
 /** What runs in this process: everything, the API alone, or a worker alone. */
 export type Role = 'all' | 'api' | 'worker';
 
+/** Which build of the embedded SecantusDB `npm start` runs: `secantusd-py` or `secantusd-rs`. */
+export type EmbeddedDb = 'python' | 'rust';
+/** The EMBEDDED_DB values, for messages and validation. */
+export const EMBEDDED_DBS: readonly EmbeddedDb[] = ['python', 'rust'];
+
 export interface Config {
   role: Role;
   host: string;
@@ -16,6 +21,12 @@ export interface Config {
   mongoUrl: string | undefined;
   /** Unset means: start a local redis-server (role `all` only). */
   redisUrl: string | undefined;
+  /**
+   * The embedded server to run when MONGODB_URL is unset (EMBEDDED_DB). Unset: the Rust
+   * server where `npm run setup` built it, else the Python one; an existing data folder
+   * keeps the server that wrote it.
+   */
+  embeddedDb?: EmbeddedDb | undefined;
   /** The MongoDB database that holds this workspace. */
   database: string;
   /** Prefix of every BullMQ key, so several installations can share one Redis. */
@@ -120,6 +131,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
   if (redisUrl !== undefined && !/^rediss?:\/\/\S+$/.test(redisUrl)) {
     bad('REDIS_URL', 'must be a Redis URL starting with redis:// or rediss://');
   }
+  let embeddedDb: EmbeddedDb | undefined;
+  try {
+    embeddedDb = parseEmbeddedDb(value('EMBEDDED_DB'));
+  } catch (err) {
+    problems.push(...(err as ConfigError).problems);
+  }
   if (role !== 'all') {
     if (mongoUrl === undefined) bad('MONGODB_URL', `is required for \`${role}\` (only \`npm start\` starts an embedded database)`);
     if (redisUrl === undefined) bad('REDIS_URL', `is required for \`${role}\` (only \`npm start\` starts a local Redis)`);
@@ -157,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
     dataDir: path.resolve(cwd, value('DATA_DIR') ?? './data'),
     mongoUrl,
     redisUrl,
+    embeddedDb,
     database,
     queuePrefix,
     adminEmail,
@@ -171,6 +189,17 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
     outboundAllowlist,
     mail,
   };
+}
+
+/**
+ * Reads EMBEDDED_DB (`python` or `rust`; undefined when unset or empty). The test
+ * global setup and the benchmarks read it alone, without the rest of the configuration.
+ */
+export function parseEmbeddedDb(raw: string | undefined): EmbeddedDb | undefined {
+  const v = raw?.trim();
+  if (v === undefined || v === '') return undefined;
+  if (!(EMBEDDED_DBS as readonly string[]).includes(v)) throw new ConfigError([{ variable: 'EMBEDDED_DB', message: `must be one of ${EMBEDDED_DBS.join(', ')} (got ${JSON.stringify(v)})` }]);
+  return v as EmbeddedDb;
 }
 
 /** SMTP_URL and MAIL_FROM, set together or not at all. */

@@ -88,7 +88,8 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
     let { mongoUrl, redisUrl } = config;
     if (mongoUrl === undefined || redisUrl === undefined) {
       logger.info({ dataDir: config.dataDir }, 'starting the embedded database and Redis');
-      devServices = await startDevServices(config.dataDir);
+      devServices = await startDevServices(config.dataDir, { embeddedDb: config.embeddedDb, supervise: logger.child({ component: 'dev-services' }) });
+      logger.info({ server: devServices.secantus.label, port: devServices.secantus.port }, 'embedded database running');
       cleanup.push(() => devServices!.stop());
       mongoUrl ??= devServices.mongoUrl;
       redisUrl ??= devServices.redisUrl;
