@@ -5,9 +5,10 @@ import { secantusRsBin } from './paths.js';
 
 /**
  * The file in an embedded data folder that names the server which wrote it. The two
- * builds of SecantusDB keep different files over WiredTiger, so one cannot open the
- * other's folder; the marker lets a start refuse a folder with a clear message instead
- * of a server that fails (or, worse, starts empty beside the data).
+ * builds of SecantusDB lay out their WiredTiger tables differently (secantusd-rs adds
+ * its own tables to a secantusd-py folder on open). Each reads a trivial folder of the
+ * other, but no such switch is certified (indexes, unique keys, the oplog), so a start
+ * refuses a folder written by the other server instead of risking the data.
  */
 export const OWNER_FILE = 'metacrm-embedded-db.json';
 
@@ -50,7 +51,7 @@ export function chooseEmbeddedDb(requested: EmbeddedDb | undefined, storagePath:
   if (requested !== undefined && owner !== undefined && owner !== requested) {
     throw new Error(
       `The embedded data folder ${storagePath} was written by ${LABEL[owner]}, but EMBEDDED_DB=${requested} asks for ${LABEL[requested]}. ` +
-        `The two servers store data in different files and cannot open each other's folder. ` +
+        `The two servers lay out their files differently, and running one on the other's folder is not supported. ` +
         `Start with EMBEDDED_DB=${owner} to use this data, or set DATA_DIR to another folder to start ${LABEL[requested]} empty.`,
     );
   }
