@@ -78,10 +78,34 @@ describe('unique indexes', () => {
     expect(err.code).toBe(11000);
     expect(err.keyPattern).toEqual({ email: 1 });
     expect(err.keyValue).toEqual({ email: 'ann@example.com' });
-    // Soft-deleting the live one frees the value.
-    await coll.updateOne({ email: 'ann@example.com', deleted: false }, { $set: { deleted: true } });
-    await coll.insertOne({ email: 'ann@example.com', deleted: false });
-    expect(await coll.countDocuments({ email: 'ann@example.com' })).toBe(4);
+    expect(await coll.countDocuments({ email: 'ann@example.com' })).toBe(3);
+  });
+
+  // How the engine soft-deletes, restores and changes a unique value (records/record-rewrite.ts):
+  // the document is deleted and inserted in its new state in one transaction. A plain
+  // update is not relied on to free the old value: secantusd-rs keeps the old entry
+  // (test/compat/README.md).
+  it.each([
+    ['moving a document out of the filter (a soft delete)', { _deletedAt: new Date() }, 'ann@example.com'],
+    ['changing the value', { email: 'bea@example.com' }, 'bea@example.com'],
+  ])('frees the old value when %s is written as a delete and an insert in a transaction', async (_what, change, taken) => {
+    const coll = await fresh('unique_rewrite');
+    await coll.createIndex({ email: 1 }, { unique: true, name: 'unique_email', partialFilterExpression: { email: { $exists: true }, _deletedAt: { $type: 'null' } } });
+    await coll.insertOne({ _id: 'r1', email: 'ann@example.com', _deletedAt: null, _version: 1 });
+    const session = db.client.startSession();
+    try {
+      await session.withTransaction(async () => {
+        const current = await coll.findOne({ _id: 'r1', _version: 1 }, { session });
+        expect((await coll.deleteOne({ _id: 'r1', _version: 1 }, { session })).deletedCount).toBe(1);
+        await coll.insertOne({ ...current!, ...change, _version: 2 }, { session });
+      });
+    } finally {
+      await session.endSession();
+    }
+    await coll.insertOne({ _id: 'r2', email: 'ann@example.com', _deletedAt: null, _version: 1 });
+    const err = await rejectionOf(coll.insertOne({ _id: 'r3', email: taken, _deletedAt: null, _version: 1 }));
+    expect(err.code).toBe(11000);
+    expect(await coll.findOne({ _id: 'r1' })).toMatchObject({ ...change, _version: 2 });
   });
 
   it('enforces a partial unique index filtered by $exists and $type', async () => {

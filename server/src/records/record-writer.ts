@@ -2,6 +2,7 @@ import { ObjectId, type ClientSession, type Db, type Document } from 'mongodb';
 import type { Actor } from '../auth/actor.js';
 import type { CompiledEntity } from './compiled-entity.js';
 import { recordCollection } from './record-collections.js';
+import { rewriteRecord } from './record-rewrite.js';
 import type { Values } from './record-document.js';
 import { RecordUniqueViolation } from './records.errors.js';
 
@@ -74,9 +75,16 @@ export async function insertRecord(ctx: WriteContext, compiled: CompiledEntity, 
   }
 }
 
-/** Applies a version-guarded update; resolves false when the version did not match. */
+/**
+ * Applies a version-guarded update; resolves false when the version did not match.
+ * An update that changes a unique field, or moves the record in or out of the recycle
+ * bin, is written as a delete and an insert instead (`rewriteRecord`), so that the old
+ * value leaves the unique index on every server.
+ */
 export async function updateRecord(ctx: WriteContext, compiled: CompiledEntity, id: ObjectId, expectedVersion: number, update: Document): Promise<boolean> {
   try {
+    const rewritten = await rewriteRecord(ctx, compiled, id, expectedVersion, update);
+    if (rewritten !== undefined) return rewritten;
     const result = await recordCollection(ctx.db, compiled.entity.key).updateOne({ _id: id, _version: expectedVersion }, update, { session: ctx.session });
     return result.matchedCount === 1;
   } catch (err) {
