@@ -1,6 +1,7 @@
 import { ObjectId, type Db } from 'mongodb';
 import type { Actor } from '../auth/actor.js';
 import { AUDIT } from '../records/record-writer.js';
+import { upsertAndUpdate } from '../storage/upsert.js';
 import { ShareInvalid, ShareNotFound } from './access.errors.js';
 import { DEPARTMENTS, USERS } from '../auth/user-model.js';
 
@@ -61,13 +62,9 @@ export async function listShares(db: Db, entity: string, recordId: ObjectId): Pr
 export async function addShare(db: Db, actor: Actor, entity: string, recordId: ObjectId, input: unknown): Promise<Share> {
   const { principal, access, until } = await parseShare(db, input);
   const now = new Date();
-  const doc = await db.collection<ShareDoc>(SHARES).findOneAndUpdate(
-    { entity, recordId, 'principal.type': principal.type, 'principal.id': principal.id },
-    { $set: { access, until, createdBy: { kind: actor.kind, id: actor.id, name: actor.name }, createdAt: now }, $setOnInsert: { entity, recordId, principal } },
-    { upsert: true, returnDocument: 'after' },
-  );
-  const saved = doc ?? (await db.collection<ShareDoc>(SHARES).findOne({ entity, recordId, 'principal.type': principal.type, 'principal.id': principal.id }));
-  if (!saved) throw new Error('share not saved');
+  const set = { access, until, createdBy: { kind: actor.kind, id: actor.id, name: actor.name }, createdAt: now };
+  // Not a findOneAndUpdate upsert: its post-image is not relied on (storage/upsert.ts).
+  const saved = await upsertAndUpdate(db.collection<ShareDoc>(SHARES), { entity, recordId, 'principal.type': principal.type, 'principal.id': principal.id }, { entity, recordId, principal, ...set }, { $set: set });
   await audit(db, actor, 'record.share', entity, recordId, { principal, access, until });
   return toShare(saved);
 }

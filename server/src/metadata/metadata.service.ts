@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import { ITEM_KINDS, builtInRole, diffBundles, planMigrations, validateBundle, type Bundle, type BundleDiff, type ItemKind, type Problem } from '@metacrm/metadata';
 import { AuditLog } from '../audit/audit-log.js';
+import { upsertAndUpdate } from '../storage/upsert.js';
 import type { Actor } from '../auth/actor.js';
 import type { MetadataBus } from './metadata-bus.js';
 import type { MetadataCache, MetadataSnapshot } from './metadata-cache.js';
@@ -104,8 +105,8 @@ export class MetadataService {
     const now = new Date();
     const set = { kind, key, json: JSON.stringify(body), updatedAt: now, updatedBy: this.options.actor };
     if (expectedRev === undefined) {
-      const doc = await this.repo.draft.findOneAndUpdate({ _id: draftId(kind, key) }, { $set: set, $inc: { rev: 1 } }, { upsert: true, returnDocument: 'after' });
-      return toItem(doc!);
+      // Not a findOneAndUpdate upsert: its post-image is not relied on (storage/upsert.ts).
+      return toItem(await upsertAndUpdate(this.repo.draft, { _id: draftId(kind, key) }, { ...set, rev: 0 }, { $set: set, $inc: { rev: 1 } }));
     }
     const updated = await this.repo.draft.findOneAndUpdate({ _id: draftId(kind, key), rev: expectedRev }, { $set: set, $inc: { rev: 1 } }, { returnDocument: 'after' });
     if (!updated) throw await this.conflict(kind, key);

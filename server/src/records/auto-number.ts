@@ -1,4 +1,5 @@
 import type { ClientSession, Db } from 'mongodb';
+import { upsertAndUpdate } from '../storage/upsert.js';
 
 export interface AutoNumberSettings {
   prefix?: string;
@@ -22,13 +23,7 @@ export async function nextAutoNumber(db: Db, entity: string, field: string, sett
 /** The next value (1, 2, ...) of the named counter in the `counters` collection; atomic. */
 export async function nextSequence(db: Db, id: string, session?: ClientSession): Promise<number> {
   const counters = db.collection<{ _id: string; seq: number }>('counters');
-  // Create the counter first with an updateOne upsert, then $inc it: a racing
-  // findOneAndUpdate upsert is not relied on (test/compat/README.md).
-  await counters.updateOne({ _id: id }, { $setOnInsert: { seq: 0 } }, { upsert: true, session }).catch((err: { code?: number }) => {
-    if (err.code !== 11000) throw err;
-  });
-  const counter = await counters.findOneAndUpdate({ _id: id }, { $inc: { seq: 1 } }, { returnDocument: 'after', session });
-  if (!counter) throw new Error(`counter ${id} vanished`);
+  const counter = await upsertAndUpdate(counters, { _id: id }, { seq: 0 }, { $inc: { seq: 1 } }, session);
   return counter.seq;
 }
 
