@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient, type Db } from 'mongodb';
+import { parseEmbeddedDb } from '../../server/src/config/config.js';
 import { startDevServices, type DevServices } from '../../server/src/dev-services/dev-services.js';
 import { RedisServer } from '../../server/src/dev-services/redis.js';
 
@@ -68,7 +69,8 @@ async function startEmbedded(): Promise<{ url: string; redisUrl: string; stop: (
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metacrm-bench-'));
   let services: DevServices;
   try {
-    services = await startDevServices(dir);
+    // The build EMBEDDED_DB names (bench/run.ts --servers sets it), else the one npm start runs.
+    services = await startDevServices(dir, { embeddedDb: parseEmbeddedDb(process.env.EMBEDDED_DB) });
   } catch (err) {
     fs.rmSync(dir, { recursive: true, force: true });
     throw err;
