@@ -51,7 +51,10 @@ export async function rawRequest(baseUrl: string, request: RawRequest): Promise<
         res.on('error', (err) => resolve({ status: 0, retryAfter: undefined, body, ms: performance.now() - started, error: err.message }));
       },
     );
-    req.on('socket', (socket) => socket.once('connect', () => (connectedMs = performance.now() - started)));
+    req.on('socket', (socket) => {
+      // A pooled socket is open already; only a new one says when it connected.
+      if (socket.connecting) socket.once('connect', () => (connectedMs = performance.now() - started));
+    });
     req.on('error', (err) => resolve({ status: 0, retryAfter: undefined, body: '', ms: performance.now() - started, error: err.message }));
     req.on('timeout', () => req.destroy(new Error('client timeout')));
     req.end(payload);
