@@ -5,6 +5,7 @@ import { MongoClient, type CommandStartedEvent } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppState } from '../../server/src/http/context.js';
 import { errorHandler } from '../../server/src/http/error-handler.middleware.js';
+import { jsonBody } from '../../server/src/http/json-body.js';
 import { loadShedding } from '../../server/src/http/load-shedding.middleware.js';
 import { requestContext } from '../../server/src/http/request-context.middleware.js';
 import { InFlightCounters, WorkGate } from '../../server/src/http/work-gate.js';
@@ -12,7 +13,7 @@ import { createLogger } from '../../server/src/observability/logger.js';
 import { createMetrics } from '../../server/src/observability/metrics.js';
 import { guardDb } from '../../server/src/storage/guarded-db.js';
 import { testEnv } from '../helpers/env.js';
-import { rawRequest } from '../security/load-client.js';
+import { rawRequest, slowBody } from '../security/load-client.js';
 
 // The load-shedding middleware with the guarded handle on a real database: a request
 // whose client hung up sends no further read, and an API token's requests in flight are capped.
@@ -35,7 +36,11 @@ beforeAll(async () => {
   const app = new Koa<AppState>();
   app.use(requestContext(createLogger('silent')));
   app.use(errorHandler(createMetrics()));
-  app.use(loadShedding({ gate: new WorkGate({ maxInFlight: 4, maxQueued: 4, queueTimeoutMs: 5000 }), counters: new InFlightCounters(), limits: { perUser: 4, perToken: 1 } }));
+  app.use(loadShedding({ gate: new WorkGate({ maxInFlight: 4, maxQueued: 4, queueTimeoutMs: 5000 }), counters: new InFlightCounters(), limits: { perUser: 4, perToken: 1, bodyTimeoutMs: 500 } }));
+  app.use(async (ctx, next) => {
+    if (ctx.path !== '/api/echo') return await next();
+    ctx.body = { echo: await jsonBody(ctx) };
+  });
   app.use(async (ctx) => {
     // Waits for the test, then reads: as a route does after its first command.
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -85,5 +90,13 @@ describe('load shedding', () => {
     release();
     expect((await first).status).toBe(200);
     expect(await outcome).toBe('read');
+  });
+
+  it('closes a connection whose body, once read, does not arrive within the body timeout', async () => {
+    expect(await rawRequest(url, { path: '/api/echo', body: { a: 1 } })).toMatchObject({ status: 200, body: '{"echo":{"a":1}}' });
+    const slow = slowBody(Number(new URL(url).port), '127.0.0.1', '/api/echo', 1000, 100);
+    const { ms } = await slow.closed;
+    expect(ms).toBeGreaterThanOrEqual(400);
+    expect(ms).toBeLessThan(5000);
   });
 });

@@ -81,6 +81,8 @@ export interface LoadLimits {
   headersTimeoutMs: number;
   /** HTTP_REQUEST_TIMEOUT_MS: a whole request, headers and body, must arrive within this. */
   requestTimeoutMs: number;
+  /** HTTP_BODY_TIMEOUT_MS: once a route reads a request body, it must arrive within this. */
+  bodyTimeoutMs: number;
   /** HTTP_MAX_ANON_CONNECTIONS_PER_ADDRESS: connections per address not yet signed in; 0: no cap. */
   maxAnonymousConnectionsPerAddress: number;
 }
@@ -96,6 +98,7 @@ export function defaultLoadLimits(trustProxy = 0): LoadLimits {
     queryTimeoutMs: 15_000,
     headersTimeoutMs: 10_000,
     requestTimeoutMs: 30_000,
+    bodyTimeoutMs: 10_000,
     maxAnonymousConnectionsPerAddress: trustProxy > 0 ? 0 : 128,
   };
 }
@@ -226,6 +229,7 @@ function loadLimits(int: (name: string, fallback: number, min: number, max: numb
     queryTimeoutMs: int('DB_QUERY_TIMEOUT_MS', defaults.queryTimeoutMs, 100, 3_600_000),
     headersTimeoutMs: int('HTTP_HEADERS_TIMEOUT_MS', defaults.headersTimeoutMs, 500, 600_000),
     requestTimeoutMs: int('HTTP_REQUEST_TIMEOUT_MS', defaults.requestTimeoutMs, 500, 3_600_000),
+    bodyTimeoutMs: int('HTTP_BODY_TIMEOUT_MS', defaults.bodyTimeoutMs, 100, 3_600_000),
     maxAnonymousConnectionsPerAddress: int('HTTP_MAX_ANON_CONNECTIONS_PER_ADDRESS', defaults.maxAnonymousConnectionsPerAddress, 0, 1_000_000),
   };
   if (limits.headersTimeoutMs > limits.requestTimeoutMs) bad('HTTP_HEADERS_TIMEOUT_MS', `must not be longer than HTTP_REQUEST_TIMEOUT_MS (${limits.requestTimeoutMs})`);

@@ -10,6 +10,8 @@ export interface InFlightLimits {
   perUser: number;
   /** Requests in flight per API token. */
   perToken: number;
+  /** Once a route reads the body, it must arrive within this, else the connection is closed. */
+  bodyTimeoutMs?: number | undefined;
 }
 
 export interface LoadSheddingDeps {
@@ -50,7 +52,10 @@ export function loadShedding(deps: LoadSheddingDeps): AppMiddleware {
       const waitForClient = async <T>(wait: () => Promise<T>): Promise<T> => {
         leaveGate?.();
         leaveGate = undefined;
-        const result = await wait();
+        // A body that has not arrived in time: the connection is closed (nobody reads an answer),
+        // which fails the read; the request ends there.
+        const deadline = deps.limits.bodyTimeoutMs === undefined ? undefined : setTimeout(() => ctx.req.socket.destroy(), deps.limits.bodyTimeoutMs);
+        const result = await wait().finally(() => clearTimeout(deadline));
         leaveGate = await deps.gate.enter(controller.signal);
         return result;
       };
