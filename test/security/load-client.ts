@@ -7,8 +7,6 @@ export interface RawAnswer {
   retryAfter: string | undefined;
   body: string;
   ms: number;
-  /** When its connection was open (ms after the request began); undefined on a reused one. */
-  connectedMs?: number | undefined;
   error?: string;
 }
 
@@ -32,7 +30,6 @@ export async function rawRequest(baseUrl: string, request: RawRequest): Promise<
   const url = new URL(request.path, baseUrl);
   const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
   const started = performance.now();
-  let connectedMs: number | undefined;
   return await new Promise((resolve) => {
     const req = http.request(
       url,
@@ -47,14 +44,10 @@ export async function rawRequest(baseUrl: string, request: RawRequest): Promise<
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'], body, ms: performance.now() - started, connectedMs }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'], body, ms: performance.now() - started }));
         res.on('error', (err) => resolve({ status: 0, retryAfter: undefined, body, ms: performance.now() - started, error: err.message }));
       },
     );
-    req.on('socket', (socket) => {
-      // A pooled socket is open already; only a new one says when it connected.
-      if (socket.connecting) socket.once('connect', () => (connectedMs = performance.now() - started));
-    });
     req.on('error', (err) => resolve({ status: 0, retryAfter: undefined, body: '', ms: performance.now() - started, error: err.message }));
     req.on('timeout', () => req.destroy(new Error('client timeout')));
     req.end(payload);
