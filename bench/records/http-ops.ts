@@ -1,4 +1,4 @@
-import type { Config } from '../../server/src/config/config.js';
+import { defaultLoadLimits, type Config } from '../../server/src/config/config.js';
 import { createLogger } from '../../server/src/observability/logger.js';
 import { startPlatform, type Platform } from '../../server/src/runtime/platform.js';
 import { LEAD } from './lead-bundle.js';
@@ -36,6 +36,8 @@ export async function startBenchPlatform(mongoUrl: string, redisUrl: string, dat
     // records a ping waits seconds, and the default (1 s, two misses) would turn the
     // API away with 503 in the middle of a measurement. Real MongoDB answers in time.
     healthPingTimeoutMs: 60_000,
+    // A list of 100,000 records on the embedded server can outrun the 15 s maxTimeMS of production.
+    limits: { ...defaultLoadLimits(), queryTimeoutMs: 600_000 },
   };
   const platform = await startPlatform({ config, logger: createLogger(config.logLevel) });
   if (!platform.url) {

@@ -15,6 +15,10 @@ export const ERROR_CODES = [
   'DATABASE_UNAVAILABLE',
   'REDIS_UNAVAILABLE',
   'SHUTTING_DOWN',
+  // overload (server/src/http/load-shedding.ts)
+  'SERVER_BUSY',
+  'TOO_MANY_IN_FLIGHT',
+  'CLIENT_CLOSED_REQUEST',
   // sign-in, sessions, tokens, users (server/src/auth)
   'AUTH_REQUIRED',
   'AUTH_INVALID_CREDENTIALS',

@@ -22,6 +22,7 @@ import { recordIoRoutes } from './http/records-io.routes.js';
 import { recordAggregateRoutes } from './http/records-aggregate.routes.js';
 import { httpMetrics } from './http/metrics.middleware.js';
 import type { InFlight } from './http/graceful-close.js';
+import { loadShedding, userInFlight, type LoadSheddingDeps } from './http/load-shedding.middleware.js';
 import { readinessGate } from './http/readiness-gate.middleware.js';
 import { requestContext } from './http/request-context.middleware.js';
 import { securityHeaders } from './http/security-headers.middleware.js';
@@ -57,6 +58,8 @@ export interface AppDeps {
   loginThrottle?: LoginThrottleOptions | undefined;
   /** Proxies in front that set X-Forwarded-For / -Proto (Config.trustProxy); 0: trust neither. */
   trustProxy?: number | undefined;
+  /** The work gate and in-flight limits (and the connection guard to tell of sign-ins). */
+  load: LoadSheddingDeps;
 }
 
 /** One route the app serves: every layer of every router, for audits and tests. */
@@ -69,7 +72,7 @@ export interface RouteInfo {
 export function createRouters(deps: AppDeps, sessions: SessionStore): Router<AppState>[] {
   const records = { db: deps.db, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries, hooks: deps.recordHooks };
   return [
-    healthRoutes(deps.monitor, deps.metrics, deps.metricsToken),
+    healthRoutes(deps.monitor, deps.metrics, deps.metricsToken, () => deps.load.gate.stats()),
     systemRoutes(deps),
     authRoutes({ db: deps.db, redis: deps.redis, prefix: deps.redisPrefix, cache: deps.metadata.cache, sessions, sessionLimits: deps.sessionLimits, loginThrottle: deps.loginThrottle }),
     userRoutes({ db: deps.db }),
@@ -112,7 +115,9 @@ export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteInf
   app.use(httpMetrics(deps.metrics));
   app.use(errorHandler(deps.metrics));
   app.use(readinessGate(deps.monitor, deps.inFlight));
+  app.use(loadShedding(deps.load));
   app.use(authenticate({ db: deps.db, cache: deps.metadata.cache, redis: deps.redis, prefix: deps.redisPrefix, sessions }));
+  app.use(userInFlight(deps.load));
   for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true, methodNotAllowed: () => MethodNotAllowed(), notImplemented: () => MethodNotAllowed() }));

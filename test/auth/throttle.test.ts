@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LOGIN_THROTTLE } from '../../server/src/auth/login-throttle.js';
 import { openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, type ApiClient } from '../helpers/http.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
@@ -33,8 +34,8 @@ async function newUser(): Promise<string> {
   return email;
 }
 
-async function attempt(email: string, password: string, address: string): Promise<{ status: number; body: ErrorAnswer & { token?: string }; retryAfter: string | null; ms: number }> {
-  const { value: res, ms } = await timed(() => apiClient(platform.url).post<ErrorAnswer & { token?: string }>('/api/auth/login', { email, password }, { 'X-Forwarded-For': address }));
+async function attempt(email: string, password: string, address: string, url = platform.url): Promise<{ status: number; body: ErrorAnswer & { token?: string }; retryAfter: string | null; ms: number }> {
+  const { value: res, ms } = await timed(() => apiClient(url).post<ErrorAnswer & { token?: string }>('/api/auth/login', { email, password }, { 'X-Forwarded-For': address }));
   return { status: res.status, body: res.body, retryAfter: res.headers.get('retry-after'), ms };
 }
 
@@ -88,6 +89,54 @@ describe('sign-in brute force', () => {
     expect(refused.status).toBe(429);
     expect(refused.body.error.code).toBe('LOGIN_THROTTLED');
     expect((await attempt(victims[0]!, PASSWORD, '192.0.2.100')).status).toBe(200);
+  });
+});
+
+describe('parallel guesses', () => {
+  // The production limits (10 per account at an address, 50 per address), shorter waits.
+  const LIMITS = { ...DEFAULT_LOGIN_THROTTLE, baseDelayMs: 20, maxDelayMs: 100 };
+  let limited: TestPlatform;
+  beforeAll(async () => {
+    limited = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, loginThrottle: LIMITS, config: { trustProxy: 1 } });
+  });
+  afterAll(async () => {
+    await limited?.stop();
+  });
+
+  /** Sends every attempt at once (each on its own connection), the right password last. */
+  async function burst(attempts: { email: string; password: string }[], address: string): Promise<number[]> {
+    return await Promise.all(attempts.map(async ({ email, password }) => (await apiClient(limited.url).post('/api/auth/login', { email, password }, { 'X-Forwarded-For': address })).status));
+  }
+
+  it('checks at most 10 of 200 parallel guesses on one account; the rest, the right password last, get 429', async () => {
+    const email = await newUser();
+    const statuses = await burst([...Array.from({ length: 199 }, (_, i) => ({ email, password: `parallel guess ${i}` })), { email, password: PASSWORD }], '203.0.113.50');
+    const checked = statuses.filter((s) => s !== 429);
+    expect(checked.length).toBeLessThanOrEqual(LIMITS.blockAfter);
+    expect(checked.length).toBeGreaterThan(0);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(200 - checked.length);
+    expect(statuses.at(-1)).toBe(429);
+    // The owner, from elsewhere, still gets in.
+    expect((await attempt(email, PASSWORD, '198.51.100.77', limited.url)).status).toBe(200);
+  });
+
+  it('checks at most 50 of 200 parallel guesses from one address over many accounts', async () => {
+    const victim = await newUser();
+    const statuses = await burst([...Array.from({ length: 199 }, (_, i) => ({ email: `sprayed${i}@example.com`, password: 'Winter2026!' })), { email: victim, password: PASSWORD }], '203.0.113.51');
+    const checked = statuses.filter((s) => s !== 429);
+    expect(checked.length).toBeLessThanOrEqual(LIMITS.addressBlockAfter);
+    expect(checked.length).toBeGreaterThan(0);
+    expect(statuses.at(-1)).toBe(429);
+  });
+
+  it('gives back the address count of a right password', async () => {
+    const email = await newUser();
+    const address = '203.0.113.52';
+    for (let i = 0; i < 3; i++) expect((await attempt(email, PASSWORD, address, limited.url)).status).toBe(200);
+    // Three successes left no count behind: ten wrong guesses are still checked, the eleventh refused.
+    const statuses = [];
+    for (let i = 0; i <= LIMITS.blockAfter; i++) statuses.push((await attempt(email, `wrong ${i}`, address, limited.url)).status);
+    expect(statuses).toEqual([...Array(LIMITS.blockAfter).fill(401), 429]);
   });
 });
 

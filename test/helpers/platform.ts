@@ -1,4 +1,4 @@
-import type { Config, Role } from '../../server/src/config/config.js';
+import { defaultLoadLimits, type Config, type Role } from '../../server/src/config/config.js';
 import type { LoginThrottleOptions } from '../../server/src/auth/login-throttle.js';
 import type { SessionLimits } from '../../server/src/auth/sessions.js';
 import { createLogger } from '../../server/src/observability/logger.js';
@@ -54,6 +54,10 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
     adminPassword: admin.password,
     logLevel: process.env.TEST_LOG_LEVEL === undefined ? 'silent' : (process.env.TEST_LOG_LEVEL as Config['logLevel']),
     shutdownTimeoutMs: 5000,
+    // The engine's tests send bursts from one admin (200 creates at once) on a loaded
+    // machine: the load limits stay out of their way. test/security and
+    // test/platform/load-shedding test the limits, with the production values.
+    limits: { ...defaultLoadLimits(), perUser: 100_000, perToken: 100_000, maxInFlight: 100_000, maxQueued: 100_000, queryTimeoutMs: 120_000, maxAnonymousConnectionsPerAddress: 0 },
     ...options.config,
   };
   const logger = options.logger ?? createLogger(config.logLevel);

@@ -32,12 +32,29 @@ export const DEFAULT_LOGIN_THROTTLE: LoginThrottleOptions = {
 };
 
 /**
+ * One sign-in attempt, counted before its password (or code) is checked. A wrong
+ * guess leaves the count standing (do nothing); a right one forgets the account's
+ * failures; an attempt that never got to a verdict (the database failed, say) gives
+ * its count back. Settling twice is a no-op.
+ */
+export interface LoginAttempt {
+  /** How long to wait before checking (the failures before this attempt slow it down). */
+  readonly delayMs: number;
+  succeeded(): Promise<void>;
+  release(): Promise<void>;
+}
+
+/**
  * Brute-force protection of sign-in, kept in Redis so every API process shares it.
- * Three counters of failures: per account, per address, and per account at one
- * address. Failures on an account slow down every attempt on it (whatever the
- * address), but only an address is ever refused: one that failed too often on this
- * account, or on too many accounts. So an attacker cannot lock the owner out: the
- * right password from another address still works, only more slowly.
+ * Three counters of attempts that have not succeeded: per account, per address, and
+ * per account at one address. Failures on an account slow down every attempt on it
+ * (whatever the address), but only an address is ever refused: one that failed too
+ * often on this account, or on too many accounts. So an attacker cannot lock the
+ * owner out: the right password from another address still works, only more slowly.
+ *
+ * An attempt is counted atomically (one Lua script) before its password is checked,
+ * and only then checked: a burst of parallel guesses cannot all read the counters
+ * before any raised them, so no burst gets more tries than the limits.
  */
 export class LoginThrottle {
   constructor(
@@ -57,31 +74,65 @@ export class LoginThrottle {
 
   /**
    * Before checking a password: throws LOGIN_THROTTLED (with the seconds to wait) when
-   * this address is refused, else resolves with how long to delay this attempt.
+   * this address is refused; else counts the attempt as a failure until it is settled,
+   * and says how long to delay it.
    */
-  async check(email: string, ip: string): Promise<number> {
+  async reserve(email: string, ip: string): Promise<LoginAttempt> {
     const keys = this.keys(email, ip);
-    const [account, address, pair] = (await this.redis.mget(keys.account, keys.address, keys.pair)).map((v) => Number(v ?? 0)) as [number, number, number];
-    const blocking = pair >= this.options.blockAfter ? keys.pair : address >= this.options.addressBlockAfter ? keys.address : undefined;
-    if (blocking !== undefined) {
-      const ttl = await this.redis.ttl(blocking);
-      const retryAfterSeconds = ttl > 0 ? ttl : this.options.windowSeconds;
+    const { blockAfter, addressBlockAfter, windowSeconds } = this.options;
+    const answer = (await this.redis.eval(RESERVE, 3, keys.account, keys.address, keys.pair, blockAfter, addressBlockAfter, windowSeconds)) as [number, number, number];
+    if (answer[0] === 1) {
+      const ttl = answer[1];
+      const retryAfterSeconds = ttl > 0 ? ttl : windowSeconds;
       throw LoginThrottled(`Too many failed sign-ins from this address; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
     }
+    let settled = false;
+    const settle = async (script: string) => {
+      if (settled) return;
+      settled = true;
+      await this.redis.eval(script, 3, keys.account, keys.address, keys.pair);
+    };
+    return {
+      delayMs: this.delayFor(answer[1], answer[2]),
+      succeeded: () => settle(SUCCEEDED),
+      release: () => settle(RELEASE),
+    };
+  }
+
+  /** Counts before this attempt past the thresholds: a delay doubling per failure. */
+  private delayFor(account: number, address: number): number {
     const over = Math.max(account - this.options.delayAfter, address - this.options.addressDelayAfter);
     if (over < 0) return 0;
     return Math.min(this.options.baseDelayMs * 2 ** over, this.options.maxDelayMs);
   }
-
-  async failed(email: string, ip: string): Promise<void> {
-    const multi = this.redis.multi();
-    for (const key of Object.values(this.keys(email, ip))) multi.incr(key).expire(key, this.options.windowSeconds, 'NX');
-    await multi.exec();
-  }
-
-  /** The owner proved who they are: forget this account's failures (not the address's). */
-  async succeeded(email: string, ip: string): Promise<void> {
-    const keys = this.keys(email, ip);
-    await this.redis.del(keys.account, keys.pair);
-  }
 }
+
+/**
+ * KEYS: account, address, pair; ARGV: blockAfter, addressBlockAfter, windowSeconds.
+ * Refused: {1, ttl of the counter that refuses}. Else every counter is raised (expiring
+ * a window after its first attempt) and the counts before it come back: {0, account, address}.
+ */
+const RESERVE = `
+local pair = tonumber(redis.call('GET', KEYS[3]) or '0')
+local address = tonumber(redis.call('GET', KEYS[2]) or '0')
+if pair >= tonumber(ARGV[1]) then return {1, redis.call('TTL', KEYS[3]), 0} end
+if address >= tonumber(ARGV[2]) then return {1, redis.call('TTL', KEYS[2]), 0} end
+local account = tonumber(redis.call('GET', KEYS[1]) or '0')
+for _, key in ipairs(KEYS) do
+  redis.call('INCR', key)
+  redis.call('EXPIRE', key, ARGV[3], 'NX')
+end
+return {0, account, address}`;
+
+/** The owner proved who they are: forget this account's failures, and give back the address's count of this attempt (not its other failures). */
+const SUCCEEDED = `
+redis.call('DEL', KEYS[1], KEYS[3])
+if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then redis.call('DECR', KEYS[2]) end
+return 1`;
+
+/** The attempt reached no verdict: give its count back on every counter that still holds it. */
+const RELEASE = `
+for _, key in ipairs(KEYS) do
+  if tonumber(redis.call('GET', key) or '0') > 0 then redis.call('DECR', key) end
+end
+return 1`;

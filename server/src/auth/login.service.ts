@@ -7,7 +7,7 @@ import { hasAnyAdminRight } from './admin-rights.js';
 import { actorOf } from './authenticator.js';
 import { BadRequest } from '../errors/index.js';
 import { ChallengeInvalid, InvalidCredentials, TwoFactorInvalid } from './auth.errors.js';
-import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
+import { LoginThrottle, type LoginAttempt, type LoginThrottleOptions } from './login-throttle.js';
 import { burnVerification, hashPassword, needsRehash, verifyPassword } from './password.js';
 import { hashSecret, newSecret } from './secrets.js';
 import { SessionStore, type NewSession } from './sessions.js';
@@ -60,22 +60,25 @@ export class LoginService {
 
   async login(body: unknown, meta: LoginMeta): Promise<LoginResult> {
     const { email, password } = readCredentials(body);
-    const delayMs = await this.throttle.check(email, meta.ip);
-    if (delayMs > 0) await sleep(delayMs);
-    const user = await users(this.options.db).findOne({ email });
-    const ok = user?.passwordHash ? await verifyPassword(password, user.passwordHash) : (await burnVerification(password), false);
-    if (!ok || !user?.active) {
-      await this.throttle.failed(email, meta.ip);
-      await this.audit.append({ action: 'auth.login_failed', actor: null, target: { kind: 'user', email, ...(user ? { id: String(user._id) } : {}) }, data: { reason: !user ? 'unknown_email' : !ok ? 'wrong_password' : 'inactive' }, ip: meta.ip, requestId: meta.requestId });
-      throw InvalidCredentials();
-    }
-    if (needsRehash(user.passwordHash!)) await users(this.options.db).updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(password) } });
-    if (user.totp?.enabled) {
-      const challenge = newSecret('mcc');
-      await this.options.redis.set(this.challengeKey(challenge), JSON.stringify({ userId: String(user._id), email, attempts: 0 }), 'EX', CHALLENGE_TTL_SECONDS);
-      return { kind: 'challenge', challenge };
-    }
-    return await this.open(user, email, meta, 'password');
+    const attempt = await this.throttle.reserve(email, meta.ip);
+    return await settleOnError(attempt, async () => {
+      if (attempt.delayMs > 0) await sleep(attempt.delayMs);
+      const user = await users(this.options.db).findOne({ email });
+      const ok = user?.passwordHash ? await verifyPassword(password, user.passwordHash) : (await burnVerification(password), false);
+      if (!ok || !user?.active) {
+        await this.audit.append({ action: 'auth.login_failed', actor: null, target: { kind: 'user', email, ...(user ? { id: String(user._id) } : {}) }, data: { reason: !user ? 'unknown_email' : !ok ? 'wrong_password' : 'inactive' }, ip: meta.ip, requestId: meta.requestId });
+        throw InvalidCredentials();
+      }
+      if (needsRehash(user.passwordHash!)) await users(this.options.db).updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(password) } });
+      if (user.totp?.enabled) {
+        const challenge = newSecret('mcc');
+        await this.options.redis.set(this.challengeKey(challenge), JSON.stringify({ userId: String(user._id), email, attempts: 0 }), 'EX', CHALLENGE_TTL_SECONDS);
+        // The password was right; the second step is counted on its own.
+        await attempt.release();
+        return { kind: 'challenge', challenge };
+      }
+      return await this.open(user, attempt, meta, 'password');
+    });
   }
 
   /** The second step: a TOTP code or a recovery code for the challenge of the first. */
@@ -89,28 +92,29 @@ export class LoginService {
     const raw = await this.options.redis.get(key);
     if (!raw) throw ChallengeInvalid();
     const pending = JSON.parse(raw) as { userId: string; email: string; attempts: number };
-    await this.throttle.check(pending.email, meta.ip);
-    const user = await users(this.options.db).findOne({ _id: new ObjectId(pending.userId) });
-    if (!user?.active) throw ChallengeInvalid();
-    const ok = code !== undefined ? await this.twoFactor.verifyCode(user, code) : await this.twoFactor.useRecoveryCode(user, recoveryCode!);
-    if (!ok) {
-      await this.throttle.failed(pending.email, meta.ip);
-      const attempts = pending.attempts + 1;
-      if (attempts >= CHALLENGE_MAX_ATTEMPTS) await this.options.redis.del(key);
-      else await this.options.redis.set(key, JSON.stringify({ ...pending, attempts }), 'KEEPTTL');
-      await this.audit.append({ action: 'auth.login_failed', actor: null, target: { kind: 'user', id: pending.userId, email: pending.email }, data: { reason: code !== undefined ? 'wrong_totp' : 'wrong_recovery' }, ip: meta.ip, requestId: meta.requestId });
-      throw TwoFactorInvalid(code !== undefined ? 'The code is not correct, or was already used' : 'The recovery code is not correct, or was already used');
-    }
-    // Only one request can take the challenge: a second concurrent success finds it gone.
-    if ((await this.options.redis.del(key)) !== 1) throw ChallengeInvalid();
-    if (recoveryCode !== undefined) {
-      await this.audit.append({ action: 'auth.recovery_code_used', actor: actorOf(user), target: { kind: 'user', id: String(user._id) }, data: { remaining: user.recoveryCodes.length - 1 }, ip: meta.ip, requestId: meta.requestId });
-    }
-    return await this.open(user, pending.email, meta, recoveryCode !== undefined ? 'recovery_code' : 'totp');
+    const attempt = await this.throttle.reserve(pending.email, meta.ip);
+    return await settleOnError(attempt, async () => {
+      const user = await users(this.options.db).findOne({ _id: new ObjectId(pending.userId) });
+      if (!user?.active) throw ChallengeInvalid();
+      const ok = code !== undefined ? await this.twoFactor.verifyCode(user, code) : await this.twoFactor.useRecoveryCode(user, recoveryCode!);
+      if (!ok) {
+        const attempts = pending.attempts + 1;
+        if (attempts >= CHALLENGE_MAX_ATTEMPTS) await this.options.redis.del(key);
+        else await this.options.redis.set(key, JSON.stringify({ ...pending, attempts }), 'KEEPTTL');
+        await this.audit.append({ action: 'auth.login_failed', actor: null, target: { kind: 'user', id: pending.userId, email: pending.email }, data: { reason: code !== undefined ? 'wrong_totp' : 'wrong_recovery' }, ip: meta.ip, requestId: meta.requestId });
+        throw TwoFactorInvalid(code !== undefined ? 'The code is not correct, or was already used' : 'The recovery code is not correct, or was already used');
+      }
+      // Only one request can take the challenge: a second concurrent success finds it gone.
+      if ((await this.options.redis.del(key)) !== 1) throw ChallengeInvalid();
+      if (recoveryCode !== undefined) {
+        await this.audit.append({ action: 'auth.recovery_code_used', actor: actorOf(user), target: { kind: 'user', id: String(user._id) }, data: { remaining: user.recoveryCodes.length - 1 }, ip: meta.ip, requestId: meta.requestId });
+      }
+      return await this.open(user, attempt, meta, recoveryCode !== undefined ? 'recovery_code' : 'totp');
+    });
   }
 
-  private async open(user: UserDoc, email: string, meta: LoginMeta, method: string): Promise<LoginResult> {
-    await this.throttle.succeeded(email, meta.ip);
+  private async open(user: UserDoc, attempt: LoginAttempt, meta: LoginMeta, method: string): Promise<LoginResult> {
+    await attempt.succeeded();
     const settings = await new SecuritySettingsStore(this.options.db).get();
     const twoFactorSetupRequired = settings.requireTwoFactorForAdmins && !user.totp?.enabled && hasAnyAdminRight(this.options.snapshot, user.roles);
     const session = await this.sessions.create(user._id, { ip: meta.ip, userAgent: meta.userAgent, restricted: twoFactorSetupRequired });
@@ -123,6 +127,24 @@ export class LoginService {
   private challengeKey(challenge: string): string {
     return `${this.options.prefix}:login:challenge:${hashSecret(challenge)}`;
   }
+}
+
+/**
+ * Runs a counted attempt: a wrong password or code leaves its count standing; any
+ * other failure before a verdict (the database down, a challenge taken meanwhile)
+ * gives the count back, so an outage does not lock honest users out.
+ */
+async function settleOnError<T>(attempt: LoginAttempt, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!isWrongGuess(err)) await attempt.release().catch(() => undefined);
+    throw err;
+  }
+}
+
+function isWrongGuess(err: unknown): boolean {
+  return InvalidCredentials.is(err) || TwoFactorInvalid.is(err);
 }
 
 function readCredentials(body: unknown): { email: string; password: string } {

@@ -70,6 +70,48 @@ export interface Config {
   outboundAllowlist?: AllowEntry[] | undefined;
   /** SMTP for send_email steps; unset: those steps fail with EMAIL_NOT_CONFIGURED. */
   mail?: MailConfig | undefined;
+  /** What keeps one caller's burst or slow clients from taking the API down; defaults when absent. */
+  limits?: LoadLimits | undefined;
+}
+
+/** The API's limits under load (README: Operating it → Limits under load). */
+export interface LoadLimits {
+  /** API_MAX_IN_FLIGHT: requests doing work at once in one API process. */
+  maxInFlight: number;
+  /** API_MAX_QUEUED: requests waiting for a place beyond those; more are refused with 503 at once. */
+  maxQueued: number;
+  /** API_QUEUE_TIMEOUT_MS: how long a request waits for a place before 503. */
+  queueTimeoutMs: number;
+  /** USER_MAX_IN_FLIGHT: requests in flight per user and per session (429 beyond). */
+  perUser: number;
+  /** TOKEN_MAX_IN_FLIGHT: requests in flight per API token (429 beyond). */
+  perToken: number;
+  /** DB_QUERY_TIMEOUT_MS: `maxTimeMS` of every read the API sends. */
+  queryTimeoutMs: number;
+  /** HTTP_HEADERS_TIMEOUT_MS: a request's headers must arrive within this. */
+  headersTimeoutMs: number;
+  /** HTTP_REQUEST_TIMEOUT_MS: a whole request, headers and body, must arrive within this. */
+  requestTimeoutMs: number;
+  /** HTTP_BODY_TIMEOUT_MS: once a route reads a request body, it must arrive within this. */
+  bodyTimeoutMs: number;
+  /** HTTP_MAX_ANON_CONNECTIONS_PER_ADDRESS: connections per address not yet signed in; 0: no cap. */
+  maxAnonymousConnectionsPerAddress: number;
+}
+
+/** The limits when no variable sets them; with proxies in front, the per-address cap is theirs to keep. */
+export function defaultLoadLimits(trustProxy = 0): LoadLimits {
+  return {
+    maxInFlight: 32,
+    maxQueued: 64,
+    queueTimeoutMs: 2000,
+    perUser: 16,
+    perToken: 8,
+    queryTimeoutMs: 15_000,
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    bodyTimeoutMs: 10_000,
+    maxAnonymousConnectionsPerAddress: trustProxy > 0 ? 0 : 128,
+  };
 }
 
 /** Where workflow email goes: `SMTP_URL` (smtp:// or smtps://, credentials in it) and `MAIL_FROM`. */
@@ -165,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
     bad('OUTBOUND_ALLOWLIST', `must be comma-separated host or host:port entries: ${(err as Error).message}`);
   }
   const mail = mailConfig(value('SMTP_URL'), value('MAIL_FROM'), bad);
+  const limits = loadLimits(int, trustProxy, bad);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -188,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
     workerLeaseMs,
     outboundAllowlist,
     mail,
+    limits,
   };
 }
 
@@ -200,6 +244,25 @@ export function parseEmbeddedDb(raw: string | undefined): EmbeddedDb | undefined
   if (v === undefined || v === '') return undefined;
   if (!(EMBEDDED_DBS as readonly string[]).includes(v)) throw new ConfigError([{ variable: 'EMBEDDED_DB', message: `must be one of ${EMBEDDED_DBS.join(', ')} (got ${JSON.stringify(v)})` }]);
   return v as EmbeddedDb;
+}
+
+/** The LoadLimits variables, each a whole number in its range; the request timeout covers the headers'. */
+function loadLimits(int: (name: string, fallback: number, min: number, max: number) => number, trustProxy: number, bad: (variable: string, message: string) => void): LoadLimits {
+  const defaults = defaultLoadLimits(trustProxy);
+  const limits: LoadLimits = {
+    maxInFlight: int('API_MAX_IN_FLIGHT', defaults.maxInFlight, 1, 100_000),
+    maxQueued: int('API_MAX_QUEUED', defaults.maxQueued, 0, 100_000),
+    queueTimeoutMs: int('API_QUEUE_TIMEOUT_MS', defaults.queueTimeoutMs, 1, 600_000),
+    perUser: int('USER_MAX_IN_FLIGHT', defaults.perUser, 1, 100_000),
+    perToken: int('TOKEN_MAX_IN_FLIGHT', defaults.perToken, 1, 100_000),
+    queryTimeoutMs: int('DB_QUERY_TIMEOUT_MS', defaults.queryTimeoutMs, 100, 3_600_000),
+    headersTimeoutMs: int('HTTP_HEADERS_TIMEOUT_MS', defaults.headersTimeoutMs, 500, 600_000),
+    requestTimeoutMs: int('HTTP_REQUEST_TIMEOUT_MS', defaults.requestTimeoutMs, 500, 3_600_000),
+    bodyTimeoutMs: int('HTTP_BODY_TIMEOUT_MS', defaults.bodyTimeoutMs, 100, 3_600_000),
+    maxAnonymousConnectionsPerAddress: int('HTTP_MAX_ANON_CONNECTIONS_PER_ADDRESS', defaults.maxAnonymousConnectionsPerAddress, 0, 1_000_000),
+  };
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) bad('HTTP_HEADERS_TIMEOUT_MS', `must not be longer than HTTP_REQUEST_TIMEOUT_MS (${limits.requestTimeoutMs})`);
+  return limits;
 }
 
 /** SMTP_URL and MAIL_FROM, set together or not at all. */

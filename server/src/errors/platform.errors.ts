@@ -9,3 +9,9 @@ export const DatabaseUnavailable = defineError('DATABASE_UNAVAILABLE', 503, 'The
 export const RedisUnavailable = defineError('REDIS_UNAVAILABLE', 503, 'Redis is unavailable; try again shortly');
 export const ShuttingDown = defineError('SHUTTING_DOWN', 503, 'The server is shutting down; try again');
 export const Internal = defineError('INTERNAL', 500, 'Internal error');
+/** More API work than this process takes at once, and its short queue is full (or was waited in too long). */
+export const ServerBusy = defineError('SERVER_BUSY', 503, 'The server is busy; try again shortly');
+/** One user or API token has as many requests in flight as it may (Retry-After says when to try again). */
+export const TooManyInFlight = defineError('TOO_MANY_IN_FLIGHT', 429, 'Too many requests at once; wait for some to finish');
+/** The client closed its connection; the work it asked for was abandoned (nobody reads this answer). */
+export const ClientClosedRequest = defineError('CLIENT_CLOSED_REQUEST', 499, 'The client closed the connection');

@@ -1,6 +1,7 @@
 import getRawBody from 'raw-body';
 import { BadRequest, PayloadTooLarge, UnsupportedMediaType } from '../errors/index.js';
 import type { AppContext } from './context.js';
+import { readFromClient } from './load-shedding.middleware.js';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -15,7 +16,7 @@ export async function jsonBody(ctx: AppContext, options: { limit?: string } = {}
   }
   let text: string;
   try {
-    text = await getRawBody(ctx.req, { limit: options.limit ?? '1mb', encoding: 'utf8', length: ctx.get('Content-Length') || undefined });
+    text = await readFromClient(() => getRawBody(ctx.req, { limit: options.limit ?? '1mb', encoding: 'utf8', length: ctx.get('Content-Length') || undefined }));
   } catch (err) {
     const e = err as { type?: string; limit?: number };
     if (e.type === 'entity.too.large') throw PayloadTooLarge(`The request body is larger than ${options.limit ?? '1mb'}`);

@@ -57,14 +57,14 @@ export const ERROR_RESPONSES = {
   BadRequest: { status: '400', description: 'The request is malformed: BAD_REQUEST; a refused query (FILTER_*, SORT_*, CURSOR_INVALID, SEARCH_INVALID, TIME_ZONE_INVALID, AGGREGATE_INVALID) with `details.pointer`; a refused import file (IMPORT_*); or a webhook payload that does not fit its schema (WEBHOOK_PAYLOAD_INVALID, a problem with a pointer per mistake).' },
   Unauthorized: { status: '401', description: 'AUTH_REQUIRED: no credential, or one that is unknown, expired or revoked, or whose user is inactive; AUTH_INVALID_CREDENTIALS, TWO_FACTOR_INVALID, AUTH_CHALLENGE_INVALID at sign-in.' },
   Forbidden: { status: '403', description: 'FORBIDDEN (`details.right` for admin routes), CSRF_INVALID, TWO_FACTOR_SETUP_REQUIRED, or FIELD_NOT_READABLE: the filter, sort or search touches a field the caller may not read.' },
-  TooManyRequests: { status: '429', description: 'RATE_LIMITED (an API token over its requests per minute), LOGIN_THROTTLED or WEBHOOK_RATE_LIMITED (a webhook over its calls per minute); retry after `Retry-After` seconds.' },
+  TooManyRequests: { status: '429', description: 'RATE_LIMITED (an API token over its requests per minute), TOO_MANY_IN_FLIGHT (a user, session or API token with as many requests in flight as it may have), LOGIN_THROTTLED or WEBHOOK_RATE_LIMITED (a webhook over its calls per minute); retry after `Retry-After` seconds.' },
   NotFound: { status: '404', description: 'No such thing: ENTITY_NOT_FOUND, RECORD_NOT_FOUND, METADATA_ITEM_NOT_FOUND, METADATA_VERSION_NOT_FOUND, IMPORT_NOT_FOUND, EXPORT_VIEW_NOT_FOUND, WEBHOOK_NOT_FOUND, NOTIFICATION_NOT_FOUND, ROUTE_NOT_FOUND.' },
   Conflict: { status: '409', description: 'A conflict: RECORD_VERSION_CONFLICT (`details.currentVersion`), RECORD_UNIQUE_VIOLATION (`details.field`), RECORD_IN_USE (`details.references`), IMPORT_NOT_CANCELLABLE, or a METADATA_* conflict.' },
   PayloadTooLarge: { status: '413', description: 'PAYLOAD_TOO_LARGE, IMPORT_FILE_TOO_LARGE.' },
   UnsupportedMediaType: { status: '415', description: 'UNSUPPORTED_MEDIA_TYPE: the body is not in a media type this route takes.' },
   Unprocessable: { status: '422', description: 'The document is not valid: every problem, each with a JSON pointer.' },
   Internal: { status: '500', description: 'INTERNAL: an unexpected error, logged with the request id.' },
-  Unavailable: { status: '503', description: 'DATABASE_UNAVAILABLE, REDIS_UNAVAILABLE or SHUTTING_DOWN; retry after `Retry-After` seconds.' },
+  Unavailable: { status: '503', description: 'DATABASE_UNAVAILABLE, REDIS_UNAVAILABLE, SERVER_BUSY (more work than the server takes at once, and its short queue full) or SHUTTING_DOWN; retry after `Retry-After` seconds.' },
 } as const;
 
 /** The name of a shared error response. */

@@ -8,11 +8,18 @@ const bool: JsonSchema = { type: 'boolean' };
 
 /** Shapes of the probes, the system status and the metadata API. */
 export function platformApiSchemas(): Record<string, JsonSchema> {
-  const dependency = object({ ok: bool, since: dateTime, latencyMs: { type: 'number' }, error: str() }, ['since', 'latencyMs', 'error']);
+  const dependency = object({ ok: bool, since: dateTime, latencyMs: { type: 'number' }, error: str(), busy: { ...bool, description: 'The ping was late while the dependency answered other commands: loaded, not down (ok stays true).' } }, ['since', 'latencyMs', 'error', 'busy']);
   const counts = { type: 'object', additionalProperties: { type: 'integer' } };
   return {
     DependencyState: dependency,
-    Readiness: object({ status: { type: 'string', enum: ['ready', 'unavailable'] }, checks: { type: 'object', additionalProperties: schemaRef('DependencyState') } }),
+    Readiness: object(
+      {
+        status: { type: 'string', enum: ['ready', 'unavailable'] },
+        checks: { type: 'object', additionalProperties: schemaRef('DependencyState') },
+        load: object({ inFlight: int('API requests doing work now.'), queued: int('Requests waiting for a place.'), shed: int('Requests refused with SERVER_BUSY since start.') }),
+      },
+      ['load'],
+    ),
     SystemStatus: object({
       version: str('The platform version.'),
       role: str('What this process runs: api, worker or all.'),

@@ -28,7 +28,7 @@ export function platformPaths(): Record<string, OpenApiObject> {
         operationId: 'probes.readyz',
         security: [],
         summary: 'Readiness',
-        description: 'Ready when the database and Redis answer a ping now.',
+        description: 'Ready when the database and Redis answer a ping now, or are busy: the ping was late while the database answered the API\'s other commands. `load` counts the requests in flight, queued and shed.',
         responses: {
           '200': jsonResponse('Ready.', schemaRef('Readiness')),
           '503': jsonResponse('Not ready: the failing checks. (A probe body, not the error shape: load balancers read the status.)', schemaRef('Readiness')),

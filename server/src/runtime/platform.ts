@@ -7,10 +7,12 @@ import { bootstrapAdmin } from '../auth/bootstrap.js';
 import type { LoginThrottleOptions } from '../auth/login-throttle.js';
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from '../auth/sessions.js';
 import { ensureAuthIndexes } from '../auth/user-model.js';
-import type { Config } from '../config/config.js';
+import { defaultLoadLimits, type Config } from '../config/config.js';
 import { startDevServices, type DevServices } from '../dev-services/dev-services.js';
 import { repoRoot } from '../dev-services/paths.js';
+import { ConnectionGuard } from '../http/connection-guard.js';
 import { closeServer, InFlight } from '../http/graceful-close.js';
+import { InFlightCounters, WorkGate } from '../http/work-gate.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { closeQueues, createQueues, queueDepths } from '../queues/queues.js';
@@ -36,7 +38,8 @@ import { ensureRecordIndexes } from '../records/record-indexes.js';
 import { IMPORT_JOB, importJobHandler } from '../records/import/import.handler.js';
 import { SEED_JOB, seedJobHandler } from '../records/seed/seed.handler.js';
 import { DependencyMonitor } from '../storage/health.js';
-import { connectMongo, pingDatabase, withTimeout } from '../storage/mongo.js';
+import { guardDb } from '../storage/guarded-db.js';
+import { connectMongo, pingDatabase, replyCounter, withTimeout } from '../storage/mongo.js';
 import { createRedis, pingRedis, redisReady } from '../storage/redis.js';
 import { createJobHandlers, startWorkers, type JobHandlers, type Workers } from '../worker/worker.js';
 
@@ -95,18 +98,22 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       redisUrl ??= devServices.redisUrl;
     }
 
-    const mongo = await connectMongo(mongoUrl, { appName: `metacrm-${config.role}`, slowCommandMs: config.slowCommandMs, logger: logger.child({ component: 'mongodb' }) });
+    const mongo = await connectMongo(mongoUrl, { appName: `metacrm-${config.role}`, slowCommandMs: config.slowCommandMs, logger: logger.child({ component: 'mongodb' }), monitorCommands: true });
     cleanup.push(() => mongo.close());
     const db = mongo.db(config.database);
+    // The readiness ping has a connection of its own: in the shared pool it waited behind every request.
+    const pinger = await connectMongo(mongoUrl, { appName: `metacrm-${config.role}-ping`, maxPoolSize: 1 });
+    cleanup.push(() => pinger.close());
 
     const redis = createRedis(redisUrl, 'command', logger);
     cleanup.push(() => redis.quit().catch(() => redis.disconnect()));
     if (!(await redisReady(redis, 10_000))) logger.warn('Redis is not reachable yet; starting anyway, not ready');
     const pingMs = config.healthPingTimeoutMs ?? 1000;
     const monitor = new DependencyMonitor(
-      { database: () => pingDatabase(db, pingMs), redis: () => pingRedis(redis, pingMs) },
+      { database: () => pingDatabase(pinger.db(config.database), pingMs), redis: () => pingRedis(redis, pingMs) },
       logger,
     );
+    monitor.watchProgress('database', replyCounter(mongo));
     monitor.start();
     cleanup.push(() => monitor.stop());
 
@@ -169,14 +176,20 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       // Printed once, on the console only: the structured logs never carry it.
       if (admin.generatedPassword !== undefined) printSecret(`\n  First administrator: ${admin.email}\n  Password (shown only now): ${admin.generatedPassword}\n  Sign in and change it.\n`);
       const inFlight = new InFlight();
+      const limits = config.limits ?? defaultLoadLimits(config.trustProxy);
+      const connections = new ConnectionGuard(limits);
+      const load = { gate: new WorkGate(limits), counters: new InFlightCounters(), limits, connections };
+      // Every read the API sends carries maxTimeMS, and stops once its client has gone.
+      const apiDb = guardDb(db, { maxTimeMS: limits.queryTimeoutMs });
       const metrics = createMetrics(() => queueDepths(queues));
       // Loaded only where the API runs: a worker starts (and restarts after a crash) faster without it.
       const { createApp } = await import('../app.js');
       const created = createApp({
-        logger, metrics, monitor, inFlight, db, redis, redisPrefix: config.queuePrefix, queues, role: config.role, startedAt, sessionLimits, loginThrottle,
+        logger, metrics, monitor, inFlight, redis, redisPrefix: config.queuePrefix, queues, role: config.role, startedAt, sessionLimits, loginThrottle, load,
+        db: apiDb,
         metricsToken: process.env.METRICS_TOKEN,
         trustProxy: config.trustProxy,
-        metadata: { db, toolkit, cache, bus },
+        metadata: { db: apiDb, toolkit, cache, bus },
         recordHooks,
         apps: [
           { mount: '/designer', root: path.join(repoRoot, 'designer', 'dist') },
@@ -184,8 +197,9 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
         ],
       });
       routes = created.routes;
-      const server = http.createServer(inFlight.track(created.app.callback()));
+      const server = http.createServer(ConnectionGuard.serverOptions(), inFlight.track(created.app.callback()));
       server.keepAliveTimeout = 65_000;
+      connections.attach(server);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, resolve);

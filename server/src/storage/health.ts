@@ -8,6 +8,12 @@ export interface DependencyState {
   since: string;
   latencyMs?: number;
   error?: string;
+  /**
+   * The ping went unanswered while the dependency kept answering other commands: it is
+   * loaded, not gone. Counts as up, so the API does not turn everyone away with 503s
+   * (the load limits shed the excess instead).
+   */
+  busy?: boolean;
 }
 
 /**
@@ -15,11 +21,14 @@ export interface DependencyState {
  * gate reads the last known state, so while a dependency is down requests answer 503
  * at once instead of waiting for a driver timeout each. A dependency counts as down
  * after `failuresToDown` failed pings in a row (2: one slow ping on a loaded machine
- * must not turn every request away), and as up again after one good ping.
+ * must not turn every request away), and as up again after one good ping. A failed
+ * ping while the dependency answered other commands since the last check (see
+ * watchProgress) means busy, not down.
  */
 export class DependencyMonitor {
   private readonly states = new Map<Dependency, DependencyState>();
   private readonly failures = new Map<Dependency, number>();
+  private readonly progress = new Map<Dependency, { read: () => number; last: number }>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 
@@ -50,6 +59,11 @@ export class DependencyMonitor {
     await this.running;
   }
 
+  /** `read` counts the dependency's answers to the process's other commands (it only ever grows). */
+  watchProgress(dep: Dependency, read: () => number): void {
+    this.progress.set(dep, { read, last: read() });
+  }
+
   state(dep: Dependency): DependencyState {
     return this.states.get(dep)!;
   }
@@ -65,16 +79,28 @@ export class DependencyMonitor {
         const started = performance.now();
         try {
           await check();
+          this.answeredSinceLastCheck(dep);
           this.record(dep, { ok: true, latencyMs: Math.round(performance.now() - started) });
         } catch (err) {
-          this.record(dep, { ok: false, error: err instanceof Error ? err.message : String(err) });
+          const error = err instanceof Error ? err.message : String(err);
+          this.record(dep, this.answeredSinceLastCheck(dep) ? { ok: true, busy: true, error } : { ok: false, error });
         }
       }),
     );
     return this.snapshot();
   }
 
-  private record(dep: Dependency, result: { ok: boolean; latencyMs?: number; error?: string }): void {
+  /** Whether the dependency answered other commands since the previous call. */
+  private answeredSinceLastCheck(dep: Dependency): boolean {
+    const progress = this.progress.get(dep);
+    if (!progress) return false;
+    const now = progress.read();
+    const moved = now !== progress.last;
+    progress.last = now;
+    return moved;
+  }
+
+  private record(dep: Dependency, result: { ok: boolean; busy?: boolean; latencyMs?: number; error?: string }): void {
     const previous = this.states.get(dep)!;
     const failures = result.ok ? 0 : (this.failures.get(dep) ?? 0) + 1;
     this.failures.set(dep, failures);

@@ -8,6 +8,10 @@ export interface MongoOptions {
   /** Logs every command that takes this long or longer (DB_SLOW_MS), when set with `logger`. */
   slowCommandMs?: number | undefined;
   logger?: Logger;
+  /** Connections at most (50 when absent); the readiness pinger's own client needs one. */
+  maxPoolSize?: number;
+  /** Emits command events, for replyCounter. */
+  monitorCommands?: boolean;
 }
 
 /**
@@ -23,10 +27,10 @@ export async function connectMongo(url: string, options: MongoOptions = {}): Pro
     connectTimeoutMS: 3000,
     // A socket to a server that died stops answering; do not wait forever on it.
     socketTimeoutMS: 60_000,
-    maxPoolSize: 50,
+    maxPoolSize: options.maxPoolSize ?? 50,
     retryWrites: true,
     retryReads: true,
-    monitorCommands: slow,
+    monitorCommands: slow || options.monitorCommands === true,
   });
   if (slow) logSlowCommands(client, options.slowCommandMs!, options.logger!);
   await client.connect();
@@ -68,6 +72,18 @@ function logSlowCommands(client: MongoClient, thresholdMs: number, logger: Logge
   };
   client.on('commandSucceeded', finished);
   client.on('commandFailed', finished);
+}
+
+/**
+ * Counts the commands the server answered (a client made with `monitorCommands`): the
+ * readiness monitor's sign that a server whose ping is late is busy, not gone.
+ */
+export function replyCounter(client: MongoClient): () => number {
+  let replies = 0;
+  client.on('commandSucceeded', () => {
+    replies++;
+  });
+  return () => replies;
 }
 
 /** Sends `ping` with a deadline; rejects when the server does not answer in time. */
