@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
+import { apiClient, type ApiClient } from '../helpers/http.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
+
+// Issue #14: hostile values a signed-in user can send (items 3, 8, 10, 11, 13).
+const env = testEnv(import.meta.url);
+let platform: TestPlatform;
+let api: ApiClient;
+const label = { 'zh-CN': '字段', en: 'Field' };
+type Problem = { pointer: string; code: string; message: string };
+type ErrorBody = { error: { code: string; message: string; details?: { problems?: Problem[] } } };
+
+/** The three patterns from the issue that published and then blocked the process. */
+const HOSTILE = {
+  spread: '^[\\s\\S]*[\\s\\S]*[\\s\\S]*[\\s\\S]*x$',
+  nested: '^(([a-z])+.)+[A-Z]([a-z])+$',
+};
+
+beforeAll(async () => {
+  await openTestDb(env);
+  await openTestRedis(env);
+  platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
+  api = apiClient(platform.url, { token: platform.adminToken });
+  const put = await api.put('/api/meta/draft/entities/probe', {
+    key: 'probe', label, displayField: 'name',
+    fields: [
+      { key: 'name', type: 'text', label },
+      { key: 'spread', type: 'text', label, maxLength: 500, pattern: HOSTILE.spread },
+      { key: 'nested', type: 'text', label, maxLength: 500, pattern: HOSTILE.nested },
+      { key: 'code', type: 'text', label, pattern: '^[A-Z]{2}-\\d{4}$' },
+      { key: 'body', type: 'rich_text', label },
+      { key: 'notes', type: 'long_text', label },
+      ...Array.from({ length: 50 }, (_, i) => ({ key: `f${i}`, type: 'integer', label })),
+    ],
+  });
+  expect(put.status, JSON.stringify(put.body)).toBe(200);
+  const published = await api.post('/api/meta/publish');
+  expect(published.status, JSON.stringify(published.body)).toBe(200);
+  // The first write compiles the entity's validator; the timings below are of validation alone.
+  expect((await api.post('/api/records/probe', { name: 'warm-up' })).status).toBe(201);
+});
+afterAll(async () => {
+  await platform?.stop();
+});
+
+describe('field patterns run in a linear-time engine', () => {
+  it.each([
+    ['spread', HOSTILE.spread, 'a'.repeat(480)],
+    ['nested', HOSTILE.nested, `${'ab'.repeat(240)}!`],
+  ])('refuses a 480-character hostile value for %s in milliseconds', async (field, _pattern, value) => {
+    const started = performance.now();
+    const res = await api.post<ErrorBody>('/api/records/probe', { name: 'x', [field]: value });
+    const ms = performance.now() - started;
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    expect(res.body.error.details?.problems?.map((p) => p.pointer)).toContain(`/${field}`);
+    // A backtracking engine took 22.7 s on the first; RE2 is linear in the value's length.
+    console.warn(`hostile pattern ${field}: 480-character value refused in ${ms.toFixed(1)} ms`);
+    expect(ms).toBeLessThan(1_000);
+  });
+
+  it('still applies a pattern: a matching value is stored, a wrong one refused', async () => {
+    expect((await api.post('/api/records/probe', { name: 'ok', code: 'AB-1234', spread: 'zzx' })).status).toBe(201);
+    const wrong = await api.post<ErrorBody>('/api/records/probe', { name: 'no', code: 'ab-1234' });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.error.details?.problems?.[0]?.pointer).toBe('/code');
+  });
+
+  it.each([
+    ['a back-reference', '(?<x>a+)\\k<x>+$'],
+    ['a look-ahead', '^(?=a)a+$'],
+    ['a repeat count above 1000', '^a{2000}$'],
+  ])('refuses at publish %s, with the pointer of the pattern', async (_what, pattern) => {
+    const put = await api.put('/api/meta/draft/entities/bad_pattern', { key: 'bad_pattern', label, displayField: 'name', fields: [{ key: 'name', type: 'text', label, pattern }] });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    const res = await api.post<ErrorBody>('/api/meta/publish');
+    await api.delete('/api/meta/draft/entities/bad_pattern');
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    const problem = res.body.error.details?.problems?.find((p) => p.pointer.endsWith('/fields/0/pattern'));
+    expect(problem?.code).toBe('UNSAFE_PATTERN');
+  });
+});
