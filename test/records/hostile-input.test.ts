@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, type ApiClient } from '../helpers/http.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
+import { waitFor } from '../helpers/wait.js';
 
 // Issue #14: hostile values a signed-in user can send (items 3, 8, 10, 11, 13).
 const env = testEnv(import.meta.url);
@@ -20,7 +21,7 @@ const HOSTILE = {
 beforeAll(async () => {
   await openTestDb(env);
   await openTestRedis(env);
-  platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
+  platform = await startTestPlatform({ role: 'all', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
   api = apiClient(platform.url, { token: platform.adminToken });
   const put = await api.put('/api/meta/draft/entities/probe', {
     key: 'probe', label, displayField: 'name',
@@ -78,5 +79,39 @@ describe('field patterns run in a linear-time engine', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(422);
     const problem = res.body.error.details?.problems?.find((p) => p.pointer.endsWith('/fields/0/pattern'));
     expect(problem?.code).toBe('UNSAFE_PATTERN');
+  });
+});
+
+describe('rich text is sanitized on every write', () => {
+  // The payloads of the issue came back byte for byte before.
+  const PAYLOADS: [string, string, string][] = [
+    ['a script', '<p>Hello <b>team</b></p><script>alert(1)</script>', '<p>Hello <b>team</b></p>'],
+    ['an onerror handler', '<p>x<img src="x" onerror="alert(1)"></p>', '<p>x</p>'],
+    ['a javascript: link', '<a href="javascript:alert(1)">open</a>', '<a rel="noopener noreferrer nofollow">open</a>'],
+    ['an iframe', '<iframe src="https://evil.example/"></iframe><p>after</p>', '<p>after</p>'],
+    ['an svg onbegin', '<svg><animate onbegin="alert(1)" attributeName="x" dur="1s"/></svg><i>ok</i>', '<i>ok</i>'],
+    ['a safe link', '<a href="https://example.com/a" onclick="steal()" target="_blank">site</a>', '<a href="https://example.com/a" rel="noopener noreferrer nofollow">site</a>'],
+  ];
+  type Rec = { id: string; _version: number; body: string | null };
+
+  it.each(PAYLOADS)('on create and on PATCH: %s', async (_what, payload, stored) => {
+    const created = await api.post<Rec>('/api/records/probe', { name: 'rt', body: payload });
+    expect(created.status).toBe(201);
+    expect(created.body.body).toBe(stored);
+    expect((await api.get<Rec>(`/api/records/probe/${created.body.id}`)).body.body).toBe(stored);
+    const patched = await api.patch<Rec>(`/api/records/probe/${created.body.id}`, { body: `<div>${payload}</div>`, _version: created.body._version });
+    expect(patched.body.body).toBe(`<div>${stored}</div>`);
+  });
+
+  it('in a bulk write and an import', async () => {
+    const [, payload, stored] = PAYLOADS[0]!;
+    const bulk = await api.post<{ results: { status: number; record?: Rec }[] }>('/api/records/probe/bulk', { operations: [{ op: 'create', data: { name: 'bulk', body: payload } }] });
+    expect(bulk.body.results[0]?.record?.body).toBe(stored);
+    const csv = `name,body\r\nimported,"${payload.replace(/"/g, '""')}"\r\n`;
+    const job = await api.post<{ id: string }>('/api/records/probe/import', { file: { name: 'rt.csv', contentBase64: Buffer.from(csv).toString('base64') }, format: 'csv', mapping: { name: 'name', body: 'body' }, dryRun: false });
+    expect(job.status, JSON.stringify(job.body)).toBe(202);
+    await waitFor('the import to finish', async () => ((await api.get<{ status: string }>(`/api/records/probe/imports/${job.body.id}`)).body.status === 'completed' ? true : undefined), { timeoutMs: 60_000 });
+    const listed = await api.get<{ records: (Rec & { name: string })[] }>('/api/records/probe?limit=200');
+    expect(listed.body.records.find((r) => r.name === 'imported')?.body).toBe(stored);
   });
 });
