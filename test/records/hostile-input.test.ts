@@ -115,3 +115,52 @@ describe('rich text is sanitized on every write', () => {
     expect(listed.body.records.find((r) => r.name === 'imported')?.body).toBe(stored);
   });
 });
+
+describe('request bodies: encodings, NUL, nesting, system keys', () => {
+  const raw = async (body: Buffer | string, contentType = 'application/json', method = 'POST', path = '/api/records/probe') => {
+    const res = await fetch(`${platform.url}${path}`, { method, headers: { ...api.authHeaders(), 'Content-Type': contentType }, body });
+    return { status: res.status, body: (await res.json()) as ErrorBody };
+  };
+  const created = async () => (await api.post<{ id: string; _version: number }>('/api/records/probe', { name: 'target' })).body;
+
+  it('answers 400 for a body that is not valid UTF-8 instead of storing U+FFFD', async () => {
+    const res = await raw(Buffer.concat([Buffer.from('{"name":"a'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]));
+    expect(res.status).toBe(400);
+    expect(res.body.error.details?.problems).toEqual([{ pointer: '', code: 'INVALID_UTF8', message: 'not valid UTF-8' }]);
+  });
+
+  it.each(['latin1', 'iso-8859-1', 'utf-16'])('answers 400 for charset=%s, and takes utf-8 or none', async (charset) => {
+    const res = await raw(Buffer.from('{"name":"caf\xe9"}', 'latin1'), `application/json; charset=${charset}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.details?.problems?.[0]?.code).toBe('UNSUPPORTED_CHARSET');
+    expect((await raw('{"name":"café"}', 'application/json; charset=UTF-8')).status).toBe(201);
+  });
+
+  it('refuses NUL in a text field with its pointer', async () => {
+    const res = await api.post<ErrorBody>('/api/records/probe', { name: 'ok', notes: 'a\u0000b' });
+    expect(res.status).toBe(422);
+    expect(res.body.error.details?.problems).toEqual([{ pointer: '/notes', code: 'BAD_FORMAT', message: 'may not contain NUL characters (U+0000)' }]);
+  });
+
+  it('answers a clear 400 for JSON nested too deep, never the stack overflow', async () => {
+    const res = await raw(`{"name":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).not.toMatch(/call stack/i);
+    expect(res.body.error.details?.problems?.[0]).toMatchObject({ pointer: '', code: 'TOO_DEEP' });
+  });
+
+  it.each([true, '', '1.5', 0, [2]])('answers 400 for _version %j instead of a conflict', async (version) => {
+    const { id } = await created();
+    const res = await api.patch<ErrorBody>(`/api/records/probe/${id}`, { name: 'x', _version: version });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details?.problems?.[0]?.pointer).toBe('/_version');
+  });
+
+  it.each(['id', '_id'])('refuses %s in a body as a system field', async (key) => {
+    const { id } = await created();
+    for (const res of [await api.post<ErrorBody>('/api/records/probe', { name: 'x', [key]: id }), await api.patch<ErrorBody>(`/api/records/probe/${id}`, { name: 'y', [key]: id })]) {
+      expect(res.status).toBe(422);
+      expect(res.body.error.details?.problems).toEqual([{ pointer: `/${key}`, code: 'IMMUTABLE', message: 'system fields are set by the platform' }]);
+    }
+  });
+});

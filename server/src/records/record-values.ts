@@ -33,7 +33,11 @@ export function prepareValues(compiled: CompiledEntity, registries: BundleRegist
   const given: Values = {};
   for (const [key, raw] of Object.entries(input)) {
     const field = compiled.fields.get(key);
-    if (key.startsWith('_')) problems.push({ pointer: `/${key}`, code: 'IMMUTABLE', message: 'system fields are set by the platform' });
+    if (key.startsWith('_') || key === 'id') problems.push({ pointer: `/${key}`, code: 'IMMUTABLE', message: 'system fields are set by the platform' });
+    else if (field && typeof raw === 'string' && raw.includes('\0') && compiled.traits.get(key)?.value === 'string') {
+      // MongoDB stores NUL, but nothing downstream (search, exports, other systems) expects it.
+      problems.push({ pointer: `/${key}`, code: 'BAD_FORMAT', message: 'may not contain NUL characters (U+0000)' });
+    }
     else if (field && compiled.traits.get(key)?.computed) problems.push({ pointer: `/${key}`, code: 'IMMUTABLE', message: 'computed fields cannot be written' });
     else given[key] = field ? normalize(field, raw) : raw;
   }

@@ -400,7 +400,8 @@ function asObject(input: unknown): Record<string, unknown> {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw RecordInvalid('The record must be a JSON object', { problems: [{ pointer: '', code: 'WRONG_TYPE', message: 'must be an object' }] });
   }
-  const { _version: _ignored, id: _id, ...rest } = input as Record<string, unknown>;
+  // `_version` is the concurrency check, read by the caller; `id` is refused with the system fields.
+  const { _version: _ignored, ...rest } = input as Record<string, unknown>;
   return rest;
 }
 
