@@ -164,3 +164,16 @@ describe('request bodies: encodings, NUL, nesting, system keys', () => {
     }
   });
 });
+
+describe('unversioned PATCHes under contention', () => {
+  it('re-applies 50 concurrent PATCHes of different fields on the newest version: all succeed, none lost', async () => {
+    const { id } = (await api.post<{ id: string }>('/api/records/probe', { name: 'contended' })).body;
+    const started = performance.now();
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => api.patch<ErrorBody>(`/api/records/probe/${id}`, { [`f${i}`]: i + 1 })));
+    console.warn(`50 concurrent unversioned PATCHes of one record: ${(performance.now() - started).toFixed(0)} ms`);
+    expect(answers.filter((a) => a.status !== 200).map((a) => JSON.stringify(a.body))).toEqual([]);
+    const record = (await api.get<Record<string, unknown>>(`/api/records/probe/${id}`)).body;
+    expect(Array.from({ length: 50 }, (_, i) => record[`f${i}`])).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(record._version).toBe(51);
+  }, 120_000);
+});
