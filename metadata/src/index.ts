@@ -20,6 +20,7 @@ export * from './bundle/validate.js';
 export * from './records/record-schema.js';
 export * from './access/row-filter.js';
 export * from './access/mask.js';
+export * from './access/derived.js';
 export * from './forms/form-conditions.js';
 export * from './views/view-query.js';
 export * from './views/view-indexes.js';
