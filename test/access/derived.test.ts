@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, signIn, type ApiClient } from '../helpers/http.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
+import { waitFor } from '../helpers/wait.js';
+import { startSmtpReceiver, type SmtpReceiver } from '../fixtures/smtp-receiver.js';
 
 // Issue #14 item 9: a formula or roll-up must not show a field its reader may not read.
 const env = testEnv(import.meta.url);
@@ -10,13 +12,16 @@ let admin: ApiClient;
 let rep: ApiClient;
 let repId: string;
 let dealId: string;
+let smtp: SmtpReceiver;
 const l = (en: string) => ({ 'zh-CN': en, en });
 type Warning = { pointer: string; code: string; message: string };
 
 beforeAll(async () => {
   await openTestDb(env);
   await openTestRedis(env);
-  platform = await startTestPlatform({ role: 'all', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
+  smtp = await startSmtpReceiver();
+  const mail = { smtpUrl: smtp.url, from: 'metacrm <crm@example.com>' };
+  platform = await startTestPlatform({ role: 'all', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, config: { mail } });
   admin = apiClient(platform.url, { token: platform.adminToken });
   const decimal = (key: string) => ({ key, type: 'decimal', label: l(key), scale: 2 });
   const formula = (key: string, expression: unknown) => ({ key, type: 'formula', label: l(key), resultType: 'decimal', scale: 2, expression });
@@ -49,6 +54,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await platform?.stop();
+  await smtp?.close();
 });
 
 describe('derived values', () => {
@@ -73,4 +79,28 @@ describe('derived values', () => {
     expect(res.body.field).toMatchObject({ read: false, hiddenBecause: { entity: 'line', field: 'cost' } });
     expect(res.body.field.reason).toContain('line.cost');
   });
+
+  it('reach a user through a workflow message only as that user may see the record', async () => {
+    const body = 'margin {{record.margin}} x {{record.margin_x}} lines {{record.lines_total}} price {{record.price}}';
+    const workflow = {
+      key: 'tell_rep', label: l('Tell rep'), entity: 'deal', trigger: { type: 'record_updated', fields: ['title'] }, start: 'tell',
+      steps: [
+        { id: 'tell', type: 'notify', config: { to: repId, title: 'Deal {{record.title}} changed', body }, next: 'mail' },
+        // One email to the rep (a user) and an outside address: no field the rep may not see.
+        { id: 'mail', type: 'send_email', config: { to: 'rep@example.com, partner@outside.example', subject: 'Deal {{record.title}}', text: body } },
+      ],
+    };
+    expect((await admin.put('/api/meta/draft/workflows/tell_rep', workflow)).status).toBeLessThan(300);
+    expect((await admin.post('/api/meta/publish')).status).toBe(200);
+    // The admin's edit triggers it: rendered from the admin's view, the body showed the rep 42.51.
+    expect((await admin.patch(`/api/records/deal/${dealId}`, { title: 'D2' })).status).toBe(200);
+    const note = await waitFor('the rep to be notified', async () => {
+      const { body: listed } = await rep.get<{ notifications: { title: string; body: string }[] }>('/api/notifications');
+      return listed.notifications?.[0];
+    }, { timeoutMs: 60_000 });
+    expect(note.title).toBe('Deal D2 changed');
+    expect(note.body).toBe('margin  x  lines  price 100.00');
+    const sent = await waitFor('the email', () => smtp.messages[0], { timeoutMs: 60_000 });
+    expect(sent.parsed.text?.trim()).toBe('margin  x  lines  price 100.00');
+  }, 90_000);
 });
