@@ -32,6 +32,7 @@ import { systemRoutes } from './http/system.routes.js';
 import { webhookRoutes } from './http/webhooks.routes.js';
 import { userRoutes } from './http/users.routes.js';
 import type { Logger } from './observability/logger.js';
+import { OutageLog } from './observability/outage-log.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Queues } from './queues/queues.js';
 import type { RecordHooks } from './records/record-hooks.js';
@@ -113,7 +114,7 @@ export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteInf
   app.use(requestContext(deps.logger));
   app.use(securityHeaders());
   app.use(httpMetrics(deps.metrics));
-  app.use(errorHandler(deps.metrics));
+  app.use(errorHandler(deps.metrics, new OutageLog(deps.logger)));
   app.use(readinessGate(deps.monitor, deps.inFlight));
   app.use(loadShedding(deps.load));
   app.use(authenticate({ db: deps.db, cache: deps.metadata.cache, redis: deps.redis, prefix: deps.redisPrefix, sessions }));

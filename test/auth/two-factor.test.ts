@@ -128,10 +128,10 @@ describe('requireTwoFactorForAdmins', () => {
   it('lets an admin without 2FA do nothing but enrol, then everything', async () => {
     const other = await newUser(['admin']);
     const plain = await newUser();
-    const set = await admin.patch<{ requireTwoFactorForAdmins: boolean }>('/api/settings/security', { requireTwoFactorForAdmins: true });
-    expect(set.body).toEqual({ requireTwoFactorForAdmins: true });
     const invalid = await admin.patch<ErrorAnswer>('/api/settings/security', { requireTwoFactorForAdmins: 'yes', other: 1 });
     expect(invalid.body.error).toMatchObject({ code: 'SETTINGS_INVALID', details: { problems: [expect.objectContaining({ pointer: '/requireTwoFactorForAdmins' }), expect.objectContaining({ pointer: '/other' })] } });
+    const set = await admin.patch<{ requireTwoFactorForAdmins: boolean }>('/api/settings/security', { requireTwoFactorForAdmins: true });
+    expect(set.body).toEqual({ requireTwoFactorForAdmins: true });
     try {
       // A user with no admin right is not concerned.
       expect((await anonymous().post<LoginAnswer>('/api/auth/login', { email: plain.email, password: plain.password })).body.twoFactorSetupRequired).toBe(false);
@@ -153,8 +153,10 @@ describe('requireTwoFactorForAdmins', () => {
       const next = await anonymous().post<LoginAnswer>('/api/auth/login', { email: other.email, password: other.password });
       const done = await anonymous().post<LoginAnswer>('/api/auth/login/2fa', { challenge: next.body.challenge, code: totpCode(secret, Date.now() + 30_000) });
       expect(done.body.twoFactorSetupRequired).toBe(false);
+      // The test admin has no 2FA, so from now on only the enrolled admin may change settings.
+      expect((await restricted.patch('/api/settings/security', { requireTwoFactorForAdmins: false })).status).toBe(200);
     } finally {
-      await admin.patch('/api/settings/security', { requireTwoFactorForAdmins: false });
+      await db.collection('settings').updateOne({ _id: 'security' as never }, { $set: { requireTwoFactorForAdmins: false } });
     }
   });
 });

@@ -54,6 +54,8 @@ function context(scope: Partial<RunScope> = {}, overrides: Partial<ActionContext
     logger: createLogger('silent'),
     scope: full,
     visible: full,
+    // No entity here: messages to users render from the visible scope as it is.
+    seenBy: async () => overrides.visible ?? full,
     entity: null,
     workflow: 'outside_steps',
     idempotencyKey: `run${++keys}:step:main:0:0`,

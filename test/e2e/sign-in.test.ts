@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { MongoClient } from 'mongodb';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../server/src/auth/totp.js';
@@ -175,7 +176,10 @@ describe('sign-in page', () => {
       await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
       expect(pageErrors(errors)).toEqual([]);
     } finally {
-      await admin.patch('/api/settings/security', { requireTwoFactorForAdmins: false });
+      // The setting now binds the test admin too (no 2FA), so it is turned off in the database.
+      const client = await new MongoClient(env.mongoUrl).connect();
+      await client.db(env.dbName).collection('settings').updateOne({ _id: 'security' as never }, { $set: { requireTwoFactorForAdmins: false } });
+      await client.close();
     }
   });
 

@@ -1,5 +1,6 @@
 import { varsOf } from '../logic/check-logic.js';
 import { fieldTraits } from '../fields/field-types.js';
+import { patternProblem } from '../fields/linear-pattern.js';
 import { pointer, type Problem } from '../schema/problems.js';
 import type { BundleRegistries, Entity, Field } from './bundle-types.js';
 import { checkEntityRef, checkFieldRef, checkFilter, checkRecordLogic } from './check-expressions.js';
@@ -118,17 +119,10 @@ export function duplicateKeys(items: { key: string }[], at: string): Problem[] {
 }
 
 /**
- * Refuses patterns that may backtrack catastrophically (nested quantifiers such as
- * `(a+)+`, quantified groups with alternation of overlapping branches) or do not compile.
+ * Refuses a field pattern that the linear-time engine records run it in (RE2) cannot
+ * take, or that is not a valid JSON Schema (JavaScript `u`) pattern.
  */
 export function checkPattern(pattern: string, at: string): Problem[] {
-  try {
-    new RegExp(pattern, 'u');
-  } catch {
-    return [{ pointer: at, code: 'BAD_FORMAT', message: 'not a valid regular expression' }];
-  }
-  if (/\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]/.test(pattern) || /\((?:[^()\\]|\\.)*\|(?:[^()\\]|\\.)*\)\s*[+*{]/.test(pattern) || /\\[1-9]/.test(pattern)) {
-    return [{ pointer: at, code: 'UNSAFE_PATTERN', message: 'nested quantifiers, quantified alternations and back-references are refused (catastrophic backtracking)' }];
-  }
-  return [];
+  const problem = patternProblem(pattern);
+  return problem === undefined ? [] : [{ pointer: at, ...problem }];
 }

@@ -48,7 +48,7 @@ describe('validateBundle', () => {
     ['a rule on a missing entity', (b) => (b.rules[0]!.entity = 'deal'), '/rules/0/entity', 'UNKNOWN_ENTITY'],
     ['a role keyed "admin", the built-in role', (b) => (b.roles[0]!.key = 'admin'), '/roles/0/key', 'RESERVED_KEY'],
     ['a role granting a missing field', (b) => (b.roles[0]!.entities!.opportunity!.fields = { secret: { read: true } }), '/roles/0/entities/opportunity/fields/secret', 'UNKNOWN_FIELD'],
-    ['an unsafe text pattern', (b) => ((b.entities[0]!.fields[0] as { pattern: string }).pattern = '^(a+)+$'), '/entities/0/fields/0/pattern', 'UNSAFE_PATTERN'],
+    ['a pattern RE2 cannot run (back-reference)', (b) => ((b.entities[0]!.fields[0] as { pattern: string }).pattern = '(?<x>a+)\\k<x>+$'), '/entities/0/fields/0/pattern', 'UNSAFE_PATTERN'],
     ['a second default form of one entity', (b) => b.forms.push({ ...b.forms[0]!, key: 'opportunity_quick' }), '/forms/1/default', 'DUPLICATE_DEFAULT'],
     ['a form requiring a formula', (b) => b.forms[0]!.layout.tabs[0]!.sections[0]!.fields.push({ field: 'expected', requiredWhen: true }), '/forms/0/layout/tabs/0/sections/0/fields/4/requiredWhen', 'IMMUTABLE'],
     ['a relative filter with a bad period', (b) => ((b.views[0] as { filter: unknown }).filter = { field: 'close_date', op: 'relative', value: 'last_fortnight' }), '/views/0/filter/value', 'WRONG_TYPE'],

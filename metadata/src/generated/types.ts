@@ -405,7 +405,7 @@ export interface FieldText1 {
   maxLength?: number;
   minLength?: number;
   /**
-   * A regular expression the value must match; checked for catastrophic backtracking at publish.
+   * A regular expression the value must match somewhere (anchor it with ^ and $ to match all of it). It runs in RE2, whose time is linear in the value's length: look-around, back-references and repeat counts above 1000 are refused at publish.
    */
   pattern?: string;
   /**

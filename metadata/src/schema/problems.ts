@@ -41,6 +41,7 @@ export const PROBLEM_CODES = [
   'UNKNOWN_VARIABLE',
   'IMMUTABLE',
   'ROW_FILTER_UNSUPPORTED',
+  'REVEALS_HIDDEN_FIELD',
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];

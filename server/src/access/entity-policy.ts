@@ -1,4 +1,4 @@
-import type { FieldMask, Role } from '@metacrm/metadata';
+import { derivedInputs, type DerivedInput, type FieldMask, type LogicOperation, type Registry, type Role } from '@metacrm/metadata';
 import { isUnrestricted, type Actor } from '../auth/actor.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 
@@ -20,6 +20,11 @@ export interface FieldAccess {
   write: boolean;
   /** Set when every role that lets the actor read the field masks it. */
   mask?: FieldMask;
+  /**
+   * Set when a formula or roll-up is hidden because a field it is computed from is
+   * not readable (in full): the value would give that field away.
+   */
+  hiddenBecause?: DerivedInput;
 }
 
 /**
@@ -34,7 +39,10 @@ export interface FieldAccess {
  *   granting create or update) unless it says `write: false` or cannot read it;
  * - a field is masked only if every role that lets the actor read it masks it, and a
  *   masked field is read-only and cannot be filtered, sorted, searched or grouped on,
- *   since each of those would reveal the value behind the mask.
+ *   since each of those would reveal the value behind the mask;
+ * - a formula or roll-up is readable only where every field it is computed from is
+ *   readable unmasked (on the child entity, for a roll-up), unless a role grants
+ *   `read: true` on it explicitly (publish warns about such grants).
  */
 export interface EntityPolicy {
   entity: string;
@@ -52,19 +60,25 @@ const CLOSED_FIELD: FieldAccess = Object.freeze({ read: false, write: false });
 
 const cache = new WeakMap<MetadataSnapshot, Map<string, EntityPolicy>>();
 
-/** The policy of `actor` on `entity` in `snapshot`, cached with the snapshot. */
-export function entityPolicy(snapshot: MetadataSnapshot, actor: Actor, entity: string): EntityPolicy {
+/**
+ * The policy of `actor` on `entity` in `snapshot`, cached with the snapshot.
+ * `operations` (the json-logic registry) tells which fields a formula reads.
+ */
+export function entityPolicy(snapshot: MetadataSnapshot, actor: Actor, entity: string, operations: Registry<LogicOperation>): EntityPolicy {
   const unrestricted = isUnrestricted(actor);
-  const roleKeys = unrestricted ? [] : [...new Set(actor.roles)].sort();
+  return policyOf(snapshot, unrestricted ? [] : [...new Set(actor.roles)].sort(), entity, unrestricted, operations);
+}
+
+function policyOf(snapshot: MetadataSnapshot, roleKeys: readonly string[], entity: string, unrestricted: boolean, operations: Registry<LogicOperation>): EntityPolicy {
   const cacheKey = `${unrestricted ? '*' : roleKeys.join(',')}|${entity}`;
   let perSnapshot = cache.get(snapshot);
   if (!perSnapshot) cache.set(snapshot, (perSnapshot = new Map()));
   let policy = perSnapshot.get(cacheKey);
-  if (!policy) perSnapshot.set(cacheKey, (policy = compilePolicy(snapshot, roleKeys, entity, unrestricted)));
+  if (!policy) perSnapshot.set(cacheKey, (policy = compilePolicy(snapshot, roleKeys, entity, unrestricted, operations)));
   return policy;
 }
 
-function compilePolicy(snapshot: MetadataSnapshot, roleKeys: readonly string[], entity: string, unrestricted: boolean): EntityPolicy {
+function compilePolicy(snapshot: MetadataSnapshot, roleKeys: readonly string[], entity: string, unrestricted: boolean, operations: Registry<LogicOperation>): EntityPolicy {
   if (unrestricted) {
     return { entity, unrestricted, roles: [], can: () => true, scopes: () => [{ role: '*', scope: 'all' }], field: () => OPEN_FIELD };
   }
@@ -84,9 +98,23 @@ function compilePolicy(snapshot: MetadataSnapshot, roleKeys: readonly string[], 
     const unmasked = readers.some((g) => !g.grant.fields?.[key]?.mask);
     const mask = readers.length > 0 && !unmasked ? (readers[0]!.grant.fields![key]!.mask as FieldMask) : undefined;
     const writers = grants.filter((g) => (g.grant.create === true || g.grant.update === true) && g.grant.fields?.[key]?.write !== false && g.grant.fields?.[key]?.read !== false);
-    const access: FieldAccess = readers.length === 0 ? CLOSED_FIELD : Object.freeze({ read: true, write: writers.length > 0 && !mask, ...(mask ? { mask } : {}) });
+    let access: FieldAccess = readers.length === 0 ? CLOSED_FIELD : Object.freeze({ read: true, write: writers.length > 0 && !mask, ...(mask ? { mask } : {}) });
+    const explicit = readers.some((g) => g.grant.fields?.[key]?.read === true);
+    const hiddenBecause = access.read && !explicit ? unreadableInput(key) : undefined;
+    if (hiddenBecause) access = Object.freeze({ read: false, write: false, hiddenBecause });
     fields.set(key, access);
     return access;
+  };
+  /** The first field a derived `key` is computed from that these roles may not read in full. */
+  const unreadableInput = (key: string): DerivedInput | undefined => {
+    const own = snapshot.entity(entity);
+    const definition = own?.fields.find((f) => f.key === key);
+    const inputs = own && definition ? derivedInputs(own, definition, operations) : undefined;
+    return inputs?.find((input) => {
+      const policy = input.entity === entity ? undefined : policyOf(snapshot, roleKeys, input.entity, false, operations);
+      const access = policy ? (policy.can('read') ? policy.field(input.field) : CLOSED_FIELD) : field(input.field);
+      return !access.read || access.mask !== undefined;
+    });
   };
   const scopeCache = new Map<ScopedOperation, readonly ScopeRule[]>();
   return {

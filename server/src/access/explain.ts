@@ -70,9 +70,12 @@ export async function explainAccess(db: Db, snapshot: MetadataSnapshot, registri
   if (query.field !== undefined) {
     if (!entity.fields.some((f) => f.key === query.field)) throw BadRequest(`"${query.field.slice(0, 60)}" is not a field of ${entity.key}`, [{ pointer: '/query/field', code: 'UNKNOWN_FIELD' }]);
     const key = query.field;
+    const access = policy.field(key);
+    const why = access.hiddenBecause;
     answer.field = {
       key,
-      ...policy.field(key),
+      ...access,
+      ...(why ? { reason: `hidden: computed from ${why.entity}.${why.field}, which the user may not read in full (a role may grant it explicitly)` } : {}),
       roles: grants.filter((r) => r.entities?.[entity.key]).map((r) => ({ role: r.key, read: r.entities![entity.key]!.read === true && r.entities![entity.key]!.fields?.[key]?.read !== false, write: r.entities![entity.key]!.fields?.[key]?.write !== false, mask: r.entities![entity.key]!.fields?.[key]?.mask ?? null })),
     };
   }

@@ -36,7 +36,7 @@ export class RecordAccess {
   }
 
   policy(entity: string): EntityPolicy {
-    return entityPolicy(this.snapshot, this.actor, entity);
+    return entityPolicy(this.snapshot, this.actor, entity, this.registries.operations);
   }
 
   /** Throws 403 FORBIDDEN unless the actor's roles grant `op` on `entity`. */

@@ -45,6 +45,10 @@ export class AccountService {
     if (problems.length > 0) throw UserInvalid(undefined, { problems });
     const { user } = this.options;
     if (!user.passwordHash || !(await verifyPassword(record.currentPassword as string, user.passwordHash))) throw PasswordIncorrect(undefined, { pointer: '/currentPassword' });
+    // Checked after the current password, so it tells nothing to someone who lacks it.
+    if (record.newPassword === record.currentPassword) {
+      throw UserInvalid('The new password must differ from the current one', { problems: [{ pointer: '/newPassword', code: 'SAME_PASSWORD', message: 'must differ from the current password' }] });
+    }
     const now = new Date();
     const passwordHash = await hashPassword(record.newPassword as string);
     let endedSessions = 0;

@@ -1,4 +1,4 @@
-import { ObjectId, type Db } from 'mongodb';
+import { ObjectId, type ClientSession, type Db } from 'mongodb';
 import { TokenNotFound } from './auth.errors.js';
 import { hashSecret, newSecret } from './secrets.js';
 import { API_TOKENS, withItsUser, type UserDoc } from './user-model.js';
@@ -100,7 +100,15 @@ export class ApiTokenStore {
     return doc;
   }
 
-  /** The live token of a secret, touched; undefined when unknown, revoked or expired. */
+  /**
+   * Revokes every live token of a user, for good: deactivating a user revokes them, so
+   * reactivating the user later does not bring an integration's old secret back.
+   */
+  async revokeAll(userId: ObjectId, options: { session?: ClientSession | undefined } = {}): Promise<number> {
+    const { modifiedCount } = await this.collection.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: new Date() } }, { session: options.session });
+    return modifiedCount;
+  }
+
   /** The live token of a secret, with its user (read in the same round trip). */
   async resolve(secret: string): Promise<{ token: ApiTokenDoc; user: UserDoc | undefined } | undefined> {
     const found = await withItsUser(this.collection, { hash: hashSecret(secret) });

@@ -4,6 +4,7 @@ import { AuditLog, type AuditEvent } from '../audit/audit-log.js';
 import { ADMIN_ROLE, isUnrestricted, type Actor } from './actor.js';
 import { Forbidden, UserEmailTaken, UserInvalid, UserNotFound, UserVersionConflict } from './auth.errors.js';
 import { hashPassword, passwordProblems } from './password.js';
+import { ApiTokenStore } from './api-tokens.js';
 import { SessionStore } from './sessions.js';
 import { readUserInput, type InputProblem, type UserInput } from './user-input.js';
 import { departments, parseId, toPublicUser, users, type PublicUser, type UserDoc } from './user-model.js';
@@ -126,7 +127,10 @@ export class UsersService {
         throw emailTaken(err) ?? err;
       }
       if (losesAdmin(current, next)) await this.keepAnAdmin(session, set.active === false ? '/active' : '/roles');
-      if (set.active === false) await new SessionStore(this.options.db).endAll(current._id, { session });
+      if (set.active === false) {
+        await new SessionStore(this.options.db).endAll(current._id, { session });
+        await new ApiTokenStore(this.options.db).revokeAll(current._id, { session });
+      }
       const { roles: _roles, ...changed } = set;
       if (Object.keys(changed).length > 0) await this.audit.append(this.event('user.update', next, { fields: Object.keys(changed) }), session);
       if (set.active === false) await this.audit.append(this.event('user.deactivate', next), session);

@@ -14,6 +14,7 @@ import type { RecordHooks } from '../records/record-hooks.js';
 import { RecordService } from '../records/record.service.js';
 import { DEFAULT_LEASE_MS, WORKER_ID, type JobHandler } from '../worker/worker.js';
 import { settleApproval } from './approvals.js';
+import { recipientView } from './recipient-view.js';
 import { ACTIVE_STATUSES, RunLeaseKeeper } from './run-lease.js';
 import { evaluateIn, evaluateMap, type RunScope } from './run-scope.js';
 import { resolveFilterValues, type ActionContext, type WorkflowAction } from './workflow-actions.js';
@@ -332,13 +333,15 @@ export class RunExecution {
   private context(workflow: Workflow, path: RunPath, step: Step, scope: RunScope): ActionContext {
     const visit = this.visits[`${path.id}:${step.id}`] ?? 0;
     const key = `${this.run._id.toHexString()}:${step.id}:${path.id}:${path.loop ? path.loop.index : 0}:${visit}`;
+    const visible = this.visibleScope(workflow, scope);
     return {
       db: this.db,
       snapshot: this.snapshot,
       registries: this.deps.registries,
       logger: this.logger,
       scope,
-      visible: this.visibleScope(workflow, scope),
+      visible,
+      seenBy: (readers) => recipientView({ db: this.db, snapshot: this.snapshot, registries: this.deps.registries, entity: workflow.entity ?? null, visible, readers }),
       workflow: workflow.key,
       entity: workflow.entity ?? null,
       idempotencyKey: key,

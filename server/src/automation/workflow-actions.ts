@@ -25,6 +25,11 @@ export interface ActionContext {
    * the platform (HTTP, email, notifications) render from this, never from `scope`.
    */
   visible: RunScope;
+  /**
+   * The scope as every one of these platform users may see it too (recipientView): a
+   * message to users is rendered from this, so it shows nobody a field they may not see.
+   */
+  seenBy(readers: { ids?: readonly string[]; emails?: readonly string[] }): Promise<RunScope>;
   /** The workflow's key, and its entity (the trigger record's), if it has one. */
   workflow: string;
   entity: string | null;

@@ -1,4 +1,4 @@
-import type { ConfigurableDefinition } from '@metacrm/metadata';
+import { schemaPatternProblems, type ConfigurableDefinition } from '@metacrm/metadata';
 import { DATE_FIELD_TRIGGER, SCHEDULE_TRIGGER } from './schedules/schedule-triggers.js';
 import { WEBHOOK_TRIGGER } from './webhooks/webhook-trigger.js';
 
@@ -19,7 +19,7 @@ export const BUILT_IN_TRIGGERS: ConfigurableDefinition[] = [
   { type: 'record_created', configSchema: settings() },
   { type: 'record_updated', configSchema: settings({ fields: FIELDS }) },
   { type: 'record_deleted', configSchema: settings() },
-  { type: 'manual', configSchema: settings({ inputSchema: { type: 'object' } }) },
+  { type: 'manual', configSchema: settings({ inputSchema: { type: 'object' } }), check: (s, { at }) => schemaPatternProblems(s.inputSchema, `${at}/inputSchema`) },
   WEBHOOK_TRIGGER,
   SCHEDULE_TRIGGER,
   DATE_FIELD_TRIGGER,

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import { ObjectId, type Db, type Filter } from 'mongodb';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { BundleRegistries, Workflow } from '@metacrm/metadata';
+import { linearRegExp, type BundleRegistries, type Workflow } from '@metacrm/metadata';
 import type { Actor } from '../auth/actor.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import type { Logger } from '../observability/logger.js';
@@ -150,7 +150,7 @@ function parseTriggerBody(body: unknown): { records?: string[]; input?: unknown 
 function checkInput(workflow: Workflow, input: unknown): void {
   const schema = (workflow.trigger as { inputSchema?: Record<string, unknown> }).inputSchema;
   if (!schema) return;
-  const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+  const validate = new Ajv2020({ allErrors: true, strict: false, code: { regExp: linearRegExp } }).compile(schema);
   if (!validate(input)) {
     throw TriggerInvalid('The input does not fit the form', { problems: (validate.errors ?? []).map((e) => ({ pointer: `/input${e.instancePath}`, code: 'INVALID', message: e.message ?? 'invalid' })) });
   }

@@ -1,10 +1,12 @@
 import type { Db } from 'mongodb';
 import type { Redis } from 'ioredis';
-import { Authenticator } from '../auth/authenticator.js';
+import { hasAnyAdminRight } from '../auth/admin-rights.js';
+import { Authenticator, type Authenticated } from '../auth/authenticator.js';
 import { AuthRequired, CsrfInvalid, TwoFactorSetupRequired } from '../auth/auth.errors.js';
 import { RateLimiter } from '../auth/rate-limit.js';
 import { hashSecret, secretKind } from '../auth/secrets.js';
 import type { SessionStore } from '../auth/sessions.js';
+import { SecuritySettingsStore } from '../auth/settings.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import { CSRF_HEADER, SESSION_COOKIE } from './auth-cookies.js';
 import type { AppMiddleware } from './context.js';
@@ -53,9 +55,10 @@ export function authenticate(deps: AuthenticateDeps): AppMiddleware {
     const found = kind === 'mct' ? await authenticator.fromApiToken(secret) : kind === 'mcs' ? await authenticator.fromSession(secret) : undefined;
     if (!found) throw AuthRequired('The session has ended or the token is not valid; sign in again');
 
+    const restricted = await mustEnrol(found, deps);
+    if (restricted && !ENROLMENT_ROUTES.has(`${ctx.method} ${ctx.path}`)) throw TwoFactorSetupRequired();
     if (found.via === 'session') {
       if (cookie !== undefined && !SAFE_METHODS.has(ctx.method) && hashSecret(ctx.get(CSRF_HEADER)) !== found.session.csrfHash) throw CsrfInvalid();
-      if (found.session.restricted && !ENROLMENT_ROUTES.has(`${ctx.method} ${ctx.path}`)) throw TwoFactorSetupRequired();
     } else {
       const state = await limiter.hit(`token:${String(found.token._id)}`, found.token.rateLimitPerMinute);
       ctx.set('X-RateLimit-Limit', String(state.limit));
@@ -66,8 +69,23 @@ export function authenticate(deps: AuthenticateDeps): AppMiddleware {
       via: found.via,
       user: found.user,
       cookie: cookie !== undefined,
-      ...(found.via === 'session' ? { sessionId: found.session._id, restricted: found.session.restricted } : { tokenId: String(found.token._id), restricted: false }),
+      restricted,
+      ...(found.via === 'session' ? { sessionId: found.session._id } : { tokenId: String(found.token._id) }),
     };
     await next();
   };
+}
+
+/**
+ * Whether the credential may only enrol in 2FA: a session opened restricted, or any
+ * session or API token of a user who holds an admin right and has not enrolled while
+ * the workspace requires 2FA for admins. Decided on every request, so turning the
+ * setting on holds at once for sessions and tokens that existed before it.
+ */
+async function mustEnrol(found: Authenticated, deps: AuthenticateDeps): Promise<boolean> {
+  if (found.via === 'session' && found.session.restricted) return true;
+  if (found.user.totp?.enabled) return false;
+  // The user's roles, not a token's: a narrowed token of an admin is still an admin's credential.
+  if (!hasAnyAdminRight(await deps.cache.current(), found.user.roles)) return false;
+  return (await new SecuritySettingsStore(deps.db).get()).requireTwoFactorForAdmins;
 }

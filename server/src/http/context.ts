@@ -30,6 +30,8 @@ export interface AppState {
   auth?: RequestAuth | undefined;
   /** The current metadata snapshot (set with the actor; the admin guards read roles from it). */
   metadata: () => Promise<MetadataSnapshot>;
+  /** A 503 that the outage log counted, so the request line is left out. */
+  counted503?: boolean;
 }
 
 export type AppContext = Koa.ParameterizedContext<AppState>;

@@ -1,14 +1,15 @@
 import type { ErrorBody } from '@metacrm/metadata';
 import { type AppError, BadRequest, Internal, PayloadTooLarge, RouteNotFound, UnsupportedMediaType, toAppError } from '../errors/index.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { OutageLog } from '../observability/outage-log.js';
 import type { AppMiddleware } from './context.js';
 
 /**
  * The one place errors become answers: `{error: {code, message, details, requestId}}`.
  * Known errors keep their status and code; anything else is logged with its stack
- * and answered as a generic 500 that reveals nothing.
+ * and answered as a generic 500 that reveals nothing. 503s go to the outage log.
  */
-export function errorHandler(metrics: Metrics): AppMiddleware {
+export function errorHandler(metrics: Metrics, outages: OutageLog): AppMiddleware {
   return async (ctx, next) => {
     try {
       await next();
@@ -19,6 +20,10 @@ export function errorHandler(metrics: Metrics): AppMiddleware {
       const error = appError ?? Internal();
       if (appError === undefined) {
         ctx.state.log.error({ err }, 'unhandled error');
+      } else if (error.status === 503) {
+        // An outage refuses every request: logged once with a count, not per request.
+        outages.refused(error.code, causeMessage(error));
+        ctx.state.counted503 = true;
       } else if (error.status >= 500) {
         ctx.state.log.warn({ code: error.code, cause: causeMessage(error) }, error.message);
       }

@@ -3,6 +3,7 @@ import Koa from 'koa';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
+import { OutageLog } from '../observability/outage-log.js';
 import { DependencyMonitor } from '../storage/health.js';
 import type { AppState } from './context.js';
 import { errorHandler } from './error-handler.middleware.js';
@@ -22,7 +23,7 @@ describe('graceful close', () => {
 
     const app = new Koa<AppState>();
     app.use(requestContext(logger));
-    app.use(errorHandler(createMetrics()));
+    app.use(errorHandler(createMetrics(), new OutageLog(logger)));
     app.use(readinessGate(monitor, inFlight));
     app.use(async (ctx) => {
       entered();

@@ -30,7 +30,9 @@ export function requestContext(logger: Logger): AppMiddleware {
     } finally {
       const ms = Math.round((performance.now() - started) * 10) / 10;
       const line = { method: ctx.method, path: withoutSecrets(ctx.path), status: ctx.status, ms };
-      if (ctx.status >= 500) ctx.state.log.error(line, 'request failed');
+      // A 503 the outage log counted (error handler) gets no line of its own.
+      if (ctx.state.counted503) ctx.state.log.debug(line, 'request');
+      else if (ctx.status >= 500) ctx.state.log.error(line, 'request failed');
       else if (ctx.path.startsWith('/api/') || ctx.status >= 400) ctx.state.log.info(line, 'request');
       else ctx.state.log.debug(line, 'request');
     }

@@ -1,5 +1,6 @@
 import { BadRequest } from '../errors/index.js';
 import type { AppContext } from './context.js';
+import { MAX_JSON_DEPTH, nestingDepth } from './json-body.js';
 
 /** A query parameter given at most once (400 naming it when repeated). */
 export function queryParam(ctx: AppContext, name: string): string | undefined {
@@ -12,6 +13,7 @@ export function queryParam(ctx: AppContext, name: string): string | undefined {
 export function jsonQueryParam(ctx: AppContext, name: string): unknown {
   const raw = queryParam(ctx, name);
   if (raw === undefined) return undefined;
+  if (nestingDepth(raw) > MAX_JSON_DEPTH) throw BadRequest(`${name} is nested more than ${MAX_JSON_DEPTH} levels deep`, [{ pointer: `/query/${name}`, code: 'BAD_FORMAT' }]);
   try {
     return JSON.parse(raw); // the filter compiler refuses prototype and operator keys itself
   } catch {
@@ -25,7 +27,10 @@ export function expectedVersion(ctx: AppContext, body: unknown): number | undefi
   const header = ctx.get('If-Match').replace(/^W\//, '').replace(/"/g, '');
   const raw = fromBody ?? (header === '' ? undefined : header);
   if (raw === undefined) return undefined;
-  const version = Number(raw);
-  if (!Number.isSafeInteger(version) || version < 1) throw BadRequest('_version must be the version you edited', [{ pointer: '/_version', code: 'WRONG_TYPE' }]);
+  // Only a number (body) or digits (header): Number(true) or Number('') would pass as 1 or 0.
+  const version = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,16}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(version) || version < 1) {
+    throw BadRequest('_version must be the version you edited', { problems: [{ pointer: '/_version', code: 'WRONG_TYPE', message: 'must be a positive integer' }] });
+  }
   return version;
 }

@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { ITEM_KINDS, builtInRole, diffBundles, planMigrations, validateBundle, type Bundle, type BundleDiff, type ItemKind, type Problem } from '@metacrm/metadata';
+import { ITEM_KINDS, builtInRole, derivedGrantWarnings, diffBundles, planMigrations, validateBundle, type Bundle, type BundleDiff, type ItemKind, type Problem } from '@metacrm/metadata';
 import { AuditLog } from '../audit/audit-log.js';
 import { upsertAndUpdate } from '../storage/upsert.js';
 import type { Actor } from '../auth/actor.js';
@@ -51,6 +51,8 @@ export interface PublishResult {
   applied: boolean;
   diff: BundleDiff;
   migrations: PlannedMigration[];
+  /** Publishes, but an admin should know: roles whose explicit grants reveal hidden fields. */
+  warnings: Problem[];
 }
 
 const LOCK_MS = 10 * 60_000;
@@ -172,7 +174,8 @@ export class MetadataService {
     const previous = await this.repo.bundleOf(previousVersion);
     const diff = diffBundles(previous, bundle);
     const migrations = await previewMigrations(this.options.db, planMigrations(previous, bundle, registries.fieldTypes, registries.triggers));
-    const result = { version: previousVersion + 1, previousVersion, applied: false, diff, migrations };
+    const warnings = derivedGrantWarnings(bundle, registries.operations);
+    const result = { version: previousVersion + 1, previousVersion, applied: false, diff, migrations, warnings };
     if (options.dryRun) return result;
     if (diff.changes.length === 0 && previousVersion > 0) throw MetadataNothingToPublish(undefined, { version: previousVersion });
     const blocked = migrations.filter((m) => m.preview.blocking && (m.preview.duplicates?.length || !options.acceptDataLoss));

@@ -69,7 +69,7 @@ export function authPaths(): Record<string, OpenApiObject> {
       get: op('auth', 'auth.me', 'Who is signed in', 'The user, the roles in effect (a token\'s may be fewer) and the admin rights.', { '200': jsonResponse('The signed-in user.', object({ user: schemaRef('User'), via: { enum: ['session', 'token'] }, roles: { type: 'array', items: str }, adminRights: object({ metadata: bool, users: bool }), twoFactorSetupRequired: bool })), ...errorResponses([]) }),
     },
     '/api/auth/password': {
-      post: op('auth', 'auth.password', 'Change my password', 'Ends every other session of the user.', { '200': jsonResponse('Changed.', object({ endedSessions: { type: 'integer' } })), ...errorResponses(['BadRequest']) }, body(object({ currentPassword: str, newPassword: { type: 'string', minLength: 10 } }))),
+      post: op('auth', 'auth.password', 'Change my password', 'Ends every other session of the user. The new password must differ from the current one (400 USER_INVALID, problem SAME_PASSWORD on `/newPassword`).', { '200': jsonResponse('Changed.', object({ endedSessions: { type: 'integer' } })), ...errorResponses(['BadRequest']) }, body(object({ currentPassword: str, newPassword: { type: 'string', minLength: 10 } }))),
     },
     '/api/auth/2fa/setup': { post: op('auth', 'auth.2faSetup', 'Start 2FA enrolment', 'A new TOTP secret and its otpauth:// URI, shown only now; not in force until confirmed.', { '200': jsonResponse('The secret.', object({ secret: str, otpauthUri: str })), ...errorResponses(['Conflict']) }) },
     '/api/auth/2fa/confirm': { post: op('auth', 'auth.2faConfirm', 'Turn 2FA on', 'A first code from the app; answers 10 single-use recovery codes, shown only now.', { '200': jsonResponse('On.', object({ recoveryCodes: { type: 'array', items: str } })), ...errorResponses(['Conflict']) }, body(object({ code: str }))) },
@@ -85,7 +85,7 @@ export function authPaths(): Record<string, OpenApiObject> {
     },
     '/api/users/{id}': {
       get: op('users', 'users.get', 'One user', '', { '200': jsonResponse('The user.', schemaRef('User')), ...errorResponses(['Forbidden', 'NotFound']) }, { parameters: [idParam('The user id.')] }),
-      patch: op('users', 'users.update', 'Change a user', 'Version-guarded with `_version` or If-Match. `active: false` ends every session of the user at once.', { '200': jsonResponse('The user.', schemaRef('User')), ...errorResponses(['BadRequest', 'Forbidden', 'NotFound', 'Conflict']) }, { parameters: [idParam('The user id.')], ...body(schemaRef('UserPatch')) }),
+      patch: op('users', 'users.update', 'Change a user', 'Version-guarded with `_version` or If-Match. `active: false` ends every session of the user at once and revokes their API tokens for good (reactivating does not revive them).', { '200': jsonResponse('The user.', schemaRef('User')), ...errorResponses(['BadRequest', 'Forbidden', 'NotFound', 'Conflict']) }, { parameters: [idParam('The user id.')], ...body(schemaRef('UserPatch')) }),
     },
     '/api/users/{id}/reset-password': {
       post: op('users', 'users.resetPassword', 'Reset a password', 'Sets the password given, or a generated one answered once; ends every session of the user.', { '200': jsonResponse('Reset.', object({ user: schemaRef('User'), generatedPassword: str }, ['generatedPassword'])), ...errorResponses(['BadRequest', 'Forbidden', 'NotFound']) }, { parameters: [idParam('The user id.')] }),

@@ -61,6 +61,11 @@ export function platformApiSchemas(): Record<string, JsonSchema> {
       applied: { ...bool, description: 'False on a dry run.' },
       diff: schemaRef('MetaDiff'),
       migrations: { type: 'array', items: schemaRef('MetaMigration') },
+      warnings: {
+        type: 'array',
+        description: 'What publishes but deserves a second look: REVEALS_HIDDEN_FIELD, a role granting `read: true` explicitly on a formula or roll-up computed from a field the role may not read (the grant shows that field\'s value anyway).',
+        items: object({ pointer: str(), code: str(), message: str(), params: { type: 'object' } }, ['params']),
+      },
     }),
     MetaVersion: object(
       {

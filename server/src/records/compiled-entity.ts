@@ -4,6 +4,7 @@ import {
   compileFormConditions,
   defaultFormOf,
   fieldTraits,
+  linearRegExp,
   varsOf,
   writableRecordSchema,
   type BundleRegistries,
@@ -77,7 +78,8 @@ export function compiledEntity(snapshot: MetadataSnapshot, entityKey: string, re
 }
 
 function compile(entity: Entity, snapshot: MetadataSnapshot, registries: BundleRegistries): CompiledEntity {
-  const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true });
+  // Field patterns are admin-written: they run in RE2 (linear time), never in a backtracking engine.
+  const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, code: { regExp: linearRegExp } });
   addFormats(ajv);
   const fields = new Map(entity.fields.map((f) => [f.key, withRollupScale(f as AnyField, snapshot)]));
   const traits = new Map<string, FieldTypeDefinition>();

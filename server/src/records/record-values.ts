@@ -3,6 +3,7 @@ import type { Actor } from '../auth/actor.js';
 import type { AnyField, CompiledEntity } from './compiled-entity.js';
 import { withScale } from './field-codec.js';
 import { formProblems } from './form-checks.js';
+import { sanitizeRichText } from './rich-text.js';
 import type { Values } from './record-document.js';
 
 const DECIMAL = new Set(['decimal', 'currency', 'percent']);
@@ -32,7 +33,11 @@ export function prepareValues(compiled: CompiledEntity, registries: BundleRegist
   const given: Values = {};
   for (const [key, raw] of Object.entries(input)) {
     const field = compiled.fields.get(key);
-    if (key.startsWith('_')) problems.push({ pointer: `/${key}`, code: 'IMMUTABLE', message: 'system fields are set by the platform' });
+    if (key.startsWith('_') || key === 'id') problems.push({ pointer: `/${key}`, code: 'IMMUTABLE', message: 'system fields are set by the platform' });
+    else if (field && typeof raw === 'string' && raw.includes('\0') && compiled.traits.get(key)?.value === 'string') {
+      // MongoDB stores NUL, but nothing downstream (search, exports, other systems) expects it.
+      problems.push({ pointer: `/${key}`, code: 'BAD_FORMAT', message: 'may not contain NUL characters (U+0000)' });
+    }
     else if (field && compiled.traits.get(key)?.computed) problems.push({ pointer: `/${key}`, code: 'IMMUTABLE', message: 'computed fields cannot be written' });
     else given[key] = field ? normalize(field, raw) : raw;
   }
@@ -102,14 +107,16 @@ function checkValues(compiled: CompiledEntity, values: Values, given: Values, cu
   return problems;
 }
 
-/** Input normalization: '' is no value; decimals become strings with the field's scale ('5' -> '5.00'). */
+/** Input normalization: '' is no value; decimals become strings with the field's scale ('5' -> '5.00'); rich text is sanitized. */
 function normalize(field: AnyField, value: unknown): unknown {
   if (value === undefined || value === '') return null;
   if (DECIMAL.has(field.type)) {
     const text = typeof value === 'number' && Number.isFinite(value) && !/e/i.test(String(value)) ? String(value) : value;
     return typeof text === 'string' && /^-?\d+(\.\d+)?$/.test(text) ? withScale(text, field.scale ?? 2) : text;
   }
-  if (TEXTUAL.has(field.type) && typeof value === 'string' && field.type !== 'rich_text') return value.trim() === '' ? null : value;
+  // Rich text is stored only as allowlisted HTML, whatever path wrote it.
+  if (field.type === 'rich_text' && typeof value === 'string') return sanitizeRichText(value);
+  if (TEXTUAL.has(field.type) && typeof value === 'string') return value.trim() === '' ? null : value;
   return value;
 }
 

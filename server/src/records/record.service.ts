@@ -16,6 +16,7 @@ import type { AggregateResult } from './record-aggregate.js';
 import { listRecords, type ListOptions, type ListResult } from './record-list.js';
 import { changedFields, storageUpdate, toApiRecord, valuesOf, type ApiRecord } from './record-document.js';
 import { runAfter, runBefore, type AfterWrite, type RecordHooks } from './record-hooks.js';
+import { backoffBeforeRetry, queuedPerRecord } from './reapply.js';
 import { prepareValues } from './record-values.js';
 import { REVISIONS, insertRecord, updateRecord, writeTrail, type RecordOperation, type WriteContext } from './record-writer.js';
 import { EntityNotFound, FormNotFound, RecordInUse, RecordInvalid, RecordNotFound, RecordVersionConflict } from './records.errors.js';
@@ -184,7 +185,9 @@ export class RecordService {
   /**
    * Changes some fields. With `expectedVersion` (from `_version` or If-Match) a record
    * changed since answers 409 with its current version; without it the change is
-   * re-applied on the newest version, still never overwriting a concurrent write.
+   * re-applied on the newest version, with backoff, until it lands (or, on a record
+   * busy for REAPPLY_LIMIT_MS, 409 with the version last seen), still never
+   * overwriting a concurrent write.
    */
   async update(entity: string, id: string, input: unknown, expectedVersion?: number, options: WriteOptions = {}): Promise<ApiRecord> {
     const compiled = this.compiled(entity);
@@ -192,35 +195,57 @@ export class RecordService {
     const form = this.formOf(compiled, options.form);
     const patch = asObject(input);
     this.access.checkWritable(entity, patch);
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const doc = await this.load(compiled, id, false, 'update');
-      if (expectedVersion !== undefined && doc._version !== expectedVersion) throw conflict(doc);
-      const current = valuesOf(compiled, doc);
-      const fields = { ...patch };
-      await runBefore(this.options.hooks, { entity, op: 'update', actor: this.options.actor, id, input: fields, current });
-      const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date(), form);
-      const changes = changedFields(current, values);
-      problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(changes.map((c) => c.field)), this.relatedAccess)));
-      if (problems.length > 0) throw RecordInvalid(undefined, { problems });
-      if (changes.length === 0) return await this.presentOne(compiled, toApiRecord(compiled, doc));
-      const changed = Object.fromEntries(changes.map((c) => [c.field, values[c.field]]));
-      const { $set, $unset } = storageUpdate(compiled, changed);
-      const update: Document = { $set: { ...$set, _updatedAt: new Date(), _updatedBy: this.options.actor.id }, $inc: { _version: 1 } };
-      if (Object.keys($unset).length > 0) update.$unset = $unset;
-      try {
-        await this.transaction(async (ctx) => {
-          if (!(await updateRecord(ctx, compiled, doc._id as ObjectId, doc._version as number, update))) throw new VersionMoved();
-          await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, current, values, ctx.session);
-          await writeTrail(ctx, compiled, 'update', doc._id as ObjectId, (doc._version as number) + 1, changes, { before: current, after: values });
-        });
-        await this.after({ entity, op: 'update', id, version: (doc._version as number) + 1, changes });
-        return await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id, false, null)));
-      } catch (err) {
-        if (!(err instanceof VersionMoved)) throw err;
+    // Unversioned updates of one record queue in this process (see queuedPerRecord).
+    const key = `${this.options.db.databaseName}/${entity}/${id}`;
+    const once = () => this.updateOnce(compiled, id, patch, expectedVersion, form);
+    const startedAt = Date.now();
+    let lastVersion: unknown;
+    for (let attempt = 0; attempt === 0 || (await backoffBeforeRetry(attempt, startedAt)); attempt++) {
+      const outcome = expectedVersion === undefined ? await queuedPerRecord(key, once) : await once();
+      if ('moved' in outcome) {
         if (expectedVersion !== undefined) throw conflict(await this.load(compiled, id, false, null));
+        lastVersion = outcome.moved;
+        continue;
       }
+      if (outcome.changes.length === 0) return await this.presentOne(compiled, toApiRecord(compiled, outcome.doc));
+      // After the queue: a hook that writes this record again must not wait on itself.
+      await this.after({ entity, op: 'update', id, version: (outcome.doc._version as number) + 1, changes: outcome.changes });
+      return await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id, false, null)));
     }
-    throw RecordVersionConflict('The record keeps changing; try again');
+    throw RecordVersionConflict('The record keeps changing; try again', { currentVersion: lastVersion });
+  }
+
+  /**
+   * One try of an update on the record as it is now: the version it read has moved
+   * (`moved`), or the update is written with its trail, or there was nothing to change.
+   */
+  private async updateOnce(compiled: CompiledEntity, id: string, patch: Record<string, unknown>, expectedVersion: number | undefined, form: FormConditions | undefined): Promise<{ moved: unknown } | { doc: Document; changes: ReturnType<typeof changedFields> }> {
+    const entity = compiled.entity.key;
+    const doc = await this.load(compiled, id, false, 'update');
+    if (expectedVersion !== undefined && doc._version !== expectedVersion) throw conflict(doc);
+    const current = valuesOf(compiled, doc);
+    const fields = { ...patch };
+    await runBefore(this.options.hooks, { entity, op: 'update', actor: this.options.actor, id, input: fields, current });
+    const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date(), form);
+    const changes = changedFields(current, values);
+    problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(changes.map((c) => c.field)), this.relatedAccess)));
+    if (problems.length > 0) throw RecordInvalid(undefined, { problems });
+    if (changes.length === 0) return { doc, changes };
+    const changed = Object.fromEntries(changes.map((c) => [c.field, values[c.field]]));
+    const { $set, $unset } = storageUpdate(compiled, changed);
+    const update: Document = { $set: { ...$set, _updatedAt: new Date(), _updatedBy: this.options.actor.id }, $inc: { _version: 1 } };
+    if (Object.keys($unset).length > 0) update.$unset = $unset;
+    try {
+      await this.transaction(async (ctx) => {
+        if (!(await updateRecord(ctx, compiled, doc._id as ObjectId, doc._version as number, update))) throw new VersionMoved();
+        await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, current, values, ctx.session);
+        await writeTrail(ctx, compiled, 'update', doc._id as ObjectId, (doc._version as number) + 1, changes, { before: current, after: values });
+      });
+      return { doc, changes };
+    } catch (err) {
+      if (err instanceof VersionMoved) return { moved: doc._version };
+      throw err;
+    }
   }
 
   /**
@@ -400,7 +425,8 @@ function asObject(input: unknown): Record<string, unknown> {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw RecordInvalid('The record must be a JSON object', { problems: [{ pointer: '', code: 'WRONG_TYPE', message: 'must be an object' }] });
   }
-  const { _version: _ignored, id: _id, ...rest } = input as Record<string, unknown>;
+  // `_version` is the concurrency check, read by the caller; `id` is refused with the system fields.
+  const { _version: _ignored, ...rest } = input as Record<string, unknown>;
   return rest;
 }
 

@@ -18,8 +18,9 @@ const TEXT = (maxLength: number) => ({
  * `notify`: an in-app notification for one or more users.
  *
  * - `to`: a template or json-logic giving a user id or a list (`{"var": "record._ownerId"}`);
- * - `title`, `body`: a template, or `{"zh-CN", "en"}` templates; stored as text (the
- *   apps escape it when they show it);
+ * - `title`, `body`: a template, or `{"zh-CN", "en"}` templates, rendered for each user
+ *   from the record as that user may see it; stored as text (the apps escape it when
+ *   they show it);
  * - `link`: `{entity?, record?}`, the record it is about: by default the trigger record.
  *
  * Each user's notification is keyed by the step execution and the user (unique), so a
@@ -41,11 +42,13 @@ export const notifyAction: WorkflowAction = {
   },
   async run(config, ctx) {
     const users = userIds(config.to, ctx);
-    const title = text(config.title, ctx, '/title');
-    const body = config.body === undefined ? null : text(config.body, ctx, '/body');
     const link = config.link === undefined ? null : recordLink(config.link as Record<string, unknown>, ctx);
     const ids: string[] = [];
     for (const userId of users) {
+      // Each user's text shows the record as that user may see it.
+      const seen: ActionContext = { ...ctx, visible: await ctx.seenBy({ ids: [userId] }) };
+      const title = text(config.title, seen, '/title');
+      const body = config.body === undefined ? null : text(config.body, seen, '/body');
       const { id } = await createNotification(ctx.db, { userId, title, body, link, key: `${ctx.idempotencyKey}:${userId}` });
       ids.push(id);
     }

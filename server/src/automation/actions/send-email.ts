@@ -51,13 +51,15 @@ export const sendEmailAction: WorkflowAction = {
     if (to.length === 0) throw EmailInvalid('The email has no recipient', [{ pointer: '/to', code: 'REQUIRED' }]);
     if (to.length + cc.length > MAX_RECIPIENTS) throw EmailInvalid(`At most ${MAX_RECIPIENTS} recipients per email`, [{ pointer: '/to', code: 'OUT_OF_RANGE' }]);
     const messageId = messageIdFor(ctx.idempotencyKey, mail.from);
+    // Recipients who are platform users see no field that any of them may not see.
+    const shown: ActionContext = { ...ctx, visible: await ctx.seenBy({ emails: [...to, ...cc] }) };
     const message = {
       from: mail.from,
       to,
       cc,
-      subject: oneLine(textSetting(config.subject, ctx, 'none')),
-      ...(config.html === undefined ? {} : { html: textSetting(config.html, ctx, 'html') }),
-      ...(config.text === undefined ? {} : { text: textSetting(config.text, ctx, 'none') }),
+      subject: oneLine(textSetting(config.subject, shown, 'none')),
+      ...(config.html === undefined ? {} : { html: textSetting(config.html, shown, 'html') }),
+      ...(config.text === undefined ? {} : { text: textSetting(config.text, shown, 'none') }),
       messageId,
       headers: { 'X-Metacrm-Idempotency-Key': ctx.idempotencyKey },
     };

@@ -1,4 +1,4 @@
-import type { ConfigurableDefinition } from '@metacrm/metadata';
+import { schemaPatternProblems, type ConfigurableDefinition } from '@metacrm/metadata';
 
 /** A payload's size when the trigger does not say (`maxBytes`), and the most it may say. */
 export const DEFAULT_WEBHOOK_BYTES = 256 * 1024;
@@ -32,4 +32,5 @@ export const WEBHOOK_TRIGGER: ConfigurableDefinition = {
     required: ['schema'],
     additionalProperties: false,
   },
+  check: (settings, { at }) => schemaPatternProblems(settings.schema, `${at}/schema`),
 };

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Db } from 'mongodb';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { toProblems, truthy, type BundleRegistries, type Workflow } from '@metacrm/metadata';
+import { linearRegExp, toProblems, truthy, type BundleRegistries, type Workflow } from '@metacrm/metadata';
 import type { MetadataCache } from '../../metadata/metadata-cache.js';
 import { evaluateIn, type RunScope } from '../run-scope.js';
 import { createRun, disabledWorkflows, enqueueRun, runs, type RunDoc } from '../workflow-runs.js';
@@ -54,7 +54,8 @@ export interface HookAnswer {
  * for record events. Built once per app; it caches compiled payload schemas.
  */
 export class WebhookService {
-  private readonly ajv = new Ajv2020({ strict: false, allErrors: true, addUsedSchema: false });
+  // Payload schemas are admin-written: their patterns run in RE2 (linear time).
+  private readonly ajv = new Ajv2020({ strict: false, allErrors: true, addUsedSchema: false, code: { regExp: linearRegExp } });
   /** Compiled schemas by their JSON, so a schema unchanged across versions compiles once; the oldest go first. */
   private readonly validators = new Map<string, { schema: object | boolean; validate: ValidateFunction }>();
 
