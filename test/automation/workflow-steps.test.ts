@@ -56,6 +56,7 @@ function context(scope: Partial<RunScope> = {}, overrides: Partial<ActionContext
     visible: full,
     entity: null,
     workflow: 'outside_steps',
+    triggeredBy: { kind: 'system', id: 'system' },
     idempotencyKey: `run${++keys}:step:main:0:0`,
     execution: 'test-execution',
     records: () => {

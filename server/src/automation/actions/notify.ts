@@ -1,6 +1,7 @@
 import { createNotification, type NotificationText } from '../../notifications/notifications.js';
 import type { ActionContext, WorkflowAction } from '../workflow-actions.js';
 import { NotificationInvalid } from './actions.errors.js';
+import { plannedAction } from './planned-action.js';
 import { textSetting, visibleValue } from './step-values.js';
 
 /** Users one notify step may reach. */
@@ -25,9 +26,8 @@ const TEXT = (maxLength: number) => ({
  * Each user's notification is keyed by the step execution and the user (unique), so a
  * replayed step creates none twice.
  */
-export const notifyAction: WorkflowAction = {
+export const notifyAction: WorkflowAction = plannedAction({
   type: 'notify',
-  sideEffect: true,
   configSchema: {
     type: 'object',
     properties: {
@@ -39,11 +39,15 @@ export const notifyAction: WorkflowAction = {
     required: ['to', 'title'],
     additionalProperties: false,
   },
-  async run(config, ctx) {
-    const users = userIds(config.to, ctx);
-    const title = text(config.title, ctx, '/title');
-    const body = config.body === undefined ? null : text(config.body, ctx, '/body');
-    const link = config.link === undefined ? null : recordLink(config.link as Record<string, unknown>, ctx);
+  async plan(config, ctx) {
+    return {
+      users: userIds(config.to, ctx),
+      title: text(config.title, ctx, '/title'),
+      body: config.body === undefined ? null : text(config.body, ctx, '/body'),
+      link: config.link === undefined ? null : recordLink(config.link as Record<string, unknown>, ctx),
+    };
+  },
+  async perform({ users, title, body, link }, ctx) {
     const ids: string[] = [];
     for (const userId of users) {
       const { id } = await createNotification(ctx.db, { userId, title, body, link, key: `${ctx.idempotencyKey}:${userId}` });
@@ -51,7 +55,7 @@ export const notifyAction: WorkflowAction = {
     }
     return { output: { ids, users } };
   },
-};
+});
 
 function userIds(setting: unknown, ctx: ActionContext): string[] {
   const value = typeof setting === 'string' ? textSetting(setting, ctx, 'none') : visibleValue(setting, ctx);
