@@ -180,7 +180,9 @@ export class MetadataService {
     const owner = await this.lock();
     try {
       if ((await this.repo.currentVersion()) !== previousVersion) throw MetadataConflict('Another publish finished first; review the new version and publish again');
-      await applyMigrations(this.options.db, migrations, bundle);
+      // Each record a migration changes gets a history entry naming this publish and its version.
+      const actor = { kind: this.options.actor.kind, id: this.options.actor.id, name: this.options.actor.name };
+      await applyMigrations(this.options.db, migrations, bundle, { actor, version: previousVersion + 1, previous: previousVersion, bundleOf: (n) => this.repo.bundleOf(n) });
       await pruneViewIndexes(this.options.db, bundle, registries.fieldTypes, registries.triggers);
       await this.switchVersion(bundle, previous, previousVersion, diff, migrations, options.message ?? null, rollbackOf);
     } finally {

@@ -290,7 +290,7 @@ export class RecordService {
    * Field history, newest first: who changed which field when, from what to what. Only
    * the fields the actor may read, masked where their roles mask them.
    */
-  async history(entity: string, id: string): Promise<{ version: number; op: string; at: string; actor: unknown; field: string; from: unknown; to: unknown }[]> {
+  async history(entity: string, id: string): Promise<{ version: number; op: string; at: string; actor: unknown; field: string; from: unknown; to: unknown; metadataVersion?: number }[]> {
     const compiled = this.compiled(entity);
     this.access.require(entity, 'read');
     const doc = await this.load(compiled, id, true, 'read');
@@ -300,7 +300,9 @@ export class RecordService {
         const from = this.access.presentValue(entity, c.field, c.from);
         if (!from.visible) return [];
         const to = this.access.presentValue(entity, c.field, c.to);
-        return [{ version: r.version as number, op: r.op as string, at: (r.at as Date).toISOString(), actor: r.actor, field: c.field, from: from.value, to: to.value }];
+        // A publish's migration (op `migrate`) names the metadata version it made.
+        const published = typeof r.metadataVersion === 'number' ? { metadataVersion: r.metadataVersion } : {};
+        return [{ version: r.version as number, op: r.op as string, at: (r.at as Date).toISOString(), actor: r.actor, field: c.field, from: from.value, to: to.value, ...published }];
       }),
     );
   }
