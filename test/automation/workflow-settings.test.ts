@@ -38,7 +38,8 @@ const workflows = (): Workflow[] => [
     condition: { '==': [{ var: 'record.industry' }, 'tech'] }, start: 'mine',
     steps: [
       { id: 'mine', type: 'create_record', config: { entity: 'opportunity', values: { title: { cat: ['Mine ', { var: 'record.name' }] }, account: { var: 'record.id' } } }, next: 'owners' },
-      { id: 'owners', type: 'create_record', config: { entity: 'opportunity', owner: 'record_owner', values: { title: { cat: ['Owners ', { var: 'record.name' }] } } }, next: 'boss' },
+      { id: 'owners', type: 'create_record', config: { entity: 'opportunity', owner: 'record_owner', values: { title: { cat: ['Owners ', { var: 'record.name' }] } } }, next: 'turn' },
+      { id: 'turn', type: 'create_record', config: { entity: 'opportunity', owner: { roundRobin: { role: 'member' } }, values: { title: 'Turn' } }, next: 'boss' },
       { id: 'boss', type: 'create_record', config: { entity: 'opportunity', owner: { user: { var: 'vars.none' } }, values: { title: 'never' } } },
     ],
   },
@@ -114,6 +115,8 @@ describe('records a workflow creates', () => {
     const owners = (run!.scope.steps.owners as { id: string }).id;
     expect((await rep.get(`/api/records/opportunity/${mine}`)).body).toMatchObject({ title: 'Mine Acme', _ownerId: ids.rep });
     expect((await rep.get(`/api/records/opportunity/${owners}`)).body).toMatchObject({ title: 'Owners Acme', _ownerId: ids.rep });
+    // The first turn of a round robin among the role's holders, in id order: the boss was created first.
+    expect(run!.scope.steps.turn).toMatchObject({ ownerId: ids.boss });
     // The related list its owner sees (her scope is her own records: it is hers, not the workflow's).
     const related = await rep.get<{ records: { id: string }[] }>(`/api/records/account/${account}/related/opportunity/account`);
     expect(related.body.records.map((r) => r.id)).toEqual([mine]);
@@ -165,7 +168,9 @@ describe('a dry run', () => {
     expect(ask.body.status, JSON.stringify(ask.body)).toBe('completed');
     expect(ask.body.steps[0]!.output?.plan).toMatchObject({ approvers: [ids.boss], mode: 'any', title: 'Check' });
     const follow = await dry('follow_up', { record: { name: 'Z', industry: 'tech' } });
-    expect(follow.body.steps.map((s) => [s.step, s.status])).toEqual([['mine', 'completed'], ['owners', 'completed'], ['boss', 'failed']]);
+    expect(follow.body.steps.map((s) => [s.step, s.status])).toEqual([['mine', 'completed'], ['owners', 'completed'], ['turn', 'completed'], ['boss', 'failed']]);
+    // A round robin takes its turn only when the step acts: the plan names the team.
+    expect(follow.body.steps[2]!.output?.plan).toMatchObject({ owner: { roundRobin: [ids.boss, ids.rep] } });
     expect(follow.body.steps[0]!.output?.plan).toEqual({ entity: 'opportunity', values: { title: 'Mine Z', account: '000000000000000000000000' }, owner: { ownerId: platform.admin.id } });
   });
 });
