@@ -135,6 +135,8 @@ export async function convertField(db: Db, entity: Entity, key: string, from: Fi
     const before = fromStorage(from, doc[key]);
     const result = convertValue(before, from, to);
     const stored = result.ok ? toStorage(to, result.value) : undefined;
+    // Stored as the new type already wants it: nothing to write, no version, no history.
+    if (stored !== undefined && JSON.stringify(stored) === JSON.stringify(doc[key])) return null;
     const update = stored === undefined ? { $unset: { [key]: '' } } : { $set: { [key]: stored } };
     const after = stored === undefined ? null : fromStorage(to, stored);
     return { update, changes: JSON.stringify(before) === JSON.stringify(after) ? [] : [{ field: key, from: before, to: after }] };
