@@ -34,6 +34,7 @@ import { userRoutes } from './http/users.routes.js';
 import type { Logger } from './observability/logger.js';
 import { OutageLog } from './observability/outage-log.js';
 import type { Metrics } from './observability/metrics.js';
+import type { RunExecutorDeps } from './automation/run-executor.js';
 import type { Queues } from './queues/queues.js';
 import type { RecordHooks } from './records/record-hooks.js';
 import type { DependencyMonitor } from './storage/health.js';
@@ -55,6 +56,8 @@ export interface AppDeps {
   apps?: StaticApp[];
   metadata: MetadataRouteDeps;
   recordHooks?: RecordHooks;
+  /** SMTP and the outbound policy, for workflow dry runs (steps are planned as a worker plans them). */
+  automation?: Pick<RunExecutorDeps, 'mail' | 'outbound'> | undefined;
   sessionLimits: SessionLimits;
   loginThrottle?: LoginThrottleOptions | undefined;
   /** Proxies in front that set X-Forwarded-For / -Proto (Config.trustProxy); 0: trust neither. */
@@ -85,7 +88,7 @@ export function createRouters(deps: AppDeps, sessions: SessionStore): Router<App
     recordRoutes(records),
     recordAggregateRoutes(records),
     accessRoutes(records),
-    workflowRoutes({ ...records, queue: deps.queues.workflows }),
+    workflowRoutes({ ...records, queue: deps.queues.workflows, automation: deps.automation }),
     approvalRoutes({ db: deps.db, queue: deps.queues.workflows }),
     openapiRoutes(records),
     webhookRoutes({ db: deps.db, redis: deps.redis, redisPrefix: deps.redisPrefix, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries, queue: deps.queues.workflows }),

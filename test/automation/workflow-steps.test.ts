@@ -58,6 +58,7 @@ function context(scope: Partial<RunScope> = {}, overrides: Partial<ActionContext
     seenBy: async () => overrides.visible ?? full,
     entity: null,
     workflow: 'outside_steps',
+    triggeredBy: { kind: 'system', id: 'system' },
     idempotencyKey: `run${++keys}:step:main:0:0`,
     execution: 'test-execution',
     records: () => {

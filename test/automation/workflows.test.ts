@@ -262,11 +262,11 @@ describe('the workflows API', () => {
   it('dry-runs a workflow over a sample record, saying what it would change and changing nothing', async () => {
     const runsBefore = await db.collection('workflow_runs').countDocuments();
     const records = await db.collection('rec_opportunity').countDocuments();
-    const dry = await api.post<{ status: string; steps: { step: string; output: { settings?: unknown } }[]; vars: unknown }>('/api/workflows/size_deal/dry-run', { record: { title: 'Sample', amount: '300.00' } });
+    const dry = await api.post<{ status: string; steps: { step: string; output: { plan?: unknown } }[]; vars: unknown }>('/api/workflows/size_deal/dry-run', { record: { title: 'Sample', amount: '300.00' } });
     expect(dry.status).toBe(200);
     expect(dry.body.status).toBe('completed');
     expect(dry.body.steps.map((s) => s.step)).toEqual(['double', 'big']);
-    expect(dry.body.steps[1]!.output).toEqual({ dryRun: true, wouldRun: 'update_record', settings: { values: { probability: 80, close_date: '2027-01-31' } } });
+    expect(dry.body.steps[1]!.output).toEqual({ dryRun: true, wouldRun: 'update_record', plan: { entity: 'opportunity', id: '000000000000000000000000', values: { probability: 80, close_date: '2027-01-31' } } });
     expect(dry.body.vars).toEqual({ doubled: 600 });
     expect(await db.collection('workflow_runs').countDocuments()).toBe(runsBefore);
     expect(await db.collection('rec_opportunity').countDocuments()).toBe(records);

@@ -64,6 +64,16 @@ describe('the draft', () => {
     expect(((await res.json()) as ErrorAnswer).error.code).toBe(code);
   });
 
+  it('names one item of each kind in its singular, in errors and in the OpenAPI summaries', async () => {
+    const bad = await api.put<{ error: { message: string } }>('/api/meta/draft/entities/bad1', { key: 'bad1' });
+    expect(bad.body.error.message).toBe('The entity "bad1" is not valid');
+    expect((await api.get<{ error: { message: string } }>('/api/meta/draft/entities/nosuch')).body.error.message).toBe('No entity "nosuch" in the draft');
+    const doc = await api.get<{ paths: Record<string, Record<string, { summary?: string }>> }>('/api/openapi.json');
+    const summaries = Object.values(doc.body.paths).flatMap((p) => Object.values(p).flatMap((o) => (typeof o === 'object' && o && 'summary' in o ? [String(o.summary)] : [])));
+    expect(summaries).toContain('A draft entity');
+    expect(summaries.filter((s) => /entitie\b/.test(s))).toEqual([]);
+  });
+
   it('drops prototype keys at parse time', async () => {
     const body = `{"key":"account","__proto__":{"polluted":true},"label":{"zh-CN":"客户","en":"Account"},"displayField":"name","fields":[{"key":"name","type":"text","label":{"zh-CN":"名","en":"Name"},"constructor":{"prototype":{"x":1}}}]}`;
     const res = await fetch(`${platform.url}/api/meta/draft/entities/account`, { method: 'PUT', headers: { 'Content-Type': 'application/json', ...api.authHeaders() }, body });

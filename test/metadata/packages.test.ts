@@ -47,6 +47,13 @@ describe('app packages', () => {
     expect(res.body.seed?.account).toEqual([]);
   });
 
+  it.each([['name', 'projects-app'], ['name', ''], ['records', 'yes']])('answers 400 naming the parameter for %s=%s, instead of exporting under another name', async (param, value) => {
+    const res = await from.get<{ error: { code: string; details: { pointer: string; code: string }[] } }>(`/api/meta/export?${param}=${encodeURIComponent(value)}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('BAD_REQUEST');
+    expect(res.body.error.details).toContainEqual(expect.objectContaining({ pointer: `/query/${param}` }));
+  });
+
   it('imports into another draft, reporting new, identical and conflicting items', async () => {
     const pkg = (await from.get<Pkg>('/api/meta/export?records=true')).body;
     const dry = await to.post<Report>('/api/meta/import?dryRun=true', pkg);

@@ -115,6 +115,10 @@ describe('publishing metadata', () => {
     expect(await records.findOne({ _id: ids[0] })).toMatchObject({ code: 42, _version: 2 });
     expect(await records.findOne({ _id: ids[1] })).not.toHaveProperty('code');
     expect(await records.findOne({ _id: ids[2] })).toMatchObject({ _version: 1 });
+    // Each converted (or dropped) value is in its record's history, attributed to the publish.
+    const revisions = db.collection('record_revisions');
+    expect(await revisions.findOne({ recordId: ids[0] })).toMatchObject({ version: 2, op: 'migrate', metadataVersion: 2, actor: { id: platform.admin.id }, changes: [{ field: 'code', from: '42', to: 42 }] });
+    expect(await revisions.findOne({ recordId: ids[1] })).toMatchObject({ version: 2, op: 'migrate', metadataVersion: 2, changes: [{ field: 'code', from: 'B-7', to: null }] });
   });
 
   it('refuses a unique field while stored values repeat, even when data loss is accepted', async () => {

@@ -11,6 +11,7 @@ import { requestContext } from '../../server/src/http/request-context.middleware
 import { InFlightCounters, WorkGate } from '../../server/src/http/work-gate.js';
 import { createLogger } from '../../server/src/observability/logger.js';
 import { createMetrics } from '../../server/src/observability/metrics.js';
+import { OutageLog } from '../../server/src/observability/outage-log.js';
 import { guardDb } from '../../server/src/storage/guarded-db.js';
 import { testEnv } from '../helpers/env.js';
 import { rawRequest, slowBody } from '../security/load-client.js';
@@ -35,7 +36,7 @@ beforeAll(async () => {
   const db = guardDb(client.db(env.dbName), { maxTimeMS: 10_000 });
   const app = new Koa<AppState>();
   app.use(requestContext(createLogger('silent')));
-  app.use(errorHandler(createMetrics()));
+  app.use(errorHandler(createMetrics(), new OutageLog(createLogger('silent'))));
   app.use(loadShedding({ gate: new WorkGate({ maxInFlight: 4, maxQueued: 4, queueTimeoutMs: 5000 }), counters: new InFlightCounters(), limits: { perUser: 4, perToken: 1, bodyTimeoutMs: 500 } }));
   app.use(async (ctx, next) => {
     if (ctx.path !== '/api/echo') return await next();

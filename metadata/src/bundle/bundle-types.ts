@@ -53,6 +53,13 @@ export interface ConfigCheckContext {
   valueType(entity: string, field: string): string | undefined;
   /** Problems of a record filter over `entity`, pointers under `at`. */
   filterProblems(filter: unknown, entity: string, at: string): Problem[];
+  /** UNKNOWN_ENTITY at `at` when the bundle has no entity `entity`. */
+  entityProblems(entity: string, at: string): Problem[];
+  /**
+   * Problems of a step writing `field` of `entity`, at `at`: UNKNOWN_FIELD when the entity
+   * has no such field, IMMUTABLE for a system field or one the platform computes.
+   */
+  writableFieldProblems(entity: string, field: string, at: string): Problem[];
 }
 
 /** The registries that decide what a bundle may use. */

@@ -5,6 +5,7 @@ import { duplicateKeys } from './check-entities.js';
 import { checkEntityRef, checkFieldRef, checkFilter, checkRecordLogic } from './check-expressions.js';
 import type { EntityIndex } from './entity-index.js';
 import { rowFilterToFilter, type RowFilterUser } from '../access/row-filter.js';
+import { stepGraphTraps } from './step-graph.js';
 
 /** A form: its entity exists, it places existing fields once each, its conditions are sound. */
 export function checkForm(form: Form, at: string, index: EntityIndex, registries: BundleRegistries): Problem[] {
@@ -119,6 +120,8 @@ export function checkWorkflow(workflow: Workflow, at: string, index: EntityIndex
     workflow,
     valueType: (entity, field) => valueType(index, entity, field),
     filterProblems: (filter, entity, filterAt) => checkFilter(filter, entity, filterAt, index),
+    entityProblems: (entity, entityAt) => checkEntityRef(entity, entityAt, index),
+    writableFieldProblems: (entity, field, fieldAt) => writableField(index, entity, field, fieldAt),
   });
   const settingsProblems = (definition: ConfigurableDefinition, settings: Record<string, unknown>, where: string): Problem[] => {
     const shape = checkConfig(definition.configSchema, settings, where);
@@ -145,7 +148,20 @@ export function checkWorkflow(workflow: Workflow, at: string, index: EntityIndex
     stepRef(step.next, `${here}/next`);
     step.branches?.forEach((b, j) => stepRef(b.next, `${here}/branches/${j}/next`));
   });
+  if (problems.length === 0) problems.push(...stepGraphTraps(workflow, at));
   return problems;
+}
+
+/** A field a workflow step may write: one of the entity's own, not a system or computed one. */
+function writableField(index: EntityIndex, entity: string, field: string, at: string): Problem[] {
+  if (isSystemField(field)) {
+    const hint = field === '_ownerId' ? '; a step chooses the owner with its "owner" setting' : '';
+    return [{ pointer: at, code: 'IMMUTABLE', message: `"${field}" is set by the platform${hint}`, params: { entity, field } }];
+  }
+  const traits = index.traits(entity, field);
+  if (!traits) return [{ pointer: at, code: 'UNKNOWN_FIELD', message: `"${field}" is not a field of ${entity}`, params: { entity, field } }];
+  if (traits.computed) return [{ pointer: at, code: 'IMMUTABLE', message: `"${field}" is computed by the platform; it cannot be written`, params: { entity, field } }];
+  return [];
 }
 
 /** How a field or system field is stored: its type, or a formula's result type. */

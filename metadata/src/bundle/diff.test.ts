@@ -60,7 +60,7 @@ describe('planMigrations', () => {
     expect(types).toEqual(['create_entity', 'create_index', 'create_view_index', 'create_view_index']);
   });
 
-  it('plans conversions, backfills, unsets and unique index changes', () => {
+  it('plans conversions, restores, backfills, unsets and unique index changes', () => {
     const to = salesBundle();
     const account = to.entities[0]!;
     account.fields[3] = { key: 'employees', type: 'text', label }; // integer -> text
@@ -73,6 +73,8 @@ describe('planMigrations', () => {
       { type: 'drop_unique_index', entity: 'account', field: 'code' },
       expect.objectContaining({ type: 'convert_field', entity: 'account', field: 'employees' }),
       { type: 'unset_field', entity: 'account', field: 'industry' },
+      // Values a removed "tier" left aside come back before the backfill fills the rest.
+      { type: 'restore_field', entity: 'account', field: 'tier' },
       { type: 'backfill_default', entity: 'account', field: 'tier', value: 'b' },
       { type: 'backfill_auto_number', entity: 'account', field: 'number' },
       { type: 'create_unique_index', entity: 'account', field: 'number' },

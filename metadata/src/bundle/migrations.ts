@@ -24,6 +24,7 @@ export type Migration =
   | { type: 'backfill_default'; entity: string; field: string; value: unknown }
   | { type: 'backfill_auto_number'; entity: string; field: string }
   | { type: 'unset_field'; entity: string; field: string }
+  | { type: 'restore_field'; entity: string; field: string }
   | { type: 'convert_field'; entity: string; field: string; from: Field; to: Field };
 
 /** Settings that only change how a field looks, never what values it accepts. */
@@ -54,7 +55,7 @@ export function planMigrations(from: Bundle, to: Bundle, fieldTypes: Registry<Fi
   // Drops come first, so a collection near MongoDB's index limit has room for the new ones.
   const order: Migration['type'][] = [
     'create_entity', 'drop_unique_index', 'drop_index', 'drop_view_index', 'convert_field', 'unset_field',
-    'backfill_default', 'backfill_auto_number', 'create_unique_index', 'create_index', 'create_view_index', 'remove_entity',
+    'restore_field', 'backfill_default', 'backfill_auto_number', 'create_unique_index', 'create_index', 'create_view_index', 'remove_entity',
   ];
   return out.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
 }
@@ -67,6 +68,8 @@ function fieldMigrations(old: Entity, now: Entity): Migration[] {
   for (const field of now.fields) {
     const prev = oldFields.get(field.key);
     if (!prev) {
+      // Values kept aside when a field of this key was removed come back first; the backfills fill the rest.
+      if (!COMPUTED.has(field.type)) out.push({ type: 'restore_field', entity, field: field.key });
       if (field.type === 'auto_number') out.push({ type: 'backfill_auto_number', entity, field: field.key });
       else if (isLiteral(field.default) && !COMPUTED.has(field.type)) out.push({ type: 'backfill_default', entity, field: field.key, value: field.default });
       if (isUnique(field)) out.push({ type: 'create_unique_index', entity, field: field.key });

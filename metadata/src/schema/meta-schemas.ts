@@ -16,6 +16,19 @@ export const META_SCHEMAS = { common, field, entity, form, view, rule, workflow,
 export const ITEM_KINDS = ['entities', 'forms', 'views', 'rules', 'workflows', 'roles'] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
+/**
+ * One item of each kind, as messages and API summaries name it ("the entity"). Spelled
+ * out rather than derived from the URL name: `entities` is not `entity` + `s`.
+ */
+export const ITEM_NOUNS: Record<ItemKind, string> = {
+  entities: 'entity',
+  forms: 'form',
+  views: 'view',
+  rules: 'rule',
+  workflows: 'workflow',
+  roles: 'role',
+};
+
 /** The schema `$id` that validates one item of a kind. */
 export const ITEM_SCHEMA_IDS: Record<ItemKind, string> = {
   entities: entity.$id,

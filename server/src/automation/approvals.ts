@@ -6,6 +6,7 @@ import type { RecordHook } from '../records/record-hooks.js';
 import { recordCollection } from '../records/record-collections.js';
 import { USERS } from '../auth/user-model.js';
 import { ApprovalNotFound, ApprovalNotYours, NoApprovers, RecordLocked } from './workflow.errors.js';
+import { plannedAction } from './actions/planned-action.js';
 import type { ActionContext, WorkflowAction } from './workflow-actions.js';
 import { enqueueRun, runs } from './workflow-runs.js';
 
@@ -67,9 +68,8 @@ const APPROVER = {
  * that rejects or escalates to a named user. Its path waits until the decision; then
  * `steps.<id>` is `{decision: approved|rejected, reason, decisions}` for its branches.
  */
-export const APPROVAL_ACTION: WorkflowAction = {
+export const APPROVAL_ACTION: WorkflowAction = plannedAction({
   type: 'approval',
-  sideEffect: true,
   configSchema: {
     type: 'object',
     properties: {
@@ -84,24 +84,32 @@ export const APPROVAL_ACTION: WorkflowAction = {
     required: ['approvers'],
     additionalProperties: false,
   },
-  async run(config, ctx) {
-    const existing = await approvals(ctx.db).findOne({ key: ctx.idempotencyKey });
-    if (existing) return { wait: { approval: String(existing._id), ...(existing.dueAt ? { until: existing.dueAt } : {}) } };
+  async plan(config, ctx) {
+    // A replayed step finds the approval it asked for, whoever would be asked now.
+    const existing = await approvals(ctx.db).findOne({ key: ctx.idempotencyKey }, { projection: { _id: 1, dueAt: 1 } });
+    if (existing) return { existing: String(existing._id), dueAt: existing.dueAt };
     const approvers = await resolveApprovers(ctx, config.approvers as { type: string; id?: string; role?: string });
     if (approvers.length === 0) throw NoApprovers('Nobody can decide this approval', { approvers: config.approvers });
-    const [runId, step] = ctx.idempotencyKey.split(':') as [string, string];
     const timeout = config.timeoutSeconds as number | undefined;
+    return {
+      title: String(config.title ?? ctx.workflow), approvers, mode: (config.mode as 'any' | 'all' | undefined) ?? 'any',
+      dueAt: timeout ? new Date(Date.now() + timeout * 1000) : null, onTimeout: (config.onTimeout as 'reject' | 'escalate' | undefined) ?? 'reject',
+      escalateTo: (config.escalateTo as string | undefined) ?? null, lock: config.lockRecord !== false,
+    };
+  },
+  async perform(plan, ctx) {
+    if (plan.existing !== undefined) return { wait: { approval: plan.existing, ...(plan.dueAt ? { until: plan.dueAt } : {}) } };
+    const [runId, step] = ctx.idempotencyKey.split(':') as [string, string];
     const doc: ApprovalDoc = {
       _id: new ObjectId(), key: ctx.idempotencyKey, runId: new ObjectId(runId), workflow: ctx.workflow, step,
-      entity: ctx.entity, recordId: (ctx.scope.record?.id as string | undefined) ?? null, title: String(config.title ?? ctx.workflow),
-      approvers, mode: (config.mode as 'any' | 'all' | undefined) ?? 'any', decisions: [], status: 'pending', reason: null,
-      dueAt: timeout ? new Date(Date.now() + timeout * 1000) : null, onTimeout: (config.onTimeout as 'reject' | 'escalate' | undefined) ?? 'reject',
-      escalateTo: (config.escalateTo as string | undefined) ?? null, lock: config.lockRecord !== false, createdAt: new Date(), decidedAt: null, resumedAt: null,
+      entity: ctx.entity, recordId: (ctx.scope.record?.id as string | undefined) ?? null, title: plan.title!,
+      approvers: plan.approvers!, mode: plan.mode!, decisions: [], status: 'pending', reason: null,
+      dueAt: plan.dueAt, onTimeout: plan.onTimeout!, escalateTo: plan.escalateTo!, lock: plan.lock!, createdAt: new Date(), decidedAt: null, resumedAt: null,
     };
     await approvals(ctx.db).insertOne(doc);
     return { wait: { approval: String(doc._id), ...(doc.dueAt ? { until: doc.dueAt } : {}) } };
   },
-};
+});
 
 async function resolveApprovers(ctx: ActionContext, spec: { type: string; id?: string; role?: string }): Promise<string[]> {
   const users = ctx.db.collection(USERS);
@@ -110,8 +118,10 @@ async function resolveApprovers(ctx: ActionContext, spec: { type: string; id?: s
   // The record owner's manager.
   const id = ctx.scope.record?.id;
   if (!ctx.entity || typeof id !== 'string') return [];
-  const record = await recordCollection(ctx.db, ctx.entity).findOne({ _id: new ObjectId(id) }, { projection: { _ownerId: 1 } });
-  const owner = typeof record?._ownerId === 'string' && /^[0-9a-f]{24}$/.test(record._ownerId) ? await users.findOne({ _id: new ObjectId(record._ownerId) }, { projection: { managerId: 1 } }) : null;
+  // The owner now (an earlier step may have changed it); a dry run's sample is in no collection, so its own.
+  const record = /^[0-9a-f]{24}$/.test(id) ? await recordCollection(ctx.db, ctx.entity).findOne({ _id: new ObjectId(id) }, { projection: { _ownerId: 1 } }) : null;
+  const ownerId: unknown = record ? record._ownerId : ctx.scope.record?._ownerId;
+  const owner = typeof ownerId === 'string' && /^[0-9a-f]{24}$/.test(ownerId) ? await users.findOne({ _id: new ObjectId(ownerId) }, { projection: { managerId: 1 } }) : null;
   const manager = owner?.managerId ? await users.findOne({ _id: owner.managerId as ObjectId, active: { $ne: false } }, { projection: { _id: 1 } }) : null;
   return manager ? [String(manager._id)] : [];
 }

@@ -16,7 +16,7 @@ import { DEFAULT_LEASE_MS, WORKER_ID, type JobHandler } from '../worker/worker.j
 import { settleApproval } from './approvals.js';
 import { recipientView } from './recipient-view.js';
 import { ACTIVE_STATUSES, RunLeaseKeeper } from './run-lease.js';
-import { evaluateIn, evaluateMap, type RunScope } from './run-scope.js';
+import { evaluateIn, type RunScope } from './run-scope.js';
 import { resolveFilterValues, type ActionContext, type WorkflowAction } from './workflow-actions.js';
 import { MAX_LOG, runs, type RunDoc, type RunLogEntry, type RunPath } from './workflow-runs.js';
 
@@ -192,7 +192,8 @@ export class RunExecution {
     const scope = this.scopeFor(path);
     const config = (step.config ?? {}) as Record<string, unknown>;
     try {
-      const result = this.dryRun && action.sideEffect ? { output: { dryRun: true, wouldRun: step.type, settings: this.preview(config, scope) } } : await action.run!(config, this.context(workflow, path, step, scope));
+      const ctx = this.context(workflow, path, step, scope);
+      const result = this.dryRun && action.sideEffect ? { output: await wouldRun(action, config, ctx) } : await action.run!(config, ctx);
       if (this.dryRun) delete result.wait;
       delete this.run.attempts[attemptKey];
       this.run.scope.steps[step.id] = result.output ?? null;
@@ -343,6 +344,7 @@ export class RunExecution {
       visible,
       seenBy: (readers) => recipientView({ db: this.db, snapshot: this.snapshot, registries: this.deps.registries, entity: workflow.entity ?? null, visible, readers }),
       workflow: workflow.key,
+      triggeredBy: { kind: this.run.trigger.actor.kind, id: this.run.trigger.actor.id },
       entity: workflow.entity ?? null,
       idempotencyKey: key,
       execution: this.run.lease?.token ?? 'dry-run',
@@ -376,15 +378,6 @@ export class RunExecution {
       hooks: this.deps.hooks,
       session: this.session,
     });
-  }
-
-  /** A step's settings with every json-logic value evaluated, for a dry run's report. */
-  private preview(config: Record<string, unknown>, scope: RunScope): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(config)) {
-      out[key] = value !== null && typeof value === 'object' && !Array.isArray(value) && key === 'values' ? evaluateMap(scope, value as Record<string, unknown>, this.deps.registries.operations) : evaluateIn(scope, value, this.deps.registries.operations);
-    }
-    return out;
   }
 
   private log(entry: RunLogEntry): void {
@@ -438,7 +431,20 @@ function countVisits(log: RunLogEntry[]): Record<string, number> {
   return visits;
 }
 
-function describe(err: unknown): { code: string; message: string } {
-  if (err instanceof AppError) return { code: err.code, message: err.message };
+/**
+ * A dry run's report of a side-effect step: its plan, read from its settings by the
+ * code a real run uses, or, for a step type without a plan, its settings as they are.
+ */
+async function wouldRun(action: WorkflowAction, config: Record<string, unknown>, ctx: ActionContext): Promise<Record<string, unknown>> {
+  return { dryRun: true, wouldRun: action.type, ...(action.plan ? { plan: await action.plan(config, ctx) } : { settings: config }) };
+}
+
+/** A failed step's error for the run log: its code and message, and the problems of a refused write. */
+function describe(err: unknown): { code: string; message: string; problems?: unknown[] } {
+  if (err instanceof AppError) {
+    // RECORD_INVALID carries {problems}; the outside steps' errors carry the list itself.
+    const problems = Array.isArray(err.details) ? err.details : (err.details as { problems?: unknown } | undefined)?.problems;
+    return { code: err.code, message: err.message, ...(Array.isArray(problems) ? { problems } : {}) };
+  }
   return { code: 'STEP_FAILED', message: err instanceof Error ? err.message : String(err) };
 }

@@ -1,4 +1,4 @@
-import { compileLogic, type LogicOperation, type Registry } from '@metacrm/metadata';
+import { compileLogic, truthy, type LogicOperation, type Registry, type Workflow } from '@metacrm/metadata';
 
 /**
  * What a workflow run knows, and the one reference syntax every step setting uses:
@@ -27,6 +27,14 @@ export interface RunScope {
 export function evaluateIn(scope: RunScope, expr: unknown, operations: Registry<LogicOperation>): unknown {
   if (expr === null || typeof expr !== 'object') return expr;
   return compileLogic(expr, operations)({ ...scope, now: scope.now ?? new Date().toISOString() } as unknown as Record<string, unknown>);
+}
+
+/**
+ * Whether a workflow's `condition` holds for a run scope (true when it has none): the
+ * one reading the trigger matcher and a dry run share. Throws when it cannot be evaluated.
+ */
+export function conditionHolds(workflow: Pick<Workflow, 'condition'>, scope: RunScope, operations: Registry<LogicOperation>): boolean {
+  return workflow.condition === undefined || truthy(evaluateIn(scope, workflow.condition, operations));
 }
 
 /** Evaluates each value of a settings map: `{field: expr}` → `{field: value}`. */

@@ -1,9 +1,9 @@
 import type { Queue } from 'bullmq';
-import { truthy, type BundleRegistries } from '@metacrm/metadata';
+import type { BundleRegistries } from '@metacrm/metadata';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { OutboxEvent } from './outbox-relay.js';
 import type { RecordEventSubscriber } from './record-events.js';
-import { evaluateIn, type RunScope } from './run-scope.js';
+import { conditionHolds, type RunScope } from './run-scope.js';
 import { RECORD_TRIGGERS } from './workflow-triggers.js';
 import { createRun, disabledWorkflows, enqueueRun, type RunDoc } from './workflow-runs.js';
 
@@ -46,7 +46,7 @@ export function triggerMatcher(deps: TriggerMatcherDeps): RecordEventSubscriber 
         if (event.type === 'record.update' && fields?.length && !fields.some((f) => event.changed.includes(f))) continue;
         const scope = eventScope(event);
         try {
-          if (workflow.condition !== undefined && !truthy(evaluateIn(scope, workflow.condition, deps.registries.operations))) continue;
+          if (!conditionHolds(workflow, scope, deps.registries.operations)) continue;
         } catch (err) {
           logger.warn({ workflow: workflow.key, err: err instanceof Error ? err.message : String(err) }, 'workflow condition failed; not started');
           continue;

@@ -1,16 +1,13 @@
-import { ObjectId, type Db, type Document } from 'mongodb';
+import type { Db } from 'mongodb';
 import type { BundleRegistries, ConfigurableDefinition } from '@metacrm/metadata';
 import type { MailConfig } from '../config/config.js';
 import type { OutboundPolicy } from '../net/outbound-policy.js';
 import type { Logger } from '../observability/logger.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
-import { USERS } from '../auth/user-model.js';
-import { nextSequence } from '../records/auto-number.js';
-import { AUDIT } from '../records/record-writer.js';
-import type { RecordService, WriteOptions } from '../records/record.service.js';
+import type { RecordService } from '../records/record.service.js';
 import { OUTSIDE_ACTIONS } from './actions/index.js';
+import { RECORD_ACTIONS, entityProblems } from './actions/record-steps.js';
 import { evaluateIn, evaluateMap, type RunScope } from './run-scope.js';
-import { NoAssignee } from './workflow.errors.js';
 
 /** What a step's action gets: its settings' context, and the means to act. */
 export interface ActionContext {
@@ -32,6 +29,8 @@ export interface ActionContext {
   seenBy(readers: { ids?: readonly string[]; emails?: readonly string[] }): Promise<RunScope>;
   /** The workflow's key, and its entity (the trigger record's), if it has one. */
   workflow: string;
+  /** Who started the run: the user who changed the record or pressed the button; a system actor for schedules, webhooks and workflow writes. */
+  triggeredBy: { kind: string; id: string };
   entity: string | null;
   /** `<run>:<step>:<path>:<visit>`: the same on every retry of this execution of the step. */
   idempotencyKey: string;
@@ -72,6 +71,12 @@ export interface ActionResult {
 export interface WorkflowAction extends ConfigurableDefinition {
   sideEffect: boolean;
   control?: 'parallel' | 'join' | 'loop';
+  /**
+   * What a side-effect step would do, its settings read exactly as `run` reads them
+   * (see plannedAction): a dry run reports it instead of running the step. A
+   * side-effect step without one is reported with its settings as they are.
+   */
+  plan?(config: Record<string, unknown>, ctx: ActionContext): Promise<Record<string, unknown>>;
   run?(config: Record<string, unknown>, ctx: ActionContext): Promise<ActionResult>;
 }
 
@@ -79,50 +84,13 @@ const KEY = { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 64 } as c
 const LOGIC_MAP = { type: 'object', propertyNames: KEY, maxProperties: 200 } as const;
 const obj = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', properties, required, additionalProperties: false });
 
-/** The id of the record a write happened under this key, if it did (a replayed step). */
-async function writtenBefore(db: Db, key: string): Promise<string | undefined> {
-  const entry = await db.collection(AUDIT).findOne({ requestId: key }, { projection: { recordId: 1 } });
-  return entry ? String(entry.recordId) : undefined;
-}
-
-/**
- * A workflow step is the process writing, not a user filling in a form: no form's
- * required, hidden or read-only conditions apply (a step that sets a field users may
- * not edit, such as an approval status, is the point). Field types, rules and lookups
- * still do.
- */
-const AUTOMATION_WRITE: WriteOptions = { form: null };
-
 export const BUILT_IN_ACTIONS: WorkflowAction[] = [
-  {
-    type: 'update_record',
-    sideEffect: true,
-    configSchema: obj({ entity: KEY, record: {}, values: LOGIC_MAP }, ['values']),
-    async run(config, ctx) {
-      // By default the trigger record; else the entity and id the settings name.
-      const entity = (config.entity as string | undefined) ?? ctx.entity ?? '';
-      const target = String(config.record === undefined ? (ctx.scope.record?.id ?? '') : ctx.evaluate(config.record));
-      const done = await writtenBefore(ctx.db, ctx.idempotencyKey);
-      if (done) return { output: { id: done, replayed: true } };
-      const record = await ctx.records().update(entity, target, evaluateMap(ctx.scope, config.values as Record<string, unknown>, ctx.registries.operations), undefined, AUTOMATION_WRITE);
-      return { output: { id: record.id, version: record._version } };
-    },
-  },
-  {
-    type: 'create_record',
-    sideEffect: true,
-    configSchema: obj({ entity: KEY, values: LOGIC_MAP }, ['entity', 'values']),
-    async run(config, ctx) {
-      const done = await writtenBefore(ctx.db, ctx.idempotencyKey);
-      if (done) return { output: { id: done, replayed: true } };
-      const record = await ctx.records().create(String(config.entity), evaluateMap(ctx.scope, config.values as Record<string, unknown>, ctx.registries.operations), AUTOMATION_WRITE);
-      return { output: { id: record.id } };
-    },
-  },
+  ...RECORD_ACTIONS,
   {
     type: 'query_records',
     sideEffect: false,
     configSchema: obj({ entity: KEY, filter: {}, sort: { type: 'string', maxLength: 200 }, limit: { type: 'integer', minimum: 1, maximum: 200 } }, ['entity']),
+    check: entityProblems,
     async run(config, ctx) {
       const filter = config.filter === undefined ? undefined : resolveFilterValues(config.filter, ctx.scope, ctx);
       const result = await ctx.records().list(String(config.entity), { filter, sort: config.sort as string | undefined, limit: (config.limit as number | undefined) ?? 50, count: true });
@@ -149,25 +117,6 @@ export const BUILT_IN_ACTIONS: WorkflowAction[] = [
       return { wait: { until }, output: { until: until.toISOString() } };
     },
   },
-  {
-    // Round robin within a team: the explicit users, or the active holders of a role or
-    // members of a department, in a stable order; a counter per workflow step takes turns.
-    type: 'assign_owner',
-    sideEffect: true,
-    configSchema: obj({ users: { type: 'array', items: { type: 'string', pattern: '^[0-9a-f]{24}$' }, minItems: 1, maxItems: 500 }, role: KEY, department: { type: 'string', pattern: '^[0-9a-f]{24}$' }, entity: KEY, record: {} }),
-    async run(config, ctx) {
-      const entity = (config.entity as string | undefined) ?? ctx.entity ?? '';
-      const target = String(config.record === undefined ? (ctx.scope.record?.id ?? '') : ctx.evaluate(config.record));
-      const done = await writtenBefore(ctx.db, ctx.idempotencyKey);
-      if (done) return { output: { id: done, replayed: true } };
-      const team = await teamOf(ctx.db, config);
-      if (team.length === 0) throw NoAssignee('Nobody in the team can own the record', { team: { users: config.users, role: config.role, department: config.department } });
-      const turn = await nextSequence(ctx.db, `round_robin.${ctx.workflow}.${ctx.idempotencyKey.split(':')[1]}`);
-      const owner = team[(turn - 1) % team.length]!;
-      await ctx.records().transferOwner(entity, target, owner);
-      return { output: { id: target, ownerId: owner, turn } };
-    },
-  },
   { type: 'parallel', sideEffect: false, control: 'parallel', configSchema: obj({ branches: { type: 'array', items: KEY, minItems: 2, maxItems: 10 }, join: KEY }, ['branches', 'join']) },
   { type: 'join', sideEffect: false, control: 'join', configSchema: obj({}) },
   {
@@ -175,20 +124,10 @@ export const BUILT_IN_ACTIONS: WorkflowAction[] = [
     sideEffect: false,
     control: 'loop',
     configSchema: obj({ entity: KEY, filter: {}, sort: { type: 'string', maxLength: 200 }, limit: { type: 'integer', minimum: 1, maximum: 1000 }, body: KEY }, ['entity', 'body']),
+    check: entityProblems,
   },
   ...OUTSIDE_ACTIONS,
 ];
-
-/** The active users an assign_owner step takes turns among, in a stable order. */
-async function teamOf(db: Db, config: Record<string, unknown>): Promise<string[]> {
-  const filter: Document = { active: { $ne: false } };
-  if (Array.isArray(config.users)) filter._id = { $in: (config.users as string[]).map((id) => new ObjectId(id)) };
-  else if (typeof config.role === 'string') filter.roles = config.role;
-  else if (typeof config.department === 'string') filter.departmentId = new ObjectId(config.department);
-  else return [];
-  const docs = await db.collection(USERS).find(filter, { projection: { _id: 1 }, sort: { _id: 1 }, limit: 500 }).toArray();
-  return docs.map((d) => String(d._id));
-}
 
 /** A filter from step settings with its operands evaluated: `{"value": {"var": "record.id"}}`. */
 export function resolveFilterValues(filter: unknown, scope: RunScope, ctx: Pick<ActionContext, 'registries'>): unknown {

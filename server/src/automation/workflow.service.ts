@@ -8,7 +8,8 @@ import type { Logger } from '../observability/logger.js';
 import type { RecordHooks } from '../records/record-hooks.js';
 import { RecordService } from '../records/record.service.js';
 import { forgetUnfinishedEffects } from './actions/step-effects.js';
-import { RunExecution } from './run-executor.js';
+import { RunExecution, type RunExecutorDeps } from './run-executor.js';
+import { conditionHolds, type RunScope } from './run-scope.js';
 import { RunNotFound, RunNotRetryable, TriggerInvalid, WorkflowNotFound } from './workflow.errors.js';
 import { WORKFLOW_STATE, createRun, disabledWorkflows, enqueueRun, runs, type RunDoc, type RunStatus } from './workflow-runs.js';
 
@@ -21,6 +22,8 @@ export interface WorkflowServiceOptions {
   queue: Queue;
   logger: Logger;
   hooks?: RecordHooks | undefined;
+  /** SMTP and the outbound policy the workers use, so that a dry run plans email and HTTP steps as a run does. */
+  automation?: Pick<RunExecutorDeps, 'mail' | 'outbound'> | undefined;
 }
 
 const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'waiting', 'completed', 'failed', 'cancelled'];
@@ -98,21 +101,37 @@ export class WorkflowService {
     return { runs: ids };
   }
 
-  /** Which steps would run for a sample record, and what they would change: nothing is written. */
+  /**
+   * Which steps would run for a sample record, and what they would do: nothing is
+   * written. The workflow's condition is checked first, as the trigger matcher checks
+   * it (false: status `skipped`, no step runs) unless `skipCondition`. Side-effect steps
+   * report their plan, read from their settings by the code a real run uses.
+   */
   async dryRun(key: string, body: unknown) {
     const workflow = this.workflow(key);
-    const { record = null, old = null, input = null } = (body ?? {}) as { record?: Record<string, unknown> | null; old?: Record<string, unknown> | null; input?: unknown };
-    if (record !== null && (typeof record !== 'object' || Array.isArray(record))) throw TriggerInvalid('record must be an object', { problems: [{ pointer: '/record', code: 'WRONG_TYPE' }] });
+    const { record, old, input, skipCondition } = parseDryRunBody(body);
     const now = new Date();
+    const actor = this.options.actor;
+    // The sample as the API would show a record this user just created, its own values on top.
+    const sample = record ? { id: '000000000000000000000000', _version: 1, _createdAt: now.toISOString(), _updatedAt: now.toISOString(), _createdBy: actor.id, _updatedBy: actor.id, _ownerId: actor.id, ...record } : null;
+    const scope: RunScope = { record: sample, old, steps: {}, vars: {}, user: { id: actor.id, name: actor.name }, input };
+    let condition: boolean | null = null;
+    try {
+      if (workflow.condition !== undefined && !skipCondition) condition = conditionHolds(workflow, scope, this.options.registries.operations);
+    } catch (err) {
+      // The trigger matcher starts no run then; the dry run says why.
+      return { status: 'skipped', condition, failure: { step: null, code: 'WORKFLOW_CONDITION_FAILED', message: err instanceof Error ? err.message : String(err) }, steps: [], vars: {} };
+    }
+    if (condition === false) return { status: 'skipped', condition, failure: null, steps: [], vars: {} };
     const run: RunDoc = {
       _id: new ObjectId(), workflow: key, metadataVersion: this.options.snapshot.version, status: 'queued',
-      trigger: { type: workflow.trigger.type, eventId: null, entity: workflow.entity ?? null, recordId: null, actor: actorOf(this.options.actor) },
-      scope: { record: record ? { id: '000000000000000000000000', ...record } : null, old, steps: {}, vars: {}, user: { id: this.options.actor.id, name: this.options.actor.name }, input },
-      paths: [{ id: 'main', at: workflow.start ?? workflow.steps[0]?.id ?? null }], joins: {}, attempts: {}, log: [], causation: { depth: 0, chain: [] }, failure: null, createdAt: now, updatedAt: now, finishedAt: null,
+      trigger: { type: workflow.trigger.type, eventId: null, entity: workflow.entity ?? null, recordId: null, actor: actorOf(actor) },
+      scope, paths: [{ id: 'main', at: workflow.start ?? workflow.steps[0]?.id ?? null }], joins: {}, attempts: {}, log: [], causation: { depth: 0, chain: [] }, failure: null, createdAt: now, updatedAt: now, finishedAt: null,
     };
-    const execution = new RunExecution(this.options.db, this.options.snapshot, { registries: this.options.registries, hooks: this.options.hooks }, run, this.options.logger, true);
+    const deps = { registries: this.options.registries, hooks: this.options.hooks, ...this.options.automation };
+    const execution = new RunExecution(this.options.db, this.options.snapshot, deps, run, this.options.logger, true);
     await execution.execute(workflow);
-    return { status: run.status, failure: run.failure, steps: run.log.map((e) => ({ step: e.step, type: e.type, status: e.status, output: e.output, error: e.error })), vars: run.scope.vars };
+    return { status: run.status, condition, failure: run.failure, steps: run.log.map((e) => ({ step: e.step, type: e.type, status: e.status, output: e.output, error: e.error })), vars: run.scope.vars };
   }
 
   private workflow(key: string): Workflow {
@@ -133,6 +152,20 @@ export class WorkflowService {
     }
     return out;
   }
+}
+
+/** A dry run's body: `{record?, old?, input?, skipCondition?}`, each checked, nothing else. */
+function parseDryRunBody(body: unknown): { record: Record<string, unknown> | null; old: Record<string, unknown> | null; input: unknown; skipCondition: boolean } {
+  if (body === undefined || body === null) return { record: null, old: null, input: null, skipCondition: false };
+  if (typeof body !== 'object' || Array.isArray(body)) throw TriggerInvalid('The body must be an object {record?, old?, input?, skipCondition?}', { problems: [{ pointer: '', code: 'WRONG_TYPE' }] });
+  const { record = null, old = null, input = null, skipCondition = false, ...rest } = body as Record<string, unknown>;
+  const extra = Object.keys(rest)[0];
+  if (extra !== undefined) throw TriggerInvalid(`Unknown property "${extra.slice(0, 40)}"`, { problems: [{ pointer: `/${extra.slice(0, 40)}`, code: 'UNKNOWN_PROPERTY' }] });
+  for (const [name, value] of [['record', record], ['old', old]] as const) {
+    if (value !== null && (typeof value !== 'object' || Array.isArray(value))) throw TriggerInvalid(`${name} must be an object`, { problems: [{ pointer: `/${name}`, code: 'WRONG_TYPE' }] });
+  }
+  if (typeof skipCondition !== 'boolean') throw TriggerInvalid('skipCondition must be true or false', { problems: [{ pointer: '/skipCondition', code: 'WRONG_TYPE' }] });
+  return { record: record as Record<string, unknown> | null, old: old as Record<string, unknown> | null, input, skipCondition };
 }
 
 function parseTriggerBody(body: unknown): { records?: string[]; input?: unknown } {

@@ -31,8 +31,8 @@ export function packageRoutes(deps: PackageRouteDeps): Router<AppState> {
   const seeds = (ctx: AppContext) => new SeedService({ ...deps, actor: ctx.state.actor });
 
   router.get('/export', async (ctx) => {
-    const name = typeof ctx.query.name === 'string' && /^[a-z][a-z0-9_]{0,47}$/.test(ctx.query.name) ? ctx.query.name : undefined;
-    const pkg = await packages(ctx).export({ withRecords: ctx.query.records === 'true', ...(name ? { name } : {}) });
+    const name = packageName(ctx.query.name);
+    const pkg = await packages(ctx).export({ withRecords: flag(ctx, 'records'), ...(name ? { name } : {}) });
     ctx.set('Content-Disposition', `attachment; filename="${pkg.name}-${pkg.version}.json"`);
     ctx.body = pkg;
   });
@@ -60,6 +60,17 @@ export function packageRoutes(deps: PackageRouteDeps): Router<AppState> {
   });
 
   return router;
+}
+
+/**
+ * The `name` of an exported package: absent, or a metadata key (what an import checks
+ * it against). Anything else answers 400 naming the parameter, rather than a package
+ * silently named otherwise.
+ */
+function packageName(value: string | string[] | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && /^[a-z][a-z0-9_]{0,47}$/.test(value)) return value;
+  throw BadRequest('name must be a key: lower case letters, digits and underscores, starting with a letter, at most 48 characters', [{ pointer: '/query/name', code: 'BAD_FORMAT' }]);
 }
 
 /** A boolean query parameter: `true`, `false` or absent. */

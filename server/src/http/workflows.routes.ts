@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Queue } from 'bullmq';
 import { requireAdmin } from '../auth/admin-rights.js';
-import { WorkflowService } from '../automation/workflow.service.js';
+import { WorkflowService, type WorkflowServiceOptions } from '../automation/workflow.service.js';
 import type { AppContext, AppState } from './context.js';
 import { jsonBody } from './json-body.js';
 import type { RecordRouteDeps } from './records.routes.js';
@@ -11,10 +11,10 @@ import type { RecordRouteDeps } from './records.routes.js';
  * is `status=failed`), a run with its step log, retry from the failed step, start a
  * manual workflow, and a dry run over a sample record.
  */
-export function workflowRoutes(deps: RecordRouteDeps & { queue: Queue }): Router<AppState> {
+export function workflowRoutes(deps: RecordRouteDeps & { queue: Queue; automation?: WorkflowServiceOptions['automation'] }): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/workflows' });
   const service = async (ctx: AppContext) =>
-    new WorkflowService({ db: deps.db, snapshot: await deps.cache.current(), registries: deps.registries, actor: ctx.state.actor, queue: deps.queue, logger: ctx.state.log, hooks: deps.hooks });
+    new WorkflowService({ db: deps.db, snapshot: await deps.cache.current(), registries: deps.registries, actor: ctx.state.actor, queue: deps.queue, logger: ctx.state.log, hooks: deps.hooks, automation: deps.automation });
   const text = (ctx: AppContext, name: string) => (typeof ctx.query[name] === 'string' ? (ctx.query[name] as string) : undefined);
 
   // Starting a manual workflow is for anyone who may read its records (checked by the

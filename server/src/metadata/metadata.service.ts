@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { ITEM_KINDS, builtInRole, derivedGrantWarnings, diffBundles, planMigrations, validateBundle, type Bundle, type BundleDiff, type ItemKind, type Problem } from '@metacrm/metadata';
+import { ITEM_KINDS, ITEM_NOUNS, builtInRole, derivedGrantWarnings, diffBundles, planMigrations, validateBundle, type Bundle, type BundleDiff, type ItemKind, type Problem } from '@metacrm/metadata';
 import { AuditLog } from '../audit/audit-log.js';
 import { upsertAndUpdate } from '../storage/upsert.js';
 import type { Actor } from '../auth/actor.js';
@@ -83,7 +83,7 @@ export class MetadataService {
   async draftItem(kind: ItemKind, key: string): Promise<DraftItem> {
     await this.ensureDraft();
     const doc = await this.repo.draft.findOne({ _id: draftId(kind, key) });
-    if (!doc) throw MetadataItemNotFound(`No ${kind} "${key}" in the draft`, { kind, key });
+    if (!doc) throw MetadataItemNotFound(`No ${ITEM_NOUNS[kind]} "${key}" in the draft`, { kind, key });
     return toItem(doc);
   }
 
@@ -103,7 +103,7 @@ export class MetadataService {
     }
     problems.push(...this.options.toolkit.validator.validateItem(kind, body));
     if (kind === 'roles') problems.push(...builtInRole(key, '/key'));
-    if (problems.length > 0) throw MetadataInvalid(`The ${kind.replace(/s$/, '')} "${key}" is not valid`, { problems });
+    if (problems.length > 0) throw MetadataInvalid(`The ${ITEM_NOUNS[kind]} "${key}" is not valid`, { problems });
     const now = new Date();
     const set = { kind, key, json: JSON.stringify(body), updatedAt: now, updatedBy: this.options.actor };
     if (expectedRev === undefined) {
@@ -119,7 +119,7 @@ export class MetadataService {
     await this.ensureDraft();
     const filter = expectedRev === undefined ? { _id: draftId(kind, key) } : { _id: draftId(kind, key), rev: expectedRev };
     const { deletedCount } = await this.repo.draft.deleteOne(filter);
-    if (deletedCount === 0) throw expectedRev === undefined ? MetadataItemNotFound(`No ${kind} "${key}" in the draft`, { kind, key }) : await this.conflict(kind, key);
+    if (deletedCount === 0) throw expectedRev === undefined ? MetadataItemNotFound(`No ${ITEM_NOUNS[kind]} "${key}" in the draft`, { kind, key }) : await this.conflict(kind, key);
   }
 
   /** Every problem that would stop the draft from publishing. */
@@ -184,7 +184,9 @@ export class MetadataService {
     const owner = await this.lock();
     try {
       if ((await this.repo.currentVersion()) !== previousVersion) throw MetadataConflict('Another publish finished first; review the new version and publish again');
-      await applyMigrations(this.options.db, migrations, bundle);
+      // Each record a migration changes gets a history entry naming this publish and its version.
+      const actor = { kind: this.options.actor.kind, id: this.options.actor.id, name: this.options.actor.name };
+      await applyMigrations(this.options.db, migrations, bundle, { actor, version: previousVersion + 1, previous: previousVersion, bundleOf: (n) => this.repo.bundleOf(n) });
       await pruneViewIndexes(this.options.db, bundle, registries.fieldTypes, registries.triggers);
       await this.switchVersion(bundle, previous, previousVersion, diff, migrations, options.message ?? null, rollbackOf);
     } finally {

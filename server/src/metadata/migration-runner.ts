@@ -1,8 +1,8 @@
-import type { AnyBulkWriteOperation, Db, Document } from 'mongodb';
+import type { Db, Document } from 'mongodb';
 import { SYSTEM_INDEXES, VIEW_INDEX_PREFIX, convertValue, viewIndexes, type Bundle, type ConfigurableDefinition, type Field, type FieldTypeDefinition, type IndexField, type Migration, type Registry } from '@metacrm/metadata';
-import { nextAutoNumber, type AutoNumberSettings } from '../records/auto-number.js';
-import { fromStorage, toStorage } from '../records/field-codec.js';
+import { fromStorage } from '../records/field-codec.js';
 import { recordCollection, uniqueIndexOptions } from '../records/record-collections.js';
+import { REMOVED, backfillAutoNumbers, backfillDefault, convertField, removeFieldValues, restoreFieldValues, type MigrationContext } from './migration-records.js';
 
 /** What a migration would do to the stored data, found without changing anything. */
 export interface MigrationPreview {
@@ -14,17 +14,22 @@ export interface MigrationPreview {
   duplicates?: { value: unknown; count: number }[];
   /** True when publishing must stop unless the admin accepts the data loss (or never, for duplicates). */
   blocking: boolean;
+  /** unset_field: the values leave the records but are kept aside; adding the field back restores them. */
+  keptAside?: boolean;
 }
 
 export type PlannedMigration = Migration & { preview: MigrationPreview };
 
 const SAMPLE = 50;
-const BATCH = 500;
 
 /** Previews every migration against the data. */
 export async function previewMigrations(db: Db, migrations: Migration[]): Promise<PlannedMigration[]> {
   const out: PlannedMigration[] = [];
-  for (const m of migrations) out.push({ ...m, preview: await preview(db, m) });
+  for (const m of migrations) {
+    const planned = { ...m, preview: await preview(db, m) };
+    // Every added field is planned a restore; only one with values kept aside has anything to do.
+    if (m.type !== 'restore_field' || planned.preview.records > 0) out.push(planned);
+  }
   return out;
 }
 
@@ -43,8 +48,13 @@ async function preview(db: Db, m: Migration): Promise<MigrationPreview> {
     case 'backfill_default':
     case 'backfill_auto_number':
       return { records: await records.countDocuments({ [m.field]: { $exists: false } }), blocking: false };
-    case 'unset_field':
-      return { records: await records.countDocuments({ [m.field]: { $exists: true } }), blocking: false };
+    case 'unset_field': {
+      // Values that leave their records are a loss to accept, as for a conversion, though they are kept aside.
+      const count = await records.countDocuments({ [m.field]: { $exists: true } });
+      return { records: count, blocking: count > 0, keptAside: true };
+    }
+    case 'restore_field':
+      return { records: await records.countDocuments({ [`${REMOVED}.${m.field}`]: { $exists: true }, [m.field]: { $exists: false } }), blocking: false };
     case 'create_unique_index': {
       const duplicates = await records
         .aggregate<{ _id: unknown; count: number }>([
@@ -79,9 +89,12 @@ async function preview(db: Db, m: Migration): Promise<MigrationPreview> {
  * Applies migrations in order. Each step is idempotent (a backfill fills only what is
  * missing, a conversion of an already converted value is a no-op), so a publish that
  * crashed half way can simply be run again. Record changes bump `_version`, so an edit
- * racing a migration gets a conflict rather than silently overwriting it.
+ * racing a migration gets a conflict rather than silently overwriting it, and each is
+ * in the record's history (migration-records.ts). A removed field's values are kept
+ * aside, and come back when the field is added again.
  */
-export async function applyMigrations(db: Db, migrations: Migration[], to: Bundle): Promise<void> {
+export async function applyMigrations(db: Db, migrations: Migration[], to: Bundle, ctx: MigrationContext): Promise<void> {
+  const entityOf = (key: string) => to.entities.find((e) => e.key === key)!;
   for (const m of migrations) {
     const records = recordCollection(db, m.entity);
     switch (m.type) {
@@ -114,19 +127,20 @@ export async function applyMigrations(db: Db, migrations: Migration[], to: Bundl
       case 'drop_view_index':
         await dropIndex(records, m.index);
         break;
-      case 'backfill_default': {
-        const field = fieldOf(to, m.entity, m.field);
-        await records.updateMany({ [m.field]: { $exists: false } }, { $set: { [m.field]: toStorage(field, m.value) }, $inc: { _version: 1 } });
+      case 'backfill_default':
+        await backfillDefault(db, entityOf(m.entity), fieldOf(to, m.entity, m.field), m.value, ctx);
         break;
-      }
       case 'backfill_auto_number':
-        await backfillAutoNumbers(db, m.entity, fieldOf(to, m.entity, m.field));
+        await backfillAutoNumbers(db, entityOf(m.entity), fieldOf(to, m.entity, m.field), ctx);
         break;
       case 'unset_field':
-        await records.updateMany({ [m.field]: { $exists: true } }, { $unset: { [m.field]: '' }, $inc: { _version: 1 } });
+        await removeFieldValues(db, entityOf(m.entity), m.field, ctx);
+        break;
+      case 'restore_field':
+        await restoreFieldValues(db, entityOf(m.entity), fieldOf(to, m.entity, m.field), ctx);
         break;
       case 'convert_field':
-        await convertField(db, m.entity, m.field, m.from, m.to);
+        await convertField(db, entityOf(m.entity), m.field, m.from, m.to, ctx);
         break;
     }
   }
@@ -171,48 +185,4 @@ function fieldOf(bundle: Bundle, entity: string, key: string): Field {
   const field = bundle.entities.find((e) => e.key === entity)?.fields.find((f) => f.key === key);
   if (!field) throw new Error(`field ${entity}.${key} is not in the bundle being published`);
   return field;
-}
-
-/**
- * Rewrites every stored value in the new type; values that do not convert are removed.
- * Updates are guarded by `_version`, so a record edited meanwhile is skipped by the
- * first pass; later passes convert whatever is still not a valid value of the new type.
- */
-async function convertField(db: Db, entity: string, key: string, from: Field, to: Field): Promise<void> {
-  const records = recordCollection(db, entity);
-  for (let pass = 0; pass < 4; pass++) {
-    let batch: AnyBulkWriteOperation<Document>[] = [];
-    let touched = 0;
-    const flush = async () => {
-      if (batch.length > 0) await records.bulkWrite(batch, { ordered: false });
-      touched += batch.length;
-      batch = [];
-    };
-    for await (const doc of records.find({ [key]: { $exists: true } }, { projection: { [key]: 1, _version: 1 } })) {
-      if (pass > 0 && isValueOf(to, doc[key])) continue;
-      const result = convertValue(fromStorage(from, doc[key]), from, to);
-      const stored = result.ok ? toStorage(to, result.value) : undefined;
-      const update = stored === undefined ? { $unset: { [key]: '' }, $inc: { _version: 1 } } : { $set: { [key]: stored }, $inc: { _version: 1 } };
-      batch.push({ updateOne: { filter: { _id: doc._id, _version: doc._version }, update } });
-      if (batch.length >= BATCH) await flush();
-    }
-    await flush();
-    if (pass > 0 && touched === 0) return;
-  }
-}
-
-/** True when a stored value already is a valid value of `field`. */
-function isValueOf(field: Field, stored: unknown): boolean {
-  const value = fromStorage(field, stored);
-  const again = convertValue(value, field, field);
-  return again.ok && JSON.stringify(again.value) === JSON.stringify(value);
-}
-
-async function backfillAutoNumbers(db: Db, entity: string, field: Field): Promise<void> {
-  const records = recordCollection(db, entity);
-  const settings = field as unknown as AutoNumberSettings;
-  for await (const doc of records.find({ [field.key]: { $exists: false } }, { projection: { _createdAt: 1 } }).sort({ _createdAt: 1, _id: 1 })) {
-    const number = await nextAutoNumber(db, entity, field.key, settings, doc._createdAt instanceof Date ? doc._createdAt : new Date());
-    await records.updateOne({ _id: doc._id, [field.key]: { $exists: false } }, { $set: { [field.key]: number }, $inc: { _version: 1 } });
-  }
 }

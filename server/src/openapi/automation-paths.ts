@@ -1,9 +1,10 @@
-import type { JsonSchema } from '@metacrm/metadata';
+import type { BundleRegistries, JsonSchema } from '@metacrm/metadata';
 import { errorResponses } from './error-components.js';
 import { jsonContent, jsonResponse, object, schemaRef, type OpenApiObject } from './refs.js';
 
 /** The tags of the workflow routes that face outside: inbound webhooks and notifications. */
 export const AUTOMATION_TAGS: OpenApiObject[] = [
+  { name: 'workflows', description: 'Workflow dry runs; the settings of each step type.' },
   { name: 'webhooks', description: 'Inbound webhooks that start workflow runs, and their secrets.' },
   { name: 'notifications', description: "The current user's in-app notifications." },
 ];
@@ -11,9 +12,47 @@ export const AUTOMATION_TAGS: OpenApiObject[] = [
 const text: JsonSchema = { anyOf: [{ type: 'string' }, object({ 'zh-CN': { type: 'string' }, en: { type: 'string' } })] };
 const dateTime: JsonSchema = { type: 'string', format: 'date-time' };
 
-/** Shapes of the webhook and notification answers. */
-export function automationSchemas(): Record<string, JsonSchema> {
+/** The component name of a workflow step type's settings (`config`). */
+export const stepConfigName = (type: string): string => `WorkflowStepConfig_${type}`;
+
+/**
+ * Each workflow step type's settings schema (its configSchema, which publish checks a
+ * step's `config` against), plugins' steps included.
+ */
+function stepConfigSchemas(registries: BundleRegistries): Record<string, JsonSchema> {
+  return Object.fromEntries(registries.actions.entries().map(([type, action]) => [stepConfigName(type), { description: `The \`config\` of a \`${type}\` step, checked at publish.`, ...action.configSchema }]));
+}
+
+/** Shapes of the webhook, notification and dry-run answers, and the step settings. */
+export function automationSchemas(registries: BundleRegistries): Record<string, JsonSchema> {
   return {
+    ...stepConfigSchemas(registries),
+    WorkflowDryRunRequest: object(
+      {
+        record: { type: ['object', 'null'], description: 'The sample trigger record; the API\'s system fields are filled in as for a record the caller just created, its own values win.' },
+        old: { type: ['object', 'null'], description: 'Its values before the change (updates).' },
+        input: { description: 'A manual trigger\'s form, or a webhook\'s payload.' },
+        skipCondition: { type: 'boolean', default: false, description: 'Run the steps even when the workflow\'s condition is false.' },
+      },
+      ['record', 'old', 'input', 'skipCondition'],
+    ),
+    WorkflowDryRun: object({
+      status: { type: 'string', enum: ['skipped', 'completed', 'waiting', 'failed'], description: '`skipped`: the condition is false (or could not be evaluated: `failure`), and no step ran.' },
+      condition: { type: ['boolean', 'null'], description: 'The condition\'s value; null when the workflow has none or the caller skipped it.' },
+      failure: { anyOf: [object({ step: { type: ['string', 'null'] }, code: { type: 'string' }, message: { type: 'string' } }), { type: 'null' }] },
+      steps: {
+        type: 'array',
+        items: object(
+          {
+            step: { type: 'string' }, type: { type: 'string' }, status: { type: 'string' },
+            output: { description: 'A step without side effects: its output. One with: `{dryRun: true, wouldRun, plan}`, the plan the real step would act on (the record write, the request, the message, the approvers), read from its settings by the same code.' },
+            error: { description: '`{code, message, problems?}` when the step would fail.' },
+          },
+          ['output', 'error'],
+        ),
+      },
+      vars: { type: 'object' },
+    }),
     WebhookSecret: object({
       workflow: { type: 'string' },
       secret: { type: 'string', description: 'Shown only in this answer; the platform keeps a hash.' },
@@ -67,6 +106,17 @@ export function automationPaths(): Record<string, OpenApiObject> {
         description: 'The previous secret stops working at once. This answer is the only one that shows the secret.',
         parameters: [{ name: 'key', in: 'path', required: true, description: 'The workflow key.', schema: { type: 'string' } }],
         responses: { '201': jsonResponse('The new secret and the path to call.', schemaRef('WebhookSecret')), ...errorResponses(['Forbidden', 'NotFound']) },
+      },
+    },
+    '/api/workflows/{key}/dry-run': {
+      post: {
+        tags: ['workflows'],
+        operationId: 'workflows.dryRun',
+        summary: 'Dry-run a workflow over a sample record',
+        description: 'Checks the condition as the trigger matcher does, then runs the steps: nothing is written, nothing is sent, delays do not wait. Step settings: the `WorkflowStepConfig_<type>` schemas.',
+        parameters: [{ name: 'key', in: 'path', required: true, description: 'The workflow key.', schema: { type: 'string' } }],
+        requestBody: { required: false, content: jsonContent(schemaRef('WorkflowDryRunRequest')) },
+        responses: { '200': jsonResponse('What would happen.', schemaRef('WorkflowDryRun')), ...errorResponses(['BadRequest', 'Forbidden', 'NotFound']) },
       },
     },
     '/api/notifications': {

@@ -1,4 +1,4 @@
-import { ITEM_KINDS, type ItemKind, type JsonSchema } from '@metacrm/metadata';
+import { ITEM_KINDS, ITEM_NOUNS, type ItemKind, type JsonSchema } from '@metacrm/metadata';
 import { errorResponses } from './error-components.js';
 import { META_ITEM_COMPONENTS } from './meta-components.js';
 import { jsonContent, jsonResponse, object, schemaRef, type OpenApiObject } from './refs.js';
@@ -71,11 +71,11 @@ export function metaPaths(): Record<string, OpenApiObject> {
       get: op('export', 'Export as an app package', {
         parameters: [
           { name: 'records', in: 'query', description: 'Include the records as seed data.', schema: { type: 'boolean', default: false } },
-          { name: 'name', in: 'query', description: 'The package name.', schema: schemaRef('MetaKey') },
+          { name: 'name', in: 'query', description: 'The package name (default `workspace`); one that is not a key answers 400 naming `/query/name`.', schema: schemaRef('MetaKey') },
         ],
         responses: {
           '200': jsonResponse('The package, as an attachment.', schemaRef('MetaAppPackage'), { 'Content-Disposition': { description: '`attachment; filename="<name>-<version>.json"`.', schema: { type: 'string' } } }),
-          ...errorResponses([]),
+          ...errorResponses(['BadRequest']),
         },
       }),
     },
@@ -110,7 +110,7 @@ export function metaPaths(): Record<string, OpenApiObject> {
 /** One kind's draft items: `/api/meta/draft/entities/{key}` and so on, with the kind's own schema. */
 function draftItemPath(kind: ItemKind, op: (id: string, summary: string, rest: OpenApiObject) => OpenApiObject): OpenApiObject {
   const item = schemaRef(META_ITEM_COMPONENTS[kind]);
-  const one = kind.replace(/s$/, '');
+  const one = ITEM_NOUNS[kind];
   const answer: JsonSchema = object({ kind: { const: kind }, key: { type: 'string' }, rev: { type: 'integer', minimum: 1 }, item, updatedAt: { type: 'string', format: 'date-time' }, updatedBy: schemaRef('Actor') });
   return {
     parameters: [KEY_PARAM],

@@ -117,6 +117,7 @@ describe('the generated OpenAPI document', () => {
     ['/api/audit', ['get']],
     ['/api/hooks/{key}', ['post']],
     ['/api/workflows/{key}/webhook-secret', ['post']],
+    ['/api/workflows/{key}/dry-run', ['post']],
     ['/api/notifications', ['get']],
     ['/api/notifications/{id}/read', ['post']],
   ] as const;
@@ -130,6 +131,15 @@ describe('the generated OpenAPI document', () => {
     const [, doc] = documents[1]!;
     expect(Object.keys(doc.paths).filter((p) => p.startsWith('/api/records'))).toEqual([]);
     for (const [path] of platformRoutes) expect(doc.paths[path], path).toBeDefined();
+  });
+
+  it('documents the settings of every workflow step type, as publish checks them', () => {
+    const [, doc] = documents[0]!;
+    const schemas = doc.components.schemas as Record<string, Record<string, unknown>>;
+    for (const type of ['update_record', 'create_record', 'assign_owner', 'approval', 'notify', 'http_request', 'send_email', 'loop']) {
+      expect(schemas[`WorkflowStepConfig_${type}`], type).toMatchObject({ type: 'object', additionalProperties: false });
+    }
+    expect(schemas.WorkflowStepConfig_create_record!.properties).toHaveProperty('owner');
   });
 
   it('describes the list parameters, the filter as JSON with a link to its schema', () => {

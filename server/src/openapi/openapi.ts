@@ -30,7 +30,7 @@ export interface OpenApiDocument extends OpenApiObject {
  * document, so callers cache it per metadata version.
  */
 export function buildOpenApiDocument(snapshot: MetadataSnapshot, registries: BundleRegistries): OpenApiDocument {
-  const schemas: Record<string, JsonSchema> = { ...errorSchemas(), ...recordApiSchemas(), ...platformApiSchemas(), ...authSchemas(), ...automationSchemas(), ...metaSchemaComponents(registries.fieldTypes) };
+  const schemas: Record<string, JsonSchema> = { ...errorSchemas(), ...recordApiSchemas(), ...platformApiSchemas(), ...authSchemas(), ...automationSchemas(registries), ...metaSchemaComponents(registries.fieldTypes) };
   const entities = snapshot.bundle.entities;
   const names = entityComponentNames(entities, new Set(Object.keys(schemas)));
   const entityOf = (key: string) => snapshot.entity(key);

@@ -32,8 +32,8 @@ export function platformApiSchemas(): Record<string, JsonSchema> {
     MetaCurrent: object({ version: int('0 before the first publish.'), bundle: schemaRef('MetaBundle') }),
     MetaDraft: object({ origin: int('The version the draft started from.'), bundle: schemaRef('MetaBundle') }),
     MetaDraftValidation: object({ valid: bool, problems: { type: 'array', items: schemaRef('Problem') } }),
-    MetaPublishRequest: object({ message: { type: 'string', maxLength: 500 }, acceptDataLoss: { ...bool, description: 'Publish even though some stored values will not convert (they are removed).' }, dryRun: bool }, ['message', 'acceptDataLoss', 'dryRun']),
-    MetaRollbackRequest: object({ version: { type: 'integer', minimum: 1 }, message: { type: 'string', maxLength: 500 }, acceptDataLoss: bool, dryRun: bool }, ['message', 'acceptDataLoss', 'dryRun']),
+    MetaPublishRequest: object({ message: { type: 'string', maxLength: 500 }, acceptDataLoss: { ...bool, description: 'Publish even though stored values will not convert (they are removed) or leave a removed field (they are kept aside).' }, dryRun: bool }, ['message', 'acceptDataLoss', 'dryRun']),
+    MetaRollbackRequest: object({ version: { type: 'integer', minimum: 1 }, message: { type: 'string', maxLength: 500 }, acceptDataLoss: { ...bool, description: 'As for a publish: a rollback that would take stored values stops without it.' }, dryRun: bool }, ['message', 'acceptDataLoss', 'dryRun']),
     MetaDiff: object({
       changes: {
         type: 'array',
@@ -52,8 +52,15 @@ export function platformApiSchemas(): Record<string, JsonSchema> {
     MetaMigration: {
       type: 'object',
       required: ['type', 'entity', 'preview'],
-      description: 'A data migration a publish implies (create_entity, create_unique_index, create_view_index, backfill_default, convert_field, ...) with its preview against the stored records.',
-      properties: { type: str(), entity: str(), field: str(), index: { description: 'create_index: the declared index; create_view_index: `{name, fields, views}`, the index views need; drop_index, drop_view_index: its name.' }, preview: object({ records: int(), unconvertible: { type: 'object' }, duplicates: { type: 'array' }, blocking: bool }, ['unconvertible', 'duplicates']) },
+      description: 'A data migration a publish (or rollback) implies (create_entity, create_unique_index, create_view_index, unset_field, restore_field, backfill_default, convert_field, ...) with its preview against the stored records. Each record it changes gets a history entry (op `migrate`, with `metadataVersion`).',
+      properties: {
+        type: str(), entity: str(), field: str(),
+        index: { description: 'create_index: the declared index; create_view_index: `{name, fields, views}`, the index views need; drop_index, drop_view_index: its name.' },
+        preview: object(
+          { records: int(), unconvertible: { type: 'object' }, duplicates: { type: 'array' }, blocking: bool, keptAside: { ...bool, description: 'unset_field: the values leave the records but are kept aside; adding the field back (restore_field) brings them back.' } },
+          ['unconvertible', 'duplicates', 'keptAside'],
+        ),
+      },
     },
     MetaPublishResult: object({
       version: int('The version published (or that would be, on a dry run).'),

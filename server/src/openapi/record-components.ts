@@ -24,8 +24,12 @@ export function recordApiSchemas(): Record<string, JsonSchema> {
   return {
     Actor: object({ kind: { type: 'string', enum: ['user', 'token', 'system'] }, id: str(), name: str() }, [], { description: 'Who acted.' }),
     HistoryEntry: object(
-      { version: { type: 'integer', minimum: 1 }, op: { type: 'string', enum: ['create', 'update', 'delete', 'restore', 'purge'] }, at: dateTime, actor: schemaRef('Actor'), field: str(), from: anyValue, to: anyValue },
-      [],
+      {
+        version: { type: 'integer', minimum: 1 }, op: { type: 'string', enum: ['create', 'update', 'delete', 'restore', 'purge', 'migrate'], description: '`migrate`: a publish or rollback changed the stored value (`metadataVersion` says which).' },
+        at: dateTime, actor: schemaRef('Actor'), field: str(), from: anyValue, to: anyValue,
+        metadataVersion: { type: 'integer', minimum: 1, description: 'The metadata version whose publish made this change (op `migrate` only).' },
+      },
+      ['metadataVersion'],
       { description: 'One field changed by one write.' },
     ),
     RecordHistory: object({ entries: { type: 'array', items: schemaRef('HistoryEntry'), description: 'Newest first, at most 1,000.' } }),

@@ -12,17 +12,31 @@ const SYSTEM_OUT = ['_version', '_createdAt', '_updatedAt', '_createdBy', '_upda
 
 /** Stored document → API record, optionally only some fields. */
 export function toApiRecord(compiled: CompiledEntity, doc: Document, only?: ReadonlySet<string>): ApiRecord {
-  const record: Record<string, unknown> = { id: String(doc._id) };
-  for (const key of SYSTEM_OUT) {
-    const value = doc[key];
-    if (key === '_deletedAt' && value == null) continue;
-    record[key] = value instanceof Date ? value.toISOString() : value instanceof ObjectId ? value.toHexString() : (value ?? null);
-  }
+  const record: Record<string, unknown> = { id: String(doc._id), ...systemValues(doc) };
   for (const [key, field] of compiled.fields) {
     if (only && !only.has(key)) continue;
     record[key] = fromStorage(field, doc[key]);
   }
   return record as ApiRecord;
+}
+
+/** The system fields of a stored document (`_version`, `_ownerId`, …) in API form. */
+export function systemValues(doc: Document): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of SYSTEM_OUT) {
+    const value = doc[key];
+    if (key === '_deletedAt' && value == null) continue;
+    out[key] = value instanceof Date ? value.toISOString() : value instanceof ObjectId ? value.toHexString() : (value ?? null);
+  }
+  return out;
+}
+
+/**
+ * A record's field values and system fields, as the API shows it (without `id`): what a
+ * change's event carries, so that a workflow sees `record._ownerId` as a reader does.
+ */
+export function apiValues(values: Values, doc: Document): Values {
+  return { ...values, ...systemValues(doc) };
 }
 
 /** The field values of a stored document in API form (for formulas, rules, diffs). */

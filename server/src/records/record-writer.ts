@@ -29,7 +29,10 @@ export const REVISIONS = 'record_revisions';
 export const AUDIT = 'audit_log';
 export const OUTBOX = 'outbox';
 
-/** The record's values around a change, carried by its event for workflow triggers and steps. */
+/**
+ * The record around a change as the API shows it (field values and system fields, see
+ * apiValues), carried by its event for workflow triggers and steps.
+ */
 export interface ChangeSnapshot {
   /** Before the change (update, delete, purge). */
   before?: Values | undefined;

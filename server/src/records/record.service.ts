@@ -14,7 +14,7 @@ import { expandLookups } from './expand.js';
 import { recordCollection } from './record-collections.js';
 import type { AggregateResult } from './record-aggregate.js';
 import { listRecords, type ListOptions, type ListResult } from './record-list.js';
-import { changedFields, storageUpdate, toApiRecord, valuesOf, type ApiRecord } from './record-document.js';
+import { apiValues, changedFields, storageUpdate, toApiRecord, valuesOf, type ApiRecord } from './record-document.js';
 import { runAfter, runBefore, type AfterWrite, type RecordHooks } from './record-hooks.js';
 import { backoffBeforeRetry, queuedPerRecord } from './reapply.js';
 import { prepareValues } from './record-values.js';
@@ -52,6 +52,12 @@ export interface WriteOptions {
    * none, for the platform's own writes that no user form governs.
    */
   form?: string | null | undefined;
+  /**
+   * Who owns a created record (`_ownerId`): by default the actor. Only the platform's
+   * own writes (system actors: workflow steps) may name another owner, an active user;
+   * users hand a record over afterwards.
+   */
+  owner?: string | undefined;
 }
 
 /** Thrown inside a transaction when the guarded update found another version. */
@@ -144,6 +150,7 @@ export class RecordService {
     const { values, problems } = prepareValues(compiled, this.options.registries, fields, undefined, this.options.actor, now, form);
     problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(Object.keys(values)), this.relatedAccess)));
     if (problems.length > 0) throw RecordInvalid(undefined, { problems });
+    const ownerId = await this.initialOwner(options.owner);
     const id = new ObjectId();
     // Numbers are drawn outside the transaction: inside it, every concurrent create would
     // conflict on the one counter document. A create that then fails leaves a gap, never
@@ -154,10 +161,10 @@ export class RecordService {
     await this.transaction(async (ctx) => {
       const { $set } = storageUpdate(compiled, values);
       const actorId = this.options.actor.id;
-      const doc: Document = { _id: id, ...$set, ...initialRollups(compiled), _version: 1, _createdAt: now, _updatedAt: now, _createdBy: actorId, _updatedBy: actorId, _ownerId: actorId, _deletedAt: null };
+      const doc: Document = { _id: id, ...$set, ...initialRollups(compiled), _version: 1, _createdAt: now, _updatedAt: now, _createdBy: actorId, _updatedBy: actorId, _ownerId: ownerId, _deletedAt: null };
       await insertRecord(ctx, compiled, doc);
       await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, undefined, values, ctx.session);
-      await writeTrail(ctx, compiled, 'create', id, 1, changedFields({}, values), { after: values });
+      await writeTrail(ctx, compiled, 'create', id, 1, changedFields({}, values), { after: apiValues(values, doc) });
     });
     await this.after({ entity, op: 'create', id: id.toHexString(), version: 1, changes: changedFields({}, values) });
     // What was just written, even when the actor's read scope would not list it.
@@ -239,7 +246,7 @@ export class RecordService {
       await this.transaction(async (ctx) => {
         if (!(await updateRecord(ctx, compiled, doc._id as ObjectId, doc._version as number, update))) throw new VersionMoved();
         await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, current, values, ctx.session);
-        await writeTrail(ctx, compiled, 'update', doc._id as ObjectId, (doc._version as number) + 1, changes, { before: current, after: values });
+        await writeTrail(ctx, compiled, 'update', doc._id as ObjectId, (doc._version as number) + 1, changes, { before: apiValues(current, doc), after: apiValues(values, applied(doc, update)) });
       });
       return { doc, changes };
     } catch (err) {
@@ -275,9 +282,7 @@ export class RecordService {
   async transferOwner(entity: string, id: string, ownerId: string): Promise<ApiRecord> {
     const compiled = this.compiled(entity);
     this.access.require(entity, 'update');
-    if (!/^[0-9a-f]{24}$/.test(ownerId) || (await this.options.db.collection(USERS).countDocuments({ _id: new ObjectId(ownerId), active: { $ne: false } }, { limit: 1 })) === 0) {
-      throw RecordInvalid(undefined, { problems: [{ pointer: '/_ownerId', code: 'NOT_ALLOWED_VALUE', message: `no active user ${ownerId.slice(0, 40)}` }] });
-    }
+    await this.requireActiveUser(ownerId);
     const doc = await this.load(compiled, id, false, 'update');
     if (doc._ownerId === ownerId) return await this.presentOne(compiled, toApiRecord(compiled, doc));
     const changes = [{ field: '_ownerId', from: doc._ownerId ?? null, to: ownerId }];
@@ -285,7 +290,7 @@ export class RecordService {
       const update = { $set: { _ownerId: ownerId, _updatedAt: new Date(), _updatedBy: this.options.actor.id }, $inc: { _version: 1 } };
       if (!(await updateRecord(ctx, compiled, doc._id as ObjectId, doc._version as number, update))) throw conflict(doc);
       const values = valuesOf(compiled, doc);
-      await writeTrail(ctx, compiled, 'update', doc._id as ObjectId, (doc._version as number) + 1, changes, { before: values, after: values });
+      await writeTrail(ctx, compiled, 'update', doc._id as ObjectId, (doc._version as number) + 1, changes, { before: apiValues(values, doc), after: apiValues(values, applied(doc, update)) });
     });
     await this.after({ entity, op: 'update', id, version: (doc._version as number) + 1, changes });
     return await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id, false, null)));
@@ -300,7 +305,7 @@ export class RecordService {
       const update = { $set: { _deletedAt: null, _updatedAt: new Date(), _updatedBy: this.options.actor.id }, $inc: { _version: 1 } };
       if (!(await updateRecord(ctx, compiled, doc._id as ObjectId, doc._version as number, update))) throw conflict(doc);
       await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, undefined, valuesOf(compiled, doc), ctx.session);
-      await writeTrail(ctx, compiled, 'restore', doc._id as ObjectId, (doc._version as number) + 1, [], { after: valuesOf(compiled, doc) });
+      await writeTrail(ctx, compiled, 'restore', doc._id as ObjectId, (doc._version as number) + 1, [], { after: apiValues(valuesOf(compiled, doc), applied(doc, update)) });
     });
     await this.after({ entity, op: 'restore', id, version: (doc._version as number) + 1, changes: [] });
     return await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id, false, null)));
@@ -310,7 +315,7 @@ export class RecordService {
    * Field history, newest first: who changed which field when, from what to what. Only
    * the fields the actor may read, masked where their roles mask them.
    */
-  async history(entity: string, id: string): Promise<{ version: number; op: string; at: string; actor: unknown; field: string; from: unknown; to: unknown }[]> {
+  async history(entity: string, id: string): Promise<{ version: number; op: string; at: string; actor: unknown; field: string; from: unknown; to: unknown; metadataVersion?: number }[]> {
     const compiled = this.compiled(entity);
     this.access.require(entity, 'read');
     const doc = await this.load(compiled, id, true, 'read');
@@ -320,7 +325,9 @@ export class RecordService {
         const from = this.access.presentValue(entity, c.field, c.from);
         if (!from.visible) return [];
         const to = this.access.presentValue(entity, c.field, c.to);
-        return [{ version: r.version as number, op: r.op as string, at: (r.at as Date).toISOString(), actor: r.actor, field: c.field, from: from.value, to: to.value }];
+        // A publish's migration (op `migrate`) names the metadata version it made.
+        const published = typeof r.metadataVersion === 'number' ? { metadataVersion: r.metadataVersion } : {};
+        return [{ version: r.version as number, op: r.op as string, at: (r.at as Date).toISOString(), actor: r.actor, field: c.field, from: from.value, to: to.value, ...published }];
       }),
     );
   }
@@ -348,6 +355,20 @@ export class RecordService {
       throw Forbidden('Only the owner of a record or an administrator may share it', { entity, operation: 'share' });
     }
     return doc._id as ObjectId;
+  }
+
+  /** The owner of a record the actor creates: the actor, or the one a platform write names (WriteOptions.owner). */
+  private async initialOwner(owner: string | undefined): Promise<string> {
+    if (owner === undefined || owner === this.options.actor.id) return this.options.actor.id;
+    if (this.options.actor.kind !== 'system') throw Forbidden('A record is created as its creator\'s; its owner is changed afterwards', { operation: 'create', field: '_ownerId' });
+    await this.requireActiveUser(owner);
+    return owner;
+  }
+
+  /** Refuses an owner that is not an active user (RECORD_INVALID at `/_ownerId`). */
+  private async requireActiveUser(userId: string): Promise<void> {
+    if (/^[0-9a-f]{24}$/.test(userId) && (await this.options.db.collection(USERS).countDocuments({ _id: new ObjectId(userId), active: { $ne: false } }, { limit: 1 })) > 0) return;
+    throw RecordInvalid(undefined, { problems: [{ pointer: '/_ownerId', code: 'NOT_ALLOWED_VALUE', message: `no active user ${userId.slice(0, 40)}` }] });
   }
 
   /** What the actor may see of related records: their read scopes and display fields. */
@@ -389,7 +410,7 @@ export class RecordService {
     else if (!(await updateRecord(ctx, compiled, id, doc._version as number, { $set: { _deletedAt: new Date(), _updatedBy: this.options.actor.id }, $inc: { _version: 1 } }))) throw conflict(doc);
     await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, valuesOf(compiled, doc), undefined, ctx.session);
     const op: RecordOperation = hard ? 'purge' : 'delete';
-    await writeTrail(ctx, compiled, op, id, (doc._version as number) + 1, [], { before: valuesOf(compiled, doc) });
+    await writeTrail(ctx, compiled, op, id, (doc._version as number) + 1, [], { before: apiValues(valuesOf(compiled, doc), doc) });
   }
 
   private async after(write: Omit<AfterWrite, 'actor'>): Promise<void> {
@@ -437,6 +458,13 @@ function objectId(id: string): ObjectId {
 
 function conflict(doc: Document): Error {
   return RecordVersionConflict(undefined, { currentVersion: doc._version });
+}
+
+/** The system fields of `doc` once a versioned update's `$set` and `$inc` apply (for its event). */
+function applied(doc: Document, update: Document): Document {
+  const inc = (update.$inc ?? {}) as Record<string, number>;
+  const bumped = Object.fromEntries(Object.entries(inc).map(([k, n]) => [k, ((doc[k] as number | undefined) ?? 0) + n]));
+  return { ...doc, ...(update.$set as Document | undefined), ...bumped };
 }
 
 /** A new record starts with its counts at 0 and its sums at 0. */

@@ -191,6 +191,8 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
         trustProxy: config.trustProxy,
         metadata: { db: apiDb, toolkit, cache, bus },
         recordHooks,
+        // What a workflow dry run reads its email and HTTP steps against, as a worker would.
+        automation: { mail: config.mail, outbound: new OutboundPolicy(config.outboundAllowlist ?? []) },
         apps: [
           { mount: '/designer', root: path.join(repoRoot, 'designer', 'dist') },
           { mount: '/', root: path.join(repoRoot, 'runtime-ui', 'dist') },

@@ -2,6 +2,7 @@ import { compileLogic } from '@metacrm/metadata';
 import { FORBIDDEN_HEADERS, outboundRequest, type OutboundResponse } from '../../net/outbound-http.js';
 import type { ActionContext, WorkflowAction } from '../workflow-actions.js';
 import { HttpRequestInvalid, HttpRequestRejected } from './actions.errors.js';
+import { plannedAction } from './planned-action.js';
 import { effectOnce } from './step-effects.js';
 import { anyCase, renderJson, textSetting } from './step-values.js';
 
@@ -36,9 +37,8 @@ const TEXT = (maxLength: number) => ({ anyOf: [{ type: 'string', maxLength }, LO
  * unless `receiverDeduplicates` says the receiver honours Idempotency-Key: then it is
  * sent again under the same key.
  */
-export const httpRequestAction: WorkflowAction = {
+export const httpRequestAction: WorkflowAction = plannedAction({
   type: 'http_request',
-  sideEffect: true,
   configSchema: {
     type: 'object',
     properties: {
@@ -54,8 +54,8 @@ export const httpRequestAction: WorkflowAction = {
     required: ['url'],
     additionalProperties: false,
   },
-  async run(config, ctx) {
-    const request = buildRequest(config, ctx);
+  plan: async (config, ctx) => buildRequest(config, ctx),
+  async perform(request, ctx, config) {
     const act = async () => interpret(await outboundRequest(ctx.outbound, request), config, ctx);
     const { mappingError, ...output } = await effectOnce(ctx, 'http_request', act, { resendWhenUnsure: config.receiverDeduplicates === true });
     // The call succeeded and is recorded as done; a mapping that fails fails the step, but never calls again.
@@ -65,7 +65,7 @@ export const httpRequestAction: WorkflowAction = {
     }
     return { output };
   },
-};
+});
 
 function buildRequest(config: Record<string, unknown>, ctx: ActionContext) {
   const headers: Record<string, string> = {};

@@ -1,6 +1,7 @@
 import { createNotification, type NotificationText } from '../../notifications/notifications.js';
 import type { ActionContext, WorkflowAction } from '../workflow-actions.js';
 import { NotificationInvalid } from './actions.errors.js';
+import { plannedAction } from './planned-action.js';
 import { textSetting, visibleValue } from './step-values.js';
 
 /** Users one notify step may reach. */
@@ -26,9 +27,8 @@ const TEXT = (maxLength: number) => ({
  * Each user's notification is keyed by the step execution and the user (unique), so a
  * replayed step creates none twice.
  */
-export const notifyAction: WorkflowAction = {
+export const notifyAction: WorkflowAction = plannedAction({
   type: 'notify',
-  sideEffect: true,
   configSchema: {
     type: 'object',
     properties: {
@@ -40,21 +40,26 @@ export const notifyAction: WorkflowAction = {
     required: ['to', 'title'],
     additionalProperties: false,
   },
-  async run(config, ctx) {
+  async plan(config, ctx) {
     const users = userIds(config.to, ctx);
     const link = config.link === undefined ? null : recordLink(config.link as Record<string, unknown>, ctx);
-    const ids: string[] = [];
+    const messages: { userId: string; title: NotificationText; body: NotificationText | null }[] = [];
     for (const userId of users) {
       // Each user's text shows the record as that user may see it.
       const seen: ActionContext = { ...ctx, visible: await ctx.seenBy({ ids: [userId] }) };
-      const title = text(config.title, seen, '/title');
-      const body = config.body === undefined ? null : text(config.body, seen, '/body');
+      messages.push({ userId, title: text(config.title, seen, '/title'), body: config.body === undefined ? null : text(config.body, seen, '/body') });
+    }
+    return { users, link, messages };
+  },
+  async perform({ users, link, messages }, ctx) {
+    const ids: string[] = [];
+    for (const { userId, title, body } of messages) {
       const { id } = await createNotification(ctx.db, { userId, title, body, link, key: `${ctx.idempotencyKey}:${userId}` });
       ids.push(id);
     }
     return { output: { ids, users } };
   },
-};
+});
 
 function userIds(setting: unknown, ctx: ActionContext): string[] {
   const value = typeof setting === 'string' ? textSetting(setting, ctx, 'none') : visibleValue(setting, ctx);

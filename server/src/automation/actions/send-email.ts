@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { ActionContext, WorkflowAction } from '../workflow-actions.js';
 import { EmailInvalid, EmailNotConfigured } from './actions.errors.js';
+import { plannedAction } from './planned-action.js';
 import { effectOnce } from './step-effects.js';
 import { textSetting, visibleValue } from './step-values.js';
 
@@ -26,9 +27,8 @@ const RECIPIENTS = { anyOf: [{ type: 'string', minLength: 1, maxLength: 4000 }, 
  * effectOnce: a sent email is recorded, so a replayed step does not send it again, and
  * one that a dead worker left under way is not sent again on its own.
  */
-export const sendEmailAction: WorkflowAction = {
+export const sendEmailAction: WorkflowAction = plannedAction({
   type: 'send_email',
-  sideEffect: true,
   configSchema: {
     type: 'object',
     properties: {
@@ -43,39 +43,41 @@ export const sendEmailAction: WorkflowAction = {
     anyOf: [{ properties: { html: true }, required: ['html'] }, { properties: { text: true }, required: ['text'] }],
     additionalProperties: false,
   },
-  async run(config, ctx) {
+  async plan(config, ctx) {
     if (!ctx.mail) throw EmailNotConfigured();
-    const mail = ctx.mail;
     const to = recipients(config.to, ctx, '/to');
     const cc = config.cc === undefined ? [] : recipients(config.cc, ctx, '/cc');
     if (to.length === 0) throw EmailInvalid('The email has no recipient', [{ pointer: '/to', code: 'REQUIRED' }]);
     if (to.length + cc.length > MAX_RECIPIENTS) throw EmailInvalid(`At most ${MAX_RECIPIENTS} recipients per email`, [{ pointer: '/to', code: 'OUT_OF_RANGE' }]);
-    const messageId = messageIdFor(ctx.idempotencyKey, mail.from);
     // Recipients who are platform users see no field that any of them may not see.
     const shown: ActionContext = { ...ctx, visible: await ctx.seenBy({ emails: [...to, ...cc] }) };
-    const message = {
-      from: mail.from,
+    return {
+      from: ctx.mail.from,
       to,
       cc,
       subject: oneLine(textSetting(config.subject, shown, 'none')),
       ...(config.html === undefined ? {} : { html: textSetting(config.html, shown, 'html') }),
       ...(config.text === undefined ? {} : { text: textSetting(config.text, shown, 'none') }),
-      messageId,
-      headers: { 'X-Metacrm-Idempotency-Key': ctx.idempotencyKey },
     };
+  },
+  async perform(plan, ctx) {
+    const mail = ctx.mail;
+    if (!mail) throw EmailNotConfigured();
+    const messageId = messageIdFor(ctx.idempotencyKey, mail.from);
+    const message = { ...plan, messageId, headers: { 'X-Metacrm-Idempotency-Key': ctx.idempotencyKey } };
     const output = await effectOnce(ctx, 'send_email', async () => {
       const transport = nodemailer.createTransport(mail.smtpUrl);
       try {
         const info = await transport.sendMail(message);
         const address = (a: string | { address: string }) => (typeof a === 'string' ? a : a.address);
-        return { messageId, to, cc, accepted: info.accepted.map(address), rejected: info.rejected.map(address) };
+        return { messageId, to: plan.to, cc: plan.cc, accepted: info.accepted.map(address), rejected: info.rejected.map(address) };
       } finally {
         transport.close();
       }
     });
     return { output };
   },
-};
+});
 
 /** The addresses a `to` / `cc` setting gives, each checked; throws EMAIL_INVALID naming the bad one. */
 function recipients(setting: unknown, ctx: ActionContext, pointer: string): string[] {

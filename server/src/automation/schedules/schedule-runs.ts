@@ -1,9 +1,9 @@
 import type { Queue } from 'bullmq';
 import type { Db } from 'mongodb';
-import { truthy, type BundleRegistries, type Workflow } from '@metacrm/metadata';
+import type { BundleRegistries, Workflow } from '@metacrm/metadata';
 import type { Logger } from '../../observability/logger.js';
 import type { ApiRecord } from '../../records/record-document.js';
-import { evaluateIn, type RunScope } from '../run-scope.js';
+import { conditionHolds, type RunScope } from '../run-scope.js';
 import { createScheduledRuns, enqueueRuns, type NewRun, type RunDoc } from '../workflow-runs.js';
 
 /** What starting scheduled runs needs: where runs go, and what conditions run with. */
@@ -41,7 +41,7 @@ export async function startScheduledRuns(deps: ScheduleRunDeps, workflow: Workfl
   for (const candidate of candidates) {
     const scope: RunScope = { record: candidate.record, old: null, steps: {}, vars: {}, user: { id: actor.id, name: actor.name }, input: null };
     try {
-      if (workflow.condition !== undefined && !truthy(evaluateIn(scope, workflow.condition, deps.registries.operations))) continue;
+      if (!conditionHolds(workflow, scope, deps.registries.operations)) continue;
     } catch (err) {
       deps.logger.warn({ workflow: workflow.key, scheduleKey: candidate.key, err: err instanceof Error ? err.message : String(err) }, 'workflow condition failed; not started');
       continue;

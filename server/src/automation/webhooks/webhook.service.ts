@@ -3,9 +3,9 @@ import type { Redis } from 'ioredis';
 import type { Db } from 'mongodb';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { linearRegExp, toProblems, truthy, type BundleRegistries, type Workflow } from '@metacrm/metadata';
+import { linearRegExp, toProblems, type BundleRegistries, type Workflow } from '@metacrm/metadata';
 import type { MetadataCache } from '../../metadata/metadata-cache.js';
-import { evaluateIn, type RunScope } from '../run-scope.js';
+import { conditionHolds, type RunScope } from '../run-scope.js';
 import { createRun, disabledWorkflows, enqueueRun, runs, type RunDoc } from '../workflow-runs.js';
 import { issueWebhookSecret, verifyWebhookSecret } from './webhook-secrets.js';
 import { DEFAULT_WEBHOOK_BYTES, DEFAULT_WEBHOOK_RATE, type WebhookSettings } from './webhook-trigger.js';
@@ -87,7 +87,7 @@ export class WebhookService {
     const { workflow } = hook;
     const actor = { kind: 'system', id: `webhook:${workflow.key}`, name: `webhook ${workflow.key}`, roles: [] };
     const scope: RunScope = { record: null, old: null, steps: {}, vars: {}, user: { id: actor.id, name: actor.name }, input: payload };
-    if (workflow.condition !== undefined && !truthy(evaluateIn(scope, workflow.condition, this.deps.registries.operations))) {
+    if (!conditionHolds(workflow, scope, this.deps.registries.operations)) {
       return { runId: null, status: 'skipped', replayed: false };
     }
     const { run, replayed } = await this.createRun(workflow, hook.version, scope, actor, idempotencyKey);

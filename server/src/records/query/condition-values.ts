@@ -6,7 +6,8 @@ import { QueryError, quote } from './query.errors.js';
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
 // User references are ids of the user directory (ObjectId hex) or of the system actor
 // ('system'), so they are checked as identifiers, not as hex.
-const USER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** A user id, or `workflow:<key>`: records a workflow created before owners were chosen belong to it, and admins find them so. */
+const USER_ID = /^(?:workflow:)?[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * Checks one operand against the field's value kind, in API form (decimal strings,
