@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Form, View, Workflow } from '@metacrm/metadata';
+import type { Dashboard, Form, Navigation, View, Workflow } from '@metacrm/metadata';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, signIn, type ApiClient } from '../helpers/http.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
@@ -31,6 +31,25 @@ const workflows: Workflow[] = [
   { key: 'on_create', label: l('新建', 'On create'), entity: 'deal', trigger: { type: 'record_created' }, steps: [{ id: 'n', type: 'set_variables', config: { values: { x: 1 } } }] },
 ];
 
+const dashboard: Dashboard = {
+  key: 'deals',
+  label: l('交易', 'Deals'),
+  widgets: [
+    { key: 'mine', type: 'kpi', title: l('我的', 'Mine'), layout: { x: 0, y: 0, w: 6, h: 2 }, entity: 'deal', query: { filter: { field: '_ownerId', op: 'eq', value: '$user' }, measures: [{ fn: 'count' }] }, view: 'by_note' },
+    { key: 'amount', type: 'bar', title: l('金额', 'Amount'), layout: { x: 6, y: 0, w: 18, h: 4 }, entity: 'deal', query: { groupBy: [{ field: 'region' }], measures: [{ fn: 'sum', field: 'amount' }] } },
+    { key: 'notes', type: 'table', title: l('备注', 'Notes'), layout: { x: 0, y: 4, w: 24, h: 4 }, entity: 'deal', query: { filter: { field: 'note', op: 'isNotEmpty' }, measures: [{ fn: 'count' }] } },
+  ],
+};
+const navigation: Navigation = {
+  key: 'main',
+  label: l('主导航', 'Main'),
+  default: true,
+  groups: [
+    { key: 'sales', label: l('销售', 'Sales'), items: [{ key: 'deals', type: 'entity', entity: 'deal', view: 'all_deals', order: 2 }, { key: 'board', type: 'dashboard', dashboard: 'deals', order: 1 }] },
+    { key: 'base', label: l('基础', 'Base'), items: [{ key: 'accounts', type: 'entity', entity: 'account' }] },
+  ],
+};
+
 beforeAll(async () => {
   await openTestDb(env);
   await openTestRedis(env);
@@ -42,6 +61,8 @@ beforeAll(async () => {
   await admin.put(`/api/meta/draft/forms/${form.key}`, form);
   for (const view of views) await admin.put(`/api/meta/draft/views/${view.key}`, view);
   for (const wf of workflows) expect((await admin.put(`/api/meta/draft/workflows/${wf.key}`, wf)).status).toBe(200);
+  expect((await admin.put('/api/meta/draft/dashboards/deals', dashboard)).status).toBe(200);
+  expect((await admin.put('/api/meta/draft/navigation/main', navigation)).status).toBe(200);
   const published = await admin.post('/api/meta/publish');
   expect(published.status, JSON.stringify(published.body)).toBe(200);
   for (const [user, roles] of [['ann', ['rep']], ['carl', ['north']]] as const) {
@@ -59,6 +80,8 @@ interface Me {
   forms: Form[];
   views: View[];
   actions: { key: string; inputSchema: unknown }[];
+  navigation: Navigation | null;
+  dashboards: Dashboard[];
 }
 
 describe('GET /api/me/metadata', () => {
@@ -93,6 +116,26 @@ describe('GET /api/me/metadata', () => {
     expect(me.body.actions.map((a) => a.key)).toEqual(['call_deal']);
   });
 
+  it('gives each role the navigation entries and dashboard widgets it can reach', async () => {
+    const ann = (await as.ann!.get<Me>('/api/me/metadata')).body;
+    expect(ann.navigation!.groups.map((g) => [g.key, g.items.map((i) => i.key)])).toEqual([['sales', ['board', 'deals']], ['base', ['accounts']]]);
+    // A widget over a hidden field is left out; a click-through view the user lacks is dropped.
+    expect(ann.dashboards.map((d) => d.widgets.map((w) => [w.key, w.view ?? null]))).toEqual([[['mine', null], ['amount', null]]]);
+    const carl = (await as.carl!.get<Me>('/api/me/metadata')).body;
+    expect(carl.navigation!.groups.map((g) => [g.key, g.items.map((i) => i.key)])).toEqual([['sales', ['board', 'deals']]]);
+    expect(carl.dashboards[0]!.widgets.map((w) => [w.key, w.view ?? null])).toEqual([['mine', 'by_note'], ['notes', null]]);
+  });
+
+  it('runs a widget through the aggregate API as the viewer, "$user" being them', async () => {
+    await as.ann!.post('/api/records/deal', { title: 'ann 1', region: 'south' });
+    await admin.post('/api/records/deal', { title: 'admin 1', region: 'north' });
+    const widget = dashboard.widgets[0]!;
+    const mine = await as.ann!.post<{ total: { values: number[] } }>(`/api/records/${widget.entity}/aggregate`, widget.query);
+    expect([mine.status, mine.body.total.values]).toEqual([200, [1]]);
+    const adminMine = await admin.post<{ total: { values: number[] } }>(`/api/records/${widget.entity}/aggregate`, widget.query);
+    expect(adminMine.body.total.values).toEqual([1]);
+  });
+
   it('answers 304 to its ETag until a publish or a switched-off workflow changes it', async () => {
     const first = await as.ann!.get<Me>('/api/me/metadata');
     const etag = first.headers.get('etag')!;
@@ -119,6 +162,19 @@ describe('GET /api/me/metadata', () => {
     expect(doc.paths['/api/me/metadata']).toBeDefined();
     const me = await as.ann!.get('/api/me/metadata');
     expect(new ComponentValidator(doc).errors('UserMetadata', me.body)).toBeNull();
+  });
+
+  it('exports navigation and dashboards in an app package, and imports them into a draft', async () => {
+    const pkg = await admin.get<{ metadata: { navigation: Navigation[]; dashboards: Dashboard[] } }>('/api/meta/export');
+    expect(pkg.body.metadata.navigation.map((n) => n.key)).toEqual(['main']);
+    expect(pkg.body.metadata.dashboards.map((d) => d.key)).toEqual(['deals']);
+    const renamed = { ...pkg.body, metadata: { ...pkg.body.metadata, dashboards: [{ ...dashboard, key: 'copy' }] } };
+    const report = await admin.post<{ items: { kind: string; key: string; status: string }[] }>('/api/meta/import?dryRun=true', renamed);
+    expect(report.status, JSON.stringify(report.body)).toBe(200);
+    expect(report.body.items.filter((i) => i.kind === 'dashboards' || i.kind === 'navigation')).toEqual([
+      expect.objectContaining({ kind: 'navigation', key: 'main', status: 'identical' }),
+      expect.objectContaining({ kind: 'dashboards', key: 'copy', status: 'new' }),
+    ]);
   });
 
   it('needs a signed-in user', async () => {

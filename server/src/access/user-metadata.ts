@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Entity, FieldMask, Form, View, Workflow } from '@metacrm/metadata';
+import type { Dashboard, Entity, FieldMask, Form, Navigation, View, Workflow } from '@metacrm/metadata';
 import { isSystemField } from '@metacrm/metadata';
 import type { Actor } from '../auth/actor.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { entityPolicy, type EntityPolicy } from './entity-policy.js';
+import { filterFields } from './filter-fields.js';
+import { userDashboards, userNavigation, type Reach } from './user-navigation.js';
 
 /** What the actor may do with one field, as the runtime UI shows it. */
 export interface UserFieldAccess {
@@ -34,12 +36,16 @@ export interface UserMetadata {
   forms: Form[];
   views: View[];
   actions: UserAction[];
+  /** The left navigation for the user's roles (user-navigation.ts), or null when the metadata has none for them. */
+  navigation: Navigation | null;
+  dashboards: Dashboard[];
 }
 
 /**
  * The published metadata `actor` may see: entities they may read or create (only fields
  * they may read, with per-field write and mask flags), the forms and views of those
- * entities with unreadable fields left out, and the manual workflows they may start.
+ * entities with unreadable fields left out, the manual workflows they may start, and
+ * the navigation and dashboards for their roles, without what they cannot reach.
  * Pure: the caller passes the workflows switched off at run time.
  *
  * A view that filters, sorts or groups on a field the actor cannot read is left out
@@ -54,17 +60,22 @@ export function userMetadata(snapshot: MetadataSnapshot, actor: Actor, disabledW
   }
   const readable = (entity: string, field: string) => isSystemField(field) || policies.get(entity)?.field(field).read === true;
   const queryable = (entity: string, field: string) => isSystemField(field) || (readable(entity, field) && !policies.get(entity)?.field(field).mask);
+  const views = snapshot.bundle.views.flatMap((v) => {
+    if (!policies.get(v.entity)?.can('read')) return [];
+    const view = userView(v, (field) => readable(v.entity, field), (field) => queryable(v.entity, field));
+    return view ? [view] : [];
+  });
+  const reach: Reach = { canList: (entity) => policies.get(entity)?.can('read') === true, queryable, views: new Set(views.map((v) => v.key)) };
+  const dashboards = userDashboards(snapshot.bundle.dashboards ?? [], actor, reach);
   return {
     version: snapshot.version,
     user: { id: actor.id, name: actor.name, roles: actor.roles, locale: actor.locale ?? null },
     entities: snapshot.bundle.entities.flatMap((e) => (policies.has(e.key) ? [userEntity(e, policies.get(e.key)!)] : [])),
     forms: snapshot.bundle.forms.flatMap((f) => (policies.has(f.entity) ? [userForm(f, (field) => readable(f.entity, field))] : [])),
-    views: snapshot.bundle.views.flatMap((v) => {
-      if (!policies.get(v.entity)?.can('read')) return [];
-      const view = userView(v, (field) => readable(v.entity, field), (field) => queryable(v.entity, field));
-      return view ? [view] : [];
-    }),
+    views,
     actions: snapshot.bundle.workflows.flatMap((w) => (startable(w, disabledWorkflows, policies) ? [userAction(w)] : [])),
+    navigation: userNavigation(snapshot.bundle.navigation ?? [], actor, reach, new Set(dashboards.map((d) => d.key))),
+    dashboards,
   };
 }
 
@@ -107,16 +118,6 @@ function userView(view: View, readable: (field: string) => boolean, queryable: (
       return titleField === undefined || readable(titleField) ? view : rest;
     }
   }
-}
-
-/** The fields a filter's conditions name, at any depth. */
-export function filterFields(filter: unknown): string[] {
-  if (typeof filter !== 'object' || filter === null) return [];
-  const node = filter as { and?: unknown[]; or?: unknown[]; not?: unknown; field?: unknown };
-  if (Array.isArray(node.and)) return node.and.flatMap(filterFields);
-  if (Array.isArray(node.or)) return node.or.flatMap(filterFields);
-  if (node.not !== undefined) return filterFields(node.not);
-  return typeof node.field === 'string' ? [node.field] : [];
 }
 
 /** A manual workflow that is on, over an entity the actor may read (or none), as the trigger route requires. */

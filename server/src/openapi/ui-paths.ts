@@ -35,6 +35,8 @@ export function uiSchemas(): Record<string, JsonSchema> {
         description: 'Manual workflows the user may start (`POST /api/workflows/{key}/trigger`): switched on, over an entity they may read or none.',
         items: object({ key: { type: 'string' }, label: { type: 'object' }, entity: { type: ['string', 'null'] }, inputSchema: { type: ['object', 'null'], description: 'The JSON Schema of the input form, if any.' } }),
       },
+      navigation: { anyOf: [schemaRef('MetaNavigation'), { type: 'null' }], description: 'The navigation for their roles, without entries they cannot reach and empty groups; groups and entries sorted by `order`.' },
+      dashboards: { type: 'array', description: 'Dashboards for their roles, with only the widgets whose query they may run (`POST /api/records/{entity}/aggregate` with `query`).', items: schemaRef('MetaDashboard') },
     }),
   };
 }
