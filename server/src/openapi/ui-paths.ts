@@ -3,7 +3,10 @@ import { errorResponses } from './error-components.js';
 import { jsonResponse, object, schemaRef, type OpenApiObject } from './refs.js';
 
 /** The tags of the routes the runtime UI is built on. */
-export const UI_TAGS: OpenApiObject[] = [{ name: 'me', description: "What the signed-in user's runtime UI is built from: their metadata." }];
+export const UI_TAGS: OpenApiObject[] = [
+  { name: 'me', description: "What the signed-in user's runtime UI is built from: their metadata." },
+  { name: 'events', description: 'Live record events and publishes, as server-sent events.' },
+];
 
 const rights: JsonSchema = object({ create: { type: 'boolean' }, read: { type: 'boolean' }, update: { type: 'boolean' }, delete: { type: 'boolean' }, export: { type: 'boolean' } });
 const fieldAccess: JsonSchema = object(
@@ -44,6 +47,23 @@ export function uiSchemas(): Record<string, JsonSchema> {
 /** The routes under /api/me. */
 export function uiPaths(): Record<string, OpenApiObject> {
   return {
+    '/api/events': {
+      get: {
+        tags: ['events'],
+        operationId: 'events.stream',
+        summary: 'Live events (text/event-stream)',
+        description:
+          'Server-sent events. `record` (with `id`: the outbox event id): `{id, type: record.create|update|delete|restore|purge, entity, recordId, version, record?}`, sent only to users who may read the record, ' +
+          '`record` being the record now with only the fields they may read (masked as in a list); none for a delete or purge. `metadata`: `{version}` after a publish (refetch `/api/me/metadata`). ' +
+          '`ready` once subscribed; `reset` `{reason}` when events may have been missed (refetch what is shown); `closed` `{reason: TOO_MANY_STREAMS}` when the user opened more than 5 streams (the oldest closes). ' +
+          'A comment every 15 s keeps it open; the server ends a stream after 5 minutes, and the browser reconnects with `Last-Event-ID` and gets what it missed (up to 200 events, else `reset`).',
+        parameters: [
+          { name: 'Last-Event-ID', in: 'header', description: 'Resume after this event.', schema: { type: 'string' } },
+          { name: 'lastEventId', in: 'query', description: 'The same, for a first connection that resumes (EventSource cannot set the header).', schema: { type: 'string' } },
+        ],
+        responses: { '200': { description: 'The event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errorResponses([]) },
+      },
+    },
     '/api/me/metadata': {
       get: {
         tags: ['me'],
