@@ -15,6 +15,7 @@ import { healthRoutes } from './http/health.routes.js';
 import { workflowRoutes } from './http/workflows.routes.js';
 import { eventRoutes } from './http/events.routes.js';
 import { meRoutes } from './http/me.routes.js';
+import { searchRoutes } from './http/search.routes.js';
 import { metadataRoutes, type MetadataRouteDeps } from './http/metadata.routes.js';
 import { notificationRoutes } from './http/notifications.routes.js';
 import { openapiRoutes } from './http/openapi.routes.js';
@@ -91,6 +92,7 @@ export function createRouters(deps: AppDeps, sessions: SessionStore, live: LiveE
     notificationRoutes({ db: deps.db }),
     meRoutes({ db: deps.db, cache: deps.metadata.cache }),
     eventRoutes(live),
+    searchRoutes(records),
   ];
 }
 

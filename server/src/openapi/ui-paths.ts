@@ -6,6 +6,7 @@ import { jsonResponse, object, schemaRef, type OpenApiObject } from './refs.js';
 export const UI_TAGS: OpenApiObject[] = [
   { name: 'me', description: "What the signed-in user's runtime UI is built from: their metadata." },
   { name: 'events', description: 'Live record events and publishes, as server-sent events.' },
+  { name: 'search', description: 'Free-text search across the entities the user may read.' },
 ];
 
 const rights: JsonSchema = object({ create: { type: 'boolean' }, read: { type: 'boolean' }, update: { type: 'boolean' }, delete: { type: 'boolean' }, export: { type: 'boolean' } });
@@ -17,6 +18,17 @@ const fieldAccess: JsonSchema = object(
 /** Shapes of the answers of the runtime UI's routes. */
 export function uiSchemas(): Record<string, JsonSchema> {
   return {
+    SearchResults: object({
+      results: {
+        type: 'array',
+        items: object({
+          entity: { type: 'string' },
+          label: { type: 'object' },
+          records: { type: 'array', items: object({ id: { type: 'string' }, title: {}, _updatedAt: { type: 'string' } }) },
+          more: { type: 'boolean' },
+        }),
+      },
+    }),
     UserMetadata: object({
       version: { type: 'integer', description: 'The published metadata version.' },
       user: object({ id: { type: 'string' }, name: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } }, locale: { type: ['string', 'null'] } }),
@@ -62,6 +74,22 @@ export function uiPaths(): Record<string, OpenApiObject> {
           { name: 'lastEventId', in: 'query', description: 'The same, for a first connection that resumes (EventSource cannot set the header).', schema: { type: 'string' } },
         ],
         responses: { '200': { description: 'The event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errorResponses([]) },
+      },
+    },
+    '/api/search': {
+      get: {
+        tags: ['search'],
+        operationId: 'search.global',
+        summary: 'Search every entity the user may read',
+        description:
+          "The list's free-text search (`q`) on each entity the user may read, within their record scope and over the fields they may read: a few records per entity, entities in metadata order, only those with a hit. " +
+          '`more` says that the entity has further matches (open its list with `q`). `title` is the display field, null when the user may not read it unmasked.',
+        parameters: [
+          { name: 'q', in: 'query', required: true, schema: { type: 'string', maxLength: 200 } },
+          { name: 'entities', in: 'query', description: 'Comma-separated entity keys to search (else all).', schema: { type: 'string' } },
+          { name: 'limit', in: 'query', description: 'Records per entity.', schema: { type: 'integer', minimum: 1, maximum: 20, default: 5 } },
+        ],
+        responses: { '200': jsonResponse('The hits, per entity.', schemaRef('SearchResults')), ...errorResponses(['BadRequest']) },
       },
     },
     '/api/me/metadata': {
