@@ -152,4 +152,23 @@ describe('LiveEvents', () => {
     expect(sinks.every((s) => s.ended)).toBe(true);
     expect(live.size).toBe(0);
   });
+
+  it('keeps watching for a stream that opens while the last one closes (a page reload)', async () => {
+    const live = new LiveEvents({ db, cache: new MetadataCache(db), registries: metadataToolkit().registries, logger: createLogger('silent') });
+    const sink = () => ({ text: '', ended: false, write(t: string) { this.text += t; }, end() { this.ended = true; } });
+    const adminActor = { kind: 'user' as const, id: '65a1b2c3d4e5f60718293a4c', name: 'a', roles: ['admin'] };
+    const [before, after] = [sink(), sink()];
+    const endBefore = await live.subscribe(adminActor, before);
+    const reloading = live.subscribe(adminActor, after);
+    endBefore();
+    await reloading;
+    // A record and its event as the engine commits them (the platform may be stopped by now).
+    const now = new Date();
+    const { insertedId } = await db.collection('rec_deal').insertOne({ title: 'raw', _version: 1, _createdAt: now, _updatedAt: now, _createdBy: 'system', _updatedBy: 'system', _ownerId: 'system', _deletedAt: null });
+    await db.collection('outbox').insertOne({ type: 'record.create', entity: 'deal', recordId: insertedId, version: 1, createdAt: now, sentAt: null });
+    const deadline = Date.now() + 5000;
+    while (!after.text.includes('event: record') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(after.text).toContain('event: record');
+    await live.close();
+  });
 });
