@@ -27,7 +27,7 @@ export function meRoutes(deps: MeRouteDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/me' });
 
   router.get('/metadata', async (ctx) => {
-    const body = userMetadata(await deps.cache.current(), ctx.state.actor, await disabledWorkflows(deps.db));
+    const body = userMetadata(await deps.cache.current(), deps.toolkit.registries, ctx.state.actor, await disabledWorkflows(deps.db));
     const etag = userMetadataETag(body);
     ctx.set('ETag', etag);
     // Private: it depends on who asks. no-cache: revalidate each time, a publish may have happened.
