@@ -88,6 +88,8 @@ export class ManagedProcess {
     const { name, command, args, runDir } = this.options;
     fs.mkdirSync(runDir, { recursive: true });
     await killOrphan(this.pidFile, command);
+    // A stop while a restart was cleaning up: spawning now would leave a child behind.
+    if (this.stopping) throw new Error(`${name} was stopped while it restarted`);
     const log = fs.openSync(this.logFile, 'a');
     const child = spawn(command, args, {
       stdio: ['ignore', log, log],
