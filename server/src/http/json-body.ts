@@ -5,8 +5,12 @@ import { readFromClient } from './load-shedding.middleware.js';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
-/** Deeper than any metadata or record the platform takes (json-logic stops at 24). */
-export const MAX_JSON_DEPTH = 100;
+/**
+ * Far deeper than any valid metadata or record (json-logic stops at 24 levels), so a
+ * too-deep expression still gets its own problem with a pointer at publish; shallow
+ * enough for the reviver's recursion and the validators that walk the document.
+ */
+export const MAX_JSON_DEPTH = 1_000;
 
 /**
  * Reads and parses a JSON request body, on demand, for the routes that take one.
