@@ -74,7 +74,7 @@ describe('publishing metadata', () => {
     const res = await api.post<Problems>('/api/meta/publish');
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('METADATA_INVALID');
-    expect(res.body.error.details.problems).toContainEqual({ pointer: '/entities/1/fields/1/target', code: 'UNKNOWN_ENTITY', message: 'no entity "company"', params: { entity: 'company' } });
+    expect(res.body.error.details.problems).toContainEqual({ pointer: '/entities/opportunity/fields/account/target', code: 'UNKNOWN_ENTITY', message: 'no entity "company"', params: { entity: 'company' } });
     expect(await currentVersion()).toBe(1);
     const validate = await api.post<{ valid: boolean; problems: unknown[] }>('/api/meta/draft/validate');
     expect(validate.body.valid).toBe(false);
@@ -132,8 +132,8 @@ describe('publishing metadata', () => {
   });
 
   it('lists versions, diffs any two, and rolls back as a new version', async () => {
-    const versions = await api.get<{ versions: { _id: number; message: string | null; summary: Record<string, number> }[] }>('/api/meta/versions');
-    expect(versions.body.versions.map((v) => v._id)).toEqual([2, 1]);
+    const versions = await api.get<{ versions: { version: number; message: string | null; summary: Record<string, number> }[] }>('/api/meta/versions');
+    expect(versions.body.versions.map((v) => v.version)).toEqual([2, 1]);
     expect(versions.body.versions[1]?.message).toBe('first');
 
     const diff = await api.get<{ changes: { kind: string; key: string; properties: { path: string; before: unknown; after: unknown }[] }[] }>('/api/meta/versions/1/diff/2');

@@ -71,7 +71,7 @@ describe('records', () => {
   it('answers 409 naming the field for a unique value already taken', async () => {
     const res = await api.post<Err>('/api/records/account', { name: 'Other', code: 'A-1' });
     expect(res.status).toBe(409);
-    expect(res.body.error).toMatchObject({ code: 'RECORD_UNIQUE_VIOLATION', details: { field: 'code' } });
+    expect(res.body.error).toMatchObject({ code: 'RECORD_UNIQUE_VIOLATION', details: { field: 'code', problems: [{ pointer: '/code', code: 'NOT_UNIQUE', message: 'Another record already has this code' }] } });
   });
 
   it('guards updates with the version and keeps field history', async () => {
@@ -202,8 +202,8 @@ describe('bulk', () => {
     [{ operations: Array.from({ length: 1001 }, () => ({ op: 'create', data: {} })) }, '/operations'],
     [{ operations: [{ op: 'upsert', data: {} }] }, '/operations/0/op'],
   ])('refuses a malformed bulk body %#', async (body, pointer) => {
-    const res = await api.post<{ error: { code: string; details: { pointer: string } } }>('/api/records/opportunity/bulk', body);
+    const res = await api.post<{ error: { code: string; details: { problems: { pointer: string }[] } } }>('/api/records/opportunity/bulk', body);
     expect(res.status).toBe(400);
-    expect(res.body.error.details.pointer).toBe(pointer);
+    expect(res.body.error.details.problems).toEqual([expect.objectContaining({ pointer })]);
   });
 });

@@ -85,9 +85,9 @@ describe('importing records', () => {
     const done = await finished('opportunity', job.id, seen);
     expect(done).toMatchObject({ status: 'completed', total: 200, processed: 200, progress: 1, created: 195, updated: 0, failed: 5, errorCount: 5 });
     expect(done.errors).toEqual([
-      { row: 12, column: '金额', field: 'amount', code: 'BAD_FORMAT', message: 'has more than 2 decimal places' },
-      { row: 22, column: '阶段', field: 'stage', code: 'NOT_ALLOWED_VALUE', message: '"maybe" is not an option' },
-      { row: 32, column: '标题', field: 'title', code: 'REQUIRED', message: 'Title is required' },
+      { row: 12, column: '金额', field: 'amount', code: 'BAD_FORMAT', message: 'has more than 2 decimal places', params: { format: 'decimal', scale: 2 } },
+      { row: 22, column: '阶段', field: 'stage', code: 'NOT_ALLOWED_VALUE', message: '"maybe" is not an option', params: { value: 'maybe', allowed: ['new', 'won', 'lost'] } },
+      { row: 32, column: '标题', field: 'title', code: 'REQUIRED', message: 'Title is required', params: { label: { 'zh-CN': '标题', en: 'Title' } } },
       { row: 42, column: '客户', field: 'account', code: 'UNKNOWN_ENTITY', message: 'no account record "Nobody"' },
       { row: 52, column: '客户', field: 'account', code: 'AMBIGUOUS_REFERENCE', message: '2 account records are "Twin"; use the record id' },
     ]);
@@ -151,7 +151,7 @@ describe('importing records', () => {
     const body = { file: { name: 'accounts.csv', contentBase64: base64(csv(rows)) }, mapping: { Code: 'code', Name: 'name', Employees: 'employees' }, upsertOn: 'code' };
     const first = await finished('account', (await startImport('account', body)).id);
     expect(first).toMatchObject({ status: 'completed', total: 23, created: 20, updated: 2, failed: 1 });
-    expect(first.errors).toEqual([{ row: 24, column: 'Employees', field: 'employees', code: 'OUT_OF_RANGE', message: 'less than 0' }]);
+    expect(first.errors).toEqual([{ row: 24, column: 'Employees', field: 'employees', code: 'OUT_OF_RANGE', message: 'must be at least 0', params: { min: 0 } }]);
     expect(await count('rec_account', { code: 'N-1' })).toBe(1);
     expect(await db.collection('rec_account').findOne({ code: 'N-1' })).toMatchObject({ name: 'New 1 again', employees: 5 });
     expect(await db.collection('rec_account').findOne({ code: 'A-1' })).toMatchObject({ name: 'Acme', employees: 99 });

@@ -4,6 +4,7 @@ import type { BundleRegistries } from '@metacrm/metadata';
 import { BadRequest } from '../errors/index.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import { runBulk } from '../records/bulk.js';
+import { answerLanguage } from './answer-language.js';
 import type { ListOptions } from '../records/record-list.js';
 import type { RecordHooks } from '../records/record-hooks.js';
 import { RecordService, type WriteOptions } from '../records/record.service.js';
@@ -47,7 +48,7 @@ export function recordRoutes(deps: RecordRouteDeps): Router<AppState> {
   });
 
   router.post('/:entity/bulk', async (ctx) => {
-    ctx.body = await runBulk(await service(ctx), ctx.params.entity!, await jsonBody(ctx, { limit: '20mb' }));
+    ctx.body = await runBulk(await service(ctx), ctx.params.entity!, await jsonBody(ctx, { limit: '20mb' }), answerLanguage(ctx));
   });
 
   router.get('/:entity/:id/related/:child/:via', async (ctx) => {

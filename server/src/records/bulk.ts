@@ -1,3 +1,5 @@
+import type { Language } from '@metacrm/metadata';
+import { problemDetails } from '../errors/problem-details.js';
 import { toAppError } from '../errors/to-app-error.js';
 import type { ApiRecord } from './record-document.js';
 import type { RecordService } from './record.service.js';
@@ -22,9 +24,9 @@ export interface BulkItemResult {
  * in its own transaction, and answers a result per item: one bad item does not stop
  * the others, and nothing of a failed item is written. `form` (optional, in the body
  * beside `operations`) names the form every create and update is checked against
- * instead of the entity's default form.
+ * instead of the entity's default form. Item errors' messages are in `lang`.
  */
-export async function runBulk(service: RecordService, entity: string, body: unknown): Promise<{ results: BulkItemResult[]; summary: { succeeded: number; failed: number } }> {
+export async function runBulk(service: RecordService, entity: string, body: unknown, lang: Language = 'en'): Promise<{ results: BulkItemResult[]; summary: { succeeded: number; failed: number } }> {
   const { operations, form } = parse(body);
   service.compiled(entity); // an unknown entity fails the whole call with 404
   if (form !== undefined) service.formOf(entity, form, '/form'); // and so does an unknown form
@@ -41,7 +43,8 @@ export async function runBulk(service: RecordService, entity: string, body: unkn
     } catch (err) {
       const known = toAppError(err);
       if (!known) throw err;
-      results.push({ index, status: known.status, error: { code: known.code, message: known.message, ...(known.details === undefined ? {} : { details: known.details }) } });
+      // Each item's error reads as the same error would as an answer of its own.
+      results.push({ index, status: known.status, error: { code: known.code, message: known.message, ...(known.details === undefined ? {} : { details: problemDetails(known, lang) }) } });
     }
   }
   const failed = results.filter((r) => r.status >= 400).length;
