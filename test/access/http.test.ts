@@ -23,7 +23,7 @@ beforeAll(async () => {
   for (const entity of bundle.entities) await admin.put(`/api/meta/draft/entities/${entity.key}`, entity);
   for (const role of bundle.roles) await admin.put(`/api/meta/draft/roles/${role.key}`, role);
   expect((await admin.post('/api/meta/publish')).status).toBe(200);
-  for (const [user, roles] of [['ann', ['rep']], ['carl', ['north']]] as const) {
+  for (const [user, roles] of [['ann', ['rep']], ['carl', ['north']], ['mia', ['member']]] as const) {
     const created = await admin.post<{ id: string }>('/api/users', { email: `${user}@example.com`, name: user, password: `${user} password 123`, roles });
     expect(created.status).toBe(201);
     ids[user] = created.body.id;
@@ -56,6 +56,28 @@ describe('access through the API', () => {
     expect([denied.status, denied.body.error.code, denied.body.error.details.fields]).toEqual([403, 'FIELD_NOT_WRITABLE', ['note', 'phone']]);
     expect((await as.carl!.post<{ error: { code: string } }>('/api/records/deal', { title: 'C' })).body.error.code).toBe('FORBIDDEN');
     expect((await as.ann!.delete(`/api/records/deal/${ids.A}`)).status).toBe(403);
+  });
+
+  it('answers 403, not 404, to a PATCH of a record shared read-only (issue #20 item 14)', async () => {
+    const shared = await admin.post<{ id: string }>(`/api/records/deal/${ids.B}/shares`, { principal: { type: 'user', id: ids.ann }, access: 'read' });
+    expect(shared.status, JSON.stringify(shared.body)).toBe(201);
+    expect((await as.ann!.get(`/api/records/deal/${ids.B}`)).status).toBe(200);
+    const patched = await as.ann!.patch<{ error: { code: string; details: { operation: string } } }>(`/api/records/deal/${ids.B}`, { title: 'mine now' });
+    expect([patched.status, patched.body.error.code, patched.body.error.details.operation]).toEqual([403, 'FORBIDDEN', 'update']);
+    expect((await as.ann!.patch(`/api/records/deal/${'0'.repeat(24)}`, { title: 'x' })).status).toBe(404);
+    expect((await admin.delete(`/api/records/deal/${ids.B}/shares/${shared.body.id}`)).status).toBe(204);
+  });
+
+  it('lets a role that masks a field grant its write: set, keep through an echo of the mask, replace (item 16)', async () => {
+    const made = await as.mia!.post<{ id: string; phone: string }>('/api/records/deal', { title: 'M', phone: '13812345678' });
+    expect([made.status, made.body.phone]).toEqual([201, '138****5678']);
+    const echoed = await as.mia!.patch<{ phone: string; title: string }>(`/api/records/deal/${made.body.id}`, { title: 'M2', phone: '138****5678' });
+    expect([echoed.status, echoed.body.title, echoed.body.phone]).toEqual([200, 'M2', '138****5678']);
+    expect((await admin.get<{ phone: string }>(`/api/records/deal/${made.body.id}`)).body.phone).toBe('13812345678');
+    expect((await as.mia!.patch(`/api/records/deal/${made.body.id}`, { phone: '13999990000' })).status).toBe(200);
+    expect((await admin.get<{ phone: string }>(`/api/records/deal/${made.body.id}`)).body.phone).toBe('13999990000');
+    const denied = await as.mia!.get(`/api/records/deal?sort=phone`);
+    expect(denied.status).toBe(403);
   });
 
   it('aggregates and exports within the role', async () => {

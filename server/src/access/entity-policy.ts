@@ -32,9 +32,11 @@ export interface FieldAccess {
  * - update, delete and export count only in a role that also grants read;
  * - a field is readable unless the role says `read: false`, and writable (in a role
  *   granting create or update) unless it says `write: false` or cannot read it;
- * - a field is masked only if every role that lets the actor read it masks it, and a
- *   masked field is read-only and cannot be filtered, sorted, searched or grouped on,
- *   since each of those would reveal the value behind the mask.
+ * - a field is masked only if every role that lets the actor read it masks it; a
+ *   masked field cannot be filtered, sorted, searched or grouped on, since each of
+ *   those would reveal the value behind the mask, and is read-only unless a role
+ *   granting create or update says `write: true` for it: then the actor may set or
+ *   replace the value (sending back the masked text they were shown changes nothing).
  */
 export interface EntityPolicy {
   entity: string;
@@ -84,7 +86,10 @@ function compilePolicy(snapshot: MetadataSnapshot, roleKeys: readonly string[], 
     const unmasked = readers.some((g) => !g.grant.fields?.[key]?.mask);
     const mask = readers.length > 0 && !unmasked ? (readers[0]!.grant.fields![key]!.mask as FieldMask) : undefined;
     const writers = grants.filter((g) => (g.grant.create === true || g.grant.update === true) && g.grant.fields?.[key]?.write !== false && g.grant.fields?.[key]?.read !== false);
-    const access: FieldAccess = readers.length === 0 ? CLOSED_FIELD : Object.freeze({ read: true, write: writers.length > 0 && !mask, ...(mask ? { mask } : {}) });
+    // A masked field is written only where a role says so (`write: true`): then the user
+    // may set or replace a value they see masked, without ever reading it back.
+    const write = writers.length > 0 && (!mask || writers.some((g) => g.grant.fields?.[key]?.write === true));
+    const access: FieldAccess = readers.length === 0 ? CLOSED_FIELD : Object.freeze({ read: true, write, ...(mask ? { mask } : {}) });
     fields.set(key, access);
     return access;
   };

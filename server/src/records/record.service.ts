@@ -172,7 +172,8 @@ export class RecordService {
     this.access.require(entity, id === undefined ? 'create' : 'update');
     const form = this.formOf(compiled, options.form);
     const current = id === undefined ? undefined : valuesOf(compiled, await this.load(compiled, id, false, 'update'));
-    const fields = asObject(input);
+    const given = asObject(input);
+    const fields = current ? this.access.withoutMaskedEcho(entity, given, current) : given;
     this.access.checkWritable(entity, fields);
     await runBefore(this.options.hooks, { entity, op: current ? 'update' : 'create', actor: this.options.actor, id, input: fields, ...(current ? { current } : {}) });
     const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date(), form);
@@ -191,12 +192,12 @@ export class RecordService {
     this.access.require(entity, 'update');
     const form = this.formOf(compiled, options.form);
     const patch = asObject(input);
-    this.access.checkWritable(entity, patch);
     for (let attempt = 0; attempt < 5; attempt++) {
       const doc = await this.load(compiled, id, false, 'update');
       if (expectedVersion !== undefined && doc._version !== expectedVersion) throw conflict(doc);
       const current = valuesOf(compiled, doc);
-      const fields = { ...patch };
+      const fields = this.access.withoutMaskedEcho(entity, patch, current);
+      this.access.checkWritable(entity, fields);
       await runBefore(this.options.hooks, { entity, op: 'update', actor: this.options.actor, id, input: fields, current });
       const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date(), form);
       const changes = changedFields(current, values);
@@ -373,15 +374,30 @@ export class RecordService {
 
   /**
    * One record, within the actor's scope for `op` (null: the engine's own read, for a
-   * record just written or a conflict's current version). Out of scope is not found.
+   * record just written or a conflict's current version). Out of scope is not found,
+   * unless the actor may read it: then changing it is forbidden (403), not missing.
    */
   private async load(compiled: CompiledEntity, id: string, includeDeleted: boolean, op: ScopedOperation | null): Promise<Document> {
     const filter: Document = { _id: objectId(id) };
     if (!includeDeleted) filter._deletedAt = null;
     const scope = op === null ? undefined : await this.access.scope(compiled.entity.key, op);
     const doc = await recordCollection(this.options.db, compiled.entity.key).findOne(withScope(filter, scope));
-    if (!doc) throw RecordNotFound(`No ${compiled.entity.key} record ${id}`, { entity: compiled.entity.key, id });
+    if (!doc) {
+      if ((op === 'update' || op === 'delete') && (await this.readable(compiled, filter))) {
+        // Seen but not changeable (a read-only share, a scope that reads wider than it
+        // writes): 403, as a record the actor can open is no secret to them.
+        throw Forbidden(`You may read this ${compiled.entity.key} record but not ${op} it`, { entity: compiled.entity.key, operation: op, id });
+      }
+      throw RecordNotFound(`No ${compiled.entity.key} record ${id}`, { entity: compiled.entity.key, id });
+    }
     return doc;
+  }
+
+  /** Whether the record `filter` selects is within the actor's read scope. */
+  private async readable(compiled: CompiledEntity, filter: Document): Promise<boolean> {
+    if (!this.access.policy(compiled.entity.key).can('read')) return false;
+    const scope = await this.access.scope(compiled.entity.key, 'read');
+    return (await recordCollection(this.options.db, compiled.entity.key).countDocuments(withScope(filter, scope), { limit: 1 })) > 0;
   }
 
   private async transaction(work: (ctx: WriteContext) => Promise<void>): Promise<void> {
