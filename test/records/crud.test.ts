@@ -207,3 +207,38 @@ describe('bulk', () => {
     expect(res.body.error.details.problems).toEqual([expect.objectContaining({ pointer })]);
   });
 });
+
+describe('lists through a view (issue #20 item 12)', () => {
+  type List = { records: Rec[] };
+  beforeAll(async () => {
+    const view = { key: 'big_view_deals', type: 'list', entity: 'opportunity', label: { 'zh-CN': '大单', en: 'Big' }, columns: [{ field: 'title' }, { field: 'amount' }], filter: { field: 'amount', op: 'gte', value: '500' }, sort: [{ field: 'amount', direction: 'desc' }] };
+    expect((await api.put('/api/meta/draft/views/big_view_deals', view)).status).toBe(200);
+    const published = await api.post('/api/meta/publish');
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
+    for (const [title, amount] of [['View small', '10'], ['View big', '900'], ['View bigger', '5000'], ['Other big', '700']] as const) {
+      expect((await api.post('/api/records/opportunity', { title, amount, probability: 10 })).status).toBe(201);
+    }
+  });
+
+  it("applies the view's filter, sort and columns, combined with the caller's filter", async () => {
+    const filter = encodeURIComponent(JSON.stringify({ field: 'title', op: 'startsWith', value: 'View' }));
+    const res = await api.get<List>(`/api/records/opportunity?view=big_view_deals&filter=${filter}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.records.map((r) => [r.title, r.amount])).toEqual([['View bigger', '5000.00'], ['View big', '900.00']]);
+    expect(Object.keys(res.body.records[0]!).filter((k) => !k.startsWith('_') && k !== 'id').sort()).toEqual(['amount', 'title']);
+    const sorted = await api.get<List>(`/api/records/opportunity?view=big_view_deals&filter=${filter}&sort=amount&fields=title,stage`);
+    expect(sorted.body.records.map((r) => [r.title, r.stage, r.amount])).toEqual([['View big', 'new', undefined], ['View bigger', 'new', undefined]]);
+  });
+
+  it('answers 404 VIEW_NOT_FOUND for a view the entity does not have', async () => {
+    const res = await api.get<Err>('/api/records/account?view=big_view_deals');
+    expect([res.status, res.body.error.code]).toEqual([404, 'VIEW_NOT_FOUND']);
+  });
+
+  it('answers 400 naming an unknown query parameter', async () => {
+    const res = await api.get<Err>('/api/records/opportunity?bogus=1&limit=5');
+    expect([res.status, res.body.error.code]).toEqual([400, 'BAD_REQUEST']);
+    expect(res.body.error.details.problems).toEqual([expect.objectContaining({ pointer: '/query/bogus', code: 'UNKNOWN_PROPERTY' })]);
+    expect((await api.get<Err>(`/api/records/opportunity/${deal.id}?bogus=1`)).status).toBe(400);
+  });
+});

@@ -54,8 +54,8 @@ export function entityPaths(entity: Entity, context: EntityPathContext): Record<
   return {
     [base]: {
       get: op('list', `List ${plural}`, {
-        description: 'Filter, search, sort, select fields, count, and page with a cursor (or a page number).',
-        parameters: listParameters(entity, context.registries),
+        description: 'Filter, search, sort, select fields, count, and page with a cursor (or a page number); or start from a view (`view`). An unknown query parameter answers 400 naming it.',
+        parameters: [...listParameters(entity, context.registries), parameterRef('View')],
         responses: { '200': jsonResponse(`A page of ${plural}.`, schemaRef(names.list)), ...errorResponses(['BadRequest', 'Forbidden', 'NotFound']) },
       }),
       post: op('create', `Create a ${label}`, {

@@ -1,5 +1,5 @@
 import { Decimal128, ObjectId, type ClientSession, type Db, type Document } from 'mongodb';
-import type { BundleRegistries, FormConditions, Problem } from '@metacrm/metadata';
+import { makeProblem, sortText, viewFields, viewSortKeys, type BundleRegistries, type FormConditions, type Problem } from '@metacrm/metadata';
 import { Forbidden } from '../access/access.errors.js';
 import { RecordAccess } from '../access/record-access.js';
 import { addShare, listShares, removeShare, type Share } from '../access/record-shares.js';
@@ -18,7 +18,7 @@ import { changedFields, storageUpdate, toApiRecord, valuesOf, type ApiRecord } f
 import { runAfter, runBefore, type AfterWrite, type RecordHooks } from './record-hooks.js';
 import { prepareValues } from './record-values.js';
 import { REVISIONS, insertRecord, updateRecord, writeTrail, type RecordOperation, type WriteContext } from './record-writer.js';
-import { EntityNotFound, FormNotFound, RecordInUse, RecordInvalid, RecordNotFound, RecordVersionConflict } from './records.errors.js';
+import { EntityNotFound, FormNotFound, RecordInUse, RecordInvalid, RecordNotFound, RecordVersionConflict, ViewNotFound } from './records.errors.js';
 import { checkLookups, referencesTo, refreshParentRollups } from './relations.js';
 import { withScope, type RelatedAccess } from './related-access.js';
 
@@ -102,9 +102,30 @@ export class RecordService {
     this.access.require(entity, 'read');
     if (options.deleted) this.access.require(entity, 'delete');
     const scope = await this.access.scope(entity, options.deleted ? 'delete' : 'read');
-    const result = await listRecords(this.options.db, compiled, this.options.registries, options, { scope, canRead: this.access.queryable(entity) });
-    await this.present(compiled, result.records, options.expand);
+    const query = this.withView(entity, options);
+    const result = await listRecords(this.options.db, compiled, this.options.registries, query, { scope, canRead: this.access.queryable(entity) });
+    await this.present(compiled, result.records, query.expand);
     return result;
+  }
+
+  /**
+   * The list options with a view's applied: its filter ANDed with the caller's, its sort
+   * unless the caller gives one, its columns (those the actor may read) unless the caller
+   * names fields. 404 VIEW_NOT_FOUND for a view the entity does not have.
+   */
+  private withView(entity: string, options: ListOptions): ListOptions {
+    if (options.view === undefined) return options;
+    const view = this.options.snapshot.bundle.views.find((v) => v.key === options.view && v.entity === entity);
+    if (!view) throw ViewNotFound(`${entity} has no view "${String(options.view).slice(0, 60)}"`, { entity, view: options.view, problems: [makeProblem('/query/view', 'NOT_ALLOWED_VALUE', { value: options.view })] });
+    const filters = [view.filter, options.filter].filter((f) => f !== undefined);
+    const readable = this.access.queryable(entity);
+    const columns = viewFields(view).filter((key) => readable(key));
+    return {
+      ...options,
+      filter: filters.length > 1 ? { and: filters } : filters[0],
+      sort: options.sort ?? sortText(viewSortKeys(view)),
+      fields: options.fields ?? (columns.length > 0 ? columns : undefined),
+    };
   }
 
   /** The records of `child` whose lookup `via` points at this record (a related list). */
