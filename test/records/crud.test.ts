@@ -242,3 +242,35 @@ describe('lists through a view (issue #20 item 12)', () => {
     expect((await api.get<Err>(`/api/records/opportunity/${deal.id}?bogus=1`)).status).toBe(400);
   });
 });
+
+describe('restoring what a cascade deleted (issue #20 item 15)', () => {
+  const l = (en: string) => ({ 'zh-CN': en, en });
+  beforeAll(async () => {
+    const proj = { key: 'proj', label: l('Project'), displayField: 'name', fields: [{ key: 'name', type: 'text', label: l('Name'), required: true }] };
+    const task = { key: 'task', label: l('Task'), displayField: 'name', fields: [{ key: 'name', type: 'text', label: l('Name'), required: true }, { key: 'proj', type: 'lookup', label: l('Project'), target: 'proj', onDelete: 'cascade' }] };
+    const note = { key: 'tnote', label: l('Task note'), displayField: 'text', fields: [{ key: 'text', type: 'text', label: l('Text'), required: true }, { key: 'task', type: 'lookup', label: l('Task'), target: 'task', onDelete: 'cascade' }] };
+    for (const e of [proj, task, note]) expect((await api.put(`/api/meta/draft/entities/${e.key}`, e)).status).toBe(200);
+    const published = await api.post('/api/meta/publish');
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
+  });
+
+  it('brings back the children and grandchildren the same delete removed, says so, and leaves the rest deleted', async () => {
+    const p = (await api.post<Rec>('/api/records/proj', { name: 'P' })).body;
+    const t1 = (await api.post<Rec>('/api/records/task', { name: 'T1', proj: p.id })).body;
+    const t2 = (await api.post<Rec>('/api/records/task', { name: 'T2', proj: p.id })).body;
+    const n1 = (await api.post<Rec>('/api/records/tnote', { text: 'N1', task: t1.id })).body;
+    // Deleted on its own, before: a restore of the project must not bring it back.
+    expect((await api.delete(`/api/records/task/${t2.id}`)).status).toBe(204);
+    expect((await api.delete(`/api/records/proj/${p.id}`)).status).toBe(204);
+    expect((await api.get(`/api/records/task/${t1.id}`)).status).toBe(404);
+    expect((await api.get(`/api/records/tnote/${n1.id}`)).status).toBe(404);
+
+    const restored = await api.post<Rec & { _restoredWith: { entity: string; id: string }[] }>(`/api/records/proj/${p.id}/restore`);
+    expect(restored.status, JSON.stringify(restored.body)).toBe(200);
+    expect(restored.body._restoredWith).toEqual([{ entity: 'task', id: t1.id }, { entity: 'tnote', id: n1.id }]);
+    expect((await api.get(`/api/records/task/${t1.id}`)).status).toBe(200);
+    expect((await api.get(`/api/records/tnote/${n1.id}`)).status).toBe(200);
+    expect((await api.get(`/api/records/task/${t2.id}`)).status).toBe(404);
+    expect(await db.collection('rec_task').countDocuments({ _deletedWith: { $exists: true }, _deletedAt: null })).toBe(0);
+  });
+});

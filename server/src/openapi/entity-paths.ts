@@ -88,7 +88,10 @@ export function entityPaths(entity: Entity, context: EntityPathContext): Record<
     },
     [`${base}/{id}/restore`]: {
       parameters: [parameterRef('RecordId')],
-      post: op('restore', `Restore a deleted ${label}`, { responses: { '200': record('The restored record.'), ...errorResponses(['NotFound', 'Conflict']) } }),
+      post: op('restore', `Restore a deleted ${label}`, {
+        description: 'Brings the record back from the recycle bin, with the records its delete cascaded to (and only those), listed in `_restoredWith`.',
+        responses: { '200': record('The restored record.'), ...errorResponses(['NotFound', 'Conflict']) },
+      }),
     },
     [`${base}/{id}/history`]: {
       parameters: [parameterRef('RecordId')],

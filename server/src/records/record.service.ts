@@ -9,6 +9,7 @@ import { USERS } from '../auth/user-model.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { aggregateRecords } from './aggregate-records.js';
 import { nextAutoNumber, type AutoNumberSettings } from './auto-number.js';
+import { DELETED_WITH, cascadeKey, restoreCascaded, type RestoredRecord } from './cascade-restore.js';
 import { compiledEntity, type CompiledEntity } from './compiled-entity.js';
 import { expandLookups } from './expand.js';
 import { recordCollection } from './record-collections.js';
@@ -260,7 +261,7 @@ export class RecordService {
     if (options.expectedVersion !== undefined && doc._version !== options.expectedVersion) throw conflict(doc);
     await runBefore(this.options.hooks, { entity, op: 'delete', actor: this.options.actor, id, input: {}, current: valuesOf(compiled, doc) });
     const hard = options.hard === true || compiled.entity.options?.softDelete === false;
-    await this.transaction((ctx) => this.deleteIn(ctx, compiled, doc, hard, 0));
+    await this.transaction((ctx) => this.deleteIn(ctx, compiled, doc, hard, 0, cascadeKey(entity, doc._id as ObjectId)));
     await this.after({ entity, op: hard ? 'purge' : 'delete', id, version: (doc._version as number) + 1, changes: [] });
   }
 
@@ -288,19 +289,29 @@ export class RecordService {
     return await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id, false, null)));
   }
 
+  /**
+   * Brings a record back from the recycle bin, and with it the records its delete
+   * cascaded to (and only those), in one transaction. The answer is the record with
+   * `_restoredWith`: the other records brought back, by entity and id.
+   */
   async restore(entity: string, id: string): Promise<ApiRecord> {
     const compiled = this.compiled(entity);
     this.access.require(entity, 'delete');
     const doc = await recordCollection(this.options.db, entity).findOne(withScope({ _id: objectId(id), _deletedAt: { $ne: null } }, await this.access.scope(entity, 'delete')));
     if (!doc) throw RecordNotFound(`No deleted ${entity} record ${id}`, { entity, id });
+    let restored: RestoredRecord[] = [];
     await this.transaction(async (ctx) => {
-      const update = { $set: { _deletedAt: null, _updatedAt: new Date(), _updatedBy: this.options.actor.id }, $inc: { _version: 1 } };
+      const update = { $set: { _deletedAt: null, _updatedAt: new Date(), _updatedBy: this.options.actor.id }, $unset: { [DELETED_WITH]: '' }, $inc: { _version: 1 } };
       if (!(await updateRecord(ctx, compiled, doc._id as ObjectId, doc._version as number, update))) throw conflict(doc);
       await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, undefined, valuesOf(compiled, doc), ctx.session);
       await writeTrail(ctx, compiled, 'restore', doc._id as ObjectId, (doc._version as number) + 1, [], { after: valuesOf(compiled, doc) });
+      const deps = { snapshot: this.options.snapshot, registries: this.options.registries, compiled: (key: string) => this.compiled(key) };
+      restored = await restoreCascaded(ctx, deps, compiled, cascadeKey(entity, doc._id as ObjectId));
     });
     await this.after({ entity, op: 'restore', id, version: (doc._version as number) + 1, changes: [] });
-    return await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id, false, null)));
+    for (const r of restored) await this.after({ entity: r.entity, op: 'restore', id: r.id, version: r.version, changes: [] });
+    const record = await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id, false, null)));
+    return { ...record, _restoredWith: restored.map(({ entity: e, id: i }) => ({ entity: e, id: i })) };
   }
 
   /**
@@ -365,7 +376,8 @@ export class RecordService {
     return record;
   }
 
-  private async deleteIn(ctx: WriteContext, compiled: CompiledEntity, doc: Document, hard: boolean, depth: number): Promise<void> {
+  /** Deletes `doc` and what its lookups cascade to; cascaded soft deletes carry the mark of `root` (restoreCascaded). */
+  private async deleteIn(ctx: WriteContext, compiled: CompiledEntity, doc: Document, hard: boolean, depth: number, root: string): Promise<void> {
     const id = doc._id as ObjectId;
     const refs = await referencesTo(ctx.db, compiled, id, ctx.session);
     const restricted = refs.filter((r) => r.onDelete === 'restrict');
@@ -377,13 +389,16 @@ export class RecordService {
       } else if (ref.onDelete === 'cascade' && depth < 8) {
         const child = this.compiled(ref.entity);
         for (const childDoc of await children.find({ [ref.field]: id, _deletedAt: null }, { session: ctx.session }).toArray()) {
-          await this.deleteIn(ctx, child, childDoc, hard, depth + 1);
+          await this.deleteIn(ctx, child, childDoc, hard, depth + 1, root);
         }
       }
     }
     const records = recordCollection(ctx.db, compiled.entity.key);
     if (hard) await records.deleteOne({ _id: id }, { session: ctx.session });
-    else if (!(await updateRecord(ctx, compiled, id, doc._version as number, { $set: { _deletedAt: new Date(), _updatedBy: this.options.actor.id }, $inc: { _version: 1 } }))) throw conflict(doc);
+    else {
+      const mark = depth > 0 ? { [DELETED_WITH]: root } : {};
+      if (!(await updateRecord(ctx, compiled, id, doc._version as number, { $set: { _deletedAt: new Date(), _updatedBy: this.options.actor.id, ...mark }, $inc: { _version: 1 } }))) throw conflict(doc);
+    }
     await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, valuesOf(compiled, doc), undefined, ctx.session);
     const op: RecordOperation = hard ? 'purge' : 'delete';
     await writeTrail(ctx, compiled, op, id, (doc._version as number) + 1, [], { before: valuesOf(compiled, doc) });
