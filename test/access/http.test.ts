@@ -1,3 +1,4 @@
+import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, signIn, type ApiClient } from '../helpers/http.js';
@@ -13,9 +14,10 @@ let platform: TestPlatform;
 let admin: ApiClient;
 const as: Record<string, ApiClient> = {};
 const ids: Record<string, string> = {};
+let db: Db;
 
 beforeAll(async () => {
-  await openTestDb(env);
+  ({ db } = await openTestDb(env));
   await openTestRedis(env);
   platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
   admin = apiClient(platform.url, { token: platform.adminToken });
@@ -99,5 +101,55 @@ describe('access through the API', () => {
     expect(why.status).toBe(200);
     expect(why.body.record.operations.read.allowed).toBe(false);
     expect((await as.ann!.get(`/api/access/explain?user=${ids.ann}&entity=deal`)).status).toBe(403);
+  });
+});
+
+describe('change owner (issue #20 item 13)', () => {
+  type Rec = { id: string; _ownerId: string; _version: number };
+  let boss: ApiClient;
+  beforeAll(async () => {
+    const made = await admin.post<{ id: string }>('/api/users', { email: 'boss@example.com', name: 'boss', password: 'boss password 123', roles: ['manager'] });
+    expect(made.status).toBe(201);
+    ids.boss = made.body.id;
+    expect((await admin.patch(`/api/users/${ids.ann}`, { managerId: ids.boss })).status).toBe(200);
+    boss = apiClient(platform.url, { token: (await signIn(platform.url, 'boss@example.com', 'boss password 123')).token });
+  });
+  const deal = async (as: ApiClient, title: string) => {
+    const res = await as.post<Rec>('/api/records/deal', { title });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body;
+  };
+
+  it('refuses a user whose roles do not grant it, on their own record', async () => {
+    const mine = await deal(as.ann!, 'Ann keeps');
+    const res = await as.ann!.post<{ error: { code: string } }>(`/api/records/deal/${mine.id}/owner`, { ownerId: ids.mia });
+    expect([res.status, res.body.error.code]).toEqual([403, 'FORBIDDEN']);
+  });
+
+  it('lets a role granted changeOwner give its record away, recorded in history and the audit log', async () => {
+    const mine = await deal(as.mia!, 'Mia gives');
+    const res = await as.mia!.post<Rec>(`/api/records/deal/${mine.id}/owner`, { ownerId: ids.ann });
+    expect([res.status, res.body._ownerId, res.body._version]).toEqual([200, ids.ann, 2]);
+    expect((await as.ann!.get(`/api/records/deal/${mine.id}`)).status).toBe(200);
+    const history = await admin.get<{ entries: { field: string; from: unknown; to: unknown; actor: { id: string } }[] }>(`/api/records/deal/${mine.id}/history`);
+    expect(history.body.entries).toContainEqual(expect.objectContaining({ field: '_ownerId', from: ids.mia, to: ids.ann, actor: expect.objectContaining({ id: ids.mia }) }));
+    expect(await db.collection('audit_log').countDocuments({ action: 'record.update', entity: 'deal', fields: ['_ownerId'], 'actor.id': ids.mia })).toBe(1);
+  });
+
+  it("lets the owner's manager reassign, and refuses an owner who is no user", async () => {
+    const anns = await deal(as.ann!, 'Ann is reassigned');
+    const bad = await boss.post<{ error: { code: string; details: { problems: { pointer: string }[] } } }>(`/api/records/deal/${anns.id}/owner`, { ownerId: '0123456789abcdef01234567' });
+    expect([bad.status, bad.body.error.code, bad.body.error.details.problems[0]?.pointer]).toEqual([422, 'RECORD_INVALID', '/_ownerId']);
+    const res = await boss.post<Rec>(`/api/records/deal/${anns.id}/owner`, { ownerId: ids.boss });
+    expect([res.status, res.body._ownerId]).toEqual([200, ids.boss]);
+  });
+
+  it('works in bulk, one result per record', async () => {
+    const a = await deal(admin, 'Bulk A');
+    const b = await deal(as.ann!, 'Bulk B');
+    const res = await as.mia!.post<{ results: { status: number; record?: Rec }[] }>('/api/records/deal/bulk', { operations: [{ op: 'change_owner', id: a.id, ownerId: ids.mia }] });
+    expect(res.body.results.map((r) => r.status)).toEqual([404]);
+    const ok = await admin.post<{ results: { status: number; record?: Rec }[] }>('/api/records/deal/bulk', { operations: [{ op: 'change_owner', id: a.id, ownerId: ids.mia }, { op: 'change_owner', id: b.id, ownerId: ids.mia }] });
+    expect(ok.body.results.map((r) => [r.status, r.record?._ownerId])).toEqual([[200, ids.mia], [200, ids.mia]]);
   });
 });

@@ -3,7 +3,7 @@ import { isUnrestricted, type Actor } from '../auth/actor.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 
 /** What a role grants on an entity. */
-export type EntityOperation = 'create' | 'read' | 'update' | 'delete' | 'export';
+export type EntityOperation = 'create' | 'read' | 'update' | 'delete' | 'export' | 'changeOwner';
 /** The operations that are limited to a set of records. */
 export type ScopedOperation = 'read' | 'update' | 'delete';
 export type ScopeKind = 'own' | 'own_and_subordinates' | 'department' | 'department_tree' | 'all' | 'filter';
@@ -29,7 +29,8 @@ export interface FieldAccess {
  *
  * Rules, so that roles compose predictably:
  * - several roles grant their union: an operation, a field, a record any role allows;
- * - update, delete and export count only in a role that also grants read;
+ * - update, delete, export and changeOwner count only in a role that also grants read
+ *   (changeOwner, over the records the role lets the actor update);
  * - a field is readable unless the role says `read: false`, and writable (in a role
  *   granting create or update) unless it says `write: false` or cannot read it;
  * - a field is masked only if every role that lets the actor read it masks it; a
@@ -73,7 +74,7 @@ function compilePolicy(snapshot: MetadataSnapshot, roleKeys: readonly string[], 
   const byKey = new Map((snapshot.bundle.roles as Role[]).map((r) => [r.key, r]));
   const grants = roleKeys.flatMap((key) => {
     const grant = byKey.get(key)?.entities?.[entity];
-    return grant?.read ? [{ role: key, grant }] : grant?.create ? [{ role: key, grant: { ...grant, update: false, delete: false, export: false } }] : [];
+    return grant?.read ? [{ role: key, grant }] : grant?.create ? [{ role: key, grant: { ...grant, update: false, delete: false, export: false, changeOwner: false } }] : [];
   });
   const can = (op: EntityOperation) => grants.some((g) => g.grant[op] === true && (op === 'create' || g.grant.read === true));
   const scopes = (op: ScopedOperation): ScopeRule[] =>

@@ -135,6 +135,18 @@ export class RecordAccess {
     return out;
   }
 
+  /**
+   * Whether the actor may give a record owned by `owner` to someone else: an
+   * administrator always; a role granting `changeOwner` on the entity, for a record they
+   * may update (`canUpdate`); the owner's managers (up the manager chain) always.
+   */
+  async mayChangeOwner(entity: string, owner: unknown, canUpdate: boolean): Promise<boolean> {
+    const policy = this.policy(entity);
+    if (policy.unrestricted) return true;
+    if (canUpdate && policy.can('changeOwner')) return true;
+    return typeof owner === 'string' && owner !== this.actor.id && (await this.directory.subordinates(this.actor.id)).includes(owner);
+  }
+
   /** The query clause of one role's scope rule for this actor (for scope, and the explainer). */
   async ruleClause(entity: string, rule: ScopeRule): Promise<Document> {
     const me = this.actor.id;

@@ -78,6 +78,12 @@ export function recordRoutes(deps: RecordRouteDeps): Router<AppState> {
     ctx.status = 204;
   });
 
+  router.post('/:entity/:id/owner', async (ctx) => {
+    const record = await (await service(ctx)).changeOwner(ctx.params.entity!, ctx.params.id!, await jsonBody(ctx));
+    ctx.set('ETag', `"${record._version}"`);
+    ctx.body = record;
+  });
+
   router.post('/:entity/:id/restore', async (ctx) => {
     ctx.body = await (await service(ctx)).restore(ctx.params.entity!, ctx.params.id!);
   });

@@ -10,7 +10,8 @@ export const BULK_LIMIT = 1000;
 export type BulkOperation =
   | { op: 'create'; data: unknown }
   | { op: 'update'; id: string; data: unknown; _version?: number }
-  | { op: 'delete'; id: string; _version?: number };
+  | { op: 'delete'; id: string; _version?: number }
+  | { op: 'change_owner'; id: string; ownerId: unknown };
 
 export interface BulkItemResult {
   index: number;
@@ -36,6 +37,7 @@ export async function runBulk(service: RecordService, entity: string, body: unkn
     try {
       if (operation.op === 'create') results.push({ index, status: 201, record: await service.create(entity, operation.data, options) });
       else if (operation.op === 'update') results.push({ index, status: 200, record: await service.update(entity, operation.id, operation.data, operation._version, options) });
+      else if (operation.op === 'change_owner') results.push({ index, status: 200, record: await service.changeOwner(entity, operation.id, { ownerId: operation.ownerId }) });
       else {
         await service.delete(entity, operation.id, operation._version === undefined ? {} : { expectedVersion: operation._version });
         results.push({ index, status: 204 });
@@ -70,5 +72,6 @@ function parseOperation(item: unknown, i: number): BulkOperation {
   if ((o.op === 'update' || o.op === 'delete') && typeof o.id === 'string') {
     return o.op === 'update' ? { op: 'update', id: o.id, data: o.data, ...(version === undefined ? {} : { _version: version as number }) } : { op: 'delete', id: o.id, ...(version === undefined ? {} : { _version: version as number }) };
   }
-  throw BadRequest('op must be create, update (with id) or delete (with id)', { pointer: `${at}/op` });
+  if (o.op === 'change_owner' && typeof o.id === 'string') return { op: 'change_owner', id: o.id, ownerId: o.ownerId };
+  throw BadRequest('op must be create, update (with id), delete (with id) or change_owner (with id and ownerId)', { pointer: `${at}/op` });
 }

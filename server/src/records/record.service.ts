@@ -270,13 +270,13 @@ export class RecordService {
    * revision, audit entry and event. Needs update access to the record; the new owner
    * must be an active user. The owner's scope decides who sees the record from then on.
    */
-  async transferOwner(entity: string, id: string, ownerId: string): Promise<ApiRecord> {
+  async transferOwner(entity: string, id: string, ownerId: string, op: 'update' | null = 'update'): Promise<ApiRecord> {
     const compiled = this.compiled(entity);
-    this.access.require(entity, 'update');
+    if (op !== null) this.access.require(entity, op);
     if (!/^[0-9a-f]{24}$/.test(ownerId) || (await this.options.db.collection(USERS).countDocuments({ _id: new ObjectId(ownerId), active: { $ne: false } }, { limit: 1 })) === 0) {
       throw RecordInvalid(undefined, { problems: [{ pointer: '/_ownerId', code: 'NOT_ALLOWED_VALUE', message: `no active user ${ownerId.slice(0, 40)}` }] });
     }
-    const doc = await this.load(compiled, id, false, 'update');
+    const doc = await this.load(compiled, id, false, op);
     if (doc._ownerId === ownerId) return await this.presentOne(compiled, toApiRecord(compiled, doc));
     const changes = [{ field: '_ownerId', from: doc._ownerId ?? null, to: ownerId }];
     await this.transaction(async (ctx) => {
@@ -287,6 +287,26 @@ export class RecordService {
     });
     await this.after({ entity, op: 'update', id, version: (doc._version as number) + 1, changes });
     return await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id, false, null)));
+  }
+
+  /**
+   * Change owner, as a user asks it (API, bulk): `{ownerId}` names an active user. Allowed
+   * to administrators, to roles granting `changeOwner` on the entity (for records they may
+   * update) and to the owner's managers; others get 403 (404 for a record they cannot
+   * see). Written as transferOwner writes it: a version, a revision of `_ownerId` (the
+   * record's history), an audit entry and an event.
+   */
+  async changeOwner(entity: string, id: string, input: unknown): Promise<ApiRecord> {
+    const ownerId = (input !== null && typeof input === 'object' ? (input as { ownerId?: unknown }).ownerId : undefined);
+    if (typeof ownerId !== 'string') throw RecordInvalid('Name the new owner', { problems: [makeProblem('/ownerId', 'REQUIRED', {})] });
+    const compiled = this.compiled(entity);
+    this.access.require(entity, 'read');
+    const doc = await this.load(compiled, id, false, 'read');
+    const canUpdate = this.access.policy(entity).can('update') && (await this.inScope(compiled, { _id: doc._id }, 'update'));
+    if (!(await this.access.mayChangeOwner(entity, doc._ownerId, canUpdate))) {
+      throw Forbidden(`You may not change the owner of this ${entity} record`, { entity, operation: 'changeOwner', id });
+    }
+    return await this.transferOwner(entity, id, ownerId, null);
   }
 
   /**
@@ -419,7 +439,7 @@ export class RecordService {
     const scope = op === null ? undefined : await this.access.scope(compiled.entity.key, op);
     const doc = await recordCollection(this.options.db, compiled.entity.key).findOne(withScope(filter, scope));
     if (!doc) {
-      if ((op === 'update' || op === 'delete') && (await this.readable(compiled, filter))) {
+      if ((op === 'update' || op === 'delete') && this.access.policy(compiled.entity.key).can('read') && (await this.inScope(compiled, filter, 'read'))) {
         // Seen but not changeable (a read-only share, a scope that reads wider than it
         // writes): 403, as a record the actor can open is no secret to them.
         throw Forbidden(`You may read this ${compiled.entity.key} record but not ${op} it`, { entity: compiled.entity.key, operation: op, id });
@@ -429,10 +449,9 @@ export class RecordService {
     return doc;
   }
 
-  /** Whether the record `filter` selects is within the actor's read scope. */
-  private async readable(compiled: CompiledEntity, filter: Document): Promise<boolean> {
-    if (!this.access.policy(compiled.entity.key).can('read')) return false;
-    const scope = await this.access.scope(compiled.entity.key, 'read');
+  /** Whether the record `filter` selects is within the actor's scope for `op`. */
+  private async inScope(compiled: CompiledEntity, filter: Document, op: ScopedOperation): Promise<boolean> {
+    const scope = await this.access.scope(compiled.entity.key, op);
     return (await recordCollection(this.options.db, compiled.entity.key).countDocuments(withScope(filter, scope), { limit: 1 })) > 0;
   }
 
