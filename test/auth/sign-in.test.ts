@@ -405,7 +405,7 @@ describe('audit log', () => {
     expect(mine.body.entries.length).toBeGreaterThan(0);
     expect(mine.body.entries.every((e) => e.actor.id === platform.admin.id)).toBe(true);
     const bad = await admin.get<ErrorAnswer>('/api/audit?from=yesterday');
-    expect(bad.body.error).toMatchObject({ code: 'AUDIT_QUERY_INVALID', details: [{ pointer: '/query/from', code: 'BAD_FORMAT' }] });
+    expect(bad.body.error).toMatchObject({ code: 'AUDIT_QUERY_INVALID', details: { problems: [{ pointer: '/query/from', code: 'BAD_FORMAT' }] } });
   });
 });
 

@@ -99,7 +99,7 @@ describe('publishing metadata', () => {
     expect(convert?.preview).toEqual({
       records: 2,
       blocking: true,
-      unconvertible: { count: 1, sample: [{ id: ids[1]!.toHexString(), value: 'B-7', reason: 'not a whole number' }] },
+      unconvertible: { count: 1, sample: [{ id: ids[1]!.toHexString(), value: 'B-7', reason: 'must be a whole number' }] },
     });
     expect(await records.findOne({ _id: ids[0] })).toMatchObject({ code: '42', _version: 1 });
 
