@@ -60,6 +60,7 @@ export const ERROR_CODES = [
   'RECORD_UNIQUE_VIOLATION',
   'RECORD_IN_USE',
   'FORM_NOT_FOUND',
+  'VIEW_NOT_FOUND',
   // record queries (filter, sort, cursor, search)
   'FILTER_INVALID',
   'FILTER_FIELD_UNKNOWN',

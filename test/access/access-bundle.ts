@@ -5,7 +5,8 @@ const l = (zh: string, en: string) => ({ 'zh-CN': zh, en });
 /**
  * A deal entity with one field of each sensitivity, and three roles that see it
  * differently: `rep` (own records, no notes, masked phone), `manager` (own and
- * subordinates', everything, may export), `north` (a row filter on region, no amount).
+ * subordinates', everything, may export), `north` (a row filter on region, no amount),
+ * `member` (own records, a masked phone it may still write, may change their owner).
  */
 export function accessBundle(): Bundle {
   return {
@@ -56,6 +57,13 @@ export function accessBundle(): Bundle {
         label: l('北区', 'North'),
         entities: {
           deal: { read: true, export: true, scope: 'filter', rowFilter: { '==': [{ var: 'region' }, 'north'] }, fields: { amount: { read: false } } },
+        },
+      },
+      {
+        key: 'member',
+        label: l('成员', 'Member'),
+        entities: {
+          deal: { create: true, read: true, update: true, changeOwner: true, scope: 'own', fields: { phone: { read: true, write: true, mask: { keepStart: 3, keepEnd: 4 } } } },
         },
       },
       {

@@ -214,7 +214,7 @@ describe('sharing', () => {
 
     const share = await ann.share('deal', ids.A1!, { principal: { type: 'user', id: users.bob!.id }, access: 'read' });
     expect((await bob().list('deal', { sort: 'title' })).records.map((r) => r.title)).toEqual(['A1', 'B1']);
-    expect(await codeOf(bob().update('deal', ids.A1!, { title: 'A1' }))).toBe('RECORD_NOT_FOUND');
+    expect(await codeOf(bob().update('deal', ids.A1!, { title: 'A1' }))).toBe('FORBIDDEN');
     await ann.share('deal', ids.A1!, { principal: { type: 'user', id: users.bob!.id }, access: 'write' });
     expect(await codeOf(bob().update('deal', ids.A1!, { amount: '120.00' }))).toBe('ok');
     expect((await ann.shares('deal', ids.A1!)).map((s) => [s.principal.id, s.access])).toEqual([[users.bob!.id, 'write']]);

@@ -95,7 +95,7 @@ describe('sign-in', () => {
   it('refuses a malformed sign-in naming the fields', async () => {
     const res = await apiClient(platform.url).post<ErrorAnswer>('/api/auth/login', { email: 42 });
     expect(res.status).toBe(400);
-    expect(res.body.error.details).toEqual([{ pointer: '/email', code: 'REQUIRED' }, { pointer: '/password', code: 'REQUIRED' }]);
+    expect(res.body.error.details).toEqual({ problems: [expect.objectContaining({ pointer: '/email', code: 'REQUIRED' }), expect.objectContaining({ pointer: '/password', code: 'REQUIRED' })] });
   });
 
   it.each([
@@ -250,7 +250,7 @@ describe('user administration', () => {
     const user = await newUser();
     const res = await admin.post<ErrorAnswer>('/api/users', { email: user.email.toUpperCase(), name: 'Twin' });
     expect(res.status).toBe(409);
-    expect(res.body.error).toMatchObject({ code: 'USER_EMAIL_TAKEN', details: { field: 'email', pointer: '/email' } });
+    expect(res.body.error).toMatchObject({ code: 'USER_EMAIL_TAKEN', details: { field: 'email', problems: [expect.objectContaining({ pointer: '/email' })] } });
   });
 
   it('refuses a manager cycle and a stale version', async () => {
@@ -405,7 +405,7 @@ describe('audit log', () => {
     expect(mine.body.entries.length).toBeGreaterThan(0);
     expect(mine.body.entries.every((e) => e.actor.id === platform.admin.id)).toBe(true);
     const bad = await admin.get<ErrorAnswer>('/api/audit?from=yesterday');
-    expect(bad.body.error).toMatchObject({ code: 'AUDIT_QUERY_INVALID', details: [{ pointer: '/query/from', code: 'BAD_FORMAT' }] });
+    expect(bad.body.error).toMatchObject({ code: 'AUDIT_QUERY_INVALID', details: { problems: [{ pointer: '/query/from', code: 'BAD_FORMAT' }] } });
   });
 });
 

@@ -312,11 +312,11 @@ describe('publishing', () => {
     ['a cron that is not one', { type: 'schedule', cron: 'every day' }, undefined, /\/trigger\/cron$/, 'BAD_FORMAT'],
     ['a cron of 7 fields', { type: 'schedule', cron: '* * * * * * *' }, undefined, /\/trigger\/cron$/, 'BAD_FORMAT'],
     ['an unknown time zone', { type: 'schedule', cron: '0 9 * * 1-5', timezone: 'Mars/Olympus' }, undefined, /\/trigger\/timezone$/, 'NOT_ALLOWED_VALUE'],
-    ['a filter without an entity', { type: 'schedule', cron: '0 9 * * *', filter: { field: 'status', op: 'eq', value: 'active' } }, undefined, /^\/workflows\/\d+\/entity$/, 'REQUIRED'],
+    ['a filter without an entity', { type: 'schedule', cron: '0 9 * * *', filter: { field: 'status', op: 'eq', value: 'active' } }, undefined, /^\/workflows\/[a-z_0-9]+\/entity$/, 'REQUIRED'],
     ['a filter on a missing field', { type: 'schedule', cron: '0 9 * * *', filter: { field: 'stage', op: 'eq', value: 'x' } }, 'contract', /\/trigger\/filter\/field$/, 'UNKNOWN_FIELD'],
     ['a date_field on a text field', { type: 'date_field', field: 'name', offset: { amount: 1, unit: 'day' } }, 'contract', /\/trigger\/field$/, 'FIELD_TYPE_MISMATCH'],
     ['a date_field on a missing field', { type: 'date_field', field: 'signed_on', offset: { amount: 1, unit: 'day' } }, 'contract', /\/trigger\/field$/, 'UNKNOWN_FIELD'],
-    ['a date_field without an entity', { type: 'date_field', field: 'ends_at', offset: { amount: 1, unit: 'day' } }, undefined, /^\/workflows\/\d+\/entity$/, 'REQUIRED'],
+    ['a date_field without an entity', { type: 'date_field', field: 'ends_at', offset: { amount: 1, unit: 'day' } }, undefined, /^\/workflows\/[a-z_0-9]+\/entity$/, 'REQUIRED'],
     ['a time of day on a datetime', { type: 'date_field', field: 'ends_at', offset: { amount: 1, unit: 'day' }, at: '09:00' }, 'contract', /\/trigger\/at$/, 'NOT_ALLOWED_VALUE'],
     ['an offset in seconds', { type: 'date_field', field: 'ends_at', offset: { amount: 1, unit: 'second' } }, 'contract', /\/trigger\/offset\/unit$/, 'NOT_ALLOWED_VALUE'],
   ])('refuses %s, with a pointer and a code', async (_what, trigger, entity, pointer, code) => {

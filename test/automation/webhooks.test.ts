@@ -102,7 +102,7 @@ async function finished(runId: string): Promise<RunDoc> {
 }
 const issue = async (workflow: string) => (await api.post<{ workflow: string; path: string; secret: string; createdAt: string }>(`/api/workflows/${workflow}/webhook-secret`)).body;
 type Answer = { runId: string; status: string; replayed: boolean };
-type ErrorAnswer = { error: { code: string; details?: { pointer: string; code: string }[] } };
+type ErrorAnswer = { error: { code: string; details?: { problems: { pointer: string; code: string }[] } } };
 
 describe('inbound webhooks', () => {
   let path: string;
@@ -148,9 +148,9 @@ describe('inbound webhooks', () => {
     const invalid = await anon.post<ErrorAnswer>(path, { name: 5, email: 'not an address', extra: true });
     expect(invalid.status).toBe(400);
     expect(invalid.body.error.code).toBe('WEBHOOK_PAYLOAD_INVALID');
-    expect(invalid.body.error.details!.map((p) => [p.pointer, p.code]).sort()).toEqual([['/email', 'BAD_FORMAT'], ['/extra', 'UNKNOWN_PROPERTY'], ['/name', 'WRONG_TYPE']]);
+    expect(invalid.body.error.details!.problems.map((p) => [p.pointer, p.code]).sort()).toEqual([['/email', 'BAD_FORMAT'], ['/extra', 'UNKNOWN_PROPERTY'], ['/name', 'WRONG_TYPE']]);
     const missing = await anon.post<ErrorAnswer>(path, { name: 'Ada' });
-    expect(missing.body.error.details).toEqual([expect.objectContaining({ pointer: '/email', code: 'REQUIRED' })]);
+    expect(missing.body.error.details?.problems).toEqual([expect.objectContaining({ pointer: '/email', code: 'REQUIRED' })]);
     expect((await anon.post(path, 'name=Ada', { 'Content-Type': 'text/plain' })).status).toBe(415);
     expect((await anon.post(path, '{"name":', {})).status).toBe(400);
     expect(await runs().countDocuments()).toBe(before);
@@ -199,7 +199,7 @@ describe('inbound webhooks', () => {
     expect(a.body.runId).not.toBe(b.body.runId);
     await Promise.all([finished(a.body.runId), finished(b.body.runId)]);
     const bad = await anon.post<ErrorAnswer>(path, { name: 'x', email: 'x@example.com' }, { 'Idempotency-Key': 'has space' });
-    expect([bad.status, bad.body.error.details?.[0]?.pointer]).toEqual([400, '/headers/Idempotency-Key']);
+    expect([bad.status, bad.body.error.details?.problems[0]?.pointer]).toEqual([400, '/headers/Idempotency-Key']);
   });
 
   it('fail a run for good, with the reason, when a step calls an address the guard refuses', async () => {

@@ -58,18 +58,18 @@ describe('plugins', () => {
   it("check the plugin type's own settings", async () => {
     const res = await api.put<Problems>('/api/meta/draft/entities/review', entity({ type: 'rating', max: 50 }));
     expect(res.status).toBe(422);
-    expect(res.body.error.details.problems).toContainEqual(expect.objectContaining({ pointer: '/fields/1/max', code: 'OUT_OF_RANGE' }));
+    expect(res.body.error.details.problems).toContainEqual(expect.objectContaining({ pointer: '/fields/stars/max', code: 'OUT_OF_RANGE' }));
     const missing = await api.put<Problems>('/api/meta/draft/entities/review', entity({ type: 'rating' }));
-    expect(missing.body.error.details.problems).toContainEqual(expect.objectContaining({ pointer: '/fields/1/max', code: 'REQUIRED' }));
+    expect(missing.body.error.details.problems).toContainEqual(expect.objectContaining({ pointer: '/fields/stars/max', code: 'REQUIRED' }));
   });
 
   it('are needed: without the plugin the type and the operation are refused', async () => {
     const res = await plain.put<Problems>('/api/meta/draft/entities/review', entity({ type: 'rating', max: 5 }));
     expect(res.status).toBe(422);
-    expect(res.body.error.details.problems).toContainEqual(expect.objectContaining({ pointer: '/fields/1/type', code: 'UNKNOWN_VARIANT' }));
+    expect(res.body.error.details.problems).toContainEqual(expect.objectContaining({ pointer: '/fields/stars/type', code: 'UNKNOWN_VARIANT' }));
     expect((await plain.put('/api/meta/draft/entities/review', entity({ type: 'integer' }, { clamp: [{ var: 'stars' }, 0, 5] }))).status).toBe(200);
     const publish = await plain.post<Problems>('/api/meta/publish');
-    expect(publish.body.error.details.problems).toContainEqual(expect.objectContaining({ pointer: '/entities/0/fields/2/expression/clamp', code: 'LOGIC_NOT_ALLOWED' }));
+    expect(publish.body.error.details.problems).toContainEqual(expect.objectContaining({ pointer: '/entities/review/fields/score/expression/clamp', code: 'LOGIC_NOT_ALLOWED' }));
   });
 
   it('may not register a key twice', async () => {

@@ -74,7 +74,7 @@ describe('publishing metadata', () => {
     const res = await api.post<Problems>('/api/meta/publish');
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('METADATA_INVALID');
-    expect(res.body.error.details.problems).toContainEqual({ pointer: '/entities/1/fields/1/target', code: 'UNKNOWN_ENTITY', message: 'no entity "company"', params: { entity: 'company' } });
+    expect(res.body.error.details.problems).toContainEqual({ pointer: '/entities/opportunity/fields/account/target', code: 'UNKNOWN_ENTITY', message: 'no entity "company"', params: { entity: 'company' } });
     expect(await currentVersion()).toBe(1);
     const validate = await api.post<{ valid: boolean; problems: unknown[] }>('/api/meta/draft/validate');
     expect(validate.body.valid).toBe(false);
@@ -99,7 +99,7 @@ describe('publishing metadata', () => {
     expect(convert?.preview).toEqual({
       records: 2,
       blocking: true,
-      unconvertible: { count: 1, sample: [{ id: ids[1]!.toHexString(), value: 'B-7', reason: 'not a whole number' }] },
+      unconvertible: { count: 1, sample: [{ id: ids[1]!.toHexString(), value: 'B-7', reason: 'must be a whole number' }] },
     });
     expect(await records.findOne({ _id: ids[0] })).toMatchObject({ code: '42', _version: 1 });
 
@@ -136,8 +136,8 @@ describe('publishing metadata', () => {
   });
 
   it('lists versions, diffs any two, and rolls back as a new version', async () => {
-    const versions = await api.get<{ versions: { _id: number; message: string | null; summary: Record<string, number> }[] }>('/api/meta/versions');
-    expect(versions.body.versions.map((v) => v._id)).toEqual([2, 1]);
+    const versions = await api.get<{ versions: { version: number; message: string | null; summary: Record<string, number> }[] }>('/api/meta/versions');
+    expect(versions.body.versions.map((v) => v.version)).toEqual([2, 1]);
     expect(versions.body.versions[1]?.message).toBe('first');
 
     const diff = await api.get<{ changes: { kind: string; key: string; properties: { path: string; before: unknown; after: unknown }[] }[] }>('/api/meta/versions/1/diff/2');

@@ -20,7 +20,7 @@ let api: ApiClient;
 
 type Key = { value: string | boolean | null; label?: Record<string, string>; color?: string };
 type Answer = { groups: { keys: Key[]; values: (number | string | null)[] }[]; total: { values: (number | string | null)[] }; truncated: boolean };
-type Err = { error: { code: string; details: { pointer: string; field?: string } } };
+type Err = { error: { code: string; details: { problems: { pointer: string }[]; field?: string } } };
 
 const STAGES = ['new', 'won', 'lost'] as const;
 const STAGE_LABELS = { new: { 'zh-CN': '新建', en: 'New' }, won: { 'zh-CN': '赢单', en: 'Won' }, lost: { 'zh-CN': '输单', en: 'Lost' } };
@@ -240,7 +240,7 @@ describe('POST /api/records/{entity}/aggregate', () => {
     ['an unknown time zone', { measures: [{ fn: 'count' }], timeZone: 'Mars/Olympus' }, 400, 'TIME_ZONE_INVALID', '/timeZone'],
   ])('refuses %s', async (_what, body, status, code, pointer) => {
     const res = await api.post<Err>('/api/records/opportunity/aggregate', body);
-    expect({ status: res.status, code: res.body.error.code, pointer: res.body.error.details.pointer }).toEqual({ status, code, pointer });
+    expect({ status: res.status, code: res.body.error.code, pointer: res.body.error.details.problems[0]?.pointer }).toEqual({ status, code, pointer });
   });
 
   it('answers 404 for an unknown entity and 415 for a body that is not JSON', async () => {

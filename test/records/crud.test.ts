@@ -71,7 +71,7 @@ describe('records', () => {
   it('answers 409 naming the field for a unique value already taken', async () => {
     const res = await api.post<Err>('/api/records/account', { name: 'Other', code: 'A-1' });
     expect(res.status).toBe(409);
-    expect(res.body.error).toMatchObject({ code: 'RECORD_UNIQUE_VIOLATION', details: { field: 'code' } });
+    expect(res.body.error).toMatchObject({ code: 'RECORD_UNIQUE_VIOLATION', details: { field: 'code', problems: [{ pointer: '/code', code: 'NOT_UNIQUE', message: 'Another record already has this code' }] } });
   });
 
   it('guards updates with the version and keeps field history', async () => {
@@ -202,8 +202,75 @@ describe('bulk', () => {
     [{ operations: Array.from({ length: 1001 }, () => ({ op: 'create', data: {} })) }, '/operations'],
     [{ operations: [{ op: 'upsert', data: {} }] }, '/operations/0/op'],
   ])('refuses a malformed bulk body %#', async (body, pointer) => {
-    const res = await api.post<{ error: { code: string; details: { pointer: string } } }>('/api/records/opportunity/bulk', body);
+    const res = await api.post<{ error: { code: string; details: { problems: { pointer: string }[] } } }>('/api/records/opportunity/bulk', body);
     expect(res.status).toBe(400);
-    expect(res.body.error.details.pointer).toBe(pointer);
+    expect(res.body.error.details.problems).toEqual([expect.objectContaining({ pointer })]);
+  });
+});
+
+describe('lists through a view (issue #20 item 12)', () => {
+  type List = { records: Rec[] };
+  beforeAll(async () => {
+    const view = { key: 'big_view_deals', type: 'list', entity: 'opportunity', label: { 'zh-CN': '大单', en: 'Big' }, columns: [{ field: 'title' }, { field: 'amount' }], filter: { field: 'amount', op: 'gte', value: '500' }, sort: [{ field: 'amount', direction: 'desc' }] };
+    expect((await api.put('/api/meta/draft/views/big_view_deals', view)).status).toBe(200);
+    const published = await api.post('/api/meta/publish');
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
+    for (const [title, amount] of [['View small', '10'], ['View big', '900'], ['View bigger', '5000'], ['Other big', '700']] as const) {
+      expect((await api.post('/api/records/opportunity', { title, amount, probability: 10 })).status).toBe(201);
+    }
+  });
+
+  it("applies the view's filter, sort and columns, combined with the caller's filter", async () => {
+    const filter = encodeURIComponent(JSON.stringify({ field: 'title', op: 'startsWith', value: 'View' }));
+    const res = await api.get<List>(`/api/records/opportunity?view=big_view_deals&filter=${filter}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.records.map((r) => [r.title, r.amount])).toEqual([['View bigger', '5000.00'], ['View big', '900.00']]);
+    expect(Object.keys(res.body.records[0]!).filter((k) => !k.startsWith('_') && k !== 'id').sort()).toEqual(['amount', 'title']);
+    const sorted = await api.get<List>(`/api/records/opportunity?view=big_view_deals&filter=${filter}&sort=amount&fields=title,stage`);
+    expect(sorted.body.records.map((r) => [r.title, r.stage, r.amount])).toEqual([['View big', 'new', undefined], ['View bigger', 'new', undefined]]);
+  });
+
+  it('answers 404 VIEW_NOT_FOUND for a view the entity does not have', async () => {
+    const res = await api.get<Err>('/api/records/account?view=big_view_deals');
+    expect([res.status, res.body.error.code]).toEqual([404, 'VIEW_NOT_FOUND']);
+  });
+
+  it('answers 400 naming an unknown query parameter', async () => {
+    const res = await api.get<Err>('/api/records/opportunity?bogus=1&limit=5');
+    expect([res.status, res.body.error.code]).toEqual([400, 'BAD_REQUEST']);
+    expect(res.body.error.details.problems).toEqual([expect.objectContaining({ pointer: '/query/bogus', code: 'UNKNOWN_PROPERTY' })]);
+    expect((await api.get<Err>(`/api/records/opportunity/${deal.id}?bogus=1`)).status).toBe(400);
+  });
+});
+
+describe('restoring what a cascade deleted (issue #20 item 15)', () => {
+  const l = (en: string) => ({ 'zh-CN': en, en });
+  beforeAll(async () => {
+    const proj = { key: 'proj', label: l('Project'), displayField: 'name', fields: [{ key: 'name', type: 'text', label: l('Name'), required: true }] };
+    const task = { key: 'task', label: l('Task'), displayField: 'name', fields: [{ key: 'name', type: 'text', label: l('Name'), required: true }, { key: 'proj', type: 'lookup', label: l('Project'), target: 'proj', onDelete: 'cascade' }] };
+    const note = { key: 'tnote', label: l('Task note'), displayField: 'text', fields: [{ key: 'text', type: 'text', label: l('Text'), required: true }, { key: 'task', type: 'lookup', label: l('Task'), target: 'task', onDelete: 'cascade' }] };
+    for (const e of [proj, task, note]) expect((await api.put(`/api/meta/draft/entities/${e.key}`, e)).status).toBe(200);
+    const published = await api.post('/api/meta/publish');
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
+  });
+
+  it('brings back the children and grandchildren the same delete removed, says so, and leaves the rest deleted', async () => {
+    const p = (await api.post<Rec>('/api/records/proj', { name: 'P' })).body;
+    const t1 = (await api.post<Rec>('/api/records/task', { name: 'T1', proj: p.id })).body;
+    const t2 = (await api.post<Rec>('/api/records/task', { name: 'T2', proj: p.id })).body;
+    const n1 = (await api.post<Rec>('/api/records/tnote', { text: 'N1', task: t1.id })).body;
+    // Deleted on its own, before: a restore of the project must not bring it back.
+    expect((await api.delete(`/api/records/task/${t2.id}`)).status).toBe(204);
+    expect((await api.delete(`/api/records/proj/${p.id}`)).status).toBe(204);
+    expect((await api.get(`/api/records/task/${t1.id}`)).status).toBe(404);
+    expect((await api.get(`/api/records/tnote/${n1.id}`)).status).toBe(404);
+
+    const restored = await api.post<Rec & { _restoredWith: { entity: string; id: string }[] }>(`/api/records/proj/${p.id}/restore`);
+    expect(restored.status, JSON.stringify(restored.body)).toBe(200);
+    expect(restored.body._restoredWith).toEqual([{ entity: 'task', id: t1.id }, { entity: 'tnote', id: n1.id }]);
+    expect((await api.get(`/api/records/task/${t1.id}`)).status).toBe(200);
+    expect((await api.get(`/api/records/tnote/${n1.id}`)).status).toBe(200);
+    expect((await api.get(`/api/records/task/${t2.id}`)).status).toBe(404);
+    expect(await db.collection('rec_task').countDocuments({ _deletedWith: { $exists: true }, _deletedAt: null })).toBe(0);
   });
 });

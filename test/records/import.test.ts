@@ -2,12 +2,14 @@ import type { Job, Queue } from 'bullmq';
 import ExcelJS from 'exceljs';
 import { ObjectId, type Collection, type Db, type Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Registry } from '@metacrm/metadata';
 import { SYSTEM_ACTOR } from '../../server/src/auth/actor.js';
 import { MetadataCache } from '../../server/src/metadata/metadata-cache.js';
 import { metadataToolkit } from '../../server/src/metadata/registries.js';
 import { createLogger } from '../../server/src/observability/logger.js';
 import type { ApiImport } from '../../server/src/records/import/import-job.js';
 import { importJobHandler } from '../../server/src/records/import/import.handler.js';
+import type { RecordHook } from '../../server/src/records/record-hooks.js';
 import { ImportService } from '../../server/src/records/import/import.service.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
@@ -85,9 +87,9 @@ describe('importing records', () => {
     const done = await finished('opportunity', job.id, seen);
     expect(done).toMatchObject({ status: 'completed', total: 200, processed: 200, progress: 1, created: 195, updated: 0, failed: 5, errorCount: 5 });
     expect(done.errors).toEqual([
-      { row: 12, column: '金额', field: 'amount', code: 'BAD_FORMAT', message: 'has more than 2 decimal places' },
-      { row: 22, column: '阶段', field: 'stage', code: 'NOT_ALLOWED_VALUE', message: '"maybe" is not an option' },
-      { row: 32, column: '标题', field: 'title', code: 'REQUIRED', message: 'Title is required' },
+      { row: 12, column: '金额', field: 'amount', code: 'BAD_FORMAT', message: 'has more than 2 decimal places', params: { format: 'decimal', scale: 2 } },
+      { row: 22, column: '阶段', field: 'stage', code: 'NOT_ALLOWED_VALUE', message: '"maybe" is not an option', params: { value: 'maybe', allowed: ['new', 'won', 'lost'] } },
+      { row: 32, column: '标题', field: 'title', code: 'REQUIRED', message: 'Title is required', params: { label: { 'zh-CN': '标题', en: 'Title' } } },
       { row: 42, column: '客户', field: 'account', code: 'UNKNOWN_ENTITY', message: 'no account record "Nobody"' },
       { row: 52, column: '客户', field: 'account', code: 'AMBIGUOUS_REFERENCE', message: '2 account records are "Twin"; use the record id' },
     ]);
@@ -151,7 +153,7 @@ describe('importing records', () => {
     const body = { file: { name: 'accounts.csv', contentBase64: base64(csv(rows)) }, mapping: { Code: 'code', Name: 'name', Employees: 'employees' }, upsertOn: 'code' };
     const first = await finished('account', (await startImport('account', body)).id);
     expect(first).toMatchObject({ status: 'completed', total: 23, created: 20, updated: 2, failed: 1 });
-    expect(first.errors).toEqual([{ row: 24, column: 'Employees', field: 'employees', code: 'OUT_OF_RANGE', message: 'less than 0' }]);
+    expect(first.errors).toEqual([{ row: 24, column: 'Employees', field: 'employees', code: 'OUT_OF_RANGE', message: 'must be at least 0', params: { min: 0 } }]);
     expect(await count('rec_account', { code: 'N-1' })).toBe(1);
     expect(await db.collection('rec_account').findOne({ code: 'N-1' })).toMatchObject({ name: 'New 1 again', employees: 5 });
     expect(await db.collection('rec_account').findOne({ code: 'A-1' })).toMatchObject({ name: 'Acme', employees: 99 });
@@ -203,6 +205,72 @@ describe('importing records', () => {
   });
 });
 
+/**
+ * Issue #20 item 18: a cancelled import releases its file whenever the cancel lands.
+ * Each timing is forced, not left to the load of the machine: the import runs in this
+ * process through the job handler, with no worker of the platform picking it up.
+ */
+describe('cancelling releases the file whenever the cancel arrives', () => {
+  const setup = async (name: string, rowCount: number) => {
+    const snapshot = await new MetadataCache(db).current();
+    const { registries } = metadataToolkit();
+    const queue = { add: async () => undefined } as unknown as Queue; // no worker picks these up
+    const service = new ImportService({ db, snapshot, registries, actor: SYSTEM_ACTOR, queue });
+    const rows = dealRows(rowCount).map((r, i) => (i === 0 ? r : [`${name} ${i}`, '', ...r.slice(2)]));
+    const job = await service.start('opportunity', { file: { name: `${name}.csv`, contentBase64: base64(csv(rows)) }, mapping: DEAL_MAPPING });
+    const delivery = { data: { importId: job.id }, attemptsMade: 0, opts: { attempts: 5 } } as unknown as Job;
+    const ctx = { db, logger: createLogger('silent') };
+    return { service, registries, job, delivery, ctx };
+  };
+  const files = (id: string) => count('import_files.files', { 'metadata.importId': new ObjectId(id) });
+
+  it('queued: the file goes at once, and a later delivery skips the import', async () => {
+    const { service, registries, job, delivery, ctx } = await setup('Queued', 5);
+    expect(await files(job.id)).toBe(1);
+    expect((await service.cancel('opportunity', job.id)).status).toBe('cancelled');
+    expect(await files(job.id)).toBe(0);
+    await expect(importJobHandler({ cache: new MetadataCache(db), registries })(delivery, ctx)).resolves.toEqual({ importId: job.id, status: 'skipped' });
+    expect(await service.get('opportunity', job.id)).toMatchObject({ status: 'cancelled', processed: 0 });
+  });
+
+  it('between the worker reading the import and claiming it: the worker releases the file', async () => {
+    const { service, registries, job, delivery, ctx } = await setup('Claim', 5);
+    // The cancel lands just before the worker's claim, after its read saw "queued"; the
+    // cancel itself is made to see "running" so that it leaves the file to the worker.
+    const claim = beforeClaim(db, async () => {
+      await db.collection('imports').updateOne({ _id: new ObjectId(job.id) }, { $set: { status: 'running' } });
+      await service.cancel('opportunity', job.id);
+    });
+    await expect(importJobHandler({ cache: new MetadataCache(db), registries })(delivery, { ...ctx, db: claim })).resolves.toEqual({ importId: job.id, status: 'skipped' });
+    expect(await files(job.id)).toBe(0);
+    expect(await count('rec_opportunity', { title: /^Claim / })).toBe(0);
+  });
+
+  it('running: the worker stops at its next checkpoint and releases the file', async () => {
+    const { service, registries, job, delivery, ctx } = await setup('Running', 30);
+    const hooks = new Registry<RecordHook>('record hook');
+    let cancelled = false;
+    hooks.register('cancel-at-row-5', { entity: 'opportunity', before: async ({ input }) => {
+      if (input.title === 'Running 5' && !cancelled) {
+        cancelled = true;
+        await service.cancel('opportunity', job.id);
+      }
+    } });
+    await expect(importJobHandler({ cache: new MetadataCache(db), registries, hooks, checkpointEvery: 10 })(delivery, ctx)).resolves.toEqual({ importId: job.id, status: 'cancelled' });
+    expect(await files(job.id)).toBe(0);
+    expect(await service.get('opportunity', job.id)).toMatchObject({ status: 'cancelled' });
+    expect(await count('rec_opportunity', { title: /^Running / })).toBe(10);
+  });
+
+  it('finished: the cancel is refused, and the finish released the file', async () => {
+    const { service, registries, job, delivery, ctx } = await setup('Finished', 3);
+    await expect(importJobHandler({ cache: new MetadataCache(db), registries })(delivery, ctx)).resolves.toEqual({ importId: job.id, status: 'completed' });
+    expect(await files(job.id)).toBe(0);
+    await expect(service.cancel('opportunity', job.id)).rejects.toMatchObject({ code: 'IMPORT_NOT_CANCELLABLE' });
+    expect(await files(job.id)).toBe(0);
+  });
+});
+
 describe('refusing an import at upload', () => {
   const file = (content: string | Buffer, name = 'f.csv') => ({ name, contentBase64: base64(content) });
   it.each<[string, Record<string, unknown>, number, string]>([
@@ -233,6 +301,31 @@ describe('refusing an import at upload', () => {
 
 async function accountId(name: string): Promise<string> {
   return String((await db.collection('rec_account').findOne({ name }))?._id);
+}
+
+/** The database as the worker sees it, except that `first` runs once just before the worker claims an import. */
+function beforeClaim(real: Db, first: () => Promise<void>): Db {
+  let done = false;
+  const wrap = (collection: Collection): Collection =>
+    new Proxy(collection, {
+      get(target, prop, receiver) {
+        if (prop !== 'updateOne') return Reflect.get(target, prop, receiver) as unknown;
+        return async (filter: Document, update: Document) => {
+          if (!done && (update.$set as Document | undefined)?.status === 'running') {
+            done = true;
+            await first();
+          }
+          return await target.updateOne(filter, update);
+        };
+      },
+    });
+  return new Proxy(real, {
+    get(target, prop) {
+      if (prop === 'collection') return (name: string) => (name === 'imports' ? wrap(target.collection(name)) : target.collection(name));
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /** The database as the worker sees it, except that saving progress at `processed` fails once. */

@@ -1,11 +1,15 @@
 import type { Field } from '../generated/types.js';
+import { problemMessage } from '../schema/problem-messages.js';
+import type { ProblemCode } from '../schema/problems.js';
 import { FORMATS, compareDecimals, decimalScale, isCalendarDate, isDateTime } from './formats.js';
 
-export type Conversion = { ok: true; value: unknown } | { ok: false; reason: string };
+/** A value that converts, or why not: a problem code and params (see problemMessage) and their English. */
+export type Conversion = { ok: true; value: unknown } | { ok: false; reason: string; code: ProblemCode; params?: Record<string, unknown> };
 
 type AnyField = Field & Record<string, unknown>;
 const ok = (value: unknown): Conversion => ({ ok: true, value });
-const fail = (reason: string): Conversion => ({ ok: false, reason });
+/** A failure in the catalogue's words, so an import says what the API says of the same value. */
+const fail = (code: ProblemCode, params: Record<string, unknown>, reason?: string): Conversion => ({ ok: false, code, params, reason: problemMessage({ code, params, ...(reason === undefined ? {} : { message: reason }) }, 'en') });
 
 const TEXTUAL = new Set(['text', 'long_text', 'rich_text', 'email', 'phone', 'url']);
 const DECIMAL = new Set(['decimal', 'currency', 'percent']);
@@ -23,10 +27,10 @@ export function convertValue(value: unknown, from: Field, to: Field): Conversion
   if (COMPUTED.has(target.type)) return ok(null);
   if (from.type === 'lookup' || from.type === 'user' || target.type === 'lookup' || target.type === 'user') {
     const same = from.type === target.type && (from as AnyField).target === target.target;
-    return same ? ok(value) : fail(`a ${from.type} value cannot become a ${target.type}${target.type === 'lookup' ? ` of ${String(target.target)}` : ''}`);
+    return same ? ok(value) : fail('INVALID', {}, `a ${from.type} value cannot become a ${target.type}${target.type === 'lookup' ? ` of ${String(target.target)}` : ''}`);
   }
   if (from.type === 'attachment' || target.type === 'attachment') {
-    return from.type === target.type ? ok(value) : fail('attachments convert only to attachments');
+    return from.type === target.type ? ok(value) : fail('INVALID', {}, 'attachments convert only to attachments');
   }
   if (TEXTUAL.has(target.type)) return toText(value, target);
   if (target.type === 'integer') return toInteger(value, target);
@@ -41,34 +45,34 @@ export function convertValue(value: unknown, from: Field, to: Field): Conversion
     const bad = converted.find((c) => !c.ok);
     return bad ?? ok(converted.map((c) => (c as { value: unknown }).value));
   }
-  return fail(`no conversion to ${target.type}`);
+  return fail('INVALID', {}, `no conversion to ${target.type}`);
 }
 
 function toText(value: unknown, to: AnyField): Conversion {
   const text = Array.isArray(value) ? value.join(', ') : typeof value === 'object' ? JSON.stringify(value) : String(value);
   const max = typeof to.maxLength === 'number' ? to.maxLength : 255;
-  if (text.length > max) return fail(`longer than ${max} characters`);
+  if (text.length > max) return fail('OUT_OF_RANGE', { maxLength: max });
   const format = FORMATS[to.type as 'email' | 'phone' | 'url'] as RegExp | undefined;
-  if (format && !format.test(text)) return fail(`not a valid ${to.type}`);
+  if (format && !format.test(text)) return fail('BAD_FORMAT', { format: to.type });
   return ok(text);
 }
 
 function toInteger(value: unknown, to: AnyField): Conversion {
   const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim().replace(/\.0+$/, '') : '';
-  if (!FORMATS.integer.test(text) || !Number.isSafeInteger(Number(text))) return fail('not a whole number');
+  if (!FORMATS.integer.test(text) || !Number.isSafeInteger(Number(text))) return fail('BAD_FORMAT', { format: 'integer' });
   const n = Number(text);
-  if (typeof to.min === 'number' && n < to.min) return fail(`less than ${to.min}`);
-  if (typeof to.max === 'number' && n > to.max) return fail(`greater than ${to.max}`);
+  if (typeof to.min === 'number' && n < to.min) return fail('OUT_OF_RANGE', { min: to.min });
+  if (typeof to.max === 'number' && n > to.max) return fail('OUT_OF_RANGE', { max: to.max });
   return ok(n);
 }
 
 function toDecimal(value: unknown, to: AnyField): Conversion {
   const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? value.trim() : '';
-  if (!FORMATS.decimal.test(text)) return fail('not a number');
+  if (!FORMATS.decimal.test(text)) return fail('BAD_FORMAT', { format: 'decimal' });
   const scale = typeof to.scale === 'number' ? to.scale : 2;
-  if (decimalScale(text.replace(/0+$/, '').replace(/\.$/, '')) > scale) return fail(`has more than ${scale} decimal places`);
-  if (typeof to.min === 'string' && compareDecimals(text, to.min) < 0) return fail(`less than ${to.min}`);
-  if (typeof to.max === 'string' && compareDecimals(text, to.max) > 0) return fail(`greater than ${to.max}`);
+  if (decimalScale(text.replace(/0+$/, '').replace(/\.$/, '')) > scale) return fail('BAD_FORMAT', { format: 'decimal', scale });
+  if (typeof to.min === 'string' && compareDecimals(text, to.min) < 0) return fail('OUT_OF_RANGE', { min: to.min });
+  if (typeof to.max === 'string' && compareDecimals(text, to.max) > 0) return fail('OUT_OF_RANGE', { max: to.max });
   return ok(text);
 }
 
@@ -80,26 +84,26 @@ function toBoolean(value: unknown): Conversion {
   const text = String(value).trim().toLowerCase();
   if (TRUE.has(text)) return ok(true);
   if (FALSE.has(text)) return ok(false);
-  return fail('not yes or no');
+  return fail('BAD_FORMAT', { format: 'boolean' });
 }
 
 function toDate(value: unknown): Conversion {
   const text = String(value).trim();
   if (isCalendarDate(text)) return ok(text);
   if (isDateTime(text)) return ok(new Date(text).toISOString().slice(0, 10));
-  return fail('not a date (YYYY-MM-DD)');
+  return fail('BAD_FORMAT', { format: 'date' });
 }
 
 function toDateTime(value: unknown): Conversion {
   const text = String(value).trim();
   if (isDateTime(text)) return ok(new Date(text).toISOString());
   if (isCalendarDate(text)) return ok(`${text}T00:00:00.000Z`);
-  return fail('not a date and time (ISO 8601)');
+  return fail('BAD_FORMAT', { format: 'date-time' });
 }
 
 function toSelect(value: unknown, to: AnyField): Conversion {
   const options = (to.options as { key: string; label: Record<string, string> }[] | undefined) ?? [];
   const text = String(value).trim();
   const match = options.find((o) => o.key === text || Object.values(o.label).includes(text));
-  return match ? ok(match.key) : fail(`"${text}" is not an option`);
+  return match ? ok(match.key) : fail('NOT_ALLOWED_VALUE', { value: text, allowed: options.map((o) => o.key) });
 }

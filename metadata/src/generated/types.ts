@@ -829,6 +829,10 @@ export interface Role {
           update?: boolean;
           delete?: boolean;
           export?: boolean;
+          /**
+           * May give records of the entity to another user (change owner): those the role lets the user update. Administrators and the owner's managers may too.
+           */
+          changeOwner?: boolean;
           scope?: "own" | "own_and_subordinates" | "department" | "department_tree" | "all" | "filter";
           rowFilter?: Logic;
           fields?: {

@@ -3,6 +3,7 @@ import addFormatsModule from 'ajv-formats';
 import type { Registry } from '../registry.js';
 import type { FieldTypeDefinition } from '../fields/field-types.js';
 import { ITEM_SCHEMA_IDS, META_SCHEMAS, type ItemKind, type JsonSchema } from './meta-schemas.js';
+import { makeProblem } from './problem-messages.js';
 import type { Problem, ProblemCode } from './problems.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
@@ -19,7 +20,8 @@ export class MetaValidator {
   private readonly bySchema = new WeakMap<JsonSchema, ValidateFunction>();
 
   constructor(fieldTypes: Registry<FieldTypeDefinition>) {
-    this.ajv = new Ajv2020({ allErrors: true, strict: true, discriminator: true, allowUnionTypes: true });
+    // verbose: a discriminator's error then carries its schema, so the answer can list the variants.
+    this.ajv = new Ajv2020({ allErrors: true, strict: true, discriminator: true, allowUnionTypes: true, verbose: true });
     addFormats(this.ajv);
     const { field, ...rest } = META_SCHEMAS;
     for (const schema of Object.values(rest)) this.ajv.addSchema(schema as JsonSchema);
@@ -132,14 +134,65 @@ export function toProblems(errors: ErrorObject[], basePointer: string): Problem[
     if (e.keyword === 'propertyNames') path += `/${escape(String(params.propertyName))}`;
     if (e.keyword === 'discriminator') path += `/${escape(String(params.tag))}`;
     const code = CODES[e.keyword] ?? 'INVALID';
-    const message = combinator(e) ? 'is not any of the allowed forms' : (e.message ?? 'is invalid');
-    const problem: Problem = { pointer: basePointer + path, code, message, params };
-    const id = `${problem.pointer}|${code}|${message}`;
+    const problem = makeProblem(basePointer + path, code, { ...params, ...paramsFor(e) });
+    // A keyword the catalogue has no words for keeps ajv's English.
+    if (code === 'INVALID' && !combinator(e) && e.message) problem.message = e.message;
+    const id = `${problem.pointer}|${code}|${problem.message}`;
     if (seen.has(id)) continue;
     seen.add(id);
     problems.push(problem);
   }
   return problems;
+}
+
+/**
+ * The params the message catalogue and the UIs read, beside ajv's own: `min`/`max`,
+ * `minLength`/`maxLength`, `minItems`/`maxItems`, `allowed`, `property`, and for a
+ * discriminator the variants it knows (errors must be verbose for those).
+ */
+function paramsFor(e: ErrorObject): Record<string, unknown> {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'minimum':
+    case 'exclusiveMinimum':
+      return { min: p.limit };
+    case 'maximum':
+    case 'exclusiveMaximum':
+      return { max: p.limit };
+    case 'minLength':
+    case 'maxLength':
+    case 'minItems':
+    case 'maxItems':
+    case 'minProperties':
+    case 'maxProperties':
+      return { [e.keyword]: p.limit };
+    case 'enum':
+      return { allowed: p.allowedValues };
+    case 'const':
+      return { allowed: [p.allowedValue] };
+    case 'additionalProperties':
+      return { property: p.additionalProperty };
+    case 'unevaluatedProperties':
+      return { property: p.unevaluatedProperty };
+    case 'discriminator':
+      return variantsOf(e.parentSchema as JsonSchema | undefined, String(p.tag));
+    default:
+      return {};
+  }
+}
+
+/** The values a discriminated union accepts for its tag: each variant's `const`, or its $defs name. */
+function variantsOf(schema: JsonSchema | undefined, tag: string): Record<string, unknown> {
+  const oneOf = schema?.oneOf as JsonSchema[] | undefined;
+  if (!oneOf) return {};
+  const defs = (schema?.$defs ?? {}) as Record<string, JsonSchema>;
+  const allowed = oneOf.map((variant) => {
+    const ref = typeof variant.$ref === 'string' ? /^#\/\$defs\/(.+)$/.exec(variant.$ref)?.[1] : undefined;
+    const target = ref === undefined ? variant : defs[ref];
+    const value = ((target?.properties as Record<string, JsonSchema> | undefined)?.[tag] as JsonSchema | undefined)?.const;
+    return typeof value === 'string' ? value : ref;
+  });
+  return { allowed: allowed.filter((a): a is string => typeof a === 'string') };
 }
 
 function escape(segment: string): string {

@@ -21,6 +21,8 @@ export const PROBLEM_CODES = [
   'INVALID',
   // record writes checked against a form's conditions
   'READ_ONLY',
+  // a unique value another record already has
+  'NOT_UNIQUE',
   // cross references and meaning
   'RESERVED_KEY',
   'DUPLICATE_KEY',
@@ -59,4 +61,31 @@ export function pointerSegment(segment: string | number): string {
 /** Joins segments into a JSON pointer: pointer('fields', 3, 'key') is `/fields/3/key`. */
 export function pointer(...segments: (string | number)[]): string {
   return segments.map((s) => `/${pointerSegment(s)}`).join('');
+}
+
+/**
+ * A pointer into `doc` with each array index replaced by the key of the item it points
+ * at, where the item has a string `key` that no sibling shares: `/forms/0/layout/tabs/1`
+ * becomes `/forms/deal_main/layout/tabs/details`. This is how a designer names what it
+ * shows (items and their fields move, their keys stay); items without a key keep their
+ * index.
+ */
+export function keyedPointer(at: string, doc: unknown): string {
+  if (at === '') return at;
+  const segments = at.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let node: unknown = doc;
+  const out: string[] = [];
+  for (const segment of segments) {
+    if (Array.isArray(node) && /^\d+$/.test(segment)) {
+      const item = node[Number(segment)] as { key?: unknown } | undefined;
+      const key = item?.key;
+      const unique = typeof key === 'string' && node.filter((o) => (o as { key?: unknown } | null)?.key === key).length === 1;
+      out.push(unique ? key : segment);
+      node = item;
+    } else {
+      out.push(segment);
+      node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined;
+    }
+  }
+  return pointer(...out);
 }

@@ -38,6 +38,16 @@ export function viewSortKeys(view: View): SortKey[] {
   return [...DEFAULT_RECORD_SORT];
 }
 
+/** The fields a view shows: a list's columns, a board's group and card fields, a calendar's title and dates. */
+export function viewFields(view: View): string[] {
+  const keys: (string | undefined)[] =
+    view.type === 'list' ? view.columns.map((c) => c.field)
+    : view.type === 'kanban' ? [view.groupBy, ...(view.cardFields ?? [])]
+    : view.type === 'calendar' ? [view.titleField, view.dateField, view.endDateField]
+    : [];
+  return [...new Set(keys.filter((k): k is string => typeof k === 'string'))];
+}
+
 /** How a list query of a view uses each field: the inputs of an index by the ESR rule. */
 export interface ViewQueryShape {
   /** Fields matched by equality: `eq`, `isEmpty`, `contains` on a list, a kanban column. */

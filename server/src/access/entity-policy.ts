@@ -3,7 +3,7 @@ import { isUnrestricted, type Actor } from '../auth/actor.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 
 /** What a role grants on an entity. */
-export type EntityOperation = 'create' | 'read' | 'update' | 'delete' | 'export';
+export type EntityOperation = 'create' | 'read' | 'update' | 'delete' | 'export' | 'changeOwner';
 /** The operations that are limited to a set of records. */
 export type ScopedOperation = 'read' | 'update' | 'delete';
 export type ScopeKind = 'own' | 'own_and_subordinates' | 'department' | 'department_tree' | 'all' | 'filter';
@@ -34,12 +34,15 @@ export interface FieldAccess {
  *
  * Rules, so that roles compose predictably:
  * - several roles grant their union: an operation, a field, a record any role allows;
- * - update, delete and export count only in a role that also grants read;
+ * - update, delete, export and changeOwner count only in a role that also grants read
+ *   (changeOwner, over the records the role lets the actor update);
  * - a field is readable unless the role says `read: false`, and writable (in a role
  *   granting create or update) unless it says `write: false` or cannot read it;
- * - a field is masked only if every role that lets the actor read it masks it, and a
- *   masked field is read-only and cannot be filtered, sorted, searched or grouped on,
- *   since each of those would reveal the value behind the mask;
+ * - a field is masked only if every role that lets the actor read it masks it; a
+ *   masked field cannot be filtered, sorted, searched or grouped on, since each of
+ *   those would reveal the value behind the mask, and is read-only unless a role
+ *   granting create or update says `write: true` for it: then the actor may set or
+ *   replace the value (sending back the masked text they were shown changes nothing).
  * - a formula or roll-up is readable only where every field it is computed from is
  *   readable unmasked (on the child entity, for a roll-up), unless a role grants
  *   `read: true` on it explicitly (publish warns about such grants).
@@ -85,7 +88,7 @@ function compilePolicy(snapshot: MetadataSnapshot, roleKeys: readonly string[], 
   const byKey = new Map((snapshot.bundle.roles as Role[]).map((r) => [r.key, r]));
   const grants = roleKeys.flatMap((key) => {
     const grant = byKey.get(key)?.entities?.[entity];
-    return grant?.read ? [{ role: key, grant }] : grant?.create ? [{ role: key, grant: { ...grant, update: false, delete: false, export: false } }] : [];
+    return grant?.read ? [{ role: key, grant }] : grant?.create ? [{ role: key, grant: { ...grant, update: false, delete: false, export: false, changeOwner: false } }] : [];
   });
   const can = (op: EntityOperation) => grants.some((g) => g.grant[op] === true && (op === 'create' || g.grant.read === true));
   const scopes = (op: ScopedOperation): ScopeRule[] =>
@@ -98,7 +101,10 @@ function compilePolicy(snapshot: MetadataSnapshot, roleKeys: readonly string[], 
     const unmasked = readers.some((g) => !g.grant.fields?.[key]?.mask);
     const mask = readers.length > 0 && !unmasked ? (readers[0]!.grant.fields![key]!.mask as FieldMask) : undefined;
     const writers = grants.filter((g) => (g.grant.create === true || g.grant.update === true) && g.grant.fields?.[key]?.write !== false && g.grant.fields?.[key]?.read !== false);
-    let access: FieldAccess = readers.length === 0 ? CLOSED_FIELD : Object.freeze({ read: true, write: writers.length > 0 && !mask, ...(mask ? { mask } : {}) });
+    // A masked field is written only where a role says so (`write: true`): then the user
+    // may set or replace a value they see masked, without ever reading it back.
+    const write = writers.length > 0 && (!mask || writers.some((g) => g.grant.fields?.[key]?.write === true));
+    let access: FieldAccess = readers.length === 0 ? CLOSED_FIELD : Object.freeze({ read: true, write, ...(mask ? { mask } : {}) });
     const explicit = readers.some((g) => g.grant.fields?.[key]?.read === true);
     const hiddenBecause = access.read && !explicit ? unreadableInput(key) : undefined;
     if (hiddenBecause) access = Object.freeze({ read: false, write: false, hiddenBecause });

@@ -118,6 +118,35 @@ export class RecordAccess {
     }
   }
 
+  /**
+   * `input` without the masked fields whose value is exactly the masked text the actor
+   * was shown for the current value: a form sends back what it displayed, and that must
+   * not replace the real value with its mask. A new value (one a role lets them write)
+   * passes.
+   */
+  withoutMaskedEcho(entity: string, input: Record<string, unknown>, current: Record<string, unknown>): Record<string, unknown> {
+    const policy = this.policy(entity);
+    if (policy.unrestricted) return input;
+    const out = { ...input };
+    for (const key of Object.keys(out)) {
+      const mask = policy.field(key).mask;
+      if (mask && current[key] != null && JSON.stringify(out[key]) === JSON.stringify(maskValue(current[key], mask))) delete out[key];
+    }
+    return out;
+  }
+
+  /**
+   * Whether the actor may give a record owned by `owner` to someone else: an
+   * administrator always; a role granting `changeOwner` on the entity, for a record they
+   * may update (`canUpdate`); the owner's managers (up the manager chain) always.
+   */
+  async mayChangeOwner(entity: string, owner: unknown, canUpdate: boolean): Promise<boolean> {
+    const policy = this.policy(entity);
+    if (policy.unrestricted) return true;
+    if (canUpdate && policy.can('changeOwner')) return true;
+    return typeof owner === 'string' && owner !== this.actor.id && (await this.directory.subordinates(this.actor.id)).includes(owner);
+  }
+
   /** The query clause of one role's scope rule for this actor (for scope, and the explainer). */
   async ruleClause(entity: string, rule: ScopeRule): Promise<Document> {
     const me = this.actor.id;

@@ -1,11 +1,15 @@
 import type { ErrorBody } from '@metacrm/metadata';
 import { type AppError, BadRequest, Internal, PayloadTooLarge, RouteNotFound, UnsupportedMediaType, toAppError } from '../errors/index.js';
+import { problemDetails } from '../errors/problem-details.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { OutageLog } from '../observability/outage-log.js';
+import { answerLanguage } from './answer-language.js';
 import type { AppMiddleware } from './context.js';
 
 /**
  * The one place errors become answers: `{error: {code, message, details, requestId}}`.
+ * Details that name problems always read `{problems: [{pointer, code, message, params?}]}`,
+ * with messages in the request's language (problemDetails).
  * Known errors keep their status and code; anything else is logged with its stack
  * and answered as a generic 500 that reveals nothing. 503s go to the outage log.
  */
@@ -29,7 +33,7 @@ export function errorHandler(metrics: Metrics, outages: OutageLog): AppMiddlewar
       }
       metrics.httpErrors.inc({ code: error.code });
       const body: ErrorBody = { error: { code: error.code, message: error.message, requestId: ctx.state.requestId } };
-      if (error.details !== undefined) body.error.details = error.details;
+      if (error.details !== undefined) body.error.details = problemDetails(error, answerLanguage(ctx));
       ctx.status = error.status;
       ctx.body = body;
       if (error.status === 503) ctx.set('Retry-After', '5');

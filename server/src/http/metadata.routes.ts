@@ -69,12 +69,13 @@ export function metadataRoutes(deps: MetadataRouteDeps): Router<AppState> {
   });
 
   router.get('/versions', async (ctx) => {
-    ctx.body = { versions: await service(ctx).versions() };
+    // A version is named `version` here as in publish and rollback (it is stored as _id).
+    ctx.body = { versions: (await service(ctx).versions()).map(({ _id, ...rest }) => ({ version: _id, ...rest })) };
   });
 
   router.get('/versions/:version', async (ctx) => {
-    const { json: _json, ...version } = await service(ctx).version(versionParam(ctx.params.version, 'version'));
-    ctx.body = version;
+    const { json: _json, _id, ...rest } = await service(ctx).version(versionParam(ctx.params.version, 'version'));
+    ctx.body = { version: _id, ...rest };
   });
 
   router.get('/versions/:a/diff/:b', async (ctx) => {

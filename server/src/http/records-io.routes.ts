@@ -7,8 +7,10 @@ import type { Queues } from '../queues/queues.js';
 import { EXPORT_FORMATS, type ExportFormat } from '../records/export/export-sinks.js';
 import { EXPORT_LANGUAGES, type ExportLanguage } from '../records/export/export-values.js';
 import { openExport, type ExportRequest } from '../records/export/export.service.js';
+import { localizeImport } from '../records/import/import-job.js';
 import { ImportService } from '../records/import/import.service.js';
 import type { AppContext, AppState } from './context.js';
+import { answerLanguage } from './answer-language.js';
 import { jsonBody } from './json-body.js';
 import { jsonQueryParam, queryParam } from './request-params.js';
 
@@ -46,7 +48,7 @@ export function recordIoRoutes(deps: RecordIoRouteDeps): Router<AppState> {
   });
 
   router.get('/:entity/imports/:id', async (ctx) => {
-    ctx.body = await (await imports(ctx)).get(ctx.params.entity!, ctx.params.id!);
+    ctx.body = localizeImport(await (await imports(ctx)).get(ctx.params.entity!, ctx.params.id!), answerLanguage(ctx));
   });
 
   router.post('/:entity/imports/:id/cancel', async (ctx) => {
@@ -90,6 +92,5 @@ function language(ctx: AppContext, lang: string | undefined): ExportLanguage {
     if (!EXPORT_LANGUAGES.includes(lang as ExportLanguage)) throw BadRequest(`lang must be one of ${EXPORT_LANGUAGES.join(', ')}`, [{ pointer: '/query/lang', code: 'NOT_ALLOWED_VALUE' }]);
     return lang as ExportLanguage;
   }
-  const best = ctx.acceptsLanguages('en', 'zh-CN', 'zh');
-  return best === 'zh' || best === 'zh-CN' ? 'zh-CN' : 'en';
+  return answerLanguage(ctx);
 }

@@ -4,12 +4,13 @@ import type { BundleRegistries } from '@metacrm/metadata';
 import { BadRequest } from '../errors/index.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import { runBulk } from '../records/bulk.js';
+import { answerLanguage } from './answer-language.js';
 import type { ListOptions } from '../records/record-list.js';
 import type { RecordHooks } from '../records/record-hooks.js';
 import { RecordService, type WriteOptions } from '../records/record.service.js';
 import type { AppContext, AppState } from './context.js';
 import { jsonBody } from './json-body.js';
-import { expectedVersion, jsonQueryParam, queryParam } from './request-params.js';
+import { expectedVersion, jsonQueryParam, onlyParams, queryParam } from './request-params.js';
 
 export interface RecordRouteDeps {
   db: Db;
@@ -33,7 +34,7 @@ export function recordRoutes(deps: RecordRouteDeps): Router<AppState> {
     });
 
   router.get('/:entity', async (ctx) => {
-    ctx.body = await (await service(ctx)).list(ctx.params.entity!, listOptions(ctx));
+    ctx.body = await (await service(ctx)).list(ctx.params.entity!, listOptions(ctx, LIST_PARAMS));
   });
 
   router.post('/:entity', async (ctx) => {
@@ -47,14 +48,15 @@ export function recordRoutes(deps: RecordRouteDeps): Router<AppState> {
   });
 
   router.post('/:entity/bulk', async (ctx) => {
-    ctx.body = await runBulk(await service(ctx), ctx.params.entity!, await jsonBody(ctx, { limit: '20mb' }));
+    ctx.body = await runBulk(await service(ctx), ctx.params.entity!, await jsonBody(ctx, { limit: '20mb' }), answerLanguage(ctx));
   });
 
   router.get('/:entity/:id/related/:child/:via', async (ctx) => {
-    ctx.body = await (await service(ctx)).related(ctx.params.entity!, ctx.params.id!, ctx.params.child!, ctx.params.via!, listOptions(ctx));
+    ctx.body = await (await service(ctx)).related(ctx.params.entity!, ctx.params.id!, ctx.params.child!, ctx.params.via!, listOptions(ctx, RELATED_PARAMS));
   });
 
   router.get('/:entity/:id', async (ctx) => {
+    onlyParams(ctx, ['expand']);
     const expand = typeof ctx.query.expand === 'string' ? ctx.query.expand.split(',').filter(Boolean) : undefined;
     const record = await (await service(ctx)).get(ctx.params.entity!, ctx.params.id!, { expand });
     ctx.set('ETag', `"${record._version}"`);
@@ -74,6 +76,12 @@ export function recordRoutes(deps: RecordRouteDeps): Router<AppState> {
     const version = expectedVersion(ctx, undefined);
     await (await service(ctx)).delete(ctx.params.entity!, ctx.params.id!, { hard: ctx.query.hard === 'true', ...(version === undefined ? {} : { expectedVersion: version }) });
     ctx.status = 204;
+  });
+
+  router.post('/:entity/:id/owner', async (ctx) => {
+    const record = await (await service(ctx)).changeOwner(ctx.params.entity!, ctx.params.id!, await jsonBody(ctx));
+    ctx.set('ETag', `"${record._version}"`);
+    ctx.body = record;
   });
 
   router.post('/:entity/:id/restore', async (ctx) => {
@@ -101,8 +109,18 @@ export function recordRoutes(deps: RecordRouteDeps): Router<AppState> {
   return router;
 }
 
-/** Query parameters of a list: filter (JSON), sort, limit, cursor, page, q, fields, count, deleted. */
-function listOptions(ctx: AppContext): ListOptions {
+/** The query parameters a list takes; any other answers 400 naming it. */
+const LIST_PARAMS = ['filter', 'sort', 'limit', 'page', 'cursor', 'q', 'fields', 'expand', 'count', 'deleted', 'timeZone', 'view'] as const;
+/** A related list shows the child records of one record, through no view. */
+const RELATED_PARAMS = LIST_PARAMS.filter((p) => p !== 'view');
+
+/**
+ * Query parameters of a list: filter (JSON), sort, limit, cursor, page, q, fields,
+ * expand, count, deleted, timeZone, view. A parameter it does not take is refused rather
+ * than ignored, so a typo (`?fitler=`) never answers records the caller did not ask for.
+ */
+function listOptions(ctx: AppContext, known: readonly string[]): ListOptions {
+  onlyParams(ctx, known);
   const one = (name: string) => queryParam(ctx, name);
   const int = (name: string): number | undefined => {
     const value = one(name);
@@ -123,6 +141,7 @@ function listOptions(ctx: AppContext): ListOptions {
     count: one('count') === 'true',
     deleted: one('deleted') === 'true',
     timeZone: one('timeZone'),
+    view: one('view'),
   };
 }
 

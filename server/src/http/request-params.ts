@@ -9,6 +9,16 @@ export function queryParam(ctx: AppContext, name: string): string | undefined {
   return value;
 }
 
+/** Refuses (400 BAD_REQUEST, a problem per parameter) query parameters the route does not take. */
+export function onlyParams(ctx: AppContext, known: readonly string[]): void {
+  const unknown = Object.keys(ctx.query).filter((name) => !known.includes(name));
+  if (unknown.length === 0) return;
+  throw BadRequest(
+    `Unknown query parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n.slice(0, 40)}"`).join(', ')}; this route takes ${known.join(', ')}`,
+    unknown.map((name) => ({ pointer: `/query/${name.slice(0, 40)}`, code: 'UNKNOWN_PROPERTY', params: { property: name.slice(0, 40), allowed: known } })),
+  );
+}
+
 /** A query parameter holding JSON (the filter language): parsed, or 400 BAD_FORMAT. */
 export function jsonQueryParam(ctx: AppContext, name: string): unknown {
   const raw = queryParam(ctx, name);

@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { ITEM_KINDS, ITEM_NOUNS, builtInRole, derivedGrantWarnings, diffBundles, planMigrations, validateBundle, type Bundle, type BundleDiff, type ItemKind, type Problem } from '@metacrm/metadata';
+import { ITEM_KINDS, ITEM_NOUNS, builtInRole, derivedGrantWarnings, diffBundles, keyedPointer, planMigrations, validateBundle, type Bundle, type BundleDiff, type ItemKind, type Problem } from '@metacrm/metadata';
 import { AuditLog } from '../audit/audit-log.js';
 import { upsertAndUpdate } from '../storage/upsert.js';
 import type { Actor } from '../auth/actor.js';
@@ -103,7 +103,7 @@ export class MetadataService {
     }
     problems.push(...this.options.toolkit.validator.validateItem(kind, body));
     if (kind === 'roles') problems.push(...builtInRole(key, '/key'));
-    if (problems.length > 0) throw MetadataInvalid(`The ${ITEM_NOUNS[kind]} "${key}" is not valid`, { problems });
+    if (problems.length > 0) throw MetadataInvalid(`The ${ITEM_NOUNS[kind]} "${key}" is not valid`, { problems: keyed(problems, body) });
     const now = new Date();
     const set = { kind, key, json: JSON.stringify(body), updatedAt: now, updatedBy: this.options.actor };
     if (expectedRev === undefined) {
@@ -125,7 +125,7 @@ export class MetadataService {
   /** Every problem that would stop the draft from publishing. */
   async validateDraft(): Promise<Problem[]> {
     const { bundle } = await this.draft();
-    return validateBundle(bundle, this.options.toolkit.registries, this.options.toolkit.validator);
+    return keyed(validateBundle(bundle, this.options.toolkit.registries, this.options.toolkit.validator), bundle);
   }
 
   /** Publishes the draft as the next version (or, with dryRun, says what that would do). */
@@ -169,7 +169,7 @@ export class MetadataService {
   private async publishBundle(bundle: Bundle, options: PublishOptions, rollbackOf: number | null): Promise<PublishResult> {
     const { registries, validator } = this.options.toolkit;
     const problems = validateBundle(bundle, registries, validator);
-    if (problems.length > 0) throw MetadataInvalid('The metadata has problems; nothing was published', { problems });
+    if (problems.length > 0) throw MetadataInvalid('The metadata has problems; nothing was published', { problems: keyed(problems, bundle) });
     const previousVersion = await this.repo.currentVersion();
     const previous = await this.repo.bundleOf(previousVersion);
     const diff = diffBundles(previous, bundle);
@@ -282,4 +282,9 @@ function roleChanges(before: Bundle, after: Bundle): { key: string; change: 'add
   else if (old.get(key) !== json) changes.push({ key, change: 'changed' });
   for (const key of old.keys()) if (!next.has(key)) changes.push({ key, change: 'removed' });
   return changes;
+}
+
+/** Problems of a bundle or item as a designer names them: `/forms/<key>/...`, not `/forms/0/...` (keyedPointer). */
+function keyed(problems: Problem[], doc: unknown): Problem[] {
+  return problems.map((p) => ({ ...p, pointer: keyedPointer(p.pointer, doc) }));
 }

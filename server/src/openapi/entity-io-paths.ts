@@ -36,7 +36,7 @@ export function entityIoPaths(entity: Entity, context: EntityIoContext, op: Oper
     },
     [`${base}/aggregate`]: {
       post: op('aggregate', `Aggregate ${plural}`, {
-        description: 'Counts, sums, averages, minimums and maximums of the live records that match, grouped by up to two fields (dates by period). A request that is not valid answers 400 AGGREGATE_INVALID with `details.pointer`.',
+        description: 'Counts, sums, averages, minimums and maximums of the live records that match, grouped by up to two fields (dates by period). A request that is not valid answers 400 AGGREGATE_INVALID with `details.problems`.',
         requestBody: json('AggregateRequest'),
         responses: { '200': jsonResponse('The groups and the total.', schemaRef('AggregateResult')), ...errorResponses(['BadRequest', 'Forbidden', 'NotFound', 'PayloadTooLarge', 'UnsupportedMediaType']) },
       }),

@@ -3,7 +3,7 @@ import { entityIoPaths } from './entity-io-paths.js';
 import type { EntityComponentNames } from './entity-schemas.js';
 import { errorResponses } from './error-components.js';
 import { entityQueryParameters, listParameters } from './list-parameters.js';
-import { jsonContent, jsonResponse, parameterRef, schemaRef, type OpenApiObject } from './refs.js';
+import { jsonContent, jsonResponse, object, parameterRef, schemaRef, type OpenApiObject } from './refs.js';
 
 /** What the paths of one entity are built from: the snapshot's entities and their component names. */
 export interface EntityPathContext {
@@ -54,8 +54,8 @@ export function entityPaths(entity: Entity, context: EntityPathContext): Record<
   return {
     [base]: {
       get: op('list', `List ${plural}`, {
-        description: 'Filter, search, sort, select fields, count, and page with a cursor (or a page number).',
-        parameters: listParameters(entity, context.registries),
+        description: 'Filter, search, sort, select fields, count, and page with a cursor (or a page number); or start from a view (`view`). An unknown query parameter answers 400 naming it.',
+        parameters: [...listParameters(entity, context.registries), parameterRef('View')],
         responses: { '200': jsonResponse(`A page of ${plural}.`, schemaRef(names.list)), ...errorResponses(['BadRequest', 'Forbidden', 'NotFound']) },
       }),
       post: op('create', `Create a ${label}`, {
@@ -88,7 +88,19 @@ export function entityPaths(entity: Entity, context: EntityPathContext): Record<
     },
     [`${base}/{id}/restore`]: {
       parameters: [parameterRef('RecordId')],
-      post: op('restore', `Restore a deleted ${label}`, { responses: { '200': record('The restored record.'), ...errorResponses(['NotFound', 'Conflict']) } }),
+      post: op('restore', `Restore a deleted ${label}`, {
+        description: 'Brings the record back from the recycle bin, with the records its delete cascaded to (and only those), listed in `_restoredWith`.',
+        responses: { '200': record('The restored record.'), ...errorResponses(['NotFound', 'Conflict']) },
+      }),
+    },
+    [`${base}/{id}/owner`]: {
+      parameters: [parameterRef('RecordId')],
+      post: op('changeOwner', `Change the owner of a ${label}`, {
+        description:
+          'Gives the record to another active user (`{ownerId}`). Allowed to administrators, to roles granting `changeOwner` on the entity (for records they may update) and to the owner\'s managers; recorded in the record\'s history (`_ownerId`) and the audit log. 403 FORBIDDEN otherwise; 422 RECORD_INVALID for a user who is not an active user.',
+        requestBody: body(object({ ownerId: { type: 'string', description: 'The new owner\'s user id.' } }, [], { additionalProperties: false })),
+        responses: { '200': record('The record with its new owner.', ETAG), ...errorResponses(['Forbidden', 'NotFound', 'Conflict', 'Unprocessable']) },
+      }),
     },
     [`${base}/{id}/history`]: {
       parameters: [parameterRef('RecordId')],

@@ -78,6 +78,12 @@ export function recordSchema(entity: Entity, registries: BundleRegistries, entit
       additionalProperties: false,
     };
   }
+  properties._restoredWith = {
+    type: 'array',
+    readOnly: true,
+    description: 'Only in the answer of a restore: the records its delete had cascaded to, brought back with it.',
+    items: { type: 'object', properties: { entity: { type: 'string' }, id: { type: 'string' } }, required: ['entity', 'id'], additionalProperties: false },
+  };
   return { type: 'object', ...entityLabels(entity), 'x-entity': entity.key, properties, required: ALWAYS_ANSWERED, additionalProperties: false };
 }
 

@@ -15,7 +15,10 @@ export function errorSchemas(): Record<string, JsonSchema> {
           {
             code: schemaRef('ErrorCode'),
             message: { type: 'string', description: 'Safe to show; in English.' },
-            details: { description: 'Depends on the code: `{pointer, field}` for a refused query, `{currentVersion}` for a version conflict, `{problems}` for invalid input, ...' },
+            details: {
+              description:
+                'Whenever an error names what is wrong (RECORD_INVALID, METADATA_INVALID, FILTER_*, SORT_*, BAD_REQUEST, WEBHOOK_PAYLOAD_INVALID, RECORD_UNIQUE_VIOLATION, ...), `{problems: [Problem]}`, beside context such as `field`; otherwise context only: `{currentVersion}` for a version conflict, `{entity, operation}` for a refused operation, ...',
+            },
             requestId: { type: 'string', description: 'The request id (also in `X-Request-Id`), to quote when reporting a problem.' },
           },
           ['details', 'requestId'],
@@ -26,10 +29,18 @@ export function errorSchemas(): Record<string, JsonSchema> {
     ),
     Problem: object(
       {
-        pointer: { type: 'string', description: 'A JSON pointer into the document sent: `/amount`, `/fields/3/key`. Empty for the whole document.' },
-        code: { type: 'string', enum: [...PROBLEM_CODES] },
-        message: { type: 'string' },
-        params: { type: 'object', description: 'What the check compared against (limit, allowed values, rule key...).' },
+        pointer: {
+          type: 'string',
+          description:
+            'A JSON pointer into the document sent: `/amount`, `/query/limit`. Empty for the whole document. Metadata problems name items by key, not position: `/forms/deal_main/layout/tabs/main/...`, `/entities/deal/fields/amount/max`.',
+        },
+        code: { type: 'string', description: `A stable code: ${PROBLEM_CODES.join(', ')} (an import may add its own, such as AMBIGUOUS_REFERENCE).` },
+        message: { type: 'string', description: 'Short, for a user, in the language of Accept-Language (zh-CN or en; English otherwise). The same problem reads the same through the API, an import and a workflow.' },
+        params: {
+          type: 'object',
+          description:
+            'What the message says, for a UI that words it itself: `label`, `min`/`max`, `minLength`/`maxLength`, `minItems`/`maxItems`, `format` (email, phone, url, date, date-time, decimal with `scale` or `digits`, id), `value` and `allowed` of an option, `property`, `rule` and `message` of a validation rule, `form`...',
+        },
       },
       ['params'],
       { description: 'One thing wrong with a document.' },
@@ -47,19 +58,19 @@ export function errorSchemas(): Record<string, JsonSchema> {
         ),
       },
       [],
-      { description: 'A 422 answer (RECORD_INVALID, METADATA_INVALID): the error body whose details list every problem found, each pointing at its place in the document.' },
+      { description: 'A 422 answer (RECORD_INVALID, METADATA_INVALID): the error body whose details list every problem found at once (types, formats, options, ranges, required fields, rules, form conditions), each pointing at its place in the document.' },
     ),
   };
 }
 
 /** The shared error responses, by name. */
 export const ERROR_RESPONSES = {
-  BadRequest: { status: '400', description: 'The request is malformed: BAD_REQUEST (a body that is not UTF-8, names another charset, is not JSON or is nested over 1,000 levels has one problem at pointer `""`: INVALID_UTF8, UNSUPPORTED_CHARSET, INVALID_JSON, TOO_DEEP; a `_version` that is not a positive integer, at `/_version`); a refused query (FILTER_*, SORT_*, CURSOR_INVALID, SEARCH_INVALID, TIME_ZONE_INVALID, AGGREGATE_INVALID) with `details.pointer`; a refused import file (IMPORT_*); or a webhook payload that does not fit its schema (WEBHOOK_PAYLOAD_INVALID, a problem with a pointer per mistake).' },
+  BadRequest: { status: '400', description: 'The request is malformed: BAD_REQUEST (a body that is not UTF-8, names another charset, is not JSON or is nested over 1,000 levels has one problem at pointer `""`: INVALID_UTF8, UNSUPPORTED_CHARSET, INVALID_JSON, TOO_DEEP; a `_version` that is not a positive integer, at `/_version`); a refused query (FILTER_*, SORT_*, CURSOR_INVALID, SEARCH_INVALID, TIME_ZONE_INVALID, AGGREGATE_INVALID) with `details.problems`; a refused import file (IMPORT_*); or a webhook payload that does not fit its schema (WEBHOOK_PAYLOAD_INVALID, a problem with a pointer per mistake).' },
   Unauthorized: { status: '401', description: 'AUTH_REQUIRED: no credential, or one that is unknown, expired or revoked, or whose user is inactive; AUTH_INVALID_CREDENTIALS, TWO_FACTOR_INVALID, AUTH_CHALLENGE_INVALID at sign-in.' },
   Forbidden: { status: '403', description: 'FORBIDDEN (`details.right` for admin routes), CSRF_INVALID, TWO_FACTOR_SETUP_REQUIRED, or FIELD_NOT_READABLE: the filter, sort or search touches a field the caller may not read.' },
   TooManyRequests: { status: '429', description: 'RATE_LIMITED (an API token over its requests per minute), TOO_MANY_IN_FLIGHT (a user, session or API token with as many requests in flight as it may have), LOGIN_THROTTLED or WEBHOOK_RATE_LIMITED (a webhook over its calls per minute); retry after `Retry-After` seconds.' },
   NotFound: { status: '404', description: 'No such thing: ENTITY_NOT_FOUND, RECORD_NOT_FOUND, METADATA_ITEM_NOT_FOUND, METADATA_VERSION_NOT_FOUND, IMPORT_NOT_FOUND, EXPORT_VIEW_NOT_FOUND, WEBHOOK_NOT_FOUND, NOTIFICATION_NOT_FOUND, PERSONAL_VIEW_NOT_FOUND, ROUTE_NOT_FOUND.' },
-  Conflict: { status: '409', description: 'A conflict: RECORD_VERSION_CONFLICT (`details.currentVersion`), RECORD_UNIQUE_VIOLATION (`details.field`), RECORD_IN_USE (`details.references`), IMPORT_NOT_CANCELLABLE, PERSONAL_VIEW_CONFLICT, PERSONAL_VIEW_LIMIT, or a METADATA_* conflict.' },
+  Conflict: { status: '409', description: 'A conflict: RECORD_VERSION_CONFLICT (`details.currentVersion`), RECORD_UNIQUE_VIOLATION (`details.field` and a NOT_UNIQUE problem), RECORD_IN_USE (`details.references`), IMPORT_NOT_CANCELLABLE, PERSONAL_VIEW_CONFLICT, PERSONAL_VIEW_LIMIT, or a METADATA_* conflict.' },
   PayloadTooLarge: { status: '413', description: 'PAYLOAD_TOO_LARGE, IMPORT_FILE_TOO_LARGE.' },
   UnsupportedMediaType: { status: '415', description: 'UNSUPPORTED_MEDIA_TYPE: the body is not in a media type this route takes.' },
   Unprocessable: { status: '422', description: 'The document is not valid: every problem, each with a JSON pointer.' },

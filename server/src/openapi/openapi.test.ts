@@ -147,7 +147,7 @@ describe('the generated OpenAPI document', () => {
     const list = (doc.paths['/api/records/opportunity'] as { get: { parameters: Record<string, unknown>[] } }).get;
     const byName = (p: Record<string, unknown>) => (typeof p.$ref === 'string' ? (doc.components.parameters as Record<string, Record<string, unknown>>)[p.$ref.split('/').pop()!]! : p);
     const params = Object.fromEntries(list.parameters.map((p) => [byName(p).name, byName(p)]));
-    expect(Object.keys(params).sort()).toEqual(['count', 'cursor', 'deleted', 'expand', 'fields', 'filter', 'limit', 'page', 'q', 'sort', 'timeZone']);
+    expect(Object.keys(params).sort()).toEqual(['count', 'cursor', 'deleted', 'expand', 'fields', 'filter', 'limit', 'page', 'q', 'sort', 'timeZone', 'view']);
     expect(params.expand).toMatchObject({ style: 'form', explode: false, schema: { items: { enum: ['account'] } } });
     expect(params.filter).toMatchObject({ in: 'query', content: { 'application/json': { schema: { $ref: '#/components/schemas/Filter' } } } });
     expect(params.filter!.description).toContain('(#/components/schemas/Filter)');

@@ -24,6 +24,11 @@ export function sharedParameters(): Record<string, OpenApiObject> {
     Search: query('q', `Free text: every word must match a text field or an option label. At most ${SEARCH_LIMITS.words} words.`, { type: 'string', maxLength: SEARCH_LIMITS.length }),
     Count: flag('count', 'Also answer `total`, the number of matching records.'),
     Deleted: flag('deleted', 'The recycle bin: deleted records only (they carry `_deletedAt`).'),
+    View: query(
+      'view',
+      'The key of a view of the entity: its filter (ANDed with `filter`), its sort (unless `sort` is given) and its columns (those you may read, unless `fields` is given). An unknown view answers 404 VIEW_NOT_FOUND. Any query parameter a list does not take answers 400 BAD_REQUEST naming it.',
+      { type: 'string' },
+    ),
     TimeZone: query('timeZone', 'IANA time zone for relative dates (`this_quarter`...), such as Asia/Shanghai; UTC by default.', { type: 'string' }),
   };
 }

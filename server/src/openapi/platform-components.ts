@@ -76,7 +76,7 @@ export function platformApiSchemas(): Record<string, JsonSchema> {
     }),
     MetaVersion: object(
       {
-        _id: { type: 'integer', minimum: 1, description: 'The version number.' },
+        version: { type: 'integer', minimum: 1, description: 'The version number (as publish and rollback name it).' },
         checksum: str('SHA-256 of the canonical bundle.'),
         createdAt: dateTime,
         createdBy: schemaRef('Actor'),

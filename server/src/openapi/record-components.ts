@@ -53,6 +53,7 @@ function bulkSchemas(): Record<string, JsonSchema> {
             object({ op: { const: 'create' }, data: { type: 'object', description: 'The new record, as the entity\'s `<Entity>Input`.' } }),
             object({ op: { const: 'update' }, id: RECORD_ID_SCHEMA, data: { type: 'object', description: 'The changes, as the entity\'s `<Entity>Patch`.' }, _version: version }, ['_version']),
             object({ op: { const: 'delete' }, id: RECORD_ID_SCHEMA, _version: version }, ['_version']),
+            object({ op: { const: 'change_owner' }, id: RECORD_ID_SCHEMA, ownerId: { type: 'string', description: 'The new owner: an active user\'s id.' } }),
           ],
         },
       },

@@ -1,4 +1,4 @@
-import { formFieldStates, type FormConditions, type Problem } from '@metacrm/metadata';
+import { formFieldStates, makeProblem, type FormConditions, type Problem } from '@metacrm/metadata';
 import type { CompiledEntity } from './compiled-entity.js';
 import type { Values } from './record-document.js';
 
@@ -31,20 +31,20 @@ export function formProblems(compiled: CompiledEntity, form: FormConditions, bef
     failed.add(error.condition);
     problems.push({ pointer: error.field === undefined ? '' : `/${error.field}`, code: 'INVALID', message: `the condition at ${error.condition} of form "${form.key}" could not be evaluated: ${error.message}`, params: { form: form.key, condition: error.condition } });
   }
-  const label = (key: string) => compiled.fields.get(key)?.label.en ?? key;
+  const label = (key: string) => compiled.fields.get(key)?.label ?? { 'zh-CN': key, en: key };
   for (const [key, state] of now.fields) {
     // A field required by the entity itself has had its REQUIRED already.
     if (state.required && compiled.fields.get(key)?.required !== true && isEmpty(after[key])) {
-      problems.push({ pointer: `/${key}`, code: 'REQUIRED', message: `${label(key)} is required`, params: { form: form.key } });
+      problems.push(makeProblem(`/${key}`, 'REQUIRED', { form: form.key, label: label(key) }));
     }
   }
   for (const key of Object.keys(given)) {
     if (JSON.stringify(before[key] ?? null) === JSON.stringify(after[key] ?? null)) continue;
     const shown = now.fields.get(key)?.visible;
     if (shown === false) {
-      problems.push({ pointer: `/${key}`, code: 'READ_ONLY', message: `${label(key)} is hidden on this form and cannot be changed`, params: { form: form.key, hidden: true } });
+      problems.push(makeProblem(`/${key}`, 'READ_ONLY', { form: form.key, hidden: true, label: label(key) }));
     } else if (then.fields.get(key)?.readOnly === true) {
-      problems.push({ pointer: `/${key}`, code: 'READ_ONLY', message: `${label(key)} is read-only`, params: { form: form.key } });
+      problems.push(makeProblem(`/${key}`, 'READ_ONLY', { form: form.key, label: label(key) }));
     }
   }
   return problems;

@@ -25,6 +25,12 @@ export interface ListOptions {
   /** The recycle bin: deleted records only. */
   deleted?: boolean;
   timeZone?: string | undefined;
+  /**
+   * A view of the entity whose filter (ANDed with `filter`), sort (unless `sort` is
+   * given) and columns (unless `fields` is given) the list applies. Resolved by
+   * RecordService.list.
+   */
+  view?: string | undefined;
 }
 
 export interface ListResult {

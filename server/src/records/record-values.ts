@@ -1,4 +1,4 @@
-import { compareDecimals, evaluateLogic, toProblems, truthy, type BundleRegistries, type FormConditions, type Problem } from '@metacrm/metadata';
+import { compareDecimals, evaluateLogic, makeProblem, recordProblems, truthy, varsOf, type BundleRegistries, type FormConditions, type Problem } from '@metacrm/metadata';
 import type { Actor } from '../auth/actor.js';
 import type { AnyField, CompiledEntity } from './compiled-entity.js';
 import { withScale } from './field-codec.js';
@@ -33,33 +33,45 @@ export function prepareValues(compiled: CompiledEntity, registries: BundleRegist
   const given: Values = {};
   for (const [key, raw] of Object.entries(input)) {
     const field = compiled.fields.get(key);
-    if (key.startsWith('_') || key === 'id') problems.push({ pointer: `/${key}`, code: 'IMMUTABLE', message: 'system fields are set by the platform' });
+    if (key.startsWith('_') || key === 'id') problems.push(makeProblem(`/${key}`, 'IMMUTABLE', { system: true }));
     else if (field && typeof raw === 'string' && raw.includes('\0') && compiled.traits.get(key)?.value === 'string') {
       // MongoDB stores NUL, but nothing downstream (search, exports, other systems) expects it.
-      problems.push({ pointer: `/${key}`, code: 'BAD_FORMAT', message: 'may not contain NUL characters (U+0000)' });
+      problems.push(makeProblem(`/${key}`, 'BAD_FORMAT', { nul: true }));
     }
-    else if (field && compiled.traits.get(key)?.computed) problems.push({ pointer: `/${key}`, code: 'IMMUTABLE', message: 'computed fields cannot be written' });
+    else if (field && compiled.traits.get(key)?.computed) problems.push(makeProblem(`/${key}`, 'IMMUTABLE', { computed: true }));
     else given[key] = field ? normalize(field, raw) : raw;
   }
   const nonNull = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null));
-  if (!compiled.validate(nonNull)) problems.push(...toProblems(compiled.validate.errors ?? [], ''));
-  if (problems.length > 0) return { values: {}, problems };
+  if (!compiled.validate(nonNull)) problems.push(...recordProblems(compiled.validate.errors ?? [], compiled.fields, nonNull));
+  // Every later check runs too, so one answer lists every problem; values already
+  // refused are left out of them (a refused field is not also "required", and a rule
+  // or form condition that reads one is not judged on a value that will not be written).
+  const rejected = new Set(problems.map((p) => topKey(p.pointer)));
+  for (const key of rejected) delete given[key];
 
   const vars = contextVars(actor, now);
-  const values = computeValues(compiled, registries, { ...(current ?? {}), ...given }, current === undefined, vars, problems);
-  problems.push(...checkValues(compiled, values, given, current));
-  const evaluate = evaluator(registries, values, vars, problems);
+  const later: Problem[] = [];
+  const values = computeValues(compiled, registries, { ...(current ?? {}), ...given }, current === undefined, vars, later);
+  later.push(...checkValues(compiled, values, given, current));
+  const evaluate = evaluator(registries, values, vars, later);
   for (const rule of compiled.rules) {
+    if (rejected.size > 0 && varsOf(rule.errorWhen, registries.operations).some((v) => rejected.has(v))) continue;
     if (!truthy(evaluate(rule.errorWhen, rule.fields?.[0] ?? ''))) continue;
     const pointers = rule.fields && rule.fields.length > 0 ? rule.fields.map((f) => `/${f}`) : [''];
-    for (const pointer of pointers) problems.push({ pointer, code: 'INVALID', message: rule.message.en, params: { rule: rule.key, message: rule.message } });
+    for (const pointer of pointers) later.push(makeProblem(pointer, 'INVALID', { rule: rule.key, message: rule.message }));
   }
   if (form?.conditional) {
     // A new record starts as a blank form shows it: defaults and formulas over no input.
     const before = current ?? computeValues(compiled, registries, {}, true, vars, []);
-    problems.push(...formProblems(compiled, form, before, values, given, vars));
+    later.push(...formProblems(compiled, form, before, values, given, vars));
   }
+  problems.push(...later.filter((p) => !rejected.has(topKey(p.pointer))));
   return { values, problems };
+}
+
+/** The field a pointer starts at: `amount` of `/amount`, `tags` of `/tags/2`. */
+function topKey(pointer: string): string {
+  return pointer.split('/')[1] ?? '';
 }
 
 /** Applies defaults (on create) and computes formulas into `values`, in place. */
@@ -90,18 +102,18 @@ function checkValues(compiled: CompiledEntity, values: Values, given: Values, cu
   for (const [key, field] of compiled.fields) {
     const value = values[key];
     if (field.required && !compiled.traits.get(key)?.computed && (value == null || (Array.isArray(value) && value.length === 0))) {
-      problems.push({ pointer: `/${key}`, code: 'REQUIRED', message: `${field.label.en} is required` });
+      problems.push(makeProblem(`/${key}`, 'REQUIRED', { label: field.label }));
     }
     if (!(key in given) || value == null) continue;
     if (DECIMAL.has(field.type)) {
-      if (typeof field.min === 'string' && compareDecimals(String(value), field.min) < 0) problems.push({ pointer: `/${key}`, code: 'OUT_OF_RANGE', message: `must be at least ${field.min}` });
-      if (typeof field.max === 'string' && compareDecimals(String(value), field.max) > 0) problems.push({ pointer: `/${key}`, code: 'OUT_OF_RANGE', message: `must be at most ${field.max}` });
+      if (typeof field.min === 'string' && compareDecimals(String(value), field.min) < 0) problems.push(makeProblem(`/${key}`, 'OUT_OF_RANGE', { min: field.min }));
+      if (typeof field.max === 'string' && compareDecimals(String(value), field.max) > 0) problems.push(makeProblem(`/${key}`, 'OUT_OF_RANGE', { max: field.max }));
     }
     if (field.type === 'single_select' || field.type === 'multi_select') {
       const retired = new Set(((field.options as { key: string; active?: boolean }[]) ?? []).filter((o) => o.active === false).map((o) => o.key));
       const before = new Set([current?.[key]].flat());
       const chosen = [value].flat().filter((v) => retired.has(String(v)) && !before.has(v));
-      if (chosen.length > 0) problems.push({ pointer: `/${key}`, code: 'NOT_ALLOWED_VALUE', message: `option ${chosen.join(', ')} is no longer offered` });
+      if (chosen.length > 0) problems.push(makeProblem(`/${key}`, 'NOT_ALLOWED_VALUE', { retired: chosen }));
     }
   }
   return problems;

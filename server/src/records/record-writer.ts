@@ -1,4 +1,5 @@
 import { ObjectId, type ClientSession, type Db, type Document } from 'mongodb';
+import { makeProblem } from '@metacrm/metadata';
 import type { Actor } from '../auth/actor.js';
 import type { CompiledEntity } from './compiled-entity.js';
 import { recordCollection } from './record-collections.js';
@@ -104,5 +105,5 @@ export function uniqueViolation(err: unknown, compiled: CompiledEntity): Error |
   const field = fromPattern ?? fromName;
   if (!field || !compiled.fields.has(field)) return undefined;
   const label = compiled.fields.get(field)!.label;
-  return RecordUniqueViolation(`Another record already has this ${label.en.toLowerCase()}`, { field, pointer: `/${field}`, label });
+  return RecordUniqueViolation(`Another record already has this ${label.en.toLowerCase()}`, { field, label, problems: [makeProblem(`/${field}`, 'NOT_UNIQUE', { field, label })] });
 }

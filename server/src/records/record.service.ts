@@ -1,5 +1,5 @@
 import { Decimal128, ObjectId, type ClientSession, type Db, type Document } from 'mongodb';
-import type { BundleRegistries, FormConditions, Problem } from '@metacrm/metadata';
+import { makeProblem, sortText, viewFields, viewSortKeys, type BundleRegistries, type FormConditions, type Problem } from '@metacrm/metadata';
 import { Forbidden } from '../access/access.errors.js';
 import { RecordAccess } from '../access/record-access.js';
 import { addShare, listShares, removeShare, type Share } from '../access/record-shares.js';
@@ -9,6 +9,7 @@ import { USERS } from '../auth/user-model.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { aggregateRecords } from './aggregate-records.js';
 import { nextAutoNumber, type AutoNumberSettings } from './auto-number.js';
+import { DELETED_WITH, cascadeKey, restoreCascaded, type RestoredRecord } from './cascade-restore.js';
 import { compiledEntity, type CompiledEntity } from './compiled-entity.js';
 import { expandLookups } from './expand.js';
 import { recordCollection } from './record-collections.js';
@@ -19,7 +20,7 @@ import { runAfter, runBefore, type AfterWrite, type RecordHooks } from './record
 import { backoffBeforeRetry, queuedPerRecord } from './reapply.js';
 import { prepareValues } from './record-values.js';
 import { REVISIONS, insertRecord, updateRecord, writeTrail, type RecordOperation, type WriteContext } from './record-writer.js';
-import { EntityNotFound, FormNotFound, RecordInUse, RecordInvalid, RecordNotFound, RecordVersionConflict } from './records.errors.js';
+import { EntityNotFound, FormNotFound, RecordInUse, RecordInvalid, RecordNotFound, RecordVersionConflict, ViewNotFound } from './records.errors.js';
 import { checkLookups, referencesTo, refreshParentRollups } from './relations.js';
 import { withScope, type RelatedAccess } from './related-access.js';
 
@@ -109,9 +110,30 @@ export class RecordService {
     this.access.require(entity, 'read');
     if (options.deleted) this.access.require(entity, 'delete');
     const scope = await this.access.scope(entity, options.deleted ? 'delete' : 'read');
-    const result = await listRecords(this.options.db, compiled, this.options.registries, options, { scope, canRead: this.access.queryable(entity), user: this.options.actor.id });
-    await this.present(compiled, result.records, options.expand);
+    const query = this.withView(entity, options);
+    const result = await listRecords(this.options.db, compiled, this.options.registries, query, { scope, canRead: this.access.queryable(entity), user: this.options.actor.id });
+    await this.present(compiled, result.records, query.expand);
     return result;
+  }
+
+  /**
+   * The list options with a view's applied: its filter ANDed with the caller's, its sort
+   * unless the caller gives one, its columns (those the actor may read) unless the caller
+   * names fields. 404 VIEW_NOT_FOUND for a view the entity does not have.
+   */
+  private withView(entity: string, options: ListOptions): ListOptions {
+    if (options.view === undefined) return options;
+    const view = this.options.snapshot.bundle.views.find((v) => v.key === options.view && v.entity === entity);
+    if (!view) throw ViewNotFound(`${entity} has no view "${String(options.view).slice(0, 60)}"`, { entity, view: options.view, problems: [makeProblem('/query/view', 'NOT_ALLOWED_VALUE', { value: options.view })] });
+    const filters = [view.filter, options.filter].filter((f) => f !== undefined);
+    const readable = this.access.queryable(entity);
+    const columns = viewFields(view).filter((key) => readable(key));
+    return {
+      ...options,
+      filter: filters.length > 1 ? { and: filters } : filters[0],
+      sort: options.sort ?? sortText(viewSortKeys(view)),
+      fields: options.fields ?? (columns.length > 0 ? columns : undefined),
+    };
   }
 
   /** The records of `child` whose lookup `via` points at this record (a related list). */
@@ -181,7 +203,8 @@ export class RecordService {
     this.access.require(entity, id === undefined ? 'create' : 'update');
     const form = this.formOf(compiled, options.form);
     const current = id === undefined ? undefined : valuesOf(compiled, await this.load(compiled, id, false, 'update'));
-    const fields = asObject(input);
+    const given = asObject(input);
+    const fields = current ? this.access.withoutMaskedEcho(entity, given, current) : given;
     this.access.checkWritable(entity, fields);
     await runBefore(this.options.hooks, { entity, op: current ? 'update' : 'create', actor: this.options.actor, id, input: fields, ...(current ? { current } : {}) });
     const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date(), form);
@@ -202,7 +225,6 @@ export class RecordService {
     this.access.require(entity, 'update');
     const form = this.formOf(compiled, options.form);
     const patch = asObject(input);
-    this.access.checkWritable(entity, patch);
     // Unversioned updates of one record queue in this process (see queuedPerRecord).
     const key = `${this.options.db.databaseName}/${entity}/${id}`;
     const once = () => this.updateOnce(compiled, id, patch, expectedVersion, form);
@@ -232,7 +254,8 @@ export class RecordService {
     const doc = await this.load(compiled, id, false, 'update');
     if (expectedVersion !== undefined && doc._version !== expectedVersion) throw conflict(doc);
     const current = valuesOf(compiled, doc);
-    const fields = { ...patch };
+    const fields = this.access.withoutMaskedEcho(entity, patch, current);
+    this.access.checkWritable(entity, fields);
     await runBefore(this.options.hooks, { entity, op: 'update', actor: this.options.actor, id, input: fields, current });
     const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date(), form);
     const changes = changedFields(current, values);
@@ -271,7 +294,7 @@ export class RecordService {
     if (options.expectedVersion !== undefined && doc._version !== options.expectedVersion) throw conflict(doc);
     await runBefore(this.options.hooks, { entity, op: 'delete', actor: this.options.actor, id, input: {}, current: valuesOf(compiled, doc) });
     const hard = options.hard === true || compiled.entity.options?.softDelete === false;
-    await this.transaction((ctx) => this.deleteIn(ctx, compiled, doc, hard, 0));
+    await this.transaction((ctx) => this.deleteIn(ctx, compiled, doc, hard, 0, cascadeKey(entity, doc._id as ObjectId)));
     await this.after({ entity, op: hard ? 'purge' : 'delete', id, version: (doc._version as number) + 1, changes: [] });
   }
 
@@ -280,11 +303,11 @@ export class RecordService {
    * revision, audit entry and event. Needs update access to the record; the new owner
    * must be an active user. The owner's scope decides who sees the record from then on.
    */
-  async transferOwner(entity: string, id: string, ownerId: string): Promise<ApiRecord> {
+  async transferOwner(entity: string, id: string, ownerId: string, op: 'update' | null = 'update'): Promise<ApiRecord> {
     const compiled = this.compiled(entity);
-    this.access.require(entity, 'update');
+    if (op !== null) this.access.require(entity, op);
     await this.requireActiveUser(ownerId);
-    const doc = await this.load(compiled, id, false, 'update');
+    const doc = await this.load(compiled, id, false, op);
     if (doc._ownerId === ownerId) return await this.presentOne(compiled, toApiRecord(compiled, doc));
     const changes = [{ field: '_ownerId', from: doc._ownerId ?? null, to: ownerId }];
     await this.transaction(async (ctx) => {
@@ -297,19 +320,49 @@ export class RecordService {
     return await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id, false, null)));
   }
 
+  /**
+   * Change owner, as a user asks it (API, bulk): `{ownerId}` names an active user. Allowed
+   * to administrators, to roles granting `changeOwner` on the entity (for records they may
+   * update) and to the owner's managers; others get 403 (404 for a record they cannot
+   * see). Written as transferOwner writes it: a version, a revision of `_ownerId` (the
+   * record's history), an audit entry and an event.
+   */
+  async changeOwner(entity: string, id: string, input: unknown): Promise<ApiRecord> {
+    const ownerId = (input !== null && typeof input === 'object' ? (input as { ownerId?: unknown }).ownerId : undefined);
+    if (typeof ownerId !== 'string') throw RecordInvalid('Name the new owner', { problems: [makeProblem('/ownerId', 'REQUIRED', {})] });
+    const compiled = this.compiled(entity);
+    this.access.require(entity, 'read');
+    const doc = await this.load(compiled, id, false, 'read');
+    const canUpdate = this.access.policy(entity).can('update') && (await this.inScope(compiled, { _id: doc._id }, 'update'));
+    if (!(await this.access.mayChangeOwner(entity, doc._ownerId, canUpdate))) {
+      throw Forbidden(`You may not change the owner of this ${entity} record`, { entity, operation: 'changeOwner', id });
+    }
+    return await this.transferOwner(entity, id, ownerId, null);
+  }
+
+  /**
+   * Brings a record back from the recycle bin, and with it the records its delete
+   * cascaded to (and only those), in one transaction. The answer is the record with
+   * `_restoredWith`: the other records brought back, by entity and id.
+   */
   async restore(entity: string, id: string): Promise<ApiRecord> {
     const compiled = this.compiled(entity);
     this.access.require(entity, 'delete');
     const doc = await recordCollection(this.options.db, entity).findOne(withScope({ _id: objectId(id), _deletedAt: { $ne: null } }, await this.access.scope(entity, 'delete')));
     if (!doc) throw RecordNotFound(`No deleted ${entity} record ${id}`, { entity, id });
+    let restored: RestoredRecord[] = [];
     await this.transaction(async (ctx) => {
-      const update = { $set: { _deletedAt: null, _updatedAt: new Date(), _updatedBy: this.options.actor.id }, $inc: { _version: 1 } };
+      const update = { $set: { _deletedAt: null, _updatedAt: new Date(), _updatedBy: this.options.actor.id }, $unset: { [DELETED_WITH]: '' }, $inc: { _version: 1 } };
       if (!(await updateRecord(ctx, compiled, doc._id as ObjectId, doc._version as number, update))) throw conflict(doc);
       await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, undefined, valuesOf(compiled, doc), ctx.session);
       await writeTrail(ctx, compiled, 'restore', doc._id as ObjectId, (doc._version as number) + 1, [], { after: apiValues(valuesOf(compiled, doc), applied(doc, update)) });
+      const deps = { snapshot: this.options.snapshot, registries: this.options.registries, compiled: (key: string) => this.compiled(key) };
+      restored = await restoreCascaded(ctx, deps, compiled, cascadeKey(entity, doc._id as ObjectId));
     });
     await this.after({ entity, op: 'restore', id, version: (doc._version as number) + 1, changes: [] });
-    return await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id, false, null)));
+    for (const r of restored) await this.after({ entity: r.entity, op: 'restore', id: r.id, version: r.version, changes: [] });
+    const record = await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id, false, null)));
+    return { ...record, _restoredWith: restored.map(({ entity: e, id: i }) => ({ entity: e, id: i })) };
   }
 
   /**
@@ -390,7 +443,8 @@ export class RecordService {
     return record;
   }
 
-  private async deleteIn(ctx: WriteContext, compiled: CompiledEntity, doc: Document, hard: boolean, depth: number): Promise<void> {
+  /** Deletes `doc` and what its lookups cascade to; cascaded soft deletes carry the mark of `root` (restoreCascaded). */
+  private async deleteIn(ctx: WriteContext, compiled: CompiledEntity, doc: Document, hard: boolean, depth: number, root: string): Promise<void> {
     const id = doc._id as ObjectId;
     const refs = await referencesTo(ctx.db, compiled, id, ctx.session);
     const restricted = refs.filter((r) => r.onDelete === 'restrict');
@@ -402,13 +456,16 @@ export class RecordService {
       } else if (ref.onDelete === 'cascade' && depth < 8) {
         const child = this.compiled(ref.entity);
         for (const childDoc of await children.find({ [ref.field]: id, _deletedAt: null }, { session: ctx.session }).toArray()) {
-          await this.deleteIn(ctx, child, childDoc, hard, depth + 1);
+          await this.deleteIn(ctx, child, childDoc, hard, depth + 1, root);
         }
       }
     }
     const records = recordCollection(ctx.db, compiled.entity.key);
     if (hard) await records.deleteOne({ _id: id }, { session: ctx.session });
-    else if (!(await updateRecord(ctx, compiled, id, doc._version as number, { $set: { _deletedAt: new Date(), _updatedBy: this.options.actor.id }, $inc: { _version: 1 } }))) throw conflict(doc);
+    else {
+      const mark = depth > 0 ? { [DELETED_WITH]: root } : {};
+      if (!(await updateRecord(ctx, compiled, id, doc._version as number, { $set: { _deletedAt: new Date(), _updatedBy: this.options.actor.id, ...mark }, $inc: { _version: 1 } }))) throw conflict(doc);
+    }
     await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, valuesOf(compiled, doc), undefined, ctx.session);
     const op: RecordOperation = hard ? 'purge' : 'delete';
     await writeTrail(ctx, compiled, op, id, (doc._version as number) + 1, [], { before: apiValues(valuesOf(compiled, doc), doc) });
@@ -420,15 +477,29 @@ export class RecordService {
 
   /**
    * One record, within the actor's scope for `op` (null: the engine's own read, for a
-   * record just written or a conflict's current version). Out of scope is not found.
+   * record just written or a conflict's current version). Out of scope is not found,
+   * unless the actor may read it: then changing it is forbidden (403), not missing.
    */
   private async load(compiled: CompiledEntity, id: string, includeDeleted: boolean, op: ScopedOperation | null): Promise<Document> {
     const filter: Document = { _id: objectId(id) };
     if (!includeDeleted) filter._deletedAt = null;
     const scope = op === null ? undefined : await this.access.scope(compiled.entity.key, op);
     const doc = await recordCollection(this.options.db, compiled.entity.key).findOne(withScope(filter, scope));
-    if (!doc) throw RecordNotFound(`No ${compiled.entity.key} record ${id}`, { entity: compiled.entity.key, id });
+    if (!doc) {
+      if ((op === 'update' || op === 'delete') && this.access.policy(compiled.entity.key).can('read') && (await this.inScope(compiled, filter, 'read'))) {
+        // Seen but not changeable (a read-only share, a scope that reads wider than it
+        // writes): 403, as a record the actor can open is no secret to them.
+        throw Forbidden(`You may read this ${compiled.entity.key} record but not ${op} it`, { entity: compiled.entity.key, operation: op, id });
+      }
+      throw RecordNotFound(`No ${compiled.entity.key} record ${id}`, { entity: compiled.entity.key, id });
+    }
     return doc;
+  }
+
+  /** Whether the record `filter` selects is within the actor's scope for `op`. */
+  private async inScope(compiled: CompiledEntity, filter: Document, op: ScopedOperation): Promise<boolean> {
+    const scope = await this.access.scope(compiled.entity.key, op);
+    return (await recordCollection(this.options.db, compiled.entity.key).countDocuments(withScope(filter, scope), { limit: 1 })) > 0;
   }
 
   private async transaction(work: (ctx: WriteContext) => Promise<void>): Promise<void> {

@@ -7,3 +7,4 @@ export const RecordVersionConflict = defineError('RECORD_VERSION_CONFLICT', 409,
 export const RecordUniqueViolation = defineError('RECORD_UNIQUE_VIOLATION', 409, 'Another record already has this value');
 export const RecordInUse = defineError('RECORD_IN_USE', 409, 'Other records refer to this record');
 export const FormNotFound = defineError('FORM_NOT_FOUND', 404, 'No such form of this entity');
+export const ViewNotFound = defineError('VIEW_NOT_FOUND', 404, 'No such view of this entity');

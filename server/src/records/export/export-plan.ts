@@ -1,4 +1,4 @@
-import { sortText, viewSortKeys, type View } from '@metacrm/metadata';
+import { sortText, viewFields, viewSortKeys } from '@metacrm/metadata';
 import { BadRequest } from '../../errors/platform.errors.js';
 import type { MetadataSnapshot } from '../../metadata/metadata-cache.js';
 import type { CompiledEntity } from '../compiled-entity.js';
@@ -34,7 +34,7 @@ export function planExport(snapshot: MetadataSnapshot, compiled: CompiledEntity,
   const entity = compiled.entity.key;
   const view = query.view === undefined ? undefined : snapshot.bundle.views.find((v) => v.key === query.view && v.entity === entity);
   if (query.view !== undefined && !view) throw ExportViewNotFound(`${entity} has no view "${query.view}"`, { entity, view: query.view });
-  const available = (view ? viewColumns(view) : [...compiled.fields.keys()]).filter((key) => compiled.fields.has(key));
+  const available = (view ? viewFields(view) : [...compiled.fields.keys()]).filter((key) => compiled.fields.has(key));
   const columns = query.fields && query.fields.length > 0 ? query.fields : available.filter(readable);
   columns.forEach((key, i) => {
     if (!available.includes(key)) throw BadRequest(`"${key.slice(0, 60)}" is not a column of this export`, [{ pointer: `/query/fields/${i}`, code: 'NOT_ALLOWED_VALUE' }]);
@@ -51,14 +51,4 @@ export function planExport(snapshot: MetadataSnapshot, compiled: CompiledEntity,
       timeZone: query.timeZone,
     },
   };
-}
-
-/** The fields a view shows: a list's columns, a board's group and card fields, a calendar's title and dates. */
-function viewColumns(view: View): string[] {
-  const keys: (string | undefined)[] =
-    view.type === 'list' ? view.columns.map((c) => c.field)
-    : view.type === 'kanban' ? [view.groupBy, ...(view.cardFields ?? [])]
-    : view.type === 'calendar' ? [view.titleField, view.dateField, view.endDateField]
-    : [];
-  return [...new Set(keys.filter((k): k is string => typeof k === 'string'))];
 }

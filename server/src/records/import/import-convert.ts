@@ -10,7 +10,7 @@ export type CellResult =
   | { kind: 'value'; value: unknown }
   | { kind: 'lookup'; text: string }
   | { kind: 'empty' }
-  | { kind: 'problem'; code: string; message: string };
+  | { kind: 'problem'; code: string; message: string; params?: Record<string, unknown> | undefined };
 
 const TEXT_FIELD = { key: 'cell', type: 'text', label: { 'zh-CN': '单元格', en: 'Cell' } } as unknown as Field;
 const TEXTUAL = new Set(['text', 'long_text', 'rich_text', 'email', 'phone', 'url']);
@@ -34,7 +34,7 @@ export function convertCell(cell: SheetCell, field: AnyField): CellResult {
   const input = raw instanceof Date ? dateText(raw, field.type) : typeof raw === 'number' && DECIMAL.has(field.type) ? numberText(raw) : raw;
   const result = convertValue(input, TEXT_FIELD, field);
   if (result.ok) return { kind: 'value', value: result.value };
-  return { kind: 'problem', code: problemCode(field, result.reason), message: result.reason };
+  return { kind: 'problem', code: result.code, message: result.reason, params: result.params };
 }
 
 function lookupCell(cell: SheetCell): CellResult {
@@ -63,12 +63,6 @@ export function numberText(n: number): string {
 function dateText(date: Date, type: string): string {
   const iso = date.toISOString();
   return type === 'date' || (type !== 'datetime' && iso.endsWith('T00:00:00.000Z')) ? iso.slice(0, 10) : iso;
-}
-
-function problemCode(field: AnyField, reason: string): string {
-  if (field.type === 'single_select' || field.type === 'multi_select') return 'NOT_ALLOWED_VALUE';
-  if (/^(less|greater) than/.test(reason)) return 'OUT_OF_RANGE';
-  return 'BAD_FORMAT';
 }
 
 /** The id a display value resolved to, or why it did not resolve. */

@@ -1,3 +1,4 @@
+import { problemMessage, type Language, type ProblemCode } from '@metacrm/metadata';
 import { GridFSBucket, type Db, type Document, type ObjectId } from 'mongodb';
 import type { Actor } from '../../auth/actor.js';
 import type { CsvEncoding, ImportFormat } from './import-sheet.js';
@@ -18,6 +19,8 @@ export interface ImportRowError {
   field?: string | undefined;
   code: string;
   message: string;
+  /** What the message catalogue and the UI read (see problemMessage); absent for errors it has no words for. */
+  params?: Record<string, unknown> | undefined;
 }
 
 /** Which file column goes into which field (columns not listed are ignored). */
@@ -84,6 +87,11 @@ export function toApiImport(doc: ImportJobDoc): ApiImport {
     startedAt: startedAt?.toISOString() ?? null,
     finishedAt: finishedAt?.toISOString() ?? null,
   };
+}
+
+/** The import with its row errors' messages in `lang` (the same words the API uses for the same problem). */
+export function localizeImport(job: ApiImport, lang: Language): ApiImport {
+  return { ...job, errors: job.errors.map((e) => ({ ...e, message: problemMessage({ code: e.code as ProblemCode, params: e.params, message: e.message }, lang) })) };
 }
 
 export function importJobs(db: Db) {

@@ -30,7 +30,7 @@ export function prepareRow(plan: readonly ColumnPlan[], row: SheetRow): Prepared
     const result = convertCell(row.cells[column.index] ?? null, column.field);
     if (result.kind === 'value') prepared.input[column.field.key] = result.value;
     else if (result.kind === 'lookup') prepared.lookups.push({ plan: column, text: result.text });
-    else if (result.kind === 'problem') prepared.errors.push(rowError(row.number, column, result.code, result.message));
+    else if (result.kind === 'problem') prepared.errors.push(rowError(row.number, column, result.code, result.message, result.params));
   }
   return prepared;
 }
@@ -61,7 +61,7 @@ export async function resolveLookups(db: Db, snapshot: MetadataSnapshot, rows: r
 
 /** Validation problems of the record pipeline as row errors, naming field and column. */
 export function problemErrors(row: number, plan: readonly ColumnPlan[], problems: readonly Problem[]): ImportRowError[] {
-  return problems.map((p) => fieldError(row, plan, p.pointer.split('/')[1], p.code, p.message));
+  return problems.map((p) => fieldError(row, plan, p.pointer.split('/')[1], p.code, p.message, p.params));
 }
 
 /**
@@ -82,12 +82,16 @@ export function writeErrors(row: number, plan: readonly ColumnPlan[], err: unkno
 }
 
 /** A row error about `field` (if any), naming the column it came from. */
-function fieldError(row: number, plan: readonly ColumnPlan[], field: string | undefined, code: string, message: string): ImportRowError {
+function fieldError(row: number, plan: readonly ColumnPlan[], field: string | undefined, code: string, message: string, params?: Record<string, unknown>): ImportRowError {
   const column = field ? plan.find((c) => c.field.key === field) : undefined;
-  if (column) return rowError(row, column, code, message);
-  return field ? { row, field, code, message } : { row, code, message };
+  if (column) return rowError(row, column, code, message, params);
+  return withParams(field ? { row, field, code, message } : { row, code, message }, params);
 }
 
-function rowError(row: number, column: ColumnPlan, code: string, message: string): ImportRowError {
-  return { row, column: column.column, field: column.field.key, code, message };
+function rowError(row: number, column: ColumnPlan, code: string, message: string, params?: Record<string, unknown>): ImportRowError {
+  return withParams({ row, column: column.column, field: column.field.key, code, message }, params);
+}
+
+function withParams(error: ImportRowError, params: Record<string, unknown> | undefined): ImportRowError {
+  return params === undefined ? error : { ...error, params };
 }

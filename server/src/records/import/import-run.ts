@@ -1,5 +1,6 @@
 import type { BundleRegistries } from '@metacrm/metadata';
 import type { Db } from 'mongodb';
+import { AppError } from '../../errors/app-error.js';
 import type { MetadataSnapshot } from '../../metadata/metadata-cache.js';
 import type { Logger } from '../../observability/logger.js';
 import { fromStorage, toStorage } from '../field-codec.js';
@@ -101,7 +102,6 @@ export class ImportRun {
   }
 
   private async handleRow(row: PreparedRow, existing: Map<string, string>): Promise<void> {
-    if (row.errors.length > 0) return this.fail(row.errors);
     const { upsertOn, entity, dryRun, _id } = this.options.doc;
     const key = upsertOn ? this.keyOf(row.input[upsertOn]) : undefined;
     // undefined: no such record; '': one this dry run would have created; else its id.
@@ -114,6 +114,7 @@ export class ImportRun {
     }
     const service = this.service(rowTag(_id.toHexString(), row.row));
     const options = this.options.doc.form ? { form: this.options.doc.form } : {};
+    if (row.errors.length > 0) return this.fail(await this.withRecordProblems(row, service, input, id, options));
     try {
       if (dryRun) {
         const problems = await service.validate(entity, input, id, options);
@@ -128,6 +129,22 @@ export class ImportRun {
       const errors = writeErrors(row.row, this.plan, err);
       if (!errors) throw err;
       this.fail(errors);
+    }
+  }
+
+  /**
+   * A row whose cells did not all convert, with what the record pipeline says of the
+   * cells that did: one report lists every problem of the row, as the API does for a
+   * write. Fields whose cell failed are not also reported (as required, say).
+   */
+  private async withRecordProblems(row: PreparedRow, service: RecordService, input: Record<string, unknown>, id: string | undefined, options: { form?: string }): Promise<ImportRowError[]> {
+    const failed = new Set(row.errors.map((e) => e.field));
+    try {
+      const problems = await service.validate(this.options.doc.entity, input, id, options);
+      return [...row.errors, ...problemErrors(row.row, this.plan, problems).filter((e) => !failed.has(e.field))];
+    } catch (err) {
+      if (err instanceof AppError) return row.errors; // refused as a whole (access, a record gone): the cells say enough
+      throw err;
     }
   }
 

@@ -71,7 +71,12 @@ async function begin(db: Db, id: ObjectId): Promise<ImportJobDoc | undefined> {
   }
   const startedAt = doc.startedAt ?? new Date();
   const result = await importJobs(db).updateOne({ _id: id, status: { $in: ['queued', 'running'] } }, { $set: { status: 'running', startedAt }, $inc: { attempts: 1 } });
-  if (result.matchedCount === 0) return undefined;
+  if (result.matchedCount === 0) {
+    // Cancelled between the read and the claim: nothing runs it, so the file goes now
+    // (before, it stayed for good: the flaky "can be cancelled" test of issue #20).
+    await removeFile(db, doc.fileId);
+    return undefined;
+  }
   return { ...doc, status: 'running', startedAt, attempts: doc.attempts + 1 };
 }
 

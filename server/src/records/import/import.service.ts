@@ -72,14 +72,18 @@ export class ImportService {
   }
 
   /**
-   * Cancels a queued or running import. Rows already written stay; the worker stops at
-   * its next checkpoint (within CHECKPOINT_EVERY rows) and removes the file.
+   * Cancels a queued or running import; its file is released whenever the cancel lands.
+   * Queued: no worker holds it, so the file goes at once (a delivery that comes later
+   * finds the import cancelled and skips it). Running: rows already written stay; the
+   * worker stops at its next checkpoint (within CHECKPOINT_EVERY rows) and removes the
+   * file. Finished: 409, and the finish has removed the file already.
    */
   async cancel(entity: string, id: string): Promise<ApiImport> {
     const doc = await this.load(entity, id);
     const now = new Date();
-    const result = await importJobs(this.options.db).updateOne({ _id: doc._id, status: { $in: ['queued', 'running'] } }, { $set: { status: 'cancelled', finishedAt: now } });
-    if (result.matchedCount === 0) throw ImportNotCancellable(`The import is already ${(await this.load(entity, id)).status}`, { id });
+    const before = await importJobs(this.options.db).findOneAndUpdate({ _id: doc._id, status: { $in: ['queued', 'running'] } }, { $set: { status: 'cancelled', finishedAt: now } }, { returnDocument: 'before' });
+    if (!before) throw ImportNotCancellable(`The import is already ${(await this.load(entity, id)).status}`, { id });
+    if (before.status === 'queued') await removeFile(this.options.db, doc.fileId);
     return toApiImport(await this.load(entity, id));
   }
 
