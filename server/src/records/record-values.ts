@@ -61,10 +61,23 @@ export function prepareValues(compiled: CompiledEntity, registries: BundleRegist
 function computeValues(compiled: CompiledEntity, registries: BundleRegistries, values: Values, create: boolean, vars: Record<string, unknown>, problems: Problem[]): Values {
   const evaluate = evaluator(registries, values, vars, problems);
   if (create) {
+    // A new record's roll-ups start at 0 (record.service's initialRollups): its formulas read them so.
+    for (const field of compiled.ownRollups) if (field.function === 'count' || field.function === 'sum') values[field.key] ??= field.function === 'count' ? 0 : '0';
     for (const field of compiled.defaults) if (values[field.key] == null) values[field.key] = normalize(field, evaluate(field.default, field.key));
   }
   for (const field of compiled.formulas) values[field.key] = coerce(field, evaluate(field.expression, field.key));
   return values;
+}
+
+/**
+ * The formulas of a stored record computed again over its current values, after a
+ * roll-up it reads changed without a write of its own (relations.ts). A formula that
+ * cannot be computed becomes null, as it would on a write.
+ */
+export function recomputeFormulas(compiled: CompiledEntity, registries: BundleRegistries, values: Values, now: Date): Values {
+  const vars = { $now: now.toISOString(), $today: now.toISOString().slice(0, 10), $user: null };
+  const computed = computeValues(compiled, registries, { ...values }, false, vars, []);
+  return Object.fromEntries(compiled.formulas.map((f) => [f.key, computed[f.key] ?? null]));
 }
 
 /** Evaluates an expression over `values` as they are at the call; a failure is a problem at `key`. */

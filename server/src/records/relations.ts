@@ -4,7 +4,9 @@ import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { compiledEntity, type CompiledEntity } from './compiled-entity.js';
 import { normalizeDecimal } from './field-codec.js';
 import { recordCollection } from './record-collections.js';
-import type { Values } from './record-document.js';
+import { storageUpdate, valuesOf, type Values } from './record-document.js';
+import { recomputeFormulas } from './record-values.js';
+import { combineQueries, compileFilter } from './query/index.js';
 import { withScope, type RelatedAccess } from './related-access.js';
 
 /**
@@ -33,29 +35,63 @@ export async function checkLookups(db: Db, compiled: CompiledEntity, values: Val
   return problems;
 }
 
+/** How far a roll-up change travels up (a roll-up of a roll-up of …); metadata rarely nests two. */
+const MAX_ROLLUP_DEPTH = 5;
+
 /**
  * Recomputes the roll-ups that records of `compiled` feed, for the parents named
  * before and after the write, inside the same transaction, so a parent's summary is
- * never out of step with its children on any write path.
+ * never out of step with its children on any write path. A roll-up counts only the
+ * children its `filter` matches. The parent's formulas are computed again when a
+ * roll-up changed (a contract's outstanding amount reads its received amount), and
+ * the change goes on up to the roll-ups that summarize the parent's changed fields.
  */
-export async function refreshParentRollups(db: Db, snapshot: MetadataSnapshot, registries: BundleRegistries, compiled: CompiledEntity, before: Values | undefined, after: Values | undefined, session: ClientSession): Promise<void> {
+export async function refreshParentRollups(db: Db, snapshot: MetadataSnapshot, registries: BundleRegistries, compiled: CompiledEntity, before: Values | undefined, after: Values | undefined, session: ClientSession, depth = 0): Promise<void> {
+  const changedParents = new Map<string, { parent: CompiledEntity; ids: Set<string> }>();
   for (const rollup of compiled.parentRollups) {
     const parentIds = new Set([before?.[rollup.via], after?.[rollup.via]].filter((v): v is string => typeof v === 'string'));
     const parent = compiledEntity(snapshot, rollup.parent, registries);
     if (!parent) continue;
     for (const parentId of parentIds) {
-      const value = await computeRollup(db, compiled, rollup.field, rollup.via, parentId, session);
+      const value = await computeRollup(db, compiled, rollup.field, rollup.via, parentId, registries, session);
       const update = value === undefined ? { $unset: { [rollup.field.key]: '' } } : { $set: { [rollup.field.key]: value } };
-      await recordCollection(db, parent.entity.key).updateOne({ _id: new ObjectId(parentId) }, update, { session });
+      const { modifiedCount } = await recordCollection(db, parent.entity.key).updateOne({ _id: new ObjectId(parentId) }, update, { session });
+      if (modifiedCount === 0) continue;
+      const entry = changedParents.get(parent.entity.key) ?? { parent, ids: new Set<string>() };
+      entry.ids.add(parentId);
+      changedParents.set(parent.entity.key, entry);
     }
+  }
+  for (const { parent, ids } of changedParents.values()) {
+    for (const id of ids) await refreshDependents(db, snapshot, registries, parent, id, session, depth);
   }
 }
 
-async function computeRollup(db: Db, child: CompiledEntity, field: Document, via: string, parentId: string, session: ClientSession): Promise<unknown> {
+/** After a roll-up of `compiled`'s record changed: its formulas, then the roll-ups above it. */
+async function refreshDependents(db: Db, snapshot: MetadataSnapshot, registries: BundleRegistries, compiled: CompiledEntity, id: string, session: ClientSession, depth: number): Promise<void> {
+  if (compiled.formulas.length === 0 && compiled.parentRollups.length === 0) return;
+  const collection = recordCollection(db, compiled.entity.key);
+  const doc = await collection.findOne({ _id: new ObjectId(id) }, { session });
+  if (!doc) return;
+  const values = valuesOf(compiled, doc);
+  if (compiled.formulas.length > 0) {
+    const formulas = recomputeFormulas(compiled, registries, values, new Date());
+    const { $set, $unset } = storageUpdate(compiled, formulas);
+    const update: Document = {};
+    if (Object.keys($set).length > 0) update.$set = $set;
+    if (Object.keys($unset).length > 0) update.$unset = $unset;
+    if (Object.keys(update).length > 0) await collection.updateOne({ _id: doc._id }, update, { session });
+    Object.assign(values, formulas);
+  }
+  if (depth < MAX_ROLLUP_DEPTH && compiled.parentRollups.length > 0) await refreshParentRollups(db, snapshot, registries, compiled, undefined, values, session, depth + 1);
+}
+
+async function computeRollup(db: Db, child: CompiledEntity, field: Document, via: string, parentId: string, registries: BundleRegistries, session: ClientSession): Promise<unknown> {
   const fn = String(field.function);
   const source = `$${String(field.field)}`;
   const accumulator = fn === 'count' ? { $sum: 1 } : fn === 'sum' ? { $sum: source } : fn === 'min' ? { $min: source } : { $max: source };
-  const match: Document = { [via]: new ObjectId(parentId), _deletedAt: null };
+  const only = field.filter === undefined ? {} : compileFilter(field.filter, child.entity, { fieldTypes: registries.fieldTypes, now: new Date() });
+  const match: Document = combineQueries({ [via]: new ObjectId(parentId), _deletedAt: null }, only);
   if (fn !== 'count') match[String(field.field)] = { $exists: true };
   const [row] = await recordCollection(db, child.entity.key).aggregate<{ value: unknown }>([{ $match: match }, { $group: { _id: null, value: accumulator } }], { session }).toArray();
   if (fn === 'count') return row?.value ?? 0;
