@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       scheduleTickMs: 10_000,
       slowCommandMs: undefined,
+      standardApp: 'crm',
     });
   });
 
@@ -42,6 +43,7 @@ describe('loadConfig', () => {
         SCHEDULE_TICK_MS: '2000',
         WORKER_LEASE_MS: '5000',
         DB_SLOW_MS: '250',
+        STANDARD_APP: 'none',
       },
       'api',
       '/srv/metacrm',
@@ -58,6 +60,7 @@ describe('loadConfig', () => {
       scheduleTickMs: 2000,
       workerLeaseMs: 5000,
       slowCommandMs: 250,
+      standardApp: 'none',
     });
   });
 
@@ -73,6 +76,7 @@ describe('loadConfig', () => {
     [{ SCHEDULE_TICK_MS: '500' }, 'all', ['SCHEDULE_TICK_MS']],
     [{ WORKER_LEASE_MS: '500' }, 'all', ['WORKER_LEASE_MS']],
     [{ DB_SLOW_MS: '0' }, 'all', ['DB_SLOW_MS']],
+    [{ STANDARD_APP: 'erp' }, 'all', ['STANDARD_APP']],
     [{ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'long enough pw' }, 'all', ['ADMIN_EMAIL']],
     [{ ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: 'short' }, 'all', ['ADMIN_PASSWORD']],
     [{ ADMIN_EMAIL: 'a@b.co' }, 'all', ['ADMIN_PASSWORD']],

@@ -59,6 +59,11 @@ export interface Config {
   outboundAllowlist?: AllowEntry[] | undefined;
   /** SMTP for send_email steps; unset: those steps fail with EMAIL_NOT_CONFIGURED. */
   mail?: MailConfig | undefined;
+  /**
+   * The app package installed on the first start (STANDARD_APP: `crm` by default, or
+   * `none`). Absent in a Config built by hand (tests, benchmarks): nothing is installed.
+   */
+  standardApp?: 'crm' | 'none' | undefined;
 }
 
 /** Where workflow email goes: `SMTP_URL` (smtp:// or smtps://, credentials in it) and `MAIL_FROM`. */
@@ -148,6 +153,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
     bad('OUTBOUND_ALLOWLIST', `must be comma-separated host or host:port entries: ${(err as Error).message}`);
   }
   const mail = mailConfig(value('SMTP_URL'), value('MAIL_FROM'), bad);
+  const standardApp = value('STANDARD_APP') ?? 'crm';
+  if (standardApp !== 'crm' && standardApp !== 'none') bad('STANDARD_APP', `must be crm or none (got ${JSON.stringify(standardApp)})`);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -170,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
     workerLeaseMs,
     outboundAllowlist,
     mail,
+    standardApp: standardApp as 'crm' | 'none',
   };
 }
 
