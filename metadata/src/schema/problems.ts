@@ -21,6 +21,9 @@ export const PROBLEM_CODES = [
   'INVALID',
   // record writes checked against a form's conditions
   'READ_ONLY',
+  // record writes checked against a process field's guided stages
+  'STAGE_TRANSITION_NOT_ALLOWED',
+  'STAGE_FIELD_REQUIRED',
   // cross references and meaning
   'RESERVED_KEY',
   'DUPLICATE_KEY',

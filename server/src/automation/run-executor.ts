@@ -435,7 +435,9 @@ function countVisits(log: RunLogEntry[]): Record<string, number> {
   return visits;
 }
 
-function describe(err: unknown): { code: string; message: string } {
-  if (err instanceof AppError) return { code: err.code, message: err.message };
+function describe(err: unknown): { code: string; message: string; problems?: unknown[] } {
+  // A refused record write keeps its problems (pointer, code) in the log: why a step failed shows there.
+  const problems = err instanceof AppError ? (err.details as { problems?: unknown } | undefined)?.problems : undefined;
+  if (err instanceof AppError) return { code: err.code, message: err.message, ...(Array.isArray(problems) ? { problems: problems.slice(0, 20) } : {}) };
   return { code: 'STEP_FAILED', message: err instanceof Error ? err.message : String(err) };
 }

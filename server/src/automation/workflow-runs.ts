@@ -55,7 +55,8 @@ export interface RunLogEntry {
   finishedAt: Date;
   input?: unknown;
   output?: unknown;
-  error?: { code: string; message: string } | undefined;
+  /** Why the step failed; `problems` (pointer, code, message) when a record write was refused. */
+  error?: { code: string; message: string; problems?: unknown[] } | undefined;
   /** The worker process that ran the step (WORKER_ID: host and pid). */
   worker?: string | undefined;
 }

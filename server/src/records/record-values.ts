@@ -3,6 +3,7 @@ import type { Actor } from '../auth/actor.js';
 import type { AnyField, CompiledEntity } from './compiled-entity.js';
 import { withScale } from './field-codec.js';
 import { formProblems } from './form-checks.js';
+import { stageProblems } from './stage-checks.js';
 import type { Values } from './record-document.js';
 
 const DECIMAL = new Set(['decimal', 'currency', 'percent']);
@@ -43,6 +44,7 @@ export function prepareValues(compiled: CompiledEntity, registries: BundleRegist
   const vars = contextVars(actor, now);
   const values = computeValues(compiled, registries, { ...(current ?? {}), ...given }, current === undefined, vars, problems);
   problems.push(...checkValues(compiled, values, given, current));
+  problems.push(...stageProblems(compiled, values, given, current));
   const evaluate = evaluator(registries, values, vars, problems);
   for (const rule of compiled.rules) {
     if (!truthy(evaluate(rule.errorWhen, rule.fields?.[0] ?? ''))) continue;
