@@ -55,9 +55,12 @@ describe('the standard CRM package', () => {
 
   it('computes the package\'s formulas and roll-ups on ordinary writes: win rate by stage, quote totals', async () => {
     const customer = (await api.post<Rec>('/api/records/customer', { name: '上海示例科技有限公司', level: 'a' })).body;
-    const deal = await api.post<Rec>('/api/records/opportunity', { name: 'ERP 升级', customer: customer.id, amount: '100000.00', stage: 'proposal' });
+    const deal = await api.post<Rec>('/api/records/opportunity', { name: 'ERP 升级', customer: customer.id, amount: '100000.00', stage: 'proposal', expected_close_date: '2027-03-31' });
     expect(deal.status, JSON.stringify(deal.body)).toBe(201);
     expect(deal.body).toMatchObject({ probability: '50', weighted_amount: '50000.00' });
+    // Opportunities follow their guided stages: no jump to won, and won needs its reason.
+    const jump = await api.patch<{ error: { details: { problems: { pointer: string; code: string }[] } } }>(`/api/records/opportunity/${deal.body.id}`, { stage: 'won' });
+    expect(jump.body.error.details.problems.map((p) => `${p.pointer} ${p.code}`)).toEqual(['/stage STAGE_TRANSITION_NOT_ALLOWED', '/won_reason STAGE_FIELD_REQUIRED']);
     const product = (await api.get<{ records: Rec[] }>('/api/records/product?filter=' + encodeURIComponent(JSON.stringify({ field: 'code', op: 'eq', value: 'CRM-PRO' })))).body.records[0]!;
     const quote = (await api.post<Rec>('/api/records/quote', { name: '报价 1', customer: customer.id, opportunity: deal.body.id, discount_percent: '10' })).body;
     expect((await api.post('/api/records/quote_line', { quote: quote.id, product: product.id, quantity: '10', unit_price: '2400.00', discount_percent: '5' })).status).toBe(201);

@@ -71,7 +71,13 @@ const ticket: EntitySpec = {
     field('status', 'single_select', '状态', 'Status', { required: true, default: 'new', options: options([
       ['new', '新建', 'New', '#1677ff'], ['in_progress', '处理中', 'In progress', '#fa8c16'], ['waiting', '等待客户', 'Waiting on customer', '#722ed1'],
       ['resolved', '已解决', 'Resolved', '#52c41a'], ['closed', '已关闭', 'Closed', '#8c8c8c'],
-    ]) }),
+    ]), process: { stages: {
+      new: { next: ['in_progress', 'closed'] },
+      in_progress: { next: ['waiting', 'resolved'] },
+      waiting: { next: ['in_progress', 'resolved'] },
+      resolved: { next: ['closed', 'in_progress'], requiredFields: ['resolution'] },
+      closed: { next: [], requiredFields: ['resolution'] },
+    } } }),
     field('category', 'single_select', '类别', 'Category', { options: options([
       ['question', '咨询', 'Question'], ['incident', '故障', 'Incident'], ['request', '需求', 'Request'], ['complaint', '投诉', 'Complaint'],
     ]) }),

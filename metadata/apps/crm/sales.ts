@@ -40,6 +40,16 @@ export const OPPORTUNITY_STAGES: [key: string, zh: string, en: string, probabili
   ['lost', '输单', 'Lost', 0, '#f5222d'],
 ];
 
+/** Guided stages: forward one step (or back one), lost from anywhere open; a stage's fields are needed to enter it. */
+const OPPORTUNITY_PROCESS = { stages: {
+  qualification: { next: ['needs_analysis', 'lost'] },
+  needs_analysis: { next: ['proposal', 'qualification', 'lost'], requiredFields: ['contact'] },
+  proposal: { next: ['negotiation', 'needs_analysis', 'lost'], requiredFields: ['amount', 'expected_close_date'] },
+  negotiation: { next: ['won', 'proposal', 'lost'], requiredFields: ['amount', 'expected_close_date'] },
+  won: { next: [], requiredFields: ['amount', 'won_reason'] },
+  lost: { next: ['qualification'], requiredFields: ['lost_reason'] },
+} };
+
 const probabilityByStage = {
   if: [...OPPORTUNITY_STAGES.flatMap(([key, , , p]) => [{ '==': [{ var: 'stage' }, key] }, p]), 0],
 };
@@ -51,7 +61,7 @@ const opportunity: EntitySpec = {
     lookup('customer', 'customer', '客户', 'Customer', { required: true, onDelete: 'restrict', relatedListLabel: { 'zh-CN': '商机', en: 'Opportunities' } }),
     lookup('contact', 'contact', '联系人', 'Contact'),
     money('amount', '金额', 'Amount'),
-    field('stage', 'single_select', '销售阶段', 'Stage', { required: true, default: 'qualification', options: options(OPPORTUNITY_STAGES.map(([k, zh, en, , c]) => [k, zh, en, c])) }),
+    field('stage', 'single_select', '销售阶段', 'Stage', { required: true, default: 'qualification', options: options(OPPORTUNITY_STAGES.map(([k, zh, en, , c]) => [k, zh, en, c])), process: OPPORTUNITY_PROCESS }),
     field('probability', 'formula', '赢率', 'Probability', { resultType: 'percent', scale: 0, expression: probabilityByStage }),
     field('weighted_amount', 'formula', '加权金额', 'Weighted amount', { resultType: 'currency', scale: 2, expression: { '/': [{ '*': [{ var: 'amount' }, { var: 'probability' }] }, 100] } }),
     field('expected_close_date', 'date', '预计成交日期', 'Expected close date'),
