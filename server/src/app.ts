@@ -13,6 +13,7 @@ import { accessRoutes } from './http/access.routes.js';
 import { approvalRoutes } from './http/approvals.routes.js';
 import { healthRoutes } from './http/health.routes.js';
 import { workflowRoutes } from './http/workflows.routes.js';
+import { meRoutes } from './http/me.routes.js';
 import { metadataRoutes, type MetadataRouteDeps } from './http/metadata.routes.js';
 import { notificationRoutes } from './http/notifications.routes.js';
 import { openapiRoutes } from './http/openapi.routes.js';
@@ -86,6 +87,7 @@ export function createRouters(deps: AppDeps, sessions: SessionStore): Router<App
     openapiRoutes(records),
     webhookRoutes({ db: deps.db, redis: deps.redis, redisPrefix: deps.redisPrefix, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries, queue: deps.queues.workflows }),
     notificationRoutes({ db: deps.db }),
+    meRoutes({ db: deps.db, cache: deps.metadata.cache }),
   ];
 }
 
