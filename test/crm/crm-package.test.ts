@@ -3,7 +3,7 @@ import { crmPackage } from '../../metadata/apps/crm/index.js';
 import type { ApiSeedLoad } from '../../server/src/records/seed/seed-load.js';
 import type { ApplyReport } from '../../server/src/records/seed/seed.service.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
-import { apiClient, type ApiClient } from '../helpers/http.js';
+import { apiClient, signIn, type ApiClient } from '../helpers/http.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -38,7 +38,9 @@ describe('the standard CRM package', () => {
     expect(load.errors).toEqual([]);
     expect(load).toMatchObject({ status: 'completed', errorCount: 0 });
 
-    const meta = (await api.get<{ version: number; bundle: { entities: { key: string; label: Record<string, string> }[]; roles: { key: string }[] } }>('/api/meta')).body;
+    const meta = (await api.get<{ version: number; bundle: { entities: { key: string; label: Record<string, string> }[]; roles: { key: string }[]; navigation: { key: string }[]; dashboards: { key: string }[] } }>('/api/meta')).body;
+    expect(meta.bundle.navigation.map((n) => n.key)).toEqual(['crm']);
+    expect(meta.bundle.dashboards.map((d) => d.key)).toEqual(['marketing', 'my_todo', 'sales_overview', 'service']);
     const entities = meta.bundle.entities.map((e) => e.key);
     for (const key of ['customer', 'contact', 'activity', 'lead', 'opportunity', 'product', 'price_book', 'quote', 'quote_line', 'sales_order', 'contract', 'payment_plan', 'receipt', 'invoice', 'campaign', 'campaign_member', 'segment', 'ticket', 'knowledge_article']) {
       expect(entities).toContain(key);
@@ -51,6 +53,14 @@ describe('the standard CRM package', () => {
     const entries = (await api.get<{ records: Rec[] }>('/api/records/price_book_entry?limit=50&expand=product')).body.records;
     expect(entries).toHaveLength(8);
     expect(new Set(entries.map((e) => e.product))).toEqual(new Set(products.map((p) => p.id)));
+
+    // A sales rep sees the navigation and their own to-do, not the managers' dashboards.
+    await api.post('/api/users', { email: 'rep@example.com', name: 'Rep', password: 'rep password 123', roles: ['sales_rep'] });
+    const rep = apiClient(platform.url, { token: (await signIn(platform.url, 'rep@example.com', 'rep password 123')).token });
+    const mine = (await rep.get<{ navigation: { key: string; groups: { key: string }[] } | null; dashboards: { key: string }[] }>('/api/me/metadata')).body;
+    expect(mine.navigation?.groups.map((g) => g.key)).toEqual(expect.arrayContaining(['today', 'customers', 'sales']));
+    expect(mine.dashboards.map((d) => d.key)).toContain('my_todo');
+    expect(mine.dashboards.map((d) => d.key)).not.toContain('sales_overview');
   }, SLOW);
 
   it('computes the package\'s formulas and roll-ups on ordinary writes: win rate by stage, quote totals', async () => {

@@ -13,6 +13,7 @@ import { crmRoles } from './roles.js';
 import { crmRules } from './rules.js';
 import { salesEntities, salesForms, salesViews } from './sales.js';
 import { crmSeed } from './seed.js';
+import { crmDashboards, crmNavigation } from './ui.js';
 import { crmWorkflows } from './workflows.js';
 
 /** The package's name: its seed records are remembered under it (seed_records). */
@@ -29,6 +30,8 @@ export function crmBundle(): Bundle {
     rules: byKey(crmRules),
     workflows: byKey(crmWorkflows),
     roles: byKey(crmRoles),
+    navigation: byKey(crmNavigation),
+    dashboards: byKey(crmDashboards),
   };
 }
 
