@@ -19,15 +19,23 @@ export async function nextAutoNumber(db: Db, entity: string, field: string, sett
   return [settings.prefix, period, seq].filter((part) => part !== undefined && part !== '').join(sep);
 }
 
+/** `count` numbers in a row for a batch of creates, from one atomic `$inc` of the counter. */
+export async function nextAutoNumbers(db: Db, entity: string, field: string, settings: AutoNumberSettings, at: Date, count: number): Promise<string[]> {
+  const period = datePart(settings.dateFormat ?? 'none', at);
+  const last = await nextSequence(db, `${entity}.${field}${period ? `.${period}` : ''}`, undefined, count);
+  const sep = settings.separator ?? '-';
+  return Array.from({ length: count }, (_, i) => [settings.prefix, period, String(last - count + 1 + i).padStart(settings.digits ?? 5, '0')].filter((part) => part !== undefined && part !== '').join(sep));
+}
+
 /** The next value (1, 2, ...) of the named counter in the `counters` collection; atomic. */
-export async function nextSequence(db: Db, id: string, session?: ClientSession): Promise<number> {
+export async function nextSequence(db: Db, id: string, session?: ClientSession, by = 1): Promise<number> {
   const counters = db.collection<{ _id: string; seq: number }>('counters');
   // Create the counter first with an updateOne upsert, then $inc it: a racing
   // findOneAndUpdate upsert is not relied on (test/compat/README.md).
   await counters.updateOne({ _id: id }, { $setOnInsert: { seq: 0 } }, { upsert: true, session }).catch((err: { code?: number }) => {
     if (err.code !== 11000) throw err;
   });
-  const counter = await counters.findOneAndUpdate({ _id: id }, { $inc: { seq: 1 } }, { returnDocument: 'after', session });
+  const counter = await counters.findOneAndUpdate({ _id: id }, { $inc: { seq: by } }, { returnDocument: 'after', session });
   if (!counter) throw new Error(`counter ${id} vanished`);
   return counter.seq;
 }
