@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from 'mongodb';
 import { crmPackage } from '../../metadata/apps/crm/index.js';
+import { DemoData } from '../../bench/demo/demo-data.js';
+import { loadDemo } from '../../bench/demo/load-demo.js';
+import { MetadataCache } from '../../server/src/metadata/metadata-cache.js';
+import { metadataToolkit } from '../../server/src/metadata/registries.js';
 import type { ApiSeedLoad } from '../../server/src/records/seed/seed-load.js';
 import type { ApplyReport } from '../../server/src/records/seed/seed.service.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
@@ -10,12 +15,13 @@ import { waitFor } from '../helpers/wait.js';
 const env = testEnv(import.meta.url);
 let platform: TestPlatform;
 let api: ApiClient;
+let db: Db;
 type Rec = Record<string, unknown> & { id: string };
 /** Seed loads write a record at a time through the whole pipeline; the embedded server is slow. */
 const SLOW = 180_000;
 
 beforeAll(async () => {
-  await openTestDb(env);
+  ({ db } = await openTestDb(env));
   await openTestRedis(env);
   platform = await startTestPlatform({ role: 'all', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
   api = apiClient(platform.url, { token: platform.adminToken });
@@ -78,5 +84,20 @@ describe('the standard CRM package', () => {
     expect(line.body).toMatchObject({ line_total: '2000.00' });
     const after = (await api.get<Rec>(`/api/records/quote/${quote.id}`)).body;
     expect(after).toMatchObject({ line_count: 2, subtotal: '24800.00', max_line_discount: '5.00', total: '22320.00' });
+  }, SLOW);
+
+  it('takes a deterministic demo data set through the bulk path without a refusal', async () => {
+    const anchor = new Date('2026-12-01T00:00:00Z');
+    const sample = (seed: number) => {
+      const data = new DemoData(seed, anchor);
+      return [data.customer(data.company()), data.lead(), data.activity('c', 'p', true)];
+    };
+    expect(sample(7)).toEqual(sample(7));
+    expect(sample(7)).not.toEqual(sample(8));
+    const result = await loadDemo({ db, snapshot: await new MetadataCache(db).current(), toolkit: metadataToolkit(), records: 100, seed: 16, anchor, batch: 50, inFlight: 2 });
+    expect(result.firstErrors).toEqual([]);
+    expect(result).toMatchObject({ created: 100, failed: 0 });
+    const customers = (await api.get<{ records: Rec[] }>('/api/records/customer?limit=200&count=true')).body.records;
+    expect(customers.some((c) => /有限公司$/.test(String(c.name)))).toBe(true);
   }, SLOW);
 });
