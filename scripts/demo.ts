@@ -1,5 +1,5 @@
 /**
- * `npm run demo -- --records 100000 [--seed 16] [--anchor 2026-12-01] [--in-flight 4]`:
+ * `npm run demo -- --records 100000 [--seed 16] [--anchor 2026-12-01] [--in-flight 2] [--batch 100]`:
  * loads a deterministic demo data set into the installation (MONGODB_URL, or the
  * embedded database under DATA_DIR as `npm start` runs it) through the record
  * engine's bulk path, and prints records per second. Installs the standard CRM first
@@ -17,11 +17,11 @@ import { createLogger } from '../server/src/observability/logger.js';
 import { closeQueues, createQueues } from '../server/src/queues/queues.js';
 import { ensureRecordIndexes } from '../server/src/records/record-indexes.js';
 import { installStandardApp } from '../server/src/records/seed/standard-app.js';
-import { connectMongo } from '../server/src/storage/mongo.js';
+import { MongoClient } from 'mongodb';
 import { createRedis } from '../server/src/storage/redis.js';
 import { loadDemo } from '../bench/demo/load-demo.js';
 
-const { values: args } = parseArgs({ options: { records: { type: 'string', default: '10000' }, seed: { type: 'string', default: '16' }, anchor: { type: 'string' }, 'in-flight': { type: 'string', default: '4' }, batch: { type: 'string', default: '200' } } });
+const { values: args } = parseArgs({ options: { records: { type: 'string', default: '10000' }, seed: { type: 'string', default: '16' }, anchor: { type: 'string' }, 'in-flight': { type: 'string', default: '2' }, batch: { type: 'string', default: '100' } } });
 const records = Number(args.records);
 const inFlight = Number(args['in-flight']);
 const batch = Number(args.batch);
@@ -45,7 +45,9 @@ try {
 }
 const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
 const dev = config.mongoUrl === undefined || config.redisUrl === undefined ? await startDevServices(config.dataDir) : undefined;
-const mongo = await connectMongo(config.mongoUrl ?? dev!.mongoUrl, { appName: 'metacrm-demo' });
+// A long load keeps the embedded server busy for seconds at a time: its monitor may wait
+// longer than the platform's 3 s before the driver gives the connection up.
+const mongo = await new MongoClient(config.mongoUrl ?? dev!.mongoUrl, { appName: 'metacrm-demo', connectTimeoutMS: 60_000, serverSelectionTimeoutMS: 60_000, socketTimeoutMS: 600_000 }).connect();
 const redis = createRedis(config.redisUrl ?? dev!.redisUrl, 'command', logger);
 const queues = createQueues(redis, config.queuePrefix);
 try {

@@ -47,10 +47,17 @@ export interface EntitySpec {
   indexes?: Entity['indexes'];
 }
 
+/**
+ * An entity, with an index on each lookup field besides the declared ones: roll-ups,
+ * related lists (a customer's timeline) and deletes look children up by their parent,
+ * and without it each such query reads the whole collection.
+ */
 export function entity(spec: EntitySpec): Entity {
+  const lookups = spec.fields.filter((f) => f.type === 'lookup').map((f) => ({ key: `by_${f.key}`, fields: [{ field: f.key, direction: 'asc' as const }] }));
+  const indexes = [...(spec.indexes ?? []), ...lookups];
   return {
     key: spec.key, label: l(...spec.label), pluralLabel: l(...spec.plural), icon: spec.icon, displayField: spec.displayField, fields: spec.fields,
-    ...(spec.indexes ? { indexes: spec.indexes } : {}),
+    ...(indexes.length > 0 ? { indexes } : {}),
   };
 }
 

@@ -171,8 +171,9 @@ export class RecordService {
    * revisions, audit entries and events; auto-numbers drawn together), so a bulk load
    * makes a few round trips per batch instead of ten per record. Answers, per input, the
    * record or the error that refused it. A batch the database refuses as a whole (a
-   * unique value taken) is written again one record at a time, so every other record
-   * still lands and the clash is reported on its own item.
+   * unique value taken, or a transaction aborted for lasting too long) is written again
+   * one record at a time, so every other record still lands and a clash is reported on
+   * its own item.
    */
   async createMany(entity: string, inputs: unknown[], options: WriteOptions = {}): Promise<(ApiRecord | Error)[]> {
     const compiled = this.compiled(entity);
@@ -210,7 +211,10 @@ export class RecordService {
         await writeCreateTrails(ctx, compiled, valid.map(({ id, values }) => ({ id, changes: changedFields({}, values), after: values })));
       });
     } catch (err) {
-      if (!toAppError(err)) throw err;
+      // Refused as a whole (a unique value taken), or aborted by the server for lasting too
+      // long on a busy one: nothing of it was written, so each record goes on its own.
+      const aborted = (err as { hasErrorLabel?: (label: string) => boolean }).hasErrorLabel?.('TransientTransactionError') === true;
+      if (!toAppError(err) && !aborted) throw err;
       for (const { index } of valid) out[index] = await this.create(entity, inputs[index], options).catch((e: Error) => e);
       return out;
     }
