@@ -21,13 +21,14 @@ afterAll(() => {
 /**
  * Runs `main.ts <role>` as a real process, as `npm run api` / `npm run worker` would,
  * and resolves once it is ready (API) or has logged that it runs (worker). The first
- * admin is TEST_ADMIN unless `env` sets ADMIN_EMAIL / ADMIN_PASSWORD (to '' for none).
+ * admin is TEST_ADMIN unless `env` sets ADMIN_EMAIL / ADMIN_PASSWORD (to '' for none). No
+ * standard app is installed unless `env` sets STANDARD_APP.
  */
 export async function spawnPlatform(role: 'all' | 'api' | 'worker', env: Record<string, string>): Promise<PlatformProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', role], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'info', ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, ...env },
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'info', ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, STANDARD_APP: 'none', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);

@@ -15,8 +15,18 @@ import { timed } from '../helpers/wait.js';
  * `npm start` as a user runs it: a real process that starts the embedded database and
  * Redis itself, serves the API and apps, stops everything on SIGTERM, and finds its
  * data again on the next start. It runs without ADMIN_EMAIL / ADMIN_PASSWORD, as a
- * first try would: the first admin's generated password is printed once.
+ * first try would: the first admin's generated password is printed once. It installs
+ * the standard CRM on the first start only.
  */
+let adminPassword = '';
+
+/** The current metadata version and its entity keys, as the first admin sees them. */
+async function currentMetadata(url: string): Promise<{ version: number; entities: string[] }> {
+  const { token } = await signIn(url, 'admin@metacrm.local', adminPassword);
+  const res = await fetch(`${url}/api/meta`, { headers: { Authorization: `Bearer ${token}` } });
+  const body = (await res.json()) as { version: number; bundle: { entities: { key: string }[] } };
+  return { version: body.version, entities: body.bundle.entities.map((e) => e.key) };
+}
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'metacrm-start-'));
 
 afterAll(() => {
@@ -30,7 +40,7 @@ interface Started extends PlatformProcess {
 }
 
 async function start(): Promise<Started> {
-  const { value: started, ms: readyMs } = await timed(() => spawnPlatform('all', { MONGODB_URL: '', REDIS_URL: '', DATA_DIR: dataDir, ADMIN_EMAIL: '', ADMIN_PASSWORD: '' }));
+  const { value: started, ms: readyMs } = await timed(() => spawnPlatform('all', { MONGODB_URL: '', REDIS_URL: '', DATA_DIR: dataDir, ADMIN_EMAIL: '', ADMIN_PASSWORD: '', STANDARD_APP: 'crm' }));
   const line = started.output().split('\n').find((l) => l.includes('"metacrm is running"'));
   const { mongo, redis } = JSON.parse(line!) as { mongo: string; redis: string };
   return { ...started, mongoUrl: mongo, redisUrl: redis, readyMs };
@@ -57,6 +67,13 @@ describe('npm start', () => {
     expect(logLines.some((l) => l.includes('created the first administrator'))).toBe(true);
     expect(logLines.filter((l) => l.includes(printed[0]!))).toEqual([]);
     expect((await signIn(first.url, 'admin@metacrm.local', printed[0]!)).user.roles).toEqual(['admin']);
+    adminPassword = printed[0]!;
+
+    // The standard CRM, published on this first start.
+    expect(logLines.some((l) => l.includes('installed the standard app'))).toBe(true);
+    const meta = await currentMetadata(first.url);
+    expect(meta.version).toBe(1);
+    expect(meta.entities).toEqual(expect.arrayContaining(['customer', 'lead', 'opportunity', 'contract', 'ticket']));
 
     // Write through the real services it started.
     const mongo = new MongoClient(first.mongoUrl);
@@ -80,6 +97,8 @@ describe('npm start', () => {
   it('finds the data again after a restart', async () => {
     const second = await start();
     expect(second.output()).not.toContain('shown only now');
+    expect(second.output()).not.toContain('installed the standard app');
+    expect((await currentMetadata(second.url)).version).toBe(1);
     const mongo = new MongoClient(second.mongoUrl);
     expect(await mongo.db('metacrm').collection('persistence_probe').findOne({ _id: 'probe' as never })).toMatchObject({ value: 42 });
     await mongo.close();

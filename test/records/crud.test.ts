@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from 'mongodb';
+import { ObjectId, type Db } from 'mongodb';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, type ApiClient } from '../helpers/http.js';
@@ -195,6 +195,34 @@ describe('bulk', () => {
     expect(res.body.results[0]?.record).toMatchObject({ title: 'Bulk one', amount: '3.50' });
     expect(res.body.summary).toEqual({ succeeded: 2, failed: 3 });
     expect((await api.get<Rec>(`/api/records/opportunity/${target.id}`)).body.title).toBe('Bulk target 2');
+  });
+
+  it('writes a run of creates in one transaction, each checked on its own: roll-ups, history, audit and events per record', async () => {
+    type Bulk = { results: { status: number; record?: Rec; error?: { code: string; details?: { field?: string } } }[] };
+    const parent = (await api.post<Rec>('/api/records/account', { name: 'Batch parent', code: 'BATCH-P' })).body;
+    const writesBefore = await db.collection('audit_log').countDocuments({ action: 'record.create', entity: 'opportunity' });
+    const res = await api.post<Bulk>('/api/records/opportunity/bulk', { operations: [
+      { op: 'create', data: { title: 'Batch 1', account: parent.id, amount: '1.25' } },
+      { op: 'create', data: { title: 'Batch 2', account: parent.id, amount: '2.50' } },
+      { op: 'create', data: { title: 'Batch bad', account: '0123456789abcdef01234567' } },
+      { op: 'create', data: { title: 'Batch 3', amount: '4' } },
+    ] });
+    expect(res.body.results.map((r) => [r.status, r.error?.code ?? null])).toEqual([[201, null], [201, null], [422, 'RECORD_INVALID'], [201, null]]);
+    expect(res.body.results[0]!.record).toMatchObject({ title: 'Batch 1', account: parent.id, amount: '1.25', _version: 1 });
+    expect((await api.get<Rec>(`/api/records/account/${parent.id}`)).body.open_amount).toBe('3.75');
+    const ids = res.body.results.flatMap((r) => (r.record ? [new ObjectId(r.record.id)] : []));
+    expect(await db.collection('audit_log').countDocuments({ action: 'record.create', entity: 'opportunity' })).toBe(writesBefore + 3);
+    expect(await db.collection('outbox').countDocuments({ type: 'record.create', recordId: { $in: ids } })).toBe(3);
+    expect(await db.collection('record_revisions').countDocuments({ recordId: { $in: ids }, op: 'create' })).toBe(3);
+
+    // A unique value taken inside the batch: the others still land, the clash is its own item's error.
+    const clash = await api.post<Bulk>('/api/records/account/bulk', { operations: [
+      { op: 'create', data: { name: 'Dup 1', code: 'BATCH-DUP' } },
+      { op: 'create', data: { name: 'Dup 2', code: 'BATCH-DUP' } },
+      { op: 'create', data: { name: 'Dup 3', code: 'BATCH-3' } },
+    ] });
+    expect(clash.body.results.map((r) => [r.status, r.error?.code ?? null, r.error?.details?.field ?? null])).toEqual([[201, null, null], [409, 'RECORD_UNIQUE_VIOLATION', 'code'], [201, null, null]]);
+    expect(await db.collection('rec_account').countDocuments({ code: { $in: ['BATCH-DUP', 'BATCH-3'] } })).toBe(2);
   });
 
   it.each([

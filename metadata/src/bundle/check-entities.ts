@@ -1,7 +1,7 @@
 import { varsOf } from '../logic/check-logic.js';
 import { fieldTraits } from '../fields/field-types.js';
 import { patternProblem } from '../fields/linear-pattern.js';
-import { pointer, type Problem } from '../schema/problems.js';
+import { pointer, pointerSegment, type Problem } from '../schema/problems.js';
 import type { BundleRegistries, Entity, Field } from './bundle-types.js';
 import { checkEntityRef, checkFieldRef, checkFilter, checkRecordLogic } from './check-expressions.js';
 import type { EntityIndex } from './entity-index.js';
@@ -49,6 +49,7 @@ function checkField(entity: Entity, field: AnyField, at: string, index: EntityIn
     case 'single_select':
     case 'multi_select':
       problems.push(...duplicateKeys((field.options as { key: string }[]) ?? [], `${at}/options`));
+      if (field.process !== undefined) problems.push(...checkProcess(entity, field, at, index));
       break;
     case 'text':
       if (typeof field.pattern === 'string') problems.push(...checkPattern(field.pattern, `${at}/pattern`));
@@ -80,6 +81,28 @@ function checkRollup(entity: Entity, field: AnyField, at: string, index: EntityI
     }
   }
   problems.push(...checkFilter(field.filter, child, `${at}/filter`, index));
+  return problems;
+}
+
+/** A process's stages and next stages are options of the field; its required fields are writable fields of the entity. */
+function checkProcess(entity: Entity, field: AnyField, at: string, index: EntityIndex): Problem[] {
+  const problems: Problem[] = [];
+  const options = new Set(((field.options as { key: string }[]) ?? []).map((o) => o.key));
+  const stages = (field.process as { stages: Record<string, { requiredFields?: string[]; next?: string[] }> }).stages;
+  const notAnOption = (key: string, where: string) => ({ pointer: where, code: 'NOT_ALLOWED_VALUE' as const, message: `"${key}" is not an option of ${field.key}`, params: { option: key } });
+  for (const [stage, settings] of Object.entries(stages)) {
+    const here = `${at}/process/stages/${pointerSegment(stage)}`;
+    if (!options.has(stage)) problems.push(notAnOption(stage, here));
+    settings.next?.forEach((next, i) => {
+      if (!options.has(next)) problems.push(notAnOption(next, `${here}/next/${i}`));
+    });
+    settings.requiredFields?.forEach((key, i) => {
+      const where = `${here}/requiredFields/${i}`;
+      const traits = index.traits(entity.key, key);
+      if (!traits) problems.push(...checkFieldRef(entity.key, key, where, index));
+      else if (traits.computed) problems.push({ pointer: where, code: 'INVALID', message: `${key} is computed: a stage cannot require it` });
+    });
+  }
   return problems;
 }
 

@@ -52,6 +52,10 @@ describe('validateBundle', () => {
     ['a second default form of one entity', (b) => b.forms.push({ ...b.forms[0]!, key: 'opportunity_quick' }), '/forms/1/default', 'DUPLICATE_DEFAULT'],
     ['a form requiring a formula', (b) => b.forms[0]!.layout.tabs[0]!.sections[0]!.fields.push({ field: 'expected', requiredWhen: true }), '/forms/0/layout/tabs/0/sections/0/fields/4/requiredWhen', 'IMMUTABLE'],
     ['a relative filter with a bad period', (b) => ((b.views[0] as { filter: unknown }).filter = { field: 'close_date', op: 'relative', value: 'last_fortnight' }), '/views/0/filter/value', 'WRONG_TYPE'],
+    ['a process stage that is not an option', (b) => ((b.entities[1]!.fields[5] as { process: unknown }).process = { stages: { closed: {} } }), '/entities/1/fields/5/process/stages/closed', 'NOT_ALLOWED_VALUE'],
+    ['a process moving to a stage that is not an option', (b) => ((b.entities[1]!.fields[5] as { process: unknown }).process = { stages: { new: { next: ['won', 'gone'] } } }), '/entities/1/fields/5/process/stages/new/next/1', 'NOT_ALLOWED_VALUE'],
+    ['a process stage requiring a missing field', (b) => ((b.entities[1]!.fields[5] as { process: unknown }).process = { stages: { won: { requiredFields: ['amount', 'reason'] } } }), '/entities/1/fields/5/process/stages/won/requiredFields/1', 'UNKNOWN_FIELD'],
+    ['a process stage requiring a formula', (b) => ((b.entities[1]!.fields[5] as { process: unknown }).process = { stages: { won: { requiredFields: ['expected'] } } }), '/entities/1/fields/5/process/stages/won/requiredFields/0', 'INVALID'],
   ])('refuses %s, pointing at it', (_what, change, pointer, code) => {
     expect(problems(edit(change))).toContainEqual(expect.objectContaining({ pointer, code }));
   });

@@ -514,6 +514,29 @@ export interface FieldSingleSelect1 {
     order?: number;
     active?: boolean;
   }[];
+  /**
+   * Guided stages (a path): the field is a process. Per stage, the fields a record must have to be in it and the stages it may move on to. Enforced on every write (API, import, workflow).
+   */
+  process?: {
+    stages: {
+      [k: string]:
+        | {
+            /**
+             * Fields that must have a value while a record is in this stage (checked when it enters the stage, and when a write clears one).
+             *
+             * @maxItems 100
+             */
+            requiredFields?: Key[];
+            /**
+             * The stages a record in this stage may move to; any stage when absent.
+             *
+             * @maxItems 500
+             */
+            next?: Key[];
+          }
+        | undefined;
+    };
+  };
 }
 export interface FieldMultiSelect1 {
   type: "multi_select";

@@ -23,6 +23,9 @@ export const PROBLEM_CODES = [
   'READ_ONLY',
   // a unique value another record already has
   'NOT_UNIQUE',
+  // record writes checked against a process field's guided stages
+  'STAGE_TRANSITION_NOT_ALLOWED',
+  'STAGE_FIELD_REQUIRED',
   // cross references and meaning
   'RESERVED_KEY',
   'DUPLICATE_KEY',

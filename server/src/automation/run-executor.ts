@@ -444,7 +444,7 @@ function describe(err: unknown): { code: string; message: string; problems?: unk
   if (err instanceof AppError) {
     // RECORD_INVALID carries {problems}; the outside steps' errors carry the list itself.
     const problems = Array.isArray(err.details) ? err.details : (err.details as { problems?: unknown } | undefined)?.problems;
-    return { code: err.code, message: err.message, ...(Array.isArray(problems) ? { problems } : {}) };
+    return { code: err.code, message: err.message, ...(Array.isArray(problems) ? { problems: problems.slice(0, 20) } : {}) };
   }
   return { code: 'STEP_FAILED', message: err instanceof Error ? err.message : String(err) };
 }

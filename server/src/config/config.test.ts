@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       scheduleTickMs: 10_000,
       slowCommandMs: undefined,
       embeddedDb: undefined,
+      standardApp: 'crm',
     });
   });
 
@@ -44,6 +45,7 @@ describe('loadConfig', () => {
         WORKER_LEASE_MS: '5000',
         DB_SLOW_MS: '250',
         EMBEDDED_DB: 'python',
+        STANDARD_APP: 'none',
       },
       'api',
       '/srv/metacrm',
@@ -61,6 +63,7 @@ describe('loadConfig', () => {
       workerLeaseMs: 5000,
       slowCommandMs: 250,
       embeddedDb: 'python',
+      standardApp: 'none',
     });
   });
 
@@ -77,6 +80,7 @@ describe('loadConfig', () => {
     [{ WORKER_LEASE_MS: '500' }, 'all', ['WORKER_LEASE_MS']],
     [{ DB_SLOW_MS: '0' }, 'all', ['DB_SLOW_MS']],
     [{ EMBEDDED_DB: 'mongod' }, 'all', ['EMBEDDED_DB']],
+    [{ STANDARD_APP: 'erp' }, 'all', ['STANDARD_APP']],
     [{ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'long enough pw' }, 'all', ['ADMIN_EMAIL']],
     [{ ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: 'short' }, 'all', ['ADMIN_PASSWORD']],
     [{ ADMIN_EMAIL: 'a@b.co' }, 'all', ['ADMIN_PASSWORD']],

@@ -70,6 +70,11 @@ export interface Config {
   outboundAllowlist?: AllowEntry[] | undefined;
   /** SMTP for send_email steps; unset: those steps fail with EMAIL_NOT_CONFIGURED. */
   mail?: MailConfig | undefined;
+  /**
+   * The app package installed on the first start (STANDARD_APP: `crm` by default, or
+   * `none`). Absent in a Config built by hand (tests, benchmarks): nothing is installed.
+   */
+  standardApp?: 'crm' | 'none' | undefined;
   /** What keeps one caller's burst or slow clients from taking the API down; defaults when absent. */
   limits?: LoadLimits | undefined;
 }
@@ -208,6 +213,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
   }
   const mail = mailConfig(value('SMTP_URL'), value('MAIL_FROM'), bad);
   const limits = loadLimits(int, trustProxy, bad);
+  const standardApp = value('STANDARD_APP') ?? 'crm';
+  if (standardApp !== 'crm' && standardApp !== 'none') bad('STANDARD_APP', `must be crm or none (got ${JSON.stringify(standardApp)})`);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -232,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
     outboundAllowlist,
     mail,
     limits,
+    standardApp: standardApp as 'crm' | 'none',
   };
 }
 

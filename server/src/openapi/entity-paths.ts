@@ -59,7 +59,7 @@ export function entityPaths(entity: Entity, context: EntityPathContext): Record<
         responses: { '200': jsonResponse(`A page of ${plural}.`, schemaRef(names.list)), ...errorResponses(['BadRequest', 'Forbidden', 'NotFound']) },
       }),
       post: op('create', `Create a ${label}`, {
-        description: 'Checked like every write: the entity\'s fields and rules, then the conditions of its default form (or of `form`): 422 RECORD_INVALID with `REQUIRED` or `READ_ONLY` problems.',
+        description: 'Checked like every write: the entity\'s fields and rules, then the conditions of its default form (or of `form`), then the guided stages of its process fields: 422 RECORD_INVALID with `REQUIRED`, `READ_ONLY`, `STAGE_FIELD_REQUIRED` or `STAGE_TRANSITION_NOT_ALLOWED` problems.',
         parameters: [form],
         requestBody: body(schemaRef(names.input)),
         responses: {
@@ -75,7 +75,7 @@ export function entityPaths(entity: Entity, context: EntityPathContext): Record<
         responses: { '200': record('The record.', ETAG), ...errorResponses(['BadRequest', 'NotFound']) },
       }),
       patch: op('update', `Change a ${label}`, {
-        description: 'Changes the fields sent (null clears one). With `_version` or `If-Match`, a record changed since answers 409 RECORD_VERSION_CONFLICT with `details.currentVersion`. A field the form (default, or `form`) shows as read-only before the change, or hides after it, cannot change: 422 with a `READ_ONLY` problem.',
+        description: 'Changes the fields sent (null clears one). With `_version` or `If-Match`, a record changed since answers 409 RECORD_VERSION_CONFLICT with `details.currentVersion`. A field the form (default, or `form`) shows as read-only before the change, or hides after it, cannot change: 422 with a `READ_ONLY` problem. A process field moves only to the stages its current stage allows (`STAGE_TRANSITION_NOT_ALLOWED`) and a stage needs its required fields (`STAGE_FIELD_REQUIRED`).',
         parameters: [parameterRef('IfMatch'), form],
         requestBody: body(schemaRef(names.patch)),
         responses: { '200': record('The record after the change.', ETAG), ...errorResponses(['BadRequest', 'NotFound', 'Conflict', 'PayloadTooLarge', 'UnsupportedMediaType', 'Unprocessable']) },

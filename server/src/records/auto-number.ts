@@ -20,10 +20,18 @@ export async function nextAutoNumber(db: Db, entity: string, field: string, sett
   return [settings.prefix, period, seq].filter((part) => part !== undefined && part !== '').join(sep);
 }
 
+/** `count` numbers in a row for a batch of creates, from one atomic `$inc` of the counter. */
+export async function nextAutoNumbers(db: Db, entity: string, field: string, settings: AutoNumberSettings, at: Date, count: number): Promise<string[]> {
+  const period = datePart(settings.dateFormat ?? 'none', at);
+  const last = await nextSequence(db, `${entity}.${field}${period ? `.${period}` : ''}`, undefined, count);
+  const sep = settings.separator ?? '-';
+  return Array.from({ length: count }, (_, i) => [settings.prefix, period, String(last - count + 1 + i).padStart(settings.digits ?? 5, '0')].filter((part) => part !== undefined && part !== '').join(sep));
+}
+
 /** The next value (1, 2, ...) of the named counter in the `counters` collection; atomic. */
-export async function nextSequence(db: Db, id: string, session?: ClientSession): Promise<number> {
+export async function nextSequence(db: Db, id: string, session?: ClientSession, by = 1): Promise<number> {
   const counters = db.collection<{ _id: string; seq: number }>('counters');
-  const counter = await upsertAndUpdate(counters, { _id: id }, { seq: 0 }, { $inc: { seq: 1 } }, session);
+  const counter = await upsertAndUpdate(counters, { _id: id }, { seq: 0 }, { $inc: { seq: by } }, session);
   return counter.seq;
 }
 

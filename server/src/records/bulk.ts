@@ -21,9 +21,10 @@ export interface BulkItemResult {
 }
 
 /**
- * Runs up to 1,000 creates, updates and deletes, each through the full record pipeline
- * in its own transaction, and answers a result per item: one bad item does not stop
- * the others, and nothing of a failed item is written. `form` (optional, in the body
+ * Runs up to 1,000 creates, updates and deletes, each through the full record pipeline,
+ * and answers a result per item: one bad item does not stop the others, and nothing of
+ * a failed item is written. Updates and deletes take a transaction each; a run of
+ * consecutive creates is written in one (RecordService.createMany). `form` (optional, in the body
  * beside `operations`) names the form every create and update is checked against
  * instead of the entity's default form. Item errors' messages are in `lang`.
  */
@@ -33,24 +34,38 @@ export async function runBulk(service: RecordService, entity: string, body: unkn
   if (form !== undefined) service.formOf(entity, form, '/form'); // and so does an unknown form
   const options = form === undefined ? {} : { form };
   const results: BulkItemResult[] = [];
-  for (const [index, operation] of operations.entries()) {
+  for (let index = 0; index < operations.length; index++) {
+    const operation = operations[index]!;
+    if (operation.op === 'create') {
+      // A run of creates is written in one transaction (createMany), each item still checked on its own.
+      let end = index;
+      while (end < operations.length && operations[end]!.op === 'create') end++;
+      const created = await service.createMany(entity, operations.slice(index, end).map((o) => (o as { data: unknown }).data), options);
+      created.forEach((outcome, k) => results.push(outcome instanceof Error ? failure(index + k, outcome, lang) : { index: index + k, status: 201, record: outcome }));
+      index = end - 1;
+      continue;
+    }
     try {
-      if (operation.op === 'create') results.push({ index, status: 201, record: await service.create(entity, operation.data, options) });
-      else if (operation.op === 'update') results.push({ index, status: 200, record: await service.update(entity, operation.id, operation.data, operation._version, options) });
+      if (operation.op === 'update') results.push({ index, status: 200, record: await service.update(entity, operation.id, operation.data, operation._version, options) });
       else if (operation.op === 'change_owner') results.push({ index, status: 200, record: await service.changeOwner(entity, operation.id, { ownerId: operation.ownerId }) });
       else {
         await service.delete(entity, operation.id, operation._version === undefined ? {} : { expectedVersion: operation._version });
         results.push({ index, status: 204 });
       }
     } catch (err) {
-      const known = toAppError(err);
-      if (!known) throw err;
-      // Each item's error reads as the same error would as an answer of its own.
-      results.push({ index, status: known.status, error: { code: known.code, message: known.message, ...(known.details === undefined ? {} : { details: problemDetails(known, lang) }) } });
+      results.push(failure(index, err, lang));
     }
   }
   const failed = results.filter((r) => r.status >= 400).length;
   return { results, summary: { succeeded: results.length - failed, failed } };
+}
+
+/** The result of an item that failed; anything but a known error fails the whole call. */
+/** An item's error, read as the same error would as an answer of its own. */
+function failure(index: number, err: unknown, lang: Language): BulkItemResult {
+  const known = toAppError(err);
+  if (!known) throw err;
+  return { index, status: known.status, error: { code: known.code, message: known.message, ...(known.details === undefined ? {} : { details: problemDetails(known, lang) }) } };
 }
 
 function parse(body: unknown): { operations: BulkOperation[]; form: string | undefined } {

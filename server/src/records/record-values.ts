@@ -4,6 +4,7 @@ import type { AnyField, CompiledEntity } from './compiled-entity.js';
 import { withScale } from './field-codec.js';
 import { formProblems } from './form-checks.js';
 import { sanitizeRichText } from './rich-text.js';
+import { stageProblems } from './stage-checks.js';
 import type { Values } from './record-document.js';
 
 const DECIMAL = new Set(['decimal', 'currency', 'percent']);
@@ -53,6 +54,7 @@ export function prepareValues(compiled: CompiledEntity, registries: BundleRegist
   const later: Problem[] = [];
   const values = computeValues(compiled, registries, { ...(current ?? {}), ...given }, current === undefined, vars, later);
   later.push(...checkValues(compiled, values, given, current));
+  later.push(...stageProblems(compiled, values, given, current));
   const evaluate = evaluator(registries, values, vars, later);
   for (const rule of compiled.rules) {
     if (rejected.size > 0 && varsOf(rule.errorWhen, registries.operations).some((v) => rejected.has(v))) continue;
@@ -78,10 +80,23 @@ function topKey(pointer: string): string {
 function computeValues(compiled: CompiledEntity, registries: BundleRegistries, values: Values, create: boolean, vars: Record<string, unknown>, problems: Problem[]): Values {
   const evaluate = evaluator(registries, values, vars, problems);
   if (create) {
+    // A new record's roll-ups start at 0 (record.service's initialRollups): its formulas read them so.
+    for (const field of compiled.ownRollups) if (field.function === 'count' || field.function === 'sum') values[field.key] ??= field.function === 'count' ? 0 : '0';
     for (const field of compiled.defaults) if (values[field.key] == null) values[field.key] = normalize(field, evaluate(field.default, field.key));
   }
   for (const field of compiled.formulas) values[field.key] = coerce(field, evaluate(field.expression, field.key));
   return values;
+}
+
+/**
+ * The formulas of a stored record computed again over its current values, after a
+ * roll-up it reads changed without a write of its own (relations.ts). A formula that
+ * cannot be computed becomes null, as it would on a write.
+ */
+export function recomputeFormulas(compiled: CompiledEntity, registries: BundleRegistries, values: Values, now: Date): Values {
+  const vars = { $now: now.toISOString(), $today: now.toISOString().slice(0, 10), $user: null };
+  const computed = computeValues(compiled, registries, { ...values }, false, vars, []);
+  return Object.fromEntries(compiled.formulas.map((f) => [f.key, computed[f.key] ?? null]));
 }
 
 /** Evaluates an expression over `values` as they are at the call; a failure is a problem at `key`. */

@@ -70,6 +70,35 @@ export async function writeTrail(ctx: WriteContext, compiled: CompiledEntity, op
   );
 }
 
+/**
+ * writeTrail for many created records at once: the revisions, audit entries and outbox
+ * events of a batch in three inserts, inside the caller's transaction (bulk creates).
+ */
+export async function writeCreateTrails(ctx: WriteContext, compiled: CompiledEntity, created: { id: ObjectId; changes: FieldChange[]; after: Values }[]): Promise<void> {
+  if (created.length === 0) return;
+  const at = new Date();
+  const actor = { kind: ctx.actor.kind, id: ctx.actor.id, name: ctx.actor.name };
+  const entity = compiled.entity.key;
+  const { session } = ctx;
+  const revisions = created.filter((c) => c.changes.length > 0).map((c) => ({ entity, recordId: c.id, version: 1, op: 'create', at, actor, changes: c.changes }));
+  if (compiled.entity.options?.history !== false && revisions.length > 0) await ctx.db.collection(REVISIONS).insertMany(revisions, { session });
+  await ctx.db.collection(AUDIT).insertMany(created.map((c) => ({ at, actor, action: 'record.create', entity, recordId: c.id, version: 1, fields: c.changes.map((f) => f.field), requestId: ctx.requestId ?? null })), { session });
+  const eventActor = { ...actor, roles: [...ctx.actor.roles], departmentId: ctx.actor.departmentId ?? null };
+  await ctx.db.collection(OUTBOX).insertMany(created.map((c) => ({
+    _id: new ObjectId(), type: 'record.create', entity, recordId: c.id, version: 1, changed: c.changes.map((f) => f.field), actor: eventActor, causationDepth: ctx.causationDepth, causationChain: [...(ctx.causationChain ?? [])],
+    before: null, after: c.after, createdAt: at, sentAt: null,
+  })), { session });
+}
+
+/** Inserts new record documents in one command (a bulk create's batch); a unique violation answers 409 naming the field. */
+export async function insertRecords(ctx: WriteContext, compiled: CompiledEntity, docs: Document[]): Promise<void> {
+  try {
+    await recordCollection(ctx.db, compiled.entity.key).insertMany(docs, { session: ctx.session, ordered: true });
+  } catch (err) {
+    throw uniqueViolation(err, compiled) ?? err;
+  }
+}
+
 /** Inserts a new record document. A unique index violation answers 409 naming the field. */
 export async function insertRecord(ctx: WriteContext, compiled: CompiledEntity, doc: Document): Promise<void> {
   try {

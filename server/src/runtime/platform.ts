@@ -37,6 +37,7 @@ import { createRecordHooks } from '../records/record-hooks.js';
 import { ensureRecordIndexes } from '../records/record-indexes.js';
 import { IMPORT_JOB, importJobHandler } from '../records/import/import.handler.js';
 import { SEED_JOB, seedJobHandler } from '../records/seed/seed.handler.js';
+import { installStandardApp } from '../records/seed/standard-app.js';
 import { DependencyMonitor } from '../storage/health.js';
 import { guardDb } from '../storage/guarded-db.js';
 import { connectMongo, pingDatabase, replyCounter, withTimeout } from '../storage/mongo.js';
@@ -175,6 +176,10 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       if (admin.created) logger.info({ email: admin.email }, 'created the first administrator');
       // Printed once, on the console only: the structured logs never carry it.
       if (admin.generatedPassword !== undefined) printSecret(`\n  First administrator: ${admin.email}\n  Password (shown only now): ${admin.generatedPassword}\n  Sign in and change it.\n`);
+      if (config.standardApp !== undefined && config.standardApp !== 'none') {
+        // Before listening, so the first page already shows it; a failure is logged, not fatal, and retried at the next start.
+        await installStandardApp(config.standardApp, { db, toolkit, cache, bus, queue: queues.jobs, logger }).catch((err: unknown) => logger.error({ err, app: config.standardApp }, 'could not install the standard app'));
+      }
       const inFlight = new InFlight();
       const limits = config.limits ?? defaultLoadLimits(config.trustProxy);
       const connections = new ConnectionGuard(limits);
