@@ -1,0 +1,259 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import type { Entity, Form, ValidationRule, View } from '@metacrm/metadata';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS_DIR, launchBrowser, requireBuiltApps, watchPageErrors } from '../helpers/browser.js';
+import { openTestRedis, testEnv } from '../helpers/env.js';
+import { apiClient, type ApiClient } from '../helpers/http.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
+
+// The runtime app users work in, driven in a real Chromium against the real platform:
+// navigation from metadata, the generated form (a server problem on its field, a
+// condition that shows and requires a field), the filter builder kept in the URL, the
+// record drawer with a stale-version save, Chinese, phone width and axe-core.
+// Code that runs in the page is passed as strings: this file is compiled for Node.
+
+const env = testEnv(import.meta.url);
+await openTestRedis(env);
+const DESKTOP = { width: 1440, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+const l = (en: string, zh: string) => ({ en, 'zh-CN': zh });
+const deal: Entity = {
+  key: 'deal', label: l('Deal', '商机'), pluralLabel: l('Deals', '商机'), displayField: 'title',
+  fields: [
+    { key: 'title', type: 'text', label: l('Title', '标题'), required: true },
+    { key: 'stage', type: 'single_select', label: l('Stage', '阶段'), options: [{ key: 'new', label: l('New', '新建'), color: '#1677ff' }, { key: 'won', label: l('Won', '赢单'), color: '#389e0d' }, { key: 'lost', label: l('Lost', '输单'), color: '#cf1322' }] },
+    { key: 'amount', type: 'currency', label: l('Amount', '金额'), currencyCode: 'CNY' },
+    { key: 'close_date', type: 'date', label: l('Close date', '结束日期') },
+    { key: 'loss_reason', type: 'text', label: l('Loss reason', '输单原因') },
+    { key: 'notes', type: 'long_text', label: l('Notes', '备注') },
+  ],
+} as Entity;
+const form: Form = {
+  key: 'deal_main', entity: 'deal', label: l('Deal', '商机'), default: true,
+  layout: { tabs: [{ key: 'main', label: l('Main', '主要'), sections: [
+    { key: 'basics', columns: 2, fields: [{ field: 'title' }, { field: 'stage' }, { field: 'amount' }, { field: 'close_date' }] },
+    { key: 'loss', label: l('Loss', '输单'), visibleWhen: { '==': [{ var: 'stage' }, 'lost'] }, fields: [{ field: 'loss_reason', requiredWhen: true }] },
+    { key: 'more', label: l('More', '更多'), fields: [{ field: 'notes', colSpan: 2 }] },
+  ] }] },
+};
+const view: View = { type: 'list', key: 'deals_all', entity: 'deal', label: l('All deals', '全部商机'), default: true, columns: [{ field: 'title' }, { field: 'stage' }, { field: 'amount' }, { field: 'close_date' }] } as View;
+const rule: ValidationRule = { key: 'no_test_titles', entity: 'deal', errorWhen: { '==': [{ var: 'title' }, 'Test'] }, message: l('A real title, please', '请填写真实标题'), fields: ['title'] };
+
+let platform: TestPlatform;
+let api: ApiClient;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  requireBuiltApps(['runtime-ui']);
+  fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
+  api = apiClient(platform.url, { token: platform.adminToken });
+  for (const [kind, item] of [['entities', deal], ['forms', form], ['views', view], ['rules', rule]] as const) {
+    const put = await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+  }
+  const published = await api.post('/api/meta/publish');
+  expect(published.status, JSON.stringify(published.body)).toBe(200);
+  for (const [title, stage, amount] of [['Acme renewal', 'new', '1200.00'], ['Globex pilot', 'won', '56000.50'], ['Initech upgrade', 'lost', '300.00']] as const) {
+    expect((await api.post('/api/records/deal', { title, stage, amount, ...(stage === 'lost' ? { loss_reason: 'Price' } : {}) })).status).toBe(201);
+  }
+  browser = await launchBrowser();
+});
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((context) => context.close()));
+});
+afterAll(async () => {
+  await browser?.close();
+  await platform?.stop();
+});
+
+async function openPage(options: { locale?: string; viewport?: { width: number; height: number } } = {}) {
+  const context = await browser.newContext({ locale: options.locale ?? 'en-US', viewport: options.viewport ?? DESKTOP });
+  contexts.push(context);
+  const signedIn = await context.request.post(`${platform.url}/api/auth/login`, { data: { email: platform.admin.email, password: platform.admin.password } });
+  expect(signedIn.status()).toBe(200);
+  const page = await context.newPage();
+  return { page, errors: watchPageErrors(page) };
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(ARTIFACTS_DIR, name), fullPage: true });
+}
+
+/** axe-core's serious and critical violations on the page (evaluated through the devtools protocol, which the CSP does not govern). */
+async function axeViolations(page: Page): Promise<string[]> {
+  return await page.evaluate<string[]>(`(async () => {
+    ${AXE_SOURCE}
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', '));
+  })()`);
+}
+
+/**
+ * The page's errors, less the Content Security Policy refusing the <style> elements that
+ * antd's drawer and modal add to lock the page's scrolling (rc-component's scroll
+ * locker, and its scrollbar measurement). Nothing else may be refused: the app itself
+ * injects no style (antd runs zero-runtime from its static CSS).
+ */
+function pageErrors(errors: string[]): string[] {
+  return errors.filter((e) => !e.includes('Applying inline style violates'));
+}
+
+/** Polls with a deadline that suits a shared, loaded machine (vitest's default is 1 s). */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000 });
+
+const rows = (page: Page) => page.locator('.ant-table-tbody tr[data-row-key]');
+
+describe('runtime app', () => {
+  it('lists an entity from the navigation, with its view columns, and passes axe', async () => {
+    const { page, errors } = await openPage();
+    await page.goto(`${platform.url}/`);
+    await page.getByTestId('app-nav').getByText('Deals').click();
+    await page.getByRole('heading', { level: 1, name: 'Deals' }).waitFor();
+    await poll(() => rows(page).count()).toBe(3);
+    expect(new URL(page.url()).pathname).toBe('/e/deal');
+    const headers = await page.locator('.ant-table-thead th').allTextContents();
+    expect(headers.filter(Boolean)).toEqual(['Title', 'Stage', 'Amount', 'Close date']);
+    expect(await rows(page).filter({ hasText: 'Globex pilot' }).textContent()).toContain('CN¥56,000.50');
+    await screenshot(page, 'app-list-desktop-en.png');
+    expect(await axeViolations(page)).toEqual([]);
+    expect(pageErrors(errors)).toEqual([]);
+  });
+
+  it('creates a record through the generated form, with a condition and a server problem on its field', async () => {
+    const { page, errors } = await openPage();
+    await page.goto(`${platform.url}/e/deal`);
+    await page.getByTestId('new-record').click();
+    const drawer = page.getByTestId('record-drawer');
+    await drawer.getByTestId('record-form').waitFor();
+    expect(await drawer.getByLabel('Loss reason').count()).toBe(0);
+
+    // Choosing "Lost" shows the reason, and makes it required (client side, same function as the server).
+    await drawer.getByLabel('Stage').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'Lost' }).click();
+    await drawer.getByLabel('Loss reason').waitFor();
+    await drawer.getByLabel('Title').fill('Test');
+    await drawer.getByTestId('form-save').click();
+    await drawer.getByText('Required').waitFor();
+    await screenshot(page, 'app-form-required-en.png');
+    await drawer.getByLabel('Loss reason').fill('Budget cut');
+
+    // The server's rule refuses the title: its message lands on the title field.
+    await drawer.getByTestId('form-save').click();
+    await drawer.getByText('A real title, please').waitFor();
+    expect(await drawer.getByTestId('form-error').textContent()).toContain('RECORD_INVALID');
+    await screenshot(page, 'app-form-server-problem-en.png');
+    await drawer.getByLabel('Title').fill('Umbrella expansion');
+    await drawer.getByTestId('form-save').click();
+    await page.waitForURL(/open=[0-9a-f]{24}/);
+    await poll(async () => await drawer.getByTestId('record-title').textContent()).toBe('Umbrella expansion');
+    const id = new URL(page.url()).searchParams.get('open')!;
+    const stored = (await api.get<Record<string, unknown>>(`/api/records/deal/${id}`)).body;
+    expect(stored).toMatchObject({ title: 'Umbrella expansion', stage: 'lost', loss_reason: 'Budget cut' });
+    expect(pageErrors(errors).filter((e) => !e.includes('422'))).toEqual([]);
+  });
+
+  it('filters with the filter builder, and a reload keeps the filter from the URL', async () => {
+    const { page, errors } = await openPage();
+    await page.goto(`${platform.url}/e/deal`);
+    await poll(() => rows(page).count()).toBeGreaterThanOrEqual(3);
+    await page.getByTestId('filter-button').click();
+    await page.getByTestId('filter-add').click();
+    await page.getByTestId('filter-row-0').getByLabel('Field').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: /^Stage$/ }).click();
+    await page.getByTestId('filter-row-0').getByLabel('Value').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'Won' }).last().click();
+    await screenshot(page, 'app-filter-builder-en.png');
+    await page.getByTestId('filter-apply').click();
+    await poll(() => rows(page).count()).toBe(1);
+    expect(JSON.parse(new URL(page.url()).searchParams.get('filter')!)).toEqual({ and: [{ field: 'stage', op: 'eq', value: 'won' }] });
+
+    await page.reload();
+    await poll(async () => (await rows(page).allTextContents()).join('|')).toContain('Globex pilot');
+    expect(await rows(page).count()).toBe(1);
+    await page.goBack();
+    await poll(() => rows(page).count()).toBeGreaterThanOrEqual(3);
+    expect(pageErrors(errors)).toEqual([]);
+  });
+
+  it('opens a record beside the list, and a stale save offers keep editing without losing the typing', async () => {
+    const { page, errors } = await openPage();
+    await page.goto(`${platform.url}/e/deal?sort=title`);
+    await rows(page).filter({ hasText: 'Acme renewal' }).click();
+    const drawer = page.getByTestId('record-drawer');
+    await poll(async () => await drawer.getByTestId('record-title').textContent()).toBe('Acme renewal');
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('title');
+    const id = new URL(page.url()).searchParams.get('open')!;
+
+    // Someone else saves the record while it is open here.
+    expect((await api.patch(`/api/records/deal/${id}`, { notes: 'changed elsewhere' })).status).toBe(200);
+    await drawer.getByLabel('Amount').fill('1500.25');
+    await drawer.getByTestId('form-save').click();
+    await page.getByTestId('conflict-keep').click();
+    expect(await drawer.getByLabel('Amount').inputValue()).toBe('1500.25');
+    await drawer.getByTestId('form-save').click();
+    await poll(async () => (await api.get<Record<string, unknown>>(`/api/records/deal/${id}`)).body.amount).toBe('1500.25');
+    expect((await api.get<Record<string, unknown>>(`/api/records/deal/${id}`)).body.notes).toBe('changed elsewhere');
+    await screenshot(page, 'app-record-drawer-en.png');
+    await page.keyboard.press('Escape');
+    await poll(() => new URL(page.url()).searchParams.get('open')).toBe(null);
+    expect(pageErrors(errors).filter((e) => !e.includes('409'))).toEqual([]);
+  });
+
+  it('opens the command menu with Ctrl+K and goes to an entity by keyboard', async () => {
+    const { page, errors } = await openPage();
+    await page.goto(`${platform.url}/`);
+    await page.getByRole('heading', { level: 1, name: 'System status' }).waitFor();
+    await page.keyboard.press('Control+k');
+    await page.getByTestId('command-input').fill('deal');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Deals' }).waitFor();
+    expect(pageErrors(errors)).toEqual([]);
+  });
+
+  it.each([
+    { locale: 'zh-CN', viewport: DESKTOP, shot: 'app-list-desktop-zh-CN.png', heading: '商机' },
+    { locale: 'en-US', viewport: PHONE, shot: 'app-list-phone-en.png', heading: 'Deals' },
+    { locale: 'zh-CN', viewport: PHONE, shot: 'app-list-phone-zh-CN.png', heading: '商机' },
+  ])('shows the list in $locale at $viewport.width px', async ({ locale, viewport, shot, heading }) => {
+    const { page, errors } = await openPage({ locale, viewport });
+    await page.goto(`${platform.url}/e/deal`);
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+    if (viewport === PHONE) {
+      await page.getByTestId('record-cards').locator('.mc-record-card').first().waitFor();
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+      expect(overflow).toBeLessThanOrEqual(0);
+      await page.getByTestId('nav-open').click();
+      await page.getByTestId('nav-drawer').waitFor();
+      await screenshot(page, shot.replace('.png', '-nav.png'));
+      await page.keyboard.press('Escape');
+      await page.getByTestId('record-cards').locator('.mc-record-card').first().click();
+      await page.getByTestId('record-form').waitFor();
+      await screenshot(page, shot.replace('.png', '-record.png'));
+      await page.keyboard.press('Escape');
+    } else {
+      await poll(() => rows(page).count()).toBeGreaterThanOrEqual(3);
+    }
+    await screenshot(page, shot);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(pageErrors(errors)).toEqual([]);
+  });
+
+  it('switches to Chinese from the language switcher', async () => {
+    const { page, errors } = await openPage();
+    await page.goto(`${platform.url}/e/deal`);
+    await page.getByRole('heading', { level: 1, name: 'Deals' }).waitFor();
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByRole('heading', { level: 1, name: '商机' }).waitFor();
+    expect(await page.getByTestId('new-record').textContent()).toContain('新建');
+    const headers = await page.locator('.ant-table-thead th').allTextContents();
+    expect(headers.filter(Boolean)).toEqual(['标题', '阶段', '金额', '结束日期']);
+    expect(pageErrors(errors)).toEqual([]);
+  });
+});
