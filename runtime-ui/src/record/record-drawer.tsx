@@ -77,7 +77,7 @@ export function RecordDrawer({ meta, entity, id, initial, onClose, onCreated }: 
         <Tabs
           items={[
             { key: 'details', label: t('details'), children: body },
-            { key: 'related', label: t('related'), children: <RelatedLists meta={meta} entity={entity} id={id} /> },
+            { key: 'related', label: t('related'), children: <RelatedLists meta={meta} entity={entity} id={id} create={(child, init, done) => <RecordDrawer meta={meta} entity={child} initial={init} onClose={() => done(false)} onCreated={() => done(true)} />} /> },
             { key: 'timeline', label: t('timeline'), children: <Timeline entity={entity} id={id} /> },
           ]}
         />

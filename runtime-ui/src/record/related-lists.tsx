@@ -2,11 +2,10 @@ import type { Entity } from '@metacrm/metadata';
 import { PlusOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Empty, List } from 'antd';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ApiRecord } from '../fields/field-ui';
 import { api, Link, useLocale, useT } from '../kit';
 import { entityTitle, label, type RuntimeMeta } from '../meta/meta';
-import { RecordDrawer } from './record-drawer';
 import { recordMessages } from './record.messages';
 
 interface Relation {
@@ -24,8 +23,11 @@ function relationsOf(meta: RuntimeMeta, entity: Entity, locale: 'en' | 'zh-CN'):
   );
 }
 
+/** Opens the create form of a related record; the record drawer passes itself (no import back to it). */
+export type CreateRelated = (child: Entity, initial: Record<string, unknown>, done: (created: boolean) => void) => ReactNode;
+
 /** The records that refer to this one, by relation, with create-related (the lookup filled in). */
-export function RelatedLists({ meta, entity, id }: { meta: RuntimeMeta; entity: Entity; id: string }) {
+export function RelatedLists({ meta, entity, id, create }: { meta: RuntimeMeta; entity: Entity; id: string; create: CreateRelated }) {
   const t = useT(recordMessages);
   const { locale } = useLocale();
   const relations = relationsOf(meta, entity, locale);
@@ -33,13 +35,13 @@ export function RelatedLists({ meta, entity, id }: { meta: RuntimeMeta; entity: 
   return (
     <div className="mc-related">
       {relations.map((r) => (
-        <RelatedList key={`${r.child.key}.${r.via}`} meta={meta} relation={r} id={id} />
+        <RelatedList key={`${r.child.key}.${r.via}`} relation={r} id={id} create={create} />
       ))}
     </div>
   );
 }
 
-function RelatedList({ meta, relation, id }: { meta: RuntimeMeta; relation: Relation; id: string }) {
+function RelatedList({ relation, id, create }: { relation: Relation; id: string; create: CreateRelated }) {
   const t = useT(recordMessages);
   const [creating, setCreating] = useState(false);
   const { child, via } = relation;
@@ -60,7 +62,11 @@ function RelatedList({ meta, relation, id }: { meta: RuntimeMeta; relation: Rela
           </List.Item>
         )}
       />
-      {creating && <RecordDrawer meta={meta} entity={child} initial={{ [via]: id }} onClose={() => setCreating(false)} onCreated={() => { setCreating(false); void records.refetch(); }} />}
+      {creating &&
+        create(child, { [via]: id }, (created) => {
+          setCreating(false);
+          if (created) void records.refetch();
+        })}
     </Card>
   );
 }
