@@ -1,5 +1,5 @@
 import type { Db, Document, ObjectId } from 'mongodb';
-import { ITEM_KINDS, type BundleRegistries } from '@metacrm/metadata';
+import { ITEM_KINDS, bundleItems, type BundleRegistries } from '@metacrm/metadata';
 import { actorOf } from '../../server/src/auth/authenticator.js';
 import { users } from '../../server/src/auth/user-model.js';
 import { SYSTEM_ACTOR, type Actor } from '../../server/src/auth/actor.js';
@@ -50,7 +50,7 @@ export async function publishMetadata(db: Db): Promise<{ snapshot: MetadataSnaps
   const cache = new MetadataCache(db);
   const meta = new MetadataService({ db, actor: SYSTEM_ACTOR, toolkit, cache });
   const bundle = leadBundle();
-  for (const kind of ITEM_KINDS) for (const item of bundle[kind]) await meta.putDraftItem(kind, item.key, item);
+  for (const kind of ITEM_KINDS) for (const item of bundleItems(bundle, kind)) await meta.putDraftItem(kind, item.key, item);
   const published = await meta.publish({ message: 'records benchmark' });
   return { snapshot: await cache.current(), registries: toolkit.registries, version: published.version };
 }

@@ -13,6 +13,9 @@ import { accessRoutes } from './http/access.routes.js';
 import { approvalRoutes } from './http/approvals.routes.js';
 import { healthRoutes } from './http/health.routes.js';
 import { workflowRoutes } from './http/workflows.routes.js';
+import { eventRoutes } from './http/events.routes.js';
+import { meRoutes } from './http/me.routes.js';
+import { searchRoutes } from './http/search.routes.js';
 import { metadataRoutes, type MetadataRouteDeps } from './http/metadata.routes.js';
 import { notificationRoutes } from './http/notifications.routes.js';
 import { openapiRoutes } from './http/openapi.routes.js';
@@ -30,6 +33,7 @@ import { staticApps, type StaticApp } from './http/static-apps.js';
 import { systemRoutes } from './http/system.routes.js';
 import { webhookRoutes } from './http/webhooks.routes.js';
 import { userRoutes } from './http/users.routes.js';
+import { LiveEvents } from './live/live-events.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Queues } from './queues/queues.js';
@@ -66,7 +70,7 @@ export interface RouteInfo {
 }
 
 /** The routers of the API, in mounting order (records I/O before records: see records-io.routes.ts). */
-export function createRouters(deps: AppDeps, sessions: SessionStore): Router<AppState>[] {
+export function createRouters(deps: AppDeps, sessions: SessionStore, live: LiveEvents): Router<AppState>[] {
   const records = { db: deps.db, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries, hooks: deps.recordHooks };
   return [
     healthRoutes(deps.monitor, deps.metrics, deps.metricsToken),
@@ -86,6 +90,9 @@ export function createRouters(deps: AppDeps, sessions: SessionStore): Router<App
     openapiRoutes(records),
     webhookRoutes({ db: deps.db, redis: deps.redis, redisPrefix: deps.redisPrefix, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries, queue: deps.queues.workflows }),
     notificationRoutes({ db: deps.db }),
+    meRoutes({ db: deps.db, cache: deps.metadata.cache }),
+    eventRoutes(live),
+    searchRoutes(records),
   ];
 }
 
@@ -105,7 +112,10 @@ export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteInf
   app.silent = true; // the error handler logs; Koa's default printer would duplicate
 
   const sessions = new SessionStore(deps.db, deps.sessionLimits);
-  const routers = createRouters(deps, sessions);
+  const live = new LiveEvents({ db: deps.db, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries, logger: deps.logger, bus: deps.metadata.bus });
+  // Event streams never end on their own: close them when the server drains.
+  deps.inFlight.onDrain(() => live.close());
+  const routers = createRouters(deps, sessions, live);
 
   app.use(requestContext(deps.logger));
   app.use(securityHeaders());

@@ -1,17 +1,28 @@
-import type { Entity, Field, Form, MetadataBundle, Role, ValidationRule, View, Workflow } from '../generated/types.js';
+import type { Dashboard, Entity, Field, Form, MetadataBundle, Navigation, Role, ValidationRule, View, Workflow } from '../generated/types.js';
+import type { ItemKind } from '../schema/meta-schemas.js';
 import type { FieldTypeDefinition } from '../fields/field-types.js';
 import type { LogicOperation } from '../logic/operations.js';
 import type { Registry } from '../registry.js';
 import type { JsonSchema } from '../schema/meta-schemas.js';
 import type { Problem } from '../schema/problems.js';
 
-export type { Entity, Field, Form, Role, ValidationRule, View, Workflow };
+export type { Dashboard, Entity, Field, Form, Navigation, Role, ValidationRule, View, Workflow };
 
 /** The unit that is validated, published, versioned and diffed (bundle.schema.json). */
 export type Bundle = MetadataBundle;
 
 export function emptyBundle(): Bundle {
   return { entities: [], forms: [], views: [], rules: [], workflows: [], roles: [] };
+}
+
+/** The items of one kind as keyed documents; none for a kind the bundle lacks (navigation, dashboards). */
+export function bundleItems(bundle: Bundle, kind: ItemKind): { key: string }[] {
+  return (bundle[kind] ?? []) as { key: string }[];
+}
+
+/** The list of a kind to add items to, created when the bundle lacks it. */
+export function mutableItems(bundle: Bundle, kind: ItemKind): { key: string }[] {
+  return ((bundle as Record<ItemKind, unknown[] | undefined>)[kind] ??= []) as { key: string }[];
 }
 
 /** A workflow trigger or action as far as metadata validation needs to know it. */

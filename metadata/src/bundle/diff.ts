@@ -1,7 +1,7 @@
 import type { ItemKind } from '../schema/meta-schemas.js';
 import { ITEM_KINDS } from '../schema/meta-schemas.js';
 import { pointerSegment } from '../schema/problems.js';
-import type { Bundle } from './bundle-types.js';
+import { bundleItems, type Bundle } from './bundle-types.js';
 
 export type ChangeKind = 'added' | 'removed' | 'changed';
 
@@ -35,8 +35,8 @@ export interface BundleDiff {
 export function diffBundles(from: Bundle, to: Bundle): BundleDiff {
   const changes: ItemChange[] = [];
   for (const kind of ITEM_KINDS) {
-    const before = byKey(from[kind] as Keyed[]);
-    const after = byKey(to[kind] as Keyed[]);
+    const before = byKey(bundleItems(from, kind));
+    const after = byKey(bundleItems(to, kind));
     for (const [key, item] of after) {
       const old = before.get(key);
       if (old === undefined) changes.push({ kind, key, change: 'added' });

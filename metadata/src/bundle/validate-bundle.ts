@@ -1,9 +1,10 @@
-import type { ItemKind } from '../schema/meta-schemas.js';
+import { ITEM_KINDS } from '../schema/meta-schemas.js';
 import { pointer, type Problem } from '../schema/problems.js';
 import { BUILT_IN_ROLE_KEYS, RESERVED_KEYS } from '../system-fields.js';
-import type { Bundle, BundleRegistries } from './bundle-types.js';
+import { bundleItems, type Bundle, type BundleRegistries } from './bundle-types.js';
 import { checkEntity, duplicateKeys } from './check-entities.js';
 import { checkDefaultForms, checkForm, checkRole, checkRule, checkView, checkWorkflow, type ConfigCheck } from './check-items.js';
+import { checkDashboard, checkDefaultNavigation, checkNavigation } from './check-ui.js';
 import { EntityIndex } from './entity-index.js';
 import { indexBudgetProblems } from '../views/view-indexes.js';
 
@@ -16,10 +17,7 @@ import { indexBudgetProblems } from '../views/view-indexes.js';
 export function checkBundleReferences(bundle: Bundle, registries: BundleRegistries, checkConfig: ConfigCheck): Problem[] {
   const index = new EntityIndex(bundle, registries.fieldTypes);
   const problems: Problem[] = [];
-  const kinds: ItemKind[] = ['entities', 'forms', 'views', 'rules', 'workflows', 'roles'];
-  for (const kind of kinds) {
-    problems.push(...duplicateKeys(bundle[kind] as { key: string }[], pointer(kind)));
-  }
+  for (const kind of ITEM_KINDS) problems.push(...duplicateKeys(bundleItems(bundle, kind), pointer(kind)));
   bundle.entities.forEach((entity, i) => {
     const at = pointer('entities', i);
     problems.push(...reserved(entity.key, `${at}/key`));
@@ -36,6 +34,9 @@ export function checkBundleReferences(bundle: Bundle, registries: BundleRegistri
   bundle.workflows.forEach((wf, i) => problems.push(...checkWorkflow(wf, pointer('workflows', i), index, registries, checkConfig)));
   bundle.roles.forEach((role, i) => problems.push(...builtInRole(role.key, `${pointer('roles', i)}/key`)));
   bundle.roles.forEach((role, i) => problems.push(...checkRole(role, pointer('roles', i), index, registries)));
+  (bundle.navigation ?? []).forEach((nav, i) => problems.push(...checkNavigation(nav, pointer('navigation', i), index, bundle)));
+  problems.push(...checkDefaultNavigation(bundle.navigation ?? []));
+  (bundle.dashboards ?? []).forEach((d, i) => problems.push(...checkDashboard(d, pointer('dashboards', i), index, bundle)));
   return problems;
 }
 

@@ -255,6 +255,12 @@ export type Sort = {
   field: string;
   direction: "asc" | "desc";
 }[];
+/**
+ * This interface was referenced by `MetadataSchemas`'s JSON-Schema
+ * via the `definition` "NavigationItem".
+ */
+export type NavigationItem = NavigationItem1 & NavigationItem2;
+export type NavigationItem1 = NavigationEntityItem | NavigationDashboardItem | NavigationUrlItem;
 
 export interface MetadataSchemas {}
 /**
@@ -332,6 +338,18 @@ export interface MetadataBundle {
    * @maxItems 1000
    */
   roles: Role[];
+  /**
+   * Left navigations of the runtime UI; optional, as in bundles published before it existed.
+   *
+   * @maxItems 100
+   */
+  navigation?: Navigation[];
+  /**
+   * Dashboards; optional, as in bundles published before they existed.
+   *
+   * @maxItems 1000
+   */
+  dashboards?: Dashboard[];
 }
 /**
  * A kind of record (customer, opportunity, ...): its fields, indexes and options.
@@ -829,4 +847,159 @@ export interface Role {
         }
       | undefined;
   };
+}
+/**
+ * The runtime UI's left navigation: groups of entries (an entity's list, optionally through one of its views; a dashboard; a link), each with an icon and an order. Each user sees only the entries their roles reach.
+ *
+ * This interface was referenced by `MetadataSchemas`'s JSON-Schema
+ * via the `definition` "Navigation".
+ */
+export interface Navigation {
+  key: Key;
+  label: I18NText;
+  /**
+   * The navigation shown to a user whom no other navigation names by role.
+   */
+  default?: boolean;
+  /**
+   * Shown to holders of these roles; a user with several matching navigations sees the first by key. None: for everyone.
+   *
+   * @maxItems 100
+   */
+  roles?: Key[];
+  /**
+   * @minItems 1
+   * @maxItems 50
+   */
+  groups: {
+    key: Key;
+    label: I18NText;
+    icon?: Icon;
+    order?: number;
+    /**
+     * Starts folded.
+     */
+    collapsed?: boolean;
+    /**
+     * @maxItems 100
+     */
+    items: NavigationItem[];
+  }[];
+}
+/**
+ * An entity's records; the label defaults to the entity's (or the view's).
+ *
+ * This interface was referenced by `MetadataSchemas`'s JSON-Schema
+ * via the `definition` "NavigationEntityItem".
+ */
+export interface NavigationEntityItem {
+  type: "entity";
+  key: Key;
+  label?: I18NText;
+  icon?: Icon;
+  order?: number;
+  entity: Key;
+  view?: Key;
+}
+/**
+ * A dashboard; the label defaults to the dashboard's.
+ *
+ * This interface was referenced by `MetadataSchemas`'s JSON-Schema
+ * via the `definition` "NavigationDashboardItem".
+ */
+export interface NavigationDashboardItem {
+  type: "dashboard";
+  key: Key;
+  label?: I18NText;
+  icon?: Icon;
+  order?: number;
+  dashboard: Key;
+}
+/**
+ * A link.
+ *
+ * This interface was referenced by `MetadataSchemas`'s JSON-Schema
+ * via the `definition` "NavigationUrlItem".
+ */
+export interface NavigationUrlItem {
+  type: "url";
+  key: Key;
+  label: I18NText;
+  icon?: Icon;
+  order?: number;
+  /**
+   * An https address, or a path of this site.
+   */
+  url: string;
+}
+export interface NavigationItem2 {
+  type: string;
+}
+/**
+ * A grid of widgets (a KPI number, bar, line, pie or funnel chart, or a table), each an aggregate over one entity's records, computed for the viewer with their access.
+ *
+ * This interface was referenced by `MetadataSchemas`'s JSON-Schema
+ * via the `definition` "Dashboard".
+ */
+export interface Dashboard {
+  key: Key;
+  label: I18NText;
+  description?: I18NLongText;
+  icon?: Icon;
+  /**
+   * Shown to holders of these roles (and administrators); none: to everyone who may read a widget's entity.
+   *
+   * @maxItems 100
+   */
+  roles?: Key[];
+  /**
+   * @minItems 1
+   * @maxItems 50
+   */
+  widgets: {
+    key: Key;
+    /**
+     * kpi: one number (no groupBy); pie and funnel: one groupBy and one measure; bar, line and table: one or two groupBy.
+     */
+    type: "kpi" | "bar" | "line" | "pie" | "funnel" | "table";
+    title: I18NText;
+    /**
+     * Place on a 24-column grid: column x (0-23), row y, width w columns (x + w at most 24), height h rows.
+     */
+    layout: {
+      x: number;
+      y: number;
+      w: number;
+      h: number;
+    };
+    entity: Key;
+    /**
+     * The body of POST /api/records/{entity}/aggregate (without timeZone, which the viewer's browser adds): run by the viewer, so with their access.
+     */
+    query: {
+      filter?: Filter;
+      /**
+       * @maxItems 2
+       */
+      groupBy?: {
+        field: string;
+        bucket?: "day" | "week" | "month" | "quarter" | "year";
+      }[];
+      /**
+       * @minItems 1
+       * @maxItems 10
+       */
+      measures: {
+        fn: "count" | "sum" | "avg" | "min" | "max";
+        field?: string;
+      }[];
+      sort?: {
+        by: "group" | "measure";
+        index?: number;
+        direction: "asc" | "desc";
+      };
+      limit?: number;
+    };
+    view?: Key;
+  }[];
 }

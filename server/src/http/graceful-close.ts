@@ -10,6 +10,21 @@ export class InFlight {
   count = 0;
   draining = false;
   private idle: (() => void)[] = [];
+  private drainHooks: (() => unknown)[] = [];
+
+  /**
+   * Runs `hook` when draining starts: for requests that never end on their own (event
+   * streams), which must be closed for the server to drain.
+   */
+  onDrain(hook: () => unknown): void {
+    this.drainHooks.push(hook);
+  }
+
+  /** Marks the server draining and runs the drain hooks. */
+  startDraining(): void {
+    this.draining = true;
+    for (const hook of this.drainHooks.splice(0)) void hook();
+  }
 
   /** Wraps a request listener so every request is counted until its response closes. */
   track(listener: http.RequestListener): http.RequestListener {
@@ -40,7 +55,7 @@ export class InFlight {
 
 /** Stops accepting, lets in-flight requests finish (up to `timeoutMs`), then closes. */
 export async function closeServer(server: http.Server, inFlight: InFlight, timeoutMs: number): Promise<void> {
-  inFlight.draining = true;
+  inFlight.startDraining();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   await inFlight.drained(timeoutMs);

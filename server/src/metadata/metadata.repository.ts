@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ClientSession, Db } from 'mongodb';
-import { ITEM_KINDS, emptyBundle, type Bundle, type ItemKind } from '@metacrm/metadata';
+import { ITEM_KINDS, bundleItems, emptyBundle, mutableItems, type Bundle, type ItemKind } from '@metacrm/metadata';
 import type { Actor } from '../auth/actor.js';
 
 /**
@@ -94,7 +94,7 @@ export class MetadataRepository {
   async draftBundle(session?: ClientSession): Promise<Bundle> {
     const bundle = emptyBundle();
     const docs = await this.draft.find({}, { session }).sort({ kind: 1, key: 1 }).toArray();
-    for (const doc of docs) (bundle[doc.kind] as unknown[]).push(JSON.parse(doc.json));
+    for (const doc of docs) mutableItems(bundle, doc.kind).push(JSON.parse(doc.json) as { key: string });
     return bundle;
   }
 
@@ -103,7 +103,7 @@ export class MetadataRepository {
     await this.draft.deleteMany({}, { session });
     const now = new Date();
     const docs: DraftDoc[] = ITEM_KINDS.flatMap((kind) =>
-      (bundle[kind] as { key: string }[]).map((item) => ({ _id: draftId(kind, item.key), kind, key: item.key, json: JSON.stringify(item), rev: 1, updatedAt: now, updatedBy: actor })),
+      bundleItems(bundle, kind).map((item) => ({ _id: draftId(kind, item.key), kind, key: item.key, json: JSON.stringify(item), rev: 1, updatedAt: now, updatedBy: actor })),
     );
     if (docs.length > 0) await this.draft.insertMany(docs, { session });
     await this.state.updateOne({ _id: 'draft' }, { $set: { version: origin } }, { upsert: true, session });

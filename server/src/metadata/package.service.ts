@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { ITEM_KINDS, deepEqual, type Bundle, type ItemKind } from '@metacrm/metadata';
+import { ITEM_KINDS, bundleItems, deepEqual, mutableItems, type Bundle, type ItemKind } from '@metacrm/metadata';
 import type { Actor } from '../auth/actor.js';
 import { fromStorage } from '../records/field-codec.js';
 import { recordCollection } from '../records/record-collections.js';
@@ -88,9 +88,9 @@ export class PackageService {
     const after = structuredClone(draft);
     const report: ImportReport = { dryRun: options.dryRun === true, onConflict, items: [], summary: { new: 0, identical: 0, conflict: 0 }, seed: {} };
     for (const kind of ITEM_KINDS) {
-      const existing = new Map((draft[kind] as { key: string }[]).map((item) => [item.key, item]));
-      const items = after[kind] as { key: string }[];
-      for (const item of metadata[kind] as { key: string }[]) {
+      const existing = new Map(bundleItems(draft, kind).map((item) => [item.key, item]));
+      const items = mutableItems(after, kind);
+      for (const item of bundleItems(metadata, kind)) {
         const current = existing.get(item.key);
         const status: ImportStatus = current === undefined ? 'new' : deepEqual(current, item) ? 'identical' : 'conflict';
         const action = status === 'new' ? 'added' : status === 'identical' ? 'unchanged' : onConflict === 'overwrite' ? 'overwritten' : 'skipped';

@@ -12,6 +12,8 @@ const FILE_COMPONENTS: Record<SchemaFile, string> = {
   rule: 'MetaRule',
   workflow: 'MetaWorkflow',
   role: 'MetaRole',
+  navigation: 'MetaNavigation',
+  dashboard: 'MetaDashboard',
   bundle: 'MetaBundle',
   appPackage: 'MetaAppPackage',
 };
@@ -27,6 +29,8 @@ export const META_ITEM_COMPONENTS: Record<ItemKind, string> = {
   rules: 'MetaRule',
   workflows: 'MetaWorkflow',
   roles: 'MetaRole',
+  navigation: 'MetaNavigation',
+  dashboards: 'MetaDashboard',
 };
 
 const SCHEMA_KEYWORDS = new Set(['items', 'not', 'if', 'then', 'else', 'additionalProperties', 'unevaluatedProperties', 'unevaluatedItems', 'propertyNames', 'contains', 'contentSchema']);

@@ -13,6 +13,7 @@ import { platformApiSchemas } from './platform-components.js';
 import { PLATFORM_TAGS, platformPaths, securitySchemes } from './platform-paths.js';
 import { recordApiSchemas } from './record-components.js';
 import type { OpenApiObject } from './refs.js';
+import { UI_TAGS, uiPaths, uiSchemas } from './ui-paths.js';
 
 /** An OpenAPI 3.1 document, as plain JSON. */
 export interface OpenApiDocument extends OpenApiObject {
@@ -30,11 +31,11 @@ export interface OpenApiDocument extends OpenApiObject {
  * document, so callers cache it per metadata version.
  */
 export function buildOpenApiDocument(snapshot: MetadataSnapshot, registries: BundleRegistries): OpenApiDocument {
-  const schemas: Record<string, JsonSchema> = { ...errorSchemas(), ...recordApiSchemas(), ...platformApiSchemas(), ...authSchemas(), ...automationSchemas(), ...metaSchemaComponents(registries.fieldTypes) };
+  const schemas: Record<string, JsonSchema> = { ...errorSchemas(), ...recordApiSchemas(), ...platformApiSchemas(), ...authSchemas(), ...automationSchemas(), ...uiSchemas(), ...metaSchemaComponents(registries.fieldTypes) };
   const entities = snapshot.bundle.entities;
   const names = entityComponentNames(entities, new Set(Object.keys(schemas)));
   const entityOf = (key: string) => snapshot.entity(key);
-  const paths: Record<string, OpenApiObject> = { ...platformPaths(), ...authPaths(), ...metaPaths(), ...automationPaths() };
+  const paths: Record<string, OpenApiObject> = { ...platformPaths(), ...authPaths(), ...metaPaths(), ...automationPaths(), ...uiPaths() };
   for (const entity of entities) {
     const own = names.get(entity.key)!;
     schemas[own.record] = recordSchema(entity, registries, entityOf);
@@ -54,7 +55,7 @@ export function buildOpenApiDocument(snapshot: MetadataSnapshot, registries: Bun
         'Labels are in English, with the Chinese label in `x-label-zh-CN`.',
       'x-metadata-version': snapshot.version,
     },
-    tags: [...PLATFORM_TAGS, ...AUTH_TAGS, ...AUTOMATION_TAGS, ...entities.map(entityTag)],
+    tags: [...PLATFORM_TAGS, ...AUTH_TAGS, ...AUTOMATION_TAGS, ...UI_TAGS, ...entities.map(entityTag)],
     security: [{ session: [] }, { sessionCookie: [] }, { apiToken: [] }],
     paths,
     components: { schemas, responses: errorResponseComponents(), parameters: sharedParameters(), headers: sharedHeaders(), securitySchemes: securitySchemes() },

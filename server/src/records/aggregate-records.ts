@@ -19,6 +19,8 @@ export interface AggregateOptions {
   related?: RelatedAccess | undefined;
   /** The instant relative periods in the filter are computed from; now by default. */
   now?: Date;
+  /** Who `"$user"` in the filter stands for (compileFilter). */
+  user?: string | undefined;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function aggregateRecords(db: Db, compiled: CompiledEntity, registr
     fieldTypes: registries.fieldTypes,
     now: options.now ?? new Date(),
     ...(options.canRead ? { canRead: options.canRead } : {}),
+    user: options.user,
   });
   // 64-bit sums come back as bigint, so a count or whole sum past 2^53 is not rounded.
   const [rows] = await recordCollection(db, compiled.entity.key).aggregate<AggregateRows>(aggregatePipeline(options.scope ? { ...plan, match: withScope(plan.match, options.scope) } : plan), { useBigInt64: true }).toArray();

@@ -60,6 +60,8 @@ export interface AggregatePlan {
 export interface AggregateParseOptions extends FieldOptions {
   /** The instant relative periods of the filter are computed from. */
   now: Date;
+  /** Who `"$user"` in the filter stands for. */
+  user?: string | undefined;
 }
 
 const BODY_KEYS = ['filter', 'groupBy', 'measures', 'sort', 'limit', 'timeZone'] as const;

@@ -39,6 +39,8 @@ export interface ListAccess {
   scope?: Document | undefined;
   /** False for a field the actor may not filter, sort, search or select: 403 when named. */
   canRead?: ((field: string) => boolean) | undefined;
+  /** Who `"$user"` in the filter stands for (compileFilter). */
+  user?: string | undefined;
 }
 
 export const LIST_LIMITS = { default: 50, max: 200, maxPage: 10_000 } as const;
@@ -56,7 +58,7 @@ export async function listRecords(db: Db, compiled: CompiledEntity, registries: 
   const fields = selectFields(compiled, options.fields, access.canRead);
 
   const base = combineQueries(
-    compileFilter(options.filter ?? { and: [] }, entity, { ...fieldOptions, now: new Date(), ...(options.timeZone ? { timeZone: options.timeZone } : {}), ...(options.deleted ? { deletedOnly: true } : {}) }),
+    compileFilter(options.filter ?? { and: [] }, entity, { ...fieldOptions, now: new Date(), user: access.user, ...(options.timeZone ? { timeZone: options.timeZone } : {}), ...(options.deleted ? { deletedOnly: true } : {}) }),
     options.q ? compileSearch(options.q, entity, fieldOptions) : {},
     access.scope ?? {},
   );

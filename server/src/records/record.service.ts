@@ -102,7 +102,7 @@ export class RecordService {
     this.access.require(entity, 'read');
     if (options.deleted) this.access.require(entity, 'delete');
     const scope = await this.access.scope(entity, options.deleted ? 'delete' : 'read');
-    const result = await listRecords(this.options.db, compiled, this.options.registries, options, { scope, canRead: this.access.queryable(entity) });
+    const result = await listRecords(this.options.db, compiled, this.options.registries, options, { scope, canRead: this.access.queryable(entity), user: this.options.actor.id });
     await this.present(compiled, result.records, options.expand);
     return result;
   }
@@ -129,6 +129,7 @@ export class RecordService {
       canRead: this.access.queryable(entity),
       scope: await this.access.scope(entity, 'read'),
       related: this.relatedAccess,
+      user: this.options.actor.id,
     });
   }
 

@@ -105,6 +105,22 @@ describe('compileFilter: system fields', () => {
   });
 });
 
+describe('compileFilter: "$user", the user the query runs for', () => {
+  const me = { user: ID };
+  it.each<Row>([
+    ['_ownerId eq', c('_ownerId', 'eq', '$user'), { _ownerId: { $eq: ID } }],
+    ['a user field ne', c('owner', 'ne', '$user'), { owner: { $ne: ID } }],
+    ['in a list, beside other ids', c('owner', 'in', ['$user', 'system']), { owner: { $in: [ID, 'system'] } }],
+  ])('%s', (_name, filter, expected) => {
+    expect(compile(filter, me)).toEqual(expected);
+  });
+
+  it('is plain text on other fields, and refused without a user', () => {
+    expect(compile(c('title', 'eq', '$user'), me)).toEqual({ title: { $eq: '$user' } });
+    expect(() => compile({ and: [c('owner', 'eq', '$user')] })).toThrow(expect.objectContaining({ code: 'FILTER_VALUE_INVALID', details: expect.objectContaining({ pointer: '/and/0/value' }) }));
+  });
+});
+
 describe('compileFilter: and, or, not', () => {
   it.each<Row>([
     ['and', { and: [c('stage', 'eq', 'won'), c('qty', 'gt', 1)] }, { stage: { $eq: 'won' }, qty: { $gt: 1 } }],

@@ -16,6 +16,12 @@ export interface FilterOptions extends FieldOptions {
   includeDeleted?: boolean;
   /** Match only soft-deleted records: the recycle bin. */
   deletedOnly?: boolean;
+  /**
+   * The id of the user the query runs for: a user field compared with `"$user"` (`eq`,
+   * `ne`, `in`, `nin`) compares with it, so a saved view or a dashboard widget can say
+   * "mine". Without it, `"$user"` is refused.
+   */
+  user?: string | undefined;
 }
 
 /**
@@ -73,8 +79,22 @@ function compileLeaf(node: Extract<FilterNode, { kind: 'condition' }>, entity: E
     const allowed = ref.traits.operators.join(', ');
     throw new QueryError('FILTER_OPERATOR_NOT_ALLOWED', `${node.op} cannot be used on ${quote(ref.name)}; it allows ${allowed}`, `${node.pointer}/op`, ref.name);
   }
-  return compileCondition({ ref, op: node.op, value: node.value, hasValue: node.hasValue, pointer: node.pointer }, clock);
+  const value = ref.field.type === 'user' ? withCurrentUser(node.value, options.user, node.pointer) : node.value;
+  return compileCondition({ ref, op: node.op, value, hasValue: node.hasValue, pointer: node.pointer }, clock);
 }
+
+/** The value of a user field's condition with `"$user"` (alone or in a list) replaced by the current user's id. */
+function withCurrentUser(value: unknown, user: string | undefined, pointer: string): unknown {
+  const one = (v: unknown, at: string): unknown => {
+    if (v !== CURRENT_USER) return v;
+    if (user === undefined) throw new QueryError('FILTER_VALUE_INVALID', `${quote(CURRENT_USER)} needs a signed-in user`, at);
+    return user;
+  };
+  return Array.isArray(value) ? value.map((v, i) => one(v, `${pointer}/value/${i}`)) : one(value, `${pointer}/value`);
+}
+
+/** The operand that stands for the user a query runs for (user ids never contain `$`). */
+export const CURRENT_USER = '$user';
 
 /**
  * ANDs query parts (a filter's conditions, the live-records clause, search, keyset

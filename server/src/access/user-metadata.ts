@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import type { Dashboard, Entity, FieldMask, Form, Navigation, View, Workflow } from '@metacrm/metadata';
+import { isSystemField } from '@metacrm/metadata';
+import type { Actor } from '../auth/actor.js';
+import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
+import { entityPolicy, type EntityPolicy } from './entity-policy.js';
+import { filterFields } from './filter-fields.js';
+import { userDashboards, userNavigation, type Reach } from './user-navigation.js';
+
+/** What the actor may do with one field, as the runtime UI shows it. */
+export interface UserFieldAccess {
+  read: true;
+  write: boolean;
+  mask?: FieldMask;
+}
+
+/** An entity as one user sees it: only readable fields, each with its access, and the entity's rights. */
+export type UserEntity = Omit<Entity, 'fields'> & {
+  fields: (Entity['fields'][number] & { access: UserFieldAccess })[];
+  rights: { create: boolean; read: boolean; update: boolean; delete: boolean; export: boolean };
+};
+
+/** A manual workflow the user may start: what the runtime UI needs to offer it and ask its input. */
+export interface UserAction {
+  key: string;
+  label: Workflow['label'];
+  entity: string | null;
+  inputSchema: Record<string, unknown> | null;
+}
+
+/** The published metadata one user may see (`GET /api/me/metadata`). */
+export interface UserMetadata {
+  version: number;
+  user: { id: string; name: string; roles: readonly string[]; locale: string | null };
+  entities: UserEntity[];
+  forms: Form[];
+  views: View[];
+  actions: UserAction[];
+  /** The left navigation for the user's roles (user-navigation.ts), or null when the metadata has none for them. */
+  navigation: Navigation | null;
+  dashboards: Dashboard[];
+}
+
+/**
+ * The published metadata `actor` may see: entities they may read or create (only fields
+ * they may read, with per-field write and mask flags), the forms and views of those
+ * entities with unreadable fields left out, the manual workflows they may start, and
+ * the navigation and dashboards for their roles, without what they cannot reach.
+ * Pure: the caller passes the workflows switched off at run time.
+ *
+ * A view that filters, sorts or groups on a field the actor cannot read is left out
+ * whole: the record engine would refuse its query, and dropping only the condition
+ * would show records the view was meant to hide.
+ */
+export function userMetadata(snapshot: MetadataSnapshot, actor: Actor, disabledWorkflows: ReadonlySet<string>): UserMetadata {
+  const policies = new Map<string, EntityPolicy>();
+  for (const entity of snapshot.bundle.entities) {
+    const policy = entityPolicy(snapshot, actor, entity.key);
+    if (policy.can('read') || policy.can('create')) policies.set(entity.key, policy);
+  }
+  const readable = (entity: string, field: string) => isSystemField(field) || policies.get(entity)?.field(field).read === true;
+  const queryable = (entity: string, field: string) => isSystemField(field) || (readable(entity, field) && !policies.get(entity)?.field(field).mask);
+  const views = snapshot.bundle.views.flatMap((v) => {
+    if (!policies.get(v.entity)?.can('read')) return [];
+    const view = userView(v, (field) => readable(v.entity, field), (field) => queryable(v.entity, field));
+    return view ? [view] : [];
+  });
+  const reach: Reach = { canList: (entity) => policies.get(entity)?.can('read') === true, queryable, views: new Set(views.map((v) => v.key)) };
+  const dashboards = userDashboards(snapshot.bundle.dashboards ?? [], actor, reach);
+  return {
+    version: snapshot.version,
+    user: { id: actor.id, name: actor.name, roles: actor.roles, locale: actor.locale ?? null },
+    entities: snapshot.bundle.entities.flatMap((e) => (policies.has(e.key) ? [userEntity(e, policies.get(e.key)!)] : [])),
+    forms: snapshot.bundle.forms.flatMap((f) => (policies.has(f.entity) ? [userForm(f, (field) => readable(f.entity, field))] : [])),
+    views,
+    actions: snapshot.bundle.workflows.flatMap((w) => (startable(w, disabledWorkflows, policies) ? [userAction(w)] : [])),
+    navigation: userNavigation(snapshot.bundle.navigation ?? [], actor, reach, new Set(dashboards.map((d) => d.key))),
+    dashboards,
+  };
+}
+
+/** A strong ETag over the body: it changes with the version, the roles and anything switched on or off. */
+export function userMetadataETag(body: unknown): string {
+  return `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 27)}"`;
+}
+
+function userEntity(entity: Entity, policy: EntityPolicy): UserEntity {
+  const fields = entity.fields.flatMap((f) => {
+    const access = policy.field(f.key);
+    if (!access.read) return [];
+    return [{ ...f, access: { read: true as const, write: access.write && (policy.can('create') || policy.can('update')), ...(access.mask ? { mask: access.mask } : {}) } }];
+  });
+  const can = (op: 'create' | 'read' | 'update' | 'delete' | 'export') => policy.can(op);
+  return { ...entity, fields, rights: { create: can('create'), read: can('read'), update: can('update'), delete: can('delete'), export: can('export') } };
+}
+
+function userForm(form: Form, readable: (field: string) => boolean): Form {
+  const tabs = form.layout.tabs.map((tab) => ({
+    ...tab,
+    sections: tab.sections.map((section) => ({ ...section, fields: section.fields.filter((p) => readable(p.field)) })),
+  }));
+  return { ...form, layout: { ...form.layout, tabs } };
+}
+
+function userView(view: View, readable: (field: string) => boolean, queryable: (field: string) => boolean): View | undefined {
+  if (!filterFields(view.filter).every(queryable) || !(view.sort ?? []).every((s) => queryable(s.field))) return undefined;
+  switch (view.type) {
+    case 'list': {
+      const columns = view.columns.filter((c) => readable(c.field));
+      return columns.length === 0 ? undefined : { ...view, columns };
+    }
+    case 'kanban':
+      if (!queryable(view.groupBy)) return undefined;
+      return { ...view, ...(view.cardFields ? { cardFields: view.cardFields.filter(readable) } : {}) };
+    case 'calendar': {
+      if (!queryable(view.dateField) || (view.endDateField !== undefined && !queryable(view.endDateField))) return undefined;
+      const { titleField, ...rest } = view;
+      return titleField === undefined || readable(titleField) ? view : rest;
+    }
+  }
+}
+
+/** A manual workflow that is on, over an entity the actor may read (or none), as the trigger route requires. */
+function startable(workflow: Workflow, disabled: ReadonlySet<string>, policies: ReadonlyMap<string, EntityPolicy>): boolean {
+  if (workflow.trigger.type !== 'manual' || workflow.active === false || disabled.has(workflow.key)) return false;
+  return workflow.entity === undefined || policies.get(workflow.entity)?.can('read') === true;
+}
+
+function userAction(workflow: Workflow): UserAction {
+  const inputSchema = (workflow.trigger as { inputSchema?: Record<string, unknown> }).inputSchema;
+  return { key: workflow.key, label: workflow.label, entity: workflow.entity ?? null, inputSchema: inputSchema ?? null };
+}
