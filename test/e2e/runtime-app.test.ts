@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import type { Entity, Form, ValidationRule, View } from '@metacrm/metadata';
+import type { Entity, Form, Role, ValidationRule, View, Workflow } from '@metacrm/metadata';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS_DIR, launchBrowser, requireBuiltApps, watchPageErrors } from '../helpers/browser.js';
@@ -44,6 +44,15 @@ const form: Form = {
 const view: View = { type: 'list', key: 'deals_all', entity: 'deal', label: l('All deals', '全部商机'), default: true, columns: [{ field: 'title' }, { field: 'stage' }, { field: 'amount' }, { field: 'close_date' }] } as View;
 const rule: ValidationRule = { key: 'no_test_titles', entity: 'deal', errorWhen: { '==': [{ var: 'title' }, 'Test'] }, message: l('A real title, please', '请填写真实标题'), fields: ['title'] };
 
+const workflow: Workflow = {
+  key: 'set_stage', label: l('Set stage', '设置阶段'), entity: 'deal', start: 'set',
+  trigger: { type: 'manual', inputSchema: { type: 'object', properties: { stage: { type: 'string', enum: ['new', 'won', 'lost'] } }, required: ['stage'] } },
+  steps: [{ id: 'set', type: 'update_record', config: { values: { stage: { var: 'input.stage' } } } }],
+} as Workflow;
+/** A narrower role: reads deals without their amount, creates nothing. */
+const viewer: Role = { key: 'viewer', label: l('Viewer', '只读'), entities: { deal: { read: true, scope: 'all', fields: { amount: { read: false } } } } } as Role;
+const VIEWER = { email: 'viewer@example.com', password: 'viewer password 123' };
+
 let platform: TestPlatform;
 let api: ApiClient;
 let browser: Browser;
@@ -52,9 +61,9 @@ const contexts: BrowserContext[] = [];
 beforeAll(async () => {
   requireBuiltApps(['runtime-ui']);
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
+  platform = await startTestPlatform({ role: 'all', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
   api = apiClient(platform.url, { token: platform.adminToken });
-  for (const [kind, item] of [['entities', deal], ['forms', form], ['views', view], ['rules', rule]] as const) {
+  for (const [kind, item] of [['entities', deal], ['forms', form], ['views', view], ['rules', rule], ['workflows', workflow], ['roles', viewer]] as const) {
     const put = await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
     expect(put.status, JSON.stringify(put.body)).toBe(200);
   }
@@ -63,6 +72,7 @@ beforeAll(async () => {
   for (const [title, stage, amount] of [['Acme renewal', 'new', '1200.00'], ['Globex pilot', 'won', '56000.50'], ['Initech upgrade', 'lost', '300.00']] as const) {
     expect((await api.post('/api/records/deal', { title, stage, amount, ...(stage === 'lost' ? { loss_reason: 'Price' } : {}) })).status).toBe(201);
   }
+  expect((await api.post('/api/users', { email: VIEWER.email, name: 'Viewer', password: VIEWER.password, roles: ['viewer'] })).status).toBe(201);
   browser = await launchBrowser();
 });
 afterEach(async () => {
@@ -73,10 +83,11 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-async function openPage(options: { locale?: string; viewport?: { width: number; height: number } } = {}) {
+async function openPage(options: { locale?: string; viewport?: { width: number; height: number }; user?: { email: string; password: string } } = {}) {
   const context = await browser.newContext({ locale: options.locale ?? 'en-US', viewport: options.viewport ?? DESKTOP });
   contexts.push(context);
-  const signedIn = await context.request.post(`${platform.url}/api/auth/login`, { data: { email: platform.admin.email, password: platform.admin.password } });
+  const user = options.user ?? platform.admin;
+  const signedIn = await context.request.post(`${platform.url}/api/auth/login`, { data: { email: user.email, password: user.password } });
   expect(signedIn.status()).toBe(200);
   const page = await context.newPage();
   return { page, errors: watchPageErrors(page) };
@@ -191,9 +202,10 @@ describe('runtime app', () => {
     expect(new URL(page.url()).searchParams.get('sort')).toBe('title');
     const id = new URL(page.url()).searchParams.get('open')!;
 
-    // Someone else saves the record while it is open here.
-    expect((await api.patch(`/api/records/deal/${id}`, { notes: 'changed elsewhere' })).status).toBe(200);
+    // Someone else saves the record while it is being edited here (a form being edited
+    // keeps the typing when the newer version arrives live).
     await drawer.getByLabel('Amount').fill('1500.25');
+    expect((await api.patch(`/api/records/deal/${id}`, { notes: 'changed elsewhere' })).status).toBe(200);
     await drawer.getByTestId('form-save').click();
     await page.getByTestId('conflict-keep').click();
     expect(await drawer.getByLabel('Amount').inputValue()).toBe('1500.25');
@@ -254,6 +266,78 @@ describe('runtime app', () => {
     expect(await page.getByTestId('new-record').textContent()).toContain('新建');
     const headers = await page.locator('.ant-table-thead th').allTextContents();
     expect(headers.filter(Boolean)).toEqual(['标题', '阶段', '金额', '结束日期']);
+    expect(pageErrors(errors)).toEqual([]);
+  });
+
+  it('edits a cell in place, through the same validation', async () => {
+    const { page, errors } = await openPage();
+    await page.goto(`${platform.url}/e/deal?sort=title`);
+    const row = rows(page).filter({ hasText: 'Globex pilot' });
+    await row.hover();
+    await row.getByTestId('edit-amount').click();
+    const editor = page.locator('.mc-cell-editor');
+    await editor.getByLabel('Amount').fill('12.345');
+    await editor.getByTestId('form-save').click();
+    await editor.getByText('Not in the expected format').waitFor();
+    await screenshot(page, 'app-inline-edit-en.png');
+    await editor.getByLabel('Amount').fill('60000');
+    await editor.getByTestId('form-save').click();
+    await poll(async () => await row.textContent()).toContain('CN¥60,000.00');
+    expect(pageErrors(errors)).toEqual([]);
+  });
+
+  it('shows a change made elsewhere live, in the list and in the open record', async () => {
+    const { page, errors } = await openPage();
+    await page.goto(`${platform.url}/e/deal?sort=title`);
+    await rows(page).filter({ hasText: 'Initech upgrade' }).click();
+    const drawer = page.getByTestId('record-drawer');
+    await poll(async () => await drawer.getByTestId('record-title').textContent()).toBe('Initech upgrade');
+    const id = new URL(page.url()).searchParams.get('open')!;
+
+    // A second browser (another session) renames the record through its own page.
+    const other = await openPage();
+    await other.page.goto(`${platform.url}/e/deal/${id}`);
+    const otherDrawer = other.page.getByTestId('record-drawer');
+    await otherDrawer.getByLabel('Title').fill('Initech renewal');
+    await otherDrawer.getByTestId('form-save').click();
+
+    await poll(async () => await drawer.getByTestId('record-title').textContent()).toBe('Initech renewal');
+    await poll(async () => await rows(page).filter({ hasText: 'Initech renewal' }).count()).toBe(1);
+    expect(await drawer.getByLabel('Title').inputValue()).toBe('Initech renewal');
+    expect(pageErrors(errors)).toEqual([]);
+    expect(pageErrors(other.errors)).toEqual([]);
+  });
+
+  it('runs a manual workflow on a selection, with its input form', async () => {
+    const { page, errors } = await openPage();
+    await page.goto(`${platform.url}/e/deal?sort=title`);
+    const targets = ['Acme renewal', 'Umbrella expansion'];
+    for (const title of targets) await rows(page).filter({ hasText: title }).locator('.ant-checkbox-input').check();
+    await page.getByTestId('bulk-bar').waitFor();
+    await page.getByTestId('bulk-run').click();
+    await page.getByRole('menuitem', { name: 'Set stage' }).click();
+    await page.getByRole('dialog').getByLabel('stage').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: /^won$/ }).click();
+    await screenshot(page, 'app-run-workflow-en.png');
+    await page.getByTestId('run-start').click();
+    for (const title of targets) await poll(async () => await rows(page).filter({ hasText: title }).textContent()).toContain('Won');
+    expect(pageErrors(errors)).toEqual([]);
+  });
+
+  it('shows a narrower role no hidden field and no denied action', async () => {
+    const { page, errors } = await openPage({ user: VIEWER });
+    await page.goto(`${platform.url}/e/deal`);
+    await page.getByRole('heading', { level: 1, name: 'Deals' }).waitFor();
+    await poll(() => rows(page).count()).toBeGreaterThanOrEqual(3);
+    const headers = (await page.locator('.ant-table-thead th').allTextContents()).filter(Boolean);
+    expect(headers).toEqual(['Title', 'Stage', 'Close date']);
+    expect(await page.getByTestId('new-record').count()).toBe(0);
+    await rows(page).first().click();
+    const drawer = page.getByTestId('record-drawer');
+    await drawer.getByTestId('record-form').waitFor();
+    expect(await drawer.getByLabel('Amount').count()).toBe(0);
+    expect(await drawer.getByLabel('Title').isDisabled() || (await drawer.getByLabel('Title').getAttribute('readonly')) !== null).toBe(true);
+    await screenshot(page, 'app-viewer-record-en.png');
     expect(pageErrors(errors)).toEqual([]);
   });
 });

@@ -1,10 +1,12 @@
-import { AppstoreOutlined, CheckSquareOutlined, DashboardOutlined, MenuOutlined, SearchOutlined } from '@ant-design/icons';
+import { CheckSquareOutlined, MenuOutlined, SearchOutlined } from '@ant-design/icons';
 import { Button, Drawer, Grid, Layout, Menu, Tooltip } from 'antd';
-import { useState, type ReactNode } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import { navigate, useLocale, useT } from '../kit';
-import { entityTitle, type RuntimeMeta } from '../meta/meta';
+import type { RuntimeMeta } from '../meta/meta';
 import { appMessages } from './app.messages';
 import { CommandMenu, useCommandShortcut } from './command-menu';
+import { useLiveEvents } from './live-events';
+import { appEntries, navGroups } from './nav-items';
 import { NotificationsBell } from './notifications-bell';
 
 /**
@@ -19,19 +21,28 @@ export function AppFrame({ meta, path, children }: { meta: RuntimeMeta | undefin
   const [collapsed, setCollapsed] = useState(false);
   const [drawer, setDrawer] = useState(false);
   const [commands, setCommands] = useState(false);
-  useCommandShortcut(() => setCommands(true));
+  const openCommands = useCallback(() => setCommands(true), []);
+  useCommandShortcut(openCommands);
+  useLiveEvents(meta !== undefined);
 
+  const groups = meta ? navGroups(meta, locale, t('entities')) : [];
+  const entries = [...appEntries(t), ...groups.flatMap((g) => g.entries)];
   const items = [
-    { key: '/', icon: <DashboardOutlined />, label: t('status') },
-    { key: '/approvals', icon: <CheckSquareOutlined />, label: t('approvals') },
-    ...(meta && meta.bundle.entities.length > 0
-      ? [{ type: 'group' as const, key: 'entities', label: t('entities'), children: meta.bundle.entities.map((e) => ({ key: `/e/${e.key}`, icon: <AppstoreOutlined />, label: entityTitle(e, locale) })) }]
-      : []),
+    ...appEntries(t).map((e) => ({ key: e.key, icon: e.icon, label: e.label })),
+    ...groups.map((g) => ({ type: 'group' as const, key: `group:${g.key}`, label: g.label, children: g.entries.map((e) => ({ key: e.key, icon: e.icon, label: e.label })) })),
   ];
-  const selected = items.flatMap((i) => ('children' in i ? i.children : [i])).map((i) => i!.key).filter((k) => k === path || (k !== '/' && path.startsWith(`${k}/`)));
+  const here = `${path}${window.location.search}`;
+  const selected = entries.filter((e) => e.href === here || e.href === path || (e.href !== '/' && !e.href.includes('?') && path.startsWith(`${e.href}/`))).map((e) => e.key).slice(0, 1);
+  const go = (key: string) => {
+    const entry = entries.find((e) => e.key === key);
+    if (!entry) return;
+    if (entry.external) window.open(entry.href, '_blank', 'noopener');
+    else navigate(entry.href);
+    setDrawer(false);
+  };
   const menu = (
     <nav aria-label={t('navigation')}>
-      <Menu mode="inline" items={items} selectedKeys={selected} inlineCollapsed={!narrow && collapsed} onClick={({ key }) => { navigate(key); setDrawer(false); }} data-testid="app-nav" />
+      <Menu mode="inline" items={items} selectedKeys={selected} inlineCollapsed={!narrow && collapsed} onClick={({ key }) => go(key)} data-testid="app-nav" />
     </nav>
   );
   return (

@@ -2,7 +2,6 @@ import { AppstoreOutlined, FileTextOutlined, PlusOutlined } from '@ant-design/ic
 import { useQuery } from '@tanstack/react-query';
 import { Input, Modal } from 'antd';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { ApiRecord } from '../fields/field-ui';
 import { api, navigate, useLocale, useT } from '../kit';
 import { entityTitle, label, type RuntimeMeta } from '../meta/meta';
 import { appMessages } from './app.messages';
@@ -19,6 +18,11 @@ export function useCommandShortcut(open: () => void): void {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [open]);
+}
+
+/** `GET /api/search`: hits per entity, each with the record's display value. */
+interface SearchAnswer {
+  results: { entity: string; records: { id: string; title: string | null }[]; more: boolean }[];
 }
 
 interface Command {
@@ -43,22 +47,21 @@ export function CommandMenu({ meta, onClose }: { meta: RuntimeMeta; onClose: () 
   const search = useQuery({
     queryKey: ['global-search', term],
     enabled: term.length >= 2,
+    // One call searches every entity the user may read, within their scope (GET /api/search).
     queryFn: async ({ signal }) => {
-      const answers = await Promise.all(
-        meta.bundle.entities.slice(0, 12).map(async (e) => {
-          const found = await api.get<{ records: ApiRecord[] }>(`/api/records/${e.key}?limit=5&q=${encodeURIComponent(term)}`, { signal }).catch(() => ({ records: [] }));
-          return found.records.map((r) => ({ entity: e, record: r }));
-        }),
-      );
-      return answers.flat();
+      const found = await api.get<SearchAnswer>(`/api/search?limit=5&q=${encodeURIComponent(term)}`, { signal });
+      return found.results.flatMap((r) => {
+        const entity = meta.entities.find((e) => e.key === r.entity);
+        return entity ? r.records.map((record) => ({ entity, record })) : [];
+      });
     },
   });
   const commands = useMemo<Command[]>(() => {
     const lower = term.toLowerCase();
-    const entities = meta.bundle.entities.filter((e) => !lower || entityTitle(e, locale).toLowerCase().includes(lower) || e.key.includes(lower));
+    const entities = meta.entities.filter((e) => !lower || entityTitle(e, locale).toLowerCase().includes(lower) || e.key.includes(lower));
     return [
       ...(search.data ?? []).map(({ entity, record }) => ({
-        key: `r:${entity.key}:${record.id}`, icon: <FileTextOutlined />, text: String(record[entity.displayField] ?? record.id), hint: label(entity.label, locale, entity.key),
+        key: `r:${entity.key}:${record.id}`, icon: <FileTextOutlined />, text: record.title ?? record.id, hint: label(entity.label, locale, entity.key),
         run: () => navigate(`/e/${entity.key}?open=${record.id}`),
       })),
       ...entities.map((e) => ({ key: `e:${e.key}`, icon: <AppstoreOutlined />, text: entityTitle(e, locale), hint: t('entities'), run: () => navigate(`/e/${e.key}`) })),

@@ -2,15 +2,23 @@ import { BellOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Badge, Button, List, Popover } from 'antd';
 import { api, formatDateTime, navigate, useLocale, useT } from '../kit';
+import { label } from '../meta/meta';
 import { appMessages } from './app.messages';
+
+type Text = string | { en: string; 'zh-CN': string };
 
 interface Notification {
   id: string;
-  title: string;
-  body?: string;
-  link?: string;
+  title: Text;
+  body?: Text | null;
+  link: { entity: string; id: string } | null;
   readAt: string | null;
   createdAt: string;
+}
+
+/** A notification text: plain, or in both languages. */
+function text(value: Text, locale: 'en' | 'zh-CN'): string {
+  return typeof value === 'string' ? value : label(value, locale);
 }
 
 /** The bell: unread count, the latest notifications, a click marks one read and follows its link. */
@@ -26,7 +34,7 @@ export function NotificationsBell() {
   const open = async (n: Notification) => {
     if (!n.readAt) await api.post(`/api/notifications/${n.id}/read`).catch(() => undefined);
     void client.invalidateQueries({ queryKey: ['notifications'] });
-    if (n.link?.startsWith('/')) navigate(n.link);
+    if (n.link) navigate(`/e/${encodeURIComponent(n.link.entity)}?open=${encodeURIComponent(n.link.id)}`);
   };
   const list = (
     <List
@@ -37,8 +45,8 @@ export function NotificationsBell() {
       renderItem={(n) => (
         <List.Item className={n.readAt ? '' : 'mc-unread'}>
           <button type="button" className="mc-link-button" onClick={() => void open(n)}>
-            <strong>{n.title}</strong>
-            {n.body && <span className="mc-muted"> {n.body}</span>}
+            <strong>{text(n.title, locale)}</strong>
+            {n.body && <span className="mc-muted"> {text(n.body, locale)}</span>}
             <div className="mc-muted">{formatDateTime(new Date(n.createdAt), locale)}</div>
           </button>
         </List.Item>

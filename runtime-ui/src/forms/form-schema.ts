@@ -5,7 +5,7 @@ import type { Locale } from '../kit';
 import { label } from '../meta/meta';
 import { fieldTypes } from '../meta/registries';
 
-/** Why a field cannot be changed here, if it cannot. */
+/** Whether the user may change the field (their roles; computed and read-only fields never). */
 export type Writable = (field: Field) => boolean;
 
 export interface FormSchemas {
@@ -19,7 +19,7 @@ export interface FormSchemas {
  * its widget (the field type's UI, by type id), required and read-only from the
  * entity, the form conditions and the user's write rights. Hidden fields are left out.
  */
-export function formSchemas(entity: Entity, form: Form, states: Map<string, FormFieldState>, locale: Locale, writable: Writable): FormSchemas {
+export function formSchemas(entity: Entity, form: Form, states: Map<string, FormFieldState>, locale: Locale, writable: Writable, deniedTip: string): FormSchemas {
   const properties: Record<string, RJSFSchema> = {};
   const required: string[] = [];
   const uiSchema: UiSchema = { 'ui:submitButtonOptions': { norender: true } };
@@ -30,18 +30,20 @@ export function formSchemas(entity: Entity, form: Form, states: Map<string, Form
         const state = states.get(placement.field);
         if (!field || state?.visible === false) continue;
         const ui = fieldUi(field);
-        const readOnly = ui.computed === true || field.readOnly === true || state?.readOnly === true || !writable(field);
+        const denied = ui.computed !== true && !writable(field);
+        const readOnly = denied || ui.computed === true || field.readOnly === true || state?.readOnly === true;
         properties[field.key] = {
           ...(ui.computed ? {} : (valueSchema(field, fieldTypes) as RJSFSchema)),
           title: label(field.label, locale, field.key),
           ...(readOnly ? { readOnly: true } : {}),
         };
         if (!readOnly && (field.required === true || state?.required === true)) required.push(field.key);
-        const help = placement.helpText ?? field.helpText;
+        const helpText = placement.helpText ?? field.helpText;
+        const help = denied ? deniedTip : helpText ? label(helpText, locale) : undefined;
         uiSchema[field.key] = {
           'ui:widget': `field:${field.type}`,
           'ui:options': { metaField: field },
-          ...(help ? { 'ui:help': label(help, locale) } : {}),
+          ...(help ? { 'ui:help': help } : {}),
           ...(readOnly ? { 'ui:readonly': true } : {}),
         };
       }

@@ -59,7 +59,7 @@ export function RecordForm({ entity, form, record, initial, writable, save, relo
   }, [conditions, data, me?.id, me?.name]);
   // The schema changes only when a field's state does, not on every keystroke.
   const stateKey = [...states].map(([k, s]) => `${k}${+s.visible}${+s.required}${+s.readOnly}`).join();
-  const { schema, uiSchema } = useMemo(() => formSchemas(entity, form, states, locale, writable), [entity, form, stateKey, locale, writable]);
+  const { schema, uiSchema } = useMemo(() => formSchemas(entity, form, states, locale, writable, t('readOnlyTip')), [entity, form, stateKey, locale, writable, t]);
   const validator = useMemo(() => new CspSafeValidator(locale), [locale]);
   const widgets = useMemo(() => fieldWidgets(fieldUis.keys()), []);
   const context: LayoutContext = { form, locale, narrow };
@@ -69,6 +69,15 @@ export function RecordForm({ entity, form, record, initial, writable, save, relo
   useUnsavedGuard(dirty && !saving);
 
   useEffect(() => setServerErrors(undefined), [data]);
+
+  // A newer version arrived (someone else saved, seen live): shown at once unless the
+  // user is editing, whose typing is never replaced (their save meets the 409 instead).
+  useEffect(() => {
+    if (!record || version === undefined || record._version <= version || dirty) return;
+    setBase(withoutNulls(record));
+    setData(withoutNulls(record));
+    setVersion(record._version);
+  }, [record]);
 
   const submit = async () => {
     setSaving(true);

@@ -1,14 +1,16 @@
-import { fieldTraits, type Entity, type View } from '@metacrm/metadata';
+import { fieldTraits, type View } from '@metacrm/metadata';
 import { FilterOutlined, PlusOutlined } from '@ant-design/icons';
 import { Badge, Button, Card, Grid, Input, Popover, Select, Space, Table, type TableProps } from 'antd';
-import { useMemo, useState, type HTMLAttributes, type ReactNode } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState, type HTMLAttributes } from 'react';
 import { jsonParam, useUrlState } from '../app/url-state';
 import { fieldUi, type ApiRecord } from '../fields/field-ui';
 import { EmptyState, ErrorState, navigate, toApiError, useDocumentTitle, useLocale, useT } from '../kit';
-import { entityTitle, label, viewsOf, type RuntimeMeta } from '../meta/meta';
+import { entityTitle, label, viewsOf, type RuntimeMeta, type UserEntity } from '../meta/meta';
 import { fieldTypes } from '../meta/registries';
 import { RecordDrawer } from '../record/record-drawer';
+import { BulkBar } from './bulk-bar';
 import { FilterBuilder } from './filter-builder';
+import { EditableCell } from './inline-edit';
 import { countConditions, fromFilter, toFilter } from './filter-model';
 import { listMessages } from './list.messages';
 import { columnsOf, combineFilters, expandable, useRecords } from './use-records';
@@ -19,7 +21,7 @@ const PAGE_SIZE = 50;
  * A list view of one entity: the view's columns, sort and filter, the user's filter
  * (builder), search, paging and the open record, all in the URL. Cards at phone width.
  */
-export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity: Entity; recordId?: string | undefined }) {
+export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity: UserEntity; recordId?: string | undefined }) {
   const t = useT(listMessages);
   const { locale } = useLocale();
   const narrow = Grid.useBreakpoint().md === false;
@@ -40,6 +42,14 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
   const query = useRecords({ entity: entity.key, filter: combineFilters(view, userFilter), sort, q, page, pageSize: view && 'pageSize' in view && typeof view.pageSize === 'number' ? view.pageSize : PAGE_SIZE, expand: expandable(entity, columns) });
   const records = query.data?.records ?? [];
   const open = params.get('open') ?? recordId;
+  const [selected, setSelected] = useState<string[]>([]);
+  const tableRef = useRef<HTMLDivElement>(null);
+  // antd's hidden measuring row copies the header, "select all" checkbox included, under
+  // aria-hidden: a focusable control screen readers cannot see (axe aria-hidden-focus).
+  // `inert` takes it out of the focus order, as the row was meant to be.
+  useLayoutEffect(() => {
+    tableRef.current?.querySelectorAll('.ant-table-measure-row').forEach((row) => row.setAttribute('inert', ''));
+  });
 
   const tableColumns: TableProps<ApiRecord>['columns'] = columns.flatMap((key) => {
     const field = entity.fields.find((f) => f.key === key);
@@ -51,13 +61,17 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
       key,
       dataIndex: key,
       title: label(field.label, locale, key),
-      ellipsis: true,
       sorter: ordered,
       sortOrder: direction,
-      render: (_: unknown, record: ApiRecord) => <Cell field={field} value={record[key]} record={record} locale={locale} />,
+      render: (_: unknown, record: ApiRecord) => (
+        <EditableCell entity={entity} fieldKey={key} record={record}>
+          <Cell field={field} value={record[key]} record={record} locale={locale} />
+        </EditableCell>
+      ),
     }];
   });
 
+  const cardFields = columns.flatMap((key) => entity.fields.filter((f) => f.key === key)).slice(0, 4);
   const error = query.error ? toApiError(query.error) : undefined;
   const filterCount = countConditions(group);
   return (
@@ -80,11 +94,16 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
               <Button icon={<FilterOutlined />} data-testid="filter-button">{t('filter')}</Button>
             </Badge>
           </Popover>
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setParams({ new: '1', open: undefined })} data-testid="new-record">
-            {t('new')}
-          </Button>
+          {entity.rights.create && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setParams({ new: '1', open: undefined })} data-testid="new-record">
+              {t('new')}
+            </Button>
+          )}
         </Space>
       </header>
+      {selected.length > 0 && (
+        <BulkBar meta={meta} entity={entity} selected={selected} exportQuery={exportSearch(combineFilters(view, userFilter), sort, q)} onDone={() => setSelected([])} />
+      )}
       {error && <ErrorState title={error.status === 403 ? t('noPermission') : t('loadFailed')} error={error} onRetry={() => void query.refetch()} compact={records.length > 0} />}
       {!error && !query.isPending && records.length === 0 ? (
         <EmptyState title={filterCount > 0 || q ? t('emptyFiltered') : t('empty')} description={t('emptyHint')} />
@@ -92,24 +111,28 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
         <div className="mc-cards" data-testid="record-cards">
           {records.map((record) => (
             <Card key={record.id} size="small" hoverable tabIndex={0} role="button" onClick={() => setParams({ open: record.id })} onKeyDown={(e) => e.key === 'Enter' && setParams({ open: record.id })} className="mc-record-card">
-              {tableColumns.slice(0, 4).map((column) => (
-                <div key={String(column.key)} className="mc-record-card__row">
-                  <span className="mc-muted">{column.title as string}</span>
-                  <span>{column.render?.(undefined, record, 0) as ReactNode}</span>
-                </div>
-              ))}
+              {cardFields.map((field) => {
+                const { Cell } = fieldUi(field);
+                return (
+                  <div key={field.key} className="mc-record-card__row">
+                    <span className="mc-muted">{label(field.label, locale, field.key)}</span>
+                    <span><Cell field={field} value={record[field.key]} record={record} locale={locale} /></span>
+                  </div>
+                );
+              })}
             </Card>
           ))}
         </div>
       ) : (
+        <div ref={tableRef}>
         <Table<ApiRecord>
           rowKey="id"
+          rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)) }}
           size="middle"
           columns={tableColumns}
           dataSource={records}
           loading={query.isFetching && records.length === 0}
           sticky
-          scroll={{ x: 'max-content' }}
           pagination={{ current: page, pageSize: PAGE_SIZE, total: query.data?.total, showSizeChanger: false, showTotal: (n) => t('total', { n }) }}
           onChange={(pagination, _filters, sorter) => {
             const s = Array.isArray(sorter) ? sorter[0] : sorter;
@@ -118,12 +141,22 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
           }}
           onRow={(record) => ({ onClick: () => setParams({ open: record.id }), onKeyDown: (e) => e.key === 'Enter' && setParams({ open: record.id }), tabIndex: 0, 'data-testid': 'record-row' }) as HTMLAttributes<HTMLElement>}
         />
+        </div>
       )}
       {(open || creating) && (
         <RecordDrawer meta={meta} entity={entity} id={creating ? undefined : open} onClose={() => (recordId ? navigate(`/e/${entity.key}`) : setParams({ open: undefined, new: undefined }))} onCreated={(id) => setParams({ open: id, new: undefined }, { replace: true })} />
       )}
     </section>
   );
+}
+
+/** The export's query: the list's own filter, sort and search. */
+function exportSearch(filter: unknown, sort: string | undefined, q: string): string {
+  const params = new URLSearchParams();
+  if (filter) params.set('filter', JSON.stringify(filter));
+  if (sort) params.set('sort', sort);
+  if (q) params.set('q', q);
+  return params.toString();
 }
 
 function sortParam(sort: unknown): string | undefined {

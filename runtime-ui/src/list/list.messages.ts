@@ -4,6 +4,7 @@ import { defineMessages } from '../kit';
 export const listMessages = defineMessages(
   {
     new: 'New',
+    editCell: 'Edit {field}',
     search: 'Search',
     filter: 'Filter',
     filters: 'Filters',
@@ -29,6 +30,9 @@ export const listMessages = defineMessages(
     deleteConfirm: 'Delete {n} records?',
     deleted: 'Deleted {n} records',
     export: 'Export',
+    run: 'Run',
+    runOn: 'Run on {n} records',
+    started: 'Started on {n} records',
     newRecord: 'New {entity}',
     'op.eq': 'is', 'op.ne': 'is not', 'op.gt': 'greater than', 'op.gte': 'at least', 'op.lt': 'less than', 'op.lte': 'at most',
     'op.in': 'is any of', 'op.nin': 'is none of', 'op.contains': 'contains', 'op.notContains': 'does not contain', 'op.startsWith': 'starts with',
@@ -36,6 +40,7 @@ export const listMessages = defineMessages(
   },
   {
     new: '新建',
+    editCell: '编辑{field}',
     search: '搜索',
     filter: '筛选',
     filters: '筛选条件',
@@ -61,6 +66,9 @@ export const listMessages = defineMessages(
     deleteConfirm: '删除 {n} 条记录？',
     deleted: '已删除 {n} 条记录',
     export: '导出',
+    run: '运行',
+    runOn: '对 {n} 条记录运行',
+    started: '已对 {n} 条记录启动',
     newRecord: '新建{entity}',
     'op.eq': '等于', 'op.ne': '不等于', 'op.gt': '大于', 'op.gte': '大于等于', 'op.lt': '小于', 'op.lte': '小于等于',
     'op.in': '属于', 'op.nin': '不属于', 'op.contains': '包含', 'op.notContains': '不包含', 'op.startsWith': '开头是',

@@ -1,19 +1,46 @@
-import type { Entity, Field, Form, MetadataBundle, View } from '@metacrm/metadata';
+import type { Entity, Field, Form, Navigation, View } from '@metacrm/metadata';
 import { useQuery } from '@tanstack/react-query';
 import { api, type Locale } from '../kit';
 
-/** What the app draws from: the published metadata the signed-in user may see. */
-export interface RuntimeMeta {
-  version: number;
-  bundle: MetadataBundle;
+/** What one user may do with a field (`GET /api/me/metadata`). */
+export interface FieldAccess {
+  read: true;
+  write: boolean;
+  mask?: unknown;
+}
+
+/** An entity as the signed-in user sees it: readable fields only, each with its access, and the user's rights. */
+export type UserEntity = Omit<Entity, 'fields'> & {
+  fields: (Field & { access: FieldAccess })[];
+  rights: { create: boolean; read: boolean; update: boolean; delete: boolean; export: boolean };
+};
+
+/** A manual workflow the user may start, with the JSON Schema of its input. */
+export interface UserAction {
+  key: string;
+  label: { en: string; 'zh-CN': string };
+  entity: string | null;
+  inputSchema: Record<string, unknown> | null;
 }
 
 /**
- * The metadata route the app reads. `GET /api/meta` answers the current version and its
- * bundle; it is the admin route until the per-user route (filtered by roles, with an
- * ETag) lands, when only this constant changes.
+ * What the app draws from: the published metadata the signed-in user may see, filtered
+ * by their roles on the server (`GET /api/me/metadata`): unreadable fields are absent,
+ * denied actions are not offered.
  */
-export const META_PATH = '/api/meta';
+export interface RuntimeMeta {
+  version: number;
+  user: { id: string; name: string; roles: readonly string[]; locale: string | null };
+  entities: UserEntity[];
+  forms: Form[];
+  views: View[];
+  actions: UserAction[];
+  navigation: Navigation | null;
+  dashboards: { key: string; label: { en: string; 'zh-CN': string } }[];
+}
+
+/** The per-user metadata route (strong ETag: the browser's cache revalidates it). */
+export const META_PATH = '/api/me/metadata';
 
 export const META_QUERY_KEY = ['meta'] as const;
 
@@ -32,28 +59,28 @@ export function label(text: { en: string; 'zh-CN': string } | undefined, locale:
   return (locale === 'zh-CN' ? text['zh-CN'] || text.en : text.en || text['zh-CN']) || fallback;
 }
 
-export function entityOf(meta: RuntimeMeta, key: string): Entity | undefined {
-  return meta.bundle.entities.find((e) => e.key === key);
+export function entityOf(meta: RuntimeMeta, key: string): UserEntity | undefined {
+  return meta.entities.find((e) => e.key === key);
 }
 
-export function fieldOf(entity: Entity, key: string): Field | undefined {
+export function fieldOf(entity: UserEntity, key: string): (Field & { access: FieldAccess }) | undefined {
   return entity.fields.find((f) => f.key === key);
 }
 
 /** The entity's views, its default one first. */
 export function viewsOf(meta: RuntimeMeta, entity: string): View[] {
-  const own = meta.bundle.views.filter((v) => v.entity === entity);
+  const own = meta.views.filter((v) => v.entity === entity);
   return [...own.filter((v) => v.default === true), ...own.filter((v) => v.default !== true)];
 }
 
 /** The form a record of the entity is shown and edited with: its default form, else its first one. */
 export function formOf(meta: RuntimeMeta, entity: string): Form | undefined {
-  const own = meta.bundle.forms.filter((f) => f.entity === entity);
+  const own = meta.forms.filter((f) => f.entity === entity);
   return own.find((f) => f.default === true) ?? own[0];
 }
 
 /** A form built from the entity's own field order, for entities that have none. */
-export function fallbackForm(entity: Entity): Form {
+export function fallbackForm(entity: UserEntity): Form {
   return {
     key: `${entity.key}_auto`,
     entity: entity.key,
@@ -63,6 +90,6 @@ export function fallbackForm(entity: Entity): Form {
 }
 
 /** Entities and the plural label that names their list. */
-export function entityTitle(entity: Entity, locale: Locale): string {
+export function entityTitle(entity: Pick<Entity, 'key' | 'label' | 'pluralLabel'>, locale: Locale): string {
   return label(entity.pluralLabel ?? entity.label, locale, entity.key);
 }

@@ -1,11 +1,10 @@
-import type { Entity } from '@metacrm/metadata';
 import { useQueryClient } from '@tanstack/react-query';
 import { App, Drawer, Grid, Skeleton, Tabs } from 'antd';
 import { useCallback } from 'react';
 import type { ApiRecord } from '../fields/field-ui';
 import { RecordForm } from '../forms/record-form';
 import { api, ErrorState, toApiError, useLocale, useT } from '../kit';
-import { fallbackForm, formOf, label, type RuntimeMeta } from '../meta/meta';
+import { fallbackForm, formOf, label, type RuntimeMeta, type UserEntity } from '../meta/meta';
 import { recordMessages } from './record.messages';
 import { RelatedLists } from './related-lists';
 import { Timeline } from './timeline';
@@ -13,7 +12,7 @@ import { recordKey, useRecord, useSaveRecord } from './use-record';
 
 export interface RecordDrawerProps {
   meta: RuntimeMeta;
-  entity: Entity;
+  entity: UserEntity;
   /** The record shown; absent to create one. */
   id?: string | undefined;
   initial?: Record<string, unknown>;
@@ -35,7 +34,9 @@ export function RecordDrawer({ meta, entity, id, initial, onClose, onCreated }: 
   const record = useRecord(entity.key, id);
   const save = useSaveRecord(entity.key);
   const form = formOf(meta, entity.key) ?? fallbackForm(entity);
-  const writable = useCallback(() => true, []);
+  // The server filtered the fields by the user's roles; a field they may not write is shown disabled.
+  const mayWrite = id === undefined ? entity.rights.create : entity.rights.update;
+  const writable = useCallback((field: { key: string }) => mayWrite && entity.fields.find((f) => f.key === field.key)?.access.write === true, [entity, mayWrite]);
   const reload = useCallback(async () => {
     const fresh = await api.get<ApiRecord>(`/api/records/${encodeURIComponent(entity.key)}/${encodeURIComponent(id!)}`);
     client.setQueryData(recordKey(entity.key, fresh.id), fresh);
@@ -87,7 +88,7 @@ export function RecordDrawer({ meta, entity, id, initial, onClose, onCreated }: 
 }
 
 /** The record's display field, as its title. */
-export function displayName(entity: Entity, record: ApiRecord | undefined): string {
+export function displayName(entity: Pick<UserEntity, 'displayField'>, record: ApiRecord | undefined): string {
   const value = record?.[entity.displayField];
   return value === undefined || value === null ? (record?.id ?? '') : String(value);
 }

@@ -5,18 +5,18 @@ import { Button, Card, Empty, List } from 'antd';
 import { useState, type ReactNode } from 'react';
 import type { ApiRecord } from '../fields/field-ui';
 import { api, Link, useLocale, useT } from '../kit';
-import { entityTitle, label, type RuntimeMeta } from '../meta/meta';
+import { entityTitle, label, type RuntimeMeta, type UserEntity } from '../meta/meta';
 import { recordMessages } from './record.messages';
 
 interface Relation {
-  child: Entity;
+  child: UserEntity;
   via: string;
   title: string;
 }
 
 /** Every lookup elsewhere that points at this entity is a related list here. */
 function relationsOf(meta: RuntimeMeta, entity: Entity, locale: 'en' | 'zh-CN'): Relation[] {
-  return meta.bundle.entities.flatMap((child) =>
+  return meta.entities.filter((child) => child.rights.read).flatMap((child) =>
     child.fields
       .filter((f) => (f as { target?: string }).target === entity.key)
       .map((f) => ({ child, via: f.key, title: label((f as { relatedListLabel?: { en: string; 'zh-CN': string } }).relatedListLabel, locale, entityTitle(child, locale)) })),
@@ -24,7 +24,7 @@ function relationsOf(meta: RuntimeMeta, entity: Entity, locale: 'en' | 'zh-CN'):
 }
 
 /** Opens the create form of a related record; the record drawer passes itself (no import back to it). */
-export type CreateRelated = (child: Entity, initial: Record<string, unknown>, done: (created: boolean) => void) => ReactNode;
+export type CreateRelated = (child: UserEntity, initial: Record<string, unknown>, done: (created: boolean) => void) => ReactNode;
 
 /** The records that refer to this one, by relation, with create-related (the lookup filled in). */
 export function RelatedLists({ meta, entity, id, create }: { meta: RuntimeMeta; entity: Entity; id: string; create: CreateRelated }) {
@@ -71,6 +71,6 @@ function RelatedList({ relation, id, create }: { relation: Relation; id: string;
   );
 }
 
-function relationParent(child: Entity, via: string): string {
+function relationParent(child: UserEntity, via: string): string {
   return (child.fields.find((f) => f.key === via) as { target?: string } | undefined)?.target ?? '';
 }
