@@ -42,6 +42,7 @@ const form: Form = {
   ] }] },
 };
 const view: View = { type: 'list', key: 'deals_all', entity: 'deal', label: l('All deals', '全部商机'), default: true, columns: [{ field: 'title' }, { field: 'stage' }, { field: 'amount' }, { field: 'close_date' }] } as View;
+const board: View = { type: 'kanban', key: 'deals_board', entity: 'deal', label: l('Pipeline', '销售管道'), groupBy: 'stage', cardFields: ['amount'] } as View;
 const rule: ValidationRule = { key: 'no_test_titles', entity: 'deal', errorWhen: { '==': [{ var: 'title' }, 'Test'] }, message: l('A real title, please', '请填写真实标题'), fields: ['title'] };
 
 const workflow: Workflow = {
@@ -63,7 +64,7 @@ beforeAll(async () => {
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
   platform = await startTestPlatform({ role: 'all', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
   api = apiClient(platform.url, { token: platform.adminToken });
-  for (const [kind, item] of [['entities', deal], ['forms', form], ['views', view], ['rules', rule], ['workflows', workflow], ['roles', viewer]] as const) {
+  for (const [kind, item] of [['entities', deal], ['forms', form], ['views', view], ['views', board], ['rules', rule], ['workflows', workflow], ['roles', viewer]] as const) {
     const put = await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
     expect(put.status, JSON.stringify(put.body)).toBe(200);
   }
@@ -339,5 +340,38 @@ describe('runtime app', () => {
     expect(await drawer.getByLabel('Title').isDisabled() || (await drawer.getByLabel('Title').getAttribute('readonly')) !== null).toBe(true);
     await screenshot(page, 'app-viewer-record-en.png');
     expect(pageErrors(errors)).toEqual([]);
+  });
+
+  it('moves a card across kanban columns, and a refused move springs back with the error', async () => {
+    const { page, errors } = await openPage();
+    await page.goto(`${platform.url}/e/deal?view=deals_board`);
+    const column = (stage: string) => page.getByTestId(`kanban-column-${stage}`);
+    const card = (title: string) => page.getByTestId('kanban-card').filter({ hasText: title });
+    await column('won').getByText('Globex pilot').waitFor();
+    const drag = async (title: string, stage: string) => {
+      const from = (await card(title).boundingBox())!;
+      const to = (await column(stage).boundingBox())!;
+      await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2, { steps: 3 });
+      await page.mouse.move(to.x + to.width / 2, to.y + 60, { steps: 12 });
+      await page.mouse.up();
+    };
+    const id = (await api.get<{ records: { id: string }[] }>(`/api/records/deal?filter=${encodeURIComponent(JSON.stringify({ field: 'title', op: 'eq', value: 'Globex pilot' }))}`)).body.records[0]!.id;
+
+    await drag('Globex pilot', 'new');
+    await column('new').getByText('Globex pilot').waitFor();
+    await poll(async () => (await api.get<Record<string, unknown>>(`/api/records/deal/${id}`)).body.stage).toBe('new');
+    expect(await column('new').getByTestId('kanban-count').textContent()).toBe(String(await column('new').getByTestId('kanban-card').count()));
+
+    // Lost needs a loss reason (the form's condition, checked by the server): refused, the card goes back.
+    await drag('Globex pilot', 'lost');
+    await page.locator('.ant-message').getByText(/RECORD_INVALID/).waitFor();
+    await column('new').getByText('Globex pilot').waitFor();
+    expect(await column('lost').getByText('Globex pilot').count()).toBe(0);
+    expect((await api.get<Record<string, unknown>>(`/api/records/deal/${id}`)).body.stage).toBe('new');
+    await screenshot(page, 'app-kanban-refused-en.png');
+    expect(await axeViolations(page)).toEqual([]);
+    expect(pageErrors(errors).filter((e) => !e.includes('422'))).toEqual([]);
   });
 });

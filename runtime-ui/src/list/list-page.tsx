@@ -1,4 +1,4 @@
-import { fieldTraits, type View } from '@metacrm/metadata';
+import { fieldTraits, type View, type ViewKanban } from '@metacrm/metadata';
 import { FilterOutlined, PlusOutlined } from '@ant-design/icons';
 import { Badge, Button, Card, Grid, Input, Popover, Select, Space, Table, type TableProps } from 'antd';
 import { useLayoutEffect, useMemo, useRef, useState, type HTMLAttributes } from 'react';
@@ -11,11 +11,14 @@ import { RecordDrawer } from '../record/record-drawer';
 import { BulkBar } from './bulk-bar';
 import { FilterBuilder } from './filter-builder';
 import { EditableCell } from './inline-edit';
+import { KanbanBoard } from './kanban-board';
 import { countConditions, fromFilter, toFilter } from './filter-model';
 import { listMessages } from './list.messages';
 import { columnsOf, combineFilters, expandable, useRecords } from './use-records';
 
 const PAGE_SIZE = 50;
+/** A board shows the first 200 records of its view (the records API's page limit). */
+const KANBAN_SIZE = 200;
 
 /**
  * A list view of one entity: the view's columns, sort and filter, the user's filter
@@ -26,7 +29,7 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
   const { locale } = useLocale();
   const narrow = Grid.useBreakpoint().md === false;
   const [params, setParams] = useUrlState();
-  const views = viewsOf(meta, entity.key).filter((v) => v.type === 'list');
+  const views = viewsOf(meta, entity.key).filter((v) => v.type === 'list' || v.type === 'kanban');
   const view: View | undefined = views.find((v) => v.key === params.get('view')) ?? views[0];
   const userFilter = jsonParam<unknown>(params, 'filter');
   const group = useMemo(() => fromFilter(userFilter), [params.get('filter')]);
@@ -39,7 +42,7 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
   const title = entityTitle(entity, locale);
   useDocumentTitle(`${title} · metacrm`);
 
-  const query = useRecords({ entity: entity.key, filter: combineFilters(view, userFilter), sort, q, page, pageSize: view && 'pageSize' in view && typeof view.pageSize === 'number' ? view.pageSize : PAGE_SIZE, expand: expandable(entity, columns) });
+  const query = useRecords({ entity: entity.key, filter: combineFilters(view, userFilter), sort, q, page, pageSize: view?.type === 'kanban' ? KANBAN_SIZE : view && 'pageSize' in view && typeof view.pageSize === 'number' ? view.pageSize : PAGE_SIZE, expand: expandable(entity, columns) });
   const records = query.data?.records ?? [];
   const open = params.get('open') ?? recordId;
   const [selected, setSelected] = useState<string[]>([]);
@@ -107,6 +110,8 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
       {error && <ErrorState title={error.status === 403 ? t('noPermission') : t('loadFailed')} error={error} onRetry={() => void query.refetch()} compact={records.length > 0} />}
       {!error && !query.isPending && records.length === 0 ? (
         <EmptyState title={filterCount > 0 || q ? t('emptyFiltered') : t('empty')} description={t('emptyHint')} />
+      ) : view?.type === 'kanban' ? (
+        <KanbanBoard entity={entity} view={view as ViewKanban} records={records} onOpen={(id) => setParams({ open: id })} />
       ) : narrow ? (
         <div className="mc-cards" data-testid="record-cards">
           {records.map((record) => (
