@@ -108,6 +108,11 @@ export const ERROR_CODES = [
   'WEBHOOK_PAYLOAD_INVALID',
   'WEBHOOK_SCHEMA_INVALID',
   'WEBHOOK_RATE_LIMITED',
+  // the runtime UI: a user's own saved views and column preferences
+  'PERSONAL_VIEW_INVALID',
+  'PERSONAL_VIEW_NOT_FOUND',
+  'PERSONAL_VIEW_CONFLICT',
+  'PERSONAL_VIEW_LIMIT',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -16,6 +16,8 @@ export * from './bundle/diff.js';
 export * from './bundle/migrations.js';
 export type * from './generated/types.js';
 export * from './bundle/validate.js';
+export { checkView } from './bundle/check-items.js';
+export { EntityIndex } from './bundle/entity-index.js';
 export * from './records/record-schema.js';
 export * from './access/row-filter.js';
 export * from './access/mask.js';

@@ -90,7 +90,7 @@ export function createRouters(deps: AppDeps, sessions: SessionStore, live: LiveE
     openapiRoutes(records),
     webhookRoutes({ db: deps.db, redis: deps.redis, redisPrefix: deps.redisPrefix, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries, queue: deps.queues.workflows }),
     notificationRoutes({ db: deps.db }),
-    meRoutes({ db: deps.db, cache: deps.metadata.cache }),
+    meRoutes({ db: deps.db, cache: deps.metadata.cache, toolkit: deps.metadata.toolkit }),
     eventRoutes(live),
     searchRoutes(records),
   ];

@@ -48,9 +48,10 @@ beforeAll(async () => {
     as[user] = apiClient(platform.url, { token: tokens[user] });
   }
 });
+let stopped = false;
 afterAll(async () => {
   for (const c of open) c.close();
-  await platform?.stop();
+  if (!stopped) await platform?.stop();
 });
 
 describe('GET /api/events', () => {
@@ -124,6 +125,18 @@ describe('GET /api/events', () => {
   });
 });
 
+describe('shutdown', () => {
+  it('ends open streams when the server drains, so it stops without waiting them out', async () => {
+    const ann = await stream('ann');
+    const started = performance.now();
+    stopped = true;
+    await platform.stop();
+    await ann.closedByServer(1000);
+    // The drain timeout is 5 s (startTestPlatform): a stream still open would hold it that long.
+    expect(performance.now() - started).toBeLessThan(4000);
+  });
+});
+
 describe('LiveEvents', () => {
   it('sends heartbeats, bounds the streams of one user, and closes streams when the server drains', async () => {
     const live = new LiveEvents({ db, cache: new MetadataCache(db), registries: metadataToolkit().registries, logger: createLogger('silent'), heartbeatMs: 30, maxPerUser: 2 });
@@ -138,5 +151,24 @@ describe('LiveEvents', () => {
     await live.close();
     expect(sinks.every((s) => s.ended)).toBe(true);
     expect(live.size).toBe(0);
+  });
+
+  it('keeps watching for a stream that opens while the last one closes (a page reload)', async () => {
+    const live = new LiveEvents({ db, cache: new MetadataCache(db), registries: metadataToolkit().registries, logger: createLogger('silent') });
+    const sink = () => ({ text: '', ended: false, write(t: string) { this.text += t; }, end() { this.ended = true; } });
+    const adminActor = { kind: 'user' as const, id: '65a1b2c3d4e5f60718293a4c', name: 'a', roles: ['admin'] };
+    const [before, after] = [sink(), sink()];
+    const endBefore = await live.subscribe(adminActor, before);
+    const reloading = live.subscribe(adminActor, after);
+    endBefore();
+    await reloading;
+    // A record and its event as the engine commits them (the platform may be stopped by now).
+    const now = new Date();
+    const { insertedId } = await db.collection('rec_deal').insertOne({ title: 'raw', _version: 1, _createdAt: now, _updatedAt: now, _createdBy: 'system', _updatedBy: 'system', _ownerId: 'system', _deletedAt: null });
+    await db.collection('outbox').insertOne({ type: 'record.create', entity: 'deal', recordId: insertedId, version: 1, createdAt: now, sentAt: null });
+    const deadline = Date.now() + 5000;
+    while (!after.text.includes('event: record') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(after.text).toContain('event: record');
+    await live.close();
   });
 });

@@ -56,6 +56,8 @@ beforeAll(async () => {
   platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
   admin = apiClient(platform.url, { token: platform.adminToken });
   const bundle = accessBundle();
+  // A formula field: nobody writes it, whatever their role.
+  bundle.entities[1]!.fields.push({ key: 'code', type: 'formula', label: l('编码', 'Code'), resultType: 'text', expression: { var: 'title' } } as never);
   for (const entity of bundle.entities) await admin.put(`/api/meta/draft/entities/${entity.key}`, entity);
   for (const role of bundle.roles) await admin.put(`/api/meta/draft/roles/${role.key}`, role);
   await admin.put(`/api/meta/draft/forms/${form.key}`, form);
@@ -96,6 +98,7 @@ describe('GET /api/me/metadata', () => {
       ['phone', false, true],
       ['region', true, false],
       ['account', true, false],
+      ['code', false, false],
     ]);
     expect(deal.rights).toEqual({ create: true, read: true, update: true, delete: false, export: false });
     expect(me.body.forms[0]!.layout.tabs[0]!.sections[0]!.fields.map((f) => f.field)).toEqual(['title', 'phone']);

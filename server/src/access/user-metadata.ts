@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Dashboard, Entity, FieldMask, Form, Navigation, View, Workflow } from '@metacrm/metadata';
-import { isSystemField } from '@metacrm/metadata';
+import type { BundleRegistries, Dashboard, Entity, FieldMask, Form, Navigation, View, Workflow } from '@metacrm/metadata';
+import { fieldTraits, isSystemField } from '@metacrm/metadata';
 import type { Actor } from '../auth/actor.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { entityPolicy, type EntityPolicy } from './entity-policy.js';
@@ -52,7 +52,7 @@ export interface UserMetadata {
  * whole: the record engine would refuse its query, and dropping only the condition
  * would show records the view was meant to hide.
  */
-export function userMetadata(snapshot: MetadataSnapshot, actor: Actor, disabledWorkflows: ReadonlySet<string>): UserMetadata {
+export function userMetadata(snapshot: MetadataSnapshot, registries: BundleRegistries, actor: Actor, disabledWorkflows: ReadonlySet<string>): UserMetadata {
   const policies = new Map<string, EntityPolicy>();
   for (const entity of snapshot.bundle.entities) {
     const policy = entityPolicy(snapshot, actor, entity.key);
@@ -70,7 +70,7 @@ export function userMetadata(snapshot: MetadataSnapshot, actor: Actor, disabledW
   return {
     version: snapshot.version,
     user: { id: actor.id, name: actor.name, roles: actor.roles, locale: actor.locale ?? null },
-    entities: snapshot.bundle.entities.flatMap((e) => (policies.has(e.key) ? [userEntity(e, policies.get(e.key)!)] : [])),
+    entities: snapshot.bundle.entities.flatMap((e) => (policies.has(e.key) ? [userEntity(e, policies.get(e.key)!, registries)] : [])),
     forms: snapshot.bundle.forms.flatMap((f) => (policies.has(f.entity) ? [userForm(f, (field) => readable(f.entity, field))] : [])),
     views,
     actions: snapshot.bundle.workflows.flatMap((w) => (startable(w, disabledWorkflows, policies) ? [userAction(w)] : [])),
@@ -84,11 +84,14 @@ export function userMetadataETag(body: unknown): string {
   return `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 27)}"`;
 }
 
-function userEntity(entity: Entity, policy: EntityPolicy): UserEntity {
+function userEntity(entity: Entity, policy: EntityPolicy, registries: BundleRegistries): UserEntity {
   const fields = entity.fields.flatMap((f) => {
     const access = policy.field(f.key);
     if (!access.read) return [];
-    return [{ ...f, access: { read: true as const, write: access.write && (policy.can('create') || policy.can('update')), ...(access.mask ? { mask: access.mask } : {}) } }];
+    // A field the platform fills in (formula, roll-up, auto-number) is written by nobody.
+    const computed = fieldTraits(f, registries.fieldTypes)?.computed === true;
+    const write = access.write && !computed && (policy.can('create') || policy.can('update'));
+    return [{ ...f, access: { read: true as const, write, ...(access.mask ? { mask: access.mask } : {}) } }];
   });
   const can = (op: 'create' | 'read' | 'update' | 'delete' | 'export') => policy.can(op);
   return { ...entity, fields, rights: { create: can('create'), read: can('read'), update: can('update'), delete: can('delete'), export: can('export') } };

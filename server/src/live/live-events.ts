@@ -63,6 +63,8 @@ export class LiveEvents {
   /** Dispatches and subscriptions run one after another, so every subscriber sees events in order. */
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Subscriptions under way: the change stream stays open for them even while no one is subscribed yet. */
+  private pending = 0;
 
   constructor(private readonly options: LiveEventsOptions) {
     options.bus?.onChange((version) => this.broadcast(frame.event('metadata', { version })));
@@ -84,12 +86,20 @@ export class LiveEvents {
     const subscriber: Subscriber = { actor, sink, replayed: new Set(), timers: [] };
     const end = () => this.remove(subscriber);
     sink.write(`retry: 3000\n${frame.comment('metacrm live events')}`);
-    await this.ensureStream();
-    await (this.chain = this.chain.then(async () => {
-      await this.replay(subscriber, lastEventId);
-      this.limitPerUser(actor.id);
-      this.subscribers.add(subscriber);
-    }));
+    this.pending++;
+    try {
+      await this.ensureStream();
+      const step = this.chain.then(async () => {
+        await this.replay(subscriber, lastEventId);
+        this.limitPerUser(actor.id);
+        this.subscribers.add(subscriber);
+      });
+      // A failed replay fails this subscription only; the chain goes on for the others.
+      this.chain = step.catch(() => undefined);
+      await step;
+    } finally {
+      this.pending--;
+    }
     subscriber.timers.push(setInterval(() => sink.write(frame.comment('ping')), heartbeatMs).unref());
     subscriber.timers.push(setTimeout(end, maxAgeMs).unref());
     sink.write(frame.event('ready', { resumed: lastEventId !== undefined }));
@@ -108,7 +118,7 @@ export class LiveEvents {
     for (const t of subscriber.timers) clearTimeout(t);
     subscriber.timers = [];
     subscriber.sink.end();
-    if (this.subscribers.size === 0) void this.stopStream();
+    if (this.subscribers.size === 0 && this.pending === 0) void this.stopStream();
   }
 
   private limitPerUser(userId: string): void {

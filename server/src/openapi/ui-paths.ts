@@ -7,6 +7,7 @@ export const UI_TAGS: OpenApiObject[] = [
   { name: 'me', description: "What the signed-in user's runtime UI is built from: their metadata." },
   { name: 'events', description: 'Live record events and publishes, as server-sent events.' },
   { name: 'search', description: 'Free-text search across the entities the user may read.' },
+  { name: 'personal views', description: "The signed-in user's own saved views and column arrangements." },
 ];
 
 const rights: JsonSchema = object({ create: { type: 'boolean' }, read: { type: 'boolean' }, update: { type: 'boolean' }, delete: { type: 'boolean' }, export: { type: 'boolean' } });
@@ -18,6 +19,19 @@ const fieldAccess: JsonSchema = object(
 /** Shapes of the answers of the runtime UI's routes. */
 export function uiSchemas(): Record<string, JsonSchema> {
   return {
+    PersonalView: object({
+      id: { type: 'string' },
+      entity: { type: 'string' },
+      view: { allOf: [schemaRef('MetaView')], description: 'A view as in the metadata; its `key` is `p_<id>`.' },
+      _version: { type: 'integer' },
+      createdAt: { type: 'string', format: 'date-time' },
+      updatedAt: { type: 'string', format: 'date-time' },
+    }),
+    ColumnPrefs: object({
+      view: { type: 'string' },
+      columns: { type: 'array', maxItems: 50, items: object({ field: { type: 'string' }, width: { type: 'integer', minimum: 40, maximum: 1000 } }, ['width']) },
+      updatedAt: { type: ['string', 'null'], format: 'date-time' },
+    }),
     SearchResults: object({
       results: {
         type: 'array',
@@ -91,6 +105,49 @@ export function uiPaths(): Record<string, OpenApiObject> {
         ],
         responses: { '200': jsonResponse('The hits, per entity.', schemaRef('SearchResults')), ...errorResponses(['BadRequest']) },
       },
+    },
+    '/api/me/views': {
+      get: {
+        tags: ['personal views'],
+        operationId: 'me.views.list',
+        summary: 'My saved views',
+        parameters: [{ name: 'entity', in: 'query', schema: { type: 'string' } }],
+        responses: { '200': jsonResponse('Oldest first.', object({ views: { type: 'array', items: schemaRef('PersonalView') } })), ...errorResponses([]) },
+      },
+      post: {
+        tags: ['personal views'],
+        operationId: 'me.views.create',
+        summary: 'Save a view of my own',
+        description: 'A view as in the metadata (list, kanban or calendar; `key` is set by the platform), checked like a published one and against my access: a field I may not read (or filter on, when masked) is `UNKNOWN_FIELD`. At most 200 per user.',
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+        responses: { '201': jsonResponse('Saved.', schemaRef('PersonalView')), ...errorResponses(['BadRequest', 'Conflict', 'Unprocessable']) },
+      },
+    },
+    '/api/me/views/{id}': {
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      get: { tags: ['personal views'], operationId: 'me.views.get', summary: 'One of my views', responses: { '200': jsonResponse('The view.', schemaRef('PersonalView')), ...errorResponses(['NotFound']) } },
+      put: {
+        tags: ['personal views'],
+        operationId: 'me.views.replace',
+        summary: 'Replace one of my views',
+        description: '`_version` in the body or `If-Match` refuses a stale write with 409 PERSONAL_VIEW_CONFLICT.',
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+        responses: { '200': jsonResponse('Replaced.', schemaRef('PersonalView')), ...errorResponses(['BadRequest', 'NotFound', 'Conflict', 'Unprocessable']) },
+      },
+      delete: { tags: ['personal views'], operationId: 'me.views.delete', summary: 'Delete one of my views', responses: { '204': { description: 'Deleted.' }, ...errorResponses(['NotFound']) } },
+    },
+    '/api/me/views/{view}/columns': {
+      parameters: [{ name: 'view', in: 'path', required: true, description: 'A published view key, or `p_<id>` of one of my views.', schema: { type: 'string' } }],
+      get: { tags: ['personal views'], operationId: 'me.columns.get', summary: 'How I arranged the columns of a view', responses: { '200': jsonResponse('Empty columns: the view\'s own apply.', schemaRef('ColumnPrefs')), ...errorResponses(['NotFound']) } },
+      put: {
+        tags: ['personal views'],
+        operationId: 'me.columns.put',
+        summary: 'Arrange the columns of a view',
+        description: '`{columns: [{field, width?}]}` in display order; fields I may read, each once; widths 40 to 1000.',
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+        responses: { '200': jsonResponse('Saved.', schemaRef('ColumnPrefs')), ...errorResponses(['BadRequest', 'NotFound', 'Unprocessable']) },
+      },
+      delete: { tags: ['personal views'], operationId: 'me.columns.reset', summary: "Back to the view's own columns", responses: { '204': { description: 'Reset.' }, ...errorResponses(['NotFound']) } },
     },
     '/api/me/metadata': {
       get: {
