@@ -362,7 +362,7 @@ describe('runtime app', () => {
     await drag('Globex pilot', 'new');
     await column('new').getByText('Globex pilot').waitFor();
     await poll(async () => (await api.get<Record<string, unknown>>(`/api/records/deal/${id}`)).body.stage).toBe('new');
-    expect(await column('new').getByTestId('kanban-count').textContent()).toBe(String(await column('new').getByTestId('kanban-card').count()));
+    await poll(async () => (await column('new').getByTestId('kanban-count').textContent()) === String(await column('new').getByTestId('kanban-card').count())).toBe(true);
 
     // Lost needs a loss reason (the form's condition, checked by the server): refused, the card goes back.
     await drag('Globex pilot', 'lost');

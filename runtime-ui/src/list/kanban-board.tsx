@@ -1,7 +1,7 @@
 import { DndContext, PointerSensor, KeyboardSensor, useDraggable, useDroppable, useSensor, useSensors, type DragEndEvent } from '@dnd-kit/core';
 import { fieldTraits, type ViewKanban } from '@metacrm/metadata';
 import { App, Card, Empty } from 'antd';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { ApiRecord } from '../fields/field-ui';
 import { fieldUi } from '../fields/field-ui';
 import { optionsOf } from '../fields/types/choice';
@@ -30,6 +30,13 @@ export function KanbanBoard({ entity, view, records, onOpen }: KanbanBoardProps)
   const { message } = App.useApp();
   const save = useSaveRecord(entity.key);
   const [moved, setMoved] = useState<Record<string, string>>({});
+  // A moved card stays where it was dropped until the refetched list agrees (no flicker back).
+  useEffect(() => {
+    setMoved((m) => {
+      const next = Object.fromEntries(Object.entries(m).filter(([id, to]) => records.find((r) => r.id === id)?.[view.groupBy] !== to));
+      return Object.keys(next).length === Object.keys(m).length ? m : next;
+    });
+  }, [records, view.groupBy]);
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 5 } }), useSensor(KeyboardSensor));
   const group = entity.fields.find((f) => f.key === view.groupBy);
   if (!group) return <Empty />;
@@ -50,9 +57,8 @@ export function KanbanBoard({ entity, view, records, onOpen }: KanbanBoardProps)
       const error = toApiError(err);
       const problem = (error.details as { problems?: { message: string }[] } | undefined)?.problems?.[0];
       void message.error({ content: `${error.code}: ${problem?.message ?? error.message}`, key: 'kanban-refused' });
-    } finally {
       setMoved((m) => {
-        const { [record.id]: _done, ...rest } = m;
+        const { [record.id]: _refused, ...rest } = m;
         return rest;
       });
     }
