@@ -1,12 +1,43 @@
-import { APP_HOME, NotFound, Shell, SignedIn, useLocationPath } from './kit';
+import { Skeleton } from 'antd';
+import { lazy, Suspense } from 'react';
+import { AppFrame } from './app/app-frame';
+import { appMessages } from './app/app.messages';
+import { APP_HOME, EmptyState, ErrorState, NotFound, Shell, SignedIn, toApiError, useLocationPath, useT } from './kit';
+import { entityOf, useMeta } from './meta/meta';
 import { StatusPage } from './pages/status-page';
+
+// Pages load on demand, so the first load carries only the frame (code split per route).
+const ListPage = lazy(async () => ({ default: (await import('./list/list-page')).ListPage }));
+const ApprovalsPage = lazy(async () => ({ default: (await import('./inbox/approvals-page')).ApprovalsPage }));
 
 /** The runtime UI's pages by path (below the app's base). */
 export function App() {
-  const path = useLocationPath(import.meta.env.BASE_URL);
   return (
     <Shell app="runtime">
-      <SignedIn>{path === '/' ? <StatusPage /> : <NotFound path={window.location.pathname} homeHref={APP_HOME.runtime} />}</SignedIn>
+      <SignedIn>
+        <Routes />
+      </SignedIn>
     </Shell>
+  );
+}
+
+function Routes() {
+  const t = useT(appMessages);
+  const path = useLocationPath(import.meta.env.BASE_URL);
+  const meta = useMeta();
+  const entityMatch = /^\/e\/([a-z][a-z0-9_]*)(?:\/([0-9a-f]{24}))?$/.exec(path);
+  let page;
+  if (path === '/') page = <StatusPage />;
+  else if (path === '/approvals') page = <ApprovalsPage />;
+  else if (entityMatch && meta.error) page = <ErrorState title={t('metaFailed')} error={toApiError(meta.error)} onRetry={() => void meta.refetch()} />;
+  else if (entityMatch && !meta.data) page = <Skeleton active />;
+  else if (entityMatch && meta.data) {
+    const entity = entityOf(meta.data, entityMatch[1]!);
+    page = entity ? <ListPage meta={meta.data} entity={entity} recordId={entityMatch[2]} /> : <EmptyState title={t('noEntities')} description={t('noEntitiesHint')} />;
+  } else page = <NotFound path={window.location.pathname} homeHref={APP_HOME.runtime} />;
+  return (
+    <AppFrame meta={meta.data} path={path}>
+      <Suspense fallback={<Skeleton active />}>{page}</Suspense>
+    </AppFrame>
   );
 }

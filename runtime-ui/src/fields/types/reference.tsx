@@ -1,0 +1,120 @@
+import type { WidgetProps } from '@rjsf/utils';
+import { useQuery } from '@tanstack/react-query';
+import { Input, Select } from 'antd';
+import { useState } from 'react';
+import { api, Link } from '../../kit';
+import { entityOf, useMeta } from '../../meta/meta';
+import type { ApiRecord, CellProps, FieldUi, FilterInputProps } from '../field-ui';
+import { widgetField } from '../field-ui';
+
+// References: lookup (a record of another entity) and user.
+
+interface Expanded {
+  id: string;
+  display?: unknown;
+}
+
+function expanded(record: ApiRecord, key: string): Expanded | undefined {
+  return (record._expanded as Record<string, Expanded> | undefined)?.[key];
+}
+
+function LookupCell({ field, value, record }: CellProps) {
+  if (typeof value !== 'string') return null;
+  const target = (field as { target: string }).target;
+  const display = expanded(record, field.key)?.display;
+  return (
+    <Link href={`/e/${target}/${value}`} onClick={(e) => e.stopPropagation()}>
+      {display === undefined || display === null ? value : String(display)}
+    </Link>
+  );
+}
+
+function UserCell({ field, value, record }: CellProps) {
+  if (typeof value !== 'string') return null;
+  const display = expanded(record, field.key)?.display;
+  return <span title={value}>{display === undefined || display === null ? `#${value.slice(-6)}` : String(display)}</span>;
+}
+
+/** Records of the target entity whose display field matches what the user typed. */
+function useLookupOptions(target: string, q: string, current: unknown) {
+  const meta = useMeta();
+  const entity = meta.data ? entityOf(meta.data, target) : undefined;
+  const display = entity?.displayField ?? 'id';
+  const search = useQuery({
+    queryKey: ['lookup', target, q],
+    enabled: entity !== undefined,
+    queryFn: async ({ signal }) =>
+      await api.get<{ records: ApiRecord[] }>(`/api/records/${encodeURIComponent(target)}?limit=20&fields=${encodeURIComponent(display)}${q ? `&q=${encodeURIComponent(q)}` : ''}`, { signal }),
+  });
+  const currentRecord = useQuery({
+    queryKey: ['record', target, current],
+    enabled: typeof current === 'string' && entity !== undefined,
+    queryFn: async ({ signal }) => await api.get<ApiRecord>(`/api/records/${encodeURIComponent(target)}/${String(current)}`, { signal }),
+  });
+  const records = [...(currentRecord.data ? [currentRecord.data] : []), ...(search.data?.records ?? []).filter((r) => r.id !== current)];
+  return { options: records.map((r) => ({ value: r.id, label: String(r[display] ?? r.id) })), loading: search.isFetching };
+}
+
+function LookupWidget(props: WidgetProps) {
+  const field = widgetField(props) as { target: string };
+  const [q, setQ] = useState('');
+  const { options, loading } = useLookupOptions(field.target, q, props.value);
+  const invalid = (props.rawErrors?.length ?? 0) > 0;
+  return (
+    <Select
+      id={props.id}
+      showSearch={{ filterOption: false, onSearch: setQ }}
+      allowClear
+      loading={loading}
+      value={typeof props.value === 'string' ? props.value : undefined}
+      options={options}
+      disabled={props.disabled || props.readonly}
+      aria-required={props.required}
+      status={invalid ? 'error' : undefined}
+      style={{ width: '100%' }}
+      onChange={(v: string | undefined) => props.onChange(v ?? undefined)}
+    />
+  );
+}
+
+interface UserRow {
+  id: string;
+  name: string;
+  email: string;
+}
+
+function UserWidget(props: WidgetProps) {
+  const [q, setQ] = useState('');
+  // The user directory needs the users admin right; without it the id is typed.
+  const users = useQuery({
+    queryKey: ['users', q],
+    retry: false,
+    queryFn: async ({ signal }) => await api.get<{ users: UserRow[] }>(`/api/users?limit=20${q ? `&q=${encodeURIComponent(q)}` : ''}`, { signal }),
+  });
+  if (users.isError) {
+    return <Input id={props.id} value={typeof props.value === 'string' ? props.value : ''} disabled={props.disabled || props.readonly} onChange={(e) => props.onChange(e.target.value || undefined)} />;
+  }
+  return (
+    <Select
+      id={props.id}
+      showSearch={{ filterOption: false, onSearch: setQ }}
+      allowClear
+      loading={users.isFetching}
+      value={typeof props.value === 'string' ? props.value : undefined}
+      options={(users.data?.users ?? []).map((u) => ({ value: u.id, label: `${u.name} <${u.email}>` }))}
+      disabled={props.disabled || props.readonly}
+      style={{ width: '100%' }}
+      onChange={(v: string | undefined) => props.onChange(v ?? undefined)}
+    />
+  );
+}
+
+function IdFilterInput({ value, onChange, ariaLabel }: FilterInputProps) {
+  return <Input aria-label={ariaLabel} value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value)} />;
+}
+
+/** The reference field types' UI, by type id. */
+export const referenceTypes: Record<string, FieldUi> = {
+  lookup: { Cell: LookupCell, Widget: LookupWidget, FilterInput: IdFilterInput },
+  user: { Cell: UserCell, Widget: UserWidget, FilterInput: IdFilterInput },
+};

@@ -1,0 +1,95 @@
+import type { Entity, Field, Form, Navigation, View } from '@metacrm/metadata';
+import { useQuery } from '@tanstack/react-query';
+import { api, type Locale } from '../kit';
+
+/** What one user may do with a field (`GET /api/me/metadata`). */
+export interface FieldAccess {
+  read: true;
+  write: boolean;
+  mask?: unknown;
+}
+
+/** An entity as the signed-in user sees it: readable fields only, each with its access, and the user's rights. */
+export type UserEntity = Omit<Entity, 'fields'> & {
+  fields: (Field & { access: FieldAccess })[];
+  rights: { create: boolean; read: boolean; update: boolean; delete: boolean; export: boolean };
+};
+
+/** A manual workflow the user may start, with the JSON Schema of its input. */
+export interface UserAction {
+  key: string;
+  label: { en: string; 'zh-CN': string };
+  entity: string | null;
+  inputSchema: Record<string, unknown> | null;
+}
+
+/**
+ * What the app draws from: the published metadata the signed-in user may see, filtered
+ * by their roles on the server (`GET /api/me/metadata`): unreadable fields are absent,
+ * denied actions are not offered.
+ */
+export interface RuntimeMeta {
+  version: number;
+  user: { id: string; name: string; roles: readonly string[]; locale: string | null };
+  entities: UserEntity[];
+  forms: Form[];
+  views: View[];
+  actions: UserAction[];
+  navigation: Navigation | null;
+  dashboards: { key: string; label: { en: string; 'zh-CN': string } }[];
+}
+
+/** The per-user metadata route (strong ETag: the browser's cache revalidates it). */
+export const META_PATH = '/api/me/metadata';
+
+export const META_QUERY_KEY = ['meta'] as const;
+
+/** The current metadata, fetched once and kept; a publish refetches it. */
+export function useMeta() {
+  return useQuery({
+    queryKey: META_QUERY_KEY,
+    queryFn: async ({ signal }) => await api.get<RuntimeMeta>(META_PATH, { signal }),
+    staleTime: 60_000,
+  });
+}
+
+/** A label in the user's language, falling back to the other one when an admin left it empty. */
+export function label(text: { en: string; 'zh-CN': string } | undefined, locale: Locale, fallback = ''): string {
+  if (!text) return fallback;
+  return (locale === 'zh-CN' ? text['zh-CN'] || text.en : text.en || text['zh-CN']) || fallback;
+}
+
+export function entityOf(meta: RuntimeMeta, key: string): UserEntity | undefined {
+  return meta.entities.find((e) => e.key === key);
+}
+
+export function fieldOf(entity: UserEntity, key: string): (Field & { access: FieldAccess }) | undefined {
+  return entity.fields.find((f) => f.key === key);
+}
+
+/** The entity's views, its default one first. */
+export function viewsOf(meta: RuntimeMeta, entity: string): View[] {
+  const own = meta.views.filter((v) => v.entity === entity);
+  return [...own.filter((v) => v.default === true), ...own.filter((v) => v.default !== true)];
+}
+
+/** The form a record of the entity is shown and edited with: its default form, else its first one. */
+export function formOf(meta: RuntimeMeta, entity: string): Form | undefined {
+  const own = meta.forms.filter((f) => f.entity === entity);
+  return own.find((f) => f.default === true) ?? own[0];
+}
+
+/** A form built from the entity's own field order, for entities that have none. */
+export function fallbackForm(entity: UserEntity): Form {
+  return {
+    key: `${entity.key}_auto`,
+    entity: entity.key,
+    label: entity.label,
+    layout: { tabs: [{ key: 'main', label: entity.label, sections: [{ key: 'main', columns: 2, fields: entity.fields.map((f) => ({ field: f.key })) }] }] },
+  };
+}
+
+/** Entities and the plural label that names their list. */
+export function entityTitle(entity: Pick<Entity, 'key' | 'label' | 'pluralLabel'>, locale: Locale): string {
+  return label(entity.pluralLabel ?? entity.label, locale, entity.key);
+}
