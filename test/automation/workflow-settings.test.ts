@@ -163,7 +163,7 @@ describe('a dry run', () => {
 
   it('reads settings as a real run does: a localized title, approvers by manager, the record owner', async () => {
     const note = await dry('owner_note', { record: { name: 'Y', industry: 'retail' } });
-    expect(note.body.steps[0]!.output?.plan).toEqual({ users: [platform.admin.id], title: { 'zh-CN': '新客户 Y', en: 'New account Y' }, body: null, link: null });
+    expect(note.body.steps[0]!.output?.plan).toEqual({ users: [platform.admin.id], link: null, messages: [{ userId: platform.admin.id, title: { 'zh-CN': '新客户 Y', en: 'New account Y' }, body: null }] });
     const ask = await dry('ask_manager', { record: { title: 'T', _ownerId: ids.rep }, skipCondition: true });
     expect(ask.body.status, JSON.stringify(ask.body)).toBe('completed');
     expect(ask.body.steps[0]!.output?.plan).toMatchObject({ approvers: [ids.boss], mode: 'any', title: 'Check' });
@@ -194,7 +194,8 @@ describe('publish', () => {
     try {
       const res = await api.post<Problems>('/api/meta/publish');
       expect(res.status).toBe(422);
-      const problems = res.body.error.details.problems.filter((p) => /^\/workflows\/\d+\//.test(p.pointer) && p.pointer.replace(/^\/workflows\/\d+/, '').startsWith(at));
+      // Pointers name the workflow by its key (/workflows/broken_one/steps/…).
+      const problems = res.body.error.details.problems.filter((p) => p.pointer.startsWith('/workflows/broken_one/') && p.pointer.replace(/^\/workflows\/broken_one/, '').startsWith(at));
       expect(problems.length, JSON.stringify(res.body.error.details.problems)).toBeGreaterThan(0);
       if (code) expect(problems.map((p) => p.code)).toContain(code);
     } finally {

@@ -48,10 +48,10 @@ describe('app packages', () => {
   });
 
   it.each([['name', 'projects-app'], ['name', ''], ['records', 'yes']])('answers 400 naming the parameter for %s=%s, instead of exporting under another name', async (param, value) => {
-    const res = await from.get<{ error: { code: string; details: { pointer: string; code: string }[] } }>(`/api/meta/export?${param}=${encodeURIComponent(value)}`);
+    const res = await from.get<{ error: { code: string; details: { problems: { pointer: string; code: string }[] } } }>(`/api/meta/export?${param}=${encodeURIComponent(value)}`);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('BAD_REQUEST');
-    expect(res.body.error.details).toContainEqual(expect.objectContaining({ pointer: `/query/${param}` }));
+    expect(res.body.error.details.problems).toContainEqual(expect.objectContaining({ pointer: `/query/${param}` }));
   });
 
   it('imports into another draft, reporting new, identical and conflicting items', async () => {

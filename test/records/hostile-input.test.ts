@@ -77,7 +77,7 @@ describe('field patterns run in a linear-time engine', () => {
     const res = await api.post<ErrorBody>('/api/meta/publish');
     await api.delete('/api/meta/draft/entities/bad_pattern');
     expect(res.status, JSON.stringify(res.body)).toBe(422);
-    const problem = res.body.error.details?.problems?.find((p) => p.pointer.endsWith('/fields/0/pattern'));
+    const problem = res.body.error.details?.problems?.find((p) => p.pointer.endsWith('/bad_pattern/fields/name/pattern'));
     expect(problem?.code).toBe('UNSAFE_PATTERN');
   });
 });
@@ -139,7 +139,7 @@ describe('request bodies: encodings, NUL, nesting, system keys', () => {
   it('refuses NUL in a text field with its pointer', async () => {
     const res = await api.post<ErrorBody>('/api/records/probe', { name: 'ok', notes: 'a\u0000b' });
     expect(res.status).toBe(422);
-    expect(res.body.error.details?.problems).toEqual([{ pointer: '/notes', code: 'BAD_FORMAT', message: 'may not contain NUL characters (U+0000)' }]);
+    expect(res.body.error.details?.problems).toEqual([{ pointer: '/notes', code: 'BAD_FORMAT', message: 'may not contain NUL characters (U+0000)', params: { nul: true } }]);
   });
 
   it('answers a clear 400 for JSON nested too deep, never the stack overflow', async () => {
@@ -160,7 +160,7 @@ describe('request bodies: encodings, NUL, nesting, system keys', () => {
     const { id } = await created();
     for (const res of [await api.post<ErrorBody>('/api/records/probe', { name: 'x', [key]: id }), await api.patch<ErrorBody>(`/api/records/probe/${id}`, { name: 'y', [key]: id })]) {
       expect(res.status).toBe(422);
-      expect(res.body.error.details?.problems).toEqual([{ pointer: `/${key}`, code: 'IMMUTABLE', message: 'system fields are set by the platform' }]);
+      expect(res.body.error.details?.problems).toEqual([{ pointer: `/${key}`, code: 'IMMUTABLE', message: 'is set by the platform and cannot be written', params: { system: true } }]);
     }
   });
 });

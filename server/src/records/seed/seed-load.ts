@@ -5,6 +5,8 @@ import { MAX_STORED_ERRORS, readFile, storeFile } from '../import/import-job.js'
 
 /** The collection of seed load documents. */
 export const SEED_LOADS = 'seed_loads';
+/** One document per package whose records are being loaded (`_id`: the package name). */
+export const SEED_LOAD_LOCKS = 'seed_load_locks';
 
 export type SeedLoadStatus = 'queued' | 'running' | 'completed' | 'failed';
 
@@ -49,8 +51,6 @@ export interface SeedLoadDoc extends SeedCounts {
   package: { name: string; version: string };
   status: SeedLoadStatus;
   dryRun: boolean;
-  /** Set while a real load is queued or running: a unique index allows one per package. */
-  active?: true;
   fileId: ObjectId;
   /** The metadata version the load was planned on (for a dry run, the one a publish would make). */
   metadataVersion: number;
@@ -66,7 +66,7 @@ export interface SeedLoadDoc extends SeedCounts {
 }
 
 /** A seed load as the API shows it. */
-export type ApiSeedLoad = Omit<SeedLoadDoc, '_id' | 'fileId' | 'active' | 'createdAt' | 'startedAt' | 'finishedAt'> & {
+export type ApiSeedLoad = Omit<SeedLoadDoc, '_id' | 'fileId' | 'createdAt' | 'startedAt' | 'finishedAt'> & {
   id: string;
   progress: number;
   createdAt: string;
@@ -84,13 +84,24 @@ export function seedLoads(db: Db) {
   return db.collection<SeedLoadDoc>(SEED_LOADS);
 }
 
-/** One real load per package at a time: two at once could both create the same record. */
-export async function ensureSeedLoadIndexes(db: Db): Promise<void> {
-  await seedLoads(db).createIndex({ 'package.name': 1 }, { name: 'one_active_per_package', unique: true, partialFilterExpression: { active: true } });
+/**
+ * One real load per package at a time (two at once could both create the same record):
+ * a lock document per package, inserted when a load is queued and deleted when it ends.
+ * A lock and not a partial unique index over the loads: `secantusd-rs` keeps an index
+ * entry after an update takes the document out of the index (test/compat/README.md),
+ * so only a delete frees the package again.
+ */
+export function seedLoadLocks(db: Db) {
+  return db.collection<{ _id: string; loadId: ObjectId }>(SEED_LOAD_LOCKS);
+}
+
+/** Frees the package of a load that has ended (or was never queued). */
+export async function releaseSeedLoadLock(db: Db, loadId: ObjectId): Promise<void> {
+  await seedLoadLocks(db).deleteOne({ loadId });
 }
 
 export function toApiSeedLoad(doc: SeedLoadDoc): ApiSeedLoad {
-  const { _id, fileId: _fileId, active: _active, createdAt, startedAt, finishedAt, ...rest } = doc;
+  const { _id, fileId: _fileId, createdAt, startedAt, finishedAt, ...rest } = doc;
   return {
     id: _id.toHexString(),
     ...rest,
@@ -117,7 +128,7 @@ export async function readSeedFile(db: Db, fileId: ObjectId): Promise<SeedFile> 
 export async function saveSeedProgress(db: Db, id: ObjectId, counts: SeedCounts, newErrors: SeedError[], storedBefore: number, finish?: 'completed'): Promise<void> {
   const room = Math.max(0, MAX_STORED_ERRORS - storedBefore);
   const update: Document = { $set: { ...counts, ...(finish ? { status: finish, finishedAt: new Date() } : {}) } };
-  if (finish) update.$unset = { active: '' };
   if (room > 0 && newErrors.length > 0) update.$push = { errors: { $each: newErrors.slice(0, room) } };
   await seedLoads(db).updateOne({ _id: id, status: 'running' }, update);
+  if (finish) await releaseSeedLoadLock(db, id);
 }

@@ -6,7 +6,7 @@ import { snapshotOf, type MetadataCache } from '../../metadata/metadata-cache.js
 import type { JobContext, JobHandler } from '../../worker/worker.js';
 import { removeFile } from '../import/import-job.js';
 import type { RecordHooks } from '../record-hooks.js';
-import { readSeedFile, seedLoads, type SeedLoadDoc } from './seed-load.js';
+import { readSeedFile, releaseSeedLoadLock, seedLoads, type SeedLoadDoc } from './seed-load.js';
 import { SeedRun } from './seed-run.js';
 
 /** The BullMQ job name on the `jobs` queue: handlers are keyed `jobs:seed`. */
@@ -69,6 +69,7 @@ async function begin(db: Db, id: ObjectId): Promise<SeedLoadDoc | undefined> {
 async function fail(db: Db, doc: SeedLoadDoc, err: unknown): Promise<void> {
   // Only our own errors are safe to show; anything else is logged, not stored.
   const failure = err instanceof AppError ? { code: err.code, message: err.message } : { code: 'INTERNAL', message: `The seed load failed after ${doc.attempts} attempts` };
-  await seedLoads(db).updateOne({ _id: doc._id, status: 'running' }, { $set: { status: 'failed', failure, finishedAt: new Date() }, $unset: { active: '' } });
+  await seedLoads(db).updateOne({ _id: doc._id, status: 'running' }, { $set: { status: 'failed', failure, finishedAt: new Date() } });
+  await releaseSeedLoadLock(db, doc._id);
   await removeFile(db, doc.fileId);
 }

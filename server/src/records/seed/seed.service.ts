@@ -12,7 +12,7 @@ import type { MetadataToolkit } from '../../metadata/registries.js';
 import { compiledEntity, type CompiledEntity } from '../compiled-entity.js';
 import { removeFile } from '../import/import-job.js';
 import { EntityNotFound } from '../records.errors.js';
-import { ensureSeedLoadIndexes, seedLoads, storeSeedFile, toApiSeedLoad, type ApiSeedLoad, type SeedLoadDoc } from './seed-load.js';
+import { releaseSeedLoadLock, seedLoadLocks, seedLoads, storeSeedFile, toApiSeedLoad, type ApiSeedLoad, type SeedLoadDoc } from './seed-load.js';
 import { droppedKeys, lookupsOf, seedPlan } from './seed-plan.js';
 import { SEED_JOB } from './seed.handler.js';
 import { SeedLoadBusy, SeedLoadNotFound } from './seed.errors.js';
@@ -87,8 +87,12 @@ export class SeedService {
   }
 
   private async ensureIdle(name: string): Promise<void> {
-    const running = await seedLoads(this.options.db).findOne({ 'package.name': name, active: true }, { projection: { _id: 1 } });
+    const lock = await seedLoadLocks(this.options.db).findOne({ _id: name });
+    if (!lock) return;
+    const running = await seedLoads(this.options.db).findOne({ _id: lock.loadId, status: { $in: ['queued', 'running'] } }, { projection: { _id: 1 } });
     if (running) throw SeedLoadBusy(undefined, { seedLoadId: running._id.toHexString() });
+    // A load that ended without freeing its package (a crash between the two writes).
+    await seedLoadLocks(this.options.db).deleteOne({ _id: name, loadId: lock.loadId });
   }
 
   /**
@@ -107,19 +111,20 @@ export class SeedService {
     const entities = Object.fromEntries(order.map((e) => [e, { total: seed[e]!.length, loaded: 0, updated: 0, skipped: 0, failed: 0, dropped: droppedKeys(compiled(e), seed[e]!) }]));
     const _id = new ObjectId();
     const dryRun = dryRunBundle !== undefined;
-    await ensureSeedLoadIndexes(db);
     const fileId = await storeSeedFile(db, _id, dryRun ? { seed, bundle: dryRunBundle } : { seed });
     const doc: SeedLoadDoc = {
-      _id, package: { name: pkg.name, version: pkg.version }, status: 'queued', dryRun, ...(dryRun ? {} : { active: true as const }), fileId,
+      _id, package: { name: pkg.name, version: pkg.version }, status: 'queued', dryRun, fileId,
       metadataVersion: snapshot.version, order, entities, total: order.reduce((n, e) => n + seed[e]!.length, 0), processed: 0, linked: 0, errors: [], errorCount: 0,
       createdBy: { kind: actor.kind, id: actor.id, name: actor.name, roles: [...actor.roles], departmentId: actor.departmentId ?? null },
       createdAt: new Date(), startedAt: null, finishedAt: null, failure: null, attempts: 0,
     };
     try {
+      if (!dryRun) await seedLoadLocks(db).insertOne({ _id: pkg.name, loadId: _id });
       await seedLoads(db).insertOne(doc);
     } catch (err) {
       await removeFile(db, fileId);
       if ((err as { code?: number }).code === 11000) throw SeedLoadBusy();
+      await releaseSeedLoadLock(db, _id);
       throw err;
     }
     try {
@@ -127,6 +132,7 @@ export class SeedService {
     } catch (err) {
       // Nothing will run it: take it back rather than leave a load that stays queued.
       await seedLoads(db).deleteOne({ _id });
+      await releaseSeedLoadLock(db, _id);
       await removeFile(db, fileId);
       throw err;
     }
