@@ -12,6 +12,7 @@ export * from './fields/convert.js';
 export * from './logic/operations.js';
 export * from './logic/check-logic.js';
 export * from './logic/evaluate.js';
+export * from './graph/strongly-connected.js';
 export * from './bundle/bundle-types.js';
 export * from './bundle/validate-bundle.js';
 export * from './bundle/diff.js';

@@ -1,4 +1,5 @@
 import type { Problem } from '../schema/problems.js';
+import { stronglyConnected } from '../graph/strongly-connected.js';
 import type { Workflow } from './bundle-types.js';
 
 type Step = Workflow['steps'][number];
@@ -27,7 +28,9 @@ function successors(step: Step): (string | null)[] {
 export function stepGraphTraps(workflow: Workflow, at: string): Problem[] {
   const byId = new Map(workflow.steps.map((s, i) => [s.id, { step: s, index: i }]));
   const problems: Problem[] = [];
-  for (const component of stronglyConnected(workflow.steps)) {
+  const next = (id: string) => successors(byId.get(id)!.step).filter((n): n is string => n !== null);
+  for (const found of stronglyConnected([...byId.keys()], next)) {
+    const component = found.reverse();
     const members = new Set(component);
     const only = component[0]!;
     const cyclic = component.length > 1 || successors(byId.get(only)!.step).includes(only);
@@ -43,41 +46,4 @@ export function stepGraphTraps(workflow: Workflow, at: string): Problem[] {
     });
   }
   return problems;
-}
-
-/** Tarjan's strongly connected components of the step graph (steps named in it that exist). */
-function stronglyConnected(steps: readonly Step[]): string[][] {
-  const byId = new Map(steps.map((s) => [s.id, s]));
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const stack: string[] = [];
-  const onStack = new Set<string>();
-  const out: string[][] = [];
-  let counter = 0;
-  const visit = (id: string): void => {
-    index.set(id, counter);
-    low.set(id, counter++);
-    stack.push(id);
-    onStack.add(id);
-    for (const next of successors(byId.get(id)!)) {
-      if (next === null || !byId.has(next)) continue;
-      if (!index.has(next)) {
-        visit(next);
-        low.set(id, Math.min(low.get(id)!, low.get(next)!));
-      } else if (onStack.has(next)) {
-        low.set(id, Math.min(low.get(id)!, index.get(next)!));
-      }
-    }
-    if (low.get(id) !== index.get(id)) return;
-    const component: string[] = [];
-    let member: string;
-    do {
-      member = stack.pop()!;
-      onStack.delete(member);
-      component.push(member);
-    } while (member !== id);
-    out.push(component.reverse());
-  };
-  for (const step of steps) if (!index.has(step.id)) visit(step.id);
-  return out;
 }

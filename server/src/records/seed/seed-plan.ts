@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { stronglyConnected } from '@metacrm/metadata';
 import { canonicalJson } from '../../metadata/metadata.repository.js';
 import type { CompiledEntity } from '../compiled-entity.js';
 
@@ -29,35 +30,9 @@ export interface SeedPlan {
 export function seedPlan(entities: readonly string[], lookupsOf: (entity: string) => readonly SeedLookup[]): SeedPlan {
   const inSeed = new Set(entities);
   const edges = new Map(entities.map((e) => [e, lookupsOf(e).filter((l) => inSeed.has(l.target))]));
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const stack: string[] = [];
-  const onStack = new Set<string>();
-  const components: string[][] = [];
-  const visit = (entity: string): void => {
-    index.set(entity, index.size);
-    low.set(entity, index.get(entity)!);
-    stack.push(entity);
-    onStack.add(entity);
-    for (const { target } of edges.get(entity)!) {
-      if (!index.has(target)) {
-        visit(target);
-        low.set(entity, Math.min(low.get(entity)!, low.get(target)!));
-      } else if (onStack.has(target)) {
-        low.set(entity, Math.min(low.get(entity)!, index.get(target)!));
-      }
-    }
-    if (low.get(entity) !== index.get(entity)) return;
-    const component: string[] = [];
-    let member: string;
-    do {
-      member = stack.pop()!;
-      onStack.delete(member);
-      component.push(member);
-    } while (member !== entity);
-    components.push(component.sort((a, b) => entities.indexOf(a) - entities.indexOf(b)));
-  };
-  for (const entity of entities) if (!index.has(entity)) visit(entity);
+  const components = stronglyConnected(entities, (entity) => edges.get(entity)!.map((l) => l.target)).map((component) =>
+    component.sort((x, y) => entities.indexOf(x) - entities.indexOf(y)),
+  );
 
   const cyclic = new Map<string, Set<string>>();
   for (const component of components) {
