@@ -58,7 +58,8 @@ describe('publishing metadata', () => {
     ]);
     expect(await currentVersion()).toBe(1);
     const indexes = await db.collection('rec_account').indexes();
-    expect(indexes.find((ix) => ix.name === 'unique_code')).toMatchObject({ unique: true, key: { code: 1 } });
+    // Unique text is indexed on its hidden comparison key (case and surrounding spaces ignored).
+    expect(indexes.find((ix) => ix.name === 'unique_code')).toMatchObject({ unique: true, key: { _uq_code: 1 } });
   });
 
   it('refuses to publish an unchanged draft', async () => {

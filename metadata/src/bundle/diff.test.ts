@@ -81,6 +81,19 @@ describe('planMigrations', () => {
     ]);
   });
 
+  it('indexes unique text again when its comparison changes or its values are converted', () => {
+    const exact = salesBundle();
+    (exact.entities[0]!.fields[1] as { uniqueExact?: boolean }).uniqueExact = true;
+    expect(planMigrations(salesBundle(), exact)).toEqual([
+      { type: 'drop_unique_index', entity: 'account', field: 'code' },
+      { type: 'create_unique_index', entity: 'account', field: 'code' },
+    ]);
+    expect(planMigrations(exact, salesBundle()).at(-1)).toEqual({ type: 'create_unique_index', entity: 'account', field: 'code', normalized: true });
+    const email = salesBundle();
+    email.entities[0]!.fields[1] = { key: 'code', type: 'email', label, unique: true };
+    expect(planMigrations(salesBundle(), email).map((m) => m.type)).toEqual(['drop_unique_index', 'convert_field', 'create_unique_index']);
+  });
+
   it('converts a select only when an option it held is removed', () => {
     const added = salesBundle();
     const stage = added.entities[1]!.fields[5] as { options: { key: string; label: typeof label }[] };

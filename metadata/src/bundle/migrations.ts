@@ -1,5 +1,6 @@
 import type { FieldTypeDefinition } from '../fields/field-types.js';
 import type { Entity, Field } from '../generated/types.js';
+import { isNormalizedUnique, uniqueIndexKey } from '../fields/unique-key.js';
 import type { Registry } from '../registry.js';
 import { viewIndexes, type ViewIndex } from '../views/view-indexes.js';
 import type { Bundle, ConfigurableDefinition } from './bundle-types.js';
@@ -15,7 +16,8 @@ type EntityIndexSpec = NonNullable<Entity['indexes']>[number];
 export type Migration =
   | { type: 'create_entity'; entity: string }
   | { type: 'remove_entity'; entity: string }
-  | { type: 'create_unique_index'; entity: string; field: string }
+  /** `normalized`: the index covers the field's hidden comparison key (unique-key.ts), filled from the values first. */
+  | { type: 'create_unique_index'; entity: string; field: string; normalized?: true }
   | { type: 'drop_unique_index'; entity: string; field: string }
   | { type: 'create_index'; entity: string; index: EntityIndexSpec }
   | { type: 'drop_index'; entity: string; index: string }
@@ -28,7 +30,7 @@ export type Migration =
   | { type: 'convert_field'; entity: string; field: string; from: Field; to: Field };
 
 /** Settings that only change how a field looks, never what values it accepts. */
-const PRESENTATION = new Set(['label', 'description', 'helpText', 'readOnly', 'default', 'required', 'unique', 'relatedListLabel', 'displayField', 'onDelete']);
+const PRESENTATION = new Set(['label', 'description', 'helpText', 'readOnly', 'default', 'required', 'unique', 'uniqueExact', 'relatedListLabel', 'displayField', 'onDelete']);
 const COMPUTED = new Set(['formula', 'rollup', 'auto_number']);
 
 /**
@@ -44,7 +46,7 @@ export function planMigrations(from: Bundle, to: Bundle, fieldTypes: Registry<Fi
     const old = before.get(key);
     if (!old) {
       out.push({ type: 'create_entity', entity: key });
-      for (const f of entity.fields) if (isUnique(f)) out.push({ type: 'create_unique_index', entity: key, field: f.key });
+      for (const f of entity.fields) if (isUnique(f)) out.push(createUnique(key, f));
       for (const ix of entity.indexes ?? []) out.push({ type: 'create_index', entity: key, index: ix });
       continue;
     }
@@ -72,13 +74,16 @@ function fieldMigrations(old: Entity, now: Entity): Migration[] {
       if (!COMPUTED.has(field.type)) out.push({ type: 'restore_field', entity, field: field.key });
       if (field.type === 'auto_number') out.push({ type: 'backfill_auto_number', entity, field: field.key });
       else if (isLiteral(field.default) && !COMPUTED.has(field.type)) out.push({ type: 'backfill_default', entity, field: field.key, value: field.default });
-      if (isUnique(field)) out.push({ type: 'create_unique_index', entity, field: field.key });
+      if (isUnique(field)) out.push(createUnique(entity, field));
       continue;
     }
     if (valueSettingsChanged(prev, field)) out.push({ type: 'convert_field', entity, field: field.key, from: prev, to: field });
     if (prev.type !== 'auto_number' && field.type === 'auto_number') out.push({ type: 'backfill_auto_number', entity, field: field.key });
-    if (isUnique(prev) && !isUnique(field)) out.push({ type: 'drop_unique_index', entity, field: field.key });
-    if (!isUnique(prev) && isUnique(field)) out.push({ type: 'create_unique_index', entity, field: field.key });
+    // A unique index whose key changes (exact or normalized comparison), or whose converted
+    // values need their comparison keys computed again, is dropped and made again.
+    const rekeyed = isUnique(prev) && isUnique(field) && (uniqueIndexKey(prev) !== uniqueIndexKey(field) || (isNormalizedUnique(field) && valueSettingsChanged(prev, field)));
+    if (isUnique(prev) && (!isUnique(field) || rekeyed)) out.push({ type: 'drop_unique_index', entity, field: field.key });
+    if (isUnique(field) && (!isUnique(prev) || rekeyed)) out.push(createUnique(entity, field));
   }
   for (const prev of old.fields) {
     if (newKeys.has(prev.key)) continue;
@@ -136,6 +141,10 @@ function valueSettingsChanged(prev: Field, next: Field): boolean {
     return [...keys(prev)].some((k) => !nextKeys.has(k)) || a.maxSelected !== b.maxSelected;
   }
   return !deepEqual(a, b);
+}
+
+function createUnique(entity: string, field: Field): Migration {
+  return isNormalizedUnique(field) ? { type: 'create_unique_index', entity, field: field.key, normalized: true } : { type: 'create_unique_index', entity, field: field.key };
 }
 
 function isUnique(field: Field): boolean {

@@ -427,9 +427,13 @@ export interface FieldText1 {
    */
   pattern?: string;
   /**
-   * No two records may hold the same value (backed by a unique index).
+   * No two records may hold the same value (backed by a unique index). Values compare without case and surrounding spaces unless uniqueExact is set.
    */
   unique?: boolean;
+  /**
+   * With unique: compare values exactly as stored, so that case and surrounding spaces make a value different. Off by default.
+   */
+  uniqueExact?: boolean;
 }
 export interface FieldLongText1 {
   type: "long_text";
@@ -556,23 +560,35 @@ export interface FieldMultiSelect1 {
 export interface FieldEmail1 {
   type: "email";
   /**
-   * No two records may hold the same value (backed by a unique index).
+   * No two records may hold the same value (backed by a unique index). Values compare without case and surrounding spaces unless uniqueExact is set.
    */
   unique?: boolean;
+  /**
+   * With unique: compare values exactly as stored, so that case and surrounding spaces make a value different. Off by default.
+   */
+  uniqueExact?: boolean;
 }
 export interface FieldPhone1 {
   type: "phone";
   /**
-   * No two records may hold the same value (backed by a unique index).
+   * No two records may hold the same value (backed by a unique index). Values compare without case and surrounding spaces unless uniqueExact is set.
    */
   unique?: boolean;
+  /**
+   * With unique: compare values exactly as stored, so that case and surrounding spaces make a value different. Off by default.
+   */
+  uniqueExact?: boolean;
 }
 export interface FieldUrl1 {
   type: "url";
   /**
-   * No two records may hold the same value (backed by a unique index).
+   * No two records may hold the same value (backed by a unique index). Values compare without case and surrounding spaces unless uniqueExact is set.
    */
   unique?: boolean;
+  /**
+   * With unique: compare values exactly as stored, so that case and surrounding spaces make a value different. Off by default.
+   */
+  uniqueExact?: boolean;
 }
 export interface FieldLookup1 {
   type: "lookup";

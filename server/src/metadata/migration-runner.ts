@@ -1,5 +1,5 @@
 import type { Db, Document } from 'mongodb';
-import { SYSTEM_INDEXES, VIEW_INDEX_PREFIX, convertValue, viewIndexes, type Bundle, type ConfigurableDefinition, type Field, type FieldTypeDefinition, type IndexField, type Migration, type Registry } from '@metacrm/metadata';
+import { SYSTEM_INDEXES, UNIQUE_KEY_PREFIX, normalizeUniqueText, VIEW_INDEX_PREFIX, convertValue, viewIndexes, type Bundle, type ConfigurableDefinition, type Field, type FieldTypeDefinition, type IndexField, type Migration, type Registry } from '@metacrm/metadata';
 import { fromStorage } from '../records/field-codec.js';
 import { recordCollection, uniqueIndexOptions } from '../records/record-collections.js';
 import { REMOVED, backfillAutoNumbers, backfillDefault, convertField, removeFieldValues, restoreFieldValues, type MigrationContext } from './migration-records.js';
@@ -56,6 +56,7 @@ async function preview(db: Db, m: Migration): Promise<MigrationPreview> {
     case 'restore_field':
       return { records: await records.countDocuments({ [`${REMOVED}.${m.field}`]: { $exists: true }, [m.field]: { $exists: false } }), blocking: false };
     case 'create_unique_index': {
+      if (m.normalized) return { records: 0, ...(await normalizedDuplicates(records, m.field)) };
       const duplicates = await records
         .aggregate<{ _id: unknown; count: number }>([
           { $match: { [m.field]: { $exists: true }, _deletedAt: { $type: 'null' } } },
@@ -106,9 +107,12 @@ export async function applyMigrations(db: Db, migrations: Migration[], to: Bundl
         break;
       case 'remove_entity':
         break; // records stay in storage; adding the entity back brings them back
-      case 'create_unique_index':
-        await records.createIndex({ [m.field]: 1 }, uniqueIndexOptions(m.field));
+      case 'create_unique_index': {
+        const key = m.normalized ? `${UNIQUE_KEY_PREFIX}${m.field}` : m.field;
+        if (m.normalized) await fillUniqueKeys(records, m.field, key);
+        await records.createIndex({ [key]: 1 }, uniqueIndexOptions(m.field, key));
         break;
+      }
       case 'drop_unique_index':
         await dropIndex(records, `unique_${m.field}`);
         break;
@@ -169,6 +173,37 @@ export async function pruneViewIndexes(db: Db, to: Bundle, fieldTypes: Registry<
     }
   }
   return dropped;
+}
+
+/**
+ * Values of live records that compare equal once normalized (normalizeUniqueText),
+ * found here because the store cannot group by the normalized form. A publish is rare
+ * and reads only the one field.
+ */
+async function normalizedDuplicates(records: ReturnType<typeof recordCollection>, field: string): Promise<{ duplicates: { value: unknown; count: number }[]; blocking: boolean }> {
+  const groups = new Map<string, { value: unknown; count: number }>();
+  for await (const doc of records.find({ [field]: { $exists: true, $ne: null }, _deletedAt: { $type: 'null' } }, { projection: { [field]: 1 } })) {
+    const key = normalizeUniqueText(doc[field]);
+    const group = groups.get(key) ?? { value: doc[field], count: 0 };
+    group.count++;
+    groups.set(key, group);
+  }
+  const duplicates = [...groups.values()].filter((g) => g.count > 1).sort((a, b) => b.count - a.count).slice(0, SAMPLE);
+  return { duplicates, blocking: duplicates.length > 0 };
+}
+
+/**
+ * Sets the hidden comparison key of every record holding the field, before its unique
+ * index is made (records written before the field was unique, or while it compared
+ * exactly, have none or a stale one). Only keys that differ are written: run again
+ * after a crash, it writes nothing. The key is not a value: `_version` and history stay.
+ */
+async function fillUniqueKeys(records: ReturnType<typeof recordCollection>, field: string, key: string): Promise<void> {
+  for await (const doc of records.find({ [field]: { $exists: true, $ne: null } }, { projection: { [field]: 1, [key]: 1 } })) {
+    const normalized = normalizeUniqueText(doc[field]);
+    if (doc[key] !== normalized) await records.updateOne({ _id: doc._id }, { $set: { [key]: normalized } });
+  }
+  await records.updateMany({ [field]: { $in: [null] }, [key]: { $exists: true } }, { $unset: { [key]: '' } });
 }
 
 function indexKey(fields: readonly IndexField[]): Document {

@@ -136,7 +136,7 @@ function importSchemas(): Record<string, JsonSchema> {
         sheet: { type: 'string', maxLength: 31, description: 'The worksheet of an xlsx file; the first by default.' },
         mapping: { type: 'object', additionalProperties: { type: ['string', 'null'] }, description: 'Column header → field key; null (or leaving a column out) ignores it.' },
         dryRun: { type: 'boolean', default: false, description: 'Check every row, write nothing.' },
-        upsertOn: { type: ['string', 'null'], description: 'A unique field: rows whose value matches a record update it instead of creating one.' },
+        upsertOn: { type: ['string', 'null'], description: 'A unique field: rows whose value matches a record (as its unique index compares: text without case and surrounding spaces) update it instead of creating one.' },
         form: { type: ['string', 'null'], description: 'The form every row is checked against instead of the entity\'s default form.' },
       },
       ['format', 'encoding', 'sheet', 'dryRun', 'upsertOn', 'form'],

@@ -4,7 +4,9 @@ import {
   compileFormConditions,
   defaultFormOf,
   fieldTraits,
+  isNormalizedUnique,
   linearRegExp,
+  uniqueIndexKey,
   varsOf,
   writableRecordSchema,
   type BundleRegistries,
@@ -48,6 +50,8 @@ export interface CompiledEntity {
   defaults: AnyField[];
   autoNumbers: AnyField[];
   uniques: Set<string>;
+  /** Unique fields compared without case and surrounding spaces: field key → hidden comparison key (unique-key.ts). */
+  uniqueKeys: Map<string, string>;
   lookups: AnyField[];
   rules: ValidationRule[];
   inbound: InboundLookup[];
@@ -108,6 +112,7 @@ function compile(entity: Entity, snapshot: MetadataSnapshot, registries: BundleR
     defaults: all.filter((f) => f.default !== undefined && !traits.get(f.key)?.computed),
     autoNumbers: all.filter((f) => f.type === 'auto_number'),
     uniques: new Set(all.filter((f) => f.unique === true || f.type === 'auto_number').map((f) => f.key)),
+    uniqueKeys: new Map(all.filter(isNormalizedUnique).map((f) => [f.key, uniqueIndexKey(f)])),
     lookups: all.filter((f) => f.type === 'lookup'),
     rules: snapshot.bundle.rules.filter((r) => r.entity === entity.key && r.active !== false),
     inbound,

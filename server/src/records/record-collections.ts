@@ -7,12 +7,13 @@ export function recordCollection(db: Db, entity: string): Collection<Document> {
 
 /**
  * A unique index counts live records that hold a value: soft-deleted records
- * (`_deletedAt` set) and records without the field do not collide.
+ * (`_deletedAt` set) and records without the field do not collide. `key` is the
+ * document key indexed: the field, or its hidden comparison key (uniqueIndexKey).
  */
-export function uniqueIndexOptions(field: string): { name: string; unique: true; partialFilterExpression: Document } {
+export function uniqueIndexOptions(field: string, key = field): { name: string; unique: true; partialFilterExpression: Document } {
   return {
     name: `unique_${field}`,
     unique: true,
-    partialFilterExpression: { [field]: { $exists: true }, _deletedAt: { $type: 'null' } },
+    partialFilterExpression: { [key]: { $exists: true }, _deletedAt: { $type: 'null' } },
   };
 }

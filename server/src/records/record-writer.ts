@@ -1,5 +1,5 @@
 import { ObjectId, type ClientSession, type Db, type Document } from 'mongodb';
-import { makeProblem } from '@metacrm/metadata';
+import { UNIQUE_KEY_PREFIX, makeProblem, normalizeUniqueText } from '@metacrm/metadata';
 import type { Actor } from '../auth/actor.js';
 import type { CompiledEntity } from './compiled-entity.js';
 import { recordCollection } from './record-collections.js';
@@ -93,7 +93,7 @@ export async function writeCreateTrails(ctx: WriteContext, compiled: CompiledEnt
 /** Inserts new record documents in one command (a bulk create's batch); a unique violation answers 409 naming the field. */
 export async function insertRecords(ctx: WriteContext, compiled: CompiledEntity, docs: Document[]): Promise<void> {
   try {
-    await recordCollection(ctx.db, compiled.entity.key).insertMany(docs, { session: ctx.session, ordered: true });
+    await recordCollection(ctx.db, compiled.entity.key).insertMany(docs.map((doc) => withUniqueKeys(compiled, doc)), { session: ctx.session, ordered: true });
   } catch (err) {
     throw uniqueViolation(err, compiled) ?? err;
   }
@@ -102,7 +102,7 @@ export async function insertRecords(ctx: WriteContext, compiled: CompiledEntity,
 /** Inserts a new record document. A unique index violation answers 409 naming the field. */
 export async function insertRecord(ctx: WriteContext, compiled: CompiledEntity, doc: Document): Promise<void> {
   try {
-    await recordCollection(ctx.db, compiled.entity.key).insertOne(doc, { session: ctx.session });
+    await recordCollection(ctx.db, compiled.entity.key).insertOne(withUniqueKeys(compiled, doc), { session: ctx.session });
   } catch (err) {
     throw uniqueViolation(err, compiled) ?? err;
   }
@@ -114,7 +114,8 @@ export async function insertRecord(ctx: WriteContext, compiled: CompiledEntity, 
  * bin, is written as a delete and an insert instead (`rewriteRecord`), so that the old
  * value leaves the unique index on every server.
  */
-export async function updateRecord(ctx: WriteContext, compiled: CompiledEntity, id: ObjectId, expectedVersion: number, update: Document): Promise<boolean> {
+export async function updateRecord(ctx: WriteContext, compiled: CompiledEntity, id: ObjectId, expectedVersion: number, given: Document): Promise<boolean> {
+  const update = withUniqueKeyUpdates(compiled, given);
   try {
     const rewritten = await rewriteRecord(ctx, compiled, id, expectedVersion, update);
     if (rewritten !== undefined) return rewritten;
@@ -125,11 +126,43 @@ export async function updateRecord(ctx: WriteContext, compiled: CompiledEntity, 
   }
 }
 
+/**
+ * The document with the hidden comparison key of each normalized unique field it
+ * holds (unique-key.ts), which that field's unique index covers. The insert is the
+ * one place keys are set, so every create path (single, bulk, import, workflow) has them.
+ */
+function withUniqueKeys(compiled: CompiledEntity, doc: Document): Document {
+  if (compiled.uniqueKeys.size === 0) return doc;
+  const out: Document = { ...doc };
+  for (const [field, key] of compiled.uniqueKeys) {
+    if (doc[field] === undefined || doc[field] === null) delete out[key];
+    else out[key] = normalizeUniqueText(doc[field]);
+  }
+  return out;
+}
+
+/** The update with each normalized unique field's hidden key set or unset along with the field. */
+function withUniqueKeyUpdates(compiled: CompiledEntity, update: Document): Document {
+  if (compiled.uniqueKeys.size === 0) return update;
+  const set = update.$set as Document | undefined;
+  const unset = update.$unset as Document | undefined;
+  const out: Document = { ...update };
+  for (const [field, key] of compiled.uniqueKeys) {
+    if (set && field in set) {
+      if (set[field] === null || set[field] === undefined) out.$unset = { ...(out.$unset as Document | undefined), [key]: '' };
+      else out.$set = { ...(out.$set as Document), [key]: normalizeUniqueText(set[field]) };
+    }
+    if (unset && field in unset) out.$unset = { ...(out.$unset as Document), [key]: '' };
+  }
+  return out;
+}
+
 /** Turns a duplicate-key error on a `unique_<field>` index into a 409 naming the field. */
 export function uniqueViolation(err: unknown, compiled: CompiledEntity): Error | undefined {
   const e = err as { code?: number; keyPattern?: Record<string, unknown>; errmsg?: string; message?: string };
   if (e.code !== 11000) return undefined;
-  const fromPattern = e.keyPattern ? Object.keys(e.keyPattern)[0] : undefined;
+  const indexed = e.keyPattern ? Object.keys(e.keyPattern)[0] : undefined;
+  const fromPattern = indexed?.startsWith(UNIQUE_KEY_PREFIX) ? indexed.slice(UNIQUE_KEY_PREFIX.length) : indexed;
   const fromName = /index: unique_([a-z][a-z0-9_]*)/.exec(e.errmsg ?? e.message ?? '')?.[1];
   const field = fromPattern ?? fromName;
   if (!field || !compiled.fields.has(field)) return undefined;

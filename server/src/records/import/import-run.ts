@@ -1,4 +1,4 @@
-import type { BundleRegistries } from '@metacrm/metadata';
+import { isNormalizedUnique, normalizeUniqueText, uniqueIndexKey, type BundleRegistries } from '@metacrm/metadata';
 import type { Db } from 'mongodb';
 import { AppError } from '../../errors/app-error.js';
 import type { MetadataSnapshot } from '../../metadata/metadata-cache.js';
@@ -161,10 +161,16 @@ export class ImportRun {
     const out = new Map<string, string>();
     const field = upsertOn ? this.plan.find((c) => c.field.key === upsertOn)?.field : undefined;
     if (!upsertOn || !field) return out;
-    const values = [...new Set(rows.map((r) => r.input[upsertOn]).filter((v) => v != null))].map((v) => toStorage(field, v));
+    // A unique text field matches as its unique index compares: on the hidden comparison key.
+    const path = uniqueIndexKey(field);
+    const given = [...new Set(rows.map((r) => r.input[upsertOn]).filter((v) => v != null))];
+    const values = path === upsertOn ? given.map((v) => toStorage(field, v)) : given.map((v) => this.keyOf(v));
     if (values.length === 0) return out;
-    const docs = await recordCollection(this.options.db, this.options.doc.entity).find({ [upsertOn]: { $in: values }, _deletedAt: null }, { projection: { _id: 1, [upsertOn]: 1 } }).toArray();
-    for (const doc of docs) out.set(String(fromStorage(field, doc[upsertOn])), String(doc._id));
+    const docs = await recordCollection(this.options.db, this.options.doc.entity).find({ [path]: { $in: values }, _deletedAt: null }, { projection: { _id: 1, [upsertOn]: 1 } }).toArray();
+    for (const doc of docs) {
+      const stored = String(fromStorage(field, doc[upsertOn]));
+      out.set(path === upsertOn ? stored : normalizeUniqueText(stored), String(doc._id));
+    }
     return out;
   }
 
@@ -179,7 +185,8 @@ export class ImportRun {
   private keyOf(value: unknown): string | undefined {
     const field = this.plan.find((c) => c.field.key === this.options.doc.upsertOn)?.field;
     if (value == null || !field) return undefined;
-    return String(fromStorage(field, toStorage(field, value)));
+    const key = String(fromStorage(field, toStorage(field, value)));
+    return isNormalizedUnique(field) ? normalizeUniqueText(key) : key;
   }
 
   private isComputed(key: string): boolean {
