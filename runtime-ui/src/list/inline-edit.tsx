@@ -1,7 +1,7 @@
 import type { Form } from '@metacrm/metadata';
 import { EditOutlined } from '@ant-design/icons';
 import { Button, Modal } from 'antd';
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import type { ApiRecord } from '../fields/field-ui';
 import { fieldUi } from '../fields/field-ui';
 import { RecordForm } from '../forms/record-form';
@@ -15,20 +15,22 @@ function cellForm(entity: UserEntity, field: string): Form {
   return { key: `${entity.key}_cell_${field}`, entity: entity.key, label: entity.label, layout: { tabs: [{ key: 'main', label: entity.label, sections: [{ key: 'main', columns: 1, fields: [{ field }] }] }] } };
 }
 
+/** Whether the user may edit this field of a record in place: writable, and not computed. */
+function editableField(entity: UserEntity, fieldKey: string) {
+  const field = entity.fields.find((f) => f.key === fieldKey);
+  return field !== undefined && entity.rights.update && field.access.write && field.readOnly !== true && fieldUi(field).computed !== true ? field : undefined;
+}
+
 /**
- * A list cell that can be edited in place: a pencil (shown on hover and focus) opens the
- * field's own widget in a small dialog; the save takes the same path as the record form (its
- * validation, the server's problems on the field, the record's version).
+ * A list cell that can be edited in place: a pencil (shown on hover and focus) asks the
+ * list to open the field's editor (CellEditor). The list holds which cell is being
+ * edited, so a refetch that redraws the rows (a live change, say) never closes it.
  */
-export function EditableCell({ entity, fieldKey, record, children }: { entity: UserEntity; fieldKey: string; record: ApiRecord; children: ReactNode }) {
+export function EditableCell({ entity, fieldKey, onEdit, children }: { entity: UserEntity; fieldKey: string; onEdit: () => void; children: ReactNode }) {
   const t = useT(listMessages);
   const { locale } = useLocale();
-  const [open, setOpen] = useState(false);
-  const save = useSaveRecord(entity.key);
-  const field = entity.fields.find((f) => f.key === fieldKey);
-  const editable = field !== undefined && entity.rights.update && field.access.write && field.readOnly !== true && fieldUi(field).computed !== true;
-  if (!editable) return <>{children}</>;
-  const name = label(field.label, locale, field.key);
+  const field = editableField(entity, fieldKey);
+  if (!field) return <>{children}</>;
   return (
     <span className="mc-editable-cell">
       {children}
@@ -37,20 +39,33 @@ export function EditableCell({ entity, fieldKey, record, children }: { entity: U
         type="text"
         className="mc-editable-cell__edit"
         icon={<EditOutlined />}
-        aria-label={t('editCell', { field: name })}
+        aria-label={t('editCell', { field: label(field.label, locale, field.key) })}
         onClick={(e) => {
           e.stopPropagation();
-          setOpen(true);
+          onEdit();
         }}
         data-testid={`edit-${field.key}`}
       />
-      {open && (
-        <Modal open title={t('editCell', { field: name })} footer={null} onCancel={() => setOpen(false)} destroyOnHidden width={420}>
-          <div className="mc-cell-editor" onClick={(e) => e.stopPropagation()}>
-            <RecordForm entity={entity} form={cellForm(entity, field.key)} record={record} writable={() => true} save={(values, version) => save(record.id, values, version)} onSaved={() => setOpen(false)} onCancel={() => setOpen(false)} />
-          </div>
-        </Modal>
-      )}
     </span>
+  );
+}
+
+/**
+ * The field's own widget in a small dialog; the save takes the same path as the record
+ * form (its validation, the server's problems on the field, the record's version).
+ * Rendered by the list, outside the table, so no click in it reaches a row.
+ */
+export function CellEditor({ entity, fieldKey, record, onClose }: { entity: UserEntity; fieldKey: string; record: ApiRecord; onClose: () => void }) {
+  const t = useT(listMessages);
+  const { locale } = useLocale();
+  const save = useSaveRecord(entity.key);
+  const field = editableField(entity, fieldKey);
+  if (!field) return null;
+  return (
+    <Modal open title={t('editCell', { field: label(field.label, locale, field.key) })} footer={null} onCancel={onClose} destroyOnHidden width={420}>
+      <div className="mc-cell-editor">
+        <RecordForm entity={entity} form={cellForm(entity, field.key)} record={record} writable={() => true} save={(values, version) => save(record.id, values, version)} onSaved={onClose} onCancel={onClose} />
+      </div>
+    </Modal>
   );
 }

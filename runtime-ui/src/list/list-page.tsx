@@ -10,7 +10,7 @@ import { fieldTypes } from '../meta/registries';
 import { RecordDrawer } from '../record/record-drawer';
 import { BulkBar } from './bulk-bar';
 import { FilterBuilder } from './filter-builder';
-import { EditableCell } from './inline-edit';
+import { CellEditor, EditableCell } from './inline-edit';
 import { KanbanBoard } from './kanban-board';
 import { countConditions, fromFilter, toFilter } from './filter-model';
 import { listMessages } from './list.messages';
@@ -46,6 +46,8 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
   const records = query.data?.records ?? [];
   const open = params.get('open') ?? recordId;
   const [selected, setSelected] = useState<string[]>([]);
+  const [editing, setEditing] = useState<{ id: string; field: string } | null>(null);
+  const editingRecord = editing ? records.find((r) => r.id === editing.id) : undefined;
   const tableRef = useRef<HTMLDivElement>(null);
   // antd's hidden measuring row copies the header, "select all" checkbox included, under
   // aria-hidden: a focusable control screen readers cannot see (axe aria-hidden-focus).
@@ -67,7 +69,7 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
       sorter: ordered,
       sortOrder: direction,
       render: (_: unknown, record: ApiRecord) => (
-        <EditableCell entity={entity} fieldKey={key} record={record}>
+        <EditableCell entity={entity} fieldKey={key} onEdit={() => setEditing({ id: record.id, field: key })}>
           <Cell field={field} value={record[key]} record={record} locale={locale} />
         </EditableCell>
       ),
@@ -148,6 +150,7 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
         />
         </div>
       )}
+      {editing && editingRecord && <CellEditor entity={entity} fieldKey={editing.field} record={editingRecord} onClose={() => setEditing(null)} />}
       {(open || creating) && (
         <RecordDrawer meta={meta} entity={entity} id={creating ? undefined : open} onClose={() => (recordId ? navigate(`/e/${entity.key}`) : setParams({ open: undefined, new: undefined }))} onCreated={(id) => setParams({ open: id, new: undefined }, { replace: true })} />
       )}
