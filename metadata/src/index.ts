@@ -27,6 +27,7 @@ export * from './records/record-problems.js';
 export * from './access/row-filter.js';
 export * from './access/mask.js';
 export * from './access/derived.js';
+export * from './access/user-metadata.js';
 export * from './forms/form-conditions.js';
 export * from './views/view-query.js';
 export * from './views/view-indexes.js';

@@ -1,43 +1,15 @@
-import type { Entity, Field, Form, Navigation, View } from '@metacrm/metadata';
+import type { Entity, Form, UserEntity, UserMetadata, View } from '@metacrm/metadata';
 import { useQuery } from '@tanstack/react-query';
 import { api, type Locale } from '../kit';
 
-/** What one user may do with a field (`GET /api/me/metadata`). */
-export interface FieldAccess {
-  read: true;
-  write: boolean;
-  mask?: unknown;
-}
-
-/** An entity as the signed-in user sees it: readable fields only, each with its access, and the user's rights. */
-export type UserEntity = Omit<Entity, 'fields'> & {
-  fields: (Field & { access: FieldAccess })[];
-  rights: { create: boolean; read: boolean; update: boolean; delete: boolean; export: boolean };
-};
-
-/** A manual workflow the user may start, with the JSON Schema of its input. */
-export interface UserAction {
-  key: string;
-  label: { en: string; 'zh-CN': string };
-  entity: string | null;
-  inputSchema: Record<string, unknown> | null;
-}
+export type { UserAction, UserEntity } from '@metacrm/metadata';
 
 /**
  * What the app draws from: the published metadata the signed-in user may see, filtered
  * by their roles on the server (`GET /api/me/metadata`): unreadable fields are absent,
  * denied actions are not offered.
  */
-export interface RuntimeMeta {
-  version: number;
-  user: { id: string; name: string; roles: readonly string[]; locale: string | null };
-  entities: UserEntity[];
-  forms: Form[];
-  views: View[];
-  actions: UserAction[];
-  navigation: Navigation | null;
-  dashboards: { key: string; label: { en: string; 'zh-CN': string } }[];
-}
+export type RuntimeMeta = UserMetadata;
 
 /** The per-user metadata route (strong ETag: the browser's cache revalidates it). */
 export const META_PATH = '/api/me/metadata';
@@ -63,7 +35,7 @@ export function entityOf(meta: RuntimeMeta, key: string): UserEntity | undefined
   return meta.entities.find((e) => e.key === key);
 }
 
-export function fieldOf(entity: UserEntity, key: string): (Field & { access: FieldAccess }) | undefined {
+export function fieldOf(entity: UserEntity, key: string): UserEntity['fields'][number] | undefined {
   return entity.fields.find((f) => f.key === key);
 }
 

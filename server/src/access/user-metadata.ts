@@ -1,45 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { BundleRegistries, Dashboard, Entity, FieldMask, Form, Navigation, View, Workflow } from '@metacrm/metadata';
+import type { BundleRegistries, Entity, Form, UserAction, UserEntity, UserMetadata, View, Workflow } from '@metacrm/metadata';
 import { fieldTraits, isSystemField } from '@metacrm/metadata';
 import type { Actor } from '../auth/actor.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { entityPolicy, type EntityPolicy } from './entity-policy.js';
 import { filterFields } from './filter-fields.js';
 import { userDashboards, userNavigation, type Reach } from './user-navigation.js';
-
-/** What the actor may do with one field, as the runtime UI shows it. */
-export interface UserFieldAccess {
-  read: true;
-  write: boolean;
-  mask?: FieldMask;
-}
-
-/** An entity as one user sees it: only readable fields, each with its access, and the entity's rights. */
-export type UserEntity = Omit<Entity, 'fields'> & {
-  fields: (Entity['fields'][number] & { access: UserFieldAccess })[];
-  rights: { create: boolean; read: boolean; update: boolean; delete: boolean; export: boolean };
-};
-
-/** A manual workflow the user may start: what the runtime UI needs to offer it and ask its input. */
-export interface UserAction {
-  key: string;
-  label: Workflow['label'];
-  entity: string | null;
-  inputSchema: Record<string, unknown> | null;
-}
-
-/** The published metadata one user may see (`GET /api/me/metadata`). */
-export interface UserMetadata {
-  version: number;
-  user: { id: string; name: string; roles: readonly string[]; locale: string | null };
-  entities: UserEntity[];
-  forms: Form[];
-  views: View[];
-  actions: UserAction[];
-  /** The left navigation for the user's roles (user-navigation.ts), or null when the metadata has none for them. */
-  navigation: Navigation | null;
-  dashboards: Dashboard[];
-}
 
 /**
  * The published metadata `actor` may see: entities they may read or create (only fields
