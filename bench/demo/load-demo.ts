@@ -7,6 +7,7 @@ import type { Db } from 'mongodb';
 import { ObjectId } from 'mongodb';
 import type { Actor } from '../../server/src/auth/actor.js';
 import { SYSTEM_ACTOR } from '../../server/src/auth/actor.js';
+import { CredentialCache } from '../../server/src/auth/credential-cache.js';
 import { UsersService } from '../../server/src/auth/users.service.js';
 import type { MetadataSnapshot } from '../../server/src/metadata/metadata-cache.js';
 import type { MetadataToolkit } from '../../server/src/metadata/registries.js';
@@ -40,7 +41,8 @@ export interface DemoResult {
 
 /** The demo users: a sales manager and eight reps who report to them (created once). */
 export async function demoTeam(db: Db, snapshot: MetadataSnapshot): Promise<Actor[]> {
-  const users = new UsersService({ db, actor: SYSTEM_ACTOR, roleKeys: new Set(snapshot.bundle.roles.map((r) => r.key)) });
+  // Creating users changes no one's credentials: a cache of its own, tied to no process, is enough.
+  const users = new UsersService({ db, credentials: new CredentialCache(), actor: SYSTEM_ACTOR, roleKeys: new Set(snapshot.bundle.roles.map((r) => r.key)) });
   const ensure = async (email: string, name: string, roles: string[], managerId?: string): Promise<string> => {
     const found = await db.collection('users').findOne({ email }, { projection: { _id: 1 } });
     if (found) return String(found._id);

@@ -32,6 +32,7 @@ export async function startBenchPlatform(mongoUrl: string, redisUrl: string, dat
     adminPassword: BENCH_ADMIN.password,
     logLevel: 'error',
     shutdownTimeoutMs: 5000,
+    credentialCacheMs: 10_000,
     // The embedded server answers one command at a time: behind 8 lists of 100,000
     // records a ping waits seconds, and the default (1 s, two misses) would turn the
     // API away with 503 in the middle of a measurement. Real MongoDB answers in time.

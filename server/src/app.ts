@@ -3,6 +3,7 @@ import Koa from 'koa';
 import type { Db } from 'mongodb';
 import type { Redis } from 'ioredis';
 import type { LoginThrottleOptions } from './auth/login-throttle.js';
+import type { CredentialCache } from './auth/credential-cache.js';
 import { SessionStore, type SessionLimits } from './auth/sessions.js';
 import { MethodNotAllowed } from './errors/index.js';
 import { authRoutes } from './http/auth.routes.js';
@@ -63,6 +64,8 @@ export interface AppDeps {
   /** SMTP and the outbound policy, for workflow dry runs (steps are planned as a worker plans them). */
   automation?: Pick<RunExecutorDeps, 'mail' | 'outbound'> | undefined;
   sessionLimits: SessionLimits;
+  /** Resolved sessions and API tokens, dropped in every process when their user changes. */
+  credentials: CredentialCache;
   loginThrottle?: LoginThrottleOptions | undefined;
   /** Proxies in front that set X-Forwarded-For / -Proto (Config.trustProxy); 0: trust neither. */
   trustProxy?: number | undefined;
@@ -82,8 +85,8 @@ export function createRouters(deps: AppDeps, sessions: SessionStore, live: LiveE
   return [
     healthRoutes(deps.monitor, deps.metrics, deps.metricsToken, () => deps.load.gate.stats()),
     systemRoutes(deps),
-    authRoutes({ db: deps.db, redis: deps.redis, prefix: deps.redisPrefix, cache: deps.metadata.cache, sessions, sessionLimits: deps.sessionLimits, loginThrottle: deps.loginThrottle }),
-    userRoutes({ db: deps.db }),
+    authRoutes({ db: deps.db, redis: deps.redis, prefix: deps.redisPrefix, cache: deps.metadata.cache, sessions, credentials: deps.credentials, sessionLimits: deps.sessionLimits, loginThrottle: deps.loginThrottle }),
+    userRoutes({ db: deps.db, credentials: deps.credentials }),
     securityRoutes({ db: deps.db }),
     metadataRoutes(deps.metadata),
     packageRoutes({ ...deps.metadata, queue: deps.queues.jobs }),
@@ -130,7 +133,7 @@ export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteInf
   app.use(errorHandler(deps.metrics, new OutageLog(deps.logger)));
   app.use(readinessGate(deps.monitor, deps.inFlight));
   app.use(loadShedding(deps.load));
-  app.use(authenticate({ db: deps.db, cache: deps.metadata.cache, redis: deps.redis, prefix: deps.redisPrefix, sessions }));
+  app.use(authenticate({ db: deps.db, cache: deps.metadata.cache, redis: deps.redis, prefix: deps.redisPrefix, sessions, credentials: deps.credentials }));
   app.use(userInFlight(deps.load));
   for (const router of routers) {
     app.use(router.routes());

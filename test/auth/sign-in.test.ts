@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CredentialCache } from '../../server/src/auth/credential-cache.js';
 import { UsersService } from '../../server/src/auth/users.service.js';
 import { createLogger } from '../../server/src/observability/logger.js';
 import { openTestDb, testEnv } from '../helpers/env.js';
@@ -324,7 +325,7 @@ describe('the last administrator', () => {
       // Only these two hold the role, so that the count the guard reads is theirs.
       await db.collection('users').updateMany({ _id: { $nin: [new ObjectId(a.id), new ObjectId(b.id)] }, roles: 'admin' }, { $set: { roles: ['sales'] } });
       const service = (actor: { id: string; email: string }) =>
-        new UsersService({ db, actor: { kind: 'user', id: actor.id, name: actor.email, roles: ['admin'], departmentId: null, locale: 'en' }, roleKeys: new Set(['sales', 'support', 'admin']) });
+        new UsersService({ db, credentials: new CredentialCache(), actor: { kind: 'user', id: actor.id, name: actor.email, roles: ['admin'], departmentId: null, locale: 'en' }, roleKeys: new Set(['sales', 'support', 'admin']) });
       const results = await Promise.allSettled([service(a).update(b.id, { roles: [] }), service(b).update(a.id, { roles: [] })]);
       expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
       const reason = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as { code: string; details: unknown };

@@ -54,6 +54,7 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
     adminPassword: admin.password,
     logLevel: process.env.TEST_LOG_LEVEL === undefined ? 'silent' : (process.env.TEST_LOG_LEVEL as Config['logLevel']),
     shutdownTimeoutMs: 5000,
+    credentialCacheMs: 10_000,
     // The engine's tests send bursts from one admin (200 creates at once) on a loaded
     // machine: the load limits stay out of their way. test/security and
     // test/platform/load-shedding test the limits, with the production values.

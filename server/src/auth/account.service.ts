@@ -4,6 +4,7 @@ import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { hasAnyAdminRight } from './admin-rights.js';
 import { ApiTokenStore, DEFAULT_TOKEN_RATE_LIMIT, MAX_TOKEN_RATE_LIMIT, toPublicToken, type PublicApiToken } from './api-tokens.js';
 import type { Actor } from './actor.js';
+import type { CredentialCache } from './credential-cache.js';
 import { Forbidden, PasswordIncorrect, TokenNotFound, TwoFactorConflict, TwoFactorInvalid, UserInvalid } from './auth.errors.js';
 import { hashPassword, passwordProblems, verifyPassword } from './password.js';
 import { SessionStore } from './sessions.js';
@@ -17,6 +18,8 @@ export interface AccountServiceOptions {
   actor: Actor;
   user: UserDoc;
   snapshot: MetadataSnapshot;
+  /** Told of every change to the user, their sessions or tokens. */
+  credentials: CredentialCache;
   /** The session this request came with, if any: kept when the password changes. */
   sessionId?: string | undefined;
   ip?: string | undefined;
@@ -62,11 +65,14 @@ export class AccountService {
     } finally {
       await session.endSession();
     }
+    await this.options.credentials.changed(user._id);
     return { endedSessions };
   }
 
   async setupTwoFactor(): Promise<{ secret: string; otpauthUri: string }> {
-    return await this.twoFactor.setup(this.options.user);
+    const started = await this.twoFactor.setup(this.options.user);
+    await this.options.credentials.changed(this.options.user._id);
+    return started;
   }
 
   async confirmTwoFactor(body: unknown): Promise<{ recoveryCodes: string[] }> {
@@ -75,6 +81,7 @@ export class AccountService {
     const result = await this.twoFactor.confirm(this.options.user._id, code.trim());
     if (!result) throw TwoFactorInvalid();
     if (this.options.sessionId) await new SessionStore(this.options.db).lift(this.options.sessionId);
+    await this.options.credentials.changed(this.options.user._id);
     await this.audit.append({ action: 'auth.2fa_enable', actor: this.options.actor, target: { kind: 'user', id: String(this.options.user._id) }, ip: this.options.ip, requestId: this.options.requestId });
     return result;
   }
@@ -88,6 +95,7 @@ export class AccountService {
     const settings = await new SecuritySettingsStore(this.options.db).get();
     if (settings.requireTwoFactorForAdmins && hasAnyAdminRight(this.options.snapshot, user.roles)) throw TwoFactorConflict('Administrators must keep two-factor sign-in on');
     await this.twoFactor.disable(user._id);
+    await this.options.credentials.changed(user._id);
     await this.audit.append({ action: 'auth.2fa_disable', actor: this.options.actor, target: { kind: 'user', id: String(user._id) }, ip: this.options.ip, requestId: this.options.requestId });
   }
 
@@ -131,6 +139,7 @@ export class AccountService {
     const tokenId = parseId(id);
     if (!tokenId) throw TokenNotFound(undefined, { id });
     const doc = await new ApiTokenStore(this.options.db).revoke(this.options.user._id, tokenId);
+    await this.options.credentials.changed(this.options.user._id);
     await this.audit.append({ action: 'token.revoke', actor: this.options.actor, target: { kind: 'api_token', id, name: doc.name }, ip: this.options.ip, requestId: this.options.requestId });
     return toPublicToken(doc);
   }

@@ -1,6 +1,8 @@
 import type { Db } from 'mongodb';
 import type { Actor } from './actor.js';
 import { ApiTokenStore, type ApiTokenDoc } from './api-tokens.js';
+import type { CredentialCache } from './credential-cache.js';
+import { hashSecret } from './secrets.js';
 import { SessionStore, type SessionDoc } from './sessions.js';
 import type { UserDoc } from './user-model.js';
 
@@ -30,20 +32,25 @@ export function tokenRoles(token: Pick<ApiTokenDoc, 'roles'>, user: Pick<UserDoc
 }
 
 /**
- * Turns a presented secret into an actor. The user is read on every request, so a
- * deactivation or a role change holds from the next request on, whatever credential
- * the user still has.
+ * Turns a presented secret into an actor. The credential and its user are read again
+ * unless the credential cache holds them, and that cache drops a user's entries in
+ * every process as soon as anything about the user changes, so a deactivation or a
+ * role change holds from the next request on, whatever credential the user still has.
  */
 export class Authenticator {
   private readonly sessions: SessionStore;
   private readonly tokens: ApiTokenStore;
 
-  constructor(private readonly db: Db, sessions?: SessionStore) {
+  constructor(db: Db, sessions?: SessionStore, private readonly cache?: CredentialCache) {
     this.sessions = sessions ?? new SessionStore(db);
     this.tokens = new ApiTokenStore(db);
   }
 
   async fromSession(secret: string): Promise<Authenticated | undefined> {
+    const key = hashSecret(secret);
+    const hit = this.cache?.get(key);
+    if (hit?.via === 'session' && this.sessions.isLive(hit.session)) return hit;
+    const ticket = this.cache?.ticket() ?? 0;
     const found = await this.sessions.resolve(secret);
     if (!found) return undefined;
     const { session } = found;
@@ -52,15 +59,23 @@ export class Authenticator {
       await this.sessions.end(session._id);
       return undefined;
     }
-    return { via: 'session', actor: actorOf(user), user, session };
+    const result: Authenticated = { via: 'session', actor: actorOf(user), user, session };
+    this.cache?.set(key, result, ticket);
+    return result;
   }
 
   async fromApiToken(secret: string): Promise<Authenticated | undefined> {
+    const key = hashSecret(secret);
+    const hit = this.cache?.get(key);
+    if (hit?.via === 'token' && (hit.token.expiresAt === null || hit.token.expiresAt.getTime() > Date.now())) return hit;
+    const ticket = this.cache?.ticket() ?? 0;
     const found = await this.tokens.resolve(secret);
     if (!found) return undefined;
     const { token } = found;
     const user = found.user?.active ? found.user : undefined;
     if (!user) return undefined;
-    return { via: 'token', actor: actorOf(user, tokenRoles(token, user), String(token._id)), user, token };
+    const result: Authenticated = { via: 'token', actor: actorOf(user, tokenRoles(token, user), String(token._id)), user, token };
+    this.cache?.set(key, result, ticket);
+    return result;
   }
 }

@@ -69,19 +69,23 @@ export class SessionStore {
     return { token, csrfToken, doc };
   }
 
-  /** The live session of a token, touched; undefined when unknown, idle too long or expired. */
-  /** The live session of a token, with its user (read in the same round trip). */
+  /** The live session of a token, with its user (read in the same round trip), touched; undefined when unknown, idle too long or expired. */
   async resolve(token: string): Promise<{ session: SessionDoc; user: UserDoc | undefined } | undefined> {
     const found = await withItsUser(this.collection, { _id: hashSecret(token) });
     if (!found) return undefined;
     const { doc, user } = found;
     const now = Date.now();
-    if (doc.expiresAt.getTime() <= now || doc.lastSeenAt.getTime() + this.limits.idleMs <= now) {
+    if (!this.isLive(doc, now)) {
       await this.collection.deleteOne({ _id: doc._id });
       return undefined;
     }
     if (now - doc.lastSeenAt.getTime() > TOUCH_EVERY_MS) await this.collection.updateOne({ _id: doc._id }, { $set: { lastSeenAt: new Date(now) } });
     return { session: doc, user };
+  }
+
+  /** Whether a session has neither expired nor been idle too long. */
+  isLive(doc: Pick<SessionDoc, 'expiresAt' | 'lastSeenAt'>, now = Date.now()): boolean {
+    return doc.expiresAt.getTime() > now && doc.lastSeenAt.getTime() + this.limits.idleMs > now;
   }
 
   async end(sessionId: string): Promise<void> {

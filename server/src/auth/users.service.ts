@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ObjectId, type ClientSession, type Db, type Filter } from 'mongodb';
 import { AuditLog, type AuditEvent } from '../audit/audit-log.js';
 import { ADMIN_ROLE, isUnrestricted, type Actor } from './actor.js';
+import type { CredentialCache } from './credential-cache.js';
 import { Forbidden, UserEmailTaken, UserInvalid, UserNotFound, UserVersionConflict } from './auth.errors.js';
 import { hashPassword, passwordProblems } from './password.js';
 import { ApiTokenStore } from './api-tokens.js';
@@ -14,6 +15,8 @@ export interface UsersServiceOptions {
   actor: Actor;
   /** Role keys of the current metadata (users may hold these and `admin`). */
   roleKeys: ReadonlySet<string>;
+  /** Told of every change to a user, so no process keeps trusting what it cached of them. */
+  credentials: CredentialCache;
   ip?: string | undefined;
   requestId?: string | undefined;
 }
@@ -137,6 +140,7 @@ export class UsersService {
       if (set.active === true) await this.audit.append(this.event('user.reactivate', next), session);
       if (set.roles) await this.audit.append(this.event('role.change', next, { from: current.roles, to: set.roles }), session);
     });
+    await this.options.credentials.changed(current._id);
     return toPublicUser(next);
   }
 
@@ -160,6 +164,7 @@ export class UsersService {
       await new SessionStore(this.options.db).endAll(current._id, { session });
       await this.audit.append(this.event('user.password_reset', current, { generated: given === undefined }), session);
     });
+    await this.options.credentials.changed(current._id);
     const user = toPublicUser({ ...current, passwordHash, passwordChangedAt: now, updatedAt: now, _version: current._version + 1 });
     return given === undefined ? { user, generatedPassword: password } : { user };
   }

@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       scheduleTickMs: 10_000,
       slowCommandMs: undefined,
+      credentialCacheMs: 10_000,
       embeddedDb: undefined,
       standardApp: 'crm',
     });
@@ -44,6 +45,7 @@ describe('loadConfig', () => {
         SCHEDULE_TICK_MS: '2000',
         WORKER_LEASE_MS: '5000',
         DB_SLOW_MS: '250',
+        AUTH_CACHE_MS: '0',
         EMBEDDED_DB: 'python',
         STANDARD_APP: 'none',
       },
@@ -62,6 +64,7 @@ describe('loadConfig', () => {
       scheduleTickMs: 2000,
       workerLeaseMs: 5000,
       slowCommandMs: 250,
+      credentialCacheMs: 0,
       embeddedDb: 'python',
       standardApp: 'none',
     });

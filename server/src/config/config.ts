@@ -42,6 +42,8 @@ export interface Config {
    * dependency down and the API answers 503 until one answers again.
    */
   healthPingTimeoutMs?: number | undefined;
+  /** How long a resolved session or API token is trusted without reading it again (AUTH_CACHE_MS; 0: off). */
+  credentialCacheMs: number;
   /** Log database commands taking this many ms or longer (DB_SLOW_MS; off when absent). */
   slowCommandMs?: number | undefined;
   /**
@@ -167,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
   const healthPingTimeoutMs = int('HEALTH_PING_TIMEOUT_MS', 1000, 100, 120_000);
   const slowCommandMs = value('DB_SLOW_MS') === undefined ? undefined : int('DB_SLOW_MS', 0, 1, 600_000);
   const trustProxy = int('TRUST_PROXY', 0, 0, 10);
+  const credentialCacheMs = int('AUTH_CACHE_MS', 10_000, 0, 60_000);
   const scheduleTickMs = int('SCHEDULE_TICK_MS', 10_000, 1000, 3_600_000);
   const workerLeaseMs = int('WORKER_LEASE_MS', 15_000, 3_000, 600_000);
 
@@ -233,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
     shutdownTimeoutMs,
     healthPingTimeoutMs,
     slowCommandMs,
+    credentialCacheMs,
     trustProxy,
     scheduleTickMs,
     workerLeaseMs,

@@ -3,6 +3,7 @@ import type { Db } from 'mongodb';
 import type { Redis } from 'ioredis';
 import { AuditLog } from '../audit/audit-log.js';
 import { AccountService } from '../auth/account.service.js';
+import type { CredentialCache } from '../auth/credential-cache.js';
 import { hasAdminRight } from '../auth/admin-rights.js';
 import { AuthRequired } from '../auth/auth.errors.js';
 import { LoginService, type LoginResult } from '../auth/login.service.js';
@@ -20,6 +21,7 @@ export interface AuthRouteDeps {
   prefix: string;
   cache: MetadataCache;
   sessions: SessionStore;
+  credentials: CredentialCache;
   sessionLimits: SessionLimits;
   loginThrottle?: LoginThrottleOptions | undefined;
 }
@@ -43,7 +45,7 @@ export function authRoutes(deps: AuthRouteDeps): Router<AppState> {
   const account = async (ctx: AppContext) => {
     const auth = ctx.state.auth;
     if (!auth) throw AuthRequired();
-    return new AccountService({ db: deps.db, actor: ctx.state.actor, user: auth.user, snapshot: await ctx.state.metadata(), sessionId: auth.sessionId, ip: ctx.ip, requestId: ctx.state.requestId });
+    return new AccountService({ db: deps.db, credentials: deps.credentials, actor: ctx.state.actor, user: auth.user, snapshot: await ctx.state.metadata(), sessionId: auth.sessionId, ip: ctx.ip, requestId: ctx.state.requestId });
   };
   const answer = (ctx: AppContext, result: LoginResult) => {
     if (result.kind === 'challenge') {
@@ -66,6 +68,7 @@ export function authRoutes(deps: AuthRouteDeps): Router<AppState> {
     const auth = ctx.state.auth;
     if (auth?.sessionId) {
       await deps.sessions.end(auth.sessionId);
+      await deps.credentials.changed(ctx.state.actor.id);
       await new AuditLog(deps.db).append({ action: 'auth.logout', actor: ctx.state.actor, target: { kind: 'user', id: ctx.state.actor.id }, ip: ctx.ip, requestId: ctx.state.requestId });
     }
     clearSessionCookies(ctx);

@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import type { Redis } from 'ioredis';
 import { hasAnyAdminRight } from '../auth/admin-rights.js';
 import { Authenticator, type Authenticated } from '../auth/authenticator.js';
+import type { CredentialCache } from '../auth/credential-cache.js';
 import { AuthRequired, CsrfInvalid, TwoFactorSetupRequired } from '../auth/auth.errors.js';
 import { RateLimiter } from '../auth/rate-limit.js';
 import { hashSecret, secretKind } from '../auth/secrets.js';
@@ -18,6 +19,7 @@ export interface AuthenticateDeps {
   /** Prefix of the Redis keys (the queue prefix). */
   prefix: string;
   sessions: SessionStore;
+  credentials: CredentialCache;
 }
 
 /** Routes reached without a credential: sign-in itself, and inbound webhooks (their own secret). */
@@ -38,7 +40,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * rate limited per token.
  */
 export function authenticate(deps: AuthenticateDeps): AppMiddleware {
-  const authenticator = new Authenticator(deps.db, deps.sessions);
+  const authenticator = new Authenticator(deps.db, deps.sessions, deps.credentials);
   const limiter = new RateLimiter(deps.redis, deps.prefix);
   return async (ctx, next) => {
     ctx.state.metadata = () => deps.cache.current();

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Db } from 'mongodb';
 import { requireAdmin } from '../auth/admin-rights.js';
+import type { CredentialCache } from '../auth/credential-cache.js';
 import { DepartmentsService } from '../auth/departments.service.js';
 import { UsersService } from '../auth/users.service.js';
 import { BadRequest } from '../errors/index.js';
@@ -10,6 +11,7 @@ import { expectedVersion } from './request-params.js';
 
 export interface UserRouteDeps {
   db: Db;
+  credentials: CredentialCache;
 }
 
 /**
@@ -23,7 +25,7 @@ export function userRoutes(deps: UserRouteDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api' });
   const guard = requireAdmin('users');
   const usersService = async (ctx: AppContext) =>
-    new UsersService({ db: deps.db, actor: ctx.state.actor, roleKeys: new Set((await ctx.state.metadata()).bundle.roles.map((r) => r.key)), ip: ctx.ip, requestId: ctx.state.requestId });
+    new UsersService({ db: deps.db, credentials: deps.credentials, actor: ctx.state.actor, roleKeys: new Set((await ctx.state.metadata()).bundle.roles.map((r) => r.key)), ip: ctx.ip, requestId: ctx.state.requestId });
   const departmentsService = (ctx: AppContext) => new DepartmentsService({ db: deps.db, actor: ctx.state.actor, ip: ctx.ip, requestId: ctx.state.requestId });
 
   router.get('/users', guard, async (ctx) => {

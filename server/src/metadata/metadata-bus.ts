@@ -1,39 +1,34 @@
-import type { Redis } from 'ioredis';
-import type { Logger } from '../observability/logger.js';
+import type { RedisChannel } from '../storage/redis-channel.js';
 
 /**
- * Tells every process that the current metadata version changed (Redis pub/sub), so
- * each drops its cached snapshot at once rather than on its staleness timer.
+ * Tells every process that the current metadata version changed, so each drops its
+ * cached snapshot at once rather than on its staleness timer. A process that lost its
+ * link to Redis may have missed a version, so it drops its snapshot then too.
  */
 export class MetadataBus {
-  private readonly listeners = new Set<(version: number) => void>();
+  private readonly listeners = new Set<(version: number | null) => void>();
 
-  constructor(
-    private readonly publisher: Redis,
-    private readonly subscriber: Redis,
-    private readonly channel: string,
-    private readonly logger: Logger,
-  ) {
-    subscriber.on('message', (ch: string, message: string) => {
-      if (ch !== channel) return;
-      const version = Number(message);
-      for (const listener of this.listeners) listener(version);
-    });
+  constructor(private readonly channel: RedisChannel) {
+    channel.onMessage((message) => this.emit(Number(message)));
+    channel.onReset(() => this.emit(null));
   }
 
   async start(): Promise<void> {
-    await this.subscriber.subscribe(this.channel);
+    await this.channel.start();
   }
 
-  onChange(listener: (version: number) => void): void {
+  /** `version` is null when the link to Redis went down or came back: any version may be current. */
+  onChange(listener: (version: number | null) => void): void {
     this.listeners.add(listener);
   }
 
   /** Announces a new version. Best effort: if Redis is down, caches catch up by staleness. */
   async announce(version: number): Promise<void> {
+    this.emit(version);
+    await this.channel.publish(String(version));
+  }
+
+  private emit(version: number | null): void {
     for (const listener of this.listeners) listener(version);
-    await this.publisher.publish(this.channel, String(version)).catch((err: Error) => {
-      this.logger.warn({ err: err.message, version }, 'could not announce the new metadata version; other processes will pick it up within their staleness window');
-    });
   }
 }

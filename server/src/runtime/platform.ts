@@ -18,6 +18,8 @@ import { createMetrics } from '../observability/metrics.js';
 import { closeQueues, createQueues, queueDepths } from '../queues/queues.js';
 import { RedisWipeWatch } from '../queues/redis-wipe-watch.js';
 import { MetadataBus } from '../metadata/metadata-bus.js';
+import { RedisChannel } from '../storage/redis-channel.js';
+import { CredentialCache, DEFAULT_CREDENTIAL_CACHE } from '../auth/credential-cache.js';
 import { MetadataCache } from '../metadata/metadata-cache.js';
 import { MetadataRepository } from '../metadata/metadata.repository.js';
 import { createRegistries, metadataToolkit } from '../metadata/registries.js';
@@ -126,12 +128,16 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
     recordHooks.register('approval-lock', approvalLockHook(db));
     const toolkit = metadataToolkit(registries);
     const cache = new MetadataCache(db);
-    const subscriber = createRedis(redisUrl, 'blocking', logger, 'metadata-bus');
+    const subscriber = createRedis(redisUrl, 'blocking', logger, 'subscriber');
     cleanup.push(async () => subscriber.disconnect());
-    const bus = new MetadataBus(redis, subscriber, `${config.queuePrefix}:metadata`, logger);
+    const bus = new MetadataBus(new RedisChannel(redis, subscriber, `${config.queuePrefix}:metadata`, logger));
     bus.onChange(() => cache.invalidate());
     // Subscribing waits for Redis; a process may start while Redis is down and catch up.
     await withTimeout(bus.start(), 5000, 'metadata bus subscribe').catch((err: Error) => logger.warn({ err: err.message }, 'metadata bus not subscribed yet'));
+    const credentialChannel = new RedisChannel(redis, subscriber, `${config.queuePrefix}:credentials`, logger);
+    const credentials = new CredentialCache({ ttlMs: config.credentialCacheMs, maxEntries: DEFAULT_CREDENTIAL_CACHE.maxEntries }, credentialChannel);
+    // Until subscribed, the cache holds nothing: every request reads its credential.
+    await withTimeout(credentialChannel.start(), 5000, 'credential channel subscribe').catch((err: Error) => logger.warn({ err: err.message }, 'credential channel not subscribed yet'));
 
     const queues = createQueues(redis, config.queuePrefix);
     cleanup.push(() => closeQueues(queues));
@@ -190,7 +196,7 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       // Loaded only where the API runs: a worker starts (and restarts after a crash) faster without it.
       const { createApp } = await import('../app.js');
       const created = createApp({
-        logger, metrics, monitor, inFlight, redis, redisPrefix: config.queuePrefix, queues, role: config.role, startedAt, sessionLimits, loginThrottle, load,
+        logger, metrics, monitor, inFlight, redis, redisPrefix: config.queuePrefix, queues, role: config.role, startedAt, sessionLimits, credentials, loginThrottle, load,
         db: apiDb,
         metricsToken: process.env.METRICS_TOKEN,
         trustProxy: config.trustProxy,
