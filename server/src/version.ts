@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
+import fs from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from './dev-services/paths.js';
 
 /** The platform version, from the root package.json. */
-export const PLATFORM_VERSION: string = (require('../../package.json') as { version: string }).version;
+export const PLATFORM_VERSION: string = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;

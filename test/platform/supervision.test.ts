@@ -93,6 +93,10 @@ describe('stopping npm start', () => {
   ])('%s stops node, the database and Redis', async (_how, signal) => {
     const s = await npmStart();
     expect(s.node).not.toBe(s.npm.pid);
+    // The production process: compiled JavaScript, no TypeScript compiled at load.
+    const cmdline = fs.readFileSync(`/proc/${s.node}/cmdline`, 'utf8').split('\0');
+    expect(cmdline).toContain('server/dist/main.js');
+    expect(cmdline.join(' ')).not.toContain('tsx');
     signal(s);
     await waitFor('every process to stop', () => ([s.node, s.db, s.redis].some(alive) ? undefined : true), { timeoutMs: 60_000, intervalMs: 200 });
     // A graceful stop: the platform said so before it exited.
