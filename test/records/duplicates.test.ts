@@ -110,6 +110,13 @@ describe('duplicate rules', () => {
       { op: 'create', data: { name: 'B3', phone: '13600000003' } },
     ] });
     expect(bulk.body.results.map((r) => `${r.index} ${r.status} ${r.error?.details.problems[0]!.code ?? ''}`.trim())).toEqual(['0 201', '1 422 DUPLICATE_RECORD', '2 201']);
+    // Two records of one batch with the same phone: the second is refused, though neither was saved before.
+    const twice = await wang.post<{ results: { index: number; status: number; error?: Err['error'] }[] }>('/api/records/prospect/bulk', { operations: [
+      { op: 'create', data: { name: 'T1', phone: '13600000009' } },
+      { op: 'create', data: { name: 'T2', phone: ' 13600000009 ' } },
+    ] });
+    expect(twice.body.results.map((r) => `${r.index} ${r.status}`)).toEqual(['0 201', '1 422']);
+    expect(twice.body.results[1]!.error!.details.problems[0]).toMatchObject({ code: 'DUPLICATE_RECORD', params: { ownerName: '王芳', inBatch: true } });
 
     const csv = 'name,phone\r\nI1,13500000001\r\nI2,13800138000\r\n';
     const started = await wang.post<ApiImport>('/api/records/prospect/import', { file: { name: 'p.csv', contentBase64: Buffer.from(csv).toString('base64') }, mapping: { name: 'name', phone: 'phone' } });

@@ -39,12 +39,13 @@ const MATCHES_PER_RULE = 5;
  * display name only when `access` lets the writer read that record, so the check
  * never reveals what the writer may not see.
  */
-export async function findDuplicates(db: Db, snapshot: MetadataSnapshot, compiled: CompiledEntity, candidates: DuplicateCandidate[], access: RelatedAccess): Promise<DuplicateFindings[]> {
+export async function findDuplicates(db: Db, snapshot: MetadataSnapshot, compiled: CompiledEntity, candidates: DuplicateCandidate[], access: RelatedAccess, writer: { id: string; name: string }): Promise<DuplicateFindings[]> {
   const out = candidates.map((): DuplicateFindings => ({ warn: [], block: [] }));
   for (const rule of compiled.entity.duplicateRules ?? []) {
     const label = compiled.fields.get(rule.field)?.label;
     const wanted = candidates.map((c) => (c.changed && !c.changed.has(rule.field) ? [] : variants(c.values[rule.field])));
     if (wanted.every((v) => v.length === 0)) continue;
+    inBatch(compiled, rule, label, candidates, wanted, writer, out);
     for (const match of rule.match) {
       const target = snapshot.entity(match.entity);
       if (!target) continue;
@@ -60,6 +61,27 @@ export async function findDuplicates(db: Db, snapshot: MetadataSnapshot, compile
     }
   }
   return out;
+}
+
+/**
+ * Matches among the records of one batch (a bulk create), which the database cannot
+ * see yet: a record matching an earlier one of the batch on a match of the entity
+ * itself is a match owned by the writer, without an id (the earlier one is not saved yet).
+ */
+function inBatch(compiled: CompiledEntity, rule: DuplicateRule, label: unknown, candidates: DuplicateCandidate[], wanted: string[][], writer: { id: string; name: string }, out: DuplicateFindings[]): void {
+  if (candidates.length < 2) return;
+  for (const match of rule.match.filter((m) => m.entity === compiled.entity.key)) {
+    const seen = new Set<string>();
+    candidates.forEach((candidate, i) => {
+      if (wanted[i]!.length > 0 && seen.has(normalizeUniqueText(candidate.values[rule.field]))) {
+        out[i]![rule.mode === 'block' ? 'block' : 'warn'].push(makeProblem(`/${rule.field}`, 'DUPLICATE_RECORD', {
+          rule: rule.key, mode: rule.mode ?? 'warn', field: rule.field, label, entity: compiled.entity.key, entityLabel: compiled.entity.label, matchField: match.field, ownerId: writer.id, ownerName: writer.name, inBatch: true,
+        }));
+      }
+      const own = candidate.values[match.field];
+      if (typeof own === 'string' && own.trim() !== '') seen.add(normalizeUniqueText(own));
+    });
+  }
 }
 
 /**

@@ -303,7 +303,7 @@ export class RecordService {
   /** Runs the entity's duplicate rules for some records, seeing matches as the actor may (findDuplicates). */
   private async duplicates(compiled: CompiledEntity, candidates: DuplicateCandidate[]): Promise<DuplicateFindings[]> {
     if (!compiled.entity.duplicateRules?.length || candidates.length === 0) return candidates.map(() => ({ warn: [], block: [] }));
-    return await findDuplicates(this.options.db, this.options.snapshot, compiled, candidates, this.relatedAccess);
+    return await findDuplicates(this.options.db, this.options.snapshot, compiled, candidates, this.relatedAccess, { id: this.options.actor.id, name: this.options.actor.name });
   }
 
   /**
