@@ -1,5 +1,5 @@
 /**
- * `npm run demo -- --records 100000 [--seed 16] [--anchor 2026-12-01] [--in-flight 2] [--batch 100]`:
+ * `npm run demo -- --records 100000 [--seed 16] [--anchor 2026-12-01] [--in-flight 2] [--batch 250]`:
  * loads a deterministic demo data set into the installation (MONGODB_URL, or the
  * embedded database under DATA_DIR as `npm start` runs it) through the record
  * engine's bulk path, and prints records per second. Installs the standard CRM first
@@ -21,7 +21,7 @@ import { MongoClient } from 'mongodb';
 import { createRedis } from '../server/src/storage/redis.js';
 import { loadDemo } from '../bench/demo/load-demo.js';
 
-const { values: args } = parseArgs({ options: { records: { type: 'string', default: '10000' }, seed: { type: 'string', default: '16' }, anchor: { type: 'string' }, 'in-flight': { type: 'string', default: '2' }, batch: { type: 'string', default: '100' } } });
+const { values: args } = parseArgs({ options: { records: { type: 'string', default: '10000' }, seed: { type: 'string', default: '16' }, anchor: { type: 'string' }, 'in-flight': { type: 'string', default: '2' }, batch: { type: 'string', default: '250' } } });
 const records = Number(args.records);
 const inFlight = Number(args['in-flight']);
 const batch = Number(args.batch);

@@ -38,6 +38,8 @@ export interface Company {
 /** The generator of one demo data set. */
 export class DemoData {
   private readonly rng: Prng;
+  /** How often each company name was drawn: customer names are unique (the CRM's 查重 refuses a second). */
+  private readonly names = new Map<string, number>();
 
   constructor(seed: number, private readonly anchor: Date) {
     this.rng = new Prng(seed);
@@ -78,13 +80,20 @@ export class DemoData {
     if (chinese) {
       const [city, region, districts] = this.pick(CN_CITIES);
       const [suffix, industry] = this.pick(CN_KINDS);
-      const name = `${city}${this.pick(CN_WORDS)}${this.pick(CN_WORDS)}${suffix}`;
+      const name = this.unique(`${city}${this.pick(CN_WORDS)}${this.pick(CN_WORDS)}${suffix}`, (n) => `第${n}分公司`);
       const address = `${city}市${this.pick(districts)}${this.pick(ROADS)}${this.rng.int(1, 999)}号`;
       return { chinese, values: { name, industry, region, address, phone: `0${this.rng.int(10, 99)}-${this.rng.int(10_000_000, 89_999_999)}`, email: `info${this.rng.int(1, 99_999)}@example.cn` } };
     }
     const [suffix, industry] = this.pick(EN_KINDS);
     const city = this.pick(EN_CITIES);
-    return { chinese, values: { name: `${this.pick(EN_WORDS)} ${suffix}`, industry, region: 'overseas', address: `${this.rng.int(1, 999)} ${this.pick(LAST)} Street, ${city}`, phone: `+1 (${this.rng.int(201, 989)}) ${this.rng.int(200, 999)}-${String(this.rng.int(0, 9999)).padStart(4, '0')}`, email: `sales${this.rng.int(1, 99_999)}@example.com` } };
+    return { chinese, values: { name: this.unique(`${this.pick(EN_WORDS)} ${suffix}`, (n) => ` ${n}`), industry, region: 'overseas', address: `${this.rng.int(1, 999)} ${this.pick(LAST)} Street, ${city}`, phone: `+1 (${this.rng.int(201, 989)}) ${this.rng.int(200, 999)}-${String(this.rng.int(0, 9999)).padStart(4, '0')}`, email: `sales${this.rng.int(1, 99_999)}@example.com` } };
+  }
+
+  /** The name, or for its n-th draw the name with a branch's suffix (杭州云帆科技有限公司第2分公司, Apex Logistics 2). */
+  private unique(name: string, suffix: (n: number) => string): string {
+    const n = (this.names.get(name) ?? 0) + 1;
+    this.names.set(name, n);
+    return n === 1 ? name : `${name}${suffix(n)}`;
   }
 
   customer(company: Company): DemoRecord {

@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import type { Problem } from '@metacrm/metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crmPackage } from '../../metadata/apps/crm/index.js';
 import type { ApiSeedLoad } from '../../server/src/records/seed/seed-load.js';
@@ -17,9 +18,10 @@ const env = testEnv(import.meta.url);
 let platform: TestPlatform;
 let api: ApiClient;
 let manager: ApiClient;
+let rep: ApiClient;
 let db: Db;
 type Rec = Record<string, unknown> & { id: string };
-type Run = { workflow: string; status: string; failure?: unknown; scope: { record?: { id?: string } } };
+type Run = { workflow: string; status: string; failure?: unknown; scope: { record?: { id?: string }; steps?: Record<string, unknown> }; log: { step: string; error?: { problems?: Problem[] } }[] };
 const SLOW = 180_000;
 
 beforeAll(async () => {
@@ -40,6 +42,7 @@ beforeAll(async () => {
   expect((await api.patch(`/api/users/${platform.admin.id}`, { managerId: boss.body.id, _version: me.body._version })).status).toBe(200);
   await api.post<Rec>('/api/users', { email: 'rep@example.com', name: '李销售', password: 'rep password 123', roles: ['sales_rep'] });
   manager = apiClient(platform.url, { token: (await signIn(platform.url, 'manager@example.com', 'manager password 1')).token });
+  rep = apiClient(platform.url, { token: (await signIn(platform.url, 'rep@example.com', 'rep password 123')).token });
 }, SLOW);
 afterAll(async () => {
   await platform?.stop();
@@ -71,6 +74,8 @@ describe('the standard CRM end to end', () => {
     expect(started.status, JSON.stringify(started.body)).toBe(202);
     const conversion = await finishedRun('convert_lead', lead.id);
     expect(conversion.status, JSON.stringify(conversion.failure)).toBe('completed');
+    // The duplicate check ran first: no customer of that name; its phone and email only warn, on the lead itself.
+    expect(conversion.scope.steps?.check).toMatchObject({ blocking: 0, matches: [{ field: 'phone', entity: 'lead', record: { id: lead.id } }, { field: 'email', entity: 'lead', record: { id: lead.id } }] });
     const converted = await get('lead', lead.id);
     expect(converted).toMatchObject({ status: 'converted' });
     const customer = await get('customer', String(converted.converted_customer));
@@ -115,5 +120,30 @@ describe('the standard CRM end to end', () => {
     expect(await get('payment_plan', first.id)).toMatchObject({ received_amount: '54000.00', outstanding: '0.00', status: 'paid' });
     await create('receipt', { contract: contract.id, payment_plan: second.id, amount: '36000.00', received_on: '2027-06-28' });
     expect(await get('contract', contract.id)).toMatchObject({ received_amount: '90000.00', outstanding: '0.00', overdue_amount: '0.00' });
+  }, SLOW);
+
+  it('checks for duplicates on entry and before converting, telling whose the match is', async () => {
+    // 李销售's own customer; another rep (who may not read it) enters a lead of the same company.
+    const theirs = await rep.post<Rec>('/api/records/customer', { name: '上海明远贸易有限公司', phone: '021-61234567' });
+    expect(theirs.status, JSON.stringify(theirs.body)).toBe(201);
+    await api.post<Rec>('/api/users', { email: 'rep2@example.com', name: '赵销售', password: 'rep2 password 123', roles: ['sales_rep'] });
+    const other = apiClient(platform.url, { token: (await signIn(platform.url, 'rep2@example.com', 'rep2 password 123')).token });
+    const lead = await other.post<Rec & { _duplicates?: Problem[] }>('/api/records/lead', { name: '陈静', company: '上海明远贸易有限公司', phone: '021-61234567', source: 'cold_call' }, { 'Accept-Language': 'zh-CN' });
+    expect(lead.status, JSON.stringify(lead.body)).toBe(201);
+    expect(lead.body._duplicates!.map((p) => `${p.pointer} ${p.message}`)).toEqual(['/company 与李销售负责的客户公司重复', '/phone 与李销售负责的客户电话重复']);
+    expect(JSON.stringify(lead.body._duplicates)).not.toContain(theirs.body.id);
+    // A second customer of that name is refused outright, on the API as on a bulk load.
+    const again = await other.post<{ error: { details: { problems: Problem[] } } }>('/api/records/customer', { name: ' 上海明远贸易有限公司 ' });
+    expect(again.status).toBe(422);
+    expect(again.body.error.details.problems).toEqual([expect.objectContaining({ pointer: '/name', code: 'DUPLICATE_RECORD', params: expect.objectContaining({ ownerName: '李销售' }) })]);
+
+    // Converting the lead stops at the check: nothing is created, the lead stays as it was.
+    expect((await api.post('/api/workflows/convert_lead/trigger', { records: [lead.body.id] })).status).toBe(202);
+    const run = await finishedRun('convert_lead', lead.body.id);
+    expect(run).toMatchObject({ status: 'failed', failure: { step: 'check', code: 'RECORD_INVALID' } });
+    expect(run.log.at(-1)!.error!.problems).toEqual([expect.objectContaining({ code: 'DUPLICATE_RECORD', message: 'A customer owned by 李销售 has the same name' })]);
+    expect(await get('lead', lead.body.id)).toMatchObject({ status: 'new', converted_customer: null });
+    const named = await api.get<{ records: Rec[] }>(`/api/records/customer?filter=${encodeURIComponent(JSON.stringify({ field: 'name', op: 'eq', value: '上海明远贸易有限公司' }))}`);
+    expect(named.body.records).toHaveLength(1);
   }, SLOW);
 });

@@ -55,7 +55,14 @@ const customer: EntitySpec = {
     rollup('contract_amount', '合同总额', 'Contract amount', 'contract', 'customer', 'sum', 'amount'),
     rollup('ticket_count', '工单数', 'Tickets', 'ticket', 'customer', 'count'),
   ],
-  indexes: [{ key: 'by_phone', fields: [{ field: 'phone', direction: 'asc' }] }, { key: 'by_email', fields: [{ field: 'email', direction: 'asc' }] }],
+  indexes: [{ key: 'by_name', fields: [{ field: 'name', direction: 'asc' }] }, { key: 'by_phone', fields: [{ field: 'phone', direction: 'asc' }] }, { key: 'by_email', fields: [{ field: 'email', direction: 'asc' }] }],
+  // 查重: one customer per company name (owned or in the pool); a phone or email already
+  // known on a customer or lead is worth a warning.
+  duplicateRules: [
+    { key: 'same_name', field: 'name', mode: 'block', match: [{ entity: 'customer', field: 'name' }] },
+    { key: 'same_phone', field: 'phone', mode: 'warn', match: [{ entity: 'customer', field: 'phone' }, { entity: 'lead', field: 'phone' }] },
+    { key: 'same_email', field: 'email', mode: 'warn', match: [{ entity: 'customer', field: 'email' }, { entity: 'lead', field: 'email' }] },
+  ],
 };
 
 const contact: EntitySpec = {
@@ -77,6 +84,8 @@ const contact: EntitySpec = {
     field('next_contact_date', 'date', '下次联系日期', 'Next contact date'),
     field('notes', 'long_text', '备注', 'Notes'),
   ],
+  // The lead and customer duplicate rules look contacts up by mobile and email.
+  indexes: [{ key: 'by_mobile', fields: [{ field: 'mobile', direction: 'asc' }] }, { key: 'by_email', fields: [{ field: 'email', direction: 'asc' }] }],
 };
 
 export const ACTIVITY_TYPES = options([

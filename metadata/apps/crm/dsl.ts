@@ -45,6 +45,7 @@ export interface EntitySpec {
   displayField: string;
   fields: Field[];
   indexes?: Entity['indexes'];
+  duplicateRules?: Entity['duplicateRules'];
 }
 
 /**
@@ -58,6 +59,7 @@ export function entity(spec: EntitySpec): Entity {
   return {
     key: spec.key, label: l(...spec.label), pluralLabel: l(...spec.plural), icon: spec.icon, displayField: spec.displayField, fields: spec.fields,
     ...(indexes.length > 0 ? { indexes } : {}),
+    ...(spec.duplicateRules ? { duplicateRules: spec.duplicateRules } : {}),
   };
 }
 

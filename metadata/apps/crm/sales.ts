@@ -27,7 +27,14 @@ const lead: EntitySpec = {
     lookup('converted_opportunity', 'opportunity', '转化商机', 'Converted opportunity', { readOnly: true }),
     field('converted_at', 'datetime', '转化时间', 'Converted at', { readOnly: true }),
   ],
-  indexes: [{ key: 'by_phone', fields: [{ field: 'phone', direction: 'asc' }] }, { key: 'by_email', fields: [{ field: 'email', direction: 'asc' }] }],
+  indexes: [{ key: 'by_company', fields: [{ field: 'company', direction: 'asc' }] }, { key: 'by_phone', fields: [{ field: 'phone', direction: 'asc' }] }, { key: 'by_email', fields: [{ field: 'email', direction: 'asc' }] }],
+  // 查重 on entry and import: a lead whose company, phone or email is already a customer's
+  // (owned or in the pool), a contact's or another lead's is saved with a warning that says whose.
+  duplicateRules: [
+    { key: 'same_company', field: 'company', mode: 'warn', match: [{ entity: 'customer', field: 'name' }, { entity: 'lead', field: 'company' }] },
+    { key: 'same_phone', field: 'phone', mode: 'warn', match: [{ entity: 'lead', field: 'phone' }, { entity: 'customer', field: 'phone' }, { entity: 'contact', field: 'mobile' }] },
+    { key: 'same_email', field: 'email', mode: 'warn', match: [{ entity: 'lead', field: 'email' }, { entity: 'customer', field: 'email' }, { entity: 'contact', field: 'email' }] },
+  ],
 };
 
 /** The opportunity stages in order, with the win rate each implies (the weighted forecast reads it). */

@@ -30,8 +30,13 @@ const convertLead: Workflow = {
   description: l('由线索生成客户、联系人和商机，并在线索上保留关联', 'Creates a customer, a contact and an opportunity from the lead, and links them on it'),
   trigger: { type: 'manual' },
   condition: { '!=': [v('record.status'), 'converted'] },
-  start: 'customer',
+  start: 'check',
   steps: [
+    // 查重 first: a customer of that name already (owned or in the pool) stops the conversion
+    // before anything is written, and the run says who owns it; phone and email matches only warn.
+    { id: 'check', type: 'check_duplicates', label: l('查重', 'Duplicate check'), next: 'customer', config: { entity: 'customer', refuse: 'block', values: {
+      name: { if: [v('record.company'), v('record.company'), v('record.name')] }, phone: v('record.phone'), email: v('record.email'),
+    } } },
     { id: 'customer', type: 'create_record', label: l('创建客户', 'Create the customer'), next: 'contact', config: { entity: 'customer', values: {
       name: { if: [v('record.company'), v('record.company'), v('record.name')] }, phone: v('record.phone'), email: v('record.email'),
       industry: v('record.industry'), source: v('record.source'), region: v('record.region'), level: 'c',

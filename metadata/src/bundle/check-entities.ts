@@ -4,6 +4,7 @@ import { patternProblem } from '../fields/linear-pattern.js';
 import { pointer, pointerSegment, type Problem } from '../schema/problems.js';
 import type { BundleRegistries, Entity, Field } from './bundle-types.js';
 import { checkEntityRef, checkFieldRef, checkFilter, checkRecordLogic } from './check-expressions.js';
+import { checkDuplicateRules } from './check-duplicate-rules.js';
 import type { EntityIndex } from './entity-index.js';
 
 type AnyField = Field & Record<string, unknown>;
@@ -16,6 +17,7 @@ export function checkEntity(entity: Entity, at: string, index: EntityIndex, regi
   entity.indexes?.forEach((ix, i) =>
     ix.fields.forEach((f, j) => problems.push(...checkFieldRef(entity.key, f.field, `${at}/indexes/${i}/fields/${j}/field`, index))),
   );
+  problems.push(...checkDuplicateRules(entity, at, index));
   problems.push(...formulaCycles(entity, at, registries));
   return problems;
 }

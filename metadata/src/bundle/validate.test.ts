@@ -56,6 +56,10 @@ describe('validateBundle', () => {
     ['a process moving to a stage that is not an option', (b) => ((b.entities[1]!.fields[5] as { process: unknown }).process = { stages: { new: { next: ['won', 'gone'] } } }), '/entities/1/fields/5/process/stages/new/next/1', 'NOT_ALLOWED_VALUE'],
     ['a process stage requiring a missing field', (b) => ((b.entities[1]!.fields[5] as { process: unknown }).process = { stages: { won: { requiredFields: ['amount', 'reason'] } } }), '/entities/1/fields/5/process/stages/won/requiredFields/1', 'UNKNOWN_FIELD'],
     ['a process stage requiring a formula', (b) => ((b.entities[1]!.fields[5] as { process: unknown }).process = { stages: { won: { requiredFields: ['expected'] } } }), '/entities/1/fields/5/process/stages/won/requiredFields/0', 'INVALID'],
+    ['a duplicate rule on a missing field', (b) => (b.entities[0]!.duplicateRules = [{ key: 'by_name', field: 'nom', match: [{ entity: 'account', field: 'name' }] }]), '/entities/0/duplicateRules/0/field', 'UNKNOWN_FIELD'],
+    ['a duplicate rule matching a missing entity', (b) => (b.entities[0]!.duplicateRules = [{ key: 'by_name', field: 'name', match: [{ entity: 'lead', field: 'name' }] }]), '/entities/0/duplicateRules/0/match/0/entity', 'UNKNOWN_ENTITY'],
+    ['a duplicate rule matching a number field', (b) => (b.entities[0]!.duplicateRules = [{ key: 'by_name', field: 'name', match: [{ entity: 'opportunity', field: 'amount' }] }]), '/entities/0/duplicateRules/0/match/0/field', 'FIELD_TYPE_MISMATCH'],
+    ['two duplicate rules with one key', (b) => (b.entities[0]!.duplicateRules = [{ key: 'r', field: 'name', match: [{ entity: 'account', field: 'name' }] }, { key: 'r', field: 'code', match: [{ entity: 'account', field: 'code' }] }]), '/entities/0/duplicateRules/1/key', 'DUPLICATE_KEY'],
   ])('refuses %s, pointing at it', (_what, change, pointer, code) => {
     expect(problems(edit(change))).toContainEqual(expect.objectContaining({ pointer, code }));
   });

@@ -385,6 +385,29 @@ export interface Entity {
     }[];
     unique?: boolean;
   }[];
+  /**
+   * Duplicate checks (查重): on every create and on each update that changes the field, the engine looks for records of the match entities whose field holds the same value (compared without case, Unicode width and surrounding spaces). `warn` lets the write through and answers the matches in `_duplicates`; `block` refuses it (422 RECORD_INVALID, a DUPLICATE_RECORD problem on the field). A match names its entity, the field and its owner; its id and name only when the writer may read it.
+   *
+   * @maxItems 20
+   */
+  duplicateRules?: {
+    key: Key;
+    field: Key;
+    /**
+     * warn: the write goes through and the answer lists the matches; block: the write is refused.
+     */
+    mode?: "warn" | "block";
+    /**
+     * Where to look: an entity (this one too) and its text-valued field.
+     *
+     * @minItems 1
+     * @maxItems 10
+     */
+    match: {
+      entity: Key;
+      field: Key;
+    }[];
+  }[];
   options?: {
     /**
      * Keep field history (who changed what, when).

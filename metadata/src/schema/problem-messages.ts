@@ -211,6 +211,23 @@ const TEMPLATES: Partial<Record<ProblemCode, Template[]>> = {
           }
         : undefined,
   ],
+  DUPLICATE_RECORD: [
+    (p) => {
+      if (!isLabel(p.label) || !isLabel(p.entityLabel)) return undefined;
+      const owner = typeof p.ownerName === "string" ? p.ownerName : undefined;
+      const what = p.entityLabel.en.toLowerCase();
+      const a = /^[aeiou]/.test(what) ? "An" : "A";
+      return owner === undefined
+        ? {
+            en: `${a} ${what} with no owner has the same ${p.label.en.toLowerCase()}`,
+            "zh-CN": `与无负责人的${p.entityLabel["zh-CN"]}${p.label["zh-CN"]}重复`,
+          }
+        : {
+            en: `${a} ${what} owned by ${owner} has the same ${p.label.en.toLowerCase()}`,
+            "zh-CN": `与${owner}负责的${p.entityLabel["zh-CN"]}${p.label["zh-CN"]}重复`,
+          };
+    },
+  ],
   NOT_UNIQUE: [
     (p) =>
       isLabel(p.label)

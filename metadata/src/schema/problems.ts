@@ -26,6 +26,8 @@ export const PROBLEM_CODES = [
   // record writes checked against a process field's guided stages
   'STAGE_TRANSITION_NOT_ALLOWED',
   'STAGE_FIELD_REQUIRED',
+  // a duplicate rule (查重) in block mode found a matching record
+  'DUPLICATE_RECORD',
   // cross references and meaning
   'RESERVED_KEY',
   'DUPLICATE_KEY',

@@ -121,6 +121,36 @@ export class AuditLog {
       { key: { 'actor.id': 1, _id: -1 }, name: 'actor_id' },
     ]);
   }
+
+  /**
+   * Appends the entries of record writes (one, or a bulk batch's) in one insert, inside
+   * the write's transaction (`session`), so an entry exists exactly when its write
+   * committed. They keep the shape record writes always had (entity, recordId, version
+   * and fields at the top level; `list` shows them as `data`); the workflow engine
+   * finds a step's earlier write by its `requestId`.
+   */
+  async appendRecordWrites(entries: readonly RecordWriteEntry[], session?: ClientSession): Promise<void> {
+    if (entries.length === 0) return;
+    const docs = entries.map((e) => ({
+      at: e.at, actor: { kind: e.actor.kind, id: e.actor.id, name: e.actor.name }, action: `record.${e.op}`,
+      entity: e.entity, recordId: e.recordId, version: e.version, fields: [...e.fields], requestId: e.requestId ?? null,
+    }));
+    if (docs.length === 1) await this.db.collection(AUDIT_LOG).insertOne(docs[0]!, { session });
+    else await this.db.collection(AUDIT_LOG).insertMany(docs, { session, ordered: true });
+  }
+}
+
+/** One record write, as its audit entry keeps it. */
+export interface RecordWriteEntry {
+  at: Date;
+  actor: Pick<Actor, 'kind' | 'id' | 'name'>;
+  op: string;
+  entity: string;
+  recordId: ObjectId;
+  version: number;
+  /** The fields the write changed. */
+  fields: readonly string[];
+  requestId?: string | null | undefined;
 }
 
 const ENTRY_KEYS = new Set(['_id', 'at', 'action', 'actor', 'entity', 'recordId', 'requestId', 'target', 'data', 'ip']);

@@ -1,12 +1,13 @@
 import Router from '@koa/router';
 import type { Db } from 'mongodb';
-import type { BundleRegistries } from '@metacrm/metadata';
+import { localizeProblems, type BundleRegistries } from '@metacrm/metadata';
 import { BadRequest } from '../errors/index.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import { runBulk } from '../records/bulk.js';
 import { answerLanguage } from './answer-language.js';
 import type { ListOptions } from '../records/record-list.js';
 import type { RecordHooks } from '../records/record-hooks.js';
+import { withLocalDuplicates } from '../records/duplicate-check.js';
 import { RecordService, type WriteOptions } from '../records/record.service.js';
 import type { AppContext, AppState } from './context.js';
 import { jsonBody } from './json-body.js';
@@ -44,7 +45,16 @@ export function recordRoutes(deps: RecordRouteDeps): Router<AppState> {
     ctx.status = 201;
     ctx.set('ETag', `"${record._version}"`);
     ctx.set('Location', `/api/records/${ctx.params.entity}/${record.id}`);
-    ctx.body = record;
+    ctx.body = withLocalDuplicates(record, answerLanguage(ctx));
+  });
+
+  // The duplicate check before a save: {data, id?} → the matches of the entity's duplicate rules.
+  router.post('/:entity/duplicates', async (ctx) => {
+    const body = (await jsonBody(ctx)) as { data?: unknown; id?: unknown } | null;
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw BadRequest('The body must be {data, id?}', { pointer: '' });
+    if (body.id !== undefined && typeof body.id !== 'string') throw BadRequest('id must be a record id', { pointer: '/id' });
+    const found = await (await service(ctx)).duplicatesOf(ctx.params.entity!, body.data ?? {}, body.id);
+    ctx.body = { duplicates: localizeProblems(found, answerLanguage(ctx)) };
   });
 
   router.post('/:entity/bulk', async (ctx) => {
@@ -69,7 +79,7 @@ export function recordRoutes(deps: RecordRouteDeps): Router<AppState> {
     const body = await jsonBody(ctx);
     const record = await records.update(ctx.params.entity!, ctx.params.id!, body, expectedVersion(ctx, body), options);
     ctx.set('ETag', `"${record._version}"`);
-    ctx.body = record;
+    ctx.body = withLocalDuplicates(record, answerLanguage(ctx));
   });
 
   router.delete('/:entity/:id', async (ctx) => {
@@ -156,3 +166,4 @@ function writeOptions(ctx: AppContext, records: RecordService): WriteOptions {
   records.formOf(ctx.params.entity!, form, '/query/form');
   return { form };
 }
+

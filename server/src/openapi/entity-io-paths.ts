@@ -34,6 +34,13 @@ export function entityIoPaths(entity: Entity, context: EntityIoContext, op: Oper
         responses: { '200': jsonResponse('One result per operation, in order.', schemaRef('BulkResult')), ...errorResponses(['BadRequest', 'NotFound', 'PayloadTooLarge', 'UnsupportedMediaType']) },
       }),
     },
+    [`${base}/duplicates`]: {
+      post: op('duplicates', `Check a ${entity.label.en.toLowerCase()} for duplicates before saving it`, {
+        description: `The duplicate check (查重) of the entity's \`duplicateRules\` for \`data\` (the fields of a new record, or with \`id\` the changes to that record, which is left out of the matches), without writing anything. Each match is a DUPLICATE_RECORD problem on the checked field whose \`params\` give the rule, its \`mode\` (\`warn\`: a save goes through and answers the matches in \`_duplicates\`; \`block\`: a save is refused with 422), the matching entity and field, the match's \`ownerId\` and \`ownerName\` (none: unowned), and \`record\` ({id, name}) only when the caller may read that record. Needs the right to create (update) ${plural}.`,
+        requestBody: { required: true, content: jsonContent({ type: 'object', properties: { data: schemaRef(context.names.patch), id: { type: 'string', pattern: '^[0-9a-f]{24}$' } }, additionalProperties: false }) },
+        responses: { '200': jsonResponse('The matches, blocking first.', { type: 'object', properties: { duplicates: { type: 'array', items: schemaRef('Problem') } }, required: ['duplicates'] }), ...errorResponses(['BadRequest', 'Forbidden', 'NotFound', 'PayloadTooLarge', 'UnsupportedMediaType']) },
+      }),
+    },
     [`${base}/aggregate`]: {
       post: op('aggregate', `Aggregate ${plural}`, {
         description: 'Counts, sums, averages, minimums and maximums of the live records that match, grouped by up to two fields (dates by period). A request that is not valid answers 400 AGGREGATE_INVALID with `details.problems`.',

@@ -84,6 +84,14 @@ export function recordSchema(entity: Entity, registries: BundleRegistries, entit
     description: 'Only in the answer of a restore: the records its delete had cascaded to, brought back with it.',
     items: { type: 'object', properties: { entity: { type: 'string' }, id: { type: 'string' } }, required: ['entity', 'id'], additionalProperties: false },
   };
+  if (entity.duplicateRules?.length) {
+    properties._duplicates = {
+      type: 'array',
+      readOnly: true,
+      description: 'Only in the answer of a create or update that a warning duplicate rule matched: the DUPLICATE_RECORD matches (see the duplicates route).',
+      items: schemaRef('Problem'),
+    };
+  }
   return { type: 'object', ...entityLabels(entity), 'x-entity': entity.key, properties, required: ALWAYS_ANSWERED, additionalProperties: false };
 }
 

@@ -77,6 +77,7 @@ describe('the generated OpenAPI document', () => {
     ['/api/records/opportunity/imports/{jobId}/cancel', ['post']],
     ['/api/records/opportunity/export', ['get']],
     ['/api/records/opportunity/bulk', ['post']],
+    ['/api/records/opportunity/duplicates', ['post']],
     ['/api/records/account/{id}/related/opportunity/account', ['get']],
   ] as const;
   const platformRoutes = [

@@ -2,6 +2,7 @@ import type { Language } from '@metacrm/metadata';
 import { problemDetails } from '../errors/problem-details.js';
 import { toAppError } from '../errors/to-app-error.js';
 import type { ApiRecord } from './record-document.js';
+import { withLocalDuplicates } from './duplicate-check.js';
 import type { RecordService } from './record.service.js';
 import { BadRequest } from '../errors/platform.errors.js';
 
@@ -41,12 +42,12 @@ export async function runBulk(service: RecordService, entity: string, body: unkn
       let end = index;
       while (end < operations.length && operations[end]!.op === 'create') end++;
       const created = await service.createMany(entity, operations.slice(index, end).map((o) => (o as { data: unknown }).data), options);
-      created.forEach((outcome, k) => results.push(outcome instanceof Error ? failure(index + k, outcome, lang) : { index: index + k, status: 201, record: outcome }));
+      created.forEach((outcome, k) => results.push(outcome instanceof Error ? failure(index + k, outcome, lang) : { index: index + k, status: 201, record: withLocalDuplicates(outcome, lang) }));
       index = end - 1;
       continue;
     }
     try {
-      if (operation.op === 'update') results.push({ index, status: 200, record: await service.update(entity, operation.id, operation.data, operation._version, options) });
+      if (operation.op === 'update') results.push({ index, status: 200, record: withLocalDuplicates(await service.update(entity, operation.id, operation.data, operation._version, options), lang) });
       else if (operation.op === 'change_owner') results.push({ index, status: 200, record: await service.changeOwner(entity, operation.id, { ownerId: operation.ownerId }) });
       else {
         await service.delete(entity, operation.id, operation._version === undefined ? {} : { expectedVersion: operation._version });

@@ -1,6 +1,7 @@
 import { ObjectId, type ClientSession, type Db, type Document } from 'mongodb';
 import { UNIQUE_KEY_PREFIX, makeProblem, normalizeUniqueText } from '@metacrm/metadata';
 import type { Actor } from '../auth/actor.js';
+import { AuditLog } from '../audit/audit-log.js';
 import type { CompiledEntity } from './compiled-entity.js';
 import { recordCollection } from './record-collections.js';
 import { rewriteRecord } from './record-rewrite.js';
@@ -56,10 +57,7 @@ export async function writeTrail(ctx: WriteContext, compiled: CompiledEntity, op
   if (compiled.entity.options?.history !== false && changes.length > 0) {
     await ctx.db.collection(REVISIONS).insertOne({ entity, recordId, version, op, at, actor, changes }, { session });
   }
-  await ctx.db.collection(AUDIT).insertOne(
-    { at, actor, action: `record.${op}`, entity, recordId, version, fields: changes.map((c) => c.field), requestId: ctx.requestId ?? null },
-    { session },
-  );
+  await new AuditLog(ctx.db).appendRecordWrites([{ at, actor, op, entity, recordId, version, fields: changes.map((c) => c.field), requestId: ctx.requestId }], session);
   await ctx.db.collection(OUTBOX).insertOne(
     {
       // The actor with roles: workflows show outbound steps only what this actor may see.
@@ -82,7 +80,7 @@ export async function writeCreateTrails(ctx: WriteContext, compiled: CompiledEnt
   const { session } = ctx;
   const revisions = created.filter((c) => c.changes.length > 0).map((c) => ({ entity, recordId: c.id, version: 1, op: 'create', at, actor, changes: c.changes }));
   if (compiled.entity.options?.history !== false && revisions.length > 0) await ctx.db.collection(REVISIONS).insertMany(revisions, { session });
-  await ctx.db.collection(AUDIT).insertMany(created.map((c) => ({ at, actor, action: 'record.create', entity, recordId: c.id, version: 1, fields: c.changes.map((f) => f.field), requestId: ctx.requestId ?? null })), { session });
+  await new AuditLog(ctx.db).appendRecordWrites(created.map((c) => ({ at, actor, op: 'create', entity, recordId: c.id, version: 1, fields: c.changes.map((f) => f.field), requestId: ctx.requestId })), session);
   const eventActor = { ...actor, roles: [...ctx.actor.roles], departmentId: ctx.actor.departmentId ?? null };
   await ctx.db.collection(OUTBOX).insertMany(created.map((c) => ({
     _id: new ObjectId(), type: 'record.create', entity, recordId: c.id, version: 1, changed: c.changes.map((f) => f.field), actor: eventActor, causationDepth: ctx.causationDepth, causationChain: [...(ctx.causationChain ?? [])],

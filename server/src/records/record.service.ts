@@ -12,6 +12,7 @@ import { aggregateRecords } from './aggregate-records.js';
 import { nextAutoNumber, nextAutoNumbers, type AutoNumberSettings } from './auto-number.js';
 import { DELETED_WITH, cascadeKey, restoreCascaded, type RestoredRecord } from './cascade-restore.js';
 import { compiledEntity, type CompiledEntity } from './compiled-entity.js';
+import { findDuplicates, type DuplicateCandidate, type DuplicateFindings } from './duplicate-check.js';
 import { expandLookups } from './expand.js';
 import { recordCollection } from './record-collections.js';
 import type { AggregateResult } from './record-aggregate.js';
@@ -173,6 +174,8 @@ export class RecordService {
     await runBefore(this.options.hooks, { entity, op: 'create', actor: this.options.actor, input: fields });
     const { values, problems } = prepareValues(compiled, this.options.registries, fields, undefined, this.options.actor, now, form);
     problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(Object.keys(values)), this.relatedAccess)));
+    const [duplicates] = await this.duplicates(compiled, [{ values }]);
+    problems.push(...duplicates!.block);
     if (problems.length > 0) throw RecordInvalid(undefined, { problems });
     const ownerId = await this.initialOwner(options.owner);
     const id = new ObjectId();
@@ -192,7 +195,7 @@ export class RecordService {
     });
     await this.after({ entity, op: 'create', id: id.toHexString(), version: 1, changes: changedFields({}, values) });
     // What was just written, even when the actor's read scope would not list it.
-    return await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id.toHexString(), false, null)));
+    return withDuplicates(await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id.toHexString(), false, null))), duplicates!);
   }
 
   /**
@@ -228,6 +231,11 @@ export class RecordService {
     const lookupProblems = await checkLookupsMany(this.options.db, compiled, valid.map((v) => v.values), this.relatedAccess);
     valid.forEach((item, i) => lookupProblems[i]!.length > 0 && (out[item.index] = RecordInvalid(undefined, { problems: lookupProblems[i] })));
     valid.splice(0, valid.length, ...valid.filter((_, i) => lookupProblems[i]!.length === 0));
+    // The duplicate check for the batch at once; a record a blocking rule refuses drops out too.
+    const found = await this.duplicates(compiled, valid.map((v) => ({ values: v.values })));
+    const warnings = new Map(valid.map((item, i) => [item.index, found[i]!]));
+    valid.forEach((item, i) => found[i]!.block.length > 0 && (out[item.index] = RecordInvalid(undefined, { problems: found[i]!.block })));
+    valid.splice(0, valid.length, ...valid.filter((_, i) => found[i]!.block.length === 0));
     for (const field of compiled.autoNumbers) {
       const numbers = valid.length === 0 ? [] : await nextAutoNumbers(this.options.db, compiled.entity.key, field.key, field as unknown as AutoNumberSettings, now, valid.length);
       valid.forEach((item, i) => (item.values[field.key] = numbers[i]));
@@ -251,7 +259,7 @@ export class RecordService {
     }
     for (const [i, { index, id, values }] of valid.entries()) {
       await this.after({ entity, op: 'create', id: id.toHexString(), version: 1, changes: changedFields({}, values) });
-      out[index] = await this.presentOne(compiled, toApiRecord(compiled, docs[i]!));
+      out[index] = withDuplicates(await this.presentOne(compiled, toApiRecord(compiled, docs[i]!)), warnings.get(index)!);
     }
     return out;
   }
@@ -272,7 +280,30 @@ export class RecordService {
     const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date(), form);
     const changed = current ? changedFields(current, values).map((c) => c.field) : Object.keys(values);
     problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(changed), this.relatedAccess)));
-    return problems;
+    const [duplicates] = await this.duplicates(compiled, [{ values, changed: new Set(changed), id: current ? objectId(id!) : undefined }]);
+    return [...problems, ...duplicates!.block];
+  }
+
+  /**
+   * The duplicate check (查重) of a record before it is saved: every match of the
+   * entity's duplicate rules, warning and blocking (DUPLICATE_RECORD problems whose
+   * `params.mode` says which), for the values `input` would give a new record, or
+   * record `id` once changed. Needs the right to create (update) such records; a
+   * match shows its id and name only to those who may read it (findDuplicates).
+   */
+  async duplicatesOf(entity: string, input: unknown, id?: string): Promise<Problem[]> {
+    const compiled = this.compiled(entity);
+    this.access.require(entity, id === undefined ? 'create' : 'update');
+    const current = id === undefined ? undefined : await this.load(compiled, id, false, 'update');
+    const { values } = prepareValues(compiled, this.options.registries, asObject(input), current && valuesOf(compiled, current), this.options.actor, new Date(), undefined);
+    const [found] = await this.duplicates(compiled, [{ values, id: current?._id as ObjectId | undefined }]);
+    return [...found!.block, ...found!.warn];
+  }
+
+  /** Runs the entity's duplicate rules for some records, seeing matches as the actor may (findDuplicates). */
+  private async duplicates(compiled: CompiledEntity, candidates: DuplicateCandidate[]): Promise<DuplicateFindings[]> {
+    if (!compiled.entity.duplicateRules?.length || candidates.length === 0) return candidates.map(() => ({ warn: [], block: [] }));
+    return await findDuplicates(this.options.db, this.options.snapshot, compiled, candidates, this.relatedAccess, { id: this.options.actor.id, name: this.options.actor.name });
   }
 
   /**
@@ -299,10 +330,10 @@ export class RecordService {
         lastVersion = outcome.moved;
         continue;
       }
-      if (outcome.changes.length === 0) return await this.presentOne(compiled, toApiRecord(compiled, outcome.doc));
+      if (outcome.changes.length === 0) return withDuplicates(await this.presentOne(compiled, toApiRecord(compiled, outcome.doc)), outcome.duplicates);
       // After the queue: a hook that writes this record again must not wait on itself.
       await this.after({ entity, op: 'update', id, version: (outcome.doc._version as number) + 1, changes: outcome.changes });
-      return await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id, false, null)));
+      return withDuplicates(await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id, false, null))), outcome.duplicates);
     }
     throw RecordVersionConflict('The record keeps changing; try again', { currentVersion: lastVersion });
   }
@@ -311,7 +342,7 @@ export class RecordService {
    * One try of an update on the record as it is now: the version it read has moved
    * (`moved`), or the update is written with its trail, or there was nothing to change.
    */
-  private async updateOnce(compiled: CompiledEntity, id: string, patch: Record<string, unknown>, expectedVersion: number | undefined, form: FormConditions | undefined): Promise<{ moved: unknown } | { doc: Document; changes: ReturnType<typeof changedFields> }> {
+  private async updateOnce(compiled: CompiledEntity, id: string, patch: Record<string, unknown>, expectedVersion: number | undefined, form: FormConditions | undefined): Promise<{ moved: unknown } | { doc: Document; changes: ReturnType<typeof changedFields>; duplicates: DuplicateFindings }> {
     const entity = compiled.entity.key;
     const doc = await this.load(compiled, id, false, 'update');
     if (expectedVersion !== undefined && doc._version !== expectedVersion) throw conflict(doc);
@@ -322,8 +353,10 @@ export class RecordService {
     const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date(), form);
     const changes = changedFields(current, values);
     problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(changes.map((c) => c.field)), this.relatedAccess)));
+    const [duplicates] = await this.duplicates(compiled, [{ values, changed: new Set(changes.map((c) => c.field)), id: doc._id as ObjectId }]);
+    problems.push(...duplicates!.block);
     if (problems.length > 0) throw RecordInvalid(undefined, { problems });
-    if (changes.length === 0) return { doc, changes };
+    if (changes.length === 0) return { doc, changes, duplicates: duplicates! };
     const changed = Object.fromEntries(changes.map((c) => [c.field, values[c.field]]));
     const { $set, $unset } = storageUpdate(compiled, changed);
     const update: Document = { $set: { ...$set, _updatedAt: new Date(), _updatedBy: this.options.actor.id }, $inc: { _version: 1 } };
@@ -334,7 +367,7 @@ export class RecordService {
         await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, current, values, ctx.session);
         await writeTrail(ctx, compiled, 'update', doc._id as ObjectId, (doc._version as number) + 1, changes, { before: apiValues(current, doc), after: apiValues(values, applied(doc, update)) });
       });
-      return { doc, changes };
+      return { doc, changes, duplicates: duplicates! };
     } catch (err) {
       if (err instanceof VersionMoved) return { moved: doc._version };
       throw err;
@@ -583,6 +616,11 @@ function asObject(input: unknown): Record<string, unknown> {
   // `_version` is the concurrency check, read by the caller; `id` is refused with the system fields.
   const { _version: _ignored, ...rest } = input as Record<string, unknown>;
   return rest;
+}
+
+/** The record with `_duplicates`: the warning matches of its duplicate rules, when there are any. */
+function withDuplicates(record: ApiRecord, found: DuplicateFindings): ApiRecord {
+  return found.warn.length === 0 ? record : { ...record, _duplicates: found.warn };
 }
 
 function objectId(id: string): ObjectId {

@@ -7,6 +7,7 @@ import type { WriteOptions } from '../../records/record.service.js';
 import { evaluateIn, evaluateMap } from '../run-scope.js';
 import type { ActionContext, WorkflowAction } from '../workflow-actions.js';
 import { NoAssignee } from '../workflow.errors.js';
+import { checkDuplicatesAction } from './duplicate-step.js';
 import { plannedAction } from './planned-action.js';
 
 const KEY = { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 64 } as const;
@@ -184,4 +185,4 @@ async function teamOf(db: Db, team: Record<string, unknown>): Promise<string[]> 
 }
 
 /** The built-in steps that write records. */
-export const RECORD_ACTIONS: WorkflowAction[] = [updateRecordAction, createRecordAction, assignOwnerAction];
+export const RECORD_ACTIONS: WorkflowAction[] = [updateRecordAction, createRecordAction, assignOwnerAction, checkDuplicatesAction];
