@@ -8,6 +8,7 @@ import { AppError } from '../errors/app-error.js';
 import type { ApiRecord } from '../records/record-document.js';
 import { snapshotOf, type MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { MetadataRepository } from '../metadata/metadata.repository.js';
+import { SnapshotLru } from '../metadata/snapshot-lru.js';
 import { OutboundPolicy } from '../net/outbound-policy.js';
 import type { Logger } from '../observability/logger.js';
 import type { RecordHooks } from '../records/record-hooks.js';
@@ -34,6 +35,8 @@ export interface RunExecutorDeps {
   mail?: MailConfig | undefined;
   /** How long a run's lease lasts unrenewed (WORKER_LEASE_MS); DEFAULT_LEASE_MS when unset. */
   leaseMs?: number | undefined;
+  /** How many metadata versions the handler keeps compiled (DEFAULT_SNAPSHOT_VERSIONS when unset). */
+  snapshotVersions?: number | undefined;
 }
 
 const PUBLIC_ONLY = new OutboundPolicy();
@@ -58,7 +61,7 @@ type Outcome = 'continue' | 'pure' | 'stop';
  *   to a live execution waits until that lease would lapse.
  */
 export function runJobHandler(deps: RunExecutorDeps): JobHandler {
-  const versions = new Map<number, MetadataSnapshot>();
+  const versions = new SnapshotLru(deps.snapshotVersions);
   return async (job: Job, ctx) => {
     const runId = String((job.data as { runId?: unknown }).runId ?? '');
     if (!/^[0-9a-f]{24}$/.test(runId)) throw new UnrecoverableError(`Bad run id "${runId.slice(0, 40)}"`);
@@ -73,8 +76,7 @@ export function runJobHandler(deps: RunExecutorDeps): JobHandler {
     try {
       // Read only now, under the lease: the state the last holder saved.
       const run = (await runs(ctx.db).findOne({ _id: new ObjectId(runId) }))!;
-      let snapshot = versions.get(run.metadataVersion);
-      if (!snapshot) versions.set(run.metadataVersion, (snapshot = snapshotOf(run.metadataVersion, await new MetadataRepository(ctx.db).bundleOf(run.metadataVersion))));
+      const snapshot = await versions.get(run.metadataVersion, async (version) => snapshotOf(version, await new MetadataRepository(ctx.db).bundleOf(version)));
       const workflow = snapshot.bundle.workflows.find((w) => w.key === run.workflow);
       execution = new RunExecution(ctx.db, snapshot, deps, run, ctx.logger);
       execution.session = keeper.session;
