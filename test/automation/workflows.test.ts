@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workflow } from '@metacrm/metadata';
 import { Queue } from 'bullmq';
 import { RunSweeper } from '../../server/src/automation/run-sweeper.js';
-import type { WorkflowAction } from '../../server/src/automation/workflow-actions.js';
+import type { WorkflowAction } from '../../server/src/automation/action-contract.js';
 import { MAX_LOG, type RunDoc } from '../../server/src/automation/workflow-runs.js';
 import type { MetacrmPlugin } from '../../server/src/plugins/plugin.js';
 import { createLogger } from '../../server/src/observability/logger.js';
@@ -103,9 +103,9 @@ const probedKeys: string[] = [];
 const capturePlugin: MetacrmPlugin = {
   name: 'capture',
   load(api) {
-    const action: WorkflowAction = { type: 'capture', sideEffect: false, configSchema: { type: 'object' }, run: async (_config, ctx) => (captured.push({ scope: ctx.scope.record, outbound: ctx.visible.record }), {}) };
+    const action: WorkflowAction = { type: 'capture', sideEffect: false, external: false, configSchema: { type: 'object' }, run: async (_config, ctx) => (captured.push({ scope: ctx.scope.record, outbound: ctx.visible.record }), {}) };
     api.actions.register('capture', action);
-    const probe: WorkflowAction = { type: 'key_probe', sideEffect: true, configSchema: { type: 'object' }, run: async (_config, ctx) => (probedKeys.push(ctx.idempotencyKey), {}) };
+    const probe: WorkflowAction = { type: 'key_probe', sideEffect: true, external: false, configSchema: { type: 'object' }, run: async (_config, ctx) => (probedKeys.push(ctx.idempotencyKey), {}) };
     api.actions.register('key_probe', probe);
   },
 };
@@ -266,7 +266,7 @@ describe('the workflows API', () => {
     expect(dry.status).toBe(200);
     expect(dry.body.status).toBe('completed');
     expect(dry.body.steps.map((s) => s.step)).toEqual(['double', 'big']);
-    expect(dry.body.steps[1]!.output).toEqual({ dryRun: true, wouldRun: 'update_record', plan: { entity: 'opportunity', id: '000000000000000000000000', values: { probability: 80, close_date: '2027-01-31' } } });
+    expect(dry.body.steps[1]!.output).toEqual({ dryRun: true, wouldRun: 'update_record', external: false, plan: { entity: 'opportunity', id: '000000000000000000000000', values: { probability: 80, close_date: '2027-01-31' } } });
     expect(dry.body.vars).toEqual({ doubled: 600 });
     expect(await db.collection('workflow_runs').countDocuments()).toBe(runsBefore);
     expect(await db.collection('rec_opportunity').countDocuments()).toBe(records);

@@ -45,7 +45,7 @@ export function automationSchemas(registries: BundleRegistries): Record<string, 
         items: object(
           {
             step: { type: 'string' }, type: { type: 'string' }, status: { type: 'string' },
-            output: { description: 'A step without side effects: its output. One with: `{dryRun: true, wouldRun, plan}`, the plan the real step would act on (the record write, the request, the message, the approvers), read from its settings by the same code.' },
+            output: { description: 'A step without side effects: its output. One with: `{dryRun: true, wouldRun, external, plan}` (`external`: the step reaches outside the platform), the plan the real step would act on (the record write, the request, the message, the approvers), read from its settings by the same code.' },
             error: { description: '`{code, message, problems?}` when the step would fail.' },
           },
           ['output', 'error'],

@@ -5,7 +5,7 @@ import { nextSequence } from '../../records/auto-number.js';
 import { AUDIT } from '../../records/record-writer.js';
 import type { WriteOptions } from '../../records/record.service.js';
 import { evaluateIn, evaluateMap } from '../run-scope.js';
-import type { ActionContext, WorkflowAction } from '../workflow-actions.js';
+import type { ActionContext, WorkflowAction } from '../action-contract.js';
 import { NoAssignee } from '../workflow.errors.js';
 import { plannedAction } from './planned-action.js';
 
@@ -70,6 +70,7 @@ export function entityProblems(config: Record<string, unknown>, context: ConfigC
 
 export const updateRecordAction = plannedAction({
   type: 'update_record',
+  external: false,
   configSchema: obj({ entity: KEY, record: {}, values: LOGIC_MAP }, ['values']),
   check: (config, context) => valuesProblems(config, context, false),
   async plan(config, ctx) {
@@ -85,6 +86,7 @@ export const updateRecordAction = plannedAction({
 
 export const createRecordAction = plannedAction({
   type: 'create_record',
+  external: false,
   configSchema: obj({ entity: KEY, values: LOGIC_MAP, owner: OWNER_SCHEMA }, ['entity', 'values']),
   check: (config, context) => valuesProblems(config, context, true),
   async plan(config, ctx) {
@@ -107,6 +109,7 @@ export const createRecordAction = plannedAction({
  */
 export const assignOwnerAction = plannedAction({
   type: 'assign_owner',
+  external: false,
   configSchema: obj({ owner: OWNER_SCHEMA, users: TEAM.properties.users, role: KEY, department: OBJECT_ID, entity: KEY, record: {} }),
   check(config, context) {
     const given = ['owner', 'users', 'role', 'department'].filter((k) => config[k] !== undefined);
