@@ -92,6 +92,15 @@ const workflows: Workflow[] = [
     ],
   },
   {
+    key: 'gated', label: l('Gated'), entity: 'account', trigger: { type: 'record_created' },
+    condition: { '==': [{ var: 'record.name' }, 'Gate Co'] },
+    start: 'gate',
+    steps: [
+      { id: 'gate', type: 'gate', branches: [{ when: { '==': [{ var: 'steps.gate.openedBy' }, 'tester'] }, next: 'mark' }] },
+      { id: 'mark', type: 'update_record', config: { values: { employees: 7 } } },
+    ],
+  },
+  {
     key: 'leak_check', label: l('Leak check'), entity: 'account', trigger: { type: 'record_updated', fields: ['name'] },
     start: 'capture', steps: [{ id: 'capture', type: 'capture' }],
   },
@@ -107,6 +116,23 @@ const capturePlugin: MetacrmPlugin = {
     api.actions.register('capture', action);
     const probe: WorkflowAction = { type: 'key_probe', sideEffect: true, external: false, configSchema: { type: 'object' }, run: async (_config, ctx) => (probedKeys.push(ctx.idempotencyKey), {}) };
     api.actions.register('key_probe', probe);
+    api.actions.register('gate', gateAction);
+  },
+};
+
+/**
+ * A plugin step that waits like the approval step, through the action contract alone:
+ * its path waits `on` its key until a document named so appears in `gates`.
+ */
+const gateAction: WorkflowAction = {
+  type: 'gate',
+  sideEffect: false,
+  external: false,
+  configSchema: { type: 'object' },
+  run: async (_config, ctx) => ({ wait: { on: ctx.idempotencyKey, until: new Date(Date.now() + 300) } }),
+  async resume(on, ctx) {
+    const gate = await ctx.db.collection<{ _id: string; by: string }>('gates').findOne({ _id: on });
+    return gate ? { output: { openedBy: gate.by } } : { pending: new Date(ctx.now.getTime() + 300) };
   },
 };
 
@@ -183,6 +209,19 @@ describe('workflows', () => {
     expect((await api.get(`/api/records/account/${account}`)).body).toMatchObject({ employees: 1 });
     const waited = run!.log[1]!.startedAt.getTime() - run!.log[0]!.startedAt.getTime();
     expect(waited).toBeGreaterThanOrEqual(900);
+  });
+
+  it('waits on a plugin step until its resume settles it, then takes the branch its output chooses', async () => {
+    const account = (await api.post<{ id: string }>('/api/records/account', { name: 'Gate Co' })).body.id;
+    const waiting = await waitFor('the run to wait on its gate', async () => {
+      const [run] = await runsOf('gated');
+      return run?.status === 'waiting' && run.paths[0]?.waitOn ? run : undefined;
+    });
+    expect((await api.get<{ employees?: number | null }>(`/api/records/account/${account}`)).body.employees ?? null).toBeNull();
+    await db.collection<{ _id: string; by: string }>('gates').insertOne({ _id: waiting.paths[0]!.waitOn!, by: 'tester' });
+    const [run] = await settled('gated');
+    expect(run).toMatchObject({ status: 'completed', scope: { steps: { gate: { openedBy: 'tester' } } } });
+    expect((await api.get(`/api/records/account/${account}`)).body).toMatchObject({ employees: 7 });
   });
 
   it('fail with the step and the reason when a step cannot succeed', async () => {
