@@ -1,5 +1,7 @@
 import { ObjectId, type ClientSession, type Db, type Document } from 'mongodb';
 import { UNIQUE_KEY_PREFIX, makeProblem, normalizeUniqueText } from '@metacrm/metadata';
+import { AuditLog } from '../audit/audit-log.js';
+import { AUDIT_LOG as AUDIT, OUTBOX, RECORD_REVISIONS as REVISIONS, type FieldChange, type OutboxEvent, type RecordOperation } from '../audit/record-trail.js';
 import type { Actor } from '../auth/actor.js';
 import type { CompiledEntity } from './compiled-entity.js';
 import { recordCollection } from './record-collections.js';
@@ -7,14 +9,7 @@ import { rewriteRecord } from './record-rewrite.js';
 import type { Values } from './record-document.js';
 import { RecordUniqueViolation } from './records.errors.js';
 
-export type RecordOperation = 'create' | 'update' | 'delete' | 'restore' | 'purge';
-
-/** One field's change, as kept in field history and carried by events. */
-export interface FieldChange {
-  field: string;
-  from: unknown;
-  to: unknown;
-}
+export type { FieldChange, RecordOperation } from '../audit/record-trail.js';
 
 export interface WriteContext {
   db: Db;
@@ -25,10 +20,6 @@ export interface WriteContext {
   causationChain?: readonly string[];
   requestId?: string | undefined;
 }
-
-export const REVISIONS = 'record_revisions';
-export const AUDIT = 'audit_log';
-export const OUTBOX = 'outbox';
 
 /**
  * The record around a change as the API shows it (field values and system fields, see
@@ -56,11 +47,8 @@ export async function writeTrail(ctx: WriteContext, compiled: CompiledEntity, op
   if (compiled.entity.options?.history !== false && changes.length > 0) {
     await ctx.db.collection(REVISIONS).insertOne({ entity, recordId, version, op, at, actor, changes }, { session });
   }
-  await ctx.db.collection(AUDIT).insertOne(
-    { at, actor, action: `record.${op}`, entity, recordId, version, fields: changes.map((c) => c.field), requestId: ctx.requestId ?? null },
-    { session },
-  );
-  await ctx.db.collection(OUTBOX).insertOne(
+  await new AuditLog(ctx.db).appendRecord({ at, actor, action: `record.${op}`, entity, recordId, version, fields: changes.map((c) => c.field), requestId: ctx.requestId ?? null }, session);
+  await ctx.db.collection<OutboxEvent>(OUTBOX).insertOne(
     {
       // The actor with roles: workflows show outbound steps only what this actor may see.
       _id: new ObjectId(), type: `record.${op}`, entity, recordId, version, changed: changes.map((c) => c.field), actor: { ...actor, roles: [...ctx.actor.roles], departmentId: ctx.actor.departmentId ?? null }, causationDepth: ctx.causationDepth, causationChain: [...(ctx.causationChain ?? [])],

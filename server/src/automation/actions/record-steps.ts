@@ -2,7 +2,7 @@ import { ObjectId, type Db, type Document } from 'mongodb';
 import type { ConfigCheckContext, Problem } from '@metacrm/metadata';
 import { USERS } from '../../auth/user-model.js';
 import { nextSequence } from '../../records/auto-number.js';
-import { AUDIT } from '../../records/record-writer.js';
+import { AuditLog } from '../../audit/audit-log.js';
 import type { WriteOptions } from '../../records/record.service.js';
 import { evaluateIn, evaluateMap } from '../run-scope.js';
 import type { ActionContext, WorkflowAction } from '../action-contract.js';
@@ -41,8 +41,8 @@ const AUTOMATION_WRITE: WriteOptions = { form: null };
 
 /** The id of the record a write happened under this key, if it did (a replayed step). */
 async function writtenBefore(db: Db, key: string): Promise<string | undefined> {
-  const entry = await db.collection(AUDIT).findOne({ requestId: key }, { projection: { recordId: 1 } });
-  return entry ? String(entry.recordId) : undefined;
+  const applied = (await new AuditLog(db).applied([key])).get(key);
+  return applied ? String(applied.recordId) : undefined;
 }
 
 /** The record a step acts on: by default the trigger record; else the entity and id its settings name. */
