@@ -4,7 +4,7 @@ import { jsonContent, jsonResponse, object, schemaRef, type OpenApiObject } from
 
 /** The tags of the workflow routes that face outside: inbound webhooks and notifications. */
 export const AUTOMATION_TAGS: OpenApiObject[] = [
-  { name: 'workflows', description: 'Workflow dry runs; the settings of each step type.' },
+  { name: 'workflows', description: 'Workflows switched on and off without a publish, their runs (the failed list is the dead-letter list), retries, manual starts and dry runs; the settings of each step type.' },
   { name: 'webhooks', description: 'Inbound webhooks that start workflow runs, and their secrets.' },
   { name: 'notifications', description: "The current user's in-app notifications." },
 ];
