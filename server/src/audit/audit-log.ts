@@ -2,8 +2,6 @@ import { ObjectId, type ClientSession, type Db, type Filter } from 'mongodb';
 import type { Actor } from '../auth/actor.js';
 import { AUDIT_LOG, type AppliedKey, type RecordAuditEntry } from './record-trail.js';
 
-export { AUDIT_LOG } from './record-trail.js';
-
 /** Security and administration events; record writes add `record.<op>`. */
 export type AuditAction =
   | 'auth.login'
