@@ -115,7 +115,9 @@ export class AuditLog {
   async applied(keys: readonly string[], options: { action?: string; session?: ClientSession } = {}): Promise<Map<string, AppliedKey>> {
     if (keys.length === 0) return new Map();
     const filter: Filter<Record<string, unknown>> = { requestId: keys.length === 1 ? keys[0] : { $in: [...keys] }, ...(options.action ? { action: options.action } : {}) };
-    const docs = await this.db.collection(AUDIT_LOG).find(filter, { projection: { requestId: 1, action: 1, recordId: 1 }, sort: { _id: 1 }, session: options.session }).toArray();
+    // No sort in the query: a server may answer a sort by _id from the _id index, scanning the whole log.
+    const docs = await this.db.collection(AUDIT_LOG).find(filter, { projection: { requestId: 1, action: 1, recordId: 1 }, session: options.session }).toArray();
+    docs.sort((a, b) => String(a._id).localeCompare(String(b._id)));
     const out = new Map<string, AppliedKey>();
     for (const d of docs) {
       const key = String(d.requestId);
