@@ -2,7 +2,7 @@ import { ObjectId, type ClientSession, type Db, type Document } from 'mongodb';
 import { SHARES } from '../../server/src/access/record-shares.js';
 import { recordCollection } from '../../server/src/records/record-collections.js';
 import { combineQueries } from '../../server/src/records/query/compile-filter.js';
-import { AUDIT, OUTBOX, REVISIONS } from '../../server/src/records/record-writer.js';
+import { AUDIT_LOG as AUDIT, OUTBOX, RECORD_REVISIONS as REVISIONS } from '../../server/src/audit/record-trail.js';
 import { ACCOUNT, LEAD } from './lead-bundle.js';
 import { leadPatch } from './lead-data.js';
 import { pick, release, reserve, type OpContext } from './op-context.js';

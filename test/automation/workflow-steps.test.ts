@@ -6,7 +6,7 @@ import { notifyAction } from '../../server/src/automation/actions/notify.js';
 import { sendEmailAction } from '../../server/src/automation/actions/send-email.js';
 import { forgetUnfinishedEffects, STEP_EFFECTS } from '../../server/src/automation/actions/step-effects.js';
 import { evaluateIn, type RunScope } from '../../server/src/automation/run-scope.js';
-import type { ActionContext, WorkflowAction } from '../../server/src/automation/workflow-actions.js';
+import type { ActionContext, WorkflowAction } from '../../server/src/automation/action-contract.js';
 import type { MailConfig } from '../../server/src/config/config.js';
 import { AppError } from '../../server/src/errors/index.js';
 import { snapshotOf } from '../../server/src/metadata/metadata-cache.js';

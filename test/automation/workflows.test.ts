@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workflow } from '@metacrm/metadata';
 import { Queue } from 'bullmq';
 import { RunSweeper } from '../../server/src/automation/run-sweeper.js';
-import type { WorkflowAction } from '../../server/src/automation/workflow-actions.js';
+import type { WorkflowAction } from '../../server/src/automation/action-contract.js';
 import { MAX_LOG, type RunDoc } from '../../server/src/automation/workflow-runs.js';
 import type { MetacrmPlugin } from '../../server/src/plugins/plugin.js';
 import { createLogger } from '../../server/src/observability/logger.js';
@@ -92,6 +92,15 @@ const workflows: Workflow[] = [
     ],
   },
   {
+    key: 'gated', label: l('Gated'), entity: 'account', trigger: { type: 'record_created' },
+    condition: { '==': [{ var: 'record.name' }, 'Gate Co'] },
+    start: 'gate',
+    steps: [
+      { id: 'gate', type: 'gate', branches: [{ when: { '==': [{ var: 'steps.gate.openedBy' }, 'tester'] }, next: 'mark' }] },
+      { id: 'mark', type: 'update_record', config: { values: { employees: 7 } } },
+    ],
+  },
+  {
     key: 'leak_check', label: l('Leak check'), entity: 'account', trigger: { type: 'record_updated', fields: ['name'] },
     start: 'capture', steps: [{ id: 'capture', type: 'capture' }],
   },
@@ -103,10 +112,27 @@ const probedKeys: string[] = [];
 const capturePlugin: MetacrmPlugin = {
   name: 'capture',
   load(api) {
-    const action: WorkflowAction = { type: 'capture', sideEffect: false, configSchema: { type: 'object' }, run: async (_config, ctx) => (captured.push({ scope: ctx.scope.record, outbound: ctx.visible.record }), {}) };
+    const action: WorkflowAction = { type: 'capture', sideEffect: false, external: false, configSchema: { type: 'object' }, run: async (_config, ctx) => (captured.push({ scope: ctx.scope.record, outbound: ctx.visible.record }), {}) };
     api.actions.register('capture', action);
-    const probe: WorkflowAction = { type: 'key_probe', sideEffect: true, configSchema: { type: 'object' }, run: async (_config, ctx) => (probedKeys.push(ctx.idempotencyKey), {}) };
+    const probe: WorkflowAction = { type: 'key_probe', sideEffect: true, external: false, configSchema: { type: 'object' }, run: async (_config, ctx) => (probedKeys.push(ctx.idempotencyKey), {}) };
     api.actions.register('key_probe', probe);
+    api.actions.register('gate', gateAction);
+  },
+};
+
+/**
+ * A plugin step that waits like the approval step, through the action contract alone:
+ * its path waits `on` its key until a document named so appears in `gates`.
+ */
+const gateAction: WorkflowAction = {
+  type: 'gate',
+  sideEffect: false,
+  external: false,
+  configSchema: { type: 'object' },
+  run: async (_config, ctx) => ({ wait: { on: ctx.idempotencyKey, until: new Date(Date.now() + 300) } }),
+  async resume(on, ctx) {
+    const gate = await ctx.db.collection<{ _id: string; by: string }>('gates').findOne({ _id: on });
+    return gate ? { output: { openedBy: gate.by } } : { pending: new Date(ctx.now.getTime() + 300) };
   },
 };
 
@@ -183,6 +209,19 @@ describe('workflows', () => {
     expect((await api.get(`/api/records/account/${account}`)).body).toMatchObject({ employees: 1 });
     const waited = run!.log[1]!.startedAt.getTime() - run!.log[0]!.startedAt.getTime();
     expect(waited).toBeGreaterThanOrEqual(900);
+  });
+
+  it('waits on a plugin step until its resume settles it, then takes the branch its output chooses', async () => {
+    const account = (await api.post<{ id: string }>('/api/records/account', { name: 'Gate Co' })).body.id;
+    const waiting = await waitFor('the run to wait on its gate', async () => {
+      const [run] = await runsOf('gated');
+      return run?.status === 'waiting' && run.paths[0]?.waitOn ? run : undefined;
+    });
+    expect((await api.get<{ employees?: number | null }>(`/api/records/account/${account}`)).body.employees ?? null).toBeNull();
+    await db.collection<{ _id: string; by: string }>('gates').insertOne({ _id: waiting.paths[0]!.waitOn!, by: 'tester' });
+    const [run] = await settled('gated');
+    expect(run).toMatchObject({ status: 'completed', scope: { steps: { gate: { openedBy: 'tester' } } } });
+    expect((await api.get(`/api/records/account/${account}`)).body).toMatchObject({ employees: 7 });
   });
 
   it('fail with the step and the reason when a step cannot succeed', async () => {
@@ -266,7 +305,7 @@ describe('the workflows API', () => {
     expect(dry.status).toBe(200);
     expect(dry.body.status).toBe('completed');
     expect(dry.body.steps.map((s) => s.step)).toEqual(['double', 'big']);
-    expect(dry.body.steps[1]!.output).toEqual({ dryRun: true, wouldRun: 'update_record', plan: { entity: 'opportunity', id: '000000000000000000000000', values: { probability: 80, close_date: '2027-01-31' } } });
+    expect(dry.body.steps[1]!.output).toEqual({ dryRun: true, wouldRun: 'update_record', external: false, plan: { entity: 'opportunity', id: '000000000000000000000000', values: { probability: 80, close_date: '2027-01-31' } } });
     expect(dry.body.vars).toEqual({ doubled: 600 });
     expect(await db.collection('workflow_runs').countDocuments()).toBe(runsBefore);
     expect(await db.collection('rec_opportunity').countDocuments()).toBe(records);

@@ -135,6 +135,29 @@ describe('GET /api/openapi.json', () => {
     expectValid(doc, 'Problems', await api.put('/api/meta/draft/entities/broken', { label: l('坏', 'Broken') }), 422);
   });
 
+  it('describes the share, access, workflow and approval answers', async () => {
+    const user = await api.post<{ id: string }>('/api/users', { email: 'sam@example.com', name: 'Sam', password: 'sam password 123', roles: [] });
+    expect(user.status).toBe(201);
+    const account = await api.post<Rec>('/api/records/account', { name: 'Shared Co' });
+    const workflow = { key: 'touch', label: l('触碰', 'Touch'), entity: 'account', trigger: { type: 'manual' }, start: 'note', steps: [{ id: 'note', type: 'set_variables', config: { values: { seen: true } } }] };
+    expect((await api.put('/api/meta/draft/workflows/touch', workflow)).status).toBeLessThan(300);
+    expect((await api.post('/api/meta/publish')).status).toBe(200);
+    const doc = (await fetchDocument()).body;
+    const base = `/api/records/account/${account.body.id}/shares`;
+    const share = await api.post<{ id: string }>(base, { principal: { type: 'user', id: user.body.id }, access: 'write', until: '2999-01-01' });
+    expectValid(doc, 'Share', share, 201);
+    expectValid(doc, 'ShareList', await api.get(base), 200);
+    expect((await api.delete(`${base}/${share.body.id}`)).status).toBe(204);
+    expectValid(doc, 'AccessExplanation', await api.get(`/api/access/explain?user=${user.body.id}&entity=account&record=${account.body.id}&field=name`), 200);
+    expectValid(doc, 'WorkflowList', await api.get('/api/workflows'), 200);
+    const started = await api.post<{ runs: string[] }>('/api/workflows/touch/trigger', { records: [account.body.id] });
+    expectValid(doc, 'WorkflowTriggered', started, 202);
+    expectValid(doc, 'WorkflowRunPage', await api.get('/api/workflows/runs?workflow=touch'), 200);
+    expectValid(doc, 'WorkflowRun', await api.get(`/api/workflows/runs/${started.body.runs[0]!}`), 200);
+    expectValid(doc, 'ApprovalList', await api.get('/api/approvals'), 200);
+    expectValid(doc, 'Error', await api.post('/api/approvals/000000000000000000000000/approve', {}), 404);
+  });
+
   it('shows a newly published entity and field on the next request', async () => {
     const before = await fetchDocument();
     const account = salesBundle().entities[0]!;

@@ -1,8 +1,6 @@
 import { ObjectId, type ClientSession, type Db, type Filter } from 'mongodb';
 import type { Actor } from '../auth/actor.js';
-
-/** The audit collection record writes already use (records/record-writer.ts). */
-export const AUDIT_LOG = 'audit_log';
+import { AUDIT_LOG, type AppliedKey, type RecordAuditEntry } from './record-trail.js';
 
 /** Security and administration events; record writes add `record.<op>`. */
 export type AuditAction =
@@ -66,10 +64,12 @@ export interface AuditQuery {
 const SECRET_KEY = /pass(word)?|secret|token|code|hash|cookie|authorization|csrf|challenge/i;
 
 /**
- * The append-only audit log. This class is the only writer of security events and it
+ * The append-only audit log. This class is the only writer of the audit log and it
  * can only append: there is no update or delete here, by design, and the API exposes
- * reading alone. Secrets are stripped by key name before anything is stored, as a
- * last line behind callers that never pass them in the first place.
+ * reading alone. Security events (`append`) have secrets stripped by key name before
+ * anything is stored, as a last line behind callers that never pass them in the first
+ * place; record entries (`appendRecord`, `appendMany`) carry field names and counts,
+ * never values. `applied` answers whether a write was already made under a key.
  */
 export class AuditLog {
   constructor(private readonly db: Db) {}
@@ -88,6 +88,42 @@ export class AuditLog {
       },
       { session },
     );
+  }
+
+  /** A record entry (a write, a share, an export), in the caller's transaction when given one. */
+  async appendRecord(entry: RecordAuditEntry, session?: ClientSession): Promise<void> {
+    await this.appendMany([entry], session);
+  }
+
+  /** Record entries in one insert (the writes of a batch), in the caller's transaction when given one. */
+  async appendMany(entries: readonly RecordAuditEntry[], session?: ClientSession): Promise<void> {
+    if (entries.length === 0) return;
+    const at = new Date();
+    await this.db.collection(AUDIT_LOG).insertMany(
+      // Keys left undefined are left out, not stored as null: an export names no record.
+      entries.map((e) => ({ ...definedOnly(e), at: e.at ?? at, actor: { kind: e.actor.kind, id: e.actor.id, name: e.actor.name } })),
+      { session },
+    );
+  }
+
+  /**
+   * Which of `keys` a record write was already made under (the entry's `requestId`),
+   * and the first such write's action and record: a replayed workflow step, import row
+   * or seed record finds what the attempt a crash cut short committed. `action` narrows
+   * it to one kind of write. Answered from the `by_request` index.
+   */
+  async applied(keys: readonly string[], options: { action?: string; session?: ClientSession } = {}): Promise<Map<string, AppliedKey>> {
+    if (keys.length === 0) return new Map();
+    const filter: Filter<Record<string, unknown>> = { requestId: keys.length === 1 ? keys[0] : { $in: [...keys] }, ...(options.action ? { action: options.action } : {}) };
+    // No sort in the query: a server may answer a sort by _id from the _id index, scanning the whole log.
+    const docs = await this.db.collection(AUDIT_LOG).find(filter, { projection: { requestId: 1, action: 1, recordId: 1 }, session: options.session }).toArray();
+    docs.sort((a, b) => String(a._id).localeCompare(String(b._id)));
+    const out = new Map<string, AppliedKey>();
+    for (const d of docs) {
+      const key = String(d.requestId);
+      if (!out.has(key)) out.set(key, { action: String(d.action), recordId: d.recordId == null ? null : String(d.recordId) });
+    }
+    return out;
   }
 
   /** Newest first, keyset-paged on `_id` (ObjectIds grow with time). */
@@ -121,36 +157,6 @@ export class AuditLog {
       { key: { 'actor.id': 1, _id: -1 }, name: 'actor_id' },
     ]);
   }
-
-  /**
-   * Appends the entries of record writes (one, or a bulk batch's) in one insert, inside
-   * the write's transaction (`session`), so an entry exists exactly when its write
-   * committed. They keep the shape record writes always had (entity, recordId, version
-   * and fields at the top level; `list` shows them as `data`); the workflow engine
-   * finds a step's earlier write by its `requestId`.
-   */
-  async appendRecordWrites(entries: readonly RecordWriteEntry[], session?: ClientSession): Promise<void> {
-    if (entries.length === 0) return;
-    const docs = entries.map((e) => ({
-      at: e.at, actor: { kind: e.actor.kind, id: e.actor.id, name: e.actor.name }, action: `record.${e.op}`,
-      entity: e.entity, recordId: e.recordId, version: e.version, fields: [...e.fields], requestId: e.requestId ?? null,
-    }));
-    if (docs.length === 1) await this.db.collection(AUDIT_LOG).insertOne(docs[0]!, { session });
-    else await this.db.collection(AUDIT_LOG).insertMany(docs, { session, ordered: true });
-  }
-}
-
-/** One record write, as its audit entry keeps it. */
-export interface RecordWriteEntry {
-  at: Date;
-  actor: Pick<Actor, 'kind' | 'id' | 'name'>;
-  op: string;
-  entity: string;
-  recordId: ObjectId;
-  version: number;
-  /** The fields the write changed. */
-  fields: readonly string[];
-  requestId?: string | null | undefined;
 }
 
 const ENTRY_KEYS = new Set(['_id', 'at', 'action', 'actor', 'entity', 'recordId', 'requestId', 'target', 'data', 'ip']);
@@ -159,6 +165,10 @@ const ENTRY_KEYS = new Set(['_id', 'at', 'action', 'actor', 'entity', 'recordId'
 function recordData(doc: Record<string, unknown>): Record<string, unknown> | null {
   const rest = Object.fromEntries(Object.entries(doc).filter(([key]) => !ENTRY_KEYS.has(key)));
   return Object.keys(rest).length > 0 ? rest : null;
+}
+
+function definedOnly(entry: RecordAuditEntry): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined));
 }
 
 function scrub(value: Record<string, unknown> | undefined): Record<string, unknown> | undefined {

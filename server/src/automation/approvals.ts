@@ -7,7 +7,7 @@ import { recordCollection } from '../records/record-collections.js';
 import { USERS } from '../auth/user-model.js';
 import { ApprovalNotFound, ApprovalNotYours, NoApprovers, RecordLocked } from './workflow.errors.js';
 import { plannedAction } from './actions/planned-action.js';
-import type { ActionContext, WorkflowAction } from './workflow-actions.js';
+import type { ActionContext, ResumeContext, ResumeResult, WorkflowAction } from './action-contract.js';
 import { enqueueRun, runs } from './workflow-runs.js';
 
 export const APPROVALS = 'approvals';
@@ -70,6 +70,7 @@ const APPROVER = {
  */
 export const APPROVAL_ACTION: WorkflowAction = plannedAction({
   type: 'approval',
+  external: false,
   configSchema: {
     type: 'object',
     properties: {
@@ -98,7 +99,7 @@ export const APPROVAL_ACTION: WorkflowAction = plannedAction({
     };
   },
   async perform(plan, ctx) {
-    if (plan.existing !== undefined) return { wait: { approval: plan.existing, ...(plan.dueAt ? { until: plan.dueAt } : {}) } };
+    if (plan.existing !== undefined) return { wait: { on: plan.existing, ...(plan.dueAt ? { until: plan.dueAt } : {}) } };
     const [runId, step] = ctx.idempotencyKey.split(':') as [string, string];
     const doc: ApprovalDoc = {
       _id: new ObjectId(), key: ctx.idempotencyKey, runId: new ObjectId(runId), workflow: ctx.workflow, step,
@@ -107,8 +108,10 @@ export const APPROVAL_ACTION: WorkflowAction = plannedAction({
       dueAt: plan.dueAt, onTimeout: plan.onTimeout!, escalateTo: plan.escalateTo!, lock: plan.lock!, createdAt: new Date(), decidedAt: null, resumedAt: null,
     };
     await approvals(ctx.db).insertOne(doc);
-    return { wait: { approval: String(doc._id), ...(doc.dueAt ? { until: doc.dueAt } : {}) } };
+    return { wait: { on: String(doc._id), ...(doc.dueAt ? { until: doc.dueAt } : {}) } };
   },
+  /** The path waits on its approval: decided, timed out or escalated (settleApproval). */
+  resume: (on: string, ctx: ResumeContext): Promise<ResumeResult> => settleApproval(ctx.db, on, ctx.now),
 });
 
 async function resolveApprovers(ctx: ActionContext, spec: { type: string; id?: string; role?: string }): Promise<string[]> {
@@ -132,7 +135,7 @@ export function approvalOutput(doc: ApprovalDoc): Record<string, unknown> {
 }
 
 /**
- * For the executor: the approval behind a waiting path. Decided: its output (and it is
+ * The approval behind a waiting path (the approval step's `resume`). Decided: its output (and it is
  * marked resumed). Pending past its due time: the timeout applies (rejected, or handed
  * to the escalation user with no further timeout). Otherwise still pending.
  */

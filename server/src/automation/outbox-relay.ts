@@ -1,25 +1,12 @@
 import type { Queue } from 'bullmq';
-import type { ChangeStream, Db, ObjectId } from 'mongodb';
+import type { ChangeStream, Db } from 'mongodb';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
 import { RedisLease } from '../queues/redis-lease.js';
-import { OUTBOX } from '../records/record-writer.js';
+import { OUTBOX, type OutboxEvent } from '../audit/record-trail.js';
 
 /** How an event job is retried before it lands in the failed (dead-letter) set. */
 export const EVENT_JOB_OPTIONS = { attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 14 * 24 * 3600 } } as const;
-
-export interface OutboxEvent {
-  _id: ObjectId;
-  type: string;
-  entity: string;
-  recordId: ObjectId;
-  version: number;
-  createdAt: Date;
-  /** When the relay handed it to BullMQ; null until then. */
-  sentAt: Date | null;
-  /** When its handlers finished; absent until then. */
-  processedAt?: Date | null;
-}
 
 export interface OutboxRelayOptions {
   db: Db;

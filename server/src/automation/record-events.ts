@@ -2,11 +2,8 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { ObjectId, type Db } from 'mongodb';
 import { Registry } from '@metacrm/metadata';
 import type { Logger } from '../observability/logger.js';
-import { OUTBOX, type RecordOperation } from '../records/record-writer.js';
+import { OUTBOX, RECORD_EVENT_TYPES, type OutboxEvent } from '../audit/record-trail.js';
 import type { JobHandler, JobHandlers } from '../worker/worker.js';
-import type { OutboxEvent } from './outbox-relay.js';
-
-export const RECORD_EVENT_TYPES: readonly `record.${RecordOperation}`[] = ['record.create', 'record.update', 'record.delete', 'record.restore', 'record.purge'];
 
 /**
  * Something that reacts to committed record events: the workflow trigger matcher,

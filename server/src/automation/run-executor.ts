@@ -5,19 +5,21 @@ import { RecordAccess } from '../access/record-access.js';
 import type { Actor } from '../auth/actor.js';
 import type { MailConfig } from '../config/config.js';
 import { AppError } from '../errors/app-error.js';
+import { isPermanent } from '../errors/permanent.js';
 import type { ApiRecord } from '../records/record-document.js';
 import { snapshotOf, type MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { MetadataRepository } from '../metadata/metadata.repository.js';
+import { SnapshotLru } from '../metadata/snapshot-lru.js';
 import { OutboundPolicy } from '../net/outbound-policy.js';
 import type { Logger } from '../observability/logger.js';
 import type { RecordHooks } from '../records/record-hooks.js';
 import { RecordService } from '../records/record.service.js';
 import { DEFAULT_LEASE_MS, WORKER_ID, type JobHandler } from '../worker/worker.js';
-import { settleApproval } from './approvals.js';
 import { recipientView } from './recipient-view.js';
 import { ACTIVE_STATUSES, RunLeaseKeeper } from './run-lease.js';
 import { evaluateIn, type RunScope } from './run-scope.js';
-import { resolveFilterValues, type ActionContext, type WorkflowAction } from './workflow-actions.js';
+import type { ActionContext, WorkflowAction } from './action-contract.js';
+import { resolveFilterValues } from './workflow-actions.js';
 import { MAX_LOG, runs, type RunDoc, type RunLogEntry, type RunPath } from './workflow-runs.js';
 
 /** A step is tried this often (the first try and retries) before the run fails. */
@@ -34,6 +36,8 @@ export interface RunExecutorDeps {
   mail?: MailConfig | undefined;
   /** How long a run's lease lasts unrenewed (WORKER_LEASE_MS); DEFAULT_LEASE_MS when unset. */
   leaseMs?: number | undefined;
+  /** How many metadata versions the handler keeps compiled (DEFAULT_SNAPSHOT_VERSIONS when unset). */
+  snapshotVersions?: number | undefined;
 }
 
 const PUBLIC_ONLY = new OutboundPolicy();
@@ -58,7 +62,7 @@ type Outcome = 'continue' | 'pure' | 'stop';
  *   to a live execution waits until that lease would lapse.
  */
 export function runJobHandler(deps: RunExecutorDeps): JobHandler {
-  const versions = new Map<number, MetadataSnapshot>();
+  const versions = new SnapshotLru(deps.snapshotVersions);
   return async (job: Job, ctx) => {
     const runId = String((job.data as { runId?: unknown }).runId ?? '');
     if (!/^[0-9a-f]{24}$/.test(runId)) throw new UnrecoverableError(`Bad run id "${runId.slice(0, 40)}"`);
@@ -73,8 +77,7 @@ export function runJobHandler(deps: RunExecutorDeps): JobHandler {
     try {
       // Read only now, under the lease: the state the last holder saved.
       const run = (await runs(ctx.db).findOne({ _id: new ObjectId(runId) }))!;
-      let snapshot = versions.get(run.metadataVersion);
-      if (!snapshot) versions.set(run.metadataVersion, (snapshot = snapshotOf(run.metadataVersion, await new MetadataRepository(ctx.db).bundleOf(run.metadataVersion))));
+      const snapshot = await versions.get(run.metadataVersion, async (version) => snapshotOf(version, await new MetadataRepository(ctx.db).bundleOf(version)));
       const workflow = snapshot.bundle.workflows.find((w) => w.key === run.workflow);
       execution = new RunExecution(ctx.db, snapshot, deps, run, ctx.logger);
       execution.session = keeper.session;
@@ -128,6 +131,11 @@ export class RunExecution {
     private readonly dryRun = false,
   ) {
     this.visits = run.visits ??= countVisits(run.log);
+    for (const path of run.paths) {
+      // Saved before waits were generic: the next save stores it as `waitOn`.
+      if (path.waitApproval) path.waitOn ??= path.waitApproval;
+      delete path.waitApproval;
+    }
   }
 
   get status(): RunDoc['status'] {
@@ -140,8 +148,8 @@ export class RunExecution {
     // Taking the lease made the run `running` already (a dry run starts from `queued`).
     if (this.run.status !== 'running' && !(await this.save({ status: 'running' }, [...ACTIVE_STATUSES]))) return undefined;
     for (;;) {
-      await this.wakePaths();
-      const path = this.run.paths.find((p) => p.at !== null && !p.waitUntil && !p.waitApproval);
+      if (!(await this.wakePaths(byId))) return undefined;
+      const path = this.run.paths.find((p) => p.at !== null && !p.waitUntil && !p.waitOn);
       if (!path) {
         const waiting = this.run.paths.filter((p) => p.at !== null);
         if (waiting.length === 0) {
@@ -195,12 +203,13 @@ export class RunExecution {
       const ctx = this.context(workflow, path, step, scope);
       const result = this.dryRun && action.sideEffect ? { output: await wouldRun(action, config, ctx) } : await action.run!(config, ctx);
       if (this.dryRun) delete result.wait;
+      if (result.wait && 'on' in result.wait && !action.resume) throw new UnrecoverableError(`The step type "${step.type}" waits but has no resume`);
       delete this.run.attempts[attemptKey];
       this.run.scope.steps[step.id] = result.output ?? null;
       this.log({ step: step.id, path: path.id, type: step.type, attempt, status: result.wait ? 'waiting' : 'completed', startedAt, finishedAt: new Date(), input: config, output: result.output });
       if (result.wait) {
         path.waitUntil = result.wait.until;
-        if ('approval' in result.wait) path.waitApproval = result.wait.approval;
+        if ('on' in result.wait) path.waitOn = result.wait.on;
         path.resume = true;
       } else {
         this.advance(path, this.next(step, scope), byId);
@@ -208,9 +217,8 @@ export class RunExecution {
       return result.wait || action.sideEffect ? 'continue' : 'pure';
     } catch (err) {
       const error = describe(err);
-      const permanent = err instanceof AppError && err.status < 500 && err.status !== 409;
       this.run.attempts[attemptKey] = attempt;
-      const retry = !this.dryRun && !permanent && attempt < STEP_ATTEMPTS;
+      const retry = !this.dryRun && !isPermanent(err) && attempt < STEP_ATTEMPTS;
       this.log({ step: step.id, path: path.id, type: step.type, attempt, status: retry ? 'retrying' : 'failed', startedAt, finishedAt: new Date(), input: config, error });
       if (!retry) {
         await this.fail(step.id, error.code, error.message);
@@ -222,18 +230,25 @@ export class RunExecution {
   }
 
   /**
-   * Wakes parked paths: a delay that is due; an approval that was decided (its output
-   * becomes the step's) or whose due time passed (the timeout applies).
+   * Wakes parked paths: a delay that is due; a path waiting `on` something its step's
+   * action settles (`resume`: an approval decided, or past its due time), whose output
+   * becomes the step's. False when the run failed instead (the step type is gone).
    */
-  private async wakePaths(): Promise<void> {
+  private async wakePaths(byId: Map<string, Step>): Promise<boolean> {
     const now = new Date();
     for (const path of this.run.paths) {
-      if (path.waitApproval) {
+      if (path.waitOn) {
         if (this.dryRun) continue;
-        const settled = await settleApproval(this.db, path.waitApproval, now);
+        const type = byId.get(path.at!)?.type;
+        const action = type === undefined ? undefined : (this.deps.registries.actions.get(type) as WorkflowAction | undefined);
+        if (!action?.resume) {
+          await this.fail(path.at, 'WORKFLOW_ACTION_NOT_FOUND', `No action "${type ?? path.at}" to resume`);
+          return false;
+        }
+        const settled = await action.resume(path.waitOn, { db: this.db, logger: this.logger, now });
         if ('output' in settled) {
           this.run.scope.steps[path.at!] = settled.output;
-          path.waitApproval = undefined;
+          path.waitOn = undefined;
           path.waitUntil = undefined;
         } else {
           path.waitUntil = settled.pending ?? undefined;
@@ -242,6 +257,7 @@ export class RunExecution {
         path.waitUntil = undefined;
       }
     }
+    return true;
   }
 
   /** Parallel branches, their join, and loops over the records of a query. */
@@ -436,7 +452,7 @@ function countVisits(log: RunLogEntry[]): Record<string, number> {
  * code a real run uses, or, for a step type without a plan, its settings as they are.
  */
 async function wouldRun(action: WorkflowAction, config: Record<string, unknown>, ctx: ActionContext): Promise<Record<string, unknown>> {
-  return { dryRun: true, wouldRun: action.type, ...(action.plan ? { plan: await action.plan(config, ctx) } : { settings: config }) };
+  return { dryRun: true, wouldRun: action.type, external: action.external, ...(action.plan ? { plan: await action.plan(config, ctx) } : { settings: config }) };
 }
 
 /** A failed step's error for the run log: its code and message, and the problems of a refused write. */

@@ -1,21 +1,11 @@
 import type { Queue } from 'bullmq';
 import type { BundleRegistries } from '@metacrm/metadata';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
-import type { OutboxEvent } from './outbox-relay.js';
+import type { OutboxEvent } from '../audit/record-trail.js';
 import type { RecordEventSubscriber } from './record-events.js';
 import { conditionHolds, type RunScope } from './run-scope.js';
 import { RECORD_TRIGGERS } from './workflow-triggers.js';
-import { createRun, disabledWorkflows, enqueueRun, type RunDoc } from './workflow-runs.js';
-
-/** The parts of an outbox event a record trigger reads (record-writer.ts writes them). */
-interface RecordEvent extends OutboxEvent {
-  changed: string[];
-  actor: RunDoc['trigger']['actor'];
-  causationDepth?: number;
-  causationChain?: string[];
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-}
+import { createRun, disabledWorkflows, enqueueRun } from './workflow-runs.js';
 
 export interface TriggerMatcherDeps {
   cache: MetadataCache;
@@ -36,7 +26,7 @@ export function triggerMatcher(deps: TriggerMatcherDeps): RecordEventSubscriber 
   return {
     types: Object.values(RECORD_TRIGGERS),
     async handle(raw, { db, logger }) {
-      const event = raw as RecordEvent;
+      const event = raw;
       const snapshot = await deps.cache.current();
       const candidates = snapshot.bundle.workflows.filter((w) => w.active !== false && w.entity === event.entity && RECORD_TRIGGERS[w.trigger.type] === event.type);
       const disabled = candidates.length > 0 ? await disabledWorkflows(db) : new Set<string>();
@@ -64,7 +54,7 @@ export function triggerMatcher(deps: TriggerMatcherDeps): RecordEventSubscriber 
   };
 }
 
-function eventScope(event: RecordEvent): RunScope {
+function eventScope(event: OutboxEvent): RunScope {
   const values = event.after ?? event.before ?? {};
   return {
     record: { ...values, id: event.recordId.toHexString() },

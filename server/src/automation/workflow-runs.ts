@@ -31,7 +31,9 @@ export interface RunPath {
   loop?: RunLoop | undefined;
   /** Parked until this instant (a delay step). */
   waitUntil?: Date | undefined;
-  /** Parked until an approval is decided. */
+  /** Parked until what the step waits on (its approval, say) settles: its action's `resume` tells. */
+  waitOn?: string | undefined;
+  /** What runs saved before `waitOn` existed wait on (an approval); read as `waitOn`. */
   waitApproval?: string | undefined;
   /** Parked at a step that has run: on waking, the path moves on through the step's branches. */
   resume?: boolean | undefined;

@@ -1,8 +1,8 @@
 import type { Db } from 'mongodb';
 import type { BundleRegistries } from '@metacrm/metadata';
+import type { OutboxEvent } from '../audit/record-trail.js';
 import { RecordAccess } from '../access/record-access.js';
 import type { Actor } from '../auth/actor.js';
-import type { OutboxEvent } from '../automation/outbox-relay.js';
 import { AppError } from '../errors/index.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import type { ApiRecord } from '../records/record-document.js';

@@ -2,12 +2,11 @@ import type { EventEmitter } from 'node:events';
 import type { ChangeStream, Db } from 'mongodb';
 import { ObjectId } from 'mongodb';
 import type { BundleRegistries } from '@metacrm/metadata';
+import { OUTBOX, type OutboxEvent } from '../audit/record-trail.js';
 import type { Actor } from '../auth/actor.js';
-import type { OutboxEvent } from '../automation/outbox-relay.js';
 import type { MetadataBus } from '../metadata/metadata-bus.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { Logger } from '../observability/logger.js';
-import { OUTBOX } from '../records/record-writer.js';
 import { liveEventFor } from './live-event-view.js';
 
 /** Where a subscriber's frames go (an HTTP response); the hub knows nothing of HTTP. */

@@ -3,7 +3,7 @@ import { convertValue, type Bundle, type Entity, type Field } from '@metacrm/met
 import { nextAutoNumber, type AutoNumberSettings } from '../records/auto-number.js';
 import { fromStorage, toStorage } from '../records/field-codec.js';
 import { recordCollection } from '../records/record-collections.js';
-import { REVISIONS, type FieldChange } from '../records/record-writer.js';
+import { RECORD_REVISIONS, type FieldChange } from '../audit/record-trail.js';
 
 /** Who and what a publish's record migrations are attributed to, in each record's history. */
 export interface MigrationContext {
@@ -54,7 +54,7 @@ async function rewriteRecords(db: Db, entity: Entity, filter: Filter<Document>, 
             if (result.matchedCount === 0) moved++;
             else if (history && changes.length > 0) revisions.push({ entity: entity.key, recordId: doc._id, version: (doc._version as number) + 1, op: 'migrate', at: new Date(), actor: ctx.actor, changes, metadataVersion: ctx.version });
           }
-          if (revisions.length > 0) await db.collection(REVISIONS).insertMany(revisions, { session });
+          if (revisions.length > 0) await db.collection(RECORD_REVISIONS).insertMany(revisions, { session });
         });
       } finally {
         await session.endSession();

@@ -4,7 +4,7 @@ import { jsonContent, jsonResponse, object, schemaRef, type OpenApiObject } from
 
 /** The tags of the workflow routes that face outside: inbound webhooks and notifications. */
 export const AUTOMATION_TAGS: OpenApiObject[] = [
-  { name: 'workflows', description: 'Workflow dry runs; the settings of each step type.' },
+  { name: 'workflows', description: 'Workflows switched on and off without a publish, their runs (the failed list is the dead-letter list), retries, manual starts and dry runs; the settings of each step type.' },
   { name: 'webhooks', description: 'Inbound webhooks that start workflow runs, and their secrets.' },
   { name: 'notifications', description: "The current user's in-app notifications." },
 ];
@@ -45,7 +45,7 @@ export function automationSchemas(registries: BundleRegistries): Record<string, 
         items: object(
           {
             step: { type: 'string' }, type: { type: 'string' }, status: { type: 'string' },
-            output: { description: 'A step without side effects: its output. One with: `{dryRun: true, wouldRun, plan}`, the plan the real step would act on (the record write, the request, the message, the approvers), read from its settings by the same code.' },
+            output: { description: 'A step without side effects: its output. One with: `{dryRun: true, wouldRun, external, plan}` (`external`: the step reaches outside the platform), the plan the real step would act on (the record write, the request, the message, the approvers), read from its settings by the same code.' },
             error: { description: '`{code, message, problems?}` when the step would fail.' },
           },
           ['output', 'error'],

@@ -106,8 +106,31 @@ export function entityPaths(entity: Entity, context: EntityPathContext): Record<
       parameters: [parameterRef('RecordId')],
       get: op('history', `Field history of a ${label}`, { responses: { '200': jsonResponse('Who changed which field, when, from what to what.', schemaRef('RecordHistory')), ...errorResponses(['NotFound']) } }),
     },
+    ...sharePaths(entity),
     ...relatedPaths(entity, context),
     ...entityIoPaths(entity, { names, registries: context.registries, views: context.views.filter((v) => v.entity === entity.key).map((v) => v.key) }, op),
+  };
+}
+
+/** Sharing one record with a user or a department, beyond their roles' scope. */
+function sharePaths(entity: Entity): Record<string, OpenApiObject> {
+  const op = operationFactory(entity);
+  const base = `/api/records/${entity.key}/{id}/shares`;
+  const who = 'Whoever may update the record; the shares widen read (and, with `write`, update) to the principal.';
+  return {
+    [base]: {
+      parameters: [parameterRef('RecordId')],
+      get: op('shares', `Shares of a ${entity.label.en}`, { description: who, responses: { '200': jsonResponse('The shares.', schemaRef('ShareList')), ...errorResponses(['Forbidden', 'NotFound']) } }),
+      post: op('share', `Share a ${entity.label.en}`, {
+        description: `${who} Sharing again with the same principal replaces the earlier share; audited as \`record.share\`. 400 SHARE_INVALID with a problem per mistake.`,
+        requestBody: { required: true, content: jsonContent(schemaRef('ShareInput')) },
+        responses: { '201': jsonResponse('The share.', schemaRef('Share')), ...errorResponses(['BadRequest', 'Forbidden', 'NotFound', 'UnsupportedMediaType']) },
+      }),
+    },
+    [`${base}/{shareId}`]: {
+      parameters: [parameterRef('RecordId'), { name: 'shareId', in: 'path', required: true, schema: { type: 'string' } }],
+      delete: op('unshare', `Remove a share of a ${entity.label.en}`, { description: 'Audited as `record.unshare`. 404 SHARE_NOT_FOUND.', responses: { '204': { description: 'Removed.' }, ...errorResponses(['Forbidden', 'NotFound']) } }),
+    },
   };
 }
 

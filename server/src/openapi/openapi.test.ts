@@ -79,6 +79,9 @@ describe('the generated OpenAPI document', () => {
     ['/api/records/opportunity/bulk', ['post']],
     ['/api/records/opportunity/duplicates', ['post']],
     ['/api/records/account/{id}/related/opportunity/account', ['get']],
+    ['/api/records/opportunity/{id}/owner', ['post']],
+    ['/api/records/opportunity/{id}/shares', ['get', 'post']],
+    ['/api/records/opportunity/{id}/shares/{shareId}', ['delete']],
   ] as const;
   const platformRoutes = [
     ['/healthz', ['get']],
@@ -121,6 +124,17 @@ describe('the generated OpenAPI document', () => {
     ['/api/workflows/{key}/dry-run', ['post']],
     ['/api/notifications', ['get']],
     ['/api/notifications/{id}/read', ['post']],
+    ['/api/workflows', ['get']],
+    ['/api/workflows/runs', ['get']],
+    ['/api/workflows/runs/{id}', ['get']],
+    ['/api/workflows/runs/{id}/retry', ['post']],
+    ['/api/workflows/{key}/enable', ['post']],
+    ['/api/workflows/{key}/disable', ['post']],
+    ['/api/workflows/{key}/trigger', ['post']],
+    ['/api/approvals', ['get']],
+    ['/api/approvals/{id}/approve', ['post']],
+    ['/api/approvals/{id}/reject', ['post']],
+    ['/api/access/explain', ['get']],
   ] as const;
 
   it.each([...entityRoutes, ...platformRoutes])('documents %s', (path, methods) => {

@@ -14,6 +14,7 @@ import { PLATFORM_TAGS, platformPaths, securitySchemes } from './platform-paths.
 import { recordApiSchemas } from './record-components.js';
 import type { OpenApiObject } from './refs.js';
 import { UI_TAGS, uiPaths, uiSchemas } from './ui-paths.js';
+import { WORKFLOW_TAGS, workflowPaths, workflowSchemas } from './workflow-paths.js';
 
 /** An OpenAPI 3.1 document, as plain JSON. */
 export interface OpenApiDocument extends OpenApiObject {
@@ -31,11 +32,11 @@ export interface OpenApiDocument extends OpenApiObject {
  * document, so callers cache it per metadata version.
  */
 export function buildOpenApiDocument(snapshot: MetadataSnapshot, registries: BundleRegistries): OpenApiDocument {
-  const schemas: Record<string, JsonSchema> = { ...errorSchemas(), ...recordApiSchemas(), ...platformApiSchemas(), ...authSchemas(), ...automationSchemas(registries), ...uiSchemas(), ...metaSchemaComponents(registries.fieldTypes) };
+  const schemas: Record<string, JsonSchema> = { ...errorSchemas(), ...recordApiSchemas(), ...platformApiSchemas(), ...authSchemas(), ...automationSchemas(registries), ...workflowSchemas(), ...uiSchemas(), ...metaSchemaComponents(registries.fieldTypes) };
   const entities = snapshot.bundle.entities;
   const names = entityComponentNames(entities, new Set(Object.keys(schemas)));
   const entityOf = (key: string) => snapshot.entity(key);
-  const paths: Record<string, OpenApiObject> = { ...platformPaths(), ...authPaths(), ...metaPaths(), ...automationPaths(), ...uiPaths() };
+  const paths: Record<string, OpenApiObject> = { ...platformPaths(), ...authPaths(), ...metaPaths(), ...automationPaths(), ...workflowPaths(), ...uiPaths() };
   for (const entity of entities) {
     const own = names.get(entity.key)!;
     schemas[own.record] = recordSchema(entity, registries, entityOf);
@@ -55,7 +56,7 @@ export function buildOpenApiDocument(snapshot: MetadataSnapshot, registries: Bun
         'Labels are in English, with the Chinese label in `x-label-zh-CN`.',
       'x-metadata-version': snapshot.version,
     },
-    tags: [...PLATFORM_TAGS, ...AUTH_TAGS, ...AUTOMATION_TAGS, ...UI_TAGS, ...entities.map(entityTag)],
+    tags: [...PLATFORM_TAGS, ...AUTH_TAGS, ...AUTOMATION_TAGS, ...WORKFLOW_TAGS, ...UI_TAGS, ...entities.map(entityTag)],
     security: [{ session: [] }, { sessionCookie: [] }, { apiToken: [] }],
     paths,
     components: { schemas, responses: errorResponseComponents(), parameters: sharedParameters(), headers: sharedHeaders(), securitySchemes: securitySchemes() },

@@ -34,9 +34,30 @@ export function recordApiSchemas(): Record<string, JsonSchema> {
     ),
     RecordHistory: object({ entries: { type: 'array', items: schemaRef('HistoryEntry'), description: 'Newest first, at most 1,000.' } }),
     Expanded: object({ id: { type: 'string', pattern: RECORD_ID_PATTERN }, display: anyValue }, [], { description: 'A related record as `expand=` shows it: its id and display value.' }),
+    ...shareSchemas(),
     ...bulkSchemas(),
     ...aggregateSchemas(),
     ...importSchemas(),
+  };
+}
+
+/** A record shared with a user or department beyond what their roles' scope allows. */
+function shareSchemas(): Record<string, JsonSchema> {
+  const principal = object({ type: { type: 'string', enum: ['user', 'department'] }, id: { type: 'string', pattern: RECORD_ID_PATTERN } }, [], { additionalProperties: false });
+  const access = { type: 'string', enum: ['read', 'write'] };
+  return {
+    Share: object({
+      id: { type: 'string' }, principal, access,
+      until: { type: ['string', 'null'], format: 'date-time', description: 'When it ends; null: until removed.' },
+      createdBy: object({ kind: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' } }),
+      createdAt: { type: 'string', format: 'date-time' },
+    }),
+    ShareInput: object(
+      { principal, access: { ...access, default: 'read' }, until: { type: ['string', 'null'], description: 'A date (shared through the end of that day, UTC) or a date-time, in the future; null or absent: until removed.' } },
+      ['access', 'until'],
+      { additionalProperties: false },
+    ),
+    ShareList: object({ shares: { type: 'array', items: schemaRef('Share') } }),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import { SHARES } from '../access/record-shares.js';
-import { AUDIT, OUTBOX, REVISIONS } from './record-writer.js';
+import { AUDIT_LOG, OUTBOX, RECORD_REVISIONS } from '../audit/record-trail.js';
 
 /**
  * The indexes of the collections every entity shares, created at start (idempotent):
@@ -11,9 +11,9 @@ import { AUDIT, OUTBOX, REVISIONS } from './record-writer.js';
  */
 export async function ensureRecordIndexes(db: Db): Promise<void> {
   await Promise.all([
-    db.collection(REVISIONS).createIndex({ entity: 1, recordId: 1, version: -1 }, { name: 'by_record' }),
-    db.collection(AUDIT).createIndex({ recordId: 1, at: -1 }, { name: 'by_record' }),
-    db.collection(AUDIT).createIndex({ requestId: 1 }, { name: 'by_request' }),
+    db.collection(RECORD_REVISIONS).createIndex({ entity: 1, recordId: 1, version: -1 }, { name: 'by_record' }),
+    db.collection(AUDIT_LOG).createIndex({ recordId: 1, at: -1 }, { name: 'by_record' }),
+    db.collection(AUDIT_LOG).createIndex({ requestId: 1 }, { name: 'by_request' }),
     db.collection(OUTBOX).createIndex({ sentAt: 1, createdAt: 1 }, { name: 'unsent' }),
     // Processed events are kept a week (for inspection and the workflow run log), then dropped.
     db.collection(OUTBOX).createIndex({ processedAt: 1 }, { name: 'processed_ttl', expireAfterSeconds: 7 * 24 * 3600 }),

@@ -1,21 +1,15 @@
 import { ObjectId, type ClientSession, type Db, type Document } from 'mongodb';
 import { UNIQUE_KEY_PREFIX, makeProblem, normalizeUniqueText } from '@metacrm/metadata';
-import type { Actor } from '../auth/actor.js';
 import { AuditLog } from '../audit/audit-log.js';
+import { OUTBOX, RECORD_REVISIONS as REVISIONS, type FieldChange, type OutboxEvent, type RecordOperation } from '../audit/record-trail.js';
+import type { Actor } from '../auth/actor.js';
 import type { CompiledEntity } from './compiled-entity.js';
 import { recordCollection } from './record-collections.js';
 import { rewriteRecord } from './record-rewrite.js';
 import type { Values } from './record-document.js';
 import { RecordUniqueViolation } from './records.errors.js';
 
-export type RecordOperation = 'create' | 'update' | 'delete' | 'restore' | 'purge';
-
-/** One field's change, as kept in field history and carried by events. */
-export interface FieldChange {
-  field: string;
-  from: unknown;
-  to: unknown;
-}
+export type { FieldChange, RecordOperation } from '../audit/record-trail.js';
 
 export interface WriteContext {
   db: Db;
@@ -26,10 +20,6 @@ export interface WriteContext {
   causationChain?: readonly string[];
   requestId?: string | undefined;
 }
-
-export const REVISIONS = 'record_revisions';
-export const AUDIT = 'audit_log';
-export const OUTBOX = 'outbox';
 
 /**
  * The record around a change as the API shows it (field values and system fields, see
@@ -57,8 +47,8 @@ export async function writeTrail(ctx: WriteContext, compiled: CompiledEntity, op
   if (compiled.entity.options?.history !== false && changes.length > 0) {
     await ctx.db.collection(REVISIONS).insertOne({ entity, recordId, version, op, at, actor, changes }, { session });
   }
-  await new AuditLog(ctx.db).appendRecordWrites([{ at, actor, op, entity, recordId, version, fields: changes.map((c) => c.field), requestId: ctx.requestId }], session);
-  await ctx.db.collection(OUTBOX).insertOne(
+  await new AuditLog(ctx.db).appendRecord({ at, actor, action: `record.${op}`, entity, recordId, version, fields: changes.map((c) => c.field), requestId: ctx.requestId ?? null }, session);
+  await ctx.db.collection<OutboxEvent>(OUTBOX).insertOne(
     {
       // The actor with roles: workflows show outbound steps only what this actor may see.
       _id: new ObjectId(), type: `record.${op}`, entity, recordId, version, changed: changes.map((c) => c.field), actor: { ...actor, roles: [...ctx.actor.roles], departmentId: ctx.actor.departmentId ?? null }, causationDepth: ctx.causationDepth, causationChain: [...(ctx.causationChain ?? [])],
@@ -80,9 +70,9 @@ export async function writeCreateTrails(ctx: WriteContext, compiled: CompiledEnt
   const { session } = ctx;
   const revisions = created.filter((c) => c.changes.length > 0).map((c) => ({ entity, recordId: c.id, version: 1, op: 'create', at, actor, changes: c.changes }));
   if (compiled.entity.options?.history !== false && revisions.length > 0) await ctx.db.collection(REVISIONS).insertMany(revisions, { session });
-  await new AuditLog(ctx.db).appendRecordWrites(created.map((c) => ({ at, actor, op: 'create', entity, recordId: c.id, version: 1, fields: c.changes.map((f) => f.field), requestId: ctx.requestId })), session);
+  await new AuditLog(ctx.db).appendMany(created.map((c) => ({ at, actor, action: 'record.create', entity, recordId: c.id, version: 1, fields: c.changes.map((f) => f.field), requestId: ctx.requestId ?? null })), session);
   const eventActor = { ...actor, roles: [...ctx.actor.roles], departmentId: ctx.actor.departmentId ?? null };
-  await ctx.db.collection(OUTBOX).insertMany(created.map((c) => ({
+  await ctx.db.collection<OutboxEvent>(OUTBOX).insertMany(created.map((c) => ({
     _id: new ObjectId(), type: 'record.create', entity, recordId: c.id, version: 1, changed: c.changes.map((f) => f.field), actor: eventActor, causationDepth: ctx.causationDepth, causationChain: [...(ctx.causationChain ?? [])],
     before: null, after: c.after, createdAt: at, sentAt: null,
   })), { session });

@@ -21,7 +21,8 @@ import { apiValues, changedFields, storageUpdate, toApiRecord, valuesOf, type Ap
 import { runAfter, runBefore, type AfterWrite, type RecordHooks } from './record-hooks.js';
 import { backoffBeforeRetry, queuedPerRecord } from './reapply.js';
 import { prepareValues } from './record-values.js';
-import { REVISIONS, insertRecord, insertRecords, updateRecord, writeCreateTrails, writeTrail, type RecordOperation, type WriteContext } from './record-writer.js';
+import { RECORD_REVISIONS } from '../audit/record-trail.js';
+import { insertRecord, insertRecords, updateRecord, writeCreateTrails, writeTrail, type RecordOperation, type WriteContext } from './record-writer.js';
 import { EntityNotFound, FormNotFound, RecordInUse, RecordInvalid, RecordNotFound, RecordVersionConflict, ViewNotFound } from './records.errors.js';
 import { checkLookups, checkLookupsMany, referencesTo, refreshParentRollups, refreshRollupsOfBatch } from './relations.js';
 import { withScope, type RelatedAccess } from './related-access.js';
@@ -468,7 +469,7 @@ export class RecordService {
     const compiled = this.compiled(entity);
     this.access.require(entity, 'read');
     const doc = await this.load(compiled, id, true, 'read');
-    const revisions = await this.options.db.collection(REVISIONS).find({ entity, recordId: doc._id }).sort({ version: -1 }).limit(1000).toArray();
+    const revisions = await this.options.db.collection(RECORD_REVISIONS).find({ entity, recordId: doc._id }).sort({ version: -1 }).limit(1000).toArray();
     return revisions.flatMap((r) =>
       (r.changes as { field: string; from: unknown; to: unknown }[]).flatMap((c) => {
         const from = this.access.presentValue(entity, c.field, c.from);

@@ -1,7 +1,7 @@
 import type { Problem } from '@metacrm/metadata';
 import { RecordInvalid } from '../../records/records.errors.js';
 import { evaluateMap } from '../run-scope.js';
-import type { WorkflowAction } from '../workflow-actions.js';
+import type { WorkflowAction } from '../action-contract.js';
 
 const KEY = { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 64 } as const;
 const LOGIC_MAP = { type: 'object', propertyNames: KEY, maxProperties: 200 } as const;
@@ -19,6 +19,7 @@ const LOGIC_MAP = { type: 'object', propertyNames: KEY, maxProperties: 200 } as 
 export const checkDuplicatesAction: WorkflowAction = {
   type: 'check_duplicates',
   sideEffect: false,
+  external: false,
   configSchema: { type: 'object', properties: { entity: KEY, values: LOGIC_MAP, refuse: { enum: ['block', 'any', 'none'] } }, required: ['entity', 'values'], additionalProperties: false },
   check: (config, context) => {
     const entity = String(config.entity);

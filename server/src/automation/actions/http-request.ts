@@ -1,6 +1,6 @@
 import { compileLogic } from '@metacrm/metadata';
 import { FORBIDDEN_HEADERS, outboundRequest, type OutboundResponse } from '../../net/outbound-http.js';
-import type { ActionContext, WorkflowAction } from '../workflow-actions.js';
+import type { ActionContext, WorkflowAction } from '../action-contract.js';
 import { HttpRequestInvalid, HttpRequestRejected } from './actions.errors.js';
 import { plannedAction } from './planned-action.js';
 import { effectOnce } from './step-effects.js';
@@ -39,6 +39,7 @@ const TEXT = (maxLength: number) => ({ anyOf: [{ type: 'string', maxLength }, LO
  */
 export const httpRequestAction: WorkflowAction = plannedAction({
   type: 'http_request',
+  external: true,
   configSchema: {
     type: 'object',
     properties: {

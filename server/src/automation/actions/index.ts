@@ -1,4 +1,4 @@
-import type { WorkflowAction } from '../workflow-actions.js';
+import type { WorkflowAction } from '../action-contract.js';
 import { httpRequestAction } from './http-request.js';
 import { notifyAction } from './notify.js';
 import { sendEmailAction } from './send-email.js';

@@ -1,5 +1,5 @@
 import { createNotification, type NotificationText } from '../../notifications/notifications.js';
-import type { ActionContext, WorkflowAction } from '../workflow-actions.js';
+import type { ActionContext, WorkflowAction } from '../action-contract.js';
 import { NotificationInvalid } from './actions.errors.js';
 import { plannedAction } from './planned-action.js';
 import { textSetting, visibleValue } from './step-values.js';
@@ -29,6 +29,7 @@ const TEXT = (maxLength: number) => ({
  */
 export const notifyAction: WorkflowAction = plannedAction({
   type: 'notify',
+  external: true,
   configSchema: {
     type: 'object',
     properties: {

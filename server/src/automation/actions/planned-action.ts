@@ -1,4 +1,4 @@
-import type { ActionContext, ActionResult, WorkflowAction } from '../workflow-actions.js';
+import type { ActionContext, ActionResult, WorkflowAction } from '../action-contract.js';
 
 /** A step type with a side effect, split into what it would do and doing it. */
 export interface PlannedActionDefinition<P extends Record<string, unknown>> extends Omit<WorkflowAction, 'run' | 'plan' | 'sideEffect'> {

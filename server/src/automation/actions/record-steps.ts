@@ -2,10 +2,10 @@ import { ObjectId, type Db, type Document } from 'mongodb';
 import type { ConfigCheckContext, Problem } from '@metacrm/metadata';
 import { USERS } from '../../auth/user-model.js';
 import { nextSequence } from '../../records/auto-number.js';
-import { AUDIT } from '../../records/record-writer.js';
+import { AuditLog } from '../../audit/audit-log.js';
 import type { WriteOptions } from '../../records/record.service.js';
 import { evaluateIn, evaluateMap } from '../run-scope.js';
-import type { ActionContext, WorkflowAction } from '../workflow-actions.js';
+import type { ActionContext, WorkflowAction } from '../action-contract.js';
 import { NoAssignee } from '../workflow.errors.js';
 import { checkDuplicatesAction } from './duplicate-step.js';
 import { plannedAction } from './planned-action.js';
@@ -42,8 +42,8 @@ const AUTOMATION_WRITE: WriteOptions = { form: null };
 
 /** The id of the record a write happened under this key, if it did (a replayed step). */
 async function writtenBefore(db: Db, key: string): Promise<string | undefined> {
-  const entry = await db.collection(AUDIT).findOne({ requestId: key }, { projection: { recordId: 1 } });
-  return entry ? String(entry.recordId) : undefined;
+  const applied = (await new AuditLog(db).applied([key])).get(key);
+  return applied ? String(applied.recordId) : undefined;
 }
 
 /** The record a step acts on: by default the trigger record; else the entity and id its settings name. */
@@ -71,6 +71,7 @@ export function entityProblems(config: Record<string, unknown>, context: ConfigC
 
 export const updateRecordAction = plannedAction({
   type: 'update_record',
+  external: false,
   configSchema: obj({ entity: KEY, record: {}, values: LOGIC_MAP }, ['values']),
   check: (config, context) => valuesProblems(config, context, false),
   async plan(config, ctx) {
@@ -86,6 +87,7 @@ export const updateRecordAction = plannedAction({
 
 export const createRecordAction = plannedAction({
   type: 'create_record',
+  external: false,
   configSchema: obj({ entity: KEY, values: LOGIC_MAP, owner: OWNER_SCHEMA }, ['entity', 'values']),
   check: (config, context) => valuesProblems(config, context, true),
   async plan(config, ctx) {
@@ -108,6 +110,7 @@ export const createRecordAction = plannedAction({
  */
 export const assignOwnerAction = plannedAction({
   type: 'assign_owner',
+  external: false,
   configSchema: obj({ owner: OWNER_SCHEMA, users: TEAM.properties.users, role: KEY, department: OBJECT_ID, entity: KEY, record: {} }),
   check(config, context) {
     const given = ['owner', 'users', 'role', 'department'].filter((k) => config[k] !== undefined);

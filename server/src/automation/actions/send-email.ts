@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
-import type { ActionContext, WorkflowAction } from '../workflow-actions.js';
+import type { ActionContext, WorkflowAction } from '../action-contract.js';
 import { EmailInvalid, EmailNotConfigured } from './actions.errors.js';
 import { plannedAction } from './planned-action.js';
 import { effectOnce } from './step-effects.js';
@@ -29,6 +29,7 @@ const RECIPIENTS = { anyOf: [{ type: 'string', minLength: 1, maxLength: 4000 }, 
  */
 export const sendEmailAction: WorkflowAction = plannedAction({
   type: 'send_email',
+  external: true,
   configSchema: {
     type: 'object',
     properties: {

@@ -1,6 +1,6 @@
 import type { LogicOperation, Registry } from '@metacrm/metadata';
 import { evaluateIn, renderTemplate } from '../run-scope.js';
-import type { ActionContext } from '../workflow-actions.js';
+import type { ActionContext } from '../action-contract.js';
 
 /**
  * How the steps that reach outside read their settings. A text setting is either a

@@ -6,7 +6,6 @@ import type { CompiledEntity } from '../../records/compiled-entity.js';
 import { recordCollection } from '../../records/record-collections.js';
 import { toApiRecord } from '../../records/record-document.js';
 import { toStorage } from '../../records/field-codec.js';
-import type { OutboxEvent } from '../outbox-relay.js';
 import type { RecordEventSubscriber } from '../record-events.js';
 import { disabledWorkflows } from '../workflow-runs.js';
 import { compiledOf, dateKey } from './schedule-firing.js';
@@ -35,8 +34,7 @@ export interface ScheduleCatchUpDeps {
 export function scheduleCatchUp(deps: ScheduleCatchUpDeps): RecordEventSubscriber {
   return {
     types: ['record.create', 'record.update'],
-    async handle(raw, { db, logger }) {
-      const event = raw as OutboxEvent & { changed?: string[]; after?: Record<string, unknown> | null };
+    async handle(event, { db, logger }) {
       const snapshot = await deps.cache.current();
       const watching = snapshot.bundle.workflows.filter((w) => w.trigger.type === 'date_field' && w.entity === event.entity && w.active !== false);
       if (watching.length === 0) return;

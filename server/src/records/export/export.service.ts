@@ -5,7 +5,7 @@ import type { Actor } from '../../auth/actor.js';
 import type { MetadataSnapshot } from '../../metadata/metadata-cache.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ListResult } from '../record-list.js';
-import { AUDIT } from '../record-writer.js';
+import { AuditLog } from '../../audit/audit-log.js';
 import { RecordService } from '../record.service.js';
 import { planExport, type ExportQuery } from './export-plan.js';
 import { CONTENT_TYPES, ExportAborted, createSink, type ExportFormat, type ExportSink } from './export-sinks.js';
@@ -95,9 +95,8 @@ async function pump({ options, request, columns, sink, first, next }: Pump): Pro
 /** `records.export` in the audit log: who exported what, how many rows, and whether it finished. */
 async function audit(options: ExportServiceOptions, request: ExportRequest, count: number, completed: boolean): Promise<void> {
   const { actor } = options;
-  await options.db.collection(AUDIT).insertOne({
-    at: new Date(),
-    actor: { kind: actor.kind, id: actor.id, name: actor.name },
+  await new AuditLog(options.db).appendRecord({
+    actor,
     action: 'records.export',
     entity: request.entity,
     format: request.format,

@@ -6,7 +6,7 @@ import type { Logger } from '../../observability/logger.js';
 import { fromStorage, toStorage } from '../field-codec.js';
 import { recordCollection } from '../record-collections.js';
 import type { RecordHooks } from '../record-hooks.js';
-import { AUDIT } from '../record-writer.js';
+import { AuditLog } from '../../audit/audit-log.js';
 import { RecordService } from '../record.service.js';
 import { MAX_STORED_ERRORS, readFile, saveProgress, type ImportCounts, type ImportJobDoc, type ImportRowError } from './import-job.js';
 import { prepareRow, problemErrors, resolveLookups, writeErrors, type ColumnPlan, type PreparedRow } from './import-rows.js';
@@ -178,8 +178,8 @@ export class ImportRun {
   private async committedRows(rows: readonly PreparedRow[]): Promise<Map<number, string>> {
     const importId = this.options.doc._id.toHexString();
     const tags = rows.map((r) => rowTag(importId, r.row));
-    const entries = await this.options.db.collection(AUDIT).find({ requestId: { $in: tags } }, { projection: { requestId: 1, action: 1 } }).toArray();
-    return new Map(entries.map((e) => [Number(String(e.requestId).split(':')[2]), String(e.action)]));
+    const applied = await new AuditLog(this.options.db).applied(tags);
+    return new Map([...applied].map(([tag, { action }]) => [Number(tag.split(':')[2]), action]));
   }
 
   private keyOf(value: unknown): string | undefined {

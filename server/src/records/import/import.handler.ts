@@ -2,6 +2,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { ObjectId, type Db } from 'mongodb';
 import type { BundleRegistries } from '@metacrm/metadata';
 import { AppError } from '../../errors/app-error.js';
+import { isPermanent } from '../../errors/permanent.js';
 import type { MetadataCache } from '../../metadata/metadata-cache.js';
 import type { JobContext, JobHandler } from '../../worker/worker.js';
 import type { RecordHooks } from '../record-hooks.js';
@@ -49,8 +50,7 @@ export function importJobHandler(deps: ImportHandlerDeps): JobHandler {
       ctx.logger.info({ importId, status }, 'import finished');
       return { importId, status };
     } catch (err) {
-      const permanent = err instanceof AppError || err instanceof UnrecoverableError;
-      if (!permanent && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) throw err;
+      if (!isPermanent(err) && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) throw err;
       ctx.logger.warn({ importId, err }, 'import failed');
       await fail(ctx.db, doc, err);
       throw new UnrecoverableError(err instanceof Error ? err.message : String(err));

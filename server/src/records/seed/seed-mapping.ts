@@ -1,5 +1,5 @@
-import type { Db, ObjectId } from 'mongodb';
-import { AUDIT } from '../record-writer.js';
+import { ObjectId, type Db } from 'mongodb';
+import { AuditLog } from '../../audit/audit-log.js';
 
 /** The collection that remembers which record each package record was loaded as. */
 export const SEED_RECORDS = 'seed_records';
@@ -65,11 +65,11 @@ export async function dropPending(db: Db, id: string): Promise<void> {
 export async function settlePending(db: Db, mappings: Map<string, SeedMappingDoc>): Promise<void> {
   const pending = [...mappings.values()].filter((m) => m.recordId === null);
   if (pending.length === 0) return;
-  const entries = await db.collection(AUDIT).find({ requestId: { $in: pending.map((m) => m.tag) }, action: 'record.create' }, { projection: { requestId: 1, recordId: 1 } }).toArray();
-  const created = new Map(entries.map((e) => [String(e.requestId), e.recordId as ObjectId]));
+  const created = await new AuditLog(db).applied(pending.map((m) => m.tag), { action: 'record.create' });
   for (const mapping of pending) {
-    const recordId = created.get(mapping.tag);
-    if (!recordId) continue;
+    const id = created.get(mapping.tag)?.recordId;
+    if (!id) continue;
+    const recordId = new ObjectId(id);
     await markDone(db, mapping._id, { recordId, hash: mapping.hash, loadId: mapping.loadId, action: 'loaded' });
     mappings.set(mapping._id, { ...mapping, recordId, action: 'loaded' });
   }

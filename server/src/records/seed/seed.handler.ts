@@ -2,6 +2,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { ObjectId, type Db } from 'mongodb';
 import type { BundleRegistries } from '@metacrm/metadata';
 import { AppError } from '../../errors/app-error.js';
+import { isPermanent } from '../../errors/permanent.js';
 import { snapshotOf, type MetadataCache } from '../../metadata/metadata-cache.js';
 import type { JobContext, JobHandler } from '../../worker/worker.js';
 import { removeFile } from '../import/import-job.js';
@@ -43,8 +44,7 @@ export function seedJobHandler(deps: SeedHandlerDeps): JobHandler {
       ctx.logger.info({ seedLoadId }, 'seed load finished');
       return { seedLoadId, status: 'completed' };
     } catch (err) {
-      const permanent = err instanceof AppError || err instanceof UnrecoverableError;
-      if (!permanent && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) throw err;
+      if (!isPermanent(err) && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) throw err;
       ctx.logger.warn({ seedLoadId, err }, 'seed load failed');
       await fail(ctx.db, doc, err);
       throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
