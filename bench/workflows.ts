@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ITEM_KINDS, type Bundle } from '@metacrm/metadata';
 import type { Db } from 'mongodb';
-import { SYSTEM_ACTOR } from '../server/src/auth/actor.js';
+import { SYSTEM_ACTOR } from '../server/src/actor/actor.js';
 import type { OutboxEvent } from '../server/src/automation/outbox-relay.js';
 import { ensureRunIndexes, runs, type RunDoc } from '../server/src/automation/workflow-runs.js';
 import { MetadataCache, type MetadataSnapshot } from '../server/src/metadata/metadata-cache.js';

@@ -5,8 +5,8 @@
  */
 import type { Db } from 'mongodb';
 import { ObjectId } from 'mongodb';
-import type { Actor } from '../../server/src/auth/actor.js';
-import { SYSTEM_ACTOR } from '../../server/src/auth/actor.js';
+import type { Actor } from '../../server/src/actor/actor.js';
+import { SYSTEM_ACTOR } from '../../server/src/actor/actor.js';
 import { UsersService } from '../../server/src/auth/users.service.js';
 import type { MetadataSnapshot } from '../../server/src/metadata/metadata-cache.js';
 import type { MetadataToolkit } from '../../server/src/metadata/registries.js';

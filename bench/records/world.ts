@@ -2,7 +2,7 @@ import type { Db, Document, ObjectId } from 'mongodb';
 import { ITEM_KINDS, bundleItems, type BundleRegistries } from '@metacrm/metadata';
 import { actorOf } from '../../server/src/auth/authenticator.js';
 import { users } from '../../server/src/auth/user-model.js';
-import { SYSTEM_ACTOR, type Actor } from '../../server/src/auth/actor.js';
+import { SYSTEM_ACTOR, type Actor } from '../../server/src/actor/actor.js';
 import { MetadataCache, type MetadataSnapshot } from '../../server/src/metadata/metadata-cache.js';
 import { MetadataRepository } from '../../server/src/metadata/metadata.repository.js';
 import { MetadataService } from '../../server/src/metadata/metadata.service.js';

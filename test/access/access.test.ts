@@ -3,7 +3,7 @@ import { ObjectId, type Db } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { maskValue } from '@metacrm/metadata';
 import { explainAccess } from '../../server/src/access/explain.js';
-import { SYSTEM_ACTOR, type Actor } from '../../server/src/auth/actor.js';
+import { SYSTEM_ACTOR, type Actor } from '../../server/src/actor/actor.js';
 import { createLogger } from '../../server/src/observability/logger.js';
 import { MetadataCache, type MetadataSnapshot } from '../../server/src/metadata/metadata-cache.js';
 import { MetadataService } from '../../server/src/metadata/metadata.service.js';

@@ -2,7 +2,7 @@ import type { Job, Queue } from 'bullmq';
 import { MongoClient, ObjectId, type Db, type Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, Entity } from '@metacrm/metadata';
-import { SYSTEM_ACTOR } from '../../server/src/auth/actor.js';
+import { SYSTEM_ACTOR } from '../../server/src/actor/actor.js';
 import { MetadataCache } from '../../server/src/metadata/metadata-cache.js';
 import { metadataToolkit } from '../../server/src/metadata/registries.js';
 import { createLogger } from '../../server/src/observability/logger.js';

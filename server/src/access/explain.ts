@@ -1,6 +1,6 @@
 import { ObjectId, type Db } from 'mongodb';
 import type { BundleRegistries } from '@metacrm/metadata';
-import { ADMIN_ROLE, type Actor } from '../auth/actor.js';
+import { ADMIN_ROLE, type Actor } from '../actor/actor.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { recordCollection } from '../records/record-collections.js';
 import { withScope } from '../records/related-access.js';

@@ -1,6 +1,6 @@
 import { ObjectId, type Db, type Document } from 'mongodb';
 import { isSystemField, maskValue, rowFilterToFilter, type BundleRegistries, type RowFilterUser } from '@metacrm/metadata';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import type { ApiRecord } from '../records/record-document.js';
 import { compileFilter } from '../records/query/index.js';

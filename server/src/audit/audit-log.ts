@@ -1,5 +1,5 @@
 import { ObjectId, type ClientSession, type Db, type Filter } from 'mongodb';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 
 /** The audit collection record writes already use (records/record-writer.ts). */
 export const AUDIT_LOG = 'audit_log';

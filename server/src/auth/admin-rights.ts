@@ -1,6 +1,6 @@
 import type { AppMiddleware } from '../http/context.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
-import { ADMIN_ROLE, isUnrestricted, type Actor } from './actor.js';
+import { ADMIN_ROLE, isUnrestricted, type Actor } from '../actor/actor.js';
 import { AuthRequired, Forbidden } from './auth.errors.js';
 
 export type AdminRight = 'metadata' | 'users';

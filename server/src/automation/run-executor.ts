@@ -2,7 +2,7 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { ObjectId, type ClientSession, type Db } from 'mongodb';
 import { truthy, type BundleRegistries, type Workflow } from '@metacrm/metadata';
 import { RecordAccess } from '../access/record-access.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import type { MailConfig } from '../config/config.js';
 import { AppError } from '../errors/app-error.js';
 import type { ApiRecord } from '../records/record-document.js';

@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import type { BundleRegistries } from '@metacrm/metadata';
 import { RecordAccess } from '../access/record-access.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import type { OutboxEvent } from '../automation/outbox-relay.js';
 import { AppError } from '../errors/index.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';

@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { ChangeStream, Db } from 'mongodb';
 import { ObjectId } from 'mongodb';
 import type { BundleRegistries } from '@metacrm/metadata';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import type { OutboxEvent } from '../automation/outbox-relay.js';
 import type { MetadataBus } from '../metadata/metadata-bus.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';

@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import { ITEM_KINDS, bundleItems, deepEqual, mutableItems, type Bundle, type ItemKind } from '@metacrm/metadata';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import { fromStorage } from '../records/field-codec.js';
 import { recordCollection } from '../records/record-collections.js';
 import type { MetadataCache } from './metadata-cache.js';

@@ -1,5 +1,5 @@
 import { Registry } from '@metacrm/metadata';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import type { FieldChange, RecordOperation } from './record-writer.js';
 import type { Values } from './record-document.js';
 

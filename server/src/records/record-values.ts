@@ -1,5 +1,5 @@
 import { compareDecimals, evaluateLogic, makeProblem, recordProblems, truthy, varsOf, type BundleRegistries, type FormConditions, type Problem } from '@metacrm/metadata';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import type { AnyField, CompiledEntity } from './compiled-entity.js';
 import { withScale } from './field-codec.js';
 import { formProblems } from './form-checks.js';

@@ -1,6 +1,6 @@
 import { ObjectId, type ClientSession, type Db, type Document } from 'mongodb';
 import { UNIQUE_KEY_PREFIX, makeProblem, normalizeUniqueText } from '@metacrm/metadata';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import type { CompiledEntity } from './compiled-entity.js';
 import { recordCollection } from './record-collections.js';
 import { rewriteRecord } from './record-rewrite.js';

@@ -4,7 +4,7 @@ import { Forbidden } from '../access/access.errors.js';
 import { RecordAccess } from '../access/record-access.js';
 import { addShare, listShares, removeShare, type Share } from '../access/record-shares.js';
 import type { ScopedOperation } from '../access/entity-policy.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import { toAppError } from '../errors/to-app-error.js';
 import { USERS } from '../auth/user-model.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import { ObjectId, type Db } from 'mongodb';
 import type { Bundle } from '@metacrm/metadata';
-import type { Actor } from '../../auth/actor.js';
+import type { Actor } from '../../actor/actor.js';
 import { AppError } from '../../errors/app-error.js';
 import type { MetadataBus } from '../../metadata/metadata-bus.js';
 import { snapshotOf, type MetadataCache, type MetadataSnapshot } from '../../metadata/metadata-cache.js';
