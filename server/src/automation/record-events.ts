@@ -3,7 +3,7 @@ import { ObjectId, type Db } from 'mongodb';
 import { Registry } from '@metacrm/metadata';
 import type { Logger } from '../observability/logger.js';
 import { OUTBOX, type RecordOperation } from '../records/record-writer.js';
-import type { JobHandler, JobHandlers } from '../worker/worker.js';
+import type { JobHandler, JobHandlers } from '../queues/jobs.js';
 import type { OutboxEvent } from './outbox-relay.js';
 
 export const RECORD_EVENT_TYPES: readonly `record.${RecordOperation}`[] = ['record.create', 'record.update', 'record.delete', 'record.restore', 'record.purge'];

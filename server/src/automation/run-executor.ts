@@ -12,7 +12,7 @@ import { OutboundPolicy } from '../net/outbound-policy.js';
 import type { Logger } from '../observability/logger.js';
 import type { RecordHooks } from '../records/record-hooks.js';
 import { RecordService } from '../records/record.service.js';
-import { DEFAULT_LEASE_MS, WORKER_ID, type JobHandler } from '../worker/worker.js';
+import { DEFAULT_LEASE_MS, WORKER_ID, type JobHandler } from '../queues/jobs.js';
 import { settleApproval } from './approvals.js';
 import { recipientView } from './recipient-view.js';
 import { ACTIVE_STATUSES, RunLeaseKeeper } from './run-lease.js';

@@ -42,7 +42,8 @@ import { DependencyMonitor } from '../storage/health.js';
 import { guardDb } from '../storage/guarded-db.js';
 import { connectMongo, pingDatabase, replyCounter, withTimeout } from '../storage/mongo.js';
 import { createRedis, pingRedis, redisReady } from '../storage/redis.js';
-import { createJobHandlers, startWorkers, type JobHandlers, type Workers } from '../worker/worker.js';
+import { createJobHandlers, type JobHandlers } from '../queues/jobs.js';
+import { startWorkers, type Workers } from '../worker/worker.js';
 
 export interface Platform {
   /** The API's base URL, when this process serves the API. */
