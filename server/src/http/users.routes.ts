@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Db } from 'mongodb';
-import { requireAdmin } from '../auth/admin-rights.js';
+import { requireAdmin } from './require-admin.middleware.js';
 import { DepartmentsService } from '../auth/departments.service.js';
 import { UsersService } from '../auth/users.service.js';
 import { BadRequest } from '../errors/index.js';
