@@ -17,7 +17,8 @@ import { ensureRunIndexes, runs, type RunDoc } from '../server/src/automation/wo
 import { MetadataCache, type MetadataSnapshot } from '../server/src/metadata/metadata-cache.js';
 import { MetadataRepository } from '../server/src/metadata/metadata.repository.js';
 import { MetadataService } from '../server/src/metadata/metadata.service.js';
-import { metadataToolkit } from '../server/src/metadata/registries.js';
+import { metadataToolkit } from '../server/src/metadata/metadata-toolkit.js';
+import { createRegistries } from '../server/src/runtime/registries.js';
 import { ensureRecordIndexes } from '../server/src/records/record-indexes.js';
 import { OUTBOX } from '../server/src/records/record-writer.js';
 import { RecordService } from '../server/src/records/record.service.js';
@@ -65,7 +66,7 @@ async function publish(db: Db, bundle: Bundle): Promise<MetadataSnapshot> {
   await new MetadataRepository(db).ensureIndexes();
   await ensureRecordIndexes(db);
   await ensureRunIndexes(db);
-  const toolkit = metadataToolkit();
+  const toolkit = metadataToolkit(createRegistries());
   const cache = new MetadataCache(db);
   const meta = new MetadataService({ db, actor: SYSTEM_ACTOR, toolkit, cache });
   for (const kind of ITEM_KINDS) for (const item of bundle[kind] ?? []) await meta.putDraftItem(kind, item.key, item);
@@ -75,7 +76,7 @@ async function publish(db: Db, bundle: Bundle): Promise<MetadataSnapshot> {
 
 /** Creates tickets through the record engine, `inFlight` at a time; answers their ids. */
 async function createTickets(db: Db, snapshot: MetadataSnapshot, count: number, inFlight: number, gapMs = 0): Promise<string[]> {
-  const { registries } = metadataToolkit();
+  const { registries } = metadataToolkit(createRegistries());
   const ids: string[] = [];
   let next = 0;
   const one = async () => {

@@ -16,7 +16,7 @@ import {
 } from './metadata.errors.js';
 import { MetadataRepository, canonicalJson, checksum, draftId, type DraftDoc, type VersionDoc } from './metadata.repository.js';
 import { applyMigrations, previewMigrations, pruneViewIndexes, type PlannedMigration } from './migration-runner.js';
-import type { MetadataToolkit } from './registries.js';
+import type { MetadataToolkit } from './metadata-toolkit.js';
 
 export interface MetadataServiceOptions {
   db: Db;

@@ -6,7 +6,7 @@ import { recordCollection } from '../records/record-collections.js';
 import type { MetadataCache } from './metadata-cache.js';
 import { MetadataInvalid } from './metadata.errors.js';
 import { MetadataService } from './metadata.service.js';
-import type { MetadataToolkit } from './registries.js';
+import type { MetadataToolkit } from './metadata-toolkit.js';
 
 export interface AppPackage {
   format: 'metacrm.app/v1';

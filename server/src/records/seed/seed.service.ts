@@ -8,7 +8,7 @@ import { snapshotOf, type MetadataCache, type MetadataSnapshot } from '../../met
 import { MetadataInvalid, MetadataNothingToPublish } from '../../metadata/metadata.errors.js';
 import { MetadataService, type PublishResult } from '../../metadata/metadata.service.js';
 import { PackageService, type AppPackage, type ImportReport } from '../../metadata/package.service.js';
-import type { MetadataToolkit } from '../../metadata/registries.js';
+import type { MetadataToolkit } from '../../metadata/metadata-toolkit.js';
 import { compiledEntity, type CompiledEntity } from '../compiled-entity.js';
 import { removeFile } from '../import/import-job.js';
 import { EntityNotFound } from '../records.errors.js';
