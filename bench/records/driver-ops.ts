@@ -1,8 +1,9 @@
 import { ObjectId, type ClientSession, type Db, type Document } from 'mongodb';
 import { SHARES } from '../../server/src/access/record-shares.js';
-import { recordCollection } from '../../server/src/records/record-collections.js';
-import { combineQueries } from '../../server/src/records/query/compile-filter.js';
-import { AUDIT, OUTBOX, REVISIONS } from '../../server/src/records/record-writer.js';
+import { recordCollection } from '../../server/src/record-storage/record-collections.js';
+import { combineQueries } from '../../server/src/query/compile-filter.js';
+import { REVISIONS } from '../../server/src/record-storage/revisions.js';
+import { AUDIT, OUTBOX } from '../../server/src/records/record-writer.js';
 import { ACCOUNT, LEAD } from './lead-bundle.js';
 import { leadPatch } from './lead-data.js';
 import { pick, release, reserve, type OpContext } from './op-context.js';

@@ -8,7 +8,7 @@ import { MetadataRepository } from '../../server/src/metadata/metadata.repositor
 import { MetadataService } from '../../server/src/metadata/metadata.service.js';
 import { metadataToolkit } from '../../server/src/metadata/metadata-toolkit.js';
 import { createRegistries } from '../../server/src/runtime/registries.js';
-import { recordCollection } from '../../server/src/records/record-collections.js';
+import { recordCollection } from '../../server/src/record-storage/record-collections.js';
 import { ensureRecordIndexes } from '../../server/src/records/record-indexes.js';
 import { CrmRecordGenerator } from '../lib/crm-record.js';
 import { loadRecords, type LoadResult } from '../lib/load.js';

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { ObjectId, type Db } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { maskValue } from '@metacrm/metadata';
-import { explainAccess } from '../../server/src/access/explain.js';
+import { explainAccess } from '../../server/src/records/access-explain.js';
 import { SYSTEM_ACTOR, type Actor } from '../../server/src/actor/actor.js';
 import { createLogger } from '../../server/src/observability/logger.js';
 import { MetadataCache, type MetadataSnapshot } from '../../server/src/metadata/metadata-cache.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sortText, viewSortKeys, type Bundle, type Entity, type View } from '@metacrm/metadata';
 import { metadataToolkit } from '../../server/src/metadata/metadata-toolkit.js';
 import { createRegistries } from '../../server/src/runtime/registries.js';
-import { compileFilter, compileSort } from '../../server/src/records/query/index.js';
+import { compileFilter, compileSort } from '../../server/src/query/index.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, type ApiClient } from '../helpers/http.js';

@@ -1,6 +1,6 @@
 import { ObjectId, type Db } from 'mongodb';
 import type { Actor } from '../actor/actor.js';
-import { AUDIT } from '../records/record-writer.js';
+import { AUDIT_LOG } from '../audit/audit-log.js';
 import { upsertAndUpdate } from '../storage/upsert.js';
 import { ShareInvalid, ShareNotFound } from './access.errors.js';
 import { DEPARTMENTS, USERS } from '../auth/user-model.js';
@@ -104,5 +104,5 @@ function toShare(doc: ShareDoc): Share {
 }
 
 async function audit(db: Db, actor: Actor, action: string, entity: string, recordId: ObjectId, detail: Record<string, unknown>): Promise<void> {
-  await db.collection(AUDIT).insertOne({ at: new Date(), actor: { kind: actor.kind, id: actor.id, name: actor.name }, action, entity, recordId, ...detail });
+  await db.collection(AUDIT_LOG).insertOne({ at: new Date(), actor: { kind: actor.kind, id: actor.id, name: actor.name }, action, entity, recordId, ...detail });
 }

@@ -1,9 +1,9 @@
 import type { Db, Document, Filter } from 'mongodb';
 import { convertValue, type Bundle, type Entity, type Field } from '@metacrm/metadata';
-import { nextAutoNumber, type AutoNumberSettings } from '../records/auto-number.js';
-import { fromStorage, toStorage } from '../records/field-codec.js';
-import { recordCollection } from '../records/record-collections.js';
-import { REVISIONS, type FieldChange } from '../records/record-writer.js';
+import { nextAutoNumber, type AutoNumberSettings } from '../record-storage/auto-number.js';
+import { fromStorage, toStorage } from '../record-storage/field-codec.js';
+import { recordCollection } from '../record-storage/record-collections.js';
+import { REVISIONS, type FieldChange } from '../record-storage/revisions.js';
 
 /** Who and what a publish's record migrations are attributed to, in each record's history. */
 export interface MigrationContext {

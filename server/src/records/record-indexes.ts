@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import { SHARES } from '../access/record-shares.js';
-import { AUDIT, OUTBOX, REVISIONS } from './record-writer.js';
+import { REVISIONS } from '../record-storage/revisions.js';
+import { AUDIT, OUTBOX } from './record-writer.js';
 
 /**
  * The indexes of the collections every entity shares, created at start (idempotent):

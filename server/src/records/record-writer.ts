@@ -1,20 +1,14 @@
 import { ObjectId, type ClientSession, type Db, type Document } from 'mongodb';
 import { UNIQUE_KEY_PREFIX, makeProblem, normalizeUniqueText } from '@metacrm/metadata';
 import type { Actor } from '../actor/actor.js';
+import { REVISIONS, type FieldChange } from '../record-storage/revisions.js';
 import type { CompiledEntity } from './compiled-entity.js';
-import { recordCollection } from './record-collections.js';
+import { recordCollection } from '../record-storage/record-collections.js';
 import { rewriteRecord } from './record-rewrite.js';
 import type { Values } from './record-document.js';
 import { RecordUniqueViolation } from './records.errors.js';
 
 export type RecordOperation = 'create' | 'update' | 'delete' | 'restore' | 'purge';
-
-/** One field's change, as kept in field history and carried by events. */
-export interface FieldChange {
-  field: string;
-  from: unknown;
-  to: unknown;
-}
 
 export interface WriteContext {
   db: Db;
@@ -26,7 +20,6 @@ export interface WriteContext {
   requestId?: string | undefined;
 }
 
-export const REVISIONS = 'record_revisions';
 export const AUDIT = 'audit_log';
 export const OUTBOX = 'outbox';
 
