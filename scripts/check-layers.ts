@@ -7,7 +7,7 @@ import { parseDependencyTree } from 'dpdm';
 import { findLayerViolations, orderProblems } from './layer-rules.js';
 import { LAYER_ORDERS } from './layers.js';
 
-const entries = ['server/src/**/*.ts', 'metadata/src/**/*.ts', 'metadata/apps/**/*.ts', 'plugins/*/src/**/*.ts', 'designer/src/**/*.{ts,tsx}', 'runtime-ui/src/**/*.{ts,tsx}', 'runtime-ui/kit/**/*.{ts,tsx}'];
+const entries = ['server/src/**/*.ts', 'metadata/src/**/*.ts', 'metadata/apps/**/*.ts', 'plugins/*/src/**/*.ts', 'designer/src/**/*.{ts,tsx}', 'runtime-ui/src/**/*.{ts,tsx}', 'runtime-ui/kit/src/**/*.{ts,tsx}'];
 const tree = await parseDependencyTree(entries, { skipDynamicImports: false, transform: false, exclude: /node_modules/ });
 const problems = [...LAYER_ORDERS.flatMap(orderProblems), ...findLayerViolations(tree, LAYER_ORDERS).map((v) => v.message)];
 if (problems.length > 0) {
