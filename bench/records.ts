@@ -5,8 +5,8 @@
  * request is visible apart from the server's; then the same four over HTTP against the
  * platform started in this process. See bench/README.md.
  */
-import { nextAutoNumber } from '../server/src/records/auto-number.js';
-import { recordCollection } from '../server/src/records/record-collections.js';
+import { nextAutoNumber } from '../server/src/record-storage/auto-number.js';
+import { recordCollection } from '../server/src/record-storage/record-collections.js';
 import { openBenchStore, type BenchStore, type ServerInfo } from './lib/bench-store.js';
 import { DEFAULT_CONFIG, optionsHelp, parseBenchArgs, type BenchConfig } from './lib/options.js';
 import { measure, measureInterleaved, type Measurement, type Operation } from './lib/measure.js';

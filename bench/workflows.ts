@@ -11,13 +11,14 @@ import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ITEM_KINDS, type Bundle } from '@metacrm/metadata';
 import type { Db } from 'mongodb';
-import { SYSTEM_ACTOR } from '../server/src/auth/actor.js';
+import { SYSTEM_ACTOR } from '../server/src/actor/actor.js';
 import { OUTBOX, type OutboxEvent } from '../server/src/audit/record-trail.js';
 import { ensureRunIndexes, runs, type RunDoc } from '../server/src/automation/workflow-runs.js';
 import { MetadataCache, type MetadataSnapshot } from '../server/src/metadata/metadata-cache.js';
 import { MetadataRepository } from '../server/src/metadata/metadata.repository.js';
 import { MetadataService } from '../server/src/metadata/metadata.service.js';
-import { metadataToolkit } from '../server/src/metadata/registries.js';
+import { metadataToolkit } from '../server/src/metadata/metadata-toolkit.js';
+import { createRegistries } from '../server/src/runtime/registries.js';
 import { ensureRecordIndexes } from '../server/src/records/record-indexes.js';
 import { RecordService } from '../server/src/records/record.service.js';
 import { openBenchStore, type BenchStore } from './lib/bench-store.js';
@@ -64,7 +65,7 @@ async function publish(db: Db, bundle: Bundle): Promise<MetadataSnapshot> {
   await new MetadataRepository(db).ensureIndexes();
   await ensureRecordIndexes(db);
   await ensureRunIndexes(db);
-  const toolkit = metadataToolkit();
+  const toolkit = metadataToolkit(createRegistries());
   const cache = new MetadataCache(db);
   const meta = new MetadataService({ db, actor: SYSTEM_ACTOR, toolkit, cache });
   for (const kind of ITEM_KINDS) for (const item of bundle[kind] ?? []) await meta.putDraftItem(kind, item.key, item);
@@ -74,7 +75,7 @@ async function publish(db: Db, bundle: Bundle): Promise<MetadataSnapshot> {
 
 /** Creates tickets through the record engine, `inFlight` at a time; answers their ids. */
 async function createTickets(db: Db, snapshot: MetadataSnapshot, count: number, inFlight: number, gapMs = 0): Promise<string[]> {
-  const { registries } = metadataToolkit();
+  const { registries } = metadataToolkit(createRegistries());
   const ids: string[] = [];
   let next = 0;
   const one = async () => {

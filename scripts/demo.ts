@@ -12,7 +12,8 @@ import { startDevServices } from '../server/src/dev-services/dev-services.js';
 import { ensureAuthIndexes } from '../server/src/auth/user-model.js';
 import { MetadataCache } from '../server/src/metadata/metadata-cache.js';
 import { MetadataRepository } from '../server/src/metadata/metadata.repository.js';
-import { metadataToolkit } from '../server/src/metadata/registries.js';
+import { metadataToolkit } from '../server/src/metadata/metadata-toolkit.js';
+import { createRegistries } from '../server/src/runtime/registries.js';
 import { createLogger } from '../server/src/observability/logger.js';
 import { closeQueues, createQueues } from '../server/src/queues/queues.js';
 import { ensureRecordIndexes } from '../server/src/records/record-indexes.js';
@@ -55,7 +56,7 @@ try {
   await new MetadataRepository(db).ensureIndexes();
   await ensureRecordIndexes(db);
   await ensureAuthIndexes(db);
-  const toolkit = metadataToolkit();
+  const toolkit = metadataToolkit(createRegistries());
   const cache = new MetadataCache(db);
   if (!(await cache.current()).entity('customer')) {
     process.stdout.write('Installing the standard CRM first…\n');

@@ -7,7 +7,7 @@
 import { crmBundle } from '@metacrm/metadata/apps/crm';
 import { createRouters, listRoutes, type AppDeps, type RouteInfo } from '../server/src/app.js';
 import { snapshotOf } from '../server/src/metadata/metadata-cache.js';
-import { createRegistries } from '../server/src/metadata/registries.js';
+import { createRegistries } from '../server/src/runtime/registries.js';
 import { buildOpenApiDocument, type OpenApiDocument } from '../server/src/openapi/openapi.js';
 import { undocumentedRoutes } from '../server/src/openapi/route-coverage.js';
 

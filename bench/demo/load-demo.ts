@@ -5,12 +5,12 @@
  */
 import type { Db } from 'mongodb';
 import { ObjectId } from 'mongodb';
-import type { Actor } from '../../server/src/auth/actor.js';
-import { SYSTEM_ACTOR } from '../../server/src/auth/actor.js';
+import type { Actor } from '../../server/src/actor/actor.js';
+import { SYSTEM_ACTOR } from '../../server/src/actor/actor.js';
 import { CredentialCache } from '../../server/src/auth/credential-cache.js';
 import { UsersService } from '../../server/src/auth/users.service.js';
 import type { MetadataSnapshot } from '../../server/src/metadata/metadata-cache.js';
-import type { MetadataToolkit } from '../../server/src/metadata/registries.js';
+import type { MetadataToolkit } from '../../server/src/metadata/metadata-toolkit.js';
 import { runBulk } from '../../server/src/records/bulk.js';
 import { RecordService } from '../../server/src/records/record.service.js';
 import { DemoData, type Company, type DemoRecord } from './demo-data.js';

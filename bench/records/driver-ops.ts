@@ -1,7 +1,7 @@
 import { ObjectId, type ClientSession, type Db, type Document } from 'mongodb';
 import { SHARES } from '../../server/src/access/record-shares.js';
-import { recordCollection } from '../../server/src/records/record-collections.js';
-import { combineQueries } from '../../server/src/records/query/compile-filter.js';
+import { recordCollection } from '../../server/src/record-storage/record-collections.js';
+import { combineQueries } from '../../server/src/query/compile-filter.js';
 import { AUDIT_LOG as AUDIT, OUTBOX, RECORD_REVISIONS as REVISIONS } from '../../server/src/audit/record-trail.js';
 import { ACCOUNT, LEAD } from './lead-bundle.js';
 import { leadPatch } from './lead-data.js';

@@ -1,4 +1,4 @@
-import { SYSTEM_ACTOR, type Actor } from '../../server/src/auth/actor.js';
+import { SYSTEM_ACTOR, type Actor } from '../../server/src/actor/actor.js';
 import { RecordService } from '../../server/src/records/record.service.js';
 import type { Operation } from '../lib/measure.js';
 import { LEAD } from './lead-bundle.js';

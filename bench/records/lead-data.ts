@@ -19,7 +19,7 @@ function percent(probability: number): string {
 }
 
 /**
- * The 20 field values in the engine's storage format (server/src/records/field-codec.ts):
+ * The 20 field values in the engine's storage format (server/src/record-storage/field-codec.ts):
  * Decimal128 for currency and percent, Date for date and date-time, ObjectId for the
  * lookup, the user reference as its hex string, option keys for the selects.
  */

@@ -1,7 +1,7 @@
 import type { Db, Document } from 'mongodb';
 import type { ViewList } from '@metacrm/metadata';
 import type { ListOptions } from '../../server/src/records/record-list.js';
-import { combineQueries, compileFilter, compileSort } from '../../server/src/records/query/index.js';
+import { combineQueries, compileFilter, compileSort } from '../../server/src/query/index.js';
 import type { CrmRecord } from '../lib/crm-record.js';
 import { Prng } from '../lib/prng.js';
 import { LEAD, LEAD_VIEW } from './lead-bundle.js';

@@ -2,12 +2,13 @@ import type { Db, Document, ObjectId } from 'mongodb';
 import { ITEM_KINDS, bundleItems, type BundleRegistries } from '@metacrm/metadata';
 import { actorOf } from '../../server/src/auth/authenticator.js';
 import { users } from '../../server/src/auth/user-model.js';
-import { SYSTEM_ACTOR, type Actor } from '../../server/src/auth/actor.js';
+import { SYSTEM_ACTOR, type Actor } from '../../server/src/actor/actor.js';
 import { MetadataCache, type MetadataSnapshot } from '../../server/src/metadata/metadata-cache.js';
 import { MetadataRepository } from '../../server/src/metadata/metadata.repository.js';
 import { MetadataService } from '../../server/src/metadata/metadata.service.js';
-import { metadataToolkit } from '../../server/src/metadata/registries.js';
-import { recordCollection } from '../../server/src/records/record-collections.js';
+import { metadataToolkit } from '../../server/src/metadata/metadata-toolkit.js';
+import { createRegistries } from '../../server/src/runtime/registries.js';
+import { recordCollection } from '../../server/src/record-storage/record-collections.js';
 import { ensureRecordIndexes } from '../../server/src/records/record-indexes.js';
 import { CrmRecordGenerator } from '../lib/crm-record.js';
 import { loadRecords, type LoadResult } from '../lib/load.js';
@@ -46,7 +47,7 @@ export interface World {
 export async function publishMetadata(db: Db): Promise<{ snapshot: MetadataSnapshot; registries: BundleRegistries; version: number }> {
   await new MetadataRepository(db).ensureIndexes();
   await ensureRecordIndexes(db);
-  const toolkit = metadataToolkit();
+  const toolkit = metadataToolkit(createRegistries());
   const cache = new MetadataCache(db);
   const meta = new MetadataService({ db, actor: SYSTEM_ACTOR, toolkit, cache });
   const bundle = leadBundle();

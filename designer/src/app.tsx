@@ -1,4 +1,4 @@
-import { APP_HOME, NotFound, Shell, SignedIn, useLocationPath } from '@metacrm/runtime-ui/kit';
+import { APP_HOME, NotFound, Shell, SignedIn, useLocationPath } from '@metacrm/ui-kit';
 import { HomePage } from './pages/home-page';
 
 /** The designer's pages by path (below `/designer/`). */

@@ -1,4 +1,4 @@
-import { defineMessages } from '@metacrm/runtime-ui/kit';
+import { defineMessages } from '@metacrm/ui-kit';
 
 // The designer's own page texts; the shell and status widget texts live in the kit.
 

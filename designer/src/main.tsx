@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { I18nProvider, SessionProvider } from '@metacrm/runtime-ui/kit';
+import { I18nProvider, SessionProvider } from '@metacrm/ui-kit';
 import { App } from './app';
 
 const root = document.getElementById('root');

@@ -2,7 +2,7 @@ import { Skeleton } from 'antd';
 import { lazy, Suspense } from 'react';
 import { AppFrame } from './app/app-frame';
 import { appMessages } from './app/app.messages';
-import { APP_HOME, EmptyState, ErrorState, NotFound, Shell, SignedIn, toApiError, useLocationPath, useT } from './kit';
+import { APP_HOME, EmptyState, ErrorState, NotFound, Shell, SignedIn, toApiError, useLocationPath, useT } from '@metacrm/ui-kit';
 import { entityOf, useMeta } from './meta/meta';
 import { StatusPage } from './pages/status-page';
 

@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { AppProviders } from './app/providers';
 import { registerBuiltInFieldUis } from './fields/builtin';
-import { I18nProvider, SessionProvider } from './kit';
+import { I18nProvider, SessionProvider } from '@metacrm/ui-kit';
 import { App } from './app';
 
 const root = document.getElementById('root');

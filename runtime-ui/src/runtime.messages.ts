@@ -1,4 +1,4 @@
-import { defineMessages } from './kit';
+import { defineMessages } from '@metacrm/ui-kit';
 
 // The runtime UI's own page texts; shared widget texts live in the kit's catalog.
 

@@ -2,12 +2,13 @@ import type { Readable } from 'node:stream';
 import { ObjectId, type Db } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { maskValue } from '@metacrm/metadata';
-import { explainAccess } from '../../server/src/access/explain.js';
-import { SYSTEM_ACTOR, type Actor } from '../../server/src/auth/actor.js';
+import { explainAccess } from '../../server/src/records/access-explain.js';
+import { SYSTEM_ACTOR, type Actor } from '../../server/src/actor/actor.js';
 import { createLogger } from '../../server/src/observability/logger.js';
 import { MetadataCache, type MetadataSnapshot } from '../../server/src/metadata/metadata-cache.js';
 import { MetadataService } from '../../server/src/metadata/metadata.service.js';
-import { metadataToolkit } from '../../server/src/metadata/registries.js';
+import { metadataToolkit } from '../../server/src/metadata/metadata-toolkit.js';
+import { createRegistries } from '../../server/src/runtime/registries.js';
 import { openExport } from '../../server/src/records/export/export.service.js';
 import { RecordService } from '../../server/src/records/record.service.js';
 import { accessBundle } from './access-bundle.js';
@@ -20,7 +21,7 @@ import { openTestDb, testEnv } from '../helpers/env.js';
  * row filter), write checks, sharing and the explainer.
  */
 const env = testEnv(import.meta.url);
-const toolkit = metadataToolkit();
+const toolkit = metadataToolkit(createRegistries());
 const registries = toolkit.registries;
 let db: Db;
 let snapshot: MetadataSnapshot;

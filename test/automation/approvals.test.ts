@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workflow } from '@metacrm/metadata';
 import { approvals, decideApproval } from '../../server/src/automation/approvals.js';
 import type { RunDoc } from '../../server/src/automation/workflow-runs.js';
-import type { Actor } from '../../server/src/auth/actor.js';
+import type { Actor } from '../../server/src/actor/actor.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, signIn, type ApiClient } from '../helpers/http.js';

@@ -10,7 +10,8 @@ import { schedules, TICK_SCHEDULER_ID, WorkflowScheduler } from '../../server/sr
 import type { RunDoc } from '../../server/src/automation/workflow-runs.js';
 import { RedisServer } from '../../server/src/dev-services/redis.js';
 import { MetadataCache } from '../../server/src/metadata/metadata-cache.js';
-import { metadataToolkit } from '../../server/src/metadata/registries.js';
+import { metadataToolkit } from '../../server/src/metadata/metadata-toolkit.js';
+import { createRegistries } from '../../server/src/runtime/registries.js';
 import { createLogger } from '../../server/src/observability/logger.js';
 import { openTestDb, testEnv } from '../helpers/env.js';
 import { apiClient, type ApiClient } from '../helpers/http.js';
@@ -104,7 +105,7 @@ afterAll(async () => {
 /** A second worker's scheduler in this process, to race the real one or to tick at a chosen instant. */
 function anotherScheduler(options: { maxRecordsPerFiring?: number; lines?: string[]; cache?: MetadataCache } = {}): WorkflowScheduler {
   const logger = createLogger('warn', {}, { write: (line: string) => void options.lines?.push(line) });
-  return new WorkflowScheduler({ db, cache: options.cache ?? new MetadataCache(db), registries: metadataToolkit().registries, queue, redis, prefix: env.prefix, logger, maxRecordsPerFiring: options.maxRecordsPerFiring });
+  return new WorkflowScheduler({ db, cache: options.cache ?? new MetadataCache(db), registries: metadataToolkit(createRegistries()).registries, queue, redis, prefix: env.prefix, logger, maxRecordsPerFiring: options.maxRecordsPerFiring });
 }
 
 const runsOf = async (workflow: string) => (await db.collection<RunDoc>('workflow_runs').find({ workflow }).toArray()).sort((a, b) => a.trigger.scheduledFor!.getTime() - b.trigger.scheduledFor!.getTime());

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../server/src/errors/index.js';
 import { outboundRequest } from '../../server/src/net/outbound-http.js';
-import { OutboundPolicy, parseAllowlist, type Resolver } from '../../server/src/net/outbound-policy.js';
+import { parseAllowlist } from '../../server/src/config/outbound-allowlist.js';
+import { OutboundPolicy, type Resolver } from '../../server/src/net/outbound-policy.js';
 import { startCanary, startHttpReceiver, type HttpReceiver } from '../fixtures/http-receiver.js';
 
 /**

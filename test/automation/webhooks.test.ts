@@ -4,7 +4,7 @@ import type { Workflow } from '@metacrm/metadata';
 import type { RunDoc } from '../../server/src/automation/workflow-runs.js';
 import type { OpenApiDocument } from '../../server/src/openapi/openapi.js';
 import { ComponentValidator } from '../../server/src/openapi/openapi.fixture.js';
-import { parseAllowlist } from '../../server/src/net/outbound-policy.js';
+import { parseAllowlist } from '../../server/src/config/outbound-allowlist.js';
 import { startHttpReceiver, type HttpReceiver } from '../fixtures/http-receiver.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../fixtures/smtp-receiver.js';

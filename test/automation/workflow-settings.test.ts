@@ -138,10 +138,11 @@ describe('records a workflow creates', () => {
 
   it('cannot be given an owner by a user at creation: the engine refuses it', async () => {
     const { RecordService } = await import('../../server/src/records/record.service.js');
-    const { metadataToolkit } = await import('../../server/src/metadata/registries.js');
+    const { metadataToolkit } = await import('../../server/src/metadata/metadata-toolkit.js');
+    const { createRegistries } = await import('../../server/src/runtime/registries.js');
     const { snapshotOf } = await import('../../server/src/metadata/metadata-cache.js');
     const snapshot = snapshotOf(2, (await api.get<{ bundle: never }>('/api/meta')).body.bundle);
-    const service = new RecordService({ db, snapshot, registries: metadataToolkit().registries, actor: { kind: 'user', id: ids.rep!, name: 'rep', roles: ['member'] } });
+    const service = new RecordService({ db, snapshot, registries: metadataToolkit(createRegistries()).registries, actor: { kind: 'user', id: ids.rep!, name: 'rep', roles: ['member'] } });
     await expect(service.create('opportunity', { title: 'Given away' }, { owner: ids.boss })).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });

@@ -10,8 +10,10 @@ import type { ActionContext, WorkflowAction } from '../../server/src/automation/
 import type { MailConfig } from '../../server/src/config/config.js';
 import { AppError } from '../../server/src/errors/index.js';
 import { snapshotOf } from '../../server/src/metadata/metadata-cache.js';
-import { metadataToolkit } from '../../server/src/metadata/registries.js';
-import { OutboundPolicy, parseAllowlist } from '../../server/src/net/outbound-policy.js';
+import { metadataToolkit } from '../../server/src/metadata/metadata-toolkit.js';
+import { createRegistries } from '../../server/src/runtime/registries.js';
+import { parseAllowlist } from '../../server/src/config/outbound-allowlist.js';
+import { OutboundPolicy } from '../../server/src/net/outbound-policy.js';
 import { ensureNotificationIndexes, NOTIFICATIONS } from '../../server/src/notifications/notifications.js';
 import { createLogger } from '../../server/src/observability/logger.js';
 import { startHttpReceiver, type HttpReceiver } from '../fixtures/http-receiver.js';
@@ -25,7 +27,7 @@ import { waitFor } from '../helpers/wait.js';
  * idempotency key is what the executor does after a crash or a retry.
  */
 const env = testEnv(import.meta.url);
-const { registries } = metadataToolkit();
+const { registries } = metadataToolkit(createRegistries());
 let db: Db;
 let receiver: HttpReceiver;
 let smtp: SmtpReceiver;

@@ -4,7 +4,8 @@ import { crmPackage } from '../../metadata/apps/crm/index.js';
 import { DemoData } from '../../bench/demo/demo-data.js';
 import { loadDemo } from '../../bench/demo/load-demo.js';
 import { MetadataCache } from '../../server/src/metadata/metadata-cache.js';
-import { metadataToolkit } from '../../server/src/metadata/registries.js';
+import { metadataToolkit } from '../../server/src/metadata/metadata-toolkit.js';
+import { createRegistries } from '../../server/src/runtime/registries.js';
 import type { ApiSeedLoad } from '../../server/src/records/seed/seed-load.js';
 import type { ApplyReport } from '../../server/src/records/seed/seed.service.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
@@ -94,7 +95,7 @@ describe('the standard CRM package', () => {
     };
     expect(sample(7)).toEqual(sample(7));
     expect(sample(7)).not.toEqual(sample(8));
-    const result = await loadDemo({ db, snapshot: await new MetadataCache(db).current(), toolkit: metadataToolkit(), records: 100, seed: 16, anchor, batch: 50, inFlight: 2 });
+    const result = await loadDemo({ db, snapshot: await new MetadataCache(db).current(), toolkit: metadataToolkit(createRegistries()), records: 100, seed: 16, anchor, batch: 50, inFlight: 2 });
     expect(result.firstErrors).toEqual([]);
     expect(result).toMatchObject({ created: 100, failed: 0 });
     const customers = (await api.get<{ records: Rec[] }>('/api/records/customer?limit=200&count=true')).body.records;

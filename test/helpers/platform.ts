@@ -4,7 +4,7 @@ import type { SessionLimits } from '../../server/src/auth/sessions.js';
 import { createLogger } from '../../server/src/observability/logger.js';
 import { startPlatform, type Platform } from '../../server/src/runtime/platform.js';
 import type { MetacrmPlugin } from '../../server/src/plugins/plugin.js';
-import type { JobHandlers } from '../../server/src/worker/worker.js';
+import type { JobHandlers } from '../../server/src/queues/jobs.js';
 import { signIn } from './http.js';
 
 /** The first administrator every test platform creates (ADMIN_EMAIL / ADMIN_PASSWORD). */

@@ -2,9 +2,10 @@ import type { Job, Queue } from 'bullmq';
 import { MongoClient, ObjectId, type Db, type Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, Entity } from '@metacrm/metadata';
-import { SYSTEM_ACTOR } from '../../server/src/auth/actor.js';
+import { SYSTEM_ACTOR } from '../../server/src/actor/actor.js';
 import { MetadataCache } from '../../server/src/metadata/metadata-cache.js';
-import { metadataToolkit } from '../../server/src/metadata/registries.js';
+import { metadataToolkit } from '../../server/src/metadata/metadata-toolkit.js';
+import { createRegistries } from '../../server/src/runtime/registries.js';
 import { createLogger } from '../../server/src/observability/logger.js';
 import { ComponentValidator } from '../../server/src/openapi/openapi.fixture.js';
 import type { OpenApiDocument } from '../../server/src/openapi/openapi.js';
@@ -300,7 +301,7 @@ describe('lookup cycles and dry runs', () => {
 
 describe('a seed load that stops half way', () => {
   it('allows one real load of a package at a time, and resumes after a crash without creating any record twice', async () => {
-    const { registries, validator } = metadataToolkit();
+    const { registries, validator } = metadataToolkit(createRegistries());
     const queue = { add: async () => undefined } as unknown as Queue; // no worker picks this one up
     const service = new SeedService({ db, actor: SYSTEM_ACTOR, toolkit: { registries, validator }, cache: new MetadataCache(db), queue });
     const metadata = { ...salesBundle(), forms: [], views: [], workflows: [], roles: [] };

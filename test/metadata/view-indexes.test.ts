@@ -1,8 +1,9 @@
 import type { Db, Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sortText, viewSortKeys, type Bundle, type Entity, type View } from '@metacrm/metadata';
-import { metadataToolkit } from '../../server/src/metadata/registries.js';
-import { compileFilter, compileSort } from '../../server/src/records/query/index.js';
+import { metadataToolkit } from '../../server/src/metadata/metadata-toolkit.js';
+import { createRegistries } from '../../server/src/runtime/registries.js';
+import { compileFilter, compileSort } from '../../server/src/query/index.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, type ApiClient } from '../helpers/http.js';
@@ -10,7 +11,7 @@ import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
 const env = testEnv(import.meta.url);
 const l = (en: string) => ({ 'zh-CN': en, en });
-const { fieldTypes } = metadataToolkit().registries;
+const { fieldTypes } = metadataToolkit(createRegistries()).registries;
 let platform: TestPlatform;
 let api: ApiClient;
 let db: Db;

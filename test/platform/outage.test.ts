@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServices, type DevServices } from '../../server/src/dev-services/dev-services.js';
-import { createJobHandlers } from '../../server/src/worker/worker.js';
+import { createJobHandlers } from '../../server/src/queues/jobs.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { timed, waitFor } from '../helpers/wait.js';
 

@@ -1,7 +1,7 @@
 import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../server/src/runtime/platform.js';
-import { createJobHandlers } from '../../server/src/worker/worker.js';
+import { createJobHandlers } from '../../server/src/queues/jobs.js';
 import { openTestRedis, testEnv } from '../helpers/env.js';
 import { startTestPlatform } from '../helpers/platform.js';
 

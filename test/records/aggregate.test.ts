@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient } from 'mongodb';
 import type { Bundle } from '@metacrm/metadata';
-import { metadataToolkit } from '../../server/src/metadata/registries.js';
+import { metadataToolkit } from '../../server/src/metadata/metadata-toolkit.js';
+import { createRegistries } from '../../server/src/runtime/registries.js';
 import { aggregateRecords } from '../../server/src/records/aggregate-records.js';
 import { compiledEntity } from '../../server/src/records/compiled-entity.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
@@ -206,7 +207,7 @@ describe('POST /api/records/{entity}/aggregate', () => {
     try {
       const b = bundle();
       const snapshot = { version: 1, bundle: b, entity: (key: string) => b.entities.find((e) => e.key === key) };
-      const { registries } = metadataToolkit();
+      const { registries } = metadataToolkit(createRegistries());
       const compiled = compiledEntity(snapshot, 'opportunity', registries)!;
       const body = { groupBy: [{ field: 'account' }, { field: 'partner' }], measures: [{ fn: 'count' }] };
       const result = await aggregateRecords(client.db(env.dbName), compiled, registries, body, { entityOf: snapshot.entity });

@@ -1,8 +1,9 @@
 import { MongoClient, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR } from '../../server/src/auth/actor.js';
+import { SYSTEM_ACTOR } from '../../server/src/actor/actor.js';
 import { MetadataCache } from '../../server/src/metadata/metadata-cache.js';
-import { metadataToolkit } from '../../server/src/metadata/registries.js';
+import { metadataToolkit } from '../../server/src/metadata/metadata-toolkit.js';
+import { createRegistries } from '../../server/src/runtime/registries.js';
 import { RecordService } from '../../server/src/records/record.service.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';
@@ -35,7 +36,7 @@ beforeAll(async () => {
 
   victim = new MongoClient(env.mongoUrl, { appName });
   const victimDb = victim.db(env.dbName);
-  service = new RecordService({ db: victimDb, snapshot: await new MetadataCache(victimDb).current(), registries: metadataToolkit().registries, actor: SYSTEM_ACTOR });
+  service = new RecordService({ db: victimDb, snapshot: await new MetadataCache(victimDb).current(), registries: metadataToolkit(createRegistries()).registries, actor: SYSTEM_ACTOR });
 });
 afterAll(async () => {
   await admin?.db('admin').command({ configureFailPoint: 'failCommand', mode: 'off' });

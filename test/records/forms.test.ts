@@ -2,9 +2,10 @@ import type { Job, Queue } from 'bullmq';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Entity, Form } from '@metacrm/metadata';
-import { SYSTEM_ACTOR } from '../../server/src/auth/actor.js';
+import { SYSTEM_ACTOR } from '../../server/src/actor/actor.js';
 import { MetadataCache } from '../../server/src/metadata/metadata-cache.js';
-import { metadataToolkit } from '../../server/src/metadata/registries.js';
+import { metadataToolkit } from '../../server/src/metadata/metadata-toolkit.js';
+import { createRegistries } from '../../server/src/runtime/registries.js';
 import { createLogger } from '../../server/src/observability/logger.js';
 import type { ApiImport } from '../../server/src/records/import/import-job.js';
 import { importJobHandler } from '../../server/src/records/import/import.handler.js';
@@ -280,7 +281,7 @@ describe('publishing form conditions', () => {
 describe('an import whose form is gone by the time it runs', () => {
   it('fails at once with FORM_NOT_FOUND, writing nothing', async () => {
     const cache = new MetadataCache(db);
-    const { registries } = metadataToolkit();
+    const { registries } = metadataToolkit(createRegistries());
     const queue = { add: async () => undefined } as unknown as Queue; // no worker picks this one up
     const service = new ImportService({ db, snapshot: await cache.current(), registries, actor: SYSTEM_ACTOR, queue });
     const content = Buffer.from('Code,Title\r\nG-1,Gone\r\n').toString('base64');

@@ -3,9 +3,10 @@ import ExcelJS from 'exceljs';
 import { ObjectId, type Collection, type Db, type Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Registry } from '@metacrm/metadata';
-import { SYSTEM_ACTOR } from '../../server/src/auth/actor.js';
+import { SYSTEM_ACTOR } from '../../server/src/actor/actor.js';
 import { MetadataCache } from '../../server/src/metadata/metadata-cache.js';
-import { metadataToolkit } from '../../server/src/metadata/registries.js';
+import { metadataToolkit } from '../../server/src/metadata/metadata-toolkit.js';
+import { createRegistries } from '../../server/src/runtime/registries.js';
 import { createLogger } from '../../server/src/observability/logger.js';
 import type { ApiImport } from '../../server/src/records/import/import-job.js';
 import { importJobHandler } from '../../server/src/records/import/import.handler.js';
@@ -181,7 +182,7 @@ describe('importing records', () => {
 
   it('resumes after a crash between a batch and its checkpoint without writing any row twice', async () => {
     const snapshot = await new MetadataCache(db).current();
-    const { registries } = metadataToolkit();
+    const { registries } = metadataToolkit(createRegistries());
     const queue = { add: async () => undefined } as unknown as Queue; // no worker picks this one up
     const service = new ImportService({ db, snapshot, registries, actor: SYSTEM_ACTOR, queue });
     // Small batches (20 rows) and no account, so that no roll-up is refreshed: quicker, same logic.
@@ -213,7 +214,7 @@ describe('importing records', () => {
 describe('cancelling releases the file whenever the cancel arrives', () => {
   const setup = async (name: string, rowCount: number) => {
     const snapshot = await new MetadataCache(db).current();
-    const { registries } = metadataToolkit();
+    const { registries } = metadataToolkit(createRegistries());
     const queue = { add: async () => undefined } as unknown as Queue; // no worker picks these up
     const service = new ImportService({ db, snapshot, registries, actor: SYSTEM_ACTOR, queue });
     const rows = dealRows(rowCount).map((r, i) => (i === 0 ? r : [`${name} ${i}`, '', ...r.slice(2)]));

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from 'mongodb';
-import { SYSTEM_ACTOR } from '../../server/src/auth/actor.js';
+import { SYSTEM_ACTOR } from '../../server/src/actor/actor.js';
 import { MetadataCache } from '../../server/src/metadata/metadata-cache.js';
-import { metadataToolkit } from '../../server/src/metadata/registries.js';
+import { metadataToolkit } from '../../server/src/metadata/metadata-toolkit.js';
+import { createRegistries } from '../../server/src/runtime/registries.js';
 import { compiledEntity } from '../../server/src/records/compiled-entity.js';
 import { valuesOf } from '../../server/src/records/record-document.js';
 import { prepareValues } from '../../server/src/records/record-values.js';
@@ -119,7 +120,7 @@ describe('random record payloads', () => {
 
     // Re-validate everything stored with the same pipeline, from storage.
     const snapshot = await new MetadataCache(db).current();
-    const registries = metadataToolkit().registries;
+    const registries = metadataToolkit(createRegistries()).registries;
     const compiled = compiledEntity(snapshot, 'sample', registries)!;
     const writable = [...compiled.fields.keys()].filter((k) => !compiled.traits.get(k)?.computed);
     const docs = await db.collection('rec_sample').find({}).toArray();

@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { ObjectId, type Collection, type Document } from 'mongodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_FIELDS, compareDecimals, createFieldTypeRegistry, fieldTraits, isSystemField, type Entity, type Field } from '@metacrm/metadata';
-import { toStorage } from '../../server/src/records/field-codec.js';
-import { recordCollection } from '../../server/src/records/record-collections.js';
-import { combineQueries, compileFilter, compileSearch, compileSort, decodeCursor, encodeCursor, keysetFilter } from '../../server/src/records/query/index.js';
+import { toStorage } from '../../server/src/record-storage/field-codec.js';
+import { recordCollection } from '../../server/src/record-storage/record-collections.js';
+import { combineQueries, compileFilter, compileSearch, compileSort, decodeCursor, encodeCursor, keysetFilter } from '../../server/src/query/index.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, testEnv } from '../helpers/env.js';
 

@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nextSequence } from '../../server/src/records/auto-number.js';
+import { nextSequence } from '../../server/src/record-storage/auto-number.js';
 import { upsertAndUpdate } from '../../server/src/storage/upsert.js';
 import { salesBundle } from '../fixtures/sales-bundle.js';
 import { openTestDb, openTestRedis, testEnv } from '../helpers/env.js';

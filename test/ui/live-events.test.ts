@@ -7,7 +7,8 @@ import { SseClient, type SseEvent } from '../helpers/sse.js';
 import { accessBundle } from '../access/access-bundle.js';
 import { LiveEvents } from '../../server/src/live/live-events.js';
 import { MetadataCache } from '../../server/src/metadata/metadata-cache.js';
-import { metadataToolkit } from '../../server/src/metadata/registries.js';
+import { metadataToolkit } from '../../server/src/metadata/metadata-toolkit.js';
+import { createRegistries } from '../../server/src/runtime/registries.js';
 import { createLogger } from '../../server/src/observability/logger.js';
 
 /**
@@ -139,7 +140,7 @@ describe('shutdown', () => {
 
 describe('LiveEvents', () => {
   it('sends heartbeats, bounds the streams of one user, and closes streams when the server drains', async () => {
-    const live = new LiveEvents({ db, cache: new MetadataCache(db), registries: metadataToolkit().registries, logger: createLogger('silent'), heartbeatMs: 30, maxPerUser: 2 });
+    const live = new LiveEvents({ db, cache: new MetadataCache(db), registries: metadataToolkit(createRegistries()).registries, logger: createLogger('silent'), heartbeatMs: 30, maxPerUser: 2 });
     const sinks = [0, 1, 2].map(() => ({ text: '', ended: false, write(t: string) { this.text += t; }, end() { this.ended = true; } }));
     const user = { kind: 'user' as const, id: '65a1b2c3d4e5f60718293a4b', name: 'u', roles: ['rep'] };
     for (const sink of sinks) await live.subscribe(user, sink);
@@ -154,7 +155,7 @@ describe('LiveEvents', () => {
   });
 
   it('keeps watching for a stream that opens while the last one closes (a page reload)', async () => {
-    const live = new LiveEvents({ db, cache: new MetadataCache(db), registries: metadataToolkit().registries, logger: createLogger('silent') });
+    const live = new LiveEvents({ db, cache: new MetadataCache(db), registries: metadataToolkit(createRegistries()).registries, logger: createLogger('silent') });
     const sink = () => ({ text: '', ended: false, write(t: string) { this.text += t; }, end() { this.ended = true; } });
     const adminActor = { kind: 'user' as const, id: '65a1b2c3d4e5f60718293a4c', name: 'a', roles: ['admin'] };
     const [before, after] = [sink(), sink()];

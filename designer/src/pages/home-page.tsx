@@ -1,4 +1,4 @@
-import { APP_HOME, EmptyState, StatusSummary, useDocumentTitle, useSystemStatus, useT } from '@metacrm/runtime-ui/kit';
+import { APP_HOME, EmptyState, StatusSummary, useDocumentTitle, useSystemStatus, useT } from '@metacrm/ui-kit';
 import { designerMessages } from '../designer.messages';
 
 /**

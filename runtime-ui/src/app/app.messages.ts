@@ -1,4 +1,4 @@
-import { defineMessages } from '../kit';
+import { defineMessages } from '@metacrm/ui-kit';
 
 /** Texts of the app frame: navigation, command menu, notifications, approvals. */
 export const appMessages = defineMessages(

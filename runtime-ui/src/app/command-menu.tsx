@@ -2,7 +2,7 @@ import { AppstoreOutlined, FileTextOutlined, PlusOutlined } from '@ant-design/ic
 import { useQuery } from '@tanstack/react-query';
 import { Input, Modal } from 'antd';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, navigate, useLocale, useT } from '../kit';
+import { api, navigate, useLocale, useT } from '@metacrm/ui-kit';
 import { entityTitle, label, type RuntimeMeta } from '../meta/meta';
 import { appMessages } from './app.messages';
 

@@ -1,6 +1,6 @@
 import { AppstoreOutlined, CheckSquareOutlined, DashboardOutlined, LinkOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
-import type { Locale } from '../kit';
+import type { Locale } from '@metacrm/ui-kit';
 import { entityOf, entityTitle, label, type RuntimeMeta } from '../meta/meta';
 
 /** One entry of the left navigation: where it goes and what it says. */

@@ -1,7 +1,7 @@
 import { BellOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Badge, Button, List, Popover } from 'antd';
-import { api, formatDateTime, navigate, useLocale, useT } from '../kit';
+import { api, formatDateTime, navigate, useLocale, useT } from '@metacrm/ui-kit';
 import { label } from '../meta/meta';
 import { appMessages } from './app.messages';
 

@@ -6,7 +6,7 @@ import zhCN from 'antd/es/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { useEffect, useState, type ReactNode } from 'react';
-import { useLocale } from '../kit';
+import { useLocale } from '@metacrm/ui-kit';
 import { retryDelay, shouldRetry } from './retry';
 // antd 6 in zero-runtime mode: its styles come from this static file, so nothing is
 // injected as a <style> element at run time, which the platform's CSP (style-src 'self')

@@ -1,5 +1,5 @@
 import { useCallback, useSyncExternalStore } from 'react';
-import { navigate } from '../kit';
+import { navigate } from '@metacrm/ui-kit';
 
 // Screen state (filter, sort, page, search, open record, tab) lives in the query
 // string, so back and forward work and a link reproduces the screen.

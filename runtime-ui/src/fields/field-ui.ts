@@ -2,7 +2,7 @@ import type { Field } from '@metacrm/metadata';
 import { Registry } from '@metacrm/metadata';
 import type { WidgetProps } from '@rjsf/utils';
 import type { ComponentType } from 'react';
-import type { Locale } from '../kit';
+import type { Locale } from '@metacrm/ui-kit';
 
 /** A record as the API answers it: field values by key, system fields, `_expanded` lookups. */
 export type ApiRecord = Record<string, unknown> & { id: string; _version: number };

@@ -1,4 +1,4 @@
-import { defineMessages } from '../kit';
+import { defineMessages } from '@metacrm/ui-kit';
 
 /** Texts of forms: buttons, conflicts, validation messages. */
 export const formMessages = defineMessages(

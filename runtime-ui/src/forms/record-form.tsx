@@ -5,7 +5,7 @@ import { Alert, Button, Grid, Modal, Space } from 'antd';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ApiRecord } from '../fields/field-ui';
 import { fieldUis } from '../fields/field-ui';
-import { toApiError, useLocale, useSession, useT, type ApiError } from '../kit';
+import { toApiError, useLocale, useSession, useT, type ApiError } from '@metacrm/ui-kit';
 import { logicOperations } from '../meta/registries';
 import { FormLayoutTemplate, type LayoutContext } from './form-layout';
 import { formMessages } from './form.messages';

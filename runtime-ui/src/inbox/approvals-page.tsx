@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Empty, Input, List, Skeleton, Space } from 'antd';
 import { useState } from 'react';
-import { api, defineMessages, ErrorState, formatDateTime, Link, toApiError, useDocumentTitle, useLocale, useT } from '../kit';
+import { api, defineMessages, ErrorState, formatDateTime, Link, toApiError, useDocumentTitle, useLocale, useT } from '@metacrm/ui-kit';
 
 const messages = defineMessages(
   {

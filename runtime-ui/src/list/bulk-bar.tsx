@@ -5,7 +5,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { App, Button, Dropdown, Modal, Space } from 'antd';
 import { useMemo, useState } from 'react';
 import { CspSafeValidator } from '../forms/schema-validator';
-import { api, toApiError, useLocale, useT } from '../kit';
+import { api, toApiError, useLocale, useT } from '@metacrm/ui-kit';
 import { label, type RuntimeMeta, type UserAction, type UserEntity } from '../meta/meta';
 import { listMessages } from './list.messages';
 

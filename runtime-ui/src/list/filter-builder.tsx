@@ -3,7 +3,7 @@ import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Select, Space } from 'antd';
 import { useState } from 'react';
 import { fieldUi } from '../fields/field-ui';
-import { useLocale, useT } from '../kit';
+import { useLocale, useT } from '@metacrm/ui-kit';
 import { label } from '../meta/meta';
 import { fieldTypes } from '../meta/registries';
 import { emptyGroup, NO_OPERAND, type FilterGroup, type FilterNode } from './filter-model';

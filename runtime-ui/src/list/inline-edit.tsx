@@ -5,7 +5,7 @@ import type { ReactNode } from 'react';
 import type { ApiRecord } from '../fields/field-ui';
 import { fieldUi } from '../fields/field-ui';
 import { RecordForm } from '../forms/record-form';
-import { useLocale, useT } from '../kit';
+import { useLocale, useT } from '@metacrm/ui-kit';
 import { label, type UserEntity } from '../meta/meta';
 import { useSaveRecord } from '../record/use-record';
 import { listMessages } from './list.messages';

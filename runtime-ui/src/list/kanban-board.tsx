@@ -5,7 +5,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import type { ApiRecord } from '../fields/field-ui';
 import { fieldUi } from '../fields/field-ui';
 import { optionsOf } from '../fields/types/choice';
-import { toApiError, useLocale, useT } from '../kit';
+import { toApiError, useLocale, useT } from '@metacrm/ui-kit';
 import { label, type UserEntity } from '../meta/meta';
 import { fieldTypes } from '../meta/registries';
 import { useSaveRecord } from '../record/use-record';

@@ -4,7 +4,7 @@ import { Badge, Button, Card, Grid, Input, Popover, Select, Space, Table, type T
 import { useLayoutEffect, useMemo, useRef, useState, type HTMLAttributes } from 'react';
 import { jsonParam, useUrlState } from '../app/url-state';
 import { fieldUi, type ApiRecord } from '../fields/field-ui';
-import { EmptyState, ErrorState, navigate, toApiError, useDocumentTitle, useLocale, useT } from '../kit';
+import { EmptyState, ErrorState, navigate, toApiError, useDocumentTitle, useLocale, useT } from '@metacrm/ui-kit';
 import { entityTitle, label, viewsOf, type RuntimeMeta, type UserEntity } from '../meta/meta';
 import { fieldTypes } from '../meta/registries';
 import { RecordDrawer } from '../record/record-drawer';

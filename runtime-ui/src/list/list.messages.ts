@@ -1,4 +1,4 @@
-import { defineMessages } from '../kit';
+import { defineMessages } from '@metacrm/ui-kit';
 
 /** Texts of list views, the filter builder and bulk actions. */
 export const listMessages = defineMessages(

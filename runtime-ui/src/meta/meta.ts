@@ -1,6 +1,6 @@
 import type { Entity, Form, UserEntity, UserMetadata, View } from '@metacrm/metadata';
 import { useQuery } from '@tanstack/react-query';
-import { api, type Locale } from '../kit';
+import { api, type Locale } from '@metacrm/ui-kit';
 
 export type { UserAction, UserEntity } from '@metacrm/metadata';
 

@@ -17,7 +17,7 @@ import {
   useT,
   type DependencyHealth,
   type SystemStatus,
-} from '../kit';
+} from '@metacrm/ui-kit';
 import { runtimeMessages } from '../runtime.messages';
 import './status-page.css';
 

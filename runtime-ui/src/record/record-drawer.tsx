@@ -3,7 +3,7 @@ import { App, Drawer, Grid, Skeleton, Tabs } from 'antd';
 import { useCallback } from 'react';
 import type { ApiRecord } from '../fields/field-ui';
 import { RecordForm } from '../forms/record-form';
-import { api, ErrorState, toApiError, useLocale, useT } from '../kit';
+import { api, ErrorState, toApiError, useLocale, useT } from '@metacrm/ui-kit';
 import { fallbackForm, formOf, label, type RuntimeMeta, type UserEntity } from '../meta/meta';
 import { recordMessages } from './record.messages';
 import { RelatedLists } from './related-lists';

@@ -1,4 +1,4 @@
-import { defineMessages } from '../kit';
+import { defineMessages } from '@metacrm/ui-kit';
 
 /** Texts of the record page and drawer. */
 export const recordMessages = defineMessages(

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Empty, List } from 'antd';
 import { useState, type ReactNode } from 'react';
 import type { ApiRecord } from '../fields/field-ui';
-import { api, Link, useLocale, useT } from '../kit';
+import { api, Link, useLocale, useT } from '@metacrm/ui-kit';
 import { entityTitle, label, type RuntimeMeta, type UserEntity } from '../meta/meta';
 import { recordMessages } from './record.messages';
 

@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ApiRecord } from '../fields/field-ui';
-import { api } from '../kit';
+import { api } from '@metacrm/ui-kit';
 
 export const recordKey = (entity: string, id: string) => ['record', entity, id] as const;
 

@@ -1,5 +1,5 @@
 import { derivedInputs, type DerivedInput, type FieldMask, type LogicOperation, type Registry, type Role } from '@metacrm/metadata';
-import { isUnrestricted, type Actor } from '../auth/actor.js';
+import { isUnrestricted, type Actor } from '../actor/actor.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 
 /** What a role grants on an entity. */

@@ -1,9 +1,8 @@
 import { ObjectId, type Db, type Document } from 'mongodb';
 import { isSystemField, maskValue, rowFilterToFilter, type BundleRegistries, type RowFilterUser } from '@metacrm/metadata';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
-import type { ApiRecord } from '../records/record-document.js';
-import { compileFilter } from '../records/query/index.js';
+import { compileFilter } from '../query/index.js';
 import { FieldNotWritable, Forbidden } from './access.errors.js';
 import { entityPolicy, type EntityOperation, type EntityPolicy, type ScopeRule, type ScopedOperation } from './entity-policy.js';
 import { sharedRecordIds } from './record-shares.js';
@@ -85,10 +84,10 @@ export class RecordAccess {
   }
 
   /** Removes the fields the actor may not read and masks the masked ones, in place. */
-  present<T extends ApiRecord>(entity: string, record: T): T {
+  present<T extends Record<string, unknown>>(entity: string, record: T): T {
     const policy = this.policy(entity);
     if (policy.unrestricted) return record;
-    const values: ApiRecord = record;
+    const values: Record<string, unknown> = record;
     for (const key of Object.keys(values)) {
       if (key === 'id' || key === '_expanded' || isSystemField(key)) continue;
       const field = policy.field(key);

@@ -1,5 +1,5 @@
 import { ObjectId, type Db } from 'mongodb';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { upsertAndUpdate } from '../storage/upsert.js';
 import { ShareInvalid, ShareNotFound } from './access.errors.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BundleRegistries, Entity, Form, UserAction, UserEntity, UserMetadata, View, Workflow } from '@metacrm/metadata';
 import { fieldTraits, isSystemField } from '@metacrm/metadata';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { entityPolicy, type EntityPolicy } from './entity-policy.js';
 import { filterFields } from './filter-fields.js';

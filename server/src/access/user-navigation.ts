@@ -1,5 +1,5 @@
 import type { Dashboard, Navigation } from '@metacrm/metadata';
-import { isUnrestricted, type Actor } from '../auth/actor.js';
+import { isUnrestricted, type Actor } from '../actor/actor.js';
 import { filterFields } from './filter-fields.js';
 
 /** What the user may reach, as userMetadata has worked it out. */

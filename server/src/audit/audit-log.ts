@@ -1,5 +1,5 @@
 import { ObjectId, type ClientSession, type Db, type Filter } from 'mongodb';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import { AUDIT_LOG, type AppliedKey, type RecordAuditEntry } from './record-trail.js';
 
 /** Security and administration events; record writes add `record.<op>`. */

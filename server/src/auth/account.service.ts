@@ -3,7 +3,7 @@ import { AuditLog } from '../audit/audit-log.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { hasAnyAdminRight } from './admin-rights.js';
 import { ApiTokenStore, DEFAULT_TOKEN_RATE_LIMIT, MAX_TOKEN_RATE_LIMIT, toPublicToken, type PublicApiToken } from './api-tokens.js';
-import type { Actor } from './actor.js';
+import type { Actor } from '../actor/actor.js';
 import type { CredentialCache } from './credential-cache.js';
 import { Forbidden, PasswordIncorrect, TokenNotFound, TwoFactorConflict, TwoFactorInvalid, UserInvalid } from './auth.errors.js';
 import { hashPassword, passwordProblems, verifyPassword } from './password.js';

@@ -1,7 +1,5 @@
-import type { AppMiddleware } from '../http/context.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
-import { ADMIN_ROLE, isUnrestricted, type Actor } from './actor.js';
-import { AuthRequired, Forbidden } from './auth.errors.js';
+import { ADMIN_ROLE, isUnrestricted, type Actor } from '../actor/actor.js';
 
 export type AdminRight = 'metadata' | 'users';
 
@@ -20,16 +18,4 @@ export function hasAdminRight(snapshot: MetadataSnapshot, actor: Actor, right: A
 export function hasAnyAdminRight(snapshot: MetadataSnapshot, roles: readonly string[]): boolean {
   if (roles.includes(ADMIN_ROLE)) return true;
   return snapshot.bundle.roles.some((role) => roles.includes(role.key) && (role.admin?.metadata === true || role.admin?.users === true));
-}
-
-/** Route guard: 403 FORBIDDEN with `details.right` unless the signed-in actor holds the right. */
-export function requireAdmin(right: AdminRight): AppMiddleware {
-  return async (ctx, next) => {
-    const actor = ctx.state.actor as Actor | undefined;
-    if (!actor) throw AuthRequired();
-    if (!hasAdminRight(await ctx.state.metadata(), actor, right)) {
-      throw Forbidden(right === 'metadata' ? 'Only metadata administrators may do this' : 'Only user administrators may do this', { right });
-    }
-    await next();
-  };
 }

@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import type { Actor } from './actor.js';
+import type { Actor } from '../actor/actor.js';
 import { ApiTokenStore, type ApiTokenDoc } from './api-tokens.js';
 import type { CredentialCache } from './credential-cache.js';
 import { hashSecret } from './secrets.js';

@@ -1,6 +1,6 @@
 import { ObjectId, type Db } from 'mongodb';
 import { AuditLog } from '../audit/audit-log.js';
-import { ADMIN_ROLE, SYSTEM_ACTOR } from './actor.js';
+import { ADMIN_ROLE, SYSTEM_ACTOR } from '../actor/actor.js';
 import { hashPassword } from './password.js';
 import { generatePassword, insertUser } from './users.service.js';
 import { UserEmailTaken } from './auth.errors.js';

@@ -1,6 +1,6 @@
 import { ObjectId, type Db } from 'mongodb';
 import { AuditLog } from '../audit/audit-log.js';
-import type { Actor } from './actor.js';
+import type { Actor } from '../actor/actor.js';
 import { DepartmentInUse, DepartmentInvalid, DepartmentNotFound } from './auth.errors.js';
 import type { InputProblem } from './user-input.js';
 import { departments, parseId, toPublicDepartment, users, type DepartmentDoc, type PublicDepartment } from './user-model.js';

@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import type { Actor } from './actor.js';
+import type { Actor } from '../actor/actor.js';
 import { SettingsInvalid } from './auth.errors.js';
 import { SETTINGS } from './user-model.js';
 

@@ -1,5 +1,5 @@
 import type { ObjectId } from 'mongodb';
-import { ADMIN_ROLE } from './actor.js';
+import { ADMIN_ROLE } from '../actor/actor.js';
 import { passwordProblems } from './password.js';
 import { LOCALES, parseId, type UserLocale } from './user-model.js';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ObjectId, type ClientSession, type Db, type Filter } from 'mongodb';
 import { AuditLog, type AuditEvent } from '../audit/audit-log.js';
-import { ADMIN_ROLE, isUnrestricted, type Actor } from './actor.js';
+import { ADMIN_ROLE, isUnrestricted, type Actor } from '../actor/actor.js';
 import type { CredentialCache } from './credential-cache.js';
 import { Forbidden, UserEmailTaken, UserInvalid, UserNotFound, UserVersionConflict } from './auth.errors.js';
 import { hashPassword, passwordProblems } from './password.js';

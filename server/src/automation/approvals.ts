@@ -1,9 +1,9 @@
 import type { Queue } from 'bullmq';
 import { ObjectId, type Db } from 'mongodb';
 import { AppError } from '../errors/app-error.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import type { RecordHook } from '../records/record-hooks.js';
-import { recordCollection } from '../records/record-collections.js';
+import { recordCollection } from '../record-storage/record-collections.js';
 import { USERS } from '../auth/user-model.js';
 import { ApprovalNotFound, ApprovalNotYours, NoApprovers, RecordLocked } from './workflow.errors.js';
 import { plannedAction } from './actions/planned-action.js';

@@ -4,7 +4,7 @@ import { RecordAccess } from '../access/record-access.js';
 import { actorOf } from '../auth/authenticator.js';
 import { users } from '../auth/user-model.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
-import { recordCollection } from '../records/record-collections.js';
+import { recordCollection } from '../record-storage/record-collections.js';
 import type { ApiRecord } from '../records/record-document.js';
 import { withScope } from '../records/related-access.js';
 import type { RunScope } from './run-scope.js';

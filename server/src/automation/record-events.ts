@@ -3,7 +3,7 @@ import { ObjectId, type Db } from 'mongodb';
 import { Registry } from '@metacrm/metadata';
 import type { Logger } from '../observability/logger.js';
 import { OUTBOX, RECORD_EVENT_TYPES, type OutboxEvent } from '../audit/record-trail.js';
-import type { JobHandler, JobHandlers } from '../worker/worker.js';
+import type { JobHandler, JobHandlers } from '../queues/jobs.js';
 
 /**
  * Something that reacts to committed record events: the workflow trigger matcher,

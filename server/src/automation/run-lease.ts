@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientSession, Db, ObjectId } from 'mongodb';
 import type { Logger } from '../observability/logger.js';
-import { DEFAULT_LEASE_MS, WORKER_ID } from '../worker/worker.js';
+import { DEFAULT_LEASE_MS, WORKER_ID } from '../queues/jobs.js';
 import { releaseSlot, renewSlot, takeSlot } from './workflow-slots.js';
 import { runs, type RunLease, type RunStatus } from './workflow-runs.js';
 

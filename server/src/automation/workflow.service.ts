@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import { ObjectId, type Db, type Filter } from 'mongodb';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { linearRegExp, type BundleRegistries, type Workflow } from '@metacrm/metadata';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import type { Logger } from '../observability/logger.js';
 import type { RecordHooks } from '../records/record-hooks.js';

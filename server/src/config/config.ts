@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseAllowlist, type AllowEntry } from '../net/outbound-policy.js';
+import { parseAllowlist, type AllowEntry } from './outbound-allowlist.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

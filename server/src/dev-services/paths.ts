@@ -1,21 +1,9 @@
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
+import { packageRoot } from '../version.js';
 
-/**
- * The repository root: the nearest folder above this module whose package.json is the
- * workspace's (this module runs from server/src under tsx, or from the server/dist bundle).
- */
-export const repoRoot = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
-
-function findRepoRoot(from: string): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    const manifest = path.join(dir, 'package.json');
-    if (fs.existsSync(manifest) && (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { workspaces?: unknown }).workspaces !== undefined) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no workspace package.json above ${from}`);
-  }
-}
+/** The repository root, where the workspace's package.json is. */
+export const repoRoot = packageRoot;
 
 /** The project-local Python virtual environment made by `npm run setup`. */
 export const venvDir = path.join(repoRoot, '.venv');

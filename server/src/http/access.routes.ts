@@ -1,6 +1,6 @@
 import Router from '@koa/router';
-import { explainAccess } from '../access/explain.js';
-import { requireAdmin } from '../auth/admin-rights.js';
+import { explainAccess } from '../records/access-explain.js';
+import { requireAdmin } from './require-admin.middleware.js';
 import { BadRequest } from '../errors/index.js';
 import type { AppState } from './context.js';
 import type { RecordRouteDeps } from './records.routes.js';

@@ -1,5 +1,5 @@
 import type Koa from 'koa';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import type { UserDoc } from '../auth/user-model.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import type { Logger } from '../observability/logger.js';

@@ -3,7 +3,7 @@ import type { Db } from 'mongodb';
 import { userMetadata, userMetadataETag } from '../access/user-metadata.js';
 import { disabledWorkflows } from '../automation/workflow-runs.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
-import type { MetadataToolkit } from '../metadata/registries.js';
+import type { MetadataToolkit } from '../metadata/metadata-toolkit.js';
 import { ColumnPreferences } from '../personal/column-prefs.js';
 import { PersonalViews, versionOf } from '../personal/personal-views.js';
 import type { AppContext, AppState } from './context.js';

@@ -1,12 +1,12 @@
 import Router from '@koa/router';
 import type { Db } from 'mongodb';
 import { ITEM_KINDS, type ItemKind } from '@metacrm/metadata';
-import { requireAdmin } from '../auth/admin-rights.js';
+import { requireAdmin } from './require-admin.middleware.js';
 import { BadRequest } from '../errors/index.js';
 import type { MetadataBus } from '../metadata/metadata-bus.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import { MetadataService } from '../metadata/metadata.service.js';
-import type { MetadataToolkit } from '../metadata/registries.js';
+import type { MetadataToolkit } from '../metadata/metadata-toolkit.js';
 import type { AppContext, AppState } from './context.js';
 import { jsonBody } from './json-body.js';
 

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Queue } from 'bullmq';
-import { requireAdmin } from '../auth/admin-rights.js';
+import { requireAdmin } from './require-admin.middleware.js';
 import { BadRequest } from '../errors/index.js';
 import { PackageService } from '../metadata/package.service.js';
 import { SeedService } from '../records/seed/seed.service.js';

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Db } from 'mongodb';
 import { AuditLog } from '../audit/audit-log.js';
 import { AuditQueryInvalid } from '../audit/audit.errors.js';
-import { requireAdmin } from '../auth/admin-rights.js';
+import { requireAdmin } from './require-admin.middleware.js';
 import { SecuritySettingsStore } from '../auth/settings.js';
 import type { AppContext, AppState } from './context.js';
 import { jsonBody } from './json-body.js';

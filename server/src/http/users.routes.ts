@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Db } from 'mongodb';
-import { requireAdmin } from '../auth/admin-rights.js';
 import type { CredentialCache } from '../auth/credential-cache.js';
+import { requireAdmin } from './require-admin.middleware.js';
 import { DepartmentsService } from '../auth/departments.service.js';
 import { UsersService } from '../auth/users.service.js';
 import { BadRequest } from '../errors/index.js';

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { requireAdmin } from '../auth/admin-rights.js';
+import { requireAdmin } from './require-admin.middleware.js';
 import { WebhookService, type WebhookServiceDeps } from '../automation/webhooks/webhook.service.js';
 import { WebhookRateLimited } from '../automation/webhooks/webhooks.errors.js';
 import { BadRequest } from '../errors/index.js';

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Queue } from 'bullmq';
-import { requireAdmin } from '../auth/admin-rights.js';
+import { requireAdmin } from './require-admin.middleware.js';
 import { WorkflowService, type WorkflowServiceOptions } from '../automation/workflow.service.js';
 import type { AppContext, AppState } from './context.js';
 import { jsonBody } from './json-body.js';

@@ -2,7 +2,7 @@ import type { Db } from 'mongodb';
 import type { BundleRegistries } from '@metacrm/metadata';
 import type { OutboxEvent } from '../audit/record-trail.js';
 import { RecordAccess } from '../access/record-access.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import { AppError } from '../errors/index.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import type { ApiRecord } from '../records/record-document.js';

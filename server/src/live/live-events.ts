@@ -3,7 +3,7 @@ import type { ChangeStream, Db } from 'mongodb';
 import { ObjectId } from 'mongodb';
 import type { BundleRegistries } from '@metacrm/metadata';
 import { OUTBOX, type OutboxEvent } from '../audit/record-trail.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import type { MetadataBus } from '../metadata/metadata-bus.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
 import type { Logger } from '../observability/logger.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ClientSession, Db } from 'mongodb';
 import { ITEM_KINDS, bundleItems, emptyBundle, mutableItems, type Bundle, type ItemKind } from '@metacrm/metadata';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 
 /**
  * Storage of metadata: the draft (one document per item), immutable versions, and the

@@ -2,7 +2,7 @@ import type { Db } from 'mongodb';
 import { ITEM_KINDS, ITEM_NOUNS, builtInRole, derivedGrantWarnings, diffBundles, keyedPointer, planMigrations, validateBundle, type Bundle, type BundleDiff, type ItemKind, type Problem } from '@metacrm/metadata';
 import { AuditLog } from '../audit/audit-log.js';
 import { upsertAndUpdate } from '../storage/upsert.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import type { MetadataBus } from './metadata-bus.js';
 import type { MetadataCache, MetadataSnapshot } from './metadata-cache.js';
 import {
@@ -16,7 +16,7 @@ import {
 } from './metadata.errors.js';
 import { MetadataRepository, canonicalJson, checksum, draftId, type DraftDoc, type VersionDoc } from './metadata.repository.js';
 import { applyMigrations, previewMigrations, pruneViewIndexes, type PlannedMigration } from './migration-runner.js';
-import type { MetadataToolkit } from './registries.js';
+import type { MetadataToolkit } from './metadata-toolkit.js';
 
 export interface MetadataServiceOptions {
   db: Db;

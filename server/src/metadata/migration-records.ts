@@ -1,8 +1,8 @@
 import type { Db, Document, Filter } from 'mongodb';
 import { convertValue, type Bundle, type Entity, type Field } from '@metacrm/metadata';
-import { nextAutoNumber, type AutoNumberSettings } from '../records/auto-number.js';
-import { fromStorage, toStorage } from '../records/field-codec.js';
-import { recordCollection } from '../records/record-collections.js';
+import { nextAutoNumber, type AutoNumberSettings } from '../record-storage/auto-number.js';
+import { fromStorage, toStorage } from '../record-storage/field-codec.js';
+import { recordCollection } from '../record-storage/record-collections.js';
 import { RECORD_REVISIONS, type FieldChange } from '../audit/record-trail.js';
 
 /** Who and what a publish's record migrations are attributed to, in each record's history. */

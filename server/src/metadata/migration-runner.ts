@@ -1,7 +1,7 @@
 import type { Db, Document } from 'mongodb';
 import { SYSTEM_INDEXES, UNIQUE_KEY_PREFIX, normalizeUniqueText, VIEW_INDEX_PREFIX, convertValue, viewIndexes, type Bundle, type ConfigurableDefinition, type Field, type FieldTypeDefinition, type IndexField, type Migration, type Registry } from '@metacrm/metadata';
-import { fromStorage } from '../records/field-codec.js';
-import { recordCollection, uniqueIndexOptions } from '../records/record-collections.js';
+import { fromStorage } from '../record-storage/field-codec.js';
+import { recordCollection, uniqueIndexOptions } from '../record-storage/record-collections.js';
 import { REMOVED, backfillAutoNumbers, backfillDefault, convertField, removeFieldValues, restoreFieldValues, type MigrationContext } from './migration-records.js';
 
 /** What a migration would do to the stored data, found without changing anything. */

@@ -1,12 +1,12 @@
 import type { Db } from 'mongodb';
 import { ITEM_KINDS, bundleItems, deepEqual, mutableItems, type Bundle, type ItemKind } from '@metacrm/metadata';
-import type { Actor } from '../auth/actor.js';
-import { fromStorage } from '../records/field-codec.js';
-import { recordCollection } from '../records/record-collections.js';
+import type { Actor } from '../actor/actor.js';
+import { fromStorage } from '../record-storage/field-codec.js';
+import { recordCollection } from '../record-storage/record-collections.js';
 import type { MetadataCache } from './metadata-cache.js';
 import { MetadataInvalid } from './metadata.errors.js';
 import { MetadataService } from './metadata.service.js';
-import type { MetadataToolkit } from './registries.js';
+import type { MetadataToolkit } from './metadata-toolkit.js';
 
 export interface AppPackage {
   format: 'metacrm.app/v1';

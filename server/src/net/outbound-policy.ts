@@ -1,14 +1,9 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import type { LookupFunction } from 'node:net';
+import { hostOf, type AllowEntry } from '../config/outbound-allowlist.js';
 import { blockedRange } from './ip-ranges.js';
 import { OutboundBlocked } from './outbound.errors.js';
-
-/** A receiver named in `OUTBOUND_ALLOWLIST`: a host, and a port or (null) the ports 80 and 443. */
-export interface AllowEntry {
-  host: string;
-  port: number | null;
-}
 
 /** Resolves a host name to every address it has (dns.lookup, all: true, by default). */
 export type Resolver = (hostname: string) => Promise<{ address: string; family: number }[]>;
@@ -24,28 +19,6 @@ export interface OutboundTarget {
 
 const PUBLIC_PORTS = new Set([80, 443]);
 const defaultResolver: Resolver = (hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true });
-
-/**
- * Parses `OUTBOUND_ALLOWLIST`: comma-separated `host[:port]` entries (`[v6]:port` for
- * IPv6). Hosts are normalized the way URLs normalize them, so `127.1` and `127.0.0.1`
- * name the same receiver. Throws with a message naming the bad entry.
- */
-export function parseAllowlist(text: string | undefined): AllowEntry[] {
-  const entries: AllowEntry[] = [];
-  for (const raw of (text ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
-    const match = /^(\[[0-9A-Fa-f:.]+\]|[^:/@?#\s[\]]+)(?::(\d{1,5}))?$/.exec(raw);
-    const port = match?.[2] === undefined ? null : Number(match[2]);
-    let host: string | undefined;
-    try {
-      host = match ? hostOf(new URL(`http://${match[1]}`)) : undefined;
-    } catch {
-      host = undefined;
-    }
-    if (!host || (port !== null && (port < 1 || port > 65535))) throw new Error(`"${raw}" is not a host or host:port`);
-    entries.push({ host, port });
-  }
-  return entries;
-}
 
 /**
  * The SSRF guard's rules for outbound HTTP. Only http and https, no credentials in the
@@ -111,11 +84,6 @@ export class OutboundPolicy {
         .catch((err: NodeJS.ErrnoException) => callback(err, '', 0));
     };
   }
-}
-
-/** The host as connected to: lower case, no IPv6 brackets, no trailing dot. */
-function hostOf(url: URL): string {
-  return url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
 }
 
 /** A URL fit for a log: no credentials, no query string (it may hold tokens). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateBundle, type Bundle } from '@metacrm/metadata';
-import { metadataToolkit } from '../metadata/registries.js';
+import { metadataToolkit } from '../metadata/metadata-toolkit.js';
+import { createRegistries } from '../runtime/registries.js';
 import { ComponentValidator, snapshotOf } from './openapi.fixture.js';
 import { buildOpenApiDocument } from './openapi.js';
 
@@ -53,7 +54,7 @@ function projectBundle(): Bundle {
   };
 }
 
-const toolkit = metadataToolkit();
+const toolkit = metadataToolkit(createRegistries());
 const doc = buildOpenApiDocument(snapshotOf(projectBundle()), toolkit.registries);
 const validator = new ComponentValidator(doc);
 const schemas = doc.components.schemas as Record<string, { properties: Record<string, Record<string, unknown>>; required?: string[] }>;

@@ -1,6 +1,6 @@
 import { SYSTEM_FIELDS, type BundleRegistries, type Entity } from '@metacrm/metadata';
-import { DEFAULT_SORT, FILTER_LIMITS, MAX_SORT_KEYS } from '../records/query/index.js';
-import { resolveField } from '../records/query/query-fields.js';
+import { DEFAULT_SORT, FILTER_LIMITS, MAX_SORT_KEYS } from '../query/index.js';
+import { resolveField } from '../query/query-fields.js';
 import { jsonContent, parameterRef, schemaRef, type OpenApiObject } from './refs.js';
 
 /** The query parameters that depend on the entity: its fields, what can filter and sort them, its lookups. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUILT_IN_FIELD_TYPES, emptyBundle, type JsonSchema } from '@metacrm/metadata';
 import { salesBundle } from '../../../test/fixtures/sales-bundle.js';
-import { createRegistries } from '../metadata/registries.js';
+import { createRegistries } from '../runtime/registries.js';
 import { metaSchemaComponents } from './meta-components.js';
 import { ComponentValidator, snapshotOf } from './openapi.fixture.js';
 import { buildOpenApiDocument } from './openapi.js';

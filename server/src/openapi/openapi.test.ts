@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { ERROR_CODES, emptyBundle, type Entity } from '@metacrm/metadata';
 import { salesBundle } from '../../../test/fixtures/sales-bundle.js';
-import { createRegistries } from '../metadata/registries.js';
+import { createRegistries } from '../runtime/registries.js';
 import { ComponentValidator, snapshotOf, unresolvedRefs } from './openapi.fixture.js';
 import { buildOpenApiDocument, OpenApiDocuments, type OpenApiDocument } from './openapi.js';
 

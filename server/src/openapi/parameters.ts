@@ -1,4 +1,4 @@
-import { SEARCH_LIMITS } from '../records/query/index.js';
+import { SEARCH_LIMITS } from '../query/index.js';
 import { LIST_LIMITS } from '../records/record-list.js';
 import { RECORD_ID_SCHEMA } from './record-components.js';
 import type { OpenApiObject } from './refs.js';

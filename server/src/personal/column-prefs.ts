@@ -1,7 +1,7 @@
 import { ObjectId, type Db } from 'mongodb';
 import { isSystemField, type LogicOperation, type Problem, type Registry } from '@metacrm/metadata';
 import { entityPolicy } from '../access/entity-policy.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { PersonalViewInvalid, PersonalViewNotFound } from './personal.errors.js';
 import { PERSONAL_VIEWS } from './personal-views.js';

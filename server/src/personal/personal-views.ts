@@ -1,6 +1,6 @@
 import { ObjectId, type Db } from 'mongodb';
 import type { BundleRegistries, MetaValidator, View } from '@metacrm/metadata';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import { BadRequest } from '../errors/index.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { PersonalViewConflict, PersonalViewInvalid, PersonalViewLimit, PersonalViewNotFound } from './personal.errors.js';

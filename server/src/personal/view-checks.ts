@@ -1,7 +1,7 @@
 import { EntityIndex, checkView, isSystemField, type BundleRegistries, type MetaValidator, type Problem, type View } from '@metacrm/metadata';
 import { entityPolicy } from '../access/entity-policy.js';
 import { filterFields } from '../access/filter-fields.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { BundleRegistries } from '@metacrm/metadata';
 import type { RecordEventSubscribers } from '../automation/record-events.js';
 import type { RecordHooks } from '../records/record-hooks.js';
-import type { JobHandlers } from '../worker/worker.js';
+import type { JobHandlers } from '../queues/jobs.js';
 
 /** What a plugin may extend: the registries, and nothing else. */
 export interface PluginApi extends BundleRegistries {

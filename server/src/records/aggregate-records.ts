@@ -1,8 +1,8 @@
 import type { Db, Document, ObjectId } from 'mongodb';
 import type { BundleRegistries, Entity, Field } from '@metacrm/metadata';
 import type { CompiledEntity } from './compiled-entity.js';
-import { fromStorage } from './field-codec.js';
-import { recordCollection } from './record-collections.js';
+import { fromStorage } from '../record-storage/field-codec.js';
+import { recordCollection } from '../record-storage/record-collections.js';
 import { aggregatePipeline, aggregateResult, referencedIds, type AggregateResult, type AggregateRows, type DisplayNames } from './record-aggregate.js';
 import { parseAggregateRequest, type AggregatePlan } from './record-aggregate-request.js';
 import { withScope, type RelatedAccess } from './related-access.js';

@@ -2,7 +2,7 @@ import type { Document, ObjectId } from 'mongodb';
 import type { BundleRegistries } from '@metacrm/metadata';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import type { CompiledEntity } from './compiled-entity.js';
-import { recordCollection } from './record-collections.js';
+import { recordCollection } from '../record-storage/record-collections.js';
 import { valuesOf } from './record-document.js';
 import { updateRecord, writeTrail, type WriteContext } from './record-writer.js';
 import { refreshParentRollups } from './relations.js';

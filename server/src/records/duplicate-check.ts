@@ -3,7 +3,7 @@ import { localizeProblems, makeProblem, normalizeUniqueText, type Entity, type L
 import { USERS } from '../auth/user-model.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import type { CompiledEntity } from './compiled-entity.js';
-import { recordCollection } from './record-collections.js';
+import { recordCollection } from '../record-storage/record-collections.js';
 import type { ApiRecord, Values } from './record-document.js';
 import { withScope, type RelatedAccess } from './related-access.js';
 

@@ -2,11 +2,11 @@ import { ObjectId, type Db } from 'mongodb';
 import type { BundleRegistries } from '@metacrm/metadata';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { compiledEntity, type CompiledEntity } from './compiled-entity.js';
-import { fromStorage } from './field-codec.js';
-import { recordCollection } from './record-collections.js';
+import { fromStorage } from '../record-storage/field-codec.js';
+import { recordCollection } from '../record-storage/record-collections.js';
 import type { ApiRecord } from './record-document.js';
 import { withScope, type RelatedAccess } from './related-access.js';
-import { QueryError } from './query/index.js';
+import { QueryError } from '../query/index.js';
 
 /** What an expanded lookup shows: the related record's id and display value. */
 export interface Expanded {

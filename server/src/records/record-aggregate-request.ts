@@ -1,8 +1,8 @@
 import type { Document } from 'mongodb';
 import type { Entity } from '@metacrm/metadata';
-import { QueryError, compileFilter, type FieldOptions } from './query/index.js';
-import { assertReadable, resolveField, type QueryField } from './query/query-fields.js';
-import { pointerToken, quote } from './query/query.errors.js';
+import { QueryError, compileFilter, type FieldOptions } from '../query/index.js';
+import { assertReadable, resolveField, type QueryField } from '../query/query-fields.js';
+import { pointerToken, quote } from '../query/query.errors.js';
 
 /** Bounds of one aggregate request. */
 export const AGGREGATE_LIMITS = { groupBy: 2, measures: 10, defaultLimit: 100, maxLimit: 1000, timeZoneLength: 64 } as const;

@@ -1,5 +1,5 @@
 import { Decimal128, Long } from 'mongodb';
-import { normalizeDecimal, withScale } from './field-codec.js';
+import { normalizeDecimal, withScale } from '../record-storage/field-codec.js';
 
 /**
  * Exact conversions of aggregation results to API values. Nothing here passes through

@@ -1,5 +1,5 @@
 import type { Entity, Field } from '@metacrm/metadata';
-import { deal, fieldTypes } from './query/query.fixture.js';
+import { deal, fieldTypes } from '../query/query.fixture.js';
 import { parseAggregateRequest, type AggregatePlan } from './record-aggregate-request.js';
 
 /** Test data for the aggregate unit tests: the query fixture's deal, its stages colored and ordered. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Document } from 'mongodb';
-import { QueryError, type QueryErrorCode } from './query/index.js';
+import { QueryError, type QueryErrorCode } from '../query/index.js';
 import { aggregatePipeline } from './record-aggregate.js';
 import { plan } from './record-aggregate.fixture.js';
 import { AGGREGATE_LIMITS } from './record-aggregate-request.js';

@@ -1,5 +1,5 @@
 import { ObjectId, type Document } from 'mongodb';
-import { fromStorage } from './field-codec.js';
+import { fromStorage } from '../record-storage/field-codec.js';
 import type { AggregatePlan, GroupSpec, I18nLabel, MeasureSpec } from './record-aggregate-request.js';
 import { averageValue, decimalValue, integerValue } from './record-aggregate-values.js';
 

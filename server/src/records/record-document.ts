@@ -1,6 +1,6 @@
 import { ObjectId, type Document } from 'mongodb';
 import type { CompiledEntity } from './compiled-entity.js';
-import { fromStorage, toStorage } from './field-codec.js';
+import { fromStorage, toStorage } from '../record-storage/field-codec.js';
 
 /** A record as the API shows it: `id`, the system fields, then field values. */
 export type ApiRecord = Record<string, unknown> & { id: string; _version: number };

@@ -1,6 +1,7 @@
 import { Registry } from '@metacrm/metadata';
-import type { Actor } from '../auth/actor.js';
-import type { FieldChange, RecordOperation } from './record-writer.js';
+import type { Actor } from '../actor/actor.js';
+import type { FieldChange } from '../audit/record-trail.js';
+import type { RecordOperation } from './record-writer.js';
 import type { Values } from './record-document.js';
 
 /**

@@ -1,9 +1,9 @@
 import type { Db, Document } from 'mongodb';
 import type { BundleRegistries } from '@metacrm/metadata';
 import type { CompiledEntity } from './compiled-entity.js';
-import { recordCollection } from './record-collections.js';
+import { recordCollection } from '../record-storage/record-collections.js';
 import { toApiRecord, type ApiRecord } from './record-document.js';
-import { QueryError, combineQueries, compileFilter, compileSearch, compileSort, decodeCursor, encodeCursor, keysetFilter } from './query/index.js';
+import { QueryError, combineQueries, compileFilter, compileSearch, compileSort, decodeCursor, encodeCursor, keysetFilter } from '../query/index.js';
 
 export interface ListOptions {
   /** The filter language, already parsed from JSON. */

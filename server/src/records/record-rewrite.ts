@@ -1,6 +1,6 @@
 import type { Document, ObjectId } from 'mongodb';
 import type { CompiledEntity } from './compiled-entity.js';
-import { recordCollection } from './record-collections.js';
+import { recordCollection } from '../record-storage/record-collections.js';
 import type { WriteContext } from './record-writer.js';
 
 /**

@@ -1,7 +1,7 @@
 import { compareDecimals, evaluateLogic, makeProblem, recordProblems, truthy, varsOf, type BundleRegistries, type FormConditions, type Problem } from '@metacrm/metadata';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import type { AnyField, CompiledEntity } from './compiled-entity.js';
-import { withScale } from './field-codec.js';
+import { withScale } from '../record-storage/field-codec.js';
 import { formProblems } from './form-checks.js';
 import { sanitizeRichText } from './rich-text.js';
 import { stageProblems } from './stage-checks.js';

@@ -1,5 +1,5 @@
 import type { Document } from 'mongodb';
-import { combineQueries } from './query/index.js';
+import { combineQueries } from '../query/index.js';
 
 /**
  * What the actor may see of related records (lookup targets, expanded records, the

@@ -2,11 +2,11 @@ import { Decimal128, ObjectId, type ClientSession, type Db, type Document } from
 import type { BundleRegistries, Problem } from '@metacrm/metadata';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { compiledEntity, type CompiledEntity } from './compiled-entity.js';
-import { normalizeDecimal } from './field-codec.js';
-import { recordCollection } from './record-collections.js';
+import { normalizeDecimal } from '../record-storage/field-codec.js';
+import { recordCollection } from '../record-storage/record-collections.js';
 import { storageUpdate, valuesOf, type Values } from './record-document.js';
 import { recomputeFormulas } from './record-values.js';
-import { combineQueries, compileFilter } from './query/index.js';
+import { combineQueries, compileFilter } from '../query/index.js';
 import { withScope, type RelatedAccess } from './related-access.js';
 
 /**

@@ -22,7 +22,8 @@ import { RedisChannel } from '../storage/redis-channel.js';
 import { CredentialCache, DEFAULT_CREDENTIAL_CACHE } from '../auth/credential-cache.js';
 import { MetadataCache } from '../metadata/metadata-cache.js';
 import { MetadataRepository } from '../metadata/metadata.repository.js';
-import { createRegistries, metadataToolkit } from '../metadata/registries.js';
+import { metadataToolkit } from '../metadata/metadata-toolkit.js';
+import { createRegistries } from './registries.js';
 import { OutboundPolicy } from '../net/outbound-policy.js';
 import { ensureNotificationIndexes } from '../notifications/notifications.js';
 import { loadPlugins, type MetacrmPlugin } from '../plugins/plugin.js';
@@ -44,7 +45,8 @@ import { DependencyMonitor } from '../storage/health.js';
 import { guardDb } from '../storage/guarded-db.js';
 import { connectMongo, pingDatabase, replyCounter, withTimeout } from '../storage/mongo.js';
 import { createRedis, pingRedis, redisReady } from '../storage/redis.js';
-import { createJobHandlers, startWorkers, type JobHandlers, type Workers } from '../worker/worker.js';
+import { createJobHandlers, type JobHandlers } from '../queues/jobs.js';
+import { startWorkers, type Workers } from '../worker/worker.js';
 
 export interface Platform {
   /** The API's base URL, when this process serves the API. */

@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import type { BundleRegistries, Entity } from '@metacrm/metadata';
 import { entityPolicy, type EntityPolicy } from '../access/entity-policy.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../actor/actor.js';
 import { BadRequest } from '../errors/index.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import type { ApiRecord } from '../records/record-document.js';

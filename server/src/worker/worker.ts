@@ -1,13 +1,9 @@
-import os from 'node:os';
-import { UnrecoverableError, Worker, type Job, type WorkerOptions as BullWorkerOptions } from 'bullmq';
+import { UnrecoverableError, Worker, type WorkerOptions as BullWorkerOptions } from 'bullmq';
 import type { Db } from 'mongodb';
 import type { Redis } from 'ioredis';
-import { Registry } from '@metacrm/metadata';
 import type { Logger } from '../observability/logger.js';
+import { DEFAULT_LEASE_MS, type JobHandlers } from '../queues/jobs.js';
 import { QUEUE_NAMES, type QueueName } from '../queues/queues.js';
-
-/** This process as run logs and run leases name it: host and pid, so an operator can find it. */
-export const WORKER_ID = `${os.hostname()}:${process.pid}`;
 
 /**
  * Queues whose jobs resume from state kept in MongoDB and are safe to run again (record
@@ -26,29 +22,9 @@ export const WORKER_ID = `${os.hostname()}:${process.pid}`;
 function resumable(leaseMs: number): Pick<BullWorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount'> {
   return { lockDuration: leaseMs, stalledInterval: Math.max(1000, Math.round(leaseMs / 3)), maxStalledCount: 20 };
 }
-/** How long a worker's hold on its work lasts unrenewed, unless WORKER_LEASE_MS says otherwise. */
-export const DEFAULT_LEASE_MS = 15_000;
 const RESUMABLE_QUEUES: readonly QueueName[] = ['events', 'workflows'];
 /** Jobs a worker runs at once per queue, unless WorkerOptions.concurrency says otherwise. */
 export const DEFAULT_CONCURRENCY: Record<QueueName, number> = { events: 16, workflows: 16, jobs: 4 };
-
-export interface JobContext {
-  db: Db;
-  logger: Logger;
-}
-
-/**
- * Handles one kind of job. Throw UnrecoverableError for a fault that a retry cannot
- * fix (bad configuration); any other error is retried with backoff.
- */
-export type JobHandler = (job: Job, ctx: JobContext) => Promise<unknown>;
-
-/** Job handlers keyed `<queue>:<job name>`, e.g. `jobs:import`. */
-export type JobHandlers = Registry<JobHandler>;
-
-export function createJobHandlers(): JobHandlers {
-  return new Registry<JobHandler>('job handler');
-}
 
 export interface WorkerOptions {
   /** A blocking connection (createRedis `blocking`); each Worker duplicates it. */

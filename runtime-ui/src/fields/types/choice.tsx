@@ -1,6 +1,6 @@
 import type { WidgetProps } from '@rjsf/utils';
 import { Select, Switch, Tag } from 'antd';
-import { defineMessages, useLocale, useT, type Locale } from '../../kit';
+import { defineMessages, useLocale, useT, type Locale } from '@metacrm/ui-kit';
 import { label } from '../../meta/meta';
 import type { CellProps, FieldUi, FilterInputProps } from '../field-ui';
 import { widgetField, widgetLocale } from '../field-ui';

@@ -2,7 +2,7 @@ import type { WidgetProps } from '@rjsf/utils';
 import { useQuery } from '@tanstack/react-query';
 import { Input, Select } from 'antd';
 import { useState } from 'react';
-import { api, Link } from '../../kit';
+import { api, Link } from '@metacrm/ui-kit';
 import { entityOf, useMeta } from '../../meta/meta';
 import type { ApiRecord, CellProps, FieldUi, FilterInputProps } from '../field-ui';
 import { widgetField } from '../field-ui';

@@ -1,7 +1,7 @@
 import { ObjectId, type Db, type Document } from 'mongodb';
 import type { ConfigCheckContext, Problem } from '@metacrm/metadata';
 import { USERS } from '../../auth/user-model.js';
-import { nextSequence } from '../../records/auto-number.js';
+import { nextSequence } from '../../record-storage/auto-number.js';
 import { AuditLog } from '../../audit/audit-log.js';
 import type { WriteOptions } from '../../records/record.service.js';
 import { evaluateIn, evaluateMap } from '../run-scope.js';

@@ -1,5 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
-import { wallClock } from '../../records/query/relative-period.js';
+import { wallClock } from '../../query/relative-period.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;

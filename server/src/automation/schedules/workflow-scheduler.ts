@@ -5,7 +5,7 @@ import type { BundleRegistries, Workflow } from '@metacrm/metadata';
 import type { MetadataCache, MetadataSnapshot } from '../../metadata/metadata-cache.js';
 import type { Logger } from '../../observability/logger.js';
 import { RedisLease } from '../../queues/redis-lease.js';
-import type { JobHandler } from '../../worker/worker.js';
+import type { JobHandler } from '../../queues/jobs.js';
 import { disabledWorkflows } from '../workflow-runs.js';
 import { fireCron, fireDates, type Firing, type FiringContext } from './schedule-firing.js';
 import { isScheduled, type DateFieldSettings, type ScheduleSettings } from './schedule-triggers.js';

@@ -1,7 +1,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import type { Db } from 'mongodb';
 import type { BundleRegistries } from '@metacrm/metadata';
-import type { Actor } from '../../auth/actor.js';
+import type { Actor } from '../../actor/actor.js';
 import type { MetadataSnapshot } from '../../metadata/metadata-cache.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ListResult } from '../record-list.js';

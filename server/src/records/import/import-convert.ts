@@ -2,7 +2,7 @@ import { convertValue, type Field } from '@metacrm/metadata';
 import type { Db } from 'mongodb';
 import type { MetadataSnapshot } from '../../metadata/metadata-cache.js';
 import type { AnyField } from '../compiled-entity.js';
-import { recordCollection } from '../record-collections.js';
+import { recordCollection } from '../../record-storage/record-collections.js';
 import type { SheetCell } from './import-sheet.js';
 
 /** What one cell becomes: an API value, a display value still to look up, or a problem. */

@@ -1,6 +1,6 @@
 import { problemMessage, type Language, type ProblemCode } from '@metacrm/metadata';
 import { GridFSBucket, type Db, type Document, type ObjectId } from 'mongodb';
-import type { Actor } from '../../auth/actor.js';
+import type { Actor } from '../../actor/actor.js';
 import type { CsvEncoding, ImportFormat } from './import-sheet.js';
 
 /** The collection of import job documents. */

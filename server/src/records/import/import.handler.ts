@@ -4,7 +4,7 @@ import type { BundleRegistries } from '@metacrm/metadata';
 import { AppError } from '../../errors/app-error.js';
 import { isPermanent } from '../../errors/permanent.js';
 import type { MetadataCache } from '../../metadata/metadata-cache.js';
-import type { JobContext, JobHandler } from '../../worker/worker.js';
+import type { JobContext, JobHandler } from '../../queues/jobs.js';
 import type { RecordHooks } from '../record-hooks.js';
 import { EntityNotFound, FormNotFound } from '../records.errors.js';
 import { importJobs, removeFile, type ImportJobDoc } from './import-job.js';

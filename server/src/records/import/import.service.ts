@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import { ObjectId, type Db } from 'mongodb';
 import type { BundleRegistries } from '@metacrm/metadata';
 import { RecordAccess } from '../../access/record-access.js';
-import { isUnrestricted, type Actor } from '../../auth/actor.js';
+import { isUnrestricted, type Actor } from '../../actor/actor.js';
 import type { MetadataSnapshot } from '../../metadata/metadata-cache.js';
 import { compiledEntity } from '../compiled-entity.js';
 import { EntityNotFound, FormNotFound } from '../records.errors.js';

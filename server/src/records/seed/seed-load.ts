@@ -1,6 +1,6 @@
 import type { Bundle } from '@metacrm/metadata';
 import type { Db, Document, ObjectId } from 'mongodb';
-import type { Actor } from '../../auth/actor.js';
+import type { Actor } from '../../actor/actor.js';
 import { MAX_STORED_ERRORS, readFile, storeFile } from '../import/import-job.js';
 
 /** The collection of seed load documents. */

@@ -4,7 +4,7 @@ import type { MetadataSnapshot } from '../../metadata/metadata-cache.js';
 import type { Logger } from '../../observability/logger.js';
 import { MAX_STORED_ERRORS } from '../import/import-job.js';
 import { compiledEntity, type CompiledEntity } from '../compiled-entity.js';
-import { recordCollection } from '../record-collections.js';
+import { recordCollection } from '../../record-storage/record-collections.js';
 import type { RecordHooks } from '../record-hooks.js';
 import { RecordService, type WriteOptions } from '../record.service.js';
 import { EntityNotFound, RecordNotFound } from '../records.errors.js';

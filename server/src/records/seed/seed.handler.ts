@@ -4,7 +4,7 @@ import type { BundleRegistries } from '@metacrm/metadata';
 import { AppError } from '../../errors/app-error.js';
 import { isPermanent } from '../../errors/permanent.js';
 import { snapshotOf, type MetadataCache } from '../../metadata/metadata-cache.js';
-import type { JobContext, JobHandler } from '../../worker/worker.js';
+import type { JobContext, JobHandler } from '../../queues/jobs.js';
 import { removeFile } from '../import/import-job.js';
 import type { RecordHooks } from '../record-hooks.js';
 import { readSeedFile, releaseSeedLoadLock, seedLoads, type SeedLoadDoc } from './seed-load.js';

@@ -1,14 +1,14 @@
 import type { Queue } from 'bullmq';
 import { ObjectId, type Db } from 'mongodb';
 import type { Bundle } from '@metacrm/metadata';
-import type { Actor } from '../../auth/actor.js';
+import type { Actor } from '../../actor/actor.js';
 import { AppError } from '../../errors/app-error.js';
 import type { MetadataBus } from '../../metadata/metadata-bus.js';
 import { snapshotOf, type MetadataCache, type MetadataSnapshot } from '../../metadata/metadata-cache.js';
 import { MetadataInvalid, MetadataNothingToPublish } from '../../metadata/metadata.errors.js';
 import { MetadataService, type PublishResult } from '../../metadata/metadata.service.js';
 import { PackageService, type AppPackage, type ImportReport } from '../../metadata/package.service.js';
-import type { MetadataToolkit } from '../../metadata/registries.js';
+import type { MetadataToolkit } from '../../metadata/metadata-toolkit.js';
 import { compiledEntity, type CompiledEntity } from '../compiled-entity.js';
 import { removeFile } from '../import/import-job.js';
 import { EntityNotFound } from '../records.errors.js';

@@ -1,11 +1,11 @@
 import type { Queue } from 'bullmq';
 import type { Db } from 'mongodb';
 import { crmPackage } from '@metacrm/metadata/apps/crm';
-import { SYSTEM_ACTOR } from '../../auth/actor.js';
+import { SYSTEM_ACTOR } from '../../actor/actor.js';
 import type { MetadataBus } from '../../metadata/metadata-bus.js';
 import type { MetadataCache } from '../../metadata/metadata-cache.js';
 import { MetadataRepository } from '../../metadata/metadata.repository.js';
-import type { MetadataToolkit } from '../../metadata/registries.js';
+import type { MetadataToolkit } from '../../metadata/metadata-toolkit.js';
 import type { Logger } from '../../observability/logger.js';
 import { SeedService } from './seed.service.js';
 

@@ -1,4 +1,4 @@
-import { AppError } from '../../errors/app-error.js';
+import { AppError } from '../errors/app-error.js';
 
 /** Errors of the query compiler and their HTTP statuses (codes listed in ERROR_CODES). */
 export const QUERY_ERROR_STATUS = {

@@ -1,14 +1,14 @@
 import { ObjectId, type Db } from 'mongodb';
 import type { BundleRegistries } from '@metacrm/metadata';
-import { ADMIN_ROLE, type Actor } from '../auth/actor.js';
+import { ADMIN_ROLE, type Actor } from '../actor/actor.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
-import { recordCollection } from '../records/record-collections.js';
-import { withScope } from '../records/related-access.js';
-import { EntityNotFound, RecordNotFound } from '../records/records.errors.js';
+import { recordCollection } from '../record-storage/record-collections.js';
+import { withScope } from './related-access.js';
+import { EntityNotFound, RecordNotFound } from './records.errors.js';
 import { BadRequest } from '../errors/platform.errors.js';
-import type { EntityOperation, ScopedOperation } from './entity-policy.js';
-import { RecordAccess } from './record-access.js';
-import { SHARES, type ShareDoc } from './record-shares.js';
+import type { EntityOperation, ScopedOperation } from '../access/entity-policy.js';
+import { RecordAccess } from '../access/record-access.js';
+import { SHARES, type ShareDoc } from '../access/record-shares.js';
 import { actorOf } from '../auth/authenticator.js';
 import { users } from '../auth/user-model.js';
 

@@ -1,5 +1,5 @@
 import { FORMATS, isCalendarDate, isDateTime } from '@metacrm/metadata';
-import { toStorage } from '../field-codec.js';
+import { toStorage } from '../record-storage/field-codec.js';
 import type { QueryField } from './query-fields.js';
 import { QueryError, quote } from './query.errors.js';
 

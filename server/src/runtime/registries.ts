@@ -1,6 +1,4 @@
 import {
-  MetaValidator,
-  installLogicOperations,
   Registry,
   createFieldTypeRegistry,
   createLogicOperationRegistry,
@@ -12,9 +10,11 @@ import { BUILT_IN_ACTIONS } from '../automation/workflow-actions.js';
 import { BUILT_IN_TRIGGERS } from '../automation/workflow-triggers.js';
 
 /**
- * The registries a platform instance runs with, and the validator compiled from them.
- * Built once at start: plugins register into the registries first, then
- * `metadataToolkit` compiles the validator over the final set.
+ * The registries a platform instance runs with: the built-in field types, logic
+ * operations, workflow triggers and actions. Composed here, at the top, because the
+ * triggers and actions live in automation/, above the metadata layer that reads their
+ * schemas. Built once at start: plugins register into them next, then
+ * `metadataToolkit` (metadata/metadata-toolkit.ts) compiles the validator over the final set.
  */
 export function createRegistries(): BundleRegistries {
   const triggers = new Registry<ConfigurableDefinition>('workflow trigger');
@@ -23,16 +23,4 @@ export function createRegistries(): BundleRegistries {
   const actions = new Registry<ConfigurableDefinition>('workflow action');
   for (const action of [...BUILT_IN_ACTIONS, APPROVAL_ACTION]) actions.register(action.type, action);
   return { fieldTypes: createFieldTypeRegistry(), operations: createLogicOperationRegistry(), triggers, actions };
-}
-
-export interface MetadataToolkit {
-  registries: BundleRegistries;
-  validator: MetaValidator;
-}
-
-export function metadataToolkit(registries: BundleRegistries = createRegistries()): MetadataToolkit {
-  // Install every operation's implementation now, so a clash between two plugins
-  // fails the start rather than a request.
-  installLogicOperations(registries.operations);
-  return { registries, validator: new MetaValidator(registries.fieldTypes) };
 }
