@@ -109,6 +109,8 @@ export interface FieldTypeDefinition {
   options?: boolean;
   /** Every value is unique, whatever the settings say (auto-numbers). */
   alwaysUnique?: boolean;
+  /** False for text that free-text search leaves out (rich text: its markup would match). */
+  searchable?: boolean;
   /** A `unique` field of this type compares text without case and surrounding spaces, unless `uniqueExact`. */
   uniqueIgnoresCase?: boolean;
 }

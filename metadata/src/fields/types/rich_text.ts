@@ -8,5 +8,6 @@ import { textual } from './textual.js';
  */
 export const richText: FieldTypeDefinition = {
   ...textual('rich_text', { 'zh-CN': '富文本', en: 'Rich text' }, { operators: LONG_TEXT, ordered: false }),
+  searchable: false,
   valueSchema: (f) => ({ type: 'string', maxLength: num(f.maxLength, 50_000) }),
 };
