@@ -1,5 +1,6 @@
 import type { Bundle } from '../bundle/bundle-types.js';
 import type { Entity, Field } from '../generated/types.js';
+import { isFormulaField, isRollupField } from '../fields/field-kinds.js';
 import { varsOf } from '../logic/check-logic.js';
 import type { LogicOperation } from '../logic/operations.js';
 import { pointer, type Problem } from '../schema/problems.js';
@@ -19,11 +20,11 @@ export interface DerivedInput {
  */
 export function derivedInputs(entity: Entity, field: Field, operations: Registry<LogicOperation>): DerivedInput[] | undefined {
   const f = field as Field & Record<string, unknown>;
-  if (f.type === 'formula') {
+  if (isFormulaField(f)) {
     const vars = varsOf(f.expression, operations).filter((v) => !v.startsWith('$'));
     return [...new Set(vars.map((v) => v.split('.')[0]!))].map((key) => ({ entity: entity.key, field: key }));
   }
-  if (f.type === 'rollup' && typeof f.entity === 'string') {
+  if (isRollupField(f) && typeof f.entity === 'string') {
     return [{ entity: f.entity, field: String(f.via) }, ...(typeof f.field === 'string' ? [{ entity: f.entity, field: f.field }] : [])];
   }
   return undefined;

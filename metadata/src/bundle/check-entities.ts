@@ -1,3 +1,4 @@
+import { isFormulaField, isRecordReference } from '../fields/field-kinds.js';
 import { varsOf } from '../logic/check-logic.js';
 import { fieldTraits } from '../fields/field-types.js';
 import { patternProblem } from '../fields/linear-pattern.js';
@@ -33,30 +34,21 @@ function checkField(entity: Entity, field: AnyField, at: string, index: EntityIn
     problems.push({ pointer: `${at}/required`, code: 'INVALID', message: 'a computed field cannot be required' });
   }
   problems.push(...checkRecordLogic(field.default, entity.key, `${at}/default`, index, registries));
-  switch (field.type) {
-    case 'lookup': {
-      const target = String(field.target);
-      problems.push(...checkEntityRef(target, `${at}/target`, index));
-      if (field.displayField !== undefined && index.hasEntity(target)) {
-        problems.push(...checkFieldRef(target, String(field.displayField), `${at}/displayField`, index));
-      }
-      break;
+  // What each kind of type refers to, asked of its declared capabilities.
+  if (traits.reference === 'record') {
+    const target = String(field.target);
+    problems.push(...checkEntityRef(target, `${at}/target`, index));
+    if (field.displayField !== undefined && index.hasEntity(target)) {
+      problems.push(...checkFieldRef(target, String(field.displayField), `${at}/displayField`, index));
     }
-    case 'formula':
-      problems.push(...checkRecordLogic(field.expression, entity.key, `${at}/expression`, index, registries));
-      break;
-    case 'rollup':
-      problems.push(...checkRollup(entity, field, at, index));
-      break;
-    case 'single_select':
-    case 'multi_select':
-      problems.push(...duplicateKeys((field.options as { key: string }[]) ?? [], `${at}/options`));
-      if (field.process !== undefined) problems.push(...checkProcess(entity, field, at, index));
-      break;
-    case 'text':
-      if (typeof field.pattern === 'string') problems.push(...checkPattern(field.pattern, `${at}/pattern`));
-      break;
   }
+  if (traits.compute === 'expression') problems.push(...checkRecordLogic(field.expression, entity.key, `${at}/expression`, index, registries));
+  if (traits.compute === 'rollup') problems.push(...checkRollup(entity, field, at, index));
+  if (traits.options) {
+    problems.push(...duplicateKeys((field.options as { key: string }[]) ?? [], `${at}/options`));
+    if (field.process !== undefined) problems.push(...checkProcess(entity, field, at, index));
+  }
+  if (typeof field.pattern === 'string') problems.push(...checkPattern(field.pattern, `${at}/pattern`));
   return problems;
 }
 
@@ -68,7 +60,7 @@ function checkRollup(entity: Entity, field: AnyField, at: string, index: EntityI
   const via = index.field(child, String(field.via));
   if (!via) {
     problems.push(...checkFieldRef(child, String(field.via), `${at}/via`, index));
-  } else if (via.type !== 'lookup' || (via as AnyField).target !== entity.key) {
+  } else if (!isRecordReference(via) || (via as AnyField).target !== entity.key) {
     problems.push({ pointer: `${at}/via`, code: 'FIELD_TYPE_MISMATCH', message: `"${String(field.via)}" must be a lookup of ${child} that points at ${entity.key}` });
   }
   if (field.function !== 'count') {
@@ -112,7 +104,7 @@ function checkProcess(entity: Entity, field: AnyField, at: string, index: Entity
 function formulaCycles(entity: Entity, at: string, registries: BundleRegistries): Problem[] {
   const formulas = new Map<string, string[]>();
   entity.fields.forEach((f) => {
-    if (f.type === 'formula') formulas.set(f.key, varsOf((f as AnyField).expression, registries.operations));
+    if (isFormulaField(f, registries.fieldTypes)) formulas.set(f.key, varsOf((f as AnyField).expression, registries.operations));
   });
   const problems: Problem[] = [];
   const state = new Map<string, 'visiting' | 'done'>();

@@ -1,3 +1,4 @@
+import { isFormulaField } from '../fields/field-kinds.js';
 import { pointer, type Problem } from '../schema/problems.js';
 import { SYSTEM_FIELDS, isSystemField } from '../system-fields.js';
 import type { BundleRegistries, ConfigCheckContext, ConfigurableDefinition, Form, Role, ValidationRule, View, Workflow } from './bundle-types.js';
@@ -169,7 +170,7 @@ function valueType(index: EntityIndex, entity: string, field: string): string | 
   if (isSystemField(field)) return SYSTEM_FIELDS[field];
   const found = index.field(entity, field) as { type: string; resultType?: string } | undefined;
   if (!found) return undefined;
-  return found.type === 'formula' && found.resultType ? found.resultType : found.type;
+  return isFormulaField(found) && found.resultType ? found.resultType : found.type;
 }
 
 /** A role: every entity and field it grants exists; row filters are sound. */

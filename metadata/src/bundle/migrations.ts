@@ -1,4 +1,5 @@
-import type { FieldTypeDefinition } from '../fields/field-types.js';
+import { hasOptions, isSequenceField, isUniqueField } from '../fields/field-kinds.js';
+import { fieldTypeOf, type FieldTypeDefinition } from '../fields/field-types.js';
 import type { Entity, Field } from '../generated/types.js';
 import { isNormalizedUnique, uniqueIndexKey } from '../fields/unique-key.js';
 import type { Registry } from '../registry.js';
@@ -31,7 +32,6 @@ export type Migration =
 
 /** Settings that only change how a field looks, never what values it accepts. */
 const PRESENTATION = new Set(['label', 'description', 'helpText', 'readOnly', 'default', 'required', 'unique', 'uniqueExact', 'relatedListLabel', 'displayField', 'onDelete']);
-const COMPUTED = new Set(['formula', 'rollup', 'auto_number']);
 
 /**
  * The migrations that moving from `from` to `to` implies, in the order to apply them.
@@ -71,14 +71,14 @@ function fieldMigrations(old: Entity, now: Entity): Migration[] {
     const prev = oldFields.get(field.key);
     if (!prev) {
       // Values kept aside when a field of this key was removed come back first; the backfills fill the rest.
-      if (!COMPUTED.has(field.type)) out.push({ type: 'restore_field', entity, field: field.key });
-      if (field.type === 'auto_number') out.push({ type: 'backfill_auto_number', entity, field: field.key });
-      else if (isLiteral(field.default) && !COMPUTED.has(field.type)) out.push({ type: 'backfill_default', entity, field: field.key, value: field.default });
+      if (!isComputed(field)) out.push({ type: 'restore_field', entity, field: field.key });
+      if (isSequenceField(field)) out.push({ type: 'backfill_auto_number', entity, field: field.key });
+      else if (isLiteral(field.default) && !isComputed(field)) out.push({ type: 'backfill_default', entity, field: field.key, value: field.default });
       if (isUnique(field)) out.push(createUnique(entity, field));
       continue;
     }
     if (valueSettingsChanged(prev, field)) out.push({ type: 'convert_field', entity, field: field.key, from: prev, to: field });
-    if (prev.type !== 'auto_number' && field.type === 'auto_number') out.push({ type: 'backfill_auto_number', entity, field: field.key });
+    if (!isSequenceField(prev) && isSequenceField(field)) out.push({ type: 'backfill_auto_number', entity, field: field.key });
     // A unique index whose key changes (exact or normalized comparison), or whose converted
     // values need their comparison keys computed again, is dropped and made again.
     const rekeyed = isUnique(prev) && isUnique(field) && (uniqueIndexKey(prev) !== uniqueIndexKey(field) || (isNormalizedUnique(field) && valueSettingsChanged(prev, field)));
@@ -130,11 +130,11 @@ function viewIndexMigrations(from: Bundle, to: Bundle, fieldTypes: Registry<Fiel
 /** True when the change may make stored values invalid: a type or a value setting changed. */
 function valueSettingsChanged(prev: Field, next: Field): boolean {
   if (prev.type !== next.type) return true;
-  if (COMPUTED.has(next.type)) return false; // recomputed, not converted
+  if (isComputed(next)) return false; // recomputed, not converted
   const strip = (f: Field) => Object.fromEntries(Object.entries(f).filter(([k]) => !PRESENTATION.has(k)));
   const a = strip(prev);
   const b = strip(next);
-  if (prev.type === 'single_select' || prev.type === 'multi_select') {
+  if (hasOptions(prev)) {
     // Only removed option keys can invalidate values; new options, labels and colours cannot.
     const keys = (f: Field) => new Set(((f as { options?: { key: string }[] }).options ?? []).map((o) => o.key));
     const nextKeys = keys(next);
@@ -148,7 +148,12 @@ function createUnique(entity: string, field: Field): Migration {
 }
 
 function isUnique(field: Field): boolean {
-  return field.type === 'auto_number' || (field as { unique?: boolean }).unique === true;
+  return isUniqueField(field as Field & { unique?: unknown });
+}
+
+/** Computed by the engine (formula, roll-up, auto-number): recomputed, never converted or restored. */
+function isComputed(field: Field): boolean {
+  return fieldTypeOf(field.type)?.computed === true;
 }
 
 /** A default that is a plain value rather than an expression to evaluate per record. */

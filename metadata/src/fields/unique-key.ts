@@ -1,18 +1,17 @@
 import type { Field } from '../generated/types.js';
-
-/** Field types whose unique values are text, compared without case and surrounding spaces by default. */
-const TEXT_UNIQUE_TYPES = new Set(['text', 'email', 'phone', 'url']);
+import { fieldTypeOf } from './field-types.js';
 
 /** Prefix of the hidden document key that holds a unique text field's comparison key. */
 export const UNIQUE_KEY_PREFIX = '_uq_';
 
 /**
  * True when a unique field compares normalized text (see normalizeUniqueText) rather
- * than the stored value: a unique text-like field without `uniqueExact`.
+ * than the stored value: a unique field of a type that says so (`uniqueIgnoresCase`:
+ * text, email, phone, url) without `uniqueExact`.
  */
 export function isNormalizedUnique(field: Field): boolean {
   const f = field as { unique?: boolean; uniqueExact?: boolean };
-  return TEXT_UNIQUE_TYPES.has(field.type) && f.unique === true && f.uniqueExact !== true;
+  return f.unique === true && f.uniqueExact !== true && fieldTypeOf(field.type)?.uniqueIgnoresCase === true;
 }
 
 /**

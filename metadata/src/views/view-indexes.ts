@@ -1,6 +1,7 @@
 import type { Bundle, ConfigurableDefinition } from '../bundle/bundle-types.js';
 import { fieldTraits, type FieldTypeDefinition } from '../fields/field-types.js';
-import type { Entity, View } from '../generated/types.js';
+import { isUniqueField } from '../fields/field-kinds.js';
+import type { Entity, Field, View } from '../generated/types.js';
 import type { Registry } from '../registry.js';
 import { pointer, type Problem } from '../schema/problems.js';
 import { isSystemField } from '../system-fields.js';
@@ -151,7 +152,7 @@ export function indexBudgetProblems(bundle: Bundle, fieldTypes: Registry<FieldTy
   for (const ix of viewIndexes(bundle, fieldTypes, triggers)) perEntity.set(ix.entity, (perEntity.get(ix.entity) ?? 0) + 1);
   const problems: Problem[] = [];
   bundle.entities.forEach((entity, i) => {
-    const uniques = entity.fields.filter((f) => f.type === 'auto_number' || (f as { unique?: boolean }).unique === true).length;
+    const uniques = entity.fields.filter((f) => isUniqueField(f as Field & { unique?: unknown }, fieldTypes)).length;
     const counts = { system: 1 + SYSTEM_INDEXES.length, unique: uniques, declared: entity.indexes?.length ?? 0, views: perEntity.get(entity.key) ?? 0 };
     const needed = counts.system + counts.unique + counts.declared + counts.views;
     if (needed <= MAX_INDEXES_PER_COLLECTION) return;

@@ -1,5 +1,6 @@
-import type { Field } from '@metacrm/metadata';
+import type { Field, ValueKind } from '@metacrm/metadata';
 import { Registry } from '@metacrm/metadata';
+import { fieldTypes } from '../meta/registries';
 import type { WidgetProps } from '@rjsf/utils';
 import type { ComponentType } from 'react';
 import type { Locale } from '@metacrm/ui-kit';
@@ -45,9 +46,35 @@ export interface FieldUi {
 /** The UI field types, keyed by field type id; plugins register theirs beside them. */
 export const fieldUis = new Registry<FieldUi>('field UI');
 
-/** The UI of a field, falling back to plain text for a type no UI module knows. */
+/**
+ * The built-in UI that a type without a UI half of its own borrows, by what its
+ * values are (its metadata half's value kind): a plugin type of whole numbers edits
+ * like an integer, one of dates like a date. Lists of values and references show as
+ * text, since their built-in editors need options or a target.
+ */
+const BY_VALUE_KIND: Record<ValueKind, string> = {
+  string: 'text',
+  integer: 'integer',
+  decimal: 'decimal',
+  boolean: 'boolean',
+  date: 'date',
+  datetime: 'datetime',
+  strings: 'text',
+  reference: 'text',
+  files: 'attachment',
+};
+
+/**
+ * The UI of a field: its type's UI half, registered under the metadata registry's key;
+ * else the built-in UI for its value kind (computed when its type is computed); plain
+ * text for a type neither registry knows.
+ */
 export function fieldUi(field: { type: string }): FieldUi {
-  return fieldUis.get(field.type) ?? fieldUis.require('text');
+  const own = fieldUis.get(field.type);
+  if (own) return own;
+  const def = fieldTypes.get(field.type);
+  const borrowed = fieldUis.get(def ? BY_VALUE_KIND[def.value] : 'text') ?? fieldUis.require('text');
+  return def?.computed ? { ...borrowed, computed: true } : borrowed;
 }
 
 /** The field's metadata as RJSF passes it to a widget through `ui:options`. */

@@ -1,4 +1,4 @@
-import type { BundleRegistries, Entity, JsonSchema } from '@metacrm/metadata';
+import { isRecordReference, type BundleRegistries, type Entity, type JsonSchema } from '@metacrm/metadata';
 import { entityIoPaths } from './entity-io-paths.js';
 import type { EntityComponentNames } from './entity-schemas.js';
 import { errorResponses } from './error-components.js';
@@ -141,7 +141,7 @@ function relatedPaths(entity: Entity, context: EntityPathContext): Record<string
   for (const child of context.entities) {
     const childNames = context.names.get(child.key)!;
     for (const via of child.fields) {
-      if (via.type !== 'lookup' || (via as { target?: unknown }).target !== entity.key) continue;
+      if (!isRecordReference(via) || (via as { target?: unknown }).target !== entity.key) continue;
       out[`/api/records/${entity.key}/{id}/related/${child.key}/${via.key}`] = {
         parameters: [parameterRef('RecordId')],
         get: op(`related.${child.key}.${via.key}`, `${child.pluralLabel?.en ?? child.label.en} of a ${entity.label.en} (by ${via.label.en})`, {

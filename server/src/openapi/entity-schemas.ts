@@ -1,4 +1,4 @@
-import { fieldTraits, valueSchema, writableRecordSchema, type BundleRegistries, type Entity, type Field, type JsonSchema } from '@metacrm/metadata';
+import { fieldTraits, valueSchema, writableRecordSchema, type BundleRegistries, type Entity, type Field, type JsonSchema, type ReadSchemaContext } from '@metacrm/metadata';
 import { labelled, RECORD_ID_PATTERN, schemaRef, type I18n } from './refs.js';
 
 type AnyField = Field & Record<string, unknown>;
@@ -66,9 +66,9 @@ export function recordSchema(entity: Entity, registries: BundleRegistries, entit
   const properties: Record<string, JsonSchema> = { ...SYSTEM_PROPERTIES };
   for (const field of entity.fields as AnyField[]) {
     const computed = fieldTraits(field, registries.fieldTypes)?.computed === true;
-    properties[field.key] = { ...annotated(nullable(readValueSchema(field, registries, entityOf)), field), ...(computed ? { readOnly: true } : {}) };
+    properties[field.key] = { ...annotated(nullable(readValueSchema(field, registries, entityOf)), field, registries), ...(computed ? { readOnly: true } : {}) };
   }
-  const lookups = entity.fields.filter((f) => f.type === 'lookup').map((f) => f.key);
+  const lookups = entity.fields.filter((f) => fieldTraits(f, registries.fieldTypes)?.reference === 'record').map((f) => f.key);
   if (lookups.length > 0) {
     properties._expanded = {
       type: 'object',
@@ -109,8 +109,8 @@ export function inputSchema(entity: Entity, registries: BundleRegistries, kind: 
     const schema = writable[field.key];
     if (!schema) continue;
     // null clears a value, which a required field refuses.
-    const value = field.required === true ? withFormat(schema, field) : nullable(withFormat(schema, field));
-    properties[field.key] = { ...annotated(value, field), ...literalDefault(field, schema) };
+    const value = field.required === true ? withFormat(schema, field, registries) : nullable(withFormat(schema, field, registries));
+    properties[field.key] = { ...annotated(value, field, registries), ...literalDefault(field, schema) };
     if (field.required === true && field.default === undefined) required.push(field.key);
   }
   if (kind === 'patch') {
@@ -148,61 +148,23 @@ function entityLabels(entity: Entity): JsonSchema {
   return labelled(entity.label, entity.description);
 }
 
-const DECIMAL = new Set(['decimal', 'currency', 'percent']);
-const ANY_DECIMAL: JsonSchema = { type: 'string', pattern: '^-?\\d+(\\.\\d+)?$' };
-
 /**
- * What a field's value looks like when answered. Write-only limits (lengths, ranges)
- * are left out: a value stored before a limit tightened is still answered as it is.
+ * What a field's value looks like when answered: its type's read schema, refined by
+ * its settings (a formula reads as its result type). Write-only limits (lengths,
+ * ranges) are left out: a value stored before a limit tightened is still answered as
+ * it is. A type no plugin provides any more answers whatever is stored.
  */
 function readValueSchema(field: AnyField, registries: BundleRegistries, entityOf: EntityLookup): JsonSchema {
-  switch (field.type) {
-    case 'text':
-    case 'long_text':
-    case 'rich_text':
-    case 'phone':
-    case 'auto_number':
-      return { type: 'string' };
-    case 'integer':
-      return { type: 'integer' };
-    case 'decimal':
-    case 'currency':
-    case 'percent':
-      return ANY_DECIMAL;
-    case 'single_select':
-      return { type: 'string', enum: optionKeys(field) };
-    case 'multi_select':
-      return { type: 'array', uniqueItems: true, items: { type: 'string', enum: optionKeys(field) } };
-    case 'user':
-      return { type: 'string', description: 'A user id.' };
-    case 'email':
-    case 'url':
-    case 'date':
-    case 'datetime':
-      return withFormat({ type: 'string' }, field);
-    case 'formula':
-      return readValueSchema({ ...field, type: String(field.resultType) } as AnyField, registries, entityOf);
-    case 'rollup':
-      return rollupSchema(field, registries, entityOf);
-    default:
-      // A plugin type; a type no plugin provides any more answers whatever is stored.
-      return registries.fieldTypes.has(field.type) ? valueSchema(field, registries.fieldTypes) : {};
-  }
-}
-
-/** A count is an integer, a sum a decimal; min and max read like the child field (numbers as decimals). */
-function rollupSchema(field: AnyField, registries: BundleRegistries, entityOf: EntityLookup): JsonSchema {
-  if (field.function === 'count') return { type: 'integer', minimum: 0 };
-  if (field.function === 'sum') return ANY_DECIMAL;
-  const source = entityOf(String(field.entity))?.fields.find((f) => f.key === field.field);
-  const traits = source && fieldTraits(source, registries.fieldTypes);
-  return traits?.numeric ? ANY_DECIMAL : { type: 'string' };
+  const traits = fieldTraits(field, registries.fieldTypes);
+  if (!traits) return {};
+  const context: ReadSchemaContext = { fieldTypes: registries.fieldTypes, fieldsOf: (key) => entityOf(key)?.fields };
+  if (traits.readSchema) return traits.readSchema(field, context);
+  return traits.valueSchema ? traits.valueSchema(field) : valueSchema(field, registries.fieldTypes);
 }
 
 /** `format` for the types that have one; the pattern (when there is one) stays the rule. */
-function withFormat(schema: JsonSchema, field: AnyField): JsonSchema {
-  const type = field.type === 'formula' ? field.resultType : field.type;
-  const format = type === 'email' ? 'email' : type === 'url' ? 'uri' : type === 'date' ? 'date' : type === 'datetime' ? 'date-time' : undefined;
+function withFormat(schema: JsonSchema, field: AnyField, registries: BundleRegistries): JsonSchema {
+  const format = fieldTraits(field, registries.fieldTypes)?.apiFormat;
   return format ? { ...schema, format } : schema;
 }
 
@@ -216,15 +178,10 @@ function nullable(schema: JsonSchema): JsonSchema {
   return out;
 }
 
-/** Labels, type and option labels of a field, on its value schema. */
-function annotated(schema: JsonSchema, field: AnyField): JsonSchema {
-  const out: JsonSchema = { ...schema, ...labelled(field.label, field.description ?? field.helpText), 'x-field-type': field.type };
-  const type = field.type === 'formula' ? String(field.resultType) : field.type;
-  if (DECIMAL.has(type)) {
-    out['x-decimal'] = { scale: typeof field.scale === 'number' ? field.scale : 2, ...(typeof field.precision === 'number' ? { precision: field.precision } : {}) };
-    if (typeof field.currencyCode === 'string') out['x-currency'] = field.currencyCode;
-  }
-  if (field.type === 'lookup') out['x-lookup'] = { entity: field.target };
+/** Labels, type, the type's own annotations and option labels of a field, on its value schema. */
+function annotated(schema: JsonSchema, field: AnyField, registries: BundleRegistries): JsonSchema {
+  const own = fieldTraits(field, registries.fieldTypes)?.annotations?.(field) ?? {};
+  const out: JsonSchema = { ...schema, ...labelled(field.label, field.description ?? field.helpText), 'x-field-type': field.type, ...own };
   const options = field.options as { key: string; label: I18n; color?: string; active?: boolean }[] | undefined;
   if (Array.isArray(options)) {
     out['x-enum-labels'] = Object.fromEntries(options.map((o) => [o.key, o.label]));
@@ -241,8 +198,4 @@ function literalDefault(field: AnyField, schema: JsonSchema): JsonSchema {
   const value = field.default;
   const matches = (typeof value === 'string' && schema.type === 'string') || (typeof value === 'boolean' && schema.type === 'boolean') || (Number.isInteger(value) && schema.type === 'integer');
   return matches ? { default: value } : {};
-}
-
-function optionKeys(field: AnyField): string[] {
-  return ((field.options as { key: string }[] | undefined) ?? []).map((o) => o.key);
 }

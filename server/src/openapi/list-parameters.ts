@@ -1,4 +1,4 @@
-import { SYSTEM_FIELDS, type BundleRegistries, type Entity } from '@metacrm/metadata';
+import { SYSTEM_FIELDS, isRecordReference, type BundleRegistries, type Entity } from '@metacrm/metadata';
 import { DEFAULT_SORT, FILTER_LIMITS, MAX_SORT_KEYS } from '../query/index.js';
 import { resolveField } from '../query/query-fields.js';
 import { jsonContent, parameterRef, schemaRef, type OpenApiObject } from './refs.js';
@@ -45,7 +45,7 @@ export function entityQueryParameters(entity: Entity, registries: BundleRegistri
     if (ref.system || ref.traits.ordered || ref.traits.groupable) sortable.push(name);
   }
   const fieldKeys = entity.fields.map((f) => f.key);
-  const lookups = entity.fields.filter((f) => f.type === 'lookup').map((f) => f.key);
+  const lookups = entity.fields.filter((f) => isRecordReference(f, registries.fieldTypes)).map((f) => f.key);
   return {
     filter: {
       name: 'filter',

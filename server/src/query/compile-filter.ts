@@ -79,7 +79,7 @@ function compileLeaf(node: Extract<FilterNode, { kind: 'condition' }>, entity: E
     const allowed = ref.traits.operators.join(', ');
     throw new QueryError('FILTER_OPERATOR_NOT_ALLOWED', `${node.op} cannot be used on ${quote(ref.name)}; it allows ${allowed}`, `${node.pointer}/op`, ref.name);
   }
-  const value = ref.field.type === 'user' ? withCurrentUser(node.value, options.user, node.pointer) : node.value;
+  const value = ref.traits.reference === 'user' ? withCurrentUser(node.value, options.user, node.pointer) : node.value;
   return compileCondition({ ref, op: node.op, value, hasValue: node.hasValue, pointer: node.pointer }, clock);
 }
 

@@ -74,7 +74,7 @@ function apiValue(ref: QueryField, value: unknown): unknown {
 
 function referenceValue(ref: QueryField, value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
-  if (ref.field.type === 'user') return USER_ID.test(value) ? value : undefined;
+  if (ref.traits.reference === 'user') return USER_ID.test(value) ? value : undefined;
   return OBJECT_ID.test(value) ? value.toLowerCase() : undefined;
 }
 
@@ -92,6 +92,6 @@ const EXPECTED: Record<string, string> = {
 
 function invalid(ref: QueryField, value: unknown, pointer: string): QueryError {
   const expected = ref.options && typeof value === 'string' ? `one of the options ${[...ref.options].join(', ')}` : (EXPECTED[ref.traits.value] ?? 'another value');
-  if (ref.field.type === 'user') return new QueryError('FILTER_VALUE_INVALID', `${quote(ref.name)} takes a user id`, pointer, ref.name);
+  if (ref.traits.reference === 'user') return new QueryError('FILTER_VALUE_INVALID', `${quote(ref.name)} takes a user id`, pointer, ref.name);
   return new QueryError('FILTER_VALUE_INVALID', `${quote(ref.name)} takes ${expected}`, pointer, ref.name);
 }

@@ -63,7 +63,7 @@ function searchedFields(entity: Entity, options: FieldOptions): Searched[] {
 }
 
 function isTextLike(ref: QueryField): boolean {
-  return ref.traits.value === 'string' && ref.traits.operators.includes('contains') && ref.field.type !== 'rich_text';
+  return ref.traits.value === 'string' && ref.traits.operators.includes('contains') && ref.traits.searchable !== false;
 }
 
 function wordBranch(field: Searched, word: string): Document[] {

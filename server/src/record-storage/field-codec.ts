@@ -1,14 +1,27 @@
 import { Decimal128, ObjectId } from 'mongodb';
-import type { Field } from '@metacrm/metadata';
+import { fieldTraits, withScale, type Field, type StorageKind } from '@metacrm/metadata';
+
+export { withScale } from '@metacrm/metadata';
 
 type AnyField = Field & Record<string, unknown>;
-const DECIMAL = new Set(['decimal', 'currency', 'percent']);
 
-/** The storage kind of a field: formulas and roll-ups store what they compute. */
-function storageType(field: AnyField): string {
-  if (field.type === 'formula') return String(field.resultType);
-  if (field.type === 'rollup') return field.function === 'count' ? 'integer' : 'decimal';
-  return field.type;
+/** The storage codecs, by the storage kind a field type declares (FieldTypeDefinition.storage). */
+const ENCODE: Record<StorageKind, (value: unknown) => unknown> = {
+  as_is: (value) => value,
+  decimal128: (value) => Decimal128.fromString(String(value)),
+  date: (value) => new Date(`${String(value)}T00:00:00.000Z`),
+  datetime: (value) => new Date(String(value)),
+  // Only a well-formed id becomes an ObjectId; validation has refused anything else.
+  object_id: (value) => (typeof value === 'string' && /^[0-9a-f]{24}$/.test(value) ? new ObjectId(value) : value),
+};
+
+/**
+ * How a field is stored: its type's storage kind, refined by its settings (a formula
+ * stores what its result type stores, a roll-up count an integer). A type the
+ * built-in registry does not know (a plugin's) keeps its API value.
+ */
+function storageOf(field: AnyField): StorageKind {
+  return fieldTraits(field)?.storage ?? 'as_is';
 }
 
 /**
@@ -18,23 +31,15 @@ function storageType(field: AnyField): string {
  */
 export function toStorage(field: Field, value: unknown): unknown {
   if (value === null || value === undefined) return undefined;
-  const type = storageType(field as AnyField);
-  if (DECIMAL.has(type)) return Decimal128.fromString(String(value));
-  if (type === 'date') return new Date(`${String(value)}T00:00:00.000Z`);
-  if (type === 'datetime') return new Date(String(value));
-  // Record references are ObjectIds; user references stay strings (users may come from
-  // another directory, and the system actor's id is not an ObjectId).
-  if (type === 'lookup' && typeof value === 'string' && /^[0-9a-f]{24}$/.test(value)) return new ObjectId(value);
-  return value;
+  return ENCODE[storageOf(field as AnyField)](value);
 }
 
 /** Stored value → API value: the inverse of toStorage. */
 export function fromStorage(field: Field, value: unknown): unknown {
   if (value === null || value === undefined) return null;
-  const type = storageType(field as AnyField);
   if (value instanceof Decimal128) return withScale(normalizeDecimal(value.toString()), (field as AnyField).scale);
   if (value instanceof ObjectId) return value.toHexString();
-  if (value instanceof Date) return type === 'date' ? value.toISOString().slice(0, 10) : value.toISOString();
+  if (value instanceof Date) return storageOf(field as AnyField) === 'date' ? value.toISOString().slice(0, 10) : value.toISOString();
   return value;
 }
 
@@ -52,15 +57,4 @@ export function normalizeDecimal(text: string): string {
   else out = `${digits.slice(0, point)}.${digits.slice(point)}`;
   out = out.replace(/^0+(?=\d)/, '');
   return negative ? `-${out}` : out;
-}
-
-/**
- * Pads a decimal string to the field's scale, so money reads the same however it was
- * written ('2000' -> '2000.00'). Stored values never have more places than the scale,
- * because validation refuses them and formulas round before storing.
- */
-export function withScale(text: string, scale: unknown): string {
-  if (typeof scale !== 'number' || scale <= 0) return text;
-  const [int, frac = ''] = text.split('.');
-  return frac.length >= scale ? text : `${int}.${frac.padEnd(scale, '0')}`;
 }

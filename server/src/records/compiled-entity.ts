@@ -5,6 +5,9 @@ import {
   defaultFormOf,
   fieldTraits,
   isNormalizedUnique,
+  isRecordReference,
+  isRollupField,
+  isUniqueField,
   linearRegExp,
   uniqueIndexKey,
   varsOf,
@@ -95,8 +98,8 @@ function compile(entity: Entity, snapshot: MetadataSnapshot, registries: BundleR
   const parentRollups: ParentRollup[] = [];
   for (const other of snapshot.bundle.entities) {
     for (const f of other.fields as AnyField[]) {
-      if (f.type === 'lookup' && f.target === entity.key) inbound.push({ entity: other.key, field: f });
-      if (f.type === 'rollup' && f.entity === entity.key) parentRollups.push({ parent: other.key, field: f, via: String(f.via) });
+      if (isRecordReference(f, registries.fieldTypes) && f.target === entity.key) inbound.push({ entity: other.key, field: f });
+      if (isRollupField(f, registries.fieldTypes) && f.entity === entity.key) parentRollups.push({ parent: other.key, field: f, via: String(f.via) });
     }
   }
   const all = [...fields.values()];
@@ -108,16 +111,16 @@ function compile(entity: Entity, snapshot: MetadataSnapshot, registries: BundleR
     fields,
     traits,
     validate: ajv.compile(writableRecordSchema(entity, registries.fieldTypes)),
-    formulas: formulaOrder(all.filter((f) => f.type === 'formula'), registries),
+    formulas: formulaOrder(all.filter((f) => traits.get(f.key)?.compute === 'expression'), registries),
     defaults: all.filter((f) => f.default !== undefined && !traits.get(f.key)?.computed),
-    autoNumbers: all.filter((f) => f.type === 'auto_number'),
-    uniques: new Set(all.filter((f) => f.unique === true || f.type === 'auto_number').map((f) => f.key)),
+    autoNumbers: all.filter((f) => traits.get(f.key)?.compute === 'sequence'),
+    uniques: new Set(all.filter((f) => isUniqueField(f, registries.fieldTypes)).map((f) => f.key)),
     uniqueKeys: new Map(all.filter(isNormalizedUnique).map((f) => [f.key, uniqueIndexKey(f)])),
-    lookups: all.filter((f) => f.type === 'lookup'),
+    lookups: all.filter((f) => traits.get(f.key)?.reference === 'record'),
     rules: snapshot.bundle.rules.filter((r) => r.entity === entity.key && r.active !== false),
     inbound,
     parentRollups,
-    ownRollups: all.filter((f) => f.type === 'rollup'),
+    ownRollups: all.filter((f) => traits.get(f.key)?.compute === 'rollup'),
     forms,
     defaultForm: defaultKey === undefined ? undefined : forms.get(defaultKey),
   };
@@ -143,7 +146,7 @@ function formulaOrder(formulas: AnyField[], registries: BundleRegistries): AnyFi
 
 /** A sum, min or max reads with the scale of the field it summarizes. */
 function withRollupScale(field: AnyField, snapshot: MetadataSnapshot): AnyField {
-  if (field.type !== 'rollup' || field.function === 'count') return field;
+  if (!isRollupField(field) || field.function === 'count') return field;
   const source = snapshot.entity(String(field.entity))?.fields.find((f) => f.key === field.field) as AnyField | undefined;
   return typeof source?.scale === 'number' ? { ...field, scale: source.scale } : field;
 }

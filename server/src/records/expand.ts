@@ -1,5 +1,5 @@
 import { ObjectId, type Db } from 'mongodb';
-import type { BundleRegistries } from '@metacrm/metadata';
+import { isRecordReference, type BundleRegistries } from '@metacrm/metadata';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { compiledEntity, type CompiledEntity } from './compiled-entity.js';
 import { fromStorage } from '../record-storage/field-codec.js';
@@ -23,7 +23,7 @@ export interface Expanded {
 export async function expandLookups(db: Db, snapshot: MetadataSnapshot, registries: BundleRegistries, compiled: CompiledEntity, records: ApiRecord[], expand: string[], access?: RelatedAccess): Promise<void> {
   const lookups = expand.map((key, i) => {
     const field = compiled.fields.get(key);
-    if (!field || field.type !== 'lookup') throw new QueryError('FILTER_FIELD_UNKNOWN', `"${key.slice(0, 60)}" is not a lookup field of ${compiled.entity.key}`, `/expand/${i}`, key);
+    if (!field || !isRecordReference(field)) throw new QueryError('FILTER_FIELD_UNKNOWN', `"${key.slice(0, 60)}" is not a lookup field of ${compiled.entity.key}`, `/expand/${i}`, key);
     return field;
   });
   for (const record of records) record._expanded = {};

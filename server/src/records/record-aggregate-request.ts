@@ -147,8 +147,9 @@ function parseGroup(value: unknown, pointer: string, entity: Entity, options: Fi
     return { ref, kind: 'bucket', unit, timeZone: ref.traits.value === 'date' ? 'UTC' : timeZone };
   }
   if (input.bucket !== undefined) fail(`Only date and date-time fields take a bucket; ${quote(ref.name)} is ${ref.field.type}`, `${pointer}/bucket`, ref.name);
-  if (!ref.system && ref.field.type === 'single_select') return { ref, kind: 'select', options: optionsOf(ref) };
-  if (!ref.system && ref.field.type === 'lookup') return lookupGroup(ref);
+  // Groupable types with options are single selects; multi selects are not groupable.
+  if (!ref.system && ref.traits.options) return { ref, kind: 'select', options: optionsOf(ref) };
+  if (!ref.system && ref.traits.reference === 'record') return lookupGroup(ref);
   return { ref, kind: 'plain' };
 }
 

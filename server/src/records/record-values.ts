@@ -1,14 +1,10 @@
-import { compareDecimals, evaluateLogic, makeProblem, recordProblems, truthy, varsOf, type BundleRegistries, type FormConditions, type Problem } from '@metacrm/metadata';
+import { evaluateLogic, makeProblem, recordProblems, truthy, varsOf, type BundleRegistries, type FormConditions, type Problem } from '@metacrm/metadata';
 import type { Actor } from '../actor/actor.js';
 import type { AnyField, CompiledEntity } from './compiled-entity.js';
-import { withScale } from '../record-storage/field-codec.js';
 import { formProblems } from './form-checks.js';
-import { sanitizeRichText } from './rich-text.js';
 import { stageProblems } from './stage-checks.js';
 import type { Values } from './record-document.js';
 
-const DECIMAL = new Set(['decimal', 'currency', 'percent']);
-const TEXTUAL = new Set(['text', 'long_text', 'rich_text', 'email', 'phone', 'url']);
 
 export interface PreparedValues {
   /** The complete values after the write: current values, the input, defaults and formulas. */
@@ -40,10 +36,10 @@ export function prepareValues(compiled: CompiledEntity, registries: BundleRegist
       problems.push(makeProblem(`/${key}`, 'BAD_FORMAT', { nul: true }));
     }
     else if (field && compiled.traits.get(key)?.computed) problems.push(makeProblem(`/${key}`, 'IMMUTABLE', { computed: true }));
-    else given[key] = field ? normalize(field, raw) : raw;
+    else given[key] = field ? normalize(compiled, field, raw) : raw;
   }
   const nonNull = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null));
-  if (!compiled.validate(nonNull)) problems.push(...recordProblems(compiled.validate.errors ?? [], compiled.fields, nonNull));
+  if (!compiled.validate(nonNull)) problems.push(...recordProblems(compiled.validate.errors ?? [], compiled.fields, nonNull, registries.fieldTypes));
   // Every later check runs too, so one answer lists every problem; values already
   // refused are left out of them (a refused field is not also "required", and a rule
   // or form condition that reads one is not judged on a value that will not be written).
@@ -82,9 +78,9 @@ function computeValues(compiled: CompiledEntity, registries: BundleRegistries, v
   if (create) {
     // A new record's roll-ups start at 0 (record.service's initialRollups): its formulas read them so.
     for (const field of compiled.ownRollups) if (field.function === 'count' || field.function === 'sum') values[field.key] ??= field.function === 'count' ? 0 : '0';
-    for (const field of compiled.defaults) if (values[field.key] == null) values[field.key] = normalize(field, evaluate(field.default, field.key));
+    for (const field of compiled.defaults) if (values[field.key] == null) values[field.key] = normalize(compiled, field, evaluate(field.default, field.key));
   }
-  for (const field of compiled.formulas) values[field.key] = coerce(field, evaluate(field.expression, field.key));
+  for (const field of compiled.formulas) values[field.key] = coerce(compiled, field, evaluate(field.expression, field.key));
   return values;
 }
 
@@ -111,7 +107,7 @@ function evaluator(registries: BundleRegistries, values: Values, vars: Record<st
   };
 }
 
-/** Required fields, exact decimal ranges, and options that were retired. */
+/** Required fields, then each type's own checks (exact decimal ranges, options that were retired). */
 function checkValues(compiled: CompiledEntity, values: Values, given: Values, current: Values | undefined): Problem[] {
   const problems: Problem[] = [];
   for (const [key, field] of compiled.fields) {
@@ -120,71 +116,23 @@ function checkValues(compiled: CompiledEntity, values: Values, given: Values, cu
       problems.push(makeProblem(`/${key}`, 'REQUIRED', { label: field.label }));
     }
     if (!(key in given) || value == null) continue;
-    if (DECIMAL.has(field.type)) {
-      if (typeof field.min === 'string' && compareDecimals(String(value), field.min) < 0) problems.push(makeProblem(`/${key}`, 'OUT_OF_RANGE', { min: field.min }));
-      if (typeof field.max === 'string' && compareDecimals(String(value), field.max) > 0) problems.push(makeProblem(`/${key}`, 'OUT_OF_RANGE', { max: field.max }));
-    }
-    if (field.type === 'single_select' || field.type === 'multi_select') {
-      const retired = new Set(((field.options as { key: string; active?: boolean }[]) ?? []).filter((o) => o.active === false).map((o) => o.key));
-      const before = new Set([current?.[key]].flat());
-      const chosen = [value].flat().filter((v) => retired.has(String(v)) && !before.has(v));
-      if (chosen.length > 0) problems.push(makeProblem(`/${key}`, 'NOT_ALLOWED_VALUE', { retired: chosen }));
-    }
+    const check = compiled.traits.get(key)?.checkValue;
+    if (check) problems.push(...check(field, value, current?.[key]));
   }
   return problems;
 }
 
-/** Input normalization: '' is no value; decimals become strings with the field's scale ('5' -> '5.00'); rich text is sanitized. */
-function normalize(field: AnyField, value: unknown): unknown {
+/** Input normalization: '' is no value; then the type's own (decimals get the field's scale, rich text is sanitized, blank text is no value). */
+function normalize(compiled: CompiledEntity, field: AnyField, value: unknown): unknown {
   if (value === undefined || value === '') return null;
-  if (DECIMAL.has(field.type)) {
-    const text = typeof value === 'number' && Number.isFinite(value) && !/e/i.test(String(value)) ? String(value) : value;
-    return typeof text === 'string' && /^-?\d+(\.\d+)?$/.test(text) ? withScale(text, field.scale ?? 2) : text;
-  }
-  // Rich text is stored only as allowlisted HTML, whatever path wrote it.
-  if (field.type === 'rich_text' && typeof value === 'string') return sanitizeRichText(value);
-  if (TEXTUAL.has(field.type) && typeof value === 'string') return value.trim() === '' ? null : value;
-  return value;
+  const own = compiled.traits.get(field.key)?.normalize;
+  return own ? own(field, value) : value;
 }
 
-/** A formula's result in its declared type; anything that does not fit is no value. */
-function coerce(field: AnyField, value: unknown): unknown {
+/** A formula's result in its declared type (the result type's fromResult); anything that does not fit is no value. */
+function coerce(compiled: CompiledEntity, field: AnyField, value: unknown): unknown {
   if (value === null || value === undefined) return null;
-  switch (field.resultType) {
-    case 'integer': {
-      const n = typeof value === 'number' ? value : Number(value);
-      return Number.isSafeInteger(n) ? n : Number.isFinite(n) ? Math.round(n) : null;
-    }
-    case 'decimal':
-    case 'currency':
-    case 'percent': {
-      const text = typeof value === 'number' ? String(value) : String(value);
-      if (!/^-?\d+(\.\d+)?$/.test(text)) return null;
-      const scale = typeof field.scale === 'number' ? field.scale : 2;
-      return withScale(roundDecimal(text, scale), scale);
-    }
-    case 'boolean':
-      return truthy(value);
-    case 'date':
-      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : null;
-    case 'datetime':
-      return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : null;
-    default:
-      return typeof value === 'object' ? JSON.stringify(value) : String(value);
-  }
-}
-
-/** Rounds a decimal string half-even to `scale` places, exactly (no floats). */
-export function roundDecimal(text: string, scale: number): string {
-  const negative = text.startsWith('-');
-  const [int = '0', frac = ''] = text.replace('-', '').split('.');
-  if (frac.length <= scale) return text;
-  const kept = frac.slice(0, scale);
-  const rest = frac.slice(scale);
-  let digits = BigInt(int + kept);
-  const half = rest[0]! > '5' || (rest[0] === '5' && (/[1-9]/.test(rest.slice(1)) || Number(digits % 2n) === 1));
-  if (half) digits += 1n;
-  const s = digits.toString().padStart(scale + 1, '0');
-  const out = scale > 0 ? `${s.slice(0, -scale)}.${s.slice(-scale)}` : s;
-  return negative && /[1-9]/.test(out) ? `-${out}` : out;
+  const fromResult = compiled.traits.get(field.key)?.fromResult;
+  if (fromResult) return fromResult(field, value);
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }

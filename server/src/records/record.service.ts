@@ -1,5 +1,5 @@
 import { Decimal128, ObjectId, type ClientSession, type Db, type Document } from 'mongodb';
-import { makeProblem, sortText, viewFields, viewSortKeys, type BundleRegistries, type FormConditions, type Problem } from '@metacrm/metadata';
+import { isRecordReference, makeProblem, sortText, viewFields, viewSortKeys, type BundleRegistries, type FormConditions, type Problem } from '@metacrm/metadata';
 import { Forbidden } from '../access/access.errors.js';
 import { RecordAccess } from '../access/record-access.js';
 import { addShare, listShares, removeShare, type Share } from '../access/record-shares.js';
@@ -145,7 +145,7 @@ export class RecordService {
     this.access.require(entity, 'read');
     await this.load(parent, id, false, 'read');
     const field = this.compiled(child).fields.get(via);
-    if (!field || field.type !== 'lookup' || field.target !== entity) {
+    if (!field || !isRecordReference(field) || field.target !== entity) {
       throw RecordNotFound(`${child}.${via} is not a lookup to ${entity}`, { entity: child, field: via });
     }
     const link = { field: via, op: 'eq', value: id };

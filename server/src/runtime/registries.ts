@@ -1,6 +1,5 @@
 import {
   Registry,
-  createFieldTypeRegistry,
   createLogicOperationRegistry,
   type BundleRegistries,
   type ConfigurableDefinition,
@@ -8,6 +7,7 @@ import {
 import { APPROVAL_ACTION } from '../automation/approvals.js';
 import { BUILT_IN_ACTIONS } from '../automation/workflow-actions.js';
 import { BUILT_IN_TRIGGERS } from '../automation/workflow-triggers.js';
+import { createServerFieldTypeRegistry } from '../records/field-types/index.js';
 
 /**
  * The registries a platform instance runs with: the built-in field types, logic
@@ -22,5 +22,5 @@ export function createRegistries(): BundleRegistries {
   // Actions carry their implementation (WorkflowAction.run); metadata reads the schema.
   const actions = new Registry<ConfigurableDefinition>('workflow action');
   for (const action of [...BUILT_IN_ACTIONS, APPROVAL_ACTION]) actions.register(action.type, action);
-  return { fieldTypes: createFieldTypeRegistry(), operations: createLogicOperationRegistry(), triggers, actions };
+  return { fieldTypes: createServerFieldTypeRegistry(), operations: createLogicOperationRegistry(), triggers, actions };
 }

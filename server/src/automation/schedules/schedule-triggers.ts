@@ -1,4 +1,4 @@
-import { SYSTEM_FIELDS, isSystemField, type ConfigurableDefinition, type Problem, type Workflow } from '@metacrm/metadata';
+import { SYSTEM_FIELDS, fieldTraits, isSystemField, type BundleRegistries, type ConfigurableDefinition, type Problem, type Workflow } from '@metacrm/metadata';
 import type { MetadataSnapshot } from '../../metadata/metadata-cache.js';
 import { cronProblem, isTimeZone, type DueSettings } from './schedule-time.js';
 
@@ -110,12 +110,13 @@ function timeZoneProblems(timezone: string | undefined, at: string): Problem[] {
 }
 
 /** Whether a `date_field` trigger's field holds calendar days or instants (at the snapshot's version). */
-export function dateKind(snapshot: MetadataSnapshot, entity: string, field: string): 'date' | 'datetime' | undefined {
-  let type: string | undefined;
-  if (isSystemField(field)) type = SYSTEM_FIELDS[field];
+export function dateKind(snapshot: MetadataSnapshot, entity: string, field: string, fieldTypes?: BundleRegistries['fieldTypes']): 'date' | 'datetime' | undefined {
+  let kind: string | undefined;
+  if (isSystemField(field)) kind = SYSTEM_FIELDS[field];
   else {
-    const found = snapshot.entity(entity)?.fields.find((f) => f.key === field) as { type: string; resultType?: string } | undefined;
-    type = found?.type === 'formula' ? found.resultType : found?.type;
+    // The value kind, refined by the field's settings: a formula's is its result's.
+    const found = snapshot.entity(entity)?.fields.find((f) => f.key === field);
+    kind = found ? fieldTraits(found, fieldTypes)?.value : undefined;
   }
-  return type === 'date' || type === 'datetime' ? type : undefined;
+  return kind === 'date' || kind === 'datetime' ? kind : undefined;
 }

@@ -47,7 +47,7 @@ export function planExport(snapshot: MetadataSnapshot, compiled: CompiledEntity,
       sort: query.sort ?? (view ? sortText(viewSortKeys(view)) : undefined),
       q: query.q,
       fields: columns,
-      expand: columns.filter((key) => compiled.fields.get(key)?.type === 'lookup'),
+      expand: columns.filter((key) => compiled.traits.get(key)?.reference === 'record'),
       timeZone: query.timeZone,
     },
   };

@@ -1,4 +1,4 @@
-import type { ValueKind } from '@metacrm/metadata';
+import type { FieldTypeDefinition, ValueKind } from '@metacrm/metadata';
 import type { AnyField, CompiledEntity } from '../compiled-entity.js';
 import type { ApiRecord } from '../record-document.js';
 import { neutralize, numericCell } from './neutralize.js';
@@ -10,6 +10,8 @@ export type ExportLanguage = (typeof EXPORT_LANGUAGES)[number];
 export interface ExportColumn {
   field: AnyField;
   kind: ValueKind;
+  /** The field's type, refined by its settings: its exportText, when it has one, writes the cell. */
+  definition: FieldTypeDefinition | undefined;
   label: string;
   /** Integer and decimal values (formulas and roll-ups by their result): numbers in XLSX. */
   numeric: boolean;
@@ -21,13 +23,12 @@ export interface ExportCell {
   number?: number | undefined;
 }
 
-const YES_NO: Record<ExportLanguage, [string, string]> = { 'zh-CN': ['是', '否'], en: ['Yes', 'No'] };
-
 export function exportColumns(compiled: CompiledEntity, keys: readonly string[], lang: ExportLanguage): ExportColumn[] {
   return keys.map((key) => {
     const field = compiled.fields.get(key)!;
-    const kind = compiled.traits.get(key)?.value ?? 'string';
-    return { field, kind, label: field.label[lang] || key, numeric: kind === 'integer' || kind === 'decimal' };
+    const definition = compiled.traits.get(key);
+    const kind = definition?.value ?? 'string';
+    return { field, kind, definition, label: field.label[lang] || key, numeric: kind === 'integer' || kind === 'decimal' };
   });
 }
 
@@ -37,16 +38,11 @@ export function exportColumns(compiled: CompiledEntity, keys: readonly string[],
  * decimals as text, ISO dates.
  */
 export function displayText(column: ExportColumn, record: ApiRecord, lang: ExportLanguage): string {
-  const { field, kind } = column;
+  const { field, definition } = column;
   const value = record[field.key];
   if (value === null || value === undefined) return '';
-  if (field.type === 'single_select' || field.type === 'multi_select') return [value].flat().map((v) => optionLabel(field, v, lang)).join(', ');
-  if (field.type === 'lookup') {
-    const display = (record._expanded as Record<string, { display: unknown }> | undefined)?.[field.key]?.display;
-    return display === null || display === undefined ? String(value) : String(display);
-  }
-  if (kind === 'boolean') return YES_NO[lang][value === true ? 0 : 1];
-  if (kind === 'files' && Array.isArray(value)) return value.map((f: unknown) => String((f as { name?: unknown }).name ?? '')).join(', ');
+  const own = definition?.exportText?.(field, value, record, lang);
+  if (own !== undefined) return own;
   if (Array.isArray(value)) return value.map(String).join(', ');
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
@@ -54,10 +50,4 @@ export function displayText(column: ExportColumn, record: ApiRecord, lang: Expor
 /** The cell to write: neutralized text, with a number when a numeric column holds a plain one. */
 export function exportCell(column: ExportColumn, text: string): ExportCell {
   return column.numeric ? numericCell(text) : { text: neutralize(text) };
-}
-
-function optionLabel(field: AnyField, key: unknown, lang: ExportLanguage): string {
-  const options = (field.options as { key: string; label: Record<string, string> }[] | undefined) ?? [];
-  const option = options.find((o) => o.key === key);
-  return option?.label[lang] ?? String(key);
 }

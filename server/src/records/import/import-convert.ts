@@ -1,4 +1,4 @@
-import { convertValue, type Field } from '@metacrm/metadata';
+import { convertValue, fieldTypeOf, type Field, type FieldTypeDefinition, type Registry, type ValueKind } from '@metacrm/metadata';
 import type { Db } from 'mongodb';
 import type { MetadataSnapshot } from '../../metadata/metadata-cache.js';
 import type { AnyField } from '../compiled-entity.js';
@@ -13,9 +13,6 @@ export type CellResult =
   | { kind: 'problem'; code: string; message: string; params?: Record<string, unknown> | undefined };
 
 const TEXT_FIELD = { key: 'cell', type: 'text', label: { 'zh-CN': '单元格', en: 'Cell' } } as unknown as Field;
-const TEXTUAL = new Set(['text', 'long_text', 'rich_text', 'email', 'phone', 'url']);
-const DECIMAL = new Set(['decimal', 'currency', 'percent']);
-const CONVERTED = new Set(['integer', ...DECIMAL, 'boolean', 'date', 'datetime', 'single_select', 'multi_select']);
 const OBJECT_ID = /^[0-9a-f]{24}$/;
 /** What the exporter put in front of a value that a spreadsheet would run as a formula. */
 const NEUTRALIZED = /^'[=+\-@\t\r]/;
@@ -24,15 +21,18 @@ const NEUTRALIZED = /^'[=+\-@\t\r]/;
  * Converts one cell to the API value of `field`, with the same text → type rules as a
  * field type change (convertValue): whole numbers, exact decimals, yes/no/是/否, ISO
  * and Excel dates, options by key or label in either language. Empty cells are no
- * change; the record pipeline validates whatever comes out.
+ * change; the record pipeline validates whatever comes out. How a cell reads is the
+ * field type's `importAs`.
  */
-export function convertCell(cell: SheetCell, field: AnyField): CellResult {
+export function convertCell(cell: SheetCell, field: AnyField, fieldTypes?: Registry<FieldTypeDefinition>): CellResult {
   if (cell === null || (typeof cell === 'string' && cell.trim() === '')) return { kind: 'empty' };
-  if (field.type === 'lookup') return lookupCell(cell);
+  const def = fieldTypeOf(field.type, fieldTypes);
+  const importAs = def?.importAs ?? 'as_is';
+  if (importAs === 'record_reference') return lookupCell(cell);
   const raw = typeof cell === 'string' && NEUTRALIZED.test(cell) ? cell.slice(1) : cell;
-  if (!CONVERTED.has(field.type)) return { kind: 'value', value: TEXTUAL.has(field.type) || typeof raw === 'string' ? plainText(raw) : raw };
-  const input = raw instanceof Date ? dateText(raw, field.type) : typeof raw === 'number' && DECIMAL.has(field.type) ? numberText(raw) : raw;
-  const result = convertValue(input, TEXT_FIELD, field);
+  if (importAs !== 'convert') return { kind: 'value', value: importAs === 'text' || typeof raw === 'string' ? plainText(raw) : raw };
+  const input = raw instanceof Date ? dateText(raw, def?.value) : typeof raw === 'number' && def?.value === 'decimal' ? numberText(raw) : raw;
+  const result = convertValue(input, TEXT_FIELD, field, fieldTypes);
   if (result.ok) return { kind: 'value', value: result.value };
   return { kind: 'problem', code: result.code, message: result.reason, params: result.params };
 }
@@ -60,9 +60,9 @@ export function numberText(n: number): string {
 }
 
 /** Excel dates carry no zone: exceljs reads the wall-clock value as UTC. */
-function dateText(date: Date, type: string): string {
+function dateText(date: Date, kind: ValueKind | undefined): string {
   const iso = date.toISOString();
-  return type === 'date' || (type !== 'datetime' && iso.endsWith('T00:00:00.000Z')) ? iso.slice(0, 10) : iso;
+  return kind === 'date' || (kind !== 'datetime' && iso.endsWith('T00:00:00.000Z')) ? iso.slice(0, 10) : iso;
 }
 
 /** The id a display value resolved to, or why it did not resolve. */

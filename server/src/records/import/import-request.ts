@@ -21,9 +21,6 @@ export interface ImportRequest {
 }
 
 const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}\s*$/;
-/** Field types a cell cannot fill: files, and values the engine computes. */
-const NOT_IMPORTABLE = new Set(['attachment']);
-
 /** Checks the shape of an import request and decodes its file. */
 export function parseImportRequest(body: unknown): ImportRequest {
   const b = object(body, '');
@@ -69,7 +66,7 @@ export function planMapping(compiled: CompiledEntity, headers: readonly string[]
     const field = compiled.fields.get(key);
     if (at.length !== 1) problems.push({ pointer, code: at.length === 0 ? 'UNKNOWN_PROPERTY' : 'DUPLICATE_KEY', message: at.length === 0 ? `the file has no column "${column}"` : `the file has ${at.length} columns "${column}"` });
     else if (!field) problems.push({ pointer, code: 'UNKNOWN_FIELD', message: `${compiled.entity.key} has no field "${key}"` });
-    else if (NOT_IMPORTABLE.has(field.type) || (compiled.traits.get(key)?.computed && key !== request.upsertOn)) problems.push({ pointer, code: 'IMMUTABLE', message: `${key} cannot be imported` });
+    else if (compiled.traits.get(key)?.importAs === 'never' || (compiled.traits.get(key)?.computed && key !== request.upsertOn)) problems.push({ pointer, code: 'IMMUTABLE', message: `${key} cannot be imported` });
     else if (seen.has(key)) problems.push({ pointer, code: 'DUPLICATE_KEY', message: `another column is already mapped to ${key}` });
     else out.push({ column: column.trim(), index: at[0]!, field: key });
     seen.add(key);

@@ -1,4 +1,4 @@
-import type { Problem } from '@metacrm/metadata';
+import type { FieldTypeDefinition, Problem, Registry } from '@metacrm/metadata';
 import type { Db } from 'mongodb';
 import { AppError } from '../../errors/app-error.js';
 import type { MetadataSnapshot } from '../../metadata/metadata-cache.js';
@@ -24,10 +24,10 @@ export interface PreparedRow {
 }
 
 /** Converts the mapped cells of one row; conversion problems become row errors. */
-export function prepareRow(plan: readonly ColumnPlan[], row: SheetRow): PreparedRow {
+export function prepareRow(plan: readonly ColumnPlan[], row: SheetRow, fieldTypes?: Registry<FieldTypeDefinition>): PreparedRow {
   const prepared: PreparedRow = { row: row.number, input: {}, errors: [], lookups: [] };
   for (const column of plan) {
-    const result = convertCell(row.cells[column.index] ?? null, column.field);
+    const result = convertCell(row.cells[column.index] ?? null, column.field, fieldTypes);
     if (result.kind === 'value') prepared.input[column.field.key] = result.value;
     else if (result.kind === 'lookup') prepared.lookups.push({ plan: column, text: result.text });
     else if (result.kind === 'problem') prepared.errors.push(rowError(row.number, column, result.code, result.message, result.params));

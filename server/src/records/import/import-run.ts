@@ -87,7 +87,7 @@ export class ImportRun {
 
   /** Handles one batch and saves a checkpoint; false when the import was cancelled. */
   private async runBatch(batch: SheetRow[]): Promise<boolean> {
-    const rows = batch.map((row) => prepareRow(this.plan, row));
+    const rows = batch.map((row) => prepareRow(this.plan, row, this.options.registries.fieldTypes));
     await resolveLookups(this.options.db, this.options.snapshot, rows);
     const existing = await this.existingByKey(rows);
     const committed = this.checkCommitted ? await this.committedRows(rows) : new Map<number, string>();

@@ -1,3 +1,4 @@
+import { isRecordReference } from '@metacrm/metadata';
 import { ObjectId } from 'mongodb';
 import type { CompiledEntity } from '../compiled-entity.js';
 import { isDropped } from './seed-plan.js';
@@ -47,7 +48,7 @@ export function seedInput(compiled: CompiledEntity, record: Record<string, unkno
   for (const [key, value] of Object.entries(record)) {
     if (key === 'id' || isDropped(compiled, key)) continue;
     const field = compiled.fields.get(key);
-    if (field?.type !== 'lookup' || typeof value !== 'string' || value === '') {
+    if (!field || !isRecordReference(field) || typeof value !== 'string' || value === '') {
       out.input[key] = value;
       continue;
     }
