@@ -10,6 +10,7 @@ export * from './fields/formats.js';
 export * from './fields/unique-key.js';
 export * from './fields/linear-pattern.js';
 export * from './fields/convert.js';
+export * from './fields/field-type-settings.js';
 export * from './logic/operations.js';
 export * from './logic/check-logic.js';
 export * from './logic/evaluate.js';
