@@ -205,10 +205,89 @@ describe('designer: Project from the palette to the runtime UI', () => {
     const drawer = page.getByTestId('record-drawer');
     await drawer.getByLabel('Name').fill('Apollo');
     await drawer.getByLabel('Budget').fill('250000');
+    await drawer.getByLabel('Long text').fill('Moon first');
     await drawer.getByTestId('form-save').click();
     await page.waitForURL(/open=[0-9a-f]{24}/);
-    await poll(async () => (await api.get<{ records: { name: string; budget: string }[] }>('/api/records/project')).body.records).toEqual([expect.objectContaining({ name: 'Apollo', budget: '250000.00' })]);
+    await poll(async () => (await api.get<{ records: { name: string; budget: string }[] }>('/api/records/project')).body.records).toEqual([expect.objectContaining({ name: 'Apollo', budget: '250000.00', long_text: 'Moon first' })]);
     await shot(page, 'designer-runtime-project-en.png');
+    expect(pageErrors(errors)).toEqual([]);
+  });
+});
+
+describe('designer: draft and versions', () => {
+  it('shows two admins editing one entity a conflict instead of overwriting each other', async () => {
+    const mine = await openPage();
+    const theirs = await openPage();
+    for (const { page } of [mine, theirs]) {
+      await page.goto(`${platform.url}/designer/entities/project`);
+      await page.getByTestId('field-budget').click();
+    }
+    await theirs.page.getByTestId('field-label-en').fill('Budget (CNY)');
+    await saved(theirs.page);
+    await mine.page.getByTestId('field-label-en').fill('Planned budget');
+    await mine.page.getByTestId('conflict').waitFor();
+    await shot(mine.page, 'designer-conflict-en.png');
+    // Nothing was overwritten: the draft holds their label until a choice is made.
+    expect((await api.get<DraftEntity>('/api/meta/draft/entities/project')).body.item.fields.find((f) => f.key === 'budget')!.label.en).toBe('Budget (CNY)');
+    await mine.page.getByTestId('conflict-reload').click();
+    await poll(() => mine.page.getByTestId('field-label-en').inputValue()).toBe('Budget (CNY)');
+    await saved(mine.page);
+    expect(pageErrors(mine.errors, '409')).toEqual([]);
+    expect(pageErrors(theirs.errors)).toEqual([]);
+  });
+
+  it('publishes a change that removes values only with the explicit choice, then compares versions and rolls back', async () => {
+    const { page, errors } = await openPage();
+    // Deleting a field that holds a value: the impact names the record, publish asks to accept the loss.
+    await page.goto(`${platform.url}/designer/entities/project`);
+    await page.getByTestId('delete-long_text').click();
+    await poll(async () => await page.getByTestId('impact-records').textContent()).toContain('1 records hold a value');
+    await page.getByTestId('delete-confirm').click();
+    await saved(page);
+    await page.getByTestId('entity-publish').click();
+    await page.getByTestId('migration-unset_field').waitFor();
+    expect(await page.getByTestId('publish-go').isDisabled()).toBe(true);
+    await shot(page, 'designer-publish-accept-loss-en.png');
+    await page.getByTestId('accept-loss').check();
+    await page.getByTestId('publish-go').click();
+    await page.getByTestId('publish-done').waitFor();
+
+    // Versions: the latest publish's diff, then a rollback to version 1 (which brings the field back).
+    await page.getByTestId('designer-nav').getByText('Versions').click();
+    await page.getByRole('heading', { level: 1, name: 'Version history' }).waitFor();
+    await poll(() => page.getByTestId('versions').locator('tbody tr').count()).toBe(2);
+    await page.getByTestId('versions-diff').getByText('project').waitFor();
+    await shot(page, 'designer-versions-en.png');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByTestId('rollback-1').click();
+    await page.getByTestId('rollback-diff').waitFor();
+    await page.getByTestId('rollback-go').click();
+    await page.getByTestId('rollback-done').waitFor();
+    const current = (await api.get<{ version: number; bundle: { entities: { key: string; fields: { key: string }[] }[] } }>('/api/meta')).body;
+    expect(current.version).toBe(3);
+    expect(current.bundle.entities.find((e) => e.key === 'project')!.fields.map((f) => f.key)).toContain('long_text');
+    expect(pageErrors(errors)).toEqual([]);
+  });
+
+  it.each(['zh-CN', 'en-US'])('shows every designer page in %s at 1280 px without serious axe violations', async (locale) => {
+    const { page, errors } = await openPage(locale);
+    const lang = locale === 'zh-CN' ? 'zh-CN' : 'en';
+    const pages = [
+      ['/designer/', 'home', 'designer-home'],
+      ['/designer/entities/project', 'entity', 'entity-designer'],
+      ['/designer/publish', 'publish', 'publish-page'],
+      ['/designer/versions', 'versions', 'versions-page'],
+    ] as const;
+    for (const [url, name, testId] of pages) {
+      await page.goto(`${platform.url}${url}`);
+      await page.getByTestId(testId).waitFor();
+      if (name === 'entity') await page.getByTestId('field-status').click();
+      if (name === 'home') await page.getByTestId('list-entities').waitFor();
+      if (name === 'publish') await page.getByTestId('publish-refresh').isEnabled();
+      if (name === 'versions') await page.getByTestId('versions-diff').waitFor();
+      await shot(page, `designer-${name}-${lang}.png`);
+      expect(await axeViolations(page), name).toEqual([]);
+    }
     expect(pageErrors(errors)).toEqual([]);
   });
 });

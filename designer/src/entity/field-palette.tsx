@@ -39,7 +39,7 @@ function PaletteItem({ entry, onAdd }: { entry: FieldTypePaletteEntry; onAdd: (t
       type="button"
       className={`dz-palette__item${isDragging ? ' dz-palette__item--dragging' : ''}`}
       onClick={() => onAdd(entry.type)}
-      aria-label={t('palette.add', { type: name })}
+      title={t('palette.add', { type: name })}
       data-testid={`palette-${entry.type}`}
       {...listeners}
     >

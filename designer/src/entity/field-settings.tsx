@@ -83,7 +83,12 @@ export function FieldSettings({ field, entity, bundle, published, keyTyped, onCh
         showErrorList={false}
         omitExtraData={false}
         idPrefix="setting"
-        onChange={(e, id) => onChange({ ...(e.formData as object), key: field.key, type: field.type, label: field.label } as Field, `settings:${field.key}:${id ?? ''}`)}
+        onChange={(e, id) => {
+          // Without an id the change is RJSF filling in schema defaults as the form mounts:
+          // selecting a field must not change it (nor start a save).
+          if (id === undefined) return;
+          onChange({ ...(e.formData as object), key: field.key, type: field.type, label: field.label } as Field, `settings:${field.key}:${id}`);
+        }}
       />
     </div>
   );

@@ -31,7 +31,7 @@ export function settingsForm(field: Field, entity: Entity, bundle: Bundle, local
       properties[name] = { title, description: schema.description };
       uiSchema[name] = { 'ui:field': 'json' };
     } else {
-      properties[name] = { ...titled(schema, locale), title };
+      properties[name] = { ...titled(schema, locale), title, description: schema.description };
     }
   }
   for (const name of ['description', 'helpText', 'relatedListLabel']) if (properties[name]) uiSchema[name] = { 'ui:classNames': 'dz-pair-fields' };
@@ -47,7 +47,8 @@ export function settingsForm(field: Field, entity: Entity, bundle: Bundle, local
 function titled(schema: JsonSchema, locale: Locale): JsonSchema {
   const out: JsonSchema = { ...schema };
   if (schema.properties && typeof schema.properties === 'object') {
-    out.properties = Object.fromEntries(Object.entries(schema.properties as Record<string, JsonSchema>).map(([k, v]) => [k, { ...titled(v, locale), title: settingTitle(k, locale) }]));
+    // Nested settings show their title only: the shared definitions' descriptions (what a key is) repeat on every option.
+    out.properties = Object.fromEntries(Object.entries(schema.properties as Record<string, JsonSchema>).map(([k, v]) => [k, { ...titled(v, locale), title: settingTitle(k, locale), description: undefined }]));
   }
   if (schema.items && typeof schema.items === 'object' && !Array.isArray(schema.items)) out.items = titled(schema.items as JsonSchema, locale);
   return out;
