@@ -1,6 +1,7 @@
 import { Skeleton } from 'antd';
 import { lazy, Suspense } from 'react';
 import { APP_HOME, Link, NotFound, Shell, SignedIn, useLocationPath, useT } from '@metacrm/runtime-ui/kit';
+import { href } from './common/href';
 import { designerMessages } from './designer.messages';
 import { HomePage } from './home/home-page';
 
@@ -9,9 +10,6 @@ const EntityDesigner = lazy(async () => ({ default: (await import('./entity/enti
 const PublishPage = lazy(async () => ({ default: (await import('./publish/publish-page')).PublishPage }));
 const VersionsPage = lazy(async () => ({ default: (await import('./versions/versions-page')).VersionsPage }));
 
-const BASE = import.meta.env.BASE_URL.replace(/\/$/, '');
-/** A designer path with the app's base: `href('/publish')` is `/designer/publish`. */
-export const href = (path: string) => `${BASE}${path}`;
 
 /** The designer's pages by path (below `/designer/`). */
 export function App() {

@@ -2,7 +2,7 @@ import type { Entity } from '@metacrm/metadata';
 import { Alert, Button, List, Space, Tooltip, Typography } from 'antd';
 import { CheckCircleOutlined, LoadingOutlined, RedoOutlined, UndoOutlined, WarningOutlined } from '@ant-design/icons';
 import { Link, navigate, useLocale, useT } from '@metacrm/runtime-ui/kit';
-import { href } from '../app';
+import { href } from '../common/href';
 import { labelOf } from '../common/labels';
 import { DraftMarker } from '../common/marker';
 import { useDraftChanges } from '../api/queries';

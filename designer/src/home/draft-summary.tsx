@@ -2,7 +2,7 @@ import { ITEM_KINDS } from '@metacrm/metadata';
 import { Button, Card, List, Space, Tag, Typography } from 'antd';
 import { CheckCircleOutlined } from '@ant-design/icons';
 import { ErrorState, formatDateTime, navigate, toApiError, useLocale, useT } from '@metacrm/runtime-ui/kit';
-import { href } from '../app';
+import { href } from '../common/href';
 import { useDraftChanges, useValidation, useVersions } from '../api/queries';
 import { designerMessages } from '../designer.messages';
 

@@ -2,7 +2,7 @@ import type { Bundle, ItemKind } from '@metacrm/metadata';
 import { Button, Input, Table, Tabs, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { EmptyState, Link, useLocale, useT } from '@metacrm/runtime-ui/kit';
-import { href } from '../app';
+import { href } from '../common/href';
 import type { DraftChanges } from '../api/queries';
 import { labelOf, type I18nText } from '../common/labels';
 import { DraftMarker } from '../common/marker';

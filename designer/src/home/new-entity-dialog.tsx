@@ -2,7 +2,7 @@ import type { Bundle, Entity, Navigation } from '@metacrm/metadata';
 import { Alert, Form, Input, Modal, type ButtonProps } from 'antd';
 import { useState } from 'react';
 import { navigate, toApiError, useT } from '@metacrm/runtime-ui/kit';
-import { href } from '../app';
+import { href } from '../common/href';
 import { metaApi } from '../api/meta-api';
 import { useRefreshMeta } from '../api/queries';
 import { KEY_PATTERN, suggestKey } from '../common/keys';
