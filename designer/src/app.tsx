@@ -1,12 +1,58 @@
-import { APP_HOME, NotFound, Shell, SignedIn, useLocationPath } from '@metacrm/ui-kit';
-import { HomePage } from './pages/home-page';
+import { Skeleton } from 'antd';
+import { lazy, Suspense } from 'react';
+import { APP_HOME, Link, NotFound, Shell, SignedIn, useLocationPath, useT } from '@metacrm/ui-kit';
+import { href } from './common/href';
+import { designerMessages } from './designer.messages';
+import { HomePage } from './home/home-page';
+
+// Pages load on demand: the home is light, the entity designer carries RJSF and dnd-kit.
+const EntityDesigner = lazy(async () => ({ default: (await import('./entity/entity-designer')).EntityDesigner }));
+const PublishPage = lazy(async () => ({ default: (await import('./publish/publish-page')).PublishPage }));
+const VersionsPage = lazy(async () => ({ default: (await import('./versions/versions-page')).VersionsPage }));
+
 
 /** The designer's pages by path (below `/designer/`). */
 export function App() {
-  const path = useLocationPath(import.meta.env.BASE_URL);
   return (
     <Shell app="designer">
-      <SignedIn>{path === '/' ? <HomePage /> : <NotFound path={window.location.pathname} homeHref={APP_HOME.designer} />}</SignedIn>
+      <SignedIn>
+        <Routes />
+      </SignedIn>
     </Shell>
+  );
+}
+
+function Routes() {
+  const path = useLocationPath(import.meta.env.BASE_URL);
+  const entity = /^\/entities\/([a-z][a-z0-9_]*)$/.exec(path);
+  let page;
+  if (path === '/') page = <HomePage />;
+  else if (entity) page = <EntityDesigner key={entity[1]} entityKey={entity[1]!} />;
+  else if (path === '/publish') page = <PublishPage />;
+  else if (path === '/versions') page = <VersionsPage />;
+  else return <NotFound path={window.location.pathname} homeHref={APP_HOME.designer} />;
+  return (
+    <>
+      <DesignerNav path={path} />
+      <Suspense fallback={<Skeleton active />}>{page}</Suspense>
+    </>
+  );
+}
+
+function DesignerNav({ path }: { path: string }) {
+  const t = useT(designerMessages);
+  const items = [
+    { to: '/', label: t('nav.home'), current: path === '/' || path.startsWith('/entities/') },
+    { to: '/publish', label: t('nav.publish'), current: path === '/publish' },
+    { to: '/versions', label: t('nav.versions'), current: path === '/versions' },
+  ];
+  return (
+    <nav className="dz-nav" aria-label={t('nav.label')} data-testid="designer-nav">
+      {items.map((item) => (
+        <Link key={item.to} href={href(item.to)} className="dz-nav__link" aria-current={item.current ? 'page' : undefined}>
+          {item.label}
+        </Link>
+      ))}
+    </nav>
   );
 }

@@ -1,8 +1,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { AppProviders } from './app/providers';
+import { AppProviders, I18nProvider, SessionProvider } from '@metacrm/ui-kit';
+// After the kit's providers, which bring antd's styles first.
+import './app/app.css';
 import { registerBuiltInFieldUis } from './fields/builtin';
-import { I18nProvider, SessionProvider } from '@metacrm/ui-kit';
 import { App } from './app';
 
 const root = document.getElementById('root');

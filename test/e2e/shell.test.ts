@@ -144,7 +144,7 @@ describe('runtime UI', () => {
     await page.goto(`${platform.url}/designer/`);
     await page.getByRole('heading', { level: 1, name: '概览' }).waitFor();
     expect(await page.getByTestId('brand').textContent()).toBe('metacrm 设计器');
-    expect(await page.getByTestId('empty-state').textContent()).toContain('还没有自定义模块');
+    expect(await page.getByTestId('empty-state').textContent()).toContain('还没有自定义实体');
 
     await page.getByRole('button', { name: 'EN' }).click();
     await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
@@ -188,7 +188,7 @@ describe('queue chart', () => {
 });
 
 describe('designer', () => {
-  it('renders its shell with the platform status and no custom modules', async () => {
+  it('renders its shell with the draft, the platform status and no custom entities', async () => {
     const { page, errors } = await openPage();
     await page.goto(`${platform.url}/designer/`);
     await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
@@ -197,7 +197,7 @@ describe('designer', () => {
     await page.locator('[data-testid="status-summary"] [data-testid="database-health"][data-state="ok"]').waitFor();
     await page.locator('[data-testid="status-summary"] [data-testid="redis-health"][data-state="ok"]').waitFor();
     expect(await page.getByTestId('status-summary').textContent()).toContain(version);
-    expect(await page.getByTestId('empty-state').textContent()).toContain('No custom modules yet');
+    expect(await page.getByTestId('empty-state').textContent()).toContain('No custom entities yet');
     expect(await page.getByTestId('app-switch').getAttribute('href')).toBe('/');
     await screenshot(page, 'designer-desktop-en.png');
     expect(errors).toEqual([]);

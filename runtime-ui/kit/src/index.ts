@@ -45,3 +45,7 @@ export { HealthBadge } from './status/health-badge';
 export { QueueBars, niceCeiling } from './status/queue-bars';
 export { StatusSummary } from './status/status-summary';
 export type { StatusSummaryProps } from './status/status-summary';
+
+export { AppProviders } from './providers/app-providers';
+export { CspSafeValidator } from './forms/schema-validator';
+export { formMessages } from './forms/form.messages';

@@ -8,9 +8,9 @@ import { fieldUis } from '../fields/field-ui';
 import { toApiError, useLocale, useSession, useT, type ApiError } from '@metacrm/ui-kit';
 import { logicOperations } from '../meta/registries';
 import { FormLayoutTemplate, type LayoutContext } from './form-layout';
-import { formMessages } from './form.messages';
+import { formMessages } from '@metacrm/ui-kit';
 import { fieldWidgets, formSchemas, problemsToErrorSchema, type Writable } from './form-schema';
-import { CspSafeValidator } from './schema-validator';
+import { CspSafeValidator } from '@metacrm/ui-kit';
 import { useUnsavedGuard } from './unsaved-guard';
 
 export interface RecordFormProps {

@@ -4,7 +4,7 @@ import { DeleteOutlined, DownloadOutlined, ThunderboltOutlined } from '@ant-desi
 import { useQueryClient } from '@tanstack/react-query';
 import { App, Button, Dropdown, Modal, Space } from 'antd';
 import { useMemo, useState } from 'react';
-import { CspSafeValidator } from '../forms/schema-validator';
+import { CspSafeValidator } from '@metacrm/ui-kit';
 import { api, toApiError, useLocale, useT } from '@metacrm/ui-kit';
 import { label, type RuntimeMeta, type UserAction, type UserEntity } from '../meta/meta';
 import { listMessages } from './list.messages';

@@ -5,6 +5,7 @@ import { requireAdmin } from './require-admin.middleware.js';
 import { BadRequest } from '../errors/index.js';
 import type { MetadataBus } from '../metadata/metadata-bus.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
+import { fieldImpact } from '../metadata/field-impact.js';
 import { MetadataService } from '../metadata/metadata.service.js';
 import type { MetadataToolkit } from '../metadata/metadata-toolkit.js';
 import type { AppContext, AppState } from './context.js';
@@ -37,6 +38,14 @@ export function metadataRoutes(deps: MetadataRouteDeps): Router<AppState> {
   router.post('/draft/validate', async (ctx) => {
     const problems = await service(ctx).validateDraft();
     ctx.body = { valid: problems.length === 0, problems };
+  });
+
+  // What deleting a field would touch, for the designer's delete dialog.
+  router.get('/impact', async (ctx) => {
+    const entity = keyQuery(ctx.query.entity, 'entity');
+    const field = keyQuery(ctx.query.field, 'field');
+    const { bundle } = await service(ctx).draft();
+    ctx.body = await fieldImpact(deps.db, deps.toolkit, bundle, entity, field);
   });
 
   router.get('/draft/:kind/:key', async (ctx) => {
@@ -90,6 +99,11 @@ function kindParam(kind: string | undefined): ItemKind {
     throw BadRequest(`Unknown metadata kind "${kind}"; use one of ${ITEM_KINDS.join(', ')}`, [{ pointer: '/kind', code: 'NOT_ALLOWED_VALUE' }]);
   }
   return kind as ItemKind;
+}
+
+function keyQuery(raw: unknown, name: string): string {
+  if (typeof raw !== 'string' || !/^[a-z][a-z0-9_]{0,47}$/.test(raw)) throw BadRequest(`${name} must be a key`, [{ pointer: `/query/${name}`, code: raw === undefined ? 'REQUIRED' : 'BAD_FORMAT' }]);
+  return raw;
 }
 
 function versionParam(raw: string | undefined, name: string, allowZero = false): number {

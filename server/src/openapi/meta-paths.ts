@@ -27,6 +27,16 @@ export function metaPaths(): Record<string, OpenApiObject> {
         responses: { '200': jsonResponse('Valid, or the problems, each with a JSON pointer into the bundle.', schemaRef('MetaDraftValidation')), ...errorResponses([]) },
       }),
     },
+    '/api/meta/impact': {
+      get: op('fieldImpact', 'What deleting a field would touch', {
+        description: 'The records holding a value for the field, and the draft items (forms, views, rules, roles, workflows, other fields, navigation, dashboards) that name it: exactly what a publish without the field would refuse.',
+        parameters: [
+          { name: 'entity', in: 'query', required: true, description: 'The draft entity.', schema: schemaRef('MetaKey') },
+          { name: 'field', in: 'query', required: true, description: 'One of its fields.', schema: schemaRef('MetaKey') },
+        ],
+        responses: { '200': jsonResponse('The impact.', schemaRef('MetaFieldImpact')), ...errorResponses(['BadRequest', 'NotFound']) },
+      }),
+    },
     '/api/meta/publish': {
       post: op('publish', 'Publish the draft', {
         description: 'Validates the whole draft, computes the diff and the data migrations it implies, previews them against the stored records, applies them and switches to version N+1 atomically.',

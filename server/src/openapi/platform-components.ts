@@ -49,6 +49,17 @@ export function platformApiSchemas(): Record<string, JsonSchema> {
       },
       summary: object({ added: int(), removed: int(), changed: int() }),
     }),
+    MetaFieldImpact: object({
+      entity: str(),
+      field: str(),
+      records: int('Records holding a value for the field (a publish without it keeps them aside).'),
+      references: {
+        type: 'object',
+        description: 'Per kind, the draft items that name the field: what the publish check would refuse once it is gone (the draft\'s existing problems left out).',
+        properties: Object.fromEntries(ITEM_KINDS.map((kind) => [kind, { type: 'array', items: object({ kind: str(), key: str(), pointer: str('Key-named JSON pointer into the draft bundle.'), code: str(), message: str() }) }])),
+        required: [...ITEM_KINDS],
+      },
+    }),
     MetaMigration: {
       type: 'object',
       required: ['type', 'entity', 'preview'],

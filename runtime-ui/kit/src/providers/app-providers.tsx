@@ -6,14 +6,13 @@ import zhCN from 'antd/es/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { useEffect, useState, type ReactNode } from 'react';
-import { useLocale } from '@metacrm/ui-kit';
+import { useLocale } from '../i18n/i18n';
 import { retryDelay, shouldRetry } from './retry';
 // antd 6 in zero-runtime mode: its styles come from this static file, so nothing is
 // injected as a <style> element at run time, which the platform's CSP (style-src 'self')
 // refuses. The file scopes the default theme's CSS variables under the class
 // `css-var-_R_0_`, so the provider names that key and turns hashed class names off.
 import 'antd/dist/antd.css';
-import './app.css';
 
 /** The static theme antd.css was generated for (see the import above). */
 const ANTD_THEME = { zeroRuntime: true, hashed: false, cssVar: { key: 'css-var-_R_0_' } } as const;

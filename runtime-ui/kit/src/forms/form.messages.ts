@@ -1,4 +1,4 @@
-import { defineMessages } from '@metacrm/ui-kit';
+import { defineMessages } from '../i18n/i18n';
 
 /** Texts of forms: buttons, conflicts, validation messages. */
 export const formMessages = defineMessages(

@@ -1,6 +1,6 @@
 import { Validator as SchemaValidator, type OutputUnit, type Schema } from '@cfworker/json-schema';
 import { ErrorSchemaBuilder, type RJSFSchema, type RJSFValidationError, type ValidationData, type ValidatorType } from '@rjsf/utils';
-import type { Locale } from '@metacrm/ui-kit';
+import type { Locale } from '../i18n/locale';
 import { formMessages } from './form.messages';
 
 // RJSF's own validator (@rjsf/validator-ajv8) compiles schemas to code with `new

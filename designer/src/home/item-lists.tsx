@@ -1,0 +1,83 @@
+import type { Bundle, ItemKind } from '@metacrm/metadata';
+import { Button, Input, Table, Tabs, Typography } from 'antd';
+import { useMemo, useState } from 'react';
+import { EmptyState, Link, useLocale, useT } from '@metacrm/ui-kit';
+import { href } from '../common/href';
+import type { DraftChanges } from '../api/queries';
+import { labelOf, type I18nText } from '../common/labels';
+import { DraftMarker } from '../common/marker';
+import { designerMessages } from '../designer.messages';
+
+/** The kinds the home lists, in the order an admin builds them. */
+const LISTED: ItemKind[] = ['entities', 'workflows', 'roles', 'navigation', 'dashboards'];
+
+type Row = { key: string; label?: Partial<I18nText>; fields?: unknown[]; change?: 'added' | 'changed' | 'removed' };
+
+/**
+ * The draft's entities, workflows, roles, navigation and dashboards, one searchable
+ * table each, with the draft marker of every item changed since the last publish (and
+ * the items the draft removes, still listed so the removal shows).
+ */
+export function ItemLists({ bundle, changes, onNewEntity }: { bundle: Bundle; changes: DraftChanges | undefined; onNewEntity: () => void }) {
+  const t = useT(designerMessages);
+  const tabs = LISTED.map((kind) => {
+    const items = ((bundle as unknown as Record<string, Row[] | undefined>)[kind] ?? []).map((item) => ({ ...item, change: changes?.marker(kind, item.key) }));
+    const removed = (changes?.diff.changes ?? []).filter((c) => c.kind === kind && c.change === 'removed').map((c): Row => ({ key: c.key, change: 'removed' }));
+    return {
+      key: kind,
+      label: `${t(`kind.${kind}`)} (${items.length})`,
+      children: <KindList kind={kind} rows={[...items, ...removed]} onNewEntity={onNewEntity} />,
+    };
+  });
+  return <Tabs items={tabs} className="dz-lists" data-testid="item-lists" />;
+}
+
+function KindList({ kind, rows, onNewEntity }: { kind: ItemKind; rows: Row[]; onNewEntity: () => void }) {
+  const t = useT(designerMessages);
+  const { locale } = useLocale();
+  const [query, setQuery] = useState('');
+  const shown = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    if (!q) return rows;
+    return rows.filter((r) => [r.key, r.label?.en, r.label?.['zh-CN']].some((s) => s?.toLowerCase().includes(q)));
+  }, [rows, query]);
+  const editable = kind === 'entities';
+  if (rows.length === 0 && editable) {
+    return (
+      <EmptyState
+        title={t('entities.emptyTitle')}
+        description={t('entities.emptyDescription')}
+        action={<Button type="primary" onClick={onNewEntity} data-testid="new-entity">{t('entities.new')}</Button>}
+      />
+    );
+  }
+  return (
+    <div className="dz-list" data-testid={`list-${kind}`}>
+      <div className="dz-list__toolbar">
+        <Input.Search allowClear placeholder={t('list.search', { kind: t(`kind.${kind}`) })} aria-label={t('list.search', { kind: t(`kind.${kind}`) })} value={query} onChange={(e) => setQuery(e.target.value)} className="dz-list__search" data-testid={`search-${kind}`} />
+        {editable && <Button type="primary" onClick={onNewEntity} data-testid="new-entity">{t('entities.new')}</Button>}
+      </div>
+      {!editable && <Typography.Paragraph type="secondary">{t('list.laterDesigner')}</Typography.Paragraph>}
+      <Table<Row>
+        size="small"
+        rowKey="key"
+        dataSource={shown}
+        pagination={shown.length > 20 ? { pageSize: 20 } : false}
+        locale={{ emptyText: query ? t('list.noMatch', { query }) : t('list.empty') }}
+        columns={[
+          {
+            title: t('list.name'),
+            key: 'name',
+            render: (_, row) => {
+              const name = labelOf(row.label, locale, row.key);
+              return editable && row.change !== 'removed' ? <Link href={href(`/entities/${row.key}`)}>{name}</Link> : name;
+            },
+          },
+          { title: t('list.key'), dataIndex: 'key', render: (key: string) => <code className="mc-code">{key}</code> },
+          ...(editable ? [{ title: t('list.fields'), key: 'fields', render: (_: unknown, row: Row) => row.fields?.length ?? '' }] : []),
+          { title: t('list.state'), key: 'state', render: (_, row) => <DraftMarker change={row.change} /> },
+        ]}
+      />
+    </div>
+  );
+}

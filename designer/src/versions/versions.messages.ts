@@ -1,0 +1,53 @@
+import { defineMessages } from '@metacrm/ui-kit';
+
+const en = {
+  'title': 'Version history',
+  'subtitle': 'Every publish is an immutable version. Compare any two, or publish an earlier one again.',
+  'empty': 'Nothing has been published yet.',
+  'version': 'Version',
+  'when': 'Published',
+  'who': 'By',
+  'note': 'Note',
+  'summary': 'Changes',
+  'summaryText': '+{added} ~{changed} −{removed}',
+  'rollbackOf': 'rollback to {version}',
+  'compare': 'Compare',
+  'from': 'From version',
+  'to': 'To version',
+  'same': 'Pick two different versions.',
+  'rollback': 'Roll back to this version',
+  'rollbackTitle': 'Publish version {version} again?',
+  'rollbackHint': 'It becomes a new version, and the draft is reset to it.',
+  'rollbackGo': 'Roll back',
+  'rollbackDone': 'Version {version} published from version {from}.',
+  'cancel': 'Cancel',
+  'loadFailed': 'Could not load the versions',
+  'current': 'current',
+} as const;
+
+const zhCN: Record<keyof typeof en, string> = {
+  'title': '版本历史',
+  'subtitle': '每次发布都是不可变的版本。可比较任意两个版本，或重新发布较早的版本。',
+  'empty': '尚未发布过。',
+  'version': '版本',
+  'when': '发布时间',
+  'who': '发布人',
+  'note': '说明',
+  'summary': '更改',
+  'summaryText': '+{added} ~{changed} −{removed}',
+  'rollbackOf': '回滚到 {version}',
+  'compare': '比较',
+  'from': '起始版本',
+  'to': '目标版本',
+  'same': '请选择两个不同的版本。',
+  'rollback': '回滚到此版本',
+  'rollbackTitle': '重新发布版本 {version}？',
+  'rollbackHint': '它将成为一个新版本，草稿也会重置为该版本。',
+  'rollbackGo': '回滚',
+  'rollbackDone': '已从版本 {from} 发布版本 {version}。',
+  'cancel': '取消',
+  'loadFailed': '无法加载版本',
+  'current': '当前',
+};
+
+export const versionMessages = defineMessages(en, zhCN);
