@@ -134,13 +134,6 @@ describe('record page', () => {
     expect(await drawer.getByTestId('highlight-stage').textContent()).toContain('New');
     await poll(async () => await drawer.getByTestId('highlight-account').textContent()).toContain('Acme Corp');
     for (const action of ['header-run', 'header-share', 'header-owner']) expect(await drawer.getByTestId(action).count()).toBe(1);
-    // The amount input: grouped to the field's scale out of focus, as typed in focus.
-    const amount = drawer.getByLabel('Amount');
-    expect(await amount.inputValue()).toBe('56,000.50');
-    expect(await drawer.locator('.ant-input-prefix').first().textContent()).toBe('CN¥');
-    await amount.focus();
-    expect(await amount.inputValue()).toBe('56000.50');
-    await amount.blur();
     await screenshot(page, 'record-header-desktop-en.png');
     expect(await axeViolations(page)).toEqual([]);
     expect(pageErrors(errors)).toEqual([]);

@@ -209,7 +209,7 @@ describe('runtime app', () => {
     expect((await api.patch(`/api/records/deal/${id}`, { notes: 'changed elsewhere' })).status).toBe(200);
     await drawer.getByTestId('form-save').click();
     await page.getByTestId('conflict-keep').click();
-    expect(await drawer.getByLabel('Amount').inputValue()).toBe('1,500.25');
+    expect(await drawer.getByLabel('Amount').inputValue()).toBe('1500.25');
     await drawer.getByTestId('form-save').click();
     await poll(async () => (await api.get<Record<string, unknown>>(`/api/records/deal/${id}`)).body.amount).toBe('1500.25');
     expect((await api.get<Record<string, unknown>>(`/api/records/deal/${id}`)).body.notes).toBe('changed elsewhere');

@@ -1,9 +1,8 @@
 import type { WidgetProps } from '@rjsf/utils';
 import { Input, InputNumber } from 'antd';
-import { useState } from 'react';
 import type { Locale } from '../../kit';
 import type { CellProps, FieldUi, FilterInputProps } from '../field-ui';
-import { widgetField, widgetLocale } from '../field-ui';
+import { widgetField } from '../field-ui';
 
 // Numbers: integer, decimal, currency, percent. Decimals stay strings from the API to
 // the screen (Intl formats a numeric string exactly), never binary floating point.
@@ -63,46 +62,24 @@ function IntegerWidget(props: WidgetProps) {
   );
 }
 
-/** What stands before or after a decimal input: a currency's symbol in the user's language, a percent sign. */
-type Affix = (settings: Settings, locale: Locale) => { prefix?: string; suffix?: string };
-
-/** The currency's symbol as Intl writes it for the locale (CN¥ in English, ¥ in Chinese). */
-function currencySymbol(settings: Settings, locale: Locale): string {
-  const parts = new Intl.NumberFormat(locale, { style: 'currency', currency: settings.currencyCode ?? 'CNY' }).formatToParts(0);
-  return parts.find((p) => p.type === 'currency')?.value ?? settings.currencyCode ?? '';
-}
-
-/**
- * A decimal typed as text, so no digit is lost; the schema's pattern checks its scale.
- * Out of focus a valid value shows grouped to the field's scale in the user's language
- * (56,000.50); in focus, and whenever it is not a valid number, exactly what was typed.
- */
-function decimalWidget(affix: Affix) {
+/** A decimal typed as text, so no digit is lost; the schema's pattern checks its scale. */
+function decimalWidget(affix: (settings: Settings) => { prefix?: string; suffix?: string }) {
   return function DecimalWidget(props: WidgetProps) {
     const settings = widgetField(props) as Settings;
-    const locale = widgetLocale(props);
-    const [focused, setFocused] = useState(false);
     const invalid = (props.rawErrors?.length ?? 0) > 0;
-    const raw = props.value === undefined || props.value === null ? '' : String(props.value);
-    const scale = settings.scale ?? 2;
-    const shown = !focused && new RegExp(`^-?\\d+(\\.\\d{0,${scale}})?$`).test(raw) ? numberText(raw, locale, { scale }, 'decimal') : raw;
     return (
       <Input
         id={props.id}
         inputMode="decimal"
-        value={shown}
-        {...affix(settings, locale)}
+        value={props.value === undefined || props.value === null ? '' : String(props.value)}
+        {...affix(settings)}
         disabled={props.disabled}
         readOnly={props.readonly}
         aria-required={props.required}
         aria-invalid={invalid}
         status={invalid ? 'error' : undefined}
-        onFocus={() => setFocused(true)}
         onChange={(e) => props.onChange(e.target.value.trim() === '' ? undefined : e.target.value.trim())}
-        onBlur={() => {
-          setFocused(false);
-          props.onBlur(props.id, props.value);
-        }}
+        onBlur={() => props.onBlur(props.id, props.value)}
       />
     );
   };
@@ -133,6 +110,6 @@ const number = (Widget: FieldUi['Widget'], style: 'decimal' | 'currency' | 'perc
 export const numberTypes: Record<string, FieldUi> = {
   integer: number(IntegerWidget, 'decimal'),
   decimal: number(decimalWidget(none), 'decimal'),
-  currency: number(decimalWidget((s, locale) => ({ prefix: currencySymbol(s, locale) })), 'currency'),
+  currency: number(decimalWidget((s) => ({ prefix: s.currencyCode ?? '' })), 'currency'),
   percent: number(decimalWidget(() => ({ suffix: '%' })), 'percent'),
 };
