@@ -100,7 +100,7 @@ describe('GET /api/me/metadata', () => {
       ['account', true, false],
       ['code', false, false],
     ]);
-    expect(deal.rights).toEqual({ create: true, read: true, update: true, delete: false, export: false });
+    expect(deal.rights).toEqual({ create: true, read: true, update: true, delete: false, export: false, changeOwner: false, shareAny: false });
     expect(me.body.forms[0]!.layout.tabs[0]!.sections[0]!.fields.map((f) => f.field)).toEqual(['title', 'phone']);
     // A view filtering on a hidden field is left out whole, not loosened.
     expect(me.body.views.map((v) => v.key).sort()).toEqual(['accounts', 'all_deals']);
@@ -108,11 +108,16 @@ describe('GET /api/me/metadata', () => {
     expect(me.body.actions[0]!.inputSchema).toEqual({ type: 'object', properties: { when: { type: 'string' } } });
   });
 
+  it('tells an administrator they may change the owner of any record and share any', async () => {
+    const me = await admin.get<Me>('/api/me/metadata');
+    expect(me.body.entities.find((e) => e.key === 'deal')!.rights).toMatchObject({ changeOwner: true, shareAny: true });
+  });
+
   it('leaves out entities, views and actions a role cannot read', async () => {
     const me = await as.carl!.get<Me>('/api/me/metadata');
     expect(me.body.entities.map((e) => e.key)).toEqual(['deal']);
     expect(me.body.entities[0]!.fields.map((f) => f.key)).not.toContain('amount');
-    expect(me.body.entities[0]!.rights).toEqual({ create: false, read: true, update: false, delete: false, export: true });
+    expect(me.body.entities[0]!.rights).toEqual({ create: false, read: true, update: false, delete: false, export: true, changeOwner: false, shareAny: false });
     expect(me.body.entities[0]!.fields.every((f) => !f.access.write)).toBe(true);
     expect(me.body.views.map((v) => v.key)).toEqual(['all_deals', 'by_note']);
     expect((me.body.views[0] as { columns: { field: string }[] }).columns.map((c) => c.field)).toEqual(['title', 'note']);

@@ -17,7 +17,17 @@ export interface UserFieldAccess {
 /** An entity as one user sees it: only readable fields, each with its access, and the entity's rights. */
 export type UserEntity = Omit<Entity, 'fields'> & {
   fields: (Entity['fields'][number] & { access: UserFieldAccess })[];
-  rights: { create: boolean; read: boolean; update: boolean; delete: boolean; export: boolean };
+  rights: {
+    create: boolean;
+    read: boolean;
+    update: boolean;
+    delete: boolean;
+    export: boolean;
+    /** May change the owner of the records they may update (administrators: of any); the owner's managers may too, per record. */
+    changeOwner: boolean;
+    /** May share any record they read (administrators); everyone else shares the records they own. */
+    shareAny: boolean;
+  };
 };
 
 /** A manual workflow the user may start: what the runtime UI needs to offer it and ask its input. */

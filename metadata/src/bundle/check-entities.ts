@@ -14,6 +14,7 @@ type AnyField = Field & Record<string, unknown>;
 export function checkEntity(entity: Entity, at: string, index: EntityIndex, registries: BundleRegistries): Problem[] {
   const problems: Problem[] = [];
   problems.push(...checkFieldRef(entity.key, entity.displayField, `${at}/displayField`, index));
+  entity.highlightFields?.forEach((f, i) => problems.push(...checkFieldRef(entity.key, f, `${at}/highlightFields/${i}`, index)));
   entity.fields.forEach((f, i) => problems.push(...checkField(entity, f as AnyField, `${at}/fields/${i}`, index, registries)));
   entity.indexes?.forEach((ix, i) =>
     ix.fields.forEach((f, j) => problems.push(...checkFieldRef(entity.key, f.field, `${at}/indexes/${i}/fields/${j}/field`, index))),

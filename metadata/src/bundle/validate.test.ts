@@ -33,6 +33,7 @@ describe('validateBundle', () => {
   it.each<[string, (b: Bundle) => void, string, string]>([
     ['a lookup to a missing entity', (b) => ((b.entities[1]!.fields[1] as { target: string }).target = 'company'), '/entities/1/fields/1/target', 'UNKNOWN_ENTITY'],
     ['a display field that does not exist', (b) => (b.entities[0]!.displayField = 'title'), '/entities/0/displayField', 'UNKNOWN_FIELD'],
+    ['a highlight field that does not exist', (b) => (b.entities[0]!.highlightFields = ['name', 'nope']), '/entities/0/highlightFields/1', 'UNKNOWN_FIELD'],
     ['a formula over a missing field', (b) => ((b.entities[1]!.fields[4] as { expression: unknown }).expression = { '+': [{ var: 'amont' }, 1] }), '/entities/1/fields/4/expression/+/0/var', 'UNKNOWN_VARIABLE'],
     ['a formula using json-logic method', (b) => ((b.entities[1]!.fields[4] as { expression: unknown }).expression = { method: [{ var: 'title' }, 'toUpperCase'] }), '/entities/1/fields/4/expression/method', 'LOGIC_NOT_ALLOWED'],
     ['a rollup via a field that is not a lookup to it', (b) => ((b.entities[0]!.fields[4] as { via: string }).via = 'title'), '/entities/0/fields/4/via', 'FIELD_TYPE_MISMATCH'],

@@ -366,6 +366,12 @@ export interface Entity {
   color?: Color;
   displayField: Key;
   /**
+   * The key fields shown in the record page's highlights header, in order (else the first columns of the entity's default list view).
+   *
+   * @maxItems 8
+   */
+  highlightFields?: Key[];
+  /**
    * @minItems 1
    * @maxItems 500
    */

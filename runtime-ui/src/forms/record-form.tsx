@@ -27,6 +27,8 @@ export interface RecordFormProps {
   reload?: () => Promise<ApiRecord>;
   onSaved: (record: ApiRecord) => void;
   onCancel?: () => void;
+  /** The save button's text, when neither "Create" nor "Save" says what it does (a bulk edit applies). */
+  saveLabel?: string;
 }
 
 type Problem = { pointer?: string; code: string; message: string };
@@ -37,7 +39,7 @@ type Problem = { pointer?: string; code: string; message: string };
  * every change (the server runs the same function), client validation with the value
  * schemas, server problems on their fields, and a 409 that keeps what was typed.
  */
-export function RecordForm({ entity, form, record, initial, writable, save, reload, onSaved, onCancel }: RecordFormProps) {
+export function RecordForm({ entity, form, record, initial, writable, save, reload, onSaved, onCancel, saveLabel }: RecordFormProps) {
   const t = useT(formMessages);
   const { locale } = useLocale();
   const session = useSession();
@@ -139,7 +141,7 @@ export function RecordForm({ entity, form, record, initial, writable, save, relo
       />
       <Space className="mc-form-actions">
         <Button type="primary" loading={saving} onClick={() => submitRef.current?.submit()} data-testid="form-save">
-          {record ? t('save') : t('create')}
+          {saveLabel ?? (record ? t('save') : t('create'))}
         </Button>
         {onCancel && <Button onClick={onCancel}>{t('cancel')}</Button>}
       </Space>

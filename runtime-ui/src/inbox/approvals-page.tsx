@@ -55,16 +55,19 @@ export function ApprovalsPage() {
         <List
           dataSource={query.data.approvals}
           renderItem={(a) => (
-            <Card size="small" className="mc-approval" data-testid="approval">
-              <h2 className="mc-approval__title">{a.title}</h2>
-              <p className="mc-muted">{t('since', { time: formatDateTime(new Date(a.createdAt), locale) })}</p>
-              {a.entity && a.recordId && <Link href={`/e/${a.entity}?open=${a.recordId}`}>{t('openRecord')}</Link>}
-              <Space wrap className="mc-approval__actions">
-                <Input aria-label={t('comment')} placeholder={t('comment')} value={comments[a.id] ?? ''} onChange={(e) => setComments({ ...comments, [a.id]: e.target.value })} />
-                <Button type="primary" onClick={() => void decide(a, 'approve')}>{t('approve')}</Button>
-                <Button danger onClick={() => void decide(a, 'reject')}>{t('reject')}</Button>
-              </Space>
-            </Card>
+            // Each card in its own list item: a <ul> holds only <li> (axe "list").
+            <List.Item className="mc-approval-item">
+              <Card size="small" className="mc-approval" data-testid="approval">
+                <h2 className="mc-approval__title">{a.title}</h2>
+                <p className="mc-muted">{t('since', { time: formatDateTime(new Date(a.createdAt), locale) })}</p>
+                {a.entity && a.recordId && <Link href={`/e/${a.entity}?open=${a.recordId}`}>{t('openRecord')}</Link>}
+                <Space wrap className="mc-approval__actions">
+                  <Input aria-label={t('comment')} placeholder={t('comment')} value={comments[a.id] ?? ''} onChange={(e) => setComments({ ...comments, [a.id]: e.target.value })} />
+                  <Button type="primary" onClick={() => void decide(a, 'approve')}>{t('approve')}</Button>
+                  <Button danger onClick={() => void decide(a, 'reject')}>{t('reject')}</Button>
+                </Space>
+              </Card>
+            </List.Item>
           )}
         />
       )}

@@ -1,34 +1,38 @@
-import Form from '@rjsf/antd';
-import type { RJSFSchema } from '@rjsf/utils';
-import { DeleteOutlined, DownloadOutlined, ThunderboltOutlined } from '@ant-design/icons';
+import { DeleteOutlined, DownloadOutlined, EditOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Button, Dropdown, Modal, Space } from 'antd';
-import { useMemo, useState } from 'react';
-import { CspSafeValidator } from '@metacrm/ui-kit';
-import { api, toApiError, useLocale, useT } from '@metacrm/ui-kit';
+import { App, Button, Dropdown, Space } from 'antd';
+import { useState } from 'react';
+import { RunWorkflow } from '../forms/run-workflow';
+import { api, useLocale, useT } from '@metacrm/ui-kit';
 import { label, type RuntimeMeta, type UserAction, type UserEntity } from '../meta/meta';
+import { BulkEdit } from './bulk-edit';
+import { editableField } from './inline-edit';
 import { listMessages } from './list.messages';
 
 export interface BulkBarProps {
   meta: RuntimeMeta;
   entity: UserEntity;
   selected: string[];
+  /** What names a selected record (its display field), for the list of records a bulk edit could not change. */
+  names: (id: string) => string;
   /** The list's query string for an export of what is on screen (filter, sort, search). */
   exportQuery: string;
   onDone: () => void;
 }
 
 /**
- * Actions on the selected rows: run a manual workflow of the entity (asking its input
+ * Actions on the selected rows: set one field on all of them (bulk edit), run a manual workflow of the entity (asking its input
  * through a form generated from its input schema), delete (bulk API, one result per
  * record), and export of the view as the user sees it.
  */
-export function BulkBar({ meta, entity, selected, exportQuery, onDone }: BulkBarProps) {
+export function BulkBar({ meta, entity, selected, names, exportQuery, onDone }: BulkBarProps) {
   const t = useT(listMessages);
   const { locale } = useLocale();
   const { message, modal } = App.useApp();
   const client = useQueryClient();
   const [running, setRunning] = useState<UserAction | undefined>();
+  const [editing, setEditing] = useState(false);
+  const editable = entity.rights.update && entity.fields.some((f) => editableField(entity, f.key));
   const actions = meta.actions.filter((a) => a.entity === entity.key);
 
   const remove = () =>
@@ -55,6 +59,9 @@ export function BulkBar({ meta, entity, selected, exportQuery, onDone }: BulkBar
             <Button icon={<ThunderboltOutlined />} data-testid="bulk-run">{t('run')}</Button>
           </Dropdown>
         )}
+        {editable && (
+          <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="bulk-edit-open">{t('bulkEdit')}</Button>
+        )}
         {entity.rights.export && (
           <Button icon={<DownloadOutlined />} href={`/api/records/${entity.key}/export?format=csv&lang=${locale}&${exportQuery}`} download>
             {t('export')}
@@ -66,41 +73,8 @@ export function BulkBar({ meta, entity, selected, exportQuery, onDone }: BulkBar
           </Button>
         )}
       </Space>
+      {editing && <BulkEdit entity={entity} records={selected.map((id) => ({ id, name: names(id) }))} onClose={(changed) => { setEditing(false); if (changed) onDone(); }} />}
       {running && <RunWorkflow action={running} records={selected} onClose={(ran) => { setRunning(undefined); if (ran) onDone(); }} />}
     </div>
-  );
-}
-
-/** Starts a manual workflow on the selection, with its input asked through RJSF when it has an input schema. */
-function RunWorkflow({ action, records, onClose }: { action: UserAction; records: string[]; onClose: (ran: boolean) => void }) {
-  const t = useT(listMessages);
-  const { locale } = useLocale();
-  const { message } = App.useApp();
-  const [input, setInput] = useState<Record<string, unknown>>({});
-  const [busy, setBusy] = useState(false);
-  const validator = useMemo(() => new CspSafeValidator(locale), [locale]);
-  const start = async (values: Record<string, unknown>) => {
-    setBusy(true);
-    try {
-      await api.post(`/api/workflows/${encodeURIComponent(action.key)}/trigger`, { records, ...(action.inputSchema ? { input: values } : {}) });
-      void message.success(t('started', { n: records.length }));
-      onClose(true);
-    } catch (err) {
-      const error = toApiError(err);
-      void message.error(`${error.code}: ${error.message}`);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <Modal open title={label(action.label, locale, action.key)} onCancel={() => onClose(false)} footer={null} destroyOnHidden>
-      {action.inputSchema ? (
-        <Form schema={action.inputSchema as RJSFSchema} formData={input} validator={validator} showErrorList={false} noHtml5Validate onError={() => undefined} onChange={(e) => setInput(e.formData as Record<string, unknown>)} onSubmit={(e) => void start(e.formData as Record<string, unknown>)}>
-          <Button type="primary" htmlType="submit" loading={busy} data-testid="run-start">{t('run')}</Button>
-        </Form>
-      ) : (
-        <Button type="primary" loading={busy} onClick={() => void start({})} data-testid="run-start">{t('runOn', { n: records.length })}</Button>
-      )}
-    </Modal>
   );
 }

@@ -10,13 +10,13 @@ import { label, type UserEntity } from '../meta/meta';
 import { useSaveRecord } from '../record/use-record';
 import { listMessages } from './list.messages';
 
-/** A form with the one field being edited in a cell. */
-function cellForm(entity: UserEntity, field: string): Form {
+/** A form with the one field being edited (a cell, a bulk edit). */
+export function cellForm(entity: UserEntity, field: string): Form {
   return { key: `${entity.key}_cell_${field}`, entity: entity.key, label: entity.label, layout: { tabs: [{ key: 'main', label: entity.label, sections: [{ key: 'main', columns: 1, fields: [{ field }] }] }] } };
 }
 
 /** Whether the user may edit this field of a record in place: writable, and not computed. */
-function editableField(entity: UserEntity, fieldKey: string) {
+export function editableField(entity: UserEntity, fieldKey: string) {
   const field = entity.fields.find((f) => f.key === fieldKey);
   return field !== undefined && entity.rights.update && field.access.write && field.readOnly !== true && fieldUi(field).computed !== true ? field : undefined;
 }

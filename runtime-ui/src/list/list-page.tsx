@@ -7,7 +7,7 @@ import { fieldUi, type ApiRecord } from '../fields/field-ui';
 import { EmptyState, ErrorState, navigate, toApiError, useDocumentTitle, useLocale, useT } from '@metacrm/ui-kit';
 import { entityTitle, label, viewsOf, type RuntimeMeta, type UserEntity } from '../meta/meta';
 import { fieldTypes } from '../meta/registries';
-import { RecordDrawer } from '../record/record-drawer';
+import { displayName, RecordDrawer } from '../record/record-drawer';
 import { BulkBar } from './bulk-bar';
 import { FilterBuilder } from './filter-builder';
 import { CellEditor, EditableCell } from './inline-edit';
@@ -107,7 +107,7 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
         </Space>
       </header>
       {selected.length > 0 && (
-        <BulkBar meta={meta} entity={entity} selected={selected} exportQuery={exportSearch(combineFilters(view, userFilter), sort, q)} onDone={() => setSelected([])} />
+        <BulkBar meta={meta} entity={entity} selected={selected} names={(id) => displayName(entity, records.find((r) => r.id === id)) || id} exportQuery={exportSearch(combineFilters(view, userFilter), sort, q)} onDone={() => setSelected([])} />
       )}
       {error && <ErrorState title={error.status === 403 ? t('noPermission') : t('loadFailed')} error={error} onRetry={() => void query.refetch()} compact={records.length > 0} />}
       {!error && !query.isPending && records.length === 0 ? (

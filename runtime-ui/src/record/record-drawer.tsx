@@ -5,6 +5,7 @@ import type { ApiRecord } from '../fields/field-ui';
 import { RecordForm } from '../forms/record-form';
 import { api, ErrorState, toApiError, useLocale, useT } from '@metacrm/ui-kit';
 import { fallbackForm, formOf, label, type RuntimeMeta, type UserEntity } from '../meta/meta';
+import { RecordHeader } from './record-header';
 import { recordMessages } from './record.messages';
 import { RelatedLists } from './related-lists';
 import { Timeline } from './timeline';
@@ -74,6 +75,7 @@ export function RecordDrawer({ meta, entity, id, initial, onClose, onCreated }: 
       closable={{ 'aria-label': t('close') }}
       data-testid="record-drawer"
     >
+      {id !== undefined && record.data && <RecordHeader meta={meta} entity={entity} record={record.data} />}
       {id === undefined ? body : (
         <Tabs
           items={[

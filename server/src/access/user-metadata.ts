@@ -3,7 +3,7 @@ import type { BundleRegistries, Entity, Form, UserAction, UserEntity, UserMetada
 import { fieldTraits, isSystemField } from '@metacrm/metadata';
 import type { Actor } from '../actor/actor.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
-import { entityPolicy, type EntityPolicy } from './entity-policy.js';
+import { entityPolicy, type EntityOperation, type EntityPolicy } from './entity-policy.js';
 import { filterFields } from './filter-fields.js';
 import { userDashboards, userNavigation, type Reach } from './user-navigation.js';
 
@@ -59,8 +59,11 @@ function userEntity(entity: Entity, policy: EntityPolicy, registries: BundleRegi
     const write = access.write && !computed && (policy.can('create') || policy.can('update'));
     return [{ ...f, access: { read: true as const, write, ...(access.mask ? { mask: access.mask } : {}) } }];
   });
-  const can = (op: 'create' | 'read' | 'update' | 'delete' | 'export') => policy.can(op);
-  return { ...entity, fields, rights: { create: can('create'), read: can('read'), update: can('update'), delete: can('delete'), export: can('export') } };
+  const can = (op: EntityOperation) => policy.can(op);
+  // The same tests as RecordAccess.mayChangeOwner and RecordService.shareable, less the per-record ones.
+  const changeOwner = policy.unrestricted || (can('changeOwner') && can('update'));
+  const rights = { create: can('create'), read: can('read'), update: can('update'), delete: can('delete'), export: can('export'), changeOwner, shareAny: policy.unrestricted };
+  return { ...entity, fields, rights };
 }
 
 function userForm(form: Form, readable: (field: string) => boolean): Form {

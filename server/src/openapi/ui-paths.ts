@@ -10,7 +10,11 @@ export const UI_TAGS: OpenApiObject[] = [
   { name: 'personal views', description: "The signed-in user's own saved views and column arrangements." },
 ];
 
-const rights: JsonSchema = object({ create: { type: 'boolean' }, read: { type: 'boolean' }, update: { type: 'boolean' }, delete: { type: 'boolean' }, export: { type: 'boolean' } });
+const rights: JsonSchema = object({
+  create: { type: 'boolean' }, read: { type: 'boolean' }, update: { type: 'boolean' }, delete: { type: 'boolean' }, export: { type: 'boolean' },
+  changeOwner: { type: 'boolean', description: 'May change the owner of the records they may update (administrators: of any); the owner\'s managers may too, per record.' },
+  shareAny: { type: 'boolean', description: 'May share any record they read (administrators); others share the records they own.' },
+});
 const fieldAccess: JsonSchema = object(
   { read: { const: true }, write: { type: 'boolean', description: 'False: show the field read-only.' }, mask: { type: 'object', description: 'Set when the user sees the value masked (and may not write, filter or sort on it).' } },
   ['mask'],

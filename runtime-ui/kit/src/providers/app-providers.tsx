@@ -24,6 +24,9 @@ const ANTD_THEME = { zeroRuntime: true, hashed: false, cssVar: { key: 'css-var-_
  */
 const DETACHED_STYLES = document.createElement('div');
 
+/** Toasts open below the app bar and a drawer's title bar (56 px), never over a record's name. */
+const MESSAGE_TOP = 64;
+
 /**
  * Server state (TanStack Query: cached per key, last data kept while refetching, 503s
  * retried with backoff) and antd's locale, theme and message/modal context, in the
@@ -50,7 +53,7 @@ export function AppProviders({ children }: { children: ReactNode }) {
         locale={locale === 'zh-CN' ? zhCN : enUS}
         theme={ANTD_THEME}
       >
-        <AntApp>{children}</AntApp>
+        <AntApp message={{ top: MESSAGE_TOP }}>{children}</AntApp>
       </ConfigProvider>
       </StyleProvider>
     </QueryClientProvider>

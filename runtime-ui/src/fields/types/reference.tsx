@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Input, Select } from 'antd';
 import { useState } from 'react';
 import { api, Link } from '@metacrm/ui-kit';
+import { UserPicker } from '../user-picker';
 import { entityOf, useMeta } from '../../meta/meta';
 import type { ApiRecord, CellProps, FieldUi, FilterInputProps } from '../field-ui';
 import { widgetField } from '../field-ui';
@@ -19,9 +20,20 @@ function expanded(record: ApiRecord, key: string): Expanded | undefined {
 }
 
 function LookupCell({ field, value, record }: CellProps) {
-  if (typeof value !== 'string') return null;
   const target = (field as { target: string }).target;
-  const display = expanded(record, field.key)?.display;
+  const given = typeof value === 'string' ? expanded(record, field.key)?.display : undefined;
+  // A record read without `expand` (a record page, a save's answer) names its lookups by id:
+  // the target record is read for its name (cached per record, as the lookup widget reads it).
+  const missing = typeof value === 'string' && (given === undefined || given === null);
+  const meta = useMeta();
+  const targetEntity = meta.data ? entityOf(meta.data, target) : undefined;
+  const fetched = useQuery({
+    queryKey: ['record', target, value],
+    enabled: missing && targetEntity?.rights.read === true,
+    queryFn: async ({ signal }) => await api.get<ApiRecord>(`/api/records/${encodeURIComponent(target)}/${encodeURIComponent(String(value))}`, { signal }),
+  });
+  if (typeof value !== 'string') return null;
+  const display = missing ? fetched.data?.[targetEntity?.displayField ?? 'id'] : given;
   return (
     <Link href={`/e/${target}/${value}`} onClick={(e) => e.stopPropagation()}>
       {display === undefined || display === null ? value : String(display)}
@@ -77,36 +89,8 @@ function LookupWidget(props: WidgetProps) {
   );
 }
 
-interface UserRow {
-  id: string;
-  name: string;
-  email: string;
-}
-
 function UserWidget(props: WidgetProps) {
-  const [q, setQ] = useState('');
-  // The user directory needs the users admin right; without it the id is typed.
-  const users = useQuery({
-    queryKey: ['users', q],
-    retry: false,
-    queryFn: async ({ signal }) => await api.get<{ users: UserRow[] }>(`/api/users?limit=20${q ? `&q=${encodeURIComponent(q)}` : ''}`, { signal }),
-  });
-  if (users.isError) {
-    return <Input id={props.id} value={typeof props.value === 'string' ? props.value : ''} disabled={props.disabled || props.readonly} onChange={(e) => props.onChange(e.target.value || undefined)} />;
-  }
-  return (
-    <Select
-      id={props.id}
-      showSearch={{ filterOption: false, onSearch: setQ }}
-      allowClear
-      loading={users.isFetching}
-      value={typeof props.value === 'string' ? props.value : undefined}
-      options={(users.data?.users ?? []).map((u) => ({ value: u.id, label: `${u.name} <${u.email}>` }))}
-      disabled={props.disabled || props.readonly}
-      style={{ width: '100%' }}
-      onChange={(v: string | undefined) => props.onChange(v ?? undefined)}
-    />
-  );
+  return <UserPicker id={props.id} value={typeof props.value === 'string' ? props.value : undefined} disabled={props.disabled || props.readonly} invalid={(props.rawErrors?.length ?? 0) > 0} onChange={(v) => props.onChange(v)} />;
 }
 
 function IdFilterInput({ value, onChange, ariaLabel }: FilterInputProps) {
