@@ -1,6 +1,7 @@
-import type { Entity, Form, UserEntity, UserMetadata, View } from '@metacrm/metadata';
+import { SYSTEM_FIELDS, fieldTraits, isSystemField, type Entity, type Form, type UserEntity, type UserMetadata, type View } from '@metacrm/metadata';
 import { useQuery } from '@tanstack/react-query';
 import { api, type Locale } from '../kit';
+import { fieldTypes } from './registries';
 
 export type { UserAction, UserEntity } from '@metacrm/metadata';
 
@@ -64,4 +65,11 @@ export function fallbackForm(entity: UserEntity): Form {
 /** Entities and the plural label that names their list. */
 export function entityTitle(entity: Pick<Entity, 'key' | 'label' | 'pluralLabel'>, locale: Locale): string {
   return label(entity.pluralLabel ?? entity.label, locale, entity.key);
+}
+
+/** What a field's values are (`date`, `datetime`, ...), for the entity's fields and the system fields alike. */
+export function valueKindOf(entity: UserEntity, key: string): string | undefined {
+  const field = entity.fields.find((f) => f.key === key);
+  const type = field ? field.type : isSystemField(key) ? SYSTEM_FIELDS[key] : undefined;
+  return type === undefined ? undefined : fieldTraits({ ...field, type } as never, fieldTypes)?.value;
 }

@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { expect } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ARTIFACTS_DIR, watchPageErrors } from './browser.js';
+
+// What the runtime app's browser tests share: a signed-in page, screenshots, axe-core
+// and the page's errors. Code that runs in the page is passed as strings: test files
+// are compiled for Node.
+
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** A new browser context signed in as `user` (through the API, as a browser would), and a page in it. */
+export async function openSignedIn(
+  browser: Browser,
+  baseUrl: string,
+  user: { email: string; password: string },
+  options: { locale?: string; viewport?: { width: number; height: number } } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ locale: options.locale ?? 'en-US', viewport: options.viewport ?? DESKTOP });
+  const signedIn = await context.request.post(`${baseUrl}/api/auth/login`, { data: { email: user.email, password: user.password } });
+  expect(signedIn.status()).toBe(200);
+  const page = await context.newPage();
+  return { context, page, errors: watchPageErrors(page) };
+}
+
+/** A full-page screenshot in test/.artifacts (look at them). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS_DIR, name), fullPage: true });
+}
+
+/** axe-core's serious and critical violations on the page (evaluated through the devtools protocol, which the CSP does not govern). */
+export async function axeViolations(page: Page): Promise<string[]> {
+  return await page.evaluate<string[]>(`(async () => {
+    ${AXE_SOURCE}
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', '));
+  })()`);
+}
+
+/**
+ * The page's errors, less the Content Security Policy refusing the <style> elements that
+ * antd's drawer and modal add to lock the page's scrolling (see runtime-ui/README.md).
+ * Nothing else may be refused.
+ */
+export function pageErrors(errors: string[]): string[] {
+  return errors.filter((e) => !e.includes('Applying inline style violates'));
+}
+
+/** Polls with a deadline that suits a shared, loaded machine. */
+export const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000 });
