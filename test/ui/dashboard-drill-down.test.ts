@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { drillDownHref, groupCondition, keyText, type Widget } from '../../runtime-ui/src/dashboard/aggregate.js';
 import { chartModel } from '../../runtime-ui/src/dashboard/chart-options.js';
-import type { UserEntity } from '../../runtime-ui/src/meta/meta.js';
+import type { UserEntity } from '@metacrm/metadata';
 
 // A dashboard's click-through: the filter that selects the records of a clicked group
 // (a value, "none", a date bucket of a date or date-time field), added to the widget's

@@ -1,6 +1,6 @@
-import type { Dashboard, Filter } from '@metacrm/metadata';
-import type { Locale } from '../kit';
-import { label, valueKindOf, type UserEntity } from '../meta/meta';
+import type { Dashboard, Filter, UserEntity } from '@metacrm/metadata';
+import { label, type TextLocale as Locale } from '../meta/label.js';
+import { valueKindOf } from '../meta/value-kind.js';
 
 /** One widget of a dashboard, as the metadata declares it. */
 export type Widget = Dashboard['widgets'][number];

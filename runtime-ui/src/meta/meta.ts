@@ -1,7 +1,10 @@
-import { SYSTEM_FIELDS, fieldTraits, isSystemField, type Entity, type Form, type UserEntity, type UserMetadata, type View } from '@metacrm/metadata';
+import type { Entity, Form, UserEntity, UserMetadata, View } from '@metacrm/metadata';
 import { useQuery } from '@tanstack/react-query';
 import { api, type Locale } from '../kit';
-import { fieldTypes } from './registries';
+import { label } from './label';
+
+export { label } from './label';
+export { valueKindOf } from './value-kind';
 
 export type { UserAction, UserEntity } from '@metacrm/metadata';
 
@@ -24,12 +27,6 @@ export function useMeta() {
     queryFn: async ({ signal }) => await api.get<RuntimeMeta>(META_PATH, { signal }),
     staleTime: 60_000,
   });
-}
-
-/** A label in the user's language, falling back to the other one when an admin left it empty. */
-export function label(text: { en: string; 'zh-CN': string } | undefined, locale: Locale, fallback = ''): string {
-  if (!text) return fallback;
-  return (locale === 'zh-CN' ? text['zh-CN'] || text.en : text.en || text['zh-CN']) || fallback;
 }
 
 export function entityOf(meta: RuntimeMeta, key: string): UserEntity | undefined {
@@ -67,9 +64,3 @@ export function entityTitle(entity: Pick<Entity, 'key' | 'label' | 'pluralLabel'
   return label(entity.pluralLabel ?? entity.label, locale, entity.key);
 }
 
-/** What a field's values are (`date`, `datetime`, ...), for the entity's fields and the system fields alike. */
-export function valueKindOf(entity: UserEntity, key: string): string | undefined {
-  const field = entity.fields.find((f) => f.key === key);
-  const type = field ? field.type : isSystemField(key) ? SYSTEM_FIELDS[key] : undefined;
-  return type === undefined ? undefined : fieldTraits({ ...field, type } as never, fieldTypes)?.value;
-}
