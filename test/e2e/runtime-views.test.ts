@@ -9,7 +9,8 @@ import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
 // The runtime app's other views in a real Chromium against the real platform: the
 // calendar (month, week, agenda; a drag changes the date through the record pipeline,
-// a refused one springs back with the error), Chinese, phone width and axe-core.
+// a refused one springs back with the error), the import wizard (a CSV of 300 rows:
+// suggested mapping, dry-run report, progress, result), Chinese, phone width and axe-core.
 
 const env = testEnv(import.meta.url);
 await openTestRedis(env);
@@ -137,6 +138,69 @@ describe('calendar view', () => {
     const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     expect(overflow).toBe(0);
     await screenshot(page, `calendar-${width}-${locale}.png`);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(pageErrors(errors)).toEqual([]);
+  });
+});
+
+/** A CSV of `count` tasks due before the holiday; every 100th has hours that are not a number. */
+function tasksCsv(count: number): Buffer {
+  const rows = Array.from({ length: count }, (_, i) => [`Imported task ${i}`, day(1 + (i % 18)), i % 2 === 0 ? 'Open' : '已完成', i % 100 === 50 ? 'lots' : String(i % 9), 'ignored']);
+  return Buffer.from(['Title,due,状态,Hours,Notes', ...rows.map((r) => r.join(','))].join('\r\n'));
+}
+
+/** Two imports of 300 rows through the record pipeline (a dry run, then the real one), as test/records/import.test.ts allows them. */
+const IMPORT_TIME = 180_000;
+
+describe('import wizard', () => {
+  it('imports a CSV of 300 rows: suggested mapping, dry-run report, progress and result', async () => {
+    const { page, errors } = await openPage();
+    await page.goto(`${platform.url}/e/task`);
+    await page.getByTestId('import-open').click();
+    await page.getByRole('heading', { level: 1, name: 'Import Tasks' }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await page.locator('input[type=file]').setInputFiles({ name: 'tasks.csv', mimeType: 'text/csv', buffer: tasksCsv(300) });
+
+    // Headers match field keys and labels in either language; the rest is left out.
+    await page.getByText('300 rows').waitFor();
+    const mapped = async (header: string) => (await page.getByTestId(`import-map-${header}`).locator('.ant-select-content, .ant-select-selection-item').first().textContent())?.trim();
+    expect(await mapped('Title')).toBe('Title');
+    expect(await mapped('due')).toBe('Due');
+    expect(await mapped('状态')).toBe('Status');
+    expect(await mapped('Hours')).toBe('Hours');
+    expect(await mapped('Notes')).toBe('Do not import');
+    await screenshot(page, 'import-mapping-desktop-en.png');
+    expect(await axeViolations(page)).toEqual([]);
+
+    await page.getByTestId('import-dry-run').click();
+    await expect.poll(async () => await page.getByTestId('import-summary').textContent().catch(() => ''), { timeout: IMPORT_TIME }).toBe('297 rows can be imported · 3 rows have problems');
+    expect(await page.getByTestId('import-errors').locator('tbody tr').count()).toBe(3);
+    expect((await api.get<{ total: number }>('/api/records/task?count=true&limit=1')).body.total).toBe(3);
+    await screenshot(page, 'import-dry-run-desktop-en.png');
+    expect(await axeViolations(page)).toEqual([]);
+
+    await page.getByTestId('import-start').click();
+    await expect.poll(async () => await page.getByTestId('import-summary').textContent().catch(() => ''), { timeout: IMPORT_TIME }).toBe('Import finished · Created: 297 · Updated: 0 · Refused: 3');
+    expect(await page.getByTestId('import-progress').getAttribute('aria-valuenow')).toBe('100');
+    expect((await api.get<{ total: number }>('/api/records/task?count=true&limit=1')).body.total).toBe(300);
+    // The pointer still rests where "Import" was, now over "Import another file": measure the page, not a hover.
+    await page.mouse.move(0, 0);
+    await screenshot(page, 'import-result-desktop-en.png');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByTestId('import-open-list').click();
+    await page.getByRole('heading', { level: 1, name: 'Tasks' }).waitFor();
+    expect(pageErrors(errors)).toEqual([]);
+  }, IMPORT_TIME);
+
+  it('reads in Chinese at phone width', async () => {
+    const { page, errors } = await openPage({ locale: 'zh-CN', viewport: PHONE });
+    await page.goto(`${platform.url}/e/task/import`);
+    await page.getByRole('heading', { level: 1, name: '导入任务' }).waitFor();
+    await page.locator('input[type=file]').setInputFiles({ name: 'tasks.csv', mimeType: 'text/csv', buffer: tasksCsv(10) });
+    await page.getByText('10 行').waitFor();
+    const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    expect(overflow).toBe(0);
+    await screenshot(page, 'import-mapping-phone-zh-CN.png');
     expect(await axeViolations(page)).toEqual([]);
     expect(pageErrors(errors)).toEqual([]);
   });

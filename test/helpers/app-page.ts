@@ -36,6 +36,8 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 /** axe-core's serious and critical violations on the page (evaluated through the devtools protocol, which the CSP does not govern). */
 export async function axeViolations(page: Page): Promise<string[]> {
+  // Colours are measured as drawn: let the transitions of controls that just appeared end first.
+  await page.evaluate('Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined)))');
   return await page.evaluate<string[]>(`(async () => {
     ${AXE_SOURCE}
     const result = await axe.run(document, { resultTypes: ['violations'] });

@@ -1,5 +1,5 @@
 import { fieldTraits, type View, type ViewCalendar, type ViewKanban } from '@metacrm/metadata';
-import { FilterOutlined, PlusOutlined } from '@ant-design/icons';
+import { FilterOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { Badge, Button, Card, Grid, Input, Popover, Select, Space, Table, type TableProps } from 'antd';
 import { useLayoutEffect, useMemo, useRef, useState, type HTMLAttributes } from 'react';
 import { jsonParam, useUrlState } from '../app/url-state';
@@ -102,6 +102,11 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
               <Button icon={<FilterOutlined />} data-testid="filter-button">{t('filter')}</Button>
             </Badge>
           </Popover>
+          {entity.rights.create && (
+            <Button icon={<UploadOutlined />} onClick={() => navigate(`/e/${entity.key}/import`)} data-testid="import-open">
+              {t('import')}
+            </Button>
+          )}
           {entity.rights.create && (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setParams({ new: '1', open: undefined })} data-testid="new-record">
               {t('new')}

@@ -4,7 +4,6 @@ import { api, type Locale } from '../kit';
 import { label } from './label';
 
 export { label } from './label';
-export { valueKindOf } from './value-kind';
 
 export type { UserAction, UserEntity } from '@metacrm/metadata';
 
