@@ -21,12 +21,23 @@ export interface PageOptions {
 
 /** A new browser context signed in as `user` (through the API, which sets the session cookie), and its page. */
 export async function openSignedIn(browser: Browser, url: string, contexts: BrowserContext[], options: PageOptions): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ locale: options.locale ?? 'en-US', viewport: options.viewport ?? DESKTOP });
+  const { context, page, errors } = await openSignedInContext(browser, url, options.user, options);
   contexts.push(context);
-  const signedIn = await context.request.post(`${url}/api/auth/login`, { data: { email: options.user.email, password: options.user.password } });
+  return { page, errors };
+}
+
+/** As openSignedIn, answering the context for the caller to close. */
+export async function openSignedInContext(
+  browser: Browser,
+  baseUrl: string,
+  user: { email: string; password: string },
+  options: { locale?: string; viewport?: { width: number; height: number } } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ locale: options.locale ?? 'en-US', viewport: options.viewport ?? DESKTOP });
+  const signedIn = await context.request.post(`${baseUrl}/api/auth/login`, { data: { email: user.email, password: user.password } });
   expect(signedIn.status()).toBe(200);
   const page = await context.newPage();
-  return { page, errors: watchPageErrors(page) };
+  return { context, page, errors: watchPageErrors(page) };
 }
 
 /** Waits until no CSS animation or transition runs (a drawer sliding in), so a screenshot shows the settled screen. */
@@ -35,14 +46,17 @@ export async function settled(page: Page): Promise<void> {
   await poll(async () => await page.evaluate<boolean>('document.getAnimations().every((a) => a.playState !== "running")')).toBe(true);
 }
 
-/** A full-page screenshot in test/.artifacts, taken once the page has settled. */
+/** A full-page screenshot in test/.artifacts (look at them), taken once the page has settled. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await settled(page);
+  fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS_DIR, name), fullPage: true });
 }
 
 /** axe-core's serious and critical violations on the page (evaluated through the devtools protocol, which the CSP does not govern). */
 export async function axeViolations(page: Page): Promise<string[]> {
+  // Colours are measured as drawn: let the transitions of controls that just appeared end first.
+  await page.evaluate('Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined)))');
   return await page.evaluate<string[]>(`(async () => {
     ${AXE_SOURCE}
     const result = await axe.run(document, { resultTypes: ['violations'] });
@@ -50,5 +64,14 @@ export async function axeViolations(page: Page): Promise<string[]> {
   })()`);
 }
 
-/** Polls with a deadline that suits a shared, loaded machine (vitest's default is 1 s). */
+/**
+ * The page's errors, less the Content Security Policy refusing the <style> elements that
+ * antd's drawer and modal add to lock the page's scrolling (see runtime-ui/README.md).
+ * Nothing else may be refused.
+ */
+export function pageErrors(errors: string[]): string[] {
+  return errors.filter((e) => !e.includes('Applying inline style violates'));
+}
+
+/** Polls with a deadline that suits a shared, loaded machine. */
 export const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000 });

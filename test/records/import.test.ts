@@ -293,6 +293,20 @@ describe('refusing an import at upload', () => {
     expect(res.body.error.code).toBe(code);
   });
 
+  it('previews the header row and the row count of a CSV or an XLSX (an import wizard maps from them), storing nothing', async () => {
+    const before = await count('imports');
+    const fromCsv = await api.post<Record<string, unknown>>('/api/records/opportunity/import/preview', { file: file(csv(dealRows(12))), mapping: {} });
+    expect(fromCsv.status, JSON.stringify(fromCsv.body)).toBe(200);
+    expect(fromCsv.body).toEqual({ fileName: 'f.csv', format: 'csv', headers: DEAL_HEADER, total: 12 });
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('Deals').addRows([['Title', 'Amount'], ['a', 1], ['b', 2]]);
+    const fromXlsx = await api.post<Record<string, unknown>>('/api/records/opportunity/import/preview', { file: file(Buffer.from(await book.xlsx.writeBuffer()), 'deals.xlsx'), mapping: {} });
+    expect(fromXlsx.body).toEqual({ fileName: 'deals.xlsx', format: 'xlsx', headers: ['Title', 'Amount'], total: 2 });
+    const refused = await api.post<Err>('/api/records/opportunity/import/preview', { file: file(Buffer.from([0, 1, 2, 0xff])), mapping: {} });
+    expect([refused.status, refused.body.error.code]).toEqual([400, 'IMPORT_FILE_INVALID']);
+    expect(await count('imports')).toBe(before);
+  });
+
   it('answers 404 for an import that does not exist', async () => {
     const res = await api.get<Err>(`/api/records/opportunity/imports/${new ObjectId().toHexString()}`);
     expect(res.status).toBe(404);

@@ -25,7 +25,7 @@ export function AppFrame({ meta, path, children }: { meta: RuntimeMeta | undefin
   useCommandShortcut(openCommands);
   useLiveEvents(meta !== undefined);
 
-  const groups = meta ? navGroups(meta, locale, t('entities')) : [];
+  const groups = meta ? navGroups(meta, locale, { entities: t('entities'), dashboards: t('dashboards') }) : [];
   const entries = [...appEntries(t), ...groups.flatMap((g) => g.entries)];
   const items = [
     ...appEntries(t).map((e) => ({ key: e.key, icon: e.icon, label: e.label })),

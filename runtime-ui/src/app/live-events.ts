@@ -16,7 +16,7 @@ interface RecordEvent {
  * Keeps the screen live: the server pushes each committed record change this user may
  * read (server-sent events, already filtered by their access). A changed record goes
  * straight into the cache (an open record updates in place); lists and related lists
- * of its entity refetch in the background, keeping their rows until the answer comes.
+ * of its entity, and dashboard widgets over it, refetch in the background, keeping their rows until the answer comes.
  * A publish refetches the metadata; a `reset` (too far behind) refetches everything.
  * EventSource reconnects on its own and sends Last-Event-ID, so nothing is missed.
  */
@@ -42,5 +42,7 @@ function applyRecordEvent(client: QueryClient, event: RecordEvent): void {
     client.removeQueries({ queryKey: key });
   }
   void client.invalidateQueries({ queryKey: ['records', event.entity] });
+  // Dashboard widgets over the entity recount in the background, keeping their figures meanwhile.
+  void client.invalidateQueries({ queryKey: ['aggregate', event.entity] });
   void client.invalidateQueries({ queryKey: ['history', event.entity, event.recordId] });
 }

@@ -1,4 +1,4 @@
-import { AppstoreOutlined, CheckSquareOutlined, DashboardOutlined, LinkOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, BarChartOutlined, CheckSquareOutlined, DashboardOutlined, LinkOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Locale } from '@metacrm/ui-kit';
 import { entityOf, entityTitle, label, type RuntimeMeta } from '../meta/meta';
@@ -25,13 +25,15 @@ const byOrder = <T extends { order?: number }>(a: T, b: T) => (a.order ?? 0) - (
 /**
  * The navigation groups for the user: the `navigation` metadata for their roles (the
  * server already left out what they cannot reach), else one group with every entity
- * they may read. Each item kind says where it goes; the ones this app cannot open yet
- * (dashboards) are left out rather than leading to an empty page.
+ * they may read and one with every dashboard shown to them. Each item kind says where
+ * it goes; an item whose entity or dashboard the user cannot see is left out.
  */
-export function navGroups(meta: RuntimeMeta, locale: Locale, entitiesLabel: string): NavGroup[] {
+export function navGroups(meta: RuntimeMeta, locale: Locale, labels: { entities: string; dashboards: string }): NavGroup[] {
   if (!meta.navigation) {
     const entities = meta.entities.filter((e) => e.rights.read);
-    return entities.length === 0 ? [] : [{ key: 'entities', label: entitiesLabel, entries: entities.map((e) => ({ key: `/e/${e.key}`, href: `/e/${e.key}`, label: entityTitle(e, locale), icon: <AppstoreOutlined /> })) }];
+    const groups = entities.length === 0 ? [] : [{ key: 'entities', label: labels.entities, entries: entities.map((e) => ({ key: `/e/${e.key}`, href: `/e/${e.key}`, label: entityTitle(e, locale), icon: <AppstoreOutlined /> })) }];
+    const dashboards = meta.dashboards.map((d) => ({ key: `/d/${d.key}`, href: `/d/${d.key}`, label: label(d.label, locale, d.key), icon: <BarChartOutlined /> }));
+    return dashboards.length === 0 ? groups : [{ key: 'dashboards', label: labels.dashboards, entries: dashboards }, ...groups];
   }
   return [...meta.navigation.groups].sort(byOrder).map((group) => ({
     key: group.key,
@@ -43,6 +45,11 @@ export function navGroups(meta: RuntimeMeta, locale: Locale, entitiesLabel: stri
         const href = `/e/${item.entity}${item.view ? `?view=${encodeURIComponent(item.view)}` : ''}`;
         const view = item.view ? meta.views.find((v) => v.key === item.view) : undefined;
         return [{ key: href, href, label: label(item.label ?? view?.label, locale, entityTitle(entity, locale)), icon: <AppstoreOutlined /> }];
+      }
+      if (item.dashboard !== undefined) {
+        const dashboard = meta.dashboards.find((d) => d.key === item.dashboard);
+        if (!dashboard) return [];
+        return [{ key: `/d/${dashboard.key}`, href: `/d/${dashboard.key}`, label: label(item.label ?? dashboard.label, locale, dashboard.key), icon: <BarChartOutlined /> }];
       }
       if (item.url !== undefined) {
         const external = !item.url.startsWith('/');

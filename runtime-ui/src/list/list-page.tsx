@@ -1,5 +1,5 @@
-import { fieldTraits, type View, type ViewKanban } from '@metacrm/metadata';
-import { FilterOutlined, PlusOutlined } from '@ant-design/icons';
+import { fieldTraits, type View, type ViewCalendar, type ViewKanban } from '@metacrm/metadata';
+import { FilterOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { Badge, Button, Card, Grid, Input, Popover, Select, Space, Table, type TableProps } from 'antd';
 import { useLayoutEffect, useMemo, useRef, useState, type HTMLAttributes } from 'react';
 import { jsonParam, useUrlState } from '../app/url-state';
@@ -11,6 +11,7 @@ import { displayName, RecordDrawer } from '../record/record-drawer';
 import { BulkBar } from './bulk-bar';
 import { FilterBuilder } from './filter-builder';
 import { CellEditor, EditableCell } from './inline-edit';
+import { CalendarView } from './calendar-view';
 import { KanbanBoard } from './kanban-board';
 import { countConditions, fromFilter, toFilter } from './filter-model';
 import { listMessages } from './list.messages';
@@ -29,7 +30,7 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
   const { locale } = useLocale();
   const narrow = Grid.useBreakpoint().md === false;
   const [params, setParams] = useUrlState();
-  const views = viewsOf(meta, entity.key).filter((v) => v.type === 'list' || v.type === 'kanban');
+  const views = viewsOf(meta, entity.key);
   const view: View | undefined = views.find((v) => v.key === params.get('view')) ?? views[0];
   const userFilter = jsonParam<unknown>(params, 'filter');
   const group = useMemo(() => fromFilter(userFilter), [params.get('filter')]);
@@ -42,7 +43,9 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
   const title = entityTitle(entity, locale);
   useDocumentTitle(`${title} · metacrm`);
 
-  const query = useRecords({ entity: entity.key, filter: combineFilters(view, userFilter), sort, q, page, pageSize: view?.type === 'kanban' ? KANBAN_SIZE : view && 'pageSize' in view && typeof view.pageSize === 'number' ? view.pageSize : PAGE_SIZE, expand: expandable(entity, columns) });
+  // A calendar asks for the records of the days it shows (CalendarView), not for a page.
+  const calendar = view?.type === 'calendar';
+  const query = useRecords({ enabled: !calendar, entity: entity.key, filter: combineFilters(view, userFilter), sort, q, page, pageSize: view?.type === 'kanban' ? KANBAN_SIZE : view && 'pageSize' in view && typeof view.pageSize === 'number' ? view.pageSize : PAGE_SIZE, expand: expandable(entity, columns) });
   const records = query.data?.records ?? [];
   const open = params.get('open') ?? recordId;
   const [selected, setSelected] = useState<string[]>([]);
@@ -85,7 +88,7 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
         <h1 id="list-title">{title}</h1>
         <Space wrap>
           {views.length > 1 && (
-            <Select aria-label={t('view')} value={view?.key} onChange={(v: string) => setParams({ view: v, page: undefined, sort: undefined })} options={views.map((v) => ({ value: v.key, label: label(v.label, locale, v.key) }))} />
+            <Select aria-label={t('view')} value={view?.key} onChange={(v: string) => setParams({ view: v, page: undefined, sort: undefined, cal: undefined, date: undefined })} options={views.map((v) => ({ value: v.key, label: label(v.label, locale, v.key) }))} />
           )}
           <Input.Search aria-label={t('search')} placeholder={t('search')} defaultValue={q} allowClear onSearch={(value) => setParams({ q: value || undefined, page: undefined })} style={{ width: 200 }} />
           <Popover
@@ -100,6 +103,11 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
             </Badge>
           </Popover>
           {entity.rights.create && (
+            <Button icon={<UploadOutlined />} onClick={() => navigate(`/e/${entity.key}/import`)} data-testid="import-open">
+              {t('import')}
+            </Button>
+          )}
+          {entity.rights.create && (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setParams({ new: '1', open: undefined })} data-testid="new-record">
               {t('new')}
             </Button>
@@ -110,7 +118,9 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
         <BulkBar meta={meta} entity={entity} selected={selected} names={(id) => displayName(entity, records.find((r) => r.id === id)) || id} exportQuery={exportSearch(combineFilters(view, userFilter), sort, q)} onDone={() => setSelected([])} />
       )}
       {error && <ErrorState title={error.status === 403 ? t('noPermission') : t('loadFailed')} error={error} onRetry={() => void query.refetch()} compact={records.length > 0} />}
-      {!error && !query.isPending && records.length === 0 ? (
+      {calendar ? (
+        <CalendarView entity={entity} view={view as ViewCalendar} filter={combineFilters(view, userFilter)} q={q} onOpen={(id) => setParams({ open: id })} />
+      ) : !error && !query.isPending && records.length === 0 ? (
         <EmptyState title={filterCount > 0 || q ? t('emptyFiltered') : t('empty')} description={t('emptyHint')} />
       ) : view?.type === 'kanban' ? (
         <KanbanBoard entity={entity} view={view as ViewKanban} records={records} onOpen={(id) => setParams({ open: id })} />

@@ -5,6 +5,8 @@ import { api } from '@metacrm/ui-kit';
 
 export interface ListQuery {
   entity: string;
+  /** False: nothing is fetched (the page shows another kind of view). */
+  enabled?: boolean;
   filter?: unknown;
   sort?: string | undefined;
   q?: string | undefined;
@@ -20,7 +22,7 @@ export interface ListAnswer {
 }
 
 /** The query string of a list request (the records API's own parameters). */
-export function listSearch(query: Omit<ListQuery, 'entity'>): string {
+export function listSearch(query: Omit<ListQuery, 'entity' | 'enabled'>): string {
   const params = new URLSearchParams({ limit: String(query.pageSize), page: String(query.page), count: 'true', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
   if (query.filter) params.set('filter', JSON.stringify(query.filter));
   if (query.sort) params.set('sort', query.sort);
@@ -33,6 +35,7 @@ export function listSearch(query: Omit<ListQuery, 'entity'>): string {
 export function useRecords(query: ListQuery) {
   return useQuery({
     queryKey: ['records', query.entity, query],
+    enabled: query.enabled !== false,
     queryFn: async ({ signal }) => await api.get<ListAnswer>(`/api/records/${encodeURIComponent(query.entity)}?${listSearch(query)}`, { signal }),
     placeholderData: keepPreviousData,
   });

@@ -1,6 +1,9 @@
 import type { Entity, Form, UserEntity, UserMetadata, View } from '@metacrm/metadata';
 import { useQuery } from '@tanstack/react-query';
 import { api, type Locale } from '@metacrm/ui-kit';
+import { label } from './label';
+
+export { label } from './label';
 
 export type { UserAction, UserEntity } from '@metacrm/metadata';
 
@@ -23,12 +26,6 @@ export function useMeta() {
     queryFn: async ({ signal }) => await api.get<RuntimeMeta>(META_PATH, { signal }),
     staleTime: 60_000,
   });
-}
-
-/** A label in the user's language, falling back to the other one when an admin left it empty. */
-export function label(text: { en: string; 'zh-CN': string } | undefined, locale: Locale, fallback = ''): string {
-  if (!text) return fallback;
-  return (locale === 'zh-CN' ? text['zh-CN'] || text.en : text.en || text['zh-CN']) || fallback;
 }
 
 export function entityOf(meta: RuntimeMeta, key: string): UserEntity | undefined {
@@ -65,3 +62,4 @@ export function fallbackForm(entity: UserEntity): Form {
 export function entityTitle(entity: Pick<Entity, 'key' | 'label' | 'pluralLabel'>, locale: Locale): string {
   return label(entity.pluralLabel ?? entity.label, locale, entity.key);
 }
+

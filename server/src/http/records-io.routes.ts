@@ -30,6 +30,7 @@ export const IMPORT_BODY_LIMIT = '28mb';
 /**
  * Import and export of records:
  * - `POST /api/records/{entity}/import` → 202 with the import job (runs in the worker)
+ * - `POST /api/records/{entity}/import/preview` → the file's headers and row count (the same body; nothing stored)
  * - `GET /api/records/{entity}/imports/{id}` → the job with its progress and row errors
  * - `POST /api/records/{entity}/imports/{id}/cancel`
  * - `GET /api/records/{entity}/export?format=csv|xlsx&view=&filter=&sort=&q=&fields=&lang=`
@@ -45,6 +46,10 @@ export function recordIoRoutes(deps: RecordIoRouteDeps): Router<AppState> {
     ctx.status = 202;
     ctx.set('Location', `/api/records/${ctx.params.entity}/imports/${job.id}`);
     ctx.body = job;
+  });
+
+  router.post('/:entity/import/preview', async (ctx) => {
+    ctx.body = await (await imports(ctx)).preview(ctx.params.entity!, await jsonBody(ctx, { limit: IMPORT_BODY_LIMIT }));
   });
 
   router.get('/:entity/imports/:id', async (ctx) => {

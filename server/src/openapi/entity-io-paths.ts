@@ -60,6 +60,16 @@ export function entityIoPaths(entity: Entity, context: EntityIoContext, op: Oper
         },
       }),
     },
+    [`${base}/import/preview`]: {
+      post: op('previewImport', `Read the header row of a file of ${plural}`, {
+        description: 'The body of an import (`mapping` may be empty): the file is checked as an import checks it and nothing is stored. Answers its column headers and number of rows, which an import wizard maps to fields. Refused as an import is.',
+        requestBody: json('ImportRequest'),
+        responses: {
+          '200': jsonResponse('The headers and the row count.', { type: 'object', required: ['fileName', 'format', 'headers', 'total'], properties: { fileName: { type: 'string' }, format: { type: 'string', enum: ['csv', 'xlsx'] }, headers: { type: 'array', items: { type: 'string' } }, total: { type: 'integer', minimum: 0 } } }),
+          ...errorResponses(['BadRequest', 'Forbidden', 'NotFound', 'PayloadTooLarge', 'UnsupportedMediaType']),
+        },
+      }),
+    },
     [`${base}/imports/{jobId}`]: {
       parameters: [parameterRef('JobId')],
       get: op('getImport', `Follow an import of ${plural}`, { responses: { '200': job('The job: status, counts and refused rows.'), ...errorResponses(['NotFound']) } }),

@@ -73,6 +73,7 @@ describe('the generated OpenAPI document', () => {
     ['/api/records/opportunity/{id}/history', ['get']],
     ['/api/records/opportunity/aggregate', ['post']],
     ['/api/records/opportunity/import', ['post']],
+    ['/api/records/opportunity/import/preview', ['post']],
     ['/api/records/opportunity/imports/{jobId}', ['get']],
     ['/api/records/opportunity/imports/{jobId}/cancel', ['post']],
     ['/api/records/opportunity/export', ['get']],

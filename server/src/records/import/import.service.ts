@@ -22,6 +22,16 @@ export interface ImportServiceOptions {
 }
 
 /** BullMQ retries a failed attempt this often; each resumes from the last checkpoint. */
+/** What `POST /api/records/{entity}/import/preview` answers. */
+export interface ImportPreview {
+  fileName: string;
+  format: string;
+  /** The file's column headers, in order. */
+  headers: string[];
+  /** Its data rows. */
+  total: number;
+}
+
 const JOB_OPTIONS = { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 } as const;
 
 /**
@@ -32,19 +42,19 @@ const JOB_OPTIONS = { attempts: 5, backoff: { type: 'exponential', delay: 2000 }
 export class ImportService {
   constructor(private readonly options: ImportServiceOptions) {}
 
+  /**
+   * The header row and the number of rows of a file, read as an import would read it and
+   * checked the same way (the body of an import; `mapping` may be empty): what an import
+   * wizard maps columns from. Nothing is stored.
+   */
+  async preview(entity: string, body: unknown): Promise<ImportPreview> {
+    const { request, headers, total } = await this.read(entity, body);
+    return { fileName: request.fileName, format: request.format, headers, total };
+  }
+
   async start(entity: string, body: unknown): Promise<ApiImport> {
-    const { db, snapshot, registries, actor, queue } = this.options;
-    const compiled = compiledEntity(snapshot, entity, registries);
-    if (!compiled) throw EntityNotFound(`No entity "${entity}"`, { entity });
-    const request = parseImportRequest(body);
-    // Refused now rather than row by row in the worker (which checks again on each write).
-    const access = new RecordAccess(db, snapshot, registries, actor);
-    access.require(entity, 'create');
-    if (request.upsertOn) access.require(entity, 'update');
-    if (request.form !== undefined && !compiled.forms.has(request.form)) throw FormNotFound(`${entity} has no form "${request.form}"`, { entity, form: request.form, pointer: '/form' });
-    checkFormat(request.content, request.format);
-    const sheetOptions = { sheet: request.sheet, encoding: request.encoding };
-    const { headers, total } = await summarizeSheet(request.content, request.format, sheetOptions);
+    const { db, actor, queue } = this.options;
+    const { compiled, request, access, headers, total } = await this.read(entity, body);
     const mapping = planMapping(compiled, headers, request);
     access.checkWritable(entity, Object.fromEntries(mapping.filter((m) => m.field !== request.upsertOn).map((m) => [m.field, null])));
     const _id = new ObjectId();
@@ -65,6 +75,22 @@ export class ImportService {
       throw err;
     }
     return toApiImport(doc);
+  }
+
+  /** The checks every import request passes before its rows are read: the entity, the body, the rights, the file. */
+  private async read(entity: string, body: unknown) {
+    const { db, snapshot, registries, actor } = this.options;
+    const compiled = compiledEntity(snapshot, entity, registries);
+    if (!compiled) throw EntityNotFound(`No entity "${entity}"`, { entity });
+    const request = parseImportRequest(body);
+    // Refused now rather than row by row in the worker (which checks again on each write).
+    const access = new RecordAccess(db, snapshot, registries, actor);
+    access.require(entity, 'create');
+    if (request.upsertOn) access.require(entity, 'update');
+    if (request.form !== undefined && !compiled.forms.has(request.form)) throw FormNotFound(`${entity} has no form "${request.form}"`, { entity, form: request.form, pointer: '/form' });
+    checkFormat(request.content, request.format);
+    const { headers, total } = await summarizeSheet(request.content, request.format, { sheet: request.sheet, encoding: request.encoding });
+    return { compiled, request, access, headers, total };
   }
 
   async get(entity: string, id: string): Promise<ApiImport> {
