@@ -27,9 +27,12 @@ import { fmt, machineInfo, renderTable, writeResults } from './lib/report.js';
 import { bullmqFloor, driverFloor } from './workflows/baselines.js';
 import { TICKET, TRIAGE, triageBundle } from './workflows/bundle.js';
 import { startReceiver, type Receiver } from './workflows/receiver.js';
+import { seedTickets } from './workflows/seed.js';
 import { WorkerPool, type WorkerEnv } from './workflows/workers.js';
 
 interface Options {
+  /** Tickets stored before each phase (seeded with insertMany), one phase per size and worker count. */
+  sizes: number[];
   workers: number[];
   /** Runs in the latency phase, started one at a time `gapMs` apart. */
   samples: number;
@@ -40,19 +43,20 @@ interface Options {
   seconds: number;
 }
 
-const DEFAULTS: Options = { workers: [1, 2], samples: 200, gapMs: 150, runs: 1000, seconds: 10 };
+const DEFAULTS: Options = { sizes: [10_000, 100_000], workers: [1, 2], samples: 200, gapMs: 150, runs: 1000, seconds: 10 };
 const TERMINAL: RunDoc['status'][] = ['completed', 'failed'];
 
 function parseOptions(argv: string[]): Options | null {
-  const { values } = parseArgs({ args: argv, options: { workers: { type: 'string' }, samples: { type: 'string' }, gap: { type: 'string' }, runs: { type: 'string' }, seconds: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({ args: argv, options: { sizes: { type: 'string' }, workers: { type: 'string' }, samples: { type: 'string' }, gap: { type: 'string' }, runs: { type: 'string' }, seconds: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) return null;
-  const num = (name: string, raw: string | undefined, fallback: number) => {
+  const num = (name: string, raw: string | undefined, fallback: number, min = 1) => {
     if (raw === undefined) return fallback;
     const n = Number(raw.replace(/_/g, ''));
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number, got "${raw}"`);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a ${min === 0 ? 'non-negative' : 'positive'} whole number, got "${raw}"`);
     return n;
   };
   return {
+    sizes: values.sizes === undefined ? DEFAULTS.sizes : values.sizes.split(',').map((v) => num('sizes', v.trim(), 0, 0)),
     workers: values.workers === undefined ? DEFAULTS.workers : values.workers.split(',').map((w) => num('workers', w, 1)),
     samples: num('samples', values.samples, DEFAULTS.samples),
     gapMs: num('gap', values.gap, DEFAULTS.gapMs),
@@ -131,13 +135,19 @@ function spread(values: number[]): { p50: number; p95: number } {
 }
 
 interface Phase {
+  /** Tickets stored before the phase. */
+  size: number;
   workers: number;
   latency: Record<'relay' | 'match' | 'pickup' | 'firstStep' | 'endToEnd', { p50: number; p95: number }>;
   throughput: { runs: number; completed: number; failed: number; seconds: number; runsPerSec: number; creates: { seconds: number; perSec: number } };
 }
 
-async function runPhase(db: Db, snapshot: MetadataSnapshot, receiver: Receiver, env: WorkerEnv, workers: number, options: Options): Promise<Phase> {
-  console.log(`\n== ${workers} worker${workers > 1 ? 's' : ''} ==`);
+async function runPhase(db: Db, snapshot: MetadataSnapshot, receiver: Receiver, env: WorkerEnv, size: number, workers: number, options: Options): Promise<Phase> {
+  console.log(`\n== ${fmt(size, 0)} tickets stored, ${workers} worker${workers > 1 ? 's' : ''} ==`);
+  if (size > 0) {
+    const loaded = await seedTickets(db, size);
+    console.log(`load: ${fmt(loaded.count, 0)} tickets with insertMany in ${fmt(loaded.seconds, 1)} s (${fmt(loaded.docsPerSec, 0)} docs/s)`);
+  }
   const calls = receiver.stats().requests;
   let pool = await WorkerPool.start(workers, env);
   let latencyIds: string[];
@@ -175,20 +185,16 @@ async function runPhase(db: Db, snapshot: MetadataSnapshot, receiver: Receiver, 
   const completed = drained.filter(({ run }) => run.status === 'completed').length;
   const throughput = { runs: drained.length, completed, failed: drained.length - completed, seconds, runsPerSec: drained.length / seconds, creates: { seconds: createSeconds, perSec: backlog.length / createSeconds } };
   console.log(`throughput: ${drained.length} runs (${completed} completed) in ${fmt(seconds, 1)} s from the first event relayed to the last run finished: ${fmt(throughput.runsPerSec, 1)} runs/s`);
-  return { workers, latency, throughput };
+  return { size, workers, latency, throughput };
 }
 
 function report(phases: Phase[], floors: { bullmq: Awaited<ReturnType<typeof bullmqFloor>>; driver1: { opsPerSec: number; p50: number }; driver8: { opsPerSec: number } }): void {
-  const rows = phases.flatMap((p) => [
-    [`${p.workers}`, 'event written → relayed', fmt(p.latency.relay.p50, 0), fmt(p.latency.relay.p95, 0)],
-    [`${p.workers}`, 'relayed → run created', fmt(p.latency.match.p50, 0), fmt(p.latency.match.p95, 0)],
-    [`${p.workers}`, 'run created → first step', fmt(p.latency.pickup.p50, 0), fmt(p.latency.pickup.p95, 0)],
-    [`${p.workers}`, 'trigger → first step', fmt(p.latency.firstStep.p50, 0), fmt(p.latency.firstStep.p95, 0)],
-    [`${p.workers}`, 'trigger → run finished', fmt(p.latency.endToEnd.p50, 0), fmt(p.latency.endToEnd.p95, 0)],
-  ]);
-  console.log(`\nlatency, ms (one run at a time):\n${renderTable([{ header: 'workers' }, { header: 'stage' }, { header: 'p50', numeric: true }, { header: 'p95', numeric: true }], rows)}`);
-  const tput = phases.map((p) => [`${p.workers}`, fmt(p.throughput.runs, 0), fmt(p.throughput.completed, 0), fmt(p.throughput.seconds, 1), fmt(p.throughput.runsPerSec, 1)]);
-  console.log(`\ncompleted runs per second, a backlog drained:\n${renderTable([{ header: 'workers' }, { header: 'runs', numeric: true }, { header: 'completed', numeric: true }, { header: 'seconds', numeric: true }, { header: 'runs/s', numeric: true }], tput)}`);
+  const stages = [['event written → relayed', 'relay'], ['relayed → run created', 'match'], ['run created → first step', 'pickup'], ['trigger → first step', 'firstStep'], ['trigger → run finished', 'endToEnd']] as const;
+  const rows = phases.flatMap((p) => stages.map(([label, key]) => [fmt(p.size, 0), `${p.workers}`, label, fmt(p.latency[key].p50, 0), fmt(p.latency[key].p95, 0)]));
+  console.log(`\nlatency, ms (one run at a time):\n${renderTable([{ header: 'tickets', numeric: true }, { header: 'workers' }, { header: 'stage' }, { header: 'p50', numeric: true }, { header: 'p95', numeric: true }], rows)}`);
+  const tput = phases.map((p) => [fmt(p.size, 0), `${p.workers}`, fmt(p.throughput.runs, 0), fmt(p.throughput.completed, 0), fmt(p.throughput.seconds, 1), fmt(p.throughput.runsPerSec, 1), fmt(p.throughput.creates.perSec, 1)]);
+  const tputColumns = [{ header: 'tickets', numeric: true }, { header: 'workers' }, { header: 'runs', numeric: true }, { header: 'completed', numeric: true }, { header: 'seconds', numeric: true }, { header: 'runs/s', numeric: true }, { header: 'creates/s', numeric: true }];
+  console.log(`\ncompleted runs per second, a backlog drained (creates/s: the backlog's engine creates, 8 in flight):\n${renderTable(tputColumns, tput)}`);
   console.log(
     `\nfloors (a server of their own, the same kind):\n` +
       `  BullMQ alone (worker in this process, concurrency 4, empty jobs): add → processing p50 ${fmt(floors.bullmq.p50, 1)} ms, p95 ${fmt(floors.bullmq.p95, 1)} ms; ${fmt(floors.bullmq.perSec, 0)} jobs/s drained\n` +
@@ -201,7 +207,7 @@ export async function run(argv: string[]): Promise<void> {
   const options = parseOptions(argv);
   if (!options) {
     console.log(
-      `Usage: npm run bench -- workflows [options]\n\nOptions:\n  --workers 1,2   worker process counts to measure (default 1,2)\n  --samples N     runs in the latency phase (default ${DEFAULTS.samples})\n  --gap MS        pause between latency-phase tickets (default ${DEFAULTS.gapMs})\n  --runs N        runs in the throughput backlog (default ${DEFAULTS.runs})\n  --seconds T     time box of the driver floor (default ${DEFAULTS.seconds})\n\nSet MONGODB_URL and REDIS_URL to measure real servers instead of the embedded ones.`,
+      `Usage: npm run bench -- workflows [options]\n\nOptions:\n  --sizes 10000,100000  tickets stored before each phase, seeded with insertMany (default ${DEFAULTS.sizes.join(',')}; 0: none)\n  --workers 1,2   worker process counts to measure (default 1,2)\n  --samples N     runs in the latency phase (default ${DEFAULTS.samples})\n  --gap MS        pause between latency-phase tickets (default ${DEFAULTS.gapMs})\n  --runs N        runs in the throughput backlog (default ${DEFAULTS.runs})\n  --seconds T     time box of the driver floor (default ${DEFAULTS.seconds})\n\nSet MONGODB_URL and REDIS_URL to measure real servers instead of the embedded ones.`,
     );
     return;
   }
@@ -212,7 +218,7 @@ export async function run(argv: string[]): Promise<void> {
   try {
     console.log('workflows benchmark: a three-step workflow on record creation, run by worker processes');
     console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, node ${machine.node}, load avg ${machine.loadAverage}`);
-    console.log(`config:  workers ${options.workers.join(',')}; latency ${options.samples} runs ${options.gapMs} ms apart; backlog ${options.runs} runs`);
+    console.log(`config:  tickets stored ${options.sizes.join(',')}; workers ${options.workers.join(',')}; latency ${options.samples} runs ${options.gapMs} ms apart; backlog ${options.runs} runs`);
     // The floors and each worker count on a store of their own (a new embedded server, or
     // a new database on MONGODB_URL): on the embedded server a phase that follows another
     // is slower whatever its worker count (2,1 gave the 1-worker phase 9.1 runs/s, 1,2 gave
@@ -230,14 +236,16 @@ export async function run(argv: string[]): Promise<void> {
       };
     });
     const phases: Phase[] = [];
-    for (const workers of options.workers) {
-      phases.push(
-        await withStore(`bench_workflows_w${workers}`, async (store, redisUrl) => {
-          const snapshot = await publish(store.db, bundle);
-          const env: WorkerEnv = { mongoUrl: store.mongoUrl, redisUrl, database: store.db.databaseName, queuePrefix: store.db.databaseName, allow: new URL(receiver.url).host };
-          return runPhase(store.db, snapshot, receiver, env, workers, options);
-        }),
-      );
+    for (const size of options.sizes) {
+      for (const workers of options.workers) {
+        phases.push(
+          await withStore(`bench_workflows_${size}_w${workers}`, async (store, redisUrl) => {
+            const snapshot = await publish(store.db, bundle);
+            const env: WorkerEnv = { mongoUrl: store.mongoUrl, redisUrl, database: store.db.databaseName, queuePrefix: store.db.databaseName, allow: new URL(receiver.url).host };
+            return runPhase(store.db, snapshot, receiver, env, size, workers, options);
+          }),
+        );
+      }
     }
     report(phases, floors);
     const { requests, repeatedKeys } = receiver.stats();

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ObjectId, type ClientSession, type Db, type Filter } from 'mongodb';
 import { AuditLog, type AuditEvent } from '../audit/audit-log.js';
 import { ADMIN_ROLE, isUnrestricted, type Actor } from '../actor/actor.js';
+import { rewriteDocument } from '../storage/rewrite.js';
 import type { CredentialCache } from './credential-cache.js';
 import { Forbidden, UserEmailTaken, UserInvalid, UserNotFound, UserVersionConflict } from './auth.errors.js';
 import { hashPassword, passwordProblems } from './password.js';
@@ -123,12 +124,7 @@ export class UsersService {
     if (Object.keys(set).length === 0) return toPublicUser(current);
     const next: UserDoc = { ...current, ...set, updatedAt: new Date(), _version: current._version + 1 };
     await this.transaction(async (session) => {
-      try {
-        const { matchedCount } = await users(this.options.db).updateOne({ _id: current._id, _version: current._version }, { $set: { ...set, updatedAt: next.updatedAt }, $inc: { _version: 1 } }, { session });
-        if (matchedCount === 0) throw UserVersionConflict();
-      } catch (err) {
-        throw emailTaken(err) ?? err;
-      }
+      if (!(await writeUser(this.options.db, current, { $set: { ...set, updatedAt: next.updatedAt }, $inc: { _version: 1 } }, session))) throw UserVersionConflict();
       if (losesAdmin(current, next)) await this.keepAnAdmin(session, set.active === false ? '/active' : '/roles');
       if (set.active === false) {
         await new SessionStore(this.options.db).endAll(current._id, { session });
@@ -241,6 +237,22 @@ export class UsersService {
 export async function insertUser(db: Db, doc: UserDoc, session?: ClientSession): Promise<void> {
   try {
     await users(db).insertOne(doc, { session });
+  } catch (err) {
+    throw emailTaken(err) ?? err;
+  }
+}
+
+/**
+ * Writes a version-guarded change of `current`; false when someone changed the user
+ * since. An email change is written as a delete and an insert (`rewriteDocument`), so
+ * that the old address is free again on `secantusd-rs` too, which frees a unique value
+ * only on delete. A taken email answers 409 naming the field.
+ */
+async function writeUser(db: Db, current: UserDoc, update: { $set: Partial<UserDoc>; $inc: { _version: 1 } }, session: ClientSession): Promise<boolean> {
+  const guard = { _id: current._id, _version: current._version };
+  try {
+    if (update.$set.email !== undefined) return (await rewriteDocument(users(db), guard, update, session)) === true;
+    return (await users(db).updateOne(guard, update, { session })).matchedCount === 1;
   } catch (err) {
     throw emailTaken(err) ?? err;
   }

@@ -1,9 +1,10 @@
-import type { Db, Document, Filter } from 'mongodb';
+import type { ClientSession, Collection, Db, Document, Filter } from 'mongodb';
 import { convertValue, type Bundle, type Entity, type Field } from '@metacrm/metadata';
 import { nextAutoNumber, type AutoNumberSettings } from '../record-storage/auto-number.js';
 import { fromStorage, toStorage } from '../record-storage/field-codec.js';
 import { recordCollection } from '../record-storage/record-collections.js';
 import { RECORD_REVISIONS, type FieldChange } from '../audit/record-trail.js';
+import { rewriteDocument } from '../storage/rewrite.js';
 
 /** Who and what a publish's record migrations are attributed to, in each record's history. */
 export interface MigrationContext {
@@ -39,6 +40,7 @@ const PASSES = 4;
 async function rewriteRecords(db: Db, entity: Entity, filter: Filter<Document>, rewrite: Rewrite, ctx: MigrationContext, sort: Document = { _id: 1 }): Promise<void> {
   const records = recordCollection(db, entity.key);
   const history = entity.options?.history !== false;
+  const uniques = new Set(entity.fields.filter((f) => (f as { unique?: boolean }).unique === true || f.type === 'auto_number').map((f) => f.key));
   for (let pass = 0; pass < PASSES; pass++) {
     let moved = 0;
     let batch: { doc: Document; update: Document; changes: FieldChange[] }[] = [];
@@ -50,8 +52,8 @@ async function rewriteRecords(db: Db, entity: Entity, filter: Filter<Document>, 
           const revisions: Document[] = [];
           moved = 0;
           for (const { doc, update, changes } of batch) {
-            const result = await records.updateOne({ _id: doc._id, _version: doc._version }, { ...update, $inc: { _version: 1 } }, { session });
-            if (result.matchedCount === 0) moved++;
+            const matched = await writeGuarded(records, { _id: doc._id, _version: doc._version }, { ...update, $inc: { _version: 1 } }, uniques, session);
+            if (!matched) moved++;
             else if (history && changes.length > 0) revisions.push({ entity: entity.key, recordId: doc._id, version: (doc._version as number) + 1, op: 'migrate', at: new Date(), actor: ctx.actor, changes, metadataVersion: ctx.version });
           }
           if (revisions.length > 0) await db.collection(RECORD_REVISIONS).insertMany(revisions, { session });
@@ -74,6 +76,21 @@ async function rewriteRecords(db: Db, entity: Entity, filter: Filter<Document>, 
     movedInPass += moved;
     if (movedInPass === 0) return;
   }
+}
+
+/**
+ * Applies one record's version-guarded update; false when the version moved. An update
+ * of a field whose unique index stays (a conversion that changes or removes values) is
+ * written as a delete and an insert (`rewriteDocument`): `secantusd-rs` frees a unique
+ * value only on delete, and would keep a removed value from every later record.
+ */
+async function writeGuarded(records: Collection<Document>, guard: Filter<Document>, update: Document, uniques: ReadonlySet<string>, session: ClientSession): Promise<boolean> {
+  const paths = [update.$set, update.$unset].flatMap((part: Document | undefined) => Object.keys(part ?? {}));
+  if (paths.some((path) => uniques.has(path))) {
+    const rewritten = await rewriteDocument(records, guard, update, session);
+    if (rewritten !== undefined) return rewritten;
+  }
+  return (await records.updateOne(guard, update, { session })).matchedCount === 1;
 }
 
 /** `unset_field`: each record's value is kept aside (REMOVED) and leaves the record, with its history entry. */
