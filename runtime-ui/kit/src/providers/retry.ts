@@ -1,4 +1,4 @@
-import { toApiError } from '@metacrm/ui-kit';
+import { toApiError } from '../api/api-error';
 
 /** Codes a later attempt may fix: the platform or a dependency is briefly away. */
 const TRANSIENT = new Set(['NETWORK_ERROR', 'TIMEOUT', 'DATABASE_UNAVAILABLE', 'REDIS_UNAVAILABLE', 'RATE_LIMITED']);
