@@ -26,7 +26,7 @@ let onB: ApiClient;
 beforeAll(async () => {
   ({ client, db } = await openTestDb(env));
   await openTestRedis(env);
-  const shared = { MONGODB_URL: env.mongoUrl, REDIS_URL: env.redisUrl, MONGODB_DATABASE: env.dbName, QUEUE_PREFIX: env.prefix, LOG_LEVEL: 'warn' };
+  const shared = { MONGODB_URL: env.mongoUrl, REDIS_URL: env.redisUrl, MONGODB_DATABASE: env.dbName, QUEUE_PREFIX: env.prefix };
   // One after the other: the first API process creates the first admin, the others find it there.
   for (const role of ['api', 'api', 'worker', 'worker'] as const) processes.push(await spawnPlatform(role, shared));
   const [a, b] = processes;

@@ -19,10 +19,13 @@ const ANTD_THEME = { zeroRuntime: true, hashed: false, cssVar: { key: 'css-var-_
 
 /**
  * Zero-runtime antd still registers its theme's CSS variables as <style> elements, the
- * same ones antd.css holds. They go into this element, never attached to the document:
- * nothing is applied twice, and the CSP has no inline style to refuse.
+ * same ones antd.css holds. They go into an element never attached to the document:
+ * nothing is applied twice, and the CSP has no inline style to refuse. Made on first
+ * render, not at import, so that modules importing the kit also load outside a browser.
  */
-const DETACHED_STYLES = document.createElement('div');
+function detachedStyles(): HTMLElement {
+  return document.createElement('div');
+}
 
 /** Toasts open below the app bar and a drawer's title bar (56 px), never over a record's name. */
 const MESSAGE_TOP = 64;
@@ -34,6 +37,7 @@ const MESSAGE_TOP = 64;
  */
 export function AppProviders({ children }: { children: ReactNode }) {
   const { locale } = useLocale();
+  const [styles] = useState(detachedStyles);
   const [client] = useState(
     () =>
       new QueryClient({
@@ -48,7 +52,7 @@ export function AppProviders({ children }: { children: ReactNode }) {
   }, [locale]);
   return (
     <QueryClientProvider client={client}>
-      <StyleProvider container={DETACHED_STYLES}>
+      <StyleProvider container={styles}>
       <ConfigProvider
         locale={locale === 'zh-CN' ? zhCN : enUS}
         theme={ANTD_THEME}
