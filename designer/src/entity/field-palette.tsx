@@ -6,6 +6,8 @@ import { entityMessages } from './entity.messages';
 const GROUPS: FieldTypeGroup[] = ['text', 'number', 'choice', 'date', 'relation', 'computed', 'file', 'other'];
 /** Built-in and plugin types, with their labels and groups. */
 const PALETTE = fieldTypePalette();
+/** The groups that hold a type: "other" shows only when a plugin adds one there. */
+const SHOWN_GROUPS = GROUPS.filter((group) => PALETTE.some((p) => p.group === group));
 
 /** The palette of field types, grouped: drag one onto the field list, or press it to add a field at the end. */
 export function FieldPalette({ onAdd }: { onAdd: (type: string) => void }) {
@@ -14,7 +16,7 @@ export function FieldPalette({ onAdd }: { onAdd: (type: string) => void }) {
     <aside className="dz-pane dz-palette" aria-labelledby="palette-title" data-testid="field-palette">
       <h2 className="dz-pane__title" id="palette-title">{t('palette.title')}</h2>
       <p className="dz-pane__hint">{t('palette.hint')}</p>
-      {GROUPS.map((group) => (
+      {SHOWN_GROUPS.map((group) => (
         <section key={group} className="dz-palette__group" aria-labelledby={`palette-${group}`}>
           <h3 className="dz-palette__group-title" id={`palette-${group}`}>{t(`group.${group}`)}</h3>
           <div className="dz-palette__items">

@@ -13,6 +13,7 @@ import { retryDelay, shouldRetry } from './retry';
 // refuses. The file scopes the default theme's CSS variables under the class
 // `css-var-_R_0_`, so the provider names that key and turns hashed class names off.
 import 'antd/dist/antd.css';
+import './antd-contrast.css';
 
 /** The static theme antd.css was generated for (see the import above). */
 const ANTD_THEME = { zeroRuntime: true, hashed: false, cssVar: { key: 'css-var-_R_0_' } } as const;
