@@ -33,6 +33,7 @@ export * from './access/row-filter.js';
 export * from './access/mask.js';
 export * from './access/derived.js';
 export * from './access/user-metadata.js';
+export type { FieldImpact, FieldReference } from './bundle/field-impact.js';
 export * from './forms/form-conditions.js';
 export * from './views/view-query.js';
 export * from './views/view-indexes.js';

@@ -1,4 +1,4 @@
-import type { Bundle, BundleDiff, ItemKind, Problem } from '@metacrm/metadata';
+import type { Bundle, BundleDiff, FieldImpact, FieldReference, ItemKind, Problem } from '@metacrm/metadata';
 import { api } from '@metacrm/ui-kit';
 
 // The metadata API as the designer calls it (README "The metadata API"). Everything
@@ -48,20 +48,6 @@ export interface VersionSummary {
   rollbackOf: number | null;
 }
 
-export interface FieldReference {
-  kind: ItemKind;
-  key: string;
-  pointer: string;
-  code: string;
-  message: string;
-}
-
-export interface FieldImpact {
-  entity: string;
-  field: string;
-  records: number;
-  references: Record<ItemKind, FieldReference[]>;
-}
 
 const item = (kind: ItemKind, key: string) => `/api/meta/draft/${kind}/${encodeURIComponent(key)}`;
 const ifMatch = (rev: number | undefined): Record<string, string> => (rev === undefined ? {} : { 'If-Match': `"${rev}"` });

@@ -1,28 +1,9 @@
 import type { Db } from 'mongodb';
-import { ITEM_KINDS, keyedPointer, validateBundle, type Bundle, type Entity, type ItemKind, type Problem } from '@metacrm/metadata';
+import { ITEM_KINDS, keyedPointer, validateBundle, type Bundle, type Entity, type FieldImpact, type FieldReference, type ItemKind, type Problem } from '@metacrm/metadata';
 import { recordCollection } from '../record-storage/record-collections.js';
 import { MetadataItemNotFound } from './metadata.errors.js';
 import type { MetadataToolkit } from './metadata-toolkit.js';
 
-/** One metadata item that names the field, and where. */
-export interface FieldReference {
-  kind: ItemKind;
-  key: string;
-  /** Key-named JSON pointer into the draft bundle (`/forms/deal_main/layout/...`). */
-  pointer: string;
-  code: string;
-  message: string;
-}
-
-/** What deleting a field would touch: the stored values and the draft items that name it. */
-export interface FieldImpact {
-  entity: string;
-  field: string;
-  /** Live and recycled records holding a value for it (kept aside on publish, restorable). */
-  records: number;
-  /** Items, per kind, that would stop validating once the field is gone. */
-  references: Record<ItemKind, FieldReference[]>;
-}
 
 /**
  * The impact of deleting `field` from `entity` in the draft `bundle`. A reference is
