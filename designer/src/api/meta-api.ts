@@ -1,4 +1,4 @@
-import type { Bundle, BundleDiff, FieldImpact, FieldReference, ItemKind, Problem } from '@metacrm/metadata';
+import type { Bundle, BundleDiff, FieldImpact, ItemKind, Problem } from '@metacrm/metadata';
 import { api } from '@metacrm/ui-kit';
 
 // The metadata API as the designer calls it (README "The metadata API"). Everything
