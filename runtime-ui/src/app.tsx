@@ -2,8 +2,7 @@ import { Skeleton } from 'antd';
 import { lazy, Suspense } from 'react';
 import { AppFrame } from './app/app-frame';
 import { appMessages } from './app/app.messages';
-import { APP_HOME, EmptyState, ErrorState, NotFound, Shell, SignedIn, toApiError, useLocationPath, useT } from '@metacrm/ui-kit';
-import { entityOf, useMeta } from './meta/meta';
+import { APP_HOME, EmptyState, ErrorState, NotFound, Shell, SignedIn, toApiError, useLocationPath, useT, entityOf, useMeta } from '@metacrm/ui-kit';
 import { StatusPage } from './pages/status-page';
 
 // Pages load on demand, so the first load carries only the frame (code split per route).

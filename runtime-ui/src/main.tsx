@@ -1,9 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { AppProviders, I18nProvider, SessionProvider } from '@metacrm/ui-kit';
+import { AppProviders, I18nProvider, SessionProvider, registerBuiltInFieldUis } from '@metacrm/ui-kit';
 // After the kit's providers, which bring antd's styles first.
 import './app/app.css';
-import { registerBuiltInFieldUis } from './fields/builtin';
 import { App } from './app';
 
 const root = document.getElementById('root');

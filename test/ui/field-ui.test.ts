@@ -13,7 +13,7 @@ let fieldUis: Registry<FieldUi>;
 let fieldTypes: Registry<FieldTypeDefinition>;
 
 beforeAll(async () => {
-  const ui = '../../runtime-ui/src';
+  const ui = '../../runtime-ui/kit/src';
   ({ fieldUi, fieldUis } = await load<{ fieldUi: typeof fieldUi; fieldUis: typeof fieldUis }>(`${ui}/fields/field-ui`));
   ({ fieldTypes } = await load<{ fieldTypes: typeof fieldTypes }>(`${ui}/meta/registries`));
   (await load<{ registerBuiltInFieldUis: () => void }>(`${ui}/fields/builtin`)).registerBuiltInFieldUis();

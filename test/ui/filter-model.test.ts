@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countConditions, fromFilter, toFilter, type FilterGroup } from '../../runtime-ui/src/list/filter-model.js';
+import { countConditions, fromFilter, toFilter, type FilterGroup } from '../../runtime-ui/kit/src/filters/filter-model.js';
 
 // The runtime UI's filter builder edits a tree; the URL and the records API carry the
 // filter language. These are the two conversions between them.

@@ -1,7 +1,8 @@
 /**
  * The UI kit both apps are built from: i18n, the API client, the shell layout, the
- * loading / empty / error states and the platform status widgets. Imported as
- * `@metacrm/runtime-ui/kit`; the theme CSS comes with the Shell.
+ * loading / empty / error states, the platform status widgets, and the record UI
+ * (metadata, field widgets, generated forms, filter builder). Imported as
+ * `@metacrm/ui-kit`; the theme CSS comes with the Shell.
  */
 export { I18nProvider, defineMessages, useLocale, useT } from './i18n/i18n';
 export type { MessageSet, MessageVars, Translate } from './i18n/i18n';
@@ -49,3 +50,31 @@ export type { StatusSummaryProps } from './status/status-summary';
 export { AppProviders } from './providers/app-providers';
 export { CspSafeValidator } from './forms/schema-validator';
 export { formMessages } from './forms/form.messages';
+
+// The runtime's record UI, shared so the designer's canvases draw exactly what users see:
+// the signed-in user's metadata, field widgets and cells by type, the generated form and
+// the filter builder.
+export { META_PATH, META_QUERY_KEY, entityOf, entityTitle, fallbackForm, fieldOf, formOf, useMeta, viewsOf } from './meta/meta';
+export type { RuntimeMeta } from './meta/meta';
+export { label } from './meta/label';
+export type { TextLocale } from './meta/label';
+export { fieldTypes, logicOperations } from './meta/registries';
+export { valueKindOf } from './meta/value-kind';
+export { fieldUi, fieldUis, widgetField, widgetLocale } from './fields/field-ui';
+export type { ApiRecord, CellProps, FieldUi, FilterInputProps } from './fields/field-ui';
+export { registerBuiltInFieldUis } from './fields/builtin';
+export { optionsOf } from './fields/types/choice';
+export { UserPicker } from './fields/user-picker';
+export type { UserPickerProps } from './fields/user-picker';
+export { FormLayoutTemplate } from './forms/form-layout';
+export type { LayoutContext } from './forms/form-layout';
+export { fieldWidgets, formSchemas, problemsToErrorSchema } from './forms/form-schema';
+export type { FormSchemas, Writable } from './forms/form-schema';
+export { RecordForm } from './forms/record-form';
+export type { RecordFormProps } from './forms/record-form';
+export { useUnsavedGuard } from './forms/unsaved-guard';
+export { FilterBuilder } from './filters/filter-builder';
+export type { FilterBuilderProps } from './filters/filter-builder';
+export { NO_OPERAND, countConditions, emptyGroup, fromFilter, toFilter } from './filters/filter-model';
+export type { FilterGroup, FilterNode } from './filters/filter-model';
+export { filterMessages } from './filters/filter.messages';

@@ -1,8 +1,7 @@
 import { CheckSquareOutlined, MenuOutlined, SearchOutlined } from '@ant-design/icons';
 import { Button, Drawer, Grid, Layout, Menu, Tooltip } from 'antd';
 import { useCallback, useState, type ReactNode } from 'react';
-import { navigate, useLocale, useT } from '@metacrm/ui-kit';
-import type { RuntimeMeta } from '../meta/meta';
+import { navigate, useLocale, useT, type RuntimeMeta } from '@metacrm/ui-kit';
 import { appMessages } from './app.messages';
 import { CommandMenu, useCommandShortcut } from './command-menu';
 import { useLiveEvents } from './live-events';

@@ -2,8 +2,7 @@ import { AppstoreOutlined, FileTextOutlined, PlusOutlined } from '@ant-design/ic
 import { useQuery } from '@tanstack/react-query';
 import { Input, Modal } from 'antd';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, navigate, useLocale, useT } from '@metacrm/ui-kit';
-import { entityTitle, label, type RuntimeMeta } from '../meta/meta';
+import { api, navigate, useLocale, useT, entityTitle, label, type RuntimeMeta } from '@metacrm/ui-kit';
 import { appMessages } from './app.messages';
 
 /** Opens the command menu on Ctrl+K (Cmd+K on a Mac), wherever the focus is. */

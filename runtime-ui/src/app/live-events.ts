@@ -1,7 +1,6 @@
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import type { ApiRecord } from '../fields/field-ui';
-import { META_QUERY_KEY } from '../meta/meta';
+import { type ApiRecord, META_QUERY_KEY } from '@metacrm/ui-kit';
 
 /** `event: record` of `GET /api/events`: the record as this user may see it now (none for a delete). */
 interface RecordEvent {

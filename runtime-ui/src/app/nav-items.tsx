@@ -1,7 +1,7 @@
 import { AppstoreOutlined, BarChartOutlined, CheckSquareOutlined, DashboardOutlined, LinkOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Locale } from '@metacrm/ui-kit';
-import { entityOf, entityTitle, label, type RuntimeMeta } from '../meta/meta';
+import { entityOf, entityTitle, label, type RuntimeMeta } from '@metacrm/ui-kit';
 
 /** One entry of the left navigation: where it goes and what it says. */
 export interface NavEntry {

@@ -1,8 +1,7 @@
 import { BellOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Badge, Button, List, Popover } from 'antd';
-import { api, formatDateTime, navigate, useLocale, useT } from '@metacrm/ui-kit';
-import { label } from '../meta/meta';
+import { api, formatDateTime, navigate, useLocale, useT, label } from '@metacrm/ui-kit';
 import { appMessages } from './app.messages';
 
 type Text = string | { en: string; 'zh-CN': string };

@@ -1,6 +1,5 @@
 import type { Dashboard, Filter, UserEntity } from '@metacrm/metadata';
-import { label, type TextLocale as Locale } from '../meta/label.js';
-import { valueKindOf } from '../meta/value-kind.js';
+import { label, type TextLocale as Locale, valueKindOf } from '@metacrm/ui-kit';
 
 /** One widget of a dashboard, as the metadata declares it. */
 export type Widget = Dashboard['widgets'][number];

@@ -1,11 +1,8 @@
-import { fieldTraits } from '@metacrm/metadata';
+import { fieldTraits, type UserEntity } from '@metacrm/metadata';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Card, Skeleton, Table } from 'antd';
 import { useMemo } from 'react';
-import { fieldUi } from '../fields/field-ui';
-import { api, EmptyState, ErrorState, navigate, toApiError, useLocale, useT, type Locale, type Translate } from '@metacrm/ui-kit';
-import { entityOf, label, type RuntimeMeta, type UserEntity } from '../meta/meta';
-import { fieldTypes } from '../meta/registries';
+import { api, EmptyState, ErrorState, navigate, toApiError, useLocale, useT, type Locale, type Translate, fieldUi, entityOf, label, type RuntimeMeta, fieldTypes } from '@metacrm/ui-kit';
 import { aggregateBody, drillDownHref, keyText, type AggregateAnswer, type AggregateKey, type DashboardFilters, type MeasureValue, type Widget } from './aggregate';
 import { chartModel } from './chart-options';
 import { DashboardChart } from './dashboard-chart';

@@ -2,9 +2,9 @@ import Form from '@rjsf/antd';
 import type { RJSFSchema } from '@rjsf/utils';
 import { App, Button, Modal } from 'antd';
 import { useMemo, useState } from 'react';
-import { api, defineMessages, toApiError, useLocale, useT } from '@metacrm/ui-kit';
-import { label, type UserAction } from '../meta/meta';
+import { api, defineMessages, toApiError, useLocale, useT, label } from '@metacrm/ui-kit';
 import { CspSafeValidator } from '@metacrm/ui-kit';
+import { type UserAction } from '@metacrm/metadata';
 
 const messages = defineMessages(
   { run: 'Run', runOn: 'Run on {n} records', started: 'Started on {n} records' },

@@ -1,5 +1,5 @@
 import { fieldTraits, type UserEntity } from '@metacrm/metadata';
-import { fieldTypes } from '../meta/registries.js';
+import { fieldTypes } from '@metacrm/ui-kit';
 
 /** A field a file's column may fill: written by the user, not computed, not a file. */
 export function importableFields(entity: UserEntity): UserEntity['fields'] {

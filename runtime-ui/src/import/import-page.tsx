@@ -2,10 +2,10 @@ import { InboxOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Progress, Select, Space, Steps, Table, Upload } from 'antd';
 import { useState, type ReactNode } from 'react';
-import { api, EmptyState, ErrorState, navigate, toApiError, useDocumentTitle, useLocale, useT, type ApiError, type Translate } from '@metacrm/ui-kit';
-import { entityTitle, label, type UserEntity } from '../meta/meta';
+import { api, EmptyState, ErrorState, navigate, toApiError, useDocumentTitle, useLocale, useT, type ApiError, type Translate, entityTitle, label } from '@metacrm/ui-kit';
 import { importableFields, suggestMapping } from './import-mapping';
 import { importMessages } from './import.messages';
+import { type UserEntity } from '@metacrm/metadata';
 
 interface Preview { fileName: string; format: string; headers: string[]; total: number }
 interface ImportJob {

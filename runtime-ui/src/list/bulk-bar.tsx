@@ -3,11 +3,11 @@ import { useQueryClient } from '@tanstack/react-query';
 import { App, Button, Dropdown, Space } from 'antd';
 import { useState } from 'react';
 import { RunWorkflow } from '../forms/run-workflow';
-import { api, useLocale, useT } from '@metacrm/ui-kit';
-import { label, type RuntimeMeta, type UserAction, type UserEntity } from '../meta/meta';
+import { api, useLocale, useT, label, type RuntimeMeta } from '@metacrm/ui-kit';
 import { BulkEdit } from './bulk-edit';
 import { editableField } from './inline-edit';
 import { listMessages } from './list.messages';
+import { type UserAction, type UserEntity } from '@metacrm/metadata';
 
 export interface BulkBarProps {
   meta: RuntimeMeta;

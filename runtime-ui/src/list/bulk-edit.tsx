@@ -1,12 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Form, List, Modal, Select } from 'antd';
 import { useState } from 'react';
-import type { ApiRecord } from '../fields/field-ui';
-import { RecordForm } from '../forms/record-form';
-import { api, ApiError, useLocale, useT, type ApiErrorCode } from '@metacrm/ui-kit';
-import { label, type UserEntity } from '../meta/meta';
+import { api, ApiError, useLocale, useT, type ApiErrorCode, type ApiRecord, RecordForm, label } from '@metacrm/ui-kit';
 import { cellForm, editableField } from './inline-edit';
 import { listMessages } from './list.messages';
+import { type UserEntity } from '@metacrm/metadata';
 
 interface BulkResult {
   index: number;

@@ -1,5 +1,5 @@
 import type { Filter } from '@metacrm/metadata';
-import type { ApiRecord } from '../fields/field-ui';
+import { type ApiRecord } from '@metacrm/ui-kit';
 
 /** The calendar's modes: a month grid, a week of days, and an agenda list of the month. */
 export const CALENDAR_MODES = ['month', 'week', 'agenda'] as const;

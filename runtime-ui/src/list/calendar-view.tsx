@@ -4,14 +4,12 @@ import { LeftOutlined, RightOutlined } from '@ant-design/icons';
 import { App, Button, Segmented, Space, Skeleton } from 'antd';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useUrlState } from '../app/url-state';
-import type { ApiRecord } from '../fields/field-ui';
-import { EmptyState, ErrorState, toApiError, useLocale, useT } from '@metacrm/ui-kit';
-import type { UserEntity } from '../meta/meta';
-import { valueKindOf } from '../meta/value-kind';
+import { EmptyState, ErrorState, toApiError, useLocale, useT, type ApiRecord, valueKindOf } from '@metacrm/ui-kit';
 import { useSaveRecord } from '../record/use-record';
 import { CALENDAR_MODES, addDays, dayKey, dayOf, dayStart, moveValues, rangeFilter, step, visibleRange, weekStartOf, type CalendarMode, type DayKey } from './calendar-model';
 import { calendarMessages } from './calendar.messages';
 import { combineFilters, useRecords } from './use-records';
+import { type UserEntity } from '@metacrm/metadata';
 
 /** A calendar shows at most this many entries of its range (the records API's page limit). */
 const CALENDAR_SIZE = 200;

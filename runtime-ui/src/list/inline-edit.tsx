@@ -2,13 +2,10 @@ import type { Form } from '@metacrm/metadata';
 import { EditOutlined } from '@ant-design/icons';
 import { Button, Modal } from 'antd';
 import type { ReactNode } from 'react';
-import type { ApiRecord } from '../fields/field-ui';
-import { fieldUi } from '../fields/field-ui';
-import { RecordForm } from '../forms/record-form';
-import { useLocale, useT } from '@metacrm/ui-kit';
-import { label, type UserEntity } from '../meta/meta';
+import { useLocale, useT, type ApiRecord, fieldUi, RecordForm, label } from '@metacrm/ui-kit';
 import { useSaveRecord } from '../record/use-record';
 import { listMessages } from './list.messages';
+import { type UserEntity } from '@metacrm/metadata';
 
 /** A form with the one field being edited (a cell, a bulk edit). */
 export function cellForm(entity: UserEntity, field: string): Form {

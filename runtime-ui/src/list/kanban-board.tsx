@@ -1,13 +1,8 @@
 import { DndContext, PointerSensor, KeyboardSensor, useDraggable, useDroppable, useSensor, useSensors, type DragEndEvent } from '@dnd-kit/core';
-import { fieldTraits, type ViewKanban } from '@metacrm/metadata';
+import { fieldTraits, type ViewKanban, type UserEntity } from '@metacrm/metadata';
 import { App, Card, Empty } from 'antd';
 import { useEffect, useState, type ReactNode } from 'react';
-import type { ApiRecord } from '../fields/field-ui';
-import { fieldUi } from '../fields/field-ui';
-import { optionsOf } from '../fields/types/choice';
-import { toApiError, useLocale, useT } from '@metacrm/ui-kit';
-import { label, type UserEntity } from '../meta/meta';
-import { fieldTypes } from '../meta/registries';
+import { toApiError, useLocale, useT, type ApiRecord, fieldUi, optionsOf, label, fieldTypes } from '@metacrm/ui-kit';
 import { useSaveRecord } from '../record/use-record';
 import { listMessages } from './list.messages';
 

@@ -1,19 +1,14 @@
-import { fieldTraits, type View, type ViewCalendar, type ViewKanban } from '@metacrm/metadata';
+import { fieldTraits, type View, type ViewCalendar, type ViewKanban, type UserEntity } from '@metacrm/metadata';
 import { FilterOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { Badge, Button, Card, Grid, Input, Popover, Select, Space, Table, type TableProps } from 'antd';
 import { useLayoutEffect, useMemo, useRef, useState, type HTMLAttributes } from 'react';
 import { jsonParam, useUrlState } from '../app/url-state';
-import { fieldUi, type ApiRecord } from '../fields/field-ui';
-import { EmptyState, ErrorState, navigate, toApiError, useDocumentTitle, useLocale, useT } from '@metacrm/ui-kit';
-import { entityTitle, label, viewsOf, type RuntimeMeta, type UserEntity } from '../meta/meta';
-import { fieldTypes } from '../meta/registries';
+import { EmptyState, ErrorState, navigate, toApiError, useDocumentTitle, useLocale, useT, fieldUi, type ApiRecord, entityTitle, label, viewsOf, type RuntimeMeta, fieldTypes, FilterBuilder, countConditions, fromFilter, toFilter } from '@metacrm/ui-kit';
 import { displayName, RecordDrawer } from '../record/record-drawer';
 import { BulkBar } from './bulk-bar';
-import { FilterBuilder } from './filter-builder';
 import { CellEditor, EditableCell } from './inline-edit';
 import { CalendarView } from './calendar-view';
 import { KanbanBoard } from './kanban-board';
-import { countConditions, fromFilter, toFilter } from './filter-model';
 import { listMessages } from './list.messages';
 import { columnsOf, combineFilters, expandable, useRecords } from './use-records';
 

@@ -1,7 +1,6 @@
 import type { Entity, View } from '@metacrm/metadata';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { ApiRecord } from '../fields/field-ui';
-import { api } from '@metacrm/ui-kit';
+import { api, type ApiRecord } from '@metacrm/ui-kit';
 
 export interface ListQuery {
   entity: string;

@@ -1,9 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { App, Form, Modal } from 'antd';
 import { useState } from 'react';
-import type { ApiRecord } from '../fields/field-ui';
-import { UserPicker } from '../fields/user-picker';
-import { api, toApiError, useT, type ApiError } from '@metacrm/ui-kit';
+import { api, toApiError, useT, type ApiError, type ApiRecord, UserPicker } from '@metacrm/ui-kit';
 import { recordMessages } from './record.messages';
 import { recordKey } from './use-record';
 

@@ -2,13 +2,12 @@ import { CheckOutlined, CloseOutlined, ShareAltOutlined, ThunderboltOutlined, Us
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Dropdown, Input, Space } from 'antd';
 import { useState } from 'react';
-import type { ApiRecord } from '../fields/field-ui';
 import { RunWorkflow } from '../forms/run-workflow';
-import { api, toApiError, useLocale, useT } from '@metacrm/ui-kit';
-import { label, type RuntimeMeta, type UserAction, type UserEntity } from '../meta/meta';
+import { api, toApiError, useLocale, useT, type ApiRecord, label, type RuntimeMeta } from '@metacrm/ui-kit';
 import { OwnerDialog } from './owner-dialog';
 import { recordMessages } from './record.messages';
 import { ShareDialog } from './share-dialog';
+import { type UserAction, type UserEntity } from '@metacrm/metadata';
 
 /** A pending approval as `GET /api/approvals` lists it (the inbox reads the same query). */
 interface PendingApproval {

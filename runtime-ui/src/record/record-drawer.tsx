@@ -1,15 +1,13 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { App, Drawer, Grid, Skeleton, Tabs } from 'antd';
 import { useCallback } from 'react';
-import type { ApiRecord } from '../fields/field-ui';
-import { RecordForm } from '../forms/record-form';
-import { api, ErrorState, toApiError, useLocale, useT } from '@metacrm/ui-kit';
-import { fallbackForm, formOf, label, type RuntimeMeta, type UserEntity } from '../meta/meta';
+import { api, ErrorState, toApiError, useLocale, useT, type ApiRecord, RecordForm, fallbackForm, formOf, label, type RuntimeMeta } from '@metacrm/ui-kit';
 import { RecordHeader } from './record-header';
 import { recordMessages } from './record.messages';
 import { RelatedLists } from './related-lists';
 import { Timeline } from './timeline';
 import { recordKey, useRecord, useSaveRecord } from './use-record';
+import { type UserEntity } from '@metacrm/metadata';
 
 export interface RecordDrawerProps {
   meta: RuntimeMeta;

@@ -1,10 +1,8 @@
 import type { Field } from '@metacrm/metadata';
-import type { ApiRecord } from '../fields/field-ui';
-import { fieldUi } from '../fields/field-ui';
-import { useLocale, useT } from '@metacrm/ui-kit';
-import { label, viewsOf, type RuntimeMeta, type UserEntity } from '../meta/meta';
+import { useLocale, useT, type ApiRecord, fieldUi, label, viewsOf, type RuntimeMeta } from '@metacrm/ui-kit';
 import { RecordActions } from './record-actions';
 import { recordMessages } from './record.messages';
+import { type UserEntity } from '@metacrm/metadata';
 
 /** How many key fields the header shows when the entity names none. */
 const FALLBACK_HIGHLIGHTS = 4;

@@ -3,10 +3,9 @@ import { PlusOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Empty, List } from 'antd';
 import { useState, type ReactNode } from 'react';
-import type { ApiRecord } from '../fields/field-ui';
-import { api, Link, useLocale, useT } from '@metacrm/ui-kit';
-import { entityTitle, label, type RuntimeMeta, type UserEntity } from '../meta/meta';
+import { api, Link, useLocale, useT, type ApiRecord, entityTitle, label, type RuntimeMeta } from '@metacrm/ui-kit';
 import { recordMessages } from './record.messages';
+import { type UserEntity } from '@metacrm/metadata';
 
 interface Relation {
   child: UserEntity;

@@ -2,8 +2,7 @@ import { DeleteOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { App, Button, Empty, Form, List, Modal, Segmented, Skeleton } from 'antd';
 import { useState } from 'react';
-import { UserPicker } from '../fields/user-picker';
-import { api, ErrorState, toApiError, useT, type ApiError } from '@metacrm/ui-kit';
+import { api, ErrorState, toApiError, useT, type ApiError, UserPicker } from '@metacrm/ui-kit';
 import { problemText } from './owner-dialog';
 import { recordMessages } from './record.messages';
 

@@ -1,9 +1,7 @@
 import type { Entity } from '@metacrm/metadata';
 import { useQuery } from '@tanstack/react-query';
 import { Empty, Skeleton, Timeline as AntTimeline } from 'antd';
-import { fieldUi } from '../fields/field-ui';
-import { api, ErrorState, formatDateTime, toApiError, useLocale, useT } from '@metacrm/ui-kit';
-import { label } from '../meta/meta';
+import { api, ErrorState, formatDateTime, toApiError, useLocale, useT, fieldUi, label } from '@metacrm/ui-kit';
 import { recordMessages } from './record.messages';
 
 interface HistoryEntry {

@@ -1,6 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ApiRecord } from '../fields/field-ui';
-import { api } from '@metacrm/ui-kit';
+import { api, type ApiRecord } from '@metacrm/ui-kit';
 
 export const recordKey = (entity: string, id: string) => ['record', entity, id] as const;
 

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Input, Select } from 'antd';
 import { useState } from 'react';
-import { api } from '@metacrm/ui-kit';
+import { api } from '../api/api-client';
 
 interface UserRow {
   id: string;

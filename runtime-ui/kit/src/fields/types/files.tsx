@@ -1,6 +1,6 @@
 import type { WidgetProps } from '@rjsf/utils';
 import { PaperClipOutlined } from '@ant-design/icons';
-import { defineMessages, useT } from '@metacrm/ui-kit';
+import { defineMessages, useT } from '../../i18n/i18n';
 import type { CellProps, FieldUi, FilterInputProps } from '../field-ui';
 
 // Attachments: a list of stored files `{id, name, size, type}`.

@@ -1,6 +1,7 @@
 import type { WidgetProps } from '@rjsf/utils';
 import { Select, Switch, Tag } from 'antd';
-import { defineMessages, useLocale, useT, type Locale } from '@metacrm/ui-kit';
+import { defineMessages, useLocale, useT } from '../../i18n/i18n';
+import { type Locale } from '../../i18n/locale';
 import { label } from '../../meta/meta';
 import type { CellProps, FieldUi, FilterInputProps } from '../field-ui';
 import { widgetField, widgetLocale } from '../field-ui';

@@ -1,7 +1,7 @@
 import { valueSchema, type Entity, type Field, type Form, type FormFieldState } from '@metacrm/metadata';
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
 import { fieldUi } from '../fields/field-ui';
-import type { Locale } from '@metacrm/ui-kit';
+import type { Locale } from '../i18n/locale';
 import { label } from '../meta/meta';
 import { fieldTypes } from '../meta/registries';
 

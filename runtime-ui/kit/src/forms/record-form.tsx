@@ -5,12 +5,14 @@ import { Alert, Button, Grid, Modal, Space } from 'antd';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ApiRecord } from '../fields/field-ui';
 import { fieldUis } from '../fields/field-ui';
-import { toApiError, useLocale, useSession, useT, type ApiError } from '@metacrm/ui-kit';
+import { toApiError, type ApiError } from '../api/api-error';
+import { useLocale, useT } from '../i18n/i18n';
+import { useSession } from '../auth/session';
 import { logicOperations } from '../meta/registries';
 import { FormLayoutTemplate, type LayoutContext } from './form-layout';
-import { formMessages } from '@metacrm/ui-kit';
+import { formMessages } from './form.messages';
 import { fieldWidgets, formSchemas, problemsToErrorSchema, type Writable } from './form-schema';
-import { CspSafeValidator } from '@metacrm/ui-kit';
+import { CspSafeValidator } from './schema-validator';
 import { useUnsavedGuard } from './unsaved-guard';
 
 export interface RecordFormProps {

@@ -3,7 +3,7 @@ import { Registry } from '@metacrm/metadata';
 import { fieldTypes } from '../meta/registries';
 import type { WidgetProps } from '@rjsf/utils';
 import type { ComponentType } from 'react';
-import type { Locale } from '@metacrm/ui-kit';
+import type { Locale } from '../i18n/locale';
 
 /** A record as the API answers it: field values by key, system fields, `_expanded` lookups. */
 export type ApiRecord = Record<string, unknown> & { id: string; _version: number };

@@ -3,11 +3,11 @@ import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Select, Space } from 'antd';
 import { useState } from 'react';
 import { fieldUi } from '../fields/field-ui';
-import { useLocale, useT } from '@metacrm/ui-kit';
+import { useLocale, useT } from '../i18n/i18n';
 import { label } from '../meta/meta';
 import { fieldTypes } from '../meta/registries';
 import { emptyGroup, NO_OPERAND, type FilterGroup, type FilterNode } from './filter-model';
-import { listMessages } from './list.messages';
+import { filterMessages } from './filter.messages';
 
 type OpKey = `op.${string}`;
 
@@ -22,7 +22,7 @@ export interface FilterBuilderProps {
  * field type allows), operand (the field type's own input), in and / or groups.
  */
 export function FilterBuilder({ entity, value, onApply }: FilterBuilderProps) {
-  const t = useT(listMessages);
+  const t = useT(filterMessages);
   const [draft, setDraft] = useState<FilterGroup>(value);
   return (
     <div className="mc-filter-builder" data-testid="filter-builder">
@@ -38,7 +38,7 @@ export function FilterBuilder({ entity, value, onApply }: FilterBuilderProps) {
 }
 
 function GroupEditor({ entity, group, onChange, depth }: { entity: Entity; group: FilterGroup; onChange: (g: FilterGroup) => void; depth: number }) {
-  const t = useT(listMessages);
+  const t = useT(filterMessages);
   const setChild = (i: number, node: FilterNode | undefined) =>
     onChange({ ...group, children: node === undefined ? group.children.filter((_, j) => j !== i) : group.children.map((c, j) => (j === i ? node : c)) });
   return (
@@ -77,7 +77,7 @@ function GroupEditor({ entity, group, onChange, depth }: { entity: Entity; group
 }
 
 function ConditionEditor({ entity, node, index, onChange }: { entity: Entity; node: Extract<FilterNode, { kind: 'condition' }>; index: number; onChange: (n: FilterNode | undefined) => void }) {
-  const t = useT(listMessages);
+  const t = useT(filterMessages);
   const { locale } = useLocale();
   const field = entity.fields.find((f) => f.key === node.field);
   const operators = field ? (fieldTraits(field as never, fieldTypes)?.operators ?? []) : [];

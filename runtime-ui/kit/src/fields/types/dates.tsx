@@ -1,7 +1,7 @@
 import type { WidgetProps } from '@rjsf/utils';
 import { DatePicker, Select } from 'antd';
 import dayjs from 'dayjs';
-import { defineMessages, useT } from '@metacrm/ui-kit';
+import { defineMessages, useT } from '../../i18n/i18n';
 import type { CellProps, FieldUi, FilterInputProps } from '../field-ui';
 
 // Dates (`YYYY-MM-DD`) and date-times (ISO 8601), shown with Intl in the user's locale.

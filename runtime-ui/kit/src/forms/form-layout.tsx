@@ -2,7 +2,7 @@ import type { Form as FormMeta } from '@metacrm/metadata';
 import type { ObjectFieldTemplateProps } from '@rjsf/utils';
 import { Col, Collapse, Row, Tabs } from 'antd';
 import type { ReactNode } from 'react';
-import type { Locale } from '@metacrm/ui-kit';
+import type { Locale } from '../i18n/locale';
 import { label } from '../meta/meta';
 
 /** What the layout template needs from the form: passed through RJSF's form context. */

@@ -1,6 +1,7 @@
 import type { Entity, Form, UserEntity, UserMetadata, View } from '@metacrm/metadata';
 import { useQuery } from '@tanstack/react-query';
-import { api, type Locale } from '@metacrm/ui-kit';
+import { api } from '../api/api-client';
+import { type Locale } from '../i18n/locale';
 import { label } from './label';
 
 export { label } from './label';

@@ -1,6 +1,6 @@
 import type { WidgetProps } from '@rjsf/utils';
 import { Input, InputNumber } from 'antd';
-import type { Locale } from '@metacrm/ui-kit';
+import type { Locale } from '../../i18n/locale';
 import type { CellProps, FieldUi, FilterInputProps } from '../field-ui';
 import { widgetField } from '../field-ui';
 
