@@ -2,7 +2,8 @@
  * Process entry point: `main.ts all` (npm start), `main.ts api`, `main.ts worker`.
  * Reads the configuration from the environment, starts the platform, prints where it
  * listens, and stops gracefully on SIGINT / SIGTERM, or when the npm that launched it
- * is gone (a second signal forces exit).
+ * is gone. A second signal forces exit; the database and Redis it started are then
+ * sent SIGTERM on the way out (dev-services/managed-process.ts), not left running.
  */
 import { ConfigError, loadConfig, type Role } from './config/config.js';
 import { createLogger } from './observability/logger.js';

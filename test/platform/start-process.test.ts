@@ -9,7 +9,7 @@ import { isListening } from '../../server/src/dev-services/ports.js';
 import { repoRoot } from '../../server/src/dev-services/paths.js';
 import { signIn } from '../helpers/http.js';
 import { spawnPlatform, type PlatformProcess } from '../helpers/process.js';
-import { timed } from '../helpers/wait.js';
+import { timed, waitFor } from '../helpers/wait.js';
 
 /**
  * `npm start` as a user runs it: a real process that starts the embedded database and
@@ -106,6 +106,19 @@ describe('npm start', () => {
     expect(await redis.get('metacrm:persistence-probe')).toBe('kept');
     await redis.quit();
     expect(await second.stop()).toBe(0);
+  });
+
+  it('exits at once on a second signal, and still stops the database and Redis it started', async () => {
+    const third = await start();
+    const ports = [Number(new URL(third.mongoUrl).port), Number(new URL(third.redisUrl).port)];
+    const exited = new Promise<number | null>((resolve) => third.child.once('exit', (code) => resolve(code)));
+    third.child.kill('SIGTERM');
+    // The second signal once the first is being handled (two at once may arrive as one).
+    await waitFor('the graceful stop to begin', () => (third.output().includes('"msg":"stopping"') ? true : undefined), { intervalMs: 5 });
+    third.child.kill('SIGTERM');
+    expect(await exited).toBe(1);
+    expect(third.output()).toContain('second signal: exiting now');
+    await waitFor('the database and Redis to stop', async () => ((await Promise.all(ports.map((p) => isListening(p)))).some(Boolean) ? undefined : true), { timeoutMs: 30_000 });
   });
 
   it('refuses a bad configuration with a message naming the variable', async () => {

@@ -98,6 +98,7 @@ export class ManagedProcess {
     });
     fs.closeSync(log);
     this.child = child;
+    holdUntilExit(child);
     let exit: ExitInfo | string | undefined;
     let ready = false;
     this.exited = new Promise((resolve) => {
@@ -188,6 +189,28 @@ export class ManagedProcess {
     child.kill('SIGKILL');
     await this.exited;
   }
+}
+
+/** The children running now: whatever way the launcher exits, they do not outlive it. */
+const running = new Set<ChildProcess>();
+
+/**
+ * Tracks a child until it exits. If the launcher exits first (a second Ctrl-C, an
+ * uncaught error, `process.exit` anywhere), its `exit` hook sends each child still
+ * running SIGTERM: the servers shut down cleanly by themselves (commits are durable
+ * with --sync-on-commit) instead of living on detached, holding their ports and data.
+ */
+function holdUntilExit(child: ChildProcess): void {
+  if (running.size === 0) process.once('exit', terminateRunning);
+  running.add(child);
+  child.once('exit', () => {
+    running.delete(child);
+    if (running.size === 0) process.off('exit', terminateRunning);
+  });
+}
+
+function terminateRunning(): void {
+  for (const child of running) child.kill('SIGTERM');
 }
 
 function describeExit(exit: ExitInfo | string): string {
