@@ -172,7 +172,7 @@ export class RecordService {
     const now = new Date();
     const fields = asObject(input);
     this.access.checkWritable(entity, fields);
-    await runBefore(this.options.hooks, { entity, op: 'create', actor: this.options.actor, input: fields });
+    await runBefore(this.options.hooks, { snapshot: this.options.snapshot, entity, op: 'create', actor: this.options.actor, input: fields });
     const { values, problems } = prepareValues(compiled, this.options.registries, fields, undefined, this.options.actor, now, form);
     problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(Object.keys(values)), this.relatedAccess)));
     const [duplicates] = await this.duplicates(compiled, [{ values }]);
@@ -186,17 +186,16 @@ export class RecordService {
     for (const field of compiled.autoNumbers) {
       values[field.key] = await nextAutoNumber(this.options.db, compiled.entity.key, field.key, field as unknown as AutoNumberSettings, now);
     }
+    const actorId = this.options.actor.id;
+    const doc: Document = { _id: id, ...storageUpdate(compiled, values).$set, ...initialRollups(compiled), _version: 1, _createdAt: now, _updatedAt: now, _createdBy: actorId, _updatedBy: actorId, _ownerId: ownerId, _deletedAt: null };
     await this.transaction(async (ctx) => {
-      const { $set } = storageUpdate(compiled, values);
-      const actorId = this.options.actor.id;
-      const doc: Document = { _id: id, ...$set, ...initialRollups(compiled), _version: 1, _createdAt: now, _updatedAt: now, _createdBy: actorId, _updatedBy: actorId, _ownerId: ownerId, _deletedAt: null };
       await insertRecord(ctx, compiled, doc);
       await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, undefined, values, ctx.session);
       await writeTrail(ctx, compiled, 'create', id, 1, changedFields({}, values), { after: apiValues(values, doc) });
     });
     await this.after({ entity, op: 'create', id: id.toHexString(), version: 1, changes: changedFields({}, values) });
     // What was just written, even when the actor's read scope would not list it.
-    return withDuplicates(await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id.toHexString(), false, null))), duplicates!);
+    return withDuplicates(await this.presentOne(compiled, await this.written(compiled, doc)), duplicates!);
   }
 
   /**
@@ -220,7 +219,7 @@ export class RecordService {
       try {
         const fields = asObject(input);
         this.access.checkWritable(entity, fields);
-        await runBefore(this.options.hooks, { entity, op: 'create', actor: this.options.actor, input: fields });
+        await runBefore(this.options.hooks, { snapshot: this.options.snapshot, entity, op: 'create', actor: this.options.actor, input: fields });
         const { values, problems } = prepareValues(compiled, this.options.registries, fields, undefined, this.options.actor, now, form);
         if (problems.length > 0) throw RecordInvalid(undefined, { problems });
         valid.push({ index, values, id: new ObjectId() });
@@ -277,7 +276,7 @@ export class RecordService {
     const given = asObject(input);
     const fields = current ? this.access.withoutMaskedEcho(entity, given, current) : given;
     this.access.checkWritable(entity, fields);
-    await runBefore(this.options.hooks, { entity, op: current ? 'update' : 'create', actor: this.options.actor, id, input: fields, ...(current ? { current } : {}) });
+    await runBefore(this.options.hooks, { snapshot: this.options.snapshot, entity, op: current ? 'update' : 'create', actor: this.options.actor, id, input: fields, ...(current ? { current } : {}) });
     const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date(), form);
     const changed = current ? changedFields(current, values).map((c) => c.field) : Object.keys(values);
     problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(changed), this.relatedAccess)));
@@ -334,7 +333,7 @@ export class RecordService {
       if (outcome.changes.length === 0) return withDuplicates(await this.presentOne(compiled, toApiRecord(compiled, outcome.doc)), outcome.duplicates);
       // After the queue: a hook that writes this record again must not wait on itself.
       await this.after({ entity, op: 'update', id, version: (outcome.doc._version as number) + 1, changes: outcome.changes });
-      return withDuplicates(await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id, false, null))), outcome.duplicates);
+      return withDuplicates(await this.presentOne(compiled, await this.written(compiled, applied(outcome.doc, outcome.update))), outcome.duplicates);
     }
     throw RecordVersionConflict('The record keeps changing; try again', { currentVersion: lastVersion });
   }
@@ -343,21 +342,21 @@ export class RecordService {
    * One try of an update on the record as it is now: the version it read has moved
    * (`moved`), or the update is written with its trail, or there was nothing to change.
    */
-  private async updateOnce(compiled: CompiledEntity, id: string, patch: Record<string, unknown>, expectedVersion: number | undefined, form: FormConditions | undefined): Promise<{ moved: unknown } | { doc: Document; changes: ReturnType<typeof changedFields>; duplicates: DuplicateFindings }> {
+  private async updateOnce(compiled: CompiledEntity, id: string, patch: Record<string, unknown>, expectedVersion: number | undefined, form: FormConditions | undefined): Promise<{ moved: unknown } | { doc: Document; update: Document; changes: ReturnType<typeof changedFields>; duplicates: DuplicateFindings }> {
     const entity = compiled.entity.key;
     const doc = await this.load(compiled, id, false, 'update');
     if (expectedVersion !== undefined && doc._version !== expectedVersion) throw conflict(doc);
     const current = valuesOf(compiled, doc);
     const fields = this.access.withoutMaskedEcho(entity, patch, current);
     this.access.checkWritable(entity, fields);
-    await runBefore(this.options.hooks, { entity, op: 'update', actor: this.options.actor, id, input: fields, current });
+    await runBefore(this.options.hooks, { snapshot: this.options.snapshot, entity, op: 'update', actor: this.options.actor, id, input: fields, current });
     const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date(), form);
     const changes = changedFields(current, values);
     problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(changes.map((c) => c.field)), this.relatedAccess)));
     const [duplicates] = await this.duplicates(compiled, [{ values, changed: new Set(changes.map((c) => c.field)), id: doc._id as ObjectId }]);
     problems.push(...duplicates!.block);
     if (problems.length > 0) throw RecordInvalid(undefined, { problems });
-    if (changes.length === 0) return { doc, changes, duplicates: duplicates! };
+    if (changes.length === 0) return { doc, update: {}, changes, duplicates: duplicates! };
     const changed = Object.fromEntries(changes.map((c) => [c.field, values[c.field]]));
     const { $set, $unset } = storageUpdate(compiled, changed);
     const update: Document = { $set: { ...$set, _updatedAt: new Date(), _updatedBy: this.options.actor.id }, $inc: { _version: 1 } };
@@ -368,7 +367,7 @@ export class RecordService {
         await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, current, values, ctx.session);
         await writeTrail(ctx, compiled, 'update', doc._id as ObjectId, (doc._version as number) + 1, changes, { before: apiValues(current, doc), after: apiValues(values, applied(doc, update)) });
       });
-      return { doc, changes, duplicates: duplicates! };
+      return { doc, update, changes, duplicates: duplicates! };
     } catch (err) {
       if (err instanceof VersionMoved) return { moved: doc._version };
       throw err;
@@ -388,7 +387,7 @@ export class RecordService {
     if (options.hard === true) this.access.requireUnrestricted(entity, 'delete records for good');
     const doc = await this.load(compiled, id, options.hard === true, 'delete');
     if (options.expectedVersion !== undefined && doc._version !== options.expectedVersion) throw conflict(doc);
-    await runBefore(this.options.hooks, { entity, op: 'delete', actor: this.options.actor, id, input: {}, current: valuesOf(compiled, doc) });
+    await runBefore(this.options.hooks, { snapshot: this.options.snapshot, entity, op: 'delete', actor: this.options.actor, id, input: {}, current: valuesOf(compiled, doc) });
     const hard = options.hard === true || compiled.entity.options?.softDelete === false;
     await this.transaction((ctx) => this.deleteIn(ctx, compiled, doc, hard, 0, cascadeKey(entity, doc._id as ObjectId)));
     await this.after({ entity, op: hard ? 'purge' : 'delete', id, version: (doc._version as number) + 1, changes: [] });
@@ -534,6 +533,16 @@ export class RecordService {
     return records;
   }
 
+  /**
+   * A record as the write that just committed left it, from the document the engine
+   * wrote: no read back. Only a roll-up fed by its own entity can change the record
+   * inside the write (a record that is its own parent), so such an entity reads it again.
+   */
+  private async written(compiled: CompiledEntity, doc: Document): Promise<ApiRecord> {
+    if (!compiled.parentRollups.some((r) => r.parent === compiled.entity.key)) return toApiRecord(compiled, doc);
+    return toApiRecord(compiled, await this.load(compiled, String(doc._id), false, null));
+  }
+
   private async presentOne(compiled: CompiledEntity, record: ApiRecord, expand?: string[]): Promise<ApiRecord> {
     await this.present(compiled, [record], expand);
     return record;
@@ -633,11 +642,13 @@ function conflict(doc: Document): Error {
   return RecordVersionConflict(undefined, { currentVersion: doc._version });
 }
 
-/** The system fields of `doc` once a versioned update's `$set` and `$inc` apply (for its event). */
+/** `doc` once a versioned update's `$set`, `$unset` and `$inc` apply (top-level keys, as the engine writes them). */
 function applied(doc: Document, update: Document): Document {
   const inc = (update.$inc ?? {}) as Record<string, number>;
   const bumped = Object.fromEntries(Object.entries(inc).map(([k, n]) => [k, ((doc[k] as number | undefined) ?? 0) + n]));
-  return { ...doc, ...(update.$set as Document | undefined), ...bumped };
+  const out: Document = { ...doc, ...(update.$set as Document | undefined), ...bumped };
+  for (const key of Object.keys((update.$unset ?? {}) as Document)) delete out[key];
+  return out;
 }
 
 /** A new record starts with its counts at 0 and its sums at 0. */
