@@ -80,6 +80,20 @@ describe('the commands of a request', () => {
     expect(commands).not.toContain('find approvals');
   });
 
+  it('a bulk create: one transaction per 250 records with their trails, a bad record failing alone with its index', async () => {
+    const operations = Array.from({ length: 600 }, (_, i) => ({ op: 'create', data: i === 317 ? { code: 'no name' } : { name: `Bulk ${i}`, code: `B-${i}` } }));
+    let answer: { results: { index: number; status: number; error?: { details: { problems: { pointer: string }[] } } }[] } | undefined;
+    const commands = await commandsOf(async () => {
+      const res = await api.post<NonNullable<typeof answer>>('/api/records/account/bulk', { operations });
+      answer = res.body;
+      return res;
+    }, 200);
+    const failed = answer!.results.filter((r) => r.status !== 201);
+    expect(failed.map((r) => [r.index, r.status, r.error?.details.problems[0]?.pointer])).toEqual([[317, 422, '/name']]);
+    const batch = ['insert rec_account', ...TRAIL];
+    expect(commands).toEqual([...batch, ...batch, ...batch]);
+  });
+
   it('a PATCH of an entity an approval step locks still looks for a pending approval', async () => {
     const deal = (await api.post<Rec>('/api/records/opportunity', { title: 'Locked kind' })).body;
     const commands = await commandsOf(() => api.patch(`/api/records/opportunity/${deal.id}`, { title: 'Still open', _version: 1 }), 200);

@@ -64,6 +64,13 @@ export interface WriteOptions {
   owner?: string | undefined;
 }
 
+/**
+ * Records a bulk create writes in one transaction: a few round trips per batch instead
+ * of ten per record, while a transaction stays short enough not to hold the store (or
+ * outlast MongoDB's 60 s transaction lifetime on a busy one).
+ */
+export const BULK_TRANSACTION_SIZE = 250;
+
 /** Thrown inside a transaction when the guarded update found another version. */
 class VersionMoved extends Error {}
 
@@ -200,8 +207,9 @@ export class RecordService {
 
   /**
    * Creates many records of one entity, each through the same checks as create, and
-   * writes the valid ones in one transaction (one insert each for the records, their
-   * revisions, audit entries and events; auto-numbers drawn together), so a bulk load
+   * writes the valid ones in transactions of up to BULK_TRANSACTION_SIZE (one insert each
+   * for the records, their revisions, audit entries and events; auto-numbers drawn
+   * together), so a bulk load
    * makes a few round trips per batch instead of ten per record. Answers, per input, the
    * record or the error that refused it. A batch the database refuses as a whole (a
    * unique value taken, or a transaction aborted for lasting too long) is written again
@@ -242,26 +250,42 @@ export class RecordService {
     }
     const actorId = this.options.actor.id;
     const ownerId = await this.initialOwner(options.owner);
-    const docs: Document[] = valid.map(({ id, values }) => ({ _id: id, ...storageUpdate(compiled, values).$set, ...initialRollups(compiled), _version: 1, _createdAt: now, _updatedAt: now, _createdBy: actorId, _updatedBy: actorId, _ownerId: ownerId, _deletedAt: null }));
-    try {
-      if (valid.length > 0) await this.transaction(async (ctx) => {
-        await insertRecords(ctx, compiled, docs);
-        await refreshRollupsOfBatch(ctx.db, this.options.snapshot, this.options.registries, compiled, valid.map((v) => v.values), ctx.session);
-        await writeCreateTrails(ctx, compiled, valid.map(({ id, values }, i) => ({ id, changes: changedFields({}, values), after: apiValues(values, docs[i]!) })));
-      });
-    } catch (err) {
-      // Refused as a whole (a unique value taken), or aborted by the server for lasting too
-      // long on a busy one: nothing of it was written, so each record goes on its own.
-      const aborted = (err as { hasErrorLabel?: (label: string) => boolean }).hasErrorLabel?.('TransientTransactionError') === true;
-      if (!toAppError(err) && !aborted) throw err;
-      for (const { index } of valid) out[index] = await this.create(entity, inputs[index], options).catch((e: Error) => e);
-      return out;
-    }
-    for (const [i, { index, id, values }] of valid.entries()) {
-      await this.after({ entity, op: 'create', id: id.toHexString(), version: 1, changes: changedFields({}, values) });
-      out[index] = withDuplicates(await this.presentOne(compiled, toApiRecord(compiled, docs[i]!)), warnings.get(index)!);
+    const items = valid.map(({ index, id, values }) => ({ index, id, values, doc: { _id: id, ...storageUpdate(compiled, values).$set, ...initialRollups(compiled), _version: 1, _createdAt: now, _updatedAt: now, _createdBy: actorId, _updatedBy: actorId, _ownerId: ownerId, _deletedAt: null } as Document }));
+    for (let at = 0; at < items.length; at += BULK_TRANSACTION_SIZE) {
+      const batch = items.slice(at, at + BULK_TRANSACTION_SIZE);
+      if (!(await this.writeBatch(compiled, batch))) {
+        // Refused as a whole (a unique value taken), or aborted by the server for lasting too
+        // long on a busy one: nothing of this batch was written, so each record goes on its own.
+        for (const { index } of batch) out[index] = await this.create(entity, inputs[index], options).catch((e: Error) => e);
+        continue;
+      }
+      for (const { index, id, values, doc } of batch) {
+        await this.after({ entity, op: 'create', id: id.toHexString(), version: 1, changes: changedFields({}, values) });
+        out[index] = withDuplicates(await this.presentOne(compiled, toApiRecord(compiled, doc)), warnings.get(index)!);
+      }
     }
     return out;
+  }
+
+  /**
+   * Writes one batch of new records in one transaction: the records, the roll-ups of
+   * their parents, and their revisions, audit entries and events. False when the batch
+   * was refused as a whole (a known error such as a unique value taken, or a transient
+   * abort), in which case nothing of it was written.
+   */
+  private async writeBatch(compiled: CompiledEntity, batch: { id: ObjectId; values: Values; doc: Document }[]): Promise<boolean> {
+    try {
+      await this.transaction(async (ctx) => {
+        await insertRecords(ctx, compiled, batch.map((b) => b.doc));
+        await refreshRollupsOfBatch(ctx.db, this.options.snapshot, this.options.registries, compiled, batch.map((b) => b.values), ctx.session);
+        await writeCreateTrails(ctx, compiled, batch.map(({ id, values, doc }) => ({ id, changes: changedFields({}, values), after: apiValues(values, doc) })));
+      });
+      return true;
+    } catch (err) {
+      const aborted = (err as { hasErrorLabel?: (label: string) => boolean }).hasErrorLabel?.('TransientTransactionError') === true;
+      if (!toAppError(err) && !aborted) throw err;
+      return false;
+    }
   }
 
   /**
