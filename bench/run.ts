@@ -23,6 +23,7 @@ const benchmarks: Record<string, Benchmark> = {
   store: { summary: 'bare mongodb driver on the store: load, get, list, insert, versioned update, transaction', load: () => import('./store.js') },
   workflows: { summary: 'three-step workflow by worker processes: trigger-to-first-step latency, runs/s with 1 and 2 workers', load: () => import('./workflows.js') },
   start: { summary: 'production process (compiled) beside tsx: cold start of API and worker, RSS idle and under load', load: () => import('./start.js') },
+  http: { summary: 'the API (compiled, with its worker) beside the bare driver: GET, LIST, POST, PATCH with 10 connections; RSS; bulk against single creates', load: () => import('./http.js') },
   records: { summary: 'record engine beside the bare driver: get, list, create, patch; CPU per request; over HTTP', load: () => import('./records.js') },
 };
 

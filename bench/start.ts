@@ -5,58 +5,10 @@
  * from 10 connections. The store and Redis are started once, before any timing, so
  * the figures are the process's own ("ready within 2 s of the store being ready").
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../server/src/dev-services/ports.js';
-import { repoRoot } from '../server/src/dev-services/paths.js';
 import { openBenchStore } from './lib/bench-store.js';
+import { BENCH_PROCESS_ADMIN as ADMIN, VARIANTS, rssMiB, startRole, stopProcess as stop, type Variant } from './lib/processes.js';
 import { fmt, machineInfo, renderTable } from './lib/report.js';
-
-const ADMIN = { email: 'bench.admin@metacrm.local', password: 'bench admin password' };
-const VARIANTS = {
-  compiled: ['--enable-source-maps', 'server/dist/main.js'],
-  tsx: ['--import', 'tsx', 'server/src/main.ts'],
-} as const;
-type Variant = keyof typeof VARIANTS;
-
-interface Started {
-  child: ChildProcess;
-  url: string;
-  readyMs: number;
-}
-
-/** Resident memory of a process in MiB, from /proc. */
-function rssMiB(pid: number): number {
-  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-  return Number(line?.replace(/\D+/g, '') ?? 0) / 1024;
-}
-
-async function startRole(variant: Variant, role: 'api' | 'worker', env: Record<string, string>): Promise<Started> {
-  const port = await freePort();
-  const started = Date.now();
-  const child = spawn(process.execPath, [...VARIANTS[variant], role], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'info', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, STANDARD_APP: 'none' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${variant} ${role} exited with ${child.exitCode}:\n${output}`);
-    if (output.includes('"metacrm is running"')) break;
-    await sleep(20);
-  }
-  return { child, url, readyMs: Date.now() - started };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 /** 10 connections for `seconds`: sign-in checks and the user's metadata, the requests every screen makes. */
 async function load(url: string, seconds: number, sample: () => void): Promise<number> {

@@ -87,7 +87,7 @@ export function createRouters(deps: AppDeps, sessions: SessionStore, live: LiveE
     systemRoutes(deps),
     authRoutes({ db: deps.db, redis: deps.redis, prefix: deps.redisPrefix, cache: deps.metadata.cache, sessions, credentials: deps.credentials, sessionLimits: deps.sessionLimits, loginThrottle: deps.loginThrottle }),
     userRoutes({ db: deps.db, credentials: deps.credentials }),
-    securityRoutes({ db: deps.db }),
+    securityRoutes({ db: deps.db, credentials: deps.credentials }),
     metadataRoutes(deps.metadata),
     packageRoutes({ ...deps.metadata, queue: deps.queues.jobs }),
     // Before the record routes, so that /export and /imports are not taken for record ids.

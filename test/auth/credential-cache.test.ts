@@ -89,6 +89,15 @@ describe('the credential cache across two API processes', () => {
     expect((await secondOnB.get('/api/auth/me')).status).toBe(401);
     expect((await user.onB.get('/api/auth/me')).status).toBe(200); // the session that changed it stays
   });
+
+  // Last of this block: afterwards the test admin (no 2FA) may only enrol.
+  it('requiring 2FA for admins through one process holds on the other at once (the settings are cached too)', async () => {
+    const user = await newSignedInUser(['admin']);
+    expect((await user.onB.get('/api/users')).status).toBe(200); // B now holds the settings as well
+    expect((await admin.patch('/api/settings/security', { requireTwoFactorForAdmins: true })).status).toBe(200);
+    const refused = await user.onB.get<{ error: { code: string } }>('/api/users');
+    expect([refused.status, refused.body.error.code]).toEqual([403, 'TWO_FACTOR_SETUP_REQUIRED']);
+  });
 });
 
 describe('the credential cache while its channel is down', () => {

@@ -62,6 +62,13 @@ export interface ConfigCheckContext {
    * type; undefined when the entity has no such field.
    */
   valueType(entity: string, field: string): string | undefined;
+  /**
+   * What a field (or system field) holds: its value kind from the field-type registry
+   * (`date`, `datetime`, `decimal`…), refined by its settings (a formula's is its
+   * result's); undefined when the entity has no such field. Checks ask this, never a
+   * type's name, so a plugin's type of the same kind passes as the built-in one does.
+   */
+  valueKind(entity: string, field: string): string | undefined;
   /** Problems of a record filter over `entity`, pointers under `at`. */
   filterProblems(filter: unknown, entity: string, at: string): Problem[];
   /** UNKNOWN_ENTITY at `at` when the bundle has no entity `entity`. */

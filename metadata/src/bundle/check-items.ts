@@ -1,4 +1,5 @@
 import { isFormulaField } from '../fields/field-kinds.js';
+import { fieldTraits } from '../fields/field-types.js';
 import { pointer, type Problem } from '../schema/problems.js';
 import { SYSTEM_FIELDS, isSystemField } from '../system-fields.js';
 import type { BundleRegistries, ConfigCheckContext, ConfigurableDefinition, Form, Role, ValidationRule, View, Workflow } from './bundle-types.js';
@@ -120,6 +121,7 @@ export function checkWorkflow(workflow: Workflow, at: string, index: EntityIndex
     workflowAt: at,
     workflow,
     valueType: (entity, field) => valueType(index, entity, field),
+    valueKind: (entity, field) => valueKind(index, entity, field, registries),
     filterProblems: (filter, entity, filterAt) => checkFilter(filter, entity, filterAt, index),
     entityProblems: (entity, entityAt) => checkEntityRef(entity, entityAt, index),
     writableFieldProblems: (entity, field, fieldAt) => writableField(index, entity, field, fieldAt),
@@ -171,6 +173,13 @@ function valueType(index: EntityIndex, entity: string, field: string): string | 
   const found = index.field(entity, field) as { type: string; resultType?: string } | undefined;
   if (!found) return undefined;
   return isFormulaField(found) && found.resultType ? found.resultType : found.type;
+}
+
+/** What a field or system field holds: its value kind (fieldTraits), a formula's that of its result. */
+function valueKind(index: EntityIndex, entity: string, field: string, registries: BundleRegistries): string | undefined {
+  if (isSystemField(field)) return SYSTEM_FIELDS[field];
+  const found = index.field(entity, field);
+  return found ? fieldTraits(found, registries.fieldTypes)?.value : undefined;
 }
 
 /** A role: every entity and field it grants exists; row filters are sound. */

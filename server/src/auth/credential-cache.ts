@@ -1,5 +1,6 @@
 import type { RedisChannel } from '../storage/redis-channel.js';
 import type { Authenticated } from './authenticator.js';
+import type { SecuritySettings } from './settings.js';
 
 export interface CredentialCacheOptions {
   /** How long a resolved credential is trusted without reading it again (0: no cache). */
@@ -9,6 +10,9 @@ export interface CredentialCacheOptions {
 }
 
 export const DEFAULT_CREDENTIAL_CACHE: CredentialCacheOptions = { ttlMs: 10_000, maxEntries: 10_000 };
+
+/** What `changed` publishes when the workspace's security settings change: every process drops all it holds. */
+const EVERYONE = '*';
 
 interface Entry {
   value: Authenticated;
@@ -27,12 +31,14 @@ interface Entry {
 export class CredentialCache {
   private readonly entries = new Map<string, Entry>();
   private generation = 0;
+  /** The security settings, read on a request by an admin without 2FA; kept as credentials are. */
+  private settings: { value: SecuritySettings; expiresAt: number } | undefined;
 
   constructor(
     private readonly options: CredentialCacheOptions = DEFAULT_CREDENTIAL_CACHE,
     private readonly channel?: RedisChannel,
   ) {
-    channel?.onMessage((userId) => this.drop(userId));
+    channel?.onMessage((userId) => (userId === EVERYONE ? this.clear() : this.drop(userId)));
     channel?.onReset(() => this.clear());
   }
 
@@ -65,6 +71,25 @@ export class CredentialCache {
     }
   }
 
+  /**
+   * The workspace's security settings: kept like a credential (same lifetime, same
+   * channel, nothing kept while it is down), so the 2FA rule for admins costs no read per
+   * request. `settingsChanged` drops them here and everywhere.
+   */
+  async securitySettings(read: () => Promise<SecuritySettings>, now = Date.now()): Promise<SecuritySettings> {
+    if (this.enabled && this.settings && this.settings.expiresAt > now) return this.settings.value;
+    const ticket = this.generation;
+    const value = await read();
+    if (this.enabled && ticket === this.generation) this.settings = { value, expiresAt: now + this.options.ttlMs };
+    return value;
+  }
+
+  /** The security settings changed: every process drops what it holds (settings and credentials). */
+  async settingsChanged(): Promise<void> {
+    this.clear();
+    await this.channel?.publish(EVERYONE);
+  }
+
   /** Something about this user, one of their sessions or tokens changed: drop it here and everywhere. */
   async changed(userId: unknown): Promise<void> {
     const id = String(userId);
@@ -84,5 +109,6 @@ export class CredentialCache {
   private clear(): void {
     this.generation += 1;
     this.entries.clear();
+    this.settings = undefined;
   }
 }

@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import { ObjectId, type Db } from 'mongodb';
 import { AppError } from '../errors/app-error.js';
 import type { Actor } from '../actor/actor.js';
+import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import type { RecordHook } from '../records/record-hooks.js';
 import { recordCollection } from '../record-storage/record-collections.js';
 import { USERS } from '../auth/user-model.js';
@@ -201,12 +202,33 @@ export async function decidedUnresumed(db: Db, olderThan: Date): Promise<ObjectI
   return docs.map((d) => d.runId);
 }
 
-/** Refuses edits and deletes of a record while an approval that locks it is pending (the workflow's own writes pass). */
+/** The entities of a snapshot's workflows that have an approval step locking their record, worked out once per snapshot. */
+const lockedBySnapshot = new WeakMap<MetadataSnapshot, ReadonlySet<string>>();
+
+/** The entities whose records an approval step of this metadata version locks (`lockRecord` not false). */
+export function approvalLockedEntities(snapshot: MetadataSnapshot): ReadonlySet<string> {
+  let locked = lockedBySnapshot.get(snapshot);
+  if (!locked) {
+    const locking = (w: MetadataSnapshot['bundle']['workflows'][number]) => w.steps.some((s) => s.type === APPROVAL_ACTION.type && (s.config as { lockRecord?: unknown } | undefined)?.lockRecord !== false);
+    locked = new Set(snapshot.bundle.workflows.filter((w) => w.entity !== undefined && locking(w)).map((w) => w.entity!));
+    lockedBySnapshot.set(snapshot, locked);
+  }
+  return locked;
+}
+
+/**
+ * Refuses edits and deletes of a record while an approval that locks it is pending (the
+ * workflow's own writes pass). Only entities an approval step of the write's metadata
+ * version locks are looked up: the others cost no read. So the lock follows the current
+ * workflows: publishing one without the step (or with `lockRecord: false`) frees the
+ * records its pending approvals held, while those approvals still decide their runs.
+ */
 export function approvalLockHook(db: Db): RecordHook {
   return {
     entity: '*',
     async before(write) {
       if (!write.id || (write.actor.kind === 'system' && write.actor.id.startsWith('workflow:'))) return;
+      if (!approvalLockedEntities(write.snapshot).has(write.entity)) return;
       const pending = await approvals(db).findOne({ entity: write.entity, recordId: write.id, status: 'pending', lock: true }, { projection: { _id: 1, workflow: 1 } });
       if (pending) throw RecordLocked('The record is locked while an approval is pending', { entity: write.entity, id: write.id, approval: String(pending._id), workflow: pending.workflow });
     },

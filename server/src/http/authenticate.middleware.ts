@@ -82,12 +82,14 @@ export function authenticate(deps: AuthenticateDeps): AppMiddleware {
  * Whether the credential may only enrol in 2FA: a session opened restricted, or any
  * session or API token of a user who holds an admin right and has not enrolled while
  * the workspace requires 2FA for admins. Decided on every request, so turning the
- * setting on holds at once for sessions and tokens that existed before it.
+ * setting on holds at once for sessions and tokens that existed before it (the setting
+ * is cached with the credentials, and its change drops it in every process).
  */
 async function mustEnrol(found: Authenticated, deps: AuthenticateDeps): Promise<boolean> {
   if (found.via === 'session' && found.session.restricted) return true;
   if (found.user.totp?.enabled) return false;
   // The user's roles, not a token's: a narrowed token of an admin is still an admin's credential.
   if (!hasAnyAdminRight(await deps.cache.current(), found.user.roles)) return false;
-  return (await new SecuritySettingsStore(deps.db).get()).requireTwoFactorForAdmins;
+  const settings = await deps.credentials.securitySettings(() => new SecuritySettingsStore(deps.db).get());
+  return settings.requireTwoFactorForAdmins;
 }

@@ -3,12 +3,15 @@ import type { Db } from 'mongodb';
 import { AuditLog } from '../audit/audit-log.js';
 import { AuditQueryInvalid } from '../audit/audit.errors.js';
 import { requireAdmin } from './require-admin.middleware.js';
+import type { CredentialCache } from '../auth/credential-cache.js';
 import { SecuritySettingsStore } from '../auth/settings.js';
 import type { AppContext, AppState } from './context.js';
 import { jsonBody } from './json-body.js';
 
 export interface SecurityRouteDeps {
   db: Db;
+  /** Holds the settings for the sign-in check; a change drops them in every process. */
+  credentials: CredentialCache;
 }
 
 /**
@@ -27,6 +30,7 @@ export function securityRoutes(deps: SecurityRouteDeps): Router<AppState> {
 
   router.patch('/settings/security', guard, async (ctx) => {
     const { before, after } = await new SecuritySettingsStore(deps.db).update(await jsonBody(ctx, { limit: '16kb' }), ctx.state.actor);
+    await deps.credentials.settingsChanged();
     await new AuditLog(deps.db).append({ action: 'settings.update', actor: ctx.state.actor, target: { kind: 'settings', key: 'security' }, data: { before, after }, ip: ctx.ip, requestId: ctx.state.requestId });
     ctx.body = after;
   });

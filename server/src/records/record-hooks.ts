@@ -1,6 +1,7 @@
 import { Registry } from '@metacrm/metadata';
 import type { Actor } from '../actor/actor.js';
 import type { FieldChange } from '../audit/record-trail.js';
+import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import type { RecordOperation } from './record-writer.js';
 import type { Values } from './record-document.js';
 
@@ -18,6 +19,8 @@ export interface BeforeWrite {
   input: Record<string, unknown>;
   /** The record's values before the write (update only). */
   current?: Values;
+  /** The metadata version the write runs on, so a hook can tell whether it concerns the entity at all. */
+  snapshot: MetadataSnapshot;
 }
 
 /** What an after-hook sees, once the write has committed. It observes only. */

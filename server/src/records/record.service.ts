@@ -64,6 +64,13 @@ export interface WriteOptions {
   owner?: string | undefined;
 }
 
+/**
+ * Records a bulk create writes in one transaction: a few round trips per batch instead
+ * of ten per record, while a transaction stays short enough not to hold the store (or
+ * outlast MongoDB's 60 s transaction lifetime on a busy one).
+ */
+export const BULK_TRANSACTION_SIZE = 250;
+
 /** Thrown inside a transaction when the guarded update found another version. */
 class VersionMoved extends Error {}
 
@@ -172,7 +179,7 @@ export class RecordService {
     const now = new Date();
     const fields = asObject(input);
     this.access.checkWritable(entity, fields);
-    await runBefore(this.options.hooks, { entity, op: 'create', actor: this.options.actor, input: fields });
+    await runBefore(this.options.hooks, { snapshot: this.options.snapshot, entity, op: 'create', actor: this.options.actor, input: fields });
     const { values, problems } = prepareValues(compiled, this.options.registries, fields, undefined, this.options.actor, now, form);
     problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(Object.keys(values)), this.relatedAccess)));
     const [duplicates] = await this.duplicates(compiled, [{ values }]);
@@ -186,23 +193,23 @@ export class RecordService {
     for (const field of compiled.autoNumbers) {
       values[field.key] = await nextAutoNumber(this.options.db, compiled.entity.key, field.key, field as unknown as AutoNumberSettings, now);
     }
+    const actorId = this.options.actor.id;
+    const doc: Document = { _id: id, ...storageUpdate(compiled, values).$set, ...initialRollups(compiled), _version: 1, _createdAt: now, _updatedAt: now, _createdBy: actorId, _updatedBy: actorId, _ownerId: ownerId, _deletedAt: null };
     await this.transaction(async (ctx) => {
-      const { $set } = storageUpdate(compiled, values);
-      const actorId = this.options.actor.id;
-      const doc: Document = { _id: id, ...$set, ...initialRollups(compiled), _version: 1, _createdAt: now, _updatedAt: now, _createdBy: actorId, _updatedBy: actorId, _ownerId: ownerId, _deletedAt: null };
       await insertRecord(ctx, compiled, doc);
       await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, undefined, values, ctx.session);
       await writeTrail(ctx, compiled, 'create', id, 1, changedFields({}, values), { after: apiValues(values, doc) });
     });
     await this.after({ entity, op: 'create', id: id.toHexString(), version: 1, changes: changedFields({}, values) });
     // What was just written, even when the actor's read scope would not list it.
-    return withDuplicates(await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id.toHexString(), false, null))), duplicates!);
+    return withDuplicates(await this.presentOne(compiled, await this.written(compiled, doc)), duplicates!);
   }
 
   /**
    * Creates many records of one entity, each through the same checks as create, and
-   * writes the valid ones in one transaction (one insert each for the records, their
-   * revisions, audit entries and events; auto-numbers drawn together), so a bulk load
+   * writes the valid ones in transactions of up to BULK_TRANSACTION_SIZE (one insert each
+   * for the records, their revisions, audit entries and events; auto-numbers drawn
+   * together), so a bulk load
    * makes a few round trips per batch instead of ten per record. Answers, per input, the
    * record or the error that refused it. A batch the database refuses as a whole (a
    * unique value taken, or a transaction aborted for lasting too long) is written again
@@ -220,7 +227,7 @@ export class RecordService {
       try {
         const fields = asObject(input);
         this.access.checkWritable(entity, fields);
-        await runBefore(this.options.hooks, { entity, op: 'create', actor: this.options.actor, input: fields });
+        await runBefore(this.options.hooks, { snapshot: this.options.snapshot, entity, op: 'create', actor: this.options.actor, input: fields });
         const { values, problems } = prepareValues(compiled, this.options.registries, fields, undefined, this.options.actor, now, form);
         if (problems.length > 0) throw RecordInvalid(undefined, { problems });
         valid.push({ index, values, id: new ObjectId() });
@@ -243,26 +250,42 @@ export class RecordService {
     }
     const actorId = this.options.actor.id;
     const ownerId = await this.initialOwner(options.owner);
-    const docs: Document[] = valid.map(({ id, values }) => ({ _id: id, ...storageUpdate(compiled, values).$set, ...initialRollups(compiled), _version: 1, _createdAt: now, _updatedAt: now, _createdBy: actorId, _updatedBy: actorId, _ownerId: ownerId, _deletedAt: null }));
-    try {
-      if (valid.length > 0) await this.transaction(async (ctx) => {
-        await insertRecords(ctx, compiled, docs);
-        await refreshRollupsOfBatch(ctx.db, this.options.snapshot, this.options.registries, compiled, valid.map((v) => v.values), ctx.session);
-        await writeCreateTrails(ctx, compiled, valid.map(({ id, values }, i) => ({ id, changes: changedFields({}, values), after: apiValues(values, docs[i]!) })));
-      });
-    } catch (err) {
-      // Refused as a whole (a unique value taken), or aborted by the server for lasting too
-      // long on a busy one: nothing of it was written, so each record goes on its own.
-      const aborted = (err as { hasErrorLabel?: (label: string) => boolean }).hasErrorLabel?.('TransientTransactionError') === true;
-      if (!toAppError(err) && !aborted) throw err;
-      for (const { index } of valid) out[index] = await this.create(entity, inputs[index], options).catch((e: Error) => e);
-      return out;
-    }
-    for (const [i, { index, id, values }] of valid.entries()) {
-      await this.after({ entity, op: 'create', id: id.toHexString(), version: 1, changes: changedFields({}, values) });
-      out[index] = withDuplicates(await this.presentOne(compiled, toApiRecord(compiled, docs[i]!)), warnings.get(index)!);
+    const items = valid.map(({ index, id, values }) => ({ index, id, values, doc: { _id: id, ...storageUpdate(compiled, values).$set, ...initialRollups(compiled), _version: 1, _createdAt: now, _updatedAt: now, _createdBy: actorId, _updatedBy: actorId, _ownerId: ownerId, _deletedAt: null } as Document }));
+    for (let at = 0; at < items.length; at += BULK_TRANSACTION_SIZE) {
+      const batch = items.slice(at, at + BULK_TRANSACTION_SIZE);
+      if (!(await this.writeBatch(compiled, batch))) {
+        // Refused as a whole (a unique value taken), or aborted by the server for lasting too
+        // long on a busy one: nothing of this batch was written, so each record goes on its own.
+        for (const { index } of batch) out[index] = await this.create(entity, inputs[index], options).catch((e: Error) => e);
+        continue;
+      }
+      for (const { index, id, values, doc } of batch) {
+        await this.after({ entity, op: 'create', id: id.toHexString(), version: 1, changes: changedFields({}, values) });
+        out[index] = withDuplicates(await this.presentOne(compiled, toApiRecord(compiled, doc)), warnings.get(index)!);
+      }
     }
     return out;
+  }
+
+  /**
+   * Writes one batch of new records in one transaction: the records, the roll-ups of
+   * their parents, and their revisions, audit entries and events. False when the batch
+   * was refused as a whole (a known error such as a unique value taken, or a transient
+   * abort), in which case nothing of it was written.
+   */
+  private async writeBatch(compiled: CompiledEntity, batch: { id: ObjectId; values: Values; doc: Document }[]): Promise<boolean> {
+    try {
+      await this.transaction(async (ctx) => {
+        await insertRecords(ctx, compiled, batch.map((b) => b.doc));
+        await refreshRollupsOfBatch(ctx.db, this.options.snapshot, this.options.registries, compiled, batch.map((b) => b.values), ctx.session);
+        await writeCreateTrails(ctx, compiled, batch.map(({ id, values, doc }) => ({ id, changes: changedFields({}, values), after: apiValues(values, doc) })));
+      });
+      return true;
+    } catch (err) {
+      const aborted = (err as { hasErrorLabel?: (label: string) => boolean }).hasErrorLabel?.('TransientTransactionError') === true;
+      if (!toAppError(err) && !aborted) throw err;
+      return false;
+    }
   }
 
   /**
@@ -277,7 +300,7 @@ export class RecordService {
     const given = asObject(input);
     const fields = current ? this.access.withoutMaskedEcho(entity, given, current) : given;
     this.access.checkWritable(entity, fields);
-    await runBefore(this.options.hooks, { entity, op: current ? 'update' : 'create', actor: this.options.actor, id, input: fields, ...(current ? { current } : {}) });
+    await runBefore(this.options.hooks, { snapshot: this.options.snapshot, entity, op: current ? 'update' : 'create', actor: this.options.actor, id, input: fields, ...(current ? { current } : {}) });
     const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date(), form);
     const changed = current ? changedFields(current, values).map((c) => c.field) : Object.keys(values);
     problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(changed), this.relatedAccess)));
@@ -334,7 +357,7 @@ export class RecordService {
       if (outcome.changes.length === 0) return withDuplicates(await this.presentOne(compiled, toApiRecord(compiled, outcome.doc)), outcome.duplicates);
       // After the queue: a hook that writes this record again must not wait on itself.
       await this.after({ entity, op: 'update', id, version: (outcome.doc._version as number) + 1, changes: outcome.changes });
-      return withDuplicates(await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id, false, null))), outcome.duplicates);
+      return withDuplicates(await this.presentOne(compiled, await this.written(compiled, applied(outcome.doc, outcome.update))), outcome.duplicates);
     }
     throw RecordVersionConflict('The record keeps changing; try again', { currentVersion: lastVersion });
   }
@@ -343,21 +366,21 @@ export class RecordService {
    * One try of an update on the record as it is now: the version it read has moved
    * (`moved`), or the update is written with its trail, or there was nothing to change.
    */
-  private async updateOnce(compiled: CompiledEntity, id: string, patch: Record<string, unknown>, expectedVersion: number | undefined, form: FormConditions | undefined): Promise<{ moved: unknown } | { doc: Document; changes: ReturnType<typeof changedFields>; duplicates: DuplicateFindings }> {
+  private async updateOnce(compiled: CompiledEntity, id: string, patch: Record<string, unknown>, expectedVersion: number | undefined, form: FormConditions | undefined): Promise<{ moved: unknown } | { doc: Document; update: Document; changes: ReturnType<typeof changedFields>; duplicates: DuplicateFindings }> {
     const entity = compiled.entity.key;
     const doc = await this.load(compiled, id, false, 'update');
     if (expectedVersion !== undefined && doc._version !== expectedVersion) throw conflict(doc);
     const current = valuesOf(compiled, doc);
     const fields = this.access.withoutMaskedEcho(entity, patch, current);
     this.access.checkWritable(entity, fields);
-    await runBefore(this.options.hooks, { entity, op: 'update', actor: this.options.actor, id, input: fields, current });
+    await runBefore(this.options.hooks, { snapshot: this.options.snapshot, entity, op: 'update', actor: this.options.actor, id, input: fields, current });
     const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date(), form);
     const changes = changedFields(current, values);
     problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(changes.map((c) => c.field)), this.relatedAccess)));
     const [duplicates] = await this.duplicates(compiled, [{ values, changed: new Set(changes.map((c) => c.field)), id: doc._id as ObjectId }]);
     problems.push(...duplicates!.block);
     if (problems.length > 0) throw RecordInvalid(undefined, { problems });
-    if (changes.length === 0) return { doc, changes, duplicates: duplicates! };
+    if (changes.length === 0) return { doc, update: {}, changes, duplicates: duplicates! };
     const changed = Object.fromEntries(changes.map((c) => [c.field, values[c.field]]));
     const { $set, $unset } = storageUpdate(compiled, changed);
     const update: Document = { $set: { ...$set, _updatedAt: new Date(), _updatedBy: this.options.actor.id }, $inc: { _version: 1 } };
@@ -368,7 +391,7 @@ export class RecordService {
         await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, current, values, ctx.session);
         await writeTrail(ctx, compiled, 'update', doc._id as ObjectId, (doc._version as number) + 1, changes, { before: apiValues(current, doc), after: apiValues(values, applied(doc, update)) });
       });
-      return { doc, changes, duplicates: duplicates! };
+      return { doc, update, changes, duplicates: duplicates! };
     } catch (err) {
       if (err instanceof VersionMoved) return { moved: doc._version };
       throw err;
@@ -388,7 +411,7 @@ export class RecordService {
     if (options.hard === true) this.access.requireUnrestricted(entity, 'delete records for good');
     const doc = await this.load(compiled, id, options.hard === true, 'delete');
     if (options.expectedVersion !== undefined && doc._version !== options.expectedVersion) throw conflict(doc);
-    await runBefore(this.options.hooks, { entity, op: 'delete', actor: this.options.actor, id, input: {}, current: valuesOf(compiled, doc) });
+    await runBefore(this.options.hooks, { snapshot: this.options.snapshot, entity, op: 'delete', actor: this.options.actor, id, input: {}, current: valuesOf(compiled, doc) });
     const hard = options.hard === true || compiled.entity.options?.softDelete === false;
     await this.transaction((ctx) => this.deleteIn(ctx, compiled, doc, hard, 0, cascadeKey(entity, doc._id as ObjectId)));
     await this.after({ entity, op: hard ? 'purge' : 'delete', id, version: (doc._version as number) + 1, changes: [] });
@@ -534,6 +557,16 @@ export class RecordService {
     return records;
   }
 
+  /**
+   * A record as the write that just committed left it, from the document the engine
+   * wrote: no read back. Only a roll-up fed by its own entity can change the record
+   * inside the write (a record that is its own parent), so such an entity reads it again.
+   */
+  private async written(compiled: CompiledEntity, doc: Document): Promise<ApiRecord> {
+    if (!compiled.parentRollups.some((r) => r.parent === compiled.entity.key)) return toApiRecord(compiled, doc);
+    return toApiRecord(compiled, await this.load(compiled, String(doc._id), false, null));
+  }
+
   private async presentOne(compiled: CompiledEntity, record: ApiRecord, expand?: string[]): Promise<ApiRecord> {
     await this.present(compiled, [record], expand);
     return record;
@@ -633,11 +666,13 @@ function conflict(doc: Document): Error {
   return RecordVersionConflict(undefined, { currentVersion: doc._version });
 }
 
-/** The system fields of `doc` once a versioned update's `$set` and `$inc` apply (for its event). */
+/** `doc` once a versioned update's `$set`, `$unset` and `$inc` apply (top-level keys, as the engine writes them). */
 function applied(doc: Document, update: Document): Document {
   const inc = (update.$inc ?? {}) as Record<string, number>;
   const bumped = Object.fromEntries(Object.entries(inc).map(([k, n]) => [k, ((doc[k] as number | undefined) ?? 0) + n]));
-  return { ...doc, ...(update.$set as Document | undefined), ...bumped };
+  const out: Document = { ...doc, ...(update.$set as Document | undefined), ...bumped };
+  for (const key of Object.keys((update.$unset ?? {}) as Document)) delete out[key];
+  return out;
 }
 
 /** A new record starts with its counts at 0 and its sums at 0. */

@@ -94,10 +94,11 @@ export const DATE_FIELD_TRIGGER: ConfigurableDefinition = {
       problems.push({ pointer: `${context.workflowAt}/entity`, code: 'REQUIRED', message: 'A date_field trigger needs the entity whose records it watches' });
       return problems;
     }
-    const type = context.valueType(entity, field);
-    if (type === undefined) problems.push({ pointer: `${context.at}/field`, code: 'UNKNOWN_FIELD', message: `"${field}" is not a field of ${entity}`, params: { entity, field } });
-    else if ((type !== 'date' && type !== 'datetime') || field === '_deletedAt') problems.push({ pointer: `${context.at}/field`, code: 'FIELD_TYPE_MISMATCH', message: `"${field}" must be a date or datetime field of ${entity}` });
-    else if (at !== undefined && type !== 'date') problems.push({ pointer: `${context.at}/at`, code: 'NOT_ALLOWED_VALUE', message: `"at" sets the time on a date field's day; "${field}" is a datetime, which has its own` });
+    // The value kind, not the type's name: a plugin's date type is watched as the built-in one is.
+    const kind = context.valueKind(entity, field);
+    if (kind === undefined) problems.push({ pointer: `${context.at}/field`, code: 'UNKNOWN_FIELD', message: `"${field}" is not a field of ${entity}`, params: { entity, field } });
+    else if ((kind !== 'date' && kind !== 'datetime') || field === '_deletedAt') problems.push({ pointer: `${context.at}/field`, code: 'FIELD_TYPE_MISMATCH', message: `"${field}" must be a date or datetime field of ${entity}` });
+    else if (at !== undefined && kind !== 'date') problems.push({ pointer: `${context.at}/at`, code: 'NOT_ALLOWED_VALUE', message: `"at" sets the time on a date field's day; "${field}" is a datetime, which has its own` });
     return problems;
   },
   // Each tick reads the live records whose date falls in a window, in date order (fireDates).
