@@ -9,6 +9,8 @@ import { HomePage } from './home/home-page';
 const EntityDesigner = lazy(async () => ({ default: (await import('./entity/entity-designer')).EntityDesigner }));
 const PublishPage = lazy(async () => ({ default: (await import('./publish/publish-page')).PublishPage }));
 const VersionsPage = lazy(async () => ({ default: (await import('./versions/versions-page')).VersionsPage }));
+const ViewListPage = lazy(async () => ({ default: (await import('./views/view-list-page')).ViewListPage }));
+const ViewDesigner = lazy(async () => ({ default: (await import('./views/view-designer')).ViewDesigner }));
 
 
 /** The designer's pages by path (below `/designer/`). */
@@ -26,10 +28,12 @@ function Routes() {
   const path = useLocationPath(import.meta.env.BASE_URL);
   const entity = /^\/entities\/([a-z][a-z0-9_]*)$/.exec(path);
   let page;
+  let views: RegExpExecArray | null;
   if (path === '/') page = <HomePage />;
   else if (entity) page = <EntityDesigner key={entity[1]} entityKey={entity[1]!} />;
   else if (path === '/publish') page = <PublishPage />;
   else if (path === '/versions') page = <VersionsPage />;
+  else if ((views = /^\/entities\/([a-z][a-z0-9_]*)\/views(?:\/([a-z][a-z0-9_]*))?$/.exec(path))) page = views[2] ? <ViewDesigner key={views[2]} entityKey={views[1]!} viewKey={views[2]} /> : <ViewListPage entityKey={views[1]!} />;
   else return <NotFound path={window.location.pathname} homeHref={APP_HOME.designer} />;
   return (
     <>

@@ -37,3 +37,4 @@ export type { FieldImpact, FieldReference } from './bundle/field-impact.js';
 export * from './forms/form-conditions.js';
 export * from './views/view-query.js';
 export * from './views/view-indexes.js';
+export * from './views/view-index-plan.js';

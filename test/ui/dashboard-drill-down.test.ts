@@ -16,7 +16,7 @@ let chartModel: (type: string, answer: unknown, texts: unknown) => ChartModel;
 const load = async <T>(path: string): Promise<T> => (await import(/* @vite-ignore */ path)) as T;
 
 beforeAll(async () => {
-  const dashboard = '../../runtime-ui/src/dashboard';
+  const dashboard = '../../runtime-ui/kit/src/charts';
   ({ groupCondition, drillDownHref, keyText } = await load<{ groupCondition: typeof groupCondition; drillDownHref: typeof drillDownHref; keyText: typeof keyText }>(`${dashboard}/aggregate`));
   ({ chartModel } = await load<{ chartModel: typeof chartModel }>(`${dashboard}/chart-options`));
 });

@@ -14,6 +14,14 @@ export interface DraftItem<T = unknown> {
   updatedBy: { id: string; name?: string };
 }
 
+/** The index a view's list query gets (server/src/metadata/view-plan.ts). */
+export interface ViewPlan {
+  index: { name: string; fields: { field: string; direction: 'asc' | 'desc' }[]; source: 'view' | 'declared'; views: string[] } | null;
+  exists: boolean;
+  usable: boolean;
+  reasons: { code: string; pointer: string; field?: string; op?: string }[];
+}
+
 /** What a migration would do to stored records (server/src/metadata/migration-runner.ts). */
 export interface MigrationPreview {
   records: number;
@@ -69,5 +77,6 @@ export const metaApi = {
   version: (n: number) => api.get<VersionSummary & { bundle: Bundle }>(`/api/meta/versions/${n}`),
   rollback: (version: number, options: { dryRun: boolean; acceptDataLoss?: boolean }) =>
     api.post<PublishResult>(`/api/meta/rollback${options.dryRun ? '?dryRun=true' : ''}`, { version, acceptDataLoss: options.acceptDataLoss === true }, { timeoutMs: 120_000 }),
+  viewPlan: (view: unknown, signal?: AbortSignal) => api.post<ViewPlan>('/api/meta/views/plan', { view }, signal ? { signal } : {}),
   impact: (entity: string, field: string) => api.get<FieldImpact>(`/api/meta/impact?entity=${encodeURIComponent(entity)}&field=${encodeURIComponent(field)}`),
 };

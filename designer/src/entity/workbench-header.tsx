@@ -21,6 +21,7 @@ export function WorkbenchHeader({ entity, published, editor }: { entity: Entity;
       <header className="dz-workbench__header">
         <div>
           <Link href={href('/')} className="dz-back">← {t('back')}</Link>
+          <Link href={href(`/entities/${entity.key}/views`)} className="dz-back dz-views-link" data-testid="entity-views">{t('views')}</Link>
           <h1 className="mc-page__title" id="entity-title">
             {t('title', { name: labelOf(entity.label, locale, entity.key) })}
             <DraftMarker change={published ? changes?.marker('entities', entity.key) : 'added'} />

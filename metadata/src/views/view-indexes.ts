@@ -64,13 +64,7 @@ export function viewIndexes(bundle: Bundle, fieldTypes: Registry<FieldTypeDefini
 }
 
 function entityViewIndexes(entity: Entity, views: readonly View[], workflows: Bundle['workflows'], fieldTypes: Registry<FieldTypeDefinition>, triggers: Registry<ConfigurableDefinition> | undefined): ViewIndex[] {
-  const fields = new Map(entity.fields.map((f) => [f.key, f]));
-  const isList = (key: string) => {
-    const field = fields.get(key);
-    const value = field ? fieldTraits(field as never, fieldTypes)?.value : undefined;
-    return value === 'strings' || value === 'files';
-  };
-  const known = (key: string) => isSystemField(key) || fields.has(key);
+  const { isList, known } = indexFieldTests(entity, fieldTypes);
   const byKey = new Map<string, { key: SortKey[]; views: string[] }>();
   const shapes: [string, ViewQueryShape][] = views.map((view) => [view.key, viewQueryShape(view, isList)]);
   for (const workflow of workflows) {
@@ -103,8 +97,22 @@ function entityViewIndexes(entity: Entity, views: readonly View[], workflows: Bu
   return result.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/**
+ * What an index key needs to know of an entity's fields: whether a field holds a list
+ * (multi-select, files: at most one such field per index) and whether it exists at all.
+ */
+export function indexFieldTests(entity: Entity, fieldTypes: Registry<FieldTypeDefinition>): { isList: (field: string) => boolean; known: (field: string) => boolean } {
+  const fields = new Map(entity.fields.map((f) => [f.key, f]));
+  const isList = (key: string) => {
+    const field = fields.get(key);
+    const value = field ? fieldTraits(field as never, fieldTypes)?.value : undefined;
+    return value === 'strings' || value === 'files';
+  };
+  return { isList, known: (key: string) => isSystemField(key) || fields.has(key) };
+}
+
 /** E, S, R after `_deletedAt`, each field once (at its first place), within MongoDB's limits. */
-function indexKey(shape: { equality: string[]; sort: SortKey[]; range: string[] }, known: (field: string) => boolean, isList: (field: string) => boolean): SortKey[] {
+export function indexKey(shape: { equality: string[]; sort: SortKey[]; range: string[] }, known: (field: string) => boolean, isList: (field: string) => boolean): SortKey[] {
   const key: SortKey[] = [{ field: '_deletedAt', direction: 1 }];
   let lists = 0;
   const add = (field: string, direction: 1 | -1) => {
@@ -120,7 +128,8 @@ function indexKey(shape: { equality: string[]; sort: SortKey[]; range: string[] 
   return key.slice(0, MAX_INDEX_FIELDS);
 }
 
-function isPrefix(short: readonly SortKey[], long: readonly SortKey[]): boolean {
+/** Whether `short` is `long` or its beginning: an index on `long` serves a query for `short`. */
+export function isPrefix(short: readonly SortKey[], long: readonly SortKey[]): boolean {
   return short.length <= long.length && short.every((k, i) => long[i]!.field === k.field && long[i]!.direction === k.direction);
 }
 
@@ -128,7 +137,8 @@ function keyId(key: readonly SortKey[]): string {
   return key.map((k) => `${k.field}:${k.direction}`).join(',');
 }
 
-function toIndexField(k: SortKey): IndexField {
+/** A key part as entity `indexes` metadata writes it. */
+export function toIndexField(k: SortKey): IndexField {
   return { field: k.field, direction: k.direction === -1 ? 'desc' : 'asc' };
 }
 

@@ -78,23 +78,46 @@ export function viewQueryShape(view: View, isList: (field: string) => boolean): 
   return { equality, sort: withIdTiebreak(viewSortKeys(view)), range };
 }
 
-/** The fields a filter matches by equality and by range, as far as an index can serve them (see viewQueryShape). */
-export function filterShape(filter: unknown, isList: (field: string) => boolean): { equality: string[]; range: string[] } {
+/**
+ * A condition of a view's filter that no index can narrow: an `or` / `not` branch
+ * (`branch`), or an operator that selects too much (`operator`: `ne`, `nin`,
+ * `notContains`, `contains` on text, `isNotEmpty`). The database checks such a
+ * condition record by record among those the index finds.
+ */
+export interface UnservedCondition {
+  /** Where it is in the filter (`/and/1`), as a JSON pointer. */
+  pointer: string;
+  reason: 'branch' | 'operator';
+  field?: string;
+  op?: string;
+}
+
+/** The fields a filter matches by equality and by range, as far as an index can serve them (see viewQueryShape), and the conditions it cannot serve. */
+export function filterShape(filter: unknown, isList: (field: string) => boolean): { equality: string[]; range: string[]; unserved: UnservedCondition[] } {
   const equality: string[] = [];
   const range: string[] = [];
-  for (const c of conjuncts(filter as FilterNode | undefined)) {
+  const unserved: UnservedCondition[] = [];
+  for (const { node: c, pointer } of conjuncts(filter as FilterNode | undefined, '')) {
+    if (c.or !== undefined || c.not !== undefined) {
+      unserved.push({ pointer, reason: 'branch' });
+      continue;
+    }
     if (c.field === undefined || c.op === undefined) continue;
     const list = isList(c.field);
     if (c.op === 'eq' || (c.op === 'isEmpty' && !list) || (c.op === 'contains' && list)) equality.push(c.field);
     else if (RANGE_OPS.has(c.op)) range.push(c.field);
+    else unserved.push({ pointer, reason: 'operator', field: c.field, op: c.op });
   }
-  return { equality, range };
+  return { equality, range, unserved };
 }
 
-/** The conditions of a filter that every matching record meets: its top-level and, flattened. */
-function conjuncts(node: FilterNode | undefined): FilterNode[] {
+/**
+ * The conditions of a filter that every matching record meets (its top-level and,
+ * flattened), with where each is; an `or` or `not` among them is returned whole, for
+ * the caller to set aside.
+ */
+function conjuncts(node: FilterNode | undefined, pointer: string): { node: FilterNode; pointer: string }[] {
   if (node === undefined || node === null || typeof node !== 'object') return [];
-  if (Array.isArray(node.and)) return node.and.flatMap(conjuncts);
-  if (node.or !== undefined || node.not !== undefined) return [];
-  return [node];
+  if (Array.isArray(node.and)) return node.and.flatMap((item, i) => conjuncts(item, `${pointer}/and/${i}`));
+  return [{ node, pointer }];
 }

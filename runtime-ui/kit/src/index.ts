@@ -78,3 +78,12 @@ export type { FilterBuilderProps } from './filters/filter-builder';
 export { NO_OPERAND, countConditions, emptyGroup, fromFilter, toFilter } from './filters/filter-model';
 export type { FilterGroup, FilterNode } from './filters/filter-model';
 export { filterMessages } from './filters/filter.messages';
+
+// The dashboards' charts, so the designer's dashboard preview draws what users see:
+// aggregate bodies and group keys, the ECharts options, the chart (ECharts loads on first use).
+export { aggregateBody, allOf, dashboardConditions, drillDownHref, groupCondition, keyText, plotted } from './charts/aggregate';
+export type { AggregateAnswer, AggregateKey, DashboardFilters, MeasureValue, Widget } from './charts/aggregate';
+export { chartModel } from './charts/chart-options';
+export type { ChartModel, ChartTexts } from './charts/chart-options';
+export { DashboardChart } from './charts/dashboard-chart';
+export type { DashboardChartProps } from './charts/dashboard-chart';

@@ -1,7 +1,6 @@
 import { Segmented, Select, Space } from 'antd';
 import { useUrlState } from '../app/url-state';
-import { EmptyState, useDocumentTitle, useLocale, useT, label, type RuntimeMeta } from '@metacrm/ui-kit';
-import type { DashboardFilters } from './aggregate';
+import { EmptyState, useDocumentTitle, useLocale, useT, label, type RuntimeMeta, type DashboardFilters } from '@metacrm/ui-kit';
 import { DashboardWidget } from './dashboard-widget';
 import { CREATED_PERIODS, dashboardMessages } from './dashboard.messages';
 import './dashboard.css';

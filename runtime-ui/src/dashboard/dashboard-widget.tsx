@@ -2,10 +2,7 @@ import { fieldTraits, type UserEntity } from '@metacrm/metadata';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Card, Skeleton, Table } from 'antd';
 import { useMemo } from 'react';
-import { api, EmptyState, ErrorState, navigate, toApiError, useLocale, useT, type Locale, type Translate, fieldUi, entityOf, label, type RuntimeMeta, fieldTypes } from '@metacrm/ui-kit';
-import { aggregateBody, drillDownHref, keyText, type AggregateAnswer, type AggregateKey, type DashboardFilters, type MeasureValue, type Widget } from './aggregate';
-import { chartModel } from './chart-options';
-import { DashboardChart } from './dashboard-chart';
+import { api, EmptyState, ErrorState, navigate, toApiError, useLocale, useT, type Locale, type Translate, fieldUi, entityOf, label, type RuntimeMeta, fieldTypes, aggregateBody, drillDownHref, keyText, chartModel, DashboardChart, type AggregateAnswer, type AggregateKey, type DashboardFilters, type MeasureValue, type Widget } from '@metacrm/ui-kit';
 import { dashboardMessages } from './dashboard.messages';
 
 type T = Translate<keyof (typeof dashboardMessages)['en'] & string>;

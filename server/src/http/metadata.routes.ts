@@ -8,6 +8,7 @@ import type { MetadataCache } from '../metadata/metadata-cache.js';
 import { fieldImpact } from '../metadata/field-impact.js';
 import { MetadataService } from '../metadata/metadata.service.js';
 import type { MetadataToolkit } from '../metadata/metadata-toolkit.js';
+import { planView } from '../metadata/view-plan.js';
 import type { AppContext, AppState } from './context.js';
 import { jsonBody } from './json-body.js';
 
@@ -46,6 +47,14 @@ export function metadataRoutes(deps: MetadataRouteDeps): Router<AppState> {
     const field = keyQuery(ctx.query.field, 'field');
     const { bundle } = await service(ctx).draft();
     ctx.body = await fieldImpact(deps.db, deps.toolkit, bundle, entity, field);
+  });
+
+  // The index a view being designed would get, and what of its query that index cannot serve.
+  router.post('/views/plan', async (ctx) => {
+    const body = await jsonBody(ctx);
+    if (body === null || typeof body !== 'object' || Array.isArray(body) || !('view' in body)) throw BadRequest('The body must be {"view": {...}}', [{ pointer: '/view', code: 'REQUIRED' }]);
+    const [{ bundle }, current] = await Promise.all([service(ctx).draft(), service(ctx).current()]);
+    ctx.body = planView((body as { view: unknown }).view, bundle, current.bundle, deps.toolkit);
   });
 
   router.get('/draft/:kind/:key', async (ctx) => {

@@ -37,6 +37,16 @@ export function metaPaths(): Record<string, OpenApiObject> {
         responses: { '200': jsonResponse('The impact.', schemaRef('MetaFieldImpact')), ...errorResponses(['BadRequest', 'NotFound']) },
       }),
     },
+    '/api/meta/views/plan': {
+      post: op('viewPlan', 'The index a view would get', {
+        description: 'For a view being designed (not saved yet), checked against the draft: the index its list query will use (one publish creates from the views, or one the entity declares), whether the published version has it already, and every part of the filter or sort that index cannot serve (an `or` / `not`, an operator that selects too much, a second list field, a sort key left out), or that the entity would need more indexes than MongoDB allows. Computed by the code publish creates view indexes with.',
+        requestBody: { required: true, content: jsonContent(object({ view: schemaRef('MetaView') })) },
+        responses: {
+          '200': jsonResponse('The plan.', schemaRef('MetaViewPlan')),
+          ...errorResponses(['BadRequest', 'PayloadTooLarge', 'UnsupportedMediaType', 'Unprocessable']),
+        },
+      }),
+    },
     '/api/meta/publish': {
       post: op('publish', 'Publish the draft', {
         description: 'Validates the whole draft, computes the diff and the data migrations it implies, previews them against the stored records, applies them and switches to version N+1 atomically.',

@@ -93,6 +93,7 @@ describe('the generated OpenAPI document', () => {
     ['/api/meta', ['get']],
     ['/api/meta/draft', ['get']],
     ['/api/meta/draft/validate', ['post']],
+    ['/api/meta/views/plan', ['post']],
     ['/api/meta/draft/entities/{key}', ['get', 'put', 'delete']],
     ['/api/meta/draft/roles/{key}', ['get', 'put', 'delete']],
     ['/api/meta/publish', ['post']],

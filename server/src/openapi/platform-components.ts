@@ -60,6 +60,31 @@ export function platformApiSchemas(): Record<string, JsonSchema> {
         required: [...ITEM_KINDS],
       },
     }),
+    MetaViewPlan: object({
+      index: {
+        description: 'The index the view\'s list query uses; null when none can (a query on no indexable field).',
+        anyOf: [
+          object({
+            name: str('`view_` and a hash of the key for an index derived from views; the declared index\'s key otherwise.'),
+            fields: { type: 'array', items: object({ field: str(), direction: { type: 'string', enum: ['asc', 'desc'] } }) },
+            source: { type: 'string', enum: ['view', 'declared'] },
+            views: { type: 'array', items: str(), description: 'The views this index serves, this one included.' },
+          }),
+          { type: 'null' },
+        ],
+      },
+      exists: { ...bool, description: 'The published version has this index; false: publishing creates it.' },
+      usable: { ...bool, description: 'The index serves every condition of the filter and the whole sort.' },
+      reasons: {
+        type: 'array',
+        items: object({
+          code: { type: 'string', enum: ['FILTER_BRANCH', 'FILTER_OPERATOR', 'SECOND_LIST_FIELD', 'INDEX_TOO_WIDE', 'SORT_NOT_SERVED', 'TOO_MANY_INDEXES'] },
+          pointer: str('Into the view: /filter/and/1, /sort/0, or empty for the view as a whole.'),
+          field: str(),
+          op: str(),
+        }, ['field', 'op']),
+      },
+    }),
     MetaMigration: {
       type: 'object',
       required: ['type', 'entity', 'preview'],

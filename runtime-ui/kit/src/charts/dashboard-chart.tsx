@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { ErrorState, toApiError } from '@metacrm/ui-kit';
+import { toApiError } from '../api/api-error';
+import { ErrorState } from '../states/error-state';
 import type { AggregateKey } from './aggregate';
 import type { ChartModel } from './chart-options';
 

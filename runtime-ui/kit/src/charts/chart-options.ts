@@ -1,4 +1,4 @@
-import { plotted, type AggregateAnswer, type AggregateKey } from './aggregate.js';
+import { plotted, type AggregateAnswer, type AggregateKey } from './aggregate';
 
 /** What the chart needs to know beyond the answer: how keys and measures read. */
 export interface ChartTexts {

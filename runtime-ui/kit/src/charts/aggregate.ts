@@ -1,5 +1,6 @@
 import type { Dashboard, Filter, UserEntity } from '@metacrm/metadata';
-import { label, type TextLocale as Locale, valueKindOf } from '@metacrm/ui-kit';
+import { label, type TextLocale as Locale } from '../meta/label';
+import { valueKindOf } from '../meta/value-kind';
 
 /** One widget of a dashboard, as the metadata declares it. */
 export type Widget = Dashboard['widgets'][number];
