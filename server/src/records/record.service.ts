@@ -26,6 +26,8 @@ import { insertRecord, insertRecords, updateRecord, writeCreateTrails, writeTrai
 import { EntityNotFound, FormNotFound, RecordInUse, RecordInvalid, RecordNotFound, RecordVersionConflict, ViewNotFound } from './records.errors.js';
 import { checkLookups, checkLookupsMany, referencesTo, refreshParentRollups, refreshRollupsOfBatch } from './relations.js';
 import { withScope, type RelatedAccess } from './related-access.js';
+import { applyAttachmentChanges, checkAttachmentRefs, type AttachmentChanges } from './attachments/attachment-refs.js';
+import { detachFilesOf } from './attachments/attachment-store.js';
 
 export interface RecordServiceOptions {
   db: Db;
@@ -83,6 +85,11 @@ export class RecordService {
     this.access = new RecordAccess(options.db, options.snapshot, options.registries, options.actor);
   }
 
+  /** Who is acting. */
+  get actor(): Actor {
+    return this.options.actor;
+  }
+
   compiled(entity: string): CompiledEntity {
     const compiled = compiledEntity(this.options.snapshot, entity, this.options.registries);
     if (!compiled) throw EntityNotFound(`No entity "${entity}"`, { entity });
@@ -106,6 +113,17 @@ export class RecordService {
     const compiled = this.compiled(entity);
     this.access.require(entity, 'read');
     return await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id, options.includeDeleted ?? false, 'read')), options.expand);
+  }
+
+  /**
+   * Throws as reading or changing record `id` would: 404 when out of the actor's scope,
+   * 403 when they may read it but not `op` it. For paths that act on a record's parts
+   * (its attachments) without loading it themselves.
+   */
+  async requireRecord(entity: string, id: string, op: ScopedOperation): Promise<void> {
+    const compiled = this.compiled(entity);
+    this.access.require(entity, op);
+    await this.load(compiled, id, false, op);
   }
 
   async list(entity: string, options: ListOptions): Promise<ListResult> {
@@ -175,6 +193,8 @@ export class RecordService {
     await runBefore(this.options.hooks, { entity, op: 'create', actor: this.options.actor, input: fields });
     const { values, problems } = prepareValues(compiled, this.options.registries, fields, undefined, this.options.actor, now, form);
     problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(Object.keys(values)), this.relatedAccess)));
+    const files = await checkAttachmentRefs(this.options.db, compiled, values, undefined, this.options.actor);
+    problems.push(...files.problems);
     const [duplicates] = await this.duplicates(compiled, [{ values }]);
     problems.push(...duplicates!.block);
     if (problems.length > 0) throw RecordInvalid(undefined, { problems });
@@ -191,6 +211,7 @@ export class RecordService {
       const actorId = this.options.actor.id;
       const doc: Document = { _id: id, ...$set, ...initialRollups(compiled), _version: 1, _createdAt: now, _updatedAt: now, _createdBy: actorId, _updatedBy: actorId, _ownerId: ownerId, _deletedAt: null };
       await insertRecord(ctx, compiled, doc);
+      await applyAttachmentChanges(ctx.db, ctx.session, id, files.changes);
       await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, undefined, values, ctx.session);
       await writeTrail(ctx, compiled, 'create', id, 1, changedFields({}, values), { after: apiValues(values, doc) });
     });
@@ -215,15 +236,17 @@ export class RecordService {
     const form = this.formOf(compiled, options.form);
     const now = new Date();
     const out: (ApiRecord | Error)[] = new Array(inputs.length);
-    const valid: { index: number; values: Values; id: ObjectId }[] = [];
+    const valid: { index: number; values: Values; id: ObjectId; files: AttachmentChanges }[] = [];
     for (const [index, input] of inputs.entries()) {
       try {
         const fields = asObject(input);
         this.access.checkWritable(entity, fields);
         await runBefore(this.options.hooks, { entity, op: 'create', actor: this.options.actor, input: fields });
         const { values, problems } = prepareValues(compiled, this.options.registries, fields, undefined, this.options.actor, now, form);
+        const files = await checkAttachmentRefs(this.options.db, compiled, values, undefined, this.options.actor);
+        problems.push(...files.problems);
         if (problems.length > 0) throw RecordInvalid(undefined, { problems });
-        valid.push({ index, values, id: new ObjectId() });
+        valid.push({ index, values, id: new ObjectId(), files: files.changes });
       } catch (err) {
         out[index] = err as Error;
       }
@@ -247,6 +270,7 @@ export class RecordService {
     try {
       if (valid.length > 0) await this.transaction(async (ctx) => {
         await insertRecords(ctx, compiled, docs);
+        for (const item of valid) await applyAttachmentChanges(ctx.db, ctx.session, item.id, item.files);
         await refreshRollupsOfBatch(ctx.db, this.options.snapshot, this.options.registries, compiled, valid.map((v) => v.values), ctx.session);
         await writeCreateTrails(ctx, compiled, valid.map(({ id, values }, i) => ({ id, changes: changedFields({}, values), after: apiValues(values, docs[i]!) })));
       });
@@ -352,6 +376,9 @@ export class RecordService {
     this.access.checkWritable(entity, fields);
     await runBefore(this.options.hooks, { entity, op: 'update', actor: this.options.actor, id, input: fields, current });
     const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date(), form);
+    // Before the changes are worked out: it puts the stored name, size and type into the refs.
+    const files = await checkAttachmentRefs(this.options.db, compiled, values, current, this.options.actor);
+    problems.push(...files.problems);
     const changes = changedFields(current, values);
     problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(changes.map((c) => c.field)), this.relatedAccess)));
     const [duplicates] = await this.duplicates(compiled, [{ values, changed: new Set(changes.map((c) => c.field)), id: doc._id as ObjectId }]);
@@ -365,6 +392,7 @@ export class RecordService {
     try {
       await this.transaction(async (ctx) => {
         if (!(await updateRecord(ctx, compiled, doc._id as ObjectId, doc._version as number, update))) throw new VersionMoved();
+        await applyAttachmentChanges(ctx.db, ctx.session, doc._id as ObjectId, files.changes);
         await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, current, values, ctx.session);
         await writeTrail(ctx, compiled, 'update', doc._id as ObjectId, (doc._version as number) + 1, changes, { before: apiValues(current, doc), after: apiValues(values, applied(doc, update)) });
       });
@@ -557,8 +585,11 @@ export class RecordService {
       }
     }
     const records = recordCollection(ctx.db, compiled.entity.key);
-    if (hard) await records.deleteOne({ _id: id }, { session: ctx.session });
-    else {
+    if (hard) {
+      await records.deleteOne({ _id: id }, { session: ctx.session });
+      // Purged for good: its files go with it (the sweep deletes them). A soft delete keeps them for a restore.
+      await detachFilesOf(ctx.db, compiled.entity.key, id, ctx.session);
+    } else {
       const mark = depth > 0 ? { [DELETED_WITH]: root } : {};
       if (!(await updateRecord(ctx, compiled, id, doc._version as number, { $set: { _deletedAt: new Date(), _updatedBy: this.options.actor.id, ...mark }, $inc: { _version: 1 } }))) throw conflict(doc);
     }
