@@ -86,7 +86,12 @@ function AttachmentWidget(props: WidgetProps) {
       );
       setPending((all) => [...all, { key, name: file.name, percent: 0, upload }]);
       upload.done
-        .then((stored) => latest.current.onChange([...latest.current.list, stored]))
+        .then((stored) => {
+          // Two uploads may end before the form renders again: each adds to what the other added.
+          const next = [...latest.current.list, stored];
+          latest.current.list = next;
+          latest.current.onChange(next);
+        })
         .catch((err: unknown) => setErrors((all) => [...all, t('failed', { name: file.name, reason: `${toApiError(err).code} ${toApiError(err).message}` })]))
         .finally(() => setPending((all) => all.filter((p) => p.key !== key)));
     }
