@@ -61,6 +61,11 @@ export const ERROR_CODES = [
   'RECORD_IN_USE',
   'FORM_NOT_FOUND',
   'VIEW_NOT_FOUND',
+  // files attached to records (server/src/records/attachments)
+  'ATTACHMENT_NOT_FOUND',
+  'ATTACHMENT_TOO_LARGE',
+  'ATTACHMENT_TYPE_NOT_ALLOWED',
+  'ATTACHMENT_INVALID',
   // record queries (filter, sort, cursor, search)
   'FILTER_INVALID',
   'FILTER_FIELD_UNKNOWN',

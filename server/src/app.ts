@@ -12,6 +12,7 @@ import type { AppState } from './http/context.js';
 import { errorHandler } from './http/error-handler.middleware.js';
 import { accessRoutes } from './http/access.routes.js';
 import { approvalRoutes } from './http/approvals.routes.js';
+import { attachmentRoutes } from './http/attachments.routes.js';
 import { healthRoutes } from './http/health.routes.js';
 import { workflowRoutes } from './http/workflows.routes.js';
 import { eventRoutes } from './http/events.routes.js';
@@ -42,6 +43,7 @@ import type { Metrics } from './observability/metrics.js';
 import type { RunExecutorDeps } from './automation/run-executor.js';
 import type { Queues } from './queues/queues.js';
 import type { RecordHooks } from './records/record-hooks.js';
+import type { AttachmentLimits } from './records/attachments/attachment.service.js';
 import type { DependencyMonitor } from './storage/health.js';
 
 export interface AppDeps {
@@ -71,6 +73,8 @@ export interface AppDeps {
   trustProxy?: number | undefined;
   /** The work gate and in-flight limits (and the connection guard to tell of sign-ins). */
   load: LoadSheddingDeps;
+  /** The largest attachment and the unattached uploads' TTL (Config.attachments); defaults when absent. */
+  attachments?: AttachmentLimits | undefined;
 }
 
 /** One route the app serves: every layer of every router, for audits and tests. */
@@ -94,6 +98,7 @@ export function createRouters(deps: AppDeps, sessions: SessionStore, live: LiveE
     recordIoRoutes({ ...records, queues: deps.queues }),
     recordRoutes(records),
     recordAggregateRoutes(records),
+    attachmentRoutes({ ...records, limits: deps.attachments }),
     accessRoutes(records),
     workflowRoutes({ ...records, queue: deps.queues.workflows, automation: deps.automation }),
     approvalRoutes({ db: deps.db, queue: deps.queues.workflows }),

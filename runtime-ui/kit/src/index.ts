@@ -61,6 +61,8 @@ export type { TextLocale } from './meta/label';
 export { fieldTypes, logicOperations } from './meta/registries';
 export { valueKindOf } from './meta/value-kind';
 export { fieldUi, fieldUis, widgetField, widgetLocale } from './fields/field-ui';
+export { FileLink } from './fields/types/files';
+export type { StoredFile } from './fields/types/file-upload';
 export type { ApiRecord, CellProps, FieldUi, FilterInputProps } from './fields/field-ui';
 export { registerBuiltInFieldUis } from './fields/builtin';
 export { optionsOf } from './fields/types/choice';

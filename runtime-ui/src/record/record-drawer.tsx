@@ -3,6 +3,7 @@ import { App, Drawer, Grid, Skeleton, Tabs } from 'antd';
 import { useCallback } from 'react';
 import { api, ErrorState, toApiError, useLocale, useT, type ApiRecord, RecordForm, fallbackForm, formOf, label, type RuntimeMeta } from '@metacrm/ui-kit';
 import { RecordHeader } from './record-header';
+import { attachmentCount, attachmentFields, RecordAttachments } from './record-attachments';
 import { recordMessages } from './record.messages';
 import { RelatedLists } from './related-lists';
 import { Timeline } from './timeline';
@@ -80,6 +81,9 @@ export function RecordDrawer({ meta, entity, id, initial, onClose, onCreated }: 
             { key: 'details', label: t('details'), children: body },
             { key: 'related', label: t('related'), children: <RelatedLists meta={meta} entity={entity} id={id} create={(child, init, done) => <RecordDrawer meta={meta} entity={child} initial={init} onClose={() => done(false)} onCreated={() => done(true)} />} /> },
             { key: 'timeline', label: t('timeline'), children: <Timeline entity={entity} id={id} /> },
+            ...(attachmentFields(entity).length > 0 && record.data
+              ? [{ key: 'attachments', label: t('attachments', { n: attachmentCount(entity, record.data) }), children: <RecordAttachments entity={entity} record={record.data} /> }]
+              : []),
           ]}
         />
       )}

@@ -24,7 +24,10 @@ export type AuditAction =
   | 'department.delete'
   | 'settings.update'
   | 'meta.publish'
-  | 'records.export';
+  | 'records.export'
+  | 'attachment.upload'
+  | 'attachment.download'
+  | 'attachment.delete';
 
 export interface AuditEvent {
   action: AuditAction;

@@ -79,6 +79,12 @@ export interface Config {
   standardApp?: 'crm' | 'none' | undefined;
   /** What keeps one caller's burst or slow clients from taking the API down; defaults when absent. */
   limits?: LoadLimits | undefined;
+  /**
+   * Files of attachment fields: the largest accepted (ATTACHMENT_MAX_BYTES; 20 MiB when
+   * absent) and how long an upload may stay unattached before the sweep deletes it
+   * (ATTACHMENT_ORPHAN_TTL_MS; a day when absent). Defaults when the whole is absent.
+   */
+  attachments?: { maxBytes: number; orphanTtlMs: number } | undefined;
 }
 
 /** The API's limits under load (README: Operating it → Limits under load). */
@@ -172,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
   const credentialCacheMs = int('AUTH_CACHE_MS', 10_000, 0, 60_000);
   const scheduleTickMs = int('SCHEDULE_TICK_MS', 10_000, 1000, 3_600_000);
   const workerLeaseMs = int('WORKER_LEASE_MS', 15_000, 3_000, 600_000);
+  const attachments = { maxBytes: int('ATTACHMENT_MAX_BYTES', 20 * 1024 * 1024, 1, 1024 ** 3), orphanTtlMs: int('ATTACHMENT_ORPHAN_TTL_MS', 86_400_000, 60_000, 30 * 86_400_000) };
 
   const mongoUrl = value('MONGODB_URL');
   if (mongoUrl !== undefined && !/^mongodb(\+srv)?:\/\/\S+$/.test(mongoUrl)) {
@@ -243,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
     outboundAllowlist,
     mail,
     limits,
+    attachments,
     standardApp: standardApp as 'crm' | 'none',
   };
 }

@@ -26,6 +26,8 @@ import { insertRecord, insertRecords, updateRecord, writeCreateTrails, writeTrai
 import { EntityNotFound, FormNotFound, RecordInUse, RecordInvalid, RecordNotFound, RecordVersionConflict, ViewNotFound } from './records.errors.js';
 import { checkLookups, checkLookupsMany, referencesTo, refreshParentRollups, refreshRollupsOfBatch } from './relations.js';
 import { withScope, type RelatedAccess } from './related-access.js';
+import { applyAttachmentChanges, checkAttachmentRefs, type AttachmentChanges } from './attachments/attachment-refs.js';
+import { detachFilesOf } from './attachments/attachment-store.js';
 
 export interface RecordServiceOptions {
   db: Db;
@@ -90,6 +92,11 @@ export class RecordService {
     this.access = new RecordAccess(options.db, options.snapshot, options.registries, options.actor);
   }
 
+  /** Who is acting. */
+  get actor(): Actor {
+    return this.options.actor;
+  }
+
   compiled(entity: string): CompiledEntity {
     const compiled = compiledEntity(this.options.snapshot, entity, this.options.registries);
     if (!compiled) throw EntityNotFound(`No entity "${entity}"`, { entity });
@@ -113,6 +120,17 @@ export class RecordService {
     const compiled = this.compiled(entity);
     this.access.require(entity, 'read');
     return await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id, options.includeDeleted ?? false, 'read')), options.expand);
+  }
+
+  /**
+   * Throws as reading or changing record `id` would: 404 when out of the actor's scope,
+   * 403 when they may read it but not `op` it. For paths that act on a record's parts
+   * (its attachments) without loading it themselves.
+   */
+  async requireRecord(entity: string, id: string, op: ScopedOperation): Promise<void> {
+    const compiled = this.compiled(entity);
+    this.access.require(entity, op);
+    await this.load(compiled, id, false, op);
   }
 
   async list(entity: string, options: ListOptions): Promise<ListResult> {
@@ -182,6 +200,8 @@ export class RecordService {
     await runBefore(this.options.hooks, { snapshot: this.options.snapshot, entity, op: 'create', actor: this.options.actor, input: fields });
     const { values, problems } = prepareValues(compiled, this.options.registries, fields, undefined, this.options.actor, now, form);
     problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(Object.keys(values)), this.relatedAccess)));
+    const files = await checkAttachmentRefs(this.options.db, compiled, values, undefined, this.options.actor);
+    problems.push(...files.problems);
     const [duplicates] = await this.duplicates(compiled, [{ values }]);
     problems.push(...duplicates!.block);
     if (problems.length > 0) throw RecordInvalid(undefined, { problems });
@@ -197,6 +217,7 @@ export class RecordService {
     const doc: Document = { _id: id, ...storageUpdate(compiled, values).$set, ...initialRollups(compiled), _version: 1, _createdAt: now, _updatedAt: now, _createdBy: actorId, _updatedBy: actorId, _ownerId: ownerId, _deletedAt: null };
     await this.transaction(async (ctx) => {
       await insertRecord(ctx, compiled, doc);
+      await applyAttachmentChanges(ctx.db, ctx.session, id, files.changes);
       await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, undefined, values, ctx.session);
       await writeTrail(ctx, compiled, 'create', id, 1, changedFields({}, values), { after: apiValues(values, doc) });
     });
@@ -222,15 +243,17 @@ export class RecordService {
     const form = this.formOf(compiled, options.form);
     const now = new Date();
     const out: (ApiRecord | Error)[] = new Array(inputs.length);
-    const valid: { index: number; values: Values; id: ObjectId }[] = [];
+    const valid: { index: number; values: Values; id: ObjectId; files: AttachmentChanges }[] = [];
     for (const [index, input] of inputs.entries()) {
       try {
         const fields = asObject(input);
         this.access.checkWritable(entity, fields);
         await runBefore(this.options.hooks, { snapshot: this.options.snapshot, entity, op: 'create', actor: this.options.actor, input: fields });
         const { values, problems } = prepareValues(compiled, this.options.registries, fields, undefined, this.options.actor, now, form);
+        const files = await checkAttachmentRefs(this.options.db, compiled, values, undefined, this.options.actor);
+        problems.push(...files.problems);
         if (problems.length > 0) throw RecordInvalid(undefined, { problems });
-        valid.push({ index, values, id: new ObjectId() });
+        valid.push({ index, values, id: new ObjectId(), files: files.changes });
       } catch (err) {
         out[index] = err as Error;
       }
@@ -250,7 +273,7 @@ export class RecordService {
     }
     const actorId = this.options.actor.id;
     const ownerId = await this.initialOwner(options.owner);
-    const items = valid.map(({ index, id, values }) => ({ index, id, values, doc: { _id: id, ...storageUpdate(compiled, values).$set, ...initialRollups(compiled), _version: 1, _createdAt: now, _updatedAt: now, _createdBy: actorId, _updatedBy: actorId, _ownerId: ownerId, _deletedAt: null } as Document }));
+    const items = valid.map(({ index, id, values, files }) => ({ index, id, values, files, doc: { _id: id, ...storageUpdate(compiled, values).$set, ...initialRollups(compiled), _version: 1, _createdAt: now, _updatedAt: now, _createdBy: actorId, _updatedBy: actorId, _ownerId: ownerId, _deletedAt: null } as Document }));
     for (let at = 0; at < items.length; at += BULK_TRANSACTION_SIZE) {
       const batch = items.slice(at, at + BULK_TRANSACTION_SIZE);
       if (!(await this.writeBatch(compiled, batch))) {
@@ -273,10 +296,11 @@ export class RecordService {
    * was refused as a whole (a known error such as a unique value taken, or a transient
    * abort), in which case nothing of it was written.
    */
-  private async writeBatch(compiled: CompiledEntity, batch: { id: ObjectId; values: Values; doc: Document }[]): Promise<boolean> {
+  private async writeBatch(compiled: CompiledEntity, batch: { id: ObjectId; values: Values; doc: Document; files: AttachmentChanges }[]): Promise<boolean> {
     try {
       await this.transaction(async (ctx) => {
         await insertRecords(ctx, compiled, batch.map((b) => b.doc));
+        for (const { id, files } of batch) await applyAttachmentChanges(ctx.db, ctx.session, id, files);
         await refreshRollupsOfBatch(ctx.db, this.options.snapshot, this.options.registries, compiled, batch.map((b) => b.values), ctx.session);
         await writeCreateTrails(ctx, compiled, batch.map(({ id, values, doc }) => ({ id, changes: changedFields({}, values), after: apiValues(values, doc) })));
       });
@@ -375,6 +399,9 @@ export class RecordService {
     this.access.checkWritable(entity, fields);
     await runBefore(this.options.hooks, { snapshot: this.options.snapshot, entity, op: 'update', actor: this.options.actor, id, input: fields, current });
     const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date(), form);
+    // Before the changes are worked out: it puts the stored name, size and type into the refs.
+    const files = await checkAttachmentRefs(this.options.db, compiled, values, current, this.options.actor);
+    problems.push(...files.problems);
     const changes = changedFields(current, values);
     problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(changes.map((c) => c.field)), this.relatedAccess)));
     const [duplicates] = await this.duplicates(compiled, [{ values, changed: new Set(changes.map((c) => c.field)), id: doc._id as ObjectId }]);
@@ -388,6 +415,7 @@ export class RecordService {
     try {
       await this.transaction(async (ctx) => {
         if (!(await updateRecord(ctx, compiled, doc._id as ObjectId, doc._version as number, update))) throw new VersionMoved();
+        await applyAttachmentChanges(ctx.db, ctx.session, doc._id as ObjectId, files.changes);
         await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, current, values, ctx.session);
         await writeTrail(ctx, compiled, 'update', doc._id as ObjectId, (doc._version as number) + 1, changes, { before: apiValues(current, doc), after: apiValues(values, applied(doc, update)) });
       });
@@ -590,8 +618,11 @@ export class RecordService {
       }
     }
     const records = recordCollection(ctx.db, compiled.entity.key);
-    if (hard) await records.deleteOne({ _id: id }, { session: ctx.session });
-    else {
+    if (hard) {
+      await records.deleteOne({ _id: id }, { session: ctx.session });
+      // Purged for good: its files go with it (the sweep deletes them). A soft delete keeps them for a restore.
+      await detachFilesOf(ctx.db, compiled.entity.key, id, ctx.session);
+    } else {
       const mark = depth > 0 ? { [DELETED_WITH]: root } : {};
       if (!(await updateRecord(ctx, compiled, id, doc._version as number, { $set: { _deletedAt: new Date(), _updatedBy: this.options.actor.id, ...mark }, $inc: { _version: 1 } }))) throw conflict(doc);
     }

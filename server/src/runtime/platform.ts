@@ -38,6 +38,9 @@ import { triggerMatcher } from '../automation/trigger-matcher.js';
 import { ensureRunIndexes } from '../automation/workflow-runs.js';
 import { createRecordHooks } from '../records/record-hooks.js';
 import { ensureRecordIndexes } from '../records/record-indexes.js';
+import { AttachmentSweeper } from '../records/attachments/attachment-sweep.js';
+import { DEFAULT_ATTACHMENT_LIMITS } from '../records/attachments/attachment.service.js';
+import { ensureAttachmentIndexes } from '../records/attachments/attachment-store.js';
 import { IMPORT_JOB, importJobHandler } from '../records/import/import.handler.js';
 import { SEED_JOB, seedJobHandler } from '../records/seed/seed.handler.js';
 import { installStandardApp } from '../records/seed/standard-app.js';
@@ -127,6 +130,8 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
     await ensureRunIndexes(db);
     await ensureNotificationIndexes(db);
     await ensureApprovalIndexes(db);
+    await ensureAttachmentIndexes(db);
+    const attachments = config.attachments ?? DEFAULT_ATTACHMENT_LIMITS;
     recordHooks.register('approval-lock', approvalLockHook(db));
     const toolkit = metadataToolkit(registries);
     const cache = new MetadataCache(db);
@@ -163,6 +168,9 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       const sweeper = new RunSweeper({ db, queue: queues.workflows, logger: logger.child({ component: 'run-sweeper' }) });
       sweeper.start();
       cleanup.push(() => sweeper.stop());
+      const files = new AttachmentSweeper({ db, logger: logger.child({ component: 'attachment-sweep' }), orphanTtlMs: attachments.orphanTtlMs });
+      files.start();
+      cleanup.push(() => files.stop());
       await scheduler.start();
       cleanup.push(() => scheduler.stop());
       // After Redis lost its data, put back at once what went with it, not when it looks stale.
@@ -198,7 +206,7 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       // Loaded only where the API runs: a worker starts (and restarts after a crash) faster without it.
       const { createApp } = await import('../app.js');
       const created = createApp({
-        logger, metrics, monitor, inFlight, redis, redisPrefix: config.queuePrefix, queues, role: config.role, startedAt, sessionLimits, credentials, loginThrottle, load,
+        logger, metrics, monitor, inFlight, redis, redisPrefix: config.queuePrefix, queues, role: config.role, startedAt, sessionLimits, credentials, loginThrottle, load, attachments,
         db: apiDb,
         metricsToken: process.env.METRICS_TOKEN,
         trustProxy: config.trustProxy,

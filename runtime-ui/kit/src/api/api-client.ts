@@ -95,7 +95,7 @@ export const SIGNED_OUT_EVENT = 'metacrm:signed-out';
  * The session's CSRF token, which the server sets in the readable `mc_csrf` cookie and
  * expects back in `X-CSRF-Token` on every write made with the session cookie.
  */
-function csrfHeader(method: HttpMethod): Record<string, string> {
+export function csrfHeader(method: HttpMethod): Record<string, string> {
   if (method === 'GET') return {};
   const match = /(?:^|;\s*)mc_csrf=([^;]+)/.exec(document.cookie);
   return match ? { 'X-CSRF-Token': decodeURIComponent(match[1]!) } : {};

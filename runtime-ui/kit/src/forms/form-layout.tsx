@@ -11,6 +11,9 @@ export interface LayoutContext {
   locale: Locale;
   /** One column at phone width, whatever the section says. */
   narrow: boolean;
+  /** The entity and the record edited (absent for a new one): where widgets upload files to. */
+  entity?: string;
+  recordId?: string | undefined;
 }
 
 /**

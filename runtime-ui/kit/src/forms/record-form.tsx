@@ -66,7 +66,7 @@ export function RecordForm({ entity, form, record, initial, writable, save, relo
   const { schema, uiSchema } = useMemo(() => formSchemas(entity, form, states, locale, writable, t('readOnlyTip')), [entity, form, stateKey, locale, writable, t]);
   const validator = useMemo(() => new CspSafeValidator(locale), [locale]);
   const widgets = useMemo(() => fieldWidgets(fieldUis.keys()), []);
-  const context: LayoutContext = { form, locale, narrow };
+  const context: LayoutContext = { form, locale, narrow, entity: entity.key, recordId: record?.id };
 
   const changed = useMemo(() => changedValues(schema.properties ?? {}, base, data, record === undefined), [schema, base, data, record]);
   const dirty = Object.keys(changed).length > 0;

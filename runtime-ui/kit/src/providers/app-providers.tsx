@@ -14,6 +14,7 @@ import { retryDelay, shouldRetry } from './retry';
 // `css-var-_R_0_`, so the provider names that key and turns hashed class names off.
 import 'antd/dist/antd.css';
 import './antd-contrast.css';
+import './overlays.css';
 
 /** The static theme antd.css was generated for (see the import above). */
 const ANTD_THEME = { zeroRuntime: true, hashed: false, cssVar: { key: 'css-var-_R_0_' } } as const;
@@ -28,6 +29,23 @@ function detachedStyles(): HTMLElement {
   return document.createElement('div');
 }
 
+/**
+ * Where antd's drawers, modals and popups mount: an element of their own at the end of
+ * <body>, not <body> itself. antd's portal locks the page's scrolling only for overlays
+ * mounted straight in <body>, and does it with an injected <style> element that the CSP
+ * refuses (it passes no nonce, not even the ConfigProvider's `csp`), so the page scrolled
+ * behind an open drawer and every opening logged a CSP violation. overlays.css locks
+ * instead. One element for the page, shared by every provider.
+ */
+function overlayRoot(): HTMLElement {
+  const existing = document.querySelector<HTMLElement>('body > .mc-overlays');
+  if (existing) return existing;
+  const root = document.createElement('div');
+  root.className = 'mc-overlays';
+  document.body.appendChild(root);
+  return root;
+}
+
 /** Toasts open below the app bar and a drawer's title bar (56 px), never over a record's name. */
 const MESSAGE_TOP = 64;
 
@@ -39,6 +57,7 @@ const MESSAGE_TOP = 64;
 export function AppProviders({ children }: { children: ReactNode }) {
   const { locale } = useLocale();
   const [styles] = useState(detachedStyles);
+  const [overlays] = useState(overlayRoot);
   const [client] = useState(
     () =>
       new QueryClient({
@@ -57,6 +76,7 @@ export function AppProviders({ children }: { children: ReactNode }) {
       <ConfigProvider
         locale={locale === 'zh-CN' ? zhCN : enUS}
         theme={ANTD_THEME}
+        getPopupContainer={() => overlays}
       >
         <AntApp message={{ top: MESSAGE_TOP }}>{children}</AntApp>
       </ConfigProvider>
