@@ -24,7 +24,8 @@ export type AuditAction =
   | 'department.delete'
   | 'settings.update'
   | 'meta.publish'
-  | 'records.export';
+  | 'records.export'
+  | 'access.preview';
 
 export interface AuditEvent {
   action: AuditAction;
