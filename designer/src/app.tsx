@@ -9,6 +9,7 @@ import { HomePage } from './home/home-page';
 const EntityDesigner = lazy(async () => ({ default: (await import('./entity/entity-designer')).EntityDesigner }));
 const PublishPage = lazy(async () => ({ default: (await import('./publish/publish-page')).PublishPage }));
 const VersionsPage = lazy(async () => ({ default: (await import('./versions/versions-page')).VersionsPage }));
+const RoleDesigner = lazy(async () => ({ default: (await import('./roles/role-designer')).RoleDesigner }));
 
 
 /** The designer's pages by path (below `/designer/`). */
@@ -30,6 +31,7 @@ function Routes() {
   else if (entity) page = <EntityDesigner key={entity[1]} entityKey={entity[1]!} />;
   else if (path === '/publish') page = <PublishPage />;
   else if (path === '/versions') page = <VersionsPage />;
+  else if (/^\/roles\/[a-z][a-z0-9_]*$/.test(path)) page = <RoleDesigner key={path} roleKey={path.slice('/roles/'.length)} />;
   else return <NotFound path={window.location.pathname} homeHref={APP_HOME.designer} />;
   return (
     <>
@@ -42,7 +44,7 @@ function Routes() {
 function DesignerNav({ path }: { path: string }) {
   const t = useT(designerMessages);
   const items = [
-    { to: '/', label: t('nav.home'), current: path === '/' || path.startsWith('/entities/') },
+    { to: '/', label: t('nav.home'), current: path === '/' || path.startsWith('/entities/') || path.startsWith('/roles/') },
     { to: '/publish', label: t('nav.publish'), current: path === '/publish' },
     { to: '/versions', label: t('nav.versions'), current: path === '/versions' },
   ];
