@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, requireBuiltApps } from '../helpers/browser.js';
-import { axeViolations, openSignedIn, pageErrors, poll, screenshot } from '../helpers/app-page.js';
+import { axeViolations, openSignedIn, pageErrors, PHONE, poll, screenshot } from '../helpers/app-page.js';
 import { openTestRedis, testEnv } from '../helpers/env.js';
 import { apiClient, type ApiClient } from '../helpers/http.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
@@ -108,6 +108,9 @@ describe('roles editor', () => {
     await page.getByTestId('access-explainer').waitFor();
     await screenshot(page, 'designer-roles-zh-CN.png');
     expect(await axeViolations(page)).toEqual([]);
+    // At phone width the matrix and the grid scroll sideways inside their cards.
+    await page.setViewportSize(PHONE);
+    await screenshot(page, 'designer-roles-zh-CN-390.png');
     expect(pageErrors(errors)).toEqual([]);
   });
 });
