@@ -11,6 +11,7 @@ const PublishPage = lazy(async () => ({ default: (await import('./publish/publis
 const VersionsPage = lazy(async () => ({ default: (await import('./versions/versions-page')).VersionsPage }));
 const ViewListPage = lazy(async () => ({ default: (await import('./views/view-list-page')).ViewListPage }));
 const ViewDesigner = lazy(async () => ({ default: (await import('./views/view-designer')).ViewDesigner }));
+const RoleDesigner = lazy(async () => ({ default: (await import('./roles/role-designer')).RoleDesigner }));
 
 
 /** The designer's pages by path (below `/designer/`). */
@@ -34,6 +35,7 @@ function Routes() {
   else if (path === '/publish') page = <PublishPage />;
   else if (path === '/versions') page = <VersionsPage />;
   else if ((views = /^\/entities\/([a-z][a-z0-9_]*)\/views(?:\/([a-z][a-z0-9_]*))?$/.exec(path))) page = views[2] ? <ViewDesigner key={views[2]} entityKey={views[1]!} viewKey={views[2]} /> : <ViewListPage entityKey={views[1]!} />;
+  else if (/^\/roles\/[a-z][a-z0-9_]*$/.test(path)) page = <RoleDesigner key={path} roleKey={path.slice('/roles/'.length)} />;
   else return <NotFound path={window.location.pathname} homeHref={APP_HOME.designer} />;
   return (
     <>
@@ -46,7 +48,7 @@ function Routes() {
 function DesignerNav({ path }: { path: string }) {
   const t = useT(designerMessages);
   const items = [
-    { to: '/', label: t('nav.home'), current: path === '/' || path.startsWith('/entities/') },
+    { to: '/', label: t('nav.home'), current: path === '/' || path.startsWith('/entities/') || path.startsWith('/roles/') },
     { to: '/publish', label: t('nav.publish'), current: path === '/publish' },
     { to: '/versions', label: t('nav.versions'), current: path === '/versions' },
   ];

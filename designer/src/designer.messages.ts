@@ -59,6 +59,7 @@ const en = {
   'newEntity.badKey': 'Lower case letters, digits and underscores, starting with a letter.',
   'newEntity.required': 'Required',
   'status.title': 'Platform status',
+  'roles.new': 'New role',
 } as const;
 
 const zhCN: Record<keyof typeof en, string> = {
@@ -117,6 +118,7 @@ const zhCN: Record<keyof typeof en, string> = {
   'newEntity.badKey': '小写字母、数字和下划线，以字母开头。',
   'newEntity.required': '必填',
   'status.title': '平台状态',
+  'roles.new': '新建角色',
 };
 
 export const designerMessages = defineMessages(en, zhCN);

@@ -7,6 +7,7 @@ export * from './schema/meta-schemas.js';
 export * from './schema/meta-validator.js';
 export * from './fields/field-types.js';
 export * from './fields/formats.js';
+export * from './fields/infer-types.js';
 export * from './fields/unique-key.js';
 export * from './fields/linear-pattern.js';
 export * from './fields/convert.js';

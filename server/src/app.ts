@@ -24,6 +24,7 @@ import { openapiRoutes } from './http/openapi.routes.js';
 import { packageRoutes } from './http/packages.routes.js';
 import { recordRoutes } from './http/records.routes.js';
 import { recordIoRoutes } from './http/records-io.routes.js';
+import { spreadsheetRoutes } from './http/spreadsheet.routes.js';
 import { recordAggregateRoutes } from './http/records-aggregate.routes.js';
 import { httpMetrics } from './http/metrics.middleware.js';
 import type { InFlight } from './http/graceful-close.js';
@@ -93,6 +94,7 @@ export function createRouters(deps: AppDeps, sessions: SessionStore, live: LiveE
     userRoutes({ db: deps.db, credentials: deps.credentials }),
     securityRoutes({ db: deps.db, credentials: deps.credentials }),
     metadataRoutes(deps.metadata),
+    spreadsheetRoutes({ db: deps.db, cache: deps.metadata.cache }),
     packageRoutes({ ...deps.metadata, queue: deps.queues.jobs }),
     // Before the record routes, so that /export and /imports are not taken for record ids.
     recordIoRoutes({ ...records, queues: deps.queues }),

@@ -11,7 +11,7 @@ export type SaveStatus = 'saved' | 'pending' | 'saving' | 'invalid' | 'failed' |
 const AUTOSAVE_MS = 700;
 
 /**
- * A draft item being designed (an entity, a view, a navigation, a dashboard): its undo
+ * A draft item being designed (an entity, a form, a view, a role, a workflow): its undo
  * history, and autosave of the present state into the draft. Each save sends the revision it started from (`If-Match`); when another
  * admin saved in between, the server answers 409 and the editor stops saving and offers
  * a choice (reload theirs, or save mine over it) instead of overwriting them. A shape

@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { useDocumentTitle, useLocale, useT } from '@metacrm/ui-kit';
 import { useCurrent, useDraft } from '../api/queries';
 import { labelOf } from '../common/labels';
-import { useUndoKeys } from '../common/undo-keys';
+import { useUndoKeys } from '../common/use-undo-keys';
 import { DeleteFieldDialog } from './delete-field-dialog';
 import { entityMessages } from './entity.messages';
 import { EntitySettings } from './entity-settings';

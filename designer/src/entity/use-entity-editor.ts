@@ -3,7 +3,7 @@ import { useDraftEditor } from '../common/use-draft-editor';
 
 export type { SaveStatus } from '../common/use-draft-editor';
 
-/** The entity being designed: undo history and autosave (useDraftEditor), its item named `entity`. */
+/** The entity being designed: undo history and autosave with conflict handling (use-draft-editor.ts). */
 export function useEntityEditor(initial: { item: Entity; rev: number }) {
   const editor = useDraftEditor<Entity>('entities', initial);
   return { ...editor, entity: editor.item };

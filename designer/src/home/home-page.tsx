@@ -6,6 +6,7 @@ import { designerMessages } from '../designer.messages';
 import { DraftSummary } from './draft-summary';
 import { ItemLists } from './item-lists';
 import { NewEntityDialog } from './new-entity-dialog';
+import { NewRoleDialog } from '../roles/new-role-dialog';
 
 /**
  * The designer's home: the draft's state (unpublished changes, problems, last publish),
@@ -17,6 +18,7 @@ export function HomePage() {
   const draft = useDraft();
   const changes = useDraftChanges();
   const [creating, setCreating] = useState(false);
+  const [creatingRole, setCreatingRole] = useState(false);
   useDocumentTitle(t('app.title'));
   return (
     <section className="mc-page" aria-labelledby="home-title" data-testid="designer-home">
@@ -33,8 +35,9 @@ export function HomePage() {
       {!draft.data && !draft.error && <Skeleton active />}
       {draft.data && (
         <>
-          <ItemLists bundle={draft.data.bundle} changes={changes} onNewEntity={() => setCreating(true)} />
+          <ItemLists bundle={draft.data.bundle} changes={changes} onNewEntity={() => setCreating(true)} onNewRole={() => setCreatingRole(true)} />
           {creating && <NewEntityDialog open bundle={draft.data.bundle} onClose={() => setCreating(false)} />}
+          {creatingRole && <NewRoleDialog bundle={draft.data.bundle} onClose={() => setCreatingRole(false)} />}
         </>
       )}
       <h2 className="mc-section-title">{t('status.title')}</h2>

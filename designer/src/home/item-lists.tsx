@@ -10,6 +10,8 @@ import { designerMessages } from '../designer.messages';
 
 /** The kinds the home lists, in the order an admin builds them. */
 const LISTED: ItemKind[] = ['entities', 'workflows', 'roles', 'navigation', 'dashboards'];
+/** The kinds with a designer page, by the path below which an item opens. */
+const EDITORS: Partial<Record<ItemKind, string>> = { entities: '/entities/', roles: '/roles/' };
 
 type Row = { key: string; label?: Partial<I18nText>; fields?: unknown[]; change?: 'added' | 'changed' | 'removed' };
 
@@ -18,7 +20,7 @@ type Row = { key: string; label?: Partial<I18nText>; fields?: unknown[]; change?
  * table each, with the draft marker of every item changed since the last publish (and
  * the items the draft removes, still listed so the removal shows).
  */
-export function ItemLists({ bundle, changes, onNewEntity }: { bundle: Bundle; changes: DraftChanges | undefined; onNewEntity: () => void }) {
+export function ItemLists({ bundle, changes, onNewEntity, onNewRole }: { bundle: Bundle; changes: DraftChanges | undefined; onNewEntity: () => void; onNewRole: () => void }) {
   const t = useT(designerMessages);
   const tabs = LISTED.map((kind) => {
     const items = ((bundle as unknown as Record<string, Row[] | undefined>)[kind] ?? []).map((item) => ({ ...item, change: changes?.marker(kind, item.key) }));
@@ -26,13 +28,13 @@ export function ItemLists({ bundle, changes, onNewEntity }: { bundle: Bundle; ch
     return {
       key: kind,
       label: `${t(`kind.${kind}`)} (${items.length})`,
-      children: <KindList kind={kind} rows={[...items, ...removed]} onNewEntity={onNewEntity} />,
+      children: <KindList kind={kind} rows={[...items, ...removed]} onNew={kind === 'roles' ? onNewRole : onNewEntity} />,
     };
   });
   return <Tabs items={tabs} className="dz-lists" data-testid="item-lists" />;
 }
 
-function KindList({ kind, rows, onNewEntity }: { kind: ItemKind; rows: Row[]; onNewEntity: () => void }) {
+function KindList({ kind, rows, onNew }: { kind: ItemKind; rows: Row[]; onNew: () => void }) {
   const t = useT(designerMessages);
   const { locale } = useLocale();
   const [query, setQuery] = useState('');
@@ -41,13 +43,14 @@ function KindList({ kind, rows, onNewEntity }: { kind: ItemKind; rows: Row[]; on
     if (!q) return rows;
     return rows.filter((r) => [r.key, r.label?.en, r.label?.['zh-CN']].some((s) => s?.toLowerCase().includes(q)));
   }, [rows, query]);
-  const editable = kind === 'entities';
-  if (rows.length === 0 && editable) {
+  const editor = EDITORS[kind];
+  const editable = editor !== undefined;
+  if (rows.length === 0 && kind === 'entities') {
     return (
       <EmptyState
         title={t('entities.emptyTitle')}
         description={t('entities.emptyDescription')}
-        action={<Button type="primary" onClick={onNewEntity} data-testid="new-entity">{t('entities.new')}</Button>}
+        action={<Button type="primary" onClick={onNew} data-testid="new-entity">{t('entities.new')}</Button>}
       />
     );
   }
@@ -55,7 +58,8 @@ function KindList({ kind, rows, onNewEntity }: { kind: ItemKind; rows: Row[]; on
     <div className="dz-list" data-testid={`list-${kind}`}>
       <div className="dz-list__toolbar">
         <Input.Search allowClear placeholder={t('list.search', { kind: t(`kind.${kind}`) })} aria-label={t('list.search', { kind: t(`kind.${kind}`) })} value={query} onChange={(e) => setQuery(e.target.value)} className="dz-list__search" data-testid={`search-${kind}`} />
-        {editable && <Button type="primary" onClick={onNewEntity} data-testid="new-entity">{t('entities.new')}</Button>}
+        {kind === 'entities' && <Button type="primary" onClick={onNew} data-testid="new-entity">{t('entities.new')}</Button>}
+        {kind === 'roles' && <Button type="primary" onClick={onNew} data-testid="new-role">{t('roles.new')}</Button>}
       </div>
       {!editable && <Typography.Paragraph type="secondary">{t('list.laterDesigner')}</Typography.Paragraph>}
       <Table<Row>
@@ -70,11 +74,11 @@ function KindList({ kind, rows, onNewEntity }: { kind: ItemKind; rows: Row[]; on
             key: 'name',
             render: (_, row) => {
               const name = labelOf(row.label, locale, row.key);
-              return editable && row.change !== 'removed' ? <Link href={href(`/entities/${row.key}`)}>{name}</Link> : name;
+              return editable && row.change !== 'removed' ? <Link href={href(`${editor}${row.key}`)}>{name}</Link> : name;
             },
           },
           { title: t('list.key'), dataIndex: 'key', render: (key: string) => <code className="mc-code">{key}</code> },
-          ...(editable ? [{ title: t('list.fields'), key: 'fields', render: (_: unknown, row: Row) => row.fields?.length ?? '' }] : []),
+          ...(kind === 'entities' ? [{ title: t('list.fields'), key: 'fields', render: (_: unknown, row: Row) => row.fields?.length ?? '' }] : []),
           { title: t('list.state'), key: 'state', render: (_, row) => <DraftMarker change={row.change} /> },
         ]}
       />

@@ -7,7 +7,7 @@ import { EditorActions, EditorAlerts } from '../common/editor-status';
 import { href } from '../common/href';
 import { labelOf } from '../common/labels';
 import { DraftMarker } from '../common/marker';
-import { useUndoKeys } from '../common/undo-keys';
+import { useUndoKeys } from '../common/use-undo-keys';
 import { useDraftEditor } from '../common/use-draft-editor';
 import { ColumnList } from './column-list';
 import { FieldSource } from './field-source';

@@ -1,12 +1,13 @@
 import { CheckSquareOutlined, MenuOutlined, SearchOutlined } from '@ant-design/icons';
 import { Button, Drawer, Grid, Layout, Menu, Tooltip } from 'antd';
 import { useCallback, useState, type ReactNode } from 'react';
-import { navigate, useLocale, useT, type RuntimeMeta } from '@metacrm/ui-kit';
+import { api, navigate, useLocale, useT, type RuntimeMeta } from '@metacrm/ui-kit';
 import { appMessages } from './app.messages';
 import { CommandMenu, useCommandShortcut } from './command-menu';
 import { useLiveEvents } from './live-events';
 import { appEntries, navGroups } from './nav-items';
 import { NotificationsBell } from './notifications-bell';
+import { PreviewBanner } from './preview-banner';
 
 /**
  * The frame inside the shell: the navigation built from the metadata (collapsible at
@@ -22,7 +23,8 @@ export function AppFrame({ meta, path, children }: { meta: RuntimeMeta | undefin
   const [commands, setCommands] = useState(false);
   const openCommands = useCallback(() => setCommands(true), []);
   useCommandShortcut(openCommands);
-  useLiveEvents(meta !== undefined);
+  // A preview's requests carry its role in a header, which an EventSource cannot send: no live events then.
+  useLiveEvents(meta !== undefined && api.previewRole === undefined);
 
   const groups = meta ? navGroups(meta, locale, { entities: t('entities'), dashboards: t('dashboards') }) : [];
   const entries = [...appEntries(t), ...groups.flatMap((g) => g.entries)];
@@ -68,6 +70,7 @@ export function AppFrame({ meta, path, children }: { meta: RuntimeMeta | undefin
           </Tooltip>
           <NotificationsBell />
         </div>
+        <PreviewBanner />
         {children}
       </Layout.Content>
       {commands && meta && <CommandMenu meta={meta} onClose={() => setCommands(false)} />}

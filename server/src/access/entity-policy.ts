@@ -69,7 +69,35 @@ const cache = new WeakMap<MetadataSnapshot, Map<string, EntityPolicy>>();
  */
 export function entityPolicy(snapshot: MetadataSnapshot, actor: Actor, entity: string, operations: Registry<LogicOperation>): EntityPolicy {
   const unrestricted = isUnrestricted(actor);
-  return policyOf(snapshot, unrestricted ? [] : [...new Set(actor.roles)].sort(), entity, unrestricted, operations);
+  const policy = policyOf(snapshot, unrestricted ? [] : [...new Set(actor.roles)].sort(), entity, unrestricted, operations);
+  return actor.preview === undefined ? policy : readOnlyPolicy(snapshot, policy);
+}
+
+const READ_OPERATIONS: ReadonlySet<EntityOperation> = new Set(['read', 'export']);
+const readOnlyCache = new WeakMap<MetadataSnapshot, WeakMap<EntityPolicy, EntityPolicy>>();
+
+/**
+ * A role's policy as a preview sees it: the same reads, scopes and masks, no write of
+ * any kind, so the preview's metadata (`rights`, field `write`) shows a read-only UI.
+ */
+function readOnlyPolicy(snapshot: MetadataSnapshot, policy: EntityPolicy): EntityPolicy {
+  let perSnapshot = readOnlyCache.get(snapshot);
+  if (!perSnapshot) readOnlyCache.set(snapshot, (perSnapshot = new WeakMap()));
+  let readOnly = perSnapshot.get(policy);
+  if (!readOnly) {
+    const fields = new Map<string, FieldAccess>();
+    const field = (key: string): FieldAccess => {
+      let access = fields.get(key);
+      if (!access) {
+        const full = policy.field(key);
+        fields.set(key, (access = full.write ? Object.freeze({ ...full, write: false }) : full));
+      }
+      return access;
+    };
+    readOnly = { ...policy, can: (op) => READ_OPERATIONS.has(op) && policy.can(op), field };
+    perSnapshot.set(policy, readOnly);
+  }
+  return readOnly;
 }
 
 function policyOf(snapshot: MetadataSnapshot, roleKeys: readonly string[], entity: string, unrestricted: boolean, operations: Registry<LogicOperation>): EntityPolicy {

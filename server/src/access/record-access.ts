@@ -3,7 +3,7 @@ import { isSystemField, maskValue, rowFilterToFilter, type BundleRegistries, typ
 import type { Actor } from '../actor/actor.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { compileFilter } from '../query/index.js';
-import { FieldNotWritable, Forbidden } from './access.errors.js';
+import { FieldNotWritable, Forbidden, PreviewReadOnly } from './access.errors.js';
 import { entityPolicy, type EntityOperation, type EntityPolicy, type ScopeRule, type ScopedOperation } from './entity-policy.js';
 import { sharedRecordIds } from './record-shares.js';
 import { USERS } from '../auth/user-model.js';
@@ -38,8 +38,12 @@ export class RecordAccess {
     return entityPolicy(this.snapshot, this.actor, entity, this.registries.operations);
   }
 
-  /** Throws 403 FORBIDDEN unless the actor's roles grant `op` on `entity`. */
+  /**
+   * Throws 403 FORBIDDEN unless the actor's roles grant `op` on `entity`; for an actor
+   * previewing a role, 403 PREVIEW_READ_ONLY for any operation but read and export.
+   */
   require(entity: string, op: EntityOperation): void {
+    if (this.actor.preview !== undefined && op !== 'read' && op !== 'export') throw PreviewReadOnly(undefined, { entity, operation: op, role: this.actor.preview.role });
     if (!this.policy(entity).can(op)) throw Forbidden(`You may not ${op} ${entity} records`, { entity, operation: op });
   }
 

@@ -16,6 +16,11 @@ export interface Actor {
   /** Set when the actor authenticated with an API token. */
   tokenId?: string | undefined;
   locale?: 'zh-CN' | 'en' | undefined;
+  /**
+   * Set while a metadata administrator previews the platform as one role
+   * (`X-Metacrm-Preview-Role`): `roles` is exactly that role, and every write is refused.
+   */
+  preview?: { role: string } | undefined;
 }
 
 /** The built-in role that grants everything; metadata cannot define or change it. */
@@ -26,4 +31,9 @@ export const SYSTEM_ACTOR: Actor = Object.freeze({ kind: 'system', id: 'system',
 /** Whether no role limits this actor: the platform itself, or a holder of the built-in admin role. */
 export function isUnrestricted(actor: Actor): boolean {
   return actor.kind === 'system' || actor.roles.includes(ADMIN_ROLE);
+}
+
+/** Whether the actor only previews a role: it may read what the role reads and write nothing. */
+export function isPreview(actor: Actor): boolean {
+  return actor.preview !== undefined;
 }

@@ -27,7 +27,8 @@ export type AuditAction =
   | 'records.export'
   | 'attachment.upload'
   | 'attachment.download'
-  | 'attachment.delete';
+  | 'attachment.delete'
+  | 'access.preview';
 
 export interface AuditEvent {
   action: AuditAction;

@@ -31,3 +31,9 @@ export const DepartmentNotFound = defineError('DEPARTMENT_NOT_FOUND', 404, 'No s
 /** A department that still has members or sub-departments cannot be deleted. */
 export const DepartmentInUse = defineError('DEPARTMENT_IN_USE', 409, 'The department still has members or sub-departments');
 export const SettingsInvalid = defineError('SETTINGS_INVALID', 400, 'The settings are not valid');
+/** `X-Metacrm-Preview-Role` sent by someone without the metadata admin right. */
+export const PreviewNotAllowed = defineError('PREVIEW_NOT_ALLOWED', 403, 'Only metadata administrators may preview a role');
+/** `X-Metacrm-Preview-Role` names no role of the current metadata (or the built-in admin role). */
+export const PreviewRoleUnknown = defineError('PREVIEW_ROLE_UNKNOWN', 400, 'There is no such role to preview');
+/** A write while previewing a role: a preview only reads. */
+export const PreviewReadOnly = defineError('PREVIEW_READ_ONLY', 403, 'A role preview is read-only');

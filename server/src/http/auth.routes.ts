@@ -84,6 +84,8 @@ export function authRoutes(deps: AuthRouteDeps): Router<AppState> {
       roles: ctx.state.actor.roles,
       adminRights: { metadata: hasAdminRight(snapshot, ctx.state.actor, 'metadata'), users: hasAdminRight(snapshot, ctx.state.actor, 'users') },
       twoFactorSetupRequired: auth.restricted,
+      // The role an administrator previews (X-Metacrm-Preview-Role), read-only; null otherwise.
+      previewRole: ctx.state.actor.preview?.role ?? null,
     };
   });
 

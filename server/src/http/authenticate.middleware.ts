@@ -9,6 +9,8 @@ import { hashSecret, secretKind } from '../auth/secrets.js';
 import type { SessionStore } from '../auth/sessions.js';
 import { SecuritySettingsStore } from '../auth/settings.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
+import { auditPreview, PREVIEW_ROLE_HEADER, previewActor } from '../auth/role-preview.js';
+import { PreviewReadOnly } from '../auth/auth.errors.js';
 import { CSRF_HEADER, SESSION_COOKIE } from './auth-cookies.js';
 import type { AppMiddleware } from './context.js';
 
@@ -37,7 +39,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * (a session token or an API token) or else the session cookie. Nothing valid: 401
  * AUTH_REQUIRED. A cookie session's writes must echo its CSRF token in X-CSRF-Token
  * (a Bearer header cannot be sent by another site, so it needs none). API tokens are
- * rate limited per token.
+ * rate limited per token. `X-Metacrm-Preview-Role` turns a metadata administrator into
+ * a read-only holder of that one role (role-preview.ts); any write is then refused
+ * here, and the engine refuses one too (RecordAccess), whatever path reaches it.
  */
 export function authenticate(deps: AuthenticateDeps): AppMiddleware {
   const authenticator = new Authenticator(deps.db, deps.sessions, deps.credentials);
@@ -66,7 +70,7 @@ export function authenticate(deps: AuthenticateDeps): AppMiddleware {
       ctx.set('X-RateLimit-Limit', String(state.limit));
       ctx.set('X-RateLimit-Remaining', String(state.remaining));
     }
-    ctx.state.actor = found.actor;
+    ctx.state.actor = await asPreview(ctx, found, deps);
     ctx.state.auth = {
       via: found.via,
       user: found.user,
@@ -76,6 +80,17 @@ export function authenticate(deps: AuthenticateDeps): AppMiddleware {
     };
     await next();
   };
+}
+
+/** The actor of the request: the credential's, or the role it previews (audited), read-only. */
+async function asPreview(ctx: Parameters<AppMiddleware>[0], found: Authenticated, deps: AuthenticateDeps): Promise<Authenticated['actor']> {
+  const role = ctx.get(PREVIEW_ROLE_HEADER).trim();
+  if (role === '') return found.actor;
+  const actor = previewActor(await deps.cache.current(), found.actor, role);
+  if (!SAFE_METHODS.has(ctx.method)) throw PreviewReadOnly(undefined, { role });
+  const credential = found.via === 'session' ? found.session._id : String(found.token._id);
+  await auditPreview(deps, actor, credential, { ip: ctx.ip, requestId: ctx.state.requestId });
+  return actor;
 }
 
 /**

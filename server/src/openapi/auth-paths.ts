@@ -66,7 +66,7 @@ export function authPaths(): Record<string, OpenApiObject> {
     },
     '/api/auth/logout': { post: op('auth', 'auth.logout', 'Sign out', 'Ends this session and clears the cookies.', { ...noContent, ...errorResponses([]) }) },
     '/api/auth/me': {
-      get: op('auth', 'auth.me', 'Who is signed in', 'The user, the roles in effect (a token\'s may be fewer) and the admin rights.', { '200': jsonResponse('The signed-in user.', object({ user: schemaRef('User'), via: { enum: ['session', 'token'] }, roles: { type: 'array', items: str }, adminRights: object({ metadata: bool, users: bool }), twoFactorSetupRequired: bool })), ...errorResponses([]) }),
+      get: op('auth', 'auth.me', 'Who is signed in', 'The user, the roles in effect (a token\'s may be fewer; a preview\'s, the one role) and the admin rights.', { '200': jsonResponse('The signed-in user.', object({ user: schemaRef('User'), via: { enum: ['session', 'token'] }, roles: { type: 'array', items: str }, adminRights: object({ metadata: bool, users: bool }), twoFactorSetupRequired: bool, previewRole: { type: ['string', 'null'], description: 'The role a metadata administrator previews with `X-Metacrm-Preview-Role` (read-only), or null.' } })), ...errorResponses([]) }),
     },
     '/api/auth/password': {
       post: op('auth', 'auth.password', 'Change my password', 'Ends every other session of the user. The new password must differ from the current one (400 USER_INVALID, problem SAME_PASSWORD on `/newPassword`).', { '200': jsonResponse('Changed.', object({ endedSessions: { type: 'integer' } })), ...errorResponses(['BadRequest']) }, body(object({ currentPassword: str, newPassword: { type: 'string', minLength: 10 } }))),

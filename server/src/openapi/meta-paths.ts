@@ -47,6 +47,24 @@ export function metaPaths(): Record<string, OpenApiObject> {
         },
       }),
     },
+    '/api/meta/spreadsheet/preview': {
+      post: op('spreadsheetPreview', 'Propose an entity from a spreadsheet', {
+        description: 'The body of an import (`mapping` may be left out): a CSV or XLSX file read as an import reads it, nothing stored. Answers its headers, its first rows as text, and a proposed field type per column (from at most 1,000 rows): integer, decimal (with `scale`), date, datetime, email, url, phone, boolean, single_select (with `options`, from repeated values), lookup (with `target`, when every value is the display value of a record of that published entity), long_text or text.',
+        requestBody: { required: true, content: jsonContent(schemaRef('ImportRequest')) },
+        responses: {
+          '200': jsonResponse('The headers, sample rows and proposed types.', object({
+            fileName: { type: 'string' },
+            format: { type: 'string', enum: ['csv', 'xlsx'] },
+            headers: { type: 'array', items: { type: 'string' } },
+            sampled: { type: 'integer', minimum: 0 },
+            truncated: { type: 'boolean' },
+            columns: { type: 'array', items: object({ index: { type: 'integer' }, header: { type: 'string' }, type: { type: 'string' }, samples: { type: 'array', items: { type: 'string' } }, empty: { type: 'integer' }, scale: { type: 'integer' }, options: { type: 'array', items: { type: 'string' } }, target: { type: 'string' } }, ['scale', 'options', 'target']) },
+            rows: { type: 'array', items: { type: 'array', items: { type: 'string' } } },
+          })),
+          ...errorResponses(['BadRequest', 'PayloadTooLarge', 'UnsupportedMediaType']),
+        },
+      }),
+    },
     '/api/meta/publish': {
       post: op('publish', 'Publish the draft', {
         description: 'Validates the whole draft, computes the diff and the data migrations it implies, previews them against the stored records, applies them and switches to version N+1 atomically.',

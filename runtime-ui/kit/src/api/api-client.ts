@@ -1,4 +1,5 @@
 import { ApiError, parseErrorBody } from './api-error';
+import { PREVIEW_ROLE_HEADER } from './preview-role';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -27,10 +28,21 @@ export interface RequestOptions {
 export class ApiClient {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
+  private preview: string | undefined;
 
   constructor(options: ApiClientOptions = {}) {
     this.baseUrl = options.baseUrl ?? '';
     this.timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  /** Every later call previews `role` (read-only, metadata administrators only); undefined stops. */
+  setPreviewRole(role: string | undefined): void {
+    this.preview = role;
+  }
+
+  /** The role this client previews, if any. */
+  get previewRole(): string | undefined {
+    return this.preview;
   }
 
   get<T>(path: string, options: Omit<RequestOptions, 'method' | 'body'> = {}): Promise<T> {
@@ -56,7 +68,7 @@ export class ApiClient {
       if (signal?.aborted) throw signal.reason;
       const response = await fetch(this.baseUrl + path, {
         method,
-        headers: { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...csrfHeader(method), ...headers },
+        headers: { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...csrfHeader(method), ...(this.preview === undefined ? {} : { [PREVIEW_ROLE_HEADER]: this.preview }), ...headers },
         body: body === undefined ? null : JSON.stringify(body),
         credentials: 'same-origin',
         signal: controller.signal,

@@ -18,6 +18,8 @@ export interface Me {
   adminRights: { metadata: boolean; users: boolean };
   /** An admin who must use 2FA and has not enrolled: the app shows enrolment only. */
   twoFactorSetupRequired: boolean;
+  /** The role a metadata administrator previews in this tab (read-only), or null. */
+  previewRole?: string | null;
 }
 
 type SessionState = { status: 'checking' } | { status: 'signed-out' } | { status: 'signed-in'; me: Me } | { status: 'error'; error: ApiError };
