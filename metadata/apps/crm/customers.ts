@@ -20,6 +20,22 @@ export const REGIONS = options([
   ['overseas', '海外', 'Overseas'],
 ]);
 
+/**
+ * Days without a follow-up, a new opportunity or a deal after which a customer of each
+ * level returns to the pool (公海); levels not listed use the last figure.
+ */
+export const RECYCLE_DAYS = { a: 60, b: 45, c: 30, d: 15 } as const;
+
+/** When the customer enters the pool: none for a locked or closed (won) customer, which stays. */
+const poolDueAt = {
+  if: [
+    { or: [{ '==': [{ var: 'locked' }, true] }, { '==': [{ var: 'deal_status' }, 'closed'] }, { '!': { var: 'pool_clock_at' } }] }, null,
+    { date_add: [{ var: 'pool_clock_at' }, { if: [
+      { '==': [{ var: 'level' }, 'a'] }, RECYCLE_DAYS.a, { '==': [{ var: 'level' }, 'b'] }, RECYCLE_DAYS.b, { '==': [{ var: 'level' }, 'c'] }, RECYCLE_DAYS.c, RECYCLE_DAYS.d,
+    ] }, 'day'] },
+  ],
+};
+
 const customer: EntitySpec = {
   key: 'customer', label: ['客户', 'Customer'], plural: ['客户', 'Customers'], icon: 'building', displayField: 'name',
   fields: [
@@ -48,6 +64,12 @@ const customer: EntitySpec = {
     field('bank_account', 'text', '银行账号', 'Bank account', { maxLength: 40 }),
     field('employees', 'integer', '员工人数', 'Employees', { min: 0 }),
     field('last_follow_up_at', 'datetime', '最后跟进时间', 'Last follow-up'),
+    // 公海: the idle clock restarts on a follow-up, a new opportunity, a claim or an assignment
+    // (workflows.ts); the customer enters the pool RECYCLE_DAYS of its level later.
+    field('pool_clock_at', 'datetime', '回收计时起点', 'Idle since', { default: { var: '$now' }, helpText: { 'zh-CN': '最近一次跟进、新商机、领取或分配的时间', en: 'The last follow-up, new opportunity, claim or assignment' } }),
+    field('pool_due_at', 'formula', '进入公海时间', 'Enters the pool', { resultType: 'datetime', expression: poolDueAt }),
+    field('previous_owner', 'user', '前负责人', 'Previous owner'),
+    field('reclaim_after', 'datetime', '前负责人可领回时间', 'Previous owner may reclaim from'),
     field('next_contact_date', 'date', '下次联系日期', 'Next contact date'),
     field('description', 'long_text', '备注', 'Notes'),
     rollup('contact_count', '联系人数', 'Contacts', 'contact', 'customer', 'count'),
@@ -55,7 +77,7 @@ const customer: EntitySpec = {
     rollup('contract_amount', '合同总额', 'Contract amount', 'contract', 'customer', 'sum', 'amount'),
     rollup('ticket_count', '工单数', 'Tickets', 'ticket', 'customer', 'count'),
   ],
-  indexes: [{ key: 'by_name', fields: [{ field: 'name', direction: 'asc' }] }, { key: 'by_phone', fields: [{ field: 'phone', direction: 'asc' }] }, { key: 'by_email', fields: [{ field: 'email', direction: 'asc' }] }],
+  indexes: [{ key: 'by_pool_due_at', fields: [{ field: 'pool_due_at', direction: 'asc' }] }, { key: 'by_name', fields: [{ field: 'name', direction: 'asc' }] }, { key: 'by_phone', fields: [{ field: 'phone', direction: 'asc' }] }, { key: 'by_email', fields: [{ field: 'email', direction: 'asc' }] }],
   // 查重: one customer per company name (owned or in the pool); a phone or email already
   // known on a customer or lead is worth a warning.
   duplicateRules: [
@@ -117,7 +139,7 @@ export const customerForms: Form[] = [
     ['basics', '基本信息', 'Basics', ['name', 'level', 'industry', 'source', 'region', 'tags', 'deal_status', 'locked']],
     ['contact_info', '联系方式', 'Contact details', ['phone', 'email', 'website', 'address']],
     ['finance', '开票信息', 'Billing details', ['tax_number', 'bank_name', 'bank_account', 'employees']],
-    ['follow_up', '跟进', 'Follow-up', ['next_contact_date', 'description']],
+    ['follow_up', '跟进', 'Follow-up', ['next_contact_date', 'pool_due_at', 'description']],
   ]),
   form('contact', '联系人', 'Contact', [
     ['basics', '基本信息', 'Basics', ['name', 'customer', 'title', 'department', 'decision_role', 'primary']],
@@ -133,6 +155,8 @@ export const customerViews: View[] = [
   list('customer', 'customers_all', '全部客户', 'All customers', ['name', 'number', 'level', 'industry', 'region', 'deal_status', 'last_follow_up_at', '_ownerId'], { default: true, sort: [{ field: '_updatedAt', direction: 'desc' }] }),
   list('customer', 'customers_key', '重点客户', 'Key accounts', ['name', 'level', 'industry', 'contract_amount', '_ownerId'], { filter: { field: 'level', op: 'eq', value: 'a' }, sort: [{ field: 'contract_amount', direction: 'desc' }] }),
   list('customer', 'customers_due_today', '今日待联系', 'To contact today', ['name', 'level', 'next_contact_date', 'phone', '_ownerId'], { filter: { field: 'next_contact_date', op: 'relative', value: 'today' } }),
+  list('customer', 'customers_pool', '公海客户', 'Customer pool', ['name', 'level', 'industry', 'region', 'previous_owner', 'reclaim_after'], { filter: { field: '_ownerId', op: 'isEmpty' }, sort: [{ field: '_updatedAt', direction: 'desc' }] }),
+  list('customer', 'customers_entering_pool', '即将进入公海', 'About to enter the pool', ['name', 'level', 'pool_due_at', 'last_follow_up_at', '_ownerId'], { filter: { field: 'pool_due_at', op: 'relative', value: 'next_7_days' }, sort: [{ field: 'pool_due_at', direction: 'asc' }] }),
   kanban('customer', 'customers_by_level', '按级别', 'By level', 'level', ['name', 'industry', 'contract_amount']),
   list('contact', 'contacts_all', '全部联系人', 'All contacts', ['name', 'customer', 'title', 'mobile', 'email', 'primary'], { default: true }),
   list('contact', 'contacts_due_today', '今日待联系', 'To contact today', ['name', 'customer', 'mobile', 'next_contact_date'], { filter: { field: 'next_contact_date', op: 'relative', value: 'today' } }),

@@ -12,6 +12,7 @@ import { marketingServiceEntities, marketingServiceForms, marketingServiceViews 
 import { crmRoles } from './roles.js';
 import { crmRules } from './rules.js';
 import { salesEntities, salesForms, salesViews } from './sales.js';
+import { poolWorkflows } from './pool.js';
 import { crmSeed } from './seed.js';
 import { crmDashboards, crmNavigation } from './ui.js';
 import { crmWorkflows } from './workflows.js';
@@ -28,7 +29,7 @@ export function crmBundle(): Bundle {
     forms: byKey([...customerForms, ...salesForms, ...financeForms, ...marketingServiceForms]),
     views: byKey([...customerViews, ...salesViews, ...financeViews, ...marketingServiceViews]),
     rules: byKey(crmRules),
-    workflows: byKey(crmWorkflows),
+    workflows: byKey([...crmWorkflows, ...poolWorkflows]),
     roles: byKey(crmRoles),
     navigation: byKey(crmNavigation),
     dashboards: byKey(crmDashboards),

@@ -23,6 +23,10 @@ const CATALOG = ['product', 'price_book', 'price_book_entry'] as const;
 const SELLING = ['customer', 'contact', 'activity', 'lead', 'opportunity', 'quote', 'quote_line', 'sales_order', 'contract', 'payment_plan'] as const;
 const MONEY = ['receipt', 'invoice'] as const;
 const published = { '==': [{ var: 'status' }, 'published'] };
+/** The customer pool (公海): customers nobody owns, which reps see and claim, and managers assign. */
+const inPool = { '!': { '!!': { var: '_ownerId' } } };
+/** What only the pool's workflows write: reps claim, they do not set these. */
+const poolFields = { pool_clock_at: { write: false }, previous_owner: { write: false }, reclaim_after: { write: false } };
 /** A rep sees the phone numbers of customers they do not own only masked. */
 const phoneMask = { mask: { keepStart: 3, keepEnd: 4, char: '*' } };
 
@@ -37,6 +41,7 @@ export const crmRoles: Role[] = [
     description: l('本部门及下级部门的客户、商机与合同', 'Customers, deals and contracts of their department and its sub-departments'),
     entities: {
       ...grants(SELLING, { ...full('department_tree') }),
+      customer: { ...full('department_tree'), alsoRead: inPool },
       ...grants(MONEY, read('department_tree')),
       ...grants(CATALOG, read('all')),
       campaign: read('all'), campaign_member: read('all'), segment: read('all'),
@@ -49,6 +54,7 @@ export const crmRoles: Role[] = [
     description: l('自己负责的客户、线索、商机、报价与合同', 'Their own customers, leads, deals, quotes and contracts'),
     entities: {
       ...grants(SELLING, work('own')),
+      customer: { ...work('own'), alsoRead: inPool, fields: poolFields },
       ...grants(MONEY, read('own')),
       ...grants(CATALOG, read('all')),
       campaign: read('all'), segment: read('all'),

@@ -12,7 +12,7 @@ export const crmNavigation: Navigation[] = [{
   key: 'crm', label: l('标准 CRM', 'Standard CRM'), default: true,
   groups: [
     { key: 'today', label: l('工作台', 'Today'), icon: 'home', order: 0, items: [dashboardItem('my_todo', 'check-square'), dashboardItem('sales_overview', 'bar-chart')] },
-    { key: 'customers', label: l('客户管理', 'Customers'), icon: 'building', order: 10, items: [entityItem('customer'), entityItem('contact'), entityItem('activity'), entityItem('activity', 'activities_calendar', 'calendar')] },
+    { key: 'customers', label: l('客户管理', 'Customers'), icon: 'building', order: 10, items: [entityItem('customer'), entityItem('customer', 'customers_pool', 'inbox'), entityItem('contact'), entityItem('activity'), entityItem('activity', 'activities_calendar', 'calendar')] },
     { key: 'sales', label: l('销售管理', 'Sales'), icon: 'trending-up', order: 20, items: [
       entityItem('lead'), entityItem('opportunity'), entityItem('opportunity', 'pipeline', 'columns'), entityItem('quote'), entityItem('sales_order'),
       entityItem('product'), entityItem('price_book'), entityItem('sales_target'),
@@ -46,8 +46,9 @@ const todoWidgets: Widget[] = [
   { key: 'contacts_due', type: 'kpi', title: l('今日待联系客户', 'Customers to contact today'), layout: at(0, 0, 8, 3), entity: 'customer', query: { filter: { and: [mine, { field: 'next_contact_date', op: 'relative', value: 'today' }] }, measures: [{ fn: 'count' }] }, view: 'customers_due_today' },
   { key: 'follow_ups_due', type: 'kpi', title: l('今日跟进', 'Follow-ups due today'), layout: at(8, 0, 8, 3), entity: 'activity', query: { filter: { and: [mine, { field: 'next_contact_date', op: 'relative', value: 'today' }] }, measures: [{ fn: 'count' }] }, view: 'activities_all' },
   { key: 'leads_open', type: 'kpi', title: l('待跟进线索', 'Open leads'), layout: at(16, 0, 8, 3), entity: 'lead', query: { filter: { and: [mine, { field: 'status', op: 'in', value: ['new', 'contacted', 'qualified'] }] }, measures: [{ fn: 'count' }] }, view: 'leads_open' },
-  { key: 'payments_due', type: 'kpi', title: l('14 天内应回款', 'Payments due within 14 days'), layout: at(0, 3, 12, 3), entity: 'payment_plan', query: { filter: { and: [mine, { field: 'status', op: 'in', value: ['planned', 'overdue'] }, { field: 'due_date', op: 'relative', value: 'next_14_days' }] }, measures: [{ fn: 'sum', field: 'outstanding' }] }, view: 'payment_plans_due' },
-  { key: 'contracts_expiring', type: 'kpi', title: l('30 天内到期合同', 'Contracts ending within 30 days'), layout: at(12, 3, 12, 3), entity: 'contract', query: { filter: { and: [mine, { field: 'status', op: 'eq', value: 'active' }, { field: 'end_date', op: 'relative', value: 'next_30_days' }] }, measures: [{ fn: 'count' }] }, view: 'contracts_expiring' },
+  { key: 'payments_due', type: 'kpi', title: l('14 天内应回款', 'Payments due within 14 days'), layout: at(0, 3, 8, 3), entity: 'payment_plan', query: { filter: { and: [mine, { field: 'status', op: 'in', value: ['planned', 'overdue'] }, { field: 'due_date', op: 'relative', value: 'next_14_days' }] }, measures: [{ fn: 'sum', field: 'outstanding' }] }, view: 'payment_plans_due' },
+  { key: 'contracts_expiring', type: 'kpi', title: l('30 天内到期合同', 'Contracts ending within 30 days'), layout: at(8, 3, 8, 3), entity: 'contract', query: { filter: { and: [mine, { field: 'status', op: 'eq', value: 'active' }, { field: 'end_date', op: 'relative', value: 'next_30_days' }] }, measures: [{ fn: 'count' }] }, view: 'contracts_expiring' },
+  { key: 'entering_pool', type: 'kpi', title: l('7 天内进入公海', 'Entering the pool within 7 days'), layout: at(16, 3, 8, 3), entity: 'customer', query: { filter: { and: [mine, { field: 'pool_due_at', op: 'relative', value: 'next_7_days' }] }, measures: [{ fn: 'count' }] }, view: 'customers_entering_pool' },
   { key: 'my_pipeline', type: 'funnel', title: l('我的商机', 'My pipeline'), layout: at(0, 6, 24, 8), entity: 'opportunity', query: { filter: { and: [mine, open] }, groupBy: [{ field: 'stage' }], measures: [{ fn: 'sum', field: 'amount' }] }, view: 'opportunities_open' },
 ];
 

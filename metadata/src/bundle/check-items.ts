@@ -198,6 +198,7 @@ export function checkRole(role: Role, at: string, index: EntityIndex, registries
       problems.push({ pointer: `${here}/rowFilter`, code: 'REQUIRED', message: 'scope "filter" needs a rowFilter' });
     }
     problems.push(...checkRowFilter(perms.rowFilter, entity, `${here}/rowFilter`, index, registries));
+    problems.push(...checkRowFilter(perms.alsoRead, entity, `${here}/alsoRead`, index, registries));
   }
   return problems;
 }

@@ -903,6 +903,7 @@ export interface Role {
           changeOwner?: boolean;
           scope?: "own" | "own_and_subordinates" | "department" | "department_tree" | "all" | "filter";
           rowFilter?: Logic;
+          alsoRead?: Logic;
           fields?: {
             [k: string]:
               | {

@@ -1,11 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { App, Drawer, Grid, Skeleton, Tabs } from 'antd';
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import { api, ErrorState, toApiError, useLocale, useT, type ApiRecord, RecordForm, fallbackForm, formOf, label, type RuntimeMeta } from '@metacrm/ui-kit';
 import { RecordHeader } from './record-header';
 import { attachmentCount, attachmentFields, RecordAttachments } from './record-attachments';
 import { recordMessages } from './record.messages';
 import { RelatedLists } from './related-lists';
+import { StagePath, type RefusedMove } from './stage-path';
 import { Timeline } from './timeline';
 import { recordKey, useRecord, useSaveRecord } from './use-record';
 import { type UserEntity } from '@metacrm/metadata';
@@ -33,6 +34,9 @@ export function RecordDrawer({ meta, entity, id, initial, onClose, onCreated }: 
   const client = useQueryClient();
   const record = useRecord(entity.key, id);
   const save = useSaveRecord(entity.key);
+  // A stage move the server refused for missing fields: the details form opens with the stage set and those fields marked.
+  const [refused, setRefused] = useState<RefusedMove & { n: number }>();
+  const [tab, setTab] = useState('details');
   const form = formOf(meta, entity.key) ?? fallbackForm(entity);
   // The server filtered the fields by the user's roles; a field they may not write is shown disabled.
   const mayWrite = id === undefined ? entity.rights.create : entity.rights.update;
@@ -49,7 +53,8 @@ export function RecordDrawer({ meta, entity, id, initial, onClose, onCreated }: 
     error ? <ErrorState title={error.status === 404 ? t('notFound') : t('loadFailed')} error={error} onRetry={() => void record.refetch()} /> : <Skeleton active paragraph={{ rows: 8 }} />
   ) : (
     <RecordForm
-      key={`${id ?? 'new'}`}
+      key={`${id ?? 'new'}:${refused?.n ?? 0}`}
+      {...(refused ? { pending: refused } : {})}
       entity={entity}
       form={form}
       {...(record.data ? { record: record.data } : {})}
@@ -60,6 +65,7 @@ export function RecordDrawer({ meta, entity, id, initial, onClose, onCreated }: 
       onSaved={(saved) => {
         void message.success(id === undefined ? t('created') : t('saved'));
         if (id === undefined) onCreated?.(saved.id);
+        setRefused(undefined);
       }}
     />
   );
@@ -74,9 +80,23 @@ export function RecordDrawer({ meta, entity, id, initial, onClose, onCreated }: 
       closable={{ 'aria-label': t('close') }}
       data-testid="record-drawer"
     >
+      {id !== undefined && record.data && (
+        <StagePath
+          entity={entity}
+          record={record.data}
+          editable={entity.rights.update}
+          move={(values, version) => save(id, values, version)}
+          onRefused={(move) => {
+            setRefused({ ...move, n: (refused?.n ?? 0) + 1 });
+            setTab('details');
+          }}
+        />
+      )}
       {id !== undefined && record.data && <RecordHeader meta={meta} entity={entity} record={record.data} />}
       {id === undefined ? body : (
         <Tabs
+          activeKey={tab}
+          onChange={setTab}
           items={[
             { key: 'details', label: t('details'), children: body },
             { key: 'related', label: t('related'), children: <RelatedLists meta={meta} entity={entity} id={id} create={(child, init, done) => <RecordDrawer meta={meta} entity={child} initial={init} onClose={() => done(false)} onCreated={() => done(true)} />} /> },

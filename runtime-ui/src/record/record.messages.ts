@@ -47,6 +47,10 @@ export const recordMessages = defineMessages(
     newOwner: 'New owner',
     ownerChanged: 'Owner changed',
     confirm: 'Confirm',
+    stagePath: '{field}: stage path',
+    stageMoved: 'Moved to {stage}',
+    stageNeeds: 'To move to {stage}, fill in: {fields}',
+    stageNotAllowed: 'Cannot move from here to {stage}',
   },
   {
     details: '详情',
@@ -93,5 +97,9 @@ export const recordMessages = defineMessages(
     newOwner: '新负责人',
     ownerChanged: '负责人已更改',
     confirm: '确定',
+    stagePath: '{field}：阶段路径',
+    stageMoved: '已进入{stage}',
+    stageNeeds: '进入{stage}前请填写：{fields}',
+    stageNotAllowed: '不能从当前阶段进入{stage}',
   },
 );

@@ -36,6 +36,7 @@ export interface FieldAccess {
  * - several roles grant their union: an operation, a field, a record any role allows;
  * - update, delete, export and changeOwner count only in a role that also grants read
  *   (changeOwner, over the records the role lets the actor update);
+ * - a role's `alsoRead` row filter adds records to its read scope only;
  * - a field is readable unless the role says `read: false`, and writable (in a role
  *   granting create or update) unless it says `write: false` or cannot read it;
  * - a field is masked only if every role that lets the actor read it masks it; a
@@ -119,8 +120,11 @@ function compilePolicy(snapshot: MetadataSnapshot, roleKeys: readonly string[], 
     return grant?.read ? [{ role: key, grant }] : grant?.create ? [{ role: key, grant: { ...grant, update: false, delete: false, export: false, changeOwner: false } }] : [];
   });
   const can = (op: EntityOperation) => grants.some((g) => g.grant[op] === true && (op === 'create' || g.grant.read === true));
-  const scopes = (op: ScopedOperation): ScopeRule[] =>
-    grants.filter((g) => g.grant[op] === true && g.grant.read === true).map((g) => ({ role: g.role, scope: (g.grant.scope ?? 'own') as ScopeKind, ...(g.grant.rowFilter !== undefined ? { rowFilter: g.grant.rowFilter } : {}) }));
+  const scopes = (op: ScopedOperation): ScopeRule[] => [
+    ...grants.filter((g) => g.grant[op] === true && g.grant.read === true).map((g) => ({ role: g.role, scope: (g.grant.scope ?? 'own') as ScopeKind, ...(g.grant.rowFilter !== undefined ? { rowFilter: g.grant.rowFilter } : {}) })),
+    // `alsoRead` widens reading only: a rep sees the pool's customers, but changes them only by claiming one.
+    ...(op === 'read' ? grants.filter((g) => g.grant.read === true && g.grant.alsoRead !== undefined).map((g) => ({ role: g.role, scope: 'filter' as const, rowFilter: g.grant.alsoRead })) : []),
+  ];
   const fields = new Map<string, FieldAccess>();
   const field = (key: string): FieldAccess => {
     const hit = fields.get(key);

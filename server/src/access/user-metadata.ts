@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BundleRegistries, Entity, Form, UserAction, UserEntity, UserMetadata, View, Workflow } from '@metacrm/metadata';
 import { fieldTraits, isSystemField } from '@metacrm/metadata';
-import type { Actor } from '../actor/actor.js';
+import { isUnrestricted, type Actor } from '../actor/actor.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import { entityPolicy, type EntityOperation, type EntityPolicy } from './entity-policy.js';
 import { filterFields } from './filter-fields.js';
@@ -39,7 +39,7 @@ export function userMetadata(snapshot: MetadataSnapshot, registries: BundleRegis
     entities: snapshot.bundle.entities.flatMap((e) => (policies.has(e.key) ? [userEntity(e, policies.get(e.key)!, registries)] : [])),
     forms: snapshot.bundle.forms.flatMap((f) => (policies.has(f.entity) ? [userForm(f, (field) => readable(f.entity, field))] : [])),
     views,
-    actions: snapshot.bundle.workflows.flatMap((w) => (startable(w, disabledWorkflows, policies) ? [userAction(w)] : [])),
+    actions: snapshot.bundle.workflows.flatMap((w) => (startable(w, disabledWorkflows, policies) && mayStartManually(w, actor) ? [userAction(w)] : [])),
     navigation: userNavigation(snapshot.bundle.navigation ?? [], actor, reach, new Set(dashboards.map((d) => d.key))),
     dashboards,
   };
@@ -93,6 +93,16 @@ function userView(view: View, readable: (field: string) => boolean, queryable: (
 }
 
 /** A manual workflow that is on, over an entity the actor may read (or none), as the trigger route requires. */
+/**
+ * Whether the actor's roles let them start a manual workflow: its trigger's `roles`, when
+ * set, name the roles that may (a manager's "assign from the pool"); administrators
+ * always may. Reading the workflow's records is checked apart, by the record engine.
+ */
+export function mayStartManually(workflow: Workflow, actor: Actor): boolean {
+  const roles = (workflow.trigger as { roles?: readonly string[] }).roles;
+  return roles === undefined || isUnrestricted(actor) || actor.roles.some((r) => roles.includes(r));
+}
+
 function startable(workflow: Workflow, disabled: ReadonlySet<string>, policies: ReadonlyMap<string, EntityPolicy>): boolean {
   if (workflow.trigger.type !== 'manual' || workflow.active === false || disabled.has(workflow.key)) return false;
   return workflow.entity === undefined || policies.get(workflow.entity)?.can('read') === true;

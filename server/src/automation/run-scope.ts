@@ -9,7 +9,8 @@ import { compileLogic, truthy, type LogicOperation, type Registry, type Workflow
  * - `steps.<stepId>`: each step's output, once it ran;
  * - `vars`: what set_variables steps set;
  * - `item`: the current record of the innermost loop;
- * - `user`: the acting user (`id`, `name`); `now`: the run step's start, ISO 8601;
+ * - `user`: the acting user (`id`, `name`, `roles`: a guard may ask `{"in": ["sales_manager", {"var": "user.roles"}]}`); `now`: the run step's start, ISO 8601 (for a
+ *   scheduled run, its occurrence: schedule-runs.ts);
  * - `input`: a manual trigger's form or an inbound webhook's body.
  */
 export interface RunScope {
@@ -17,7 +18,7 @@ export interface RunScope {
   old: Record<string, unknown> | null;
   steps: Record<string, unknown>;
   vars: Record<string, unknown>;
-  user: { id: string; name: string };
+  user: { id: string; name: string; roles?: readonly string[] };
   input: unknown;
   item?: unknown;
   now?: string;

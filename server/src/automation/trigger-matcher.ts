@@ -61,7 +61,7 @@ function eventScope(event: OutboxEvent): RunScope {
     old: event.before,
     steps: {},
     vars: {},
-    user: { id: event.actor.id, name: event.actor.name },
+    user: { id: event.actor.id, name: event.actor.name, roles: event.actor.roles ?? [] },
     input: null,
   };
 }

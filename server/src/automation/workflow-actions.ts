@@ -1,6 +1,7 @@
 import type { ActionContext, WorkflowAction } from './action-contract.js';
 import { OUTSIDE_ACTIONS } from './actions/index.js';
 import { RECORD_ACTIONS, entityProblems } from './actions/record-steps.js';
+import { refuseAction } from './actions/refuse-step.js';
 import { evaluateIn, evaluateMap, type RunScope } from './run-scope.js';
 
 const KEY = { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 64 } as const;
@@ -10,6 +11,7 @@ const obj = (properties: Record<string, unknown>, required: string[] = []) => ({
 /** The built-in step types but the approval (approvals.ts), which registries.ts adds. */
 export const BUILT_IN_ACTIONS: WorkflowAction[] = [
   ...RECORD_ACTIONS,
+  refuseAction,
   {
     type: 'query_records',
     sideEffect: false,

@@ -19,7 +19,8 @@ export const BUILT_IN_TRIGGERS: ConfigurableDefinition[] = [
   { type: 'record_created', configSchema: settings() },
   { type: 'record_updated', configSchema: settings({ fields: FIELDS }) },
   { type: 'record_deleted', configSchema: settings() },
-  { type: 'manual', configSchema: settings({ inputSchema: { type: 'object' } }), check: (s, { at }) => schemaPatternProblems(s.inputSchema, `${at}/inputSchema`) },
+  // `roles`: who besides administrators may start it (unset: anyone who may read its records).
+  { type: 'manual', configSchema: settings({ inputSchema: { type: 'object' }, roles: { type: 'array', items: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 64 }, minItems: 1, maxItems: 50, uniqueItems: true } }), check: (s, { at }) => schemaPatternProblems(s.inputSchema, `${at}/inputSchema`) },
   WEBHOOK_TRIGGER,
   SCHEDULE_TRIGGER,
   DATE_FIELD_TRIGGER,

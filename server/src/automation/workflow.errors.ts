@@ -9,3 +9,5 @@ export const ApprovalNotFound = defineError('WORKFLOW_APPROVAL_NOT_FOUND', 404, 
 export const ApprovalNotYours = defineError('WORKFLOW_APPROVAL_NOT_FOUND', 404, 'No such approval waiting for you');
 export const RecordLocked = defineError('RECORD_LOCKED', 423, 'The record is locked');
 export const NoAssignee = defineError('WORKFLOW_NO_ASSIGNEE', 422, 'Nobody in the team can own the record');
+/** A `refuse` step's condition held: the run stops there (details: `reason`, `message`, maybe `field`). */
+export const WorkflowRefused = defineError('WORKFLOW_REFUSED', 422, 'The workflow refused to go on');

@@ -3,6 +3,8 @@ import { ObjectId, type Db, type Filter } from 'mongodb';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { linearRegExp, type BundleRegistries, type Workflow } from '@metacrm/metadata';
 import type { Actor } from '../actor/actor.js';
+import { mayStartManually } from '../access/user-metadata.js';
+import { Forbidden } from '../auth/auth.errors.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import type { Logger } from '../observability/logger.js';
 import type { RecordHooks } from '../records/record-hooks.js';
@@ -89,6 +91,7 @@ export class WorkflowService {
     const workflow = this.workflow(key);
     if (workflow.trigger.type !== 'manual') throw TriggerInvalid(`"${key}" is started by ${workflow.trigger.type}, not by hand`, { workflow: key });
     if ((await disabledWorkflows(this.options.db)).has(key) || workflow.active === false) throw TriggerInvalid(`"${key}" is switched off`, { workflow: key });
+    if (!mayStartManually(workflow, this.options.actor)) throw Forbidden(`Your roles may not start "${key}"`, { workflow: key, operation: 'start' });
     const { records = [], input = null } = parseTriggerBody(body);
     checkInput(workflow, input);
     const scopes = await this.recordScopes(workflow, records, input);
@@ -114,7 +117,7 @@ export class WorkflowService {
     const actor = this.options.actor;
     // The sample as the API would show a record this user just created, its own values on top.
     const sample = record ? { id: '000000000000000000000000', _version: 1, _createdAt: now.toISOString(), _updatedAt: now.toISOString(), _createdBy: actor.id, _updatedBy: actor.id, _ownerId: actor.id, ...record } : null;
-    const scope: RunScope = { record: sample, old, steps: {}, vars: {}, user: { id: actor.id, name: actor.name }, input };
+    const scope: RunScope = { record: sample, old, steps: {}, vars: {}, user: { id: actor.id, name: actor.name, roles: actor.roles }, input };
     let condition: boolean | null = null;
     try {
       if (workflow.condition !== undefined && !skipCondition) condition = conditionHolds(workflow, scope, this.options.registries.operations);
@@ -141,7 +144,7 @@ export class WorkflowService {
   }
 
   private async recordScopes(workflow: Workflow, records: string[], input: unknown) {
-    const user = { id: this.options.actor.id, name: this.options.actor.name };
+    const user = { id: this.options.actor.id, name: this.options.actor.name, roles: this.options.actor.roles };
     if (records.length === 0) return [{ recordId: null, scope: { record: null, old: null, steps: {}, vars: {}, user, input } }];
     if (!workflow.entity) throw TriggerInvalid(`"${workflow.key}" has no entity, so it takes no records`, { problems: [{ pointer: '/records', code: 'NOT_ALLOWED_VALUE' }] });
     const service = new RecordService({ db: this.options.db, snapshot: this.options.snapshot, registries: this.options.registries, actor: this.options.actor });

@@ -127,7 +127,7 @@ export function workflowPaths(): Record<string, OpenApiObject> {
     '/api/workflows/{key}/disable': { post: switchOp(false) },
     '/api/workflows/{key}/trigger': {
       post: admin('workflows.trigger', 'Start a manual workflow', {
-        description: 'For anyone who may read the records named (checked by the record engine). 400 WORKFLOW_TRIGGER_INVALID for a workflow not started by hand, one switched off, or an `input` that does not fit its form (a problem per mistake).',
+        description: 'For anyone who may read the records named (checked by the record engine); a trigger with `roles` only for those roles and administrators (403 FORBIDDEN otherwise). 400 WORKFLOW_TRIGGER_INVALID for a workflow not started by hand, one switched off, or an `input` that does not fit its form (a problem per mistake).',
         parameters: [KEY],
         requestBody: { required: false, content: jsonContent(schemaRef('WorkflowTriggerRequest')) },
         responses: { '202': jsonResponse('The runs, queued.', schemaRef('WorkflowTriggered')), ...errorResponses(['BadRequest', 'Forbidden', 'NotFound']) },

@@ -449,13 +449,15 @@ export class RecordService {
    * Gives a record to another user (`_ownerId`), as a versioned update with its
    * revision, audit entry and event. Needs update access to the record; the new owner
    * must be an active user. The owner's scope decides who sees the record from then on.
+   * `null` leaves the record without an owner (a workflow returning a customer to the
+   * pool); only the scopes that reach unowned records (a row filter) see it then.
    */
-  async transferOwner(entity: string, id: string, ownerId: string, op: 'update' | null = 'update'): Promise<ApiRecord> {
+  async transferOwner(entity: string, id: string, ownerId: string | null, op: 'update' | null = 'update'): Promise<ApiRecord> {
     const compiled = this.compiled(entity);
     if (op !== null) this.access.require(entity, op);
-    await this.requireActiveUser(ownerId);
+    if (ownerId !== null) await this.requireActiveUser(ownerId);
     const doc = await this.load(compiled, id, false, op);
-    if (doc._ownerId === ownerId) return await this.presentOne(compiled, toApiRecord(compiled, doc));
+    if ((doc._ownerId ?? null) === ownerId) return await this.presentOne(compiled, toApiRecord(compiled, doc));
     const changes = [{ field: '_ownerId', from: doc._ownerId ?? null, to: ownerId }];
     await this.transaction(async (ctx) => {
       const update = { $set: { _ownerId: ownerId, _updatedAt: new Date(), _updatedBy: this.options.actor.id }, $inc: { _version: 1 } };

@@ -31,6 +31,12 @@ export interface RecordFormProps {
   onCancel?: () => void;
   /** The save button's text, when neither "Create" nor "Save" says what it does (a bulk edit applies). */
   saveLabel?: string;
+  /**
+   * A change the server refused for missing fields (a stage move): the form starts with
+   * its values typed in and the problems on their fields, so filling them and saving
+   * makes the move.
+   */
+  pending?: { values: Record<string, unknown>; problems: Problem[] };
 }
 
 type Problem = { pointer?: string; code: string; message: string };
@@ -41,15 +47,18 @@ type Problem = { pointer?: string; code: string; message: string };
  * every change (the server runs the same function), client validation with the value
  * schemas, server problems on their fields, and a 409 that keeps what was typed.
  */
-export function RecordForm({ entity, form, record, initial, writable, save, reload, onSaved, onCancel, saveLabel }: RecordFormProps) {
+export function RecordForm({ entity, form, record, initial, writable, save, reload, onSaved, onCancel, saveLabel, pending }: RecordFormProps) {
   const t = useT(formMessages);
   const { locale } = useLocale();
   const session = useSession();
   const narrow = Grid.useBreakpoint().md === false;
   const [base, setBase] = useState<Record<string, unknown>>(() => withoutNulls(record ?? initial ?? {}));
-  const [data, setData] = useState<Record<string, unknown>>(base);
+  const [data, setData] = useState<Record<string, unknown>>(() => (pending ? { ...base, ...pending.values } : base));
   const [version, setVersion] = useState(record?._version);
-  const [serverErrors, setServerErrors] = useState<ErrorSchema | undefined>();
+  // The server's problems, with the values they were about: typing anything clears them.
+  const [server, setServer] = useState<{ errors: ErrorSchema; data: Record<string, unknown> } | undefined>(() => (pending ? { errors: problemsToErrorSchema(pending.problems) as ErrorSchema, data } : undefined));
+  const serverErrors = server?.errors;
+  const setServerErrors = (errors: ErrorSchema | undefined) => setServer(errors ? { errors, data } : undefined);
   const [failure, setFailure] = useState<ApiError | undefined>();
   const [saving, setSaving] = useState(false);
   const [conflict, setConflict] = useState<number | undefined>();
@@ -72,7 +81,7 @@ export function RecordForm({ entity, form, record, initial, writable, save, relo
   const dirty = Object.keys(changed).length > 0;
   useUnsavedGuard(dirty && !saving);
 
-  useEffect(() => setServerErrors(undefined), [data]);
+  useEffect(() => setServer((s) => (s && s.data === data ? s : undefined)), [data]);
 
   // A newer version arrived (someone else saved, seen live): shown at once unless the
   // user is editing, whose typing is never replaced (their save meets the 409 instead).

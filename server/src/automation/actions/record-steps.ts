@@ -28,9 +28,17 @@ export const OWNER_SCHEMA = {
   anyOf: [{ enum: ['triggering_user', 'record_owner'] }, obj({ user: {} }, ['user']), obj({ roundRobin: TEAM }, ['roundRobin'])],
 } as const;
 
+/**
+ * assign_owner's owner: any of OWNER_SCHEMA, or `nobody`, which leaves the record
+ * without an owner (a customer recycled into the pool).
+ */
+const ASSIGNED_OWNER_SCHEMA = { anyOf: [...OWNER_SCHEMA.anyOf, { const: 'nobody' }] } as const;
+
 type OwnerSpec = 'triggering_user' | 'record_owner' | { user: unknown } | { roundRobin: Record<string, unknown> };
 /** An owner as a plan says it: a user id, or a team whose next member takes it when the step acts. */
 type OwnerPlan = { ownerId: string } | { roundRobin: string[] };
+/** What assign_owner plans: an owner, or none (`nobody`). */
+type AssignedOwnerPlan = OwnerPlan | { ownerId: null };
 
 /**
  * A workflow step is the process writing, not a user filling in a form: no form's
@@ -106,12 +114,13 @@ export const createRecordAction = plannedAction({
 /**
  * `assign_owner` gives a record (by default the trigger record) to the `owner` its
  * settings choose, or, as before `owner` existed, to the next of a team in turn
- * (`users`, `role` or `department`).
+ * (`users`, `role` or `department`). `owner: "nobody"` takes the owner away (a record
+ * returned to a pool); a step before it may keep who had it (`record._ownerId`).
  */
 export const assignOwnerAction = plannedAction({
   type: 'assign_owner',
   external: false,
-  configSchema: obj({ owner: OWNER_SCHEMA, users: TEAM.properties.users, role: KEY, department: OBJECT_ID, entity: KEY, record: {} }),
+  configSchema: obj({ owner: ASSIGNED_OWNER_SCHEMA, users: TEAM.properties.users, role: KEY, department: OBJECT_ID, entity: KEY, record: {} }),
   check(config, context) {
     const given = ['owner', 'users', 'role', 'department'].filter((k) => config[k] !== undefined);
     const problems = entityProblems(config, context);
@@ -119,13 +128,18 @@ export const assignOwnerAction = plannedAction({
     return problems;
   },
   async plan(config, ctx) {
+    if (config.owner === 'nobody') return { ...target(config, ctx), owner: { ownerId: null } as AssignedOwnerPlan };
     const spec: OwnerSpec = (config.owner as OwnerSpec | undefined) ?? { roundRobin: { users: config.users, role: config.role, department: config.department } };
-    return { ...target(config, ctx), owner: await ownerPlan(spec, ctx) };
+    return { ...target(config, ctx), owner: (await ownerPlan(spec, ctx)) as AssignedOwnerPlan };
   },
   async perform(plan, ctx) {
     const done = await writtenBefore(ctx.db, ctx.idempotencyKey);
     if (done) return { output: { id: done, replayed: true } };
-    const owner = await takeOwner(plan.owner, ctx);
+    if ('ownerId' in plan.owner && plan.owner.ownerId === null) {
+      await ctx.records().transferOwner(plan.entity, plan.id, null);
+      return { output: { id: plan.id, ownerId: null } };
+    }
+    const owner = await takeOwner(plan.owner as OwnerPlan, ctx);
     await ctx.records().transferOwner(plan.entity, plan.id, owner.ownerId);
     return { output: { id: plan.id, ...owner } };
   },

@@ -31,7 +31,7 @@ export function schedulerActor(workflow: string): RunDoc['trigger']['actor'] {
 
 /**
  * Starts the runs of one batch of candidates: each whose workflow condition holds now
- * (json-logic over `record`, `user` = the scheduler, `now`), once per schedule key, in
+ * (json-logic over `record`, `user` = the scheduler, `now` = the occurrence), once per schedule key, in
  * one batch insert and one enqueue. Answers how many runs this call started; a key
  * started before (by another worker, an earlier try) counts for nothing.
  */
@@ -39,7 +39,10 @@ export async function startScheduledRuns(deps: ScheduleRunDeps, workflow: Workfl
   const actor = schedulerActor(workflow.key);
   const runs: NewRun[] = [];
   for (const candidate of candidates) {
-    const scope: RunScope = { record: candidate.record, old: null, steps: {}, vars: {}, user: { id: actor.id, name: actor.name }, input: null };
+    // `now` is the occurrence the run stands for, not the moment a worker gets to it: a
+    // run late after downtime, or one a test ticks at a chosen instant, reads the same
+    // dates ("30 days idle as of this morning") as a run on time.
+    const scope: RunScope = { record: candidate.record, old: null, steps: {}, vars: {}, user: { id: actor.id, name: actor.name, roles: [] }, input: null, now: candidate.scheduledFor.toISOString() };
     try {
       if (!conditionHolds(workflow, scope, deps.registries.operations)) continue;
     } catch (err) {
