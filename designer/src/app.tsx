@@ -9,6 +9,7 @@ import { HomePage } from './home/home-page';
 const EntityDesigner = lazy(async () => ({ default: (await import('./entity/entity-designer')).EntityDesigner }));
 const PublishPage = lazy(async () => ({ default: (await import('./publish/publish-page')).PublishPage }));
 const VersionsPage = lazy(async () => ({ default: (await import('./versions/versions-page')).VersionsPage }));
+const FormDesigner = lazy(async () => ({ default: (await import('./form/form-designer')).FormDesigner }));
 
 
 /** The designer's pages by path (below `/designer/`). */
@@ -28,6 +29,7 @@ function Routes() {
   let page;
   if (path === '/') page = <HomePage />;
   else if (entity) page = <EntityDesigner key={entity[1]} entityKey={entity[1]!} />;
+  else if (formPath(path)) page = <FormDesigner key={path} entityKey={formPath(path)![1]!} formKey={formPath(path)![2]!} />;
   else if (path === '/publish') page = <PublishPage />;
   else if (path === '/versions') page = <VersionsPage />;
   else return <NotFound path={window.location.pathname} homeHref={APP_HOME.designer} />;
@@ -56,3 +58,6 @@ function DesignerNav({ path }: { path: string }) {
     </nav>
   );
 }
+
+/** `/entities/<entity>/forms/<form>`: the form layout designer. */
+const formPath = (path: string) => /^\/entities\/([a-z][a-z0-9_]*)\/forms\/([a-z][a-z0-9_]*)$/.exec(path);

@@ -1,12 +1,14 @@
 import type { Entity, Field } from '@metacrm/metadata';
 import { DndContext, DragOverlay, PointerSensor, pointerWithin, rectIntersection, useSensor, useSensors, type CollisionDetection, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useDocumentTitle, useLocale, useT } from '@metacrm/ui-kit';
 import { useCurrent, useDraft } from '../api/queries';
 import { labelOf } from '../common/labels';
+import { useUndoKeys } from '../common/use-undo-keys';
 import { DeleteFieldDialog } from './delete-field-dialog';
 import { entityMessages } from './entity.messages';
 import { EntitySettings } from './entity-settings';
+import { EntityFormsLink } from '../form/entity-forms-link';
 import { FieldList } from './field-list';
 import { FieldPalette } from './field-palette';
 import { FieldSettings } from './field-settings';
@@ -88,7 +90,13 @@ export function EntityWorkbench({ initial }: { initial: { item: Entity; rev: num
   const deletingField = entity.fields.find((f) => f.key === deleting);
   return (
     <section className="dz-designer" aria-labelledby="entity-title" data-testid="entity-designer">
-      <WorkbenchHeader entity={entity} published={published} editor={editor} />
+      <WorkbenchHeader
+        title={t('title', { name: labelOf(entity.label, locale, entity.key) })}
+        titleId="entity-title"
+        item={{ kind: 'entities', key: entity.key, published: !!published }}
+        extra={<EntityFormsLink entity={entity.key} />}
+        editor={editor}
+      />
       <DndContext sensors={sensors} collisionDetection={collision} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragging(undefined)}>
         <div className="dz-panes">
           <FieldPalette onAdd={(type) => add(type)} />
@@ -126,20 +134,4 @@ function ghostLabel(id: string, entity: Entity, locale: 'en' | 'zh-CN'): string 
   const [kind, name] = id.split(':') as [string, string];
   if (kind === 'palette') return name;
   return labelOf(entity.fields.find((f) => f.key === name)?.label, locale, name);
-}
-
-/** Ctrl/Cmd+Z undoes, Ctrl/Cmd+Shift+Z (or Ctrl+Y) redoes, wherever the focus is in the designer. */
-function useUndoKeys(onUndo: () => void, onRedo: () => void): void {
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
-      const key = event.key.toLowerCase();
-      if (key === 'z' && !event.shiftKey) onUndo();
-      else if ((key === 'z' && event.shiftKey) || key === 'y') onRedo();
-      else return;
-      event.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onUndo, onRedo]);
 }

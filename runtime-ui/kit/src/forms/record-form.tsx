@@ -31,6 +31,8 @@ export interface RecordFormProps {
   onCancel?: () => void;
   /** The save button's text, when neither "Create" nor "Save" says what it does (a bulk edit applies). */
   saveLabel?: string;
+  /** One column whatever the sections say (the designer's phone-width preview); by default the window's width decides. */
+  narrow?: boolean;
 }
 
 type Problem = { pointer?: string; code: string; message: string };
@@ -41,11 +43,12 @@ type Problem = { pointer?: string; code: string; message: string };
  * every change (the server runs the same function), client validation with the value
  * schemas, server problems on their fields, and a 409 that keeps what was typed.
  */
-export function RecordForm({ entity, form, record, initial, writable, save, reload, onSaved, onCancel, saveLabel }: RecordFormProps) {
+export function RecordForm({ entity, form, record, initial, writable, save, reload, onSaved, onCancel, saveLabel, narrow: narrowProp }: RecordFormProps) {
   const t = useT(formMessages);
   const { locale } = useLocale();
   const session = useSession();
-  const narrow = Grid.useBreakpoint().md === false;
+  const phone = Grid.useBreakpoint().md === false;
+  const narrow = narrowProp ?? phone;
   const [base, setBase] = useState<Record<string, unknown>>(() => withoutNulls(record ?? initial ?? {}));
   const [data, setData] = useState<Record<string, unknown>>(base);
   const [version, setVersion] = useState(record?._version);
