@@ -206,4 +206,31 @@ describe('form layout designer', () => {
     expect(pageErrors(errors)).toEqual([]);
     expect(pageErrors(user.errors)).toEqual([]);
   });
+
+  it('builds a formula with the expression builder, evaluated at once on a sample record', async () => {
+    const { page, errors } = await admin();
+    await page.goto(`${platform.url}/designer/entities/project`);
+    await page.getByTestId('field-budget').waitFor();
+    await page.getByTestId('palette-formula').click();
+    const builder = page.locator('[data-testid$="-expression"]');
+    await builder.waitFor();
+    // A function from the registry's list, then a field from the picker, inserted at the cursor.
+    const text = builder.locator('textarea[data-testid$="-text"]');
+    // The new formula's starting expression selected, so the inserted function replaces it.
+    await text.selectText();
+    await choose(page, builder.getByRole('combobox', { name: 'Insert a function' }), 'round(a1, [a2])');
+    await poll(() => text.inputValue()).toBe('{"round":[null]}');
+    await text.fill('{"round": [{"*": [, 1.1]}, 2]}');
+    await text.press('Home');
+    for (let i = 0; i < '{"round": [{"*": ['.length; i++) await text.press('ArrowRight');
+    await choose(page, builder.getByRole('combobox', { name: 'Insert a field' }), 'Budget (budget)');
+    await poll(() => text.inputValue()).toBe('{"round": [{"*": [{"var":"budget"}, 1.1]}, 2]}');
+    // The sample record's budget is 1200.50: the value shows at once; a bad operation shows its error.
+    await poll(() => builder.locator('[data-testid$="-result"] [data-state="value"]').textContent()).toBe('"1320.55"');
+    await screenshot(page, 'designer-expression-en.png');
+    expect(await axeViolations(page)).toEqual([]);
+    await text.fill('{"method": [{"var": "name"}, "toString"]}');
+    await builder.locator('[data-testid$="-problems"]').getByText('LOGIC_NOT_ALLOWED').waitFor();
+    expect(pageErrors(errors)).toEqual([]);
+  });
 });
