@@ -12,6 +12,7 @@ const VersionsPage = lazy(async () => ({ default: (await import('./versions/vers
 const ViewListPage = lazy(async () => ({ default: (await import('./views/view-list-page')).ViewListPage }));
 const ViewDesigner = lazy(async () => ({ default: (await import('./views/view-designer')).ViewDesigner }));
 const RoleDesigner = lazy(async () => ({ default: (await import('./roles/role-designer')).RoleDesigner }));
+const FormDesigner = lazy(async () => ({ default: (await import('./form/form-designer')).FormDesigner }));
 
 
 /** The designer's pages by path (below `/designer/`). */
@@ -32,6 +33,7 @@ function Routes() {
   let views: RegExpExecArray | null;
   if (path === '/') page = <HomePage />;
   else if (entity) page = <EntityDesigner key={entity[1]} entityKey={entity[1]!} />;
+  else if (formPath(path)) page = <FormDesigner key={path} entityKey={formPath(path)![1]!} formKey={formPath(path)![2]!} />;
   else if (path === '/publish') page = <PublishPage />;
   else if (path === '/versions') page = <VersionsPage />;
   else if ((views = /^\/entities\/([a-z][a-z0-9_]*)\/views(?:\/([a-z][a-z0-9_]*))?$/.exec(path))) page = views[2] ? <ViewDesigner key={views[2]} entityKey={views[1]!} viewKey={views[2]} /> : <ViewListPage entityKey={views[1]!} />;
@@ -62,3 +64,6 @@ function DesignerNav({ path }: { path: string }) {
     </nav>
   );
 }
+
+/** `/entities/<entity>/forms/<form>`: the form layout designer. */
+const formPath = (path: string) => /^\/entities\/([a-z][a-z0-9_]*)\/forms\/([a-z][a-z0-9_]*)$/.exec(path);

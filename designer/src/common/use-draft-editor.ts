@@ -10,26 +10,34 @@ export type SaveStatus = 'saved' | 'pending' | 'saving' | 'invalid' | 'failed' |
 
 const AUTOSAVE_MS = 700;
 
+/** One draft item as a designer loads it: the item, and its revision (absent for an item not saved yet). */
+export interface DraftStart<T> {
+  item: T;
+  rev: number | undefined;
+}
+
 /**
- * A draft item being designed (an entity, a form, a view, a role, a workflow): its undo
- * history, and autosave of the present state into the draft. Each save sends the revision it started from (`If-Match`); when another
- * admin saved in between, the server answers 409 and the editor stops saving and offers
- * a choice (reload theirs, or save mine over it) instead of overwriting them. A shape
- * problem (422) keeps the edits on screen with the problems, until the next edit.
+ * A draft item being designed (an entity, a form, a view, a role, a workflow): its undo history, and autosave of
+ * the present state into the draft. Each save sends the revision it started from
+ * (`If-Match`); when another admin saved in between, the server answers 409 and the
+ * editor stops saving and offers a choice (reload theirs, or save mine over it) instead
+ * of overwriting them. A shape problem (422) keeps the edits on screen with the
+ * problems, until the next edit. An item without a revision is created by its first save.
  */
-export function useDraftEditor<T extends { key: string }>(kind: ItemKind, initial: { item: T; rev: number }) {
+export function useDraftEditor<T extends { key: string }>(kind: ItemKind, initial: DraftStart<T>) {
   const refresh = useRefreshMeta({ draftOnly: true });
   const [history, setHistory] = useState<History<T>>(() => startHistory(initial.item));
-  const [status, setStatus] = useState<SaveStatus>('saved');
+  const [status, setStatus] = useState<SaveStatus>(initial.rev === undefined ? 'pending' : 'saved');
   const [problems, setProblems] = useState<Problem[]>([]);
   const [errorCode, setErrorCode] = useState<string>();
-  const saved = useRef<{ item: T; rev: number }>(initial);
+  // A new item's "saved" state is none at all, so the first render already differs and saves it.
+  const saved = useRef<{ item: T | undefined; rev: number | undefined }>(initial.rev === undefined ? { item: undefined, rev: undefined } : initial);
   const saving = useRef(false);
   /** The state the last save attempt sent, so a refused state is not sent again until it changes. */
   const lastTried = useRef<T | undefined>(undefined);
   const item = history.present;
 
-  const save = useCallback(async (next: T, rev: number) => {
+  const save = useCallback(async (next: T, rev: number | undefined) => {
     saving.current = true;
     setStatus('saving');
     try {
@@ -103,3 +111,6 @@ export function useDraftEditor<T extends { key: string }>(kind: ItemKind, initia
     retry,
   };
 }
+
+/** What every designer's header and save state read from its editor. */
+export type DraftEditor = Omit<ReturnType<typeof useDraftEditor>, 'item' | 'change'>;

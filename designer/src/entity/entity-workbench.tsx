@@ -1,13 +1,15 @@
 import type { Entity, Field } from '@metacrm/metadata';
 import { DndContext, DragOverlay, PointerSensor, pointerWithin, rectIntersection, useSensor, useSensors, type CollisionDetection, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
 import { useMemo, useState } from 'react';
-import { useDocumentTitle, useLocale, useT } from '@metacrm/ui-kit';
+import { Link, useDocumentTitle, useLocale, useT } from '@metacrm/ui-kit';
 import { useCurrent, useDraft } from '../api/queries';
+import { href } from '../common/href';
 import { labelOf } from '../common/labels';
 import { useUndoKeys } from '../common/use-undo-keys';
 import { DeleteFieldDialog } from './delete-field-dialog';
 import { entityMessages } from './entity.messages';
 import { EntitySettings } from './entity-settings';
+import { EntityFormsLink } from '../form/entity-forms-link';
 import { FieldList } from './field-list';
 import { FieldPalette } from './field-palette';
 import { FieldSettings } from './field-settings';
@@ -89,7 +91,18 @@ export function EntityWorkbench({ initial }: { initial: { item: Entity; rev: num
   const deletingField = entity.fields.find((f) => f.key === deleting);
   return (
     <section className="dz-designer" aria-labelledby="entity-title" data-testid="entity-designer">
-      <WorkbenchHeader entity={entity} published={published} editor={editor} />
+      <WorkbenchHeader
+        title={t('title', { name: labelOf(entity.label, locale, entity.key) })}
+        titleId="entity-title"
+        item={{ kind: 'entities', key: entity.key, published: !!published }}
+        extra={
+          <>
+            <EntityFormsLink entity={entity.key} />
+            <Link href={href(`/entities/${entity.key}/views`)} className="dz-views-link" data-testid="entity-views">{t('views')}</Link>
+          </>
+        }
+        editor={editor}
+      />
       <DndContext sensors={sensors} collisionDetection={collision} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragging(undefined)}>
         <div className="dz-panes">
           <FieldPalette onAdd={(type) => add(type)} />

@@ -9,10 +9,11 @@ import { CspSafeValidator } from '@metacrm/ui-kit';
 import { suggestKey } from '../common/keys';
 import { labelOf } from '../common/labels';
 import { entityMessages } from './entity.messages';
+import { ExpressionField, type SettingsContext } from './expression-field';
 import { JsonField } from './json-field';
 import { settingsForm } from './settings-schema';
 
-const FIELDS: RegistryFieldsType = { json: JsonField };
+const FIELDS: RegistryFieldsType = { json: JsonField, expression: ExpressionField };
 
 export interface FieldSettingsProps {
   field: Field;
@@ -78,6 +79,7 @@ export function FieldSettings({ field, entity, bundle, published, keyTyped, onCh
         uiSchema={form.uiSchema}
         formData={settings}
         fields={FIELDS}
+        formContext={{ entity } satisfies SettingsContext}
         validator={validator}
         liveValidate="onChange"
         showErrorList={false}

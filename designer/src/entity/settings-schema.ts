@@ -29,7 +29,8 @@ export function settingsForm(field: Field, entity: Entity, bundle: Bundle, local
     const title = settingTitle(name, locale);
     if (JSON_REFS.has(String(schema.$ref)) || name === 'process') {
       properties[name] = { title, description: schema.description };
-      uiSchema[name] = { 'ui:field': 'json' };
+      // A formula's expression gets the expression builder; other json-logic and filters stay JSON.
+      uiSchema[name] = { 'ui:field': name === 'expression' ? 'expression' : 'json' };
     } else {
       properties[name] = { ...titled(schema, locale), title, description: schema.description };
     }

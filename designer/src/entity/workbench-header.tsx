@@ -1,33 +1,45 @@
-import type { Entity } from '@metacrm/metadata';
+import type { ItemKind } from '@metacrm/metadata';
 import { Alert, Button, List, Space, Tooltip, Typography } from 'antd';
 import { CheckCircleOutlined, LoadingOutlined, RedoOutlined, UndoOutlined, WarningOutlined } from '@ant-design/icons';
-import { Link, navigate, useLocale, useT } from '@metacrm/ui-kit';
+import type { ReactNode } from 'react';
+import { Link, navigate, useT } from '@metacrm/ui-kit';
 import { href } from '../common/href';
-import { labelOf } from '../common/labels';
 import { DraftMarker } from '../common/marker';
+import type { DraftEditor } from '../common/use-draft-editor';
 import { useDraftChanges } from '../api/queries';
 import { entityMessages } from './entity.messages';
-import type { useEntityEditor } from './use-entity-editor';
 
-type Editor = ReturnType<typeof useEntityEditor>;
+type Editor = DraftEditor;
 
-/** The entity's title and draft marker, the save state, undo / redo, publish, and the conflict or problems of the last save. */
-export function WorkbenchHeader({ entity, published, editor }: { entity: Entity; published: Entity | undefined; editor: Editor }) {
+export interface WorkbenchHeaderProps {
+  /** The page title (an `h1` with id `titleId`, which the page's section is labelled by). */
+  title: ReactNode;
+  titleId: string;
+  /** The item, for its draft marker; `published` false shows it as new. */
+  item: { kind: ItemKind; key: string; published: boolean };
+  /** Where the back link goes and what it says. */
+  back?: { href: string; label: string };
+  /** Extra buttons before publish (a preview, say). */
+  extra?: ReactNode;
+  editor: Editor;
+}
+
+/** A designer's title and draft marker, the save state, undo / redo, publish, and the conflict or problems of the last save. */
+export function WorkbenchHeader({ title, titleId, item, back, extra, editor }: WorkbenchHeaderProps) {
   const t = useT(entityMessages);
-  const { locale } = useLocale();
   const changes = useDraftChanges();
   return (
     <>
       <header className="dz-workbench__header">
         <div>
-          <Link href={href('/')} className="dz-back">← {t('back')}</Link>
-          <Link href={href(`/entities/${entity.key}/views`)} className="dz-back dz-views-link" data-testid="entity-views">{t('views')}</Link>
-          <h1 className="mc-page__title" id="entity-title">
-            {t('title', { name: labelOf(entity.label, locale, entity.key) })}
-            <DraftMarker change={published ? changes?.marker('entities', entity.key) : 'added'} />
+          <Link href={back?.href ?? href('/')} className="dz-back">← {back?.label ?? t('back')}</Link>
+          <h1 className="mc-page__title" id={titleId}>
+            {title}
+            <DraftMarker change={item.published ? changes?.marker(item.kind, item.key) : 'added'} />
           </h1>
         </div>
         <Space wrap>
+          {extra}
           <SaveState editor={editor} />
           <Tooltip title="Ctrl+Z">
             <Button icon={<UndoOutlined />} onClick={editor.undo} disabled={!editor.canUndo} data-testid="undo">{t('undo')}</Button>

@@ -1,76 +1,25 @@
-import { derivedInputs, type DerivedInput, type FieldMask, type LogicOperation, type Registry, type Role } from '@metacrm/metadata';
+import { rolePolicies, type EntityOperation, type EntityPolicy, type FieldAccess, type LogicOperation, type Registry } from '@metacrm/metadata';
 import { isUnrestricted, type Actor } from '../actor/actor.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 
-/** What a role grants on an entity. */
-export type EntityOperation = 'create' | 'read' | 'update' | 'delete' | 'export' | 'changeOwner';
-/** The operations that are limited to a set of records. */
-export type ScopedOperation = 'read' | 'update' | 'delete';
-export type ScopeKind = 'own' | 'own_and_subordinates' | 'department' | 'department_tree' | 'all' | 'filter';
+// The policy rules themselves live in the metadata package (access/entity-policy.ts), so
+// the designer's preview applies exactly what the server enforces.
+export type { EntityOperation, EntityPolicy, FieldAccess, ScopeKind, ScopeRule, ScopedOperation } from '@metacrm/metadata';
 
-/** One role's record scope for an operation. */
-export interface ScopeRule {
-  role: string;
-  scope: ScopeKind;
-  rowFilter?: unknown;
-}
-
-export interface FieldAccess {
-  read: boolean;
-  write: boolean;
-  /** Set when every role that lets the actor read the field masks it. */
-  mask?: FieldMask;
-  /**
-   * Set when a formula or roll-up is hidden because a field it is computed from is
-   * not readable (in full): the value would give that field away.
-   */
-  hiddenBecause?: DerivedInput;
-}
+const cache = new WeakMap<MetadataSnapshot, Map<string, (entity: string) => EntityPolicy>>();
 
 /**
- * What an actor's roles allow on one entity, independent of any record: operations,
- * the scope rules per operation (the union of the roles granting it), and per field
- * read / write / mask. Compiled once per metadata version and role set.
- *
- * Rules, so that roles compose predictably:
- * - several roles grant their union: an operation, a field, a record any role allows;
- * - update, delete, export and changeOwner count only in a role that also grants read
- *   (changeOwner, over the records the role lets the actor update);
- * - a role's `alsoRead` row filter adds records to its read scope only;
- * - a field is readable unless the role says `read: false`, and writable (in a role
- *   granting create or update) unless it says `write: false` or cannot read it;
- * - a field is masked only if every role that lets the actor read it masks it; a
- *   masked field cannot be filtered, sorted, searched or grouped on, since each of
- *   those would reveal the value behind the mask, and is read-only unless a role
- *   granting create or update says `write: true` for it: then the actor may set or
- *   replace the value (sending back the masked text they were shown changes nothing).
- * - a formula or roll-up is readable only where every field it is computed from is
- *   readable unmasked (on the child entity, for a roll-up), unless a role grants
- *   `read: true` on it explicitly (publish warns about such grants).
- */
-export interface EntityPolicy {
-  entity: string;
-  /** The system actor or the built-in admin role: nothing below applies. */
-  unrestricted: boolean;
-  /** The roles of the actor that exist in this metadata version. */
-  roles: readonly string[];
-  can(op: EntityOperation): boolean;
-  scopes(op: ScopedOperation): readonly ScopeRule[];
-  field(key: string): FieldAccess;
-}
-
-const OPEN_FIELD: FieldAccess = Object.freeze({ read: true, write: true });
-const CLOSED_FIELD: FieldAccess = Object.freeze({ read: false, write: false });
-
-const cache = new WeakMap<MetadataSnapshot, Map<string, EntityPolicy>>();
-
-/**
- * The policy of `actor` on `entity` in `snapshot`, cached with the snapshot.
+ * The policy of `actor` on `entity` in `snapshot`, cached with the snapshot per role set.
  * `operations` (the json-logic registry) tells which fields a formula reads.
  */
 export function entityPolicy(snapshot: MetadataSnapshot, actor: Actor, entity: string, operations: Registry<LogicOperation>): EntityPolicy {
-  const unrestricted = isUnrestricted(actor);
-  const policy = policyOf(snapshot, unrestricted ? [] : [...new Set(actor.roles)].sort(), entity, unrestricted, operations);
+  const roles = isUnrestricted(actor) ? '*' : [...new Set(actor.roles)].sort();
+  const cacheKey = roles === '*' ? '*' : roles.join(',');
+  let perSnapshot = cache.get(snapshot);
+  if (!perSnapshot) cache.set(snapshot, (perSnapshot = new Map()));
+  let policies = perSnapshot.get(cacheKey);
+  if (!policies) perSnapshot.set(cacheKey, (policies = rolePolicies(snapshot, roles, operations)));
+  const policy = policies(entity);
   return actor.preview === undefined ? policy : readOnlyPolicy(snapshot, policy);
 }
 
@@ -99,68 +48,4 @@ function readOnlyPolicy(snapshot: MetadataSnapshot, policy: EntityPolicy): Entit
     perSnapshot.set(policy, readOnly);
   }
   return readOnly;
-}
-
-function policyOf(snapshot: MetadataSnapshot, roleKeys: readonly string[], entity: string, unrestricted: boolean, operations: Registry<LogicOperation>): EntityPolicy {
-  const cacheKey = `${unrestricted ? '*' : roleKeys.join(',')}|${entity}`;
-  let perSnapshot = cache.get(snapshot);
-  if (!perSnapshot) cache.set(snapshot, (perSnapshot = new Map()));
-  let policy = perSnapshot.get(cacheKey);
-  if (!policy) perSnapshot.set(cacheKey, (policy = compilePolicy(snapshot, roleKeys, entity, unrestricted, operations)));
-  return policy;
-}
-
-function compilePolicy(snapshot: MetadataSnapshot, roleKeys: readonly string[], entity: string, unrestricted: boolean, operations: Registry<LogicOperation>): EntityPolicy {
-  if (unrestricted) {
-    return { entity, unrestricted, roles: [], can: () => true, scopes: () => [{ role: '*', scope: 'all' }], field: () => OPEN_FIELD };
-  }
-  const byKey = new Map((snapshot.bundle.roles as Role[]).map((r) => [r.key, r]));
-  const grants = roleKeys.flatMap((key) => {
-    const grant = byKey.get(key)?.entities?.[entity];
-    return grant?.read ? [{ role: key, grant }] : grant?.create ? [{ role: key, grant: { ...grant, update: false, delete: false, export: false, changeOwner: false } }] : [];
-  });
-  const can = (op: EntityOperation) => grants.some((g) => g.grant[op] === true && (op === 'create' || g.grant.read === true));
-  const scopes = (op: ScopedOperation): ScopeRule[] => [
-    ...grants.filter((g) => g.grant[op] === true && g.grant.read === true).map((g) => ({ role: g.role, scope: (g.grant.scope ?? 'own') as ScopeKind, ...(g.grant.rowFilter !== undefined ? { rowFilter: g.grant.rowFilter } : {}) })),
-    // `alsoRead` widens reading only: a rep sees the pool's customers, but changes them only by claiming one.
-    ...(op === 'read' ? grants.filter((g) => g.grant.read === true && g.grant.alsoRead !== undefined).map((g) => ({ role: g.role, scope: 'filter' as const, rowFilter: g.grant.alsoRead })) : []),
-  ];
-  const fields = new Map<string, FieldAccess>();
-  const field = (key: string): FieldAccess => {
-    const hit = fields.get(key);
-    if (hit) return hit;
-    const readers = grants.filter((g) => g.grant.read === true && g.grant.fields?.[key]?.read !== false);
-    const unmasked = readers.some((g) => !g.grant.fields?.[key]?.mask);
-    const mask = readers.length > 0 && !unmasked ? (readers[0]!.grant.fields![key]!.mask as FieldMask) : undefined;
-    const writers = grants.filter((g) => (g.grant.create === true || g.grant.update === true) && g.grant.fields?.[key]?.write !== false && g.grant.fields?.[key]?.read !== false);
-    // A masked field is written only where a role says so (`write: true`): then the user
-    // may set or replace a value they see masked, without ever reading it back.
-    const write = writers.length > 0 && (!mask || writers.some((g) => g.grant.fields?.[key]?.write === true));
-    let access: FieldAccess = readers.length === 0 ? CLOSED_FIELD : Object.freeze({ read: true, write, ...(mask ? { mask } : {}) });
-    const explicit = readers.some((g) => g.grant.fields?.[key]?.read === true);
-    const hiddenBecause = access.read && !explicit ? unreadableInput(key) : undefined;
-    if (hiddenBecause) access = Object.freeze({ read: false, write: false, hiddenBecause });
-    fields.set(key, access);
-    return access;
-  };
-  /** The first field a derived `key` is computed from that these roles may not read in full. */
-  const unreadableInput = (key: string): DerivedInput | undefined => {
-    const own = snapshot.entity(entity);
-    const definition = own?.fields.find((f) => f.key === key);
-    const inputs = own && definition ? derivedInputs(own, definition, operations) : undefined;
-    return inputs?.find((input) => {
-      const policy = input.entity === entity ? undefined : policyOf(snapshot, roleKeys, input.entity, false, operations);
-      const access = policy ? (policy.can('read') ? policy.field(input.field) : CLOSED_FIELD) : field(input.field);
-      return !access.read || access.mask !== undefined;
-    });
-  };
-  const scopeCache = new Map<ScopedOperation, readonly ScopeRule[]>();
-  return {
-    entity,
-    unrestricted,
-    roles: roleKeys.filter((k) => byKey.has(k)),
-    can,
-    scopes: (op) => scopeCache.get(op) ?? (scopeCache.set(op, Object.freeze(scopes(op))), scopeCache.get(op)!),
-    field,
-  };
 }

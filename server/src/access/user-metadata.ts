@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { BundleRegistries, Entity, Form, UserAction, UserEntity, UserMetadata, View, Workflow } from '@metacrm/metadata';
-import { fieldTraits, isSystemField } from '@metacrm/metadata';
+import type { BundleRegistries, UserAction, UserMetadata, View, Workflow } from '@metacrm/metadata';
+import { isSystemField, userEntity, userForm } from '@metacrm/metadata';
 import { isUnrestricted, type Actor } from '../actor/actor.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
-import { entityPolicy, type EntityOperation, type EntityPolicy } from './entity-policy.js';
+import { entityPolicy, type EntityPolicy } from './entity-policy.js';
 import { filterFields } from './filter-fields.js';
 import { userDashboards, userNavigation, type Reach } from './user-navigation.js';
 
@@ -50,30 +50,6 @@ export function userMetadataETag(body: unknown): string {
   return `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 27)}"`;
 }
 
-function userEntity(entity: Entity, policy: EntityPolicy, registries: BundleRegistries): UserEntity {
-  const fields = entity.fields.flatMap((f) => {
-    const access = policy.field(f.key);
-    if (!access.read) return [];
-    // A field the platform fills in (formula, roll-up, auto-number) is written by nobody.
-    const computed = fieldTraits(f, registries.fieldTypes)?.computed === true;
-    const write = access.write && !computed && (policy.can('create') || policy.can('update'));
-    return [{ ...f, access: { read: true as const, write, ...(access.mask ? { mask: access.mask } : {}) } }];
-  });
-  const can = (op: EntityOperation) => policy.can(op);
-  // The same tests as RecordAccess.mayChangeOwner and RecordService.shareable, less the per-record ones.
-  const changeOwner = policy.unrestricted || (can('changeOwner') && can('update'));
-  const rights = { create: can('create'), read: can('read'), update: can('update'), delete: can('delete'), export: can('export'), changeOwner, shareAny: policy.unrestricted };
-  return { ...entity, fields, rights };
-}
-
-function userForm(form: Form, readable: (field: string) => boolean): Form {
-  const tabs = form.layout.tabs.map((tab) => ({
-    ...tab,
-    sections: tab.sections.map((section) => ({ ...section, fields: section.fields.filter((p) => readable(p.field)) })),
-  }));
-  return { ...form, layout: { ...form.layout, tabs } };
-}
-
 function userView(view: View, readable: (field: string) => boolean, queryable: (field: string) => boolean): View | undefined {
   if (!filterFields(view.filter).every(queryable) || !(view.sort ?? []).every((s) => queryable(s.field))) return undefined;
   switch (view.type) {
@@ -92,7 +68,6 @@ function userView(view: View, readable: (field: string) => boolean, queryable: (
   }
 }
 
-/** A manual workflow that is on, over an entity the actor may read (or none), as the trigger route requires. */
 /**
  * Whether the actor's roles let them start a manual workflow: its trigger's `roles`, when
  * set, name the roles that may (a manager's "assign from the pool"); administrators
@@ -103,6 +78,7 @@ export function mayStartManually(workflow: Workflow, actor: Actor): boolean {
   return roles === undefined || isUnrestricted(actor) || actor.roles.some((r) => roles.includes(r));
 }
 
+/** A manual workflow that is on, over an entity the actor may read (or none), as the trigger route requires. */
 function startable(workflow: Workflow, disabled: ReadonlySet<string>, policies: ReadonlyMap<string, EntityPolicy>): boolean {
   if (workflow.trigger.type !== 'manual' || workflow.active === false || disabled.has(workflow.key)) return false;
   return workflow.entity === undefined || policies.get(workflow.entity)?.can('read') === true;

@@ -37,6 +37,8 @@ export interface RecordFormProps {
    * makes the move.
    */
   pending?: { values: Record<string, unknown>; problems: Problem[] };
+  /** One column whatever the sections say (the designer's phone-width preview); by default the window's width decides. */
+  narrow?: boolean;
 }
 
 type Problem = { pointer?: string; code: string; message: string };
@@ -47,11 +49,12 @@ type Problem = { pointer?: string; code: string; message: string };
  * every change (the server runs the same function), client validation with the value
  * schemas, server problems on their fields, and a 409 that keeps what was typed.
  */
-export function RecordForm({ entity, form, record, initial, writable, save, reload, onSaved, onCancel, saveLabel, pending }: RecordFormProps) {
+export function RecordForm({ entity, form, record, initial, writable, save, reload, onSaved, onCancel, saveLabel, pending, narrow: narrowProp }: RecordFormProps) {
   const t = useT(formMessages);
   const { locale } = useLocale();
   const session = useSession();
-  const narrow = Grid.useBreakpoint().md === false;
+  const phone = Grid.useBreakpoint().md === false;
+  const narrow = narrowProp ?? phone;
   const [base, setBase] = useState<Record<string, unknown>>(() => withoutNulls(record ?? initial ?? {}));
   const [data, setData] = useState<Record<string, unknown>>(() => (pending ? { ...base, ...pending.values } : base));
   const [version, setVersion] = useState(record?._version);
