@@ -5,6 +5,7 @@ import { requireAdmin } from './require-admin.middleware.js';
 import { BadRequest } from '../errors/index.js';
 import type { MetadataBus } from '../metadata/metadata-bus.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
+import { workflowPalette } from '../automation/workflow-palette.js';
 import { fieldImpact } from '../metadata/field-impact.js';
 import { MetadataService } from '../metadata/metadata.service.js';
 import type { MetadataToolkit } from '../metadata/metadata-toolkit.js';
@@ -46,6 +47,11 @@ export function metadataRoutes(deps: MetadataRouteDeps): Router<AppState> {
     const field = keyQuery(ctx.query.field, 'field');
     const { bundle } = await service(ctx).draft();
     ctx.body = await fieldImpact(deps.db, deps.toolkit, bundle, entity, field);
+  });
+
+  // The workflow designer's palette: step and trigger types from the registries (plugins' too).
+  router.get('/workflow-palette', (ctx) => {
+    ctx.body = workflowPalette(deps.toolkit.registries);
   });
 
   router.get('/draft/:kind/:key', async (ctx) => {
