@@ -8,6 +8,7 @@ import { HomePage } from './home/home-page';
 // Pages load on demand: the home is light, the entity designer carries RJSF and dnd-kit.
 const EntityDesigner = lazy(async () => ({ default: (await import('./entity/entity-designer')).EntityDesigner }));
 const PublishPage = lazy(async () => ({ default: (await import('./publish/publish-page')).PublishPage }));
+const WorkflowDesigner = lazy(async () => ({ default: (await import('./workflow/workflow-designer')).WorkflowDesigner }));
 const VersionsPage = lazy(async () => ({ default: (await import('./versions/versions-page')).VersionsPage }));
 
 
@@ -25,9 +26,11 @@ export function App() {
 function Routes() {
   const path = useLocationPath(import.meta.env.BASE_URL);
   const entity = /^\/entities\/([a-z][a-z0-9_]*)$/.exec(path);
+  const workflow = /^\/workflows\/([a-z][a-z0-9_]*)(\/runs)?$/.exec(path);
   let page;
   if (path === '/') page = <HomePage />;
   else if (entity) page = <EntityDesigner key={entity[1]} entityKey={entity[1]!} />;
+  else if (workflow) page = <WorkflowDesigner key={path} workflowKey={workflow[1]!} tab={workflow[2] ? 'runs' : 'design'} />;
   else if (path === '/publish') page = <PublishPage />;
   else if (path === '/versions') page = <VersionsPage />;
   else return <NotFound path={window.location.pathname} homeHref={APP_HOME.designer} />;
@@ -42,7 +45,7 @@ function Routes() {
 function DesignerNav({ path }: { path: string }) {
   const t = useT(designerMessages);
   const items = [
-    { to: '/', label: t('nav.home'), current: path === '/' || path.startsWith('/entities/') },
+    { to: '/', label: t('nav.home'), current: path === '/' || path.startsWith('/entities/') || path.startsWith('/workflows/') },
     { to: '/publish', label: t('nav.publish'), current: path === '/publish' },
     { to: '/versions', label: t('nav.versions'), current: path === '/versions' },
   ];

@@ -1,9 +1,10 @@
 import type { Entity, Field } from '@metacrm/metadata';
 import { DndContext, DragOverlay, PointerSensor, pointerWithin, rectIntersection, useSensor, useSensors, type CollisionDetection, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useDocumentTitle, useLocale, useT } from '@metacrm/ui-kit';
 import { useCurrent, useDraft } from '../api/queries';
 import { labelOf } from '../common/labels';
+import { useUndoKeys } from '../common/use-undo-keys';
 import { DeleteFieldDialog } from './delete-field-dialog';
 import { entityMessages } from './entity.messages';
 import { EntitySettings } from './entity-settings';
@@ -126,20 +127,4 @@ function ghostLabel(id: string, entity: Entity, locale: 'en' | 'zh-CN'): string 
   const [kind, name] = id.split(':') as [string, string];
   if (kind === 'palette') return name;
   return labelOf(entity.fields.find((f) => f.key === name)?.label, locale, name);
-}
-
-/** Ctrl/Cmd+Z undoes, Ctrl/Cmd+Shift+Z (or Ctrl+Y) redoes, wherever the focus is in the designer. */
-function useUndoKeys(onUndo: () => void, onRedo: () => void): void {
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
-      const key = event.key.toLowerCase();
-      if (key === 'z' && !event.shiftKey) onUndo();
-      else if ((key === 'z' && event.shiftKey) || key === 'y') onRedo();
-      else return;
-      event.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onUndo, onRedo]);
 }

@@ -9,7 +9,7 @@ import { CspSafeValidator } from '@metacrm/ui-kit';
 import { suggestKey } from '../common/keys';
 import { labelOf } from '../common/labels';
 import { entityMessages } from './entity.messages';
-import { JsonField } from './json-field';
+import { JsonField } from '../common/json-field';
 import { settingsForm } from './settings-schema';
 
 const FIELDS: RegistryFieldsType = { json: JsonField };

@@ -1,100 +1,10 @@
-import type { Entity, Problem } from '@metacrm/metadata';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { toApiError } from '@metacrm/ui-kit';
-import { metaApi } from '../api/meta-api';
-import { useRefreshMeta } from '../api/queries';
-import { record, redo, startHistory, undo, type History } from '../common/history';
+import type { Entity } from '@metacrm/metadata';
+import { useDraftEditor } from '../common/use-draft-editor';
 
-/** Where the draft copy stands against what is on screen. */
-export type SaveStatus = 'saved' | 'pending' | 'saving' | 'invalid' | 'failed' | 'conflict';
+export type { SaveStatus } from '../common/use-draft-editor';
 
-const AUTOSAVE_MS = 700;
-
-/**
- * The entity being designed: its undo history, and autosave of the present state into
- * the draft. Each save sends the revision it started from (`If-Match`); when another
- * admin saved in between, the server answers 409 and the editor stops saving and offers
- * a choice (reload theirs, or save mine over it) instead of overwriting them. A shape
- * problem (422) keeps the edits on screen with the problems, until the next edit.
- */
+/** The entity being designed: the draft editor (undo history, autosave, conflicts) over an entity. */
 export function useEntityEditor(initial: { item: Entity; rev: number }) {
-  const refresh = useRefreshMeta({ draftOnly: true });
-  const [history, setHistory] = useState<History<Entity>>(() => startHistory(initial.item));
-  const [status, setStatus] = useState<SaveStatus>('saved');
-  const [problems, setProblems] = useState<Problem[]>([]);
-  const [errorCode, setErrorCode] = useState<string>();
-  const saved = useRef<{ item: Entity; rev: number }>(initial);
-  const saving = useRef(false);
-  /** The state the last save attempt sent, so a refused state is not sent again until it changes. */
-  const lastTried = useRef<Entity | undefined>(undefined);
-  const entity = history.present;
-
-  const save = useCallback(async (item: Entity, rev: number) => {
-    saving.current = true;
-    setStatus('saving');
-    try {
-      const answer = await metaApi.putDraftItem('entities', item.key, item, rev);
-      saved.current = { item, rev: answer.rev };
-      setProblems([]);
-      setStatus('saved');
-      void refresh();
-    } catch (err) {
-      const error = toApiError(err);
-      setErrorCode(error.code);
-      if (error.code === 'METADATA_CONFLICT') setStatus('conflict');
-      else if (error.code === 'METADATA_INVALID') {
-        setProblems(((error.details as { problems?: Problem[] } | undefined)?.problems ?? []));
-        setStatus('invalid');
-      } else setStatus('failed');
-    } finally {
-      saving.current = false;
-    }
-  }, [refresh]);
-
-  // Autosave: a pause in editing saves the present state (never during a conflict or after a refusal of this very state).
-  useEffect(() => {
-    if (entity === saved.current.item || status === 'conflict' || status === 'saving') return;
-    if ((status === 'invalid' || status === 'failed') && lastTried.current === entity) return;
-    setStatus((s) => (s === 'saved' ? 'pending' : s));
-    const timer = setTimeout(() => {
-      if (saving.current) return;
-      lastTried.current = entity;
-      void save(entity, saved.current.rev);
-    }, AUTOSAVE_MS);
-    return () => clearTimeout(timer);
-  }, [entity, status, save]);
-  const change = useCallback((next: Entity, group?: string) => setHistory((h) => record(h, next, group)), []);
-
-  /** Their version replaces mine (the history too: undoing into mine would overwrite theirs again). */
-  const reload = useCallback(async () => {
-    const latest = await metaApi.draftItem<Entity>('entities', entity.key);
-    saved.current = { item: latest.item, rev: latest.rev };
-    setHistory(startHistory(latest.item));
-    setProblems([]);
-    setStatus('saved');
-    void refresh();
-  }, [entity.key, refresh]);
-
-  /** Mine replaces theirs: a deliberate save at their latest revision. */
-  const overwrite = useCallback(async () => {
-    const latest = await metaApi.draftItem<Entity>('entities', entity.key);
-    await save(entity, latest.rev);
-  }, [entity, save]);
-
-  const retry = useCallback(() => void save(entity, saved.current.rev), [entity, save]);
-
-  return {
-    entity,
-    status,
-    problems,
-    errorCode,
-    canUndo: history.past.length > 0,
-    canRedo: history.future.length > 0,
-    change,
-    undo: useCallback(() => setHistory(undo), []),
-    redo: useCallback(() => setHistory(redo), []),
-    reload,
-    overwrite,
-    retry,
-  };
+  const editor = useDraftEditor<Entity>('entities', initial);
+  return { ...editor, entity: editor.item };
 }

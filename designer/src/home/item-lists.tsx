@@ -1,12 +1,16 @@
 import type { Bundle, ItemKind } from '@metacrm/metadata';
 import { Button, Input, Table, Tabs, Typography } from 'antd';
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { EmptyState, Link, useLocale, useT } from '@metacrm/ui-kit';
 import { href } from '../common/href';
 import type { DraftChanges } from '../api/queries';
 import { labelOf, type I18nText } from '../common/labels';
 import { DraftMarker } from '../common/marker';
 import { designerMessages } from '../designer.messages';
+
+const NewWorkflowDialog = lazy(async () => ({ default: (await import('../workflow/new-workflow-dialog')).NewWorkflowDialog }));
+/** The kinds with a designer page, by the path below which their items open. */
+const PAGES: Partial<Record<ItemKind, string>> = { entities: '/entities/', workflows: '/workflows/' };
 
 /** The kinds the home lists, in the order an admin builds them. */
 const LISTED: ItemKind[] = ['entities', 'workflows', 'roles', 'navigation', 'dashboards'];
@@ -26,13 +30,13 @@ export function ItemLists({ bundle, changes, onNewEntity }: { bundle: Bundle; ch
     return {
       key: kind,
       label: `${t(`kind.${kind}`)} (${items.length})`,
-      children: <KindList kind={kind} rows={[...items, ...removed]} onNewEntity={onNewEntity} />,
+      children: <KindList kind={kind} rows={[...items, ...removed]} bundle={bundle} onNewEntity={onNewEntity} />,
     };
   });
   return <Tabs items={tabs} className="dz-lists" data-testid="item-lists" />;
 }
 
-function KindList({ kind, rows, onNewEntity }: { kind: ItemKind; rows: Row[]; onNewEntity: () => void }) {
+function KindList({ kind, rows, bundle, onNewEntity }: { kind: ItemKind; rows: Row[]; bundle: Bundle; onNewEntity: () => void }) {
   const t = useT(designerMessages);
   const { locale } = useLocale();
   const [query, setQuery] = useState('');
@@ -42,6 +46,8 @@ function KindList({ kind, rows, onNewEntity }: { kind: ItemKind; rows: Row[]; on
     return rows.filter((r) => [r.key, r.label?.en, r.label?.['zh-CN']].some((s) => s?.toLowerCase().includes(q)));
   }, [rows, query]);
   const editable = kind === 'entities';
+  const page = PAGES[kind];
+  const [newWorkflow, setNewWorkflow] = useState(false);
   if (rows.length === 0 && editable) {
     return (
       <EmptyState
@@ -56,8 +62,10 @@ function KindList({ kind, rows, onNewEntity }: { kind: ItemKind; rows: Row[]; on
       <div className="dz-list__toolbar">
         <Input.Search allowClear placeholder={t('list.search', { kind: t(`kind.${kind}`) })} aria-label={t('list.search', { kind: t(`kind.${kind}`) })} value={query} onChange={(e) => setQuery(e.target.value)} className="dz-list__search" data-testid={`search-${kind}`} />
         {editable && <Button type="primary" onClick={onNewEntity} data-testid="new-entity">{t('entities.new')}</Button>}
+        {kind === 'workflows' && <Button type="primary" onClick={() => setNewWorkflow(true)} data-testid="new-workflow">{t('workflows.new')}</Button>}
       </div>
-      {!editable && <Typography.Paragraph type="secondary">{t('list.laterDesigner')}</Typography.Paragraph>}
+      {newWorkflow && <Suspense fallback={null}><NewWorkflowDialog bundle={bundle} onClose={() => setNewWorkflow(false)} /></Suspense>}
+      {!page && <Typography.Paragraph type="secondary">{t('list.laterDesigner')}</Typography.Paragraph>}
       <Table<Row>
         size="small"
         rowKey="key"
@@ -70,7 +78,7 @@ function KindList({ kind, rows, onNewEntity }: { kind: ItemKind; rows: Row[]; on
             key: 'name',
             render: (_, row) => {
               const name = labelOf(row.label, locale, row.key);
-              return editable && row.change !== 'removed' ? <Link href={href(`/entities/${row.key}`)}>{name}</Link> : name;
+              return page && row.change !== 'removed' ? <Link href={href(`${page}${row.key}`)}>{name}</Link> : name;
             },
           },
           { title: t('list.key'), dataIndex: 'key', render: (key: string) => <code className="mc-code">{key}</code> },
