@@ -69,7 +69,7 @@ export function RunHistory({ workflow }: { workflow: Workflow }) {
           pagination={false}
           scroll={{ x: 720 }}
           columns={[
-            { title: t('runs.started'), key: 'started', render: (_, r) => <Button type="link" onClick={() => setOpen(r.id)} aria-label={t('runs.open', { id: r.id })} data-testid={`run-${r.id}`}>{formatDateTime(new Date(r.createdAt), locale)}</Button> },
+            { title: t('runs.started'), key: 'started', render: (_, r) => <Button type="link" onClick={() => setOpen(r.id)} data-testid="run-open" data-run={r.id}>{formatDateTime(new Date(r.createdAt), locale)}</Button> },
             { title: t('runs.status'), key: 'status', render: (_, r) => <Tag className={statusClass(r.status)} data-testid="run-status">{t(`run.${r.status}`)}</Tag> },
             { title: t('runs.record'), key: 'record', render: (_, r) => (r.trigger.recordId ? <code className="mc-code">{r.trigger.recordId}</code> : '') },
             { title: t('runs.by'), key: 'by', render: (_, r) => r.trigger.actor.name },

@@ -54,7 +54,7 @@ export function StepInspector({ block, entry, bundle, variables, problems, onCha
     <div className="dz-settings" data-testid="step-settings">
       <Space wrap className="dz-inspector__type">
         <Tag data-testid="step-type">{labelOf(entry?.label, locale, step.type)}</Tag>
-        {entry?.external && <Tag color="orange">{t('node.external')}</Tag>}
+        {entry?.external && <Tag className="dz-status dz-status--waiting">{t('node.external')}</Tag>}
         <code className="mc-code" aria-label={t('inspector.id')}>{step.id}</code>
       </Space>
       {problems.length > 0 && <Alert type="error" showIcon message={t('inspector.problems')} description={<ul className="dz-problems">{problems.map((p, i) => <li key={i}>{p}</li>)}</ul>} data-testid="step-problems" />}

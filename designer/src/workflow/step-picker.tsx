@@ -43,7 +43,7 @@ export function StepPicker({ steps, onPick, onClose }: { steps: PaletteStep[]; o
                   <strong>{labelOf(s.label, locale, s.type)}</strong>
                   {s.description && <span>{labelOf(s.description, locale, '')}</span>}
                 </span>
-                {s.external && <Tag color="orange" className="dz-picker__tag">{t('picker.outside')}</Tag>}
+                {s.external && <Tag className="dz-status dz-status--waiting dz-picker__tag">{t('picker.outside')}</Tag>}
               </button>
             ))}
           </div>
