@@ -8,6 +8,7 @@ import { HomePage } from './home/home-page';
 // Pages load on demand: the home is light, the entity designer carries RJSF and dnd-kit.
 const EntityDesigner = lazy(async () => ({ default: (await import('./entity/entity-designer')).EntityDesigner }));
 const PublishPage = lazy(async () => ({ default: (await import('./publish/publish-page')).PublishPage }));
+const WorkflowDesigner = lazy(async () => ({ default: (await import('./workflow/workflow-designer')).WorkflowDesigner }));
 const VersionsPage = lazy(async () => ({ default: (await import('./versions/versions-page')).VersionsPage }));
 const ViewListPage = lazy(async () => ({ default: (await import('./views/view-list-page')).ViewListPage }));
 const ViewDesigner = lazy(async () => ({ default: (await import('./views/view-designer')).ViewDesigner }));
@@ -29,11 +30,13 @@ export function App() {
 function Routes() {
   const path = useLocationPath(import.meta.env.BASE_URL);
   const entity = /^\/entities\/([a-z][a-z0-9_]*)$/.exec(path);
+  const workflow = /^\/workflows\/([a-z][a-z0-9_]*)(\/runs)?$/.exec(path);
   let page;
   let views: RegExpExecArray | null;
   if (path === '/') page = <HomePage />;
   else if (entity) page = <EntityDesigner key={entity[1]} entityKey={entity[1]!} />;
   else if (formPath(path)) page = <FormDesigner key={path} entityKey={formPath(path)![1]!} formKey={formPath(path)![2]!} />;
+  else if (workflow) page = <WorkflowDesigner key={path} workflowKey={workflow[1]!} tab={workflow[2] ? 'runs' : 'design'} />;
   else if (path === '/publish') page = <PublishPage />;
   else if (path === '/versions') page = <VersionsPage />;
   else if ((views = /^\/entities\/([a-z][a-z0-9_]*)\/views(?:\/([a-z][a-z0-9_]*))?$/.exec(path))) page = views[2] ? <ViewDesigner key={views[2]} entityKey={views[1]!} viewKey={views[2]} /> : <ViewListPage entityKey={views[1]!} />;
@@ -50,7 +53,7 @@ function Routes() {
 function DesignerNav({ path }: { path: string }) {
   const t = useT(designerMessages);
   const items = [
-    { to: '/', label: t('nav.home'), current: path === '/' || path.startsWith('/entities/') || path.startsWith('/roles/') },
+    { to: '/', label: t('nav.home'), current: path === '/' || path.startsWith('/entities/') || path.startsWith('/roles/') || path.startsWith('/workflows/') },
     { to: '/publish', label: t('nav.publish'), current: path === '/publish' },
     { to: '/versions', label: t('nav.versions'), current: path === '/versions' },
   ];

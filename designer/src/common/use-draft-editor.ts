@@ -10,6 +10,22 @@ export type SaveStatus = 'saved' | 'pending' | 'saving' | 'invalid' | 'failed' |
 
 const AUTOSAVE_MS = 700;
 
+/** An item being designed, with its undo history and autosave (useDraftEditor). */
+export interface DraftEditor<T = unknown> {
+  item: T;
+  status: SaveStatus;
+  problems: Problem[];
+  errorCode: string | undefined;
+  canUndo: boolean;
+  canRedo: boolean;
+  change(next: T, group?: string): void;
+  undo(): void;
+  redo(): void;
+  reload(): Promise<void>;
+  overwrite(): Promise<void>;
+  retry(): void;
+}
+
 /** One draft item as a designer loads it: the item, and its revision (absent for an item not saved yet). */
 export interface DraftStart<T> {
   item: T;
@@ -23,8 +39,10 @@ export interface DraftStart<T> {
  * editor stops saving and offers a choice (reload theirs, or save mine over it) instead
  * of overwriting them. A shape problem (422) keeps the edits on screen with the
  * problems, until the next edit. An item without a revision is created by its first save.
+ * `hold` names a state the designer knows cannot be saved yet (its own problems on
+ * screen): it is kept, not sent.
  */
-export function useDraftEditor<T extends { key: string }>(kind: ItemKind, initial: DraftStart<T>) {
+export function useDraftEditor<T extends { key: string }>(kind: ItemKind, initial: DraftStart<T>, hold?: (item: T) => boolean): DraftEditor<T> {
   const refresh = useRefreshMeta({ draftOnly: true });
   const [history, setHistory] = useState<History<T>>(() => startHistory(initial.item));
   const [status, setStatus] = useState<SaveStatus>(initial.rev === undefined ? 'pending' : 'saved');
@@ -68,6 +86,10 @@ export function useDraftEditor<T extends { key: string }>(kind: ItemKind, initia
     }
     if (status === 'conflict' || status === 'saving') return;
     if ((status === 'invalid' || status === 'failed') && lastTried.current === item) return;
+    if (hold?.(item)) {
+      setStatus('pending');
+      return;
+    }
     setStatus((s) => (s === 'saved' ? 'pending' : s));
     const timer = setTimeout(() => {
       if (saving.current) return;
@@ -75,7 +97,7 @@ export function useDraftEditor<T extends { key: string }>(kind: ItemKind, initia
       void save(item, saved.current.rev);
     }, AUTOSAVE_MS);
     return () => clearTimeout(timer);
-  }, [item, status, save]);
+  }, [item, status, save, hold]);
   const change = useCallback((next: T, group?: string) => setHistory((h) => record(h, next, group)), []);
 
   /** Their version replaces mine (the history too: undoing into mine would overwrite theirs again). */
@@ -112,5 +134,3 @@ export function useDraftEditor<T extends { key: string }>(kind: ItemKind, initia
   };
 }
 
-/** What every designer's header and save state read from its editor. */
-export type DraftEditor = Omit<ReturnType<typeof useDraftEditor>, 'item' | 'change'>;

@@ -10,7 +10,7 @@ import { suggestKey } from '../common/keys';
 import { labelOf } from '../common/labels';
 import { entityMessages } from './entity.messages';
 import { ExpressionField, type SettingsContext } from './expression-field';
-import { JsonField } from './json-field';
+import { JsonField } from '../common/json-field';
 import { settingsForm } from './settings-schema';
 
 const FIELDS: RegistryFieldsType = { json: JsonField, expression: ExpressionField };

@@ -1,6 +1,6 @@
 import type { Bundle, ItemKind } from '@metacrm/metadata';
 import { Button, Input, Table, Tabs, Typography } from 'antd';
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { EmptyState, Link, useLocale, useT } from '@metacrm/ui-kit';
 import { href } from '../common/href';
 import type { DraftChanges } from '../api/queries';
@@ -8,10 +8,12 @@ import { labelOf, type I18nText } from '../common/labels';
 import { DraftMarker } from '../common/marker';
 import { designerMessages } from '../designer.messages';
 
+const NewWorkflowDialog = lazy(async () => ({ default: (await import('../workflow/new-workflow-dialog')).NewWorkflowDialog }));
+
 /** The kinds the home lists, in the order an admin builds them. */
 const LISTED: ItemKind[] = ['entities', 'workflows', 'roles', 'navigation', 'dashboards'];
 /** The kinds with a designer page, by the path below which an item opens. */
-const EDITORS: Partial<Record<ItemKind, string>> = { entities: '/entities/', roles: '/roles/' };
+const EDITORS: Partial<Record<ItemKind, string>> = { entities: '/entities/', workflows: '/workflows/', roles: '/roles/' };
 
 type Row = { key: string; label?: Partial<I18nText>; fields?: unknown[]; change?: 'added' | 'changed' | 'removed' };
 
@@ -28,13 +30,13 @@ export function ItemLists({ bundle, changes, onNewEntity, onNewRole }: { bundle:
     return {
       key: kind,
       label: `${t(`kind.${kind}`)} (${items.length})`,
-      children: <KindList kind={kind} rows={[...items, ...removed]} onNew={kind === 'roles' ? onNewRole : onNewEntity} />,
+      children: <KindList kind={kind} rows={[...items, ...removed]} bundle={bundle} onNew={kind === 'roles' ? onNewRole : onNewEntity} />,
     };
   });
   return <Tabs items={tabs} className="dz-lists" data-testid="item-lists" />;
 }
 
-function KindList({ kind, rows, onNew }: { kind: ItemKind; rows: Row[]; onNew: () => void }) {
+function KindList({ kind, rows, bundle, onNew }: { kind: ItemKind; rows: Row[]; bundle: Bundle; onNew: () => void }) {
   const t = useT(designerMessages);
   const { locale } = useLocale();
   const [query, setQuery] = useState('');
@@ -45,6 +47,7 @@ function KindList({ kind, rows, onNew }: { kind: ItemKind; rows: Row[]; onNew: (
   }, [rows, query]);
   const editor = EDITORS[kind];
   const editable = editor !== undefined;
+  const [newWorkflow, setNewWorkflow] = useState(false);
   if (rows.length === 0 && kind === 'entities') {
     return (
       <EmptyState
@@ -60,7 +63,9 @@ function KindList({ kind, rows, onNew }: { kind: ItemKind; rows: Row[]; onNew: (
         <Input.Search allowClear placeholder={t('list.search', { kind: t(`kind.${kind}`) })} aria-label={t('list.search', { kind: t(`kind.${kind}`) })} value={query} onChange={(e) => setQuery(e.target.value)} className="dz-list__search" data-testid={`search-${kind}`} />
         {kind === 'entities' && <Button type="primary" onClick={onNew} data-testid="new-entity">{t('entities.new')}</Button>}
         {kind === 'roles' && <Button type="primary" onClick={onNew} data-testid="new-role">{t('roles.new')}</Button>}
+        {kind === 'workflows' && <Button type="primary" onClick={() => setNewWorkflow(true)} data-testid="new-workflow">{t('workflows.new')}</Button>}
       </div>
+      {newWorkflow && <Suspense fallback={null}><NewWorkflowDialog bundle={bundle} onClose={() => setNewWorkflow(false)} /></Suspense>}
       {!editable && <Typography.Paragraph type="secondary">{t('list.laterDesigner')}</Typography.Paragraph>}
       <Table<Row>
         size="small"

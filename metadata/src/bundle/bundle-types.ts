@@ -42,6 +42,18 @@ export interface ConfigurableDefinition {
    * on published, valid settings.
    */
   queries?(settings: Record<string, unknown>, workflow: Workflow): RecordQuery[];
+  /** How the designer's palette shows it; without one, its type key stands in (a plugin's step should give one). */
+  presentation?: Presentation;
+}
+
+/** A trigger's or step type's name, help, group and icon in the designer's palette. */
+export interface Presentation {
+  label: { 'zh-CN': string; en: string };
+  description?: { 'zh-CN': string; en: string };
+  /** The palette group: `records`, `flow`, `people`, `outside`, or a plugin's own. */
+  group?: string;
+  /** An icon name the designer knows (`mail`, `api`, `branches`...); unknown names get a generic icon. */
+  icon?: string;
 }
 
 /** A query over an entity's records, as far as an index serves it: a filter (the filter language) and the sort. */

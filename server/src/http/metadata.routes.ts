@@ -5,6 +5,7 @@ import { requireAdmin } from './require-admin.middleware.js';
 import { BadRequest } from '../errors/index.js';
 import type { MetadataBus } from '../metadata/metadata-bus.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
+import { workflowPalette } from '../automation/workflow-palette.js';
 import { fieldImpact } from '../metadata/field-impact.js';
 import { MetadataService } from '../metadata/metadata.service.js';
 import type { MetadataToolkit } from '../metadata/metadata-toolkit.js';
@@ -55,6 +56,11 @@ export function metadataRoutes(deps: MetadataRouteDeps): Router<AppState> {
     if (body === null || typeof body !== 'object' || Array.isArray(body) || !('view' in body)) throw BadRequest('The body must be {"view": {...}}', [{ pointer: '/view', code: 'REQUIRED' }]);
     const [{ bundle }, current] = await Promise.all([service(ctx).draft(), service(ctx).current()]);
     ctx.body = planView((body as { view: unknown }).view, bundle, current.bundle, deps.toolkit);
+  });
+
+  // The workflow designer's palette: step and trigger types from the registries (plugins' too).
+  router.get('/workflow-palette', (ctx) => {
+    ctx.body = workflowPalette(deps.toolkit.registries);
   });
 
   router.get('/draft/:kind/:key', async (ctx) => {

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Queue } from 'bullmq';
 import { requireAdmin } from './require-admin.middleware.js';
+import { draftSnapshot } from '../metadata/metadata-cache.js';
 import { WorkflowService, type WorkflowServiceOptions } from '../automation/workflow.service.js';
 import type { AppContext, AppState } from './context.js';
 import { jsonBody } from './json-body.js';
@@ -13,8 +14,8 @@ import type { RecordRouteDeps } from './records.routes.js';
  */
 export function workflowRoutes(deps: RecordRouteDeps & { queue: Queue; automation?: WorkflowServiceOptions['automation'] }): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/workflows' });
-  const service = async (ctx: AppContext) =>
-    new WorkflowService({ db: deps.db, snapshot: await deps.cache.current(), registries: deps.registries, actor: ctx.state.actor, queue: deps.queue, logger: ctx.state.log, hooks: deps.hooks, automation: deps.automation });
+  const service = async (ctx: AppContext, options: { draft?: boolean } = {}) =>
+    new WorkflowService({ db: deps.db, snapshot: options.draft ? await draftSnapshot(deps.db, deps.cache) : await deps.cache.current(), registries: deps.registries, actor: ctx.state.actor, queue: deps.queue, logger: ctx.state.log, hooks: deps.hooks, automation: deps.automation });
   const text = (ctx: AppContext, name: string) => (typeof ctx.query[name] === 'string' ? (ctx.query[name] as string) : undefined);
 
   // Starting a manual workflow is for anyone who may read its records (checked by the
@@ -47,7 +48,9 @@ export function workflowRoutes(deps: RecordRouteDeps & { queue: Queue; automatio
     ctx.body = await (await service(ctx)).trigger(ctx.params.key!, await jsonBody(ctx));
   });
   router.post('/:key/dry-run', admin, async (ctx) => {
-    ctx.body = await (await service(ctx)).dryRun(ctx.params.key!, await jsonBody(ctx));
+    // `draft=true`: the draft's workflow over the draft's entities, as the designer tries it before a publish.
+    const draft = ctx.query.draft === 'true';
+    ctx.body = await (await service(ctx, { draft })).dryRun(ctx.params.key!, await jsonBody(ctx));
   });
 
   return router;

@@ -58,3 +58,15 @@ export class MetadataCache {
     return this.snapshot;
   }
 }
+
+/**
+ * The draft as a snapshot, for a dry run of what the designer has not published yet
+ * (never cached: the draft changes with every save). With no draft started, the
+ * draft is the current version.
+ */
+export async function draftSnapshot(db: Db, cache: MetadataCache): Promise<MetadataSnapshot> {
+  const repo = new MetadataRepository(db);
+  const state = await repo.state.findOne({ _id: 'draft' });
+  if (!state) return await cache.current();
+  return snapshotOf(state.version ?? 0, await repo.draftBundle());
+}

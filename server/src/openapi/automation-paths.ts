@@ -114,7 +114,10 @@ export function automationPaths(): Record<string, OpenApiObject> {
         operationId: 'workflows.dryRun',
         summary: 'Dry-run a workflow over a sample record',
         description: 'Checks the condition as the trigger matcher does, then runs the steps: nothing is written, nothing is sent, delays do not wait. Step settings: the `WorkflowStepConfig_<type>` schemas.',
-        parameters: [{ name: 'key', in: 'path', required: true, description: 'The workflow key.', schema: { type: 'string' } }],
+        parameters: [
+          { name: 'key', in: 'path', required: true, description: 'The workflow key.', schema: { type: 'string' } },
+          { name: 'draft', in: 'query', description: 'Run the draft\'s workflow over the draft\'s metadata (the designer, before a publish) instead of the published one.', schema: { type: 'boolean', default: false } },
+        ],
         requestBody: { required: false, content: jsonContent(schemaRef('WorkflowDryRunRequest')) },
         responses: { '200': jsonResponse('What would happen.', schemaRef('WorkflowDryRun')), ...errorResponses(['BadRequest', 'Forbidden', 'NotFound']) },
       },

@@ -10,6 +10,17 @@ const REVISION_HEADERS = { ETag: { description: 'The draft revision, quoted (`"3
 const IF_MATCH = { name: 'If-Match', in: 'header', description: 'The revision you edited (`"3"`): a draft item changed since answers 409 METADATA_CONFLICT.', schema: { type: 'string' } };
 const versionParam = (name: string, description: string, minimum: number) => ({ name, in: 'path', required: true, description, schema: { type: 'integer', minimum } });
 
+const i18n: JsonSchema = object({ 'zh-CN': { type: 'string' }, en: { type: 'string' } });
+const paletteEntry = {
+  type: { type: 'string' }, label: i18n, description: { anyOf: [i18n, { type: 'null' }] },
+  group: { type: 'string', description: '`records`, `flow`, `people`, `outside`, `time`, `manual`, `other`, or a plugin\'s own.' },
+  icon: { type: 'string' }, configSchema: { type: 'object', description: 'JSON Schema of the settings.' },
+} satisfies Record<string, JsonSchema>;
+const WORKFLOW_PALETTE: JsonSchema = object({
+  steps: { type: 'array', items: object({ ...paletteEntry, external: { type: 'boolean' }, sideEffect: { type: 'boolean' }, control: { enum: ['parallel', 'join', 'loop', null] }, placeable: { type: 'boolean' } }) },
+  triggers: { type: 'array', items: object(paletteEntry) },
+});
+
 /** The whole /api/meta family: current version, draft items of every kind, publish, versions, diff, rollback, packages. */
 export function metaPaths(): Record<string, OpenApiObject> {
   const op = (operationId: string, summary: string, rest: OpenApiObject): OpenApiObject => ({ tags, operationId: `meta.${operationId}`, summary, ...rest });
@@ -63,6 +74,12 @@ export function metaPaths(): Record<string, OpenApiObject> {
           })),
           ...errorResponses(['BadRequest', 'PayloadTooLarge', 'UnsupportedMediaType']),
         },
+      }),
+    },
+    '/api/meta/workflow-palette': {
+      get: op('workflowPalette', 'The step and trigger types the workflow designer offers', {
+        description: 'Every registered workflow step type and trigger, plugins\' included: its settings schema (the one publish checks `config` against; also `WorkflowStepConfig_<type>`), names in both languages, palette group and icon; for steps, whether they reach outside the platform (`external`), change something (`sideEffect`), are run by the executor (`control`), and are offered on their own (`placeable`: a `join` comes with its `parallel`).',
+        responses: { '200': jsonResponse('The palette.', WORKFLOW_PALETTE), ...errorResponses([]) },
       }),
     },
     '/api/meta/publish': {
