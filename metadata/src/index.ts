@@ -34,6 +34,7 @@ export * from './access/mask.js';
 export * from './access/derived.js';
 export * from './access/user-metadata.js';
 export type { FieldImpact, FieldReference } from './bundle/field-impact.js';
+export type { AggregateAnswer, AggregateGroup, AggregateKey, MeasureValue } from './records/aggregate-answer.js';
 export * from './forms/form-conditions.js';
 export * from './views/view-query.js';
 export * from './views/view-indexes.js';

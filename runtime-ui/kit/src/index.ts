@@ -17,6 +17,7 @@ export { ApiClient, api } from './api/api-client';
 export type { ApiClientOptions, HttpMethod, RequestOptions } from './api/api-client';
 export { ApiError, CLIENT_ERROR_CODES, isClientErrorCode, parseErrorBody, toApiError } from './api/api-error';
 export type { ApiErrorCode, ClientErrorCode } from './api/api-error';
+export { localizedProblems, problemText, problemsOf } from './api/problem-text';
 export { usePolling } from './api/polling';
 export type { PollState } from './api/polling';
 export { STATUS_REFRESH_MS, fetchSystemStatus, queueDepth, useSystemStatus } from './api/system-status';

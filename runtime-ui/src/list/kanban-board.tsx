@@ -2,7 +2,7 @@ import { DndContext, PointerSensor, KeyboardSensor, useDraggable, useDroppable, 
 import { fieldTraits, type ViewKanban, type UserEntity } from '@metacrm/metadata';
 import { App, Card, Empty } from 'antd';
 import { useEffect, useState, type ReactNode } from 'react';
-import { toApiError, useLocale, useT, type ApiRecord, fieldUi, optionsOf, label, fieldTypes } from '@metacrm/ui-kit';
+import { problemText, toApiError, useLocale, useT, type ApiRecord, fieldUi, optionsOf, label, fieldTypes } from '@metacrm/ui-kit';
 import { useSaveRecord } from '../record/use-record';
 import { listMessages } from './list.messages';
 
@@ -50,8 +50,7 @@ export function KanbanBoard({ entity, view, records, onOpen }: KanbanBoardProps)
       await save(record.id, { [group.key]: to }, record._version);
     } catch (err) {
       const error = toApiError(err);
-      const problem = (error.details as { problems?: { message: string }[] } | undefined)?.problems?.[0];
-      void message.error({ content: `${error.code}: ${problem?.message ?? error.message}`, key: 'kanban-refused' });
+      void message.error({ content: `${error.code}: ${problemText(error, locale, { first: true })}`, key: 'kanban-refused' });
       setMoved((m) => {
         const { [record.id]: _refused, ...rest } = m;
         return rest;

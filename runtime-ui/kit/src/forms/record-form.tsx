@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import type { ApiRecord } from '../fields/field-ui';
 import { fieldUis } from '../fields/field-ui';
 import { toApiError, type ApiError } from '../api/api-error';
+import { localizedProblems } from '../api/problem-text';
 import { useLocale, useT } from '../i18n/i18n';
 import { useSession } from '../auth/session';
 import { logicOperations } from '../meta/registries';
@@ -32,8 +33,6 @@ export interface RecordFormProps {
   /** The save button's text, when neither "Create" nor "Save" says what it does (a bulk edit applies). */
   saveLabel?: string;
 }
-
-type Problem = { pointer?: string; code: string; message: string };
 
 /**
  * A record form generated from form metadata through RJSF: the layout, a widget per
@@ -94,9 +93,9 @@ export function RecordForm({ entity, form, record, initial, writable, save, relo
       onSaved(saved);
     } catch (err) {
       const error = toApiError(err);
-      const problems = (error.details as { problems?: Problem[] } | undefined)?.problems;
+      const problems = localizedProblems(error, locale);
       if (error.code === 'RECORD_VERSION_CONFLICT') setConflict((error.details as { currentVersion?: number } | undefined)?.currentVersion);
-      else if (problems?.some((p) => p.pointer)) setServerErrors(problemsToErrorSchema(problems) as ErrorSchema);
+      else if (problems.some((p) => p.pointer)) setServerErrors(problemsToErrorSchema(problems) as ErrorSchema);
       setFailure(error);
     } finally {
       setSaving(false);
