@@ -4,6 +4,7 @@ import { Input, Select } from 'antd';
 import { useState } from 'react';
 import { api } from '../../api/api-client';
 import { Link } from '../../router/router';
+import { UserName } from '../user-name';
 import { UserPicker } from '../user-picker';
 import { entityOf, useMeta } from '../../meta/meta';
 import type { ApiRecord, CellProps, FieldUi, FilterInputProps } from '../field-ui';
@@ -45,7 +46,7 @@ function LookupCell({ field, value, record }: CellProps) {
 function UserCell({ field, value, record }: CellProps) {
   if (typeof value !== 'string') return null;
   const display = expanded(record, field.key)?.display;
-  return <span title={value}>{display === undefined || display === null ? `#${value.slice(-6)}` : String(display)}</span>;
+  return <UserName id={value} fallback={display === undefined || display === null ? undefined : String(display)} />;
 }
 
 /** Records of the target entity whose display field matches what the user typed. */
