@@ -25,7 +25,7 @@ export * from './bundle/diff.js';
 export * from './bundle/migrations.js';
 export type * from './generated/types.js';
 export * from './bundle/validate.js';
-export { checkView } from './bundle/check-items.js';
+export { checkView, kanbanGroup } from './bundle/check-items.js';
 export { EntityIndex } from './bundle/entity-index.js';
 export * from './records/record-schema.js';
 export * from './records/record-problems.js';

@@ -69,7 +69,7 @@ export { UserPicker } from './fields/user-picker';
 export type { UserPickerProps } from './fields/user-picker';
 export { UserName } from './fields/user-name';
 export type { UserNameProps } from './fields/user-name';
-export { directoryUserKey, loadDirectoryUser, useDirectorySearch, useDirectoryUser } from './fields/user-directory';
+export { directoryUserKey, loadDirectoryUser, useDirectorySearch, useDirectoryUser, useDirectoryUsers } from './fields/user-directory';
 export type { DirectoryUser } from './fields/user-directory';
 export { FormLayoutTemplate } from './forms/form-layout';
 export type { LayoutContext } from './forms/form-layout';

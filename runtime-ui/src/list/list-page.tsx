@@ -118,7 +118,7 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
       ) : !error && !query.isPending && records.length === 0 ? (
         <EmptyState title={filterCount > 0 || q ? t('emptyFiltered') : t('empty')} description={t('emptyHint')} />
       ) : view?.type === 'kanban' ? (
-        <KanbanBoard entity={entity} view={view as ViewKanban} records={records} onOpen={(id) => setParams({ open: id })} />
+        <KanbanBoard entity={entity} view={view as ViewKanban} records={records} filter={combineFilters(view, userFilter)} q={q} onOpen={(id) => setParams({ open: id })} />
       ) : narrow ? (
         <div className="mc-cards" data-testid="record-cards">
           {records.map((record) => (

@@ -28,6 +28,7 @@ export const listMessages = defineMessages(
     bulkEdited: '{n} records changed',
     bulkEditFailed: '{n} records were not changed',
     newRecord: 'New {entity}',
+    unassigned: 'Unassigned',
   },
   {
     new: '新建',
@@ -55,5 +56,6 @@ export const listMessages = defineMessages(
     bulkEdited: '已修改 {n} 条记录',
     bulkEditFailed: '{n} 条记录未修改',
     newRecord: '新建{entity}',
+    unassigned: '未分配',
   },
 );

@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQueries, useQuery } from '@tanstack/react-query';
 import { api } from '../api/api-client';
 
 /** A colleague as the directory shows them (`GET /api/directory/users`); the email only for user admins. */
@@ -61,6 +61,14 @@ export function useDirectoryUser(id: string | undefined) {
     queryFn: async () => await loadDirectoryUser(id!),
     staleTime: 5 * 60_000,
   });
+}
+
+/** Several users at once (a board's columns), through the same batch and cache as useDirectoryUser. */
+export function useDirectoryUsers(ids: readonly string[]): Map<string, DirectoryUser> {
+  const answers = useQueries({ queries: ids.map((id) => ({ queryKey: directoryUserKey(id), queryFn: async () => await loadDirectoryUser(id), staleTime: 5 * 60_000 })) });
+  const users = new Map<string, DirectoryUser>();
+  answers.forEach((a) => a.data && users.set(a.data.id, a.data));
+  return users;
 }
 
 /** Active users whose name contains `q`, for a picker. */
