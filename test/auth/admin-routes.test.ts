@@ -13,7 +13,7 @@ let platform: TestPlatform;
 let admin: ApiClient;
 
 /** Routes open to any signed-in user (or to anyone: probes and sign-in). Record routes are guarded per entity by roles. */
-const OPEN = [/^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/api\/system\/status$/, /^\/api\/auth\//, /^\/api\/records\//, /^\/api\/openapi\.json$/, /^\/api\/workflows\/:key\/trigger$/, /^\/api\/approvals/, /^\/api\/hooks\//, /^\/api\/notifications/, /^\/api\/me\//, /^\/api\/events$/, /^\/api\/search$/];
+const OPEN = [/^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/api\/system\/status$/, /^\/api\/auth\//, /^\/api\/records\//, /^\/api\/openapi\.json$/, /^\/api\/workflows\/:key\/trigger$/, /^\/api\/approvals/, /^\/api\/hooks\//, /^\/api\/notifications/, /^\/api\/me\//, /^\/api\/events$/, /^\/api\/search$/, /^\/api\/directory\/users$/];
 
 interface ErrorAnswer {
   error: { code: string; details?: { right?: string } };

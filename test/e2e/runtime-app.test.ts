@@ -279,7 +279,8 @@ describe('runtime app', () => {
     const editor = page.locator('.mc-cell-editor');
     await editor.getByLabel('Amount').fill('12.345');
     await editor.getByTestId('form-save').click();
-    await editor.getByText('Not in the expected format').waitFor();
+    // The client words it from the shared catalogue, as the server would (BAD_FORMAT).
+    await editor.getByText('does not have the expected format').waitFor();
     await screenshot(page, 'app-inline-edit-en.png');
     await editor.getByLabel('Amount').fill('60000');
     await editor.getByTestId('form-save').click();

@@ -6,6 +6,7 @@ import type { BundleRegistries, ConfigCheckContext, ConfigurableDefinition, Form
 import { duplicateKeys } from './check-entities.js';
 import { checkEntityRef, checkFieldRef, checkFilter, checkRecordLogic } from './check-expressions.js';
 import type { EntityIndex } from './entity-index.js';
+import type { FieldTypeDefinition } from '../fields/field-type-definition.js';
 import { rowFilterToFilter, type RowFilterUser } from '../access/row-filter.js';
 import { stepGraphTraps } from './step-graph.js';
 
@@ -59,6 +60,15 @@ export function checkDefaultForms(forms: readonly Form[]): Problem[] {
   return problems;
 }
 
+/**
+ * What a kanban may group by: a field of one option (a single select: a column per
+ * option) or a user field (a column per user on the board). Asked of the type's traits,
+ * so a plugin type of either kind qualifies.
+ */
+export function kanbanGroup(traits: Pick<FieldTypeDefinition, 'options' | 'value' | 'reference'>): boolean {
+  return (traits.options === true && traits.value === 'string') || traits.reference === 'user';
+}
+
 /** A view: its entity and every field it shows, sorts, filters or groups by exist and fit. */
 export function checkView(view: View, at: string, index: EntityIndex): Problem[] {
   const missing = checkEntityRef(view.entity, `${at}/entity`, index);
@@ -71,18 +81,18 @@ export function checkView(view: View, at: string, index: EntityIndex): Problem[]
       problems.push({ pointer: `${at}/sort/${i}/field`, code: 'FIELD_TYPE_MISMATCH', message: `a ${traits.type} field cannot be sorted on` });
     }
   });
-  const typed = (field: string, where: string, fits: (type: string) => boolean, what: string) => {
+  const typed = (field: string, where: string, fits: (traits: FieldTypeDefinition) => boolean, what: string) => {
     const traits = index.traits(view.entity, field);
     if (!traits) problems.push(...checkFieldRef(view.entity, field, where, index));
-    else if (!fits(traits.type)) problems.push({ pointer: where, code: 'FIELD_TYPE_MISMATCH', message: `"${field}" must be ${what}` });
+    else if (!fits(traits)) problems.push({ pointer: where, code: 'FIELD_TYPE_MISMATCH', message: `"${field}" must be ${what}` });
   };
-  const isDate = (t: string) => t === 'date' || t === 'datetime';
+  const isDate = (t: FieldTypeDefinition) => t.value === 'date' || t.value === 'datetime';
   switch (view.type) {
     case 'list':
       view.columns.forEach((c, i) => problems.push(...checkFieldRef(view.entity, c.field, `${at}/columns/${i}/field`, index)));
       break;
     case 'kanban':
-      typed(view.groupBy, `${at}/groupBy`, (t) => t === 'single_select', 'a single select field');
+      typed(view.groupBy, `${at}/groupBy`, kanbanGroup, 'a single select or a user field');
       view.cardFields?.forEach((f, i) => problems.push(...checkFieldRef(view.entity, f, `${at}/cardFields/${i}`, index)));
       break;
     case 'calendar':

@@ -46,6 +46,7 @@ describe('validateBundle', () => {
     ['a view filter with an operator the type lacks', (b) => ((b.views[0] as { filter: unknown }).filter = { field: 'amount', op: 'contains', value: '1' }), '/views/0/filter/op', 'OPERATOR_NOT_ALLOWED'],
     ['a view sorting on a missing field', (b) => (b.views[0]!.sort = [{ field: 'nope', direction: 'asc' }]), '/views/0/sort/0/field', 'UNKNOWN_FIELD'],
     ['a kanban grouped by a non-select', (b) => ((b.views[1] as { groupBy: string }).groupBy = 'title'), '/views/1/groupBy', 'FIELD_TYPE_MISMATCH'],
+    ['a kanban grouped by a multi select', (b) => { b.entities[1]!.fields.push({ key: 'tags', type: 'multi_select', label: { 'zh-CN': '标签', en: 'Tags' }, options: [{ key: 'hot', label: { 'zh-CN': '热', en: 'Hot' } }] } as never); (b.views[1] as { groupBy: string }).groupBy = 'tags'; }, '/views/1/groupBy', 'FIELD_TYPE_MISMATCH'],
     ['a rule on a missing entity', (b) => (b.rules[0]!.entity = 'deal'), '/rules/0/entity', 'UNKNOWN_ENTITY'],
     ['a role keyed "admin", the built-in role', (b) => (b.roles[0]!.key = 'admin'), '/roles/0/key', 'RESERVED_KEY'],
     ['a role granting a missing field', (b) => (b.roles[0]!.entities!.opportunity!.fields = { secret: { read: true } }), '/roles/0/entities/opportunity/fields/secret', 'UNKNOWN_FIELD'],
@@ -63,6 +64,12 @@ describe('validateBundle', () => {
     ['two duplicate rules with one key', (b) => (b.entities[0]!.duplicateRules = [{ key: 'r', field: 'name', match: [{ entity: 'account', field: 'name' }] }, { key: 'r', field: 'code', match: [{ entity: 'account', field: 'code' }] }]), '/entities/0/duplicateRules/1/key', 'DUPLICATE_KEY'],
   ])('refuses %s, pointing at it', (_what, change, pointer, code) => {
     expect(problems(edit(change))).toContainEqual(expect.objectContaining({ pointer, code }));
+  });
+
+  it.each<[string, (b: Bundle) => void]>([
+    ['a user field', (b) => { b.entities[1]!.fields.push({ key: 'rep', type: 'user', label: { 'zh-CN': '销售', en: 'Rep' } } as never); (b.views[1] as { groupBy: string }).groupBy = 'rep'; }],
+  ])('accepts a kanban grouped by %s', (_what, change) => {
+    expect(problems(edit(change))).toEqual([]);
   });
 
   it('finds a cycle among formulas', () => {

@@ -18,6 +18,7 @@ export type { ApiClientOptions, HttpMethod, RequestOptions } from './api/api-cli
 export { ApiError, CLIENT_ERROR_CODES, isClientErrorCode, parseErrorBody, toApiError } from './api/api-error';
 export type { ApiErrorCode, ClientErrorCode } from './api/api-error';
 export { PREVIEW_ROLE_HEADER, PREVIEW_ROLE_PARAM, clearPreviewRole, readPreviewRole } from './api/preview-role';
+export { localizedProblems, problemText, problemsOf } from './api/problem-text';
 export { usePolling } from './api/polling';
 export type { PollState } from './api/polling';
 export { STATUS_REFRESH_MS, fetchSystemStatus, queueDepth, useSystemStatus } from './api/system-status';
@@ -69,6 +70,10 @@ export { registerBuiltInFieldUis } from './fields/builtin';
 export { optionsOf } from './fields/types/choice';
 export { UserPicker } from './fields/user-picker';
 export type { UserPickerProps } from './fields/user-picker';
+export { UserName } from './fields/user-name';
+export type { UserNameProps } from './fields/user-name';
+export { directoryUserKey, loadDirectoryUser, useDirectorySearch, useDirectoryUser, useDirectoryUsers } from './fields/user-directory';
+export type { DirectoryUser } from './fields/user-directory';
 export { FormLayoutTemplate } from './forms/form-layout';
 export type { LayoutContext } from './forms/form-layout';
 export { fieldWidgets, formSchemas, problemsToErrorSchema } from './forms/form-schema';

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Form, List, Modal, Select } from 'antd';
 import { useState } from 'react';
-import { api, ApiError, useLocale, useT, type ApiErrorCode, type ApiRecord, RecordForm, label } from '@metacrm/ui-kit';
+import { api, ApiError, problemText, useLocale, useT, type ApiErrorCode, type ApiRecord, RecordForm, label } from '@metacrm/ui-kit';
 import { cellForm, editableField } from './inline-edit';
 import { listMessages } from './list.messages';
 import { type UserEntity } from '@metacrm/metadata';
@@ -52,7 +52,7 @@ export function BulkEdit({ entity, records, onClose }: BulkEditProps) {
       const first = failed[0].error!;
       throw new ApiError({ status: failed[0].status, code: first.code as ApiErrorCode, message: first.message, details: first.details });
     }
-    setFailures(failed.map((r) => ({ ...records[r.index]!, code: r.error!.code, message: problemMessages(r.error!) })));
+    setFailures(failed.map((r) => ({ ...records[r.index]!, code: r.error!.code, message: problemText(r.error!, locale) })));
     void message.success(t('bulkEdited', { n: records.length - failed.length }));
     if (failed.length === 0) onClose(true);
     return { id: '', _version: 0, [field!]: value };
@@ -90,10 +90,4 @@ export function BulkEdit({ entity, records, onClose }: BulkEditProps) {
       )}
     </Modal>
   );
-}
-
-/** The problems' own words (a rule's message, say), else the error's. */
-function problemMessages(error: NonNullable<BulkResult['error']>): string {
-  const problems = (error.details as { problems?: { message: string }[] } | undefined)?.problems;
-  return problems && problems.length > 0 ? problems.map((p) => p.message).join('; ') : error.message;
 }

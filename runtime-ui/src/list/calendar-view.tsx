@@ -4,7 +4,7 @@ import { LeftOutlined, RightOutlined } from '@ant-design/icons';
 import { App, Button, Segmented, Space, Skeleton } from 'antd';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useUrlState } from '../app/url-state';
-import { EmptyState, ErrorState, toApiError, useLocale, useT, type ApiRecord, valueKindOf } from '@metacrm/ui-kit';
+import { EmptyState, ErrorState, problemText, toApiError, useLocale, useT, type ApiRecord, valueKindOf } from '@metacrm/ui-kit';
 import { useSaveRecord } from '../record/use-record';
 import { CALENDAR_MODES, addDays, dayKey, dayOf, dayStart, moveValues, rangeFilter, step, visibleRange, weekStartOf, type CalendarMode, type DayKey } from './calendar-model';
 import { calendarMessages } from './calendar.messages';
@@ -69,8 +69,7 @@ export function CalendarView({ entity, view, filter, q, onOpen }: CalendarViewPr
       await save(record.id, moveValues(record, { start: view.dateField, end: view.endDateField }, kinds, to), record._version);
     } catch (err) {
       const error = toApiError(err);
-      const problem = (error.details as { problems?: { message: string }[] } | undefined)?.problems?.[0];
-      void message.error({ content: `${error.code}: ${problem?.message ?? error.message}`, key: 'calendar-refused' });
+      void message.error({ content: `${error.code}: ${problemText(error, locale, { first: true })}`, key: 'calendar-refused' });
       setMoved((m) => {
         const { [record.id]: _refused, ...rest } = m;
         return rest;

@@ -1,6 +1,7 @@
 import { fieldTraits, type View, type ViewCalendar, type ViewKanban, type UserEntity } from '@metacrm/metadata';
 import { FilterOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
-import { Badge, Button, Card, Grid, Input, Popover, Select, Space, Table, type TableProps } from 'antd';
+import { DndContext, KeyboardSensor, PointerSensor, useSensor, useSensors, type DragEndEvent } from '@dnd-kit/core';
+import { Badge, Button, Card, Grid, Input, Popover, Space, Table, type TableProps } from 'antd';
 import { useLayoutEffect, useMemo, useRef, useState, type HTMLAttributes } from 'react';
 import { jsonParam, useUrlState } from '../app/url-state';
 import { EmptyState, ErrorState, navigate, toApiError, useDocumentTitle, useLocale, useT, fieldUi, type ApiRecord, entityTitle, label, viewsOf, type RuntimeMeta, fieldTypes, FilterBuilder, countConditions, fromFilter, toFilter } from '@metacrm/ui-kit';
@@ -10,7 +11,11 @@ import { CellEditor, EditableCell } from './inline-edit';
 import { CalendarView } from './calendar-view';
 import { KanbanBoard } from './kanban-board';
 import { listMessages } from './list.messages';
-import { columnsOf, combineFilters, expandable, useRecords } from './use-records';
+import { ColumnHeader } from './column-header';
+import { sortOfParam, usePersonalViews, type ColumnPref } from './personal-views';
+import { useColumnLayout } from './use-column-layout';
+import { combineFilters, expandable, useRecords } from './use-records';
+import { ViewBar } from './view-bar';
 
 const PAGE_SIZE = 50;
 /** A board shows the first 200 records of its view (the records API's page limit). */
@@ -26,13 +31,18 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
   const narrow = Grid.useBreakpoint().md === false;
   const [params, setParams] = useUrlState();
   const views = viewsOf(meta, entity.key);
-  const view: View | undefined = views.find((v) => v.key === params.get('view')) ?? views[0];
+  const personal = usePersonalViews(entity.key);
+  const wanted = params.get('view');
+  // A view of the user's own (p_<id>) is known once their views arrive; until then nothing is asked for.
+  const waiting = wanted?.startsWith('p_') === true && personal.isPending;
+  const view: View | undefined = [...views, ...(personal.data ?? []).map((p) => p.view)].find((v) => v.key === wanted) ?? views[0];
   const userFilter = jsonParam<unknown>(params, 'filter');
   const group = useMemo(() => fromFilter(userFilter), [params.get('filter')]);
   const sort = params.get('sort') ?? (view?.sort ? sortParam(view.sort) : undefined);
   const page = Math.max(1, Number(params.get('page') ?? '1') || 1);
   const q = params.get('q') ?? '';
-  const columns = columnsOf(entity, view);
+  const layout = useColumnLayout(entity, view);
+  const columns = layout.columns;
   const [filterOpen, setFilterOpen] = useState(false);
   const creating = params.get('new') === '1';
   const title = entityTitle(entity, locale);
@@ -40,7 +50,7 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
 
   // A calendar asks for the records of the days it shows (CalendarView), not for a page.
   const calendar = view?.type === 'calendar';
-  const query = useRecords({ enabled: !calendar, entity: entity.key, filter: combineFilters(view, userFilter), sort, q, page, pageSize: view?.type === 'kanban' ? KANBAN_SIZE : view && 'pageSize' in view && typeof view.pageSize === 'number' ? view.pageSize : PAGE_SIZE, expand: expandable(entity, columns) });
+  const query = useRecords({ enabled: !calendar && !waiting, entity: entity.key, filter: combineFilters(view, userFilter), sort, q, page, pageSize: view?.type === 'kanban' ? KANBAN_SIZE : view && 'pageSize' in view && typeof view.pageSize === 'number' ? view.pageSize : PAGE_SIZE, expand: expandable(entity, columns) });
   const records = query.data?.records ?? [];
   const open = params.get('open') ?? recordId;
   const [selected, setSelected] = useState<string[]>([]);
@@ -54,6 +64,14 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
     tableRef.current?.querySelectorAll('.ant-table-measure-row').forEach((row) => row.setAttribute('inert', ''));
   });
 
+  // Column headers move by their grip (dnd-kit): dropped on another header, a column takes its place.
+  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 5 } }), useSensor(KeyboardSensor));
+  const onColumnDrop = ({ active, over }: DragEndEvent) => {
+    const from = String(active.id).replace(/^column:/, '');
+    const to = over ? String(over.id).replace(/^column:/, '') : '';
+    if (to) layout.move(from, to);
+  };
+
   const tableColumns: TableProps<ApiRecord>['columns'] = columns.flatMap((key) => {
     const field = entity.fields.find((f) => f.key === key);
     if (!field) return [];
@@ -64,6 +82,8 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
       key,
       dataIndex: key,
       title: label(field.label, locale, key),
+      width: layout.widthOf(key),
+      onHeaderCell: () => ({ colKey: key, width: layout.widthOf(key), moveLabel: t('moveColumn', { field: label(field.label, locale, key) }), resizeLabel: t('resizeColumn', { field: label(field.label, locale, key) }), onResize: (w: number) => layout.onResize(key, w), onResizeEnd: (w: number) => layout.onResizeEnd(key, w) }) as HTMLAttributes<HTMLElement>,
       sorter: ordered,
       sortOrder: direction,
       render: (_: unknown, record: ApiRecord) => (
@@ -82,9 +102,15 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
       <header className="mc-page-header">
         <h1 id="list-title">{title}</h1>
         <Space wrap>
-          {views.length > 1 && (
-            <Select aria-label={t('view')} value={view?.key} onChange={(v: string) => setParams({ view: v, page: undefined, sort: undefined, cal: undefined, date: undefined })} options={views.map((v) => ({ value: v.key, label: label(v.label, locale, v.key) }))} />
-          )}
+          <ViewBar
+            entity={entity.key}
+            views={views}
+            personal={personal.data ?? []}
+            current={view}
+            snapshot={() => viewSnapshot(entity.key, view, combineFilters(view, userFilter), sort, layout.current())}
+            onSelect={(v) => setParams({ view: v || undefined, filter: undefined, page: undefined, sort: undefined, cal: undefined, date: undefined })}
+            onResetColumns={layout.arranged ? () => void layout.reset() : undefined}
+          />
           <Input.Search aria-label={t('search')} placeholder={t('search')} defaultValue={q} allowClear onSearch={(value) => setParams({ q: value || undefined, page: undefined })} style={{ width: 200 }} />
           <Popover
             open={filterOpen}
@@ -118,7 +144,7 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
       ) : !error && !query.isPending && records.length === 0 ? (
         <EmptyState title={filterCount > 0 || q ? t('emptyFiltered') : t('empty')} description={t('emptyHint')} />
       ) : view?.type === 'kanban' ? (
-        <KanbanBoard entity={entity} view={view as ViewKanban} records={records} onOpen={(id) => setParams({ open: id })} />
+        <KanbanBoard entity={entity} view={view as ViewKanban} records={records} filter={combineFilters(view, userFilter)} q={q} onOpen={(id) => setParams({ open: id })} />
       ) : narrow ? (
         <div className="mc-cards" data-testid="record-cards">
           {records.map((record) => (
@@ -137,7 +163,10 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
         </div>
       ) : (
         <div ref={tableRef}>
+        <DndContext sensors={sensors} onDragEnd={onColumnDrop}>
         <Table<ApiRecord>
+          components={{ header: { cell: ColumnHeader } }}
+          tableLayout="fixed"
           rowKey="id"
           rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)) }}
           size="middle"
@@ -153,6 +182,7 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
           }}
           onRow={(record) => ({ onClick: () => setParams({ open: record.id }), onKeyDown: (e) => e.key === 'Enter' && setParams({ open: record.id }), tabIndex: 0, 'data-testid': 'record-row' }) as HTMLAttributes<HTMLElement>}
         />
+        </DndContext>
         </div>
       )}
       {editing && editingRecord && <CellEditor entity={entity} fieldKey={editing.field} record={editingRecord} onClose={() => setEditing(null)} />}
@@ -161,6 +191,13 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
       )}
     </section>
   );
+}
+
+/** The screen as a view of the user's own: the current view's kind, its filter and the user's, the sort, the columns as arranged. */
+function viewSnapshot(entity: string, view: View | undefined, filter: unknown, sort: string | undefined, columns: ColumnPref[]): Omit<View, 'key' | 'label'> {
+  const { key: _key, label: _label, default: _default, filter: _filter, sort: _sort, ...kind } = view ?? { type: 'list', entity, key: '', label: { en: '', 'zh-CN': '' }, columns };
+  const sorted = sortOfParam(sort);
+  return { ...kind, entity, ...(kind.type === 'list' ? { columns } : {}), ...(filter ? { filter } : {}), ...(sorted ? { sort: sorted } : {}) } as Omit<View, 'key' | 'label'>;
 }
 
 /** The export's query: the list's own filter, sort and search. */

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { App, Form, Modal } from 'antd';
 import { useState } from 'react';
-import { api, toApiError, useT, type ApiError, type ApiRecord, UserPicker } from '@metacrm/ui-kit';
+import { api, problemText, toApiError, useLocale, useT, type ApiError, type ApiRecord, UserPicker } from '@metacrm/ui-kit';
 import { recordMessages } from './record.messages';
 import { recordKey } from './use-record';
 
@@ -11,6 +11,7 @@ import { recordKey } from './use-record';
  */
 export function OwnerDialog({ entity, record, onClose }: { entity: string; record: ApiRecord; onClose: () => void }) {
   const t = useT(recordMessages);
+  const { locale } = useLocale();
   const { message } = App.useApp();
   const client = useQueryClient();
   const [owner, setOwner] = useState<string | undefined>(typeof record._ownerId === 'string' ? record._ownerId : undefined);
@@ -34,16 +35,10 @@ export function OwnerDialog({ entity, record, onClose }: { entity: string; recor
   return (
     <Modal open title={t('changeOwner')} okText={t('confirm')} onOk={() => void save()} okButtonProps={{ loading: busy, disabled: !owner, 'data-testid': 'owner-save' } as never} onCancel={onClose} destroyOnHidden>
       <Form layout="vertical" component="div">
-        <Form.Item label={t('newOwner')} htmlFor="mc-new-owner" validateStatus={error ? 'error' : undefined} help={error ? `${error.code}: ${problemText(error)}` : undefined}>
+        <Form.Item label={t('newOwner')} htmlFor="mc-new-owner" validateStatus={error ? 'error' : undefined} help={error ? `${error.code}: ${problemText(error, locale, { first: true })}` : undefined}>
           <UserPicker id="mc-new-owner" value={owner} onChange={setOwner} invalid={error !== undefined} />
         </Form.Item>
       </Form>
     </Modal>
   );
-}
-
-/** The message of the problem on the field, else the error's own. */
-export function problemText(error: ApiError): string {
-  const problems = (error.details as { problems?: { message: string }[] } | undefined)?.problems;
-  return problems?.[0]?.message ?? error.message;
 }

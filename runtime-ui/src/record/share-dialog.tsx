@@ -2,8 +2,7 @@ import { DeleteOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { App, Button, Empty, Form, List, Modal, Segmented, Skeleton } from 'antd';
 import { useState } from 'react';
-import { api, ErrorState, toApiError, useT, type ApiError, UserPicker } from '@metacrm/ui-kit';
-import { problemText } from './owner-dialog';
+import { api, ErrorState, problemText, toApiError, useLocale, useT, type ApiError, UserPicker } from '@metacrm/ui-kit';
 import { recordMessages } from './record.messages';
 
 interface Share {
@@ -24,6 +23,7 @@ interface UserRow {
  */
 export function ShareDialog({ entity, id, onClose }: { entity: string; id: string; onClose: () => void }) {
   const t = useT(recordMessages);
+  const { locale } = useLocale();
   const { message } = App.useApp();
   const base = `/api/records/${encodeURIComponent(entity)}/${encodeURIComponent(id)}/shares`;
   const shares = useQuery({ queryKey: ['shares', entity, id], queryFn: async ({ signal }) => await api.get<{ shares: Share[] }>(base, { signal }) });
@@ -62,7 +62,7 @@ export function ShareDialog({ entity, id, onClose }: { entity: string; id: strin
   return (
     <Modal open title={t('shareTitle')} footer={null} onCancel={onClose} destroyOnHidden data-testid="share-dialog">
       <Form layout="vertical" component="div">
-        <Form.Item label={t('shareUser')} htmlFor="mc-share-user" validateStatus={error ? 'error' : undefined} help={error ? `${error.code}: ${problemText(error)}` : undefined}>
+        <Form.Item label={t('shareUser')} htmlFor="mc-share-user" validateStatus={error ? 'error' : undefined} help={error ? `${error.code}: ${problemText(error, locale, { first: true })}` : undefined}>
           <UserPicker id="mc-share-user" value={user} onChange={setUser} invalid={error !== undefined} />
         </Form.Item>
         <Form.Item label={t('shareAccess')}>

@@ -3,7 +3,9 @@ import type { Db } from 'mongodb';
 import type { CredentialCache } from '../auth/credential-cache.js';
 import { requireAdmin } from './require-admin.middleware.js';
 import { DepartmentsService } from '../auth/departments.service.js';
+import { UserDirectory } from '../auth/user-directory.js';
 import { UsersService } from '../auth/users.service.js';
+import { hasAdminRight } from '../auth/admin-rights.js';
 import { BadRequest } from '../errors/index.js';
 import type { AppContext, AppState } from './context.js';
 import { jsonBody } from './json-body.js';
@@ -20,6 +22,9 @@ export interface UserRouteDeps {
  * - `GET|PATCH /api/users/{id}` (`_version` in the body or If-Match)
  * - `POST /api/users/{id}/reset-password` `{password?}` (none: one is generated and answered once)
  * - `GET|POST /api/departments`, `PATCH|DELETE /api/departments/{id}`
+ *
+ * and, for every signed-in user, the read-only directory user fields are shown with:
+ * - `GET /api/directory/users?ids=a,b` (names of those users) or `?q=…&limit=` (active users by name)
  */
 export function userRoutes(deps: UserRouteDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api' });
@@ -33,6 +38,14 @@ export function userRoutes(deps: UserRouteDeps): Router<AppState> {
     const limit = ctx.query.limit === undefined ? undefined : Number(ctx.query.limit);
     if (limit !== undefined && !Number.isInteger(limit)) throw BadRequest('limit must be a whole number', [{ pointer: '/query/limit', code: 'WRONG_TYPE' }]);
     ctx.body = await (await usersService(ctx)).list({ q: str(ctx.query.q), active, departmentId: str(ctx.query.departmentId), limit, cursor: str(ctx.query.cursor) });
+  });
+
+  router.get('/directory/users', async (ctx) => {
+    const directory = new UserDirectory({ db: deps.db, withEmail: hasAdminRight(await ctx.state.metadata(), ctx.state.actor, 'users') });
+    const ids = str(ctx.query.ids);
+    const limit = ctx.query.limit === undefined ? undefined : Number(ctx.query.limit);
+    ctx.set('Cache-Control', 'private, no-cache');
+    ctx.body = { users: ids !== undefined ? await directory.byIds(ids.split(',').filter(Boolean)) : await directory.search(str(ctx.query.q) ?? '', limit) };
   });
 
   router.post('/users', guard, async (ctx) => {

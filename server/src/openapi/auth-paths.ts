@@ -35,6 +35,9 @@ export function authSchemas(): Record<string, JsonSchema> {
     }),
     UserInput: object({ ...userFields, password: { type: 'string', minLength: 10 } }, ['phone', 'locale', 'active', 'managerId', 'departmentId', 'roles', 'password'], { additionalProperties: false }),
     UserPatch: object({ ...userFields, _version: { type: 'integer', minimum: 1 } }, [...Object.keys(userFields), '_version'], { additionalProperties: false }),
+    DirectoryUser: object({ id, name: str, initials: { type: 'string', description: 'The letters of an avatar.' }, active: bool, email: { type: 'string', description: 'Only for holders of the `users` admin right.' } }, ['email'], {
+      description: 'A colleague as any signed-in user may see them: the name a user field shows. Never roles, manager or sign-ins.',
+    }),
     Department: object({ id, name: str, parentId: nullable(id), createdAt: dateTime, updatedAt: dateTime }),
     ApiToken: object({ id, name: str, prefix: str, userId: id, roles: { type: 'array', items: str }, rateLimitPerMinute: { type: 'integer' }, createdAt: dateTime, lastUsedAt: nullable(dateTime), expiresAt: nullable(dateTime), revoked: bool }),
     SignedIn: object(
@@ -89,6 +92,9 @@ export function authPaths(): Record<string, OpenApiObject> {
     },
     '/api/users/{id}/reset-password': {
       post: op('users', 'users.resetPassword', 'Reset a password', 'Sets the password given, or a generated one answered once; ends every session of the user.', { '200': jsonResponse('Reset.', object({ user: schemaRef('User'), generatedPassword: str }, ['generatedPassword'])), ...errorResponses(['BadRequest', 'Forbidden', 'NotFound']) }, { parameters: [idParam('The user id.')] }),
+    },
+    '/api/directory/users': {
+      get: op('users', 'directory.users', 'Names of users', 'For any signed-in user: the users a record\'s user fields name (`ids`, inactive users included, in the order asked; unknown ids left out), or active users whose name contains `q`, by name (a user picker). Emails only for holders of the `users` admin right.', { '200': jsonResponse('The users.', object({ users: { type: 'array', items: schemaRef('DirectoryUser') } })), ...errorResponses(['BadRequest']) }, { parameters: [query('ids', 'Comma-separated user ids, at most 200.'), query('q', 'Part of the name (or, for user admins, the start of the email).'), query('limit', 'With q: 1 to 50, 20 by default.')] }),
     },
     '/api/departments': {
       get: op('users', 'departments.list', 'List departments', 'The whole tree, by name.', { '200': jsonResponse('The departments.', object({ departments: { type: 'array', items: schemaRef('Department') } })), ...errorResponses(['Forbidden']) }),

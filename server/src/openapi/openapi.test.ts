@@ -117,6 +117,7 @@ describe('the generated OpenAPI document', () => {
     ['/api/users', ['get', 'post']],
     ['/api/users/{id}', ['get', 'patch']],
     ['/api/users/{id}/reset-password', ['post']],
+    ['/api/directory/users', ['get']],
     ['/api/departments', ['get', 'post']],
     ['/api/departments/{id}', ['patch', 'delete']],
     ['/api/settings/security', ['get', 'patch']],

@@ -1,6 +1,7 @@
 import { ObjectId, type Document } from 'mongodb';
+import type { AggregateAnswer, AggregateKey, MeasureValue } from '@metacrm/metadata';
 import { fromStorage } from '../record-storage/field-codec.js';
-import type { AggregatePlan, GroupSpec, I18nLabel, MeasureSpec } from './record-aggregate-request.js';
+import type { AggregatePlan, GroupSpec, MeasureSpec } from './record-aggregate-request.js';
 import { averageValue, decimalValue, integerValue } from './record-aggregate-values.js';
 
 /**
@@ -14,29 +15,8 @@ import { averageValue, decimalValue, integerValue } from './record-aggregate-val
  * values, for an average, and `m{i}a` when the groups are sorted by that average).
  */
 
-/** One group key in the answer: the value, and the label and color a chart shows for it. */
-export interface AggregateKey {
-  value: string | boolean | null;
-  label?: I18nLabel;
-  color?: string;
-}
-
-/** A measure's value: counts and whole sums are numbers, decimals exact strings, dates ISO strings. */
-export type MeasureValue = number | string | null;
-
-export interface AggregateGroup {
-  keys: AggregateKey[];
-  values: MeasureValue[];
-}
-
-/** The answer of `POST /api/records/{entity}/aggregate`. */
-export interface AggregateResult {
-  groups: AggregateGroup[];
-  /** The measures over all matching records. */
-  total: { values: MeasureValue[] };
-  /** More groups matched than `limit`. */
-  truncated: boolean;
-}
+/** The answer, declared once in the metadata package (the runtime UI reads it too). */
+export type AggregateResult = AggregateAnswer;
 
 /** What the pipeline returns: its single `$facet` document. */
 export interface AggregateRows {

@@ -1,26 +1,11 @@
-import type { Dashboard, Filter, UserEntity } from '@metacrm/metadata';
+import type { AggregateKey, Dashboard, Filter, MeasureValue, UserEntity } from '@metacrm/metadata';
 import { label, type TextLocale as Locale } from '../meta/label';
 import { valueKindOf } from '../meta/value-kind';
 
 /** One widget of a dashboard, as the metadata declares it. */
 export type Widget = Dashboard['widgets'][number];
 
-/** One group key of an aggregate answer: the value, and the label and color a chart shows. */
-export interface AggregateKey {
-  value: string | boolean | null;
-  label?: { en?: string; 'zh-CN'?: string };
-  color?: string;
-}
-
-/** Counts and whole sums are numbers, decimals exact strings, dates ISO strings. */
-export type MeasureValue = number | string | null;
-
-/** The answer of `POST /api/records/{entity}/aggregate` (server/src/records/record-aggregate.ts). */
-export interface AggregateAnswer {
-  groups: { keys: AggregateKey[]; values: MeasureValue[] }[];
-  total: { values: MeasureValue[] };
-  truncated: boolean;
-}
+export type { AggregateAnswer, AggregateKey, MeasureValue } from '@metacrm/metadata';
 
 /** The filters a dashboard's bar applies to every widget, as the URL holds them. */
 export interface DashboardFilters {

@@ -1,13 +1,6 @@
-import { useQuery } from '@tanstack/react-query';
-import { Input, Select } from 'antd';
+import { Select } from 'antd';
 import { useState } from 'react';
-import { api } from '../api/api-client';
-
-interface UserRow {
-  id: string;
-  name: string;
-  email: string;
-}
+import { useDirectorySearch, useDirectoryUser } from './user-directory';
 
 export interface UserPickerProps {
   id?: string;
@@ -19,28 +12,24 @@ export interface UserPickerProps {
 }
 
 /**
- * Picks an active user by name or email from the user directory. The directory needs
- * the users admin right; without it the user's id is typed (the server checks it).
+ * Picks an active user by name from the user directory, which every signed-in user may
+ * read (`GET /api/directory/users`; user admins also see emails and search by them).
+ * The current value keeps its name even when the user is no longer active.
  */
 export function UserPicker({ id, value, onChange, disabled, ariaLabel, invalid }: UserPickerProps) {
   const [q, setQ] = useState('');
-  const users = useQuery({
-    queryKey: ['users', q],
-    retry: false,
-    queryFn: async ({ signal }) => await api.get<{ users: UserRow[] }>(`/api/users?limit=20${q ? `&q=${encodeURIComponent(q)}` : ''}`, { signal }),
-  });
-  if (users.isError) {
-    return <Input id={id} aria-label={ariaLabel} value={value ?? ''} disabled={disabled} status={invalid ? 'error' : undefined} onChange={(e) => onChange(e.target.value || undefined)} />;
-  }
+  const found = useDirectorySearch(q);
+  const current = useDirectoryUser(value);
+  const users = [...(current.data ? [current.data] : []), ...(found.data ?? []).filter((u) => u.id !== value)];
   return (
     <Select
       id={id}
       aria-label={ariaLabel}
       showSearch={{ filterOption: false, onSearch: setQ }}
       allowClear
-      loading={users.isFetching}
+      loading={found.isFetching}
       value={value}
-      options={(users.data?.users ?? []).map((u) => ({ value: u.id, label: `${u.name} <${u.email}>` }))}
+      options={users.map((u) => ({ value: u.id, label: u.email ? `${u.name} <${u.email}>` : u.name }))}
       disabled={disabled}
       status={invalid ? 'error' : undefined}
       style={{ width: '100%' }}

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import type { ApiRecord } from '../fields/field-ui';
 import { fieldUis } from '../fields/field-ui';
 import { toApiError, type ApiError } from '../api/api-error';
+import { localizedProblems } from '../api/problem-text';
 import { useLocale, useT } from '../i18n/i18n';
 import { useSession } from '../auth/session';
 import { logicOperations } from '../meta/registries';
@@ -36,12 +37,10 @@ export interface RecordFormProps {
    * its values typed in and the problems on their fields, so filling them and saving
    * makes the move.
    */
-  pending?: { values: Record<string, unknown>; problems: Problem[] };
+  pending?: { values: Record<string, unknown>; problems: { pointer?: string; code: string; message: string }[] };
   /** One column whatever the sections say (the designer's phone-width preview); by default the window's width decides. */
   narrow?: boolean;
 }
-
-type Problem = { pointer?: string; code: string; message: string };
 
 /**
  * A record form generated from form metadata through RJSF: the layout, a widget per
@@ -106,9 +105,9 @@ export function RecordForm({ entity, form, record, initial, writable, save, relo
       onSaved(saved);
     } catch (err) {
       const error = toApiError(err);
-      const problems = (error.details as { problems?: Problem[] } | undefined)?.problems;
+      const problems = localizedProblems(error, locale);
       if (error.code === 'RECORD_VERSION_CONFLICT') setConflict((error.details as { currentVersion?: number } | undefined)?.currentVersion);
-      else if (problems?.some((p) => p.pointer)) setServerErrors(problemsToErrorSchema(problems) as ErrorSchema);
+      else if (problems.some((p) => p.pointer)) setServerErrors(problemsToErrorSchema(problems) as ErrorSchema);
       setFailure(error);
     } finally {
       setSaving(false);

@@ -1,7 +1,7 @@
 import { Validator as SchemaValidator, type OutputUnit, type Schema } from '@cfworker/json-schema';
 import { ErrorSchemaBuilder, type RJSFSchema, type RJSFValidationError, type ValidationData, type ValidatorType } from '@rjsf/utils';
 import type { Locale } from '../i18n/locale';
-import { formMessages } from './form.messages';
+import { problemMessage, type Problem } from '@metacrm/metadata';
 
 // RJSF's own validator (@rjsf/validator-ajv8) compiles schemas to code with `new
 // Function`, which the platform's Content Security Policy (script-src 'self', no
@@ -11,20 +11,23 @@ import { formMessages } from './form.messages';
 /** Keywords that only say "something below failed"; the leaf errors carry the reason. */
 const WRAPPERS = new Set(['properties', 'items', 'allOf', 'anyOf', 'oneOf', 'additionalProperties', '$ref', 'prefixItems', 'if', 'then', 'else', 'dependentSchemas']);
 
-type MessageKey = keyof (typeof formMessages)['en'];
-
-const KEYWORD_MESSAGES: Record<string, MessageKey> = {
-  required: 'invalid.required',
-  pattern: 'invalid.pattern',
-  format: 'invalid.format',
-  maxLength: 'invalid.maxLength',
-  minLength: 'invalid.minLength',
-  minimum: 'invalid.minimum',
-  maximum: 'invalid.maximum',
-  enum: 'invalid.enum',
-  type: 'invalid.type',
-  maxItems: 'invalid.maxItems',
-  uniqueItems: 'invalid.uniqueItems',
+/**
+ * A failed keyword as the server's problem (code and params), so its words come from the
+ * metadata package's catalogue (problemMessage) and read as the server's would. `limit`
+ * is the keyword's value in the schema (a maximum's bound, a format's name).
+ */
+const KEYWORD_PROBLEMS: Record<string, (limit: unknown) => Pick<Problem, 'code' | 'params'>> = {
+  required: () => ({ code: 'REQUIRED' }),
+  pattern: () => ({ code: 'BAD_FORMAT' }),
+  format: (format) => ({ code: 'BAD_FORMAT', params: { format } }),
+  maxLength: (maxLength) => ({ code: 'OUT_OF_RANGE', params: { maxLength } }),
+  minLength: (minLength) => ({ code: 'OUT_OF_RANGE', params: { minLength } }),
+  minimum: (min) => ({ code: 'OUT_OF_RANGE', params: { min } }),
+  maximum: (max) => ({ code: 'OUT_OF_RANGE', params: { max } }),
+  maxItems: (maxItems) => ({ code: 'OUT_OF_RANGE', params: { maxItems } }),
+  minItems: (minItems) => ({ code: 'OUT_OF_RANGE', params: { minItems } }),
+  enum: (allowed) => ({ code: 'NOT_ALLOWED_VALUE', params: { allowed } }),
+  type: (type) => ({ code: 'WRONG_TYPE', params: { type } }),
 };
 
 /** An RJSF validator over @cfworker/json-schema, speaking the user's language. */
@@ -67,7 +70,7 @@ export class CspSafeValidator implements ValidatorType {
     const errors: RJSFValidationError[] = [];
     for (const key of (schema.required ?? []) as string[]) {
       const value = data[key];
-      if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)) errors.push(this.error('required', key));
+      if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)) errors.push(this.error('required', key, undefined));
     }
     const { required: _ignored, ...rest } = schema;
     const seen = new Set(errors.map((e) => e.property));
@@ -76,16 +79,26 @@ export class CspSafeValidator implements ValidatorType {
       const property = propertyOf(unit);
       if (seen.has(property)) continue;
       seen.add(property);
-      errors.push(this.error(unit.keyword, property));
+      errors.push(this.error(unit.keyword, property, keywordValue(rest, unit.keywordLocation)));
     }
     return errors;
   }
 
-  private error(keyword: string, property: string): RJSFValidationError {
-    const catalog = formMessages[this.locale];
-    const message = catalog[KEYWORD_MESSAGES[keyword] ?? 'invalid.other'];
+  private error(keyword: string, property: string, limit: unknown): RJSFValidationError {
+    const problem = KEYWORD_PROBLEMS[keyword]?.(limit) ?? { code: 'INVALID' };
+    const message = problemMessage(problem, this.locale);
     return { name: keyword, property: `.${property}`, message, stack: `${property}: ${message}` };
   }
+}
+
+/** The value of the keyword a failure names (`#/properties/amount/maximum`), when the pointer leads there. */
+function keywordValue(schema: unknown, location: string): unknown {
+  let node = schema;
+  for (const segment of location.replace(/^#\/?/, '').split('/').filter(Boolean)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[segment.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return node;
 }
 
 /** `#/amount/0` → `amount.0`: the RJSF property path of an error. */

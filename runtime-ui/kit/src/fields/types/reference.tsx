@@ -1,11 +1,16 @@
 import type { WidgetProps } from '@rjsf/utils';
 import { useQuery } from '@tanstack/react-query';
-import { Input, Select } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { Button, Input, Select } from 'antd';
 import { useState } from 'react';
 import { api } from '../../api/api-client';
 import { Link } from '../../router/router';
+import { UserName } from '../user-name';
 import { UserPicker } from '../user-picker';
-import { entityOf, useMeta } from '../../meta/meta';
+import { entityOf, label, useMeta } from '../../meta/meta';
+import { useLocale, useT } from '../../i18n/i18n';
+import { LookupCreate } from '../lookup-create';
+import { lookupMessages } from '../lookup.messages';
 import type { ApiRecord, CellProps, FieldUi, FilterInputProps } from '../field-ui';
 import { widgetField } from '../field-ui';
 
@@ -45,7 +50,7 @@ function LookupCell({ field, value, record }: CellProps) {
 function UserCell({ field, value, record }: CellProps) {
   if (typeof value !== 'string') return null;
   const display = expanded(record, field.key)?.display;
-  return <span title={value}>{display === undefined || display === null ? `#${value.slice(-6)}` : String(display)}</span>;
+  return <UserName id={value} fallback={display === undefined || display === null ? undefined : String(display)} />;
 }
 
 /** Records of the target entity whose display field matches what the user typed. */
@@ -71,22 +76,43 @@ function useLookupOptions(target: string, q: string, current: unknown) {
 function LookupWidget(props: WidgetProps) {
   const field = widgetField(props) as { target: string };
   const [q, setQ] = useState('');
+  const [creating, setCreating] = useState(false);
   const { options, loading } = useLookupOptions(field.target, q, props.value);
+  const meta = useMeta();
+  const t = useT(lookupMessages);
+  const { locale } = useLocale();
+  const target = meta.data ? entityOf(meta.data, field.target) : undefined;
+  const mayCreate = target?.rights.create === true && !(props.disabled || props.readonly);
   const invalid = (props.rawErrors?.length ?? 0) > 0;
   return (
-    <Select
-      id={props.id}
-      showSearch={{ filterOption: false, onSearch: setQ }}
-      allowClear
-      loading={loading}
-      value={typeof props.value === 'string' ? props.value : undefined}
-      options={options}
-      disabled={props.disabled || props.readonly}
-      aria-required={props.required}
-      status={invalid ? 'error' : undefined}
-      style={{ width: '100%' }}
-      onChange={(v: string | undefined) => props.onChange(v ?? undefined)}
-    />
+    <>
+      <Select
+        id={props.id}
+        showSearch={{ filterOption: false, onSearch: setQ }}
+        allowClear
+        loading={loading}
+        value={typeof props.value === 'string' ? props.value : undefined}
+        options={options}
+        disabled={props.disabled || props.readonly}
+        aria-required={props.required}
+        status={invalid ? 'error' : undefined}
+        style={{ width: '100%' }}
+        onChange={(v: string | undefined) => props.onChange(v ?? undefined)}
+        popupRender={(menu) => (
+          <>
+            {menu}
+            {mayCreate && target && (
+              <Button type="link" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="lookup-new">
+                {t('newTarget', { entity: label(target.label, locale, target.key) })}
+              </Button>
+            )}
+          </>
+        )}
+      />
+      {creating && target && meta.data && (
+        <LookupCreate meta={meta.data} target={target} onClose={() => setCreating(false)} onCreated={(record) => { setCreating(false); props.onChange(record.id); }} />
+      )}
+    </>
   );
 }
 
