@@ -8,7 +8,13 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'server/src/**/*.test.ts', 'metadata/src/**/*.test.ts', 'plugins/*/src/**/*.test.ts', 'designer/src/**/*.test.ts'],
+    include: [
+      'test/**/*.test.ts',
+      'server/src/**/*.test.ts',
+      'metadata/src/**/*.test.ts',
+      'plugins/*/src/**/*.test.ts',
+      'designer/src/**/*.test.ts',
+    ],
     globalSetup: ['test/setup/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,

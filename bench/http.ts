@@ -54,7 +54,20 @@ const HELP = `Usage: npm run bench -- http [options]
   --seed N           data seed (default 42)`;
 
 function parse(argv: string[]): Options | null {
-  const { values } = parseArgs({ args: argv, options: { large: { type: 'boolean' }, connections: { type: 'string' }, seconds: { type: 'string' }, ops: { type: 'string' }, bulk: { type: 'string' }, batch: { type: 'string' }, profile: { type: 'boolean' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      large: { type: 'boolean' },
+      connections: { type: 'string' },
+      seconds: { type: 'string' },
+      ops: { type: 'string' },
+      bulk: { type: 'string' },
+      batch: { type: 'string' },
+      profile: { type: 'boolean' },
+      seed: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   if (values.help) return null;
   const ops = (values.ops ?? OPS.join(',')).split(',').map((o) => o.trim());
   const unknown = ops.find((o) => !OPS.includes(o as HttpOp));
@@ -96,7 +109,14 @@ class RssSampler {
   }
 }
 
-async function measureSize(world: DealWorld, generator: DealGenerator, api: Started, token: string, size: number, options: Options): Promise<Row[]> {
+async function measureSize(
+  world: DealWorld,
+  generator: DealGenerator,
+  api: Started,
+  token: string,
+  size: number,
+  options: Options,
+): Promise<Row[]> {
   const rows: Row[] = [];
   const rng = new Prng(options.seed + size);
   const driver = driverOps(world, generator, rng);
@@ -104,18 +124,46 @@ async function measureSize(world: DealWorld, generator: DealGenerator, api: Star
     // A short warm-up of both paths: connections open, code hot.
     await cannon(api.url, token, op, { world, generator, rng }, { connections: options.connections, seconds: 2 });
     await measure(op, driver[op], { iterations: 1e9, seconds: 1, concurrency: options.connections });
-    const http = await cannon(api.url, token, op, { world, generator, rng }, { connections: options.connections, seconds: options.seconds });
+    const http = await cannon(
+      api.url,
+      token,
+      op,
+      { world, generator, rng },
+      { connections: options.connections, seconds: options.seconds },
+    );
     const bare = await measure(op, driver[op], { iterations: 1e9, seconds: options.seconds, concurrency: options.connections });
     rows.push({ size, op, http, driver: { opsPerSec: bare.opsPerSec, p50: bare.p50, p99: bare.p99 } });
-    console.log(`  ${OP_NAMES[op].padEnd(20)} HTTP ${fmt(http.reqPerSec, 1)} req/s (p50 ${fmt(http.p50, 1)}, p99 ${fmt(http.p99, 1)} ms)   driver ${fmt(bare.opsPerSec, 1)} ops/s (p50 ${fmt(bare.p50, 1)}, p99 ${fmt(bare.p99, 1)} ms)   ${fmt((100 * http.reqPerSec) / bare.opsPerSec, 0)}%`);
+    console.log(
+      `  ${OP_NAMES[op].padEnd(20)} HTTP ${fmt(http.reqPerSec, 1)} req/s (p50 ${fmt(http.p50, 1)}, p99 ${fmt(http.p99, 1)} ms)   driver ${fmt(bare.opsPerSec, 1)} ops/s (p50 ${fmt(bare.p50, 1)}, p99 ${fmt(bare.p99, 1)} ms)   ${fmt((100 * http.reqPerSec) / bare.opsPerSec, 0)}%`,
+    );
   }
   return rows;
 }
 
 function table(rows: Row[]): string {
   return renderTable(
-    [{ header: 'records' }, { header: 'operation' }, { header: 'HTTP req/s', numeric: true }, { header: 'p50 ms', numeric: true }, { header: 'p99 ms', numeric: true }, { header: 'driver ops/s', numeric: true }, { header: 'p50 ms', numeric: true }, { header: 'p99 ms', numeric: true }, { header: 'HTTP / driver', numeric: true }],
-    rows.map((r) => [fmt(r.size, 0), OP_NAMES[r.op], fmt(r.http.reqPerSec, 1), fmt(r.http.p50, 1), fmt(r.http.p99, 1), fmt(r.driver.opsPerSec, 1), fmt(r.driver.p50, 1), fmt(r.driver.p99, 1), `${fmt((100 * r.http.reqPerSec) / r.driver.opsPerSec, 0)}%`]),
+    [
+      { header: 'records' },
+      { header: 'operation' },
+      { header: 'HTTP req/s', numeric: true },
+      { header: 'p50 ms', numeric: true },
+      { header: 'p99 ms', numeric: true },
+      { header: 'driver ops/s', numeric: true },
+      { header: 'p50 ms', numeric: true },
+      { header: 'p99 ms', numeric: true },
+      { header: 'HTTP / driver', numeric: true },
+    ],
+    rows.map((r) => [
+      fmt(r.size, 0),
+      OP_NAMES[r.op],
+      fmt(r.http.reqPerSec, 1),
+      fmt(r.http.p50, 1),
+      fmt(r.http.p99, 1),
+      fmt(r.driver.opsPerSec, 1),
+      fmt(r.driver.p50, 1),
+      fmt(r.driver.p99, 1),
+      `${fmt((100 * r.http.reqPerSec) / r.driver.opsPerSec, 0)}%`,
+    ]),
   );
 }
 
@@ -126,8 +174,12 @@ export async function run(argv: string[]): Promise<void> {
   const startedAt = new Date();
   const machine = machineInfo();
   const sha = commit();
-  console.log(`bench http · commit ${sha} · load average ${machine.loadAverage} on ${machine.cores} cores · ${machine.cpu} · node ${machine.node}`);
-  console.log(`${options.connections} connections, ${options.seconds} s per operation and path; a 12-field deal; sizes ${options.sizes.join(', ')}`);
+  console.log(
+    `bench http · commit ${sha} · load average ${machine.loadAverage} on ${machine.cores} cores · ${machine.cpu} · node ${machine.node}`,
+  );
+  console.log(
+    `${options.connections} connections, ${options.seconds} s per operation and path; a 12-field deal; sizes ${options.sizes.join(', ')}`,
+  );
   execSync('node scripts/build-server.mjs --if-stale', { cwd: repoRoot, stdio: 'inherit' });
   const store = await openBenchStore('bench_http', { redis: true });
   const started: Started[] = [];
@@ -135,7 +187,13 @@ export async function run(argv: string[]): Promise<void> {
     console.log(`store: ${store.server.kind} ${store.server.version}`);
     const world = await publishDeals(store.db);
     const generator = new DealGenerator(options.seed);
-    const env = { MONGODB_URL: store.mongoUrl, REDIS_URL: store.redisUrl!, MONGODB_DATABASE: store.db.databaseName, QUEUE_PREFIX: store.db.databaseName, LOG_LEVEL: 'warn' };
+    const env = {
+      MONGODB_URL: store.mongoUrl,
+      REDIS_URL: store.redisUrl!,
+      MONGODB_DATABASE: store.db.databaseName,
+      QUEUE_PREFIX: store.db.databaseName,
+      LOG_LEVEL: 'warn',
+    };
     const profileArgs = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${repoRoot}/bench/results`] : [];
     const api = await startRole('compiled', 'api', env, profileArgs);
     started.push(api);
@@ -144,11 +202,15 @@ export async function run(argv: string[]): Promise<void> {
     const token = await signInAdmin(api.url);
     const rss = new RssSampler([api.child.pid!, worker.child.pid!]);
     const idle = rss.now();
-    console.log(`API ready in ${fmt(api.readyMs, 0)} ms, worker in ${fmt(worker.readyMs, 0)} ms; RSS at idle API + worker ${fmt(idle, 0)} MiB`);
+    console.log(
+      `API ready in ${fmt(api.readyMs, 0)} ms, worker in ${fmt(worker.readyMs, 0)} ms; RSS at idle API + worker ${fmt(idle, 0)} MiB`,
+    );
     const rows: Row[] = [];
     for (const size of options.sizes) {
       const load = await growDeals(world, generator, size, 'bench');
-      const plan = await winningPlan(recordCollection(world.db, DEAL).find(world.list.filter, { sort: world.list.sort, limit: world.list.limit }));
+      const plan = await winningPlan(
+        recordCollection(world.db, DEAL).find(world.list.filter, { sort: world.list.sort, limit: world.list.limit }),
+      );
       console.log(`\n== ${fmt(size, 0)} deals (loaded ${fmt(load.count, 0)} at ${fmt(load.docsPerSec, 0)} docs/s); list plan ${plan} ==`);
       rows.push(...(await measureSize(world, generator, api, token, size, options)));
     }
@@ -157,11 +219,29 @@ export async function run(argv: string[]): Promise<void> {
     console.log(`\n${table(rows)}\n\nRSS API + worker: ${fmt(idle, 0)} MiB at idle, ${fmt(peak, 0)} MiB at most under load`);
     let bulk: BulkResult | undefined;
     if (options.bulk > 0) {
-      console.log(`\nbulk: ${fmt(options.bulk, 0)} single creates through the engine (${options.connections} in flight), then ${fmt(options.bulk, 0)} through createMany in batches of ${options.batch}...`);
+      console.log(
+        `\nbulk: ${fmt(options.bulk, 0)} single creates through the engine (${options.connections} in flight), then ${fmt(options.bulk, 0)} through createMany in batches of ${options.batch}...`,
+      );
       bulk = await measureBulk(world, generator, options.bulk, options.batch, options.connections);
-      console.log(`  single: ${fmt(bulk.single.perSec, 1)} records/s (${fmt(bulk.single.seconds, 1)} s); bulk: ${fmt(bulk.bulk.perSec, 1)} records/s (${fmt(bulk.bulk.seconds, 1)} s): ${fmt(bulk.ratio, 1)}×`);
+      console.log(
+        `  single: ${fmt(bulk.single.perSec, 1)} records/s (${fmt(bulk.single.seconds, 1)} s); bulk: ${fmt(bulk.bulk.perSec, 1)} records/s (${fmt(bulk.bulk.seconds, 1)} s): ${fmt(bulk.ratio, 1)}×`,
+      );
     }
-    const file = writeResults('http', { benchmark: 'http', startedAt, commit: sha, machine, options, readyMs: { api: api.readyMs, worker: worker.readyMs }, rss: { idle, peak }, rows, bulk }, startedAt);
+    const file = writeResults(
+      'http',
+      {
+        benchmark: 'http',
+        startedAt,
+        commit: sha,
+        machine,
+        options,
+        readyMs: { api: api.readyMs, worker: worker.readyMs },
+        rss: { idle, peak },
+        rows,
+        bulk,
+      },
+      startedAt,
+    );
     console.log(`\nresults written to ${file}`);
   } finally {
     for (const s of started.reverse()) await stopProcess(s.child);

@@ -62,7 +62,10 @@ class Runner {
   /** Operations to be compared, one in flight, taking turns (measureInterleaved), so they meet the same machine. */
   async compare(op: string, contenders: readonly [Path, Operation][], before?: () => void): Promise<void> {
     before?.();
-    const ms = await measureInterleaved(contenders.map(([path, fn]) => ({ name: path, fn })), { ...this.config, concurrency: 1 });
+    const ms = await measureInterleaved(
+      contenders.map(([path, fn]) => ({ name: path, fn })),
+      { ...this.config, concurrency: 1 },
+    );
     ms.forEach((m, i) => this.keep(op, contenders[i]![0], { ...m, name: op }));
   }
 
@@ -83,7 +86,12 @@ async function probeRoundTrips(store: BenchStore, world: World, seed: number): P
   try {
     const ctx = opContext(world, probe.client.db(store.db.databaseName), seed);
     ctx.creates.fill(2);
-    const paths: [Path, Partial<RecordOps>][] = [['engine', engineOps(ctx)], ['driver', driverOps(ctx)], ['engine as rep', repOps(ctx)], ['driver as rep', repDriverOps(ctx)]];
+    const paths: [Path, Partial<RecordOps>][] = [
+      ['engine', engineOps(ctx)],
+      ['driver', driverOps(ctx)],
+      ['engine as rep', repOps(ctx)],
+      ['driver as rep', repDriverOps(ctx)],
+    ];
     const out: SizeResult['roundTrips'] = {};
     console.log('round trips per operation (one run each, command monitoring):');
     for (const { key, name } of OPS) {
@@ -106,7 +114,10 @@ async function measureEngineAndDriver(runner: Runner, world: World, config: Benc
   const ctx = opContext(world, world.db, config.seed + world.ids.length);
   const [engine, driver, rep, repDriver] = [engineOps(ctx), driverOps(ctx), repOps(ctx), repDriverOps(ctx)];
   for (const { key, name } of OPS) {
-    const contenders: [Path, Operation][] = [['driver', driver[key]], ['engine', engine[key]]];
+    const contenders: [Path, Operation][] = [
+      ['driver', driver[key]],
+      ['engine', engine[key]],
+    ];
     if (key === 'get' || key === 'list') contenders.push(['driver as rep', repDriver[key]], ['engine as rep', rep[key]]);
     // Enough prepared records for every contender's warm-up and measured creates.
     const fill = key === 'create' ? () => ctx.creates.fill(contenders.length * (config.iterations + config.warmup)) : undefined;
@@ -144,11 +155,17 @@ async function runSize(store: BenchStore, world: World, size: number, config: Be
   const load = await growTo(world, size, config.batch, (n) => progress(n, size));
   if (process.stdout.isTTY) process.stdout.write('\r');
   const total = await recordCollection(world.db, LEAD).estimatedDocumentCount();
-  console.log(`load: ${fmt(load.count, 0)} records in the engine's storage format, insertMany x${config.batch}, ${fmt(load.seconds)} s, ${fmt(load.docsPerSec, 0)} docs/s (${fmt(total, 0)} leads stored)`);
+  console.log(
+    `load: ${fmt(load.count, 0)} records in the engine's storage format, insertMany x${config.batch}, ${fmt(load.seconds)} s, ${fmt(load.docsPerSec, 0)} docs/s (${fmt(total, 0)} leads stored)`,
+  );
   const ctx = opContext(world, world.db, config.seed);
   const listQuery = listQueryText(ctx);
-  console.log(`list: view ${LEAD_VIEW} ${JSON.stringify(ctx.list.options)}\n  compiled by the engine, run as it is by the driver: ${listQuery}`);
-  const listPlan = await winningPlan(recordCollection(world.db, LEAD).find(ctx.list.filter, { sort: ctx.list.sort, limit: ctx.list.limit }));
+  console.log(
+    `list: view ${LEAD_VIEW} ${JSON.stringify(ctx.list.options)}\n  compiled by the engine, run as it is by the driver: ${listQuery}`,
+  );
+  const listPlan = await winningPlan(
+    recordCollection(world.db, LEAD).find(ctx.list.filter, { sort: ctx.list.sort, limit: ctx.list.limit }),
+  );
   console.log(`list plan: ${listPlan}`);
   const roundTrips = await probeRoundTrips(store, world, config.seed);
   const runner = new Runner(config);
@@ -157,15 +174,29 @@ async function runSize(store: BenchStore, world: World, size: number, config: Be
   await measureHttp(runner, store, world, config);
   const list = overheads(engineRows);
   console.log(`\n${rowsTable(engineRows)}\n\nengine overhead (sequential):\n${overheadTable(list)}\n\n${goalStatement(list)}`);
-  console.log(`\nover HTTP (platform in this process, fetch with keep-alive; cpu/op counts client and server, both in this process):\n${rowsTable(runner.rows.slice(engineRows.length))}`);
-  return { size, load: { count: load.count, seconds: load.seconds, docsPerSec: load.docsPerSec }, listQuery, listPlan, roundTrips, rows: runner.rows, overheads: list };
+  console.log(
+    `\nover HTTP (platform in this process, fetch with keep-alive; cpu/op counts client and server, both in this process):\n${rowsTable(runner.rows.slice(engineRows.length))}`,
+  );
+  return {
+    size,
+    load: { count: load.count, seconds: load.seconds, docsPerSec: load.docsPerSec },
+    listQuery,
+    listPlan,
+    roundTrips,
+    rows: runner.rows,
+    overheads: list,
+  };
 }
 
 function printHeader(config: BenchConfig, machine: MachineInfo, server: ServerInfo, version: number): void {
   console.log('records benchmark: the record engine beside the bare mongodb driver, and over HTTP');
-  console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, node ${machine.node}, load avg ${machine.loadAverage}`);
+  console.log(
+    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, node ${machine.node}, load avg ${machine.loadAverage}`,
+  );
   console.log(`server:  ${server.kind} ${server.version} at ${server.url}, database ${server.database}`);
-  console.log(`entity:  ${LEAD} (20 fields), metadata version ${version}; engine rows as the system actor, "engine as rep" as a user with an own scope and a masked phone`);
+  console.log(
+    `entity:  ${LEAD} (20 fields), metadata version ${version}; engine rows as the system actor, "engine as rep" as a user with an own scope and a masked phone`,
+  );
   console.log(
     `config:  sizes ${config.sizes.join(',')}; per operation up to ${config.iterations} iterations or ${config.seconds} s, ` +
       `warm-up up to ${config.warmup} iterations or ${config.warmupSeconds} s; concurrent figures with ${config.concurrency} in flight; ` +
@@ -177,7 +208,9 @@ function printHeader(config: BenchConfig, machine: MachineInfo, server: ServerIn
 export async function run(argv: string[]): Promise<void> {
   const config = parseBenchArgs(argv, RECORDS_DEFAULTS);
   if (!config) {
-    console.log(`Usage: npm run bench -- records [options]\n\n${optionsHelp(RECORDS_DEFAULTS)}\n\nSet MONGODB_URL (and REDIS_URL) to measure a real MongoDB instead of the embedded SecantusDB.`);
+    console.log(
+      `Usage: npm run bench -- records [options]\n\n${optionsHelp(RECORDS_DEFAULTS)}\n\nSet MONGODB_URL (and REDIS_URL) to measure a real MongoDB instead of the embedded SecantusDB.`,
+    );
     return;
   }
   const sizes = [...config.sizes].sort((a, b) => a - b);
@@ -192,7 +225,21 @@ export async function run(argv: string[]): Promise<void> {
     for (const size of sizes) results.push(await runSize(store, world, size, config));
     const finishedAt = new Date();
     const wallSeconds = Math.round((finishedAt.getTime() - startedAt.getTime()) / 100) / 10;
-    const file = writeResults('records', { benchmark: 'records', startedAt, finishedAt, wallSeconds, config: { ...config, sizes }, machine, server: store.server, metadataVersion: version, sizes: results }, startedAt);
+    const file = writeResults(
+      'records',
+      {
+        benchmark: 'records',
+        startedAt,
+        finishedAt,
+        wallSeconds,
+        config: { ...config, sizes },
+        machine,
+        server: store.server,
+        metadataVersion: version,
+        sizes: results,
+      },
+      startedAt,
+    );
     console.log(`\ntotal wall time ${fmt(wallSeconds, 1)} s; results written to ${file}`);
   } finally {
     await store.close();

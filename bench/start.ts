@@ -12,19 +12,25 @@ import { fmt, machineInfo, renderTable } from './lib/report.js';
 
 /** 10 connections for `seconds`: sign-in checks and the user's metadata, the requests every screen makes. */
 async function load(url: string, seconds: number, sample: () => void): Promise<number> {
-  const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  const login = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  });
   const { token } = (await login.json()) as { token: string };
   const headers = { Authorization: `Bearer ${token}` };
   const until = Date.now() + seconds * 1000;
   let done = 0;
   const sampler = setInterval(sample, 200);
-  await Promise.all(Array.from({ length: 10 }, async (_, i) => {
-    while (Date.now() < until) {
-      const res = await fetch(`${url}${i % 2 === 0 ? '/api/auth/me' : '/api/me/metadata'}`, { headers });
-      await res.arrayBuffer();
-      if (res.ok) done += 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 10 }, async (_, i) => {
+      while (Date.now() < until) {
+        const res = await fetch(`${url}${i % 2 === 0 ? '/api/auth/me' : '/api/me/metadata'}`, { headers });
+        await res.arrayBuffer();
+        if (res.ok) done += 1;
+      }
+    }),
+  );
   clearInterval(sampler);
   return done / seconds;
 }
@@ -32,12 +38,19 @@ async function load(url: string, seconds: number, sample: () => void): Promise<n
 export async function run(argv: string[]): Promise<void> {
   const rounds = Number(argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 3);
   const machine = machineInfo();
-  console.log(`bench start · commit ${process.env.GIT_COMMIT ?? 'working tree'} · load ${machine.loadAverage} on ${machine.cores} cores · ${machine.cpu}`);
+  console.log(
+    `bench start · commit ${process.env.GIT_COMMIT ?? 'working tree'} · load ${machine.loadAverage} on ${machine.cores} cores · ${machine.cpu}`,
+  );
   const store = await openBenchStore('bench_start', { redis: true });
   try {
     const rows: string[][] = [];
     for (const variant of Object.keys(VARIANTS) as Variant[]) {
-      const env = { MONGODB_URL: store.mongoUrl, REDIS_URL: store.redisUrl!, MONGODB_DATABASE: `${store.db.databaseName}_${variant}`, QUEUE_PREFIX: `${store.db.databaseName}_${variant}` };
+      const env = {
+        MONGODB_URL: store.mongoUrl,
+        REDIS_URL: store.redisUrl!,
+        MONGODB_DATABASE: `${store.db.databaseName}_${variant}`,
+        QUEUE_PREFIX: `${store.db.databaseName}_${variant}`,
+      };
       const ready = { api: [] as number[], worker: [] as number[] };
       let idle = { api: 0, worker: 0 };
       let peak = { api: 0, worker: 0 };
@@ -58,13 +71,35 @@ export async function run(argv: string[]): Promise<void> {
         await Promise.all([stop(api.child), stop(worker.child)]);
       }
       const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-      rows.push([variant, fmt(median(ready.api), 0), fmt(median(ready.worker), 0), fmt(idle.api, 0), fmt(idle.worker, 0), fmt(peak.api, 0), fmt(peak.worker, 0), fmt(peak.api + peak.worker, 0), fmt(rps, 0)]);
+      rows.push([
+        variant,
+        fmt(median(ready.api), 0),
+        fmt(median(ready.worker), 0),
+        fmt(idle.api, 0),
+        fmt(idle.worker, 0),
+        fmt(peak.api, 0),
+        fmt(peak.worker, 0),
+        fmt(peak.api + peak.worker, 0),
+        fmt(rps, 0),
+      ]);
     }
     console.log(`\nCold start to ready (median of ${rounds}; the store and Redis already up) and RSS in MiB:\n`);
-    console.log(renderTable(
-      [{ header: 'process' }, { header: 'api ready ms', numeric: true }, { header: 'worker ready ms', numeric: true }, { header: 'api idle', numeric: true }, { header: 'worker idle', numeric: true }, { header: 'api load', numeric: true }, { header: 'worker load', numeric: true }, { header: 'both load', numeric: true }, { header: 'req/s', numeric: true }],
-      rows,
-    ));
+    console.log(
+      renderTable(
+        [
+          { header: 'process' },
+          { header: 'api ready ms', numeric: true },
+          { header: 'worker ready ms', numeric: true },
+          { header: 'api idle', numeric: true },
+          { header: 'worker idle', numeric: true },
+          { header: 'api load', numeric: true },
+          { header: 'worker load', numeric: true },
+          { header: 'both load', numeric: true },
+          { header: 'req/s', numeric: true },
+        ],
+        rows,
+      ),
+    );
   } finally {
     await store.close();
   }

@@ -63,7 +63,10 @@ function idAt(ctx: SizeContext, i: number): ObjectId {
 }
 
 function listQuery(ctx: SizeContext) {
-  return ctx.records.find({ status: ctx.rng.pick(STATUSES), deletedAt: null }).sort(LIST_SORT).limit(50);
+  return ctx.records
+    .find({ status: ctx.rng.pick(STATUSES), deletedAt: null })
+    .sort(LIST_SORT)
+    .limit(50);
 }
 
 /** The engine's guarded update: updateOne on `_id` + expected `_version`, then a read by `_id`. */
@@ -71,8 +74,13 @@ async function versionedUpdate(ctx: SizeContext, i: number, session?: ClientSess
   const _id = idAt(ctx, i);
   const version = ctx.versions[i] ?? 1;
   const changes = ctx.generator.patch();
-  const result = await ctx.records.updateOne({ _id, _version: version }, { $set: { ...changes, updatedAt: new Date() }, $inc: { _version: 1 } }, { session });
-  if (result.matchedCount !== 1) throw new Error(`version conflict on ${_id.toHexString()} v${version}: the benchmark lost track of versions`);
+  const result = await ctx.records.updateOne(
+    { _id, _version: version },
+    { $set: { ...changes, updatedAt: new Date() }, $inc: { _version: 1 } },
+    { session },
+  );
+  if (result.matchedCount !== 1)
+    throw new Error(`version conflict on ${_id.toHexString()} v${version}: the benchmark lost track of versions`);
   const record = await ctx.records.findOne({ _id }, { session });
   if (!record) throw new Error(`record ${_id.toHexString()} vanished`);
   return { record, changes };
@@ -86,9 +94,15 @@ async function transactionalUpdate(ctx: SizeContext, i: number): Promise<void> {
       const at = record.updatedAt;
       const base = { entity: ENTITY, recordId: record._id, version: record._version };
       const fields = Object.keys(changes);
-      await ctx.revisions.insertOne({ ...base, changes: fields.map((f) => ({ field: f, to: changes[f] })), by: record.ownerId, at }, { session });
+      await ctx.revisions.insertOne(
+        { ...base, changes: fields.map((f) => ({ field: f, to: changes[f] })), by: record.ownerId, at },
+        { session },
+      );
       await ctx.audit.insertOne({ ...base, action: 'update', actor: record.ownerId, fields, at }, { session });
-      await ctx.outbox.insertOne({ ...base, _id: new ObjectId(), type: 'record.updated', changedFields: fields, createdAt: at, sentAt: null, attempts: 0 }, { session });
+      await ctx.outbox.insertOne(
+        { ...base, _id: new ObjectId(), type: 'record.updated', changedFields: fields, createdAt: at, sentAt: null, attempts: 0 },
+        { session },
+      );
     }),
   );
 }
@@ -131,10 +145,23 @@ async function runSize(client: MongoClient, db: Db, size: number, config: BenchC
   console.log(`\n== ${fmt(size, 0)} records ==`);
   const collections = await createCollections(db, size);
   const generator = new CrmRecordGenerator(config.seed);
-  const load = await loadRecords(collections.records, (n) => generator.batch(n), size, config.batch, (n) => progress(n, size));
+  const load = await loadRecords(
+    collections.records,
+    (n) => generator.batch(n),
+    size,
+    config.batch,
+    (n) => progress(n, size),
+  );
   if (process.stdout.isTTY) process.stdout.write('\r');
   console.log(`load: ${fmt(size, 0)} records, insertMany x${config.batch}, ${fmt(load.seconds)} s, ${fmt(load.docsPerSec, 0)} docs/s`);
-  const ctx: SizeContext = { client, ...collections, generator, rng: new Prng(config.seed + size), ids: load.ids, versions: load.ids.map(() => 1) };
+  const ctx: SizeContext = {
+    client,
+    ...collections,
+    generator,
+    rng: new Prng(config.seed + size),
+    ids: load.ids,
+    versions: load.ids.map(() => 1),
+  };
   const plan = await listPlan(ctx);
   console.log(`list plan: ${plan}`);
   const results: Measurement[] = [];
@@ -152,7 +179,9 @@ async function runSize(client: MongoClient, db: Db, size: number, config: BenchC
 
 function printHeader(config: BenchConfig, machine: MachineInfo, server: ServerInfo): void {
   console.log('store benchmark: bare mongodb driver against the store');
-  console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, node ${machine.node}, load avg ${machine.loadAverage}`);
+  console.log(
+    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, node ${machine.node}, load avg ${machine.loadAverage}`,
+  );
   console.log(`server:  ${server.kind} ${server.version} at ${server.url}, database ${server.database}`);
   console.log(
     `config:  sizes ${config.sizes.join(',')}; per operation up to ${config.iterations} iterations or ${config.seconds} s, ` +
@@ -165,7 +194,9 @@ function printHeader(config: BenchConfig, machine: MachineInfo, server: ServerIn
 export async function run(argv: string[]): Promise<void> {
   const config = parseBenchArgs(argv);
   if (!config) {
-    console.log(`Usage: npm run bench -- store [options]\n\n${OPTIONS_HELP}\n\nSet MONGODB_URL to measure a real MongoDB instead of the embedded SecantusDB.`);
+    console.log(
+      `Usage: npm run bench -- store [options]\n\n${OPTIONS_HELP}\n\nSet MONGODB_URL to measure a real MongoDB instead of the embedded SecantusDB.`,
+    );
     return;
   }
   const startedAt = new Date();
@@ -177,7 +208,11 @@ export async function run(argv: string[]): Promise<void> {
     for (const size of config.sizes) sizes.push(await runSize(store.client, store.db, size, config));
     const finishedAt = new Date();
     const wallSeconds = Math.round((finishedAt.getTime() - startedAt.getTime()) / 100) / 10;
-    const file = writeResults('store', { benchmark: 'store', startedAt, finishedAt, wallSeconds, config, machine, server: store.server, sizes }, startedAt);
+    const file = writeResults(
+      'store',
+      { benchmark: 'store', startedAt, finishedAt, wallSeconds, config, machine, server: store.server, sizes },
+      startedAt,
+    );
     console.log(`\ntotal wall time ${fmt(wallSeconds, 1)} s; results written to ${file}`);
   } finally {
     await store.close();

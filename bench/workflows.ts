@@ -47,12 +47,24 @@ const DEFAULTS: Options = { sizes: [10_000, 100_000], workers: [1, 2], samples: 
 const TERMINAL: RunDoc['status'][] = ['completed', 'failed'];
 
 function parseOptions(argv: string[]): Options | null {
-  const { values } = parseArgs({ args: argv, options: { sizes: { type: 'string' }, workers: { type: 'string' }, samples: { type: 'string' }, gap: { type: 'string' }, runs: { type: 'string' }, seconds: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      sizes: { type: 'string' },
+      workers: { type: 'string' },
+      samples: { type: 'string' },
+      gap: { type: 'string' },
+      runs: { type: 'string' },
+      seconds: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   if (values.help) return null;
   const num = (name: string, raw: string | undefined, fallback: number, min = 1) => {
     if (raw === undefined) return fallback;
     const n = Number(raw.replace(/_/g, ''));
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a ${min === 0 ? 'non-negative' : 'positive'} whole number, got "${raw}"`);
+    if (!Number.isInteger(n) || n < min)
+      throw new Error(`--${name} must be a ${min === 0 ? 'non-negative' : 'positive'} whole number, got "${raw}"`);
     return n;
   };
   return {
@@ -122,8 +134,13 @@ async function settle(db: Db, receiver: Receiver, calls: number, expected: numbe
 
 /** The runs of these records, each with its triggering event. */
 async function runsOf(db: Db, recordIds: string[]): Promise<{ run: RunDoc; event: OutboxEvent }[]> {
-  const found = await runs(db).find({ workflow: TRIAGE, 'trigger.recordId': { $in: recordIds } }).toArray();
-  const events = await db.collection<OutboxEvent>(OUTBOX).find({ _id: { $in: found.map((r) => r.trigger.eventId!) } }).toArray();
+  const found = await runs(db)
+    .find({ workflow: TRIAGE, 'trigger.recordId': { $in: recordIds } })
+    .toArray();
+  const events = await db
+    .collection<OutboxEvent>(OUTBOX)
+    .find({ _id: { $in: found.map((r) => r.trigger.eventId!) } })
+    .toArray();
   const byId = new Map(events.map((e) => [e._id.toHexString(), e]));
   return found.map((run) => ({ run, event: byId.get(run.trigger.eventId!.toHexString())! }));
 }
@@ -139,14 +156,31 @@ interface Phase {
   size: number;
   workers: number;
   latency: Record<'relay' | 'match' | 'pickup' | 'firstStep' | 'endToEnd', { p50: number; p95: number }>;
-  throughput: { runs: number; completed: number; failed: number; seconds: number; runsPerSec: number; creates: { seconds: number; perSec: number } };
+  throughput: {
+    runs: number;
+    completed: number;
+    failed: number;
+    seconds: number;
+    runsPerSec: number;
+    creates: { seconds: number; perSec: number };
+  };
 }
 
-async function runPhase(db: Db, snapshot: MetadataSnapshot, receiver: Receiver, env: WorkerEnv, size: number, workers: number, options: Options): Promise<Phase> {
+async function runPhase(
+  db: Db,
+  snapshot: MetadataSnapshot,
+  receiver: Receiver,
+  env: WorkerEnv,
+  size: number,
+  workers: number,
+  options: Options,
+): Promise<Phase> {
   console.log(`\n== ${fmt(size, 0)} tickets stored, ${workers} worker${workers > 1 ? 's' : ''} ==`);
   if (size > 0) {
     const loaded = await seedTickets(db, size);
-    console.log(`load: ${fmt(loaded.count, 0)} tickets with insertMany in ${fmt(loaded.seconds, 1)} s (${fmt(loaded.docsPerSec, 0)} docs/s)`);
+    console.log(
+      `load: ${fmt(loaded.count, 0)} tickets with insertMany in ${fmt(loaded.seconds, 1)} s (${fmt(loaded.docsPerSec, 0)} docs/s)`,
+    );
   }
   const calls = receiver.stats().requests;
   let pool = await WorkerPool.start(workers, env);
@@ -165,13 +199,17 @@ async function runPhase(db: Db, snapshot: MetadataSnapshot, receiver: Receiver, 
     firstStep: spread(sampled.map(({ run, event }) => ms(event.createdAt, run.log[0]?.startedAt))),
     endToEnd: spread(sampled.map(({ run, event }) => ms(event.createdAt, run.finishedAt))),
   };
-  console.log(`latency (${sampled.length} runs, one ticket every ${options.gapMs} ms): first step p50 ${fmt(latency.firstStep.p50, 0)} ms, p95 ${fmt(latency.firstStep.p95, 0)} ms`);
+  console.log(
+    `latency (${sampled.length} runs, one ticket every ${options.gapMs} ms): first step p50 ${fmt(latency.firstStep.p50, 0)} ms, p95 ${fmt(latency.firstStep.p95, 0)} ms`,
+  );
 
   // The backlog: tickets created with no worker running, so their events wait in the outbox.
   const createdAt = performance.now();
   const backlog = await createTickets(db, snapshot, options.runs, 8);
   const createSeconds = (performance.now() - createdAt) / 1000;
-  console.log(`backlog: ${backlog.length} tickets created in ${fmt(createSeconds, 1)} s (${fmt(backlog.length / createSeconds, 1)}/s, 8 in flight), no worker running`);
+  console.log(
+    `backlog: ${backlog.length} tickets created in ${fmt(createSeconds, 1)} s (${fmt(backlog.length / createSeconds, 1)}/s, 8 in flight), no worker running`,
+  );
   pool = await WorkerPool.start(workers, env);
   try {
     await settle(db, receiver, calls, options.samples + options.runs, 'backlog');
@@ -183,18 +221,58 @@ async function runPhase(db: Db, snapshot: MetadataSnapshot, receiver: Receiver, 
   const end = Math.max(...drained.map(({ run }) => run.finishedAt?.getTime() ?? 0));
   const seconds = (end - start) / 1000;
   const completed = drained.filter(({ run }) => run.status === 'completed').length;
-  const throughput = { runs: drained.length, completed, failed: drained.length - completed, seconds, runsPerSec: drained.length / seconds, creates: { seconds: createSeconds, perSec: backlog.length / createSeconds } };
-  console.log(`throughput: ${drained.length} runs (${completed} completed) in ${fmt(seconds, 1)} s from the first event relayed to the last run finished: ${fmt(throughput.runsPerSec, 1)} runs/s`);
+  const throughput = {
+    runs: drained.length,
+    completed,
+    failed: drained.length - completed,
+    seconds,
+    runsPerSec: drained.length / seconds,
+    creates: { seconds: createSeconds, perSec: backlog.length / createSeconds },
+  };
+  console.log(
+    `throughput: ${drained.length} runs (${completed} completed) in ${fmt(seconds, 1)} s from the first event relayed to the last run finished: ${fmt(throughput.runsPerSec, 1)} runs/s`,
+  );
   return { size, workers, latency, throughput };
 }
 
-function report(phases: Phase[], floors: { bullmq: Awaited<ReturnType<typeof bullmqFloor>>; driver1: { opsPerSec: number; p50: number }; driver8: { opsPerSec: number } }): void {
-  const stages = [['event written → relayed', 'relay'], ['relayed → run created', 'match'], ['run created → first step', 'pickup'], ['trigger → first step', 'firstStep'], ['trigger → run finished', 'endToEnd']] as const;
-  const rows = phases.flatMap((p) => stages.map(([label, key]) => [fmt(p.size, 0), `${p.workers}`, label, fmt(p.latency[key].p50, 0), fmt(p.latency[key].p95, 0)]));
-  console.log(`\nlatency, ms (one run at a time):\n${renderTable([{ header: 'tickets', numeric: true }, { header: 'workers' }, { header: 'stage' }, { header: 'p50', numeric: true }, { header: 'p95', numeric: true }], rows)}`);
-  const tput = phases.map((p) => [fmt(p.size, 0), `${p.workers}`, fmt(p.throughput.runs, 0), fmt(p.throughput.completed, 0), fmt(p.throughput.seconds, 1), fmt(p.throughput.runsPerSec, 1), fmt(p.throughput.creates.perSec, 1)]);
-  const tputColumns = [{ header: 'tickets', numeric: true }, { header: 'workers' }, { header: 'runs', numeric: true }, { header: 'completed', numeric: true }, { header: 'seconds', numeric: true }, { header: 'runs/s', numeric: true }, { header: 'creates/s', numeric: true }];
-  console.log(`\ncompleted runs per second, a backlog drained (creates/s: the backlog's engine creates, 8 in flight):\n${renderTable(tputColumns, tput)}`);
+function report(
+  phases: Phase[],
+  floors: { bullmq: Awaited<ReturnType<typeof bullmqFloor>>; driver1: { opsPerSec: number; p50: number }; driver8: { opsPerSec: number } },
+): void {
+  const stages = [
+    ['event written → relayed', 'relay'],
+    ['relayed → run created', 'match'],
+    ['run created → first step', 'pickup'],
+    ['trigger → first step', 'firstStep'],
+    ['trigger → run finished', 'endToEnd'],
+  ] as const;
+  const rows = phases.flatMap((p) =>
+    stages.map(([label, key]) => [fmt(p.size, 0), `${p.workers}`, label, fmt(p.latency[key].p50, 0), fmt(p.latency[key].p95, 0)]),
+  );
+  console.log(
+    `\nlatency, ms (one run at a time):\n${renderTable([{ header: 'tickets', numeric: true }, { header: 'workers' }, { header: 'stage' }, { header: 'p50', numeric: true }, { header: 'p95', numeric: true }], rows)}`,
+  );
+  const tput = phases.map((p) => [
+    fmt(p.size, 0),
+    `${p.workers}`,
+    fmt(p.throughput.runs, 0),
+    fmt(p.throughput.completed, 0),
+    fmt(p.throughput.seconds, 1),
+    fmt(p.throughput.runsPerSec, 1),
+    fmt(p.throughput.creates.perSec, 1),
+  ]);
+  const tputColumns = [
+    { header: 'tickets', numeric: true },
+    { header: 'workers' },
+    { header: 'runs', numeric: true },
+    { header: 'completed', numeric: true },
+    { header: 'seconds', numeric: true },
+    { header: 'runs/s', numeric: true },
+    { header: 'creates/s', numeric: true },
+  ];
+  console.log(
+    `\ncompleted runs per second, a backlog drained (creates/s: the backlog's engine creates, 8 in flight):\n${renderTable(tputColumns, tput)}`,
+  );
   console.log(
     `\nfloors (a server of their own, the same kind):\n` +
       `  BullMQ alone (worker in this process, concurrency 4, empty jobs): add → processing p50 ${fmt(floors.bullmq.p50, 1)} ms, p95 ${fmt(floors.bullmq.p95, 1)} ms; ${fmt(floors.bullmq.perSec, 0)} jobs/s drained\n` +
@@ -217,14 +295,20 @@ export async function run(argv: string[]): Promise<void> {
   const bundle = triageBundle(receiver.url);
   try {
     console.log('workflows benchmark: a three-step workflow on record creation, run by worker processes');
-    console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, node ${machine.node}, load avg ${machine.loadAverage}`);
-    console.log(`config:  tickets stored ${options.sizes.join(',')}; workers ${options.workers.join(',')}; latency ${options.samples} runs ${options.gapMs} ms apart; backlog ${options.runs} runs`);
+    console.log(
+      `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, node ${machine.node}, load avg ${machine.loadAverage}`,
+    );
+    console.log(
+      `config:  tickets stored ${options.sizes.join(',')}; workers ${options.workers.join(',')}; latency ${options.samples} runs ${options.gapMs} ms apart; backlog ${options.runs} runs`,
+    );
     // The floors and each worker count on a store of their own (a new embedded server, or
     // a new database on MONGODB_URL): on the embedded server a phase that follows another
     // is slower whatever its worker count (2,1 gave the 1-worker phase 9.1 runs/s, 1,2 gave
     // it 11–12.5), so phases on one server would not compare.
     const { server, floors } = await withStore('bench_workflows', async (store, redisUrl) => {
-      console.log(`server:  ${store.server.kind} ${store.server.version} at ${store.server.url}, a new ${store.server.kind === 'MONGODB_URL' ? 'database' : 'server'} for the floors and for each worker count`);
+      console.log(
+        `server:  ${store.server.kind} ${store.server.version} at ${store.server.url}, a new ${store.server.kind === 'MONGODB_URL' ? 'database' : 'server'} for the floors and for each worker count`,
+      );
       await publish(store.db, bundle);
       return {
         server: store.server,
@@ -241,7 +325,13 @@ export async function run(argv: string[]): Promise<void> {
         phases.push(
           await withStore(`bench_workflows_${size}_w${workers}`, async (store, redisUrl) => {
             const snapshot = await publish(store.db, bundle);
-            const env: WorkerEnv = { mongoUrl: store.mongoUrl, redisUrl, database: store.db.databaseName, queuePrefix: store.db.databaseName, allow: new URL(receiver.url).host };
+            const env: WorkerEnv = {
+              mongoUrl: store.mongoUrl,
+              redisUrl,
+              database: store.db.databaseName,
+              queuePrefix: store.db.databaseName,
+              allow: new URL(receiver.url).host,
+            };
             return runPhase(store.db, snapshot, receiver, env, size, workers, options);
           }),
         );
@@ -251,7 +341,11 @@ export async function run(argv: string[]): Promise<void> {
     const { requests, repeatedKeys } = receiver.stats();
     console.log(`\nreceiver: ${requests} requests, ${repeatedKeys} idempotency keys seen twice`);
     const finishedAt = new Date();
-    const file = writeResults('workflows', { benchmark: 'workflows', startedAt, finishedAt, options, machine, server, floors, phases, receiver: receiver.stats() }, startedAt);
+    const file = writeResults(
+      'workflows',
+      { benchmark: 'workflows', startedAt, finishedAt, options, machine, server, floors, phases, receiver: receiver.stats() },
+      startedAt,
+    );
     console.log(`total wall time ${fmt((finishedAt.getTime() - startedAt.getTime()) / 1000, 1)} s; results written to ${file}`);
   } finally {
     await receiver.close();

@@ -5,7 +5,14 @@
  */
 import { parseDependencyTree, parseCircular, prettyCircular } from 'dpdm';
 
-const entries = ['server/src/**/*.ts', 'metadata/src/**/*.ts', 'plugins/*/src/**/*.ts', 'designer/src/**/*.{ts,tsx}', 'runtime-ui/src/**/*.{ts,tsx}', 'runtime-ui/kit/src/**/*.{ts,tsx}'];
+const entries = [
+  'server/src/**/*.ts',
+  'metadata/src/**/*.ts',
+  'plugins/*/src/**/*.ts',
+  'designer/src/**/*.{ts,tsx}',
+  'runtime-ui/src/**/*.{ts,tsx}',
+  'runtime-ui/kit/src/**/*.{ts,tsx}',
+];
 const tree = await parseDependencyTree(entries, { skipDynamicImports: false, transform: true, exclude: /node_modules/ });
 const cycles = parseCircular(tree);
 const files = Object.keys(tree).length;

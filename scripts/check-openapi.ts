@@ -7,7 +7,9 @@ import { registeredRoutes, routesMissingFromOpenApi } from './openapi-routes.js'
 
 const missing = routesMissingFromOpenApi();
 if (missing.length > 0) {
-  console.error(`Routes missing from the OpenAPI document (${missing.length}); describe them in server/src/openapi:\n${missing.map((r) => `  ${r.method} ${r.path}`).join('\n')}`);
+  console.error(
+    `Routes missing from the OpenAPI document (${missing.length}); describe them in server/src/openapi:\n${missing.map((r) => `  ${r.method} ${r.path}`).join('\n')}`,
+  );
   process.exit(1);
 }
 console.log(`Every one of the ${registeredRoutes().filter((r) => r.method !== 'HEAD').length} route-methods is in the OpenAPI document.`);

@@ -22,7 +22,15 @@ import { MongoClient } from 'mongodb';
 import { createRedis } from '../server/src/storage/redis.js';
 import { loadDemo } from '../bench/demo/load-demo.js';
 
-const { values: args } = parseArgs({ options: { records: { type: 'string', default: '10000' }, seed: { type: 'string', default: '16' }, anchor: { type: 'string' }, 'in-flight': { type: 'string', default: '2' }, batch: { type: 'string', default: '250' } } });
+const { values: args } = parseArgs({
+  options: {
+    records: { type: 'string', default: '10000' },
+    seed: { type: 'string', default: '16' },
+    anchor: { type: 'string' },
+    'in-flight': { type: 'string', default: '2' },
+    batch: { type: 'string', default: '250' },
+  },
+});
 const records = Number(args.records);
 const inFlight = Number(args['in-flight']);
 const batch = Number(args.batch);
@@ -48,7 +56,12 @@ const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLeve
 const dev = config.mongoUrl === undefined || config.redisUrl === undefined ? await startDevServices(config.dataDir) : undefined;
 // A long load keeps the embedded server busy for seconds at a time: its monitor may wait
 // longer than the platform's 3 s before the driver gives the connection up.
-const mongo = await new MongoClient(config.mongoUrl ?? dev!.mongoUrl, { appName: 'metacrm-demo', connectTimeoutMS: 60_000, serverSelectionTimeoutMS: 60_000, socketTimeoutMS: 600_000 }).connect();
+const mongo = await new MongoClient(config.mongoUrl ?? dev!.mongoUrl, {
+  appName: 'metacrm-demo',
+  connectTimeoutMS: 60_000,
+  serverSelectionTimeoutMS: 60_000,
+  socketTimeoutMS: 600_000,
+}).connect();
 const redis = createRedis(config.redisUrl ?? dev!.redisUrl, 'command', logger);
 const queues = createQueues(redis, config.queuePrefix);
 try {
@@ -64,20 +77,35 @@ try {
     cache.invalidate();
   }
   const snapshot = await cache.current();
-  if (!snapshot.entity('customer')) fail('the current metadata has no customer entity, and the standard CRM could not be installed over it');
-  process.stdout.write(`Loading ${records.toLocaleString('en')} demo records (seed ${args.seed}, anchor ${anchor.toISOString().slice(0, 10)}, ${inFlight} batches of ${batch} in flight) into ${config.database}…\n`);
+  if (!snapshot.entity('customer'))
+    fail('the current metadata has no customer entity, and the standard CRM could not be installed over it');
+  process.stdout.write(
+    `Loading ${records.toLocaleString('en')} demo records (seed ${args.seed}, anchor ${anchor.toISOString().slice(0, 10)}, ${inFlight} batches of ${batch} in flight) into ${config.database}…\n`,
+  );
   let last = 0;
   const result = await loadDemo({
-    db, snapshot, toolkit, records, seed: Number(args.seed), anchor, batch, inFlight,
+    db,
+    snapshot,
+    toolkit,
+    records,
+    seed: Number(args.seed),
+    anchor,
+    batch,
+    inFlight,
     onProgress: (entity, done, total) => {
       if (Date.now() - last < 5000 && done < total) return;
       last = Date.now();
       process.stdout.write(`  ${entity}: ${done.toLocaleString('en')} / ${total.toLocaleString('en')}\n`);
     },
   });
-  for (const [entity, s] of Object.entries(result.perEntity)) process.stdout.write(`${entity.padEnd(12)} ${String(s.created).padStart(7)} created ${String(s.failed).padStart(5)} failed ${(s.created / (s.ms / 1000)).toFixed(1).padStart(8)} records/s\n`);
+  for (const [entity, s] of Object.entries(result.perEntity))
+    process.stdout.write(
+      `${entity.padEnd(12)} ${String(s.created).padStart(7)} created ${String(s.failed).padStart(5)} failed ${(s.created / (s.ms / 1000)).toFixed(1).padStart(8)} records/s\n`,
+    );
   for (const line of result.firstErrors) process.stdout.write(`  error: ${line}\n`);
-  process.stdout.write(`Total: ${result.created.toLocaleString('en')} records in ${(result.ms / 1000).toFixed(1)} s: ${(result.created / (result.ms / 1000)).toFixed(1)} records/s${result.failed ? `, ${result.failed} failed` : ''}\n`);
+  process.stdout.write(
+    `Total: ${result.created.toLocaleString('en')} records in ${(result.ms / 1000).toFixed(1)} s: ${(result.created / (result.ms / 1000)).toFixed(1)} records/s${result.failed ? `, ${result.failed} failed` : ''}\n`,
+  );
 } finally {
   await closeQueues(queues);
   redis.disconnect();

@@ -17,7 +17,10 @@ const pascal = (s: string) => s.replace(/(^|[_-])([a-z])/g, (_m, _sep, c: string
 /** Each schema file becomes a named definition; references are rewritten to point at them. */
 function combined(): JSONSchema {
   const defs: Record<string, Json> = {};
-  const files = fs.readdirSync(schemaDir).filter((f) => f.endsWith('.schema.json')).sort();
+  const files = fs
+    .readdirSync(schemaDir)
+    .filter((f) => f.endsWith('.schema.json'))
+    .sort();
   for (const file of files) {
     const name = pascal(file.replace('.schema.json', ''));
     const schema = JSON.parse(fs.readFileSync(path.join(schemaDir, file), 'utf8')) as { [key: string]: Json };

@@ -58,9 +58,19 @@ export function orderProblems(order: LayerOrder): string[] {
   return problems;
 }
 
-function violation(order: LayerOrder, file: string, imported: string, request: string, from: Placed, to: Placed): LayerViolation | undefined {
+function violation(
+  order: LayerOrder,
+  file: string,
+  imported: string,
+  request: string,
+  from: Placed,
+  to: Placed,
+): LayerViolation | undefined {
   if (from.unit === to.unit || to.rank < from.rank) return undefined;
-  const why = to.rank === from.rank ? `${to.unit} is beside ${from.unit} in the ${order.name} layer order, and siblings stay independent` : `${to.unit} is above ${from.unit} in the ${order.name} layer order`;
+  const why =
+    to.rank === from.rank
+      ? `${to.unit} is beside ${from.unit} in the ${order.name} layer order, and siblings stay independent`
+      : `${to.unit} is above ${from.unit} in the ${order.name} layer order`;
   return { order: order.name, file, imported, request, message: `${file} imports '${request}' (${imported}): ${why}` };
 }
 
@@ -77,7 +87,13 @@ export function findLayerViolations(tree: DependencyTree, orders: readonly Layer
       const from = place(order, file);
       if (!from) {
         if (order.complete !== undefined && file.startsWith(`${order.complete}/`)) {
-          found.push({ order: order.name, file, imported: file, request: '', message: `${file} is in no unit of the ${order.name} layer order: place it in scripts/layers.ts` });
+          found.push({
+            order: order.name,
+            file,
+            imported: file,
+            request: '',
+            message: `${file} is in no unit of the ${order.name} layer order: place it in scripts/layers.ts`,
+          });
         }
         continue;
       }

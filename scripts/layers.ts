@@ -47,12 +47,7 @@ export const PACKAGE_LAYERS: LayerOrder = {
   name: 'packages',
   // Unit tests beside the code may share the fixtures under test/.
   exempt: /\.test\.tsx?$/,
-  ranks: [
-    ['metadata'],
-    ['runtime-ui/kit', 'server'],
-    ['runtime-ui/src', 'designer', 'plugins'],
-    ['test', 'bench', 'scripts'],
-  ],
+  ranks: [['metadata'], ['runtime-ui/kit', 'server'], ['runtime-ui/src', 'designer', 'plugins'], ['test', 'bench', 'scripts']],
 };
 
 export const LAYER_ORDERS: readonly LayerOrder[] = [PACKAGE_LAYERS, SERVER_LAYERS];

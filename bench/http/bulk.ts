@@ -18,11 +18,21 @@ export interface BulkResult {
  * after another: the same records' checks, each batch one transaction with its
  * revisions, audit entries and events. Data is generated before each clock starts.
  */
-export async function measureBulk(world: DealWorld, generator: DealGenerator, count: number, batch: number, concurrency: number): Promise<BulkResult> {
+export async function measureBulk(
+  world: DealWorld,
+  generator: DealGenerator,
+  count: number,
+  batch: number,
+  concurrency: number,
+): Promise<BulkResult> {
   const service = new RecordService({ db: world.db, snapshot: world.snapshot, registries: world.registries, actor: SYSTEM_ACTOR });
   const singles = Array.from({ length: count }, () => generator.next());
   let at = 0;
-  const single = await measure('single create', () => service.create(DEAL, singles[at++]), { iterations: count, seconds: 3600, concurrency });
+  const single = await measure('single create', () => service.create(DEAL, singles[at++]), {
+    iterations: count,
+    seconds: 3600,
+    concurrency,
+  });
   const inputs = Array.from({ length: count }, () => generator.next());
   const t0 = performance.now();
   for (let i = 0; i < count; i += batch) {
@@ -32,5 +42,10 @@ export async function measureBulk(world: DealWorld, generator: DealGenerator, co
   }
   const seconds = (performance.now() - t0) / 1000;
   const bulkPerSec = count / seconds;
-  return { count, single: { concurrency, seconds: single.seconds, perSec: single.opsPerSec }, bulk: { batch, seconds, perSec: bulkPerSec }, ratio: bulkPerSec / single.opsPerSec };
+  return {
+    count,
+    single: { concurrency, seconds: single.seconds, perSec: single.opsPerSec },
+    bulk: { batch, seconds, perSec: bulkPerSec },
+    ratio: bulkPerSec / single.opsPerSec,
+  };
 }

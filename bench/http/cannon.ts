@@ -37,11 +37,21 @@ function nextRequest(op: HttpOp, world: DealWorld, generator: DealGenerator, rng
  * browser or an integration holds them) for `seconds`. Any answer but 2xx fails the
  * run: an error must never pass for a figure.
  */
-export async function cannon(baseUrl: string, token: string, op: HttpOp, ctx: { world: DealWorld; generator: DealGenerator; rng: Prng }, options: { connections: number; seconds: number }): Promise<CannonResult> {
+export async function cannon(
+  baseUrl: string,
+  token: string,
+  op: HttpOp,
+  ctx: { world: DealWorld; generator: DealGenerator; rng: Prng },
+  options: { connections: number; seconds: number },
+): Promise<CannonResult> {
   const next = nextRequest(op, ctx.world, ctx.generator, ctx.rng);
   // One request first with fetch, whose answer a refusal can show.
   const probe = next();
-  const res = await fetch(`${baseUrl}${probe.path}`, { method: probe.method, headers: { ...probe.headers, authorization: `Bearer ${token}` }, ...(probe.body === undefined ? {} : { body: probe.body }) });
+  const res = await fetch(`${baseUrl}${probe.path}`, {
+    method: probe.method,
+    headers: { ...probe.headers, authorization: `Bearer ${token}` },
+    ...(probe.body === undefined ? {} : { body: probe.body }),
+  });
   if (!res.ok) throw new Error(`${op}: ${probe.method} ${probe.path} answered ${res.status}: ${(await res.text()).slice(0, 400)}`);
   await res.arrayBuffer();
   const result = await autocannon({
@@ -50,12 +60,24 @@ export async function cannon(baseUrl: string, token: string, op: HttpOp, ctx: { 
     duration: options.seconds,
     headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
     // A request's own headers replace the defaults: each carries the credential itself.
-    requests: [{ setupRequest: (req) => {
-      const request = next();
-      return { ...req, ...request, headers: { ...req.headers, ...request.headers, authorization: `Bearer ${token}` } };
-    } }],
+    requests: [
+      {
+        setupRequest: (req) => {
+          const request = next();
+          return { ...req, ...request, headers: { ...req.headers, ...request.headers, authorization: `Bearer ${token}` } };
+        },
+      },
+    ],
   });
   const failed = result.non2xx + result.errors + result.timeouts;
-  if (failed > 0) throw new Error(`${op}: ${result.non2xx} answers other than 2xx, ${result.errors} errors, ${result.timeouts} timeouts in ${result.requests.total} requests`);
-  return { requests: result.requests.total, reqPerSec: result.requests.total / result.duration, p50: result.latency.p50, p99: result.latency.p99 };
+  if (failed > 0)
+    throw new Error(
+      `${op}: ${result.non2xx} answers other than 2xx, ${result.errors} errors, ${result.timeouts} timeouts in ${result.requests.total} requests`,
+    );
+  return {
+    requests: result.requests.total,
+    reqPerSec: result.requests.total / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  };
 }

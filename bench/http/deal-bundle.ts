@@ -38,7 +38,16 @@ export function dealBundle(): Bundle {
           { key: 'notes', type: 'long_text', label: l('Notes', '备注') },
           { key: 'website', type: 'url', label: l('Website', '网站') },
         ],
-        indexes: [{ key: 'stage_amount', fields: [{ field: 'stage', direction: 'asc' }, { field: 'amount', direction: 'desc' }, { field: '_id', direction: 'desc' }] }],
+        indexes: [
+          {
+            key: 'stage_amount',
+            fields: [
+              { field: 'stage', direction: 'asc' },
+              { field: 'amount', direction: 'desc' },
+              { field: '_id', direction: 'desc' },
+            ],
+          },
+        ],
       },
     ],
     forms: [],

@@ -15,9 +15,38 @@ import { loadRecords, type LoadResult } from '../lib/load.js';
 import { Prng } from '../lib/prng.js';
 import { DEAL, DEAL_VIEW, REGIONS, SOURCES, STAGES, dealBundle } from './deal-bundle.js';
 
-const COMPANIES = ['Acme', 'Blue Cedar', 'Delta Foods', 'Everest Bank', 'Falcon Media', 'Granite Systems', 'Harbor Health', 'Iris Energy', 'Juniper Labs', 'Kestrel Robotics', 'Lumen Telecom', 'Meridian Logistics'];
+const COMPANIES = [
+  'Acme',
+  'Blue Cedar',
+  'Delta Foods',
+  'Everest Bank',
+  'Falcon Media',
+  'Granite Systems',
+  'Harbor Health',
+  'Iris Energy',
+  'Juniper Labs',
+  'Kestrel Robotics',
+  'Lumen Telecom',
+  'Meridian Logistics',
+];
 const KINDS = ['renewal', 'expansion', 'pilot', 'license', 'services', 'upgrade'];
-const WORDS = ['call', 'budget', 'approved', 'next', 'quarter', 'demo', 'pricing', 'legal', 'review', 'decision', 'maker', 'cfo', 'sent', 'proposal', 'waiting'];
+const WORDS = [
+  'call',
+  'budget',
+  'approved',
+  'next',
+  'quarter',
+  'demo',
+  'pricing',
+  'legal',
+  'review',
+  'decision',
+  'maker',
+  'cfo',
+  'sent',
+  'proposal',
+  'waiting',
+];
 
 /** What the HTTP benchmark works on: the published deal, its compiled form and the list query. */
 export interface DealWorld {
@@ -47,7 +76,12 @@ export async function publishDeals(db: Db): Promise<DealWorld> {
   const sort = (view.sort ?? []).map((s) => `${s.direction === 'desc' ? '-' : ''}${s.field}`).join(',');
   const entity = snapshot.entity(DEAL)!;
   const filter = combineQueries(compileFilter(view.filter, entity, { fieldTypes: registries.fieldTypes, now: new Date() }));
-  const list = { filter, sort: compileSort(sort, entity, { fieldTypes: registries.fieldTypes }).spec, limit: (view.pageSize ?? 50) + 1, url: `/api/records/${DEAL}?view=${DEAL_VIEW}&limit=${view.pageSize ?? 50}` };
+  const list = {
+    filter,
+    sort: compileSort(sort, entity, { fieldTypes: registries.fieldTypes }).spec,
+    limit: (view.pageSize ?? 50) + 1,
+    url: `/api/records/${DEAL}?view=${DEAL_VIEW}&limit=${view.pageSize ?? 50}`,
+  };
   return { db, snapshot, registries, compiled, ids: [], list };
 }
 
@@ -92,7 +126,17 @@ export class DealGenerator {
 /** A generated deal in the engine's storage format, as the engine would have written it (converted by the engine's own codec). */
 export function storedDeal(world: DealWorld, values: Record<string, unknown>, owner: string): Document & { _id: ObjectId } {
   const at = new Date(Date.UTC(2026, 0, 1));
-  return { _id: new ObjectId(), ...storageUpdate(world.compiled, values).$set, _version: 1, _createdAt: at, _updatedAt: at, _createdBy: owner, _updatedBy: owner, _ownerId: owner, _deletedAt: null };
+  return {
+    _id: new ObjectId(),
+    ...storageUpdate(world.compiled, values).$set,
+    _version: 1,
+    _createdAt: at,
+    _updatedAt: at,
+    _createdBy: owner,
+    _updatedBy: owner,
+    _ownerId: owner,
+    _deletedAt: null,
+  };
 }
 
 /** Loads deals until the world holds `size`, with insertMany in batches (generation not timed). */

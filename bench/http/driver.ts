@@ -13,15 +13,42 @@ export type HttpOp = 'get' | 'list' | 'create' | 'patch';
 const ACTOR = { kind: 'user', id: 'bench', name: 'bench' } as const;
 
 /** The revision, audit entry and outbox event of a write, shaped like the engine's (record-writer.ts). */
-async function writeTrail(db: Db, session: ClientSession, op: string, recordId: ObjectId, version: number, changes: { field: string; from: unknown; to: unknown }[], before: Document | null, after: Document): Promise<void> {
+async function writeTrail(
+  db: Db,
+  session: ClientSession,
+  op: string,
+  recordId: ObjectId,
+  version: number,
+  changes: { field: string; from: unknown; to: unknown }[],
+  before: Document | null,
+  after: Document,
+): Promise<void> {
   const at = new Date();
   const fields = changes.map((c) => c.field);
   await db.collection(RECORD_REVISIONS).insertOne({ entity: DEAL, recordId, version, op, at, actor: ACTOR, changes }, { session });
-  await db.collection(AUDIT_LOG).insertOne({ at, actor: ACTOR, action: `record.${op}`, entity: DEAL, recordId, version, fields, requestId: null }, { session });
-  await db.collection(OUTBOX).insertOne(
-    { _id: new ObjectId(), type: `record.${op}`, entity: DEAL, recordId, version, changed: fields, actor: { ...ACTOR, roles: ['admin'], departmentId: null }, causationDepth: 0, causationChain: [], before, after, createdAt: at, sentAt: null },
-    { session },
-  );
+  await db
+    .collection(AUDIT_LOG)
+    .insertOne({ at, actor: ACTOR, action: `record.${op}`, entity: DEAL, recordId, version, fields, requestId: null }, { session });
+  await db
+    .collection(OUTBOX)
+    .insertOne(
+      {
+        _id: new ObjectId(),
+        type: `record.${op}`,
+        entity: DEAL,
+        recordId,
+        version,
+        changed: fields,
+        actor: { ...ACTOR, roles: ['admin'], departmentId: null },
+        causationDepth: 0,
+        causationChain: [],
+        before,
+        after,
+        createdAt: at,
+        sentAt: null,
+      },
+      { session },
+    );
 }
 
 /**
@@ -50,7 +77,16 @@ export function driverOps(world: DealWorld, generator: DealGenerator, rng: Prng)
       const doc = storedDeal(world, values, ACTOR.id);
       await transaction(async (session) => {
         await deals.insertOne(doc, { session });
-        await writeTrail(db, session, 'create', doc._id, 1, Object.entries(values).map(([field, to]) => ({ field, from: null, to })), null, values);
+        await writeTrail(
+          db,
+          session,
+          'create',
+          doc._id,
+          1,
+          Object.entries(values).map(([field, to]) => ({ field, from: null, to })),
+          null,
+          values,
+        );
       });
     },
     patch: async () => {
@@ -59,7 +95,10 @@ export function driverOps(world: DealWorld, generator: DealGenerator, rng: Prng)
       if (!before) throw new Error(`deal ${_id.toHexString()} is missing`);
       const change = generator.patch();
       await transaction(async (session) => {
-        const update = { $set: { ...storageUpdate(world.compiled, change).$set, _updatedAt: new Date(), _updatedBy: ACTOR.id }, $inc: { _version: 1 } };
+        const update = {
+          $set: { ...storageUpdate(world.compiled, change).$set, _updatedAt: new Date(), _updatedBy: ACTOR.id },
+          $inc: { _version: 1 },
+        };
         const result = await deals.updateOne({ _id, _version: before._version as number }, update, { session });
         if (result.matchedCount !== 1) return; // another patch of the same record won: as the engine, nothing written
         const changes = Object.entries(change).map(([field, to]) => ({ field, from: before[field] ?? null, to }));

@@ -41,23 +41,181 @@ export interface CrmRecord {
   deletedAt: null;
 }
 
-const FIRST = ['Ada', 'Ben', 'Chloé', 'Dmitri', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kofi', 'Lena', 'Mateo', 'Nora', 'Omar', 'Priya', 'Quinn', 'Rosa', 'Sven', 'Tariq', 'Uma', 'Viktor', 'Wen', 'Yara', 'Zoe'];
-const LAST = ['Adler', 'Brandt', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'García', 'Haddad', 'Ito', 'Jansen', 'Kowalski', 'Lindqvist', 'Moreau', 'Novak', 'Okafor', 'Petrov', 'Rossi', 'Schmidt', 'Tanaka', 'Usman', 'Varga', 'Weber', 'Yilmaz', 'Zhang'];
-const COMPANY_A = ['Acme', 'Blue', 'Cedar', 'Delta', 'Everest', 'Falcon', 'Granite', 'Harbor', 'Iris', 'Juniper', 'Kestrel', 'Lumen', 'Meridian', 'Nimbus', 'Orion', 'Pioneer'];
-const COMPANY_B = ['Analytics', 'Bank', 'Consulting', 'Dynamics', 'Energy', 'Foods', 'Health', 'Industries', 'Logistics', 'Media', 'Robotics', 'Software', 'Systems', 'Telecom'];
-const INDUSTRIES = ['Agriculture', 'Banking', 'Construction', 'Education', 'Energy', 'Healthcare', 'Hospitality', 'Insurance', 'Manufacturing', 'Media', 'Retail', 'Technology', 'Telecommunications', 'Transport'];
+const FIRST = [
+  'Ada',
+  'Ben',
+  'Chloé',
+  'Dmitri',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Kofi',
+  'Lena',
+  'Mateo',
+  'Nora',
+  'Omar',
+  'Priya',
+  'Quinn',
+  'Rosa',
+  'Sven',
+  'Tariq',
+  'Uma',
+  'Viktor',
+  'Wen',
+  'Yara',
+  'Zoe',
+];
+const LAST = [
+  'Adler',
+  'Brandt',
+  'Costa',
+  'Dubois',
+  'Eriksen',
+  'Fischer',
+  'García',
+  'Haddad',
+  'Ito',
+  'Jansen',
+  'Kowalski',
+  'Lindqvist',
+  'Moreau',
+  'Novak',
+  'Okafor',
+  'Petrov',
+  'Rossi',
+  'Schmidt',
+  'Tanaka',
+  'Usman',
+  'Varga',
+  'Weber',
+  'Yilmaz',
+  'Zhang',
+];
+const COMPANY_A = [
+  'Acme',
+  'Blue',
+  'Cedar',
+  'Delta',
+  'Everest',
+  'Falcon',
+  'Granite',
+  'Harbor',
+  'Iris',
+  'Juniper',
+  'Kestrel',
+  'Lumen',
+  'Meridian',
+  'Nimbus',
+  'Orion',
+  'Pioneer',
+];
+const COMPANY_B = [
+  'Analytics',
+  'Bank',
+  'Consulting',
+  'Dynamics',
+  'Energy',
+  'Foods',
+  'Health',
+  'Industries',
+  'Logistics',
+  'Media',
+  'Robotics',
+  'Software',
+  'Systems',
+  'Telecom',
+];
+const INDUSTRIES = [
+  'Agriculture',
+  'Banking',
+  'Construction',
+  'Education',
+  'Energy',
+  'Healthcare',
+  'Hospitality',
+  'Insurance',
+  'Manufacturing',
+  'Media',
+  'Retail',
+  'Technology',
+  'Telecommunications',
+  'Transport',
+];
 const PLACES: readonly (readonly [city: string, country: string])[] = [
-  ['Amsterdam', 'NL'], ['Berlin', 'DE'], ['Chicago', 'US'], ['Dublin', 'IE'], ['Lisbon', 'PT'], ['Lyon', 'FR'], ['Madrid', 'ES'],
-  ['Milan', 'IT'], ['Osaka', 'JP'], ['Oslo', 'NO'], ['São Paulo', 'BR'], ['Seoul', 'KR'], ['Sydney', 'AU'], ['Toronto', 'CA'], ['Warsaw', 'PL'],
+  ['Amsterdam', 'NL'],
+  ['Berlin', 'DE'],
+  ['Chicago', 'US'],
+  ['Dublin', 'IE'],
+  ['Lisbon', 'PT'],
+  ['Lyon', 'FR'],
+  ['Madrid', 'ES'],
+  ['Milan', 'IT'],
+  ['Osaka', 'JP'],
+  ['Oslo', 'NO'],
+  ['São Paulo', 'BR'],
+  ['Seoul', 'KR'],
+  ['Sydney', 'AU'],
+  ['Toronto', 'CA'],
+  ['Warsaw', 'PL'],
 ];
 /** The options of the `tags` multi-select; a record carries 0 to 4 of them. */
-export const TAGS = ['vip', 'newsletter', 'trade-show', 'referral', 'partner', 'enterprise', 'smb', 'renewal', 'upsell', 'churn-risk', 'webinar', 'inbound'];
-const WORDS = ['call', 'follow', 'up', 'budget', 'approved', 'next', 'quarter', 'demo', 'scheduled', 'pricing', 'questions', 'about', 'integration', 'with', 'their', 'erp', 'decision', 'maker', 'is', 'the', 'cfo', 'sent', 'proposal', 'waiting', 'for', 'legal', 'review', 'contract', 'renewal', 'in', 'march'];
+export const TAGS = [
+  'vip',
+  'newsletter',
+  'trade-show',
+  'referral',
+  'partner',
+  'enterprise',
+  'smb',
+  'renewal',
+  'upsell',
+  'churn-risk',
+  'webinar',
+  'inbound',
+];
+const WORDS = [
+  'call',
+  'follow',
+  'up',
+  'budget',
+  'approved',
+  'next',
+  'quarter',
+  'demo',
+  'scheduled',
+  'pricing',
+  'questions',
+  'about',
+  'integration',
+  'with',
+  'their',
+  'erp',
+  'decision',
+  'maker',
+  'is',
+  'the',
+  'cfo',
+  'sent',
+  'proposal',
+  'waiting',
+  'for',
+  'legal',
+  'review',
+  'contract',
+  'renewal',
+  'in',
+  'march',
+];
 
 /** 2026-01-01T00:00:00Z: every generated date lies before it, so data never depends on the clock. */
 const BASE_MS = Date.UTC(2026, 0, 1);
 const DAY_MS = 86_400_000;
-const BASE_SECONDS_HEX = Math.floor(BASE_MS / 1000).toString(16).padStart(8, '0');
+const BASE_SECONDS_HEX = Math.floor(BASE_MS / 1000)
+  .toString(16)
+  .padStart(8, '0');
 
 /** A deterministic ObjectId: fixed timestamp, a kind byte, then a counter, so ids increase like driver-made ones. */
 function objectId(kind: number, n: number): ObjectId {
@@ -65,7 +223,10 @@ function objectId(kind: number, n: number): ObjectId {
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().normalize('NFD').replace(/[^a-z0-9]+/g, '');
+  return text
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[^a-z0-9]+/g, '');
 }
 
 /** Options of {@link CrmRecordGenerator}. */

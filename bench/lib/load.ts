@@ -26,7 +26,7 @@ export async function loadRecords<T extends Document>(
 ): Promise<LoadResult> {
   const ids: ObjectId[] = [];
   let insertMs = 0;
-  for (let loaded = 0; loaded < count; ) {
+  for (let loaded = 0; loaded < count;) {
     const docs = nextBatch(Math.min(batch, count - loaded));
     const t0 = performance.now();
     await collection.insertMany(docs);

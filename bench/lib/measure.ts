@@ -102,7 +102,12 @@ function summarize(name: string, concurrency: number, latencies: readonly number
 }
 
 /** Runs a loop and adds the CPU time this process spent in it. */
-async function timedLoop(fn: Operation, maxIterations: number, seconds: number, concurrency: number): Promise<LoopResult & { cpuMicros: number }> {
+async function timedLoop(
+  fn: Operation,
+  maxIterations: number,
+  seconds: number,
+  concurrency: number,
+): Promise<LoopResult & { cpuMicros: number }> {
   const before = process.cpuUsage();
   const loop = await runLoop(fn, maxIterations, seconds, concurrency);
   const cpu = process.cpuUsage(before);
@@ -143,7 +148,10 @@ export const DEFAULT_ROUNDS = 10;
  * Returns one measurement per contender, in order; a slow operation still runs at
  * least once a round.
  */
-export async function measureInterleaved(contenders: readonly Contender[], options: MeasureOptions & { rounds?: number }): Promise<Measurement[]> {
+export async function measureInterleaved(
+  contenders: readonly Contender[],
+  options: MeasureOptions & { rounds?: number },
+): Promise<Measurement[]> {
   const concurrency = Math.max(1, options.concurrency ?? 1);
   const rounds = Math.max(1, Math.floor(options.rounds ?? DEFAULT_ROUNDS));
   const warmup = options.warmup ?? 0;
@@ -165,5 +173,8 @@ export async function measureInterleaved(contenders: readonly Contender[], optio
       total.byRound.push(loop.latencies.length > 0 ? round(loop.cpuMicros / 1000 / loop.latencies.length, 4) : null);
     }
   }
-  return contenders.map((c, i) => ({ ...summarize(c.name, concurrency, totals[i]!.latencies, totals[i]!.elapsedMs, totals[i]!.cpuMicros), cpuPerOpByRound: totals[i]!.byRound }));
+  return contenders.map((c, i) => ({
+    ...summarize(c.name, concurrency, totals[i]!.latencies, totals[i]!.elapsedMs, totals[i]!.cpuMicros),
+    cpuPerOpByRound: totals[i]!.byRound,
+  }));
 }

@@ -24,7 +24,10 @@ export interface Started {
 /** Resident memory of a process in MiB, from /proc (0 once it has exited). */
 export function rssMiB(pid: number): number {
   if (!fs.existsSync(`/proc/${pid}/status`)) return 0;
-  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = fs
+    .readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(line?.replace(/\D+/g, '') ?? 0) / 1024;
 }
 
@@ -32,13 +35,26 @@ export function rssMiB(pid: number): number {
  * Starts `main.js <role>` on a free port with `env` (the store, Redis, database and
  * prefix) and resolves once it logs that it runs; `readyMs` is the time from spawn.
  */
-export async function startRole(variant: Variant, role: 'api' | 'worker', env: Record<string, string>, extraArgs: readonly string[] = []): Promise<Started> {
+export async function startRole(
+  variant: Variant,
+  role: 'api' | 'worker',
+  env: Record<string, string>,
+  extraArgs: readonly string[] = [],
+): Promise<Started> {
   const port = await freePort();
   const started = Date.now();
   const [first, ...rest] = VARIANTS[variant];
   const child = spawn(process.execPath, [...extraArgs, first, ...rest, role], {
     cwd: repoRoot,
-    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'info', ADMIN_EMAIL: BENCH_PROCESS_ADMIN.email, ADMIN_PASSWORD: BENCH_PROCESS_ADMIN.password, STANDARD_APP: 'none' },
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      ADMIN_EMAIL: BENCH_PROCESS_ADMIN.email,
+      ADMIN_PASSWORD: BENCH_PROCESS_ADMIN.password,
+      STANDARD_APP: 'none',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
@@ -57,7 +73,8 @@ export async function startRole(variant: Variant, role: 'api' | 'worker', env: R
   let tail = '';
   child.stdout!.on('data', (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-20_000)));
   child.once('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGTERM') console.error(`${variant} ${role} exited early (${code ?? signal}); the end of its log:\n${tail}`);
+    if (code !== 0 && signal !== 'SIGTERM')
+      console.error(`${variant} ${role} exited early (${code ?? signal}); the end of its log:\n${tail}`);
   });
   return { child, url, readyMs: Date.now() - started };
 }
@@ -72,7 +89,11 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
 
 /** Signs the benchmark admin in and answers the session token. */
 export async function signInAdmin(url: string): Promise<string> {
-  const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(BENCH_PROCESS_ADMIN) });
+  const login = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(BENCH_PROCESS_ADMIN),
+  });
   if (login.status !== 200) throw new Error(`bench admin sign-in failed: ${login.status} ${await login.text()}`);
   return ((await login.json()) as { token: string }).token;
 }

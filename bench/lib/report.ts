@@ -66,7 +66,15 @@ export function measurementTable(rows: readonly Measurement[]): string {
     { header: 'p95 ms', numeric: true },
     { header: 'p99 ms', numeric: true },
   ];
-  const cells = rows.map((m) => [m.name, String(m.concurrency), fmt(m.iterations, 0), fmt(m.opsPerSec, 1), fmt(m.p50), fmt(m.p95), fmt(m.p99)]);
+  const cells = rows.map((m) => [
+    m.name,
+    String(m.concurrency),
+    fmt(m.iterations, 0),
+    fmt(m.opsPerSec, 1),
+    fmt(m.p50),
+    fmt(m.p95),
+    fmt(m.p99),
+  ]);
   return renderTable(columns, cells);
 }
 
@@ -76,7 +84,10 @@ export const resultsDir = fileURLToPath(new URL('../results/', import.meta.url))
 /** Writes `data` as bench/results/<name>-<timestamp>.json and returns the path. */
 export function writeResults(name: string, data: unknown, at = new Date()): string {
   fs.mkdirSync(resultsDir, { recursive: true });
-  const stamp = at.toISOString().replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z');
+  const stamp = at
+    .toISOString()
+    .replace(/[:]/g, '-')
+    .replace(/\.\d+Z$/, 'Z');
   const file = path.join(resultsDir, `${name}-${stamp}.json`);
   fs.writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
   return file;

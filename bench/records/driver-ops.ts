@@ -22,15 +22,41 @@ async function transaction(db: Db, work: (session: ClientSession) => Promise<voi
 }
 
 /** The revision, audit entry and outbox event of a write, shaped and sized like the engine's. */
-async function writeTrail(db: Db, session: ClientSession, op: string, recordId: ObjectId, version: number, changes: { field: string; from: unknown; to: unknown }[], before: Document | null, after: Document): Promise<void> {
+async function writeTrail(
+  db: Db,
+  session: ClientSession,
+  op: string,
+  recordId: ObjectId,
+  version: number,
+  changes: { field: string; from: unknown; to: unknown }[],
+  before: Document | null,
+  after: Document,
+): Promise<void> {
   const at = new Date();
   const fields = changes.map((c) => c.field);
   await db.collection(REVISIONS).insertOne({ entity: LEAD, recordId, version, op, at, actor: ACTOR, changes }, { session });
-  await db.collection(AUDIT).insertOne({ at, actor: ACTOR, action: `record.${op}`, entity: LEAD, recordId, version, fields, requestId: null }, { session });
-  await db.collection(OUTBOX).insertOne(
-    { _id: new ObjectId(), type: `record.${op}`, entity: LEAD, recordId, version, changed: fields, actor: ACTOR, causationDepth: 0, before, after, createdAt: at, sentAt: null },
-    { session },
-  );
+  await db
+    .collection(AUDIT)
+    .insertOne({ at, actor: ACTOR, action: `record.${op}`, entity: LEAD, recordId, version, fields, requestId: null }, { session });
+  await db
+    .collection(OUTBOX)
+    .insertOne(
+      {
+        _id: new ObjectId(),
+        type: `record.${op}`,
+        entity: LEAD,
+        recordId,
+        version,
+        changed: fields,
+        actor: ACTOR,
+        causationDepth: 0,
+        before,
+        after,
+        createdAt: at,
+        sentAt: null,
+      },
+      { session },
+    );
 }
 
 function fieldsOf(doc: Document): Document {
@@ -59,11 +85,23 @@ export function driverOps(ctx: OpContext): RecordOps {
     list: () => leads.find(ctx.list.filter, { sort: ctx.list.sort, limit: ctx.list.limit }).toArray(),
     create: async () => {
       const { stored } = ctx.creates.take();
-      const found = await accounts.find({ _id: { $in: [stored.account_id as ObjectId] }, _deletedAt: null }, { projection: { _id: 1 } }).toArray();
+      const found = await accounts
+        .find({ _id: { $in: [stored.account_id as ObjectId] }, _deletedAt: null }, { projection: { _id: 1 } })
+        .toArray();
       if (found.length !== 1) throw new Error('the lead points at an account that does not exist');
       const _id = new ObjectId();
       const now = new Date();
-      const doc = { _id, ...stored, _version: 1, _createdAt: now, _updatedAt: now, _createdBy: ACTOR.id, _updatedBy: ACTOR.id, _ownerId: ACTOR.id, _deletedAt: null };
+      const doc = {
+        _id,
+        ...stored,
+        _version: 1,
+        _createdAt: now,
+        _updatedAt: now,
+        _createdBy: ACTOR.id,
+        _updatedBy: ACTOR.id,
+        _ownerId: ACTOR.id,
+        _deletedAt: null,
+      };
       await transaction(db, async (session) => {
         await leads.insertOne(doc, { session });
         const changes = Object.entries(stored).map(([field, to]) => ({ field, from: null, to }));
@@ -77,7 +115,8 @@ export function driverOps(ctx: OpContext): RecordOps {
         const _id = world.ids[i]!;
         const version = world.versions[i]!;
         const before = await leads.findOne({ _id, _deletedAt: null });
-        if (!before || before._version !== version) throw new Error(`lead ${_id.toHexString()} is not at version ${version}: the benchmark lost track`);
+        if (!before || before._version !== version)
+          throw new Error(`lead ${_id.toHexString()} is not at version ${version}: the benchmark lost track`);
         const { stored } = leadPatch(ctx.rng, (ctx.patches.seq += 1));
         await transaction(db, async (session) => {
           const update = { $set: { ...stored, _updatedAt: new Date(), _updatedBy: ACTOR.id }, $inc: { _version: 1 } };
@@ -111,12 +150,24 @@ export function repDriverOps(ctx: OpContext): Pick<RecordOps, 'get' | 'list'> {
     const now = new Date();
     const shared = await db
       .collection(SHARES)
-      .find({ entity: LEAD, $or: [{ 'principal.type': 'user', 'principal.id': me }], $and: [{ $or: [{ until: null }, { until: { $gt: now } }] }] }, { projection: { recordId: 1 } })
+      .find(
+        {
+          entity: LEAD,
+          $or: [{ 'principal.type': 'user', 'principal.id': me }],
+          $and: [{ $or: [{ until: null }, { until: { $gt: now } }] }],
+        },
+        { projection: { recordId: 1 } },
+      )
       .toArray();
-    return shared.length === 0 ? { _ownerId: me } : { $or: [{ _ownerId: me }, { _id: { $in: shared.map((d) => d.recordId as ObjectId) } }] };
+    return shared.length === 0
+      ? { _ownerId: me }
+      : { $or: [{ _ownerId: me }, { _id: { $in: shared.map((d) => d.recordId as ObjectId) } }] };
   };
   return {
-    get: async () => leads.findOne(combineQueries({ _id: world.ids[world.repOwned[ctx.rng.int(0, world.repOwned.length - 1)]!]!, _deletedAt: null }, await scope())),
+    get: async () =>
+      leads.findOne(
+        combineQueries({ _id: world.ids[world.repOwned[ctx.rng.int(0, world.repOwned.length - 1)]!]!, _deletedAt: null }, await scope()),
+      ),
     list: async () => leads.find(combineQueries(ctx.list.filter, await scope()), { sort: ctx.list.sort, limit: ctx.list.limit }).toArray(),
   };
 }

@@ -45,7 +45,11 @@ export async function startBenchPlatform(mongoUrl: string, redisUrl: string, dat
     await platform.stop();
     throw new Error('the platform started without an HTTP address');
   }
-  const login = await fetch(`${platform.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(BENCH_ADMIN) });
+  const login = await fetch(`${platform.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(BENCH_ADMIN),
+  });
   if (login.status !== 200) throw new Error(`bench admin sign-in failed: ${login.status} ${await login.text()}`);
   sessionToken = ((await login.json()) as { token: string }).token;
   return platform as Platform & { url: string };

@@ -32,7 +32,12 @@ export function tagKey(tag: string): string {
 export function leadBundle(): Bundle {
   return {
     entities: [
-      { key: ACCOUNT, label: l('Account', '客户'), displayField: 'name', fields: [{ key: 'name', type: 'text', label: l('Name', '名称'), required: true }] },
+      {
+        key: ACCOUNT,
+        label: l('Account', '客户'),
+        displayField: 'name',
+        fields: [{ key: 'name', type: 'text', label: l('Name', '名称'), required: true }],
+      },
       {
         key: LEAD,
         label: l('Lead', '线索'),
@@ -42,7 +47,13 @@ export function leadBundle(): Bundle {
           { key: 'email', type: 'email', label: l('Email', '邮箱') },
           { key: 'phone', type: 'phone', label: l('Phone', '电话') },
           { key: 'company', type: 'text', label: l('Company', '公司') },
-          { key: 'status', type: 'single_select', label: l('Status', '状态'), required: true, options: STATUSES.map((s) => ({ key: s, label: l(s, s) })) },
+          {
+            key: 'status',
+            type: 'single_select',
+            label: l('Status', '状态'),
+            required: true,
+            options: STATUSES.map((s) => ({ key: s, label: l(s, s) })),
+          },
           { key: 'industry', type: 'text', label: l('Industry', '行业'), maxLength: 80 },
           { key: 'city', type: 'text', label: l('City', '城市'), maxLength: 80 },
           { key: 'country', type: 'text', label: l('Country', '国家'), maxLength: 2, pattern: '^[A-Z]{2}$' },

@@ -82,7 +82,17 @@ export function leadInput(r: CrmRecord): Record<string, unknown> {
 
 /** An account the leads' lookup points at, as the engine stores it. */
 export function accountDocument(_id: ObjectId, n: number, at: Date): Document & { _id: ObjectId } {
-  return { _id, name: `Account ${n}`, _version: 1, _createdAt: at, _updatedAt: at, _createdBy: 'system', _updatedBy: 'system', _ownerId: 'system', _deletedAt: null };
+  return {
+    _id,
+    name: `Account ${n}`,
+    _version: 1,
+    _createdAt: at,
+    _updatedAt: at,
+    _createdBy: 'system',
+    _updatedBy: 'system',
+    _ownerId: 'system',
+    _deletedAt: null,
+  };
 }
 
 /** One edit of a lead, in API form and as stored: what a patch sends and what it sets. */
@@ -102,4 +112,3 @@ export function leadPatch(rng: Prng, seq: number): LeadPatch {
   const score = rng.int(0, 100);
   return { input: { status, score, updated_on: at.toISOString() }, stored: { status, score, updated_on: at } };
 }
-

@@ -31,7 +31,12 @@ export function viewListQuery(world: World): ListQuery {
   const pageSize = view.pageSize ?? 50;
   const fieldTypes = { fieldTypes: world.registries.fieldTypes };
   const filter = combineQueries(compileFilter(view.filter, entity, { ...fieldTypes, now: new Date() }));
-  return { options: { filter: view.filter, sort, limit: pageSize }, filter, sort: compileSort(sort, entity, fieldTypes).spec, limit: pageSize + 1 };
+  return {
+    options: { filter: view.filter, sort, limit: pageSize },
+    filter,
+    sort: compileSort(sort, entity, fieldTypes).spec,
+    limit: pageSize + 1,
+  };
 }
 
 /** A record to create, in API form for the engine and in storage form for the driver. */
@@ -81,7 +86,14 @@ export interface OpContext {
 }
 
 export function opContext(world: World, db: Db, seed: number): OpContext {
-  return { world, db, rng: new Prng(seed), list: viewListQuery(world), creates: new CreatePool(() => world.generator.next()), patches: { seq: 0 } };
+  return {
+    world,
+    db,
+    rng: new Prng(seed),
+    list: viewListQuery(world),
+    creates: new CreatePool(() => world.generator.next()),
+    patches: { seq: 0 },
+  };
 }
 
 /** A random loaded record. */

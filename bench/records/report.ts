@@ -113,7 +113,18 @@ export function rowsTable(rows: readonly Row[]): string {
     { header: 'p99 ms', numeric: true },
     { header: 'cpu/op ms', numeric: true },
   ];
-  const cells = rows.map(({ op, path, m }) => [op, path, String(m.concurrency), fmt(m.iterations, 0), fmt(m.opsPerSec, 1), fmt(m.mean), fmt(m.p50), fmt(m.p95), fmt(m.p99), fmt(m.cpuPerOp, 3)]);
+  const cells = rows.map(({ op, path, m }) => [
+    op,
+    path,
+    String(m.concurrency),
+    fmt(m.iterations, 0),
+    fmt(m.opsPerSec, 1),
+    fmt(m.mean),
+    fmt(m.p50),
+    fmt(m.p95),
+    fmt(m.p99),
+    fmt(m.cpuPerOp, 3),
+  ]);
   return renderTable(columns, cells);
 }
 
@@ -153,7 +164,11 @@ export function goalStatement(list: readonly Overhead[]): string {
   const engine = list.filter((o) => o.path === 'engine');
   const verdict = (met: (o: Overhead) => boolean): string => {
     const missed = engine.filter((o) => !met(o)).map((o) => o.op);
-    return engine.length === 0 ? 'not measured' : missed.length === 0 ? `MET for all ${engine.length} operations` : `NOT met for ${missed.join(', ')}`;
+    return engine.length === 0
+      ? 'not measured'
+      : missed.length === 0
+        ? `MET for all ${engine.length} operations`
+        : `NOT met for ${missed.join(', ')}`;
   };
   return [
     `Goal (issue #5): the engine adds no more than ${GOAL_PERCENT}% over the bare driver. The figure it refers to is "% of driver latency":`,

@@ -8,7 +8,12 @@ import { measure, percentile, type Measurement } from '../lib/measure.js';
  * workflow queue's concurrency (4), empty jobs. `latency`: add one job, time until its
  * processor starts, one at a time; `perSec`: a backlog of `count` empty jobs drained.
  */
-export async function bullmqFloor(redisUrl: string, prefix: string, samples: number, count: number): Promise<{ p50: number; p95: number; perSec: number }> {
+export async function bullmqFloor(
+  redisUrl: string,
+  prefix: string,
+  samples: number,
+  count: number,
+): Promise<{ p50: number; p95: number; perSec: number }> {
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue('floor', { connection, prefix });
   const started = new Map<string, () => void>();
@@ -40,7 +45,9 @@ export async function bullmqFloor(redisUrl: string, prefix: string, samples: num
     const done = new Promise<void>((resolve) => (drained = resolve));
     const began = performance.now();
     for (let i = 0; i < count; i += 500) {
-      await queue.addBulk(Array.from({ length: Math.min(500, count - i) }, () => ({ name: 'drain', data: {}, opts: { removeOnComplete: true } })));
+      await queue.addBulk(
+        Array.from({ length: Math.min(500, count - i) }, () => ({ name: 'drain', data: {}, opts: { removeOnComplete: true } })),
+      );
     }
     await done;
     const seconds = (performance.now() - began) / 1000;
@@ -65,24 +72,46 @@ export async function bullmqFloor(redisUrl: string, prefix: string, samples: num
  * the queue's.
  */
 export async function driverFloor(db: Db, options: { seconds: number; concurrency: number }): Promise<Measurement> {
-  const outbox = db.collection<{ _id: ObjectId; type: string; recordId: ObjectId; createdAt: Date; sentAt: Date | null; processedAt?: Date }>('bench_outbox');
+  const outbox = db.collection<{
+    _id: ObjectId;
+    type: string;
+    recordId: ObjectId;
+    createdAt: Date;
+    sentAt: Date | null;
+    processedAt?: Date;
+  }>('bench_outbox');
   const state = db.collection('bench_state');
   const runs = db.collection<{ _id: ObjectId; status: string; log: { step: string }[]; createdAt: Date; finishedAt?: Date }>('bench_runs');
   const records = db.collection('bench_records');
   const revisions = db.collection('bench_revisions');
   const audit = db.collection('bench_audit');
   const effects = db.collection<{ _id: string; output: unknown; at: Date }>('bench_effects');
-  await Promise.all([outbox.createIndex({ sentAt: 1, createdAt: 1 }), audit.createIndex({ requestId: 1 }), runs.createIndex({ 'trigger.eventId': 1, workflow: 1 }, { unique: true, partialFilterExpression: { 'trigger.eventId': { $type: 'objectId' } } })]);
+  await Promise.all([
+    outbox.createIndex({ sentAt: 1, createdAt: 1 }),
+    audit.createIndex({ requestId: 1 }),
+    runs.createIndex(
+      { 'trigger.eventId': 1, workflow: 1 },
+      { unique: true, partialFilterExpression: { 'trigger.eventId': { $type: 'objectId' } } },
+    ),
+  ]);
   const client = db.client;
   // The records and their creation events exist before a run starts: made up front, not measured.
   const prepared = Array.from({ length: 5000 }, () => ({ recordId: new ObjectId(), eventId: new ObjectId() }));
   await records.insertMany(prepared.map((p) => ({ _id: p.recordId, subject: 'floor', priority: 'high', status: 'new', _version: 1 })));
-  await outbox.insertMany(prepared.map((p) => ({ _id: p.eventId, type: 'record.create', recordId: p.recordId, createdAt: new Date(), sentAt: new Date() })));
+  await outbox.insertMany(
+    prepared.map((p) => ({ _id: p.eventId, type: 'record.create', recordId: p.recordId, createdAt: new Date(), sentAt: new Date() })),
+  );
   const handleEvent = async (eventId: ObjectId, matching: boolean, runId?: ObjectId) => {
     await outbox.findOne({ _id: eventId });
     if (matching) {
       await state.find({ enabled: false }).toArray();
-      await runs.insertOne({ _id: runId!, status: 'queued', trigger: { eventId, workflow: 'triage' }, log: [], createdAt: new Date() } as never);
+      await runs.insertOne({
+        _id: runId!,
+        status: 'queued',
+        trigger: { eventId, workflow: 'triage' },
+        log: [],
+        createdAt: new Date(),
+      } as never);
     }
     await outbox.updateOne({ _id: eventId }, { $set: { processedAt: new Date() } });
   };
@@ -97,7 +126,10 @@ export async function driverFloor(db: Db, options: { seconds: number; concurrenc
     await handleEvent(eventId, true, runId);
     // the run: read, marked running, each step saved, completed
     await runs.findOne({ _id: runId });
-    await runs.updateOne({ _id: runId, status: { $in: ['queued', 'running', 'waiting'] } }, { $set: { status: 'running', updatedAt: new Date() } });
+    await runs.updateOne(
+      { _id: runId, status: { $in: ['queued', 'running', 'waiting'] } },
+      { $set: { status: 'running', updatedAt: new Date() } },
+    );
     await runs.updateOne({ _id: runId, status: { $in: ['running'] } }, { $push: { log: { step: 'classify' } } });
     await audit.findOne({ requestId: `${runId.toHexString()}:mark` });
     await records.findOne({ _id: recordId });
@@ -105,7 +137,11 @@ export async function driverFloor(db: Db, options: { seconds: number; concurrenc
     const session = client.startSession();
     try {
       await session.withTransaction(async () => {
-        await records.updateOne({ _id: recordId, _version: 1 }, { $set: { status: 'triaged', urgent: true }, $inc: { _version: 1 } }, { session });
+        await records.updateOne(
+          { _id: recordId, _version: 1 },
+          { $set: { status: 'triaged', urgent: true }, $inc: { _version: 1 } },
+          { session },
+        );
         await revisions.insertOne({ recordId, version: 2, changes: [{ field: 'status' }] }, { session });
         await audit.insertOne({ recordId, action: 'record.update', requestId: `${runId.toHexString()}:mark`, at: new Date() }, { session });
         await outbox.insertOne({ _id: updateEvent, type: 'record.update', recordId, createdAt: new Date(), sentAt: null }, { session });
@@ -126,7 +162,12 @@ export async function driverFloor(db: Db, options: { seconds: number; concurrenc
     await handleEvent(updateEvent, false);
   };
   try {
-    return await measure('driver floor', oneRun, { iterations: 100_000, seconds: options.seconds, warmup: 5, concurrency: options.concurrency });
+    return await measure('driver floor', oneRun, {
+      iterations: 100_000,
+      seconds: options.seconds,
+      warmup: 5,
+      concurrency: options.concurrency,
+    });
   } finally {
     await Promise.all([outbox, state, runs, records, revisions, audit, effects].map((c) => c.drop().catch(() => undefined)));
   }

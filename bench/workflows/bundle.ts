@@ -23,8 +23,18 @@ export function triageBundle(receiverUrl: string): Bundle {
         displayField: 'subject',
         fields: [
           { key: 'subject', type: 'text', label: l('Subject', '主题'), required: true },
-          { key: 'priority', type: 'single_select', label: l('Priority', '优先级'), options: ['low', 'normal', 'high'].map((k) => ({ key: k, label: l(k, k) })) },
-          { key: 'status', type: 'single_select', label: l('Status', '状态'), options: ['new', 'triaged'].map((k) => ({ key: k, label: l(k, k) })) },
+          {
+            key: 'priority',
+            type: 'single_select',
+            label: l('Priority', '优先级'),
+            options: ['low', 'normal', 'high'].map((k) => ({ key: k, label: l(k, k) })),
+          },
+          {
+            key: 'status',
+            type: 'single_select',
+            label: l('Status', '状态'),
+            options: ['new', 'triaged'].map((k) => ({ key: k, label: l(k, k) })),
+          },
           { key: 'urgent', type: 'boolean', label: l('Urgent', '紧急') },
         ],
       },
@@ -40,9 +50,22 @@ export function triageBundle(receiverUrl: string): Bundle {
         trigger: { type: 'record_created' },
         start: 'classify',
         steps: [
-          { id: 'classify', type: 'set_variables', config: { values: { urgent: { '==': [{ var: 'record.priority' }, 'high'] } } }, next: 'mark' },
+          {
+            id: 'classify',
+            type: 'set_variables',
+            config: { values: { urgent: { '==': [{ var: 'record.priority' }, 'high'] } } },
+            next: 'mark',
+          },
           { id: 'mark', type: 'update_record', config: { values: { status: 'triaged', urgent: { var: 'vars.urgent' } } }, next: 'tell' },
-          { id: 'tell', type: 'http_request', config: { method: 'POST', url: `${receiverUrl}/tickets`, body: { ticket: { var: 'record.id' }, urgent: { var: 'vars.urgent' } } } },
+          {
+            id: 'tell',
+            type: 'http_request',
+            config: {
+              method: 'POST',
+              url: `${receiverUrl}/tickets`,
+              body: { ticket: { var: 'record.id' }, urgent: { var: 'vars.urgent' } },
+            },
+          },
         ],
       },
     ],

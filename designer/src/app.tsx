@@ -15,7 +15,6 @@ const ViewDesigner = lazy(async () => ({ default: (await import('./views/view-de
 const RoleDesigner = lazy(async () => ({ default: (await import('./roles/role-designer')).RoleDesigner }));
 const FormDesigner = lazy(async () => ({ default: (await import('./form/form-designer')).FormDesigner }));
 
-
 /** The designer's pages by path (below `/designer/`). */
 export function App() {
   return (
@@ -39,7 +38,8 @@ function Routes() {
   else if (workflow) page = <WorkflowDesigner key={path} workflowKey={workflow[1]!} tab={workflow[2] ? 'runs' : 'design'} />;
   else if (path === '/publish') page = <PublishPage />;
   else if (path === '/versions') page = <VersionsPage />;
-  else if ((views = /^\/entities\/([a-z][a-z0-9_]*)\/views(?:\/([a-z][a-z0-9_]*))?$/.exec(path))) page = views[2] ? <ViewDesigner key={views[2]} entityKey={views[1]!} viewKey={views[2]} /> : <ViewListPage entityKey={views[1]!} />;
+  else if ((views = /^\/entities\/([a-z][a-z0-9_]*)\/views(?:\/([a-z][a-z0-9_]*))?$/.exec(path)))
+    page = views[2] ? <ViewDesigner key={views[2]} entityKey={views[1]!} viewKey={views[2]} /> : <ViewListPage entityKey={views[1]!} />;
   else if (/^\/roles\/[a-z][a-z0-9_]*$/.test(path)) page = <RoleDesigner key={path} roleKey={path.slice('/roles/'.length)} />;
   else return <NotFound path={window.location.pathname} homeHref={APP_HOME.designer} />;
   return (
@@ -53,7 +53,11 @@ function Routes() {
 function DesignerNav({ path }: { path: string }) {
   const t = useT(designerMessages);
   const items = [
-    { to: '/', label: t('nav.home'), current: path === '/' || path.startsWith('/entities/') || path.startsWith('/roles/') || path.startsWith('/workflows/') },
+    {
+      to: '/',
+      label: t('nav.home'),
+      current: path === '/' || path.startsWith('/entities/') || path.startsWith('/roles/') || path.startsWith('/workflows/'),
+    },
     { to: '/publish', label: t('nav.publish'), current: path === '/publish' },
     { to: '/versions', label: t('nav.versions'), current: path === '/versions' },
   ];

@@ -45,7 +45,8 @@ const en = {
   'list.empty': 'None yet.',
   'list.laterDesigner': 'Edited as JSON through the metadata API until its designer arrives.',
   'entities.emptyTitle': 'No custom entities yet',
-  'entities.emptyDescription': 'An entity is a kind of record your organisation keeps: projects, contracts, assets. Create one, add its fields, then publish.',
+  'entities.emptyDescription':
+    'An entity is a kind of record your organisation keeps: projects, contracts, assets. Create one, add its fields, then publish.',
   'entities.new': 'New entity',
   'workflows.new': 'New workflow',
   'newEntity.title': 'New entity',

@@ -24,7 +24,15 @@ export function isSystemField(name: string): name is SystemField {
  * Keys an admin may not use: names that shadow JavaScript object internals, and `id`,
  * which clients would confuse with the record id.
  */
-export const RESERVED_KEYS: readonly string[] = ['id', 'constructor', 'prototype', 'hasownproperty', 'tostring', 'valueof', 'isprototypeof'];
+export const RESERVED_KEYS: readonly string[] = [
+  'id',
+  'constructor',
+  'prototype',
+  'hasownproperty',
+  'tostring',
+  'valueof',
+  'isprototypeof',
+];
 
 /**
  * Role keys the platform defines itself: `admin` grants everything and is assigned to
@@ -33,7 +41,17 @@ export const RESERVED_KEYS: readonly string[] = ['id', 'constructor', 'prototype
 export const BUILT_IN_ROLE_KEYS: readonly string[] = ['admin'];
 
 /** Variables every record expression may read besides the record's fields. */
-export const CONTEXT_VARS: readonly string[] = ['$now', '$today', '$user.id', '$user.email', '$user.name', '$user.locale', '$user.departmentId', '$user.roles'];
+export const CONTEXT_VARS: readonly string[] = [
+  '$now',
+  '$today',
+  '$user.id',
+  '$user.email',
+  '$user.name',
+  '$user.locale',
+  '$user.departmentId',
+  '$user.roles',
+];
 
 /** Relative date periods of the filter language's `relative` operator. */
-export const RELATIVE_PERIOD = /^(today|yesterday|tomorrow|(this|last|next)_(week|month|quarter|year)|(last|next)_([1-9]\d{0,3})_(days|weeks|months))$/;
+export const RELATIVE_PERIOD =
+  /^(today|yesterday|tomorrow|(this|last|next)_(week|month|quarter|year)|(last|next)_([1-9]\d{0,3})_(days|weeks|months))$/;

@@ -2,7 +2,19 @@ import { Skeleton } from 'antd';
 import { lazy, Suspense } from 'react';
 import { AppFrame } from './app/app-frame';
 import { appMessages } from './app/app.messages';
-import { APP_HOME, EmptyState, ErrorState, NotFound, Shell, SignedIn, toApiError, useLocationPath, useT, entityOf, useMeta } from '@metacrm/ui-kit';
+import {
+  APP_HOME,
+  EmptyState,
+  ErrorState,
+  NotFound,
+  Shell,
+  SignedIn,
+  toApiError,
+  useLocationPath,
+  useT,
+  entityOf,
+  useMeta,
+} from '@metacrm/ui-kit';
 import { StatusPage } from './pages/status-page';
 
 // Pages load on demand, so the first load carries only the frame (code split per route).
@@ -32,16 +44,20 @@ function Routes() {
   let page;
   if (path === '/') page = <StatusPage />;
   else if (path === '/approvals') page = <ApprovalsPage />;
-  else if ((entityMatch || dashboardMatch || importMatch) && meta.error) page = <ErrorState title={t('metaFailed')} error={toApiError(meta.error)} onRetry={() => void meta.refetch()} />;
+  else if ((entityMatch || dashboardMatch || importMatch) && meta.error)
+    page = <ErrorState title={t('metaFailed')} error={toApiError(meta.error)} onRetry={() => void meta.refetch()} />;
   else if ((entityMatch || dashboardMatch || importMatch) && !meta.data) page = <Skeleton active />;
   else if (importMatch && meta.data) {
     const entity = entityOf(meta.data, importMatch[1]!);
     page = entity ? <ImportPage entity={entity} /> : <EmptyState title={t('noEntities')} description={t('noEntitiesHint')} />;
-  }
-  else if (dashboardMatch && meta.data) page = <DashboardPage meta={meta.data} dashboardKey={dashboardMatch[1]!} />;
+  } else if (dashboardMatch && meta.data) page = <DashboardPage meta={meta.data} dashboardKey={dashboardMatch[1]!} />;
   else if (entityMatch && meta.data) {
     const entity = entityOf(meta.data, entityMatch[1]!);
-    page = entity ? <ListPage meta={meta.data} entity={entity} recordId={entityMatch[2]} /> : <EmptyState title={t('noEntities')} description={t('noEntitiesHint')} />;
+    page = entity ? (
+      <ListPage meta={meta.data} entity={entity} recordId={entityMatch[2]} />
+    ) : (
+      <EmptyState title={t('noEntities')} description={t('noEntitiesHint')} />
+    );
   } else page = <NotFound path={window.location.pathname} homeHref={APP_HOME.runtime} />;
   return (
     <AppFrame meta={meta.data} path={path}>

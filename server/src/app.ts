@@ -90,7 +90,16 @@ export function createRouters(deps: AppDeps, sessions: SessionStore, live: LiveE
   return [
     healthRoutes(deps.monitor, deps.metrics, deps.metricsToken, () => deps.load.gate.stats()),
     systemRoutes(deps),
-    authRoutes({ db: deps.db, redis: deps.redis, prefix: deps.redisPrefix, cache: deps.metadata.cache, sessions, credentials: deps.credentials, sessionLimits: deps.sessionLimits, loginThrottle: deps.loginThrottle }),
+    authRoutes({
+      db: deps.db,
+      redis: deps.redis,
+      prefix: deps.redisPrefix,
+      cache: deps.metadata.cache,
+      sessions,
+      credentials: deps.credentials,
+      sessionLimits: deps.sessionLimits,
+      loginThrottle: deps.loginThrottle,
+    }),
     userRoutes({ db: deps.db, credentials: deps.credentials }),
     securityRoutes({ db: deps.db, credentials: deps.credentials }),
     metadataRoutes(deps.metadata),
@@ -105,7 +114,14 @@ export function createRouters(deps: AppDeps, sessions: SessionStore, live: LiveE
     workflowRoutes({ ...records, queue: deps.queues.workflows, automation: deps.automation }),
     approvalRoutes({ db: deps.db, queue: deps.queues.workflows }),
     openapiRoutes(records),
-    webhookRoutes({ db: deps.db, redis: deps.redis, redisPrefix: deps.redisPrefix, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries, queue: deps.queues.workflows }),
+    webhookRoutes({
+      db: deps.db,
+      redis: deps.redis,
+      redisPrefix: deps.redisPrefix,
+      cache: deps.metadata.cache,
+      registries: deps.metadata.toolkit.registries,
+      queue: deps.queues.workflows,
+    }),
     notificationRoutes({ db: deps.db }),
     meRoutes({ db: deps.db, cache: deps.metadata.cache, toolkit: deps.metadata.toolkit }),
     eventRoutes(live),
@@ -129,7 +145,13 @@ export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteInf
   app.silent = true; // the error handler logs; Koa's default printer would duplicate
 
   const sessions = new SessionStore(deps.db, deps.sessionLimits);
-  const live = new LiveEvents({ db: deps.db, cache: deps.metadata.cache, registries: deps.metadata.toolkit.registries, logger: deps.logger, bus: deps.metadata.bus });
+  const live = new LiveEvents({
+    db: deps.db,
+    cache: deps.metadata.cache,
+    registries: deps.metadata.toolkit.registries,
+    logger: deps.logger,
+    bus: deps.metadata.bus,
+  });
   // Event streams never end on their own: close them when the server drains.
   deps.inFlight.onDrain(() => live.close());
   const routers = createRouters(deps, sessions, live);
@@ -140,7 +162,16 @@ export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteInf
   app.use(errorHandler(deps.metrics, new OutageLog(deps.logger)));
   app.use(readinessGate(deps.monitor, deps.inFlight));
   app.use(loadShedding(deps.load));
-  app.use(authenticate({ db: deps.db, cache: deps.metadata.cache, redis: deps.redis, prefix: deps.redisPrefix, sessions, credentials: deps.credentials }));
+  app.use(
+    authenticate({
+      db: deps.db,
+      cache: deps.metadata.cache,
+      redis: deps.redis,
+      prefix: deps.redisPrefix,
+      sessions,
+      credentials: deps.credentials,
+    }),
+  );
   app.use(userInFlight(deps.load));
   for (const router of routers) {
     app.use(router.routes());

@@ -26,7 +26,15 @@ export function accessBundle(): Bundle {
           { key: 'amount', type: 'decimal', label: l('金额', 'Amount'), scale: 2 },
           { key: 'phone', type: 'text', label: l('电话', 'Phone') },
           { key: 'note', type: 'text', label: l('备注', 'Note') },
-          { key: 'region', type: 'single_select', label: l('区域', 'Region'), options: [{ key: 'north', label: l('北', 'North') }, { key: 'south', label: l('南', 'South') }] },
+          {
+            key: 'region',
+            type: 'single_select',
+            label: l('区域', 'Region'),
+            options: [
+              { key: 'north', label: l('北', 'North') },
+              { key: 'south', label: l('南', 'South') },
+            ],
+          },
           { key: 'account', type: 'lookup', label: l('客户', 'Account'), target: 'account', onDelete: 'set_null' },
         ],
       },
@@ -40,7 +48,13 @@ export function accessBundle(): Bundle {
         key: 'rep',
         label: l('销售', 'Rep'),
         entities: {
-          deal: { create: true, read: true, update: true, scope: 'own', fields: { note: { read: false }, phone: { read: true, mask: { keepStart: 3, keepEnd: 4 } } } },
+          deal: {
+            create: true,
+            read: true,
+            update: true,
+            scope: 'own',
+            fields: { note: { read: false }, phone: { read: true, mask: { keepStart: 3, keepEnd: 4 } } },
+          },
           account: { read: true, scope: 'own' },
         },
       },
@@ -56,14 +70,27 @@ export function accessBundle(): Bundle {
         key: 'north',
         label: l('北区', 'North'),
         entities: {
-          deal: { read: true, export: true, scope: 'filter', rowFilter: { '==': [{ var: 'region' }, 'north'] }, fields: { amount: { read: false } } },
+          deal: {
+            read: true,
+            export: true,
+            scope: 'filter',
+            rowFilter: { '==': [{ var: 'region' }, 'north'] },
+            fields: { amount: { read: false } },
+          },
         },
       },
       {
         key: 'member',
         label: l('成员', 'Member'),
         entities: {
-          deal: { create: true, read: true, update: true, changeOwner: true, scope: 'own', fields: { phone: { read: true, write: true, mask: { keepStart: 3, keepEnd: 4 } } } },
+          deal: {
+            create: true,
+            read: true,
+            update: true,
+            changeOwner: true,
+            scope: 'own',
+            fields: { phone: { read: true, write: true, mask: { keepStart: 3, keepEnd: 4 } } },
+          },
         },
       },
       {

@@ -29,11 +29,25 @@ const ids: Record<string, string> = {};
 const users: Record<string, Actor> = {};
 
 const service = (actor: Actor) => new RecordService({ db, snapshot, registries, actor });
-const codeOf = async (work: Promise<unknown>) => work.then(() => 'ok', (err: { code?: string }) => err.code ?? String(err));
+const codeOf = async (work: Promise<unknown>) =>
+  work.then(
+    () => 'ok',
+    (err: { code?: string }) => err.code ?? String(err),
+  );
 
 async function addUser(key: string, roles: string[], department: ObjectId | null, manager: string | null): Promise<void> {
   const _id = new ObjectId();
-  await db.collection('users').insertOne({ _id, email: `${key}@example.com`, name: key, active: true, roles, departmentId: department, managerId: manager ? new ObjectId(users[manager]!.id) : null });
+  await db
+    .collection('users')
+    .insertOne({
+      _id,
+      email: `${key}@example.com`,
+      name: key,
+      active: true,
+      roles,
+      departmentId: department,
+      managerId: manager ? new ObjectId(users[manager]!.id) : null,
+    });
   users[key] = { kind: 'user', id: _id.toHexString(), name: key, roles, departmentId: department?.toHexString() ?? null };
 }
 
@@ -54,7 +68,10 @@ beforeAll(async () => {
 
   const sales = new ObjectId();
   const northTeam = new ObjectId();
-  await db.collection('departments').insertMany([{ _id: sales, name: 'Sales', parentId: null }, { _id: northTeam, name: 'North team', parentId: sales }]);
+  await db.collection('departments').insertMany([
+    { _id: sales, name: 'Sales', parentId: null },
+    { _id: northTeam, name: 'North team', parentId: sales },
+  ]);
   await addUser('boss', ['manager'], sales, null);
   await addUser('ann', ['rep'], northTeam, 'boss');
   await addUser('bob', ['rep'], northTeam, 'ann');
@@ -102,7 +119,11 @@ describe.each(MATRIX)('$role ($user)', ({ user, sees, hidden, masked, canExport 
       const truth = await stored(String(record.title));
       const single = await service(actor()).get('deal', record.id);
       for (const field of ALL_FIELDS) {
-        const want = (hidden as readonly string[]).includes(field) ? undefined : field in masked ? maskValue(truth[field], masked[field as keyof typeof masked]) : truth[field];
+        const want = (hidden as readonly string[]).includes(field)
+          ? undefined
+          : field in masked
+            ? maskValue(truth[field], masked[field as keyof typeof masked])
+            : truth[field];
         expect({ field, listed: record[field], got: single[field] }).toEqual({ field, listed: want, got: want });
       }
     }
@@ -114,12 +135,15 @@ describe.each(MATRIX)('$role ($user)', ({ user, sees, hidden, masked, canExport 
       expect(await codeOf(service(actor()).list('deal', { sort: field }))).toBe('FIELD_NOT_READABLE');
       expect(await codeOf(service(actor()).list('deal', { fields: [field] }))).toBe('FIELD_NOT_READABLE');
     }
-    for (const field of readable) expect(await codeOf(service(actor()).list('deal', { filter: { field, op: 'isNotEmpty' }, sort: field }))).toBe('ok');
+    for (const field of readable)
+      expect(await codeOf(service(actor()).list('deal', { filter: { field, op: 'isNotEmpty' }, sort: field }))).toBe('ok');
     // "zebra" is only in A1's note: found only by those who may read notes and A1.
     const found = (await service(actor()).list('deal', { q: 'zebra' })).records.map((r) => r.title);
     expect(found).toEqual((hidden as readonly string[]).includes('note') || !sees.includes('A1' as never) ? [] : ['A1']);
     // A filter on a readable field never reaches past the scope.
-    expect((await service(actor()).list('deal', { filter: { field: 'title', op: 'in', value: ALL_DEALS } })).records.length).toBe(sees.length);
+    expect((await service(actor()).list('deal', { filter: { field: 'title', op: 'in', value: ALL_DEALS } })).records.length).toBe(
+      sees.length,
+    );
   });
 
   it('aggregates only records in scope, and not over hidden fields', async () => {
@@ -129,7 +153,10 @@ describe.each(MATRIX)('$role ($user)', ({ user, sees, hidden, masked, canExport 
     const result = await service(actor()).aggregate('deal', { groupBy: [{ field: 'region' }], measures: [{ fn: 'count' }] });
     expect(result.total.values).toEqual([sees.length]);
     expect(new Map(result.groups.map((g) => [String(g.keys[0]?.value), g.values[0]]))).toEqual(want);
-    for (const field of unqueryable) expect(await codeOf(service(actor()).aggregate('deal', { groupBy: [{ field }], measures: [{ fn: 'count' }] }))).toBe('FIELD_NOT_READABLE');
+    for (const field of unqueryable)
+      expect(await codeOf(service(actor()).aggregate('deal', { groupBy: [{ field }], measures: [{ fn: 'count' }] }))).toBe(
+        'FIELD_NOT_READABLE',
+      );
     const sum = await codeOf(service(actor()).aggregate('deal', { measures: [{ fn: 'sum', field: 'amount' }] }));
     expect(sum).toBe((hidden as readonly string[]).includes('amount') ? 'FIELD_NOT_READABLE' : 'ok');
   });
@@ -166,9 +193,16 @@ describe.each(MATRIX)('$role ($user)', ({ user, sees, hidden, masked, canExport 
 
   it('expands lookups only to records it may read', async () => {
     const records = (await service(actor()).list('deal', { expand: ['account'], sort: 'title' })).records;
-    const expanded = Object.fromEntries(records.map((r) => [r.title, (r._expanded as Record<string, { display: unknown }>).account?.display ?? null]));
+    const expanded = Object.fromEntries(
+      records.map((r) => [r.title, (r._expanded as Record<string, { display: unknown }>).account?.display ?? null]),
+    );
     // ann may read only her own account; boss every account; carl no accounts at all.
-    const accounts = user === 'boss' ? { A1: 'Ann Account', B1: 'Other Account', M1: null } : user === 'ann' ? { A1: 'Ann Account' } : { A1: null, M1: null };
+    const accounts =
+      user === 'boss'
+        ? { A1: 'Ann Account', B1: 'Other Account', M1: null }
+        : user === 'ann'
+          ? { A1: 'Ann Account' }
+          : { A1: null, M1: null };
     expect(expanded).toEqual(accounts);
   });
 });
@@ -189,14 +223,16 @@ describe('record scopes', () => {
     expect(await codeOf(ann.delete('deal', ids.A1!))).toBe('FORBIDDEN');
     expect(await codeOf(service(users.carl!).create('deal', { title: 'C1' }))).toBe('FORBIDDEN');
     expect(await codeOf(service(users.boss!).delete('deal', ids.M1!, { hard: true }))).toBe('FORBIDDEN');
-    const renamed = await ann.update('deal', ids.A1!, { title: 'A1' , amount: '111.00' });
+    const renamed = await ann.update('deal', ids.A1!, { title: 'A1', amount: '111.00' });
     expect(renamed.amount).toBe('111.00');
     expect(renamed.note).toBeUndefined();
   });
 
   it('check that a lookup points at a record the actor may read', async () => {
     const ann = service(users.ann!);
-    const refused = await ann.create('deal', { title: 'A2', account: ids.otherAccount }).catch((err: { code: string; details: { problems: { pointer: string }[] } }) => err);
+    const refused = await ann
+      .create('deal', { title: 'A2', account: ids.otherAccount })
+      .catch((err: { code: string; details: { problems: { pointer: string }[] } }) => err);
     expect(refused).toMatchObject({ code: 'RECORD_INVALID', details: { problems: [{ pointer: '/account' }] } });
     const made = await ann.create('deal', { title: 'A2', account: ids.annAccount });
     expect(made._ownerId).toBe(users.ann!.id);
@@ -211,7 +247,9 @@ describe('sharing', () => {
     expect(await codeOf(bob().share('deal', ids.B1!, { principal: { type: 'user', id: users.carl!.id } }))).toBe('ok');
     expect(await codeOf(service(users.carl!).share('deal', ids.A1!, { principal: { type: 'user', id: users.bob!.id } }))).toBe('FORBIDDEN');
     expect(await codeOf(ann.share('deal', ids.A1!, { principal: { type: 'user', id: 'nope' } }))).toBe('SHARE_INVALID');
-    expect(await codeOf(ann.share('deal', ids.A1!, { principal: { type: 'user', id: users.bob!.id }, until: '2001-01-01' }))).toBe('SHARE_INVALID');
+    expect(await codeOf(ann.share('deal', ids.A1!, { principal: { type: 'user', id: users.bob!.id }, until: '2001-01-01' }))).toBe(
+      'SHARE_INVALID',
+    );
 
     const share = await ann.share('deal', ids.A1!, { principal: { type: 'user', id: users.bob!.id }, access: 'read' });
     expect((await bob().list('deal', { sort: 'title' })).records.map((r) => r.title)).toEqual(['A1', 'B1']);
@@ -240,15 +278,21 @@ describe('the explainer', () => {
   it('names the role and rule that grant or deny', async () => {
     const denied = await explainAccess(db, snapshot, registries, { user: users.ann!.id, entity: 'deal', record: ids.E1, field: 'note' });
     expect(denied.operations).toMatchObject({ read: { allowed: true, grantedBy: ['rep'] }, delete: { allowed: false, grantedBy: [] } });
-    expect(denied.record).toMatchObject({ operations: { read: { allowed: false, rules: [{ role: 'rep', scope: 'own', matches: false }] } } });
+    expect(denied.record).toMatchObject({
+      operations: { read: { allowed: false, rules: [{ role: 'rep', scope: 'own', matches: false }] } },
+    });
     expect(denied.field).toMatchObject({ key: 'note', read: false, roles: [{ role: 'rep', read: false }] });
     const granted = await explainAccess(db, snapshot, registries, { user: users.carl!.id, entity: 'deal', record: ids.M1 });
-    expect(granted.record).toMatchObject({ operations: { read: { allowed: true, rules: [{ role: 'north', scope: 'filter', matches: true }] } } });
+    expect(granted.record).toMatchObject({
+      operations: { read: { allowed: true, rules: [{ role: 'north', scope: 'filter', matches: true }] } },
+    });
   });
 });
 
 async function text(stream: Readable): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
 }

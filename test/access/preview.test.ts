@@ -32,11 +32,24 @@ beforeAll(async () => {
   for (const entity of bundle.entities) await admin.put(`/api/meta/draft/entities/${entity.key}`, entity);
   for (const role of bundle.roles) await admin.put(`/api/meta/draft/roles/${role.key}`, role);
   expect((await admin.post('/api/meta/publish')).status).toBe(200);
-  const created = await admin.post<{ id: string }>('/api/users', { email: 'ann@example.com', name: 'ann', password: 'ann password 123', roles: ['rep'] });
+  const created = await admin.post<{ id: string }>('/api/users', {
+    email: 'ann@example.com',
+    name: 'ann',
+    password: 'ann password 123',
+    roles: ['rep'],
+  });
   expect(created.status).toBe(201);
   ann = apiClient(platform.url, { token: (await signIn(platform.url, 'ann@example.com', 'ann password 123')).token });
   // The admin's own deal (the rep's `own` scope, previewed by the admin, reaches it) and ann's.
-  ids.mine = (await admin.post<{ id: string }>('/api/records/deal', { title: 'Mine', amount: '10.00', phone: '13812341234', note: 'secret', region: 'south' })).body.id;
+  ids.mine = (
+    await admin.post<{ id: string }>('/api/records/deal', {
+      title: 'Mine',
+      amount: '10.00',
+      phone: '13812341234',
+      note: 'secret',
+      region: 'south',
+    })
+  ).body.id;
   ids.ann = (await ann.post<{ id: string }>('/api/records/deal', { title: 'Ann', amount: '20.00', region: 'north' })).body.id;
 });
 afterAll(async () => {
@@ -53,7 +66,9 @@ describe('preview as a role', () => {
     expect((await admin.get(`/api/records/deal/${ids.ann}`, asRep)).status).toBe(404);
     const me = await admin.get<{ roles: string[]; previewRole: string; adminRights: { metadata: boolean } }>('/api/auth/me', asRep);
     expect([me.body.roles, me.body.previewRole, me.body.adminRights.metadata]).toEqual([['rep'], 'rep', false]);
-    const meta = await admin.get<{ entities: { key: string; rights: Record<string, boolean>; fields: { key: string; access: { write: boolean } }[] }[] }>('/api/me/metadata', asRep);
+    const meta = await admin.get<{
+      entities: { key: string; rights: Record<string, boolean>; fields: { key: string; access: { write: boolean } }[] }[];
+    }>('/api/me/metadata', asRep);
     const deal = meta.body.entities.find((e) => e.key === 'deal')!;
     expect([deal.rights.read, deal.rights.create, deal.rights.update]).toEqual([true, false, false]);
     expect(deal.fields.map((f) => f.key)).not.toContain('note');
@@ -75,7 +90,9 @@ describe('preview as a role', () => {
     expect([refused.status, refused.body.error.code]).toEqual([403, 'PREVIEW_NOT_ALLOWED']);
     const unknown = await admin.get<Problem>('/api/records/deal', { 'X-Metacrm-Preview-Role': 'nobody' });
     expect([unknown.status, unknown.body.error.code]).toEqual([400, 'PREVIEW_ROLE_UNKNOWN']);
-    expect((await admin.get<Problem>('/api/records/deal', { 'X-Metacrm-Preview-Role': 'admin' })).body.error.code).toBe('PREVIEW_ROLE_UNKNOWN');
+    expect((await admin.get<Problem>('/api/records/deal', { 'X-Metacrm-Preview-Role': 'admin' })).body.error.code).toBe(
+      'PREVIEW_ROLE_UNKNOWN',
+    );
     // The previewed role grants no admin right, so the metadata API is closed too.
     expect((await admin.get<Problem>('/api/meta/draft', asRep)).status).toBe(403);
   });

@@ -13,7 +13,23 @@ let platform: TestPlatform;
 let admin: ApiClient;
 
 /** Routes open to any signed-in user (or to anyone: probes and sign-in). Record routes are guarded per entity by roles. */
-const OPEN = [/^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/api\/system\/status$/, /^\/api\/auth\//, /^\/api\/records\//, /^\/api\/openapi\.json$/, /^\/api\/workflows\/:key\/trigger$/, /^\/api\/approvals/, /^\/api\/hooks\//, /^\/api\/notifications/, /^\/api\/me\//, /^\/api\/events$/, /^\/api\/search$/, /^\/api\/directory\/users$/];
+const OPEN = [
+  /^\/healthz$/,
+  /^\/readyz$/,
+  /^\/metrics$/,
+  /^\/api\/system\/status$/,
+  /^\/api\/auth\//,
+  /^\/api\/records\//,
+  /^\/api\/openapi\.json$/,
+  /^\/api\/workflows\/:key\/trigger$/,
+  /^\/api\/approvals/,
+  /^\/api\/hooks\//,
+  /^\/api\/notifications/,
+  /^\/api\/me\//,
+  /^\/api\/events$/,
+  /^\/api\/search$/,
+  /^\/api\/directory\/users$/,
+];
 
 interface ErrorAnswer {
   error: { code: string; details?: { right?: string } };
@@ -43,18 +59,32 @@ async function userWith(roles: string[]): Promise<ApiClient> {
 
 /** A concrete path for a route pattern: each parameter gets a plausible value. */
 function concrete(pattern: string): string {
-  const values: Record<string, string> = { kind: 'entities', key: 'account', version: '1', a: '0', b: '1', id: '0123456789abcdef01234567', entity: 'account' };
+  const values: Record<string, string> = {
+    kind: 'entities',
+    key: 'account',
+    version: '1',
+    a: '0',
+    b: '1',
+    id: '0123456789abcdef01234567',
+    entity: 'account',
+  };
   return pattern.replace(/:(\w+)/g, (_m, name: string) => values[name] ?? 'x');
 }
 
 function call(api: ApiClient, method: string, path: string) {
   switch (method) {
-    case 'GET': return api.get<ErrorAnswer>(path);
-    case 'DELETE': return api.delete<ErrorAnswer>(path);
-    case 'POST': return api.post<ErrorAnswer>(path, {});
-    case 'PUT': return api.put<ErrorAnswer>(path, {});
-    case 'PATCH': return api.patch<ErrorAnswer>(path, {});
-    default: throw new Error(`no test call for ${method}`);
+    case 'GET':
+      return api.get<ErrorAnswer>(path);
+    case 'DELETE':
+      return api.delete<ErrorAnswer>(path);
+    case 'POST':
+      return api.post<ErrorAnswer>(path, {});
+    case 'PUT':
+      return api.put<ErrorAnswer>(path, {});
+    case 'PATCH':
+      return api.patch<ErrorAnswer>(path, {});
+    default:
+      throw new Error(`no test call for ${method}`);
   }
 }
 
@@ -63,7 +93,17 @@ const guarded = () => platform.routes.filter((r) => !OPEN.some((open) => open.te
 describe('admin routes', () => {
   it('finds the metadata, user, department, settings and audit routes in the routers', () => {
     const paths = new Set(guarded().map((r) => `${r.method} ${r.path}`));
-    for (const route of ['GET /api/meta', 'PUT /api/meta/draft/:kind/:key', 'POST /api/meta/publish', 'GET /api/users', 'PATCH /api/users/:id', 'POST /api/users/:id/reset-password', 'DELETE /api/departments/:id', 'PATCH /api/settings/security', 'GET /api/audit']) {
+    for (const route of [
+      'GET /api/meta',
+      'PUT /api/meta/draft/:kind/:key',
+      'POST /api/meta/publish',
+      'GET /api/users',
+      'PATCH /api/users/:id',
+      'POST /api/users/:id/reset-password',
+      'DELETE /api/departments/:id',
+      'PATCH /api/settings/security',
+      'GET /api/audit',
+    ]) {
       expect(paths).toContain(route);
     }
     expect(paths.size).toBeGreaterThanOrEqual(25);
@@ -74,7 +114,8 @@ describe('admin routes', () => {
     const unguarded: string[] = [];
     for (const { method, path } of guarded()) {
       const res = await call(ordinary, method, concrete(path));
-      if (res.status !== 403 || res.body.error.code !== 'FORBIDDEN' || !['metadata', 'users'].includes(res.body.error.details?.right ?? '')) unguarded.push(`${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
+      if (res.status !== 403 || res.body.error.code !== 'FORBIDDEN' || !['metadata', 'users'].includes(res.body.error.details?.right ?? ''))
+        unguarded.push(`${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
     }
     expect(unguarded).toEqual([]);
     // Nothing was written meanwhile: the draft still holds only the three roles.
@@ -94,7 +135,10 @@ describe('admin routes', () => {
   });
 
   it('refuses "admin" as a metadata role key when the draft is saved', async () => {
-    const res = await admin.put<{ error: { code: string; details: { problems: { pointer: string; code: string }[] } } }>('/api/meta/draft/roles/admin', { label: { 'zh-CN': '管理员', en: 'Admin' } });
+    const res = await admin.put<{ error: { code: string; details: { problems: { pointer: string; code: string }[] } } }>(
+      '/api/meta/draft/roles/admin',
+      { label: { 'zh-CN': '管理员', en: 'Admin' } },
+    );
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('METADATA_INVALID');
     expect(res.body.error.details.problems).toEqual([expect.objectContaining({ pointer: '/key', code: 'RESERVED_KEY' })]);

@@ -25,7 +25,14 @@ let userCount = 0;
 beforeAll(async () => {
   const { client } = await openTestDb(env); // drops the database: both processes start clean
   await client.close();
-  const shared = { MONGODB_URL: env.mongoUrl, REDIS_URL: env.redisUrl, MONGODB_DATABASE: env.dbName, QUEUE_PREFIX: env.prefix, AUTH_CACHE_MS: '60000', LOG_LEVEL: 'warn' };
+  const shared = {
+    MONGODB_URL: env.mongoUrl,
+    REDIS_URL: env.redisUrl,
+    MONGODB_DATABASE: env.dbName,
+    QUEUE_PREFIX: env.prefix,
+    AUTH_CACHE_MS: '60000',
+    LOG_LEVEL: 'warn',
+  };
   a = await spawnPlatform('api', shared);
   b = await spawnPlatform('api', shared);
   admin = apiClient(a.url, { token: (await signIn(a.url, TEST_ADMIN.email, TEST_ADMIN.password)).token });
@@ -85,7 +92,10 @@ describe('the credential cache across two API processes', () => {
     const second = await signIn(b.url, `cache.user${userCount}@example.com`, 'a long enough password');
     const secondOnB = apiClient(b.url, { token: second.token });
     expect((await secondOnB.get('/api/auth/me')).status).toBe(200);
-    expect((await user.onA.post('/api/auth/password', { currentPassword: 'a long enough password', newPassword: 'another long password' })).status).toBe(200);
+    expect(
+      (await user.onA.post('/api/auth/password', { currentPassword: 'a long enough password', newPassword: 'another long password' }))
+        .status,
+    ).toBe(200);
     expect((await secondOnB.get('/api/auth/me')).status).toBe(401);
     expect((await user.onB.get('/api/auth/me')).status).toBe(200); // the session that changed it stays
   });
@@ -165,7 +175,12 @@ describe('the credential cache while its channel is down', () => {
   });
 
   it('keeps at most maxEntries, dropping the least recently used', async () => {
-    const channel = new RedisChannel(publisher, new Redis(env.redisUrl, { maxRetriesPerRequest: null }), `${env.prefix}:credentials-unit3`, logger);
+    const channel = new RedisChannel(
+      publisher,
+      new Redis(env.redisUrl, { maxRetriesPerRequest: null }),
+      `${env.prefix}:credentials-unit3`,
+      logger,
+    );
     await channel.start();
     const cache = new CredentialCache({ ttlMs: 60_000, maxEntries: 2 }, channel);
     cache.set('a', credential('u1'), cache.ticket());

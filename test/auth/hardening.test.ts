@@ -10,7 +10,9 @@ import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 const env = testEnv(import.meta.url);
 let platform: TestPlatform;
 let admin: ApiClient;
-type ErrorAnswer = { error: { code: string; message: string; details?: { problems?: { pointer: string; code: string; message: string }[] } } };
+type ErrorAnswer = {
+  error: { code: string; message: string; details?: { problems?: { pointer: string; code: string; message: string }[] } };
+};
 
 beforeAll(async () => {
   platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
@@ -56,7 +58,9 @@ describe('requireTwoFactorForAdmins on live credentials', () => {
       // ...and the token from before it cannot turn the setting off.
       const off = await lateToken.patch<ErrorAnswer>('/api/settings/security', { requireTwoFactorForAdmins: false });
       expect([off.status, off.body.error.code]).toEqual([403, 'TWO_FACTOR_SETUP_REQUIRED']);
-      expect((await keeper.session.get<{ requireTwoFactorForAdmins: boolean }>('/api/settings/security')).body.requireTwoFactorForAdmins).toBe(true);
+      expect(
+        (await keeper.session.get<{ requireTwoFactorForAdmins: boolean }>('/api/settings/security')).body.requireTwoFactorForAdmins,
+      ).toBe(true);
       // Users without an admin right are not concerned.
       expect((await repToken.get('/api/auth/me')).status).toBe(200);
       // Once enrolled, the same session and token work again.
@@ -91,7 +95,9 @@ describe('password change', () => {
     const user = await newUser();
     const res = await user.session.post<ErrorAnswer>('/api/auth/password', { currentPassword: PASSWORD, newPassword: PASSWORD });
     expect(res.status).toBe(400);
-    expect(res.body.error.details?.problems).toEqual([{ pointer: '/newPassword', code: 'SAME_PASSWORD', message: 'must differ from the current password' }]);
+    expect(res.body.error.details?.problems).toEqual([
+      { pointer: '/newPassword', code: 'SAME_PASSWORD', message: 'must differ from the current password' },
+    ]);
     expect((await user.session.post('/api/auth/password', { currentPassword: PASSWORD, newPassword: `${PASSWORD} 2` })).status).toBe(200);
   });
 });

@@ -32,7 +32,13 @@ interface User {
 beforeAll(async () => {
   // Logs at debug level go to memory, so the test can look for secrets in them.
   const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (logLines.push(chunk.toString()), done()) });
-  platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, logger: createLogger('debug', {}, sink) });
+  platform = await startTestPlatform({
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+    logger: createLogger('debug', {}, sink),
+  });
   admin = apiClient(platform.url, { token: platform.adminToken });
   for (const key of ['sales', 'support']) {
     expect((await admin.put(`/api/meta/draft/roles/${key}`, { label: { 'zh-CN': key, en: key } })).status).toBe(200);
@@ -59,7 +65,10 @@ function cookieHeader(setCookies: string[]): string {
 describe('sign-in', () => {
   it('signs in, answers who is signed in, and signs out', async () => {
     const user = await newUser(['sales']);
-    const res = await apiClient(platform.url).post<{ token: string; csrfToken: string; user: User & { passwordHash?: unknown } }>('/api/auth/login', { email: user.email.toUpperCase(), password: user.password });
+    const res = await apiClient(platform.url).post<{ token: string; csrfToken: string; user: User & { passwordHash?: unknown } }>(
+      '/api/auth/login',
+      { email: user.email.toUpperCase(), password: user.password },
+    );
     expect(res.status).toBe(200);
     expect(res.body.token).toMatch(/^mcs_[A-Za-z0-9_-]{43}$/);
     expect(res.body.user).toMatchObject({ id: user.id, email: user.email, roles: ['sales'] });
@@ -96,7 +105,12 @@ describe('sign-in', () => {
   it('refuses a malformed sign-in naming the fields', async () => {
     const res = await apiClient(platform.url).post<ErrorAnswer>('/api/auth/login', { email: 42 });
     expect(res.status).toBe(400);
-    expect(res.body.error.details).toEqual({ problems: [expect.objectContaining({ pointer: '/email', code: 'REQUIRED' }), expect.objectContaining({ pointer: '/password', code: 'REQUIRED' })] });
+    expect(res.body.error.details).toEqual({
+      problems: [
+        expect.objectContaining({ pointer: '/email', code: 'REQUIRED' }),
+        expect.objectContaining({ pointer: '/password', code: 'REQUIRED' }),
+      ],
+    });
   });
 
   it.each([
@@ -124,7 +138,8 @@ describe('cookie sessions and CSRF', () => {
     const csrf = /mc_csrf=([^;]+)/.exec(cookie)![1]!;
     expect(csrf).toBe(session.csrfToken);
     const body = JSON.stringify({ name: 'read-only' });
-    const post = (headers: Record<string, string>) => fetch(`${platform.url}/api/auth/tokens`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
+    const post = (headers: Record<string, string>) =>
+      fetch(`${platform.url}/api/auth/tokens`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
 
     expect((await fetch(`${platform.url}/api/auth/me`, { headers: { Cookie: cookie } })).status).toBe(200);
     const without = await post({ Cookie: cookie });
@@ -141,12 +156,17 @@ describe('API tokens', () => {
   it('creates a token shown once, acts as its user with narrower roles, and stops working when revoked', async () => {
     const user = await newUser(['sales', 'support']);
     const session = apiClient(platform.url, { token: (await signIn(platform.url, user.email, user.password)).token });
-    const created = await session.post<{ id: string; token: string; roles: string[]; prefix: string }>('/api/auth/tokens', { name: 'ERP sync', roles: ['sales'] });
+    const created = await session.post<{ id: string; token: string; roles: string[]; prefix: string }>('/api/auth/tokens', {
+      name: 'ERP sync',
+      roles: ['sales'],
+    });
     expect(created.status).toBe(201);
     expect(created.body.token).toMatch(/^mct_/);
     expect(created.body.token.startsWith(created.body.prefix)).toBe(true);
     const listed = await session.get<{ tokens: Record<string, unknown>[] }>('/api/auth/tokens');
-    expect(listed.body.tokens).toEqual([expect.objectContaining({ id: created.body.id, name: 'ERP sync', roles: ['sales'], revoked: false })]);
+    expect(listed.body.tokens).toEqual([
+      expect.objectContaining({ id: created.body.id, name: 'ERP sync', roles: ['sales'], revoked: false }),
+    ]);
     expect(JSON.stringify(listed.body)).not.toContain(created.body.token);
     const stored = await db.collection('api_tokens').findOne({});
     expect(JSON.stringify(stored)).not.toContain(created.body.token);
@@ -155,7 +175,10 @@ describe('API tokens', () => {
     const me = await asToken.get<{ user: User; roles: string[]; via: string }>('/api/auth/me');
     expect(me.body).toMatchObject({ user: { id: user.id }, roles: ['sales'], via: 'token' });
     const all = await session.post<{ token: string }>('/api/auth/tokens', { name: 'all roles' });
-    expect((await apiClient(platform.url, { token: all.body.token }).get<{ roles: string[] }>('/api/auth/me')).body.roles).toEqual(['sales', 'support']);
+    expect((await apiClient(platform.url, { token: all.body.token }).get<{ roles: string[] }>('/api/auth/me')).body.roles).toEqual([
+      'sales',
+      'support',
+    ]);
 
     // Taking a role from the user takes it from the token that named it.
     expect((await admin.patch(`/api/users/${user.id}`, { roles: ['support'] })).status).toBe(200);
@@ -172,7 +195,12 @@ describe('API tokens', () => {
   it('refuses a token naming a role its user does not hold, or a bad expiry, with pointers', async () => {
     const user = await newUser(['sales']);
     const session = apiClient(platform.url, { token: (await signIn(platform.url, user.email, user.password)).token });
-    const res = await session.post<ErrorAnswer>('/api/auth/tokens', { name: '', roles: ['sales', 'admin'], expiresAt: '2001-01-01T00:00:00Z', scope: 'x' });
+    const res = await session.post<ErrorAnswer>('/api/auth/tokens', {
+      name: '',
+      roles: ['sales', 'admin'],
+      expiresAt: '2001-01-01T00:00:00Z',
+      scope: 'x',
+    });
     expect(res.status).toBe(400);
     const pointers = (res.body.error.details as { problems: { pointer: string }[] }).problems.map((p) => p.pointer).sort();
     expect(pointers).toEqual(['/expiresAt', '/name', '/roles/1', '/scope']);
@@ -181,16 +209,22 @@ describe('API tokens', () => {
 });
 
 describe('ending sessions', () => {
-  it('a password change ends the user\'s other sessions at once, and only the new password works', async () => {
+  it("a password change ends the user's other sessions at once, and only the new password works", async () => {
     const user = await newUser();
     const first = apiClient(platform.url, { token: (await signIn(platform.url, user.email, user.password)).token });
     const second = apiClient(platform.url, { token: (await signIn(platform.url, user.email, user.password)).token });
-    const wrong = await first.post<ErrorAnswer>('/api/auth/password', { currentPassword: 'not it at all', newPassword: 'a new long password' });
+    const wrong = await first.post<ErrorAnswer>('/api/auth/password', {
+      currentPassword: 'not it at all',
+      newPassword: 'a new long password',
+    });
     expect(wrong.body.error.code).toBe('PASSWORD_INCORRECT');
     const short = await first.post<ErrorAnswer>('/api/auth/password', { currentPassword: user.password, newPassword: 'short' });
     expect(short.body.error.details).toEqual({ problems: [expect.objectContaining({ pointer: '/newPassword', code: 'TOO_SHORT' })] });
 
-    const changed = await first.post<{ endedSessions: number }>('/api/auth/password', { currentPassword: user.password, newPassword: 'a new long password' });
+    const changed = await first.post<{ endedSessions: number }>('/api/auth/password', {
+      currentPassword: user.password,
+      newPassword: 'a new long password',
+    });
     expect(changed.body).toEqual({ endedSessions: 1 });
     expect((await second.get('/api/auth/me')).status).toBe(401);
     expect((await first.get('/api/auth/me')).status).toBe(200);
@@ -198,10 +232,12 @@ describe('ending sessions', () => {
     await signIn(platform.url, user.email, 'a new long password');
   });
 
-  it('a deactivated user\'s live session and token fail on their next request, and sign-in is refused', async () => {
+  it("a deactivated user's live session and token fail on their next request, and sign-in is refused", async () => {
     const user = await newUser(['sales']);
     const session = apiClient(platform.url, { token: (await signIn(platform.url, user.email, user.password)).token });
-    const token = apiClient(platform.url, { token: (await session.post<{ token: string }>('/api/auth/tokens', { name: 'bot' })).body.token });
+    const token = apiClient(platform.url, {
+      token: (await session.post<{ token: string }>('/api/auth/tokens', { name: 'bot' })).body.token,
+    });
     expect((await session.get('/api/system/status')).status).toBe(200);
     expect((await token.get('/api/system/status')).status).toBe(200);
 
@@ -216,7 +252,7 @@ describe('ending sessions', () => {
     expect((await apiClient(platform.url).post('/api/auth/login', { email: user.email, password: user.password })).status).toBe(401);
   });
 
-  it('an admin password reset ends the user\'s sessions and answers a generated password once', async () => {
+  it("an admin password reset ends the user's sessions and answers a generated password once", async () => {
     const user = await newUser();
     const session = apiClient(platform.url, { token: (await signIn(platform.url, user.email, user.password)).token });
     const reset = await admin.post<{ generatedPassword: string }>(`/api/users/${user.id}/reset-password`);
@@ -230,7 +266,15 @@ describe('ending sessions', () => {
 describe('user administration', () => {
   it('refuses invalid users with every problem and its pointer, writing nothing', async () => {
     const before = await db.collection('users').countDocuments();
-    const res = await admin.post<ErrorAnswer>('/api/users', { email: 'not-an-email', password: 'short', locale: 'fr', roles: ['sales', 'ghost'], managerId: '0123456789abcdef01234567', departmentId: 'x', shoeSize: 44 });
+    const res = await admin.post<ErrorAnswer>('/api/users', {
+      email: 'not-an-email',
+      password: 'short',
+      locale: 'fr',
+      roles: ['sales', 'ghost'],
+      managerId: '0123456789abcdef01234567',
+      departmentId: 'x',
+      shoeSize: 44,
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('USER_INVALID');
     const problems = (res.body.error.details as { problems: { pointer: string; code: string }[] }).problems;
@@ -251,7 +295,10 @@ describe('user administration', () => {
     const user = await newUser();
     const res = await admin.post<ErrorAnswer>('/api/users', { email: user.email.toUpperCase(), name: 'Twin' });
     expect(res.status).toBe(409);
-    expect(res.body.error).toMatchObject({ code: 'USER_EMAIL_TAKEN', details: { field: 'email', problems: [expect.objectContaining({ pointer: '/email' })] } });
+    expect(res.body.error).toMatchObject({
+      code: 'USER_EMAIL_TAKEN',
+      details: { field: 'email', problems: [expect.objectContaining({ pointer: '/email' })] },
+    });
   });
 
   it('refuses a manager cycle and a stale version', async () => {
@@ -273,7 +320,10 @@ describe('user administration', () => {
   });
 
   it('lets a user administrator manage users but not grant or touch the admin role', async () => {
-    expect((await admin.put('/api/meta/draft/roles/user_admin', { label: { 'zh-CN': '用户管理员', en: 'User admin' }, admin: { users: true } })).status).toBe(200);
+    expect(
+      (await admin.put('/api/meta/draft/roles/user_admin', { label: { 'zh-CN': '用户管理员', en: 'User admin' }, admin: { users: true } }))
+        .status,
+    ).toBe(200);
     expect((await admin.post('/api/meta/publish')).status).toBe(200);
     const manager = await newUser(['user_admin']);
     const api = apiClient(platform.url, { token: (await signIn(platform.url, manager.email, manager.password)).token });
@@ -305,7 +355,10 @@ describe('the last administrator', () => {
     // was authorised) because its sender is no admin any more.
     expect(answers.map((a) => a.status).sort()).toEqual([200, expect.any(Number)]);
     const refused = answers.find((a) => a.status !== 200)!;
-    expect([['USER_INVALID', 400], ['FORBIDDEN', 403]]).toContainEqual([refused.body.error.code, refused.status]);
+    expect([
+      ['USER_INVALID', 400],
+      ['FORBIDDEN', 403],
+    ]).toContainEqual([refused.body.error.code, refused.status]);
     const admins = await db.collection('users').find({ active: true, roles: 'admin' }).toArray();
     expect(admins).toHaveLength(1);
 
@@ -315,17 +368,25 @@ describe('the last administrator', () => {
     expect(demote.body.error).toMatchObject({ code: 'USER_INVALID', details: { problems: [{ pointer: '/roles', code: 'LAST_ADMIN' }] } });
     expect(await db.collection('users').countDocuments({ active: true, roles: 'admin' })).toBe(1);
     // The file's admin holds the role again for the tests that follow.
-    if (survivor !== platform.admin.id) expect((await survivorApi.patch(`/api/users/${platform.admin.id}`, { roles: ['admin'] })).status).toBe(200);
+    if (survivor !== platform.admin.id)
+      expect((await survivorApi.patch(`/api/users/${platform.admin.id}`, { roles: ['admin'] })).status).toBe(200);
     expect((await admin.patch(`/api/users/${other.id}`, { active: false })).status).toBe(200);
   });
 
-  it('stays when two admins, both authorised, take each other\'s role in concurrent transactions', async () => {
+  it("stays when two admins, both authorised, take each other's role in concurrent transactions", async () => {
     for (let round = 0; round < 3; round++) {
       const [a, b] = [await newUser(['admin']), await newUser(['admin'])];
       // Only these two hold the role, so that the count the guard reads is theirs.
-      await db.collection('users').updateMany({ _id: { $nin: [new ObjectId(a.id), new ObjectId(b.id)] }, roles: 'admin' }, { $set: { roles: ['sales'] } });
+      await db
+        .collection('users')
+        .updateMany({ _id: { $nin: [new ObjectId(a.id), new ObjectId(b.id)] }, roles: 'admin' }, { $set: { roles: ['sales'] } });
       const service = (actor: { id: string; email: string }) =>
-        new UsersService({ db, credentials: new CredentialCache(), actor: { kind: 'user', id: actor.id, name: actor.email, roles: ['admin'], departmentId: null, locale: 'en' }, roleKeys: new Set(['sales', 'support', 'admin']) });
+        new UsersService({
+          db,
+          credentials: new CredentialCache(),
+          actor: { kind: 'user', id: actor.id, name: actor.email, roles: ['admin'], departmentId: null, locale: 'en' },
+          roleKeys: new Set(['sales', 'support', 'admin']),
+        });
       const results = await Promise.allSettled([service(a).update(b.id, { roles: [] }), service(b).update(a.id, { roles: [] })]);
       expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
       const reason = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as { code: string; details: unknown };
@@ -338,18 +399,26 @@ describe('the last administrator', () => {
 
 describe('departments', () => {
   it('keeps a tree: no cycles, and no deleting one with members or sub-departments', async () => {
-    const create = async (name: string, parentId: string | null = null) => (await admin.post<{ id: string }>('/api/departments', { name, parentId })).body.id;
+    const create = async (name: string, parentId: string | null = null) =>
+      (await admin.post<{ id: string }>('/api/departments', { name, parentId })).body.id;
     const sales = await create('Sales');
     const east = await create('Sales East', sales);
     const shanghai = await create('Shanghai', east);
 
     const cycle = await admin.patch<ErrorAnswer>(`/api/departments/${sales}`, { parentId: shanghai });
     expect(cycle.status).toBe(400);
-    expect(cycle.body.error).toMatchObject({ code: 'DEPARTMENT_INVALID', details: { problems: [expect.objectContaining({ pointer: '/parentId', code: 'PARENT_CYCLE' })] } });
+    expect(cycle.body.error).toMatchObject({
+      code: 'DEPARTMENT_INVALID',
+      details: { problems: [expect.objectContaining({ pointer: '/parentId', code: 'PARENT_CYCLE' })] },
+    });
     const missing = await admin.post<ErrorAnswer>('/api/departments', { name: 'Orphan', parentId: '0123456789abcdef01234567' });
-    expect(missing.body.error.details).toEqual({ problems: [expect.objectContaining({ pointer: '/parentId', code: 'UNKNOWN_DEPARTMENT' })] });
+    expect(missing.body.error.details).toEqual({
+      problems: [expect.objectContaining({ pointer: '/parentId', code: 'UNKNOWN_DEPARTMENT' })],
+    });
 
-    const member = (await admin.post<User>('/api/users', { email: `sh${++serial}@example.com`, name: 'Shanghai rep', departmentId: shanghai })).body;
+    const member = (
+      await admin.post<User>('/api/users', { email: `sh${++serial}@example.com`, name: 'Shanghai rep', departmentId: shanghai })
+    ).body;
     for (const id of [east, shanghai]) {
       const res = await admin.delete<ErrorAnswer>(`/api/departments/${id}`);
       expect(res.status).toBe(409);
@@ -370,26 +439,46 @@ describe('audit log', () => {
     const user = await newUser(['sales'], secretPassword);
     await apiClient(platform.url).post('/api/auth/login', { email: user.email, password: 'Wrong-Password-For-Audit' });
     const session = await signIn(platform.url, user.email, secretPassword);
-    const token = (await apiClient(platform.url, { token: session.token }).post<{ token: string }>('/api/auth/tokens', { name: 'audit' })).body.token;
+    const token = (await apiClient(platform.url, { token: session.token }).post<{ token: string }>('/api/auth/tokens', { name: 'audit' }))
+      .body.token;
     await admin.patch(`/api/users/${user.id}`, { roles: ['support'] });
     await admin.patch(`/api/users/${user.id}`, { active: false });
     expect((await admin.put('/api/meta/draft/roles/auditor', { label: { 'zh-CN': '审计', en: 'Auditor' } })).status).toBe(200);
     expect((await admin.post('/api/meta/publish', { message: 'auditor role' })).status).toBe(200);
 
-    const entries = (await admin.get<{ entries: { action: string; target: Record<string, unknown>; data: Record<string, unknown>; actor: { id: string } | null }[] }>('/api/audit?limit=200')).body.entries;
-    const about = (action: string) => entries.filter((e) => e.action === action && (e.target?.id === user.id || e.target?.email === user.email));
+    const entries = (
+      await admin.get<{
+        entries: { action: string; target: Record<string, unknown>; data: Record<string, unknown>; actor: { id: string } | null }[];
+      }>('/api/audit?limit=200')
+    ).body.entries;
+    const about = (action: string) =>
+      entries.filter((e) => e.action === action && (e.target?.id === user.id || e.target?.email === user.email));
     expect(about('user.create')).toHaveLength(1);
     expect(about('auth.login_failed')).toEqual([expect.objectContaining({ data: { reason: 'wrong_password' }, actor: null })]);
     expect(about('auth.login')).toHaveLength(1);
     expect(about('user.deactivate')).toHaveLength(1);
-    expect(about('role.change').map((e) => e.data)).toEqual([{ from: ['sales'], to: ['support'] }, { from: [], to: ['sales'] }]);
+    expect(about('role.change').map((e) => e.data)).toEqual([
+      { from: ['sales'], to: ['support'] },
+      { from: [], to: ['sales'] },
+    ]);
     expect(entries.find((e) => e.action === 'role.change' && e.target.key === 'auditor')).toMatchObject({ data: { change: 'added' } });
-    expect(entries.find((e) => e.action === 'meta.publish')).toMatchObject({ data: { message: 'auditor role' }, actor: { id: platform.admin.id } });
+    expect(entries.find((e) => e.action === 'meta.publish')).toMatchObject({
+      data: { message: 'auditor role' },
+      actor: { id: platform.admin.id },
+    });
     expect(entries.find((e) => e.action === 'token.create')).toBeDefined();
 
     const stored = JSON.stringify(await db.collection('audit_log').find({}).toArray());
     const logs = logLines.join('');
-    for (const secret of [secretPassword, 'Wrong-Password-For-Audit', session.token, session.csrfToken, token, platform.adminToken, platform.admin.password]) {
+    for (const secret of [
+      secretPassword,
+      'Wrong-Password-For-Audit',
+      session.token,
+      session.csrfToken,
+      token,
+      platform.adminToken,
+      platform.admin.password,
+    ]) {
       expect(stored).not.toContain(secret);
       expect(logs).not.toContain(secret);
     }
@@ -406,7 +495,10 @@ describe('audit log', () => {
     expect(mine.body.entries.length).toBeGreaterThan(0);
     expect(mine.body.entries.every((e) => e.actor.id === platform.admin.id)).toBe(true);
     const bad = await admin.get<ErrorAnswer>('/api/audit?from=yesterday');
-    expect(bad.body.error).toMatchObject({ code: 'AUDIT_QUERY_INVALID', details: { problems: [{ pointer: '/query/from', code: 'BAD_FORMAT' }] } });
+    expect(bad.body.error).toMatchObject({
+      code: 'AUDIT_QUERY_INVALID',
+      details: { problems: [{ pointer: '/query/from', code: 'BAD_FORMAT' }] },
+    });
   });
 });
 

@@ -10,7 +10,15 @@ import { timed } from '../helpers/wait.js';
 
 const env = testEnv(import.meta.url);
 const redis = await openTestRedis(env);
-const THROTTLE = { delayAfter: 2, addressDelayAfter: 4, blockAfter: 5, addressBlockAfter: 9, windowSeconds: 120, baseDelayMs: 200, maxDelayMs: 800 };
+const THROTTLE = {
+  delayAfter: 2,
+  addressDelayAfter: 4,
+  blockAfter: 5,
+  addressBlockAfter: 9,
+  windowSeconds: 120,
+  baseDelayMs: 200,
+  maxDelayMs: 800,
+};
 let platform: TestPlatform;
 let admin: ApiClient;
 
@@ -19,7 +27,14 @@ interface ErrorAnswer {
 }
 
 beforeAll(async () => {
-  platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, loginThrottle: THROTTLE, config: { trustProxy: 1 } });
+  platform = await startTestPlatform({
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+    loginThrottle: THROTTLE,
+    config: { trustProxy: 1 },
+  });
   admin = apiClient(platform.url, { token: platform.adminToken });
 });
 afterAll(async () => {
@@ -34,8 +49,15 @@ async function newUser(): Promise<string> {
   return email;
 }
 
-async function attempt(email: string, password: string, address: string, url = platform.url): Promise<{ status: number; body: ErrorAnswer & { token?: string }; retryAfter: string | null; ms: number }> {
-  const { value: res, ms } = await timed(() => apiClient(url).post<ErrorAnswer & { token?: string }>('/api/auth/login', { email, password }, { 'X-Forwarded-For': address }));
+async function attempt(
+  email: string,
+  password: string,
+  address: string,
+  url = platform.url,
+): Promise<{ status: number; body: ErrorAnswer & { token?: string }; retryAfter: string | null; ms: number }> {
+  const { value: res, ms } = await timed(() =>
+    apiClient(url).post<ErrorAnswer & { token?: string }>('/api/auth/login', { email, password }, { 'X-Forwarded-For': address }),
+  );
   return { status: res.status, body: res.body, retryAfter: res.headers.get('retry-after'), ms };
 }
 
@@ -97,7 +119,14 @@ describe('parallel guesses', () => {
   const LIMITS = { ...DEFAULT_LOGIN_THROTTLE, baseDelayMs: 20, maxDelayMs: 100 };
   let limited: TestPlatform;
   beforeAll(async () => {
-    limited = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, loginThrottle: LIMITS, config: { trustProxy: 1 } });
+    limited = await startTestPlatform({
+      mongoUrl: env.mongoUrl,
+      redisUrl: env.redisUrl,
+      database: env.dbName,
+      queuePrefix: env.prefix,
+      loginThrottle: LIMITS,
+      config: { trustProxy: 1 },
+    });
   });
   afterAll(async () => {
     await limited?.stop();
@@ -105,12 +134,20 @@ describe('parallel guesses', () => {
 
   /** Sends every attempt at once (each on its own connection), the right password last. */
   async function burst(attempts: { email: string; password: string }[], address: string): Promise<number[]> {
-    return await Promise.all(attempts.map(async ({ email, password }) => (await apiClient(limited.url).post('/api/auth/login', { email, password }, { 'X-Forwarded-For': address })).status));
+    return await Promise.all(
+      attempts.map(
+        async ({ email, password }) =>
+          (await apiClient(limited.url).post('/api/auth/login', { email, password }, { 'X-Forwarded-For': address })).status,
+      ),
+    );
   }
 
   it('checks at most 10 of 200 parallel guesses on one account; the rest, the right password last, get 429', async () => {
     const email = await newUser();
-    const statuses = await burst([...Array.from({ length: 199 }, (_, i) => ({ email, password: `parallel guess ${i}` })), { email, password: PASSWORD }], '203.0.113.50');
+    const statuses = await burst(
+      [...Array.from({ length: 199 }, (_, i) => ({ email, password: `parallel guess ${i}` })), { email, password: PASSWORD }],
+      '203.0.113.50',
+    );
     const checked = statuses.filter((s) => s !== 429);
     expect(checked.length).toBeLessThanOrEqual(LIMITS.blockAfter);
     expect(checked.length).toBeGreaterThan(0);
@@ -122,7 +159,13 @@ describe('parallel guesses', () => {
 
   it('checks at most 50 of 200 parallel guesses from one address over many accounts', async () => {
     const victim = await newUser();
-    const statuses = await burst([...Array.from({ length: 199 }, (_, i) => ({ email: `sprayed${i}@example.com`, password: 'Winter2026!' })), { email: victim, password: PASSWORD }], '203.0.113.51');
+    const statuses = await burst(
+      [
+        ...Array.from({ length: 199 }, (_, i) => ({ email: `sprayed${i}@example.com`, password: 'Winter2026!' })),
+        { email: victim, password: PASSWORD },
+      ],
+      '203.0.113.51',
+    );
     const checked = statuses.filter((s) => s !== 429);
     expect(checked.length).toBeLessThanOrEqual(LIMITS.addressBlockAfter);
     expect(checked.length).toBeGreaterThan(0);
@@ -142,12 +185,22 @@ describe('parallel guesses', () => {
 
 describe('without TRUST_PROXY', () => {
   it('ignores X-Forwarded-For, so rotating it does not spread failures over addresses', async () => {
-    const direct = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, loginThrottle: THROTTLE });
+    const direct = await startTestPlatform({
+      mongoUrl: env.mongoUrl,
+      redisUrl: env.redisUrl,
+      database: env.dbName,
+      queuePrefix: env.prefix,
+      loginThrottle: THROTTLE,
+    });
     try {
       const email = await newUser();
       const answers: number[] = [];
       for (let i = 0; i <= THROTTLE.blockAfter; i++) {
-        const res = await apiClient(direct.url).post<ErrorAnswer>('/api/auth/login', { email, password: 'wrong guess' }, { 'X-Forwarded-For': `198.51.100.${i}` });
+        const res = await apiClient(direct.url).post<ErrorAnswer>(
+          '/api/auth/login',
+          { email, password: 'wrong guess' },
+          { 'X-Forwarded-For': `198.51.100.${i}` },
+        );
         answers.push(res.status);
       }
       // Every attempt came from the one loopback address: the account at that address is refused.
@@ -160,7 +213,7 @@ describe('without TRUST_PROXY', () => {
 });
 
 describe('API token rate limit', () => {
-  it('answers 429 RATE_LIMITED with Retry-After past the token\'s requests per minute', async () => {
+  it("answers 429 RATE_LIMITED with Retry-After past the token's requests per minute", async () => {
     // Four requests must fall in one minute window.
     const intoMinute = Date.now() % 60_000;
     if (intoMinute > 50_000) await new Promise((resolve) => setTimeout(resolve, 60_500 - intoMinute));

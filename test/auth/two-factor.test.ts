@@ -24,8 +24,22 @@ interface LoginAnswer {
 
 beforeAll(async () => {
   // Wrong codes are sign-in failures: throttling is tested in throttle.test.ts, not here.
-  const loginThrottle = { delayAfter: 100, addressDelayAfter: 100, blockAfter: 100, addressBlockAfter: 100, windowSeconds: 60, baseDelayMs: 1, maxDelayMs: 1 };
-  platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, loginThrottle });
+  const loginThrottle = {
+    delayAfter: 100,
+    addressDelayAfter: 100,
+    blockAfter: 100,
+    addressBlockAfter: 100,
+    windowSeconds: 60,
+    baseDelayMs: 1,
+    maxDelayMs: 1,
+  };
+  platform = await startTestPlatform({
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+    loginThrottle,
+  });
   admin = apiClient(platform.url, { token: platform.adminToken });
 });
 afterAll(async () => {
@@ -35,7 +49,12 @@ afterAll(async () => {
 let serial = 0;
 async function newUser(roles: string[] = []): Promise<{ id: string; email: string; password: string }> {
   const password = 'two factor password';
-  const res = await admin.post<{ id: string; email: string }>('/api/users', { email: `tf${++serial}@example.com`, name: `TF ${serial}`, password, roles });
+  const res = await admin.post<{ id: string; email: string }>('/api/users', {
+    email: `tf${++serial}@example.com`,
+    name: `TF ${serial}`,
+    password,
+    roles,
+  });
   expect(res.status).toBe(201);
   return { ...res.body, password };
 }
@@ -45,7 +64,10 @@ async function enrol(api: ApiClient): Promise<{ secret: string; recoveryCodes: s
   const setup = await api.post<{ secret: string; otpauthUri: string }>('/api/auth/2fa/setup');
   expect(setup.status).toBe(200);
   expect(setup.body.otpauthUri).toMatch(/^otpauth:\/\/totp\/metacrm%3A.+\?secret=[A-Z2-7]+&issuer=metacrm/);
-  expect((await api.post<ErrorAnswer>('/api/auth/2fa/confirm', { code: '000000' === totpCode(setup.body.secret) ? '111111' : '000000' })).body.error.code).toBe('TWO_FACTOR_INVALID');
+  expect(
+    (await api.post<ErrorAnswer>('/api/auth/2fa/confirm', { code: '000000' === totpCode(setup.body.secret) ? '111111' : '000000' })).body
+      .error.code,
+  ).toBe('TWO_FACTOR_INVALID');
   const confirmed = await api.post<{ recoveryCodes: string[] }>('/api/auth/2fa/confirm', { code: totpCode(setup.body.secret) });
   expect(confirmed.status).toBe(200);
   return { secret: setup.body.secret, recoveryCodes: confirmed.body.recoveryCodes };
@@ -77,7 +99,9 @@ describe('TOTP', () => {
     expect(second.body.token).toMatch(/^mcs_/);
     expect((await apiClient(platform.url, { token: second.body.token! }).get('/api/auth/me')).status).toBe(200);
     // A challenge works once.
-    expect((await anonymous().post<ErrorAnswer>('/api/auth/login/2fa', { challenge: first.body.challenge, code })).body.error.code).toBe('AUTH_CHALLENGE_INVALID');
+    expect((await anonymous().post<ErrorAnswer>('/api/auth/login/2fa', { challenge: first.body.challenge, code })).body.error.code).toBe(
+      'AUTH_CHALLENGE_INVALID',
+    );
 
     const again = await anonymous().post<LoginAnswer>('/api/auth/login', { email: user.email, password: user.password });
     const replay = await anonymous().post<ErrorAnswer>('/api/auth/login/2fa', { challenge: again.body.challenge, code });
@@ -89,12 +113,19 @@ describe('TOTP', () => {
     const user = await newUser();
     const session = apiClient(platform.url, { token: (await signIn(platform.url, user.email, user.password)).token });
     const { recoveryCodes } = await enrol(session);
-    const challenge = async () => (await anonymous().post<LoginAnswer>('/api/auth/login', { email: user.email, password: user.password })).body.challenge;
+    const challenge = async () =>
+      (await anonymous().post<LoginAnswer>('/api/auth/login', { email: user.email, password: user.password })).body.challenge;
 
-    const used = await anonymous().post<LoginAnswer>('/api/auth/login/2fa', { challenge: await challenge(), recoveryCode: ` ${recoveryCodes[3]!.toUpperCase()} ` });
+    const used = await anonymous().post<LoginAnswer>('/api/auth/login/2fa', {
+      challenge: await challenge(),
+      recoveryCode: ` ${recoveryCodes[3]!.toUpperCase()} `,
+    });
     expect(used.status).toBe(200);
     expect(used.body.token).toMatch(/^mcs_/);
-    const reused = await anonymous().post<ErrorAnswer>('/api/auth/login/2fa', { challenge: await challenge(), recoveryCode: recoveryCodes[3] });
+    const reused = await anonymous().post<ErrorAnswer>('/api/auth/login/2fa', {
+      challenge: await challenge(),
+      recoveryCode: recoveryCodes[3],
+    });
     expect(reused.status).toBe(401);
     expect(reused.body.error.code).toBe('TWO_FACTOR_INVALID');
     expect(((await db.collection('users').findOne({ email: user.email }))!.recoveryCodes as string[]).length).toBe(9);
@@ -108,7 +139,10 @@ describe('TOTP', () => {
     const session = apiClient(platform.url, { token: (await signIn(platform.url, user.email, user.password)).token });
     const { secret } = await enrol(session);
     const { challenge } = (await anonymous().post<LoginAnswer>('/api/auth/login', { email: user.email, password: user.password })).body;
-    for (let i = 0; i < 5; i++) expect((await anonymous().post<ErrorAnswer>('/api/auth/login/2fa', { challenge, code: '000000' })).body.error.code).toMatch(/TWO_FACTOR_INVALID/);
+    for (let i = 0; i < 5; i++)
+      expect((await anonymous().post<ErrorAnswer>('/api/auth/login/2fa', { challenge, code: '000000' })).body.error.code).toMatch(
+        /TWO_FACTOR_INVALID/,
+      );
     const late = await anonymous().post<ErrorAnswer>('/api/auth/login/2fa', { challenge, code: totpCode(secret, Date.now() + 30_000) });
     expect(late.body.error.code).toBe('AUTH_CHALLENGE_INVALID');
   });
@@ -117,7 +151,9 @@ describe('TOTP', () => {
     const user = await newUser();
     const session = apiClient(platform.url, { token: (await signIn(platform.url, user.email, user.password)).token });
     await enrol(session);
-    expect((await session.post<ErrorAnswer>('/api/auth/2fa/disable', { password: 'wrong password!' })).body.error.code).toBe('PASSWORD_INCORRECT');
+    expect((await session.post<ErrorAnswer>('/api/auth/2fa/disable', { password: 'wrong password!' })).body.error.code).toBe(
+      'PASSWORD_INCORRECT',
+    );
     expect((await session.post('/api/auth/2fa/disable', { password: user.password })).status).toBe(204);
     const login = await anonymous().post<LoginAnswer>('/api/auth/login', { email: user.email, password: user.password });
     expect(login.body.token).toMatch(/^mcs_/);
@@ -129,12 +165,20 @@ describe('requireTwoFactorForAdmins', () => {
     const other = await newUser(['admin']);
     const plain = await newUser();
     const invalid = await admin.patch<ErrorAnswer>('/api/settings/security', { requireTwoFactorForAdmins: 'yes', other: 1 });
-    expect(invalid.body.error).toMatchObject({ code: 'SETTINGS_INVALID', details: { problems: [expect.objectContaining({ pointer: '/requireTwoFactorForAdmins' }), expect.objectContaining({ pointer: '/other' })] } });
+    expect(invalid.body.error).toMatchObject({
+      code: 'SETTINGS_INVALID',
+      details: {
+        problems: [expect.objectContaining({ pointer: '/requireTwoFactorForAdmins' }), expect.objectContaining({ pointer: '/other' })],
+      },
+    });
     const set = await admin.patch<{ requireTwoFactorForAdmins: boolean }>('/api/settings/security', { requireTwoFactorForAdmins: true });
     expect(set.body).toEqual({ requireTwoFactorForAdmins: true });
     try {
       // A user with no admin right is not concerned.
-      expect((await anonymous().post<LoginAnswer>('/api/auth/login', { email: plain.email, password: plain.password })).body.twoFactorSetupRequired).toBe(false);
+      expect(
+        (await anonymous().post<LoginAnswer>('/api/auth/login', { email: plain.email, password: plain.password })).body
+          .twoFactorSetupRequired,
+      ).toBe(false);
 
       const login = await anonymous().post<LoginAnswer>('/api/auth/login', { email: other.email, password: other.password });
       expect(login.body.twoFactorSetupRequired).toBe(true);
@@ -151,7 +195,10 @@ describe('requireTwoFactorForAdmins', () => {
       expect(kept.body.error.code).toBe('TWO_FACTOR_CONFLICT');
       // Later sign-ins take the second step and open a full session.
       const next = await anonymous().post<LoginAnswer>('/api/auth/login', { email: other.email, password: other.password });
-      const done = await anonymous().post<LoginAnswer>('/api/auth/login/2fa', { challenge: next.body.challenge, code: totpCode(secret, Date.now() + 30_000) });
+      const done = await anonymous().post<LoginAnswer>('/api/auth/login/2fa', {
+        challenge: next.body.challenge,
+        code: totpCode(secret, Date.now() + 30_000),
+      });
       expect(done.body.twoFactorSetupRequired).toBe(false);
       // The test admin has no 2FA, so from now on only the enrolled admin may change settings.
       expect((await restricted.patch('/api/settings/security', { requireTwoFactorForAdmins: false })).status).toBe(200);

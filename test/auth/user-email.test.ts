@@ -29,10 +29,12 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const create = (email: string, password?: string) => admin.post<User & Err>('/api/users', { email, name: email.split('@')[0], ...(password ? { password } : {}) });
-const change = (user: Pick<User, 'id' | '_version'>, email: string) => admin.patch<User & Err>(`/api/users/${user.id}`, { email, _version: user._version });
+const create = (email: string, password?: string) =>
+  admin.post<User & Err>('/api/users', { email, name: email.split('@')[0], ...(password ? { password } : {}) });
+const change = (user: Pick<User, 'id' | '_version'>, email: string) =>
+  admin.patch<User & Err>(`/api/users/${user.id}`, { email, _version: user._version });
 
-describe('a user\'s email change', () => {
+describe("a user's email change", () => {
   it('frees the old address for another user, and still refuses a taken one', async () => {
     const password = 'correct horse battery';
     const mover = (await create('mover@example.com', password)).body;
@@ -47,7 +49,10 @@ describe('a user\'s email change', () => {
     expect(clash.body.error).toMatchObject({ code: 'USER_EMAIL_TAKEN', details: { field: 'email' } });
 
     // The same user, same id: its session still works, and it signs in with the new address only.
-    expect((await session.get<{ user: { id: string; email: string } }>('/api/auth/me')).body.user).toMatchObject({ id: mover.id, email: 'moved@example.com' });
+    expect((await session.get<{ user: { id: string; email: string } }>('/api/auth/me')).body.user).toMatchObject({
+      id: mover.id,
+      email: 'moved@example.com',
+    });
     expect((await apiClient(platform.url).post('/api/auth/login', { email: 'mover@example.com', password })).status).toBe(401);
     await signIn(platform.url, 'moved@example.com', password);
   });

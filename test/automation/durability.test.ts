@@ -44,7 +44,10 @@ afterAll(async () => {
 });
 
 /** A database of this file's own servers, and an API in this process on it. */
-async function startApi(part: string, redisUrl: string): Promise<{ db: Db; platform: TestPlatform; api: ApiClient; database: string; prefix: string }> {
+async function startApi(
+  part: string,
+  redisUrl: string,
+): Promise<{ db: Db; platform: TestPlatform; api: ApiClient; database: string; prefix: string }> {
   const database = `${env.dbName}_${part}`;
   const prefix = `${env.prefix}_${part}`;
   const platform = await startTestPlatform({ role: 'api', mongoUrl: services.mongoUrl, redisUrl, database, queuePrefix: prefix });
@@ -78,7 +81,9 @@ describe('1,000 runs while worker processes are killed with SIGKILL every few se
     await publish(api, [syncWorkflow('sync_lead', 'chaos', receiver.url)]);
     // A 5 s worker lease (15 s by default): a killed worker's runs are taken over sooner, so
     // that 1,000 runs fit in a few minutes although a worker dies every few seconds.
-    fleet = new WorkerFleet(workerEnv({ mongoUrl: services.mongoUrl, redisUrl: services.redisUrl, database, prefix, receiverPort: receiver.port, leaseMs: 5000 }));
+    fleet = new WorkerFleet(
+      workerEnv({ mongoUrl: services.mongoUrl, redisUrl: services.redisUrl, database, prefix, receiverPort: receiver.port, leaseMs: 5000 }),
+    );
   });
   afterAll(async () => {
     fleet?.stop();
@@ -120,7 +125,18 @@ describe('1,000 runs while worker processes are killed with SIGKILL every few se
     const failed = runs.filter((r) => r.status !== 'completed');
     const cutShort = receiver.answered.filter((c) => c.cutShort).map((c) => c.key);
     const resumed = runs.filter((r) => new Set(r.log.map((e) => e.worker)).size > 1).length;
-    report('SIGKILL chaos', { runs: RUNS, completed: RUNS - failed.length, failed: failed.length, failedAfterTheReceiverActed: failed.filter((r) => receiver.successesByKey().has(callKey(r))).length, callsCutShort: cutShort.length, runsResumedByAnotherWorker: resumed, kills: fleet.kills, workerStarts: fleet.starts, createdMs, totalMs });
+    report('SIGKILL chaos', {
+      runs: RUNS,
+      completed: RUNS - failed.length,
+      failed: failed.length,
+      failedAfterTheReceiverActed: failed.filter((r) => receiver.successesByKey().has(callKey(r))).length,
+      callsCutShort: cutShort.length,
+      runsResumedByAnotherWorker: resumed,
+      kills: fleet.kills,
+      workerStarts: fleet.starts,
+      createdMs,
+      totalMs,
+    });
     expect(fleet.startErrors).toEqual([]);
     // A kill every 5–8 s over at least 90 s of load.
     expect(fleet.kills).toBeGreaterThanOrEqual(10);
@@ -134,7 +150,11 @@ describe('1,000 runs while worker processes are killed with SIGKILL every few se
     expect(failed.length).toBeLessThanOrEqual(DEFAULT_CONCURRENCY.workflows * fleet.kills);
     for (const run of failed) {
       expect(run.status).toBe('failed');
-      expect(run.failure, JSON.stringify(run.failure)).toMatchObject({ step: 'call', code: 'STEP_OUTCOME_UNKNOWN', message: expect.stringContaining('stopped while it was under way') });
+      expect(run.failure, JSON.stringify(run.failure)).toMatchObject({
+        step: 'call',
+        code: 'STEP_OUTCOME_UNKNOWN',
+        message: expect.stringContaining('stopped while it was under way'),
+      });
     }
     // The receiver never answered one key 2xx twice; every completed run's call was answered exactly once.
     expect(repeatedKeys(receiver)).toEqual([]);
@@ -146,7 +166,14 @@ describe('1,000 runs while worker processes are killed with SIGKILL every few se
     const failedKeys = new Set(failed.map(callKey));
     expect(cutShort.filter((key) => !failedKeys.has(key))).toEqual([]);
     // Each record: updated exactly once (version 2) with its call's ticket when its run completed, untouched when it failed.
-    const records = new Map((await db.collection('rec_lead').find({}, { projection: { _version: 1, synced: 1, ticket: 1 } }).toArray()).map((r) => [String(r._id), r]));
+    const records = new Map(
+      (
+        await db
+          .collection('rec_lead')
+          .find({}, { projection: { _version: 1, synced: 1, ticket: 1 } })
+          .toArray()
+      ).map((r) => [String(r._id), r]),
+    );
     for (const run of runs) {
       const record = records.get(run.trigger.recordId!)!;
       if (run.status === 'completed') {
@@ -179,7 +206,10 @@ describe('when Redis restarts empty under load', () => {
     let prefix: string;
     ({ db, platform, api, database, prefix } = await startApi('redis', redis.url));
     await publish(api, [syncWorkflow('relay_lead', 'redis', receiver.url)]);
-    worker = await spawnPlatform('worker', workerEnv({ mongoUrl: services.mongoUrl, redisUrl: redis.url, database, prefix, receiverPort: receiver.port }));
+    worker = await spawnPlatform(
+      'worker',
+      workerEnv({ mongoUrl: services.mongoUrl, redisUrl: redis.url, database, prefix, receiverPort: receiver.port }),
+    );
   });
   afterAll(async () => {
     await worker?.stop();
@@ -193,7 +223,11 @@ describe('when Redis restarts empty under load', () => {
     const before = await createLeads(api, 'redis', 60);
     // A run done, the rest still to do, with their jobs only in Redis (queued runs, or
     // relayed events that start runs): kill Redis now.
-    await waitFor('a run to complete', async () => ((await db.collection('workflow_runs').countDocuments({ status: 'completed' })) >= 1 ? true : undefined), { timeoutMs: 60_000 });
+    await waitFor(
+      'a run to complete',
+      async () => ((await db.collection('workflow_runs').countDocuments({ status: 'completed' })) >= 1 ? true : undefined),
+      { timeoutMs: 60_000 },
+    );
     await redis.kill();
     const queued = await db.collection('workflow_runs').countDocuments({ status: 'queued' });
     const relayed = await db.collection('outbox').countDocuments({ sentAt: { $ne: null }, processedAt: null });
@@ -216,7 +250,13 @@ describe('when Redis restarts empty under load', () => {
     expect(worker.child.signalCode).toBeNull();
     const afterBack = runs.filter((r) => r.log.some((e) => e.step === 'mark' && e.worker === workerIdOf(worker) && e.finishedAt >= back));
     expect(afterBack.length).toBeGreaterThanOrEqual(during.length);
-    report('Redis restarted empty', { runs: runs.length, runsQueuedAtKill: queued, eventsRelayedNotHandledAtKill: relayed, finishedAfterRedisCameBack: afterBack.length, recoveredMs });
+    report('Redis restarted empty', {
+      runs: runs.length,
+      runsQueuedAtKill: queued,
+      eventsRelayedNotHandledAtKill: relayed,
+      finishedAfterRedisCameBack: afterBack.length,
+      recoveredMs,
+    });
   }, 240_000);
 });
 
@@ -233,7 +273,10 @@ describe('several workers', () => {
     let database: string;
     let prefix: string;
     ({ db, platform, api, database, prefix } = await startApi('workers', services.redisUrl));
-    await publish(api, [syncWorkflow('shared', 'shared', receiver.url), syncWorkflow('throttled', 'throttled', receiver.url, { concurrency: 2 })]);
+    await publish(api, [
+      syncWorkflow('shared', 'shared', receiver.url),
+      syncWorkflow('throttled', 'throttled', receiver.url, { concurrency: 2 }),
+    ]);
     const envOf = workerEnv({ mongoUrl: services.mongoUrl, redisUrl: services.redisUrl, database, prefix, receiverPort: receiver.port });
     workers = await Promise.all([spawnPlatform('worker', envOf), spawnPlatform('worker', envOf)]);
   });
@@ -249,7 +292,10 @@ describe('several workers', () => {
     expect(runs.map((r) => r.status)).toEqual(runs.map(() => 'completed'));
     const byWorker = (worker: PlatformProcess) => runs.filter((r) => r.log.some((e) => e.worker === workerIdOf(worker))).length;
     const counts = workers.map(byWorker);
-    expect(counts.every((n) => n > 0), `runs per worker: ${counts.join(', ')}`).toBe(true);
+    expect(
+      counts.every((n) => n > 0),
+      `runs per worker: ${counts.join(', ')}`,
+    ).toBe(true);
     expect(runs.every((r) => r.log.every((e) => workers.some((w) => e.worker === workerIdOf(w))))).toBe(true);
     expect(repeatedKeys(receiver)).toEqual([]);
   }, 120_000);

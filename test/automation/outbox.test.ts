@@ -33,7 +33,13 @@ beforeAll(async () => {
   ({ db } = await openTestDb(env));
   redis = await openTestRedis(env);
   // An API process alone: nothing relays, so events wait in the outbox.
-  apiOnly = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, role: 'api' });
+  apiOnly = await startTestPlatform({
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+    role: 'api',
+  });
   api = apiClient(apiOnly.url, { token: apiOnly.adminToken });
   for (const entity of salesBundle().entities) await api.put(`/api/meta/draft/entities/${entity.key}`, entity);
   expect((await api.post('/api/meta/publish')).status).toBe(200);
@@ -83,9 +89,15 @@ describe('the outbox relay', () => {
     relay.start();
     try {
       // The first poll runs at start; wait for it to go idle on an empty outbox.
-      await waitFor('the first poll', async () => ((await outbox().countDocuments({ sentAt: null })) === 0 ? true : undefined), { timeoutMs: 10_000 });
+      await waitFor('the first poll', async () => ((await outbox().countDocuments({ sentAt: null })) === 0 ? true : undefined), {
+        timeoutMs: 10_000,
+      });
       const created = await api.post<{ id: string }>('/api/records/account', { name: 'Woken' });
-      const sent = await waitFor('the event relayed', async () => (await outbox().findOne({ recordId: new ObjectId(created.body.id), sentAt: { $ne: null } })) ?? undefined, { timeoutMs: 10_000 });
+      const sent = await waitFor(
+        'the event relayed',
+        async () => (await outbox().findOne({ recordId: new ObjectId(created.body.id), sentAt: { $ne: null } })) ?? undefined,
+        { timeoutMs: 10_000 },
+      );
       expect((await queue.getJob(sent._id.toHexString()))?.name).toBe('record.create');
       // Hand it back to the outbox for the worker of the next test.
       await outbox().updateOne({ _id: sent._id }, { $set: { sentAt: null } });
@@ -97,12 +109,29 @@ describe('the outbox relay', () => {
   });
 
   it('has a worker process every event and mark it processed; subscribers see each one', async () => {
-    const worker = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, role: 'worker', plugins: [watcher] });
+    const worker = await startTestPlatform({
+      mongoUrl: env.mongoUrl,
+      redisUrl: env.redisUrl,
+      database: env.dbName,
+      queuePrefix: env.prefix,
+      role: 'worker',
+      plugins: [watcher],
+    });
     try {
       const created = await api.post<{ id: string }>('/api/records/account', { name: 'Late' });
       await api.delete(`/api/records/account/${created.body.id}`);
-      await waitFor('every event processed', async () => ((await outbox().countDocuments({ processedAt: null })) === 0 ? true : undefined), { timeoutMs: 60_000 });
-      const ids = (await outbox().find({}, { projection: { _id: 1 } }).toArray()).map((e) => e._id.toHexString()).sort();
+      await waitFor(
+        'every event processed',
+        async () => ((await outbox().countDocuments({ processedAt: null })) === 0 ? true : undefined),
+        { timeoutMs: 60_000 },
+      );
+      const ids = (
+        await outbox()
+          .find({}, { projection: { _id: 1 } })
+          .toArray()
+      )
+        .map((e) => e._id.toHexString())
+        .sort();
       expect(ids.length).toBe(27);
       expect([...new Set(seen)].sort()).toEqual(ids);
     } finally {

@@ -23,7 +23,10 @@ const NAMES: Record<string, { address: string; family: number }[]> = {
   'six.test': [{ address: '::1', family: 6 }],
   'mapped.test': [{ address: '::ffff:10.0.0.7', family: 6 }],
   // A public and a private answer together: how a rebinding attack is staged.
-  'mixed.test': [{ address: '93.184.216.34', family: 4 }, { address: '10.1.2.3', family: 4 }],
+  'mixed.test': [
+    { address: '93.184.216.34', family: 4 },
+    { address: '10.1.2.3', family: 4 },
+  ],
 };
 const resolver: Resolver = async (hostname) => {
   const found = NAMES[hostname];
@@ -147,18 +150,28 @@ describe('the SSRF guard', () => {
     if (range) expect(refused.range).toBe(range);
   });
 
-  it.each(REDIRECTS.map(([p, r, range]) => [p, r, range ?? '']))('refuses a redirect from the allowlisted receiver to %s (%s %s)', async (target, reason, range) => {
-    for (const status of [302, 307]) {
-      const refused = await refusal(`${receiver.url}/redirect?status=${status}&to=${encodeURIComponent(fill(target))}`);
-      expect(refused.reason, refused.message).toBe(reason);
-      if (range) expect(refused.range).toBe(range);
-      expect((refused as { hop?: number }).hop).toBe(1);
-    }
-  });
+  it.each(REDIRECTS.map(([p, r, range]) => [p, r, range ?? '']))(
+    'refuses a redirect from the allowlisted receiver to %s (%s %s)',
+    async (target, reason, range) => {
+      for (const status of [302, 307]) {
+        const refused = await refusal(`${receiver.url}/redirect?status=${status}&to=${encodeURIComponent(fill(target))}`);
+        expect(refused.reason, refused.message).toBe(reason);
+        if (range) expect(refused.range).toBe(range);
+        expect((refused as { hop?: number }).hop).toBe(1);
+      }
+    },
+  );
 
   it('refuses a sixth redirect', async () => {
     expect((await refusal(`${receiver.url}/loop/0`)).reason).toBe('redirects');
-    expect(receiver.requests.filter((r) => r.path.startsWith('/loop/')).map((r) => r.path)).toEqual(['/loop/0', '/loop/1', '/loop/2', '/loop/3', '/loop/4', '/loop/5']);
+    expect(receiver.requests.filter((r) => r.path.startsWith('/loop/')).map((r) => r.path)).toEqual([
+      '/loop/0',
+      '/loop/1',
+      '/loop/2',
+      '/loop/3',
+      '/loop/4',
+      '/loop/5',
+    ]);
   });
 
   it('never connected to a canary', () => {
@@ -178,20 +191,39 @@ describe('the SSRF guard', () => {
 
   it('refuses the receiver once the allowlist no longer names it', async () => {
     const strict = new OutboundPolicy([], resolver);
-    await expect(outboundRequest(strict, { method: 'GET', url: `${receiver.url}/ok` })).rejects.toMatchObject({ code: 'OUTBOUND_BLOCKED', details: { reason: 'address', range: 'loopback' } });
+    await expect(outboundRequest(strict, { method: 'GET', url: `${receiver.url}/ok` })).rejects.toMatchObject({
+      code: 'OUTBOUND_BLOCKED',
+      details: { reason: 'address', range: 'loopback' },
+    });
     const otherPort = new OutboundPolicy(parseAllowlist(`127.0.0.1:${canary.port}`), resolver);
-    await expect(outboundRequest(otherPort, { method: 'GET', url: `${receiver.url}/ok` })).rejects.toMatchObject({ code: 'OUTBOUND_BLOCKED' });
+    await expect(outboundRequest(otherPort, { method: 'GET', url: `${receiver.url}/ok` })).rejects.toMatchObject({
+      code: 'OUTBOUND_BLOCKED',
+    });
   });
 
   it('turns 303 into a GET without a body, drops Authorization across origins, and keeps the method on 307', async () => {
-    const seeOther = await outboundRequest(policy, { method: 'POST', url: `${receiver.url}/redirect?status=303&to=/echo`, body: 'x=1', headers: { 'content-type': 'text/plain' } });
+    const seeOther = await outboundRequest(policy, {
+      method: 'POST',
+      url: `${receiver.url}/redirect?status=303&to=/echo`,
+      body: 'x=1',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(JSON.parse(seeOther.body.toString())).toMatchObject({ method: 'GET', body: '' });
-    const temporary = await outboundRequest(policy, { method: 'POST', url: `${receiver.url}/redirect?status=307&to=/echo`, body: 'x=1', headers: { authorization: 'Bearer t' } });
+    const temporary = await outboundRequest(policy, {
+      method: 'POST',
+      url: `${receiver.url}/redirect?status=307&to=/echo`,
+      body: 'x=1',
+      headers: { authorization: 'Bearer t' },
+    });
     expect(JSON.parse(temporary.body.toString())).toMatchObject({ method: 'POST', body: 'x=1', headers: { authorization: 'Bearer t' } });
     const other = await startHttpReceiver();
     try {
       const both = new OutboundPolicy(parseAllowlist(`127.0.0.1:${receiver.port},127.0.0.1:${other.port}`), resolver);
-      const crossOrigin = await outboundRequest(both, { method: 'GET', url: `${receiver.url}/redirect?to=${encodeURIComponent(`${other.url}/echo`)}`, headers: { authorization: 'Bearer t', 'x-kept': 'yes' } });
+      const crossOrigin = await outboundRequest(both, {
+        method: 'GET',
+        url: `${receiver.url}/redirect?to=${encodeURIComponent(`${other.url}/echo`)}`,
+        headers: { authorization: 'Bearer t', 'x-kept': 'yes' },
+      });
       expect(JSON.parse(crossOrigin.body.toString()).headers).toMatchObject({ 'x-kept': 'yes' });
       expect(JSON.parse(crossOrigin.body.toString()).headers.authorization).toBeUndefined();
     } finally {
@@ -200,18 +232,29 @@ describe('the SSRF guard', () => {
   });
 
   it.each(['Host', 'Transfer-Encoding', 'Connection', 'Upgrade', 'Content-Length'])('refuses a caller-set %s header', async (header) => {
-    await expect(outboundRequest(policy, { method: 'GET', url: `${receiver.url}/ok`, headers: { [header]: 'x' } })).rejects.toMatchObject({ code: 'OUTBOUND_BLOCKED', details: { reason: 'header' } });
+    await expect(outboundRequest(policy, { method: 'GET', url: `${receiver.url}/ok`, headers: { [header]: 'x' } })).rejects.toMatchObject({
+      code: 'OUTBOUND_BLOCKED',
+      details: { reason: 'header' },
+    });
   });
 
   it('times out a receiver that never answers', async () => {
     const started = Date.now();
-    await expect(outboundRequest(policy, { method: 'GET', url: `${receiver.url}/slow`, timeoutMs: 300 })).rejects.toMatchObject({ code: 'OUTBOUND_TIMEOUT', status: 504 });
+    await expect(outboundRequest(policy, { method: 'GET', url: `${receiver.url}/slow`, timeoutMs: 300 })).rejects.toMatchObject({
+      code: 'OUTBOUND_TIMEOUT',
+      status: 504,
+    });
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it('caps the response size, also after decompression', async () => {
-    await expect(outboundRequest(policy, { method: 'GET', url: `${receiver.url}/big` })).rejects.toMatchObject({ code: 'OUTBOUND_TOO_LARGE' });
-    await expect(outboundRequest(policy, { method: 'GET', url: `${receiver.url}/bomb` })).rejects.toMatchObject({ code: 'OUTBOUND_TOO_LARGE', message: expect.stringContaining('decompressed') });
+    await expect(outboundRequest(policy, { method: 'GET', url: `${receiver.url}/big` })).rejects.toMatchObject({
+      code: 'OUTBOUND_TOO_LARGE',
+    });
+    await expect(outboundRequest(policy, { method: 'GET', url: `${receiver.url}/bomb` })).rejects.toMatchObject({
+      code: 'OUTBOUND_TOO_LARGE',
+      message: expect.stringContaining('decompressed'),
+    });
     const small = await outboundRequest(policy, { method: 'GET', url: `${receiver.url}/bomb`, maxBytes: 30 * 1024 * 1024 });
     expect(small.body.length).toBe(20 * 1024 * 1024);
   });

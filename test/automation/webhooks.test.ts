@@ -32,7 +32,11 @@ let smtp: SmtpReceiver;
 
 const LEAD_SCHEMA = {
   type: 'object',
-  properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, email: { type: 'string', format: 'email' }, note: { type: 'string' } },
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    email: { type: 'string', format: 'email' },
+    note: { type: 'string' },
+  },
   required: ['name', 'email'],
   additionalProperties: false,
 };
@@ -40,30 +44,84 @@ const LEAD_SCHEMA = {
 function workflows(receiverUrl: string, adminId: string): Workflow[] {
   return [
     {
-      key: 'inbound_lead', label: l('Inbound lead'), trigger: { type: 'webhook', schema: LEAD_SCHEMA }, start: 'mail',
+      key: 'inbound_lead',
+      label: l('Inbound lead'),
+      trigger: { type: 'webhook', schema: LEAD_SCHEMA },
+      start: 'mail',
       steps: [
-        { id: 'mail', type: 'send_email', config: { to: '{{input.email}}', subject: 'Welcome {{input.name}}', html: '<p>Hello {{input.name}}</p>', text: 'Hello {{input.name}}' }, next: 'call' },
-        { id: 'call', type: 'http_request', config: { url: `${receiverUrl}/flaky/leads`, body: { name: { var: 'input.name' }, contact: { email: { var: 'input.email' }, source: 'webhook' } }, mapResponse: { receipt: { var: 'body.id' } } }, next: 'tell' },
-        { id: 'tell', type: 'notify', config: { to: adminId, title: { 'zh-CN': '新线索 {{input.name}}', en: 'New lead {{input.name}}' }, body: 'Receipt {{steps.call.receipt}}' } },
+        {
+          id: 'mail',
+          type: 'send_email',
+          config: {
+            to: '{{input.email}}',
+            subject: 'Welcome {{input.name}}',
+            html: '<p>Hello {{input.name}}</p>',
+            text: 'Hello {{input.name}}',
+          },
+          next: 'call',
+        },
+        {
+          id: 'call',
+          type: 'http_request',
+          config: {
+            url: `${receiverUrl}/flaky/leads`,
+            body: { name: { var: 'input.name' }, contact: { email: { var: 'input.email' }, source: 'webhook' } },
+            mapResponse: { receipt: { var: 'body.id' } },
+          },
+          next: 'tell',
+        },
+        {
+          id: 'tell',
+          type: 'notify',
+          config: {
+            to: adminId,
+            title: { 'zh-CN': '新线索 {{input.name}}', en: 'New lead {{input.name}}' },
+            body: 'Receipt {{steps.call.receipt}}',
+          },
+        },
       ],
     },
     {
-      key: 'leaky', label: l('Leaky'), trigger: { type: 'webhook', schema: { type: 'object' } }, start: 'steal',
+      key: 'leaky',
+      label: l('Leaky'),
+      trigger: { type: 'webhook', schema: { type: 'object' } },
+      start: 'steal',
       steps: [{ id: 'steal', type: 'http_request', config: { url: 'http://169.254.169.254/latest/meta-data/iam/' } }],
     },
     {
-      key: 'limited', label: l('Limited'), trigger: { type: 'webhook', schema: { type: 'object' }, ratePerMinute: 3, maxBytes: 2048 }, start: 'note',
+      key: 'limited',
+      label: l('Limited'),
+      trigger: { type: 'webhook', schema: { type: 'object' }, ratePerMinute: 3, maxBytes: 2048 },
+      start: 'note',
       steps: [{ id: 'note', type: 'notify', config: { to: adminId, title: 'Limited {{input.n}}' } }],
     },
     {
       // Passes the meta-schema at publish, but its $ref leads nowhere: only compiling finds out.
-      key: 'dangling', label: l('Dangling'), trigger: { type: 'webhook', schema: { $ref: '#/$defs/nowhere' } }, start: 'note',
+      key: 'dangling',
+      label: l('Dangling'),
+      trigger: { type: 'webhook', schema: { $ref: '#/$defs/nowhere' } },
+      start: 'note',
       steps: [{ id: 'note', type: 'notify', config: { to: adminId, title: 'never' } }],
     },
     {
-      key: 'deal_ping', label: l('Deal ping'), entity: 'opportunity', trigger: { type: 'record_created' }, start: 'ping',
+      key: 'deal_ping',
+      label: l('Deal ping'),
+      entity: 'opportunity',
+      trigger: { type: 'record_created' },
+      start: 'ping',
       steps: [
-        { id: 'ping', type: 'http_request', config: { method: 'PUT', url: `${receiverUrl}/ledger/{{record.title}}`, headers: { 'X-Deal': '{{record.id}}' }, body: { title: { var: 'record.title' }, amount: { var: 'record.amount' } }, mapResponse: { receipt: { var: 'body.id' } } }, next: 'tell' },
+        {
+          id: 'ping',
+          type: 'http_request',
+          config: {
+            method: 'PUT',
+            url: `${receiverUrl}/ledger/{{record.title}}`,
+            headers: { 'X-Deal': '{{record.id}}' },
+            body: { title: { var: 'record.title' }, amount: { var: 'record.amount' } },
+            mapResponse: { receipt: { var: 'body.id' } },
+          },
+          next: 'tell',
+        },
         { id: 'tell', type: 'notify', config: { to: adminId, title: 'Deal {{record.title}} sent as {{steps.ping.receipt}}', link: {} } },
       ],
     },
@@ -75,8 +133,15 @@ beforeAll(async () => {
   await openTestRedis(env);
   [receiver, smtp] = await Promise.all([startHttpReceiver(), startSmtpReceiver()]);
   platform = await startTestPlatform({
-    mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, role: 'all',
-    config: { outboundAllowlist: parseAllowlist(`127.0.0.1:${receiver.port}`), mail: { smtpUrl: smtp.url, from: 'metacrm <crm@example.com>' } },
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+    role: 'all',
+    config: {
+      outboundAllowlist: parseAllowlist(`127.0.0.1:${receiver.port}`),
+      mail: { smtpUrl: smtp.url, from: 'metacrm <crm@example.com>' },
+    },
   });
   api = apiClient(platform.url, { token: platform.adminToken });
   anon = apiClient(platform.url);
@@ -95,12 +160,17 @@ afterAll(async () => {
 
 const runs = () => db.collection<RunDoc>('workflow_runs');
 async function finished(runId: string): Promise<RunDoc> {
-  return await waitFor(`run ${runId} to finish`, async () => {
-    const run = await runs().findOne({ _id: new ObjectId(runId) });
-    return run && (run.status === 'completed' || run.status === 'failed') ? run : undefined;
-  }, { timeoutMs: 60_000 });
+  return await waitFor(
+    `run ${runId} to finish`,
+    async () => {
+      const run = await runs().findOne({ _id: new ObjectId(runId) });
+      return run && (run.status === 'completed' || run.status === 'failed') ? run : undefined;
+    },
+    { timeoutMs: 60_000 },
+  );
 }
-const issue = async (workflow: string) => (await api.post<{ workflow: string; path: string; secret: string; createdAt: string }>(`/api/workflows/${workflow}/webhook-secret`)).body;
+const issue = async (workflow: string) =>
+  (await api.post<{ workflow: string; path: string; secret: string; createdAt: string }>(`/api/workflows/${workflow}/webhook-secret`)).body;
 type Answer = { runId: string; status: string; replayed: boolean };
 type ErrorAnswer = { error: { code: string; details?: { problems: { pointer: string; code: string }[] } } };
 
@@ -114,7 +184,14 @@ describe('inbound webhooks', () => {
   });
 
   it('answer 404 until a secret is issued, and issue secrets only for webhook workflows', async () => {
-    expect((await anon.post<ErrorAnswer>('/api/hooks/inbound_lead.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', { name: 'x', email: 'x@example.com' })).body.error.code).toBe('WEBHOOK_NOT_FOUND');
+    expect(
+      (
+        await anon.post<ErrorAnswer>('/api/hooks/inbound_lead.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', {
+          name: 'x',
+          email: 'x@example.com',
+        })
+      ).body.error.code,
+    ).toBe('WEBHOOK_NOT_FOUND');
     for (const key of ['deal_ping', 'nothing_here']) {
       const refused = await api.post<ErrorAnswer>(`/api/workflows/${key}/webhook-secret`);
       expect([refused.status, refused.body.error.code]).toEqual([404, 'WEBHOOK_NOT_FOUND']);
@@ -122,7 +199,11 @@ describe('inbound webhooks', () => {
     const first = await api.post(`/api/workflows/inbound_lead/webhook-secret`);
     expect(first.status).toBe(201);
     expect(first.headers.get('cache-control')).toBe('no-store');
-    expect(first.body).toMatchObject({ workflow: 'inbound_lead', secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), path: expect.stringMatching(/^\/api\/hooks\/inbound_lead\./) });
+    expect(first.body).toMatchObject({
+      workflow: 'inbound_lead',
+      secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      path: expect.stringMatching(/^\/api\/hooks\/inbound_lead\./),
+    });
     // The secret is kept only as a hash.
     const stored = await db.collection('webhook_secrets').findOne({ _id: 'inbound_lead' as never });
     expect(JSON.stringify(stored)).not.toContain(String(first.body.secret));
@@ -148,7 +229,11 @@ describe('inbound webhooks', () => {
     const invalid = await anon.post<ErrorAnswer>(path, { name: 5, email: 'not an address', extra: true });
     expect(invalid.status).toBe(400);
     expect(invalid.body.error.code).toBe('WEBHOOK_PAYLOAD_INVALID');
-    expect(invalid.body.error.details!.problems.map((p) => [p.pointer, p.code]).sort()).toEqual([['/email', 'BAD_FORMAT'], ['/extra', 'UNKNOWN_PROPERTY'], ['/name', 'WRONG_TYPE']]);
+    expect(invalid.body.error.details!.problems.map((p) => [p.pointer, p.code]).sort()).toEqual([
+      ['/email', 'BAD_FORMAT'],
+      ['/extra', 'UNKNOWN_PROPERTY'],
+      ['/name', 'WRONG_TYPE'],
+    ]);
     const missing = await anon.post<ErrorAnswer>(path, { name: 'Ada' });
     expect(missing.body.error.details?.problems).toEqual([expect.objectContaining({ pointer: '/email', code: 'REQUIRED' })]);
     expect((await anon.post(path, 'name=Ada', { 'Content-Type': 'text/plain' })).status).toBe(415);
@@ -171,7 +256,10 @@ describe('inbound webhooks', () => {
     // The call failed once with 503, was retried with the same key, and succeeded once.
     const key = `${started.body.runId}:call:main:0:0`;
     expect(receiver.requests.filter((r) => r.key === key).map((r) => r.outcome)).toEqual(['failed', 'succeeded']);
-    expect(run.log.filter((e) => e.step === 'call').map((e) => [e.attempt, e.status])).toEqual([[1, 'retrying'], [2, 'completed']]);
+    expect(run.log.filter((e) => e.step === 'call').map((e) => [e.attempt, e.status])).toEqual([
+      [1, 'retrying'],
+      [2, 'completed'],
+    ]);
     const sent = receiver.requests.find((r) => r.key === key && r.outcome === 'succeeded')!;
     expect(JSON.parse(sent.body)).toEqual({ name, contact: { email: 'eve@example.com', source: 'webhook' } });
     expect(run.scope.steps.call).toMatchObject({ status: 201, receipt: expect.any(Number) });
@@ -184,7 +272,9 @@ describe('inbound webhooks', () => {
     expect(mailed.parsed.messageId).toBe((run.scope.steps.mail as { messageId: string }).messageId);
 
     const receipt = (run.scope.steps.call as { receipt: number }).receipt;
-    const inbox = await api.get<{ notifications: { id: string; title: unknown; body: string; readAt: string | null }[]; unread: number }>('/api/notifications');
+    const inbox = await api.get<{ notifications: { id: string; title: unknown; body: string; readAt: string | null }[]; unread: number }>(
+      '/api/notifications',
+    );
     const note = inbox.body.notifications.find((n) => n.body === `Receipt ${receipt}`)!;
     expect(note).toMatchObject({ title: { 'zh-CN': `新线索 ${name}`, en: `New lead ${name}` }, readAt: null });
     const read = await api.post<{ readAt: string }>(`/api/notifications/${note.id}/read`);
@@ -221,7 +311,7 @@ describe('inbound webhooks', () => {
     expect(await runs().countDocuments({ workflow: 'dangling' })).toBe(0);
   });
 
-  it('refuse a payload over the hook\'s size, and calls over its rate', async () => {
+  it("refuse a payload over the hook's size, and calls over its rate", async () => {
     const hook = (await issue('limited')).path;
     const big = await anon.post<ErrorAnswer>(hook, { n: 'x'.repeat(3000) });
     expect([big.status, big.body.error.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
@@ -240,31 +330,54 @@ describe('record-triggered calls', () => {
   it('call the receiver with the record, encoded into the URL, and link the notification to the record', async () => {
     const title = 'A/B & C?';
     const created = await api.post<{ id: string }>('/api/records/opportunity', { title, amount: '12.50' });
-    const run = await waitFor('the deal_ping run', async () => {
-      const found = await runs().findOne({ workflow: 'deal_ping', 'trigger.recordId': created.body.id });
-      return found && found.status !== 'queued' && found.status !== 'running' ? found : undefined;
-    }, { timeoutMs: 60_000 });
+    const run = await waitFor(
+      'the deal_ping run',
+      async () => {
+        const found = await runs().findOne({ workflow: 'deal_ping', 'trigger.recordId': created.body.id });
+        return found && found.status !== 'queued' && found.status !== 'running' ? found : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
     expect(run.status, JSON.stringify(run.failure)).toBe('completed');
     const seen = receiver.requests.filter((r) => r.key === `${run._id.toHexString()}:ping:main:0:0`);
-    expect(seen.map((r) => [r.method, r.path, r.headers['x-deal'], JSON.parse(r.body)])).toEqual([['PUT', `/ledger/${encodeURIComponent(title)}`, created.body.id, { title, amount: '12.50' }]]);
+    expect(seen.map((r) => [r.method, r.path, r.headers['x-deal'], JSON.parse(r.body)])).toEqual([
+      ['PUT', `/ledger/${encodeURIComponent(title)}`, created.body.id, { title, amount: '12.50' }],
+    ]);
     const receipt = (run.scope.steps.ping as { receipt: number }).receipt;
     const inbox = await api.get<{ notifications: { title: string; link: unknown }[] }>('/api/notifications?limit=200');
-    expect(inbox.body.notifications.find((n) => n.title === `Deal ${title} sent as ${receipt}`)?.link).toEqual({ entity: 'opportunity', id: created.body.id });
+    expect(inbox.body.notifications.find((n) => n.title === `Deal ${title} sent as ${receipt}`)?.link).toEqual({
+      entity: 'opportunity',
+      id: created.body.id,
+    });
   });
 });
 
 describe('publishing steps that reach outside', () => {
   it.each([
-    ['a Host header', { type: 'http_request', config: { url: 'https://example.com/', headers: { Host: 'internal' } } }, '/steps/0/config/headers/Host'],
-    ['a transfer-encoding header', { type: 'http_request', config: { url: 'https://example.com/', headers: { 'transfer-Encoding': 'chunked' } } }, '/steps/0/config/headers/transfer-Encoding'],
-    ['a method it does not know', { type: 'http_request', config: { url: 'https://example.com/', method: 'TRACE' } }, '/steps/0/config/method'],
+    [
+      'a Host header',
+      { type: 'http_request', config: { url: 'https://example.com/', headers: { Host: 'internal' } } },
+      '/steps/0/config/headers/Host',
+    ],
+    [
+      'a transfer-encoding header',
+      { type: 'http_request', config: { url: 'https://example.com/', headers: { 'transfer-Encoding': 'chunked' } } },
+      '/steps/0/config/headers/transfer-Encoding',
+    ],
+    [
+      'a method it does not know',
+      { type: 'http_request', config: { url: 'https://example.com/', method: 'TRACE' } },
+      '/steps/0/config/method',
+    ],
     ['an email without a body', { type: 'send_email', config: { to: 'a@example.com', subject: 's' } }, '/steps/0/config'],
   ])('refuses %s with a pointer', async (_what, step, pointer) => {
     const workflow = { key: 'bad_step', label: l('Bad'), trigger: { type: 'manual' }, steps: [{ id: 'one', ...step }] };
     await api.put('/api/meta/draft/workflows/bad_step', workflow);
     const checked = await api.post<{ problems: { pointer: string }[] }>('/api/meta/draft/validate');
     await api.delete('/api/meta/draft/workflows/bad_step');
-    expect(checked.body.problems.map((p) => p.pointer)).toContainEqual(expect.stringMatching(new RegExp(`${pointer.replace(/[/]/g, '\\/')}$`)));
+    expect(checked.body.problems.map((p) => p.pointer)).toContainEqual(
+      expect.stringMatching(new RegExp(`${pointer.replace(/[/]/g, '\\/')}$`)),
+    );
   });
 
   it('refuses a webhook trigger whose schema is not a JSON Schema', async () => {
@@ -279,7 +392,8 @@ describe('publishing steps that reach outside', () => {
 describe('the OpenAPI document', () => {
   it('describes the webhook and notification answers', async () => {
     const doc = (await api.get<OpenApiDocument>('/api/openapi.json')).body;
-    const valid = (component: string, answer: { body: unknown }) => expect(new ComponentValidator(doc).errors(component, answer.body), `${component}: ${JSON.stringify(answer.body)}`).toBeNull();
+    const valid = (component: string, answer: { body: unknown }) =>
+      expect(new ComponentValidator(doc).errors(component, answer.body), `${component}: ${JSON.stringify(answer.body)}`).toBeNull();
     const issued = await api.post<{ path: string }>('/api/workflows/inbound_lead/webhook-secret');
     valid('WebhookSecret', issued);
     valid('WebhookRun', await anon.post(issued.body.path, { name: 'Doc', email: 'doc@example.com' }));

@@ -24,32 +24,77 @@ const ids: Record<string, string> = {};
 
 const workflows = (): Workflow[] => [
   {
-    key: 'owner_note', label: l('Tell the owner'), entity: 'account', trigger: { type: 'record_created' },
-    condition: { '==': [{ var: 'record.industry' }, 'retail'] }, start: 'tell',
-    steps: [{ id: 'tell', type: 'notify', config: { to: { var: 'record._ownerId' }, title: { 'zh-CN': '新客户 {{record.name}}', en: 'New account {{record.name}}' } } }],
-  },
-  {
-    key: 'ask_manager', label: l('Ask the manager'), entity: 'opportunity', trigger: { type: 'record_created' },
-    condition: { '==': [{ var: 'record.title' }, 'never'] }, start: 'ask',
-    steps: [{ id: 'ask', type: 'approval', config: { approvers: { type: 'manager' }, title: 'Check' } }],
-  },
-  {
-    key: 'follow_up', label: l('Follow up'), entity: 'account', trigger: { type: 'record_created' },
-    condition: { '==': [{ var: 'record.industry' }, 'tech'] }, start: 'mine',
+    key: 'owner_note',
+    label: l('Tell the owner'),
+    entity: 'account',
+    trigger: { type: 'record_created' },
+    condition: { '==': [{ var: 'record.industry' }, 'retail'] },
+    start: 'tell',
     steps: [
-      { id: 'mine', type: 'create_record', config: { entity: 'opportunity', values: { title: { cat: ['Mine ', { var: 'record.name' }] }, account: { var: 'record.id' } } }, next: 'owners' },
-      { id: 'owners', type: 'create_record', config: { entity: 'opportunity', owner: 'record_owner', values: { title: { cat: ['Owners ', { var: 'record.name' }] } } }, next: 'turn' },
-      { id: 'turn', type: 'create_record', config: { entity: 'opportunity', owner: { roundRobin: { role: 'member' } }, values: { title: 'Turn' } }, next: 'boss' },
-      { id: 'boss', type: 'create_record', config: { entity: 'opportunity', owner: { user: { var: 'vars.none' } }, values: { title: 'never' } } },
+      {
+        id: 'tell',
+        type: 'notify',
+        config: { to: { var: 'record._ownerId' }, title: { 'zh-CN': '新客户 {{record.name}}', en: 'New account {{record.name}}' } },
+      },
     ],
   },
   {
-    key: 'reclaim', label: l('Reclaim'), entity: 'opportunity', trigger: { type: 'manual' }, start: 'give',
+    key: 'ask_manager',
+    label: l('Ask the manager'),
+    entity: 'opportunity',
+    trigger: { type: 'record_created' },
+    condition: { '==': [{ var: 'record.title' }, 'never'] },
+    start: 'ask',
+    steps: [{ id: 'ask', type: 'approval', config: { approvers: { type: 'manager' }, title: 'Check' } }],
+  },
+  {
+    key: 'follow_up',
+    label: l('Follow up'),
+    entity: 'account',
+    trigger: { type: 'record_created' },
+    condition: { '==': [{ var: 'record.industry' }, 'tech'] },
+    start: 'mine',
+    steps: [
+      {
+        id: 'mine',
+        type: 'create_record',
+        config: { entity: 'opportunity', values: { title: { cat: ['Mine ', { var: 'record.name' }] }, account: { var: 'record.id' } } },
+        next: 'owners',
+      },
+      {
+        id: 'owners',
+        type: 'create_record',
+        config: { entity: 'opportunity', owner: 'record_owner', values: { title: { cat: ['Owners ', { var: 'record.name' }] } } },
+        next: 'turn',
+      },
+      {
+        id: 'turn',
+        type: 'create_record',
+        config: { entity: 'opportunity', owner: { roundRobin: { role: 'member' } }, values: { title: 'Turn' } },
+        next: 'boss',
+      },
+      {
+        id: 'boss',
+        type: 'create_record',
+        config: { entity: 'opportunity', owner: { user: { var: 'vars.none' } }, values: { title: 'never' } },
+      },
+    ],
+  },
+  {
+    key: 'reclaim',
+    label: l('Reclaim'),
+    entity: 'opportunity',
+    trigger: { type: 'manual' },
+    start: 'give',
     steps: [{ id: 'give', type: 'assign_owner', config: { owner: 'triggering_user' } }],
   },
   {
-    key: 'bad_write', label: l('Bad write'), entity: 'account', trigger: { type: 'record_created' },
-    condition: { '==': [{ var: 'record.name' }, 'Bad Co'] }, start: 'bad',
+    key: 'bad_write',
+    label: l('Bad write'),
+    entity: 'account',
+    trigger: { type: 'record_created' },
+    condition: { '==': [{ var: 'record.name' }, 'Bad Co'] },
+    start: 'bad',
     steps: [{ id: 'bad', type: 'update_record', config: { values: { employees: -5 } } }],
   },
 ];
@@ -57,17 +102,40 @@ const workflows = (): Workflow[] => [
 beforeAll(async () => {
   ({ db } = await openTestDb(env));
   await openTestRedis(env);
-  platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, role: 'all' });
+  platform = await startTestPlatform({
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+    role: 'all',
+  });
   api = apiClient(platform.url, { token: platform.adminToken });
   const bundle = salesBundle();
   for (const entity of bundle.entities) await api.put(`/api/meta/draft/entities/${entity.key}`, entity);
   await api.put('/api/meta/draft/roles/member', {
-    key: 'member', label: l('Member'),
-    entities: { account: { create: true, read: true, update: true, scope: 'own' }, opportunity: { create: true, read: true, update: true, scope: 'own' } },
+    key: 'member',
+    label: l('Member'),
+    entities: {
+      account: { create: true, read: true, update: true, scope: 'own' },
+      opportunity: { create: true, read: true, update: true, scope: 'own' },
+    },
   });
   expect((await api.post('/api/meta/publish')).status).toBe(200);
-  ids.boss = (await api.post<{ id: string }>('/api/users', { email: 'boss@example.com', name: 'boss', password: 'boss password 123', roles: ['member'] })).body.id;
-  const created = await api.post<{ id: string }>('/api/users', { email: 'rep@example.com', name: 'rep', password: 'rep password 123', roles: ['member'], managerId: ids.boss });
+  ids.boss = (
+    await api.post<{ id: string }>('/api/users', {
+      email: 'boss@example.com',
+      name: 'boss',
+      password: 'boss password 123',
+      roles: ['member'],
+    })
+  ).body.id;
+  const created = await api.post<{ id: string }>('/api/users', {
+    email: 'rep@example.com',
+    name: 'rep',
+    password: 'rep password 123',
+    roles: ['member'],
+    managerId: ids.boss,
+  });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   ids.rep = created.body.id;
   rep = apiClient(platform.url, { token: (await signIn(platform.url, 'rep@example.com', 'rep password 123')).token });
@@ -80,10 +148,14 @@ afterAll(async () => {
 });
 
 async function settled(workflow: string, count = 1): Promise<RunDoc[]> {
-  return await waitFor(`${count} finished ${workflow} runs`, async () => {
-    const found = await db.collection<RunDoc>('workflow_runs').find({ workflow }).sort({ createdAt: 1 }).toArray();
-    return found.length >= count && found.every((r) => r.status === 'completed' || r.status === 'failed') ? found : undefined;
-  }, { timeoutMs: 60_000 });
+  return await waitFor(
+    `${count} finished ${workflow} runs`,
+    async () => {
+      const found = await db.collection<RunDoc>('workflow_runs').find({ workflow }).sort({ createdAt: 1 }).toArray();
+      return found.length >= count && found.every((r) => r.status === 'completed' || r.status === 'failed') ? found : undefined;
+    },
+    { timeoutMs: 60_000 },
+  );
 }
 
 describe('a run', () => {
@@ -92,7 +164,14 @@ describe('a run', () => {
     expect(account.status).toBe(201);
     const [run] = await settled('owner_note');
     expect(run!.status, JSON.stringify(run!.failure)).toBe('completed');
-    expect(run!.scope.record).toMatchObject({ id: account.body.id, name: 'Shop', _ownerId: ids.rep, _createdBy: ids.rep, _version: 1, _createdAt: expect.any(String) });
+    expect(run!.scope.record).toMatchObject({
+      id: account.body.id,
+      name: 'Shop',
+      _ownerId: ids.rep,
+      _createdBy: ids.rep,
+      _version: 1,
+      _createdAt: expect.any(String),
+    });
     const notes = await rep.get<{ notifications: { title: unknown; link: unknown }[] }>('/api/notifications');
     expect(notes.body.notifications).toEqual([expect.objectContaining({ title: { 'zh-CN': '新客户 Shop', en: 'New account Shop' } })]);
   });
@@ -125,7 +204,9 @@ describe('records a workflow creates', () => {
 
   it('that a workflow owns stay reachable by admins, who can hand them to a user', async () => {
     const id = (await api.post<{ id: string }>('/api/records/opportunity', { title: 'Orphan' })).body.id;
-    await db.collection('rec_opportunity').updateOne({ _id: new (await import('mongodb')).ObjectId(id) }, { $set: { _ownerId: 'workflow:old' } });
+    await db
+      .collection('rec_opportunity')
+      .updateOne({ _id: new (await import('mongodb')).ObjectId(id) }, { $set: { _ownerId: 'workflow:old' } });
     const filter = encodeURIComponent(JSON.stringify({ field: '_ownerId', op: 'eq', value: 'workflow:old' }));
     const found = await api.get<{ records: { id: string }[] }>(`/api/records/opportunity?filter=${filter}`);
     expect(found.status, JSON.stringify(found.body)).toBe(200);
@@ -142,13 +223,23 @@ describe('records a workflow creates', () => {
     const { createRegistries } = await import('../../server/src/runtime/registries.js');
     const { snapshotOf } = await import('../../server/src/metadata/metadata-cache.js');
     const snapshot = snapshotOf(2, (await api.get<{ bundle: never }>('/api/meta')).body.bundle);
-    const service = new RecordService({ db, snapshot, registries: metadataToolkit(createRegistries()).registries, actor: { kind: 'user', id: ids.rep!, name: 'rep', roles: ['member'] } });
+    const service = new RecordService({
+      db,
+      snapshot,
+      registries: metadataToolkit(createRegistries()).registries,
+      actor: { kind: 'user', id: ids.rep!, name: 'rep', roles: ['member'] },
+    });
     await expect(service.create('opportunity', { title: 'Given away' }, { owner: ids.boss })).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });
 
 describe('a dry run', () => {
-  type Dry = { status: string; condition: boolean | null; steps: { step: string; status: string; output?: { plan?: Record<string, unknown> }; error?: unknown }[]; failure: unknown };
+  type Dry = {
+    status: string;
+    condition: boolean | null;
+    steps: { step: string; status: string; output?: { plan?: Record<string, unknown> }; error?: unknown }[];
+    failure: unknown;
+  };
   const dry = async (key: string, body: unknown) => await api.post<Dry>(`/api/workflows/${key}/dry-run`, body);
 
   it('honours the condition: false runs nothing, unless the caller skips it', async () => {
@@ -164,39 +255,99 @@ describe('a dry run', () => {
 
   it('reads settings as a real run does: a localized title, approvers by manager, the record owner', async () => {
     const note = await dry('owner_note', { record: { name: 'Y', industry: 'retail' } });
-    expect(note.body.steps[0]!.output?.plan).toEqual({ users: [platform.admin.id], link: null, messages: [{ userId: platform.admin.id, title: { 'zh-CN': '新客户 Y', en: 'New account Y' }, body: null }] });
+    expect(note.body.steps[0]!.output?.plan).toEqual({
+      users: [platform.admin.id],
+      link: null,
+      messages: [{ userId: platform.admin.id, title: { 'zh-CN': '新客户 Y', en: 'New account Y' }, body: null }],
+    });
     const ask = await dry('ask_manager', { record: { title: 'T', _ownerId: ids.rep }, skipCondition: true });
     expect(ask.body.status, JSON.stringify(ask.body)).toBe('completed');
     expect(ask.body.steps[0]!.output?.plan).toMatchObject({ approvers: [ids.boss], mode: 'any', title: 'Check' });
     const follow = await dry('follow_up', { record: { name: 'Z', industry: 'tech' } });
-    expect(follow.body.steps.map((s) => [s.step, s.status])).toEqual([['mine', 'completed'], ['owners', 'completed'], ['turn', 'completed'], ['boss', 'failed']]);
+    expect(follow.body.steps.map((s) => [s.step, s.status])).toEqual([
+      ['mine', 'completed'],
+      ['owners', 'completed'],
+      ['turn', 'completed'],
+      ['boss', 'failed'],
+    ]);
     // A round robin takes its turn only when the step acts: the plan names the team.
     expect(follow.body.steps[2]!.output?.plan).toMatchObject({ owner: { roundRobin: [ids.boss, ids.rep] } });
-    expect(follow.body.steps[0]!.output?.plan).toEqual({ entity: 'opportunity', values: { title: 'Mine Z', account: '000000000000000000000000' }, owner: { ownerId: platform.admin.id } });
+    expect(follow.body.steps[0]!.output?.plan).toEqual({
+      entity: 'opportunity',
+      values: { title: 'Mine Z', account: '000000000000000000000000' },
+      owner: { ownerId: platform.admin.id },
+    });
   });
 });
 
 describe('publish', () => {
   type Problems = { error: { code: string; details: { problems: { pointer: string; code: string }[] } } };
   const broken: [string, Workflow['steps'], string, string][] = [
-    ['an unknown field in values', [{ id: 'a', type: 'update_record', config: { values: { ghost: 1 } } }], '/steps/0/config/values/ghost', 'UNKNOWN_FIELD'],
-    ['a computed field in values', [{ id: 'a', type: 'update_record', config: { values: { open_amount: 1 } } }], '/steps/0/config/values/open_amount', 'IMMUTABLE'],
-    ['an unknown entity', [{ id: 'a', type: 'create_record', config: { entity: 'nosuch', values: { name: 'x' } } }], '/steps/0/config/entity', 'UNKNOWN_ENTITY'],
-    ['an unknown entity to query', [{ id: 'a', type: 'query_records', config: { entity: 'nosuch' } }], '/steps/0/config/entity', 'UNKNOWN_ENTITY'],
-    ['a cycle without a way out', [{ id: 'a', type: 'set_variables', config: { values: { n: 1 } }, next: 'b' }, { id: 'b', type: 'set_variables', config: { values: { n: 2 } }, next: 'a' }], '/steps/0/next', 'STEP_CYCLE'],
-    ['approvers of an unknown kind', [{ id: 'a', type: 'approval', config: { approvers: { type: 'boss' } } }], '/steps/0/config/approvers', 'NOT_ALLOWED_VALUE'],
+    [
+      'an unknown field in values',
+      [{ id: 'a', type: 'update_record', config: { values: { ghost: 1 } } }],
+      '/steps/0/config/values/ghost',
+      'UNKNOWN_FIELD',
+    ],
+    [
+      'a computed field in values',
+      [{ id: 'a', type: 'update_record', config: { values: { open_amount: 1 } } }],
+      '/steps/0/config/values/open_amount',
+      'IMMUTABLE',
+    ],
+    [
+      'an unknown entity',
+      [{ id: 'a', type: 'create_record', config: { entity: 'nosuch', values: { name: 'x' } } }],
+      '/steps/0/config/entity',
+      'UNKNOWN_ENTITY',
+    ],
+    [
+      'an unknown entity to query',
+      [{ id: 'a', type: 'query_records', config: { entity: 'nosuch' } }],
+      '/steps/0/config/entity',
+      'UNKNOWN_ENTITY',
+    ],
+    [
+      'a cycle without a way out',
+      [
+        { id: 'a', type: 'set_variables', config: { values: { n: 1 } }, next: 'b' },
+        { id: 'b', type: 'set_variables', config: { values: { n: 2 } }, next: 'a' },
+      ],
+      '/steps/0/next',
+      'STEP_CYCLE',
+    ],
+    [
+      'approvers of an unknown kind',
+      [{ id: 'a', type: 'approval', config: { approvers: { type: 'boss' } } }],
+      '/steps/0/config/approvers',
+      'NOT_ALLOWED_VALUE',
+    ],
     ['an owner of an unknown kind', [{ id: 'a', type: 'assign_owner', config: { owner: 'someone' } }], '/steps/0/config/owner', ''],
-    ['two owners at once', [{ id: 'a', type: 'assign_owner', config: { owner: 'record_owner', role: 'member' } }], '/steps/0/config/owner', 'NOT_ALLOWED_VALUE'],
+    [
+      'two owners at once',
+      [{ id: 'a', type: 'assign_owner', config: { owner: 'record_owner', role: 'member' } }],
+      '/steps/0/config/owner',
+      'NOT_ALLOWED_VALUE',
+    ],
   ];
 
   it.each(broken)('refuses %s with a pointer to the step and setting', async (_what, steps, at, code) => {
-    const workflow: Workflow = { key: 'broken_one', label: l('Broken'), entity: 'account', trigger: { type: 'record_created' }, start: 'a', steps };
+    const workflow: Workflow = {
+      key: 'broken_one',
+      label: l('Broken'),
+      entity: 'account',
+      trigger: { type: 'record_created' },
+      start: 'a',
+      steps,
+    };
     expect((await api.put('/api/meta/draft/workflows/broken_one', workflow)).status).toBe(200);
     try {
       const res = await api.post<Problems>('/api/meta/publish');
       expect(res.status).toBe(422);
       // Pointers name the workflow by its key (/workflows/broken_one/steps/…).
-      const problems = res.body.error.details.problems.filter((p) => p.pointer.startsWith('/workflows/broken_one/') && p.pointer.replace(/^\/workflows\/broken_one/, '').startsWith(at));
+      const problems = res.body.error.details.problems.filter(
+        (p) => p.pointer.startsWith('/workflows/broken_one/') && p.pointer.replace(/^\/workflows\/broken_one/, '').startsWith(at),
+      );
       expect(problems.length, JSON.stringify(res.body.error.details.problems)).toBeGreaterThan(0);
       if (code) expect(problems.map((p) => p.code)).toContain(code);
     } finally {
@@ -206,10 +357,19 @@ describe('publish', () => {
 
   it('accepts a cycle that a branch can leave', async () => {
     const workflow: Workflow = {
-      key: 'polling', label: l('Polling'), entity: 'account', trigger: { type: 'record_created' }, start: 'wait',
+      key: 'polling',
+      label: l('Polling'),
+      entity: 'account',
+      trigger: { type: 'record_created' },
+      start: 'wait',
       steps: [
         { id: 'wait', type: 'delay', config: { seconds: 60 }, next: 'look' },
-        { id: 'look', type: 'query_records', config: { entity: 'opportunity' }, branches: [{ when: { '==': [{ var: 'steps.look.count' }, 0] }, next: 'wait' }] },
+        {
+          id: 'look',
+          type: 'query_records',
+          config: { entity: 'opportunity' },
+          branches: [{ when: { '==': [{ var: 'steps.look.count' }, 0] }, next: 'wait' }],
+        },
       ],
     };
     expect((await api.put('/api/meta/draft/workflows/polling', workflow)).status).toBe(200);

@@ -86,11 +86,19 @@ const failure = async (promise: Promise<unknown>) => {
 describe('http_request', () => {
   it('sends the idempotency key, a JSON body built from the scope, and maps the answer into the output', async () => {
     const ctx = context({ input: { name: 'Ada', tags: ['a', 'b'] } });
-    const config = { url: `${receiver.url}/ledger/lead`, body: { name: { var: 'input.name' }, nested: { tags: { var: 'input.tags' }, fixed: 1 } }, mapResponse: { receipt: { var: 'body.id' } } };
+    const config = {
+      url: `${receiver.url}/ledger/lead`,
+      body: { name: { var: 'input.name' }, nested: { tags: { var: 'input.tags' }, fixed: 1 } },
+      mapResponse: { receipt: { var: 'body.id' } },
+    };
     const { output } = await run(httpRequestAction, config, ctx);
     const seen = receiver.requests.filter((r) => r.key === ctx.idempotencyKey);
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ method: 'POST', outcome: 'succeeded', headers: { 'content-type': 'application/json', 'user-agent': 'metacrm-workflow' } });
+    expect(seen[0]).toMatchObject({
+      method: 'POST',
+      outcome: 'succeeded',
+      headers: { 'content-type': 'application/json', 'user-agent': 'metacrm-workflow' },
+    });
     expect(JSON.parse(seen[0]!.body)).toEqual({ name: 'Ada', nested: { tags: ['a', 'b'], fixed: 1 } });
     expect(output).toMatchObject({ status: 201, receipt: expect.any(Number), body: { received: { name: 'Ada' } } });
   });
@@ -118,8 +126,14 @@ describe('http_request', () => {
     const ctx = context();
     const config = { url: `${receiver.url}/ledger/cut`, body: { n: 1 } };
     // Another execution claimed the call and died before it recorded the answer: did it reach the receiver?
-    await db.collection(STEP_EFFECTS).insertOne({ _id: ctx.idempotencyKey as never, type: 'http_request', state: 'pending', owner: 'a-dead-execution', at: new Date() });
-    expect(await failure(run(httpRequestAction, config, ctx))).toMatchObject({ code: 'STEP_OUTCOME_UNKNOWN', status: 422, details: { key: ctx.idempotencyKey } });
+    await db
+      .collection(STEP_EFFECTS)
+      .insertOne({ _id: ctx.idempotencyKey as never, type: 'http_request', state: 'pending', owner: 'a-dead-execution', at: new Date() });
+    expect(await failure(run(httpRequestAction, config, ctx))).toMatchObject({
+      code: 'STEP_OUTCOME_UNKNOWN',
+      status: 422,
+      details: { key: ctx.idempotencyKey },
+    });
     expect(receiver.requests.filter((r) => r.key === ctx.idempotencyKey)).toEqual([]);
     // Retrying the run is the decision to send it again, under the same key.
     expect(await forgetUnfinishedEffects(db, ctx.idempotencyKey.split(':')[0]!)).toBe(1);
@@ -131,14 +145,23 @@ describe('http_request', () => {
     const ctx = context();
     const config = { url: `${receiver.url}/ledger/dedup`, body: { n: 1 }, receiverDeduplicates: true };
     // The dead execution's call did reach the receiver before the kill.
-    const reached = await fetch(`${receiver.url}/ledger/dedup`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': ctx.idempotencyKey }, body: '{"n":1}' });
+    const reached = await fetch(`${receiver.url}/ledger/dedup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': ctx.idempotencyKey },
+      body: '{"n":1}',
+    });
     const { id } = (await reached.json()) as { id: number };
-    await db.collection(STEP_EFFECTS).insertOne({ _id: ctx.idempotencyKey as never, type: 'http_request', state: 'pending', owner: 'a-dead-execution', at: new Date() });
+    await db
+      .collection(STEP_EFFECTS)
+      .insertOne({ _id: ctx.idempotencyKey as never, type: 'http_request', state: 'pending', owner: 'a-dead-execution', at: new Date() });
     const output = (await run(httpRequestAction, config, ctx)).output as { status: number; body: { id: number } };
     // Sent again with the same key, and the receiver answered the first call's result without acting twice.
     expect(receiver.requests.filter((r) => r.key === ctx.idempotencyKey).map((r) => r.outcome)).toEqual(['succeeded', 'replayed']);
     expect(output.body.id).toBe(id);
-    expect(await db.collection(STEP_EFFECTS).findOne({ _id: ctx.idempotencyKey as never })).toMatchObject({ state: 'done', owner: ctx.execution });
+    expect(await db.collection(STEP_EFFECTS).findOne({ _id: ctx.idempotencyKey as never })).toMatchObject({
+      state: 'done',
+      owner: ctx.execution,
+    });
   });
 
   it('drops its claim when the call fails, so that the retry calls again', async () => {
@@ -153,7 +176,11 @@ describe('http_request', () => {
   it('records a call that succeeded before its mapping failed, so that a replay fails the same way without calling', async () => {
     const ctx = context();
     const config = { url: `${receiver.url}/ledger/mapped`, body: { n: 3 }, mapResponse: { bad: { nope: [1] } } };
-    for (let i = 0; i < 2; i++) expect(await failure(run(httpRequestAction, config, ctx))).toMatchObject({ code: 'HTTP_REQUEST_INVALID', details: [{ pointer: '/mapResponse/bad' }] });
+    for (let i = 0; i < 2; i++)
+      expect(await failure(run(httpRequestAction, config, ctx))).toMatchObject({
+        code: 'HTTP_REQUEST_INVALID',
+        details: [{ pointer: '/mapResponse/bad' }],
+      });
     expect(receiver.requests.filter((r) => r.key === ctx.idempotencyKey).map((r) => r.outcome)).toEqual(['succeeded']);
   });
 
@@ -177,12 +204,20 @@ describe('http_request', () => {
 
   it('refuses a header value that would break the request, and a mapping that fails, with pointers', async () => {
     const ctx = context({ input: { name: 'x\r\nX-Injected: 1' } });
-    expect(await failure(run(httpRequestAction, { url: `${receiver.url}/ok`, headers: { 'X-Name': '{{input.name}}' } }, ctx))).toMatchObject({ code: 'HTTP_REQUEST_INVALID', details: [{ pointer: '/headers/X-Name' }] });
-    expect(await failure(run(httpRequestAction, { url: `${receiver.url}/ok`, mapResponse: { bad: { nope: [1] } } }, context()))).toMatchObject({ code: 'HTTP_REQUEST_INVALID', details: [{ pointer: '/mapResponse/bad' }] });
+    expect(
+      await failure(run(httpRequestAction, { url: `${receiver.url}/ok`, headers: { 'X-Name': '{{input.name}}' } }, ctx)),
+    ).toMatchObject({ code: 'HTTP_REQUEST_INVALID', details: [{ pointer: '/headers/X-Name' }] });
+    expect(
+      await failure(run(httpRequestAction, { url: `${receiver.url}/ok`, mapResponse: { bad: { nope: [1] } } }, context())),
+    ).toMatchObject({ code: 'HTTP_REQUEST_INVALID', details: [{ pointer: '/mapResponse/bad' }] });
   });
 
   it('fails for good on a URL the guard refuses', async () => {
-    expect(await failure(run(httpRequestAction, { url: 'http://169.254.169.254/latest/meta-data/' }, context()))).toMatchObject({ code: 'OUTBOUND_BLOCKED', status: 403, details: { reason: 'address', range: 'link-local' } });
+    expect(await failure(run(httpRequestAction, { url: 'http://169.254.169.254/latest/meta-data/' }, context()))).toMatchObject({
+      code: 'OUTBOUND_BLOCKED',
+      status: 403,
+      details: { reason: 'address', range: 'link-local' },
+    });
   });
 });
 
@@ -192,7 +227,9 @@ describe('send_email', () => {
   it('escapes placeholders in HTML, keeps the subject on one line, and sends to the recipients only', async () => {
     const ctx = context({ input: { to: 'ada@example.com', name: 'Ada <script>x</script>\r\nBcc: victim@evil.example' } });
     const { output } = await run(sendEmailAction, { ...email, cc: { merge: [['bob@example.com'], 'carol@example.com'] } }, ctx);
-    const mailed = await waitFor('the email', () => smtp.messages.find((m) => m.parsed.messageId === (output as { messageId: string }).messageId));
+    const mailed = await waitFor('the email', () =>
+      smtp.messages.find((m) => m.parsed.messageId === (output as { messageId: string }).messageId),
+    );
     expect(mailed.rcptTo.sort()).toEqual(['ada@example.com', 'bob@example.com', 'carol@example.com']);
     expect(mailed.parsed.subject).toBe('Hello Ada <script>x</script> Bcc: victim@evil.example');
     const headerLines = mailed.raw.split(/\r?\n\r?\n/)[0]!;
@@ -225,24 +262,40 @@ describe('send_email', () => {
     [{ to: Array.from({ length: 51 }, (_, i) => `u${i}@example.com`).join(',') }, 'OUT_OF_RANGE'],
   ])('refuses recipients %j (%s) and sends nothing', async (input, code) => {
     const before = smtp.messages.length;
-    expect(await failure(run(sendEmailAction, email, context({ input: { ...input, name: 'x' } })))).toMatchObject({ code: 'EMAIL_INVALID', status: 422, details: [{ pointer: '/to', code }] });
+    expect(await failure(run(sendEmailAction, email, context({ input: { ...input, name: 'x' } })))).toMatchObject({
+      code: 'EMAIL_INVALID',
+      status: 422,
+      details: [{ pointer: '/to', code }],
+    });
     expect(smtp.messages.length).toBe(before);
   });
 
   it('fails with EMAIL_NOT_CONFIGURED without SMTP settings', async () => {
-    expect(await failure(run(sendEmailAction, email, context({ input: { to: 'a@example.com' } }, { mail: undefined })))).toMatchObject({ code: 'EMAIL_NOT_CONFIGURED', status: 422 });
+    expect(await failure(run(sendEmailAction, email, context({ input: { to: 'a@example.com' } }, { mail: undefined })))).toMatchObject({
+      code: 'EMAIL_NOT_CONFIGURED',
+      status: 422,
+    });
   });
 });
 
 describe('notify', () => {
   it('creates one notification per user, and none twice for one key', async () => {
     const ctx = context({ record: { id: 'rec1', title: 'Big deal' }, input: { users: ['u1', 'u2', 'u1'] } }, { entity: 'opportunity' });
-    const config = { to: { var: 'input.users' }, title: { 'zh-CN': '商机 {{record.title}}', en: 'Deal {{record.title}}' }, body: 'Look at {{record.title}}', link: {} };
+    const config = {
+      to: { var: 'input.users' },
+      title: { 'zh-CN': '商机 {{record.title}}', en: 'Deal {{record.title}}' },
+      body: 'Look at {{record.title}}',
+      link: {},
+    };
     const first = (await run(notifyAction, config, ctx)).output as { ids: string[]; users: string[] };
     const again = (await run(notifyAction, config, ctx)).output as { ids: string[] };
     expect(first.users).toEqual(['u1', 'u2']);
     expect(again.ids).toEqual(first.ids);
-    const docs = await db.collection(NOTIFICATIONS).find({ key: { $regex: `^${ctx.idempotencyKey}:` } }).sort({ userId: 1 }).toArray();
+    const docs = await db
+      .collection(NOTIFICATIONS)
+      .find({ key: { $regex: `^${ctx.idempotencyKey}:` } })
+      .sort({ userId: 1 })
+      .toArray();
     expect(docs.map((d) => [d.userId, d.title, d.body, d.link, d.readAt])).toEqual([
       ['u1', { 'zh-CN': '商机 Big deal', en: 'Deal Big deal' }, 'Look at Big deal', { entity: 'opportunity', id: 'rec1' }, null],
       ['u2', { 'zh-CN': '商机 Big deal', en: 'Deal Big deal' }, 'Look at Big deal', { entity: 'opportunity', id: 'rec1' }, null],

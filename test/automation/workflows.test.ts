@@ -29,38 +29,81 @@ const POLLS = 300;
 
 const workflows: Workflow[] = [
   {
-    key: 'size_deal', label: l('Size a deal'), entity: 'opportunity', trigger: { type: 'record_created' },
+    key: 'size_deal',
+    label: l('Size a deal'),
+    entity: 'opportunity',
+    trigger: { type: 'record_created' },
     condition: { '!=': [{ var: 'record.title' }, 'skip me'] },
     start: 'double',
     steps: [
-      { id: 'double', type: 'set_variables', config: { values: { doubled: { '*': [{ var: 'record.amount' }, 2] } } },
-        branches: [{ when: { '>': [{ var: 'record.amount' }, 100] }, next: 'big' }], next: 'small' },
+      {
+        id: 'double',
+        type: 'set_variables',
+        config: { values: { doubled: { '*': [{ var: 'record.amount' }, 2] } } },
+        branches: [{ when: { '>': [{ var: 'record.amount' }, 100] }, next: 'big' }],
+        next: 'small',
+      },
       { id: 'big', type: 'update_record', config: { values: { probability: 80, close_date: '2027-01-31' } } },
       { id: 'small', type: 'update_record', config: { values: { probability: 10 } } },
     ],
   },
   {
-    key: 'fan_out', label: l('Fan out'), entity: 'account', trigger: { type: 'record_created' },
+    key: 'fan_out',
+    label: l('Fan out'),
+    entity: 'account',
+    trigger: { type: 'record_created' },
     condition: { '==': [{ var: 'record.industry' }, 'tech'] },
     start: 'fork',
     steps: [
       { id: 'fork', type: 'parallel', config: { branches: ['left', 'right'], join: 'meet' } },
-      { id: 'left', type: 'create_record', config: { entity: 'opportunity', values: { title: { cat: ['Left for ', { var: 'record.name' }] }, account: { var: 'record.id' }, amount: '5.00' } }, next: 'meet' },
-      { id: 'right', type: 'create_record', config: { entity: 'opportunity', values: { title: { cat: ['Right for ', { var: 'record.name' }] }, account: { var: 'record.id' }, amount: '7.00' } }, next: 'meet' },
+      {
+        id: 'left',
+        type: 'create_record',
+        config: {
+          entity: 'opportunity',
+          values: { title: { cat: ['Left for ', { var: 'record.name' }] }, account: { var: 'record.id' }, amount: '5.00' },
+        },
+        next: 'meet',
+      },
+      {
+        id: 'right',
+        type: 'create_record',
+        config: {
+          entity: 'opportunity',
+          values: { title: { cat: ['Right for ', { var: 'record.name' }] }, account: { var: 'record.id' }, amount: '7.00' },
+        },
+        next: 'meet',
+      },
       { id: 'meet', type: 'join', next: 'tally' },
-      { id: 'tally', type: 'query_records', config: { entity: 'opportunity', filter: { field: 'account', op: 'eq', value: { var: 'record.id' } } }, next: 'each' },
-      { id: 'each', type: 'loop', config: { entity: 'opportunity', filter: { field: 'account', op: 'eq', value: { var: 'record.id' } }, body: 'touch' }, next: 'done' },
+      {
+        id: 'tally',
+        type: 'query_records',
+        config: { entity: 'opportunity', filter: { field: 'account', op: 'eq', value: { var: 'record.id' } } },
+        next: 'each',
+      },
+      {
+        id: 'each',
+        type: 'loop',
+        config: { entity: 'opportunity', filter: { field: 'account', op: 'eq', value: { var: 'record.id' } }, body: 'touch' },
+        next: 'done',
+      },
       { id: 'touch', type: 'update_record', config: { entity: 'opportunity', record: { var: 'item.id' }, values: { stage: 'won' } } },
       { id: 'done', type: 'update_record', config: { values: { employees: { var: 'steps.tally.count' } } } },
     ],
   },
   {
-    key: 'echo', label: l('Echo'), entity: 'account', trigger: { type: 'record_updated', fields: ['code'] },
+    key: 'echo',
+    label: l('Echo'),
+    entity: 'account',
+    trigger: { type: 'record_updated', fields: ['code'] },
     start: 'bump',
     steps: [{ id: 'bump', type: 'update_record', config: { values: { code: { cat: [{ var: 'record.code' }, 'x'] } } } }],
   },
   {
-    key: 'later', label: l('Later'), entity: 'account', trigger: { type: 'record_created' },
+    key: 'later',
+    label: l('Later'),
+    entity: 'account',
+    trigger: { type: 'record_created' },
     condition: { '==': [{ var: 'record.industry' }, 'retail'] },
     start: 'wait',
     steps: [
@@ -69,30 +112,53 @@ const workflows: Workflow[] = [
     ],
   },
   {
-    key: 'broken', label: l('Broken'), entity: 'account', trigger: { type: 'record_created' },
+    key: 'broken',
+    label: l('Broken'),
+    entity: 'account',
+    trigger: { type: 'record_created' },
     condition: { '==': [{ var: 'record.name' }, 'Broken Co'] },
     start: 'bad',
     steps: [{ id: 'bad', type: 'update_record', config: { values: { employees: -5 } } }],
   },
   {
-    key: 'bulk_stage', label: l('Set stage'), entity: 'opportunity',
-    trigger: { type: 'manual', inputSchema: { type: 'object', properties: { stage: { enum: ['new', 'won', 'lost'] } }, required: ['stage'], additionalProperties: false } },
+    key: 'bulk_stage',
+    label: l('Set stage'),
+    entity: 'opportunity',
+    trigger: {
+      type: 'manual',
+      inputSchema: {
+        type: 'object',
+        properties: { stage: { enum: ['new', 'won', 'lost'] } },
+        required: ['stage'],
+        additionalProperties: false,
+      },
+    },
     start: 'set',
     steps: [{ id: 'set', type: 'update_record', config: { values: { stage: { var: 'input.stage' } } } }],
   },
   {
     // A cycle that comes back to a step with a side effect more often than the log keeps entries.
-    key: 'poll', label: l('Poll'), entity: 'account', trigger: { type: 'record_created' },
+    key: 'poll',
+    label: l('Poll'),
+    entity: 'account',
+    trigger: { type: 'record_created' },
     condition: { '==': [{ var: 'record.name' }, 'Poll Co'] },
     start: 'probe',
     steps: [
       { id: 'probe', type: 'key_probe', next: 'count' },
-      { id: 'count', type: 'set_variables', config: { values: { n: { '+': [{ var: ['vars.n', 0] }, 1] } } },
-        branches: [{ when: { '<': [{ var: 'vars.n' }, POLLS] }, next: 'probe' }] },
+      {
+        id: 'count',
+        type: 'set_variables',
+        config: { values: { n: { '+': [{ var: ['vars.n', 0] }, 1] } } },
+        branches: [{ when: { '<': [{ var: 'vars.n' }, POLLS] }, next: 'probe' }],
+      },
     ],
   },
   {
-    key: 'gated', label: l('Gated'), entity: 'account', trigger: { type: 'record_created' },
+    key: 'gated',
+    label: l('Gated'),
+    entity: 'account',
+    trigger: { type: 'record_created' },
     condition: { '==': [{ var: 'record.name' }, 'Gate Co'] },
     start: 'gate',
     steps: [
@@ -101,8 +167,12 @@ const workflows: Workflow[] = [
     ],
   },
   {
-    key: 'leak_check', label: l('Leak check'), entity: 'account', trigger: { type: 'record_updated', fields: ['name'] },
-    start: 'capture', steps: [{ id: 'capture', type: 'capture' }],
+    key: 'leak_check',
+    label: l('Leak check'),
+    entity: 'account',
+    trigger: { type: 'record_updated', fields: ['name'] },
+    start: 'capture',
+    steps: [{ id: 'capture', type: 'capture' }],
   },
 ];
 
@@ -112,9 +182,21 @@ const probedKeys: string[] = [];
 const capturePlugin: MetacrmPlugin = {
   name: 'capture',
   load(api) {
-    const action: WorkflowAction = { type: 'capture', sideEffect: false, external: false, configSchema: { type: 'object' }, run: async (_config, ctx) => (captured.push({ scope: ctx.scope.record, outbound: ctx.visible.record }), {}) };
+    const action: WorkflowAction = {
+      type: 'capture',
+      sideEffect: false,
+      external: false,
+      configSchema: { type: 'object' },
+      run: async (_config, ctx) => (captured.push({ scope: ctx.scope.record, outbound: ctx.visible.record }), {}),
+    };
     api.actions.register('capture', action);
-    const probe: WorkflowAction = { type: 'key_probe', sideEffect: true, external: false, configSchema: { type: 'object' }, run: async (_config, ctx) => (probedKeys.push(ctx.idempotencyKey), {}) };
+    const probe: WorkflowAction = {
+      type: 'key_probe',
+      sideEffect: true,
+      external: false,
+      configSchema: { type: 'object' },
+      run: async (_config, ctx) => (probedKeys.push(ctx.idempotencyKey), {}),
+    };
     api.actions.register('key_probe', probe);
     api.actions.register('gate', gateAction);
   },
@@ -139,10 +221,23 @@ const gateAction: WorkflowAction = {
 beforeAll(async () => {
   ({ db } = await openTestDb(env));
   await openTestRedis(env);
-  platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, role: 'all', plugins: [capturePlugin] });
+  platform = await startTestPlatform({
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+    role: 'all',
+    plugins: [capturePlugin],
+  });
   api = apiClient(platform.url, { token: platform.adminToken });
   for (const entity of salesBundle().entities) await api.put(`/api/meta/draft/entities/${entity.key}`, entity);
-  await api.put('/api/meta/draft/roles/viewer', { key: 'viewer', label: l('Viewer'), entities: { account: { read: true, update: true, scope: 'all', fields: { employees: { read: false }, code: { mask: { keepStart: 1 } } } } } });
+  await api.put('/api/meta/draft/roles/viewer', {
+    key: 'viewer',
+    label: l('Viewer'),
+    entities: {
+      account: { read: true, update: true, scope: 'all', fields: { employees: { read: false }, code: { mask: { keepStart: 1 } } } },
+    },
+  });
   for (const workflow of workflows) {
     const saved = await api.put(`/api/meta/draft/workflows/${workflow.key}`, workflow);
     expect(saved.status, JSON.stringify(saved.body)).toBeLessThan(300);
@@ -156,10 +251,14 @@ afterAll(async () => {
 
 const runsOf = (workflow: string) => db.collection<RunDoc>('workflow_runs').find({ workflow }).sort({ createdAt: 1 }).toArray();
 async function settled(workflow: string, count = 1): Promise<RunDoc[]> {
-  return await waitFor(`${count} finished ${workflow} runs`, async () => {
-    const found = await runsOf(workflow);
-    return found.length >= count && found.every((r) => r.status === 'completed' || r.status === 'failed') ? found : undefined;
-  }, { timeoutMs: 60_000 });
+  return await waitFor(
+    `${count} finished ${workflow} runs`,
+    async () => {
+      const found = await runsOf(workflow);
+      return found.length >= count && found.every((r) => r.status === 'completed' || r.status === 'failed') ? found : undefined;
+    },
+    { timeoutMs: 60_000 },
+  );
 }
 
 describe('workflows', () => {
@@ -172,7 +271,10 @@ describe('workflows', () => {
     expect((await api.get(`/api/records/opportunity/${big}`)).body).toMatchObject({ probability: '80', close_date: '2027-01-31' });
     expect((await api.get(`/api/records/opportunity/${small}`)).body).toMatchObject({ probability: '10' });
     const bigRun = done.find((r) => r.trigger.recordId === big)!;
-    expect(bigRun.log.map((e) => [e.step, e.status])).toEqual([['double', 'completed'], ['big', 'completed']]);
+    expect(bigRun.log.map((e) => [e.step, e.status])).toEqual([
+      ['double', 'completed'],
+      ['big', 'completed'],
+    ]);
     expect(bigRun.scope.vars).toEqual({ doubled: 1000 });
   });
 
@@ -180,8 +282,15 @@ describe('workflows', () => {
     const account = (await api.post<{ id: string }>('/api/records/account', { name: 'Fork Co', industry: 'tech' })).body.id;
     const [run] = await settled('fan_out');
     expect(run!.status, JSON.stringify(run!.failure)).toBe('completed');
-    const children = (await api.get<{ records: { title: string; stage: string }[] }>(`/api/records/opportunity?filter=${encodeURIComponent(JSON.stringify({ field: 'account', op: 'eq', value: account }))}&sort=title`)).body.records;
-    expect(children.map((c) => [c.title, c.stage])).toEqual([['Left for Fork Co', 'won'], ['Right for Fork Co', 'won']]);
+    const children = (
+      await api.get<{ records: { title: string; stage: string }[] }>(
+        `/api/records/opportunity?filter=${encodeURIComponent(JSON.stringify({ field: 'account', op: 'eq', value: account }))}&sort=title`,
+      )
+    ).body.records;
+    expect(children.map((c) => [c.title, c.stage])).toEqual([
+      ['Left for Fork Co', 'won'],
+      ['Right for Fork Co', 'won'],
+    ]);
     expect((await api.get(`/api/records/account/${account}`)).body).toMatchObject({ employees: 2, open_amount: '12.00' });
     expect(run!.log.filter((e) => e.step === 'touch').length).toBe(2);
   });
@@ -231,12 +340,20 @@ describe('workflows', () => {
   });
 
   it('give steps that send data out only what the triggering user may see', async () => {
-    expect((await api.post('/api/users', { email: 'viewer@example.com', name: 'viewer', password: 'viewer password 1', roles: ['viewer'] })).status).toBe(201);
+    expect(
+      (await api.post('/api/users', { email: 'viewer@example.com', name: 'viewer', password: 'viewer password 1', roles: ['viewer'] }))
+        .status,
+    ).toBe(201);
     const viewer = apiClient(platform.url, { token: (await signIn(platform.url, 'viewer@example.com', 'viewer password 1')).token });
     const account = (await api.post<{ id: string }>('/api/records/account', { name: 'Quiet Co', code: 'SECRET', employees: 5 })).body.id;
     expect((await viewer.patch(`/api/records/account/${account}`, { name: 'Quiet Co 2' })).status).toBe(200);
     await settled('leak_check');
-    expect(captured).toEqual([{ scope: expect.objectContaining({ name: 'Quiet Co 2', code: 'SECRET', employees: 5 }), outbound: expect.objectContaining({ name: 'Quiet Co 2', code: 'S*****' }) }]);
+    expect(captured).toEqual([
+      {
+        scope: expect.objectContaining({ name: 'Quiet Co 2', code: 'SECRET', employees: 5 }),
+        outbound: expect.objectContaining({ name: 'Quiet Co 2', code: 'S*****' }),
+      },
+    ]);
     expect(captured[0]!.outbound).not.toHaveProperty('employees');
   });
 
@@ -259,7 +376,9 @@ describe('the workflows API', () => {
     expect((await api.post('/api/workflows/size_deal/disable', {})).status).toBe(204);
     const before = (await runsOf('size_deal')).length;
     await api.post('/api/records/opportunity', { title: 'Unseen', amount: '1.00' });
-    await waitFor('the event to be processed', async () => ((await db.collection('outbox').countDocuments({ processedAt: null })) === 0 ? true : undefined));
+    await waitFor('the event to be processed', async () =>
+      (await db.collection('outbox').countDocuments({ processedAt: null })) === 0 ? true : undefined,
+    );
     expect((await runsOf('size_deal')).length).toBe(before);
     expect((await api.post('/api/workflows/size_deal/enable', {})).status).toBe(204);
     await api.post('/api/records/opportunity', { title: 'Seen', amount: '1.00' });
@@ -268,8 +387,13 @@ describe('the workflows API', () => {
   });
 
   it('starts a manual workflow for a selection with a checked input form', async () => {
-    const ids = await Promise.all(['M1', 'M2'].map(async (title) => (await api.post<{ id: string }>('/api/records/opportunity', { title })).body.id));
-    const bad = await api.post<{ error: { code: string; details: { problems: { pointer: string }[] } } }>('/api/workflows/bulk_stage/trigger', { records: ids, input: { stage: 'maybe' } });
+    const ids = await Promise.all(
+      ['M1', 'M2'].map(async (title) => (await api.post<{ id: string }>('/api/records/opportunity', { title })).body.id),
+    );
+    const bad = await api.post<{ error: { code: string; details: { problems: { pointer: string }[] } } }>(
+      '/api/workflows/bulk_stage/trigger',
+      { records: ids, input: { stage: 'maybe' } },
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.problems[0]?.pointer).toBe('/input/stage');
     expect((await api.post('/api/workflows/size_deal/trigger', {})).status).toBe(400);
@@ -281,7 +405,9 @@ describe('the workflows API', () => {
   });
 
   it('shows runs with their step logs, filters the failed ones, and retries a failed run from its step', async () => {
-    const failed = await api.get<{ runs: { id: string; workflow: string; failure: { step: string } }[] }>('/api/workflows/runs?status=failed&workflow=broken');
+    const failed = await api.get<{ runs: { id: string; workflow: string; failure: { step: string } }[] }>(
+      '/api/workflows/runs?status=failed&workflow=broken',
+    );
     expect(failed.body.runs.length).toBe(1);
     const id = failed.body.runs[0]!.id;
     const detail = await api.get<{ log: { step: string; status: string; attempt: number }[] }>(`/api/workflows/runs/${id}`);
@@ -293,7 +419,9 @@ describe('the workflows API', () => {
       return run.status === 'failed' && run.log.length === 2 ? true : undefined;
     });
     const completed = (await runsOf('size_deal'))[0]!;
-    expect((await api.post<{ error: { code: string } }>(`/api/workflows/runs/${completed._id.toHexString()}/retry`, {})).body.error.code).toBe('WORKFLOW_RUN_NOT_RETRYABLE');
+    expect(
+      (await api.post<{ error: { code: string } }>(`/api/workflows/runs/${completed._id.toHexString()}/retry`, {})).body.error.code,
+    ).toBe('WORKFLOW_RUN_NOT_RETRYABLE');
     expect((await api.get('/api/workflows/runs?status=sideways')).status).toBe(400);
     expect((await api.get('/api/workflows/runs/zzz')).status).toBe(404);
   });
@@ -301,11 +429,19 @@ describe('the workflows API', () => {
   it('dry-runs a workflow over a sample record, saying what it would change and changing nothing', async () => {
     const runsBefore = await db.collection('workflow_runs').countDocuments();
     const records = await db.collection('rec_opportunity').countDocuments();
-    const dry = await api.post<{ status: string; steps: { step: string; output: { plan?: unknown } }[]; vars: unknown }>('/api/workflows/size_deal/dry-run', { record: { title: 'Sample', amount: '300.00' } });
+    const dry = await api.post<{ status: string; steps: { step: string; output: { plan?: unknown } }[]; vars: unknown }>(
+      '/api/workflows/size_deal/dry-run',
+      { record: { title: 'Sample', amount: '300.00' } },
+    );
     expect(dry.status).toBe(200);
     expect(dry.body.status).toBe('completed');
     expect(dry.body.steps.map((s) => s.step)).toEqual(['double', 'big']);
-    expect(dry.body.steps[1]!.output).toEqual({ dryRun: true, wouldRun: 'update_record', external: false, plan: { entity: 'opportunity', id: '000000000000000000000000', values: { probability: 80, close_date: '2027-01-31' } } });
+    expect(dry.body.steps[1]!.output).toEqual({
+      dryRun: true,
+      wouldRun: 'update_record',
+      external: false,
+      plan: { entity: 'opportunity', id: '000000000000000000000000', values: { probability: 80, close_date: '2027-01-31' } },
+    });
     expect(dry.body.vars).toEqual({ doubled: 600 });
     expect(await db.collection('workflow_runs').countDocuments()).toBe(runsBefore);
     expect(await db.collection('rec_opportunity').countDocuments()).toBe(records);
@@ -320,7 +456,9 @@ describe('the workflows API', () => {
       await (await queue.getJob(run._id.toHexString()))?.remove();
       const sweeper = new RunSweeper({ db, queue, logger: createLogger('silent') });
       expect(await sweeper.sweepOnce()).toBe(1);
-      await waitFor('the run to finish again', async () => ((await db.collection<RunDoc>('workflow_runs').findOne({ _id: run._id }))?.status === 'completed' ? true : undefined));
+      await waitFor('the run to finish again', async () =>
+        (await db.collection<RunDoc>('workflow_runs').findOne({ _id: run._id }))?.status === 'completed' ? true : undefined,
+      );
     } finally {
       await queue.close();
     }

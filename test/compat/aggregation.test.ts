@@ -6,11 +6,56 @@ import { dec, type AnyDoc } from './compat-support.js';
 /** The aggregation stages, accumulators and expressions that reports and dashboards emit. */
 
 const opportunities = [
-  { _id: 1, owner: 'ann', stage: 'won', amount: dec('1000.10'), closeAt: new Date('2026-01-05T10:00:00Z'), tags: ['new', 'big'], accountId: 'a1', probability: 100 },
-  { _id: 2, owner: 'ann', stage: 'won', amount: dec('250.00'), closeAt: new Date('2026-01-20T23:30:00Z'), tags: ['renewal'], accountId: 'a2', probability: 100 },
-  { _id: 3, owner: 'bob', stage: 'lost', amount: dec('80'), closeAt: new Date('2026-02-14T08:00:00Z'), tags: [], accountId: 'a1', probability: 0 },
-  { _id: 4, owner: 'bob', stage: 'won', amount: dec('3000'), closeAt: new Date('2026-04-01T00:30:00Z'), tags: ['big'], accountId: 'a3', probability: 100 },
-  { _id: 5, owner: 'cid', stage: 'open', amount: dec('500.5'), closeAt: new Date('2026-04-15T12:00:00Z'), tags: ['new'], accountId: 'a2', probability: 40 },
+  {
+    _id: 1,
+    owner: 'ann',
+    stage: 'won',
+    amount: dec('1000.10'),
+    closeAt: new Date('2026-01-05T10:00:00Z'),
+    tags: ['new', 'big'],
+    accountId: 'a1',
+    probability: 100,
+  },
+  {
+    _id: 2,
+    owner: 'ann',
+    stage: 'won',
+    amount: dec('250.00'),
+    closeAt: new Date('2026-01-20T23:30:00Z'),
+    tags: ['renewal'],
+    accountId: 'a2',
+    probability: 100,
+  },
+  {
+    _id: 3,
+    owner: 'bob',
+    stage: 'lost',
+    amount: dec('80'),
+    closeAt: new Date('2026-02-14T08:00:00Z'),
+    tags: [],
+    accountId: 'a1',
+    probability: 0,
+  },
+  {
+    _id: 4,
+    owner: 'bob',
+    stage: 'won',
+    amount: dec('3000'),
+    closeAt: new Date('2026-04-01T00:30:00Z'),
+    tags: ['big'],
+    accountId: 'a3',
+    probability: 100,
+  },
+  {
+    _id: 5,
+    owner: 'cid',
+    stage: 'open',
+    amount: dec('500.5'),
+    closeAt: new Date('2026-04-15T12:00:00Z'),
+    tags: ['new'],
+    accountId: 'a2',
+    probability: 40,
+  },
   { _id: 6, owner: 'ann', stage: 'open', amount: dec('0.1'), closeAt: new Date('2026-12-31T23:59:00Z'), accountId: null, probability: 10 },
 ];
 
@@ -38,13 +83,15 @@ beforeAll(async () => {
   });
 });
 
-const run = (pipeline: Document[], collection = 'opportunities'): Promise<Document[]> => db.collection(collection).aggregate(pipeline).toArray();
+const run = (pipeline: Document[], collection = 'opportunities'): Promise<Document[]> =>
+  db.collection(collection).aggregate(pipeline).toArray();
 
 /** Replaces Decimal128 values by their strings so results compare exactly, digits and exponent alike. */
 function plain(value: unknown): unknown {
   if (value instanceof Decimal128) return `dec:${value.toString()}`;
   if (Array.isArray(value)) return value.map(plain);
-  if (value && typeof value === 'object' && !(value instanceof Date)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  if (value && typeof value === 'object' && !(value instanceof Date))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
   return value;
 }
 
@@ -52,7 +99,15 @@ describe('$group accumulators', () => {
   it('counts and sums numbers and Decimal128 exactly per group after $match', async () => {
     const rows = await run([
       { $match: { closeAt: { $gte: new Date('2026-01-01T00:00:00Z') } } },
-      { $group: { _id: '$stage', count: { $sum: 1 }, amount: { $sum: '$amount' }, probability: { $sum: '$probability' }, missing: { $sum: '$nothing' } } },
+      {
+        $group: {
+          _id: '$stage',
+          count: { $sum: 1 },
+          amount: { $sum: '$amount' },
+          probability: { $sum: '$probability' },
+          missing: { $sum: '$nothing' },
+        },
+      },
       { $sort: { _id: 1 } },
     ]);
     expect(plain(rows)).toEqual([
@@ -69,7 +124,17 @@ describe('$group accumulators', () => {
 
   it('computes $avg, $min and $max over numbers and Decimal128', async () => {
     const rows = await run([
-      { $group: { _id: '$owner', avgP: { $avg: '$probability' }, minP: { $min: '$probability' }, maxP: { $max: '$probability' }, minA: { $min: '$amount' }, maxA: { $max: '$amount' }, firstClose: { $min: '$closeAt' } } },
+      {
+        $group: {
+          _id: '$owner',
+          avgP: { $avg: '$probability' },
+          minP: { $min: '$probability' },
+          maxP: { $max: '$probability' },
+          minA: { $min: '$amount' },
+          maxA: { $max: '$amount' },
+          firstClose: { $min: '$closeAt' },
+        },
+      },
       { $sort: { _id: 1 } },
     ]);
     expect(plain(rows)).toEqual([
@@ -87,7 +152,15 @@ describe('$group accumulators', () => {
   it('takes $first and $last in sort order and collects with $push and $addToSet', async () => {
     const rows = await run([
       { $sort: { closeAt: 1 } },
-      { $group: { _id: '$owner', first: { $first: '$_id' }, last: { $last: '$_id' }, stages: { $push: '$stage' }, distinct: { $addToSet: '$stage' } } },
+      {
+        $group: {
+          _id: '$owner',
+          first: { $first: '$_id' },
+          last: { $last: '$_id' },
+          stages: { $push: '$stage' },
+          distinct: { $addToSet: '$stage' },
+        },
+      },
       { $sort: { _id: 1 } },
     ]);
     const sorted = rows.map((r) => ({ ...r, distinct: [...(r.distinct as string[])].sort() }));
@@ -99,7 +172,10 @@ describe('$group accumulators', () => {
   });
 
   it('groups by two keys', async () => {
-    const rows = await run([{ $group: { _id: { owner: '$owner', stage: '$stage' }, n: { $sum: 1 } } }, { $sort: { '_id.owner': 1, '_id.stage': 1 } }]);
+    const rows = await run([
+      { $group: { _id: { owner: '$owner', stage: '$stage' }, n: { $sum: 1 } } },
+      { $sort: { '_id.owner': 1, '_id.stage': 1 } },
+    ]);
     expect(rows).toEqual([
       { _id: { owner: 'ann', stage: 'open' }, n: 1 },
       { _id: { owner: 'ann', stage: 'won' }, n: 2 },
@@ -150,12 +226,16 @@ describe('dates', () => {
       ],
       'instants',
     );
-    expect(rows).toEqual([{ year: 2026, month: 3, day: 18, week: 11, isoWeek: 12, dayParis: 19, utc: '2026-03-18T23:30:00.000Z', paris: '2026-03-19 00:30' }]);
+    expect(rows).toEqual([
+      { year: 2026, month: 3, day: 18, week: 11, isoWeek: 12, dayParis: 19, utc: '2026-03-18T23:30:00.000Z', paris: '2026-03-19 00:30' },
+    ]);
   });
 
   it('groups amounts by month with $dateTrunc', async () => {
     const rows = await run([
-      { $group: { _id: { $dateTrunc: { date: '$closeAt', unit: 'month', timezone: 'UTC' } }, amount: { $sum: '$amount' }, n: { $sum: 1 } } },
+      {
+        $group: { _id: { $dateTrunc: { date: '$closeAt', unit: 'month', timezone: 'UTC' } }, amount: { $sum: '$amount' }, n: { $sum: 1 } },
+      },
       { $sort: { _id: 1 } },
     ]);
     expect(plain(rows)).toEqual([
@@ -175,7 +255,15 @@ describe('shaping stages and expressions', () => {
           likelihood: { $cond: { if: { $gte: ['$probability', 50] }, then: 'likely', else: 'unlikely' } },
           account: { $ifNull: ['$accountId', 'none'] },
           tagList: { $ifNull: ['$tags', []] },
-          code: { $switch: { branches: [{ case: { $eq: ['$stage', 'won'] }, then: 'W' }, { case: { $eq: ['$stage', 'lost'] }, then: 'L' }], default: '?' } },
+          code: {
+            $switch: {
+              branches: [
+                { case: { $eq: ['$stage', 'won'] }, then: 'W' },
+                { case: { $eq: ['$stage', 'lost'] }, then: 'L' },
+              ],
+              default: '?',
+            },
+          },
         },
       },
       { $project: { _id: 1, likelihood: 1, account: 1, code: 1, tagCount: { $size: '$tagList' } } },
@@ -258,7 +346,11 @@ describe('joins and facets', () => {
           $lookup: {
             from: 'opportunities',
             let: { account: '$_id' },
-            pipeline: [{ $match: { $expr: { $and: [{ $eq: ['$accountId', '$$account'] }, { $eq: ['$stage', 'won'] }] } } }, { $sort: { _id: 1 } }, { $project: { _id: 1 } }],
+            pipeline: [
+              { $match: { $expr: { $and: [{ $eq: ['$accountId', '$$account'] }, { $eq: ['$stage', 'won'] }] } } },
+              { $sort: { _id: 1 } },
+              { $project: { _id: 1 } },
+            ],
             as: 'won',
           },
         },
@@ -281,7 +373,16 @@ describe('joins and facets', () => {
         $facet: {
           total: [{ $count: 'n' }],
           byStage: [{ $sortByCount: '$stage' }],
-          byProbability: [{ $bucket: { groupBy: '$probability', boundaries: [0, 50, 101], default: 'other', output: { n: { $sum: 1 }, ids: { $push: '$_id' } } } }],
+          byProbability: [
+            {
+              $bucket: {
+                groupBy: '$probability',
+                boundaries: [0, 50, 101],
+                default: 'other',
+                output: { n: { $sum: 1 }, ids: { $push: '$_id' } },
+              },
+            },
+          ],
           top: [{ $sort: { amount: -1 } }, { $limit: 1 }, { $project: { _id: 1 } }],
         },
       },

@@ -30,9 +30,17 @@ const bulkError = (promise: Promise<unknown>): Promise<MongoBulkWriteError> => r
 
 /** [index, code] of each failed item, by index: an unordered bulk runs inserts, updates and deletes as separate batches. */
 const writeErrorsOf = (err: MongoBulkWriteError): [number, number][] =>
-  (Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors]).map((w): [number, number] => [w.index, w.code]).sort((a, b) => a[0] - b[0]);
+  (Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors])
+    .map((w): [number, number] => [w.index, w.code])
+    .sort((a, b) => a[0] - b[0]);
 
-const counts = (r: { insertedCount: number; matchedCount: number; modifiedCount: number; deletedCount: number; upsertedCount: number }) => ({
+const counts = (r: {
+  insertedCount: number;
+  matchedCount: number;
+  modifiedCount: number;
+  deletedCount: number;
+  upsertedCount: number;
+}) => ({
   insertedCount: r.insertedCount,
   matchedCount: r.matchedCount,
   modifiedCount: r.modifiedCount,
@@ -119,6 +127,8 @@ describe('insertMany', () => {
     expect(result.insertedCount).toBe(1000);
     expect(Object.keys(result.insertedIds)).toHaveLength(1000);
     expect(await many.countDocuments()).toBe(1000);
-    expect(await many.aggregate([{ $group: { _id: null, total: { $sum: '$n' }, count: { $sum: 1 } } }]).toArray()).toEqual([{ _id: null, total: 499500, count: 1000 }]);
+    expect(await many.aggregate([{ $group: { _id: null, total: { $sum: '$n' }, count: { $sum: 1 } } }]).toArray()).toEqual([
+      { _id: null, total: 499500, count: 1000 },
+    ]);
   });
 });

@@ -35,7 +35,9 @@ const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1
 describe('atomic counters', () => {
   it('hands out 50 distinct numbers to 50 concurrent findOneAndUpdate $inc calls', async () => {
     await counters.insertOne({ _id: 'invoice', seq: 0 });
-    const docs = await Promise.all(range(50).map(() => counters.findOneAndUpdate({ _id: 'invoice' }, { $inc: { seq: 1 } }, { returnDocument: 'after' })));
+    const docs = await Promise.all(
+      range(50).map(() => counters.findOneAndUpdate({ _id: 'invoice' }, { $inc: { seq: 1 } }, { returnDocument: 'after' })),
+    );
     const numbers = docs.map((doc) => doc?.seq ?? -1).sort((a, b) => a - b);
     expect(numbers).toEqual(range(50));
     expect(await counters.findOne({ _id: 'invoice' })).toEqual({ _id: 'invoice', seq: 50 });
@@ -49,7 +51,10 @@ describe('atomic counters', () => {
 
   it('returns the document before the update with returnDocument before, and null for a missing one', async () => {
     await counters.insertOne({ _id: 'order', seq: 7 });
-    expect(await counters.findOneAndUpdate({ _id: 'order' }, { $inc: { seq: 1 } }, { returnDocument: 'before' })).toEqual({ _id: 'order', seq: 7 });
+    expect(await counters.findOneAndUpdate({ _id: 'order' }, { $inc: { seq: 1 } }, { returnDocument: 'before' })).toEqual({
+      _id: 'order',
+      seq: 7,
+    });
     expect(await counters.findOneAndUpdate({ _id: 'nothing' }, { $inc: { seq: 1 } })).toBeNull();
     expect(await counters.countDocuments({ _id: 'nothing' })).toBe(0);
   });
@@ -74,21 +79,45 @@ describe('atomic counters', () => {
     const docs = await Promise.all(racers.map(async ({ name, doc }) => ({ name, seq: (await doc)?.seq ?? null })));
     for (const name of names) {
       const numbers = docs.filter((d) => d.name === name).map((d) => d.seq);
-      expect(numbers.sort((a, b) => (a ?? -1) - (b ?? -1)), name).toEqual(range(20));
+      expect(
+        numbers.sort((a, b) => (a ?? -1) - (b ?? -1)),
+        name,
+      ).toEqual(range(20));
     }
-    expect(await counters.find({ _id: { $in: names } }).sort({ _id: 1 }).toArray()).toEqual(names.map((_id) => ({ _id, seq: 20 })));
+    expect(
+      await counters
+        .find({ _id: { $in: names } })
+        .sort({ _id: 1 })
+        .toArray(),
+    ).toEqual(names.map((_id) => ({ _id, seq: 20 })));
   });
 
   it('creates each key once when 20 updateOne upserts race for each of 5 keys', async () => {
     const runs = db.collection<{ _id: string; seq: number; firstBy?: number }>('runs');
     const keys = range(5).map((k) => `run:e${k}:w1`);
-    const racers = keys.flatMap((key) => range(20).map((i) => ({ key, result: runs.updateOne({ _id: key }, { $inc: { seq: 1 }, $setOnInsert: { firstBy: i } }, { upsert: true }) })));
+    const racers = keys.flatMap((key) =>
+      range(20).map((i) => ({
+        key,
+        result: runs.updateOne({ _id: key }, { $inc: { seq: 1 }, $setOnInsert: { firstBy: i } }, { upsert: true }),
+      })),
+    );
     const outcomes = await Promise.all(racers.map(async ({ key, result }) => ({ key, ...(await result) })));
     for (const key of keys) {
       const mine = outcomes.filter((o) => o.key === key);
-      expect({ key, upserted: mine.filter((o) => o.upsertedCount === 1).length, matched: mine.filter((o) => o.matchedCount === 1).length }).toEqual({ key, upserted: 1, matched: 19 });
+      expect({
+        key,
+        upserted: mine.filter((o) => o.upsertedCount === 1).length,
+        matched: mine.filter((o) => o.matchedCount === 1).length,
+      }).toEqual({ key, upserted: 1, matched: 19 });
     }
-    expect((await runs.find({ _id: { $in: keys } }).sort({ _id: 1 }).toArray()).map((d) => [d._id, d.seq])).toEqual(keys.map((key) => [key, 20]));
+    expect(
+      (
+        await runs
+          .find({ _id: { $in: keys } })
+          .sort({ _id: 1 })
+          .toArray()
+      ).map((d) => [d._id, d.seq]),
+    ).toEqual(keys.map((key) => [key, 20]));
   });
 
   it('applies every one of 50 concurrent updateOne $inc calls', async () => {
@@ -103,7 +132,9 @@ describe('version-guarded updates', () => {
   it('lets exactly one of 20 concurrent writers holding the same version win', async () => {
     await records.insertOne({ _id: 'race', _version: 1, counter: 0 });
     const results = await Promise.all(
-      range(20).map((i) => records.updateOne({ _id: 'race', _version: 1 }, { $set: { writer: `w${i}`, counter: i }, $inc: { _version: 1 } })),
+      range(20).map((i) =>
+        records.updateOne({ _id: 'race', _version: 1 }, { $set: { writer: `w${i}`, counter: i }, $inc: { _version: 1 } }),
+      ),
     );
     const matched = results.map((r) => r.matchedCount);
     expect(matched.filter((n) => n === 1)).toHaveLength(1);
@@ -121,7 +152,11 @@ describe('version-guarded updates', () => {
         const session = client.startSession();
         try {
           await session.withTransaction(async () => {
-            const res = await records.updateOne({ _id: 'tx-race', _version: 1 }, { $set: { writer: `w${i}` }, $inc: { _version: 1, counter: 1 } }, { session });
+            const res = await records.updateOne(
+              { _id: 'tx-race', _version: 1 },
+              { $set: { writer: `w${i}` }, $inc: { _version: 1, counter: 1 } },
+              { session },
+            );
             if (res.matchedCount === 0) throw new Error('version conflict');
             await audit.insertOne({ _id: 'tx-race:2', writer: `w${i}` }, { session });
           });
@@ -160,7 +195,10 @@ describe('version-guarded updates', () => {
       for (let i = 0; i < rounds; i += 1) {
         const current = await coll.findOne({ _id: 'loop' });
         if (!current) throw new Error('document missing');
-        const res = await coll.updateOne({ _id: 'loop', _version: current._version }, { $set: { counter: current.counter + 1, _version: current._version + 1 } });
+        const res = await coll.updateOne(
+          { _id: 'loop', _version: current._version },
+          { $set: { counter: current.counter + 1, _version: current._version + 1 } },
+        );
         won += res.modifiedCount;
       }
       return won;

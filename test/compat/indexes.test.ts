@@ -90,7 +90,10 @@ describe('unique indexes', () => {
     ['changing the value', { email: 'bea@example.com' }, 'bea@example.com'],
   ])('frees the old value when %s is written as a delete and an insert in a transaction', async (_what, change, taken) => {
     const coll = await fresh('unique_rewrite');
-    await coll.createIndex({ email: 1 }, { unique: true, name: 'unique_email', partialFilterExpression: { email: { $exists: true }, _deletedAt: { $type: 'null' } } });
+    await coll.createIndex(
+      { email: 1 },
+      { unique: true, name: 'unique_email', partialFilterExpression: { email: { $exists: true }, _deletedAt: { $type: 'null' } } },
+    );
     await coll.insertOne({ _id: 'r1', email: 'ann@example.com', _deletedAt: null, _version: 1 });
     const session = db.client.startSession();
     try {
@@ -110,8 +113,17 @@ describe('unique indexes', () => {
 
   it('enforces a partial unique index filtered by $exists and $type', async () => {
     const coll = await fresh('unique_partial_exists');
-    await coll.createIndex({ externalId: 1 }, { unique: true, partialFilterExpression: { externalId: { $exists: true, $type: 'string' } } });
-    await coll.insertMany([{ name: 'a' }, { name: 'b' }, { name: 'c', externalId: null }, { name: 'd', externalId: null }, { name: 'e', externalId: 'X-1' }]);
+    await coll.createIndex(
+      { externalId: 1 },
+      { unique: true, partialFilterExpression: { externalId: { $exists: true, $type: 'string' } } },
+    );
+    await coll.insertMany([
+      { name: 'a' },
+      { name: 'b' },
+      { name: 'c', externalId: null },
+      { name: 'd', externalId: null },
+      { name: 'e', externalId: 'X-1' },
+    ]);
     const err = await rejectionOf(coll.insertOne({ name: 'f', externalId: 'X-1' }));
     expect(err.code).toBe(11000);
     expect(err.keyValue).toEqual({ externalId: 'X-1' });
@@ -177,7 +189,9 @@ describe('index management', () => {
     const err = await rejectionOf(coll.createIndex(key, options));
     expect(err.code).toBe(86);
     expect(err.codeName).toBe('IndexKeySpecsConflict');
-    expect(await coll.listIndexes().toArray()).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'taxId_1', key: { taxId: 1 }, unique: true, sparse: true })]));
+    expect(await coll.listIndexes().toArray()).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'taxId_1', key: { taxId: 1 }, unique: true, sparse: true })]),
+    );
   });
 
   it('drops an index by name, which lifts its constraint', async () => {
@@ -204,7 +218,16 @@ describe('duplicates inside insertMany', () => {
     await coll.createIndex({ email: 1 }, { unique: true });
     await coll.insertOne({ email: 'b@example.com' });
     const err = await rejectionOf(
-      coll.insertMany([{ email: 'a@example.com' }, { email: 'b@example.com' }, { email: 'c@example.com' }, { email: 'a@example.com' }, { email: 'd@example.com' }], { ordered: false }),
+      coll.insertMany(
+        [
+          { email: 'a@example.com' },
+          { email: 'b@example.com' },
+          { email: 'c@example.com' },
+          { email: 'a@example.com' },
+          { email: 'd@example.com' },
+        ],
+        { ordered: false },
+      ),
       MongoBulkWriteError,
     );
     expect(err.code).toBe(11000);
@@ -216,12 +239,14 @@ describe('duplicates inside insertMany', () => {
     expect(writeErrors.every((w) => w.errmsg?.includes('index: email_1'))).toBe(true);
     expect(err.insertedCount).toBe(3);
     expect(Object.keys(err.insertedIds).map(Number).sort()).toEqual([0, 2, 4]);
-    expect((await coll.find({}, { projection: { _id: 0 } }).sort({ email: 1 }).toArray()).map((d) => d.email)).toEqual([
-      'a@example.com',
-      'b@example.com',
-      'c@example.com',
-      'd@example.com',
-    ]);
+    expect(
+      (
+        await coll
+          .find({}, { projection: { _id: 0 } })
+          .sort({ email: 1 })
+          .toArray()
+      ).map((d) => d.email),
+    ).toEqual(['a@example.com', 'b@example.com', 'c@example.com', 'd@example.com']);
   });
 
   it('stops at the first duplicate with ordered: true, keeping the writes before it', async () => {

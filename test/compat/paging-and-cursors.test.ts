@@ -1,4 +1,14 @@
-import { Long, MongoClient, MongoServerError, ObjectId, type CommandStartedEvent, type CommandSucceededEvent, type Collection, type Db, type Filter } from 'mongodb';
+import {
+  Long,
+  MongoClient,
+  MongoServerError,
+  ObjectId,
+  type CommandStartedEvent,
+  type CommandSucceededEvent,
+  type Collection,
+  type Db,
+  type Filter,
+} from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, testEnv } from '../helpers/env.js';
 
@@ -140,7 +150,11 @@ describe('cursors', () => {
   });
 
   it('returns only limit documents with a limit larger than the batch size', async () => {
-    const docs = await items.find({ seq: { $gte: 100 } }, { batchSize: 7 }).sort({ seq: -1 }).limit(25).toArray();
+    const docs = await items
+      .find({ seq: { $gte: 100 } }, { batchSize: 7 })
+      .sort({ seq: -1 })
+      .limit(25)
+      .toArray();
     expect(docs.map((d) => d.seq)).toEqual(Array.from({ length: 25 }, (_, i) => 999 - i));
   });
 });

@@ -108,7 +108,10 @@ const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g
 
 /** The sorted ids of the matching documents. Filters are untyped: they compare Decimal128 fields with numbers. */
 async function idsOf(filter: Filter<AnyDoc>): Promise<number[]> {
-  const docs = await db.collection<AnyDoc>('accounts').find(filter, { projection: { _id: 1 } }).toArray();
+  const docs = await db
+    .collection<AnyDoc>('accounts')
+    .find(filter, { projection: { _id: 1 } })
+    .toArray();
   return docs.map((d) => d._id as number).sort((a, b) => a - b);
 }
 
@@ -156,7 +159,11 @@ describe('logical operators, existence and null', () => {
     ['$or', { $or: [{ status: 'churned' }, { employees: { $gt: 1000 } }] }, [3, 5]],
     ['$nor', { $nor: [{ status: 'active' }, { tags: 'partner' }] }, [3]],
     ['$not (matches null and missing)', { employees: { $not: { $gt: 100 } } }, [2, 3, 4, 6]],
-    ['nested $and of $or', { $and: [{ $or: [{ status: 'active' }, { status: 'prospect' }] }, { $or: [{ tags: 'partner' }, { employees: 45 }] }] }, [2, 5, 6]],
+    [
+      'nested $and of $or',
+      { $and: [{ $or: [{ status: 'active' }, { status: 'prospect' }] }, { $or: [{ tags: 'partner' }, { employees: 45 }] }] },
+      [2, 5, 6],
+    ],
     ['$exists true (null counts as present)', { employees: { $exists: true } }, [1, 2, 3, 5, 6]],
     ['$exists false', { employees: { $exists: false } }, [4]],
     ['null matches null and missing', { employees: null }, [3, 4]],

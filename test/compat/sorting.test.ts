@@ -43,7 +43,11 @@ beforeAll(async () => {
 });
 
 async function order(collection: string, sort: Sort, filter: Document = {}): Promise<unknown[]> {
-  const docs = await db.collection(collection).find(filter, { projection: { _id: 1 } }).sort(sort).toArray();
+  const docs = await db
+    .collection(collection)
+    .find(filter, { projection: { _id: 1 } })
+    .sort(sort)
+    .toArray();
   return docs.map((d) => d._id);
 }
 
@@ -61,12 +65,17 @@ describe('sorts', () => {
   });
 
   it('applies skip and limit after the sort', async () => {
-    const docs = await db.collection('deals').find({}, { sort: { amount: -1, _id: 1 }, skip: 2, limit: 3 }).toArray();
+    const docs = await db
+      .collection('deals')
+      .find({}, { sort: { amount: -1, _id: 1 }, skip: 2, limit: 3 })
+      .toArray();
     expect(docs).toEqual([deals[4], deals[6], deals[0]]);
   });
 
   it('sorts after filtering', async () => {
-    expect(await order('deals', { amount: -1, _id: -1 }, { stage: { $in: ['won', 'lead'] }, amount: { $gte: 500 } })).toEqual([6, 7, 2, 9, 1]);
+    expect(await order('deals', { amount: -1, _id: -1 }, { stage: { $in: ['won', 'lead'] }, amount: { $gte: 500 } })).toEqual([
+      6, 7, 2, 9, 1,
+    ]);
   });
 
   it('orders Decimal128, double and int values numerically together', async () => {

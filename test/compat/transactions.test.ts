@@ -122,7 +122,10 @@ describe('multi-document transactions', () => {
         expect(await accounts.findOne({ _id: 'a1' }, { session })).toEqual({ _id: 'a1', name: 'Acme Corp', balance: 0 });
         expect(await entries.countDocuments({ accountId: 'a1' }, { session })).toBe(2);
         const [sum] = await entries
-          .aggregate<{ total: number }>([{ $match: { accountId: 'a1' } }, { $group: { _id: null, total: { $sum: '$amount' } } }, { $project: { _id: 0 } }], { session })
+          .aggregate<{ total: number }>(
+            [{ $match: { accountId: 'a1' } }, { $group: { _id: null, total: { $sum: '$amount' } } }, { $project: { _id: 0 } }],
+            { session },
+          )
           .toArray();
         expect(sum).toEqual({ total: 100 });
       }),
@@ -214,7 +217,11 @@ describe('the record write transaction', () => {
     if (res.matchedCount === 0) throw new Error('version conflict');
     const after = await contacts().findOne({ _id: id }, { session });
     if (!after) throw new Error('vanished');
-    const counter = await counters().findOneAndUpdate({ _id: 'revision' }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after', session });
+    const counter = await counters().findOneAndUpdate(
+      { _id: 'revision' },
+      { $inc: { seq: 1 } },
+      { upsert: true, returnDocument: 'after', session },
+    );
     await revisions().insertOne({ recordId: id, version: after._version, seq: counter?.seq, changes: { name } }, { session });
     const audited = await audit().updateOne(
       { _id: `${id}:${after._version}` },
@@ -236,9 +243,17 @@ describe('the record write transaction', () => {
     expect(after).toEqual({ _id: 'c1', name: 'Anna', _version: 2 });
     expect(await contacts().findOne({ _id: 'c1' })).toEqual({ _id: 'c1', name: 'Anna', _version: 2 });
     expect(await counters().findOne({ _id: 'revision' })).toEqual({ _id: 'revision', seq: 1 });
-    expect(await revisions().find({}, { projection: { _id: 0 } }).toArray()).toEqual([{ recordId: 'c1', version: 2, seq: 1, changes: { name: 'Anna' } }]);
+    expect(
+      await revisions()
+        .find({}, { projection: { _id: 0 } })
+        .toArray(),
+    ).toEqual([{ recordId: 'c1', version: 2, seq: 1, changes: { name: 'Anna' } }]);
     expect(await audit().find().toArray()).toEqual([{ _id: 'c1:2', recordId: 'c1', action: 'update' }]);
-    expect(await outbox().find({}, { projection: { _id: 0 } }).toArray()).toEqual([{ eventId: 'c1:2', kind: 'record.updated', sent: false }]);
+    expect(
+      await outbox()
+        .find({}, { projection: { _id: 0 } })
+        .toArray(),
+    ).toEqual([{ eventId: 'c1:2', kind: 'record.updated', sent: false }]);
   });
 
   it('writes nothing when a later step fails after the counter and revision writes', async () => {
@@ -258,7 +273,9 @@ describe('the record write transaction', () => {
   });
 
   it('matches nothing for a stale version inside the transaction', async () => {
-    await expect(withSession((session) => session.withTransaction(() => updateContact(session, 'c1', 7, 'Anna')))).rejects.toThrow('version conflict');
+    await expect(withSession((session) => session.withTransaction(() => updateContact(session, 'c1', 7, 'Anna')))).rejects.toThrow(
+      'version conflict',
+    );
     expect(await contacts().findOne({ _id: 'c1' })).toEqual({ _id: 'c1', name: 'Ann', _version: 1 });
     expect(await revisions().countDocuments()).toBe(0);
   });

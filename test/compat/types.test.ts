@@ -23,14 +23,20 @@ async function roundTrip(collection: string, doc: AnyDoc): Promise<AnyDoc | null
 }
 
 describe('Decimal128', () => {
-  it.each(['0.1', '123456789012345678901234.5678', '-0.0001', '1E+3', '0.10', '-0', '9.999999999999999999999999999999999E+6144', '1E-6176'])(
-    'reads back %s as Decimal128 with the same string',
-    async (text) => {
-      const doc = await roundTrip('decimals', { v: dec(text) });
-      expect(doc?.v).toBeInstanceOf(Decimal128);
-      expect((doc?.v as Decimal128).toString()).toBe(text);
-    },
-  );
+  it.each([
+    '0.1',
+    '123456789012345678901234.5678',
+    '-0.0001',
+    '1E+3',
+    '0.10',
+    '-0',
+    '9.999999999999999999999999999999999E+6144',
+    '1E-6176',
+  ])('reads back %s as Decimal128 with the same string', async (text) => {
+    const doc = await roundTrip('decimals', { v: dec(text) });
+    expect(doc?.v).toBeInstanceOf(Decimal128);
+    expect((doc?.v as Decimal128).toString()).toBe(text);
+  });
 
   it('compares Decimal128 with Decimal128 and with int and double values numerically', async () => {
     const coll = db.collection<AnyDoc>('mixed');
@@ -71,11 +77,14 @@ describe('Decimal128', () => {
 });
 
 describe('dates and ids', () => {
-  it.each(['2026-03-18T23:30:00.001Z', '1969-12-31T23:59:59.999Z', '2000-02-29T12:00:00.000Z', '9999-12-31T23:59:59.999Z'])('reads back the date %s to the millisecond', async (iso) => {
-    const doc = await roundTrip('dates', { at: new Date(iso) });
-    expect(doc?.at).toBeInstanceOf(Date);
-    expect((doc?.at as Date).toISOString()).toBe(iso);
-  });
+  it.each(['2026-03-18T23:30:00.001Z', '1969-12-31T23:59:59.999Z', '2000-02-29T12:00:00.000Z', '9999-12-31T23:59:59.999Z'])(
+    'reads back the date %s to the millisecond',
+    async (iso) => {
+      const doc = await roundTrip('dates', { at: new Date(iso) });
+      expect(doc?.at).toBeInstanceOf(Date);
+      expect((doc?.at as Date).toISOString()).toBe(iso);
+    },
+  );
 
   it('generates ObjectIds that sort in creation order and carry their creation time', async () => {
     const coll = db.collection<{ _id?: ObjectId; n: number }>('generated');

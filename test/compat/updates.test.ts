@@ -24,7 +24,11 @@ describe('update operators', () => {
     ['$set a dotted path into a sub-document', { $set: { 'address.city': 'Lyon' } }, { ...start, address: { city: 'Lyon', zip: '75001' } }],
     ['$set a dotted path creating the sub-document', { $set: { 'billing.city': 'Nice' } }, { ...start, billing: { city: 'Nice' } }],
     ['$set null keeps the field as null', { $set: { score: null } }, { ...start, score: null }],
-    ['$unset removes fields', { $unset: { score: '', 'address.zip': '' } }, { _id: 1, name: 'Acme', tags: ['a', 'b'], address: { city: 'Paris' } }],
+    [
+      '$unset removes fields',
+      { $unset: { score: '', 'address.zip': '' } },
+      { _id: 1, name: 'Acme', tags: ['a', 'b'], address: { city: 'Paris' } },
+    ],
     ['$unset of a missing field is a no-op', { $unset: { nothing: '' } }, start],
     ['$inc creates a missing field', { $inc: { visits: 1 } }, { ...start, visits: 1 }],
     ['$min keeps the smaller', { $min: { score: 3 } }, { ...start, score: 3 }],
@@ -33,8 +37,16 @@ describe('update operators', () => {
     ['$pull removes a value', { $pull: { tags: 'a' } }, { ...start, tags: ['b'] }],
     ['$pull $in removes several values', { $pull: { tags: { $in: ['a', 'b'] } } }, { ...start, tags: [] }],
     ['$push $each appends in order', { $push: { tags: { $each: ['z', 'a'] } } }, { ...start, tags: ['a', 'b', 'z', 'a'] }],
-    ['$rename moves a field', { $rename: { score: 'rating' } }, { _id: 1, name: 'Acme', tags: ['a', 'b'], address: { city: 'Paris', zip: '75001' }, rating: 5 }],
-    ['$set and $unset together', { $set: { name: 'X' }, $unset: { tags: '' } }, { _id: 1, name: 'X', address: { city: 'Paris', zip: '75001' }, score: 5 }],
+    [
+      '$rename moves a field',
+      { $rename: { score: 'rating' } },
+      { _id: 1, name: 'Acme', tags: ['a', 'b'], address: { city: 'Paris', zip: '75001' }, rating: 5 },
+    ],
+    [
+      '$set and $unset together',
+      { $set: { name: 'X' }, $unset: { tags: '' } },
+      { _id: 1, name: 'X', address: { city: 'Paris', zip: '75001' }, score: 5 },
+    ],
   ])('%s', async (_name, update, expected) => {
     const coll = db.collection<AnyDoc>('ops');
     await coll.deleteMany({});
@@ -65,7 +77,12 @@ describe('update results', () => {
     ['a change', { _id: 1 }, { $set: { name: 'B' } }, { matchedCount: 1, modifiedCount: 1, upsertedCount: 0 }],
     ['a no-op $set', { _id: 1 }, { $set: { name: 'A' } }, { matchedCount: 1, modifiedCount: 0, upsertedCount: 0 }],
     ['no match', { _id: 99 }, { $set: { name: 'B' } }, { matchedCount: 0, modifiedCount: 0, upsertedCount: 0 }],
-    ['a version guard that no longer matches', { _id: 1, _version: 1 }, { $set: { name: 'B' }, $inc: { _version: 1 } }, { matchedCount: 0, modifiedCount: 0, upsertedCount: 0 }],
+    [
+      'a version guard that no longer matches',
+      { _id: 1, _version: 1 },
+      { $set: { name: 'B' }, $inc: { _version: 1 } },
+      { matchedCount: 0, modifiedCount: 0, upsertedCount: 0 },
+    ],
   ])('reports counts for %s', async (_name, filter, update, expected) => {
     const coll = db.collection<AnyDoc>('results');
     await coll.deleteMany({});
@@ -76,11 +93,25 @@ describe('update results', () => {
 
   it('upserts with the equality fields of the filter and $setOnInsert', async () => {
     const coll = db.collection<AnyDoc>('upserts');
-    const first = await coll.updateOne({ runId: 'r1', stepId: 's1' }, { $set: { status: 'done' }, $setOnInsert: { attempts: 0 } }, { upsert: true });
+    const first = await coll.updateOne(
+      { runId: 'r1', stepId: 's1' },
+      { $set: { status: 'done' }, $setOnInsert: { attempts: 0 } },
+      { upsert: true },
+    );
     expect(first.upsertedCount).toBe(1);
-    const second = await coll.updateOne({ runId: 'r1', stepId: 's1' }, { $set: { status: 'again' }, $setOnInsert: { attempts: 99 } }, { upsert: true });
-    expect({ matched: second.matchedCount, upserted: second.upsertedCount, id: second.upsertedId }).toEqual({ matched: 1, upserted: 0, id: null });
-    expect(await coll.find({}, { projection: { _id: 0 } }).toArray()).toEqual([{ runId: 'r1', stepId: 's1', status: 'again', attempts: 0 }]);
+    const second = await coll.updateOne(
+      { runId: 'r1', stepId: 's1' },
+      { $set: { status: 'again' }, $setOnInsert: { attempts: 99 } },
+      { upsert: true },
+    );
+    expect({ matched: second.matchedCount, upserted: second.upsertedCount, id: second.upsertedId }).toEqual({
+      matched: 1,
+      upserted: 0,
+      id: null,
+    });
+    expect(await coll.find({}, { projection: { _id: 0 } }).toArray()).toEqual([
+      { runId: 'r1', stepId: 's1', status: 'again', attempts: 0 },
+    ]);
   });
 
   it('replaces a whole document but keeps its _id', async () => {

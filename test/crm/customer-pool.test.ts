@@ -36,7 +36,13 @@ type Run = { status: string; failure: { step: string; code: string } | null; log
 beforeAll(async () => {
   ({ db } = await openTestDb(env));
   redis = await openTestRedis(env);
-  platform = await startTestPlatform({ role: 'all', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
+  platform = await startTestPlatform({
+    role: 'all',
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+  });
   queue = new Queue('workflows', { connection: redis, prefix: env.prefix });
   admin = apiClient(platform.url, { token: platform.adminToken });
   // The cap is metadata: lowered to 1 here, as an admin would in the designer.
@@ -46,11 +52,24 @@ beforeAll(async () => {
   cap.config = { ...cap.config, when: { '>=': [{ var: 'steps.owned.count' }, 1] } };
   const imported = await admin.post('/api/meta/import?apply=true', pkg);
   expect(imported.status, JSON.stringify(imported.body).slice(0, 1000)).toBeLessThan(300);
-  const people = { a: ['rep.a', 'sales_rep'], b: ['rep.b', 'sales_rep'], c: ['rep.c', 'sales_rep'], boss: ['boss', 'sales_manager'] } as const;
+  const people = {
+    a: ['rep.a', 'sales_rep'],
+    b: ['rep.b', 'sales_rep'],
+    c: ['rep.c', 'sales_rep'],
+    boss: ['boss', 'sales_manager'],
+  } as const;
   for (const [key, [name, role]] of Object.entries(people)) {
-    const made = await admin.post<{ id: string }>('/api/users', { email: `${name}@example.com`, name, password: `${name} password 123`, roles: [role] });
+    const made = await admin.post<{ id: string }>('/api/users', {
+      email: `${name}@example.com`,
+      name,
+      password: `${name} password 123`,
+      roles: [role],
+    });
     expect(made.status, JSON.stringify(made.body)).toBe(201);
-    users[key as keyof typeof users] = { id: made.body.id, api: apiClient(platform.url, { token: (await signIn(platform.url, `${name}@example.com`, `${name} password 123`)).token }) };
+    users[key as keyof typeof users] = {
+      id: made.body.id,
+      api: apiClient(platform.url, { token: (await signIn(platform.url, `${name}@example.com`, `${name} password 123`)).token }),
+    };
   }
 }, SLOW);
 afterAll(async () => {
@@ -61,23 +80,46 @@ afterAll(async () => {
 /** A scheduler of this test's own, ticking the workflow at `now` (the clock this test controls). */
 const tick = async (workflow: string, now: Date) => {
   // A workflow's first tick only sets its watermark: wait for the worker's to have done that.
-  await waitFor(`${workflow} has a watermark`, async () => (await schedules(db).findOne({ _id: workflow })) ?? undefined, { timeoutMs: SLOW, intervalMs: 100 });
-  const scheduler = new WorkflowScheduler({ db, cache: new MetadataCache(db), registries: metadataToolkit(createRegistries()).registries, queue, redis, prefix: env.prefix, logger: createLogger('warn', {}) });
+  await waitFor(`${workflow} has a watermark`, async () => (await schedules(db).findOne({ _id: workflow })) ?? undefined, {
+    timeoutMs: SLOW,
+    intervalMs: 100,
+  });
+  const scheduler = new WorkflowScheduler({
+    db,
+    cache: new MetadataCache(db),
+    registries: metadataToolkit(createRegistries()).registries,
+    queue,
+    redis,
+    prefix: env.prefix,
+    logger: createLogger('warn', {}),
+  });
   return await scheduler.tickOnce(now, workflow);
 };
-const runOf = (workflow: string, recordId: string, skip = 0) => waitFor(`${workflow} on ${recordId} to finish`, async () => {
-  const found = await db.collection<Run>('workflow_runs').find({ workflow, 'trigger.recordId': recordId }, { sort: { _id: 1 } }).toArray();
-  const run = found[skip];
-  return run && ['completed', 'failed', 'skipped'].includes(run.status) ? run : undefined;
-}, { timeoutMs: SLOW, intervalMs: 100 });
+const runOf = (workflow: string, recordId: string, skip = 0) =>
+  waitFor(
+    `${workflow} on ${recordId} to finish`,
+    async () => {
+      const found = await db
+        .collection<Run>('workflow_runs')
+        .find({ workflow, 'trigger.recordId': recordId }, { sort: { _id: 1 } })
+        .toArray();
+      const run = found[skip];
+      return run && ['completed', 'failed', 'skipped'].includes(run.status) ? run : undefined;
+    },
+    { timeoutMs: SLOW, intervalMs: 100 },
+  );
 const read = async (who: ApiClient, id: string) => await who.get<Rec>(`/api/records/customer/${id}`);
 const start = async (who: ApiClient, workflow: string, id: string, input?: unknown) => {
   const res = await who.post<{ runs: string[] }>(`/api/workflows/${workflow}/trigger`, { records: [id], ...(input ? { input } : {}) });
   expect(res.status, JSON.stringify(res.body)).toBe(202);
-  return await waitFor(`${workflow} run`, async () => {
-    const run = await db.collection<Run>('workflow_runs').findOne({ _id: new ObjectId(res.body.runs[0]!) });
-    return run && ['completed', 'failed', 'skipped'].includes(run.status) ? run : undefined;
-  }, { timeoutMs: SLOW, intervalMs: 100 });
+  return await waitFor(
+    `${workflow} run`,
+    async () => {
+      const run = await db.collection<Run>('workflow_runs').findOne({ _id: new ObjectId(res.body.runs[0]!) });
+      return run && ['completed', 'failed', 'skipped'].includes(run.status) ? run : undefined;
+    },
+    { timeoutMs: SLOW, intervalMs: 100 },
+  );
 };
 /** The refusal of the step a run failed on (its log keeps the problems). */
 const refusalOf = (run: Run) => run.log.find((e) => e.status === 'failed')?.error?.problems?.[0];
@@ -108,7 +150,10 @@ describe('the customer pool', () => {
     expect(touched.last_follow_up_at).toBe(activity.body.occurred_at);
     expect(new Date(String(touched.pool_clock_at)).getTime()).toBeGreaterThan(new Date(String(idle.pool_clock_at)).getTime());
     // A rep does not set the clock themselves.
-    const forged = await users.a.api.patch(`/api/records/customer/${idle.id}`, { pool_clock_at: new Date().toISOString(), _version: touched._version });
+    const forged = await users.a.api.patch(`/api/records/customer/${idle.id}`, {
+      pool_clock_at: new Date().toISOString(),
+      _version: touched._version,
+    });
     expect(forged.status).toBe(403);
     idle = touched;
     dueAt = new Date(String(idle.pool_due_at));
@@ -173,10 +218,14 @@ describe('the customer pool', () => {
   it('lets a manager assign from the pool, and nobody else', async () => {
     const customer = fourth;
     expect((await read(users.boss.api, customer.id)).status).toBe(200);
-    const actions = async (who: ApiClient) => (await who.get<{ actions: { key: string }[] }>('/api/me/metadata')).body.actions.map((a) => a.key);
+    const actions = async (who: ApiClient) =>
+      (await who.get<{ actions: { key: string }[] }>('/api/me/metadata')).body.actions.map((a) => a.key);
     expect(await actions(users.a.api)).not.toContain('assign_from_pool');
     expect(await actions(users.boss.api)).toContain('assign_from_pool');
-    const refused = await users.a.api.post<{ error: { code: string } }>('/api/workflows/assign_from_pool/trigger', { records: [customer.id], input: { owner: users.a.id } });
+    const refused = await users.a.api.post<{ error: { code: string } }>('/api/workflows/assign_from_pool/trigger', {
+      records: [customer.id],
+      input: { owner: users.a.id },
+    });
     expect(refused.status).toBe(403);
     const run = await start(users.boss.api, 'assign_from_pool', customer.id, { owner: users.c.id });
     expect(run.status, JSON.stringify(run.failure)).toBe('completed');
@@ -184,4 +233,3 @@ describe('the customer pool', () => {
     expect((await read(users.b.api, customer.id)).status).toBe(404);
   });
 });
-

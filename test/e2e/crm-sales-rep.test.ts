@@ -29,7 +29,16 @@ const redis = await openTestRedis(env);
 const { db } = await openTestDb(env);
 const queue = new Queue('workflows', { connection: redis, prefix: env.prefix });
 /** A scheduler of the test's own, to tick the pool's workflows at a chosen instant (the clock). */
-const scheduler = () => new WorkflowScheduler({ db: db as Db, cache: new MetadataCache(db), registries: metadataToolkit(createRegistries()).registries, queue, redis, prefix: env.prefix, logger: createLogger('warn', {}) });
+const scheduler = () =>
+  new WorkflowScheduler({
+    db: db as Db,
+    cache: new MetadataCache(db),
+    registries: metadataToolkit(createRegistries()).registries,
+    queue,
+    redis,
+    prefix: env.prefix,
+    logger: createLogger('warn', {}),
+  });
 
 const REP = { email: 'rep@example.com', password: 'rep password 123' };
 type Rec = Record<string, unknown> & { id: string; _version: number };
@@ -44,11 +53,22 @@ const contexts: BrowserContext[] = [];
 beforeAll(async () => {
   requireBuiltApps(['runtime-ui']);
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  platform = await startTestPlatform({ role: 'all', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
+  platform = await startTestPlatform({
+    role: 'all',
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+  });
   api = apiClient(platform.url, { token: platform.adminToken });
   const imported = await api.post('/api/meta/import?apply=true', crmPackage({}));
   expect(imported.status, JSON.stringify(imported.body).slice(0, 500)).toBeLessThan(300);
-  const made = await api.post<{ id: string }>('/api/users', { email: REP.email, name: '李销售', password: REP.password, roles: ['sales_rep'] });
+  const made = await api.post<{ id: string }>('/api/users', {
+    email: REP.email,
+    name: '李销售',
+    password: REP.password,
+    roles: ['sales_rep'],
+  });
   expect(made.status, JSON.stringify(made.body)).toBe(201);
   repId = made.body.id;
   rep = apiClient(platform.url, { token: (await signIn(platform.url, REP.email, REP.password)).token });
@@ -63,7 +83,8 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const openPage = (options: { locale?: string; viewport?: { width: number; height: number } } = {}) => openSignedIn(browser, platform.url, contexts, { ...options, user: REP });
+const openPage = (options: { locale?: string; viewport?: { width: number; height: number } } = {}) =>
+  openSignedIn(browser, platform.url, contexts, { ...options, user: REP });
 /** The page's errors, less the refused writes these tests provoke and the CSP refusing antd's scroll-lock <style>. */
 const pageErrors = (errors: string[]) => errors.filter((e) => !e.includes('Applying inline style violates') && !e.includes('422'));
 
@@ -72,7 +93,13 @@ async function opportunity(name: string): Promise<Rec> {
   const customer = await rep.post<Rec>('/api/records/customer', { name: `${name} 客户`, level: 'b' });
   expect(customer.status, JSON.stringify(customer.body)).toBe(201);
   const contact = await rep.post<Rec>('/api/records/contact', { name: '王强', customer: customer.body.id });
-  const made = await rep.post<Rec>('/api/records/opportunity', { name, customer: customer.body.id, contact: contact.body.id, stage: 'qualification', expected_close_date: '2027-03-31' });
+  const made = await rep.post<Rec>('/api/records/opportunity', {
+    name,
+    customer: customer.body.id,
+    contact: contact.body.id,
+    stage: 'qualification',
+    expected_close_date: '2027-03-31',
+  });
   expect(made.status, JSON.stringify(made.body)).toBe(201);
   const moved = await rep.patch<Rec>(`/api/records/opportunity/${made.body.id}`, { stage: 'needs_analysis', _version: made.body._version });
   expect(moved.status, JSON.stringify(moved.body)).toBe(200);
@@ -81,7 +108,11 @@ async function opportunity(name: string): Promise<Rec> {
 const stageOf = async (id: string) => (await rep.get<Rec>(`/api/records/opportunity/${id}`)).body.stage;
 
 /** Drags with the mouse in small steps, as a person would (dnd-kit starts after 5 px). */
-async function drag(page: Page, from: { x: number; y: number; width: number; height: number }, to: { x: number; y: number; width: number; height: number }) {
+async function drag(
+  page: Page,
+  from: { x: number; y: number; width: number; height: number },
+  to: { x: number; y: number; width: number; height: number },
+) {
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
   await page.mouse.down();
   await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2, { steps: 3 });
@@ -94,11 +125,15 @@ describe('a sales rep', () => {
     const deal = await opportunity('Kanban 商机');
     const { page, errors } = await openPage();
     await page.goto(`${platform.url}/e/opportunity?view=pipeline`);
-    const cardIn = (stage: string) => page.getByTestId(`kanban-column-${stage}`).getByTestId('kanban-card').filter({ hasText: 'Kanban 商机' });
+    const cardIn = (stage: string) =>
+      page.getByTestId(`kanban-column-${stage}`).getByTestId('kanban-card').filter({ hasText: 'Kanban 商机' });
     const card = cardIn('needs_analysis');
     await card.waitFor();
     await drag(page, (await card.boundingBox())!, (await page.getByTestId('kanban-column-proposal').boundingBox())!);
-    await page.locator('.ant-message').getByText(/Amount/).waitFor();
+    await page
+      .locator('.ant-message')
+      .getByText(/Amount/)
+      .waitFor();
     await card.waitFor();
     expect(await cardIn('proposal').count()).toBe(0);
     expect(await stageOf(deal.id)).toBe('needs_analysis');
@@ -130,7 +165,12 @@ describe('a sales rep', () => {
       expect(await path.getByTestId('stage-won').getAttribute('data-allowed')).toBe('false');
       await path.getByTestId('stage-proposal').click();
       await page.locator('.ant-message').getByText(amountText).waitFor();
-      await drawer().getByTestId('record-form').locator('.ant-form-item-has-error, .has-error, [class*="error"]').filter({ hasText: amountText }).first().waitFor();
+      await drawer()
+        .getByTestId('record-form')
+        .locator('.ant-form-item-has-error, .has-error, [class*="error"]')
+        .filter({ hasText: amountText })
+        .first()
+        .waitFor();
       expect(await stageOf(deal.id)).toBe('needs_analysis');
       await screenshot(page, `crm-rep-stage-refused-${width}-${locale}.png`);
     });
@@ -152,12 +192,18 @@ describe('a sales rep', () => {
     });
   });
 
-  it.each([['zh-CN', DESKTOP, 'desktop'], ['en', PHONE, 'phone']] as const)('sees on the to-do the customers entering the pool (%s, %s)', async (locale, viewport, width) => {
+  it.each([
+    ['zh-CN', DESKTOP, 'desktop'],
+    ['en', PHONE, 'phone'],
+  ] as const)('sees on the to-do the customers entering the pool (%s, %s)', async (locale, viewport, width) => {
     if (locale === 'zh-CN') {
       // The rep's own customer due within the week (its clock moved back 10 days, as if idle).
       const mine = await rep.post<Rec>('/api/records/customer', { name: '快到期客户', level: 'd' });
       expect(mine.status).toBe(201);
-      await recordCollection(db, 'customer').updateOne({ _id: new ObjectId(mine.body.id) }, { $set: { pool_clock_at: new Date(Date.now() - 10 * 86_400_000), pool_due_at: new Date(Date.now() + 5 * 86_400_000) } });
+      await recordCollection(db, 'customer').updateOne(
+        { _id: new ObjectId(mine.body.id) },
+        { $set: { pool_clock_at: new Date(Date.now() - 10 * 86_400_000), pool_due_at: new Date(Date.now() + 5 * 86_400_000) } },
+      );
     }
     const { page, errors } = await openPage({ locale, viewport });
     await page.goto(`${platform.url}/d/my_todo`);
@@ -170,7 +216,9 @@ describe('a sales rep', () => {
   let pooled: Rec;
   it('finds an idle customer in the pool once its time has come (the scheduler ticked at its due time)', async () => {
     pooled = (await api.post<Rec>('/api/records/customer', { name: '公海客户甲', level: 'd' })).body;
-    await waitFor('the recycle watermark', async () => (await schedules(db).findOne({ _id: 'customer_pool_recycle' })) ?? undefined, { timeoutMs: 60_000 });
+    await waitFor('the recycle watermark', async () => (await schedules(db).findOne({ _id: 'customer_pool_recycle' })) ?? undefined, {
+      timeoutMs: 60_000,
+    });
     await scheduler().tickOnce(new Date(String(pooled.pool_due_at)), 'customer_pool_recycle');
     await poll(async () => (await api.get<Rec>(`/api/records/customer/${pooled.id}`)).body._ownerId).toBeNull();
   });

@@ -17,32 +17,122 @@ await openTestRedis(env);
 
 const l = (en: string, zh: string) => ({ en, 'zh-CN': zh });
 const deal: Entity = {
-  key: 'deal', label: l('Deal', '商机'), pluralLabel: l('Deals', '商机'), displayField: 'title',
+  key: 'deal',
+  label: l('Deal', '商机'),
+  pluralLabel: l('Deals', '商机'),
+  displayField: 'title',
   fields: [
     { key: 'title', type: 'text', label: l('Title', '标题'), required: true },
-    { key: 'stage', type: 'single_select', label: l('Stage', '阶段'), options: [{ key: 'new', label: l('New', '新建'), color: '#1677ff' }, { key: 'won', label: l('Won', '赢单'), color: '#389e0d' }, { key: 'lost', label: l('Lost', '输单'), color: '#cf1322' }] },
+    {
+      key: 'stage',
+      type: 'single_select',
+      label: l('Stage', '阶段'),
+      options: [
+        { key: 'new', label: l('New', '新建'), color: '#1677ff' },
+        { key: 'won', label: l('Won', '赢单'), color: '#389e0d' },
+        { key: 'lost', label: l('Lost', '输单'), color: '#cf1322' },
+      ],
+    },
     { key: 'amount', type: 'currency', label: l('Amount', '金额'), currencyCode: 'CNY' },
     { key: 'close_date', type: 'date', label: l('Close date', '结束日期') },
   ],
 } as Entity;
-const list: View = { type: 'list', key: 'deals_all', entity: 'deal', label: l('All deals', '全部商机'), default: true, columns: [{ field: 'title' }, { field: 'stage' }, { field: 'amount' }, { field: 'close_date' }] } as View;
+const list: View = {
+  type: 'list',
+  key: 'deals_all',
+  entity: 'deal',
+  label: l('All deals', '全部商机'),
+  default: true,
+  columns: [{ field: 'title' }, { field: 'stage' }, { field: 'amount' }, { field: 'close_date' }],
+} as View;
 const at = (x: number, y: number, w: number, h: number) => ({ x, y, w, h });
 const open = { field: 'stage', op: 'nin', value: ['won', 'lost'] } as const;
 const won = { field: 'stage', op: 'eq', value: 'won' } as const;
 const dashboard: Dashboard = {
-  key: 'sales', label: l('Sales', '销售看板'),
+  key: 'sales',
+  label: l('Sales', '销售看板'),
   widgets: [
-    { key: 'open_count', type: 'kpi', title: l('Open deals', '在途商机'), layout: at(0, 0, 8, 3), entity: 'deal', query: { filter: open, measures: [{ fn: 'count' }] }, view: 'deals_all' },
-    { key: 'won_amount', type: 'kpi', title: l('Won this year', '今年赢单'), layout: at(8, 0, 8, 3), entity: 'deal', query: { filter: { and: [won, { field: 'close_date', op: 'relative', value: 'this_year' }] }, measures: [{ fn: 'sum', field: 'amount' }] } },
-    { key: 'my_deals', type: 'kpi', title: l('My deals', '我的商机'), layout: at(16, 0, 8, 3), entity: 'deal', query: { filter: { field: '_ownerId', op: 'eq', value: '$user' }, measures: [{ fn: 'count' }] } },
-    { key: 'funnel', type: 'funnel', title: l('Pipeline funnel', '销售漏斗'), layout: at(0, 3, 12, 8), entity: 'deal', query: { groupBy: [{ field: 'stage' }], measures: [{ fn: 'count' }] }, view: 'deals_all' },
-    { key: 'won_by_month', type: 'bar', title: l('Won by month', '每月赢单'), layout: at(12, 3, 12, 8), entity: 'deal', query: { filter: won, groupBy: [{ field: 'close_date', bucket: 'month' }], measures: [{ fn: 'sum', field: 'amount' }] } },
-    { key: 'by_stage', type: 'pie', title: l('Deals by stage', '各阶段商机'), layout: at(0, 11, 12, 8), entity: 'deal', query: { groupBy: [{ field: 'stage' }], measures: [{ fn: 'count' }] } },
-    { key: 'created', type: 'line', title: l('New deals by day', '每日新商机'), layout: at(12, 11, 12, 8), entity: 'deal', query: { groupBy: [{ field: '_createdAt', bucket: 'day' }], measures: [{ fn: 'count' }] } },
-    { key: 'stage_table', type: 'table', title: l('Amount by stage', '各阶段金额'), layout: at(0, 19, 24, 6), entity: 'deal', query: { groupBy: [{ field: 'stage' }], measures: [{ fn: 'count' }, { fn: 'sum', field: 'amount' }], sort: { by: 'measure', index: 1, direction: 'desc' } }, view: 'deals_all' },
+    {
+      key: 'open_count',
+      type: 'kpi',
+      title: l('Open deals', '在途商机'),
+      layout: at(0, 0, 8, 3),
+      entity: 'deal',
+      query: { filter: open, measures: [{ fn: 'count' }] },
+      view: 'deals_all',
+    },
+    {
+      key: 'won_amount',
+      type: 'kpi',
+      title: l('Won this year', '今年赢单'),
+      layout: at(8, 0, 8, 3),
+      entity: 'deal',
+      query: {
+        filter: { and: [won, { field: 'close_date', op: 'relative', value: 'this_year' }] },
+        measures: [{ fn: 'sum', field: 'amount' }],
+      },
+    },
+    {
+      key: 'my_deals',
+      type: 'kpi',
+      title: l('My deals', '我的商机'),
+      layout: at(16, 0, 8, 3),
+      entity: 'deal',
+      query: { filter: { field: '_ownerId', op: 'eq', value: '$user' }, measures: [{ fn: 'count' }] },
+    },
+    {
+      key: 'funnel',
+      type: 'funnel',
+      title: l('Pipeline funnel', '销售漏斗'),
+      layout: at(0, 3, 12, 8),
+      entity: 'deal',
+      query: { groupBy: [{ field: 'stage' }], measures: [{ fn: 'count' }] },
+      view: 'deals_all',
+    },
+    {
+      key: 'won_by_month',
+      type: 'bar',
+      title: l('Won by month', '每月赢单'),
+      layout: at(12, 3, 12, 8),
+      entity: 'deal',
+      query: { filter: won, groupBy: [{ field: 'close_date', bucket: 'month' }], measures: [{ fn: 'sum', field: 'amount' }] },
+    },
+    {
+      key: 'by_stage',
+      type: 'pie',
+      title: l('Deals by stage', '各阶段商机'),
+      layout: at(0, 11, 12, 8),
+      entity: 'deal',
+      query: { groupBy: [{ field: 'stage' }], measures: [{ fn: 'count' }] },
+    },
+    {
+      key: 'created',
+      type: 'line',
+      title: l('New deals by day', '每日新商机'),
+      layout: at(12, 11, 12, 8),
+      entity: 'deal',
+      query: { groupBy: [{ field: '_createdAt', bucket: 'day' }], measures: [{ fn: 'count' }] },
+    },
+    {
+      key: 'stage_table',
+      type: 'table',
+      title: l('Amount by stage', '各阶段金额'),
+      layout: at(0, 19, 24, 6),
+      entity: 'deal',
+      query: {
+        groupBy: [{ field: 'stage' }],
+        measures: [{ fn: 'count' }, { fn: 'sum', field: 'amount' }],
+        sort: { by: 'measure', index: 1, direction: 'desc' },
+      },
+      view: 'deals_all',
+    },
   ],
 } as Dashboard;
-const rep: Role = { key: 'rep', label: l('Rep', '销售'), entities: { deal: { read: true, create: true, update: true, scope: 'all' } } } as Role;
+const rep: Role = {
+  key: 'rep',
+  label: l('Rep', '销售'),
+  entities: { deal: { read: true, create: true, update: true, scope: 'all' } },
+} as Role;
 const REP = { email: 'rep@example.com', password: 'rep password 1234' };
 const today = new Date().toISOString().slice(0, 10);
 
@@ -53,15 +143,32 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   requireBuiltApps(['runtime-ui']);
-  platform = await startTestPlatform({ role: 'all', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
+  platform = await startTestPlatform({
+    role: 'all',
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+  });
   api = apiClient(platform.url, { token: platform.adminToken });
-  for (const [kind, item] of [['entities', deal], ['views', list], ['dashboards', dashboard], ['roles', rep]] as const) {
+  for (const [kind, item] of [
+    ['entities', deal],
+    ['views', list],
+    ['dashboards', dashboard],
+    ['roles', rep],
+  ] as const) {
     const put = await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
     expect(put.status, JSON.stringify(put.body)).toBe(200);
   }
   const published = await api.post('/api/meta/publish');
   expect(published.status, JSON.stringify(published.body)).toBe(200);
-  const deals = [['Acme renewal', 'new', '1200.00'], ['Hooli trial', 'new', '800.00'], ['Globex pilot', 'won', '56000.50'], ['Soylent deal', 'won', '4000.00'], ['Initech upgrade', 'lost', '300.00']] as const;
+  const deals = [
+    ['Acme renewal', 'new', '1200.00'],
+    ['Hooli trial', 'new', '800.00'],
+    ['Globex pilot', 'won', '56000.50'],
+    ['Soylent deal', 'won', '4000.00'],
+    ['Initech upgrade', 'lost', '300.00'],
+  ] as const;
   for (const [title, stage, amount] of deals) {
     expect((await api.post('/api/records/deal', { title, stage, amount, close_date: today })).status).toBe(201);
   }
@@ -139,7 +246,17 @@ describe('dashboards', () => {
     await page.getByRole('heading', { level: 1, name: 'Deals' }).waitFor();
     const month = today.slice(0, 7);
     const next = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 1)).toISOString().slice(0, 10);
-    expect(urlFilter(page)).toEqual({ and: [won, { and: [{ field: 'close_date', op: 'gte', value: `${month}-01` }, { field: 'close_date', op: 'lt', value: next }] }] });
+    expect(urlFilter(page)).toEqual({
+      and: [
+        won,
+        {
+          and: [
+            { field: 'close_date', op: 'gte', value: `${month}-01` },
+            { field: 'close_date', op: 'lt', value: next },
+          ],
+        },
+      ],
+    });
     await poll(() => rows(page).count()).toBe(2);
 
     await page.goto(`${platform.url}/d/sales`);

@@ -26,7 +26,13 @@ const contexts: BrowserContext[] = [];
 beforeAll(async () => {
   requireBuiltApps(['designer', 'runtime-ui']);
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  platform = await startTestPlatform({ role: 'all', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
+  platform = await startTestPlatform({
+    role: 'all',
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+  });
   api = apiClient(platform.url, { token: platform.adminToken });
   browser = await launchBrowser();
 });
@@ -34,7 +40,8 @@ afterEach(async (context) => {
   // A failed step leaves a picture of where it stopped.
   if (context.task.result?.state === 'fail') {
     const pages = contexts.flatMap((c) => c.pages());
-    for (const [i, page] of pages.entries()) await page.screenshot({ path: path.join(ARTIFACTS_DIR, `designer-failed-${i}.png`), fullPage: true }).catch(() => undefined);
+    for (const [i, page] of pages.entries())
+      await page.screenshot({ path: path.join(ARTIFACTS_DIR, `designer-failed-${i}.png`), fullPage: true }).catch(() => undefined);
   }
   await Promise.all(contexts.splice(0).map((c) => c.close()));
 });
@@ -46,7 +53,9 @@ afterAll(async () => {
 async function openPage(locale = 'en-US') {
   const context = await browser.newContext({ locale, viewport: DESKTOP });
   contexts.push(context);
-  const signedIn = await context.request.post(`${platform.url}/api/auth/login`, { data: { email: platform.admin.email, password: platform.admin.password } });
+  const signedIn = await context.request.post(`${platform.url}/api/auth/login`, {
+    data: { email: platform.admin.email, password: platform.admin.password },
+  });
   expect(signedIn.status()).toBe(200);
   const page = await context.newPage();
   return { page, errors: watchPageErrors(page) };
@@ -65,7 +74,8 @@ async function axeViolations(page: Page): Promise<string[]> {
 }
 
 /** Page errors less the CSP refusing the <style> antd's modal adds to lock scrolling (as in runtime-app.test.ts), and expected 4xx answers. */
-const pageErrors = (errors: string[], ...expected: string[]) => errors.filter((e) => !e.includes('Applying inline style violates') && !expected.some((x) => e.includes(x)));
+const pageErrors = (errors: string[], ...expected: string[]) =>
+  errors.filter((e) => !e.includes('Applying inline style violates') && !expected.some((x) => e.includes(x)));
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000 });
 
@@ -117,7 +127,15 @@ describe('designer: Project from the palette to the runtime UI', () => {
       await drag(page, page.getByTestId(`palette-${type}`), page.getByTestId('field-drop-end'));
       await poll(() => page.locator('[data-field-row]').count()).toBe(types.indexOf(type) + 2);
     }
-    expect(await page.locator('[data-field-row] code').allTextContents()).toEqual(['name', 'currency', 'date', 'single_select', 'email', 'yes_no', 'long_text']);
+    expect(await page.locator('[data-field-row] code').allTextContents()).toEqual([
+      'name',
+      'currency',
+      'date',
+      'single_select',
+      'email',
+      'yes_no',
+      'long_text',
+    ]);
 
     // Labels in both languages; the key follows the English label until published.
     await page.getByTestId('field-currency').click();
@@ -143,7 +161,12 @@ describe('designer: Project from the palette to the runtime UI', () => {
     // Reorder by keyboard: Status up above Start date.
     await page.getByTestId('field-status').focus();
     await page.keyboard.press('Alt+ArrowUp');
-    await poll(async () => (await page.locator('[data-field-row] code').allTextContents()).slice(0, 4)).toEqual(['name', 'budget', 'status', 'start_date']);
+    await poll(async () => (await page.locator('[data-field-row] code').allTextContents()).slice(0, 4)).toEqual([
+      'name',
+      'budget',
+      'status',
+      'start_date',
+    ]);
     // Undo puts it back, redo moves it again.
     await page.keyboard.press('Control+z');
     await poll(async () => (await page.locator('[data-field-row] code').allTextContents())[2]).toBe('start_date');
@@ -152,7 +175,15 @@ describe('designer: Project from the palette to the runtime UI', () => {
 
     // Autosave: the draft holds what the screen shows.
     await saved(page);
-    await poll(async () => (await api.get<DraftEntity>('/api/meta/draft/entities/project')).body.item.fields.map((f) => f.key)).toEqual(['name', 'budget', 'status', 'start_date', 'email', 'yes_no', 'long_text']);
+    await poll(async () => (await api.get<DraftEntity>('/api/meta/draft/entities/project')).body.item.fields.map((f) => f.key)).toEqual([
+      'name',
+      'budget',
+      'status',
+      'start_date',
+      'email',
+      'yes_no',
+      'long_text',
+    ]);
     expect(await axeViolations(page)).toEqual([]);
     expect(pageErrors(errors)).toEqual([]);
   });
@@ -190,7 +221,9 @@ describe('designer: Project from the palette to the runtime UI', () => {
     await page.getByTestId('publish-message').fill('Projects');
     await page.getByTestId('publish-go').click();
     await page.getByTestId('publish-done').waitFor();
-    expect((await api.get<{ version: number; bundle: { entities: { key: string }[] } }>('/api/meta')).body.bundle.entities.map((e) => e.key)).toContain('project');
+    expect(
+      (await api.get<{ version: number; bundle: { entities: { key: string }[] } }>('/api/meta')).body.bundle.entities.map((e) => e.key),
+    ).toContain('project');
     expect(pageErrors(errors)).toEqual([]);
   });
 
@@ -208,7 +241,9 @@ describe('designer: Project from the palette to the runtime UI', () => {
     await drawer.getByLabel('Long text').fill('Moon first');
     await drawer.getByTestId('form-save').click();
     await page.waitForURL(/open=[0-9a-f]{24}/);
-    await poll(async () => (await api.get<{ records: { name: string; budget: string }[] }>('/api/records/project')).body.records).toEqual([expect.objectContaining({ name: 'Apollo', budget: '250000.00', long_text: 'Moon first' })]);
+    await poll(async () => (await api.get<{ records: { name: string; budget: string }[] }>('/api/records/project')).body.records).toEqual([
+      expect.objectContaining({ name: 'Apollo', budget: '250000.00', long_text: 'Moon first' }),
+    ]);
     await shot(page, 'designer-runtime-project-en.png');
     expect(pageErrors(errors)).toEqual([]);
   });
@@ -228,7 +263,9 @@ describe('designer: draft and versions', () => {
     await mine.page.getByTestId('conflict').waitFor();
     await shot(mine.page, 'designer-conflict-en.png');
     // Nothing was overwritten: the draft holds their label until a choice is made.
-    expect((await api.get<DraftEntity>('/api/meta/draft/entities/project')).body.item.fields.find((f) => f.key === 'budget')!.label.en).toBe('Budget (CNY)');
+    expect(
+      (await api.get<DraftEntity>('/api/meta/draft/entities/project')).body.item.fields.find((f) => f.key === 'budget')!.label.en,
+    ).toBe('Budget (CNY)');
     await mine.page.getByTestId('conflict-reload').click();
     await poll(() => mine.page.getByTestId('field-label-en').inputValue()).toBe('Budget (CNY)');
     await saved(mine.page);
@@ -263,7 +300,8 @@ describe('designer: draft and versions', () => {
     await page.getByTestId('rollback-diff').waitFor();
     await page.getByTestId('rollback-go').click();
     await page.getByTestId('rollback-done').waitFor();
-    const current = (await api.get<{ version: number; bundle: { entities: { key: string; fields: { key: string }[] }[] } }>('/api/meta')).body;
+    const current = (await api.get<{ version: number; bundle: { entities: { key: string; fields: { key: string }[] }[] } }>('/api/meta'))
+      .body;
     expect(current.version).toBe(3);
     expect(current.bundle.entities.find((e) => e.key === 'project')!.fields.map((f) => f.key)).toContain('long_text');
     expect(pageErrors(errors)).toEqual([]);

@@ -21,17 +21,32 @@ const env = testEnv(import.meta.url);
 await openTestRedis(env);
 const l = (en: string, zh: string) => ({ en, 'zh-CN': zh });
 const project = {
-  key: 'project', label: l('Project', '项目'), pluralLabel: l('Projects', '项目'), displayField: 'name',
+  key: 'project',
+  label: l('Project', '项目'),
+  pluralLabel: l('Projects', '项目'),
+  displayField: 'name',
   fields: [
     { key: 'name', type: 'text', label: l('Name', '名称'), required: true },
     { key: 'budget', type: 'currency', label: l('Budget', '预算'), currencyCode: 'CNY' },
-    { key: 'status', type: 'single_select', label: l('Status', '状态'), options: [{ key: 'planned', label: l('Planned', '计划中') }, { key: 'active', label: l('Active', '进行中') }] },
+    {
+      key: 'status',
+      type: 'single_select',
+      label: l('Status', '状态'),
+      options: [
+        { key: 'planned', label: l('Planned', '计划中') },
+        { key: 'active', label: l('Active', '进行中') },
+      ],
+    },
     { key: 'risk', type: 'long_text', label: l('Risk notes', '风险说明') },
     { key: 'code', type: 'text', label: l('Internal code', '内部编号') },
   ],
 } as Entity;
 // Sales may create and read projects, but not see the internal code: the preview must leave it out.
-const sales = { key: 'sales', label: l('Sales', '销售'), entities: { project: { create: true, read: true, update: true, scope: 'all', fields: { code: { read: false } } } } } as unknown as Role;
+const sales = {
+  key: 'sales',
+  label: l('Sales', '销售'),
+  entities: { project: { create: true, read: true, update: true, scope: 'all', fields: { code: { read: false } } } },
+} as unknown as Role;
 const SALES = { email: 'sales@example.com', password: 'sales password 123' };
 const CONDITION = { '>': [{ var: 'budget' }, 100000] };
 
@@ -43,9 +58,18 @@ const contexts: BrowserContext[] = [];
 beforeAll(async () => {
   requireBuiltApps(['designer', 'runtime-ui']);
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  platform = await startTestPlatform({ role: 'all', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
+  platform = await startTestPlatform({
+    role: 'all',
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+  });
   api = apiClient(platform.url, { token: platform.adminToken });
-  for (const [kind, item] of [['entities', project], ['roles', sales]] as const) {
+  for (const [kind, item] of [
+    ['entities', project],
+    ['roles', sales],
+  ] as const) {
     const put = await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
     expect(put.status, JSON.stringify(put.body)).toBe(200);
   }
@@ -55,7 +79,8 @@ afterEach(async (context) => {
   // A failed step leaves a picture of where it stopped.
   if (context.task.result?.state === 'fail') {
     const pages = contexts.flatMap((c) => c.pages());
-    for (const [i, page] of pages.entries()) await page.screenshot({ path: path.join(ARTIFACTS_DIR, `designer-form-failed-${i}.png`), fullPage: true }).catch(() => undefined);
+    for (const [i, page] of pages.entries())
+      await page.screenshot({ path: path.join(ARTIFACTS_DIR, `designer-form-failed-${i}.png`), fullPage: true }).catch(() => undefined);
   }
   await Promise.all(contexts.splice(0).map((c) => c.close()));
 });
@@ -64,10 +89,15 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const admin = (options: { locale?: string; viewport?: { width: number; height: number } } = {}) => openSignedIn(browser, platform.url, contexts, { user: platform.admin, ...options });
+const admin = (options: { locale?: string; viewport?: { width: number; height: number } } = {}) =>
+  openSignedIn(browser, platform.url, contexts, { user: platform.admin, ...options });
 const saved = (page: Page) => page.locator('[data-testid="save-state"][data-state="saved"]').waitFor();
 const draftForm = async () => (await api.get<{ item: Form }>('/api/meta/draft/forms/project_form')).body.item;
-const canvasOrder = async (page: Page, section: string) => await page.getByTestId(`canvas-section-${section}`).locator('[data-testid^="cell-"]').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-testid')!.slice('cell-'.length)));
+const canvasOrder = async (page: Page, section: string) =>
+  await page
+    .getByTestId(`canvas-section-${section}`)
+    .locator('[data-testid^="cell-"]')
+    .evaluateAll((cells) => cells.map((c) => c.getAttribute('data-testid')!.slice('cell-'.length)));
 
 /** Drags with the mouse in steps, as a person does (dnd-kit's pointer sensor needs movement). */
 async function drag(page: Page, from: ReturnType<Page['locator']>, to: ReturnType<Page['locator']>): Promise<void> {
@@ -99,7 +129,9 @@ describe('form layout designer', () => {
     await saved(page);
 
     // Three fields dragged from the palette into the first (two-column) section.
-    for (const field of ['name', 'budget', 'status']) { await drag(page, page.getByTestId(`palette-field-${field}`), page.getByTestId('drop-section_1')); }
+    for (const field of ['name', 'budget', 'status']) {
+      await drag(page, page.getByTestId(`palette-field-${field}`), page.getByTestId('drop-section_1'));
+    }
     await poll(() => canvasOrder(page, 'section_1')).toEqual(['name', 'budget', 'status']);
     expect(await page.getByTestId('canvas-field-name').getByLabel('Name', { exact: true }).count()).toBe(1);
 
@@ -131,7 +163,9 @@ describe('form layout designer', () => {
     await choose(page, builder.getByRole('combobox', { name: 'Operator' }), 'is greater than');
     await builder.getByRole('spinbutton', { name: 'Value' }).fill('100000');
     await builder.getByRole('spinbutton', { name: 'Value' }).press('Tab');
-    await poll(async () => (await draftForm().catch(() => undefined))?.layout.tabs[0]!.sections[1]!.fields[0]!.visibleWhen).toEqual(CONDITION);
+    await poll(async () => (await draftForm().catch(() => undefined))?.layout.tabs[0]!.sections[1]!.fields[0]!.visibleWhen).toEqual(
+      CONDITION,
+    );
     await saved(page);
 
     // The JSON view shows the same json-logic; the canvas marks the field as conditional.
@@ -142,7 +176,9 @@ describe('form layout designer', () => {
 
     const form = await draftForm();
     expect(form).toMatchObject({ entity: 'project', default: true });
-    expect(form.layout.tabs[0]!.sections.map((s) => ({ label: s.label, columns: s.columns, fields: s.fields.map((p) => p.field) }))).toEqual([
+    expect(
+      form.layout.tabs[0]!.sections.map((s) => ({ label: s.label, columns: s.columns, fields: s.fields.map((p) => p.field) })),
+    ).toEqual([
       { label: l('Basics', '基本信息'), columns: 2, fields: ['name', 'budget', 'status'] },
       { label: l('Risk', '风险'), columns: 1, fields: ['risk'] },
     ]);
@@ -202,7 +238,9 @@ describe('form layout designer', () => {
     await drawer.getByLabel('Risk notes').fill('Launch window');
     await screenshot(user.page, 'designer-form-runtime-390-en.png');
     await drawer.getByTestId('form-save').click();
-    await poll(async () => (await api.get<{ records: Record<string, unknown>[] }>('/api/records/project')).body.records).toEqual([expect.objectContaining({ name: 'Apollo', budget: '150000.00', risk: 'Launch window' })]);
+    await poll(async () => (await api.get<{ records: Record<string, unknown>[] }>('/api/records/project')).body.records).toEqual([
+      expect.objectContaining({ name: 'Apollo', budget: '150000.00', risk: 'Launch window' }),
+    ]);
     expect(pageErrors(errors)).toEqual([]);
     expect(pageErrors(user.errors)).toEqual([]);
   });

@@ -22,16 +22,28 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   requireBuiltApps(['designer', 'runtime-ui']);
-  platform = await startTestPlatform({ role: 'all', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
+  platform = await startTestPlatform({
+    role: 'all',
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+  });
   api = apiClient(platform.url, { token: platform.adminToken });
-  for (const entity of accessBundle().entities) expect((await api.put(`/api/meta/draft/entities/${entity.key}`, entity)).status).toBeLessThan(300);
+  for (const entity of accessBundle().entities)
+    expect((await api.put(`/api/meta/draft/entities/${entity.key}`, entity)).status).toBeLessThan(300);
   expect((await api.post('/api/meta/publish')).status).toBe(200);
-  expect((await api.post('/api/records/deal', { title: 'Mine', amount: '10.00', phone: '13812341234', note: 'top secret', region: 'south' })).status).toBe(201);
+  expect(
+    (await api.post('/api/records/deal', { title: 'Mine', amount: '10.00', phone: '13812341234', note: 'top secret', region: 'south' }))
+      .status,
+  ).toBe(201);
   browser = await launchBrowser();
 });
 afterEach(async (context) => {
   // A failed step leaves a picture of where it stopped.
-  if (context.task.result?.state === 'fail') for (const [i, page] of contexts.flatMap((c) => c.pages()).entries()) await screenshot(page, `designer-roles-failed-${i}.png`).catch(() => undefined);
+  if (context.task.result?.state === 'fail')
+    for (const [i, page] of contexts.flatMap((c) => c.pages()).entries())
+      await screenshot(page, `designer-roles-failed-${i}.png`).catch(() => undefined);
   await Promise.all(contexts.splice(0).map((c) => c.close()));
 });
 afterAll(async () => {
@@ -68,7 +80,9 @@ describe('roles editor', () => {
     await saved(page);
     await page.evaluate('window.scrollTo(0, 0)');
     const stored = await api.get<{ item: { entities: Record<string, unknown> } }>('/api/meta/draft/roles/support');
-    expect(stored.body.item.entities).toEqual({ deal: { read: true, fields: { note: { read: false }, phone: { mask: { keepStart: 3, keepEnd: 4 } } } } });
+    expect(stored.body.item.entities).toEqual({
+      deal: { read: true, fields: { note: { read: false }, phone: { mask: { keepStart: 3, keepEnd: 4 } } } },
+    });
     await screenshot(page, 'designer-roles-en.png');
     expect(await axeViolations(page)).toEqual([]);
 

@@ -24,23 +24,40 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   requireBuiltApps(['designer', 'runtime-ui']);
-  platform = await startTestPlatform({ role: 'all', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
+  platform = await startTestPlatform({
+    role: 'all',
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+  });
   api = apiClient(platform.url, { token: platform.adminToken });
   browser = await launchBrowser();
   // Seed: the sales bundle's entities published, with a few opportunities.
   const bundle = salesBundle();
   for (const kind of ['entities', 'forms'] as const) {
-    for (const item of bundle[kind] as { key: string }[]) expect((await api.put(`/api/meta/draft/${kind}/${item.key}`, item)).status).toBe(200);
+    for (const item of bundle[kind] as { key: string }[])
+      expect((await api.put(`/api/meta/draft/${kind}/${item.key}`, item)).status).toBe(200);
   }
   expect((await api.post('/api/meta/publish')).status).toBe(200);
-  for (const [title, amount, stage] of [['Alpha', '5000', 'new'], ['Beta', '250', 'new'], ['Gamma', '9000', 'won']] as const) {
+  for (const [title, amount, stage] of [
+    ['Alpha', '5000', 'new'],
+    ['Beta', '250', 'new'],
+    ['Gamma', '9000', 'won'],
+  ] as const) {
     const created = await api.post('/api/records/opportunity', { title, amount, stage, close_date: '2027-01-15' });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
   }
 });
 afterEach(async (context) => {
   if (context.task.result?.state === 'fail') {
-    for (const [i, page] of contexts.flatMap((c) => c.pages()).entries()) await page.screenshot({ path: `${ARTIFACTS_DIR}/designer-views-failed-${context.task.name.slice(0, 20).replace(/\W+/g, '-')}-${i}.png`, fullPage: true }).catch(() => undefined);
+    for (const [i, page] of contexts.flatMap((c) => c.pages()).entries())
+      await page
+        .screenshot({
+          path: `${ARTIFACTS_DIR}/designer-views-failed-${context.task.name.slice(0, 20).replace(/\W+/g, '-')}-${i}.png`,
+          fullPage: true,
+        })
+        .catch(() => undefined);
   }
   await Promise.all(contexts.splice(0).map((c) => c.close()));
 });
@@ -69,7 +86,11 @@ async function drag(page: Page, from: Locator, to: Locator): Promise<void> {
 /** Opens an antd select with the mouse and clicks the option that reads `text`. */
 async function choose(page: Page, select: Locator, text: string): Promise<void> {
   await select.click();
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: new RegExp(`^${text}$`) }).first().click();
+  await page
+    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+    .filter({ hasText: new RegExp(`^${text}$`) })
+    .first()
+    .click();
 }
 
 async function newView(page: Page, zh: string, en: string, type?: 'Kanban'): Promise<void> {
@@ -125,7 +146,12 @@ describe('view designer', () => {
     await choose(page, page.getByTestId('sort-direction'), 'Descending');
     await saved(page);
     const view = await draftView('opportunity_big_deals');
-    expect(view).toMatchObject({ type: 'list', columns: [{ field: 'title' }, { field: 'stage' }, { field: 'amount' }], filter: { and: [{ field: 'amount', op: 'gte', value: expect.anything() }] }, sort: [{ field: 'amount', direction: 'desc' }] });
+    expect(view).toMatchObject({
+      type: 'list',
+      columns: [{ field: 'title' }, { field: 'stage' }, { field: 'amount' }],
+      filter: { and: [{ field: 'amount', op: 'gte', value: expect.anything() }] },
+      sort: [{ field: 'amount', direction: 'desc' }],
+    });
 
     // The index hint: the index publish creates, serving the whole query.
     const hint = page.getByTestId('index-plan');
@@ -187,7 +213,13 @@ describe('view designer', () => {
     await page.getByTestId('publish-done').waitFor();
 
     await page.goto(`${platform.url}/e/opportunity?view=opportunity_big_deals`);
-    await page.getByTestId('record-row').first().waitFor().catch(() => { throw new Error(`no rows; page errors: ${errors.join(' | ')}`); });
+    await page
+      .getByTestId('record-row')
+      .first()
+      .waitFor()
+      .catch(() => {
+        throw new Error(`no rows; page errors: ${errors.join(' | ')}`);
+      });
     await expect.poll(() => page.locator('thead th').allTextContents()).toEqual(expect.arrayContaining(['Title', 'Stage', 'Amount']));
     await expect.poll(() => page.getByTestId('record-row').count()).toBe(2);
     await expect.poll(() => page.getByTestId('record-row').first().textContent()).toContain('Gamma');

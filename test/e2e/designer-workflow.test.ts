@@ -25,7 +25,10 @@ let smtp: SmtpReceiver;
 const contexts: BrowserContext[] = [];
 
 const project = {
-  key: 'project', label: { 'zh-CN': '项目', en: 'Project' }, pluralLabel: { 'zh-CN': '项目', en: 'Projects' }, displayField: 'name',
+  key: 'project',
+  label: { 'zh-CN': '项目', en: 'Project' },
+  pluralLabel: { 'zh-CN': '项目', en: 'Projects' },
+  displayField: 'name',
   fields: [
     { key: 'name', type: 'text', label: { 'zh-CN': '名称', en: 'Name' }, required: true },
     { key: 'budget', type: 'currency', label: { 'zh-CN': '预算', en: 'Budget' }, currencyCode: 'CNY', scale: 2 },
@@ -36,7 +39,11 @@ beforeAll(async () => {
   requireBuiltApps(['designer']);
   smtp = await startSmtpReceiver();
   platform = await startTestPlatform({
-    role: 'all', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix,
+    role: 'all',
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
     config: { mail: { smtpUrl: smtp.url, from: 'metacrm <crm@example.com>' } },
   });
   api = apiClient(platform.url, { token: platform.adminToken });
@@ -46,7 +53,8 @@ beforeAll(async () => {
 });
 afterEach(async (context) => {
   if (context.task.result?.state === 'fail') {
-    for (const [i, page] of contexts.flatMap((c) => c.pages()).entries()) await page.screenshot({ path: `test/.artifacts/designer-workflow-failed-${i}.png`, fullPage: true }).catch(() => undefined);
+    for (const [i, page] of contexts.flatMap((c) => c.pages()).entries())
+      await page.screenshot({ path: `test/.artifacts/designer-workflow-failed-${i}.png`, fullPage: true }).catch(() => undefined);
   }
   await Promise.all(contexts.splice(0).map((c) => c.close()));
 });
@@ -56,9 +64,16 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-const open = (locale = 'en-US', viewport = DESKTOP) => openSignedIn(browser, platform.url, contexts, { locale, viewport, user: platform.admin });
+const open = (locale = 'en-US', viewport = DESKTOP) =>
+  openSignedIn(browser, platform.url, contexts, { locale, viewport, user: platform.admin });
 const saved = (page: Page) => page.locator('[data-testid="save-state"][data-state="saved"]').waitFor();
-type Draft = { item: { start?: string; trigger: { type: string }; steps: { id: string; type: string; next?: string; config: Record<string, unknown>; branches?: { when: unknown; next: string }[] }[] } };
+type Draft = {
+  item: {
+    start?: string;
+    trigger: { type: string };
+    steps: { id: string; type: string; next?: string; config: Record<string, unknown>; branches?: { when: unknown; next: string }[] }[];
+  };
+};
 
 /** Presses a button by keyboard: focus, Enter. */
 async function press(page: Page, testId: string): Promise<void> {
@@ -113,9 +128,17 @@ describe('workflow designer: on create, if budget > 100000, send an email', () =
     expect(draft.trigger.type).toBe('record_created');
     expect(draft.start).toBe('condition');
     expect(draft.steps.map((s) => s.id)).toEqual(['condition', 'send_email']);
-    expect(draft.steps[0]).toMatchObject({ type: 'set_variables', label: { en: 'Condition' }, branches: [{ when: { '>': [{ var: 'record.budget' }, 100000] }, next: 'send_email' }] });
+    expect(draft.steps[0]).toMatchObject({
+      type: 'set_variables',
+      label: { en: 'Condition' },
+      branches: [{ when: { '>': [{ var: 'record.budget' }, 100000] }, next: 'send_email' }],
+    });
     expect(draft.steps[0]!.next).toBeUndefined();
-    expect(draft.steps[1]!.config).toEqual({ to: 'pmo@example.com', subject: 'Big project: {{record.name}}', text: 'Budget {{record.budget}}' });
+    expect(draft.steps[1]!.config).toEqual({
+      to: 'pmo@example.com',
+      subject: 'Big project: {{record.name}}',
+      text: 'Budget {{record.budget}}',
+    });
 
     expect(pageErrors(errors)).toEqual([]);
   });
@@ -135,7 +158,10 @@ describe('workflow designer: on create, if budget > 100000, send an email', () =
     await page.keyboard.press('Control+Shift+z');
     await page.getByTestId('node-delay').waitFor({ state: 'detached' });
     await saved(page);
-    expect((await api.get<Draft>(`/api/meta/draft/workflows/${KEY}`)).body.item.steps.map((s) => s.id)).toEqual(['condition', 'send_email']);
+    expect((await api.get<Draft>(`/api/meta/draft/workflows/${KEY}`)).body.item.steps.map((s) => s.id)).toEqual([
+      'condition',
+      'send_email',
+    ]);
 
     await page.getByTestId('node-condition').click();
     await page.evaluate('window.scrollTo(0, 0)');

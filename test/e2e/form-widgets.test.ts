@@ -19,17 +19,32 @@ await openTestRedis(env);
 
 const l = (en: string, zh: string) => ({ en, 'zh-CN': zh });
 const claim: Entity = {
-  key: 'claim', label: l('Claim', '理赔'), pluralLabel: l('Claims', '理赔'), displayField: 'title',
+  key: 'claim',
+  label: l('Claim', '理赔'),
+  pluralLabel: l('Claims', '理赔'),
+  displayField: 'title',
   fields: [
     { key: 'title', type: 'text', label: l('Title', '标题'), required: true },
     { key: 'docs', type: 'attachment', label: l('Documents', '文件') },
   ],
 } as Entity;
 const form: Form = {
-  key: 'claim_main', entity: 'claim', label: l('Claim', '理赔'), default: true,
-  layout: { tabs: [{ key: 'main', label: l('Main', '主要'), sections: [{ key: 'basics', fields: [{ field: 'title' }, { field: 'docs' }] }] }] },
+  key: 'claim_main',
+  entity: 'claim',
+  label: l('Claim', '理赔'),
+  default: true,
+  layout: {
+    tabs: [{ key: 'main', label: l('Main', '主要'), sections: [{ key: 'basics', fields: [{ field: 'title' }, { field: 'docs' }] }] }],
+  },
 };
-const view: View = { type: 'list', key: 'claims_all', entity: 'claim', label: l('All claims', '全部理赔'), default: true, columns: [{ field: 'title' }, { field: 'docs' }] } as View;
+const view: View = {
+  type: 'list',
+  key: 'claims_all',
+  entity: 'claim',
+  label: l('All claims', '全部理赔'),
+  default: true,
+  columns: [{ field: 'title' }, { field: 'docs' }],
+} as View;
 const MAX_BYTES = 200 * 1024;
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
@@ -41,9 +56,20 @@ const contexts: BrowserContext[] = [];
 beforeAll(async () => {
   requireBuiltApps(['runtime-ui']);
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  platform = await startTestPlatform({ role: 'all', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, config: { attachments: { maxBytes: MAX_BYTES, orphanTtlMs: 3_600_000 } } });
+  platform = await startTestPlatform({
+    role: 'all',
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+    config: { attachments: { maxBytes: MAX_BYTES, orphanTtlMs: 3_600_000 } },
+  });
   api = apiClient(platform.url, { token: platform.adminToken });
-  for (const [kind, item] of [['entities', claim], ['forms', form], ['views', view]] as const) {
+  for (const [kind, item] of [
+    ['entities', claim],
+    ['forms', form],
+    ['views', view],
+  ] as const) {
     const put = await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
     expect(put.status, JSON.stringify(put.body)).toBe(200);
   }
@@ -58,7 +84,8 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const openPage = (options: { locale?: string; viewport?: { width: number; height: number } } = {}) => openSignedIn(browser, platform.url, contexts, { ...options, user: platform.admin });
+const openPage = (options: { locale?: string; viewport?: { width: number; height: number } } = {}) =>
+  openSignedIn(browser, platform.url, contexts, { ...options, user: platform.admin });
 /** Every console message in which the browser refused something under the CSP. */
 function cspViolations(page: Page): string[] {
   const found: string[] = [];
@@ -82,13 +109,19 @@ describe('form widgets', () => {
     await widget.getByRole('link', { name: 'estimate.pdf' }).waitFor();
     await widget.getByRole('link', { name: 'notes.txt' }).waitFor();
     // A file over the limit is refused by the server, with its code, beside the field.
-    await drawer.getByTestId('attachments-docs-input').setInputFiles([{ name: 'huge.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([PDF, Buffer.alloc(MAX_BYTES)]) }]);
+    await drawer
+      .getByTestId('attachments-docs-input')
+      .setInputFiles([{ name: 'huge.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([PDF, Buffer.alloc(MAX_BYTES)]) }]);
     await poll(async () => await widget.getByRole('alert').textContent()).toContain('ATTACHMENT_TOO_LARGE');
     await widget.getByRole('button', { name: 'Remove notes.txt' }).click();
     await screenshot(page, 'widgets-attachments-form-desktop-en.png');
     expect(await axeViolations(page)).toEqual([]);
     await drawer.getByTestId('form-save').click();
-    const created = await poll(async () => (await api.get<{ records: { id: string; docs?: { name: string }[] }[] }>('/api/records/claim')).body.records.map((r) => r.docs?.map((d) => d.name))).toEqual([['estimate.pdf']]);
+    const created = await poll(async () =>
+      (await api.get<{ records: { id: string; docs?: { name: string }[] }[] }>('/api/records/claim')).body.records.map((r) =>
+        r.docs?.map((d) => d.name),
+      ),
+    ).toEqual([['estimate.pdf']]);
     void created;
     const [record] = (await api.get<{ records: { id: string }[] }>('/api/records/claim')).body.records;
     await page.goto(`${platform.url}/e/claim/${record!.id}`);
@@ -113,7 +146,9 @@ describe('form widgets', () => {
     expect(await bodyOverflow(page)).not.toBe('hidden');
     // Every <style> element the page adds from here on (read through the devtools
     // protocol, which the CSP does not govern), to tell what each refusal was.
-    await page.evaluate("window.__styles = []; new MutationObserver((ms) => ms.forEach((m) => m.addedNodes.forEach((n) => n.nodeName === 'STYLE' && window.__styles.push(n.textContent)))).observe(document.documentElement, { childList: true, subtree: true })");
+    await page.evaluate(
+      "window.__styles = []; new MutationObserver((ms) => ms.forEach((m) => m.addedNodes.forEach((n) => n.nodeName === 'STYLE' && window.__styles.push(n.textContent)))).observe(document.documentElement, { childList: true, subtree: true })",
+    );
     csp.splice(0);
     await row.click();
     const drawer = page.getByTestId('record-drawer');
@@ -146,7 +181,11 @@ describe('form widgets', () => {
     ['en', PHONE, 'phone'],
   ] as const)('shows the attachment widget and tab in %s at %s width', async (locale, viewport, width) => {
     const { page, errors } = await openPage({ locale, viewport });
-    const upload = await fetch(`${platform.url}/api/attachments/claim/docs?name=${encodeURIComponent('报价单 2026 年第四季度.pdf')}`, { method: 'POST', headers: { ...api.authHeaders(), 'Content-Type': 'application/pdf' }, body: PDF });
+    const upload = await fetch(`${platform.url}/api/attachments/claim/docs?name=${encodeURIComponent('报价单 2026 年第四季度.pdf')}`, {
+      method: 'POST',
+      headers: { ...api.authHeaders(), 'Content-Type': 'application/pdf' },
+      body: PDF,
+    });
     const ref = await upload.json();
     const made = await api.post<{ id: string }>('/api/records/claim', { title: `${locale} ${width}`, docs: [ref] });
     expect(made.status).toBe(201);

@@ -17,19 +17,54 @@ await openTestRedis(env);
 
 const l = (en: string, zh: string) => ({ en, 'zh-CN': zh });
 const lead: Entity = {
-  key: 'lead', label: l('Lead', '线索'), pluralLabel: l('Leads', '线索'), displayField: 'title',
+  key: 'lead',
+  label: l('Lead', '线索'),
+  pluralLabel: l('Leads', '线索'),
+  displayField: 'title',
   fields: [
     { key: 'title', type: 'text', label: l('Title', '标题'), required: true },
-    { key: 'status', type: 'single_select', label: l('Status', '状态'), options: [{ key: 'open', label: l('Open', '跟进中') }, { key: 'closed', label: l('Closed', '已关闭') }] },
+    {
+      key: 'status',
+      type: 'single_select',
+      label: l('Status', '状态'),
+      options: [
+        { key: 'open', label: l('Open', '跟进中') },
+        { key: 'closed', label: l('Closed', '已关闭') },
+      ],
+    },
     { key: 'rep', type: 'user', label: l('Sales rep', '销售') },
     { key: 'value', type: 'currency', label: l('Value', '金额'), currencyCode: 'CNY' },
     { key: 'company', type: 'lookup', label: l('Company', '公司'), target: 'company' },
   ],
 } as Entity;
-const company: Entity = { key: 'company', label: l('Company', '公司'), pluralLabel: l('Companies', '公司'), displayField: 'name', fields: [{ key: 'name', type: 'text', label: l('Company name', '公司名称'), required: true }] } as Entity;
-const list: View = { type: 'list', key: 'leads_all', entity: 'lead', label: l('All leads', '全部线索'), default: true, columns: [{ field: 'title' }, { field: 'status' }, { field: 'rep' }, { field: 'value' }] } as View;
-const board: View = { type: 'kanban', key: 'leads_by_rep', entity: 'lead', label: l('By rep', '按销售'), groupBy: 'rep', cardFields: ['value'] } as View;
-const seller: Role = { key: 'seller', label: l('Seller', '销售'), entities: { lead: { read: true, create: true, update: true, scope: 'all' }, company: { read: true, create: true, scope: 'all' } } } as Role;
+const company: Entity = {
+  key: 'company',
+  label: l('Company', '公司'),
+  pluralLabel: l('Companies', '公司'),
+  displayField: 'name',
+  fields: [{ key: 'name', type: 'text', label: l('Company name', '公司名称'), required: true }],
+} as Entity;
+const list: View = {
+  type: 'list',
+  key: 'leads_all',
+  entity: 'lead',
+  label: l('All leads', '全部线索'),
+  default: true,
+  columns: [{ field: 'title' }, { field: 'status' }, { field: 'rep' }, { field: 'value' }],
+} as View;
+const board: View = {
+  type: 'kanban',
+  key: 'leads_by_rep',
+  entity: 'lead',
+  label: l('By rep', '按销售'),
+  groupBy: 'rep',
+  cardFields: ['value'],
+} as View;
+const seller: Role = {
+  key: 'seller',
+  label: l('Seller', '销售'),
+  entities: { lead: { read: true, create: true, update: true, scope: 'all' }, company: { read: true, create: true, scope: 'all' } },
+} as Role;
 const ANN = { email: 'ann@example.com', password: 'ann password 123', name: 'Ann Archer' };
 const BOB = { email: 'bob@example.com', password: 'bob password 123', name: 'Bob Baker' };
 
@@ -43,22 +78,43 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   requireBuiltApps(['runtime-ui']);
-  platform = await startTestPlatform({ role: 'all', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
+  platform = await startTestPlatform({
+    role: 'all',
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+  });
   api = apiClient(platform.url, { token: platform.adminToken });
-  for (const [kind, item] of [['entities', company], ['entities', lead], ['views', list], ['views', board], ['roles', seller]] as const) {
+  for (const [kind, item] of [
+    ['entities', company],
+    ['entities', lead],
+    ['views', list],
+    ['views', board],
+    ['roles', seller],
+  ] as const) {
     const put = await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
     expect(put.status, JSON.stringify(put.body)).toBe(200);
   }
   const published = await api.post('/api/meta/publish');
   expect(published.status, JSON.stringify(published.body)).toBe(200);
   for (const user of [ANN, BOB]) {
-    const created = await api.post<{ id: string }>('/api/users', { email: user.email, name: user.name, password: user.password, roles: ['seller'] });
+    const created = await api.post<{ id: string }>('/api/users', {
+      email: user.email,
+      name: user.name,
+      password: user.password,
+      roles: ['seller'],
+    });
     expect(created.status).toBe(201);
     userIds[user.email] = created.body.id;
   }
   ann = apiClient(platform.url, { token: (await signIn(platform.url, ANN.email, ANN.password)).token });
   bob = apiClient(platform.url, { token: (await signIn(platform.url, BOB.email, BOB.password)).token });
-  for (const [title, status, rep, value] of [['Acme expansion', 'open', ANN, '1200.00'], ['Globex trial', 'open', ANN, '800.00'], ['Initech renewal', 'closed', BOB, '300.00']] as const) {
+  for (const [title, status, rep, value] of [
+    ['Acme expansion', 'open', ANN, '1200.00'],
+    ['Globex trial', 'open', ANN, '800.00'],
+    ['Initech renewal', 'closed', BOB, '300.00'],
+  ] as const) {
     expect((await api.post('/api/records/lead', { title, status, rep: userIds[rep.email], value })).status).toBe(201);
   }
   browser = await launchBrowser();
@@ -71,17 +127,27 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-async function openPage(user: { email: string; password: string }, options: { locale?: string; viewport?: { width: number; height: number } } = {}) {
+async function openPage(
+  user: { email: string; password: string },
+  options: { locale?: string; viewport?: { width: number; height: number } } = {},
+) {
   const opened = await openSignedInContext(browser, platform.url, user, options);
   contexts.push(opened.context);
   return opened;
 }
 
-const headerOrder = async (page: Page) => await page.locator('thead th[data-testid^="column-"]').evaluateAll((ths) => ths.map((th) => th.getAttribute('data-testid')!.replace('column-', '')));
+const headerOrder = async (page: Page) =>
+  await page
+    .locator('thead th[data-testid^="column-"]')
+    .evaluateAll((ths) => ths.map((th) => th.getAttribute('data-testid')!.replace('column-', '')));
 const widthOf = async (page: Page, field: string) => Math.round((await page.getByTestId(`column-${field}`).boundingBox())!.width);
 
 /** Drags with the mouse in small steps, as a person would (dnd-kit starts after 5 px). */
-async function drag(page: Page, from: { x: number; y: number; width: number; height: number }, to: { x: number; y: number; width: number; height: number }) {
+async function drag(
+  page: Page,
+  from: { x: number; y: number; width: number; height: number },
+  to: { x: number; y: number; width: number; height: number },
+) {
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
   await page.mouse.down();
   await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2, { steps: 3 });
@@ -93,7 +159,7 @@ describe('personal views', () => {
   /** The view Ann saves, which the next tests rename, look for as Bob, and delete. */
   let key = '';
 
-  it('saves the screen as a view of the user\'s own and keeps it on reload', async () => {
+  it("saves the screen as a view of the user's own and keeps it on reload", async () => {
     const { page, errors } = await openPage(ANN);
     const open = encodeURIComponent(JSON.stringify({ field: 'status', op: 'eq', value: 'open' }));
     await page.goto(`${platform.url}/e/lead?filter=${open}&sort=-value`);
@@ -110,7 +176,9 @@ describe('personal views', () => {
     key = new URL(page.url()).searchParams.get('view')!;
     expect(new URL(page.url()).searchParams.get('filter')).toBeNull();
     const saved = (await ann.get<{ views: { view: View & { filter: unknown; sort: unknown } }[] }>('/api/me/views?entity=lead')).body.views;
-    expect(saved.map((v) => [v.view.key, v.view.label.en, v.view.filter, v.view.sort])).toEqual([[key, 'My open leads', { field: 'status', op: 'eq', value: 'open' }, [{ field: 'value', direction: 'desc' }]]]);
+    expect(saved.map((v) => [v.view.key, v.view.label.en, v.view.filter, v.view.sort])).toEqual([
+      [key, 'My open leads', { field: 'status', op: 'eq', value: 'open' }, [{ field: 'value', direction: 'desc' }]],
+    ]);
 
     await page.reload();
     await page.getByTestId('view-select').getByText('My open leads').waitFor();
@@ -156,7 +224,8 @@ describe('personal views', () => {
     expect(pageErrors(errors)).toEqual([]);
   });
 
-  const prefs = async () => (await ann.get<{ columns: { field: string; width?: number }[] }>('/api/me/views/leads_all/columns')).body.columns;
+  const prefs = async () =>
+    (await ann.get<{ columns: { field: string; width?: number }[] }>('/api/me/views/leads_all/columns')).body.columns;
 
   it('keeps a resized and a moved column per user across a reload', async () => {
     const { page, errors } = await openPage(ANN);
@@ -225,7 +294,12 @@ describe('kanban by a user field', () => {
 
     await drag(page, (await card('Globex trial').boundingBox())!, (await column(BOB.email).boundingBox())!);
     await column(BOB.email).getByText('Globex trial').waitFor();
-    const repOf = async (title: string) => (await api.get<{ records: { rep: string }[] }>(`/api/records/lead?filter=${encodeURIComponent(JSON.stringify({ field: 'title', op: 'eq', value: title }))}`)).body.records[0]!.rep;
+    const repOf = async (title: string) =>
+      (
+        await api.get<{ records: { rep: string }[] }>(
+          `/api/records/lead?filter=${encodeURIComponent(JSON.stringify({ field: 'title', op: 'eq', value: title }))}`,
+        )
+      ).body.records[0]!.rep;
     await poll(() => repOf('Globex trial')).toBe(userIds[BOB.email]);
     await poll(async () => await column(BOB.email).getByTestId('kanban-count').textContent()).toBe('2');
     await poll(async () => await column(ANN.email).getByTestId('kanban-count').textContent()).toBe('1');

@@ -18,34 +18,98 @@ await openTestRedis(env);
 
 const l = (en: string, zh: string) => ({ en, 'zh-CN': zh });
 const account: Entity = {
-  key: 'account', label: l('Account', '客户'), pluralLabel: l('Accounts', '客户'), displayField: 'name',
-  fields: [{ key: 'name', type: 'text', label: l('Name', '名称'), required: true }, { key: 'city', type: 'text', label: l('City', '城市') }],
+  key: 'account',
+  label: l('Account', '客户'),
+  pluralLabel: l('Accounts', '客户'),
+  displayField: 'name',
+  fields: [
+    { key: 'name', type: 'text', label: l('Name', '名称'), required: true },
+    { key: 'city', type: 'text', label: l('City', '城市') },
+  ],
 } as Entity;
 const deal: Entity = {
-  key: 'deal', label: l('Deal', '商机'), pluralLabel: l('Deals', '商机'), displayField: 'title', highlightFields: ['stage', 'amount', 'account'],
+  key: 'deal',
+  label: l('Deal', '商机'),
+  pluralLabel: l('Deals', '商机'),
+  displayField: 'title',
+  highlightFields: ['stage', 'amount', 'account'],
   fields: [
     { key: 'title', type: 'text', label: l('Title', '标题'), required: true },
-    { key: 'stage', type: 'single_select', label: l('Stage', '阶段'), options: [{ key: 'new', label: l('New', '新建'), color: '#1677ff' }, { key: 'won', label: l('Won', '赢单'), color: '#389e0d' }, { key: 'lost', label: l('Lost', '输单'), color: '#cf1322' }] },
+    {
+      key: 'stage',
+      type: 'single_select',
+      label: l('Stage', '阶段'),
+      options: [
+        { key: 'new', label: l('New', '新建'), color: '#1677ff' },
+        { key: 'won', label: l('Won', '赢单'), color: '#389e0d' },
+        { key: 'lost', label: l('Lost', '输单'), color: '#cf1322' },
+      ],
+    },
     { key: 'amount', type: 'currency', label: l('Amount', '金额'), currencyCode: 'CNY' },
     { key: 'account', type: 'lookup', label: l('Account', '客户'), target: 'account' },
     { key: 'notes', type: 'long_text', label: l('Notes', '备注') },
   ],
 } as Entity;
 const form: Form = {
-  key: 'deal_main', entity: 'deal', label: l('Deal', '商机'), default: true,
-  layout: { tabs: [{ key: 'main', label: l('Main', '主要'), sections: [{ key: 'basics', columns: 2, fields: [{ field: 'title' }, { field: 'stage' }, { field: 'amount' }, { field: 'account' }, { field: 'notes', colSpan: 2 }] }] }] },
+  key: 'deal_main',
+  entity: 'deal',
+  label: l('Deal', '商机'),
+  default: true,
+  layout: {
+    tabs: [
+      {
+        key: 'main',
+        label: l('Main', '主要'),
+        sections: [
+          {
+            key: 'basics',
+            columns: 2,
+            fields: [{ field: 'title' }, { field: 'stage' }, { field: 'amount' }, { field: 'account' }, { field: 'notes', colSpan: 2 }],
+          },
+        ],
+      },
+    ],
+  },
 };
 const views: View[] = [
-  { type: 'list', key: 'deals_all', entity: 'deal', label: l('All deals', '全部商机'), default: true, columns: [{ field: 'title' }, { field: 'stage' }, { field: 'amount' }] } as View,
-  { type: 'list', key: 'accounts_all', entity: 'account', label: l('All accounts', '全部客户'), default: true, columns: [{ field: 'name' }, { field: 'city' }] } as View,
+  {
+    type: 'list',
+    key: 'deals_all',
+    entity: 'deal',
+    label: l('All deals', '全部商机'),
+    default: true,
+    columns: [{ field: 'title' }, { field: 'stage' }, { field: 'amount' }],
+  } as View,
+  {
+    type: 'list',
+    key: 'accounts_all',
+    entity: 'account',
+    label: l('All accounts', '全部客户'),
+    default: true,
+    columns: [{ field: 'name' }, { field: 'city' }],
+  } as View,
 ];
 /** A viewer reads every deal and changes none; a rep works on their own deals. */
 const roles: Role[] = [
-  { key: 'viewer', label: l('Viewer', '只读'), entities: { deal: { read: true, scope: 'all' }, account: { read: true, scope: 'all' } } } as Role,
-  { key: 'rep', label: l('Rep', '销售'), entities: { deal: { read: true, create: true, update: true, scope: 'own' }, account: { read: true, scope: 'all' } } } as Role,
+  {
+    key: 'viewer',
+    label: l('Viewer', '只读'),
+    entities: { deal: { read: true, scope: 'all' }, account: { read: true, scope: 'all' } },
+  } as Role,
+  {
+    key: 'rep',
+    label: l('Rep', '销售'),
+    entities: { deal: { read: true, create: true, update: true, scope: 'own' }, account: { read: true, scope: 'all' } },
+  } as Role,
 ];
 /** Refuses to lose a big deal: a bulk edit to "Lost" fails on the big one only. */
-const rule: ValidationRule = { key: 'big_not_lost', entity: 'deal', errorWhen: { and: [{ '==': [{ var: 'stage' }, 'lost'] }, { '>': [{ var: 'amount' }, 50000] }] }, message: l('A big deal is not lost lightly', '大单不能轻易输掉'), fields: ['stage'] };
+const rule: ValidationRule = {
+  key: 'big_not_lost',
+  entity: 'deal',
+  errorWhen: { and: [{ '==': [{ var: 'stage' }, 'lost'] }, { '>': [{ var: 'amount' }, 50000] }] },
+  message: l('A big deal is not lost lightly', '大单不能轻易输掉'),
+  fields: ['stage'],
+};
 const VIEWER = { email: 'viewer@example.com', password: 'viewer password 123' };
 const REP = { email: 'rep@example.com', password: 'rep password 123' };
 
@@ -58,32 +122,71 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   requireBuiltApps(['runtime-ui']);
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  platform = await startTestPlatform({ role: 'all', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
+  platform = await startTestPlatform({
+    role: 'all',
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+  });
   api = apiClient(platform.url, { token: platform.adminToken });
   // Approvals go to the admin; "Close as won" asks them first.
   const approve: Workflow = {
-    key: 'close_won', label: l('Close as won', '赢单关闭'), entity: 'deal', start: 'ask', trigger: { type: 'manual' },
+    key: 'close_won',
+    label: l('Close as won', '赢单关闭'),
+    entity: 'deal',
+    start: 'ask',
+    trigger: { type: 'manual' },
     steps: [
-      { id: 'ask', type: 'approval', config: { approvers: { type: 'user', id: platform.admin.id }, title: 'Close the deal as won' }, branches: [{ when: { '==': [{ var: 'steps.ask.decision' }, 'approved'] }, next: 'win' }], next: 'lose' },
+      {
+        id: 'ask',
+        type: 'approval',
+        config: { approvers: { type: 'user', id: platform.admin.id }, title: 'Close the deal as won' },
+        branches: [{ when: { '==': [{ var: 'steps.ask.decision' }, 'approved'] }, next: 'win' }],
+        next: 'lose',
+      },
       { id: 'win', type: 'update_record', config: { values: { stage: 'won' } } },
       { id: 'lose', type: 'update_record', config: { values: { stage: 'lost' } } },
     ],
   } as Workflow;
-  const items = [['entities', account], ['entities', deal], ['forms', form], ...views.map((v) => ['views', v] as const), ...roles.map((r) => ['roles', r] as const), ['workflows', approve], ['rules', rule]] as const;
+  const items = [
+    ['entities', account],
+    ['entities', deal],
+    ['forms', form],
+    ...views.map((v) => ['views', v] as const),
+    ...roles.map((r) => ['roles', r] as const),
+    ['workflows', approve],
+    ['rules', rule],
+  ] as const;
   for (const [kind, item] of items) {
     const put = await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
     expect(put.status, JSON.stringify(put.body)).toBe(200);
   }
   const published = await api.post('/api/meta/publish');
   expect(published.status, JSON.stringify(published.body)).toBe(200);
-  for (const [key, user, role] of [['viewer', VIEWER, 'viewer'], ['rep', REP, 'rep'], ['bob', { email: 'bob@example.com', password: 'bob password 1234' }, 'rep']] as const) {
-    const created = await api.post<{ id: string }>('/api/users', { email: user.email, name: key === 'bob' ? 'Bob Builder' : key, password: user.password, roles: [role] });
+  for (const [key, user, role] of [
+    ['viewer', VIEWER, 'viewer'],
+    ['rep', REP, 'rep'],
+    ['bob', { email: 'bob@example.com', password: 'bob password 1234' }, 'rep'],
+  ] as const) {
+    const created = await api.post<{ id: string }>('/api/users', {
+      email: user.email,
+      name: key === 'bob' ? 'Bob Builder' : key,
+      password: user.password,
+      roles: [role],
+    });
     expect(created.status).toBe(201);
     ids[key] = created.body.id;
   }
   const acme = await api.post<{ id: string }>('/api/records/account', { name: 'Acme Corp', city: 'Shanghai' });
   ids.acme = acme.body.id;
-  const deals = [['renewal', 'Acme renewal', '1200.00'], ['pilot', 'Globex pilot', '56000.50'], ['upgrade', 'Initech upgrade', '300.00'], ['bulkSmall', 'Bulk small', '100.00'], ['bulkBig', 'Bulk big', '90000.00']] as const;
+  const deals = [
+    ['renewal', 'Acme renewal', '1200.00'],
+    ['pilot', 'Globex pilot', '56000.50'],
+    ['upgrade', 'Initech upgrade', '300.00'],
+    ['bulkSmall', 'Bulk small', '100.00'],
+    ['bulkBig', 'Bulk big', '90000.00'],
+  ] as const;
   for (const [key, title, amount] of deals) {
     const created = await api.post<{ id: string }>('/api/records/deal', { title, stage: 'new', amount, account: ids.acme });
     expect(created.status).toBe(201);
@@ -99,8 +202,9 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const openPage = (options: { locale?: string; viewport?: { width: number; height: number }; user?: { email: string; password: string } } = {}) =>
-  openSignedIn(browser, platform.url, contexts, { ...options, user: options.user ?? platform.admin });
+const openPage = (
+  options: { locale?: string; viewport?: { width: number; height: number }; user?: { email: string; password: string } } = {},
+) => openSignedIn(browser, platform.url, contexts, { ...options, user: options.user ?? platform.admin });
 
 /** The page's errors, less the CSP refusing antd's scroll-lock <style> (see runtime-app.test.ts). */
 const pageErrors = (errors: string[]) => errors.filter((e) => !e.includes('Applying inline style violates'));
@@ -123,7 +227,9 @@ async function pick(page: Page, scope: ReturnType<Page['getByTestId']>, name: st
 async function triggerApproval(id: string) {
   const answer = await api.post('/api/workflows/close_won/trigger', { records: [id] });
   expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(300);
-  await poll(async () => (await api.get<{ approvals: { recordId?: string }[] }>('/api/approvals')).body.approvals.some((a) => a.recordId === id)).toBe(true);
+  await poll(async () =>
+    (await api.get<{ approvals: { recordId?: string }[] }>('/api/approvals')).body.approvals.some((a) => a.recordId === id),
+  ).toBe(true);
 }
 
 describe('record page', () => {
@@ -163,7 +269,8 @@ describe('record page', () => {
     await dialog.getByTestId('share-add').click();
     await dialog.getByTestId('share-list').getByText('rep · Can edit').waitFor();
     await screenshot(page, 'record-share-en.png');
-    const shares = (await api.get<{ shares: { principal: { id: string }; access: string }[] }>(`/api/records/deal/${ids.renewal}/shares`)).body.shares;
+    const shares = (await api.get<{ shares: { principal: { id: string }; access: string }[] }>(`/api/records/deal/${ids.renewal}/shares`))
+      .body.shares;
     expect(shares.map((s) => [s.principal.id, s.access])).toEqual([[ids.rep, 'write']]);
     expect(await axeViolations(page)).toEqual([]);
 
@@ -180,7 +287,9 @@ describe('record page', () => {
     await page.getByRole('menuitem', { name: 'Close as won' }).click();
     await page.getByTestId('run-start').click();
     await page.locator('.ant-message').getByText('Started on 1 records').waitFor();
-    await poll(async () => (await api.get<{ approvals: { recordId?: string }[] }>('/api/approvals')).body.approvals.some((a) => a.recordId === ids.pilot)).toBe(true);
+    await poll(async () =>
+      (await api.get<{ approvals: { recordId?: string }[] }>('/api/approvals')).body.approvals.some((a) => a.recordId === ids.pilot),
+    ).toBe(true);
     expect(pageErrors(errors)).toEqual([]);
   });
 
@@ -239,7 +348,10 @@ describe('record page', () => {
     await page.getByTestId('bulk-edit-open').click();
     const dialog = page.getByTestId('bulk-edit');
     await dialog.getByLabel('Field').click();
-    await page.locator('.ant-select-item-option').filter({ hasText: /^Stage$/ }).click();
+    await page
+      .locator('.ant-select-item-option')
+      .filter({ hasText: /^Stage$/ })
+      .click();
     await dialog.getByLabel('Stage').click();
     await page.locator('.ant-select-item-option').filter({ hasText: 'Lost' }).last().click();
     await dialog.getByTestId('form-save').click();

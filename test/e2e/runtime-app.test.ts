@@ -23,10 +23,22 @@ const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-c
 
 const l = (en: string, zh: string) => ({ en, 'zh-CN': zh });
 const deal: Entity = {
-  key: 'deal', label: l('Deal', '商机'), pluralLabel: l('Deals', '商机'), displayField: 'title',
+  key: 'deal',
+  label: l('Deal', '商机'),
+  pluralLabel: l('Deals', '商机'),
+  displayField: 'title',
   fields: [
     { key: 'title', type: 'text', label: l('Title', '标题'), required: true },
-    { key: 'stage', type: 'single_select', label: l('Stage', '阶段'), options: [{ key: 'new', label: l('New', '新建'), color: '#1677ff' }, { key: 'won', label: l('Won', '赢单'), color: '#389e0d' }, { key: 'lost', label: l('Lost', '输单'), color: '#cf1322' }] },
+    {
+      key: 'stage',
+      type: 'single_select',
+      label: l('Stage', '阶段'),
+      options: [
+        { key: 'new', label: l('New', '新建'), color: '#1677ff' },
+        { key: 'won', label: l('Won', '赢单'), color: '#389e0d' },
+        { key: 'lost', label: l('Lost', '输单'), color: '#cf1322' },
+      ],
+    },
     { key: 'amount', type: 'currency', label: l('Amount', '金额'), currencyCode: 'CNY' },
     { key: 'close_date', type: 'date', label: l('Close date', '结束日期') },
     { key: 'loss_reason', type: 'text', label: l('Loss reason', '输单原因') },
@@ -34,24 +46,70 @@ const deal: Entity = {
   ],
 } as Entity;
 const form: Form = {
-  key: 'deal_main', entity: 'deal', label: l('Deal', '商机'), default: true,
-  layout: { tabs: [{ key: 'main', label: l('Main', '主要'), sections: [
-    { key: 'basics', columns: 2, fields: [{ field: 'title' }, { field: 'stage' }, { field: 'amount' }, { field: 'close_date' }] },
-    { key: 'loss', label: l('Loss', '输单'), visibleWhen: { '==': [{ var: 'stage' }, 'lost'] }, fields: [{ field: 'loss_reason', requiredWhen: true }] },
-    { key: 'more', label: l('More', '更多'), fields: [{ field: 'notes', colSpan: 2 }] },
-  ] }] },
+  key: 'deal_main',
+  entity: 'deal',
+  label: l('Deal', '商机'),
+  default: true,
+  layout: {
+    tabs: [
+      {
+        key: 'main',
+        label: l('Main', '主要'),
+        sections: [
+          { key: 'basics', columns: 2, fields: [{ field: 'title' }, { field: 'stage' }, { field: 'amount' }, { field: 'close_date' }] },
+          {
+            key: 'loss',
+            label: l('Loss', '输单'),
+            visibleWhen: { '==': [{ var: 'stage' }, 'lost'] },
+            fields: [{ field: 'loss_reason', requiredWhen: true }],
+          },
+          { key: 'more', label: l('More', '更多'), fields: [{ field: 'notes', colSpan: 2 }] },
+        ],
+      },
+    ],
+  },
 };
-const view: View = { type: 'list', key: 'deals_all', entity: 'deal', label: l('All deals', '全部商机'), default: true, columns: [{ field: 'title' }, { field: 'stage' }, { field: 'amount' }, { field: 'close_date' }] } as View;
-const board: View = { type: 'kanban', key: 'deals_board', entity: 'deal', label: l('Pipeline', '销售管道'), groupBy: 'stage', cardFields: ['amount'] } as View;
-const rule: ValidationRule = { key: 'no_test_titles', entity: 'deal', errorWhen: { '==': [{ var: 'title' }, 'Test'] }, message: l('A real title, please', '请填写真实标题'), fields: ['title'] };
+const view: View = {
+  type: 'list',
+  key: 'deals_all',
+  entity: 'deal',
+  label: l('All deals', '全部商机'),
+  default: true,
+  columns: [{ field: 'title' }, { field: 'stage' }, { field: 'amount' }, { field: 'close_date' }],
+} as View;
+const board: View = {
+  type: 'kanban',
+  key: 'deals_board',
+  entity: 'deal',
+  label: l('Pipeline', '销售管道'),
+  groupBy: 'stage',
+  cardFields: ['amount'],
+} as View;
+const rule: ValidationRule = {
+  key: 'no_test_titles',
+  entity: 'deal',
+  errorWhen: { '==': [{ var: 'title' }, 'Test'] },
+  message: l('A real title, please', '请填写真实标题'),
+  fields: ['title'],
+};
 
 const workflow: Workflow = {
-  key: 'set_stage', label: l('Set stage', '设置阶段'), entity: 'deal', start: 'set',
-  trigger: { type: 'manual', inputSchema: { type: 'object', properties: { stage: { type: 'string', enum: ['new', 'won', 'lost'] } }, required: ['stage'] } },
+  key: 'set_stage',
+  label: l('Set stage', '设置阶段'),
+  entity: 'deal',
+  start: 'set',
+  trigger: {
+    type: 'manual',
+    inputSchema: { type: 'object', properties: { stage: { type: 'string', enum: ['new', 'won', 'lost'] } }, required: ['stage'] },
+  },
   steps: [{ id: 'set', type: 'update_record', config: { values: { stage: { var: 'input.stage' } } } }],
 } as Workflow;
 /** A narrower role: reads deals without their amount, creates nothing. */
-const viewer: Role = { key: 'viewer', label: l('Viewer', '只读'), entities: { deal: { read: true, scope: 'all', fields: { amount: { read: false } } } } } as Role;
+const viewer: Role = {
+  key: 'viewer',
+  label: l('Viewer', '只读'),
+  entities: { deal: { read: true, scope: 'all', fields: { amount: { read: false } } } },
+} as Role;
 const VIEWER = { email: 'viewer@example.com', password: 'viewer password 123' };
 
 let platform: TestPlatform;
@@ -62,18 +120,40 @@ const contexts: BrowserContext[] = [];
 beforeAll(async () => {
   requireBuiltApps(['runtime-ui']);
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  platform = await startTestPlatform({ role: 'all', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
+  platform = await startTestPlatform({
+    role: 'all',
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+  });
   api = apiClient(platform.url, { token: platform.adminToken });
-  for (const [kind, item] of [['entities', deal], ['forms', form], ['views', view], ['views', board], ['rules', rule], ['workflows', workflow], ['roles', viewer]] as const) {
+  for (const [kind, item] of [
+    ['entities', deal],
+    ['forms', form],
+    ['views', view],
+    ['views', board],
+    ['rules', rule],
+    ['workflows', workflow],
+    ['roles', viewer],
+  ] as const) {
     const put = await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
     expect(put.status, JSON.stringify(put.body)).toBe(200);
   }
   const published = await api.post('/api/meta/publish');
   expect(published.status, JSON.stringify(published.body)).toBe(200);
-  for (const [title, stage, amount] of [['Acme renewal', 'new', '1200.00'], ['Globex pilot', 'won', '56000.50'], ['Initech upgrade', 'lost', '300.00']] as const) {
-    expect((await api.post('/api/records/deal', { title, stage, amount, ...(stage === 'lost' ? { loss_reason: 'Price' } : {}) })).status).toBe(201);
+  for (const [title, stage, amount] of [
+    ['Acme renewal', 'new', '1200.00'],
+    ['Globex pilot', 'won', '56000.50'],
+    ['Initech upgrade', 'lost', '300.00'],
+  ] as const) {
+    expect(
+      (await api.post('/api/records/deal', { title, stage, amount, ...(stage === 'lost' ? { loss_reason: 'Price' } : {}) })).status,
+    ).toBe(201);
   }
-  expect((await api.post('/api/users', { email: VIEWER.email, name: 'Viewer', password: VIEWER.password, roles: ['viewer'] })).status).toBe(201);
+  expect((await api.post('/api/users', { email: VIEWER.email, name: 'Viewer', password: VIEWER.password, roles: ['viewer'] })).status).toBe(
+    201,
+  );
   browser = await launchBrowser();
 });
 afterEach(async () => {
@@ -84,7 +164,9 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-async function openPage(options: { locale?: string; viewport?: { width: number; height: number }; user?: { email: string; password: string } } = {}) {
+async function openPage(
+  options: { locale?: string; viewport?: { width: number; height: number }; user?: { email: string; password: string } } = {},
+) {
   const context = await browser.newContext({ locale: options.locale ?? 'en-US', viewport: options.viewport ?? DESKTOP });
   contexts.push(context);
   const user = options.user ?? platform.admin;
@@ -178,7 +260,10 @@ describe('runtime app', () => {
     await page.getByTestId('filter-button').click();
     await page.getByTestId('filter-add').click();
     await page.getByTestId('filter-row-0').getByLabel('Field').click();
-    await page.locator('.ant-select-item-option').filter({ hasText: /^Stage$/ }).click();
+    await page
+      .locator('.ant-select-item-option')
+      .filter({ hasText: /^Stage$/ })
+      .click();
     await page.getByTestId('filter-row-0').getByLabel('Value').click();
     await page.locator('.ant-select-item-option').filter({ hasText: 'Won' }).last().click();
     await screenshot(page, 'app-filter-builder-en.png');
@@ -338,7 +423,9 @@ describe('runtime app', () => {
     const drawer = page.getByTestId('record-drawer');
     await drawer.getByTestId('record-form').waitFor();
     expect(await drawer.getByLabel('Amount').count()).toBe(0);
-    expect(await drawer.getByLabel('Title').isDisabled() || (await drawer.getByLabel('Title').getAttribute('readonly')) !== null).toBe(true);
+    expect((await drawer.getByLabel('Title').isDisabled()) || (await drawer.getByLabel('Title').getAttribute('readonly')) !== null).toBe(
+      true,
+    );
     await screenshot(page, 'app-viewer-record-en.png');
     expect(pageErrors(errors)).toEqual([]);
   });
@@ -358,16 +445,26 @@ describe('runtime app', () => {
       await page.mouse.move(to.x + to.width / 2, to.y + 60, { steps: 12 });
       await page.mouse.up();
     };
-    const id = (await api.get<{ records: { id: string }[] }>(`/api/records/deal?filter=${encodeURIComponent(JSON.stringify({ field: 'title', op: 'eq', value: 'Globex pilot' }))}`)).body.records[0]!.id;
+    const id = (
+      await api.get<{ records: { id: string }[] }>(
+        `/api/records/deal?filter=${encodeURIComponent(JSON.stringify({ field: 'title', op: 'eq', value: 'Globex pilot' }))}`,
+      )
+    ).body.records[0]!.id;
 
     await drag('Globex pilot', 'new');
     await column('new').getByText('Globex pilot').waitFor();
     await poll(async () => (await api.get<Record<string, unknown>>(`/api/records/deal/${id}`)).body.stage).toBe('new');
-    await poll(async () => (await column('new').getByTestId('kanban-count').textContent()) === String(await column('new').getByTestId('kanban-card').count())).toBe(true);
+    await poll(
+      async () =>
+        (await column('new').getByTestId('kanban-count').textContent()) === String(await column('new').getByTestId('kanban-card').count()),
+    ).toBe(true);
 
     // Lost needs a loss reason (the form's condition, checked by the server): refused, the card goes back.
     await drag('Globex pilot', 'lost');
-    await page.locator('.ant-message').getByText(/RECORD_INVALID/).waitFor();
+    await page
+      .locator('.ant-message')
+      .getByText(/RECORD_INVALID/)
+      .waitFor();
     await column('new').getByText('Globex pilot').waitFor();
     expect(await column('lost').getByText('Globex pilot').count()).toBe(0);
     expect((await api.get<Record<string, unknown>>(`/api/records/deal/${id}`)).body.stage).toBe('new');

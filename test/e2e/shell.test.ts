@@ -43,7 +43,9 @@ afterAll(async () => {
 async function openPage(options: { locale?: string; viewport?: { width: number; height: number } } = {}) {
   const context = await browser.newContext({ locale: options.locale ?? 'en-US', viewport: options.viewport ?? DESKTOP });
   contexts.push(context);
-  const signedIn = await context.request.post(`${platform.url}/api/auth/login`, { data: { email: platform.admin.email, password: platform.admin.password } });
+  const signedIn = await context.request.post(`${platform.url}/api/auth/login`, {
+    data: { email: platform.admin.email, password: platform.admin.password },
+  });
   expect(signedIn.status()).toBe(200);
   const page = await context.newPage();
   return { page, errors: watchPageErrors(page) };
@@ -70,7 +72,11 @@ describe('runtime UI', () => {
     expect(await page.getByTestId('uptime').textContent()).toMatch(/sec|min/);
     expect(await page.getByTestId('database-health').textContent()).toMatch(/^Healthy[\d.]+\s?ms$/);
     expect(await page.getByTestId('redis-health').textContent()).toMatch(/^Healthy[\d.]+\s?ms$/);
-    for (const [queue, label] of [['events', 'Events'], ['workflows', 'Workflows'], ['jobs', 'Jobs']] as const) {
+    for (const [queue, label] of [
+      ['events', 'Events'],
+      ['workflows', 'Workflows'],
+      ['jobs', 'Jobs'],
+    ] as const) {
       const row = page.getByTestId(`queue-${queue}`);
       expect(await row.getByTestId('queue-label').textContent()).toBe(label);
       expect(await row.locator('.mc-queue__depth').textContent()).toBe('0 queued');
@@ -138,7 +144,10 @@ describe('runtime UI', () => {
     await page.reload();
     await page.getByRole('heading', { level: 1, name: '系统状态' }).waitFor();
     await waitForHealthy(page);
-    expect(await page.evaluate<string[]>("[document.documentElement.lang, localStorage.getItem('metacrm.locale')]")).toEqual(['zh-CN', 'zh-CN']);
+    expect(await page.evaluate<string[]>("[document.documentElement.lang, localStorage.getItem('metacrm.locale')]")).toEqual([
+      'zh-CN',
+      'zh-CN',
+    ]);
     await screenshot(page, 'desktop-zh-CN.png');
 
     await page.goto(`${platform.url}/designer/`);

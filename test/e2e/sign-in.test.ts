@@ -178,7 +178,10 @@ describe('sign-in page', () => {
     } finally {
       // The setting now binds the test admin too (no 2FA), so it is turned off in the database.
       const client = await new MongoClient(env.mongoUrl).connect();
-      await client.db(env.dbName).collection('settings').updateOne({ _id: 'security' as never }, { $set: { requireTwoFactorForAdmins: false } });
+      await client
+        .db(env.dbName)
+        .collection('settings')
+        .updateOne({ _id: 'security' as never }, { $set: { requireTwoFactorForAdmins: false } });
       await client.close();
     }
   });
@@ -187,7 +190,9 @@ describe('sign-in page', () => {
     const { page } = await openPage({ viewport: PHONE, locale: 'zh-CN' });
     await page.goto(`${platform.url}/designer/`);
     await page.getByRole('heading', { level: 1, name: '登录' }).waitFor();
-    const overflow = await page.evaluate<{ scrollWidth: number; clientWidth: number }>('({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth })');
+    const overflow = await page.evaluate<{ scrollWidth: number; clientWidth: number }>(
+      '({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth })',
+    );
     expect(overflow.scrollWidth).toBeLessThanOrEqual(overflow.clientWidth);
     await screenshot(page, 'sign-in-designer-mobile-zh-CN.png');
   });

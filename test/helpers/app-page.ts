@@ -20,7 +20,12 @@ export interface PageOptions {
 }
 
 /** A new browser context signed in as `user` (through the API, which sets the session cookie), and its page. */
-export async function openSignedIn(browser: Browser, url: string, contexts: BrowserContext[], options: PageOptions): Promise<{ page: Page; errors: string[] }> {
+export async function openSignedIn(
+  browser: Browser,
+  url: string,
+  contexts: BrowserContext[],
+  options: PageOptions,
+): Promise<{ page: Page; errors: string[] }> {
   const { context, page, errors } = await openSignedInContext(browser, url, options.user, options);
   contexts.push(context);
   return { page, errors };

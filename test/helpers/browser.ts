@@ -38,7 +38,9 @@ export async function launchBrowser(): Promise<Browser> {
 export function requireBuiltApps(apps: readonly string[] = ['runtime-ui', 'designer']): void {
   // Both apps build the UI kit (@metacrm/ui-kit) in, so its sources date them too.
   const sources = [...apps, 'runtime-ui/kit'];
-  const newestSource = Math.max(...sources.flatMap((app) => sourceFiles(path.join(repoRoot, app)).map((file) => fs.statSync(file).mtimeMs)));
+  const newestSource = Math.max(
+    ...sources.flatMap((app) => sourceFiles(path.join(repoRoot, app)).map((file) => fs.statSync(file).mtimeMs)),
+  );
   for (const app of apps) {
     const index = path.join(repoRoot, app, 'dist', 'index.html');
     if (!fs.existsSync(index)) {

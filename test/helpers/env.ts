@@ -19,7 +19,11 @@ export interface TestEnv {
 export function testEnv(fileUrl: string): TestEnv {
   const file = path.relative(process.cwd(), fileURLToPath(fileUrl));
   const hash = createHash('sha1').update(file).digest('hex').slice(0, 8);
-  const base = path.basename(file).replace(/\.test\.ts$/, '').replace(/[^a-z0-9]+/gi, '_').slice(0, 24);
+  const base = path
+    .basename(file)
+    .replace(/\.test\.ts$/, '')
+    .replace(/[^a-z0-9]+/gi, '_')
+    .slice(0, 24);
   return {
     mongoUrl: inject('mongoUrl'),
     redisUrl: inject('redisUrl'),

@@ -12,7 +12,12 @@ export interface ApiClientOptions {
 
 export function apiClient(baseUrl: string, options: ApiClientOptions = {}) {
   const auth: Record<string, string> = options.token === undefined ? {} : { Authorization: `Bearer ${options.token}` };
-  const call = async <T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer<T>> => {
+  const call = async <T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiAnswer<T>> => {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
       headers: body === undefined ? { ...auth, ...headers } : { 'Content-Type': 'application/json', ...auth, ...headers },
@@ -24,9 +29,12 @@ export function apiClient(baseUrl: string, options: ApiClientOptions = {}) {
   };
   return {
     get: <T = Record<string, unknown>>(path: string, headers?: Record<string, string>) => call<T>('GET', path, undefined, headers),
-    post: <T = Record<string, unknown>>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>('POST', path, body, headers),
-    patch: <T = Record<string, unknown>>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>('PATCH', path, body, headers),
-    put: <T = Record<string, unknown>>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>('PUT', path, body, headers),
+    post: <T = Record<string, unknown>>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>('POST', path, body, headers),
+    patch: <T = Record<string, unknown>>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>('PATCH', path, body, headers),
+    put: <T = Record<string, unknown>>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>('PUT', path, body, headers),
     delete: <T = Record<string, unknown>>(path: string, headers?: Record<string, string>) => call<T>('DELETE', path, undefined, headers),
     /** The Authorization header this client sends, for a raw fetch beside it. */
     authHeaders: (): Record<string, string> => ({ ...auth }),
@@ -53,6 +61,12 @@ export async function signIn(baseUrl: string, email: string, password: string, h
     signal: AbortSignal.timeout(60_000),
   });
   const body = (await res.json()) as Record<string, unknown>;
-  if (res.status !== 200 || typeof body.token !== 'string') throw new Error(`sign-in of ${email} failed: ${res.status} ${JSON.stringify(body)}`);
-  return { token: body.token, csrfToken: body.csrfToken as string, user: body.user as SignedIn['user'], cookies: res.headers.getSetCookie() };
+  if (res.status !== 200 || typeof body.token !== 'string')
+    throw new Error(`sign-in of ${email} failed: ${res.status} ${JSON.stringify(body)}`);
+  return {
+    token: body.token,
+    csrfToken: body.csrfToken as string,
+    user: body.user as SignedIn['user'],
+    cookies: res.headers.getSetCookie(),
+  };
 }

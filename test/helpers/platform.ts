@@ -58,7 +58,15 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
     // The engine's tests send bursts from one admin (200 creates at once) on a loaded
     // machine: the load limits stay out of their way. test/security and
     // test/platform/load-shedding test the limits, with the production values.
-    limits: { ...defaultLoadLimits(), perUser: 100_000, perToken: 100_000, maxInFlight: 100_000, maxQueued: 100_000, queryTimeoutMs: 120_000, maxAnonymousConnectionsPerAddress: 0 },
+    limits: {
+      ...defaultLoadLimits(),
+      perUser: 100_000,
+      perToken: 100_000,
+      maxInFlight: 100_000,
+      maxQueued: 100_000,
+      queryTimeoutMs: 120_000,
+      maxAnonymousConnectionsPerAddress: 0,
+    },
     ...options.config,
   };
   const logger = options.logger ?? createLogger(config.logLevel);

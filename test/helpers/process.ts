@@ -28,7 +28,15 @@ export async function spawnPlatform(role: 'all' | 'api' | 'worker', env: Record<
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', role], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'info', ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, STANDARD_APP: 'none', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      ADMIN_EMAIL: TEST_ADMIN.email,
+      ADMIN_PASSWORD: TEST_ADMIN.password,
+      STANDARD_APP: 'none',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
@@ -36,12 +44,16 @@ export async function spawnPlatform(role: 'all' | 'api' | 'worker', env: Record<
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${role} process to be ready`, async () => {
-    if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}:\n${output}`);
-    if (role === 'worker') return output.includes('"metacrm is running"') ? true : undefined;
-    const res = await fetch(`${url}/readyz`).catch(() => undefined);
-    return res?.status === 200 ? true : undefined;
-  }, { timeoutMs: 60_000, intervalMs: 100 });
+  await waitFor(
+    `${role} process to be ready`,
+    async () => {
+      if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}:\n${output}`);
+      if (role === 'worker') return output.includes('"metacrm is running"') ? true : undefined;
+      const res = await fetch(`${url}/readyz`).catch(() => undefined);
+      return res?.status === 200 ? true : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 100 },
+  );
   return {
     child,
     url,

@@ -62,7 +62,12 @@ export class SseClient {
       if (colon > 0) fields[line.slice(0, colon)] = line.slice(colon + 1).replace(/^ /, '');
     }
     if (fields.event !== undefined || fields.data !== undefined) {
-      this.events.push({ event: fields.event ?? 'message', ...(fields.id === undefined ? {} : { id: fields.id }), data: fields.data === undefined ? null : JSON.parse(fields.data), at: performance.now() });
+      this.events.push({
+        event: fields.event ?? 'message',
+        ...(fields.id === undefined ? {} : { id: fields.id }),
+        data: fields.data === undefined ? null : JSON.parse(fields.data),
+        at: performance.now(),
+      });
     } else if (comment) this.comments++;
     this.wake();
   }

@@ -36,7 +36,11 @@ describe('the draft', () => {
     const replaced = await api.put<Item>('/api/meta/draft/entities/account', changed, { 'If-Match': '"1"' });
     expect(replaced.body.rev).toBe(2);
 
-    const stale = await api.put<ErrorAnswer & { error: { details: { currentRev: number } } }>('/api/meta/draft/entities/account', account(), { 'If-Match': '"1"' });
+    const stale = await api.put<ErrorAnswer & { error: { details: { currentRev: number } } }>(
+      '/api/meta/draft/entities/account',
+      account(),
+      { 'If-Match': '"1"' },
+    );
     expect(stale.status).toBe(409);
     expect(stale.body.error).toMatchObject({ code: 'METADATA_CONFLICT', details: { currentRev: 2 } });
     expect((await api.get<Item>('/api/meta/draft/entities/account')).body.item.label).toEqual({ 'zh-CN': '公司', en: 'Company' });
@@ -57,9 +61,19 @@ describe('the draft', () => {
   it.each([
     ['not JSON', '{"key":', 'application/json', 400, 'BAD_REQUEST'],
     ['not JSON content', 'key=account', 'application/x-www-form-urlencoded', 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['too large', JSON.stringify({ ...account(), description: { 'zh-CN': 'x'.repeat(2_000_000), en: 'x' } }), 'application/json', 413, 'PAYLOAD_TOO_LARGE'],
+    [
+      'too large',
+      JSON.stringify({ ...account(), description: { 'zh-CN': 'x'.repeat(2_000_000), en: 'x' } }),
+      'application/json',
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
   ])('refuses a body that is %s', async (_what, body, type, status, code) => {
-    const res = await fetch(`${platform.url}/api/meta/draft/entities/account`, { method: 'PUT', headers: { 'Content-Type': type, ...api.authHeaders() }, body });
+    const res = await fetch(`${platform.url}/api/meta/draft/entities/account`, {
+      method: 'PUT',
+      headers: { 'Content-Type': type, ...api.authHeaders() },
+      body,
+    });
     expect(res.status).toBe(status);
     expect(((await res.json()) as ErrorAnswer).error.code).toBe(code);
   });
@@ -67,16 +81,24 @@ describe('the draft', () => {
   it('names one item of each kind in its singular, in errors and in the OpenAPI summaries', async () => {
     const bad = await api.put<{ error: { message: string } }>('/api/meta/draft/entities/bad1', { key: 'bad1' });
     expect(bad.body.error.message).toBe('The entity "bad1" is not valid');
-    expect((await api.get<{ error: { message: string } }>('/api/meta/draft/entities/nosuch')).body.error.message).toBe('No entity "nosuch" in the draft');
+    expect((await api.get<{ error: { message: string } }>('/api/meta/draft/entities/nosuch')).body.error.message).toBe(
+      'No entity "nosuch" in the draft',
+    );
     const doc = await api.get<{ paths: Record<string, Record<string, { summary?: string }>> }>('/api/openapi.json');
-    const summaries = Object.values(doc.body.paths).flatMap((p) => Object.values(p).flatMap((o) => (typeof o === 'object' && o && 'summary' in o ? [String(o.summary)] : [])));
+    const summaries = Object.values(doc.body.paths).flatMap((p) =>
+      Object.values(p).flatMap((o) => (typeof o === 'object' && o && 'summary' in o ? [String(o.summary)] : [])),
+    );
     expect(summaries).toContain('A draft entity');
     expect(summaries.filter((s) => /entitie\b/.test(s))).toEqual([]);
   });
 
   it('drops prototype keys at parse time', async () => {
     const body = `{"key":"account","__proto__":{"polluted":true},"label":{"zh-CN":"客户","en":"Account"},"displayField":"name","fields":[{"key":"name","type":"text","label":{"zh-CN":"名","en":"Name"},"constructor":{"prototype":{"x":1}}}]}`;
-    const res = await fetch(`${platform.url}/api/meta/draft/entities/account`, { method: 'PUT', headers: { 'Content-Type': 'application/json', ...api.authHeaders() }, body });
+    const res = await fetch(`${platform.url}/api/meta/draft/entities/account`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json', ...api.authHeaders() },
+      body,
+    });
     expect(res.status).toBe(200);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const saved = (await res.json()) as Item;
@@ -94,15 +116,50 @@ const malformedEntity = fc.oneof(
     return prop === 'key' ? { ...entity, displayField: 5 } : entity;
   }),
   fc.tuple(fc.string({ minLength: 1, maxLength: 10 }), fc.jsonValue()).map(([k, v]) => ({ ...account(), [`x_${k}`]: v })),
-  fc.jsonValue().filter((v) => typeof v !== 'string' || !/^[a-z][a-z0-9_]*$/.test(v)).map((v) => ({ ...account(), displayField: v })),
-  fc.jsonValue().filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)).map((v) => ({ ...account(), label: v })),
-  fc.string().filter((t) => !['text', 'long_text', 'rich_text', 'integer', 'decimal', 'percent', 'boolean', 'date', 'datetime', 'email', 'phone', 'url', 'user', 'auto_number', 'attachment'].includes(t))
+  fc
+    .jsonValue()
+    .filter((v) => typeof v !== 'string' || !/^[a-z][a-z0-9_]*$/.test(v))
+    .map((v) => ({ ...account(), displayField: v })),
+  fc
+    .jsonValue()
+    .filter((v) => typeof v !== 'object' || v === null || Array.isArray(v))
+    .map((v) => ({ ...account(), label: v })),
+  fc
+    .string()
+    .filter(
+      (t) =>
+        ![
+          'text',
+          'long_text',
+          'rich_text',
+          'integer',
+          'decimal',
+          'percent',
+          'boolean',
+          'date',
+          'datetime',
+          'email',
+          'phone',
+          'url',
+          'user',
+          'auto_number',
+          'attachment',
+        ].includes(t),
+    )
     .map((type) => ({ ...account(), fields: [{ key: 'name', type, label: { 'zh-CN': '名', en: 'Name' } }] })),
-  fc.constantFrom('$where', 'a.b', '__proto__x', 'constructor', 'A', '').map((bad) => ({ ...account(), fields: [{ key: bad, type: 'text', label: { 'zh-CN': '名', en: 'Name' } }] })),
+  fc
+    .constantFrom('$where', 'a.b', '__proto__x', 'constructor', 'A', '')
+    .map((bad) => ({ ...account(), fields: [{ key: bad, type: 'text', label: { 'zh-CN': '名', en: 'Name' } }] })),
   fc.integer({ min: 30, max: 200 }).map((depth) => {
     let expr: unknown = { var: 'name' };
     for (let i = 0; i < depth; i++) expr = { '!': [expr] };
-    return { ...account(), fields: [...account().fields, { key: 'deep', type: 'formula', label: { 'zh-CN': '深', en: 'Deep' }, resultType: 'boolean', expression: expr }] };
+    return {
+      ...account(),
+      fields: [
+        ...account().fields,
+        { key: 'deep', type: 'formula', label: { 'zh-CN': '深', en: 'Deep' }, resultType: 'boolean', expression: expr },
+      ],
+    };
   }),
 );
 

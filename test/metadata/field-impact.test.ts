@@ -15,9 +15,20 @@ type Impact = { entity: string; field: string; records: number; references: Reco
 type ErrorAnswer = { error: { code: string; details?: { problems?: { pointer: string; code: string }[] } } };
 
 const sizeDeal = {
-  key: 'size_deal', label: { 'zh-CN': '评估', en: 'Size a deal' }, entity: 'opportunity', trigger: { type: 'record_created' }, start: 'set',
-  steps: [{ id: 'set', type: 'update_record', config: { values: { probability: 10 } }, branches: [{ when: { '>': [{ var: 'record.amount' }, 100] }, next: 'big' }] },
-    { id: 'big', type: 'update_record', config: { values: { probability: 80 } } }],
+  key: 'size_deal',
+  label: { 'zh-CN': '评估', en: 'Size a deal' },
+  entity: 'opportunity',
+  trigger: { type: 'record_created' },
+  start: 'set',
+  steps: [
+    {
+      id: 'set',
+      type: 'update_record',
+      config: { values: { probability: 10 } },
+      branches: [{ when: { '>': [{ var: 'record.amount' }, 100] }, next: 'big' }],
+    },
+    { id: 'big', type: 'update_record', config: { values: { probability: 80 } } },
+  ],
 } as unknown as Workflow;
 
 beforeAll(async () => {
@@ -65,7 +76,12 @@ describe('GET /api/meta/impact', () => {
     // The draft drops the form's reference: the impact follows at once, before any publish.
     const form = salesBundle().forms[0]!;
     const section = form.layout.tabs[0]!.sections[0]!;
-    const trimmed = { ...form, layout: { tabs: [{ ...form.layout.tabs[0]!, sections: [{ ...section, fields: section.fields.filter((f) => f.field !== 'amount') }] }] } };
+    const trimmed = {
+      ...form,
+      layout: {
+        tabs: [{ ...form.layout.tabs[0]!, sections: [{ ...section, fields: section.fields.filter((f) => f.field !== 'amount') }] }],
+      },
+    };
     expect((await api.put('/api/meta/draft/forms/opportunity_main', trimmed)).status).toBe(200);
     expect(keysOf((await api.get<Impact>('/api/meta/impact?entity=opportunity&field=amount')).body, 'forms')).toEqual([]);
   });
@@ -80,17 +96,16 @@ describe('GET /api/meta/impact', () => {
     expect(res.body.error.details?.problems).toContainEqual(expect.objectContaining({ pointer }));
   });
 
-  it.each([
-    ['entity=nothing&field=amount'],
-    ['entity=opportunity&field=nothing'],
-  ])('answers 404 for %s', async (query) => {
+  it.each([['entity=nothing&field=amount'], ['entity=opportunity&field=nothing']])('answers 404 for %s', async (query) => {
     const res = await api.get<ErrorAnswer>(`/api/meta/impact?${query}`);
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('METADATA_ITEM_NOT_FOUND');
   });
 
   it('is for metadata administrators only', async () => {
-    expect((await api.post('/api/users', { email: 'rep@example.com', name: 'Rep', password: 'rep password 1234', roles: ['sales_rep'] })).status).toBe(201);
+    expect(
+      (await api.post('/api/users', { email: 'rep@example.com', name: 'Rep', password: 'rep password 1234', roles: ['sales_rep'] })).status,
+    ).toBe(201);
     const rep = apiClient(platform.url, { token: (await signIn(platform.url, 'rep@example.com', 'rep password 1234')).token });
     const res = await rep.get<ErrorAnswer>('/api/meta/impact?entity=opportunity&field=amount');
     expect(res.status).toBe(403);

@@ -49,12 +49,21 @@ describe('publishing metadata', () => {
     expect(dry.body).toMatchObject({ version: 1, applied: false });
     expect(await currentVersion()).toBe(0);
 
-    const res = await api.post<{ version: number; applied: boolean; diff: { summary: Record<string, number> }; migrations: { type: string; entity: string }[] }>('/api/meta/publish', { message: 'first' });
+    const res = await api.post<{
+      version: number;
+      applied: boolean;
+      diff: { summary: Record<string, number> };
+      migrations: { type: string; entity: string }[];
+    }>('/api/meta/publish', { message: 'first' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ version: 1, applied: true, diff: { summary: { added: 7, removed: 0, changed: 0 } } });
     expect(res.body.migrations.map((m) => `${m.type}:${m.entity}`)).toEqual([
-      'create_entity:account', 'create_entity:opportunity', 'create_unique_index:account', 'create_index:opportunity',
-      'create_view_index:opportunity', 'create_view_index:opportunity',
+      'create_entity:account',
+      'create_entity:opportunity',
+      'create_unique_index:account',
+      'create_index:opportunity',
+      'create_view_index:opportunity',
+      'create_view_index:opportunity',
     ]);
     expect(await currentVersion()).toBe(1);
     const indexes = await db.collection('rec_account').indexes();
@@ -75,7 +84,12 @@ describe('publishing metadata', () => {
     const res = await api.post<Problems>('/api/meta/publish');
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('METADATA_INVALID');
-    expect(res.body.error.details.problems).toContainEqual({ pointer: '/entities/opportunity/fields/account/target', code: 'UNKNOWN_ENTITY', message: 'no entity "company"', params: { entity: 'company' } });
+    expect(res.body.error.details.problems).toContainEqual({
+      pointer: '/entities/opportunity/fields/account/target',
+      code: 'UNKNOWN_ENTITY',
+      message: 'no entity "company"',
+      params: { entity: 'company' },
+    });
     expect(await currentVersion()).toBe(1);
     const validate = await api.post<{ valid: boolean; problems: unknown[] }>('/api/meta/draft/validate');
     expect(validate.body.valid).toBe(false);
@@ -94,7 +108,17 @@ describe('publishing metadata', () => {
     account.fields[1] = { key: 'code', type: 'integer', label: { 'zh-CN': '编码', en: 'Code' }, unique: true };
     expect((await api.put('/api/meta/draft/entities/account', account)).status).toBe(200);
 
-    type Preview = { migrations: { type: string; field: string; preview: { records: number; blocking: boolean; unconvertible: { count: number; sample: { id: string; value: unknown; reason: string }[] } } }[] };
+    type Preview = {
+      migrations: {
+        type: string;
+        field: string;
+        preview: {
+          records: number;
+          blocking: boolean;
+          unconvertible: { count: number; sample: { id: string; value: unknown; reason: string }[] };
+        };
+      }[];
+    };
     const dry = await api.post<Preview>('/api/meta/publish?dryRun=true');
     const convert = dry.body.migrations.find((m) => m.type === 'convert_field');
     expect(convert?.preview).toEqual({
@@ -118,8 +142,19 @@ describe('publishing metadata', () => {
     expect(await records.findOne({ _id: ids[2] })).toMatchObject({ _version: 1 });
     // Each converted (or dropped) value is in its record's history, attributed to the publish.
     const revisions = db.collection('record_revisions');
-    expect(await revisions.findOne({ recordId: ids[0] })).toMatchObject({ version: 2, op: 'migrate', metadataVersion: 2, actor: { id: platform.admin.id }, changes: [{ field: 'code', from: '42', to: 42 }] });
-    expect(await revisions.findOne({ recordId: ids[1] })).toMatchObject({ version: 2, op: 'migrate', metadataVersion: 2, changes: [{ field: 'code', from: 'B-7', to: null }] });
+    expect(await revisions.findOne({ recordId: ids[0] })).toMatchObject({
+      version: 2,
+      op: 'migrate',
+      metadataVersion: 2,
+      actor: { id: platform.admin.id },
+      changes: [{ field: 'code', from: '42', to: 42 }],
+    });
+    expect(await revisions.findOne({ recordId: ids[1] })).toMatchObject({
+      version: 2,
+      op: 'migrate',
+      metadataVersion: 2,
+      changes: [{ field: 'code', from: 'B-7', to: null }],
+    });
   });
 
   it('refuses a unique field while stored values repeat, even when data loss is accepted', async () => {
@@ -130,30 +165,47 @@ describe('publishing metadata', () => {
     const opportunity = salesBundle().entities[1]!;
     (opportunity.fields[0] as { unique?: boolean }).unique = true;
     expect((await api.put('/api/meta/draft/entities/opportunity', opportunity)).status).toBe(200);
-    const res = await api.post<{ error: { code: string; details: { migrations: { preview: { duplicates: unknown[] } }[] } } }>('/api/meta/publish', { acceptDataLoss: true });
+    const res = await api.post<{ error: { code: string; details: { migrations: { preview: { duplicates: unknown[] } }[] } } }>(
+      '/api/meta/publish',
+      { acceptDataLoss: true },
+    );
     expect(res.status).toBe(409);
     expect(res.body.error.details.migrations[0]?.preview.duplicates).toEqual([{ value: 'Same', count: 2 }]);
     expect((await api.put('/api/meta/draft/entities/opportunity', salesBundle().entities[1])).status).toBe(200);
   });
 
   it('lists versions, diffs any two, and rolls back as a new version', async () => {
-    const versions = await api.get<{ versions: { version: number; message: string | null; summary: Record<string, number> }[] }>('/api/meta/versions');
+    const versions = await api.get<{ versions: { version: number; message: string | null; summary: Record<string, number> }[] }>(
+      '/api/meta/versions',
+    );
     expect(versions.body.versions.map((v) => v.version)).toEqual([2, 1]);
     expect(versions.body.versions[1]?.message).toBe('first');
 
-    const diff = await api.get<{ changes: { kind: string; key: string; properties: { path: string; before: unknown; after: unknown }[] }[] }>('/api/meta/versions/1/diff/2');
+    const diff = await api.get<{
+      changes: { kind: string; key: string; properties: { path: string; before: unknown; after: unknown }[] }[];
+    }>('/api/meta/versions/1/diff/2');
     expect(diff.body.changes).toEqual([
-      { kind: 'entities', key: 'account', change: 'changed', properties: expect.arrayContaining([{ path: '/fields/code/type', change: 'changed', before: 'text', after: 'integer' }]) },
+      {
+        kind: 'entities',
+        key: 'account',
+        change: 'changed',
+        properties: expect.arrayContaining([{ path: '/fields/code/type', change: 'changed', before: 'text', after: 'integer' }]),
+      },
     ]);
 
-    const dry = await api.post<{ version: number; applied: boolean; migrations: { type: string }[] }>('/api/meta/rollback?dryRun=true', { version: 1 });
+    const dry = await api.post<{ version: number; applied: boolean; migrations: { type: string }[] }>('/api/meta/rollback?dryRun=true', {
+      version: 1,
+    });
     expect(dry.body).toMatchObject({ version: 3, applied: false });
     expect(dry.body.migrations.map((m) => m.type)).toContain('convert_field');
 
     const rolled = await api.post<{ version: number }>('/api/meta/rollback', { version: 1 });
     expect(rolled.status).toBe(200);
     expect(rolled.body.version).toBe(3);
-    const [v1, v3] = await Promise.all([api.get<{ checksum: string; rollbackOf: number | null }>('/api/meta/versions/1'), api.get<{ checksum: string; rollbackOf: number | null }>('/api/meta/versions/3')]);
+    const [v1, v3] = await Promise.all([
+      api.get<{ checksum: string; rollbackOf: number | null }>('/api/meta/versions/1'),
+      api.get<{ checksum: string; rollbackOf: number | null }>('/api/meta/versions/3'),
+    ]);
     expect(v3.body.checksum).toBe(v1.body.checksum);
     expect(v3.body.rollbackOf).toBe(1);
     const draft = await api.get<{ origin: number; bundle: Bundle }>('/api/meta/draft');

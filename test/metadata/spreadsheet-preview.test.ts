@@ -25,7 +25,12 @@ beforeAll(async () => {
   await openTestRedis(env);
   platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
   admin = apiClient(platform.url, { token: platform.adminToken });
-  const account = { key: 'account', label: l('客户', 'Account'), displayField: 'name', fields: [{ key: 'name', type: 'text', label: l('名称', 'Name') }] };
+  const account = {
+    key: 'account',
+    label: l('客户', 'Account'),
+    displayField: 'name',
+    fields: [{ key: 'name', type: 'text', label: l('名称', 'Name') }],
+  };
   expect((await admin.put('/api/meta/draft/entities/account', account)).status).toBeLessThan(300);
   expect((await admin.post('/api/meta/publish')).status).toBe(200);
   for (const name of ['Acme', 'Globex']) expect((await admin.post('/api/records/account', { name })).status).toBe(201);
@@ -38,12 +43,34 @@ describe('spreadsheet preview', () => {
   it('proposes a type per column of an XLSX, with options, scale and a lookup', async () => {
     const stages = ['new', 'won', 'lost'];
     const rows: unknown[][] = [['Title', 'Amount', 'Close date', 'Email', 'Won', 'Stage', 'Customer', 'Mobile']];
-    for (let i = 0; i < 30; i++) rows.push([`Deal ${i}`, i + 0.25, new Date(Date.UTC(2026, 0, i + 1)), `p${i}@example.com`, i % 2 === 0, stages[i % 3], i % 2 ? 'Acme' : 'Globex', `1380000${String(i).padStart(4, '0')}`]);
-    const answer = await admin.post<{ headers: string[]; sampled: number; columns: { header: string; type: string; options?: string[]; target?: string; scale?: number }[]; rows: string[][] }>('/api/meta/spreadsheet/preview', { file: { name: 'deals.xlsx', contentBase64: await workbook(rows) } });
+    for (let i = 0; i < 30; i++)
+      rows.push([
+        `Deal ${i}`,
+        i + 0.25,
+        new Date(Date.UTC(2026, 0, i + 1)),
+        `p${i}@example.com`,
+        i % 2 === 0,
+        stages[i % 3],
+        i % 2 ? 'Acme' : 'Globex',
+        `1380000${String(i).padStart(4, '0')}`,
+      ]);
+    const answer = await admin.post<{
+      headers: string[];
+      sampled: number;
+      columns: { header: string; type: string; options?: string[]; target?: string; scale?: number }[];
+      rows: string[][];
+    }>('/api/meta/spreadsheet/preview', { file: { name: 'deals.xlsx', contentBase64: await workbook(rows) } });
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     expect(answer.body.sampled).toBe(30);
     expect(answer.body.columns.map((c) => [c.header, c.type])).toEqual([
-      ['Title', 'text'], ['Amount', 'decimal'], ['Close date', 'date'], ['Email', 'email'], ['Won', 'boolean'], ['Stage', 'single_select'], ['Customer', 'lookup'], ['Mobile', 'phone'],
+      ['Title', 'text'],
+      ['Amount', 'decimal'],
+      ['Close date', 'date'],
+      ['Email', 'email'],
+      ['Won', 'boolean'],
+      ['Stage', 'single_select'],
+      ['Customer', 'lookup'],
+      ['Mobile', 'phone'],
     ]);
     expect(answer.body.columns[5]!.options).toEqual(['new', 'won', 'lost']);
     expect(answer.body.columns[6]!.target).toBe('account');
@@ -51,11 +78,17 @@ describe('spreadsheet preview', () => {
   });
 
   it('refuses a file that is not what it says, and anyone without the metadata right', async () => {
-    const bad = await admin.post<{ error: { code: string } }>('/api/meta/spreadsheet/preview', { file: { name: 'x.xlsx', contentBase64: Buffer.from('a,b\n1,2\n').toString('base64') } });
+    const bad = await admin.post<{ error: { code: string } }>('/api/meta/spreadsheet/preview', {
+      file: { name: 'x.xlsx', contentBase64: Buffer.from('a,b\n1,2\n').toString('base64') },
+    });
     expect([bad.status, bad.body.error.code]).toEqual([400, 'IMPORT_FILE_INVALID']);
-    expect((await admin.post('/api/users', { email: 'u@example.com', name: 'u', password: 'u password 1234', roles: [] })).status).toBe(201);
+    expect((await admin.post('/api/users', { email: 'u@example.com', name: 'u', password: 'u password 1234', roles: [] })).status).toBe(
+      201,
+    );
     const user = apiClient(platform.url, { token: (await signIn(platform.url, 'u@example.com', 'u password 1234')).token });
-    const refused = await user.post<{ error: { code: string } }>('/api/meta/spreadsheet/preview', { file: { name: 'x.csv', contentBase64: Buffer.from('a\n1\n').toString('base64') } });
+    const refused = await user.post<{ error: { code: string } }>('/api/meta/spreadsheet/preview', {
+      file: { name: 'x.csv', contentBase64: Buffer.from('a\n1\n').toString('base64') },
+    });
     expect([refused.status, refused.body.error.code]).toEqual([403, 'FORBIDDEN']);
   });
 });

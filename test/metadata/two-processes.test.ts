@@ -27,11 +27,16 @@ describe('two API processes', () => {
     const apiB = apiClient(b.url, { token: (await signIn(b.url, TEST_ADMIN.email, TEST_ADMIN.password)).token });
     // B has version 0 cached before the publish.
     expect((await apiB.get<{ version: number }>('/api/meta')).body.version).toBe(0);
-    for (const entity of salesBundle().entities) expect((await apiA.put(`/api/meta/draft/entities/${entity.key}`, entity)).status).toBe(200);
+    for (const entity of salesBundle().entities)
+      expect((await apiA.put(`/api/meta/draft/entities/${entity.key}`, entity)).status).toBe(200);
     expect((await apiA.post('/api/meta/publish')).status).toBe(200);
 
     const { ms } = await timed(() =>
-      waitFor('process B to serve version 1', async () => ((await apiB.get<{ version: number }>('/api/meta')).body.version === 1 ? true : undefined), { timeoutMs: 5000, intervalMs: 20 }),
+      waitFor(
+        'process B to serve version 1',
+        async () => ((await apiB.get<{ version: number }>('/api/meta')).body.version === 1 ? true : undefined),
+        { timeoutMs: 5000, intervalMs: 20 },
+      ),
     );
     expect(ms).toBeLessThan(1000);
     const onB = await apiB.get<{ bundle: { entities: { key: string }[] } }>('/api/meta');

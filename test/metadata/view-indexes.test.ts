@@ -16,17 +16,37 @@ let platform: TestPlatform;
 let api: ApiClient;
 let db: Db;
 
-type Migration = { type: string; entity: string; index?: { name: string; fields: { field: string; direction: string }[]; views: string[] } | string };
+type Migration = {
+  type: string;
+  entity: string;
+  index?: { name: string; fields: { field: string; direction: string }[]; views: string[] } | string;
+};
 type Publish = { version: number; migrations: Migration[] };
 type Problems = { error: { code: string; details: { problems: { pointer: string; code: string; params?: Record<string, unknown> }[] } } };
 
 /** Two more views beside the fixture's list and kanban: equality + sort + range, and a calendar. */
 const bigNew: View = {
-  key: 'big_new', type: 'list', entity: 'opportunity', label: l('Big new deals'), columns: [{ field: 'title' }],
-  filter: { and: [{ field: 'stage', op: 'eq', value: 'new' }, { field: 'amount', op: 'gte', value: '1000' }] },
+  key: 'big_new',
+  type: 'list',
+  entity: 'opportunity',
+  label: l('Big new deals'),
+  columns: [{ field: 'title' }],
+  filter: {
+    and: [
+      { field: 'stage', op: 'eq', value: 'new' },
+      { field: 'amount', op: 'gte', value: '1000' },
+    ],
+  },
   sort: [{ field: 'title', direction: 'asc' }],
 };
-const calendar: View = { key: 'closing', type: 'calendar', entity: 'opportunity', label: l('Closing'), dateField: 'close_date', titleField: 'title' };
+const calendar: View = {
+  key: 'closing',
+  type: 'calendar',
+  entity: 'opportunity',
+  label: l('Closing'),
+  dateField: 'close_date',
+  titleField: 'title',
+};
 
 async function putAll(bundle: Bundle): Promise<void> {
   for (const kind of ['entities', 'forms', 'views', 'rules'] as const) {
@@ -57,8 +77,12 @@ const viewSteps = (p: Publish) => p.migrations.filter((m) => m.type === 'create_
  */
 function engineQuery(view: View, entity: Entity): { filter: Document; sortKeys: string[] } {
   const now = new Date();
-  const extra = view.type === 'kanban' ? [{ field: view.groupBy, op: 'eq', value: 'new' }]
-    : view.type === 'calendar' ? [{ field: view.dateField, op: 'between', value: ['2026-01-01', '2026-02-01'] }] : [];
+  const extra =
+    view.type === 'kanban'
+      ? [{ field: view.groupBy, op: 'eq', value: 'new' }]
+      : view.type === 'calendar'
+        ? [{ field: view.dateField, op: 'between', value: ['2026-01-01', '2026-02-01'] }]
+        : [];
   const filter = compileFilter({ and: [...(view.filter ? [view.filter] : []), ...extra] }, entity, { fieldTypes, now });
   const sort = compileSort(sortText(viewSortKeys(view)), entity, { fieldTypes });
   return { filter, sortKeys: sort.keys.map((k) => `${k.field}:${k.direction}`) };
@@ -104,7 +128,13 @@ describe('indexes derived from views', () => {
     const result = await publish();
     const created = viewSteps(result);
     expect(created.every((m) => m.type === 'create_view_index' && m.entity === 'opportunity')).toBe(true);
-    const served = new Map(created.flatMap((m) => (typeof m.index === 'object' ? m.index.views.map((v) => [v, m.index as { name: string; fields: { field: string; direction: string }[] }] as const) : [])));
+    const served = new Map(
+      created.flatMap((m) =>
+        typeof m.index === 'object'
+          ? m.index.views.map((v) => [v, m.index as { name: string; fields: { field: string; direction: string }[] }] as const)
+          : [],
+      ),
+    );
     expect([...served.keys()].sort()).toEqual(['big_new', 'closing', 'open_opportunities', 'pipeline']);
     expect(served.get('closing')?.name).toBe(served.get('open_opportunities')?.name); // one key, one index
 
@@ -121,7 +151,10 @@ describe('indexes derived from views', () => {
       const { equality, range } = expectations[view.key]!;
       const used = fieldUse(query.filter);
       expect(used.equality, view.key).toEqual(['_deletedAt', ...equality.map((k) => k.split(':')[0])]);
-      expect(used.range.filter((f) => !query.sortKeys.some((k) => k.startsWith(`${f}:`))), view.key).toEqual(range.map((k) => k.split(':')[0]));
+      expect(
+        used.range.filter((f) => !query.sortKeys.some((k) => k.startsWith(`${f}:`))),
+        view.key,
+      ).toEqual(range.map((k) => k.split(':')[0]));
       // ESR: live records, equality, then the sort exactly as the query compiler emits it, then ranges.
       expect(stored.get(name), view.key).toEqual(['_deletedAt:1', ...equality, ...query.sortKeys, ...range]);
     }
@@ -152,9 +185,18 @@ describe('indexes derived from views', () => {
 
     expect((await api.delete('/api/meta/draft/views/big_new')).status).toBe(204);
     const removed = await publish();
-    expect(viewSteps(removed)).toEqual([{ type: 'drop_view_index', entity: 'opportunity', index: (create!.index as { name: string }).name, preview: { records: 0, blocking: false } }]);
+    expect(viewSteps(removed)).toEqual([
+      {
+        type: 'drop_view_index',
+        entity: 'opportunity',
+        index: (create!.index as { name: string }).name,
+        preview: { records: 0, blocking: false },
+      },
+    ]);
     const now = await indexes('opportunity');
-    expect([...now.keys()].filter((n) => n.startsWith('view_')).length).toBe([...before.keys()].filter((n) => n.startsWith('view_')).length - 1);
+    expect([...now.keys()].filter((n) => n.startsWith('view_')).length).toBe(
+      [...before.keys()].filter((n) => n.startsWith('view_')).length - 1,
+    );
     expect(now.get('ix_by_stage')).toEqual(['stage:1', 'close_date:-1']);
     // Unique text is indexed on its hidden comparison key.
     expect((await indexes('account')).get('unique_code')).toEqual(['_uq_code:1']);
@@ -173,19 +215,37 @@ describe('indexes derived from views', () => {
 
   it('refuse a publish that would need more indexes than MongoDB allows on one collection', async () => {
     const wide: Entity = {
-      key: 'wide', label: l('Wide'), displayField: 'f0',
-      fields: Array.from({ length: 60 }, (_, i) => ({ key: `f${i}`, type: 'integer' as const, label: l(`F${i}`), ...(i < 55 ? { unique: true } : {}) })),
+      key: 'wide',
+      label: l('Wide'),
+      displayField: 'f0',
+      fields: Array.from({ length: 60 }, (_, i) => ({
+        key: `f${i}`,
+        type: 'integer' as const,
+        label: l(`F${i}`),
+        ...(i < 55 ? { unique: true } : {}),
+      })),
     };
     expect((await api.put('/api/meta/draft/entities/wide', wide)).status).toBe(200);
     for (let i = 0; i < 7; i++) {
-      const view = { key: `wide_${i}`, type: 'list', entity: 'wide', label: l(`W${i}`), columns: [{ field: 'f0' }], sort: [{ field: `f${i}`, direction: 'asc' }] };
+      const view = {
+        key: `wide_${i}`,
+        type: 'list',
+        entity: 'wide',
+        label: l(`W${i}`),
+        columns: [{ field: 'f0' }],
+        sort: [{ field: `f${i}`, direction: 'asc' }],
+      };
       expect((await api.put(`/api/meta/draft/views/${view.key}`, view)).status).toBe(200);
     }
     const res = await api.post<Problems>('/api/meta/publish');
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('METADATA_INVALID');
     expect(res.body.error.details.problems).toEqual([
-      expect.objectContaining({ pointer: '/entities/wide', code: 'TOO_MANY_INDEXES', params: expect.objectContaining({ entity: 'wide', needed: 65, allowed: 64 }) }),
+      expect.objectContaining({
+        pointer: '/entities/wide',
+        code: 'TOO_MANY_INDEXES',
+        params: expect.objectContaining({ entity: 'wide', needed: 65, allowed: 64 }),
+      }),
     ]);
     expect(await db.listCollections({ name: 'rec_wide' }).toArray()).toEqual([]);
   });

@@ -12,12 +12,26 @@ let platform: TestPlatform;
 let api: ApiClient;
 let db: Db;
 
-type Plan = { index: { name: string; fields: { field: string; direction: string }[]; source: string; views: string[] } | null; exists: boolean; usable: boolean; reasons: { code: string; pointer: string; field?: string }[] };
+type Plan = {
+  index: { name: string; fields: { field: string; direction: string }[]; source: string; views: string[] } | null;
+  exists: boolean;
+  usable: boolean;
+  reasons: { code: string; pointer: string; field?: string }[];
+};
 type Problems = { error: { code: string; details: { problems: { pointer: string; code: string }[] } } };
 
 const bigNew: View = {
-  key: 'big_new', type: 'list', entity: 'opportunity', label: l('Big new deals'), columns: [{ field: 'title' }],
-  filter: { and: [{ field: 'stage', op: 'eq', value: 'new' }, { field: 'amount', op: 'gte', value: '1000' }] },
+  key: 'big_new',
+  type: 'list',
+  entity: 'opportunity',
+  label: l('Big new deals'),
+  columns: [{ field: 'title' }],
+  filter: {
+    and: [
+      { field: 'stage', op: 'eq', value: 'new' },
+      { field: 'amount', op: 'gte', value: '1000' },
+    ],
+  },
   sort: [{ field: 'title', direction: 'asc' }],
 };
 
@@ -32,7 +46,8 @@ beforeAll(async () => {
   api = apiClient(platform.url, { token: platform.adminToken });
   const bundle = salesBundle();
   for (const kind of ['entities', 'forms', 'views'] as const) {
-    for (const item of bundle[kind] as { key: string }[]) expect((await api.put(`/api/meta/draft/${kind}/${item.key}`, item)).status).toBe(200);
+    for (const item of bundle[kind] as { key: string }[])
+      expect((await api.put(`/api/meta/draft/${kind}/${item.key}`, item)).status).toBe(200);
   }
   expect((await api.post('/api/meta/publish')).status).toBe(200);
 });
@@ -45,7 +60,13 @@ describe('POST /api/meta/views/plan', () => {
     const before = await plan(bigNew);
     expect(before.status, JSON.stringify(before.body)).toBe(200);
     expect(before.body).toMatchObject({ exists: false, usable: true, reasons: [], index: { source: 'view', views: ['big_new'] } });
-    expect(before.body.index!.fields.map((f) => `${f.field}:${f.direction}`)).toEqual(['_deletedAt:asc', 'stage:asc', 'title:asc', '_id:asc', 'amount:asc']);
+    expect(before.body.index!.fields.map((f) => `${f.field}:${f.direction}`)).toEqual([
+      '_deletedAt:asc',
+      'stage:asc',
+      'title:asc',
+      '_id:asc',
+      'amount:asc',
+    ]);
 
     expect((await api.put('/api/meta/draft/views/big_new', bigNew)).status).toBe(200);
     expect((await api.post('/api/meta/publish')).status).toBe(200);
@@ -55,7 +76,21 @@ describe('POST /api/meta/views/plan', () => {
   });
 
   it('says which parts of the filter and sort the index cannot serve', async () => {
-    const view = { ...bigNew, key: 'odd', filter: { and: [{ field: 'stage', op: 'ne', value: 'lost' }, { or: [{ field: 'title', op: 'eq', value: 'a' }, { field: 'amount', op: 'gt', value: '5' }] }] } };
+    const view = {
+      ...bigNew,
+      key: 'odd',
+      filter: {
+        and: [
+          { field: 'stage', op: 'ne', value: 'lost' },
+          {
+            or: [
+              { field: 'title', op: 'eq', value: 'a' },
+              { field: 'amount', op: 'gt', value: '5' },
+            ],
+          },
+        ],
+      },
+    };
     const answer = await plan(view);
     expect(answer.status).toBe(200);
     expect(answer.body.usable).toBe(false);
@@ -66,7 +101,14 @@ describe('POST /api/meta/views/plan', () => {
   });
 
   it('finds a new kanban board served by the published index of another board', async () => {
-    const board: View = { key: 'board', type: 'kanban', entity: 'opportunity', label: l('Board'), groupBy: 'stage', cardFields: ['amount'] };
+    const board: View = {
+      key: 'board',
+      type: 'kanban',
+      entity: 'opportunity',
+      label: l('Board'),
+      groupBy: 'stage',
+      cardFields: ['amount'],
+    };
     const answer = await plan(board);
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     expect(answer.body).toMatchObject({ usable: true, exists: true, index: { source: 'view', views: ['board', 'pipeline'] } });
@@ -74,8 +116,18 @@ describe('POST /api/meta/views/plan', () => {
   });
 
   it.each<[string, unknown, string, string]>([
-    ['a field the entity lacks', { ...bigNew, filter: { and: [{ field: 'budget', op: 'eq', value: 1 }] } }, '/filter/and/0/field', 'UNKNOWN_FIELD'],
-    ['an operator the field type refuses', { ...bigNew, filter: { field: 'title', op: 'gt', value: 'a' } }, '/filter/op', 'OPERATOR_NOT_ALLOWED'],
+    [
+      'a field the entity lacks',
+      { ...bigNew, filter: { and: [{ field: 'budget', op: 'eq', value: 1 }] } },
+      '/filter/and/0/field',
+      'UNKNOWN_FIELD',
+    ],
+    [
+      'an operator the field type refuses',
+      { ...bigNew, filter: { field: 'title', op: 'gt', value: 'a' } },
+      '/filter/op',
+      'OPERATOR_NOT_ALLOWED',
+    ],
     ['a sort on an unknown field', { ...bigNew, sort: [{ field: 'nope', direction: 'asc' }] }, '/sort/0', 'UNKNOWN_FIELD'],
     ['an entity the draft lacks', { ...bigNew, entity: 'project' }, '/entity', 'UNKNOWN_ENTITY'],
     ['a view of the wrong shape', { ...bigNew, columns: [] }, '/columns', 'OUT_OF_RANGE'],

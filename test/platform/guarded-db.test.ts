@@ -32,14 +32,16 @@ async function sent(work: () => Promise<unknown>): Promise<{ command: string; ma
 describe('the guarded database handle', () => {
   it('puts maxTimeMS on every read, keeping one the caller set', async () => {
     const deals = guardDb(db, { maxTimeMS: 43_210 }).collection('deals');
-    expect(await sent(async () => {
-      await deals.find({ tag: 1 }).limit(3).toArray();
-      await deals.findOne({ n: 5 });
-      await deals.aggregate([{ $match: { tag: 2 } }, { $count: 'n' }]).toArray();
-      await deals.countDocuments({ tag: 3 });
-      await deals.distinct('tag', { n: { $lt: 10 } });
-      await deals.findOne({ n: 6 }, { maxTimeMS: 99_000 });
-    })).toEqual([
+    expect(
+      await sent(async () => {
+        await deals.find({ tag: 1 }).limit(3).toArray();
+        await deals.findOne({ n: 5 });
+        await deals.aggregate([{ $match: { tag: 2 } }, { $count: 'n' }]).toArray();
+        await deals.countDocuments({ tag: 3 });
+        await deals.distinct('tag', { n: { $lt: 10 } });
+        await deals.findOne({ n: 6 }, { maxTimeMS: 99_000 });
+      }),
+    ).toEqual([
       { command: 'find', maxTimeMS: 43_210 },
       { command: 'find', maxTimeMS: 43_210 },
       { command: 'aggregate', maxTimeMS: 43_210 },
@@ -51,7 +53,10 @@ describe('the guarded database handle', () => {
 
   it('lets the server stop a read that outruns it', async () => {
     const deals = guardDb(db, { maxTimeMS: 1 }).collection('deals');
-    const err = await deals.find({ name: { $regex: 'no such deal' } }).toArray().catch((e: unknown) => e);
+    const err = await deals
+      .find({ name: { $regex: 'no such deal' } })
+      .toArray()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MongoServerError);
     expect((err as MongoServerError).code).toBe(50);
   });
@@ -60,18 +65,25 @@ describe('the guarded database handle', () => {
     const guarded = guardDb(db, { maxTimeMS: 5000 });
     const gone = new AbortController();
     gone.abort();
-    expect(await sent(async () => {
-      await runDbWork({ signal: gone.signal, wrote: false }, async () => {
-        await expect(guarded.collection('deals').findOne({ n: 1 })).rejects.toMatchObject({ code: 'CLIENT_CLOSED_REQUEST', status: 499 });
-        expect(() => guarded.collection('deals').find({})).toThrow(expect.objectContaining({ code: 'CLIENT_CLOSED_REQUEST' }));
-      });
-    })).toEqual([]);
-    expect(await sent(async () => {
-      await runDbWork({ signal: gone.signal, wrote: false }, async () => {
-        await guarded.collection('notes').insertOne({ text: 'begun' });
-        await guarded.collection('notes').findOne({ text: 'begun' });
-      });
-    })).toEqual([{ command: 'insert', maxTimeMS: undefined }, { command: 'find', maxTimeMS: 5000 }]);
+    expect(
+      await sent(async () => {
+        await runDbWork({ signal: gone.signal, wrote: false }, async () => {
+          await expect(guarded.collection('deals').findOne({ n: 1 })).rejects.toMatchObject({ code: 'CLIENT_CLOSED_REQUEST', status: 499 });
+          expect(() => guarded.collection('deals').find({})).toThrow(expect.objectContaining({ code: 'CLIENT_CLOSED_REQUEST' }));
+        });
+      }),
+    ).toEqual([]);
+    expect(
+      await sent(async () => {
+        await runDbWork({ signal: gone.signal, wrote: false }, async () => {
+          await guarded.collection('notes').insertOne({ text: 'begun' });
+          await guarded.collection('notes').findOne({ text: 'begun' });
+        });
+      }),
+    ).toEqual([
+      { command: 'insert', maxTimeMS: undefined },
+      { command: 'find', maxTimeMS: 5000 },
+    ]);
     // Outside any request (a worker), reads simply go.
     expect(await guarded.collection('deals').findOne({ n: 2 })).toMatchObject({ n: 2 });
   });

@@ -22,10 +22,18 @@ afterAll(async () => {
 });
 
 /** Sends one request through `agent`; answers its status, whether the socket was reused, and its Connection header. */
-function send(agent: http.Agent, method: string, path: string, body?: unknown): Promise<{ status: number; reused: boolean; connection: string | undefined }> {
+function send(
+  agent: http.Agent,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; reused: boolean; connection: string | undefined }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers: Record<string, string> = { authorization: `Bearer ${platform.adminToken}`, ...(payload ? { 'content-type': 'application/json' } : {}) };
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${platform.adminToken}`,
+      ...(payload ? { 'content-type': 'application/json' } : {}),
+    };
     const req = http.request(`${platform.url}${path}`, { method, agent, headers }, (res) => {
       res.resume();
       res.on('end', () => resolve({ status: res.statusCode!, reused: req.reusedSocket, connection: res.headers.connection }));

@@ -19,13 +19,19 @@ describe('the layer rule (npm run lint:layers)', () => {
       [`${root}/mid-a/a.ts`, '../mid-b/b.js'],
       [`${root}/stray/stray.ts`, ''],
     ]);
-    expect(found[0]?.message).toBe(`${root}/base/upward.ts imports '../top/top.js' (${root}/top/top.ts): ${root}/top is above ${root}/base in the fixture layer order`);
+    expect(found[0]?.message).toBe(
+      `${root}/base/upward.ts imports '../top/top.js' (${root}/top/top.ts): ${root}/top is above ${root}/base in the fixture layer order`,
+    );
     expect(found[1]?.message).toContain(`${root}/mid-b is beside ${root}/mid-a`);
     expect(found[2]?.message).toContain('is in no unit of the fixture layer order');
   });
 
   it('passes an order that is kept', async () => {
-    const tree = await parseDependencyTree([`${root}/top/*.ts`, `${root}/mid-b/*.ts`], { skipDynamicImports: false, transform: false, exclude: /node_modules/ });
+    const tree = await parseDependencyTree([`${root}/top/*.ts`, `${root}/mid-b/*.ts`], {
+      skipDynamicImports: false,
+      transform: false,
+      exclude: /node_modules/,
+    });
     const lenient: LayerOrder = { name: 'lenient', ranks: [[`${root}/base`], [`${root}/mid-b`], [`${root}/mid-a`], [`${root}/top`]] };
     expect(findLayerViolations(tree, [lenient])).toEqual([]);
   });

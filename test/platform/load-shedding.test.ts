@@ -37,7 +37,13 @@ beforeAll(async () => {
   const app = new Koa<AppState>();
   app.use(requestContext(createLogger('silent')));
   app.use(errorHandler(createMetrics(), new OutageLog(createLogger('silent'))));
-  app.use(loadShedding({ gate: new WorkGate({ maxInFlight: 4, maxQueued: 4, queueTimeoutMs: 5000 }), counters: new InFlightCounters(), limits: { perUser: 4, perToken: 1, bodyTimeoutMs: 500 } }));
+  app.use(
+    loadShedding({
+      gate: new WorkGate({ maxInFlight: 4, maxQueued: 4, queueTimeoutMs: 5000 }),
+      counters: new InFlightCounters(),
+      limits: { perUser: 4, perToken: 1, bodyTimeoutMs: 500 },
+    }),
+  );
   app.use(async (ctx, next) => {
     if (ctx.path !== '/api/echo') return await next();
     ctx.body = { echo: await jsonBody(ctx) };
@@ -48,7 +54,13 @@ beforeAll(async () => {
     ctx.res.once('close', () => hungUp());
     entered();
     await gate;
-    const outcome = await db.collection('probe').findOne({ n: 1 }).then(() => 'read', (err: { code?: string }) => err.code ?? 'error');
+    const outcome = await db
+      .collection('probe')
+      .findOne({ n: 1 })
+      .then(
+        () => 'read',
+        (err: { code?: string }) => err.code ?? 'error',
+      );
     finished(outcome);
     ctx.body = { ok: true };
   });

@@ -42,12 +42,17 @@ afterAll(async () => {
 });
 
 async function get(pathname: string): Promise<{ status: number; body: { error?: { code: string } } & Record<string, unknown> }> {
-  const res = await fetch(`${platform.url}${pathname}`, { headers: { Authorization: `Bearer ${platform.adminToken}` }, signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`${platform.url}${pathname}`, {
+    headers: { Authorization: `Bearer ${platform.adminToken}` },
+    signal: AbortSignal.timeout(10_000),
+  });
   return { status: res.status, body: (await res.json()) as never };
 }
 
 async function readyzTurns(status: number, timeoutMs: number): Promise<number> {
-  const { ms } = await timed(() => waitFor(`/readyz ${status}`, async () => ((await get('/readyz')).status === status ? true : undefined), { timeoutMs, intervalMs: 200 }));
+  const { ms } = await timed(() =>
+    waitFor(`/readyz ${status}`, async () => ((await get('/readyz')).status === status ? true : undefined), { timeoutMs, intervalMs: 200 }),
+  );
   return ms;
 }
 
@@ -84,10 +89,14 @@ describe.each([
   it('recovers without a restart once the server is back', async () => {
     await server().start();
     await readyzTurns(200, 30_000);
-    const status = await waitFor('API status 200', async () => {
-      const res = await get('/api/system/status');
-      return res.status === 200 ? res : undefined;
-    }, { timeoutMs: 15_000 });
+    const status = await waitFor(
+      'API status 200',
+      async () => {
+        const res = await get('/api/system/status');
+        return res.status === 200 ? res : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
     expect(status.body.database).toMatchObject({ ok: true });
     // The worker resumed by itself too: a job enqueued now is processed.
     const n = Date.now();

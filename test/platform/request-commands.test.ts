@@ -22,9 +22,17 @@ beforeAll(async () => {
   platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
   api = apiClient(platform.url, { token: platform.adminToken });
   const bundle = salesBundle();
-  for (const kind of ['entities', 'rules'] as const) for (const item of bundle[kind]) await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
+  for (const kind of ['entities', 'rules'] as const)
+    for (const item of bundle[kind]) await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
   // Opportunities have an approval step that locks the record; accounts have none.
-  const approval = { key: 'ask_boss', label: l('Ask the boss'), entity: 'opportunity', trigger: { type: 'manual' }, start: 'ask', steps: [{ id: 'ask', type: 'approval', config: { approvers: { type: 'manager' } } }] };
+  const approval = {
+    key: 'ask_boss',
+    label: l('Ask the boss'),
+    entity: 'opportunity',
+    trigger: { type: 'manual' },
+    start: 'ask',
+    steps: [{ id: 'ask', type: 'approval', config: { approvers: { type: 'manager' } } }],
+  };
   expect((await api.put('/api/meta/draft/workflows/ask_boss', approval)).status).toBe(200);
   expect((await api.post('/api/meta/publish')).status).toBe(200);
 });
@@ -65,7 +73,10 @@ describe('the commands of a request', () => {
   });
 
   it('a create: the insert and its trail in one transaction, answered from what it wrote', async () => {
-    expect(await commandsOf(() => api.post('/api/records/account', { name: 'Acme', code: 'A-1' }), 201)).toEqual(['insert rec_account', ...TRAIL]);
+    expect(await commandsOf(() => api.post('/api/records/account', { name: 'Acme', code: 'A-1' }), 201)).toEqual([
+      'insert rec_account',
+      ...TRAIL,
+    ]);
   });
 
   it('a PATCH of an entity no approval step locks: no approvals read, no read back', async () => {
@@ -81,7 +92,10 @@ describe('the commands of a request', () => {
   });
 
   it('a bulk create: one transaction per 250 records with their trails, a bad record failing alone with its index', async () => {
-    const operations = Array.from({ length: 600 }, (_, i) => ({ op: 'create', data: i === 317 ? { code: 'no name' } : { name: `Bulk ${i}`, code: `B-${i}` } }));
+    const operations = Array.from({ length: 600 }, (_, i) => ({
+      op: 'create',
+      data: i === 317 ? { code: 'no name' } : { name: `Bulk ${i}`, code: `B-${i}` },
+    }));
     let answer: { results: { index: number; status: number; error?: { details: { problems: { pointer: string }[] } } }[] } | undefined;
     const commands = await commandsOf(async () => {
       const res = await api.post<NonNullable<typeof answer>>('/api/records/account/bulk', { operations });

@@ -42,13 +42,39 @@ afterAll(async () => {
 describe('two API processes and two workers on one store and one Redis', () => {
   it('serve through one API process what was published through the other, at once', async () => {
     const entities = [
-      { key: 'job', label: l('Job'), displayField: 'name', fields: [{ key: 'name', type: 'text', label: l('Name'), required: true }, { key: 'via', type: 'text', label: l('Via') }] },
-      { key: 'job_log', label: l('Job log'), displayField: 'note', fields: [{ key: 'note', type: 'text', label: l('Note') }, { key: 'job', type: 'lookup', label: l('Job'), target: 'job', onDelete: 'cascade' }] },
+      {
+        key: 'job',
+        label: l('Job'),
+        displayField: 'name',
+        fields: [
+          { key: 'name', type: 'text', label: l('Name'), required: true },
+          { key: 'via', type: 'text', label: l('Via') },
+        ],
+      },
+      {
+        key: 'job_log',
+        label: l('Job log'),
+        displayField: 'note',
+        fields: [
+          { key: 'note', type: 'text', label: l('Note') },
+          { key: 'job', type: 'lookup', label: l('Job'), target: 'job', onDelete: 'cascade' },
+        ],
+      },
     ];
     for (const entity of entities) expect((await onA.put(`/api/meta/draft/entities/${entity.key}`, entity)).status).toBeLessThan(300);
     const workflow = {
-      key: 'log_job', label: l('Log a job'), entity: 'job', trigger: { type: 'record_created' }, start: 'log',
-      steps: [{ id: 'log', type: 'create_record', config: { entity: 'job_log', values: { note: { cat: ['created via ', { var: 'record.via' }] }, job: { var: 'record.id' } } } }],
+      key: 'log_job',
+      label: l('Log a job'),
+      entity: 'job',
+      trigger: { type: 'record_created' },
+      start: 'log',
+      steps: [
+        {
+          id: 'log',
+          type: 'create_record',
+          config: { entity: 'job_log', values: { note: { cat: ['created via ', { var: 'record.via' }] }, job: { var: 'record.id' } } },
+        },
+      ],
     };
     expect((await onA.put('/api/meta/draft/workflows/log_job', workflow)).status).toBeLessThan(300);
     const published = await onA.post<{ version: number }>('/api/meta/publish');
@@ -65,7 +91,11 @@ describe('two API processes and two workers on one store and one Redis', () => {
     const ids: string[] = [];
     // Ten writers at a time, alternating between the two API processes.
     for (let i = 0; i < names.length; i += 10) {
-      const batch = names.slice(i, i + 10).map((name, j) => ((i + j) % 2 === 0 ? onA : onB).post<{ id: string }>('/api/records/job', { name, via: (i + j) % 2 === 0 ? 'A' : 'B' }));
+      const batch = names
+        .slice(i, i + 10)
+        .map((name, j) =>
+          ((i + j) % 2 === 0 ? onA : onB).post<{ id: string }>('/api/records/job', { name, via: (i + j) % 2 === 0 ? 'A' : 'B' }),
+        );
       for (const answer of await Promise.all(batch)) {
         expect(answer.status, JSON.stringify(answer.body)).toBe(201);
         ids.push(answer.body.id);
@@ -81,12 +111,24 @@ describe('two API processes and two workers on one store and one Redis', () => {
     for (const [i, id] of ids.entries()) expect((await (i % 2 === 0 ? onB : onA).get(`/api/records/job/${id}`)).status).toBe(200);
 
     const runs = db.collection('workflow_runs');
-    await waitFor(`${total} finished runs`, async () => ((await runs.countDocuments({ workflow: 'log_job', status: 'completed' })) >= total ? true : undefined), { timeoutMs: 120_000, intervalMs: 250 });
+    await waitFor(
+      `${total} finished runs`,
+      async () => ((await runs.countDocuments({ workflow: 'log_job', status: 'completed' })) >= total ? true : undefined),
+      { timeoutMs: 120_000, intervalMs: 250 },
+    );
     expect(await runs.countDocuments({ workflow: 'log_job' })).toBe(total);
-    const perRecord = await runs.aggregate<{ _id: string; n: number }>([{ $match: { workflow: 'log_job' } }, { $group: { _id: '$trigger.recordId', n: { $sum: 1 } } }, { $match: { n: { $gt: 1 } } }]).toArray();
+    const perRecord = await runs
+      .aggregate<{ _id: string; n: number }>([
+        { $match: { workflow: 'log_job' } },
+        { $group: { _id: '$trigger.recordId', n: { $sum: 1 } } },
+        { $match: { n: { $gt: 1 } } },
+      ])
+      .toArray();
     expect(perRecord).toEqual([]);
     // The side effect happened once per record: one log entry each, never two.
-    const logs = await recordCollection(db, 'job_log').aggregate<{ _id: string; n: number }>([{ $match: { _deletedAt: null } }, { $group: { _id: '$job', n: { $sum: 1 } } }]).toArray();
+    const logs = await recordCollection(db, 'job_log')
+      .aggregate<{ _id: string; n: number }>([{ $match: { _deletedAt: null } }, { $group: { _id: '$job', n: { $sum: 1 } } }])
+      .toArray();
     expect(logs).toHaveLength(total);
     expect(logs.every((entry) => entry.n === 1)).toBe(true);
   });

@@ -35,10 +35,18 @@ async function logged(slowCommandMs: number | undefined): Promise<Record<string,
 describe('the slow command log', () => {
   it('logs the commands over the threshold with their name, collection and time, and not their filters or documents', async () => {
     const entries = await logged(0);
-    expect(entries).toEqual(expect.arrayContaining([
-      expect.objectContaining({ msg: 'slow database command', command: 'insert', collection: 'probe', database: env.dbName, ms: expect.any(Number) }),
-      expect.objectContaining({ msg: 'slow database command', command: 'find', collection: 'probe' }),
-    ]));
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          msg: 'slow database command',
+          command: 'insert',
+          collection: 'probe',
+          database: env.dbName,
+          ms: expect.any(Number),
+        }),
+        expect.objectContaining({ msg: 'slow database command', command: 'find', collection: 'probe' }),
+      ]),
+    );
   });
 
   it("names a cursor's getMore by its collection, and leaves out a change stream's getMore, which waits by design", async () => {
@@ -52,7 +60,12 @@ describe('the slow command log', () => {
     await db.collection('probe').insertMany([{ n: 1 }, { n: 2 }, { n: 3 }]);
     expect(await db.collection('probe').find({}, { batchSize: 1 }).toArray()).toHaveLength(3);
     const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(entries).toEqual(expect.arrayContaining([expect.objectContaining({ command: 'aggregate', collection: 'watched' }), expect.objectContaining({ command: 'getMore', collection: 'probe' })]));
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ command: 'aggregate', collection: 'watched' }),
+        expect.objectContaining({ command: 'getMore', collection: 'probe' }),
+      ]),
+    );
     expect(entries.filter((e) => e.command === 'getMore' && e.collection === 'watched')).toEqual([]);
   });
 

@@ -40,8 +40,13 @@ interface Started extends PlatformProcess {
 }
 
 async function start(): Promise<Started> {
-  const { value: started, ms: readyMs } = await timed(() => spawnPlatform('all', { MONGODB_URL: '', REDIS_URL: '', DATA_DIR: dataDir, ADMIN_EMAIL: '', ADMIN_PASSWORD: '', STANDARD_APP: 'crm' }));
-  const line = started.output().split('\n').find((l) => l.includes('"metacrm is running"'));
+  const { value: started, ms: readyMs } = await timed(() =>
+    spawnPlatform('all', { MONGODB_URL: '', REDIS_URL: '', DATA_DIR: dataDir, ADMIN_EMAIL: '', ADMIN_PASSWORD: '', STANDARD_APP: 'crm' }),
+  );
+  const line = started
+    .output()
+    .split('\n')
+    .find((l) => l.includes('"metacrm is running"'));
   const { mongo, redis } = JSON.parse(line!) as { mongo: string; redis: string };
   return { ...started, mongoUrl: mongo, redisUrl: redis, readyMs };
 }
@@ -63,7 +68,10 @@ describe('npm start', () => {
     // The generated first-admin password: on the console once, in no log line, and it works.
     const printed = [...first.output().matchAll(/Password \(shown only now\): (\S+)/g)].map((m) => m[1]!);
     expect(printed).toHaveLength(1);
-    const logLines = first.output().split('\n').filter((l) => l.startsWith('{'));
+    const logLines = first
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
     expect(logLines.some((l) => l.includes('created the first administrator'))).toBe(true);
     expect(logLines.filter((l) => l.includes(printed[0]!))).toEqual([]);
     expect((await signIn(first.url, 'admin@metacrm.local', printed[0]!)).user.roles).toEqual(['admin']);
@@ -77,7 +85,10 @@ describe('npm start', () => {
 
     // Write through the real services it started.
     const mongo = new MongoClient(first.mongoUrl);
-    await mongo.db('metacrm').collection('persistence_probe').insertOne({ _id: 'probe' as never, value: 42 });
+    await mongo
+      .db('metacrm')
+      .collection('persistence_probe')
+      .insertOne({ _id: 'probe' as never, value: 42 });
     await mongo.close();
     const redis = new Redis(first.redisUrl);
     await redis.set('metacrm:persistence-probe', 'kept');
@@ -100,7 +111,12 @@ describe('npm start', () => {
     expect(second.output()).not.toContain('installed the standard app');
     expect((await currentMetadata(second.url)).version).toBe(1);
     const mongo = new MongoClient(second.mongoUrl);
-    expect(await mongo.db('metacrm').collection('persistence_probe').findOne({ _id: 'probe' as never })).toMatchObject({ value: 42 });
+    expect(
+      await mongo
+        .db('metacrm')
+        .collection('persistence_probe')
+        .findOne({ _id: 'probe' as never }),
+    ).toMatchObject({ value: 42 });
     await mongo.close();
     const redis = new Redis(second.redisUrl);
     expect(await redis.get('metacrm:persistence-probe')).toBe('kept');
@@ -118,7 +134,11 @@ describe('npm start', () => {
     third.child.kill('SIGTERM');
     expect(await exited).toBe(1);
     expect(third.output()).toContain('second signal: exiting now');
-    await waitFor('the database and Redis to stop', async () => ((await Promise.all(ports.map((p) => isListening(p)))).some(Boolean) ? undefined : true), { timeoutMs: 30_000 });
+    await waitFor(
+      'the database and Redis to stop',
+      async () => ((await Promise.all(ports.map((p) => isListening(p)))).some(Boolean) ? undefined : true),
+      { timeoutMs: 30_000 },
+    );
   });
 
   it('refuses a bad configuration with a message naming the variable', async () => {

@@ -27,10 +27,14 @@ afterAll(async () => {
 describe('kill -9 of the embedded database under write load', () => {
   it('loses no acknowledged write', async () => {
     platform = await spawnPlatform('all', { MONGODB_URL: '', REDIS_URL: '', DATA_DIR: dataDir });
-    const running = platform.output().split('\n').find((l) => l.includes('"metacrm is running"'))!;
+    const running = platform
+      .output()
+      .split('\n')
+      .find((l) => l.includes('"metacrm is running"'))!;
     const mongoUrl = (JSON.parse(running) as { mongo: string }).mongo;
     const api = apiClient(platform.url, { token: (await signIn(platform.url, TEST_ADMIN.email, TEST_ADMIN.password)).token });
-    for (const kind of ['entities', 'rules'] as const) for (const item of salesBundle()[kind]) await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
+    for (const kind of ['entities', 'rules'] as const)
+      for (const item of salesBundle()[kind]) await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
     expect((await api.post('/api/meta/publish')).status).toBe(200);
 
     const acknowledged: string[] = [];
@@ -38,7 +42,9 @@ describe('kill -9 of the embedded database under write load', () => {
     let stop = false;
     const writer = async (w: number) => {
       for (let i = 0; !stop; i++) {
-        const res = await api.post<{ id: string }>('/api/records/account', { name: `Load ${w}-${i}`, code: `K-${w}-${i}` }).catch(() => ({ status: 0, body: { id: '' } }));
+        const res = await api
+          .post<{ id: string }>('/api/records/account', { name: `Load ${w}-${i}`, code: `K-${w}-${i}` })
+          .catch(() => ({ status: 0, body: { id: '' } }));
         if (res.status === 201) acknowledged.push(res.body.id);
         else failures.set(res.status, (failures.get(res.status) ?? 0) + 1);
       }
@@ -48,8 +54,12 @@ describe('kill -9 of the embedded database under write load', () => {
       await waitFor('100 acknowledged creates', () => (acknowledged.length >= 100 ? true : undefined), { timeoutMs: 120_000 });
       const killedAt = acknowledged.length;
       process.kill(Number(fs.readFileSync(path.join(dataDir, 'run', 'secantus.pid'), 'utf8')), 'SIGKILL');
-      await waitFor('the database restarted', () => (platform!.output().includes('"secantus restarted"') ? true : undefined), { timeoutMs: 90_000 });
-      await waitFor('50 more acknowledged creates', () => (acknowledged.length >= killedAt + 50 ? true : undefined), { timeoutMs: 120_000 });
+      await waitFor('the database restarted', () => (platform!.output().includes('"secantus restarted"') ? true : undefined), {
+        timeoutMs: 90_000,
+      });
+      await waitFor('50 more acknowledged creates', () => (acknowledged.length >= killedAt + 50 ? true : undefined), {
+        timeoutMs: 120_000,
+      });
     } finally {
       stop = true;
       await Promise.all(writers);
@@ -65,6 +75,8 @@ describe('kill -9 of the embedded database under write load', () => {
     } finally {
       await client.close();
     }
-    console.warn(`store kill: ${acknowledged.length} creates acknowledged and found; refused or failed while down: ${JSON.stringify(Object.fromEntries(failures))}`);
+    console.warn(
+      `store kill: ${acknowledged.length} creates acknowledged and found; refused or failed while down: ${JSON.stringify(Object.fromEntries(failures))}`,
+    );
   }, 400_000);
 });

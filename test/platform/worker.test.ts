@@ -18,7 +18,14 @@ beforeAll(async () => {
     await ctx.db.collection('doubled').insertOne({ n: job.data.n, twice: job.data.n * 2 });
     return job.data.n * 2;
   });
-  platform = await startTestPlatform({ role: 'worker', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, handlers });
+  platform = await startTestPlatform({
+    role: 'worker',
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+    handlers,
+  });
   queue = new Queue('jobs', { connection: { url: env.redisUrl }, prefix: env.prefix });
   events = new QueueEvents('jobs', { connection: { url: env.redisUrl }, prefix: env.prefix });
   await events.waitUntilReady();
@@ -56,7 +63,14 @@ describe('worker', () => {
       finished = true;
       return 'ok';
     });
-    const second = await startTestPlatform({ role: 'worker', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: `${env.prefix}_slow`, handlers });
+    const second = await startTestPlatform({
+      role: 'worker',
+      mongoUrl: env.mongoUrl,
+      redisUrl: env.redisUrl,
+      database: env.dbName,
+      queuePrefix: `${env.prefix}_slow`,
+      handlers,
+    });
     const slowQueue = new Queue('jobs', { connection: { url: env.redisUrl }, prefix: `${env.prefix}_slow` });
     const job = await slowQueue.add('slow', {});
     await running;

@@ -25,7 +25,8 @@ let service: RecordService;
 let accountId: string;
 
 beforeAll(async () => {
-  if (!env.embedded) throw new Error('this test needs fail points: run it against the embedded server, or a mongod started with enableTestCommands');
+  if (!env.embedded)
+    throw new Error('this test needs fail points: run it against the embedded server, or a mongod started with enableTestCommands');
   ({ client: admin, db } = await openTestDb(env));
   await openTestRedis(env);
   platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
@@ -36,7 +37,12 @@ beforeAll(async () => {
 
   victim = new MongoClient(env.mongoUrl, { appName });
   const victimDb = victim.db(env.dbName);
-  service = new RecordService({ db: victimDb, snapshot: await new MetadataCache(victimDb).current(), registries: metadataToolkit(createRegistries()).registries, actor: SYSTEM_ACTOR });
+  service = new RecordService({
+    db: victimDb,
+    snapshot: await new MetadataCache(victimDb).current(),
+    registries: metadataToolkit(createRegistries()).registries,
+    actor: SYSTEM_ACTOR,
+  });
 });
 afterAll(async () => {
   await admin?.db('admin').command({ configureFailPoint: 'failCommand', mode: 'off' });
@@ -45,12 +51,18 @@ afterAll(async () => {
 });
 
 async function failPoint(command: string, skip: number): Promise<void> {
-  await admin.db('admin').command({ configureFailPoint: 'failCommand', mode: { skip }, data: { failCommands: [command], errorCode: 2, appName } });
+  await admin
+    .db('admin')
+    .command({ configureFailPoint: 'failCommand', mode: { skip }, data: { failCommands: [command], errorCode: 2, appName } });
 }
 
 async function snapshotCounts(): Promise<Record<string, unknown>> {
   const [records, revisions, audit, outbox, account] = await Promise.all([
-    db.collection('rec_opportunity').find({}, { projection: { _version: 1, title: 1 } }).sort({ _id: 1 }).toArray(),
+    db
+      .collection('rec_opportunity')
+      .find({}, { projection: { _version: 1, title: 1 } })
+      .sort({ _id: 1 })
+      .toArray(),
     db.collection('record_revisions').countDocuments({}),
     db.collection('audit_log').countDocuments({}),
     db.collection('outbox').countDocuments({}),

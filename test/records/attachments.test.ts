@@ -17,19 +17,30 @@ const l = (en: string) => ({ 'zh-CN': en, en });
 const MAX_BYTES = 64 * 1024;
 
 const claim: Entity = {
-  key: 'claim', label: l('Claim'), displayField: 'title',
+  key: 'claim',
+  label: l('Claim'),
+  displayField: 'title',
   fields: [
     { key: 'title', type: 'text', label: l('Title'), required: true },
     { key: 'docs', type: 'attachment', label: l('Documents') },
     { key: 'private_docs', type: 'attachment', label: l('Private documents') },
   ],
 };
-const clerk = { key: 'clerk', label: l('Clerk'), entities: { claim: { create: true, read: true, update: true, delete: true, scope: 'own', fields: { private_docs: { read: false } } } } };
+const clerk = {
+  key: 'clerk',
+  label: l('Clerk'),
+  entities: { claim: { create: true, read: true, update: true, delete: true, scope: 'own', fields: { private_docs: { read: false } } } },
+};
 
 type Ref = { id: string; name: string; size: number; type: string };
-type Err = { error: { code: string; message: string; details: { field?: string; maxBytes?: number; problems?: { pointer: string; code: string }[] } } };
+type Err = {
+  error: { code: string; message: string; details: { field?: string; maxBytes?: number; problems?: { pointer: string; code: string }[] } };
+};
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a1d0c3d40000000049454e44ae426082', 'hex');
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a1d0c3d40000000049454e44ae426082',
+  'hex',
+);
 
 let platform: TestPlatform;
 let db: Db;
@@ -39,13 +50,22 @@ const as: Record<string, { api: ApiClient; token: string }> = {};
 beforeAll(async () => {
   ({ db } = await openTestDb(env));
   await openTestRedis(env);
-  platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, config: { attachments: { maxBytes: MAX_BYTES, orphanTtlMs: 60_000 } } });
+  platform = await startTestPlatform({
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+    config: { attachments: { maxBytes: MAX_BYTES, orphanTtlMs: 60_000 } },
+  });
   admin = apiClient(platform.url, { token: platform.adminToken });
   expect((await admin.put('/api/meta/draft/entities/claim', claim)).status).toBe(200);
   expect((await admin.put('/api/meta/draft/roles/clerk', clerk)).status).toBe(200);
   expect((await admin.post('/api/meta/publish')).status).toBe(200);
   for (const user of ['ann', 'bob']) {
-    expect((await admin.post('/api/users', { email: `${user}@example.com`, name: user, password: `${user} password 123`, roles: ['clerk'] })).status).toBe(201);
+    expect(
+      (await admin.post('/api/users', { email: `${user}@example.com`, name: user, password: `${user} password 123`, roles: ['clerk'] }))
+        .status,
+    ).toBe(201);
     const token = (await signIn(platform.url, `${user}@example.com`, `${user} password 123`)).token;
     as[user] = { api: apiClient(platform.url, { token }), token };
   }
@@ -55,8 +75,19 @@ afterAll(async () => {
 });
 
 /** Uploads raw bytes as `token`'s user. */
-async function upload(token: string, field: string, name: string, bytes: Buffer, query = '', type = 'application/octet-stream'): Promise<{ status: number; body: Ref & Err }> {
-  const res = await fetch(`${platform.url}/api/attachments/claim/${field}?name=${encodeURIComponent(name)}${query}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': type }, body: bytes });
+async function upload(
+  token: string,
+  field: string,
+  name: string,
+  bytes: Buffer,
+  query = '',
+  type = 'application/octet-stream',
+): Promise<{ status: number; body: Ref & Err }> {
+  const res = await fetch(`${platform.url}/api/attachments/claim/${field}?name=${encodeURIComponent(name)}${query}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': type },
+    body: bytes,
+  });
   return { status: res.status, body: (await res.json()) as Ref & Err };
 }
 
@@ -73,7 +104,10 @@ describe('attachments', () => {
     expect(up.status, JSON.stringify(up.body)).toBe(201);
     expect(up.body).toMatchObject({ name: 'contract.pdf', size: PDF.length, type: 'application/pdf' });
     // The client's ref may not rename or resize the file: the stored values win.
-    const made = await ann.api.post<{ id: string; docs: Ref[] }>('/api/records/claim', { title: 'C1', docs: [{ ...up.body, name: 'other.exe', size: 1 }] });
+    const made = await ann.api.post<{ id: string; docs: Ref[] }>('/api/records/claim', {
+      title: 'C1',
+      docs: [{ ...up.body, name: 'other.exe', size: 1 }],
+    });
     expect(made.status, JSON.stringify(made.body)).toBe(201);
     expect(made.body.docs).toEqual([up.body]);
     const res = await download(ann.token, up.body.id);
@@ -83,7 +117,10 @@ describe('attachments', () => {
     expect(res.headers.get('content-type')).toBe('application/pdf');
     expect(res.headers.get('content-security-policy')).toContain('sandbox');
     expect(Buffer.from(await res.arrayBuffer()).equals(PDF)).toBe(true);
-    const audit = await db.collection('audit_log').find({ action: /^attachment\./, 'target.id': up.body.id }).toArray();
+    const audit = await db
+      .collection('audit_log')
+      .find({ action: /^attachment\./, 'target.id': up.body.id })
+      .toArray();
     expect(audit.map((a) => a.action).sort()).toEqual(['attachment.download', 'attachment.upload']);
     expect(audit[0]!.data).toMatchObject({ name: 'contract.pdf', size: PDF.length, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
@@ -113,9 +150,18 @@ describe('attachments', () => {
 
   it('refuses a file over the limit with the code and the field, and content of a type not allowed', async () => {
     const big = await upload(as.ann!.token, 'docs', 'big.pdf', Buffer.concat([PDF, Buffer.alloc(MAX_BYTES)]));
-    expect([big.status, big.body.error.code, big.body.error.details.field, big.body.error.details.maxBytes]).toEqual([413, 'ATTACHMENT_TOO_LARGE', 'docs', MAX_BYTES]);
+    expect([big.status, big.body.error.code, big.body.error.details.field, big.body.error.details.maxBytes]).toEqual([
+      413,
+      'ATTACHMENT_TOO_LARGE',
+      'docs',
+      MAX_BYTES,
+    ]);
     expect(big.body.error.details.problems).toEqual([expect.objectContaining({ pointer: '/docs', code: 'OUT_OF_RANGE' })]);
-    for (const [name, bytes] of [['page.txt', '<!DOCTYPE html><script>alert(1)</script>'], ['logo.png', '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'], ['run.pdf', 'MZ\x90\x00\x03\x00\x00\x00']] as const) {
+    for (const [name, bytes] of [
+      ['page.txt', '<!DOCTYPE html><script>alert(1)</script>'],
+      ['logo.png', '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'],
+      ['run.pdf', 'MZ\x90\x00\x03\x00\x00\x00'],
+    ] as const) {
       const refused = await upload(as.ann!.token, 'docs', name, Buffer.from(bytes, 'latin1'), '', 'application/pdf');
       expect([name, refused.status, refused.body.error.code]).toEqual([name, 415, 'ATTACHMENT_TYPE_NOT_ALLOWED']);
     }
@@ -143,7 +189,11 @@ describe('attachments', () => {
 
   it('cleans up: a removed ref and a purged record let go of their files, and the sweep deletes them and old uploads', async () => {
     const ann = as.ann!;
-    const [a, b, orphan] = [await upload(ann.token, 'docs', 'a.pdf', PDF), await upload(ann.token, 'docs', 'b.pdf', PDF), await upload(ann.token, 'docs', 'c.pdf', PDF)];
+    const [a, b, orphan] = [
+      await upload(ann.token, 'docs', 'a.pdf', PDF),
+      await upload(ann.token, 'docs', 'b.pdf', PDF),
+      await upload(ann.token, 'docs', 'c.pdf', PDF),
+    ];
     const made = await ann.api.post<{ id: string; _version: number }>('/api/records/claim', { title: 'C3', docs: [a.body, b.body] });
     expect(made.status).toBe(201);
     // DELETE of an attached file takes its ref out of the record through the pipeline.

@@ -15,7 +15,9 @@ beforeAll(async () => {
   platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
   api = apiClient(platform.url, { token: platform.adminToken });
   await api.put('/api/meta/draft/entities/ticket', {
-    key: 'ticket', label, displayField: 'name',
+    key: 'ticket',
+    label,
+    displayField: 'name',
     fields: [
       { key: 'name', type: 'text', label },
       { key: 'hits', type: 'integer', label, default: 0 },

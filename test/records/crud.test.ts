@@ -10,7 +10,13 @@ let platform: TestPlatform;
 let api: ApiClient;
 let db: Db;
 type Rec = Record<string, unknown> & { id: string; _version: number };
-type Err = { error: { code: string; message: string; details: { problems?: { pointer: string; code: string; message: string }[]; field?: string; currentVersion?: number } } };
+type Err = {
+  error: {
+    code: string;
+    message: string;
+    details: { problems?: { pointer: string; code: string; message: string }[]; field?: string; currentVersion?: number };
+  };
+};
 
 beforeAll(async () => {
   ({ db } = await openTestDb(env));
@@ -18,7 +24,8 @@ beforeAll(async () => {
   platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
   api = apiClient(platform.url, { token: platform.adminToken });
   const bundle = salesBundle();
-  for (const kind of ['entities', 'rules'] as const) for (const item of bundle[kind]) await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
+  for (const kind of ['entities', 'rules'] as const)
+    for (const item of bundle[kind]) await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
   expect((await api.post('/api/meta/publish')).status).toBe(200);
 });
 afterAll(async () => {
@@ -33,13 +40,26 @@ describe('records', () => {
     const res = await api.post<Rec>('/api/records/account', { name: 'Acme', code: 'A-1', industry: 'tech', employees: 10 });
     expect(res.status).toBe(201);
     account = res.body;
-    expect(account).toMatchObject({ id: expect.stringMatching(/^[0-9a-f]{24}$/), _version: 1, name: 'Acme', code: 'A-1', industry: 'tech', employees: 10, open_amount: '0.00' });
+    expect(account).toMatchObject({
+      id: expect.stringMatching(/^[0-9a-f]{24}$/),
+      _version: 1,
+      name: 'Acme',
+      code: 'A-1',
+      industry: 'tech',
+      employees: 10,
+      open_amount: '0.00',
+    });
     expect(res.headers.get('location')).toBe(`/api/records/account/${account.id}`);
     expect(Date.parse(String(account._createdAt))).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it('computes formulas exactly, applies defaults and keeps the parent roll-up current', async () => {
-    const res = await api.post<Rec>('/api/records/opportunity', { title: 'Big deal', account: account.id, amount: '1000.50', probability: 40 });
+    const res = await api.post<Rec>('/api/records/opportunity', {
+      title: 'Big deal',
+      account: account.id,
+      amount: '1000.50',
+      probability: 40,
+    });
     expect(res.status).toBe(201);
     deal = res.body;
     expect(deal).toMatchObject({ amount: '1000.50', probability: '40', expected: '400.20', stage: 'new' });
@@ -71,7 +91,10 @@ describe('records', () => {
   it('answers 409 naming the field for a unique value already taken', async () => {
     const res = await api.post<Err>('/api/records/account', { name: 'Other', code: 'A-1' });
     expect(res.status).toBe(409);
-    expect(res.body.error).toMatchObject({ code: 'RECORD_UNIQUE_VIOLATION', details: { field: 'code', problems: [{ pointer: '/code', code: 'NOT_UNIQUE', message: 'Another record already has this code' }] } });
+    expect(res.body.error).toMatchObject({
+      code: 'RECORD_UNIQUE_VIOLATION',
+      details: { field: 'code', problems: [{ pointer: '/code', code: 'NOT_UNIQUE', message: 'Another record already has this code' }] },
+    });
   });
 
   it('guards updates with the version and keeps field history', async () => {
@@ -87,12 +110,16 @@ describe('records', () => {
     const viaHeader = await api.patch<Rec>(`/api/records/opportunity/${deal.id}`, { probability: 50 }, { 'If-Match': '"2"' });
     expect(viaHeader.body._version).toBe(3);
 
-    const history = await api.get<{ entries: { version: number; field: string; from: unknown; to: unknown; op: string }[] }>(`/api/records/opportunity/${deal.id}/history`);
-    expect(history.body.entries.filter((e) => e.version === 2)).toEqual(expect.arrayContaining([
-      expect.objectContaining({ op: 'update', field: 'title', from: 'Big deal', to: 'Bigger deal' }),
-      expect.objectContaining({ field: 'amount', from: '1000.50', to: '2000.00' }),
-      expect.objectContaining({ field: 'expected', from: '400.20', to: '800.00' }),
-    ]));
+    const history = await api.get<{ entries: { version: number; field: string; from: unknown; to: unknown; op: string }[] }>(
+      `/api/records/opportunity/${deal.id}/history`,
+    );
+    expect(history.body.entries.filter((e) => e.version === 2)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ op: 'update', field: 'title', from: 'Big deal', to: 'Bigger deal' }),
+        expect.objectContaining({ field: 'amount', from: '1000.50', to: '2000.00' }),
+        expect.objectContaining({ field: 'expected', from: '400.20', to: '800.00' }),
+      ]),
+    );
     expect(history.body.entries.some((e) => e.version === 1 && e.op === 'create' && e.field === 'title')).toBe(true);
   });
 
@@ -126,16 +153,35 @@ describe('records', () => {
 describe('listing records', () => {
   it('filters, sorts, selects fields, counts and pages with a cursor', async () => {
     for (const [i, stage] of ['new', 'won', 'lost', 'new', 'new'].entries()) {
-      const res = await api.post<Rec>('/api/records/opportunity', { title: `Deal ${i}`, amount: `${(i + 1) * 100}`, stage, account: account.id });
+      const res = await api.post<Rec>('/api/records/opportunity', {
+        title: `Deal ${i}`,
+        amount: `${(i + 1) * 100}`,
+        stage,
+        account: account.id,
+      });
       expect(res.status).toBe(201);
     }
     const filter = encodeURIComponent(JSON.stringify({ field: 'stage', op: 'eq', value: 'new' }));
-    const first = await api.get<{ records: Rec[]; nextCursor: string | null; total: number }>(`/api/records/opportunity?filter=${filter}&sort=-amount&limit=2&fields=title,amount&count=true`);
+    const first = await api.get<{ records: Rec[]; nextCursor: string | null; total: number }>(
+      `/api/records/opportunity?filter=${filter}&sort=-amount&limit=2&fields=title,amount&count=true`,
+    );
     expect(first.status).toBe(200);
     expect(first.body.total).toBe(4);
     expect(first.body.records.map((r) => r.title)).toEqual(['Bigger deal', 'Deal 4']);
-    expect(Object.keys(first.body.records[0]!).sort()).toEqual(['_createdAt', '_createdBy', '_ownerId', '_updatedAt', '_updatedBy', '_version', 'amount', 'id', 'title']);
-    const second = await api.get<{ records: Rec[]; nextCursor: string | null }>(`/api/records/opportunity?filter=${filter}&sort=-amount&limit=2&cursor=${first.body.nextCursor}`);
+    expect(Object.keys(first.body.records[0]!).sort()).toEqual([
+      '_createdAt',
+      '_createdBy',
+      '_ownerId',
+      '_updatedAt',
+      '_updatedBy',
+      '_version',
+      'amount',
+      'id',
+      'title',
+    ]);
+    const second = await api.get<{ records: Rec[]; nextCursor: string | null }>(
+      `/api/records/opportunity?filter=${filter}&sort=-amount&limit=2&cursor=${first.body.nextCursor}`,
+    );
     expect(second.body.records.map((r) => r.title)).toEqual(['Deal 3', 'Deal 0']);
     expect(second.body.nextCursor).toBeNull();
   });
@@ -151,13 +197,17 @@ describe('listing records', () => {
   });
 
   it('expands lookups to their display values and lists related records', async () => {
-    const list = await api.get<{ records: (Rec & { _expanded: Record<string, { id: string; display: unknown }> })[] }>('/api/records/opportunity?expand=account&limit=3&sort=title');
+    const list = await api.get<{ records: (Rec & { _expanded: Record<string, { id: string; display: unknown }> })[] }>(
+      '/api/records/opportunity?expand=account&limit=3&sort=title',
+    );
     expect(list.body.records).toHaveLength(3);
     for (const record of list.body.records) expect(record._expanded.account).toEqual({ id: account.id, display: 'Acme' });
     const one = await api.get<{ _expanded: Record<string, unknown> }>(`/api/records/opportunity/${deal.id}?expand=account`);
     expect(one.body._expanded).toEqual({ account: { id: account.id, display: 'Acme' } });
 
-    const related = await api.get<{ records: Rec[] }>(`/api/records/account/${account.id}/related/opportunity/account?sort=title&limit=200`);
+    const related = await api.get<{ records: Rec[] }>(
+      `/api/records/account/${account.id}/related/opportunity/account?sort=title&limit=200`,
+    );
     expect(related.body.records.map((r) => r.title)).toEqual(['Bigger deal', 'Deal 0', 'Deal 1', 'Deal 3', 'Deal 4']);
     expect((await api.get<Err>(`/api/records/account/${account.id}/related/opportunity/title`)).status).toBe(404);
     expect((await api.get<Err>('/api/records/opportunity?expand=title')).body.error.code).toBe('FILTER_FIELD_UNKNOWN');
@@ -179,7 +229,10 @@ describe('listing records', () => {
 describe('bulk', () => {
   it('runs each operation through the pipeline and answers a result per item', async () => {
     const target = (await api.post<Rec>('/api/records/opportunity', { title: 'Bulk target' })).body;
-    const res = await api.post<{ results: { index: number; status: number; record?: Rec; error?: { code: string } }[]; summary: Record<string, number> }>('/api/records/opportunity/bulk', {
+    const res = await api.post<{
+      results: { index: number; status: number; record?: Rec; error?: { code: string } }[];
+      summary: Record<string, number>;
+    }>('/api/records/opportunity/bulk', {
       operations: [
         { op: 'create', data: { title: 'Bulk one', amount: '3.5' } },
         { op: 'create', data: { amount: 'lots' } },
@@ -190,7 +243,11 @@ describe('bulk', () => {
     });
     expect(res.status).toBe(200);
     expect(res.body.results.map((r) => [r.status, r.error?.code ?? null])).toEqual([
-      [201, null], [422, 'RECORD_INVALID'], [409, 'RECORD_VERSION_CONFLICT'], [200, null], [404, 'RECORD_NOT_FOUND'],
+      [201, null],
+      [422, 'RECORD_INVALID'],
+      [409, 'RECORD_VERSION_CONFLICT'],
+      [200, null],
+      [404, 'RECORD_NOT_FOUND'],
     ]);
     expect(res.body.results[0]?.record).toMatchObject({ title: 'Bulk one', amount: '3.50' });
     expect(res.body.summary).toEqual({ succeeded: 2, failed: 3 });
@@ -201,13 +258,20 @@ describe('bulk', () => {
     type Bulk = { results: { status: number; record?: Rec; error?: { code: string; details?: { field?: string } } }[] };
     const parent = (await api.post<Rec>('/api/records/account', { name: 'Batch parent', code: 'BATCH-P' })).body;
     const writesBefore = await db.collection('audit_log').countDocuments({ action: 'record.create', entity: 'opportunity' });
-    const res = await api.post<Bulk>('/api/records/opportunity/bulk', { operations: [
-      { op: 'create', data: { title: 'Batch 1', account: parent.id, amount: '1.25' } },
-      { op: 'create', data: { title: 'Batch 2', account: parent.id, amount: '2.50' } },
-      { op: 'create', data: { title: 'Batch bad', account: '0123456789abcdef01234567' } },
-      { op: 'create', data: { title: 'Batch 3', amount: '4' } },
-    ] });
-    expect(res.body.results.map((r) => [r.status, r.error?.code ?? null])).toEqual([[201, null], [201, null], [422, 'RECORD_INVALID'], [201, null]]);
+    const res = await api.post<Bulk>('/api/records/opportunity/bulk', {
+      operations: [
+        { op: 'create', data: { title: 'Batch 1', account: parent.id, amount: '1.25' } },
+        { op: 'create', data: { title: 'Batch 2', account: parent.id, amount: '2.50' } },
+        { op: 'create', data: { title: 'Batch bad', account: '0123456789abcdef01234567' } },
+        { op: 'create', data: { title: 'Batch 3', amount: '4' } },
+      ],
+    });
+    expect(res.body.results.map((r) => [r.status, r.error?.code ?? null])).toEqual([
+      [201, null],
+      [201, null],
+      [422, 'RECORD_INVALID'],
+      [201, null],
+    ]);
     expect(res.body.results[0]!.record).toMatchObject({ title: 'Batch 1', account: parent.id, amount: '1.25', _version: 1 });
     expect((await api.get<Rec>(`/api/records/account/${parent.id}`)).body.open_amount).toBe('3.75');
     const ids = res.body.results.flatMap((r) => (r.record ? [new ObjectId(r.record.id)] : []));
@@ -216,12 +280,18 @@ describe('bulk', () => {
     expect(await db.collection('record_revisions').countDocuments({ recordId: { $in: ids }, op: 'create' })).toBe(3);
 
     // A unique value taken inside the batch: the others still land, the clash is its own item's error.
-    const clash = await api.post<Bulk>('/api/records/account/bulk', { operations: [
-      { op: 'create', data: { name: 'Dup 1', code: 'BATCH-DUP' } },
-      { op: 'create', data: { name: 'Dup 2', code: 'BATCH-DUP' } },
-      { op: 'create', data: { name: 'Dup 3', code: 'BATCH-3' } },
-    ] });
-    expect(clash.body.results.map((r) => [r.status, r.error?.code ?? null, r.error?.details?.field ?? null])).toEqual([[201, null, null], [409, 'RECORD_UNIQUE_VIOLATION', 'code'], [201, null, null]]);
+    const clash = await api.post<Bulk>('/api/records/account/bulk', {
+      operations: [
+        { op: 'create', data: { name: 'Dup 1', code: 'BATCH-DUP' } },
+        { op: 'create', data: { name: 'Dup 2', code: 'BATCH-DUP' } },
+        { op: 'create', data: { name: 'Dup 3', code: 'BATCH-3' } },
+      ],
+    });
+    expect(clash.body.results.map((r) => [r.status, r.error?.code ?? null, r.error?.details?.field ?? null])).toEqual([
+      [201, null, null],
+      [409, 'RECORD_UNIQUE_VIOLATION', 'code'],
+      [201, null, null],
+    ]);
     expect(await db.collection('rec_account').countDocuments({ code: { $in: ['BATCH-DUP', 'BATCH-3'] } })).toBe(2);
   });
 
@@ -230,7 +300,10 @@ describe('bulk', () => {
     [{ operations: Array.from({ length: 1001 }, () => ({ op: 'create', data: {} })) }, '/operations'],
     [{ operations: [{ op: 'upsert', data: {} }] }, '/operations/0/op'],
   ])('refuses a malformed bulk body %#', async (body, pointer) => {
-    const res = await api.post<{ error: { code: string; details: { problems: { pointer: string }[] } } }>('/api/records/opportunity/bulk', body);
+    const res = await api.post<{ error: { code: string; details: { problems: { pointer: string }[] } } }>(
+      '/api/records/opportunity/bulk',
+      body,
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.details.problems).toEqual([expect.objectContaining({ pointer })]);
   });
@@ -239,11 +312,24 @@ describe('bulk', () => {
 describe('lists through a view (issue #20 item 12)', () => {
   type List = { records: Rec[] };
   beforeAll(async () => {
-    const view = { key: 'big_view_deals', type: 'list', entity: 'opportunity', label: { 'zh-CN': '大单', en: 'Big' }, columns: [{ field: 'title' }, { field: 'amount' }], filter: { field: 'amount', op: 'gte', value: '500' }, sort: [{ field: 'amount', direction: 'desc' }] };
+    const view = {
+      key: 'big_view_deals',
+      type: 'list',
+      entity: 'opportunity',
+      label: { 'zh-CN': '大单', en: 'Big' },
+      columns: [{ field: 'title' }, { field: 'amount' }],
+      filter: { field: 'amount', op: 'gte', value: '500' },
+      sort: [{ field: 'amount', direction: 'desc' }],
+    };
     expect((await api.put('/api/meta/draft/views/big_view_deals', view)).status).toBe(200);
     const published = await api.post('/api/meta/publish');
     expect(published.status, JSON.stringify(published.body)).toBe(200);
-    for (const [title, amount] of [['View small', '10'], ['View big', '900'], ['View bigger', '5000'], ['Other big', '700']] as const) {
+    for (const [title, amount] of [
+      ['View small', '10'],
+      ['View big', '900'],
+      ['View bigger', '5000'],
+      ['Other big', '700'],
+    ] as const) {
       expect((await api.post('/api/records/opportunity', { title, amount, probability: 10 })).status).toBe(201);
     }
   });
@@ -252,10 +338,20 @@ describe('lists through a view (issue #20 item 12)', () => {
     const filter = encodeURIComponent(JSON.stringify({ field: 'title', op: 'startsWith', value: 'View' }));
     const res = await api.get<List>(`/api/records/opportunity?view=big_view_deals&filter=${filter}`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body.records.map((r) => [r.title, r.amount])).toEqual([['View bigger', '5000.00'], ['View big', '900.00']]);
-    expect(Object.keys(res.body.records[0]!).filter((k) => !k.startsWith('_') && k !== 'id').sort()).toEqual(['amount', 'title']);
+    expect(res.body.records.map((r) => [r.title, r.amount])).toEqual([
+      ['View bigger', '5000.00'],
+      ['View big', '900.00'],
+    ]);
+    expect(
+      Object.keys(res.body.records[0]!)
+        .filter((k) => !k.startsWith('_') && k !== 'id')
+        .sort(),
+    ).toEqual(['amount', 'title']);
     const sorted = await api.get<List>(`/api/records/opportunity?view=big_view_deals&filter=${filter}&sort=amount&fields=title,stage`);
-    expect(sorted.body.records.map((r) => [r.title, r.stage, r.amount])).toEqual([['View big', 'new', undefined], ['View bigger', 'new', undefined]]);
+    expect(sorted.body.records.map((r) => [r.title, r.stage, r.amount])).toEqual([
+      ['View big', 'new', undefined],
+      ['View bigger', 'new', undefined],
+    ]);
   });
 
   it('answers 404 VIEW_NOT_FOUND for a view the entity does not have', async () => {
@@ -274,9 +370,30 @@ describe('lists through a view (issue #20 item 12)', () => {
 describe('restoring what a cascade deleted (issue #20 item 15)', () => {
   const l = (en: string) => ({ 'zh-CN': en, en });
   beforeAll(async () => {
-    const proj = { key: 'proj', label: l('Project'), displayField: 'name', fields: [{ key: 'name', type: 'text', label: l('Name'), required: true }] };
-    const task = { key: 'task', label: l('Task'), displayField: 'name', fields: [{ key: 'name', type: 'text', label: l('Name'), required: true }, { key: 'proj', type: 'lookup', label: l('Project'), target: 'proj', onDelete: 'cascade' }] };
-    const note = { key: 'tnote', label: l('Task note'), displayField: 'text', fields: [{ key: 'text', type: 'text', label: l('Text'), required: true }, { key: 'task', type: 'lookup', label: l('Task'), target: 'task', onDelete: 'cascade' }] };
+    const proj = {
+      key: 'proj',
+      label: l('Project'),
+      displayField: 'name',
+      fields: [{ key: 'name', type: 'text', label: l('Name'), required: true }],
+    };
+    const task = {
+      key: 'task',
+      label: l('Task'),
+      displayField: 'name',
+      fields: [
+        { key: 'name', type: 'text', label: l('Name'), required: true },
+        { key: 'proj', type: 'lookup', label: l('Project'), target: 'proj', onDelete: 'cascade' },
+      ],
+    };
+    const note = {
+      key: 'tnote',
+      label: l('Task note'),
+      displayField: 'text',
+      fields: [
+        { key: 'text', type: 'text', label: l('Text'), required: true },
+        { key: 'task', type: 'lookup', label: l('Task'), target: 'task', onDelete: 'cascade' },
+      ],
+    };
     for (const e of [proj, task, note]) expect((await api.put(`/api/meta/draft/entities/${e.key}`, e)).status).toBe(200);
     const published = await api.post('/api/meta/publish');
     expect(published.status, JSON.stringify(published.body)).toBe(200);
@@ -295,7 +412,10 @@ describe('restoring what a cascade deleted (issue #20 item 15)', () => {
 
     const restored = await api.post<Rec & { _restoredWith: { entity: string; id: string }[] }>(`/api/records/proj/${p.id}/restore`);
     expect(restored.status, JSON.stringify(restored.body)).toBe(200);
-    expect(restored.body._restoredWith).toEqual([{ entity: 'task', id: t1.id }, { entity: 'tnote', id: n1.id }]);
+    expect(restored.body._restoredWith).toEqual([
+      { entity: 'task', id: t1.id },
+      { entity: 'tnote', id: n1.id },
+    ]);
     expect((await api.get(`/api/records/task/${t1.id}`)).status).toBe(200);
     expect((await api.get(`/api/records/tnote/${n1.id}`)).status).toBe(200);
     expect((await api.get(`/api/records/task/${t2.id}`)).status).toBe(404);

@@ -15,7 +15,10 @@ type Err = { error: { code: string } };
 
 const l = (zh: string, en: string) => ({ 'zh-CN': zh, en });
 const VIEW = {
-  key: 'export_deals', type: 'list', entity: 'opportunity', label: l('导出', 'Export'),
+  key: 'export_deals',
+  type: 'list',
+  entity: 'opportunity',
+  label: l('导出', 'Export'),
   columns: [{ field: 'title' }, { field: 'account' }, { field: 'amount' }, { field: 'stage' }, { field: 'close_date' }],
   filter: { field: 'stage', op: 'ne', value: 'lost' },
   sort: [{ field: 'amount', direction: 'asc' }],
@@ -25,10 +28,17 @@ const BULK = 205; // more than one page of 200
 beforeAll(async () => {
   ({ db } = await openTestDb(env));
   await openTestRedis(env);
-  platform = await startTestPlatform({ role: 'all', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
+  platform = await startTestPlatform({
+    role: 'all',
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+  });
   api = apiClient(platform.url, { token: platform.adminToken });
   const bundle = salesBundle();
-  for (const kind of ['entities', 'rules', 'views'] as const) for (const item of bundle[kind]) await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
+  for (const kind of ['entities', 'rules', 'views'] as const)
+    for (const item of bundle[kind]) await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
   expect((await api.put(`/api/meta/draft/views/${VIEW.key}`, VIEW)).status).toBeLessThan(300);
   expect((await api.post('/api/meta/publish')).status).toBe(200);
   const account = (await api.post<{ id: string }>('/api/records/account', { name: 'Acme', code: 'A-1' })).body.id;
@@ -86,12 +96,17 @@ describe('exporting a view', () => {
     expect(rows.at(-1)).toEqual([`Bulk ${BULK - 1}`, '', `${100 + BULK - 1}.00`, '新建', '']);
     expect(rows.some((r) => r[0] === 'Lost one')).toBe(false);
     expect(await db.collection('audit_log').findOne({ action: 'records.export', format: 'csv', view: VIEW.key })).toMatchObject({
-      entity: 'opportunity', count: 5 + BULK, completed: true, actor: { id: platform.admin.id },
+      entity: 'opportunity',
+      count: 5 + BULK,
+      completed: true,
+      actor: { id: platform.admin.id },
     });
   });
 
   it('writes XLSX with numbers as numbers, text neutralized cell by cell, labels from Accept-Language', async () => {
-    const res = await download(`/api/records/opportunity/export?format=xlsx&view=${VIEW.key}&fields=title,amount,stage`, { 'Accept-Language': 'en-US,en;q=0.9' });
+    const res = await download(`/api/records/opportunity/export?format=xlsx&view=${VIEW.key}&fields=title,amount,stage`, {
+      'Accept-Language': 'en-US,en;q=0.9',
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="opportunity-export_deals-${day()}.xlsx"`);
@@ -111,10 +126,14 @@ describe('exporting a view', () => {
 
   it('narrows the view with filter and q, and replaces its sort', async () => {
     const filter = encodeURIComponent(JSON.stringify({ field: 'amount', op: 'gte', value: '300' }));
-    const rows = csvRows((await download(`/api/records/opportunity/export?view=${VIEW.key}&filter=${filter}&sort=-amount&fields=title,amount&lang=en`)).body);
+    const rows = csvRows(
+      (await download(`/api/records/opportunity/export?view=${VIEW.key}&filter=${filter}&sort=-amount&fields=title,amount&lang=en`)).body,
+    );
     expect(rows[0]).toEqual(['Title', 'Amount']);
     expect(rows.slice(1).map((r) => r[1])).toEqual(['304.00', '303.00', '302.00', '301.00', '300.00']);
-    const searched = csvRows((await download(`/api/records/opportunity/export?view=${VIEW.key}&q=${encodeURIComponent('Bulk 204')}&lang=en`)).body);
+    const searched = csvRows(
+      (await download(`/api/records/opportunity/export?view=${VIEW.key}&q=${encodeURIComponent('Bulk 204')}&lang=en`)).body,
+    );
     expect(searched.slice(1).map((r) => r[0])).toEqual(['Bulk 204']);
   });
 

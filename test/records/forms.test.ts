@@ -20,11 +20,23 @@ const l = (en: string) => ({ 'zh-CN': en, en });
 const is = (field: string, value: string) => ({ '==': [{ var: field }, value] });
 
 const deal: Entity = {
-  key: 'deal', label: l('Deal'), displayField: 'title',
+  key: 'deal',
+  label: l('Deal'),
+  displayField: 'title',
   fields: [
     { key: 'title', type: 'text', label: l('Title'), required: true },
     { key: 'code', type: 'text', label: l('Code'), unique: true },
-    { key: 'stage', type: 'single_select', label: l('Stage'), default: 'new', options: [{ key: 'new', label: l('New') }, { key: 'won', label: l('Won') }, { key: 'lost', label: l('Lost') }] },
+    {
+      key: 'stage',
+      type: 'single_select',
+      label: l('Stage'),
+      default: 'new',
+      options: [
+        { key: 'new', label: l('New') },
+        { key: 'won', label: l('Won') },
+        { key: 'lost', label: l('Lost') },
+      ],
+    },
     { key: 'amount', type: 'currency', label: l('Amount'), currencyCode: 'CNY' },
     { key: 'close_date', type: 'date', label: l('Close date') },
     { key: 'loss_reason', type: 'text', label: l('Loss reason') },
@@ -33,22 +45,51 @@ const deal: Entity = {
 };
 /** The default form: amount locked once won; a close date once decided; a reason, on its own section, once lost. */
 const main: Form = {
-  key: 'deal_main', entity: 'deal', label: l('Deal'), default: true,
-  layout: { tabs: [{ key: 'main', label: l('Main'), sections: [
-    { key: 'basics', fields: [
-      { field: 'title' }, { field: 'code' }, { field: 'stage' },
-      { field: 'amount', readOnlyWhen: is('stage', 'won') },
-      { field: 'close_date', requiredWhen: { in: [{ var: 'stage' }, ['won', 'lost']] } },
-    ] },
-    { key: 'loss', visibleWhen: is('stage', 'lost'), fields: [{ field: 'loss_reason', requiredWhen: true }] },
-  ] }] },
+  key: 'deal_main',
+  entity: 'deal',
+  label: l('Deal'),
+  default: true,
+  layout: {
+    tabs: [
+      {
+        key: 'main',
+        label: l('Main'),
+        sections: [
+          {
+            key: 'basics',
+            fields: [
+              { field: 'title' },
+              { field: 'code' },
+              { field: 'stage' },
+              { field: 'amount', readOnlyWhen: is('stage', 'won') },
+              { field: 'close_date', requiredWhen: { in: [{ var: 'stage' }, ['won', 'lost']] } },
+            ],
+          },
+          { key: 'loss', visibleWhen: is('stage', 'lost'), fields: [{ field: 'loss_reason', requiredWhen: true }] },
+        ],
+      },
+    ],
+  },
 };
 /** A second form for quick entry: no stage rules, but a discount on large amounts. */
 const quick: Form = {
-  key: 'deal_quick', entity: 'deal', label: l('Quick deal'),
-  layout: { tabs: [{ key: 'main', label: l('Main'), sections: [{ key: 'basics', fields: [
-    { field: 'title' }, { field: 'amount' }, { field: 'discount', requiredWhen: { '>': [{ var: 'amount' }, '1000'] } },
-  ] }] }] },
+  key: 'deal_quick',
+  entity: 'deal',
+  label: l('Quick deal'),
+  layout: {
+    tabs: [
+      {
+        key: 'main',
+        label: l('Main'),
+        sections: [
+          {
+            key: 'basics',
+            fields: [{ field: 'title' }, { field: 'amount' }, { field: 'discount', requiredWhen: { '>': [{ var: 'amount' }, '1000'] } }],
+          },
+        ],
+      },
+    ],
+  },
 };
 
 type Rec = Record<string, unknown> & { id: string; _version: number };
@@ -64,7 +105,13 @@ let db: Db;
 beforeAll(async () => {
   ({ db } = await openTestDb(env));
   await openTestRedis(env);
-  platform = await startTestPlatform({ role: 'all', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
+  platform = await startTestPlatform({
+    role: 'all',
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+  });
   api = apiClient(platform.url, { token: platform.adminToken });
   expect((await api.put('/api/meta/draft/entities/deal', deal)).status).toBe(200);
   for (const form of [main, quick]) expect((await api.put(`/api/meta/draft/forms/${form.key}`, form)).status).toBe(200);
@@ -75,17 +122,27 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const create = (body: Record<string, unknown>, form?: string) => api.post<Rec & Err>(`/api/records/deal${form ? `?form=${form}` : ''}`, body);
-const patch = (id: string, body: Record<string, unknown>, form?: string) => api.patch<Rec & Err>(`/api/records/deal/${id}${form ? `?form=${form}` : ''}`, body);
+const create = (body: Record<string, unknown>, form?: string) =>
+  api.post<Rec & Err>(`/api/records/deal${form ? `?form=${form}` : ''}`, body);
+const patch = (id: string, body: Record<string, unknown>, form?: string) =>
+  api.patch<Rec & Err>(`/api/records/deal/${id}${form ? `?form=${form}` : ''}`, body);
 const problemsOf = (body: Err) => body.error.details.problems?.map((p) => `${p.pointer} ${p.code}`);
 const stored = async (id: string) => (await api.get<Rec>(`/api/records/deal/${id}`)).body;
 
 describe('form conditions on create', () => {
   it.each<[string, Record<string, unknown>, string[]]>([
     ['a won deal without a close date', { title: 'A', stage: 'won', amount: '10' }, ['/close_date REQUIRED']],
-    ['a lost deal without its reason (its section shows once lost)', { title: 'A', stage: 'lost', close_date: '2026-01-05' }, ['/loss_reason REQUIRED']],
+    [
+      'a lost deal without its reason (its section shows once lost)',
+      { title: 'A', stage: 'lost', close_date: '2026-01-05' },
+      ['/loss_reason REQUIRED'],
+    ],
     ['a reason while the section is hidden', { title: 'A', loss_reason: 'price' }, ['/loss_reason READ_ONLY']],
-    ['both at once, with the entity\'s own required field', { stage: 'lost' }, ['/title REQUIRED', '/close_date REQUIRED', '/loss_reason REQUIRED']],
+    [
+      "both at once, with the entity's own required field",
+      { stage: 'lost' },
+      ['/title REQUIRED', '/close_date REQUIRED', '/loss_reason REQUIRED'],
+    ],
   ])('refuses %s with 422, writing nothing', async (_what, body, expected) => {
     const before = await db.collection('rec_deal').countDocuments();
     const res = await create(body);
@@ -117,7 +174,10 @@ describe('form conditions on create', () => {
     const before = await db.collection('rec_deal').countDocuments();
     const res = await create({ title: 'x' }, 'nope');
     expect(res.status).toBe(404);
-    expect(res.body.error).toMatchObject({ code: 'FORM_NOT_FOUND', details: { form: 'nope', problems: [expect.objectContaining({ pointer: '/query/form' })] } });
+    expect(res.body.error).toMatchObject({
+      code: 'FORM_NOT_FOUND',
+      details: { form: 'nope', problems: [expect.objectContaining({ pointer: '/query/form' })] },
+    });
     expect(await db.collection('rec_deal').countDocuments()).toBe(before);
   });
 });
@@ -131,7 +191,9 @@ describe('form conditions on PATCH', () => {
     id = res.body.id;
     const refused = await patch(id, { amount: '20', title: 'Bigger' });
     expect(refused.status).toBe(422);
-    expect(refused.body.error.details.problems).toEqual([expect.objectContaining({ pointer: '/amount', code: 'READ_ONLY', params: expect.objectContaining({ form: 'deal_main' }) })]);
+    expect(refused.body.error.details.problems).toEqual([
+      expect.objectContaining({ pointer: '/amount', code: 'READ_ONLY', params: expect.objectContaining({ form: 'deal_main' }) }),
+    ]);
     expect(await stored(id)).toMatchObject({ _version: 1, title: 'Big', amount: '10.00' });
   });
 
@@ -161,7 +223,13 @@ describe('form conditions on PATCH', () => {
     expect((await patch(open.body.id, { stage: 'new' })).status).toBe(200);
     const hidden = await patch(open.body.id, { loss_reason: 'other' });
     expect(hidden.status).toBe(422);
-    expect(hidden.body.error.details.problems).toEqual([expect.objectContaining({ pointer: '/loss_reason', code: 'READ_ONLY', params: expect.objectContaining({ form: 'deal_main', hidden: true }) })]);
+    expect(hidden.body.error.details.problems).toEqual([
+      expect.objectContaining({
+        pointer: '/loss_reason',
+        code: 'READ_ONLY',
+        params: expect.objectContaining({ form: 'deal_main', hidden: true }),
+      }),
+    ]);
   });
 
   it('checks the named form instead: the quick form does not lock amount', async () => {
@@ -189,7 +257,10 @@ describe('form conditions in bulk', () => {
     expect(res.body.results[2]!.error?.details.problems?.map((p) => `${p.pointer} ${p.code}`)).toEqual(['/amount READ_ONLY']);
     expect(await stored(won.body.id)).toMatchObject({ title: 'Bulk won!', amount: '5.00', _version: 2 });
 
-    const quick = await api.post<Bulk>('/api/records/deal/bulk', { form: 'deal_quick', operations: operations.slice(0, 1).concat(operations.slice(2, 3)) });
+    const quick = await api.post<Bulk>('/api/records/deal/bulk', {
+      form: 'deal_quick',
+      operations: operations.slice(0, 1).concat(operations.slice(2, 3)),
+    });
     expect(quick.body.results.map((r) => r.status)).toEqual([201, 200]);
     const asAbsent = await api.post<Bulk>('/api/records/deal/bulk', { form: null, operations: operations.slice(0, 1) });
     expect(asAbsent.body.results.map((r) => r.status)).toEqual([422]);
@@ -223,15 +294,25 @@ describe('form conditions in imports', () => {
   const expectedErrors = [
     { row: 3, column: 'Closed', field: 'close_date', code: 'REQUIRED', message: 'Close date is required' },
     { row: 4, column: 'Reason', field: 'loss_reason', code: 'REQUIRED', message: 'Loss reason is required' },
-    { row: 5, column: 'Reason', field: 'loss_reason', code: 'READ_ONLY', message: 'Loss reason is hidden on this form and cannot be changed' },
+    {
+      row: 5,
+      column: 'Reason',
+      field: 'loss_reason',
+      code: 'READ_ONLY',
+      message: 'Loss reason is hidden on this form and cannot be changed',
+    },
   ];
   const run = async (body: Record<string, unknown>): Promise<ApiImport> => {
     const started = await api.post<ApiImport>('/api/records/deal/import', body);
     expect(started.status, JSON.stringify(started.body)).toBe(202);
-    return await waitFor('the import to finish', async () => {
-      const { body: job } = await api.get<ApiImport>(`/api/records/deal/imports/${started.body.id}`);
-      return ['completed', 'failed', 'cancelled'].includes(job.status) ? job : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 50 });
+    return await waitFor(
+      'the import to finish',
+      async () => {
+        const { body: job } = await api.get<ApiImport>(`/api/records/deal/imports/${started.body.id}`);
+        return ['completed', 'failed', 'cancelled'].includes(job.status) ? job : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 50 },
+    );
   };
   const count = () => db.collection('rec_deal').countDocuments({ code: /^I-/ });
 
@@ -253,18 +334,31 @@ describe('form conditions in imports', () => {
     const update = [header, ['I-5', 'Won', 'won', '6', '2026-05-02', ''], ['I-1', 'Fine', 'new', '6', '', '']];
     const done = await run({ file: file(update), mapping, upsertOn: 'code' });
     expect(done).toMatchObject({ status: 'completed', updated: 1, failed: 1 });
-    expect(withoutParams(done.errors)).toEqual([{ row: 2, column: 'Amount', field: 'amount', code: 'READ_ONLY', message: 'Amount is read-only' }]);
+    expect(withoutParams(done.errors)).toEqual([
+      { row: 2, column: 'Amount', field: 'amount', code: 'READ_ONLY', message: 'Amount is read-only' },
+    ]);
     expect(await db.collection('rec_deal').findOne({ code: 'I-5' })).toMatchObject({ _version: 1 });
   });
 
   it('checks the form the import names, and refuses an unknown one at once', async () => {
-    const quickRows = [['Code', 'Title', 'Stage', 'Amount'], ['Q-1', 'Quick won', 'won', '5'], ['Q-2', 'Quick large', 'new', '2000']];
-    const done = await run({ file: file(quickRows), mapping: { Code: 'code', Title: 'title', Stage: 'stage', Amount: 'amount' }, form: 'deal_quick' });
+    const quickRows = [
+      ['Code', 'Title', 'Stage', 'Amount'],
+      ['Q-1', 'Quick won', 'won', '5'],
+      ['Q-2', 'Quick large', 'new', '2000'],
+    ];
+    const done = await run({
+      file: file(quickRows),
+      mapping: { Code: 'code', Title: 'title', Stage: 'stage', Amount: 'amount' },
+      form: 'deal_quick',
+    });
     expect(done).toMatchObject({ status: 'completed', form: 'deal_quick', created: 1, failed: 1 });
     expect(withoutParams(done.errors)).toEqual([{ row: 3, field: 'discount', code: 'REQUIRED', message: 'Discount is required' }]);
     const unknown = await api.post<Err>('/api/records/deal/import', { file: file(quickRows), mapping: { Code: 'code' }, form: 'nope' });
     expect(unknown.status).toBe(404);
-    expect(unknown.body.error).toMatchObject({ code: 'FORM_NOT_FOUND', details: { problems: [expect.objectContaining({ pointer: '/form' })] } });
+    expect(unknown.body.error).toMatchObject({
+      code: 'FORM_NOT_FOUND',
+      details: { problems: [expect.objectContaining({ pointer: '/form' })] },
+    });
   });
 });
 
@@ -285,7 +379,11 @@ describe('an import whose form is gone by the time it runs', () => {
     const queue = { add: async () => undefined } as unknown as Queue; // no worker picks this one up
     const service = new ImportService({ db, snapshot: await cache.current(), registries, actor: SYSTEM_ACTOR, queue });
     const content = Buffer.from('Code,Title\r\nG-1,Gone\r\n').toString('base64');
-    const job = await service.start('deal', { file: { name: 'gone.csv', contentBase64: content }, mapping: { Code: 'code', Title: 'title' }, form: 'deal_quick' });
+    const job = await service.start('deal', {
+      file: { name: 'gone.csv', contentBase64: content },
+      mapping: { Code: 'code', Title: 'title' },
+      form: 'deal_quick',
+    });
     expect((await api.delete('/api/meta/draft/forms/deal_quick')).status).toBe(204);
     expect((await api.post('/api/meta/publish')).status).toBe(200);
 
@@ -300,18 +398,26 @@ describe('an import whose form is gone by the time it runs', () => {
 describe('writes the platform makes itself', () => {
   it('a workflow step may set a field the default form locks', async () => {
     const workflow = {
-      key: 'price_won', label: l('Price won deals'), entity: 'deal', trigger: { type: 'record_updated', fields: ['stage'] },
-      condition: is('record.stage', 'won'), start: 'price',
+      key: 'price_won',
+      label: l('Price won deals'),
+      entity: 'deal',
+      trigger: { type: 'record_updated', fields: ['stage'] },
+      condition: is('record.stage', 'won'),
+      start: 'price',
       steps: [{ id: 'price', type: 'update_record', config: { values: { amount: '99.00' } } }],
     };
     expect((await api.put('/api/meta/draft/workflows/price_won', workflow)).status).toBe(200);
     expect((await api.post('/api/meta/publish')).status).toBe(200);
     const deal = await create({ title: 'Auto', amount: '1', close_date: '2026-06-01' });
     expect((await patch(deal.body.id, { stage: 'won' })).status).toBe(200);
-    const run = await waitFor('the workflow run to finish', async () => {
-      const found = await db.collection<{ status: string; failure?: unknown }>('workflow_runs').findOne({ workflow: 'price_won' });
-      return found && ['completed', 'failed'].includes(found.status) ? found : undefined;
-    }, { timeoutMs: 60_000 });
+    const run = await waitFor(
+      'the workflow run to finish',
+      async () => {
+        const found = await db.collection<{ status: string; failure?: unknown }>('workflow_runs').findOne({ workflow: 'price_won' });
+        return found && ['completed', 'failed'].includes(found.status) ? found : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
     expect(run.status, JSON.stringify(run.failure)).toBe('completed');
     expect(await stored(deal.body.id)).toMatchObject({ stage: 'won', amount: '99.00' });
     // The same change through the API is refused: the form governs users, not the process.

@@ -15,12 +15,18 @@ const hooksPlugin: MetacrmPlugin = {
     api.recordHooks.register('shout', {
       entity: 'opportunity',
       before(write) {
-        if (write.input.title === 'forbidden') throw RecordInvalid('That title is not allowed', { problems: [{ pointer: '/title', code: 'INVALID', message: 'not allowed' }] });
+        if (write.input.title === 'forbidden')
+          throw RecordInvalid('That title is not allowed', { problems: [{ pointer: '/title', code: 'INVALID', message: 'not allowed' }] });
         if (typeof write.input.title === 'string') write.input.title = write.input.title.toUpperCase();
       },
     });
     api.recordHooks.register('watch', { entity: '*', after: (write) => void seen.push(write) });
-    api.recordHooks.register('broken', { entity: '*', after: () => { throw new Error('observer failed'); } });
+    api.recordHooks.register('broken', {
+      entity: '*',
+      after: () => {
+        throw new Error('observer failed');
+      },
+    });
   },
 };
 let platform: TestPlatform;
@@ -29,7 +35,13 @@ let api: ApiClient;
 beforeAll(async () => {
   await openTestDb(env);
   await openTestRedis(env);
-  platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, plugins: [hooksPlugin] });
+  platform = await startTestPlatform({
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+    plugins: [hooksPlugin],
+  });
   api = apiClient(platform.url, { token: platform.adminToken });
   for (const entity of salesBundle().entities) await api.put(`/api/meta/draft/entities/${entity.key}`, entity);
   expect((await api.post('/api/meta/publish')).status).toBe(200);
@@ -45,7 +57,10 @@ describe('record hooks', () => {
     expect(created.body.title).toBe('QUIET DEAL');
     const patched = await api.patch<{ title: string }>(`/api/records/opportunity/${created.body.id}`, { title: 'still quiet' });
     expect(patched.body.title).toBe('STILL QUIET');
-    expect(seen.map((w) => [w.entity, w.op, w.version])).toEqual([['opportunity', 'create', 1], ['opportunity', 'update', 2]]);
+    expect(seen.map((w) => [w.entity, w.op, w.version])).toEqual([
+      ['opportunity', 'create', 1],
+      ['opportunity', 'update', 2],
+    ]);
     expect(seen[1]?.changes).toEqual([{ field: 'title', from: 'QUIET DEAL', to: 'STILL QUIET' }]);
   });
 

@@ -21,10 +21,18 @@ const HOSTILE = {
 beforeAll(async () => {
   await openTestDb(env);
   await openTestRedis(env);
-  platform = await startTestPlatform({ role: 'all', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
+  platform = await startTestPlatform({
+    role: 'all',
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+  });
   api = apiClient(platform.url, { token: platform.adminToken });
   const put = await api.put('/api/meta/draft/entities/probe', {
-    key: 'probe', label, displayField: 'name',
+    key: 'probe',
+    label,
+    displayField: 'name',
     fields: [
       { key: 'name', type: 'text', label },
       { key: 'spread', type: 'text', label, maxLength: 500, pattern: HOSTILE.spread },
@@ -72,7 +80,12 @@ describe('field patterns run in a linear-time engine', () => {
     ['a look-ahead', '^(?=a)a+$'],
     ['a repeat count above 1000', '^a{2000}$'],
   ])('refuses at publish %s, with the pointer of the pattern', async (_what, pattern) => {
-    const put = await api.put('/api/meta/draft/entities/bad_pattern', { key: 'bad_pattern', label, displayField: 'name', fields: [{ key: 'name', type: 'text', label, pattern }] });
+    const put = await api.put('/api/meta/draft/entities/bad_pattern', {
+      key: 'bad_pattern',
+      label,
+      displayField: 'name',
+      fields: [{ key: 'name', type: 'text', label, pattern }],
+    });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     const res = await api.post<ErrorBody>('/api/meta/publish');
     await api.delete('/api/meta/draft/entities/bad_pattern');
@@ -90,7 +103,11 @@ describe('rich text is sanitized on every write', () => {
     ['a javascript: link', '<a href="javascript:alert(1)">open</a>', '<a rel="noopener noreferrer nofollow">open</a>'],
     ['an iframe', '<iframe src="https://evil.example/"></iframe><p>after</p>', '<p>after</p>'],
     ['an svg onbegin', '<svg><animate onbegin="alert(1)" attributeName="x" dur="1s"/></svg><i>ok</i>', '<i>ok</i>'],
-    ['a safe link', '<a href="https://example.com/a" onclick="steal()" target="_blank">site</a>', '<a href="https://example.com/a" rel="noopener noreferrer nofollow">site</a>'],
+    [
+      'a safe link',
+      '<a href="https://example.com/a" onclick="steal()" target="_blank">site</a>',
+      '<a href="https://example.com/a" rel="noopener noreferrer nofollow">site</a>',
+    ],
   ];
   type Rec = { id: string; _version: number; body: string | null };
 
@@ -99,18 +116,33 @@ describe('rich text is sanitized on every write', () => {
     expect(created.status).toBe(201);
     expect(created.body.body).toBe(stored);
     expect((await api.get<Rec>(`/api/records/probe/${created.body.id}`)).body.body).toBe(stored);
-    const patched = await api.patch<Rec>(`/api/records/probe/${created.body.id}`, { body: `<div>${payload}</div>`, _version: created.body._version });
+    const patched = await api.patch<Rec>(`/api/records/probe/${created.body.id}`, {
+      body: `<div>${payload}</div>`,
+      _version: created.body._version,
+    });
     expect(patched.body.body).toBe(`<div>${stored}</div>`);
   });
 
   it('in a bulk write and an import', async () => {
     const [, payload, stored] = PAYLOADS[0]!;
-    const bulk = await api.post<{ results: { status: number; record?: Rec }[] }>('/api/records/probe/bulk', { operations: [{ op: 'create', data: { name: 'bulk', body: payload } }] });
+    const bulk = await api.post<{ results: { status: number; record?: Rec }[] }>('/api/records/probe/bulk', {
+      operations: [{ op: 'create', data: { name: 'bulk', body: payload } }],
+    });
     expect(bulk.body.results[0]?.record?.body).toBe(stored);
     const csv = `name,body\r\nimported,"${payload.replace(/"/g, '""')}"\r\n`;
-    const job = await api.post<{ id: string }>('/api/records/probe/import', { file: { name: 'rt.csv', contentBase64: Buffer.from(csv).toString('base64') }, format: 'csv', mapping: { name: 'name', body: 'body' }, dryRun: false });
+    const job = await api.post<{ id: string }>('/api/records/probe/import', {
+      file: { name: 'rt.csv', contentBase64: Buffer.from(csv).toString('base64') },
+      format: 'csv',
+      mapping: { name: 'name', body: 'body' },
+      dryRun: false,
+    });
     expect(job.status, JSON.stringify(job.body)).toBe(202);
-    await waitFor('the import to finish', async () => ((await api.get<{ status: string }>(`/api/records/probe/imports/${job.body.id}`)).body.status === 'completed' ? true : undefined), { timeoutMs: 60_000 });
+    await waitFor(
+      'the import to finish',
+      async () =>
+        (await api.get<{ status: string }>(`/api/records/probe/imports/${job.body.id}`)).body.status === 'completed' ? true : undefined,
+      { timeoutMs: 60_000 },
+    );
     const listed = await api.get<{ records: (Rec & { name: string })[] }>('/api/records/probe?limit=200');
     expect(listed.body.records.find((r) => r.name === 'imported')?.body).toBe(stored);
   });
@@ -139,7 +171,9 @@ describe('request bodies: encodings, NUL, nesting, system keys', () => {
   it('refuses NUL in a text field with its pointer', async () => {
     const res = await api.post<ErrorBody>('/api/records/probe', { name: 'ok', notes: 'a\u0000b' });
     expect(res.status).toBe(422);
-    expect(res.body.error.details?.problems).toEqual([{ pointer: '/notes', code: 'BAD_FORMAT', message: 'may not contain NUL characters (U+0000)', params: { nul: true } }]);
+    expect(res.body.error.details?.problems).toEqual([
+      { pointer: '/notes', code: 'BAD_FORMAT', message: 'may not contain NUL characters (U+0000)', params: { nul: true } },
+    ]);
   });
 
   it('answers a clear 400 for JSON nested too deep, never the stack overflow', async () => {
@@ -158,9 +192,14 @@ describe('request bodies: encodings, NUL, nesting, system keys', () => {
 
   it.each(['id', '_id'])('refuses %s in a body as a system field', async (key) => {
     const { id } = await created();
-    for (const res of [await api.post<ErrorBody>('/api/records/probe', { name: 'x', [key]: id }), await api.patch<ErrorBody>(`/api/records/probe/${id}`, { name: 'y', [key]: id })]) {
+    for (const res of [
+      await api.post<ErrorBody>('/api/records/probe', { name: 'x', [key]: id }),
+      await api.patch<ErrorBody>(`/api/records/probe/${id}`, { name: 'y', [key]: id }),
+    ]) {
       expect(res.status).toBe(422);
-      expect(res.body.error.details?.problems).toEqual([{ pointer: `/${key}`, code: 'IMMUTABLE', message: 'is set by the platform and cannot be written', params: { system: true } }]);
+      expect(res.body.error.details?.problems).toEqual([
+        { pointer: `/${key}`, code: 'IMMUTABLE', message: 'is set by the platform and cannot be written', params: { system: true } },
+      ]);
     }
   });
 });
@@ -169,7 +208,9 @@ describe('unversioned PATCHes under contention', () => {
   it('re-applies 50 concurrent PATCHes of different fields on the newest version: all succeed, none lost', async () => {
     const { id } = (await api.post<{ id: string }>('/api/records/probe', { name: 'contended' })).body;
     const started = performance.now();
-    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => api.patch<ErrorBody>(`/api/records/probe/${id}`, { [`f${i}`]: i + 1 })));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => api.patch<ErrorBody>(`/api/records/probe/${id}`, { [`f${i}`]: i + 1 })),
+    );
     console.warn(`50 concurrent unversioned PATCHes of one record: ${(performance.now() - started).toFixed(0)} ms`);
     expect(answers.filter((a) => a.status !== 200).map((a) => JSON.stringify(a.body))).toEqual([]);
     const record = (await api.get<Record<string, unknown>>(`/api/records/probe/${id}`)).body;

@@ -14,9 +14,15 @@ import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
 const env = testEnv(import.meta.url);
 const l = (en: string) => ({ 'zh-CN': en, en });
-const options = [{ key: 'a', label: l('A') }, { key: 'b', label: l('B') }, { key: 'old', label: l('Old'), active: false }];
+const options = [
+  { key: 'a', label: l('A') },
+  { key: 'b', label: l('B') },
+  { key: 'old', label: l('Old'), active: false },
+];
 const entity = {
-  key: 'sample', label: l('Sample'), displayField: 'name',
+  key: 'sample',
+  label: l('Sample'),
+  displayField: 'name',
   fields: [
     { key: 'name', type: 'text', label: l('Name'), required: true, maxLength: 40 },
     { key: 'notes', type: 'long_text', label: l('Notes'), maxLength: 200 },
@@ -33,11 +39,24 @@ const entity = {
     { key: 'phone', type: 'phone', label: l('Phone') },
     { key: 'site', type: 'url', label: l('Site') },
     { key: 'owner', type: 'user', label: l('Owner') },
-    { key: 'total', type: 'formula', label: l('Total'), resultType: 'decimal', scale: 2, expression: { '*': [{ var: 'qty' }, { var: 'price' }] } },
+    {
+      key: 'total',
+      type: 'formula',
+      label: l('Total'),
+      resultType: 'decimal',
+      scale: 2,
+      expression: { '*': [{ var: 'qty' }, { var: 'price' }] },
+    },
     { key: 'ref', type: 'auto_number', label: l('Ref'), prefix: 'S' },
   ],
 };
-const rule = { key: 'price_needs_qty', entity: 'sample', errorWhen: { and: [{ var: 'price' }, { '!': { var: 'qty' } }] }, message: l('A price needs a quantity'), fields: ['qty'] };
+const rule = {
+  key: 'price_needs_qty',
+  entity: 'sample',
+  errorWhen: { and: [{ var: 'price' }, { '!': { var: 'qty' } }] },
+  message: l('A price needs a quantity'),
+  fields: ['qty'],
+};
 
 let platform: TestPlatform;
 let api: ApiClient;
@@ -56,7 +75,25 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const hostile = fc.constantFrom<unknown>('__proto__', { $where: '1' }, { $gt: '' }, 'x'.repeat(5000), -0, 1e308, 'NaN', '=cmd|', [], {}, null, true, '0x10', '1e3', ' ', '2026-02-30', 'javascript:alert(1)');
+const hostile = fc.constantFrom<unknown>(
+  '__proto__',
+  { $where: '1' },
+  { $gt: '' },
+  'x'.repeat(5000),
+  -0,
+  1e308,
+  'NaN',
+  '=cmd|',
+  [],
+  {},
+  null,
+  true,
+  '0x10',
+  '1e3',
+  ' ',
+  '2026-02-30',
+  'javascript:alert(1)',
+);
 const plausible: Record<string, fc.Arbitrary<unknown>> = {
   name: fc.string({ maxLength: 50 }),
   notes: fc.string({ maxLength: 250 }),
@@ -76,21 +113,41 @@ const plausible: Record<string, fc.Arbitrary<unknown>> = {
   total: fc.constant('1'),
   ref: fc.constant('S-1'),
 };
-const valid = fc.record({
-  name: fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim() !== ''),
-  notes: fc.string({ maxLength: 200 }),
-  qty: fc.integer({ min: 1, max: 1000 }),
-  price: fc.integer({ min: 0, max: 9_999_999 }).map((cents) => (cents / 100).toFixed(2)),
-  active: fc.boolean(),
-  stage: fc.constantFrom('a', 'b'),
-  tags: fc.subarray(['a', 'b']),
-  due: fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
-  email: fc.uuid().map((u) => `${u}@example.com`),
-}, { requiredKeys: ['name'] });
+const valid = fc.record(
+  {
+    name: fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim() !== ''),
+    notes: fc.string({ maxLength: 200 }),
+    qty: fc.integer({ min: 1, max: 1000 }),
+    price: fc.integer({ min: 0, max: 9_999_999 }).map((cents) => (cents / 100).toFixed(2)),
+    active: fc.boolean(),
+    stage: fc.constantFrom('a', 'b'),
+    tags: fc.subarray(['a', 'b']),
+    due: fc
+      .date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true })
+      .map((d) => d.toISOString().slice(0, 10)),
+    email: fc.uuid().map((u) => `${u}@example.com`),
+  },
+  { requiredKeys: ['name'] },
+);
 const payload = fc.oneof(
   { weight: 2, arbitrary: valid },
-  { weight: 8, arbitrary: fc.record(Object.fromEntries(Object.entries(plausible).map(([k, arb]) => [k, fc.oneof({ weight: 6, arbitrary: arb }, { weight: 1, arbitrary: hostile })])), { requiredKeys: [] }) },
-  { weight: 1, arbitrary: fc.dictionary(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('__proto__', 'constructor', '_version', '_id', '$set', 'a.b')), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }) },
+  {
+    weight: 8,
+    arbitrary: fc.record(
+      Object.fromEntries(
+        Object.entries(plausible).map(([k, arb]) => [k, fc.oneof({ weight: 6, arbitrary: arb }, { weight: 1, arbitrary: hostile })]),
+      ),
+      { requiredKeys: [] },
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.dictionary(
+      fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('__proto__', 'constructor', '_version', '_id', '$set', 'a.b')),
+      fc.jsonValue({ maxDepth: 3 }),
+      { maxKeys: 5 },
+    ),
+  },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
 );
 
@@ -129,7 +186,10 @@ describe('random record payloads', () => {
       const values = valuesOf(compiled, doc);
       const input = Object.fromEntries(writable.filter((k) => values[k] !== null).map((k) => [k, values[k]]));
       const { problems } = prepareValues(compiled, registries, input, undefined, SYSTEM_ACTOR, new Date());
-      expect({ id: String(doc._id), problems: problems.filter((p) => p.code !== 'NOT_ALLOWED_VALUE' || !String(p.message).includes('no longer offered')) }).toEqual({ id: String(doc._id), problems: [] });
+      expect({
+        id: String(doc._id),
+        problems: problems.filter((p) => p.code !== 'NOT_ALLOWED_VALUE' || !String(p.message).includes('no longer offered')),
+      }).toEqual({ id: String(doc._id), problems: [] });
       expect(doc.ref).toMatch(/^S-\d{5}$/);
     }
   }, 600_000);

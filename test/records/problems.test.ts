@@ -13,23 +13,59 @@ const env = testEnv(import.meta.url);
 const l = (en: string, zh = en) => ({ 'zh-CN': zh, en });
 
 const project: Entity = {
-  key: 'project', label: l('Project', '项目'), displayField: 'name',
+  key: 'project',
+  label: l('Project', '项目'),
+  displayField: 'name',
   fields: [
     { key: 'name', type: 'text', label: l('Name', '名称'), required: true },
     { key: 'code', type: 'text', label: l('Code', '编号'), required: true },
     { key: 'amount', type: 'decimal', label: l('Amount', '金额'), scale: 3, min: '0' },
-    { key: 'stage', type: 'single_select', label: l('Stage', '阶段'), options: [{ key: 'open', label: l('Open') }, { key: 'closed', label: l('Closed') }] },
+    {
+      key: 'stage',
+      type: 'single_select',
+      label: l('Stage', '阶段'),
+      options: [
+        { key: 'open', label: l('Open') },
+        { key: 'closed', label: l('Closed') },
+      ],
+    },
     { key: 'email', type: 'email', label: l('Email', '邮箱') },
     { key: 'note', type: 'text', label: l('Note', '备注') },
   ],
 };
-const rule: ValidationRule = { key: 'no_bad_names', entity: 'project', errorWhen: { '==': [{ var: 'name' }, 'Bad'] }, message: l('"Bad" is not a name', '名称不能是 Bad'), fields: ['name'] };
+const rule: ValidationRule = {
+  key: 'no_bad_names',
+  entity: 'project',
+  errorWhen: { '==': [{ var: 'name' }, 'Bad'] },
+  message: l('"Bad" is not a name', '名称不能是 Bad'),
+  fields: ['name'],
+};
 const form: Form = {
-  key: 'project_main', entity: 'project', label: l('Project'), default: true,
-  layout: { tabs: [{ key: 'main', label: l('Main'), sections: [{ key: 'basics', fields: [
-    { field: 'name' }, { field: 'code' }, { field: 'amount' }, { field: 'stage' }, { field: 'email' },
-    { field: 'note', requiredWhen: { '==': [{ var: 'name' }, 'Bad'] } },
-  ] }] }] },
+  key: 'project_main',
+  entity: 'project',
+  label: l('Project'),
+  default: true,
+  layout: {
+    tabs: [
+      {
+        key: 'main',
+        label: l('Main'),
+        sections: [
+          {
+            key: 'basics',
+            fields: [
+              { field: 'name' },
+              { field: 'code' },
+              { field: 'amount' },
+              { field: 'stage' },
+              { field: 'email' },
+              { field: 'note', requiredWhen: { '==': [{ var: 'name' }, 'Bad'] } },
+            ],
+          },
+        ],
+      },
+    ],
+  },
 };
 
 type Problem = { pointer: string; code: string; message: string; params?: Record<string, unknown> };
@@ -41,7 +77,13 @@ let api: ApiClient;
 beforeAll(async () => {
   await openTestDb(env);
   await openTestRedis(env);
-  platform = await startTestPlatform({ role: 'all', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
+  platform = await startTestPlatform({
+    role: 'all',
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+  });
   api = apiClient(platform.url, { token: platform.adminToken });
   expect((await api.put('/api/meta/draft/entities/project', project)).status).toBe(200);
   expect((await api.put('/api/meta/draft/rules/no_bad_names', rule)).status).toBe(200);
@@ -60,7 +102,17 @@ describe('one answer lists every problem', () => {
     const res = await api.post<Err>('/api/records/project', bad);
     expect(res.status).toBe(422);
     const found = res.body.error.details.problems.map((p) => `${p.pointer} ${p.code}`).sort();
-    expect(found).toEqual(['/amount OUT_OF_RANGE', '/code REQUIRED', '/email BAD_FORMAT', '/name INVALID', '/nonsense UNKNOWN_PROPERTY', '/note REQUIRED', '/stage NOT_ALLOWED_VALUE'].sort());
+    expect(found).toEqual(
+      [
+        '/amount OUT_OF_RANGE',
+        '/code REQUIRED',
+        '/email BAD_FORMAT',
+        '/name INVALID',
+        '/nonsense UNKNOWN_PROPERTY',
+        '/note REQUIRED',
+        '/stage NOT_ALLOWED_VALUE',
+      ].sort(),
+    );
   });
 
   it('does not call a refused value "required" as well, nor judge a rule on it', async () => {
@@ -94,14 +146,25 @@ describe('messages a user understands, in their language', () => {
 
   it('says the same of the same value through an import as through the API, in either language', async () => {
     const csv = ['Name,Code,Amount,Stage,Email', 'Ok,I-1,1.23456,open,a@b.co', 'Ok,I-2,1,maybe,a@b.co', 'Ok,I-3,-1,open,nope'].join('\n');
-    const started = await api.post<{ id: string }>('/api/records/project/import', { file: { name: 'p.csv', contentBase64: Buffer.from(csv).toString('base64') }, mapping: { Name: 'name', Code: 'code', Amount: 'amount', Stage: 'stage', Email: 'email' } });
+    const started = await api.post<{ id: string }>('/api/records/project/import', {
+      file: { name: 'p.csv', contentBase64: Buffer.from(csv).toString('base64') },
+      mapping: { Name: 'name', Code: 'code', Amount: 'amount', Stage: 'stage', Email: 'email' },
+    });
     expect(started.status, JSON.stringify(started.body)).toBe(202);
     type Row = { row: number; field: string; code: string; message: string; params?: Record<string, unknown> };
-    const job = (lang: string) => api.get<{ status: string; errors: Row[] }>(`/api/records/project/imports/${started.body.id}`, { 'Accept-Language': lang });
-    await waitFor('the import to finish', async () => ((await job('en')).body.status === 'completed' ? true : undefined), { timeoutMs: 120_000, intervalMs: 50 });
+    const job = (lang: string) =>
+      api.get<{ status: string; errors: Row[] }>(`/api/records/project/imports/${started.body.id}`, { 'Accept-Language': lang });
+    await waitFor('the import to finish', async () => ((await job('en')).body.status === 'completed' ? true : undefined), {
+      timeoutMs: 120_000,
+      intervalMs: 50,
+    });
     for (const lang of ['en', 'zh-CN']) {
       const rows = (await job(lang)).body.errors;
-      const api422 = await api.post<Err>('/api/records/project', { name: 'Ok', code: 'X', amount: '1.23456', stage: 'maybe', email: 'nope' }, { 'Accept-Language': lang });
+      const api422 = await api.post<Err>(
+        '/api/records/project',
+        { name: 'Ok', code: 'X', amount: '1.23456', stage: 'maybe', email: 'nope' },
+        { 'Accept-Language': lang },
+      );
       const viaApi = Object.fromEntries(api422.body.error.details.problems.map((p) => [p.pointer.slice(1), p]));
       const negative = await api.post<Err>('/api/records/project', { name: 'Ok', code: 'X', amount: '-1' }, { 'Accept-Language': lang });
       viaApi.amountMin = negative.body.error.details.problems[0]!;
@@ -115,7 +178,10 @@ describe('messages a user understands, in their language', () => {
   });
 
   it('lists the field types when a field has an unknown type', async () => {
-    const res = await api.put<Err>('/api/meta/draft/entities/project', { ...project, fields: [...project.fields, { key: 'x', type: 'nosuch', label: l('X') }] });
+    const res = await api.put<Err>('/api/meta/draft/entities/project', {
+      ...project,
+      fields: [...project.fields, { key: 'x', type: 'nosuch', label: l('X') }],
+    });
     expect(res.status).toBe(422);
     const problem = res.body.error.details.problems.find((p) => p.code === 'UNKNOWN_VARIANT');
     expect(problem?.params?.allowed).toEqual(expect.arrayContaining(['text', 'decimal', 'lookup']));
@@ -126,12 +192,18 @@ describe('messages a user understands, in their language', () => {
 describe('one problem shape on every error', () => {
   it.each<[string, string, string]>([
     ['FILTER_INVALID', `/api/records/project?filter=${encodeURIComponent(JSON.stringify({ and: 1 }))}`, 'INVALID'],
-    ['FILTER_FIELD_UNKNOWN', `/api/records/project?filter=${encodeURIComponent(JSON.stringify({ field: 'ghost', op: 'eq', value: 1 }))}`, 'UNKNOWN_FIELD'],
+    [
+      'FILTER_FIELD_UNKNOWN',
+      `/api/records/project?filter=${encodeURIComponent(JSON.stringify({ field: 'ghost', op: 'eq', value: 1 }))}`,
+      'UNKNOWN_FIELD',
+    ],
     ['BAD_REQUEST', '/api/records/project?limit=x', 'WRONG_TYPE'],
   ])('%s answers details.problems', async (code, path, problemCode) => {
     const res = await api.get<Err>(path);
     expect(res.body.error.code).toBe(code);
-    expect(res.body.error.details.problems).toEqual([expect.objectContaining({ pointer: expect.any(String), code: problemCode, message: expect.any(String) })]);
+    expect(res.body.error.details.problems).toEqual([
+      expect.objectContaining({ pointer: expect.any(String), code: problemCode, message: expect.any(String) }),
+    ]);
   });
 
   it('a unique value already taken names its field as a problem', async () => {

@@ -23,13 +23,20 @@ describe('AuditLog record entries', () => {
       { actor, action: 'record.create', entity: 'lead', recordId: a, version: 1, fields: ['name'], requestId: 'batch:1' },
       { actor, action: 'record.create', entity: 'lead', recordId: b, version: 1, fields: ['name'], requestId: 'batch:2', view: undefined },
     ]);
-    const docs = await db.collection(AUDIT_LOG).find({ requestId: { $in: ['batch:1', 'batch:2'] } }).sort({ _id: 1 }).toArray();
+    const docs = await db
+      .collection(AUDIT_LOG)
+      .find({ requestId: { $in: ['batch:1', 'batch:2'] } })
+      .sort({ _id: 1 })
+      .toArray();
     expect(docs.map((d) => String(d.recordId))).toEqual([String(a), String(b)]);
     expect(docs[0]!.at).toEqual(docs[1]!.at);
     expect(docs[0]!.actor).toEqual({ kind: 'user', id: actor.id, name: 'Ada' });
     expect(docs[1]).not.toHaveProperty('view');
     const { entries } = await audit.list({ action: 'record.' });
-    expect(entries.find((e) => e.requestId === 'batch:2')).toMatchObject({ target: { kind: 'entity', entity: 'lead', id: String(b) }, data: { version: 1, fields: ['name'] } });
+    expect(entries.find((e) => e.requestId === 'batch:2')).toMatchObject({
+      target: { kind: 'entity', entity: 'lead', id: String(b) },
+      data: { version: 1, fields: ['name'] },
+    });
   });
 
   it('answers which keys were applied: the first write under each, narrowed to an action when asked', async () => {
@@ -38,7 +45,10 @@ describe('AuditLog record entries', () => {
     await audit.appendRecord({ actor, action: 'record.restore', entity: 'contact', recordId: child, requestId: 'step:9' });
     await audit.appendRecord({ actor, action: 'record.update', entity: 'account', recordId: parent, requestId: 'row:3' });
     const applied = await audit.applied(['step:9', 'row:3', 'never']);
-    expect(Object.fromEntries(applied)).toEqual({ 'step:9': { action: 'record.restore', recordId: String(parent) }, 'row:3': { action: 'record.update', recordId: String(parent) } });
+    expect(Object.fromEntries(applied)).toEqual({
+      'step:9': { action: 'record.restore', recordId: String(parent) },
+      'row:3': { action: 'record.update', recordId: String(parent) },
+    });
     expect((await audit.applied(['row:3'], { action: 'record.create' })).size).toBe(0);
     expect((await audit.applied([])).size).toBe(0);
   });
@@ -63,9 +73,14 @@ describe('the record trail contract', () => {
   });
 
   it('declares the outbox event and the trail collections once', () => {
-    expect(files.filter(({ text }) => /interface OutboxEvent\b/.test(text)).map(({ file }) => file)).toEqual(['server/src/audit/record-trail.ts']);
+    expect(files.filter(({ text }) => /interface OutboxEvent\b/.test(text)).map(({ file }) => file)).toEqual([
+      'server/src/audit/record-trail.ts',
+    ]);
     for (const name of ["'outbox'", "'record_revisions'", "'audit_log'"]) {
-      expect(files.filter(({ text }) => text.includes(name)).map(({ file }) => file), name).toEqual(['server/src/audit/record-trail.ts']);
+      expect(
+        files.filter(({ text }) => text.includes(name)).map(({ file }) => file),
+        name,
+      ).toEqual(['server/src/audit/record-trail.ts']);
     }
   });
 

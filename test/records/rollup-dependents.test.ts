@@ -10,27 +10,89 @@ let platform: TestPlatform;
 let api: ApiClient;
 type Rec = Record<string, unknown> & { id: string };
 const money = (key: string) => ({ key, type: 'currency', label: l(key, key), currencyCode: 'CNY', scale: 2 });
-const status = (...keys: string[]) => ({ key: 'status', type: 'single_select', label: l('状态', 'Status'), default: keys[0], options: keys.map((k) => ({ key: k, label: l(k, k) })) });
-const outstanding = { key: 'outstanding', type: 'formula', label: l('未收', 'Outstanding'), resultType: 'currency', scale: 2, expression: { '-': [{ var: 'amount' }, { var: 'received' }] } };
+const status = (...keys: string[]) => ({
+  key: 'status',
+  type: 'single_select',
+  label: l('状态', 'Status'),
+  default: keys[0],
+  options: keys.map((k) => ({ key: k, label: l(k, k) })),
+});
+const outstanding = {
+  key: 'outstanding',
+  type: 'formula',
+  label: l('未收', 'Outstanding'),
+  resultType: 'currency',
+  scale: 2,
+  expression: { '-': [{ var: 'amount' }, { var: 'received' }] },
+};
 const confirmed = { field: 'status', op: 'eq', value: 'confirmed' };
 
 /** A contract, its instalments and the receipts against both: roll-ups that filter, formulas over them, a roll-up of a formula. */
 const entities = [
-  { key: 'contract', label: l('合同', 'Contract'), displayField: 'name', fields: [
-    { key: 'name', type: 'text', label: l('名称', 'Name') }, money('amount'),
-    { key: 'received', type: 'rollup', label: l('已收', 'Received'), entity: 'receipt', via: 'contract', function: 'sum', field: 'amount', filter: confirmed },
-    outstanding,
-    { key: 'overdue', type: 'rollup', label: l('逾期', 'Overdue'), entity: 'plan', via: 'contract', function: 'sum', field: 'outstanding', filter: { field: 'status', op: 'eq', value: 'overdue' } },
-  ] },
-  { key: 'plan', label: l('计划', 'Plan'), displayField: 'name', fields: [
-    { key: 'name', type: 'text', label: l('名称', 'Name') }, { key: 'contract', type: 'lookup', label: l('合同', 'Contract'), target: 'contract' }, money('amount'),
-    { key: 'received', type: 'rollup', label: l('已收', 'Received'), entity: 'receipt', via: 'plan', function: 'sum', field: 'amount', filter: confirmed },
-    outstanding, status('planned', 'overdue'),
-  ] },
-  { key: 'receipt', label: l('回款', 'Receipt'), displayField: 'name', fields: [
-    { key: 'name', type: 'text', label: l('名称', 'Name') }, { key: 'contract', type: 'lookup', label: l('合同', 'Contract'), target: 'contract' },
-    { key: 'plan', type: 'lookup', label: l('计划', 'Plan'), target: 'plan' }, money('amount'), status('pending', 'confirmed'),
-  ] },
+  {
+    key: 'contract',
+    label: l('合同', 'Contract'),
+    displayField: 'name',
+    fields: [
+      { key: 'name', type: 'text', label: l('名称', 'Name') },
+      money('amount'),
+      {
+        key: 'received',
+        type: 'rollup',
+        label: l('已收', 'Received'),
+        entity: 'receipt',
+        via: 'contract',
+        function: 'sum',
+        field: 'amount',
+        filter: confirmed,
+      },
+      outstanding,
+      {
+        key: 'overdue',
+        type: 'rollup',
+        label: l('逾期', 'Overdue'),
+        entity: 'plan',
+        via: 'contract',
+        function: 'sum',
+        field: 'outstanding',
+        filter: { field: 'status', op: 'eq', value: 'overdue' },
+      },
+    ],
+  },
+  {
+    key: 'plan',
+    label: l('计划', 'Plan'),
+    displayField: 'name',
+    fields: [
+      { key: 'name', type: 'text', label: l('名称', 'Name') },
+      { key: 'contract', type: 'lookup', label: l('合同', 'Contract'), target: 'contract' },
+      money('amount'),
+      {
+        key: 'received',
+        type: 'rollup',
+        label: l('已收', 'Received'),
+        entity: 'receipt',
+        via: 'plan',
+        function: 'sum',
+        field: 'amount',
+        filter: confirmed,
+      },
+      outstanding,
+      status('planned', 'overdue'),
+    ],
+  },
+  {
+    key: 'receipt',
+    label: l('回款', 'Receipt'),
+    displayField: 'name',
+    fields: [
+      { key: 'name', type: 'text', label: l('名称', 'Name') },
+      { key: 'contract', type: 'lookup', label: l('合同', 'Contract'), target: 'contract' },
+      { key: 'plan', type: 'lookup', label: l('计划', 'Plan'), target: 'plan' },
+      money('amount'),
+      status('pending', 'confirmed'),
+    ],
+  },
 ] as Entity[];
 
 beforeAll(async () => {

@@ -18,18 +18,28 @@ type Err = { error: { code: string; details: { field?: string; problems?: { poin
 
 function account(extra: object[] = []) {
   const entity = salesBundle().entities[0]!;
-  entity.fields.push({ key: 'ref', type: 'text', label: { 'zh-CN': '参考', en: 'Ref' }, unique: true, uniqueExact: true } as never, ...(extra as never[]));
+  entity.fields.push(
+    { key: 'ref', type: 'text', label: { 'zh-CN': '参考', en: 'Ref' }, unique: true, uniqueExact: true } as never,
+    ...(extra as never[]),
+  );
   return entity;
 }
 
 beforeAll(async () => {
   await openTestDb(env);
   await openTestRedis(env);
-  platform = await startTestPlatform({ role: 'all', mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
+  platform = await startTestPlatform({
+    role: 'all',
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+  });
   api = apiClient(platform.url, { token: platform.adminToken });
   const bundle = salesBundle();
   bundle.entities[0] = account();
-  for (const kind of ['entities', 'rules'] as const) for (const item of bundle[kind]) await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
+  for (const kind of ['entities', 'rules'] as const)
+    for (const item of bundle[kind]) await api.put(`/api/meta/draft/${kind}/${item.key}`, item);
   expect((await api.post('/api/meta/publish')).status).toBe(200);
 });
 afterAll(async () => {
@@ -51,7 +61,9 @@ describe('unique text', () => {
     expect(twin.body.error.details.field).toBe('code');
     expect(twin.body.error.details.problems).toEqual([expect.objectContaining({ pointer: '/code', code: 'NOT_UNIQUE' })]);
     type Bulk = { results: { status: number; error?: { code: string; details?: { field?: string } } }[] };
-    const bulk = await api.post<Bulk>('/api/records/account/bulk', { operations: [{ op: 'create', data: { name: 'B', code: 'ACME CORP' } }] });
+    const bulk = await api.post<Bulk>('/api/records/account/bulk', {
+      operations: [{ op: 'create', data: { name: 'B', code: 'ACME CORP' } }],
+    });
     expect(bulk.body.results.map((r) => [r.status, r.error?.details?.field])).toEqual([[409, 'code']]);
   });
 
@@ -89,10 +101,18 @@ describe('unique text', () => {
     const entity = account();
     delete (entity.fields.find((f) => f.key === 'ref') as { uniqueExact?: boolean }).uniqueExact;
     expect((await api.put('/api/meta/draft/entities/account', entity)).status).toBe(200);
-    const refused = await api.post<{ error: { details: { migrations: { type: string; preview: { duplicates?: unknown[] } }[] } } }>('/api/meta/publish', { acceptDataLoss: true });
+    const refused = await api.post<{ error: { details: { migrations: { type: string; preview: { duplicates?: unknown[] } }[] } } }>(
+      '/api/meta/publish',
+      { acceptDataLoss: true },
+    );
     expect(refused.status).toBe(409);
     const plan = refused.body.error.details.migrations.find((m) => m.type === 'create_unique_index');
-    expect(plan?.preview.duplicates).toEqual(expect.arrayContaining([{ value: expect.stringMatching(/^ref-1$/i), count: 2 }, { value: expect.stringMatching(/^dup ?$/i), count: 2 }]));
+    expect(plan?.preview.duplicates).toEqual(
+      expect.arrayContaining([
+        { value: expect.stringMatching(/^ref-1$/i), count: 2 },
+        { value: expect.stringMatching(/^dup ?$/i), count: 2 },
+      ]),
+    );
 
     // Resolve the collisions; the values written while exact get their comparison key at publish.
     for (const id of exactTwins) expect((await api.delete(`/api/records/account/${id}`)).status).toBe(204);
@@ -108,12 +128,22 @@ describe('importing on a unique text field', () => {
   it('updates the record whose value differs only by case and spaces instead of failing on a duplicate', async () => {
     const hooli = (await create({ code: 'Hooli' })).body;
     const rows = 'Code,Name\r\n HOOLI ,Hooli updated\r\n';
-    const started = await api.post<{ id: string }>('/api/records/account/import', { file: { name: 'a.csv', contentBase64: Buffer.from(rows).toString('base64') }, mapping: { Code: 'code', Name: 'name' }, upsertOn: 'code' });
+    const started = await api.post<{ id: string }>('/api/records/account/import', {
+      file: { name: 'a.csv', contentBase64: Buffer.from(rows).toString('base64') },
+      mapping: { Code: 'code', Name: 'name' },
+      upsertOn: 'code',
+    });
     expect(started.status).toBe(202);
-    const done = await waitFor('the import to finish', async () => {
-      const { body } = await api.get<{ status: string; created: number; updated: number; failed: number }>(`/api/records/account/imports/${started.body.id}`);
-      return ['completed', 'failed', 'cancelled'].includes(body.status) ? body : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 20 });
+    const done = await waitFor(
+      'the import to finish',
+      async () => {
+        const { body } = await api.get<{ status: string; created: number; updated: number; failed: number }>(
+          `/api/records/account/imports/${started.body.id}`,
+        );
+        return ['completed', 'failed', 'cancelled'].includes(body.status) ? body : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 20 },
+    );
     expect(done).toMatchObject({ status: 'completed', created: 0, updated: 1, failed: 0 });
     expect((await api.get<Rec>(`/api/records/account/${hooli.id}`)).body.name).toBe('Hooli updated');
   });

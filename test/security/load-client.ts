@@ -35,7 +35,10 @@ export async function rawRequest(baseUrl: string, request: RawRequest): Promise<
       url,
       {
         method: request.method ?? (payload === undefined ? 'GET' : 'POST'),
-        headers: { ...(payload === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) }), ...request.headers },
+        headers: {
+          ...(payload === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) }),
+          ...request.headers,
+        },
         agent: request.agent,
         localAddress: request.localAddress,
         timeout: 60_000,
@@ -44,7 +47,9 @@ export async function rawRequest(baseUrl: string, request: RawRequest): Promise<
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'], body, ms: performance.now() - started }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'], body, ms: performance.now() - started }),
+        );
         res.on('error', (err) => resolve({ status: 0, retryAfter: undefined, body, ms: performance.now() - started, error: err.message }));
       },
     );

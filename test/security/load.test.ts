@@ -23,13 +23,23 @@ let port: number;
 
 beforeAll(async () => {
   await openTestRedis(env);
-  platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix, config: { limits: LIMITS } });
+  platform = await startTestPlatform({
+    mongoUrl: env.mongoUrl,
+    redisUrl: env.redisUrl,
+    database: env.dbName,
+    queuePrefix: env.prefix,
+    config: { limits: LIMITS },
+  });
   port = Number(new URL(platform.url).port);
   admin = apiClient(platform.url, { token: platform.adminToken });
   const bundle = salesBundle();
-  for (const kind of ['entities', 'rules'] as const) for (const item of bundle[kind]) await admin.put(`/api/meta/draft/${kind}/${item.key}`, item);
+  for (const kind of ['entities', 'rules'] as const)
+    for (const item of bundle[kind]) await admin.put(`/api/meta/draft/${kind}/${item.key}`, item);
   expect((await admin.post('/api/meta/publish')).status).toBe(200);
-  const operations = Array.from({ length: 60 }, (_, i) => ({ op: 'create', data: { title: `Deal ${i}`, amount: `${1000 + i}.00`, probability: i % 100 } }));
+  const operations = Array.from({ length: 60 }, (_, i) => ({
+    op: 'create',
+    data: { title: `Deal ${i}`, amount: `${1000 + i}.00`, probability: i % 100 },
+  }));
   expect((await admin.post('/api/records/opportunity/bulk', { operations })).status).toBe(200);
   expect((await admin.post('/api/users', { ...REP, name: 'Rep', roles: ['admin'] })).status).toBe(201);
   repToken = (await signIn(platform.url, REP.email, REP.password)).token;
@@ -62,7 +72,12 @@ describe('under load', () => {
     // measured is the server, not how soon this busy process accepts a new connection.
     const probe = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const rep = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    const repList = { path: '/api/records/opportunity?limit=5', headers: { Authorization: `Bearer ${repToken}` }, agent: rep, localAddress: '127.0.0.3' };
+    const repList = {
+      path: '/api/records/opportunity?limit=5',
+      headers: { Authorization: `Bearer ${repToken}` },
+      agent: rep,
+      localAddress: '127.0.0.3',
+    };
     expect((await rawRequest(platform.url, { path: '/readyz', agent: probe })).status).toBe(200);
     expect((await rawRequest(platform.url, repList)).status).toBe(200);
     const lag = monitorEventLoopDelay({ resolution: 10 });
@@ -72,7 +87,12 @@ describe('under load', () => {
     const underWay = new Promise<void>((resolve) => (firstAnswer = resolve));
     const burst = Promise.all(
       Array.from({ length: 1000 }, async () => {
-        const answer = await rawRequest(platform.url, { path: '/api/records/opportunity?limit=20', headers: { Authorization: `Bearer ${platform.adminToken}` }, agent, localAddress: '127.0.0.2' });
+        const answer = await rawRequest(platform.url, {
+          path: '/api/records/opportunity?limit=20',
+          headers: { Authorization: `Bearer ${platform.adminToken}` },
+          agent,
+          localAddress: '127.0.0.2',
+        });
         firstAnswer();
         return answer;
       }),
@@ -85,9 +105,11 @@ describe('under load', () => {
     for (const a of [agent, probe, rep]) a.destroy();
     lag.disable();
     const load = readies.map((r) => (JSON.parse(r.body) as { load?: { inFlight: number; queued: number } }).load);
-    report(`burst: 1000 lists from one user over 100 connections in ${Math.round(performance.now() - started)} ms: ${JSON.stringify(countStatuses(answers))} (p50 ${percentile(answers, 50)} ms, p99 ${percentile(answers, 99)} ms); ` +
-      `the other user's GET: ${other.status} in ${Math.round(other.ms)} ms; /readyz: ${JSON.stringify(countStatuses(readies))} over ${readies.length} probes (p99 ${percentile(readies, 99)} ms, most in flight ${Math.max(...load.map((l) => l?.inFlight ?? 0))}); ` +
-      `this process's event loop (server and clients both) lagged up to ${Math.round(lag.max / 1e6)} ms (p99 ${Math.round(lag.percentile(99) / 1e6)} ms)`);
+    report(
+      `burst: 1000 lists from one user over 100 connections in ${Math.round(performance.now() - started)} ms: ${JSON.stringify(countStatuses(answers))} (p50 ${percentile(answers, 50)} ms, p99 ${percentile(answers, 99)} ms); ` +
+        `the other user's GET: ${other.status} in ${Math.round(other.ms)} ms; /readyz: ${JSON.stringify(countStatuses(readies))} over ${readies.length} probes (p99 ${percentile(readies, 99)} ms, most in flight ${Math.max(...load.map((l) => l?.inFlight ?? 0))}); ` +
+        `this process's event loop (server and clients both) lagged up to ${Math.round(lag.max / 1e6)} ms (p99 ${Math.round(lag.percentile(99) / 1e6)} ms)`,
+    );
 
     expect(other.status).toBe(200);
     expect(readies.length).toBeGreaterThan(0);
@@ -107,15 +129,24 @@ describe('under load', () => {
     const health = pollWhile('/healthz', allClosed, 100);
     // Once the server has turned the first away, a signed-in user from elsewhere is served meanwhile.
     await Promise.race(sockets.map((s) => s.closed));
-    const other = await rawRequest(platform.url, { path: '/api/records/opportunity?limit=5', headers: { Authorization: `Bearer ${repToken}` }, localAddress: '127.0.0.3' });
-    const stillOpen = (await Promise.all(sockets.map((s) => Promise.race([s.closed.then(() => 0), Promise.resolve(1)])))).reduce((a, b) => a + b, 0);
+    const other = await rawRequest(platform.url, {
+      path: '/api/records/opportunity?limit=5',
+      headers: { Authorization: `Bearer ${repToken}` },
+      localAddress: '127.0.0.3',
+    });
+    const stillOpen = (await Promise.all(sockets.map((s) => Promise.race([s.closed.then(() => 0), Promise.resolve(1)])))).reduce(
+      (a, b) => a + b,
+      0,
+    );
     const closed = await allClosed;
     const probes = await health;
     const refused = closed.filter((c) => c.answer === '');
     const timedOut = closed.filter((c) => c.answer.startsWith('HTTP/1.1 408'));
-    report(`slow bodies: 300 connections from one address: ${refused.length} closed unanswered (over the cap), ${timedOut.length} answered 408 and closed; all gone after ${Math.round(performance.now() - started)} ms (longest ${Math.round(Math.max(...closed.map((c) => c.ms)))} ms); ` +
-      `meanwhile another user's list: ${other.status} in ${Math.round(other.ms)} ms with ${stillOpen} slow connections open; ` +
-      `/healthz ${JSON.stringify(countStatuses(probes))} over ${probes.length} probes (p99 ${percentile(probes, 99)} ms)`);
+    report(
+      `slow bodies: 300 connections from one address: ${refused.length} closed unanswered (over the cap), ${timedOut.length} answered 408 and closed; all gone after ${Math.round(performance.now() - started)} ms (longest ${Math.round(Math.max(...closed.map((c) => c.ms)))} ms); ` +
+        `meanwhile another user's list: ${other.status} in ${Math.round(other.ms)} ms with ${stillOpen} slow connections open; ` +
+        `/healthz ${JSON.stringify(countStatuses(probes))} over ${probes.length} probes (p99 ${percentile(probes, 99)} ms)`,
+    );
 
     // Over the cap, connections were closed unanswered; the rest got 408 at the request
     // timeout. (How many of each depends on how fast the server accepted them: one that
@@ -134,10 +165,16 @@ describe('under load', () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 100 });
     const started = performance.now();
     const guesses = Array.from({ length: 200 }, (_, i) => (i === 199 ? REP.password : `guess ${i}`));
-    const answers = await Promise.all(guesses.map((password) => rawRequest(platform.url, { path: '/api/auth/login', body: { email: REP.email, password }, agent, localAddress: '127.0.0.5' })));
+    const answers = await Promise.all(
+      guesses.map((password) =>
+        rawRequest(platform.url, { path: '/api/auth/login', body: { email: REP.email, password }, agent, localAddress: '127.0.0.5' }),
+      ),
+    );
     agent.destroy();
     const statuses = countStatuses(answers);
-    report(`sign-in guesses: 200 over 100 connections from one address in ${Math.round(performance.now() - started)} ms: ${JSON.stringify(statuses)}`);
+    report(
+      `sign-in guesses: 200 over 100 connections from one address in ${Math.round(performance.now() - started)} ms: ${JSON.stringify(statuses)}`,
+    );
 
     expect(answers.filter((a) => a.status !== 429).length).toBeLessThanOrEqual(10);
     expect(answers.at(-1)!.status).toBe(429);

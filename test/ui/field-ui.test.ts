@@ -26,8 +26,24 @@ describe('the UI halves of the field types', () => {
   });
 
   it('fall back, for a type with no UI half, to the built-in UI of its value kind', () => {
-    fieldTypes.register('stars', { type: 'stars', value: 'integer', operators: ['eq'], computed: false, ordered: true, numeric: true, groupable: true });
-    fieldTypes.register('score', { type: 'score', value: 'decimal', operators: ['eq'], computed: true, ordered: true, numeric: true, groupable: false });
+    fieldTypes.register('stars', {
+      type: 'stars',
+      value: 'integer',
+      operators: ['eq'],
+      computed: false,
+      ordered: true,
+      numeric: true,
+      groupable: true,
+    });
+    fieldTypes.register('score', {
+      type: 'score',
+      value: 'decimal',
+      operators: ['eq'],
+      computed: true,
+      ordered: true,
+      numeric: true,
+      groupable: false,
+    });
     expect(fieldUi({ type: 'stars' })).toBe(fieldUis.require('integer'));
     expect(fieldUi({ type: 'score' })).toMatchObject({ Cell: fieldUis.require('decimal').Cell, computed: true });
     expect(fieldUi({ type: 'no_such_type' })).toBe(fieldUis.require('text'));

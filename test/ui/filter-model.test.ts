@@ -9,13 +9,49 @@ describe('filter builder model', () => {
     { name: 'an empty group is no filter', group: { kind: 'group', combinator: 'and', children: [] }, filter: undefined },
     {
       name: 'conditions under and',
-      group: { kind: 'group', combinator: 'and', children: [{ kind: 'condition', field: 'stage', op: 'eq', value: 'won' }, { kind: 'condition', field: 'amount', op: 'between', value: ['1', '9'] }] },
-      filter: { and: [{ field: 'stage', op: 'eq', value: 'won' }, { field: 'amount', op: 'between', value: ['1', '9'] }] },
+      group: {
+        kind: 'group',
+        combinator: 'and',
+        children: [
+          { kind: 'condition', field: 'stage', op: 'eq', value: 'won' },
+          { kind: 'condition', field: 'amount', op: 'between', value: ['1', '9'] },
+        ],
+      },
+      filter: {
+        and: [
+          { field: 'stage', op: 'eq', value: 'won' },
+          { field: 'amount', op: 'between', value: ['1', '9'] },
+        ],
+      },
     },
     {
       name: 'a nested or group, and an operator without operand',
-      group: { kind: 'group', combinator: 'and', children: [{ kind: 'condition', field: 'close_date', op: 'isEmpty' }, { kind: 'group', combinator: 'or', children: [{ kind: 'condition', field: 'close_date', op: 'relative', value: 'this_quarter' }, { kind: 'condition', field: 'title', op: 'contains', value: 'Acme' }] }] },
-      filter: { and: [{ field: 'close_date', op: 'isEmpty' }, { or: [{ field: 'close_date', op: 'relative', value: 'this_quarter' }, { field: 'title', op: 'contains', value: 'Acme' }] }] },
+      group: {
+        kind: 'group',
+        combinator: 'and',
+        children: [
+          { kind: 'condition', field: 'close_date', op: 'isEmpty' },
+          {
+            kind: 'group',
+            combinator: 'or',
+            children: [
+              { kind: 'condition', field: 'close_date', op: 'relative', value: 'this_quarter' },
+              { kind: 'condition', field: 'title', op: 'contains', value: 'Acme' },
+            ],
+          },
+        ],
+      },
+      filter: {
+        and: [
+          { field: 'close_date', op: 'isEmpty' },
+          {
+            or: [
+              { field: 'close_date', op: 'relative', value: 'this_quarter' },
+              { field: 'title', op: 'contains', value: 'Acme' },
+            ],
+          },
+        ],
+      },
     },
   ])('$name', ({ group, filter }) => {
     expect(toFilter(group)).toEqual(filter);
@@ -24,7 +60,9 @@ describe('filter builder model', () => {
 
   it('leaves out conditions the user has not finished', () => {
     const group: FilterGroup = {
-      kind: 'group', combinator: 'or', children: [
+      kind: 'group',
+      combinator: 'or',
+      children: [
         { kind: 'condition', field: '', op: '' },
         { kind: 'condition', field: 'title', op: 'eq', value: '' },
         { kind: 'condition', field: 'amount', op: 'between', value: ['1', ''] },
@@ -37,7 +75,11 @@ describe('filter builder model', () => {
   });
 
   it('reads a single condition, and ignores what is not a filter', () => {
-    expect(fromFilter({ field: 'stage', op: 'eq', value: 'new' })).toEqual({ kind: 'group', combinator: 'and', children: [{ kind: 'condition', field: 'stage', op: 'eq', value: 'new' }] });
+    expect(fromFilter({ field: 'stage', op: 'eq', value: 'new' })).toEqual({
+      kind: 'group',
+      combinator: 'and',
+      children: [{ kind: 'condition', field: 'stage', op: 'eq', value: 'new' }],
+    });
     expect(fromFilter('nonsense')).toEqual({ kind: 'group', combinator: 'and', children: [] });
     expect(fromFilter(null)).toEqual({ kind: 'group', combinator: 'and', children: [] });
   });

@@ -8,7 +8,9 @@ import { problemMessage } from '@metacrm/metadata';
  */
 type Validator = { validateFormData: (data: unknown, schema: unknown) => { errors: { property: string; message: string }[] } };
 const load = async <T>(path: string): Promise<T> => (await import(/* @vite-ignore */ path)) as T;
-const { CspSafeValidator } = await load<{ CspSafeValidator: new (locale: string) => Validator }>('../../runtime-ui/kit/src/forms/schema-validator');
+const { CspSafeValidator } = await load<{ CspSafeValidator: new (locale: string) => Validator }>(
+  '../../runtime-ui/kit/src/forms/schema-validator',
+);
 
 const schema = {
   type: 'object',

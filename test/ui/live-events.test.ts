@@ -32,7 +32,8 @@ async function stream(user: string, headers: Record<string, string> = {}): Promi
 }
 type RecordEvent = { type: string; entity: string; recordId: string; record?: Record<string, unknown> };
 const records = (client: SseClient) => client.events.filter((e) => e.event === 'record').map((e) => e.data as RecordEvent);
-const about = (id: string, type?: string) => (e: SseEvent) => e.event === 'record' && (e.data as RecordEvent).recordId === id && (type === undefined || (e.data as RecordEvent).type === type);
+const about = (id: string, type?: string) => (e: SseEvent) =>
+  e.event === 'record' && (e.data as RecordEvent).recordId === id && (type === undefined || (e.data as RecordEvent).type === type);
 
 beforeAll(async () => {
   db = (await openTestDb(env)).db;
@@ -43,8 +44,13 @@ beforeAll(async () => {
   for (const entity of bundle.entities) await admin.put(`/api/meta/draft/entities/${entity.key}`, entity);
   for (const role of bundle.roles) await admin.put(`/api/meta/draft/roles/${role.key}`, role);
   expect((await admin.post('/api/meta/publish')).status).toBe(200);
-  for (const [user, roles] of [['ann', ['rep']], ['carl', ['north']]] as const) {
-    expect((await admin.post('/api/users', { email: `${user}@example.com`, name: user, password: `${user} password 123`, roles })).status).toBe(201);
+  for (const [user, roles] of [
+    ['ann', ['rep']],
+    ['carl', ['north']],
+  ] as const) {
+    expect(
+      (await admin.post('/api/users', { email: `${user}@example.com`, name: user, password: `${user} password 123`, roles })).status,
+    ).toBe(201);
     tokens[user] = (await signIn(platform.url, `${user}@example.com`, `${user} password 123`)).token;
     as[user] = apiClient(platform.url, { token: tokens[user] });
   }
@@ -59,7 +65,13 @@ describe('GET /api/events', () => {
   it("shows each user another's change within a second, only in their scope and only their fields", async () => {
     const ann = await stream('ann');
     const carl = await stream('carl');
-    const b = await admin.post<{ id: string }>('/api/records/deal', { title: 'B', amount: '20.00', phone: '13900001111', note: 'secret', region: 'north' });
+    const b = await admin.post<{ id: string }>('/api/records/deal', {
+      title: 'B',
+      amount: '20.00',
+      phone: '13900001111',
+      note: 'secret',
+      region: 'north',
+    });
     const seenB = await carl.next(about(b.body.id, 'record.create'));
     expect(seenB.data).toMatchObject({ entity: 'deal', record: { id: b.body.id, title: 'B', note: 'secret', region: 'north' } });
     expect((seenB.data as RecordEvent).record).not.toHaveProperty('amount');
@@ -76,7 +88,10 @@ describe('GET /api/events', () => {
     await carl.next(about(a.body.id, 'record.update'));
 
     // Events go out in order: by now ann would have had B, had she been allowed it.
-    expect(records(ann).map((e) => [e.type, e.recordId])).toEqual([['record.create', a.body.id], ['record.update', a.body.id]]);
+    expect(records(ann).map((e) => [e.type, e.recordId])).toEqual([
+      ['record.create', a.body.id],
+      ['record.update', a.body.id],
+    ]);
     expect(records(ann).every((e) => !('note' in e.record!) && e.record!.phone === null)).toBe(true);
     expect(records(carl).every((e) => !('amount' in e.record!))).toBe(true);
     expect(JSON.stringify(ann.events)).not.toContain('secret');
@@ -114,7 +129,13 @@ describe('GET /api/events', () => {
 
   it('tells everyone of a publish, so the UI refetches its metadata', async () => {
     const ann = await stream('ann');
-    await admin.put('/api/meta/draft/views/deals', { key: 'deals', type: 'list', entity: 'deal', label: { 'zh-CN': '交易', en: 'Deals' }, columns: [{ field: 'title' }] });
+    await admin.put('/api/meta/draft/views/deals', {
+      key: 'deals',
+      type: 'list',
+      entity: 'deal',
+      label: { 'zh-CN': '交易', en: 'Deals' },
+      columns: [{ field: 'title' }],
+    });
     const published = await admin.post<{ version: number }>('/api/meta/publish');
     expect(published.status).toBe(200);
     expect((await ann.next((x) => x.event === 'metadata')).data).toEqual({ version: published.body.version });
@@ -140,8 +161,24 @@ describe('shutdown', () => {
 
 describe('LiveEvents', () => {
   it('sends heartbeats, bounds the streams of one user, and closes streams when the server drains', async () => {
-    const live = new LiveEvents({ db, cache: new MetadataCache(db), registries: metadataToolkit(createRegistries()).registries, logger: createLogger('silent'), heartbeatMs: 30, maxPerUser: 2 });
-    const sinks = [0, 1, 2].map(() => ({ text: '', ended: false, write(t: string) { this.text += t; }, end() { this.ended = true; } }));
+    const live = new LiveEvents({
+      db,
+      cache: new MetadataCache(db),
+      registries: metadataToolkit(createRegistries()).registries,
+      logger: createLogger('silent'),
+      heartbeatMs: 30,
+      maxPerUser: 2,
+    });
+    const sinks = [0, 1, 2].map(() => ({
+      text: '',
+      ended: false,
+      write(t: string) {
+        this.text += t;
+      },
+      end() {
+        this.ended = true;
+      },
+    }));
     const user = { kind: 'user' as const, id: '65a1b2c3d4e5f60718293a4b', name: 'u', roles: ['rep'] };
     for (const sink of sinks) await live.subscribe(user, sink);
     expect(sinks.map((s) => s.ended)).toEqual([true, false, false]);
@@ -155,8 +192,22 @@ describe('LiveEvents', () => {
   });
 
   it('keeps watching for a stream that opens while the last one closes (a page reload)', async () => {
-    const live = new LiveEvents({ db, cache: new MetadataCache(db), registries: metadataToolkit(createRegistries()).registries, logger: createLogger('silent') });
-    const sink = () => ({ text: '', ended: false, write(t: string) { this.text += t; }, end() { this.ended = true; } });
+    const live = new LiveEvents({
+      db,
+      cache: new MetadataCache(db),
+      registries: metadataToolkit(createRegistries()).registries,
+      logger: createLogger('silent'),
+    });
+    const sink = () => ({
+      text: '',
+      ended: false,
+      write(t: string) {
+        this.text += t;
+      },
+      end() {
+        this.ended = true;
+      },
+    });
     const adminActor = { kind: 'user' as const, id: '65a1b2c3d4e5f60718293a4c', name: 'a', roles: ['admin'] };
     const [before, after] = [sink(), sink()];
     const endBefore = await live.subscribe(adminActor, before);
@@ -165,8 +216,21 @@ describe('LiveEvents', () => {
     await reloading;
     // A record and its event as the engine commits them (the platform may be stopped by now).
     const now = new Date();
-    const { insertedId } = await db.collection('rec_deal').insertOne({ title: 'raw', _version: 1, _createdAt: now, _updatedAt: now, _createdBy: 'system', _updatedBy: 'system', _ownerId: 'system', _deletedAt: null });
-    await db.collection('outbox').insertOne({ type: 'record.create', entity: 'deal', recordId: insertedId, version: 1, createdAt: now, sentAt: null });
+    const { insertedId } = await db
+      .collection('rec_deal')
+      .insertOne({
+        title: 'raw',
+        _version: 1,
+        _createdAt: now,
+        _updatedAt: now,
+        _createdBy: 'system',
+        _updatedBy: 'system',
+        _ownerId: 'system',
+        _deletedAt: null,
+      });
+    await db
+      .collection('outbox')
+      .insertOne({ type: 'record.create', entity: 'deal', recordId: insertedId, version: 1, createdAt: now, sentAt: null });
     const deadline = Date.now() + 5000;
     while (!after.text.includes('event: record') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(after.text).toContain('event: record');

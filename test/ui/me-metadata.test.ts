@@ -18,26 +18,87 @@ const form: Form = {
   key: 'deal_form',
   entity: 'deal',
   label: l('交易', 'Deal'),
-  layout: { tabs: [{ key: 'main', label: l('主要', 'Main'), sections: [{ key: 's', fields: [{ field: 'title' }, { field: 'note' }, { field: 'phone' }] }] }] },
+  layout: {
+    tabs: [
+      {
+        key: 'main',
+        label: l('主要', 'Main'),
+        sections: [{ key: 's', fields: [{ field: 'title' }, { field: 'note' }, { field: 'phone' }] }],
+      },
+    ],
+  },
 };
 const views: View[] = [
-  { key: 'all_deals', type: 'list', entity: 'deal', label: l('全部', 'All'), columns: [{ field: 'title' }, { field: 'note' }, { field: 'amount' }] },
-  { key: 'by_note', type: 'list', entity: 'deal', label: l('按备注', 'By note'), columns: [{ field: 'title' }], filter: { field: 'note', op: 'eq', value: 'x' } },
+  {
+    key: 'all_deals',
+    type: 'list',
+    entity: 'deal',
+    label: l('全部', 'All'),
+    columns: [{ field: 'title' }, { field: 'note' }, { field: 'amount' }],
+  },
+  {
+    key: 'by_note',
+    type: 'list',
+    entity: 'deal',
+    label: l('按备注', 'By note'),
+    columns: [{ field: 'title' }],
+    filter: { field: 'note', op: 'eq', value: 'x' },
+  },
   { key: 'accounts', type: 'list', entity: 'account', label: l('客户', 'Accounts'), columns: [{ field: 'name' }] },
 ];
 const workflows: Workflow[] = [
-  { key: 'call_deal', label: l('致电', 'Call'), entity: 'deal', trigger: { type: 'manual', inputSchema: { type: 'object', properties: { when: { type: 'string' } } } }, steps: [{ id: 'n', type: 'set_variables', config: { values: { x: 1 } } }] },
-  { key: 'ping_account', label: l('客户', 'Ping'), entity: 'account', trigger: { type: 'manual' }, steps: [{ id: 'n', type: 'set_variables', config: { values: { x: 1 } } }] },
-  { key: 'on_create', label: l('新建', 'On create'), entity: 'deal', trigger: { type: 'record_created' }, steps: [{ id: 'n', type: 'set_variables', config: { values: { x: 1 } } }] },
+  {
+    key: 'call_deal',
+    label: l('致电', 'Call'),
+    entity: 'deal',
+    trigger: { type: 'manual', inputSchema: { type: 'object', properties: { when: { type: 'string' } } } },
+    steps: [{ id: 'n', type: 'set_variables', config: { values: { x: 1 } } }],
+  },
+  {
+    key: 'ping_account',
+    label: l('客户', 'Ping'),
+    entity: 'account',
+    trigger: { type: 'manual' },
+    steps: [{ id: 'n', type: 'set_variables', config: { values: { x: 1 } } }],
+  },
+  {
+    key: 'on_create',
+    label: l('新建', 'On create'),
+    entity: 'deal',
+    trigger: { type: 'record_created' },
+    steps: [{ id: 'n', type: 'set_variables', config: { values: { x: 1 } } }],
+  },
 ];
 
 const dashboard: Dashboard = {
   key: 'deals',
   label: l('交易', 'Deals'),
   widgets: [
-    { key: 'mine', type: 'kpi', title: l('我的', 'Mine'), layout: { x: 0, y: 0, w: 6, h: 2 }, entity: 'deal', query: { filter: { field: '_ownerId', op: 'eq', value: '$user' }, measures: [{ fn: 'count' }] }, view: 'by_note' },
-    { key: 'amount', type: 'bar', title: l('金额', 'Amount'), layout: { x: 6, y: 0, w: 18, h: 4 }, entity: 'deal', query: { groupBy: [{ field: 'region' }], measures: [{ fn: 'sum', field: 'amount' }] } },
-    { key: 'notes', type: 'table', title: l('备注', 'Notes'), layout: { x: 0, y: 4, w: 24, h: 4 }, entity: 'deal', query: { filter: { field: 'note', op: 'isNotEmpty' }, measures: [{ fn: 'count' }] } },
+    {
+      key: 'mine',
+      type: 'kpi',
+      title: l('我的', 'Mine'),
+      layout: { x: 0, y: 0, w: 6, h: 2 },
+      entity: 'deal',
+      query: { filter: { field: '_ownerId', op: 'eq', value: '$user' }, measures: [{ fn: 'count' }] },
+      view: 'by_note',
+    },
+    {
+      key: 'amount',
+      type: 'bar',
+      title: l('金额', 'Amount'),
+      layout: { x: 6, y: 0, w: 18, h: 4 },
+      entity: 'deal',
+      query: { groupBy: [{ field: 'region' }], measures: [{ fn: 'sum', field: 'amount' }] },
+    },
+    {
+      key: 'notes',
+      type: 'table',
+      title: l('备注', 'Notes'),
+      layout: { x: 0, y: 4, w: 24, h: 4 },
+      entity: 'deal',
+      query: { filter: { field: 'note', op: 'isNotEmpty' }, measures: [{ fn: 'count' }] },
+    },
   ],
 };
 const navigation: Navigation = {
@@ -45,7 +106,14 @@ const navigation: Navigation = {
   label: l('主导航', 'Main'),
   default: true,
   groups: [
-    { key: 'sales', label: l('销售', 'Sales'), items: [{ key: 'deals', type: 'entity', entity: 'deal', view: 'all_deals', order: 2 }, { key: 'board', type: 'dashboard', dashboard: 'deals', order: 1 }] },
+    {
+      key: 'sales',
+      label: l('销售', 'Sales'),
+      items: [
+        { key: 'deals', type: 'entity', entity: 'deal', view: 'all_deals', order: 2 },
+        { key: 'board', type: 'dashboard', dashboard: 'deals', order: 1 },
+      ],
+    },
     { key: 'base', label: l('基础', 'Base'), items: [{ key: 'accounts', type: 'entity', entity: 'account' }] },
   ],
 };
@@ -57,7 +125,13 @@ beforeAll(async () => {
   admin = apiClient(platform.url, { token: platform.adminToken });
   const bundle = accessBundle();
   // A formula field: nobody writes it, whatever their role.
-  bundle.entities[1]!.fields.push({ key: 'code', type: 'formula', label: l('编码', 'Code'), resultType: 'text', expression: { var: 'title' } } as never);
+  bundle.entities[1]!.fields.push({
+    key: 'code',
+    type: 'formula',
+    label: l('编码', 'Code'),
+    resultType: 'text',
+    expression: { var: 'title' },
+  } as never);
   for (const entity of bundle.entities) await admin.put(`/api/meta/draft/entities/${entity.key}`, entity);
   for (const role of bundle.roles) await admin.put(`/api/meta/draft/roles/${role.key}`, role);
   await admin.put(`/api/meta/draft/forms/${form.key}`, form);
@@ -67,8 +141,13 @@ beforeAll(async () => {
   expect((await admin.put('/api/meta/draft/navigation/main', navigation)).status).toBe(200);
   const published = await admin.post('/api/meta/publish');
   expect(published.status, JSON.stringify(published.body)).toBe(200);
-  for (const [user, roles] of [['ann', ['rep']], ['carl', ['north']]] as const) {
-    expect((await admin.post('/api/users', { email: `${user}@example.com`, name: user, password: `${user} password 123`, roles })).status).toBe(201);
+  for (const [user, roles] of [
+    ['ann', ['rep']],
+    ['carl', ['north']],
+  ] as const) {
+    expect(
+      (await admin.post('/api/users', { email: `${user}@example.com`, name: user, password: `${user} password 123`, roles })).status,
+    ).toBe(201);
     as[user] = apiClient(platform.url, { token: (await signIn(platform.url, `${user}@example.com`, `${user} password 123`)).token });
   }
 });
@@ -100,7 +179,15 @@ describe('GET /api/me/metadata', () => {
       ['account', true, false],
       ['code', false, false],
     ]);
-    expect(deal.rights).toEqual({ create: true, read: true, update: true, delete: false, export: false, changeOwner: false, shareAny: false });
+    expect(deal.rights).toEqual({
+      create: true,
+      read: true,
+      update: true,
+      delete: false,
+      export: false,
+      changeOwner: false,
+      shareAny: false,
+    });
     expect(me.body.forms[0]!.layout.tabs[0]!.sections[0]!.fields.map((f) => f.field)).toEqual(['title', 'phone']);
     // A view filtering on a hidden field is left out whole, not loosened.
     expect(me.body.views.map((v) => v.key).sort()).toEqual(['accounts', 'all_deals']);
@@ -117,7 +204,15 @@ describe('GET /api/me/metadata', () => {
     const me = await as.carl!.get<Me>('/api/me/metadata');
     expect(me.body.entities.map((e) => e.key)).toEqual(['deal']);
     expect(me.body.entities[0]!.fields.map((f) => f.key)).not.toContain('amount');
-    expect(me.body.entities[0]!.rights).toEqual({ create: false, read: true, update: false, delete: false, export: true, changeOwner: false, shareAny: false });
+    expect(me.body.entities[0]!.rights).toEqual({
+      create: false,
+      read: true,
+      update: false,
+      delete: false,
+      export: true,
+      changeOwner: false,
+      shareAny: false,
+    });
     expect(me.body.entities[0]!.fields.every((f) => !f.access.write)).toBe(true);
     expect(me.body.views.map((v) => v.key)).toEqual(['all_deals', 'by_note']);
     expect((me.body.views[0] as { columns: { field: string }[] }).columns.map((c) => c.field)).toEqual(['title', 'note']);
@@ -126,12 +221,23 @@ describe('GET /api/me/metadata', () => {
 
   it('gives each role the navigation entries and dashboard widgets it can reach', async () => {
     const ann = (await as.ann!.get<Me>('/api/me/metadata')).body;
-    expect(ann.navigation!.groups.map((g) => [g.key, g.items.map((i) => i.key)])).toEqual([['sales', ['board', 'deals']], ['base', ['accounts']]]);
+    expect(ann.navigation!.groups.map((g) => [g.key, g.items.map((i) => i.key)])).toEqual([
+      ['sales', ['board', 'deals']],
+      ['base', ['accounts']],
+    ]);
     // A widget over a hidden field is left out; a click-through view the user lacks is dropped.
-    expect(ann.dashboards.map((d) => d.widgets.map((w) => [w.key, w.view ?? null]))).toEqual([[['mine', null], ['amount', null]]]);
+    expect(ann.dashboards.map((d) => d.widgets.map((w) => [w.key, w.view ?? null]))).toEqual([
+      [
+        ['mine', null],
+        ['amount', null],
+      ],
+    ]);
     const carl = (await as.carl!.get<Me>('/api/me/metadata')).body;
     expect(carl.navigation!.groups.map((g) => [g.key, g.items.map((i) => i.key)])).toEqual([['sales', ['board', 'deals']]]);
-    expect(carl.dashboards[0]!.widgets.map((w) => [w.key, w.view ?? null])).toEqual([['mine', 'by_note'], ['notes', null]]);
+    expect(carl.dashboards[0]!.widgets.map((w) => [w.key, w.view ?? null])).toEqual([
+      ['mine', 'by_note'],
+      ['notes', null],
+    ]);
   });
 
   it('runs a widget through the aggregate API as the viewer, "$user" being them', async () => {
@@ -157,7 +263,13 @@ describe('GET /api/me/metadata', () => {
     expect(off.status).toBe(200);
     expect(off.body.actions.map((a) => a.key)).toEqual(['call_deal']);
 
-    await admin.put('/api/meta/draft/views/won', { key: 'won', type: 'list', entity: 'deal', label: l('赢单', 'Won'), columns: [{ field: 'title' }] });
+    await admin.put('/api/meta/draft/views/won', {
+      key: 'won',
+      type: 'list',
+      entity: 'deal',
+      label: l('赢单', 'Won'),
+      columns: [{ field: 'title' }],
+    });
     expect((await admin.post('/api/meta/publish')).status).toBe(200);
     const after = await as.ann!.get<Me>('/api/me/metadata', { 'If-None-Match': off.headers.get('etag')! });
     expect(after.status).toBe(200);

@@ -21,10 +21,22 @@ beforeAll(async () => {
   const bundle = accessBundle();
   for (const entity of bundle.entities) await admin.put(`/api/meta/draft/entities/${entity.key}`, entity);
   for (const role of bundle.roles) await admin.put(`/api/meta/draft/roles/${role.key}`, role);
-  await admin.put('/api/meta/draft/views/all_deals', { key: 'all_deals', type: 'list', entity: 'deal', label: { 'zh-CN': '全部', en: 'All' }, columns: [{ field: 'title' }] });
+  await admin.put('/api/meta/draft/views/all_deals', {
+    key: 'all_deals',
+    type: 'list',
+    entity: 'deal',
+    label: { 'zh-CN': '全部', en: 'All' },
+    columns: [{ field: 'title' }],
+  });
   expect((await admin.post('/api/meta/publish')).status).toBe(200);
-  for (const [user, roles] of [['ann', ['rep']], ['carl', ['north']], ['dora', ['rep']]] as const) {
-    expect((await admin.post('/api/users', { email: `${user}@example.com`, name: user, password: `${user} password 123`, roles })).status).toBe(201);
+  for (const [user, roles] of [
+    ['ann', ['rep']],
+    ['carl', ['north']],
+    ['dora', ['rep']],
+  ] as const) {
+    expect(
+      (await admin.post('/api/users', { email: `${user}@example.com`, name: user, password: `${user} password 123`, roles })).status,
+    ).toBe(201);
     as[user] = apiClient(platform.url, { token: (await signIn(platform.url, `${user}@example.com`, `${user} password 123`)).token });
   }
   ids.mine = (await as.ann!.post<{ id: string }>('/api/records/deal', { title: 'Acme renewal', region: 'south' })).body.id;
@@ -46,14 +58,19 @@ describe('GET /api/search', () => {
     const carl = await as.carl!.get<Results>('/api/search?q=acme&limit=3');
     expect(carl.body.results.map((r) => [r.entity, r.records.length, r.more])).toEqual([['deal', 3, true]]);
     const all = await admin.get<Results>('/api/search?q=acme');
-    expect(all.body.results.map((r) => [r.entity, r.records.length, r.more])).toEqual([['account', 1, false], ['deal', 5, true]]);
+    expect(all.body.results.map((r) => [r.entity, r.records.length, r.more])).toEqual([
+      ['account', 1, false],
+      ['deal', 5, true],
+    ]);
     expect((await admin.get<Results>('/api/search?q=acme&entities=account')).body.results.map((r) => r.entity)).toEqual(['account']);
     const doc = (await admin.get<OpenApiDocument>('/api/openapi.json')).body;
     expect(new ComponentValidator(doc).errors('SearchResults', all.body)).toBeNull();
   });
 
   it('never matches on a field the user may not read', async () => {
-    expect((await as.carl!.get<Results>('/api/search?q=zebra')).body.results).toEqual([{ entity: 'deal', label: expect.any(Object), records: [expect.objectContaining({ id: ids.north })], more: false }]);
+    expect((await as.carl!.get<Results>('/api/search?q=zebra')).body.results).toEqual([
+      { entity: 'deal', label: expect.any(Object), records: [expect.objectContaining({ id: ids.north })], more: false },
+    ]);
     expect((await admin.get<Results>('/api/search?q=zebra')).body.results).toHaveLength(1);
     // ann's own deal, with a note she may not read: her search does not look there.
     expect((await admin.patch(`/api/records/deal/${ids.mine}`, { note: 'giraffe', _version: 1 })).status).toBe(200);
@@ -73,7 +90,14 @@ describe('GET /api/search', () => {
 type Saved = { id: string; entity: string; view: { key: string; columns?: { field: string }[]; filter?: unknown }; _version: number };
 type Refused = { error: { code: string; details: { problems: { pointer: string; code: string }[] } } };
 const l = (zh: string, en: string) => ({ 'zh-CN': zh, en });
-const mine = { type: 'list', entity: 'deal', label: l('我的', 'Mine'), filter: { field: '_ownerId', op: 'eq', value: '$user' }, sort: [{ field: 'title', direction: 'asc' }], columns: [{ field: 'title', width: 240 }, { field: 'region' }] };
+const mine = {
+  type: 'list',
+  entity: 'deal',
+  label: l('我的', 'Mine'),
+  filter: { field: '_ownerId', op: 'eq', value: '$user' },
+  sort: [{ field: 'title', direction: 'asc' }],
+  columns: [{ field: 'title', width: 240 }, { field: 'region' }],
+};
 
 describe('personal views', () => {
   it('saves, lists, replaces and deletes a view of one user only', async () => {
@@ -88,7 +112,9 @@ describe('personal views', () => {
     expect((await as.carl!.delete(`/api/me/views/${created.body.id}`)).status).toBe(404);
 
     // The view's filter runs through the list as ann: "$user" is her.
-    const listed = await as.ann!.get<{ records: { title: string }[] }>(`/api/records/deal?filter=${encodeURIComponent(JSON.stringify(created.body.view.filter))}`);
+    const listed = await as.ann!.get<{ records: { title: string }[] }>(
+      `/api/records/deal?filter=${encodeURIComponent(JSON.stringify(created.body.view.filter))}`,
+    );
     expect(listed.body.records.map((r) => r.title)).toEqual(['Acme renewal']);
 
     const replaced = await as.ann!.put<Saved>(`/api/me/views/${created.body.id}`, { ...mine, columns: [{ field: 'title' }], _version: 1 });
@@ -104,7 +130,12 @@ describe('personal views', () => {
     ['a filter on a masked field', { ...mine, filter: { field: 'phone', op: 'eq', value: '1' } }, '/filter', 'UNKNOWN_FIELD'],
     ['a field that does not exist', { ...mine, sort: [{ field: 'titel', direction: 'asc' }] }, '/sort/0/field', 'UNKNOWN_FIELD'],
     ['an entity the user may not read', { ...mine, entity: 'nope' }, '/entity', 'UNKNOWN_ENTITY'],
-    ['a kanban over a text field', { type: 'kanban', entity: 'deal', label: l('看板', 'Board'), groupBy: 'title' }, '/groupBy', 'FIELD_TYPE_MISMATCH'],
+    [
+      'a kanban over a text field',
+      { type: 'kanban', entity: 'deal', label: l('看板', 'Board'), groupBy: 'title' },
+      '/groupBy',
+      'FIELD_TYPE_MISMATCH',
+    ],
     ['an unknown property', { ...mine, shared: true }, '/shared', 'UNKNOWN_PROPERTY'],
   ])('refuses %s with a pointer', async (_name, view, pointer, code) => {
     const res = await as.ann!.post<Refused>('/api/me/views', view);
@@ -114,17 +145,32 @@ describe('personal views', () => {
 
   it("keeps each user's column order and widths per view, published or their own", async () => {
     expect((await as.ann!.get('/api/me/views/all_deals/columns')).body).toEqual({ view: 'all_deals', columns: [], updatedAt: null });
-    const put = await as.ann!.put('/api/me/views/all_deals/columns', { columns: [{ field: 'region', width: 120 }, { field: 'title', width: 300 }] });
+    const put = await as.ann!.put('/api/me/views/all_deals/columns', {
+      columns: [
+        { field: 'region', width: 120 },
+        { field: 'title', width: 300 },
+      ],
+    });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
-    expect((await as.ann!.get<{ columns: unknown }>('/api/me/views/all_deals/columns')).body.columns).toEqual([{ field: 'region', width: 120 }, { field: 'title', width: 300 }]);
+    expect((await as.ann!.get<{ columns: unknown }>('/api/me/views/all_deals/columns')).body.columns).toEqual([
+      { field: 'region', width: 120 },
+      { field: 'title', width: 300 },
+    ]);
     expect((await as.carl!.get<{ columns: unknown }>('/api/me/views/all_deals/columns')).body.columns).toEqual([]);
 
-    const hidden = await as.ann!.put<Refused>('/api/me/views/all_deals/columns', { columns: [{ field: 'note' }, { field: 'title', width: 5 }] });
-    expect(hidden.body.error.details.problems.map((p) => [p.pointer, p.code])).toEqual([['/columns/0/field', 'UNKNOWN_FIELD'], ['/columns/1/width', 'OUT_OF_RANGE']]);
+    const hidden = await as.ann!.put<Refused>('/api/me/views/all_deals/columns', {
+      columns: [{ field: 'note' }, { field: 'title', width: 5 }],
+    });
+    expect(hidden.body.error.details.problems.map((p) => [p.pointer, p.code])).toEqual([
+      ['/columns/0/field', 'UNKNOWN_FIELD'],
+      ['/columns/1/width', 'OUT_OF_RANGE'],
+    ]);
     expect((await as.ann!.put('/api/me/views/nope/columns', { columns: [] })).status).toBe(404);
 
     const own = await as.ann!.post<Saved>('/api/me/views', mine);
-    expect((await as.ann!.put(`/api/me/views/${own.body.view.key}/columns`, { columns: [{ field: 'title', width: 200 }] })).status).toBe(200);
+    expect((await as.ann!.put(`/api/me/views/${own.body.view.key}/columns`, { columns: [{ field: 'title', width: 200 }] })).status).toBe(
+      200,
+    );
     expect((await as.carl!.get(`/api/me/views/${own.body.view.key}/columns`)).status).toBe(404);
     expect((await as.ann!.delete('/api/me/views/all_deals/columns')).status).toBe(204);
     expect((await as.ann!.get<{ columns: unknown }>('/api/me/views/all_deals/columns')).body.columns).toEqual([]);

@@ -18,8 +18,18 @@ type Directory = { users: { id: string; name: string; initials: string; active: 
 beforeAll(async () => {
   platform = await startTestPlatform({ mongoUrl: env.mongoUrl, redisUrl: env.redisUrl, database: env.dbName, queuePrefix: env.prefix });
   admin = apiClient(platform.url, { token: platform.adminToken });
-  for (const [key, name, active] of [['ada', 'Ada Lovelace', true], ['wang', '王小明', true], ['gone', 'Grace Gone', false], ['plain', 'Pat Plain', true]] as const) {
-    const created = await admin.post<{ id: string }>('/api/users', { email: `${key}@example.com`, name, password: `${key} password 123`, roles: [] });
+  for (const [key, name, active] of [
+    ['ada', 'Ada Lovelace', true],
+    ['wang', '王小明', true],
+    ['gone', 'Grace Gone', false],
+    ['plain', 'Pat Plain', true],
+  ] as const) {
+    const created = await admin.post<{ id: string }>('/api/users', {
+      email: `${key}@example.com`,
+      name,
+      password: `${key} password 123`,
+      roles: [],
+    });
     expect(created.status).toBe(201);
     ids[key] = created.body.id;
     if (!active) expect((await admin.patch(`/api/users/${created.body.id}`, { active: false, _version: 1 })).status).toBe(200);
@@ -33,7 +43,9 @@ afterAll(async () => {
 describe('GET /api/directory/users', () => {
   it('names the users asked for, inactive ones too, in the order asked, without emails for a plain user', async () => {
     expect((await plain.get('/api/users')).status).toBe(403);
-    const answer = await plain.get<Directory>(`/api/directory/users?ids=${ids.gone},${ids.ada},ffffffffffffffffffffffff,not-an-id,${ids.ada}`);
+    const answer = await plain.get<Directory>(
+      `/api/directory/users?ids=${ids.gone},${ids.ada},ffffffffffffffffffffffff,not-an-id,${ids.ada}`,
+    );
     expect(answer.status).toBe(200);
     expect(answer.body.users).toEqual([
       { id: ids.gone, name: 'Grace Gone', initials: 'GG', active: false },
@@ -48,14 +60,20 @@ describe('GET /api/directory/users', () => {
     expect((await plain.get<Directory>('/api/directory/users?q=ce')).body.users.map((u) => u.name)).toEqual(['Ada Lovelace']);
     expect((await plain.get<Directory>('/api/directory/users?q=la')).body.users.map((u) => u.name)).toEqual(['Ada Lovelace', 'Pat Plain']);
     expect((await plain.get<Directory>('/api/directory/users?q=ada@')).body.users).toEqual([]);
-    expect((await plain.get<Directory>('/api/directory/users?q=小明')).body.users).toEqual([{ id: ids.wang, name: '王小明', initials: '小明', active: true }]);
+    expect((await plain.get<Directory>('/api/directory/users?q=小明')).body.users).toEqual([
+      { id: ids.wang, name: '王小明', initials: '小明', active: true },
+    ]);
     const byAdmin = await admin.get<Directory>('/api/directory/users?q=ada@');
     expect(byAdmin.body.users).toEqual([expect.objectContaining({ id: ids.ada, email: 'ada@example.com' })]);
   });
 
   it.each([
     ['a limit out of range', '/api/directory/users?q=a&limit=51', '/query/limit'],
-    ['too many ids', `/api/directory/users?ids=${Array.from({ length: 201 }, (_, i) => i.toString(16).padStart(24, '0')).join(',')}`, '/query/ids'],
+    [
+      'too many ids',
+      `/api/directory/users?ids=${Array.from({ length: 201 }, (_, i) => i.toString(16).padStart(24, '0')).join(',')}`,
+      '/query/ids',
+    ],
   ])('refuses %s with a pointer', async (_name, path, pointer) => {
     const answer = await plain.get<{ error: { code: string; details: { pointer: string }[] } }>(path);
     expect(answer.status).toBe(400);

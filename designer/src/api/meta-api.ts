@@ -56,7 +56,6 @@ export interface VersionSummary {
   rollbackOf: number | null;
 }
 
-
 const item = (kind: ItemKind, key: string) => `/api/meta/draft/${kind}/${encodeURIComponent(key)}`;
 const ifMatch = (rev: number | undefined): Record<string, string> => (rev === undefined ? {} : { 'If-Match': `"${rev}"` });
 
@@ -68,15 +67,25 @@ export const metaApi = {
   /** Saves an item; with `rev`, only if nobody saved it since (409 METADATA_CONFLICT otherwise). */
   putDraftItem: <T>(kind: ItemKind, key: string, body: T, rev?: number) =>
     api.request<DraftItem<T>>(item(kind, key), { method: 'PUT', body, headers: ifMatch(rev) }),
-  deleteDraftItem: (kind: ItemKind, key: string, rev?: number) => api.request<undefined>(item(kind, key), { method: 'DELETE', headers: ifMatch(rev) }),
+  deleteDraftItem: (kind: ItemKind, key: string, rev?: number) =>
+    api.request<undefined>(item(kind, key), { method: 'DELETE', headers: ifMatch(rev) }),
   validate: () => api.post<{ valid: boolean; problems: Problem[] }>('/api/meta/draft/validate'),
   publish: (options: { dryRun: boolean; message?: string; acceptDataLoss?: boolean }) =>
-    api.post<PublishResult>(`/api/meta/publish${options.dryRun ? '?dryRun=true' : ''}`, { message: options.message, acceptDataLoss: options.acceptDataLoss === true }, { timeoutMs: 120_000 }),
+    api.post<PublishResult>(
+      `/api/meta/publish${options.dryRun ? '?dryRun=true' : ''}`,
+      { message: options.message, acceptDataLoss: options.acceptDataLoss === true },
+      { timeoutMs: 120_000 },
+    ),
   versions: () => api.get<{ versions: VersionSummary[] }>('/api/meta/versions'),
   diff: (a: number, b: number) => api.get<BundleDiff>(`/api/meta/versions/${a}/diff/${b}`),
   version: (n: number) => api.get<VersionSummary & { bundle: Bundle }>(`/api/meta/versions/${n}`),
   rollback: (version: number, options: { dryRun: boolean; acceptDataLoss?: boolean }) =>
-    api.post<PublishResult>(`/api/meta/rollback${options.dryRun ? '?dryRun=true' : ''}`, { version, acceptDataLoss: options.acceptDataLoss === true }, { timeoutMs: 120_000 }),
+    api.post<PublishResult>(
+      `/api/meta/rollback${options.dryRun ? '?dryRun=true' : ''}`,
+      { version, acceptDataLoss: options.acceptDataLoss === true },
+      { timeoutMs: 120_000 },
+    ),
   viewPlan: (view: unknown, signal?: AbortSignal) => api.post<ViewPlan>('/api/meta/views/plan', { view }, signal ? { signal } : {}),
-  impact: (entity: string, field: string) => api.get<FieldImpact>(`/api/meta/impact?entity=${encodeURIComponent(entity)}&field=${encodeURIComponent(field)}`),
+  impact: (entity: string, field: string) =>
+    api.get<FieldImpact>(`/api/meta/impact?entity=${encodeURIComponent(entity)}&field=${encodeURIComponent(field)}`),
 };

@@ -15,7 +15,8 @@ export const useCurrent = () => useQuery({ queryKey: metaKeys.current, queryFn: 
 export const useDraft = () => useQuery({ queryKey: metaKeys.draft, queryFn: metaApi.draft });
 export const useVersions = () => useQuery({ queryKey: metaKeys.versions, queryFn: metaApi.versions });
 /** The draft's problems; validation runs on the server, the one judge of a publish. */
-export const useValidation = () => useQuery({ queryKey: metaKeys.validation, queryFn: metaApi.validate, staleTime: 0, refetchOnMount: 'always' });
+export const useValidation = () =>
+  useQuery({ queryKey: metaKeys.validation, queryFn: metaApi.validate, staleTime: 0, refetchOnMount: 'always' });
 
 /**
  * After a publish or a rollback everything derived from the draft or versions is stale;

@@ -27,12 +27,18 @@ export function EditorActions({ editor }: { editor: EditorState }) {
     <Space wrap>
       <SaveState editor={editor} />
       <Tooltip title="Ctrl+Z">
-        <Button icon={<UndoOutlined />} onClick={editor.undo} disabled={!editor.canUndo} data-testid="undo">{t('undo')}</Button>
+        <Button icon={<UndoOutlined />} onClick={editor.undo} disabled={!editor.canUndo} data-testid="undo">
+          {t('undo')}
+        </Button>
       </Tooltip>
       <Tooltip title="Ctrl+Shift+Z">
-        <Button icon={<RedoOutlined />} onClick={editor.redo} disabled={!editor.canRedo} data-testid="redo">{t('redo')}</Button>
+        <Button icon={<RedoOutlined />} onClick={editor.redo} disabled={!editor.canRedo} data-testid="redo">
+          {t('redo')}
+        </Button>
       </Tooltip>
-      <Button type="primary" onClick={() => navigate(href('/publish'))} disabled={editor.status !== 'saved'} data-testid="item-publish">{t('publish')}</Button>
+      <Button type="primary" onClick={() => navigate(href('/publish'))} disabled={editor.status !== 'saved'} data-testid="item-publish">
+        {t('publish')}
+      </Button>
     </Space>
   );
 }
@@ -50,8 +56,12 @@ export function EditorAlerts({ editor }: { editor: EditorState }) {
         description={t('conflict.description')}
         action={
           <Space direction="vertical">
-            <Button size="small" onClick={() => void editor.reload()} data-testid="conflict-reload">{t('conflict.reload')}</Button>
-            <Button size="small" danger onClick={() => void editor.overwrite()} data-testid="conflict-overwrite">{t('conflict.overwrite')}</Button>
+            <Button size="small" onClick={() => void editor.reload()} data-testid="conflict-reload">
+              {t('conflict.reload')}
+            </Button>
+            <Button size="small" danger onClick={() => void editor.overwrite()} data-testid="conflict-overwrite">
+              {t('conflict.overwrite')}
+            </Button>
           </Space>
         }
       />
@@ -64,7 +74,17 @@ export function EditorAlerts({ editor }: { editor: EditorState }) {
       showIcon
       data-testid="save-problems"
       message={t('save.invalid')}
-      description={<List size="small" dataSource={editor.problems} renderItem={(p) => <List.Item><code className="mc-code">{p.pointer}</code> {p.message}</List.Item>} />}
+      description={
+        <List
+          size="small"
+          dataSource={editor.problems}
+          renderItem={(p) => (
+            <List.Item>
+              <code className="mc-code">{p.pointer}</code> {p.message}
+            </List.Item>
+          )}
+        />
+      }
     />
   );
 }
@@ -72,14 +92,31 @@ export function EditorAlerts({ editor }: { editor: EditorState }) {
 function SaveState({ editor }: { editor: EditorState }) {
   const t = useT(editorMessages);
   const { status } = editor;
-  if (status === 'saved') return <Typography.Text className="dz-ok" data-testid="save-state" data-state="saved"><CheckCircleOutlined /> {t('save.saved')}</Typography.Text>;
-  if (status === 'saving' || status === 'pending') return <Typography.Text type="secondary" data-testid="save-state" data-state={status}><LoadingOutlined /> {t(status === 'saving' ? 'save.saving' : 'save.pending')}</Typography.Text>;
+  if (status === 'saved')
+    return (
+      <Typography.Text className="dz-ok" data-testid="save-state" data-state="saved">
+        <CheckCircleOutlined /> {t('save.saved')}
+      </Typography.Text>
+    );
+  if (status === 'saving' || status === 'pending')
+    return (
+      <Typography.Text type="secondary" data-testid="save-state" data-state={status}>
+        <LoadingOutlined /> {t(status === 'saving' ? 'save.saving' : 'save.pending')}
+      </Typography.Text>
+    );
   if (status === 'failed') {
     return (
       <Typography.Text type="danger" data-testid="save-state" data-state="failed">
-        <WarningOutlined /> {t('save.failed', { code: editor.errorCode ?? '' })} <Button size="small" onClick={editor.retry}>{t('save.retry')}</Button>
+        <WarningOutlined /> {t('save.failed', { code: editor.errorCode ?? '' })}{' '}
+        <Button size="small" onClick={editor.retry}>
+          {t('save.retry')}
+        </Button>
       </Typography.Text>
     );
   }
-  return <Typography.Text type="danger" data-testid="save-state" data-state={status}><WarningOutlined /> {status === 'invalid' ? t('save.invalid') : t('conflict.title')}</Typography.Text>;
+  return (
+    <Typography.Text type="danger" data-testid="save-state" data-state={status}>
+      <WarningOutlined /> {status === 'invalid' ? t('save.invalid') : t('conflict.title')}
+    </Typography.Text>
+  );
 }

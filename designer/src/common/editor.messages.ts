@@ -13,9 +13,9 @@ const en = {
   'conflict.description': 'Your edits are kept here. Load their version (your unsaved edits are dropped), or save yours over it.',
   'conflict.reload': 'Load their version',
   'conflict.overwrite': 'Save mine over it',
-  'undo': 'Undo',
-  'redo': 'Redo',
-  'publish': 'Review and publish',
+  undo: 'Undo',
+  redo: 'Redo',
+  publish: 'Review and publish',
 } as const;
 
 const zhCN: Record<keyof typeof en, string> = {
@@ -29,9 +29,9 @@ const zhCN: Record<keyof typeof en, string> = {
   'conflict.description': '你的修改仍保留在这里。可以加载对方的版本（丢弃你未保存的修改），或用你的版本覆盖。',
   'conflict.reload': '加载对方的版本',
   'conflict.overwrite': '用我的版本覆盖',
-  'undo': '撤销',
-  'redo': '重做',
-  'publish': '检查并发布',
+  undo: '撤销',
+  redo: '重做',
+  publish: '检查并发布',
 };
 
 export const editorMessages = defineMessages(en, zhCN);

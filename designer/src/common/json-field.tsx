@@ -16,7 +16,14 @@ export function JsonField({ formData, onChange, schema, fieldPathId, name, requi
   }, [formData]);
   const id = fieldPathId.$id;
   return (
-    <Form.Item label={schema.title ?? name} required={required} htmlFor={id} help={bad ? 'JSON' : undefined} validateStatus={bad ? 'error' : undefined} layout="vertical">
+    <Form.Item
+      label={schema.title ?? name}
+      required={required}
+      htmlFor={id}
+      help={bad ? 'JSON' : undefined}
+      validateStatus={bad ? 'error' : undefined}
+      layout="vertical"
+    >
       <Input.TextArea
         id={id}
         className="dz-mono"

@@ -2,7 +2,6 @@ import { Tag } from 'antd';
 import { useT } from '@metacrm/ui-kit';
 import { designerMessages } from '../designer.messages';
 
-
 /** The draft marker of an item or field changed since the last publish. */
 export function DraftMarker({ change }: { change: 'added' | 'changed' | 'removed' | undefined }) {
   const t = useT(designerMessages);

@@ -42,40 +42,49 @@ export interface DraftStart<T> {
  * `hold` names a state the designer knows cannot be saved yet (its own problems on
  * screen): it is kept, not sent.
  */
-export function useDraftEditor<T extends { key: string }>(kind: ItemKind, initial: DraftStart<T>, hold?: (item: T) => boolean): DraftEditor<T> {
+export function useDraftEditor<T extends { key: string }>(
+  kind: ItemKind,
+  initial: DraftStart<T>,
+  hold?: (item: T) => boolean,
+): DraftEditor<T> {
   const refresh = useRefreshMeta({ draftOnly: true });
   const [history, setHistory] = useState<History<T>>(() => startHistory(initial.item));
   const [status, setStatus] = useState<SaveStatus>(initial.rev === undefined ? 'pending' : 'saved');
   const [problems, setProblems] = useState<Problem[]>([]);
   const [errorCode, setErrorCode] = useState<string>();
   // A new item's "saved" state is none at all, so the first render already differs and saves it.
-  const saved = useRef<{ item: T | undefined; rev: number | undefined }>(initial.rev === undefined ? { item: undefined, rev: undefined } : initial);
+  const saved = useRef<{ item: T | undefined; rev: number | undefined }>(
+    initial.rev === undefined ? { item: undefined, rev: undefined } : initial,
+  );
   const saving = useRef(false);
   /** The state the last save attempt sent, so a refused state is not sent again until it changes. */
   const lastTried = useRef<T | undefined>(undefined);
   const item = history.present;
 
-  const save = useCallback(async (next: T, rev: number | undefined) => {
-    saving.current = true;
-    setStatus('saving');
-    try {
-      const answer = await metaApi.putDraftItem(kind, next.key, next, rev);
-      saved.current = { item: next, rev: answer.rev };
-      setProblems([]);
-      setStatus('saved');
-      void refresh();
-    } catch (err) {
-      const error = toApiError(err);
-      setErrorCode(error.code);
-      if (error.code === 'METADATA_CONFLICT') setStatus('conflict');
-      else if (error.code === 'METADATA_INVALID') {
-        setProblems(((error.details as { problems?: Problem[] } | undefined)?.problems ?? []));
-        setStatus('invalid');
-      } else setStatus('failed');
-    } finally {
-      saving.current = false;
-    }
-  }, [kind, refresh]);
+  const save = useCallback(
+    async (next: T, rev: number | undefined) => {
+      saving.current = true;
+      setStatus('saving');
+      try {
+        const answer = await metaApi.putDraftItem(kind, next.key, next, rev);
+        saved.current = { item: next, rev: answer.rev };
+        setProblems([]);
+        setStatus('saved');
+        void refresh();
+      } catch (err) {
+        const error = toApiError(err);
+        setErrorCode(error.code);
+        if (error.code === 'METADATA_CONFLICT') setStatus('conflict');
+        else if (error.code === 'METADATA_INVALID') {
+          setProblems((error.details as { problems?: Problem[] } | undefined)?.problems ?? []);
+          setStatus('invalid');
+        } else setStatus('failed');
+      } finally {
+        saving.current = false;
+      }
+    },
+    [kind, refresh],
+  );
 
   // Autosave: a pause in editing saves the present state (never during a conflict or after a refusal of this very state).
   useEffect(() => {
@@ -133,4 +142,3 @@ export function useDraftEditor<T extends { key: string }>(kind: ItemKind, initia
     retry,
   };
 }
-

@@ -12,11 +12,28 @@ import { entityMessages } from './entity.messages';
  * records holding values and the items that name it. A field never saved to the draft
  * has none. The display field cannot go until another one is chosen.
  */
-export function DeleteFieldDialog({ entity, field, saved, onConfirm, onClose }: { entity: Entity; field: Field; saved: boolean; onConfirm: () => void; onClose: () => void }) {
+export function DeleteFieldDialog({
+  entity,
+  field,
+  saved,
+  onConfirm,
+  onClose,
+}: {
+  entity: Entity;
+  field: Field;
+  saved: boolean;
+  onConfirm: () => void;
+  onClose: () => void;
+}) {
   const t = useT(entityMessages);
   const tk = useT(designerMessages);
   const { locale } = useLocale();
-  const impact = useQuery({ queryKey: ['meta', 'impact', entity.key, field.key], queryFn: () => metaApi.impact(entity.key, field.key), enabled: saved, staleTime: 0 });
+  const impact = useQuery({
+    queryKey: ['meta', 'impact', entity.key, field.key],
+    queryFn: () => metaApi.impact(entity.key, field.key),
+    enabled: saved,
+    staleTime: 0,
+  });
   const isDisplay = entity.displayField === field.key;
   const references = impact.data ? ITEM_KINDS.flatMap((kind) => impact.data.references[kind]) : [];
   return (
@@ -33,7 +50,9 @@ export function DeleteFieldDialog({ entity, field, saved, onConfirm, onClose }: 
         {isDisplay && <Alert type="warning" showIcon message={t('delete.displayField')} />}
         {!saved && <Typography.Paragraph>{t('delete.unsaved')}</Typography.Paragraph>}
         {saved && impact.isPending && <Skeleton active title={{ width: '60%' }} paragraph={{ rows: 2 }} aria-label={t('delete.loading')} />}
-        {impact.error && <ErrorState compact title={t('loadFailed')} error={toApiError(impact.error)} onRetry={() => void impact.refetch()} />}
+        {impact.error && (
+          <ErrorState compact title={t('loadFailed')} error={toApiError(impact.error)} onRetry={() => void impact.refetch()} />
+        )}
         {impact.data && (
           <>
             <Typography.Paragraph data-testid="impact-records">

@@ -14,7 +14,13 @@ export function EntityDesigner({ entityKey }: { entityKey: string }) {
   const t = useT(entityMessages);
   // Loaded once per visit, outside the ['meta'] keys that saves refresh: the workbench owns
   // the entity from then on (autosave, undo), and a reload is its own choice.
-  const item = useQuery({ queryKey: ['entity-item', entityKey], queryFn: () => metaApi.draftItem<Entity>('entities', entityKey), staleTime: Infinity, gcTime: 0, placeholderData: undefined });
+  const item = useQuery({
+    queryKey: ['entity-item', entityKey],
+    queryFn: () => metaApi.draftItem<Entity>('entities', entityKey),
+    staleTime: Infinity,
+    gcTime: 0,
+    placeholderData: undefined,
+  });
   if (item.error) {
     const error = toApiError(item.error);
     if (error.code === 'METADATA_ITEM_NOT_FOUND') return <EmptyState title={t('notFound', { key: entityKey })} />;

@@ -8,7 +8,15 @@ import { entityMessages } from './entity.messages';
 const COMPUTED = new Set(['formula', 'rollup', 'attachment', 'multi_select', 'long_text', 'rich_text']);
 
 /** The entity's own settings: its names in both languages, its stable key and its display field. */
-export function EntitySettings({ entity, published, onChange }: { entity: Entity; published: boolean; onChange: (next: Entity, group: string) => void }) {
+export function EntitySettings({
+  entity,
+  published,
+  onChange,
+}: {
+  entity: Entity;
+  published: boolean;
+  onChange: (next: Entity, group: string) => void;
+}) {
   const t = useT(entityMessages);
   const { locale } = useLocale();
   const plural = entity.pluralLabel ?? { 'zh-CN': '', en: '' };
@@ -38,14 +46,22 @@ export function EntitySettings({ entity, published, onChange }: { entity: Entity
           </Form.Item>
         </div>
         <Form.Item label={t('settings.key')} htmlFor="entity-key" help={published ? t('settings.keyStable') : undefined}>
-          <Input id="entity-key" className="dz-mono" value={entity.key} readOnly suffix={published ? <LockOutlined aria-label={t('settings.keyStable')} /> : undefined} />
+          <Input
+            id="entity-key"
+            className="dz-mono"
+            value={entity.key}
+            readOnly
+            suffix={published ? <LockOutlined aria-label={t('settings.keyStable')} /> : undefined}
+          />
         </Form.Item>
         <Form.Item label={t('settings.displayField')} htmlFor="entity-display-field" help={t('settings.displayFieldHelp')}>
           <Select
             id="entity-display-field"
             value={entity.displayField}
             onChange={(displayField: string) => onChange({ ...entity, displayField }, 'entity:displayField')}
-            options={entity.fields.filter((f) => !COMPUTED.has(f.type)).map((f) => ({ value: f.key, label: `${labelOf(f.label, locale, f.key)} (${f.key})` }))}
+            options={entity.fields
+              .filter((f) => !COMPUTED.has(f.type))
+              .map((f) => ({ value: f.key, label: `${labelOf(f.label, locale, f.key)} (${f.key})` }))}
           />
         </Form.Item>
       </Form>

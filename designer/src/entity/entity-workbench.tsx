@@ -1,5 +1,16 @@
 import type { Entity, Field } from '@metacrm/metadata';
-import { DndContext, DragOverlay, PointerSensor, pointerWithin, rectIntersection, useSensor, useSensors, type CollisionDetection, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
+import {
+  DndContext,
+  DragOverlay,
+  PointerSensor,
+  pointerWithin,
+  rectIntersection,
+  useSensor,
+  useSensors,
+  type CollisionDetection,
+  type DragEndEvent,
+  type DragStartEvent,
+} from '@dnd-kit/core';
 import { useMemo, useState } from 'react';
 import { Link, useDocumentTitle, useLocale, useT } from '@metacrm/ui-kit';
 import { useCurrent, useDraft } from '../api/queries';
@@ -48,7 +59,10 @@ export function EntityWorkbench({ initial }: { initial: { item: Entity; rev: num
     const base = draft.data?.bundle ?? { entities: [], forms: [], views: [], rules: [], workflows: [], roles: [] };
     return { ...base, entities: [...base.entities.filter((e) => e.key !== entity.key), entity] };
   }, [draft.data, entity]);
-  const problemFields = useMemo(() => new Set(editor.problems.map((p) => /^\/fields\/([^/]+)/.exec(p.pointer)?.[1]).filter((k): k is string => !!k)), [editor.problems]);
+  const problemFields = useMemo(
+    () => new Set(editor.problems.map((p) => /^\/fields\/([^/]+)/.exec(p.pointer)?.[1]).filter((k): k is string => !!k)),
+    [editor.problems],
+  );
 
   useUndoKeys(editor.undo, editor.redo);
 
@@ -69,7 +83,10 @@ export function EntityWorkbench({ initial }: { initial: { item: Entity; rev: num
     requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-testid="field-${field.key}"]`)?.focus());
   };
   const updateField = (key: string, next: Field, group: string, options?: { keyTyped?: boolean }) => {
-    setFields(entity.fields.map((f) => (f.key === key ? next : f)), group);
+    setFields(
+      entity.fields.map((f) => (f.key === key ? next : f)),
+      group,
+    );
     if (next.key !== key) setSelected(next.key);
     if (options?.keyTyped) setTypedKeys((s) => new Set([...s, next.key]));
   };
@@ -98,19 +115,44 @@ export function EntityWorkbench({ initial }: { initial: { item: Entity; rev: num
         extra={
           <>
             <EntityFormsLink entity={entity.key} />
-            <Link href={href(`/entities/${entity.key}/views`)} className="dz-views-link" data-testid="entity-views">{t('views')}</Link>
+            <Link href={href(`/entities/${entity.key}/views`)} className="dz-views-link" data-testid="entity-views">
+              {t('views')}
+            </Link>
           </>
         }
         editor={editor}
       />
-      <DndContext sensors={sensors} collisionDetection={collision} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragging(undefined)}>
+      <DndContext
+        sensors={sensors}
+        collisionDetection={collision}
+        onDragStart={onDragStart}
+        onDragEnd={onDragEnd}
+        onDragCancel={() => setDragging(undefined)}
+      >
         <div className="dz-panes">
           <FieldPalette onAdd={(type) => add(type)} />
-          <FieldList entity={entity} published={published} selected={selected} problems={problemFields} onSelect={setSelected} onMove={move} onDelete={setDeleting} />
+          <FieldList
+            entity={entity}
+            published={published}
+            selected={selected}
+            problems={problemFields}
+            onSelect={setSelected}
+            onMove={move}
+            onDelete={setDeleting}
+          />
           <aside className="dz-pane dz-inspector" aria-labelledby="inspector-title">
-            <h2 className="dz-pane__title" id="inspector-title">{field ? t('settings.field') : t('settings.entity')}</h2>
+            <h2 className="dz-pane__title" id="inspector-title">
+              {field ? t('settings.field') : t('settings.entity')}
+            </h2>
             {field ? (
-              <FieldSettings field={field} entity={entity} bundle={bundle} published={!!published?.fields.some((f) => f.key === field.key)} keyTyped={typedKeys.has(field.key)} onChange={(next, group, options) => updateField(field.key, next, group, options)} />
+              <FieldSettings
+                field={field}
+                entity={entity}
+                bundle={bundle}
+                published={!!published?.fields.some((f) => f.key === field.key)}
+                keyTyped={typedKeys.has(field.key)}
+                onChange={(next, group, options) => updateField(field.key, next, group, options)}
+              />
             ) : (
               <EntitySettings entity={entity} published={!!published} onChange={(next, group) => editor.change(next, group)} />
             )}
@@ -118,7 +160,9 @@ export function EntityWorkbench({ initial }: { initial: { item: Entity; rev: num
         </div>
         <DragOverlay>{dragging ? <div className="dz-drag-ghost">{ghostLabel(dragging, entity, locale)}</div> : null}</DragOverlay>
       </DndContext>
-      <div className="mc-visually-hidden" aria-live="polite" data-testid="announcer">{announcement}</div>
+      <div className="mc-visually-hidden" aria-live="polite" data-testid="announcer">
+        {announcement}
+      </div>
       {deletingField && (
         <DeleteFieldDialog
           entity={entity}

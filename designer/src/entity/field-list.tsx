@@ -31,7 +31,9 @@ export function FieldList(props: FieldListProps) {
   const end = useDroppable({ id: 'slot:end' });
   return (
     <section className="dz-pane dz-fields" aria-labelledby="fields-title" data-testid="field-list">
-      <h2 className="dz-pane__title" id="fields-title">{t('fields.title')} ({entity.fields.length})</h2>
+      <h2 className="dz-pane__title" id="fields-title">
+        {t('fields.title')} ({entity.fields.length})
+      </h2>
       <p className="dz-pane__hint">{t('fields.hint')}</p>
       <ol className="dz-fields__list">
         {entity.fields.map((field, index) => (
@@ -45,7 +47,17 @@ export function FieldList(props: FieldListProps) {
   );
 }
 
-function FieldRow({ field, index, entity, published, selected, problems, onSelect, onMove, onDelete }: FieldListProps & { field: Field; index: number }) {
+function FieldRow({
+  field,
+  index,
+  entity,
+  published,
+  selected,
+  problems,
+  onSelect,
+  onMove,
+  onDelete,
+}: FieldListProps & { field: Field; index: number }) {
   const t = useT(entityMessages);
   const { locale } = useLocale();
   const drop = useDroppable({ id: `slot:${index}` });
@@ -63,7 +75,14 @@ function FieldRow({ field, index, entity, published, selected, problems, onSelec
     else return;
     event.preventDefault();
   };
-  const className = ['dz-field', selected === field.key && 'dz-field--selected', drop.isOver && 'dz-field--over', drag.isDragging && 'dz-field--dragging'].filter(Boolean).join(' ');
+  const className = [
+    'dz-field',
+    selected === field.key && 'dz-field--selected',
+    drop.isOver && 'dz-field--over',
+    drag.isDragging && 'dz-field--dragging',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return (
     <li
       ref={drop.setNodeRef}
@@ -82,18 +101,60 @@ function FieldRow({ field, index, entity, published, selected, problems, onSelec
       <span className="dz-field__main">
         <span className="dz-field__label">
           {labelOf(field.label, locale, field.key)}
-          {field.required && <span className="dz-field__required" title={t('fields.required')}> *</span>}
+          {field.required && (
+            <span className="dz-field__required" title={t('fields.required')}>
+              {' '}
+              *
+            </span>
+          )}
           <DraftMarker change={marker} />
-          {problems.has(field.key) && <Tooltip title={t('fields.problem')}><WarningOutlined className="dz-field__problem" aria-label={t('fields.problem')} /></Tooltip>}
+          {problems.has(field.key) && (
+            <Tooltip title={t('fields.problem')}>
+              <WarningOutlined className="dz-field__problem" aria-label={t('fields.problem')} />
+            </Tooltip>
+          )}
         </span>
         <code className="dz-field__key">{field.key}</code>
       </span>
       <Tag className="dz-field__type">{typeName}</Tag>
       {entity.displayField === field.key && <Tag className="dz-tag-strong">{t('fields.display')}</Tag>}
       <span className="dz-field__actions">
-        <Button size="small" type="text" icon={<ArrowUpOutlined />} aria-label={t('fields.moveUp')} disabled={index === 0} onClick={(e) => { e.stopPropagation(); onMove(index, index - 1); }} tabIndex={-1} />
-        <Button size="small" type="text" icon={<ArrowDownOutlined />} aria-label={t('fields.moveDown')} disabled={index === last} onClick={(e) => { e.stopPropagation(); onMove(index, index + 1); }} tabIndex={-1} />
-        <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('fields.delete')} onClick={(e) => { e.stopPropagation(); onDelete(field.key); }} data-testid={`delete-${field.key}`} />
+        <Button
+          size="small"
+          type="text"
+          icon={<ArrowUpOutlined />}
+          aria-label={t('fields.moveUp')}
+          disabled={index === 0}
+          onClick={(e) => {
+            e.stopPropagation();
+            onMove(index, index - 1);
+          }}
+          tabIndex={-1}
+        />
+        <Button
+          size="small"
+          type="text"
+          icon={<ArrowDownOutlined />}
+          aria-label={t('fields.moveDown')}
+          disabled={index === last}
+          onClick={(e) => {
+            e.stopPropagation();
+            onMove(index, index + 1);
+          }}
+          tabIndex={-1}
+        />
+        <Button
+          size="small"
+          type="text"
+          danger
+          icon={<DeleteOutlined />}
+          aria-label={t('fields.delete')}
+          onClick={(e) => {
+            e.stopPropagation();
+            onDelete(field.key);
+          }}
+          data-testid={`delete-${field.key}`}
+        />
       </span>
     </li>
   );

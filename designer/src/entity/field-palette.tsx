@@ -14,11 +14,15 @@ export function FieldPalette({ onAdd }: { onAdd: (type: string) => void }) {
   const t = useT(entityMessages);
   return (
     <aside className="dz-pane dz-palette" aria-labelledby="palette-title" data-testid="field-palette">
-      <h2 className="dz-pane__title" id="palette-title">{t('palette.title')}</h2>
+      <h2 className="dz-pane__title" id="palette-title">
+        {t('palette.title')}
+      </h2>
       <p className="dz-pane__hint">{t('palette.hint')}</p>
       {SHOWN_GROUPS.map((group) => (
         <section key={group} className="dz-palette__group" aria-labelledby={`palette-${group}`}>
-          <h3 className="dz-palette__group-title" id={`palette-${group}`}>{t(`group.${group}`)}</h3>
+          <h3 className="dz-palette__group-title" id={`palette-${group}`}>
+            {t(`group.${group}`)}
+          </h3>
           <div className="dz-palette__items">
             {PALETTE.filter((p) => p.group === group).map((entry) => (
               <PaletteItem key={entry.type} entry={entry} onAdd={onAdd} />

@@ -51,20 +51,40 @@ export function FieldSettings({ field, entity, bundle, published, keyTyped, onCh
       <AntForm layout="vertical" component="div">
         <div className="dz-pair">
           <AntForm.Item label={t('settings.labelZh')} htmlFor="field-label-zh" required>
-            <Input id="field-label-zh" value={field.label['zh-CN']} onChange={(e) => setLabel('zh-CN', e.target.value)} data-testid="field-label-zh" />
+            <Input
+              id="field-label-zh"
+              value={field.label['zh-CN']}
+              onChange={(e) => setLabel('zh-CN', e.target.value)}
+              data-testid="field-label-zh"
+            />
           </AntForm.Item>
           <AntForm.Item label={t('settings.labelEn')} htmlFor="field-label-en" required>
-            <Input id="field-label-en" value={field.label.en} onChange={(e) => setLabel('en', e.target.value)} data-testid="field-label-en" />
+            <Input
+              id="field-label-en"
+              value={field.label.en}
+              onChange={(e) => setLabel('en', e.target.value)}
+              data-testid="field-label-en"
+            />
           </AntForm.Item>
         </div>
         <div className="dz-pair">
-          <AntForm.Item label={t('settings.key')} htmlFor="field-key" help={published ? t('settings.keyStable') : t('settings.keySuggested')}>
+          <AntForm.Item
+            label={t('settings.key')}
+            htmlFor="field-key"
+            help={published ? t('settings.keyStable') : t('settings.keySuggested')}
+          >
             <Input
               id="field-key"
               className="dz-mono"
               value={field.key}
               readOnly={published}
-              suffix={published ? <Tooltip title={t('settings.keyStable')}><LockOutlined aria-label={t('settings.keyStable')} /></Tooltip> : undefined}
+              suffix={
+                published ? (
+                  <Tooltip title={t('settings.keyStable')}>
+                    <LockOutlined aria-label={t('settings.keyStable')} />
+                  </Tooltip>
+                ) : undefined
+              }
               onChange={(e) => onChange({ ...field, key: e.target.value } as Field, `key:${field.key}`, { keyTyped: true })}
               data-testid="field-key"
             />
@@ -89,7 +109,10 @@ export function FieldSettings({ field, entity, bundle, published, keyTyped, onCh
           // Without an id the change is RJSF filling in schema defaults as the form mounts:
           // selecting a field must not change it (nor start a save).
           if (id === undefined) return;
-          onChange({ ...(e.formData as object), key: field.key, type: field.type, label: field.label } as Field, `settings:${field.key}:${id}`);
+          onChange(
+            { ...(e.formData as object), key: field.key, type: field.type, label: field.label } as Field,
+            `settings:${field.key}:${id}`,
+          );
         }}
       />
     </div>

@@ -21,7 +21,11 @@ export interface SettingsForm {
  * (lookup target, roll-up entity, via and field, display field) as choices from the draft.
  */
 export function settingsForm(field: Field, entity: Entity, bundle: Bundle, locale: Locale): SettingsForm {
-  const source = fieldTypeSettingsSchema(field.type) as { properties: Record<string, JsonSchema>; required?: string[]; $defs?: Record<string, JsonSchema> };
+  const source = fieldTypeSettingsSchema(field.type) as {
+    properties: Record<string, JsonSchema>;
+    required?: string[];
+    $defs?: Record<string, JsonSchema>;
+  };
   const properties: Record<string, JsonSchema> = {};
   const uiSchema: UiSchema = { 'ui:submitButtonOptions': { norender: true } };
   for (const [name, schema] of Object.entries(source.properties)) {
@@ -35,11 +39,17 @@ export function settingsForm(field: Field, entity: Entity, bundle: Bundle, local
       properties[name] = { ...titled(schema, locale), title, description: schema.description };
     }
   }
-  for (const name of ['description', 'helpText', 'relatedListLabel']) if (properties[name]) uiSchema[name] = { 'ui:classNames': 'dz-pair-fields' };
+  for (const name of ['description', 'helpText', 'relatedListLabel'])
+    if (properties[name]) uiSchema[name] = { 'ui:classNames': 'dz-pair-fields' };
   if (properties.options) uiSchema.options = { items: { color: { 'ui:widget': 'color' }, label: { 'ui:classNames': 'dz-pair-fields' } } };
   narrowReferences(properties, field, entity, bundle, locale);
   return {
-    schema: { type: 'object', properties, required: (source.required ?? []).filter((r) => !OUTSIDE_FORM.includes(r)), $defs: source.$defs } as RJSFSchema,
+    schema: {
+      type: 'object',
+      properties,
+      required: (source.required ?? []).filter((r) => !OUTSIDE_FORM.includes(r)),
+      $defs: source.$defs,
+    } as RJSFSchema,
     uiSchema,
   };
 }
@@ -49,9 +59,15 @@ function titled(schema: JsonSchema, locale: Locale): JsonSchema {
   const out: JsonSchema = { ...schema };
   if (schema.properties && typeof schema.properties === 'object') {
     // Nested settings show their title only: the shared definitions' descriptions (what a key is) repeat on every option.
-    out.properties = Object.fromEntries(Object.entries(schema.properties as Record<string, JsonSchema>).map(([k, v]) => [k, { ...titled(v, locale), title: settingTitle(k, locale), description: undefined }]));
+    out.properties = Object.fromEntries(
+      Object.entries(schema.properties as Record<string, JsonSchema>).map(([k, v]) => [
+        k,
+        { ...titled(v, locale), title: settingTitle(k, locale), description: undefined },
+      ]),
+    );
   }
-  if (schema.items && typeof schema.items === 'object' && !Array.isArray(schema.items)) out.items = titled(schema.items as JsonSchema, locale);
+  if (schema.items && typeof schema.items === 'object' && !Array.isArray(schema.items))
+    out.items = titled(schema.items as JsonSchema, locale);
   return out;
 }
 
@@ -59,7 +75,9 @@ function titled(schema: JsonSchema, locale: Locale): JsonSchema {
 function narrowReferences(properties: Record<string, JsonSchema>, field: Field, entity: Entity, bundle: Bundle, locale: Locale): void {
   const entities = bundle.entities.map((e) => (e.key === entity.key ? entity : e));
   const choice = (keys: { key: string; label?: unknown }[]) =>
-    keys.length === 0 ? {} : { oneOf: keys.map((k) => ({ const: k.key, title: `${labelOf(k.label as never, locale, k.key)} (${k.key})` })) };
+    keys.length === 0
+      ? {}
+      : { oneOf: keys.map((k) => ({ const: k.key, title: `${labelOf(k.label as never, locale, k.key)} (${k.key})` })) };
   const settings = field as unknown as Record<string, string | undefined>;
   const narrow = (name: string, keys: { key: string; label?: unknown }[]) => {
     if (properties[name]) properties[name] = { ...properties[name], ...choice(keys), $ref: undefined, type: 'string' };
@@ -69,7 +87,9 @@ function narrowReferences(properties: Record<string, JsonSchema>, field: Field, 
     narrow('displayField', entities.find((e) => e.key === settings.target)?.fields ?? []);
   }
   if (field.type === 'rollup') {
-    const children = entities.filter((e) => e.fields.some((f) => f.type === 'lookup' && (f as unknown as { target: string }).target === entity.key));
+    const children = entities.filter((e) =>
+      e.fields.some((f) => f.type === 'lookup' && (f as unknown as { target: string }).target === entity.key),
+    );
     narrow('entity', children.length > 0 ? children : entities);
     const child = entities.find((e) => e.key === settings.entity);
     narrow('via', child?.fields.filter((f) => f.type === 'lookup') ?? []);

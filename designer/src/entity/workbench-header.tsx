@@ -32,7 +32,9 @@ export function WorkbenchHeader({ title, titleId, item, back, extra, editor }: W
     <>
       <header className="dz-workbench__header">
         <div>
-          <Link href={back?.href ?? href('/')} className="dz-back">← {back?.label ?? t('back')}</Link>
+          <Link href={back?.href ?? href('/')} className="dz-back">
+            ← {back?.label ?? t('back')}
+          </Link>
           <h1 className="mc-page__title" id={titleId}>
             {title}
             <DraftMarker change={item.published ? changes?.marker(item.kind, item.key) : 'added'} />
@@ -42,12 +44,23 @@ export function WorkbenchHeader({ title, titleId, item, back, extra, editor }: W
           {extra}
           <SaveState editor={editor} />
           <Tooltip title="Ctrl+Z">
-            <Button icon={<UndoOutlined />} onClick={editor.undo} disabled={!editor.canUndo} data-testid="undo">{t('undo')}</Button>
+            <Button icon={<UndoOutlined />} onClick={editor.undo} disabled={!editor.canUndo} data-testid="undo">
+              {t('undo')}
+            </Button>
           </Tooltip>
           <Tooltip title="Ctrl+Shift+Z">
-            <Button icon={<RedoOutlined />} onClick={editor.redo} disabled={!editor.canRedo} data-testid="redo">{t('redo')}</Button>
+            <Button icon={<RedoOutlined />} onClick={editor.redo} disabled={!editor.canRedo} data-testid="redo">
+              {t('redo')}
+            </Button>
           </Tooltip>
-          <Button type="primary" onClick={() => navigate(href('/publish'))} disabled={editor.status !== 'saved'} data-testid="entity-publish">{t('publish')}</Button>
+          <Button
+            type="primary"
+            onClick={() => navigate(href('/publish'))}
+            disabled={editor.status !== 'saved'}
+            data-testid="entity-publish"
+          >
+            {t('publish')}
+          </Button>
         </Space>
       </header>
       {editor.status === 'conflict' && (
@@ -59,8 +72,12 @@ export function WorkbenchHeader({ title, titleId, item, back, extra, editor }: W
           description={t('conflict.description')}
           action={
             <Space direction="vertical">
-              <Button size="small" onClick={() => void editor.reload()} data-testid="conflict-reload">{t('conflict.reload')}</Button>
-              <Button size="small" danger onClick={() => void editor.overwrite()} data-testid="conflict-overwrite">{t('conflict.overwrite')}</Button>
+              <Button size="small" onClick={() => void editor.reload()} data-testid="conflict-reload">
+                {t('conflict.reload')}
+              </Button>
+              <Button size="small" danger onClick={() => void editor.overwrite()} data-testid="conflict-overwrite">
+                {t('conflict.overwrite')}
+              </Button>
             </Space>
           }
         />
@@ -71,7 +88,17 @@ export function WorkbenchHeader({ title, titleId, item, back, extra, editor }: W
           showIcon
           data-testid="save-problems"
           message={t('save.invalid')}
-          description={<List size="small" dataSource={editor.problems} renderItem={(p) => <List.Item><code className="mc-code">{p.pointer}</code> {p.message}</List.Item>} />}
+          description={
+            <List
+              size="small"
+              dataSource={editor.problems}
+              renderItem={(p) => (
+                <List.Item>
+                  <code className="mc-code">{p.pointer}</code> {p.message}
+                </List.Item>
+              )}
+            />
+          }
         />
       )}
     </>
@@ -81,14 +108,31 @@ export function WorkbenchHeader({ title, titleId, item, back, extra, editor }: W
 function SaveState({ editor }: { editor: Editor }) {
   const t = useT(entityMessages);
   const { status } = editor;
-  if (status === 'saved') return <Typography.Text className="dz-ok" data-testid="save-state" data-state="saved"><CheckCircleOutlined /> {t('save.saved')}</Typography.Text>;
-  if (status === 'saving' || status === 'pending') return <Typography.Text type="secondary" data-testid="save-state" data-state={status}><LoadingOutlined /> {t(status === 'saving' ? 'save.saving' : 'save.pending')}</Typography.Text>;
+  if (status === 'saved')
+    return (
+      <Typography.Text className="dz-ok" data-testid="save-state" data-state="saved">
+        <CheckCircleOutlined /> {t('save.saved')}
+      </Typography.Text>
+    );
+  if (status === 'saving' || status === 'pending')
+    return (
+      <Typography.Text type="secondary" data-testid="save-state" data-state={status}>
+        <LoadingOutlined /> {t(status === 'saving' ? 'save.saving' : 'save.pending')}
+      </Typography.Text>
+    );
   if (status === 'failed') {
     return (
       <Typography.Text type="danger" data-testid="save-state" data-state="failed">
-        <WarningOutlined /> {t('save.failed', { code: editor.errorCode ?? '' })} <Button size="small" onClick={editor.retry}>{t('save.retry')}</Button>
+        <WarningOutlined /> {t('save.failed', { code: editor.errorCode ?? '' })}{' '}
+        <Button size="small" onClick={editor.retry}>
+          {t('save.retry')}
+        </Button>
       </Typography.Text>
     );
   }
-  return <Typography.Text type="danger" data-testid="save-state" data-state={status}><WarningOutlined /> {status === 'invalid' ? t('save.invalid') : t('conflict.title')}</Typography.Text>;
+  return (
+    <Typography.Text type="danger" data-testid="save-state" data-state={status}>
+      <WarningOutlined /> {status === 'invalid' ? t('save.invalid') : t('conflict.title')}
+    </Typography.Text>
+  );
 }

@@ -21,7 +21,17 @@ const KEYS: Record<string, Parameters<CanvasContext['onFieldKey']>[1]> = {
  * for typing), under a cover that selects it on click, drags it by the pointer, and
  * takes keys (Delete, arrows, Shift+←/→). A drop on the cell lands before it.
  */
-export function CanvasCell({ placement, span, content, context }: { placement: Placement; span: number; content: ReactNode | undefined; context: CanvasContext }) {
+export function CanvasCell({
+  placement,
+  span,
+  content,
+  context,
+}: {
+  placement: Placement;
+  span: number;
+  content: ReactNode | undefined;
+  context: CanvasContext;
+}) {
   const t = useT(formDesignerMessages);
   const { field } = placement;
   const drop = useDroppable({ id: `drop:${field}` });
@@ -34,17 +44,24 @@ export function CanvasCell({ placement, span, content, context }: { placement: P
       event.preventDefault();
       return;
     }
-    const action = event.shiftKey && event.key === 'ArrowLeft' ? 'narrower' : event.shiftKey && event.key === 'ArrowRight' ? 'wider' : KEYS[event.key];
+    const action =
+      event.shiftKey && event.key === 'ArrowLeft' ? 'narrower' : event.shiftKey && event.key === 'ArrowRight' ? 'wider' : KEYS[event.key];
     if (!action || event.ctrlKey || event.metaKey || event.altKey) return;
     context.onFieldKey(field, action);
     event.preventDefault();
   };
-  const className = ['dz-cell', selected && 'dz-cell--selected', drop.isOver && 'dz-cell--over', drag.isDragging && 'dz-cell--dragging'].filter(Boolean).join(' ');
+  const className = ['dz-cell', selected && 'dz-cell--selected', drop.isOver && 'dz-cell--over', drag.isDragging && 'dz-cell--dragging']
+    .filter(Boolean)
+    .join(' ');
   return (
     <Col span={span}>
       <div ref={drop.setNodeRef} className={className} data-testid={`canvas-field-${field}`} data-span={span}>
         <div className="dz-cell__content" inert>
-          {content ?? <p className="dz-cell__missing"><WarningOutlined /> {t('canvas.missing', { key: field })}</p>}
+          {content ?? (
+            <p className="dz-cell__missing">
+              <WarningOutlined /> {t('canvas.missing', { key: field })}
+            </p>
+          )}
         </div>
         <div
           ref={drag.setNodeRef}

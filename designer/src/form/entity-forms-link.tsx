@@ -25,7 +25,9 @@ export function EntityFormsLink({ entity }: { entity: string }) {
   ];
   return (
     <Dropdown trigger={['click']} menu={{ items, onClick: ({ key }) => navigate(formHref(entity, key)) }}>
-      <Button icon={<FormOutlined />} data-testid="entity-forms">{t('forms.count', { count: forms.length })}</Button>
+      <Button icon={<FormOutlined />} data-testid="entity-forms">
+        {t('forms.count', { count: forms.length })}
+      </Button>
     </Dropdown>
   );
 }

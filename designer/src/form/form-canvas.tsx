@@ -36,12 +36,17 @@ const allWritable = () => true;
 export function FormCanvas({ entity, ...context }: CanvasContext & { entity: Entity }) {
   const t = useT(formDesignerMessages);
   const { locale } = useLocale();
-  const { schema, uiSchema } = useMemo(() => formSchemas(entity, context.form, NO_STATES, locale, allWritable, ''), [entity, context.form, locale]);
+  const { schema, uiSchema } = useMemo(
+    () => formSchemas(entity, context.form, NO_STATES, locale, allWritable, ''),
+    [entity, context.form, locale],
+  );
   const validator = useMemo(() => new CspSafeValidator(locale), [locale]);
   const widgets = useMemo(() => fieldWidgets(fieldUis.keys()), []);
   return (
     <section className="dz-pane dz-canvas" aria-labelledby="canvas-title" data-testid="form-canvas">
-      <h2 className="dz-pane__title" id="canvas-title">{t('canvas.title')}</h2>
+      <h2 className="dz-pane__title" id="canvas-title">
+        {t('canvas.title')}
+      </h2>
       <p className="dz-pane__hint">{t('canvas.hint')}</p>
       <Form
         schema={schema}
@@ -69,7 +74,9 @@ function CanvasTemplate({ properties, registry }: ObjectFieldTemplateProps) {
     label: <span data-testid={`canvas-tab-${tab.key}`}>{label(tab.label, locale, tab.key)}</span>,
     children: (
       <div className="dz-canvas__tab">
-        {tab.sections.map((section, si) => <CanvasSection key={section.key} section={section} tab={ti} index={si} byName={byName} context={context} />)}
+        {tab.sections.map((section, si) => (
+          <CanvasSection key={section.key} section={section} tab={ti} index={si} byName={byName} context={context} />
+        ))}
       </div>
     ),
   }));
@@ -87,7 +94,19 @@ function CanvasTemplate({ properties, registry }: ObjectFieldTemplateProps) {
   );
 }
 
-function CanvasSection({ section, tab, index, byName, context }: { section: FormSection; tab: number; index: number; byName: Map<string, ReactNode>; context: CanvasContext }) {
+function CanvasSection({
+  section,
+  tab,
+  index,
+  byName,
+  context,
+}: {
+  section: FormSection;
+  tab: number;
+  index: number;
+  byName: Map<string, ReactNode>;
+  context: CanvasContext;
+}) {
   const t = useT(formDesignerMessages);
   const { locale, selection } = context;
   const end = useDroppable({ id: `end:${tab}:${index}` });
@@ -95,7 +114,13 @@ function CanvasSection({ section, tab, index, byName, context }: { section: Form
   const columns = section.columns ?? 2;
   return (
     <div className={`dz-section${selected ? ' dz-section--selected' : ''}`} data-testid={`canvas-section-${section.key}`}>
-      <button type="button" className="dz-section__head" aria-pressed={selected} onClick={() => context.onSelect({ kind: 'section', tab, section: index })} data-testid={`select-section-${section.key}`}>
+      <button
+        type="button"
+        className="dz-section__head"
+        aria-pressed={selected}
+        onClick={() => context.onSelect({ kind: 'section', tab, section: index })}
+        data-testid={`select-section-${section.key}`}
+      >
         <span className="dz-section__title">{section.label ? label(section.label, locale) : t('canvas.untitled')}</span>
         <Tag>{t('canvas.columns', { count: columns })}</Tag>
         {section.collapsed && <Tag>{t('canvas.collapsed')}</Tag>}
@@ -103,10 +128,20 @@ function CanvasSection({ section, tab, index, byName, context }: { section: Form
       </button>
       <Row gutter={[16, 0]} className="dz-section__grid">
         {section.fields.map((placement) => (
-          <CanvasCell key={placement.field} placement={placement} span={spanOf(columns, placement.colSpan)} content={byName.get(placement.field)} context={context} />
+          <CanvasCell
+            key={placement.field}
+            placement={placement}
+            span={spanOf(columns, placement.colSpan)}
+            content={byName.get(placement.field)}
+            context={context}
+          />
         ))}
       </Row>
-      <div ref={end.setNodeRef} className={`dz-section__end${end.isOver ? ' dz-section__end--over' : ''}`} data-testid={`drop-${section.key}`}>
+      <div
+        ref={end.setNodeRef}
+        className={`dz-section__end${end.isOver ? ' dz-section__end--over' : ''}`}
+        data-testid={`drop-${section.key}`}
+      >
         {t('canvas.dropHere')}
       </div>
     </div>

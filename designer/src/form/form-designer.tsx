@@ -40,6 +40,9 @@ export function FormDesigner({ entityKey, formKey }: { entityKey: string; formKe
   if (item.data === undefined || !draft.data) return <Skeleton active />;
   const entity = draft.data.bundle.entities.find((e) => e.key === entityKey) as Entity | undefined;
   if (!entity) return <EmptyState title={t('notFound', { key: entityKey })} />;
-  const initial = item.data ?? { item: newForm(entity, formKey, !draft.data.bundle.forms.some((f) => f.entity === entityKey)), rev: undefined };
+  const initial = item.data ?? {
+    item: newForm(entity, formKey, !draft.data.bundle.forms.some((f) => f.entity === entityKey)),
+    rev: undefined,
+  };
   return <FormWorkbench initial={initial} entity={entity} />;
 }

@@ -1,6 +1,19 @@
 import type { Entity, Form } from '@metacrm/metadata';
 import { describe, expect, it } from 'vitest';
-import { addSection, addTab, moveFieldBy, newForm, placeField, placedFields, removeField, removeSection, spanOf, unplacedFields, updatePlacement, updateSection } from './form-model';
+import {
+  addSection,
+  addTab,
+  moveFieldBy,
+  newForm,
+  placeField,
+  placedFields,
+  removeField,
+  removeSection,
+  spanOf,
+  unplacedFields,
+  updatePlacement,
+  updateSection,
+} from './form-model';
 
 const entity = {
   key: 'project',
@@ -8,7 +21,8 @@ const entity = {
   fields: ['name', 'budget', 'stage', 'notes'].map((key) => ({ key, type: 'text', label: { 'zh-CN': key, en: key } })),
 } as unknown as Entity;
 
-const order = (form: Form) => form.layout.tabs.map((t) => t.sections.map((s) => s.fields.map((p) => p.field).join(',')).join('|')).join(' / ');
+const order = (form: Form) =>
+  form.layout.tabs.map((t) => t.sections.map((s) => s.fields.map((p) => p.field).join(',')).join('|')).join(' / ');
 
 function laidOut(): Form {
   let form = newForm(entity, 'project_form', true);
@@ -48,7 +62,7 @@ describe('form model', () => {
     expect(updatePlacement(form, 'budget', { colSpan: undefined }).layout.tabs[0]!.sections[0]!.fields[0]).toEqual({ field: 'budget' });
   });
 
-  it('adds tabs and sections with fresh keys and keeps a tab\'s only section', () => {
+  it("adds tabs and sections with fresh keys and keeps a tab's only section", () => {
     const label = { 'zh-CN': '更多', en: 'More' };
     const { form, tab } = addTab(laidOut(), label, label);
     expect(tab).toBe(1);

@@ -10,10 +10,7 @@ type Text = { 'zh-CN': string; en: string };
 
 /** What the properties pane shows. */
 export type Selection =
-  | { kind: 'form' }
-  | { kind: 'tab'; tab: number }
-  | { kind: 'section'; tab: number; section: number }
-  | { kind: 'field'; field: string };
+  { kind: 'form' } | { kind: 'tab'; tab: number } | { kind: 'section'; tab: number; section: number } | { kind: 'field'; field: string };
 
 /** Where a field lands: before `index` in a section (`index` = length: at its end). */
 export interface Slot {
@@ -38,7 +35,15 @@ export function newForm(entity: Entity, key: string, isDefault: boolean): Form {
     entity: entity.key,
     label: { 'zh-CN': `${entity.label['zh-CN']}表单`, en: `${entity.label.en} form` },
     ...(isDefault ? { default: true } : {}),
-    layout: { tabs: [{ key: 'main', label: { 'zh-CN': '详情', en: 'Details' }, sections: [{ key: 'section_1', label: { 'zh-CN': '基本信息', en: 'Basics' }, columns: 2, fields: [] }] }] },
+    layout: {
+      tabs: [
+        {
+          key: 'main',
+          label: { 'zh-CN': '详情', en: 'Details' },
+          sections: [{ key: 'section_1', label: { 'zh-CN': '基本信息', en: 'Basics' }, columns: 2, fields: [] }],
+        },
+      ],
+    },
   };
 }
 
@@ -73,14 +78,19 @@ export function placeField(form: Form, field: string, slot: Slot): Form {
   return mapSections(without, (section, t, s) => {
     if (t !== slot.tab || s !== slot.section) return section;
     const fields = [...section.fields];
-    fields.splice(Math.max(0, Math.min(index, fields.length)), 0, { ...placement, ...(placement.colSpan && placement.colSpan > (section.columns ?? 2) ? { colSpan: section.columns ?? 2 } : {}) });
+    fields.splice(Math.max(0, Math.min(index, fields.length)), 0, {
+      ...placement,
+      ...(placement.colSpan && placement.colSpan > (section.columns ?? 2) ? { colSpan: section.columns ?? 2 } : {}),
+    });
     return { ...section, fields };
   });
 }
 
 /** Takes a field off the form (it goes back to the palette). */
 export function removeField(form: Form, field: string): Form {
-  return mapSections(form, (section) => (section.fields.some((p) => p.field === field) ? { ...section, fields: section.fields.filter((p) => p.field !== field) } : section));
+  return mapSections(form, (section) =>
+    section.fields.some((p) => p.field === field) ? { ...section, fields: section.fields.filter((p) => p.field !== field) } : section,
+  );
 }
 
 /**
@@ -137,8 +147,18 @@ export function freshKey(form: Form, prefix: 'tab' | 'section'): string {
  * section is what the palette's "section" makes; an unlabelled one is its "columns":
  * a plain grid with no header.
  */
-export function addSection(form: Form, tab: number, options: { label?: Text; columns: number }, after?: number): { form: Form; section: number } {
-  const section: FormSection = { key: freshKey(form, 'section'), ...(options.label ? { label: options.label } : {}), columns: options.columns, fields: [] };
+export function addSection(
+  form: Form,
+  tab: number,
+  options: { label?: Text; columns: number },
+  after?: number,
+): { form: Form; section: number } {
+  const section: FormSection = {
+    key: freshKey(form, 'section'),
+    ...(options.label ? { label: options.label } : {}),
+    columns: options.columns,
+    fields: [],
+  };
   const sections = [...form.layout.tabs[tab]!.sections];
   const at = after === undefined ? sections.length : after + 1;
   sections.splice(at, 0, section);

@@ -1,5 +1,15 @@
 import type { Entity, Form } from '@metacrm/metadata';
-import { DndContext, DragOverlay, PointerSensor, pointerWithin, rectIntersection, useSensor, useSensors, type CollisionDetection, type DragEndEvent } from '@dnd-kit/core';
+import {
+  DndContext,
+  DragOverlay,
+  PointerSensor,
+  pointerWithin,
+  rectIntersection,
+  useSensor,
+  useSensors,
+  type CollisionDetection,
+  type DragEndEvent,
+} from '@dnd-kit/core';
 import { useState } from 'react';
 import { useDocumentTitle, useLocale, useT } from '@metacrm/ui-kit';
 import { useCurrent } from '../api/queries';
@@ -9,7 +19,18 @@ import { useUndoKeys } from '../common/use-undo-keys';
 import { WorkbenchHeader } from '../entity/workbench-header';
 import { formHref } from './entity-forms-link';
 import { FormCanvas, type CanvasContext } from './form-canvas';
-import { addSection, addTab, locate, moveFieldBy, placeField, removeField, unplacedFields, updatePlacement, type Selection, type Slot } from './form-model';
+import {
+  addSection,
+  addTab,
+  locate,
+  moveFieldBy,
+  placeField,
+  removeField,
+  unplacedFields,
+  updatePlacement,
+  type Selection,
+  type Slot,
+} from './form-model';
 import { FormPalette, type LayoutItem } from './form-palette';
 import { FormPreviewButton } from './form-preview';
 import { FormProperties } from './form-properties';
@@ -49,7 +70,12 @@ export function FormWorkbench({ initial, entity }: { initial: DraftStart<Form>; 
       const at = locate(form, selection.field);
       if (at) return { ...at, index: at.index + 1 };
     }
-    if (selection.kind === 'section') return { tab: selection.tab, section: selection.section, index: form.layout.tabs[selection.tab]?.sections[selection.section]?.fields.length ?? 0 };
+    if (selection.kind === 'section')
+      return {
+        tab: selection.tab,
+        section: selection.section,
+        index: form.layout.tabs[selection.tab]?.sections[selection.section]?.fields.length ?? 0,
+      };
     const sections = form.layout.tabs[tabIndex]!.sections;
     return { tab: tabIndex, section: sections.length - 1, index: sections.at(-1)!.fields.length };
   };
@@ -105,26 +131,50 @@ export function FormWorkbench({ initial, entity }: { initial: DraftStart<Form>; 
     else if (name !== String(over.id).slice('drop:'.length)) place(name, target);
   };
 
-  const context: CanvasContext = { form, locale, selection, activeTab: tabIndex, onSelect: setSelection, onActiveTab: setActiveTab, onFieldKey, fieldLabel };
+  const context: CanvasContext = {
+    form,
+    locale,
+    selection,
+    activeTab: tabIndex,
+    onSelect: setSelection,
+    onActiveTab: setActiveTab,
+    onFieldKey,
+    fieldLabel,
+  };
   return (
     <section className="dz-designer" aria-labelledby="form-title" data-testid="form-designer">
       <WorkbenchHeader
         title={t('title', { name })}
         titleId="form-title"
         item={{ kind: 'forms', key: form.key, published: !!current.data?.bundle.forms.some((f) => f.key === form.key) }}
-        back={{ href: formHref(entity.key, form.key).replace(/\/forms\/.*$/, ''), label: t('back', { name: labelOf(entity.label, locale, entity.key) }) }}
+        back={{
+          href: formHref(entity.key, form.key).replace(/\/forms\/.*$/, ''),
+          label: t('back', { name: labelOf(entity.label, locale, entity.key) }),
+        }}
         extra={<FormPreviewButton form={form} entity={entity} />}
         editor={editor}
       />
-      <DndContext sensors={sensors} collisionDetection={collision} onDragStart={(e) => setDragging(String(e.active.id))} onDragEnd={onDragEnd} onDragCancel={() => setDragging(undefined)}>
+      <DndContext
+        sensors={sensors}
+        collisionDetection={collision}
+        onDragStart={(e) => setDragging(String(e.active.id))}
+        onDragEnd={onDragEnd}
+        onDragCancel={() => setDragging(undefined)}
+      >
         <div className="dz-panes dz-panes--form">
-          <FormPalette fields={unplacedFields(entity, form)} onAddField={(field) => place(field, targetSlot())} onAddLayout={(item) => addLayout(item)} />
+          <FormPalette
+            fields={unplacedFields(entity, form)}
+            onAddField={(field) => place(field, targetSlot())}
+            onAddLayout={(item) => addLayout(item)}
+          />
           <FormCanvas entity={entity} {...context} />
           <FormProperties form={form} entity={entity} selection={selection} onChange={editor.change} onSelect={setSelection} />
         </div>
         <DragOverlay>{dragging ? <div className="dz-drag-ghost">{ghost(dragging, fieldLabel, t)}</div> : null}</DragOverlay>
       </DndContext>
-      <div className="mc-visually-hidden" aria-live="polite" data-testid="announcer">{announcement}</div>
+      <div className="mc-visually-hidden" aria-live="polite" data-testid="announcer">
+        {announcement}
+      </div>
     </section>
   );
 }
@@ -137,7 +187,11 @@ function dropSlot(form: Form, over: string): Slot | undefined {
   return fields ? { tab, section, index: fields.length } : undefined;
 }
 
-function ghost(id: string, fieldLabel: (key: string) => string, t: (key: 'palette.tab' | 'palette.section' | 'palette.columns') => string): string {
+function ghost(
+  id: string,
+  fieldLabel: (key: string) => string,
+  t: (key: 'palette.tab' | 'palette.section' | 'palette.columns') => string,
+): string {
   const [kind, name] = id.split(':') as [string, string];
   return kind === 'pl' ? t(`palette.${name}` as 'palette.tab') : fieldLabel(name);
 }

@@ -46,11 +46,23 @@ export function DraftSummary() {
         data-testid="draft-problems"
       >
         {validation.error && <ErrorState compact title={t('draft.loadFailed')} error={toApiError(validation.error)} />}
-        {validation.data && problems.length === 0 && <Typography.Text className="dz-ok"><CheckCircleOutlined /> {t('draft.noProblems')}</Typography.Text>}
+        {validation.data && problems.length === 0 && (
+          <Typography.Text className="dz-ok">
+            <CheckCircleOutlined /> {t('draft.noProblems')}
+          </Typography.Text>
+        )}
         {problems.length > 0 && (
           <>
             <Typography.Text type="danger">{t('draft.problemCount', { count: problems.length })}</Typography.Text>
-            <List size="small" dataSource={problems.slice(0, 5)} renderItem={(p) => <List.Item><code className="mc-code">{p.pointer}</code> {p.message}</List.Item>} />
+            <List
+              size="small"
+              dataSource={problems.slice(0, 5)}
+              renderItem={(p) => (
+                <List.Item>
+                  <code className="mc-code">{p.pointer}</code> {p.message}
+                </List.Item>
+              )}
+            />
           </>
         )}
       </Card>
@@ -58,11 +70,22 @@ export function DraftSummary() {
         {versions.data && !last && <Typography.Paragraph type="secondary">{t('draft.never')}</Typography.Paragraph>}
         {last && (
           <Typography.Paragraph className="dz-summary__last">
-            {t('draft.version', { version: last.version, when: formatDateTime(new Date(last.createdAt), locale), who: last.createdBy.name ?? last.createdBy.id })}
-            {last.message && <><br /><Typography.Text type="secondary">{last.message}</Typography.Text></>}
+            {t('draft.version', {
+              version: last.version,
+              when: formatDateTime(new Date(last.createdAt), locale),
+              who: last.createdBy.name ?? last.createdBy.id,
+            })}
+            {last.message && (
+              <>
+                <br />
+                <Typography.Text type="secondary">{last.message}</Typography.Text>
+              </>
+            )}
           </Typography.Paragraph>
         )}
-        <Button onClick={() => navigate(href('/versions'))} data-testid="go-versions">{t('draft.history')}</Button>
+        <Button onClick={() => navigate(href('/versions'))} data-testid="go-versions">
+          {t('draft.history')}
+        </Button>
       </Card>
     </div>
   );

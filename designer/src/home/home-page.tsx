@@ -35,7 +35,12 @@ export function HomePage() {
       {!draft.data && !draft.error && <Skeleton active />}
       {draft.data && (
         <>
-          <ItemLists bundle={draft.data.bundle} changes={changes} onNewEntity={() => setCreating(true)} onNewRole={() => setCreatingRole(true)} />
+          <ItemLists
+            bundle={draft.data.bundle}
+            changes={changes}
+            onNewEntity={() => setCreating(true)}
+            onNewRole={() => setCreatingRole(true)}
+          />
           {creating && <NewEntityDialog open bundle={draft.data.bundle} onClose={() => setCreating(false)} />}
           {creatingRole && <NewRoleDialog bundle={draft.data.bundle} onClose={() => setCreatingRole(false)} />}
         </>

@@ -22,11 +22,26 @@ type Row = { key: string; label?: Partial<I18nText>; fields?: unknown[]; change?
  * table each, with the draft marker of every item changed since the last publish (and
  * the items the draft removes, still listed so the removal shows).
  */
-export function ItemLists({ bundle, changes, onNewEntity, onNewRole }: { bundle: Bundle; changes: DraftChanges | undefined; onNewEntity: () => void; onNewRole: () => void }) {
+export function ItemLists({
+  bundle,
+  changes,
+  onNewEntity,
+  onNewRole,
+}: {
+  bundle: Bundle;
+  changes: DraftChanges | undefined;
+  onNewEntity: () => void;
+  onNewRole: () => void;
+}) {
   const t = useT(designerMessages);
   const tabs = LISTED.map((kind) => {
-    const items = ((bundle as unknown as Record<string, Row[] | undefined>)[kind] ?? []).map((item) => ({ ...item, change: changes?.marker(kind, item.key) }));
-    const removed = (changes?.diff.changes ?? []).filter((c) => c.kind === kind && c.change === 'removed').map((c): Row => ({ key: c.key, change: 'removed' }));
+    const items = ((bundle as unknown as Record<string, Row[] | undefined>)[kind] ?? []).map((item) => ({
+      ...item,
+      change: changes?.marker(kind, item.key),
+    }));
+    const removed = (changes?.diff.changes ?? [])
+      .filter((c) => c.kind === kind && c.change === 'removed')
+      .map((c): Row => ({ key: c.key, change: 'removed' }));
     return {
       key: kind,
       label: `${t(`kind.${kind}`)} (${items.length})`,
@@ -53,19 +68,47 @@ function KindList({ kind, rows, bundle, onNew }: { kind: ItemKind; rows: Row[]; 
       <EmptyState
         title={t('entities.emptyTitle')}
         description={t('entities.emptyDescription')}
-        action={<Button type="primary" onClick={onNew} data-testid="new-entity">{t('entities.new')}</Button>}
+        action={
+          <Button type="primary" onClick={onNew} data-testid="new-entity">
+            {t('entities.new')}
+          </Button>
+        }
       />
     );
   }
   return (
     <div className="dz-list" data-testid={`list-${kind}`}>
       <div className="dz-list__toolbar">
-        <Input.Search allowClear placeholder={t('list.search', { kind: t(`kind.${kind}`) })} aria-label={t('list.search', { kind: t(`kind.${kind}`) })} value={query} onChange={(e) => setQuery(e.target.value)} className="dz-list__search" data-testid={`search-${kind}`} />
-        {kind === 'entities' && <Button type="primary" onClick={onNew} data-testid="new-entity">{t('entities.new')}</Button>}
-        {kind === 'roles' && <Button type="primary" onClick={onNew} data-testid="new-role">{t('roles.new')}</Button>}
-        {kind === 'workflows' && <Button type="primary" onClick={() => setNewWorkflow(true)} data-testid="new-workflow">{t('workflows.new')}</Button>}
+        <Input.Search
+          allowClear
+          placeholder={t('list.search', { kind: t(`kind.${kind}`) })}
+          aria-label={t('list.search', { kind: t(`kind.${kind}`) })}
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          className="dz-list__search"
+          data-testid={`search-${kind}`}
+        />
+        {kind === 'entities' && (
+          <Button type="primary" onClick={onNew} data-testid="new-entity">
+            {t('entities.new')}
+          </Button>
+        )}
+        {kind === 'roles' && (
+          <Button type="primary" onClick={onNew} data-testid="new-role">
+            {t('roles.new')}
+          </Button>
+        )}
+        {kind === 'workflows' && (
+          <Button type="primary" onClick={() => setNewWorkflow(true)} data-testid="new-workflow">
+            {t('workflows.new')}
+          </Button>
+        )}
       </div>
-      {newWorkflow && <Suspense fallback={null}><NewWorkflowDialog bundle={bundle} onClose={() => setNewWorkflow(false)} /></Suspense>}
+      {newWorkflow && (
+        <Suspense fallback={null}>
+          <NewWorkflowDialog bundle={bundle} onClose={() => setNewWorkflow(false)} />
+        </Suspense>
+      )}
       {!editable && <Typography.Paragraph type="secondary">{t('list.laterDesigner')}</Typography.Paragraph>}
       <Table<Row>
         size="small"
@@ -83,7 +126,9 @@ function KindList({ kind, rows, bundle, onNew }: { kind: ItemKind; rows: Row[]; 
             },
           },
           { title: t('list.key'), dataIndex: 'key', render: (key: string) => <code className="mc-code">{key}</code> },
-          ...(kind === 'entities' ? [{ title: t('list.fields'), key: 'fields', render: (_: unknown, row: Row) => row.fields?.length ?? '' }] : []),
+          ...(kind === 'entities'
+            ? [{ title: t('list.fields'), key: 'fields', render: (_: unknown, row: Row) => row.fields?.length ?? '' }]
+            : []),
           { title: t('list.state'), key: 'state', render: (_, row) => <DraftMarker change={row.change} /> },
         ]}
       />

@@ -68,11 +68,31 @@ export function NewEntityDialog({ open, bundle, onClose }: { open: boolean; bund
             <Input id="new-entity-zh" value={zh} onChange={(e) => setZh(e.target.value)} autoFocus data-testid="new-entity-zh" />
           </Form.Item>
           <Form.Item label={t('newEntity.labelEn')} required htmlFor="new-entity-en">
-            <Input id="new-entity-en" value={en} onChange={(e) => setEn(e.target.value)} data-testid="new-entity-en" onPressEnter={() => void create()} />
+            <Input
+              id="new-entity-en"
+              value={en}
+              onChange={(e) => setEn(e.target.value)}
+              data-testid="new-entity-en"
+              onPressEnter={() => void create()}
+            />
           </Form.Item>
         </div>
-        <Form.Item label={t('newEntity.key')} help={keyProblem ?? t('newEntity.keyHelp')} validateStatus={keyProblem && (keyTouched || en) ? 'error' : undefined} htmlFor="new-entity-key">
-          <Input id="new-entity-key" value={shownKey} onChange={(e) => { setKeyTouched(true); setKey(e.target.value); }} className="dz-mono" data-testid="new-entity-key" />
+        <Form.Item
+          label={t('newEntity.key')}
+          help={keyProblem ?? t('newEntity.keyHelp')}
+          validateStatus={keyProblem && (keyTouched || en) ? 'error' : undefined}
+          htmlFor="new-entity-key"
+        >
+          <Input
+            id="new-entity-key"
+            value={shownKey}
+            onChange={(e) => {
+              setKeyTouched(true);
+              setKey(e.target.value);
+            }}
+            className="dz-mono"
+            data-testid="new-entity-key"
+          />
         </Form.Item>
       </Form>
       {error && <Alert type="error" message={error} showIcon />}

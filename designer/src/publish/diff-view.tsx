@@ -29,7 +29,16 @@ export function DiffView({ diff, testId = 'diff' }: { diff: BundleDiff; testId?:
       columns={[
         { title: t('diff.kind'), key: 'kind', render: (_, c) => tk(`kind.${c.kind}`) },
         { title: t('diff.item'), key: 'key', render: (_, c) => <code className="mc-code">{c.key}</code> },
-        { title: t('diff.change'), key: 'change', render: (_, c) => <><DraftMarker change={c.change} />{c.properties ? ` ${t('diff.properties', { count: c.properties.length })}` : ''}</> },
+        {
+          title: t('diff.change'),
+          key: 'change',
+          render: (_, c) => (
+            <>
+              <DraftMarker change={c.change} />
+              {c.properties ? ` ${t('diff.properties', { count: c.properties.length })}` : ''}
+            </>
+          ),
+        },
       ]}
     />
   );
@@ -46,8 +55,18 @@ function PropertyTable({ properties }: { properties: PropertyChange[] }) {
       className="dz-diff__properties"
       columns={[
         { title: t('diff.path'), dataIndex: 'path', render: (path: string) => <code className="mc-code">{path}</code>, width: '30%' },
-        { title: t('diff.before'), key: 'before', render: (_, p) => <pre className="dz-diff__value dz-diff__value--before">{show(p.before)}</pre>, width: '35%' },
-        { title: t('diff.after'), key: 'after', render: (_, p) => <pre className="dz-diff__value dz-diff__value--after">{show(p.after)}</pre>, width: '35%' },
+        {
+          title: t('diff.before'),
+          key: 'before',
+          render: (_, p) => <pre className="dz-diff__value dz-diff__value--before">{show(p.before)}</pre>,
+          width: '35%',
+        },
+        {
+          title: t('diff.after'),
+          key: 'after',
+          render: (_, p) => <pre className="dz-diff__value dz-diff__value--after">{show(p.after)}</pre>,
+          width: '35%',
+        },
       ]}
     />
   );

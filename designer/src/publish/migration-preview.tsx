@@ -17,7 +17,11 @@ export function MigrationPreview({ migrations }: { migrations: PlannedMigration[
         <List.Item data-testid={`migration-${m.type}`}>
           <div className="dz-migration">
             <div>
-              <code className="mc-code">{m.type}</code> <strong>{m.entity}{m.field ? `.${m.field}` : ''}</strong>{' '}
+              <code className="mc-code">{m.type}</code>{' '}
+              <strong>
+                {m.entity}
+                {m.field ? `.${m.field}` : ''}
+              </strong>{' '}
               {m.preview.records > 0 && <Tag>{t('mig.records', { count: m.preview.records })}</Tag>}
               {m.preview.blocking && <Tag className="dz-marker dz-marker--removed">{t('mig.blocking')}</Tag>}
               {m.preview.keptAside && m.preview.records > 0 && <Typography.Text type="secondary">{t('mig.keptAside')}</Typography.Text>}
@@ -32,7 +36,9 @@ export function MigrationPreview({ migrations }: { migrations: PlannedMigration[
                 </ul>
               </div>
             )}
-            {m.preview.duplicates && m.preview.duplicates.length > 0 && <Typography.Text type="danger">{t('mig.duplicates')}</Typography.Text>}
+            {m.preview.duplicates && m.preview.duplicates.length > 0 && (
+              <Typography.Text type="danger">{t('mig.duplicates')}</Typography.Text>
+            )}
           </div>
         </List.Item>
       )}

@@ -17,7 +17,13 @@ import { publishMessages } from './publish.messages';
 export function PublishPage() {
   const t = useT(publishMessages);
   const refresh = useRefreshMeta();
-  const preview = useQuery({ queryKey: ['meta', 'publish-preview'], queryFn: () => metaApi.publish({ dryRun: true }), staleTime: 0, retry: false, placeholderData: undefined });
+  const preview = useQuery({
+    queryKey: ['meta', 'publish-preview'],
+    queryFn: () => metaApi.publish({ dryRun: true }),
+    staleTime: 0,
+    retry: false,
+    placeholderData: undefined,
+  });
   const [message, setMessage] = useState('');
   const [accept, setAccept] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -49,45 +55,87 @@ export function PublishPage() {
     <section className="mc-page dz-publish" aria-labelledby="publish-title" data-testid="publish-page">
       <header className="mc-page__header">
         <div>
-          <h1 className="mc-page__title" id="publish-title">{t('publish.title')}</h1>
+          <h1 className="mc-page__title" id="publish-title">
+            {t('publish.title')}
+          </h1>
           {result && <p className="mc-page__subtitle">{t('publish.subtitle', { version: result.version })}</p>}
         </div>
-        <Button onClick={() => void preview.refetch()} disabled={preview.isFetching} data-testid="publish-refresh">{t('publish.refresh')}</Button>
+        <Button onClick={() => void preview.refetch()} disabled={preview.isFetching} data-testid="publish-refresh">
+          {t('publish.refresh')}
+        </Button>
       </header>
       {done && <Alert type="success" showIcon message={t('publish.done', { version: done.version })} data-testid="publish-done" />}
       {failure && <ErrorState title={t('publish.failed')} error={failure} />}
       {preview.isPending && <Skeleton active />}
       {problems && (
         <section aria-labelledby="problems-title">
-          <h2 className="mc-section-title" id="problems-title">{t('publish.problems')}</h2>
-          <List size="small" bordered data-testid="publish-problems" dataSource={problems} renderItem={(p) => <List.Item><code className="mc-code">{p.pointer}</code> {p.message}</List.Item>} />
+          <h2 className="mc-section-title" id="problems-title">
+            {t('publish.problems')}
+          </h2>
+          <List
+            size="small"
+            bordered
+            data-testid="publish-problems"
+            dataSource={problems}
+            renderItem={(p) => (
+              <List.Item>
+                <code className="mc-code">{p.pointer}</code> {p.message}
+              </List.Item>
+            )}
+          />
         </section>
       )}
-      {preview.error && !problems && <ErrorState title={t('publish.loadFailed')} error={toApiError(preview.error)} onRetry={() => void preview.refetch()} />}
+      {preview.error && !problems && (
+        <ErrorState title={t('publish.loadFailed')} error={toApiError(preview.error)} onRetry={() => void preview.refetch()} />
+      )}
       {result && empty && !done && <Typography.Paragraph data-testid="publish-nothing">{t('publish.nothing')}</Typography.Paragraph>}
       {result && !empty && (
         <>
           <section aria-labelledby="diff-title">
-            <h2 className="mc-section-title" id="diff-title">{t('publish.diff')}</h2>
+            <h2 className="mc-section-title" id="diff-title">
+              {t('publish.diff')}
+            </h2>
             <DiffView diff={result.diff} />
           </section>
           <section aria-labelledby="migrations-title">
-            <h2 className="mc-section-title" id="migrations-title">{t('publish.migrations')}</h2>
+            <h2 className="mc-section-title" id="migrations-title">
+              {t('publish.migrations')}
+            </h2>
             <MigrationPreview migrations={result.migrations} />
           </section>
-          {result.warnings.length > 0 && <Alert type="warning" showIcon message={t('publish.warnings')} description={result.warnings.map((w) => w.message).join(' ')} />}
+          {result.warnings.length > 0 && (
+            <Alert type="warning" showIcon message={t('publish.warnings')} description={result.warnings.map((w) => w.message).join(' ')} />
+          )}
           <Space direction="vertical" className="dz-publish__form">
             <label htmlFor="publish-message">{t('publish.message')}</label>
-            <Input.TextArea id="publish-message" value={message} onChange={(e) => setMessage(e.target.value)} maxLength={500} rows={2} data-testid="publish-message" />
+            <Input.TextArea
+              id="publish-message"
+              value={message}
+              onChange={(e) => setMessage(e.target.value)}
+              maxLength={500}
+              rows={2}
+              data-testid="publish-message"
+            />
             {blocking && (
               <Alert
                 type="warning"
                 showIcon
                 message={t('publish.acceptHint')}
-                description={<Checkbox checked={accept} onChange={(e) => setAccept(e.target.checked)} data-testid="accept-loss">{t('publish.accept')}</Checkbox>}
+                description={
+                  <Checkbox checked={accept} onChange={(e) => setAccept(e.target.checked)} data-testid="accept-loss">
+                    {t('publish.accept')}
+                  </Checkbox>
+                }
               />
             )}
-            <Button type="primary" size="large" loading={busy} disabled={blocking && !accept} onClick={() => void publish()} data-testid="publish-go">
+            <Button
+              type="primary"
+              size="large"
+              loading={busy}
+              disabled={blocking && !accept}
+              onClick={() => void publish()}
+              data-testid="publish-go"
+            >
               {t('publish.go', { version: result.version })}
             </Button>
           </Space>

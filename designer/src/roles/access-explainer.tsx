@@ -41,7 +41,11 @@ export function AccessExplainer({ role, entities }: { role: string; entities: re
   const explain = async () => {
     setError(undefined);
     try {
-      setAnswer(await api.get<Explanation>(`/api/access/explain?user=${encodeURIComponent(user!)}&entity=${encodeURIComponent(entity!)}${record ? `&record=${record}` : ''}`));
+      setAnswer(
+        await api.get<Explanation>(
+          `/api/access/explain?user=${encodeURIComponent(user!)}&entity=${encodeURIComponent(entity!)}${record ? `&record=${record}` : ''}`,
+        ),
+      );
     } catch (err) {
       setError(`${toApiError(err).code}: ${toApiError(err).message}`);
     }
@@ -53,36 +57,102 @@ export function AccessExplainer({ role, entities }: { role: string; entities: re
       <Form layout="vertical">
         <Space wrap align="end">
           <Form.Item label={t('entity')} htmlFor="explain-entity">
-            <Select id="explain-entity" value={entity} onChange={(v: string) => { setEntity(v); setRecord(undefined); }} options={entities.map((e) => ({ value: e.key, label: labelOf(e.label, locale, e.key) }))} style={{ minWidth: 180 }} data-testid="explain-entity" />
+            <Select
+              id="explain-entity"
+              value={entity}
+              onChange={(v: string) => {
+                setEntity(v);
+                setRecord(undefined);
+              }}
+              options={entities.map((e) => ({ value: e.key, label: labelOf(e.label, locale, e.key) }))}
+              style={{ minWidth: 180 }}
+              data-testid="explain-entity"
+            />
           </Form.Item>
           <Form.Item label={t('record')} htmlFor="explain-record">
-            <Select id="explain-record" value={record} onChange={(v: string) => setRecord(v)} allowClear showSearch optionFilterProp="label" disabled={!chosen} loading={records.isFetching} style={{ minWidth: 220 }}
-              options={(records.data?.records ?? []).map((r) => ({ value: String(r.id), label: String(r[chosen?.displayField ?? 'id'] ?? r.id) }))} data-testid="explain-record" />
+            <Select
+              id="explain-record"
+              value={record}
+              onChange={(v: string) => setRecord(v)}
+              allowClear
+              showSearch
+              optionFilterProp="label"
+              disabled={!chosen}
+              loading={records.isFetching}
+              style={{ minWidth: 220 }}
+              options={(records.data?.records ?? []).map((r) => ({
+                value: String(r.id),
+                label: String(r[chosen?.displayField ?? 'id'] ?? r.id),
+              }))}
+              data-testid="explain-record"
+            />
           </Form.Item>
           <Form.Item label={t('user')} htmlFor="explain-user">
-            <div className="dz-explain__user"><UserPicker id="explain-user" value={user} onChange={setUser} ariaLabel={t('user')} /></div>
+            <div className="dz-explain__user">
+              <UserPicker id="explain-user" value={user} onChange={setUser} ariaLabel={t('user')} />
+            </div>
           </Form.Item>
           <Form.Item>
-            <Button type="primary" onClick={() => void explain()} disabled={!entity || !user} data-testid="explain-run">{t('run')}</Button>
+            <Button type="primary" onClick={() => void explain()} disabled={!entity || !user} data-testid="explain-run">
+              {t('run')}
+            </Button>
           </Form.Item>
         </Space>
       </Form>
       {error && <Alert type="error" showIcon message={error} />}
       {answer && (
         <div data-testid="explain-answer">
-          <Descriptions size="small" column={1} items={[
-            { key: 'user', label: t('user'), children: `${answer.user.name} (${answer.user.roles.join(', ') || '—'})` },
-            ...(answer.reason ? [{ key: 'reason', label: t('reason'), children: answer.reason }] : []),
-            ...(answer.unknownRoles.length ? [{ key: 'unknown', label: t('unknownRoles'), children: answer.unknownRoles.join(', ') }] : []),
-          ]} />
-          <Table size="small" pagination={false} rowKey="op" dataSource={Object.entries(answer.operations).map(([op, a]) => ({ op, ...a, onRecord: answer.record?.operations[op] }))}
+          <Descriptions
+            size="small"
+            column={1}
+            items={[
+              { key: 'user', label: t('user'), children: `${answer.user.name} (${answer.user.roles.join(', ') || '—'})` },
+              ...(answer.reason ? [{ key: 'reason', label: t('reason'), children: answer.reason }] : []),
+              ...(answer.unknownRoles.length
+                ? [{ key: 'unknown', label: t('unknownRoles'), children: answer.unknownRoles.join(', ') }]
+                : []),
+            ]}
+          />
+          <Table
+            size="small"
+            pagination={false}
+            rowKey="op"
+            dataSource={Object.entries(answer.operations).map(([op, a]) => ({ op, ...a, onRecord: answer.record?.operations[op] }))}
             columns={[
               { title: t('operation'), dataIndex: 'op' },
-              { title: t('onEntity'), key: 'entity', render: (_, r) => <>{yes(r.allowed)} {r.grantedBy?.join(', ')}</> },
-              ...(answer.record ? [{ title: t('onRecord'), key: 'record', render: (_: unknown, r: { onRecord?: RecordOp }) => r.onRecord ? (
-                <>{yes(r.onRecord.allowed)} {r.onRecord.rules.map((rule) => <Tag key={rule.role} color={rule.matches ? 'blue' : undefined}>{t(rule.matches ? 'ruleMatches' : 'ruleMisses', { role: rule.role, scope: rule.scope })}</Tag>)}{r.onRecord.shares.length > 0 && <Tag color="purple">{t('shared', { count: r.onRecord.shares.length })}</Tag>}</>
-              ) : '' }] : []),
-            ]} />
+              {
+                title: t('onEntity'),
+                key: 'entity',
+                render: (_, r) => (
+                  <>
+                    {yes(r.allowed)} {r.grantedBy?.join(', ')}
+                  </>
+                ),
+              },
+              ...(answer.record
+                ? [
+                    {
+                      title: t('onRecord'),
+                      key: 'record',
+                      render: (_: unknown, r: { onRecord?: RecordOp }) =>
+                        r.onRecord ? (
+                          <>
+                            {yes(r.onRecord.allowed)}{' '}
+                            {r.onRecord.rules.map((rule) => (
+                              <Tag key={rule.role} color={rule.matches ? 'blue' : undefined}>
+                                {t(rule.matches ? 'ruleMatches' : 'ruleMisses', { role: rule.role, scope: rule.scope })}
+                              </Tag>
+                            ))}
+                            {r.onRecord.shares.length > 0 && <Tag color="purple">{t('shared', { count: r.onRecord.shares.length })}</Tag>}
+                          </>
+                        ) : (
+                          ''
+                        ),
+                    },
+                  ]
+                : []),
+            ]}
+          />
         </div>
       )}
     </Card>

@@ -33,14 +33,26 @@ export function EntityMatrix({ role, entities, selected, onChange, onSelect }: E
       data-testid="role-matrix"
       rowClassName={(e) => (e.key === selected ? 'dz-row--selected' : '')}
       columns={[
-        { title: t('matrix.entity'), key: 'entity', fixed: 'left', render: (_, e) => <span data-testid={`matrix-row-${e.key}`}>{labelOf(e.label, locale, e.key)}</span> },
+        {
+          title: t('matrix.entity'),
+          key: 'entity',
+          fixed: 'left',
+          render: (_, e) => <span data-testid={`matrix-row-${e.key}`}>{labelOf(e.label, locale, e.key)}</span>,
+        },
         ...OPERATIONS.map((op) => ({
           title: t(`op.${op}`),
           key: op,
           align: 'center' as const,
           render: (_: unknown, e: Entity) => {
             const name = labelOf(e.label, locale, e.key);
-            return <Checkbox checked={grantOf(e.key)[op] === true} onChange={(ev) => set(e.key, toggleOperation(grantOf(e.key), op, ev.target.checked))} aria-label={t('matrix.cell', { entity: name, op: t(`op.${op}`) })} data-testid={`cell-${e.key}-${op}`} />;
+            return (
+              <Checkbox
+                checked={grantOf(e.key)[op] === true}
+                onChange={(ev) => set(e.key, toggleOperation(grantOf(e.key), op, ev.target.checked))}
+                aria-label={t('matrix.cell', { entity: name, op: t(`op.${op}`) })}
+                data-testid={`cell-${e.key}-${op}`}
+              />
+            );
           },
         })),
         {
@@ -52,7 +64,10 @@ export function EntityMatrix({ role, entities, selected, onChange, onSelect }: E
               <Select<Scope>
                 value={grant.scope ?? 'own'}
                 disabled={!grant.read}
-                onChange={(scope) => { set(e.key, { ...grant, scope }); if (scope === 'filter') onSelect(e.key); }}
+                onChange={(scope) => {
+                  set(e.key, { ...grant, scope });
+                  if (scope === 'filter') onSelect(e.key);
+                }}
                 options={SCOPES.map((s) => ({ value: s, label: t(`scope.${s}`) }))}
                 style={{ minWidth: 200 }}
                 aria-label={t('matrix.cell', { entity: labelOf(e.label, locale, e.key), op: t('matrix.scope') })}
@@ -65,7 +80,13 @@ export function EntityMatrix({ role, entities, selected, onChange, onSelect }: E
           title: t('matrix.fields'),
           key: 'fields',
           render: (_, e) => (
-            <Button size="small" type={e.key === selected ? 'primary' : 'default'} onClick={() => onSelect(e.key)} aria-pressed={e.key === selected} data-testid={`fields-${e.key}`}>
+            <Button
+              size="small"
+              type={e.key === selected ? 'primary' : 'default'}
+              onClick={() => onSelect(e.key)}
+              aria-pressed={e.key === selected}
+              data-testid={`fields-${e.key}`}
+            >
               {t('matrix.edit', { entity: labelOf(e.label, locale, e.key) })}
             </Button>
           ),

@@ -12,7 +12,15 @@ const DEFAULT_MASK = { keepStart: 3, keepEnd: 4 };
  * e.g. 138****1234). Write needs read; a masked field is written only where the role
  * says so. Numbers typed into the mask group as one undo step per field.
  */
-export function FieldGrid({ entity, grant, onChange }: { entity: Entity; grant: EntityGrant; onChange: (grant: EntityGrant, group?: string) => void }) {
+export function FieldGrid({
+  entity,
+  grant,
+  onChange,
+}: {
+  entity: Entity;
+  grant: EntityGrant;
+  onChange: (grant: EntityGrant, group?: string) => void;
+}) {
   const t = useT(rolesMessages);
   const { locale } = useLocale();
   if (!grant.read) return <Typography.Paragraph type="secondary">{t('fields.noRead')}</Typography.Paragraph>;
@@ -28,12 +36,27 @@ export function FieldGrid({ entity, grant, onChange }: { entity: Entity; grant: 
       scroll={{ x: 'max-content' }}
       data-testid="field-grid"
       columns={[
-        { title: t('fields.field'), key: 'field', render: (_, f) => <span>{labelOf(f.label, locale, f.key)} <code className="mc-code">{f.key}</code></span> },
+        {
+          title: t('fields.field'),
+          key: 'field',
+          render: (_, f) => (
+            <span>
+              {labelOf(f.label, locale, f.key)} <code className="mc-code">{f.key}</code>
+            </span>
+          ),
+        },
         {
           title: t('fields.read'),
           key: 'read',
           align: 'center',
-          render: (_, f) => <Checkbox checked={access(f.key).read !== false} onChange={(e) => set(f.key, { ...access(f.key), read: e.target.checked })} aria-label={cell(f, t('fields.read'))} data-testid={`field-read-${f.key}`} />,
+          render: (_, f) => (
+            <Checkbox
+              checked={access(f.key).read !== false}
+              onChange={(e) => set(f.key, { ...access(f.key), read: e.target.checked })}
+              aria-label={cell(f, t('fields.read'))}
+              data-testid={`field-read-${f.key}`}
+            />
+          ),
         },
         {
           title: t('fields.write'),
@@ -42,7 +65,15 @@ export function FieldGrid({ entity, grant, onChange }: { entity: Entity; grant: 
           render: (_, f) => {
             const a = access(f.key);
             const write = a.read !== false && (a.mask ? a.write === true : a.write !== false);
-            return <Checkbox checked={write} disabled={a.read === false} onChange={(e) => set(f.key, { ...a, write: e.target.checked })} aria-label={cell(f, t('fields.write'))} data-testid={`field-write-${f.key}`} />;
+            return (
+              <Checkbox
+                checked={write}
+                disabled={a.read === false}
+                onChange={(e) => set(f.key, { ...a, write: e.target.checked })}
+                aria-label={cell(f, t('fields.write'))}
+                data-testid={`field-write-${f.key}`}
+              />
+            );
           },
         },
         {
@@ -52,11 +83,35 @@ export function FieldGrid({ entity, grant, onChange }: { entity: Entity; grant: 
             const a = access(f.key);
             return (
               <Space wrap>
-                <Checkbox checked={!!a.mask} disabled={a.read === false} onChange={(e) => set(f.key, { ...a, mask: e.target.checked ? DEFAULT_MASK : undefined, write: e.target.checked ? false : a.write })} aria-label={cell(f, t('fields.mask'))} data-testid={`field-mask-${f.key}`} />
+                <Checkbox
+                  checked={!!a.mask}
+                  disabled={a.read === false}
+                  onChange={(e) =>
+                    set(f.key, { ...a, mask: e.target.checked ? DEFAULT_MASK : undefined, write: e.target.checked ? false : a.write })
+                  }
+                  aria-label={cell(f, t('fields.mask'))}
+                  data-testid={`field-mask-${f.key}`}
+                />
                 {a.mask && (
                   <>
-                    <InputNumber size="small" min={0} max={20} value={a.mask.keepStart ?? 0} onChange={(n) => set(f.key, { ...a, mask: { ...a.mask, keepStart: Number(n ?? 0) } }, `mask-start-${f.key}`)} aria-label={cell(f, t('fields.keepStart'))} addonBefore={t('fields.keepStart')} />
-                    <InputNumber size="small" min={0} max={20} value={a.mask.keepEnd ?? 0} onChange={(n) => set(f.key, { ...a, mask: { ...a.mask, keepEnd: Number(n ?? 0) } }, `mask-end-${f.key}`)} aria-label={cell(f, t('fields.keepEnd'))} addonBefore={t('fields.keepEnd')} />
+                    <InputNumber
+                      size="small"
+                      min={0}
+                      max={20}
+                      value={a.mask.keepStart ?? 0}
+                      onChange={(n) => set(f.key, { ...a, mask: { ...a.mask, keepStart: Number(n ?? 0) } }, `mask-start-${f.key}`)}
+                      aria-label={cell(f, t('fields.keepStart'))}
+                      addonBefore={t('fields.keepStart')}
+                    />
+                    <InputNumber
+                      size="small"
+                      min={0}
+                      max={20}
+                      value={a.mask.keepEnd ?? 0}
+                      onChange={(n) => set(f.key, { ...a, mask: { ...a.mask, keepEnd: Number(n ?? 0) } }, `mask-end-${f.key}`)}
+                      aria-label={cell(f, t('fields.keepEnd'))}
+                      addonBefore={t('fields.keepEnd')}
+                    />
                   </>
                 )}
               </Space>

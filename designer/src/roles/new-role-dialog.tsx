@@ -41,19 +41,45 @@ export function NewRoleDialog({ bundle, onClose }: { bundle: Bundle; onClose: ()
   };
 
   return (
-    <Modal open title={t('new.title')} okText={t('new.create')} cancelText={t('new.cancel')} onOk={() => void create()} onCancel={onClose} confirmLoading={busy}
-      okButtonProps={{ disabled: !ready, 'data-testid': 'new-role-create' } as ButtonProps} destroyOnHidden>
+    <Modal
+      open
+      title={t('new.title')}
+      okText={t('new.create')}
+      cancelText={t('new.cancel')}
+      onOk={() => void create()}
+      onCancel={onClose}
+      confirmLoading={busy}
+      okButtonProps={{ disabled: !ready, 'data-testid': 'new-role-create' } as ButtonProps}
+      destroyOnHidden
+    >
       <Form layout="vertical" onFinish={() => void create()}>
         <div className="dz-pair">
           <Form.Item label={t('labelZh')} required htmlFor="new-role-zh">
             <Input id="new-role-zh" value={zh} onChange={(e) => setZh(e.target.value)} autoFocus data-testid="new-role-zh" />
           </Form.Item>
           <Form.Item label={t('labelEn')} required htmlFor="new-role-en">
-            <Input id="new-role-en" value={en} onChange={(e) => setEn(e.target.value)} onPressEnter={() => void create()} data-testid="new-role-en" />
+            <Input
+              id="new-role-en"
+              value={en}
+              onChange={(e) => setEn(e.target.value)}
+              onPressEnter={() => void create()}
+              data-testid="new-role-en"
+            />
           </Form.Item>
         </div>
-        <Form.Item label={t('new.key')} help={keyProblem ?? t('new.keyHelp')} validateStatus={keyProblem && en ? 'error' : undefined} htmlFor="new-role-key">
-          <Input id="new-role-key" value={shownKey} onChange={(e) => setKey(e.target.value)} className="dz-mono" data-testid="new-role-key" />
+        <Form.Item
+          label={t('new.key')}
+          help={keyProblem ?? t('new.keyHelp')}
+          validateStatus={keyProblem && en ? 'error' : undefined}
+          htmlFor="new-role-key"
+        >
+          <Input
+            id="new-role-key"
+            value={shownKey}
+            onChange={(e) => setKey(e.target.value)}
+            className="dz-mono"
+            data-testid="new-role-key"
+          />
         </Form.Item>
       </Form>
       {error && <Alert type="error" message={error} showIcon />}

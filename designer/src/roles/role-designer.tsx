@@ -12,7 +12,12 @@ import { rolesMessages } from './roles.messages';
  */
 export function RoleDesigner({ roleKey }: { roleKey: string }) {
   const t = useT(rolesMessages);
-  const item = useQuery({ queryKey: ['role-item', roleKey], queryFn: () => metaApi.draftItem<Role>('roles', roleKey), staleTime: Infinity, gcTime: 0 });
+  const item = useQuery({
+    queryKey: ['role-item', roleKey],
+    queryFn: () => metaApi.draftItem<Role>('roles', roleKey),
+    staleTime: Infinity,
+    gcTime: 0,
+  });
   if (item.error) {
     const error = toApiError(item.error);
     if (error.code === 'METADATA_ITEM_NOT_FOUND') return <EmptyState title={t('notFound', { key: roleKey })} />;

@@ -26,7 +26,9 @@ export function RoleHeader({ role, published, editor }: { role: Role; published:
     <>
       <header className="dz-workbench__header">
         <div>
-          <Link href={href('/')} className="dz-back">← {t('back')}</Link>
+          <Link href={href('/')} className="dz-back">
+            ← {t('back')}
+          </Link>
           <h1 className="mc-page__title" id="role-title">
             {t('title', { name: labelOf(role.label, locale, role.key) })}
             <DraftMarker change={marker} />
@@ -35,15 +37,23 @@ export function RoleHeader({ role, published, editor }: { role: Role; published:
         <Space wrap>
           <SaveState editor={editor} />
           <Tooltip title="Ctrl+Z">
-            <Button icon={<UndoOutlined />} onClick={editor.undo} disabled={!editor.canUndo} data-testid="undo">{t('undo')}</Button>
+            <Button icon={<UndoOutlined />} onClick={editor.undo} disabled={!editor.canUndo} data-testid="undo">
+              {t('undo')}
+            </Button>
           </Tooltip>
           <Tooltip title="Ctrl+Shift+Z">
-            <Button icon={<RedoOutlined />} onClick={editor.redo} disabled={!editor.canRedo} data-testid="redo">{t('redo')}</Button>
+            <Button icon={<RedoOutlined />} onClick={editor.redo} disabled={!editor.canRedo} data-testid="redo">
+              {t('redo')}
+            </Button>
           </Tooltip>
           <Tooltip title={!published ? t('preview.unpublished') : marker ? t('preview.changed') : undefined}>
-            <Button icon={<EyeOutlined />} onClick={preview} disabled={!published} data-testid="role-preview">{t('preview')}</Button>
+            <Button icon={<EyeOutlined />} onClick={preview} disabled={!published} data-testid="role-preview">
+              {t('preview')}
+            </Button>
           </Tooltip>
-          <Button type="primary" onClick={() => navigate(href('/publish'))} disabled={editor.status !== 'saved'} data-testid="role-publish">{t('publish')}</Button>
+          <Button type="primary" onClick={() => navigate(href('/publish'))} disabled={editor.status !== 'saved'} data-testid="role-publish">
+            {t('publish')}
+          </Button>
         </Space>
       </header>
       {editor.status === 'conflict' && (
@@ -55,14 +65,34 @@ export function RoleHeader({ role, published, editor }: { role: Role; published:
           description={t('conflict.description')}
           action={
             <Space direction="vertical">
-              <Button size="small" onClick={() => void editor.reload()} data-testid="conflict-reload">{t('conflict.reload')}</Button>
-              <Button size="small" danger onClick={() => void editor.overwrite()} data-testid="conflict-overwrite">{t('conflict.overwrite')}</Button>
+              <Button size="small" onClick={() => void editor.reload()} data-testid="conflict-reload">
+                {t('conflict.reload')}
+              </Button>
+              <Button size="small" danger onClick={() => void editor.overwrite()} data-testid="conflict-overwrite">
+                {t('conflict.overwrite')}
+              </Button>
             </Space>
           }
         />
       )}
       {editor.status === 'invalid' && editor.problems.length > 0 && (
-        <Alert type="error" showIcon data-testid="save-problems" message={t('save.invalid')} description={<List size="small" dataSource={editor.problems} renderItem={(p) => <List.Item><code className="mc-code">{p.pointer}</code> {p.message}</List.Item>} />} />
+        <Alert
+          type="error"
+          showIcon
+          data-testid="save-problems"
+          message={t('save.invalid')}
+          description={
+            <List
+              size="small"
+              dataSource={editor.problems}
+              renderItem={(p) => (
+                <List.Item>
+                  <code className="mc-code">{p.pointer}</code> {p.message}
+                </List.Item>
+              )}
+            />
+          }
+        />
       )}
     </>
   );
@@ -71,14 +101,31 @@ export function RoleHeader({ role, published, editor }: { role: Role; published:
 function SaveState({ editor }: { editor: Editor }) {
   const t = useT(rolesMessages);
   const { status } = editor;
-  if (status === 'saved') return <Typography.Text className="dz-ok" data-testid="save-state" data-state="saved"><CheckCircleOutlined /> {t('save.saved')}</Typography.Text>;
-  if (status === 'saving' || status === 'pending') return <Typography.Text type="secondary" data-testid="save-state" data-state={status}><LoadingOutlined /> {t(status === 'saving' ? 'save.saving' : 'save.pending')}</Typography.Text>;
+  if (status === 'saved')
+    return (
+      <Typography.Text className="dz-ok" data-testid="save-state" data-state="saved">
+        <CheckCircleOutlined /> {t('save.saved')}
+      </Typography.Text>
+    );
+  if (status === 'saving' || status === 'pending')
+    return (
+      <Typography.Text type="secondary" data-testid="save-state" data-state={status}>
+        <LoadingOutlined /> {t(status === 'saving' ? 'save.saving' : 'save.pending')}
+      </Typography.Text>
+    );
   if (status === 'failed') {
     return (
       <Typography.Text type="danger" data-testid="save-state" data-state="failed">
-        <WarningOutlined /> {t('save.failed', { code: editor.errorCode ?? '' })} <Button size="small" onClick={editor.retry}>{t('save.retry')}</Button>
+        <WarningOutlined /> {t('save.failed', { code: editor.errorCode ?? '' })}{' '}
+        <Button size="small" onClick={editor.retry}>
+          {t('save.retry')}
+        </Button>
       </Typography.Text>
     );
   }
-  return <Typography.Text type="danger" data-testid="save-state" data-state={status}><WarningOutlined /> {status === 'invalid' ? t('save.invalid') : t('conflict.title')}</Typography.Text>;
+  return (
+    <Typography.Text type="danger" data-testid="save-state" data-state={status}>
+      <WarningOutlined /> {status === 'invalid' ? t('save.invalid') : t('conflict.title')}
+    </Typography.Text>
+  );
 }

@@ -20,7 +20,10 @@ describe('role editing', () => {
 
   it('keeps a write grant only beside a mask, where it means "may set a value seen masked"', () => {
     const mask = { keepStart: 3, keepEnd: 4 };
-    expect(withFieldGrant({ read: true }, 'phone', { read: true, write: true, mask })).toEqual({ read: true, fields: { phone: { write: true, mask } } });
+    expect(withFieldGrant({ read: true }, 'phone', { read: true, write: true, mask })).toEqual({
+      read: true,
+      fields: { phone: { write: true, mask } },
+    });
     expect(withFieldGrant({ read: true }, 'phone', { write: false, mask })).toEqual({ read: true, fields: { phone: { mask } } });
   });
 });

@@ -14,7 +14,9 @@ export const SCOPES: readonly Scope[] = ['own', 'own_and_subordinates', 'departm
 /** The role with one entity's grant replaced; an empty grant is removed, so the role stays minimal. */
 export function withGrant(role: Role, entity: string, grant: EntityGrant): Role {
   const entities = { ...role.entities };
-  const meaningful = Object.entries(grant).some(([k, v]) => v !== undefined && v !== false && !(k === 'fields' && Object.keys(v as object).length === 0));
+  const meaningful = Object.entries(grant).some(
+    ([k, v]) => v !== undefined && v !== false && !(k === 'fields' && Object.keys(v as object).length === 0),
+  );
   if (meaningful) entities[entity] = grant;
   else delete entities[entity];
   return { ...role, entities };

@@ -37,7 +37,8 @@ export function RoleWorkbench({ initial }: { initial: { item: Role; rev: number 
   const entity = entities.find((e) => e.key === selected);
   const grant: EntityGrant = (selected && role.entities?.[selected]) || {};
   const setGrant = (next: EntityGrant, group?: string) => selected && editor.change(withGrant(role, selected, next), group);
-  const setLabel = (lang: 'zh-CN' | 'en', text: string) => editor.change({ ...role, label: { ...role.label, [lang]: text } }, `label-${lang}`);
+  const setLabel = (lang: 'zh-CN' | 'en', text: string) =>
+    editor.change({ ...role, label: { ...role.label, [lang]: text } }, `label-${lang}`);
   const setAdmin = (right: 'metadata' | 'users', on: boolean) => {
     const admin = { ...role.admin, [right]: on };
     if (!on) delete admin[right];
@@ -53,15 +54,37 @@ export function RoleWorkbench({ initial }: { initial: { item: Role; rev: number 
         <Form layout="vertical">
           <div className="dz-pair">
             <Form.Item label={t('labelZh')} htmlFor="role-label-zh">
-              <Input id="role-label-zh" value={role.label['zh-CN']} onChange={(e) => setLabel('zh-CN', e.target.value)} data-testid="role-label-zh" />
+              <Input
+                id="role-label-zh"
+                value={role.label['zh-CN']}
+                onChange={(e) => setLabel('zh-CN', e.target.value)}
+                data-testid="role-label-zh"
+              />
             </Form.Item>
             <Form.Item label={t('labelEn')} htmlFor="role-label-en">
-              <Input id="role-label-en" value={role.label.en} onChange={(e) => setLabel('en', e.target.value)} data-testid="role-label-en" />
+              <Input
+                id="role-label-en"
+                value={role.label.en}
+                onChange={(e) => setLabel('en', e.target.value)}
+                data-testid="role-label-en"
+              />
             </Form.Item>
           </div>
           <Space direction="vertical">
-            <Checkbox checked={role.admin?.metadata === true} onChange={(e) => setAdmin('metadata', e.target.checked)} data-testid="role-admin-metadata">{t('adminMetadata')}</Checkbox>
-            <Checkbox checked={role.admin?.users === true} onChange={(e) => setAdmin('users', e.target.checked)} data-testid="role-admin-users">{t('adminUsers')}</Checkbox>
+            <Checkbox
+              checked={role.admin?.metadata === true}
+              onChange={(e) => setAdmin('metadata', e.target.checked)}
+              data-testid="role-admin-metadata"
+            >
+              {t('adminMetadata')}
+            </Checkbox>
+            <Checkbox
+              checked={role.admin?.users === true}
+              onChange={(e) => setAdmin('users', e.target.checked)}
+              data-testid="role-admin-users"
+            >
+              {t('adminUsers')}
+            </Checkbox>
           </Space>
         </Form>
       </Card>
@@ -69,7 +92,12 @@ export function RoleWorkbench({ initial }: { initial: { item: Role; rev: number 
         <p className="mc-page__subtitle">{t('matrix.hint')}</p>
         <EntityMatrix role={role} entities={entities} selected={selected} onChange={editor.change} onSelect={setSelected} />
       </Card>
-      <Card size="small" title={entity ? t('fields.title', { entity: entityName }) : t('matrix.fields')} className="dz-role__card" data-testid="role-fields-card">
+      <Card
+        size="small"
+        title={entity ? t('fields.title', { entity: entityName }) : t('matrix.fields')}
+        className="dz-role__card"
+        data-testid="role-fields-card"
+      >
         {entity ? <FieldGrid entity={entity} grant={grant} onChange={setGrant} /> : <p className="mc-page__subtitle">{t('fields.pick')}</p>}
       </Card>
       {entity && (

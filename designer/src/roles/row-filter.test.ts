@@ -12,14 +12,32 @@ describe('row filter from the filter builder', () => {
     ['contains', { field: 'title', op: 'contains', value: 'x' }, { in: ['x', v('title')] }],
     ['isNotEmpty', { field: 'phone', op: 'isNotEmpty' }, { '!!': v('phone') }],
     ['isEmpty', { field: 'phone', op: 'isEmpty' }, { '!': { '!!': v('phone') } }],
-    ['between', { field: 'amount', op: 'between', value: ['1', '9'] }, { and: [{ '>=': [v('amount'), '1'] }, { '<=': [v('amount'), '9'] }] }],
-    ['a group', { or: [{ field: 'a', op: 'eq', value: 1 }, { field: 'b', op: 'ne', value: 2 }] }, { or: [{ '==': [v('a'), 1] }, { '!=': [v('b'), 2] }] }],
+    [
+      'between',
+      { field: 'amount', op: 'between', value: ['1', '9'] },
+      { and: [{ '>=': [v('amount'), '1'] }, { '<=': [v('amount'), '9'] }] },
+    ],
+    [
+      'a group',
+      {
+        or: [
+          { field: 'a', op: 'eq', value: 1 },
+          { field: 'b', op: 'ne', value: 2 },
+        ],
+      },
+      { or: [{ '==': [v('a'), 1] }, { '!=': [v('b'), 2] }] },
+    ],
   ])('%s becomes json-logic a query can express', (_, filter, logic) => {
     expect(filterToRowFilter(filter)).toEqual({ logic, unsupported: [] });
   });
 
   it('names the conditions a row filter cannot hold instead of dropping them', () => {
-    const result = filterToRowFilter({ and: [{ field: 'closeDate', op: 'relative', value: 'this_month' }, { field: 'title', op: 'startsWith', value: 'A' }] });
+    const result = filterToRowFilter({
+      and: [
+        { field: 'closeDate', op: 'relative', value: 'this_month' },
+        { field: 'title', op: 'startsWith', value: 'A' },
+      ],
+    });
     expect(result.unsupported).toEqual(['closeDate relative', 'title startsWith']);
   });
 

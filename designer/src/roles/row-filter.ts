@@ -7,10 +7,20 @@
 
 type Logic = Record<string, unknown>;
 /** The filter language as the filter builder's `toFilter` makes it. */
-export type FilterLike = { and: FilterLike[] } | { or: FilterLike[] } | { not: FilterLike } | { field: string; op: string; value?: unknown };
+export type FilterLike =
+  { and: FilterLike[] } | { or: FilterLike[] } | { not: FilterLike } | { field: string; op: string; value?: unknown };
 
 const TO_LOGIC: Record<string, string> = { eq: '==', ne: '!=', gt: '>', gte: '>=', lt: '<', lte: '<=' };
-const FROM_LOGIC: Record<string, string> = { '==': 'eq', '===': 'eq', '!=': 'ne', '!==': 'ne', '>': 'gt', '>=': 'gte', '<': 'lt', '<=': 'lte' };
+const FROM_LOGIC: Record<string, string> = {
+  '==': 'eq',
+  '===': 'eq',
+  '!=': 'ne',
+  '!==': 'ne',
+  '>': 'gt',
+  '>=': 'gte',
+  '<': 'lt',
+  '<=': 'lte',
+};
 
 export type ToLogicResult = { logic: Logic | undefined; unsupported: string[] };
 
@@ -29,12 +39,18 @@ export function filterToRowFilter(filter: FilterLike | undefined): ToLogicResult
     const compare = TO_LOGIC[node.op];
     if (compare) return { [compare]: [field, node.value] };
     switch (node.op) {
-      case 'in': return { in: [field, node.value] };
-      case 'nin': return { '!': { in: [field, node.value] } };
-      case 'contains': return { in: [node.value, field] };
-      case 'notContains': return { '!': { in: [node.value, field] } };
-      case 'isNotEmpty': return { '!!': field };
-      case 'isEmpty': return { '!': { '!!': field } };
+      case 'in':
+        return { in: [field, node.value] };
+      case 'nin':
+        return { '!': { in: [field, node.value] } };
+      case 'contains':
+        return { in: [node.value, field] };
+      case 'notContains':
+        return { '!': { in: [node.value, field] } };
+      case 'isNotEmpty':
+        return { '!!': field };
+      case 'isEmpty':
+        return { '!': { '!!': field } };
       case 'between': {
         const [from, to] = Array.isArray(node.value) ? node.value : [];
         return { and: [{ '>=': [field, from] }, { '<=': [field, to] }] };
@@ -66,7 +82,8 @@ export function rowFilterToFilter(logic: unknown): FilterLike | undefined {
     const name = (value as { var?: unknown } | null)?.var;
     return typeof name === 'string' && !name.startsWith('$') ? name : undefined;
   };
-  const constant = (value: unknown) => value === null || typeof value !== 'object' || (Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object'));
+  const constant = (value: unknown) =>
+    value === null || typeof value !== 'object' || (Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object'));
   if (op === '!!') return fieldOf(args) ? { field: fieldOf(args)!, op: 'isNotEmpty' } : undefined;
   if (op === '!') {
     const inner = rowFilterToFilter(args);

@@ -31,7 +31,8 @@ export function ScopeFilter({ roleKey, entity, grant, saved, onChange }: ScopeFi
   const [jsonError, setJsonError] = useState<string>();
   const [check, setCheck] = useState<{ problems: Problem[] } | { error: string }>();
   const name = labelOf(entity.label, locale, entity.key);
-  if (grant.scope !== 'filter') return <Typography.Paragraph type="secondary">{t('filter.notScopeFilter', { entity: name })}</Typography.Paragraph>;
+  if (grant.scope !== 'filter')
+    return <Typography.Paragraph type="secondary">{t('filter.notScopeFilter', { entity: name })}</Typography.Paragraph>;
 
   const shown = grant.rowFilter === undefined ? undefined : rowFilterToFilter(grant.rowFilter);
   const text = json ?? (grant.rowFilter === undefined ? '' : JSON.stringify(grant.rowFilter, null, 2));
@@ -72,20 +73,62 @@ export function ScopeFilter({ roleKey, entity, grant, saved, onChange }: ScopeFi
       {grant.rowFilter !== undefined && shown === undefined ? (
         <Alert type="info" showIcon message={t('filter.jsonOnly')} />
       ) : (
-        <FilterBuilder key={JSON.stringify(grant.rowFilter ?? null)} entity={entity} value={fromFilter(shown)} onApply={(group) => apply(toFilter(group) as FilterLike | undefined)} />
+        <FilterBuilder
+          key={JSON.stringify(grant.rowFilter ?? null)}
+          entity={entity}
+          value={fromFilter(shown)}
+          onApply={(group) => apply(toFilter(group) as FilterLike | undefined)}
+        />
       )}
-      {unsupported.length > 0 && <Alert type="error" showIcon data-testid="filter-unsupported" message={t('filter.unsupported', { conditions: unsupported.join(', ') })} />}
-      <label className="dz-field-label" htmlFor={`row-filter-json-${entity.key}`}>{t('filter.json')}</label>
-      <Input.TextArea id={`row-filter-json-${entity.key}`} className="dz-mono" autoSize={{ minRows: 3, maxRows: 12 }} value={text} onChange={(e) => setJson(e.target.value)} data-testid="row-filter-json" />
+      {unsupported.length > 0 && (
+        <Alert
+          type="error"
+          showIcon
+          data-testid="filter-unsupported"
+          message={t('filter.unsupported', { conditions: unsupported.join(', ') })}
+        />
+      )}
+      <label className="dz-field-label" htmlFor={`row-filter-json-${entity.key}`}>
+        {t('filter.json')}
+      </label>
+      <Input.TextArea
+        id={`row-filter-json-${entity.key}`}
+        className="dz-mono"
+        autoSize={{ minRows: 3, maxRows: 12 }}
+        value={text}
+        onChange={(e) => setJson(e.target.value)}
+        data-testid="row-filter-json"
+      />
       {jsonError && <Alert type="error" showIcon message={jsonError} />}
       <Space wrap className="dz-scope-filter__actions">
-        <Button onClick={applyJson} disabled={json === undefined} data-testid="row-filter-json-apply">{t('filter.apply')}</Button>
-        <Button onClick={() => void validate()} disabled={!saved} data-testid="role-validate">{t('filter.validate')}</Button>
+        <Button onClick={applyJson} disabled={json === undefined} data-testid="row-filter-json-apply">
+          {t('filter.apply')}
+        </Button>
+        <Button onClick={() => void validate()} disabled={!saved} data-testid="role-validate">
+          {t('filter.validate')}
+        </Button>
       </Space>
       {check && 'error' in check && <Alert type="error" showIcon message={check.error} />}
-      {check && 'problems' in check && check.problems.length === 0 && <Alert type="success" showIcon message={t('filter.valid')} data-testid="role-valid" />}
+      {check && 'problems' in check && check.problems.length === 0 && (
+        <Alert type="success" showIcon message={t('filter.valid')} data-testid="role-valid" />
+      )}
       {check && 'problems' in check && check.problems.length > 0 && (
-        <Alert type="error" showIcon data-testid="role-problems" message={<List size="small" dataSource={check.problems} renderItem={(p) => <List.Item><code className="mc-code">{p.pointer}</code> {p.message}</List.Item>} />} />
+        <Alert
+          type="error"
+          showIcon
+          data-testid="role-problems"
+          message={
+            <List
+              size="small"
+              dataSource={check.problems}
+              renderItem={(p) => (
+                <List.Item>
+                  <code className="mc-code">{p.pointer}</code> {p.message}
+                </List.Item>
+              )}
+            />
+          }
+        />
       )}
     </div>
   );

@@ -9,10 +9,24 @@ import { publishMessages } from '../publish/publish.messages';
 import { versionMessages } from './versions.messages';
 
 /** Rolls back to `version` after showing the server's dry run: the diff and the migration preview, with the accept-the-loss choice when values would go. */
-export function RollbackDialog({ version, onDone, onClose }: { version: number; onDone: (result: PublishResult) => void; onClose: () => void }) {
+export function RollbackDialog({
+  version,
+  onDone,
+  onClose,
+}: {
+  version: number;
+  onDone: (result: PublishResult) => void;
+  onClose: () => void;
+}) {
   const t = useT(versionMessages);
   const tp = useT(publishMessages);
-  const preview = useQuery({ queryKey: ['rollback-preview', version], queryFn: () => metaApi.rollback(version, { dryRun: true }), staleTime: 0, gcTime: 0, retry: false });
+  const preview = useQuery({
+    queryKey: ['rollback-preview', version],
+    queryFn: () => metaApi.rollback(version, { dryRun: true }),
+    staleTime: 0,
+    gcTime: 0,
+    retry: false,
+  });
   const [accept, setAccept] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<ApiError>();
@@ -49,7 +63,16 @@ export function RollbackDialog({ version, onDone, onClose }: { version: number; 
           <h3 className="mc-section-title">{tp('publish.migrations')}</h3>
           <MigrationPreview migrations={preview.data.migrations} />
           {blocking && (
-            <Alert type="warning" showIcon message={tp('publish.acceptHint')} description={<Checkbox checked={accept} onChange={(e) => setAccept(e.target.checked)} data-testid="rollback-accept">{tp('publish.accept')}</Checkbox>} />
+            <Alert
+              type="warning"
+              showIcon
+              message={tp('publish.acceptHint')}
+              description={
+                <Checkbox checked={accept} onChange={(e) => setAccept(e.target.checked)} data-testid="rollback-accept">
+                  {tp('publish.accept')}
+                </Checkbox>
+              }
+            />
           )}
         </>
       )}

@@ -28,18 +28,34 @@ export function VersionsPage() {
       setFrom(list[0]!.version - 1);
     }
   }, [list, to]);
-  const diff = useQuery({ queryKey: ['meta', 'diff', from, to], queryFn: () => metaApi.diff(from!, to!), enabled: from !== undefined && to !== undefined && from !== to });
-  const choices = [...list.map((v) => ({ value: v.version, label: `${t('version')} ${v.version}` })), { value: 0, label: `${t('version')} 0` }];
+  const diff = useQuery({
+    queryKey: ['meta', 'diff', from, to],
+    queryFn: () => metaApi.diff(from!, to!),
+    enabled: from !== undefined && to !== undefined && from !== to,
+  });
+  const choices = [
+    ...list.map((v) => ({ value: v.version, label: `${t('version')} ${v.version}` })),
+    { value: 0, label: `${t('version')} 0` },
+  ];
 
   return (
     <section className="mc-page" aria-labelledby="versions-title" data-testid="versions-page">
       <header className="mc-page__header">
         <div>
-          <h1 className="mc-page__title" id="versions-title">{t('title')}</h1>
+          <h1 className="mc-page__title" id="versions-title">
+            {t('title')}
+          </h1>
           <p className="mc-page__subtitle">{t('subtitle')}</p>
         </div>
       </header>
-      {rolledBack && <Alert type="success" showIcon message={t('rollbackDone', { version: rolledBack.version, from: rolledBack.from })} data-testid="rollback-done" />}
+      {rolledBack && (
+        <Alert
+          type="success"
+          showIcon
+          message={t('rollbackDone', { version: rolledBack.version, from: rolledBack.from })}
+          data-testid="rollback-done"
+        />
+      )}
       {versions.error && <ErrorState title={t('loadFailed')} error={toApiError(versions.error)} onRetry={() => void versions.refetch()} />}
       {versions.isPending && <Skeleton active />}
       {versions.data && (
@@ -51,22 +67,68 @@ export function VersionsPage() {
           pagination={list.length > 20 ? { pageSize: 20 } : false}
           locale={{ emptyText: t('empty') }}
           columns={[
-            { title: t('version'), dataIndex: 'version', render: (v: number, row) => <>{v} {row === list[0] && <Tag className="dz-tag-strong">{t('current')}</Tag>}</> },
+            {
+              title: t('version'),
+              dataIndex: 'version',
+              render: (v: number, row) => (
+                <>
+                  {v} {row === list[0] && <Tag className="dz-tag-strong">{t('current')}</Tag>}
+                </>
+              ),
+            },
             { title: t('when'), dataIndex: 'createdAt', render: (at: string) => formatDateTime(new Date(at), locale) },
             { title: t('who'), key: 'who', render: (_, v) => v.createdBy.name ?? v.createdBy.id },
-            { title: t('note'), key: 'note', render: (_, v) => <>{v.message}{v.rollbackOf ? ` (${t('rollbackOf', { version: v.rollbackOf })})` : ''}</> },
-            { title: t('summary'), key: 'summary', render: (_, v) => t('summaryText', { added: v.summary.added, changed: v.summary.changed, removed: v.summary.removed }) },
-            { title: '', key: 'actions', render: (_, v) => (v === list[0] ? null : <Button size="small" onClick={() => setRollingBack(v.version)} data-testid={`rollback-${v.version}`}>{t('rollback')}</Button>) },
+            {
+              title: t('note'),
+              key: 'note',
+              render: (_, v) => (
+                <>
+                  {v.message}
+                  {v.rollbackOf ? ` (${t('rollbackOf', { version: v.rollbackOf })})` : ''}
+                </>
+              ),
+            },
+            {
+              title: t('summary'),
+              key: 'summary',
+              render: (_, v) => t('summaryText', { added: v.summary.added, changed: v.summary.changed, removed: v.summary.removed }),
+            },
+            {
+              title: '',
+              key: 'actions',
+              render: (_, v) =>
+                v === list[0] ? null : (
+                  <Button size="small" onClick={() => setRollingBack(v.version)} data-testid={`rollback-${v.version}`}>
+                    {t('rollback')}
+                  </Button>
+                ),
+            },
           ]}
         />
       )}
       {list.length > 0 && (
         <section aria-labelledby="compare-title">
-          <h2 className="mc-section-title" id="compare-title">{t('compare')}</h2>
+          <h2 className="mc-section-title" id="compare-title">
+            {t('compare')}
+          </h2>
           <Space wrap className="dz-compare">
-            <Select aria-label={t('from')} value={from} onChange={setFrom} options={choices} className="dz-compare__select" data-testid="diff-from" />
+            <Select
+              aria-label={t('from')}
+              value={from}
+              onChange={setFrom}
+              options={choices}
+              className="dz-compare__select"
+              data-testid="diff-from"
+            />
             <span aria-hidden="true">→</span>
-            <Select aria-label={t('to')} value={to} onChange={setTo} options={choices} className="dz-compare__select" data-testid="diff-to" />
+            <Select
+              aria-label={t('to')}
+              value={to}
+              onChange={setTo}
+              options={choices}
+              className="dz-compare__select"
+              data-testid="diff-to"
+            />
           </Space>
           {from === to && <Alert type="info" message={t('same')} />}
           {diff.error && <ErrorState compact title={t('loadFailed')} error={toApiError(diff.error)} />}

@@ -40,7 +40,21 @@ export function ColumnList({ entity, fields, title, onMove, onRemove }: ColumnLi
   );
 }
 
-function ColumnRow({ entity, field, index, last, onMove, onRemove }: { entity: Entity; field: string; index: number; last: number; onMove: ColumnListProps['onMove']; onRemove: ColumnListProps['onRemove'] }) {
+function ColumnRow({
+  entity,
+  field,
+  index,
+  last,
+  onMove,
+  onRemove,
+}: {
+  entity: Entity;
+  field: string;
+  index: number;
+  last: number;
+  onMove: ColumnListProps['onMove'];
+  onRemove: ColumnListProps['onRemove'];
+}) {
   const t = useT(viewMessages);
   const { locale } = useLocale();
   const drop = useDroppable({ id: `col:${index}` });
@@ -65,9 +79,32 @@ function ColumnRow({ entity, field, index, last, onMove, onRemove }: { entity: E
         <code className="dz-field__key">{field}</code>
       </span>
       <span className="dz-field__actions">
-        <Button size="small" type="text" icon={<ArrowUpOutlined />} aria-label={t('columns.moveUp')} disabled={index === 0} onClick={() => onMove(index, index - 1)} tabIndex={-1} />
-        <Button size="small" type="text" icon={<ArrowDownOutlined />} aria-label={t('columns.moveDown')} disabled={index === last} onClick={() => onMove(index, index + 1)} tabIndex={-1} />
-        <Button size="small" type="text" icon={<CloseOutlined />} aria-label={t('columns.remove', { field: name })} onClick={() => onRemove(field)} data-testid={`remove-column-${field}`} />
+        <Button
+          size="small"
+          type="text"
+          icon={<ArrowUpOutlined />}
+          aria-label={t('columns.moveUp')}
+          disabled={index === 0}
+          onClick={() => onMove(index, index - 1)}
+          tabIndex={-1}
+        />
+        <Button
+          size="small"
+          type="text"
+          icon={<ArrowDownOutlined />}
+          aria-label={t('columns.moveDown')}
+          disabled={index === last}
+          onClick={() => onMove(index, index + 1)}
+          tabIndex={-1}
+        />
+        <Button
+          size="small"
+          type="text"
+          icon={<CloseOutlined />}
+          aria-label={t('columns.remove', { field: name })}
+          onClick={() => onRemove(field)}
+          data-testid={`remove-column-${field}`}
+        />
       </span>
     </li>
   );

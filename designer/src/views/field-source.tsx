@@ -13,10 +13,14 @@ export function FieldSource({ entity, shown, onAdd }: { entity: Entity; shown: r
   const free = entity.fields.filter((f) => !shown.includes(f.key));
   return (
     <aside className="dz-pane dz-palette" aria-labelledby="view-fields-title" data-testid="view-fields">
-      <h2 className="dz-pane__title" id="view-fields-title">{t('fields.title')}</h2>
+      <h2 className="dz-pane__title" id="view-fields-title">
+        {t('fields.title')}
+      </h2>
       <p className="dz-pane__hint">{t('fields.hint')}</p>
       <div className="dz-palette__items dz-palette__items--one">
-        {free.map((field) => <SourceField key={field.key} field={field} onAdd={onAdd} />)}
+        {free.map((field) => (
+          <SourceField key={field.key} field={field} onAdd={onAdd} />
+        ))}
       </div>
     </aside>
   );

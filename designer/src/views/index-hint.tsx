@@ -24,7 +24,13 @@ export function IndexHint({ view }: { view: View }) {
     retry: false,
   });
   return (
-    <Card size="small" title={<h3 className="dz-card-title">{t('index.title')}</h3>} className="dz-index-hint" data-testid="index-hint" aria-busy={plan.isFetching}>
+    <Card
+      size="small"
+      title={<h3 className="dz-card-title">{t('index.title')}</h3>}
+      className="dz-index-hint"
+      data-testid="index-hint"
+      aria-busy={plan.isFetching}
+    >
       {plan.error && !plan.data && <ErrorState compact title={t('index.failed')} error={toApiError(plan.error)} />}
       {!plan.data && !plan.error && <Typography.Text type="secondary">{t('index.loading')}</Typography.Text>}
       {plan.data && <PlanText plan={plan.data} self={view.key} stale={plan.isPlaceholderData || !!plan.error} />}
@@ -36,18 +42,30 @@ function PlanText({ plan, self, stale }: { plan: ViewPlan; self: string; stale: 
   const t = useT(viewMessages);
   const { index } = plan;
   const others = index?.views.filter((v) => v !== self) ?? [];
-  const headline = !index ? t('index.none') : index.source === 'declared' ? t('index.declared', { name: index.name }) : t(plan.exists ? 'index.exists' : 'index.created', { name: index.name });
+  const headline = !index
+    ? t('index.none')
+    : index.source === 'declared'
+      ? t('index.declared', { name: index.name })
+      : t(plan.exists ? 'index.exists' : 'index.created', { name: index.name });
   return (
     <div className={stale ? 'dz-stale' : undefined} data-testid="index-plan" data-usable={String(plan.usable)}>
       <Typography.Paragraph className="dz-index-hint__headline">{headline}</Typography.Paragraph>
       {index && (
         <ol className="dz-index-hint__fields" aria-label={index.name}>
-          {index.fields.map((f) => <li key={f.field}><Tag className="dz-mono">{f.field} {f.direction === 'asc' ? '↑' : '↓'}</Tag></li>)}
+          {index.fields.map((f) => (
+            <li key={f.field}>
+              <Tag className="dz-mono">
+                {f.field} {f.direction === 'asc' ? '↑' : '↓'}
+              </Tag>
+            </li>
+          ))}
         </ol>
       )}
       {others.length > 0 && <Typography.Paragraph type="secondary">{t('index.shared', { views: others.join(', ') })}</Typography.Paragraph>}
       {plan.usable ? (
-        <Typography.Text className="dz-ok"><CheckCircleOutlined /> {t('index.good')}</Typography.Text>
+        <Typography.Text className="dz-ok">
+          <CheckCircleOutlined /> {t('index.good')}
+        </Typography.Text>
       ) : (
         <Alert
           type="warning"
@@ -55,7 +73,13 @@ function PlanText({ plan, self, stale }: { plan: ViewPlan; self: string; stale: 
           icon={<WarningOutlined />}
           data-testid="index-warning"
           message={t('index.warning')}
-          description={<ul className="dz-index-hint__reasons">{plan.reasons.map((r, i) => <li key={i}>{t(`index.${r.code}` as ViewMessageKey, { field: r.field ?? '', op: r.op ?? '' })}</li>)}</ul>}
+          description={
+            <ul className="dz-index-hint__reasons">
+              {plan.reasons.map((r, i) => (
+                <li key={i}>{t(`index.${r.code}` as ViewMessageKey, { field: r.field ?? '', op: r.op ?? '' })}</li>
+              ))}
+            </ul>
+          }
         />
       )}
     </div>

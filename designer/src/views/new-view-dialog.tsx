@@ -42,7 +42,17 @@ export function NewViewDialog({ entity, taken, onClose }: { entity: Entity; take
   };
 
   return (
-    <Modal open title={t('new.title')} okText={t('new.create')} cancelText={t('new.cancel')} onOk={() => void create()} onCancel={onClose} confirmLoading={busy} okButtonProps={{ disabled: !ready, 'data-testid': 'new-view-create' } as ButtonProps} destroyOnHidden>
+    <Modal
+      open
+      title={t('new.title')}
+      okText={t('new.create')}
+      cancelText={t('new.cancel')}
+      onOk={() => void create()}
+      onCancel={onClose}
+      confirmLoading={busy}
+      okButtonProps={{ disabled: !ready, 'data-testid': 'new-view-create' } as ButtonProps}
+      destroyOnHidden
+    >
       <Form layout="vertical" onFinish={() => void create()}>
         <div className="dz-pair">
           <Form.Item label={t('new.labelZh')} required htmlFor="new-view-zh">
@@ -52,11 +62,28 @@ export function NewViewDialog({ entity, taken, onClose }: { entity: Entity; take
             <Input id="new-view-en" value={en} onChange={(e) => setEn(e.target.value)} data-testid="new-view-en" />
           </Form.Item>
         </div>
-        <Form.Item label={t('new.key')} help={keyProblem ?? t('new.keyHelp')} validateStatus={keyProblem && (key !== undefined || en) ? 'error' : undefined} htmlFor="new-view-key">
-          <Input id="new-view-key" value={shownKey} onChange={(e) => setKey(e.target.value)} className="dz-mono" data-testid="new-view-key" />
+        <Form.Item
+          label={t('new.key')}
+          help={keyProblem ?? t('new.keyHelp')}
+          validateStatus={keyProblem && (key !== undefined || en) ? 'error' : undefined}
+          htmlFor="new-view-key"
+        >
+          <Input
+            id="new-view-key"
+            value={shownKey}
+            onChange={(e) => setKey(e.target.value)}
+            className="dz-mono"
+            data-testid="new-view-key"
+          />
         </Form.Item>
         <Form.Item label={t('settings.type')}>
-          <Segmented<ViewType> aria-label={t('settings.type')} value={type} onChange={setType} options={VIEW_TYPES.map((v) => ({ value: v, label: t(`type.${v}`), disabled: switchType(probe, v, entity) === undefined }))} data-testid="new-view-type" />
+          <Segmented<ViewType>
+            aria-label={t('settings.type')}
+            value={type}
+            onChange={setType}
+            options={VIEW_TYPES.map((v) => ({ value: v, label: t(`type.${v}`), disabled: switchType(probe, v, entity) === undefined }))}
+            data-testid="new-view-type"
+          />
         </Form.Item>
       </Form>
       {error && <Alert type="error" message={error} showIcon />}

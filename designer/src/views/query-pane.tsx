@@ -25,7 +25,9 @@ export function QueryPane({ view, entity, onChange }: { view: View; entity: Enti
   return (
     <>
       <section className="dz-query" aria-labelledby="view-filter-title" data-testid="view-filter">
-        <h3 className="dz-pane__subtitle" id="view-filter-title">{t('filter.title')}</h3>
+        <h3 className="dz-pane__subtitle" id="view-filter-title">
+          {t('filter.title')}
+        </h3>
         <p className="dz-pane__hint">{count === 0 ? t('filter.none') : t('filter.count', { count })}</p>
         {/* Keyed by the filter: an undo or another type's switch shows the builder afresh. */}
         <FilterBuilder key={JSON.stringify(view.filter ?? null)} entity={entity} value={group} onApply={(g) => setFilter(toFilter(g))} />
@@ -50,8 +52,14 @@ function SortEditor({ view, entity, onChange }: { view: View; entity: Entity; on
   const unused = options.find((o) => !sort.some((s) => s.field === o.value));
   return (
     <section className="dz-query" aria-labelledby="view-sort-title" data-testid="view-sort">
-      <h3 className="dz-pane__subtitle" id="view-sort-title">{t('sort.title')}</h3>
-      {sort.length === 0 && <Typography.Paragraph type="secondary" className="dz-pane__hint">{view.type === 'calendar' ? t('sort.calendar') : t('sort.default')}</Typography.Paragraph>}
+      <h3 className="dz-pane__subtitle" id="view-sort-title">
+        {t('sort.title')}
+      </h3>
+      {sort.length === 0 && (
+        <Typography.Paragraph type="secondary" className="dz-pane__hint">
+          {view.type === 'calendar' ? t('sort.calendar') : t('sort.default')}
+        </Typography.Paragraph>
+      )}
       {sort.map((key, i) => (
         <Space key={i} className="dz-sort-row" wrap data-testid={`sort-row-${i}`}>
           <Select
@@ -66,14 +74,22 @@ function SortEditor({ view, entity, onChange }: { view: View; entity: Entity; on
             aria-label={t('sort.direction')}
             value={key.direction}
             style={{ minWidth: 110 }}
-            options={[{ value: 'asc', label: t('sort.asc') }, { value: 'desc', label: t('sort.desc') }]}
+            options={[
+              { value: 'asc', label: t('sort.asc') },
+              { value: 'desc', label: t('sort.desc') },
+            ]}
             onChange={(direction: 'asc' | 'desc') => set(sort.map((s, j) => (j === i ? { ...s, direction } : s)))}
             data-testid="sort-direction"
           />
           <Button aria-label={t('sort.remove')} icon={<DeleteOutlined />} onClick={() => set(sort.filter((_, j) => j !== i))} />
         </Space>
       ))}
-      <Button icon={<PlusOutlined />} disabled={!unused || sort.length >= MAX_SORT} onClick={() => unused && set([...sort, { field: unused.value, direction: 'asc' }])} data-testid="sort-add">
+      <Button
+        icon={<PlusOutlined />}
+        disabled={!unused || sort.length >= MAX_SORT}
+        onClick={() => unused && set([...sort, { field: unused.value, direction: 'asc' }])}
+        data-testid="sort-add"
+      >
         {t('sort.add')}
       </Button>
     </section>

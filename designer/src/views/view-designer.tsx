@@ -19,7 +19,12 @@ export function ViewDesigner({ entityKey, viewKey }: { entityKey: string; viewKe
   const draft = useDraft();
   const current = useCurrent();
   // Loaded once per visit, outside the ['meta'] keys saves refresh: the workbench owns the view from then on.
-  const item = useQuery({ queryKey: ['view-item', viewKey], queryFn: () => metaApi.draftItem<View>('views', viewKey), staleTime: Infinity, gcTime: 0 });
+  const item = useQuery({
+    queryKey: ['view-item', viewKey],
+    queryFn: () => metaApi.draftItem<View>('views', viewKey),
+    staleTime: Infinity,
+    gcTime: 0,
+  });
   const error = item.error ?? draft.error;
   if (error) {
     const apiError = toApiError(error);

@@ -27,11 +27,17 @@ export function ViewListPage({ entityKey }: { entityKey: string }) {
     <section className="mc-page" aria-labelledby="views-title" data-testid="view-list">
       <header className="mc-page__header dz-workbench__header">
         <div>
-          <Link href={href(`/entities/${entityKey}`)} className="dz-back">← {t('list.back', { entity: entityName })}</Link>
-          <h1 className="mc-page__title" id="views-title">{t('list.title', { entity: entityName })}</h1>
+          <Link href={href(`/entities/${entityKey}`)} className="dz-back">
+            ← {t('list.back', { entity: entityName })}
+          </Link>
+          <h1 className="mc-page__title" id="views-title">
+            {t('list.title', { entity: entityName })}
+          </h1>
           <p className="mc-page__subtitle">{t('list.subtitle')}</p>
         </div>
-        <Button type="primary" onClick={() => setCreating(true)} data-testid="new-view">{t('list.new')}</Button>
+        <Button type="primary" onClick={() => setCreating(true)} data-testid="new-view">
+          {t('list.new')}
+        </Button>
       </header>
       <Table<View>
         size="small"
@@ -40,13 +46,28 @@ export function ViewListPage({ entityKey }: { entityKey: string }) {
         pagination={false}
         locale={{ emptyText: t('list.empty') }}
         columns={[
-          { title: t('settings.title'), key: 'name', render: (_, v) => <Link href={href(`/entities/${entityKey}/views/${v.key}`)}>{labelOf(v.label, locale, v.key)}</Link> },
+          {
+            title: t('settings.title'),
+            key: 'name',
+            render: (_, v) => <Link href={href(`/entities/${entityKey}/views/${v.key}`)}>{labelOf(v.label, locale, v.key)}</Link>,
+          },
           { title: t('new.key'), dataIndex: 'key', render: (key: string) => <code className="mc-code">{key}</code> },
-          { title: t('list.type'), key: 'type', render: (_, v) => <>{t(`type.${v.type}`)}{v.default && <Tag className="dz-tag-strong dz-marker">{t('list.default')}</Tag>}</> },
+          {
+            title: t('list.type'),
+            key: 'type',
+            render: (_, v) => (
+              <>
+                {t(`type.${v.type}`)}
+                {v.default && <Tag className="dz-tag-strong dz-marker">{t('list.default')}</Tag>}
+              </>
+            ),
+          },
           { title: '', key: 'state', render: (_, v) => <DraftMarker change={changes?.marker('views', v.key)} /> },
         ]}
       />
-      {creating && <NewViewDialog entity={entity} taken={new Set(draft.data.bundle.views.map((v) => v.key))} onClose={() => setCreating(false)} />}
+      {creating && (
+        <NewViewDialog entity={entity} taken={new Set(draft.data.bundle.views.map((v) => v.key))} onClose={() => setCreating(false)} />
+      )}
     </section>
   );
 }

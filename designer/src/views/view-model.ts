@@ -7,7 +7,8 @@ export const VIEW_TYPES: ViewType[] = ['list', 'kanban', 'calendar'];
 // What a field can do in a view, asked of its type's traits (never of its type's name).
 const traits = (field: Field) => fieldTraits(field as never, fieldTypes);
 /** One value out of a fixed list of options: what a kanban board makes its columns of. */
-export const isSingleChoice = (field: Field) => traits(field)?.value === 'string' && Array.isArray((field as { options?: unknown }).options);
+export const isSingleChoice = (field: Field) =>
+  traits(field)?.value === 'string' && Array.isArray((field as { options?: unknown }).options);
 export const isDateField = (field: Field) => ['date', 'datetime'].includes(traits(field)?.value ?? '');
 export const isNumeric = (field: Field) => traits(field)?.numeric === true;
 /** A field the record API can sort on: ordered or groupable (compileSort's rule). */
@@ -38,17 +39,33 @@ export function withShownFields(view: View, fields: string[]): View {
 export function switchType(view: View, type: ViewType, entity: Entity): View | undefined {
   if (view.type === type) return view;
   const { key, label, filter, sort } = view;
-  const common = { key, entity: view.entity, label, ...(filter ? { filter } : {}), ...(sort ? { sort } : {}), ...(view.default ? { default: true } : {}) };
+  const common = {
+    key,
+    entity: view.entity,
+    label,
+    ...(filter ? { filter } : {}),
+    ...(sort ? { sort } : {}),
+    ...(view.default ? { default: true } : {}),
+  };
   const shown = shownFields(view);
-  const titleField = view.type === 'calendar' ? view.titleField : shown[0] ?? entity.displayField;
+  const titleField = view.type === 'calendar' ? view.titleField : (shown[0] ?? entity.displayField);
   if (type === 'list') {
-    const columns = (shown.length > 0 ? shown : [titleField ?? entity.displayField ?? entity.fields[0]?.key]).filter((f): f is string => !!f);
+    const columns = (shown.length > 0 ? shown : [titleField ?? entity.displayField ?? entity.fields[0]?.key]).filter(
+      (f): f is string => !!f,
+    );
     return { ...common, type, columns: columns.map((field) => ({ field })) };
   }
   if (type === 'kanban') {
     const group = entity.fields.find(isSingleChoice);
     if (!group) return undefined;
-    return { ...common, type, groupBy: group.key, cardFields: (shown.length > 0 ? shown : [entity.displayField].filter((f): f is string => !!f)).filter((f) => f !== group.key).slice(0, 8) };
+    return {
+      ...common,
+      type,
+      groupBy: group.key,
+      cardFields: (shown.length > 0 ? shown : [entity.displayField].filter((f): f is string => !!f))
+        .filter((f) => f !== group.key)
+        .slice(0, 8),
+    };
   }
   const date = entity.fields.find(isDateField);
   if (!date) return undefined;

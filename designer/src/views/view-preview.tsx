@@ -20,7 +20,11 @@ export function ViewPreview({ view, entity, published }: { view: View; entity: E
     queryKey: ['view-sample', view.entity, view.filter ?? null, view.sort ?? null, view.type],
     enabled: published,
     queryFn: async ({ signal }) => {
-      const params = new URLSearchParams({ limit: String(SAMPLE), sort: sortText(viewSortKeys(view)), timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
+      const params = new URLSearchParams({
+        limit: String(SAMPLE),
+        sort: sortText(viewSortKeys(view)),
+        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      });
       if (view.filter) params.set('filter', JSON.stringify(view.filter));
       return await api.get<{ records: ApiRecord[] }>(`/api/records/${encodeURIComponent(view.entity)}?${params.toString()}`, { signal });
     },
@@ -29,10 +33,20 @@ export function ViewPreview({ view, entity, published }: { view: View; entity: E
   });
   const records = sample.data?.records ?? [];
   return (
-    <Card size="small" title={<h3 className="dz-card-title">{t('preview.title')}</h3>} className="dz-preview" data-testid="view-preview" aria-busy={sample.isFetching}>
+    <Card
+      size="small"
+      title={<h3 className="dz-card-title">{t('preview.title')}</h3>}
+      className="dz-preview"
+      data-testid="view-preview"
+      aria-busy={sample.isFetching}
+    >
       <p className="dz-pane__hint">{published ? t('preview.hint') : t('preview.unpublished')}</p>
       {sample.error && <ErrorState compact title={t('preview.failed')} error={toApiError(sample.error)} />}
-      {view.type === 'kanban' ? <BoardPreview view={view} entity={entity} records={records} locale={locale} /> : <TablePreview view={view} entity={entity} records={records} locale={locale} loading={sample.isLoading} />}
+      {view.type === 'kanban' ? (
+        <BoardPreview view={view} entity={entity} records={records} locale={locale} />
+      ) : (
+        <TablePreview view={view} entity={entity} records={records} locale={locale} loading={sample.isLoading} />
+      )}
     </Card>
   );
 }
@@ -43,7 +57,19 @@ function cell(field: Field | undefined, record: ApiRecord, locale: Locale) {
   return <Cell field={field} value={record[field.key]} record={record} locale={locale} />;
 }
 
-function TablePreview({ view, entity, records, locale, loading }: { view: View; entity: Entity; records: ApiRecord[]; locale: Locale; loading: boolean }) {
+function TablePreview({
+  view,
+  entity,
+  records,
+  locale,
+  loading,
+}: {
+  view: View;
+  entity: Entity;
+  records: ApiRecord[];
+  locale: Locale;
+  loading: boolean;
+}) {
   const t = useT(viewMessages);
   const keys = view.type === 'calendar' ? [view.titleField ?? entity.displayField, view.dateField, view.endDateField] : shownFields(view);
   const fields = keys.flatMap((key) => entity.fields.filter((f) => f.key === key));
@@ -56,33 +82,57 @@ function TablePreview({ view, entity, records, locale, loading }: { view: View; 
       scroll={{ x: 'max-content' }}
       dataSource={records}
       locale={{ emptyText: t('preview.empty') }}
-      columns={fields.map((field) => ({ key: field.key, title: labelOf(field.label, locale, field.key), render: (_: unknown, record: ApiRecord) => cell(field, record, locale) }))}
+      columns={fields.map((field) => ({
+        key: field.key,
+        title: labelOf(field.label, locale, field.key),
+        render: (_: unknown, record: ApiRecord) => cell(field, record, locale),
+      }))}
       data-testid="preview-table"
     />
   );
 }
 
-function BoardPreview({ view, entity, records, locale }: { view: Extract<View, { type: 'kanban' }>; entity: Entity; records: ApiRecord[]; locale: Locale }) {
+function BoardPreview({
+  view,
+  entity,
+  records,
+  locale,
+}: {
+  view: Extract<View, { type: 'kanban' }>;
+  entity: Entity;
+  records: ApiRecord[];
+  locale: Locale;
+}) {
   const t = useT(viewMessages);
   const group = entity.fields.find((f) => f.key === view.groupBy);
   if (!group) return <Empty />;
   const cards = (view.cardFields ?? []).flatMap((key) => entity.fields.filter((f) => f.key === key));
   return (
     <div className="dz-board" data-testid="preview-board">
-      {optionsOf(group).filter((o) => o.active !== false).map((option) => {
-        const own = records.filter((r) => r[group.key] === option.key);
-        return (
-          <section key={option.key} className="dz-board__column" aria-label={labelOf(option.label, locale, option.key)}>
-            <h4 className="dz-board__title">{labelOf(option.label, locale, option.key)} <Typography.Text type="secondary">{own.length}</Typography.Text></h4>
-            {own.map((record) => (
-              <div key={record.id} className="dz-board__card">
-                {cards.map((field) => <div key={field.key}>{cell(field, record, locale)}</div>)}
-              </div>
-            ))}
-            {own.length === 0 && <Typography.Text type="secondary" className="dz-pane__hint">{t('preview.none')}</Typography.Text>}
-          </section>
-        );
-      })}
+      {optionsOf(group)
+        .filter((o) => o.active !== false)
+        .map((option) => {
+          const own = records.filter((r) => r[group.key] === option.key);
+          return (
+            <section key={option.key} className="dz-board__column" aria-label={labelOf(option.label, locale, option.key)}>
+              <h4 className="dz-board__title">
+                {labelOf(option.label, locale, option.key)} <Typography.Text type="secondary">{own.length}</Typography.Text>
+              </h4>
+              {own.map((record) => (
+                <div key={record.id} className="dz-board__card">
+                  {cards.map((field) => (
+                    <div key={field.key}>{cell(field, record, locale)}</div>
+                  ))}
+                </div>
+              ))}
+              {own.length === 0 && (
+                <Typography.Text type="secondary" className="dz-pane__hint">
+                  {t('preview.none')}
+                </Typography.Text>
+              )}
+            </section>
+          );
+        })}
     </div>
   );
 }

@@ -15,28 +15,66 @@ export interface ViewSettingsProps {
 /** The view's names (both languages side by side), its type, whether it is the default, and the settings of its type. */
 export function ViewSettings({ view, entity, onChange }: ViewSettingsProps) {
   const t = useT(viewMessages);
-  const types = VIEW_TYPES.map((type) => ({ value: type, label: t(`type.${type}`), disabled: switchType(view, type, entity) === undefined }));
+  const types = VIEW_TYPES.map((type) => ({
+    value: type,
+    label: t(`type.${type}`),
+    disabled: switchType(view, type, entity) === undefined,
+  }));
   return (
     <Form layout="vertical" className="dz-settings" data-testid="view-settings">
       <div className="dz-pair">
         <Form.Item label={t('settings.labelZh')} htmlFor="view-label-zh">
-          <Input id="view-label-zh" value={view.label['zh-CN']} onChange={(e) => onChange({ ...view, label: { ...view.label, 'zh-CN': e.target.value } }, 'label:zh')} data-testid="view-label-zh" />
+          <Input
+            id="view-label-zh"
+            value={view.label['zh-CN']}
+            onChange={(e) => onChange({ ...view, label: { ...view.label, 'zh-CN': e.target.value } }, 'label:zh')}
+            data-testid="view-label-zh"
+          />
         </Form.Item>
         <Form.Item label={t('settings.labelEn')} htmlFor="view-label-en">
-          <Input id="view-label-en" value={view.label.en} onChange={(e) => onChange({ ...view, label: { ...view.label, en: e.target.value } }, 'label:en')} data-testid="view-label-en" />
+          <Input
+            id="view-label-en"
+            value={view.label.en}
+            onChange={(e) => onChange({ ...view, label: { ...view.label, en: e.target.value } }, 'label:en')}
+            data-testid="view-label-en"
+          />
         </Form.Item>
       </div>
       <Form.Item label={t('settings.type')}>
-        <Segmented<ViewType> aria-label={t('settings.type')} value={view.type} options={types} onChange={(type) => { const next = switchType(view, type, entity); if (next) onChange(next); }} data-testid="view-type" />
+        <Segmented<ViewType>
+          aria-label={t('settings.type')}
+          value={view.type}
+          options={types}
+          onChange={(type) => {
+            const next = switchType(view, type, entity);
+            if (next) onChange(next);
+          }}
+          data-testid="view-type"
+        />
       </Form.Item>
       <Form.Item>
-        <Checkbox checked={view.default === true} onChange={(e) => { const { default: _d, ...rest } = view; onChange((e.target.checked ? { ...rest, default: true } : rest) as View); }} data-testid="view-default">
+        <Checkbox
+          checked={view.default === true}
+          onChange={(e) => {
+            const { default: _d, ...rest } = view;
+            onChange((e.target.checked ? { ...rest, default: true } : rest) as View);
+          }}
+          data-testid="view-default"
+        >
           {t('settings.default')}
         </Checkbox>
       </Form.Item>
       {view.type === 'list' && (
         <Form.Item label={t('settings.pageSize')} htmlFor="view-page-size">
-          <InputNumber id="view-page-size" min={10} max={200} value={view.pageSize ?? 50} onChange={(n) => onChange({ ...view, pageSize: typeof n === 'number' ? Math.min(200, Math.max(10, Math.round(n))) : 50 }, 'pageSize')} />
+          <InputNumber
+            id="view-page-size"
+            min={10}
+            max={200}
+            value={view.pageSize ?? 50}
+            onChange={(n) =>
+              onChange({ ...view, pageSize: typeof n === 'number' ? Math.min(200, Math.max(10, Math.round(n))) : 50 }, 'pageSize')
+            }
+          />
         </Form.Item>
       )}
       {view.type === 'kanban' && <KanbanSettings view={view} entity={entity} onChange={onChange} />}
@@ -45,7 +83,15 @@ export function ViewSettings({ view, entity, onChange }: ViewSettingsProps) {
   );
 }
 
-function KanbanSettings({ view, entity, onChange }: { view: Extract<View, { type: 'kanban' }>; entity: Entity; onChange: (next: View) => void }) {
+function KanbanSettings({
+  view,
+  entity,
+  onChange,
+}: {
+  view: Extract<View, { type: 'kanban' }>;
+  entity: Entity;
+  onChange: (next: View) => void;
+}) {
   const t = useT(viewMessages);
   const { locale } = useLocale();
   const groups = entity.fields.filter(isSingleChoice);
@@ -69,7 +115,15 @@ function KanbanSettings({ view, entity, onChange }: { view: Extract<View, { type
   );
 }
 
-function CalendarSettings({ view, entity, onChange }: { view: Extract<View, { type: 'calendar' }>; entity: Entity; onChange: (next: View) => void }) {
+function CalendarSettings({
+  view,
+  entity,
+  onChange,
+}: {
+  view: Extract<View, { type: 'calendar' }>;
+  entity: Entity;
+  onChange: (next: View) => void;
+}) {
   const t = useT(viewMessages);
   const { locale } = useLocale();
   const option = (f: Entity['fields'][number]) => ({ value: f.key, label: labelOf(f.label, locale, f.key) });
@@ -82,14 +136,32 @@ function CalendarSettings({ view, entity, onChange }: { view: Extract<View, { ty
   return (
     <>
       <Form.Item label={t('calendar.date')} htmlFor="view-date">
-        <Select id="view-date" value={view.dateField} options={dates} onChange={(dateField: string) => onChange({ ...view, dateField })} data-testid="calendar-date" />
+        <Select
+          id="view-date"
+          value={view.dateField}
+          options={dates}
+          onChange={(dateField: string) => onChange({ ...view, dateField })}
+          data-testid="calendar-date"
+        />
       </Form.Item>
       <div className="dz-pair">
         <Form.Item label={t('calendar.end')} htmlFor="view-end">
-          <Select id="view-end" value={view.endDateField ?? ''} options={[none, ...dates.filter((d) => d.value !== view.dateField)]} onChange={(v: string) => optional('endDateField', v)} data-testid="calendar-end" />
+          <Select
+            id="view-end"
+            value={view.endDateField ?? ''}
+            options={[none, ...dates.filter((d) => d.value !== view.dateField)]}
+            onChange={(v: string) => optional('endDateField', v)}
+            data-testid="calendar-end"
+          />
         </Form.Item>
         <Form.Item label={t('calendar.title')} htmlFor="view-title-field">
-          <Select id="view-title-field" value={view.titleField ?? ''} options={[none, ...entity.fields.map(option)]} onChange={(v: string) => optional('titleField', v)} data-testid="calendar-title" />
+          <Select
+            id="view-title-field"
+            value={view.titleField ?? ''}
+            options={[none, ...entity.fields.map(option)]}
+            onChange={(v: string) => optional('titleField', v)}
+            data-testid="calendar-title"
+          />
         </Form.Item>
       </div>
     </>

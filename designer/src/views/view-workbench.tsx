@@ -1,5 +1,15 @@
 import type { Entity, View } from '@metacrm/metadata';
-import { DndContext, DragOverlay, PointerSensor, pointerWithin, rectIntersection, useSensor, useSensors, type CollisionDetection, type DragEndEvent } from '@dnd-kit/core';
+import {
+  DndContext,
+  DragOverlay,
+  PointerSensor,
+  pointerWithin,
+  rectIntersection,
+  useSensor,
+  useSensors,
+  type CollisionDetection,
+  type DragEndEvent,
+} from '@dnd-kit/core';
 import { useState } from 'react';
 import { Link, useDocumentTitle, useLocale, useT } from '@metacrm/ui-kit';
 import { useDraftChanges } from '../api/queries';
@@ -60,7 +70,13 @@ export function ViewWorkbench({ initial, entity, published }: ViewWorkbenchProps
     if (!field) return;
     fields.splice(to, 0, field);
     setShown(fields);
-    setAnnouncement(t('columns.moved', { label: labelOf(entity.fields.find((f) => f.key === field)?.label, locale, field), position: to + 1, count: fields.length }));
+    setAnnouncement(
+      t('columns.moved', {
+        label: labelOf(entity.fields.find((f) => f.key === field)?.label, locale, field),
+        position: to + 1,
+        count: fields.length,
+      }),
+    );
     requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-testid="column-${field}"]`)?.focus());
   };
   const onDragEnd = ({ active, over }: DragEndEvent) => {
@@ -80,7 +96,9 @@ export function ViewWorkbench({ initial, entity, published }: ViewWorkbenchProps
     <section className="dz-designer" aria-labelledby="view-title" data-testid="view-designer">
       <header className="dz-workbench__header">
         <div>
-          <Link href={href(`/entities/${entity.key}/views`)} className="dz-back">← {t('back', { entity: entityName })}</Link>
+          <Link href={href(`/entities/${entity.key}/views`)} className="dz-back">
+            ← {t('back', { entity: entityName })}
+          </Link>
           <h1 className="mc-page__title" id="view-title">
             {t('title', { name })}
             <DraftMarker change={changes?.marker('views', view.key)} />
@@ -89,13 +107,33 @@ export function ViewWorkbench({ initial, entity, published }: ViewWorkbenchProps
         <EditorActions editor={editor} />
       </header>
       <EditorAlerts editor={editor} />
-      <DndContext sensors={sensors} collisionDetection={collision} onDragStart={(e) => setDragging(String(e.active.id))} onDragEnd={onDragEnd} onDragCancel={() => setDragging(undefined)}>
+      <DndContext
+        sensors={sensors}
+        collisionDetection={collision}
+        onDragStart={(e) => setDragging(String(e.active.id))}
+        onDragEnd={onDragEnd}
+        onDragCancel={() => setDragging(undefined)}
+      >
         <div className="dz-panes">
-          {takesFields ? <FieldSource entity={entity} shown={view.type === 'kanban' ? [...shown, view.groupBy] : shown} onAdd={(f) => add(f)} /> : <div aria-hidden="true" />}
+          {takesFields ? (
+            <FieldSource entity={entity} shown={view.type === 'kanban' ? [...shown, view.groupBy] : shown} onAdd={(f) => add(f)} />
+          ) : (
+            <div aria-hidden="true" />
+          )}
           <section className="dz-pane dz-view-main" aria-labelledby="view-settings-title">
-            <h2 className="dz-pane__title" id="view-settings-title">{t('settings.title')}</h2>
+            <h2 className="dz-pane__title" id="view-settings-title">
+              {t('settings.title')}
+            </h2>
             <ViewSettings view={view} entity={entity} onChange={editor.change} />
-            {takesFields && <ColumnList entity={entity} fields={shown} title={view.type === 'list' ? t('columns.title', { count: shown.length }) : t('kanban.cardFields')} onMove={move} onRemove={(f) => setShown(shown.filter((k) => k !== f))} />}
+            {takesFields && (
+              <ColumnList
+                entity={entity}
+                fields={shown}
+                title={view.type === 'list' ? t('columns.title', { count: shown.length }) : t('kanban.cardFields')}
+                onMove={move}
+                onRemove={(f) => setShown(shown.filter((k) => k !== f))}
+              />
+            )}
             <ViewPreview view={view} entity={entity} published={published} />
           </section>
           <aside className="dz-pane dz-inspector" aria-label={t('filter.title')}>
@@ -103,9 +141,17 @@ export function ViewWorkbench({ initial, entity, published }: ViewWorkbenchProps
             <IndexHint view={view} />
           </aside>
         </div>
-        <DragOverlay>{dragging ? <div className="dz-drag-ghost">{labelOf(entity.fields.find((f) => f.key === dragging.split(':')[1])?.label, locale, dragging)}</div> : null}</DragOverlay>
+        <DragOverlay>
+          {dragging ? (
+            <div className="dz-drag-ghost">
+              {labelOf(entity.fields.find((f) => f.key === dragging.split(':')[1])?.label, locale, dragging)}
+            </div>
+          ) : null}
+        </DragOverlay>
       </DndContext>
-      <div className="mc-visually-hidden" aria-live="polite" data-testid="announcer">{announcement}</div>
+      <div className="mc-visually-hidden" aria-live="polite" data-testid="announcer">
+        {announcement}
+      </div>
     </section>
   );
 }

@@ -12,7 +12,17 @@ import { workflowMessages } from './workflow.messages';
  * by all or any, over the run scope's values; or edited as JSON, which a condition the
  * builder cannot show always is. Produces only operations the hardened evaluator allows.
  */
-export function ConditionBuilder({ id, value, variables, onChange }: { id: string; value: unknown; variables: Variable[]; onChange: (logic: unknown, group: string) => void }) {
+export function ConditionBuilder({
+  id,
+  value,
+  variables,
+  onChange,
+}: {
+  id: string;
+  value: unknown;
+  variables: Variable[];
+  onChange: (logic: unknown, group: string) => void;
+}) {
   const t = useT(workflowMessages);
   const built = readCondition(value);
   const [asJson, setAsJson] = useState(built === undefined);
@@ -30,21 +40,31 @@ export function ConditionBuilder({ id, value, variables, onChange }: { id: strin
     onChange(writeCondition(next), `${id}:${group}`);
   };
   const rows = draft.rows.length === 0 ? [{ path: '', op: '==' as const, value: '' }] : draft.rows;
-  const setRow = (i: number, row: Comparison, group: string) => update({ ...draft, rows: rows.map((r, j) => (j === i ? row : r)) }, `${group}:${i}`);
+  const setRow = (i: number, row: Comparison, group: string) =>
+    update({ ...draft, rows: rows.map((r, j) => (j === i ? row : r)) }, `${group}:${i}`);
 
   if (asJson) {
     return (
       <div className="dz-condition" data-testid={`${id}-json`}>
         {built === undefined && <Typography.Text type="secondary">{t('condition.complex')}</Typography.Text>}
         <JsonLogicText id={id} value={value} onChange={(logic) => onChange(logic, `${id}:json`)} label={t('condition.json')} />
-        {built !== undefined && <Button size="small" type="link" onClick={() => setAsJson(false)}>{t('condition.visual')}</Button>}
+        {built !== undefined && (
+          <Button size="small" type="link" onClick={() => setAsJson(false)}>
+            {t('condition.visual')}
+          </Button>
+        )}
       </div>
     );
   }
   return (
     <div className="dz-condition" data-testid={id}>
       {rows.length > 1 && (
-        <Radio.Group value={draft.join} onChange={(e) => update({ ...draft, join: e.target.value as 'and' | 'or' }, 'join')} size="small" aria-label={t('condition.all')}>
+        <Radio.Group
+          value={draft.join}
+          onChange={(e) => update({ ...draft, join: e.target.value as 'and' | 'or' }, 'join')}
+          size="small"
+          aria-label={t('condition.all')}
+        >
           <Radio.Button value="and">{t('condition.all')}</Radio.Button>
           <Radio.Button value="or">{t('condition.any')}</Radio.Button>
         </Radio.Group>
@@ -54,7 +74,13 @@ export function ConditionBuilder({ id, value, variables, onChange }: { id: strin
         const unary = row.op === 'empty' || row.op === 'filled';
         return (
           <div className="dz-condition__row" key={i} data-testid={`${id}-row-${i}`}>
-            <VariablePicker id={`${id}-var-${i}`} label={t('condition.variable')} value={row.path} variables={variables} onChange={(path) => setRow(i, { ...row, path }, 'path')} />
+            <VariablePicker
+              id={`${id}-var-${i}`}
+              label={t('condition.variable')}
+              value={row.path}
+              variables={variables}
+              onChange={(path) => setRow(i, { ...row, path }, 'path')}
+            />
             <Select
               aria-label={t('condition.operator')}
               showSearch
@@ -70,18 +96,33 @@ export function ConditionBuilder({ id, value, variables, onChange }: { id: strin
                 aria-label={t('condition.value')}
                 placeholder={t('condition.value')}
                 value={row.value === undefined || row.value === null ? '' : String(row.value)}
-                onChange={(e) => setRow(i, { ...row, value: typedValue(e.target.value, variable?.numeric === true, variable?.boolean === true) }, 'value')}
+                onChange={(e) =>
+                  setRow(i, { ...row, value: typedValue(e.target.value, variable?.numeric === true, variable?.boolean === true) }, 'value')
+                }
                 className="dz-condition__value"
                 data-testid={`${id}-value-${i}`}
               />
             )}
-            <Button type="text" icon={<DeleteOutlined />} aria-label={t('condition.remove', { n: i + 1 })} onClick={() => update({ ...draft, rows: rows.filter((_, j) => j !== i) }, 'remove')} />
+            <Button
+              type="text"
+              icon={<DeleteOutlined />}
+              aria-label={t('condition.remove', { n: i + 1 })}
+              onClick={() => update({ ...draft, rows: rows.filter((_, j) => j !== i) }, 'remove')}
+            />
           </div>
         );
       })}
       <Space>
-        <Button size="small" icon={<PlusOutlined />} onClick={() => update({ ...draft, rows: [...rows, { path: '', op: '==', value: '' }] }, 'add')}>{t('condition.add')}</Button>
-        <Button size="small" type="link" onClick={() => setAsJson(true)}>{t('condition.json')}</Button>
+        <Button
+          size="small"
+          icon={<PlusOutlined />}
+          onClick={() => update({ ...draft, rows: [...rows, { path: '', op: '==', value: '' }] }, 'add')}
+        >
+          {t('condition.add')}
+        </Button>
+        <Button size="small" type="link" onClick={() => setAsJson(true)}>
+          {t('condition.json')}
+        </Button>
       </Space>
     </div>
   );

@@ -16,7 +16,12 @@ export interface BuiltCondition {
   rows: Comparison[];
 }
 
-const isVar = (x: unknown): x is { var: string } => typeof x === 'object' && x !== null && !Array.isArray(x) && Object.keys(x).length === 1 && typeof (x as { var?: unknown }).var === 'string';
+const isVar = (x: unknown): x is { var: string } =>
+  typeof x === 'object' &&
+  x !== null &&
+  !Array.isArray(x) &&
+  Object.keys(x).length === 1 &&
+  typeof (x as { var?: unknown }).var === 'string';
 const isPlain = (x: unknown) => x === null || ['string', 'number', 'boolean'].includes(typeof x);
 
 function readComparison(logic: unknown): Comparison | undefined {

@@ -11,12 +11,38 @@ export interface ConfigForm {
 
 /** Titles of the settings the built-in steps and triggers share; others show their key. */
 const TITLES: Record<string, [string, string]> = {
-  to: ['收件人', 'To'], cc: ['抄送', 'Cc'], subject: ['主题', 'Subject'], html: ['正文（HTML）', 'Body (HTML)'], text: ['正文（纯文本）', 'Body (plain text)'],
-  entity: ['实体', 'Entity'], record: ['记录', 'Record'], values: ['字段值', 'Values'], filter: ['筛选', 'Filter'], sort: ['排序', 'Sort'], limit: ['数量上限', 'Limit'],
-  seconds: ['秒数', 'Seconds'], until: ['直到', 'Until'], url: ['地址', 'URL'], method: ['方法', 'Method'], headers: ['请求头', 'Headers'], body: ['内容', 'Body'],
-  title: ['标题', 'Title'], approvers: ['审批人', 'Approvers'], mode: ['方式', 'Mode'], timeoutSeconds: ['超时（秒）', 'Timeout (seconds)'], link: ['链接', 'Link'],
-  fields: ['字段', 'Fields'], cron: ['Cron 表达式', 'Cron expression'], timezone: ['时区', 'Time zone'], field: ['日期字段', 'Date field'], offset: ['偏移', 'Offset'], at: ['时刻', 'At'],
-  team: ['团队', 'Team'], strategy: ['分配方式', 'Strategy'], refuse: ['重复时', 'On duplicates'], inputSchema: ['输入表单', 'Input form'],
+  to: ['收件人', 'To'],
+  cc: ['抄送', 'Cc'],
+  subject: ['主题', 'Subject'],
+  html: ['正文（HTML）', 'Body (HTML)'],
+  text: ['正文（纯文本）', 'Body (plain text)'],
+  entity: ['实体', 'Entity'],
+  record: ['记录', 'Record'],
+  values: ['字段值', 'Values'],
+  filter: ['筛选', 'Filter'],
+  sort: ['排序', 'Sort'],
+  limit: ['数量上限', 'Limit'],
+  seconds: ['秒数', 'Seconds'],
+  until: ['直到', 'Until'],
+  url: ['地址', 'URL'],
+  method: ['方法', 'Method'],
+  headers: ['请求头', 'Headers'],
+  body: ['内容', 'Body'],
+  title: ['标题', 'Title'],
+  approvers: ['审批人', 'Approvers'],
+  mode: ['方式', 'Mode'],
+  timeoutSeconds: ['超时（秒）', 'Timeout (seconds)'],
+  link: ['链接', 'Link'],
+  fields: ['字段', 'Fields'],
+  cron: ['Cron 表达式', 'Cron expression'],
+  timezone: ['时区', 'Time zone'],
+  field: ['日期字段', 'Date field'],
+  offset: ['偏移', 'Offset'],
+  at: ['时刻', 'At'],
+  team: ['团队', 'Team'],
+  strategy: ['分配方式', 'Strategy'],
+  refuse: ['重复时', 'On duplicates'],
+  inputSchema: ['输入表单', 'Input form'],
 };
 
 /** A title for a setting in the user's language. */
@@ -36,7 +62,12 @@ const stringOption = (s: JsonSchema) => (Array.isArray(s.anyOf) ? (s.anyOf as Js
  * text unless it holds logic; an `entity` as a choice among the draft's entities. The
  * root's requirement-only `anyOf` (at least one body) is left to the server's check.
  */
-export function configForm(configSchema: JsonSchema, value: Record<string, unknown>, bundle: Bundle | undefined, locale: Locale): ConfigForm {
+export function configForm(
+  configSchema: JsonSchema,
+  value: Record<string, unknown>,
+  bundle: Bundle | undefined,
+  locale: Locale,
+): ConfigForm {
   const properties: Record<string, JsonSchema> = {};
   const uiSchema: UiSchema = { 'ui:submitButtonOptions': { norender: true } };
   for (const [name, raw] of Object.entries((configSchema.properties ?? {}) as Record<string, unknown>)) {
@@ -50,7 +81,11 @@ export function configForm(configSchema: JsonSchema, value: Record<string, unkno
       properties[name] = { title, description: raw.description };
       uiSchema[name] = { 'ui:field': 'json' };
     } else if (name === 'entity' && raw.type === 'string' && bundle && bundle.entities.length > 0) {
-      properties[name] = { type: 'string', title, oneOf: bundle.entities.map((e) => ({ const: e.key, title: `${labelOf(e.label, locale, e.key)} (${e.key})` })) };
+      properties[name] = {
+        type: 'string',
+        title,
+        oneOf: bundle.entities.map((e) => ({ const: e.key, title: `${labelOf(e.label, locale, e.key)} (${e.key})` })),
+      };
     } else if (raw.type === 'string' && raw.enum === undefined && raw.pattern === undefined) {
       properties[name] = { ...raw, title };
       uiSchema[name] = { 'ui:widget': 'template', 'ui:options': { long: Number(raw.maxLength ?? 0) > LONG_TEXT } };

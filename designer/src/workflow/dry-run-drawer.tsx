@@ -16,7 +16,21 @@ const fieldTypes = createFieldTypeRegistry();
  * writable fields), run through the draft's workflow on the server (nothing written
  * or sent), then each step's outcome listed here and drawn on the canvas.
  */
-export function DryRunDrawer({ workflow, bundle, saved, result, onResult, onClose }: { workflow: Workflow; bundle: Bundle | undefined; saved: boolean; result: DryRun | undefined; onResult: (r: DryRun | undefined) => void; onClose: () => void }) {
+export function DryRunDrawer({
+  workflow,
+  bundle,
+  saved,
+  result,
+  onResult,
+  onClose,
+}: {
+  workflow: Workflow;
+  bundle: Bundle | undefined;
+  saved: boolean;
+  result: DryRun | undefined;
+  onResult: (r: DryRun | undefined) => void;
+  onClose: () => void;
+}) {
   const t = useT(workflowMessages);
   const { locale } = useLocale();
   const validator = useMemo(() => new CspSafeValidator(locale), [locale]);
@@ -24,7 +38,12 @@ export function DryRunDrawer({ workflow, bundle, saved, result, onResult, onClos
   const schema = useMemo(() => {
     if (!entity) return undefined;
     const base = writableRecordSchema(entity, fieldTypes) as JsonSchema & { properties: Record<string, JsonSchema> };
-    const properties = Object.fromEntries(Object.entries(base.properties).map(([key, s]) => [key, { ...s, title: labelOf(entity.fields.find((f) => f.key === key)?.label, locale, key) }]));
+    const properties = Object.fromEntries(
+      Object.entries(base.properties).map(([key, s]) => [
+        key,
+        { ...s, title: labelOf(entity.fields.find((f) => f.key === key)?.label, locale, key) },
+      ]),
+    );
     return { ...base, properties } as RJSFSchema;
   }, [entity, locale]);
   const [sample, setSample] = useState<Record<string, unknown>>({});
@@ -52,13 +71,25 @@ export function DryRunDrawer({ workflow, bundle, saved, result, onResult, onClos
       {schema && (
         <>
           <h3 className="dz-inspector__section">{t('dry.sample')}</h3>
-          <Form schema={schema} formData={sample} validator={validator} onChange={(e) => setSample(e.formData as Record<string, unknown>)} showErrorList={false} idPrefix="sample" uiSchema={{ 'ui:submitButtonOptions': { norender: true } }} />
+          <Form
+            schema={schema}
+            formData={sample}
+            validator={validator}
+            onChange={(e) => setSample(e.formData as Record<string, unknown>)}
+            showErrorList={false}
+            idPrefix="sample"
+            uiSchema={{ 'ui:submitButtonOptions': { norender: true } }}
+          />
         </>
       )}
       <Space direction="vertical">
-        <Checkbox checked={skipCondition} onChange={(e) => setSkipCondition(e.target.checked)}>{t('dry.skipCondition')}</Checkbox>
+        <Checkbox checked={skipCondition} onChange={(e) => setSkipCondition(e.target.checked)}>
+          {t('dry.skipCondition')}
+        </Checkbox>
         <Space>
-          <Button type="primary" onClick={() => void run()} loading={running} disabled={!saved} data-testid="dry-run-start">{t('dry.run')}</Button>
+          <Button type="primary" onClick={() => void run()} loading={running} disabled={!saved} data-testid="dry-run-start">
+            {t('dry.run')}
+          </Button>
           {result && <Button onClick={() => onResult(undefined)}>{t('dry.clear')}</Button>}
         </Space>
       </Space>
@@ -78,9 +109,20 @@ export function DryRunDrawer({ workflow, bundle, saved, result, onResult, onClos
               renderItem={(s, i) => (
                 <List.Item key={i} data-testid={`dry-step-${s.step}`}>
                   <div className="dz-dry__step">
-                    <Space><strong>{stepName(s.step)}</strong><Tag className={statusClass(s.status)}>{t(`node.dry.${s.status}`)}</Tag></Space>
-                    {s.error && <Typography.Text type="danger">{s.error.code}: {s.error.message}</Typography.Text>}
-                    {s.output !== undefined && <pre className="dz-json" tabIndex={0}>{JSON.stringify(s.output, null, 2)}</pre>}
+                    <Space>
+                      <strong>{stepName(s.step)}</strong>
+                      <Tag className={statusClass(s.status)}>{t(`node.dry.${s.status}`)}</Tag>
+                    </Space>
+                    {s.error && (
+                      <Typography.Text type="danger">
+                        {s.error.code}: {s.error.message}
+                      </Typography.Text>
+                    )}
+                    {s.output !== undefined && (
+                      <pre className="dz-json" tabIndex={0}>
+                        {JSON.stringify(s.output, null, 2)}
+                      </pre>
+                    )}
                   </div>
                 </List.Item>
               )}

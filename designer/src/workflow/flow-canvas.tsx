@@ -1,4 +1,13 @@
-import { Background, Controls, MarkerType, ReactFlow, ReactFlowProvider, type Edge, type Node, type ReactFlowInstance } from '@xyflow/react';
+import {
+  Background,
+  Controls,
+  MarkerType,
+  ReactFlow,
+  ReactFlowProvider,
+  type Edge,
+  type Node,
+  type ReactFlowInstance,
+} from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useCallback, useMemo, useRef } from 'react';
 import { useLocale, useT } from '@metacrm/ui-kit';
@@ -19,19 +28,39 @@ const INTERACTIVE = { pointerEvents: 'all' } as const;
 export function FlowCanvas({ flow }: { flow: Seq }) {
   const t = useT(workflowMessages);
   const { locale } = useLocale();
-  const names: PathNames = useMemo(() => ({
-    path: (block, i) => labelOf(block.paths[i]?.label, locale, t('path.condition', { n: i + 1 })),
-    otherwise: () => t('path.otherwise'),
-    lane: (i) => t('path.lane', { n: i + 1 }),
-    body: () => t('path.body'),
-  }), [locale, t]);
+  const names: PathNames = useMemo(
+    () => ({
+      path: (block, i) => labelOf(block.paths[i]?.label, locale, t('path.condition', { n: i + 1 })),
+      otherwise: () => t('path.otherwise'),
+      lane: (i) => t('path.lane', { n: i + 1 }),
+      body: () => t('path.body'),
+    }),
+    [locale, t],
+  );
   const { nodes, edges, placed } = useMemo(() => {
     const placed = layoutFlow(flow, names);
-    const nodes: Node[] = placed.nodes.map((n) => ({ id: n.id, type: n.data.kind, position: { x: n.x, y: n.y }, data: n.data, draggable: false, selectable: false, focusable: false, connectable: false, style: INTERACTIVE }));
+    const nodes: Node[] = placed.nodes.map((n) => ({
+      id: n.id,
+      type: n.data.kind,
+      position: { x: n.x, y: n.y },
+      data: n.data,
+      draggable: false,
+      selectable: false,
+      focusable: false,
+      connectable: false,
+      style: INTERACTIVE,
+    }));
     const edges: Edge[] = placed.edges.map((e) => ({
-      id: e.id, source: e.source, target: e.target, type: 'smoothstep', focusable: false, selectable: false,
+      id: e.id,
+      source: e.source,
+      target: e.target,
+      type: 'smoothstep',
+      focusable: false,
+      selectable: false,
       markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14 },
-      ...(e.label ? { label: e.label, labelBgPadding: [6, 3] as [number, number], labelBgBorderRadius: 4, className: 'dz-edge--labelled' } : {}),
+      ...(e.label
+        ? { label: e.label, labelBgPadding: [6, 3] as [number, number], labelBgBorderRadius: 4, className: 'dz-edge--labelled' }
+        : {}),
     }));
     return { nodes, edges, placed: placed.nodes };
   }, [flow, names]);

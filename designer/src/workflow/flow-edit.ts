@@ -23,7 +23,9 @@ function withChild(block: Block, child: number, seq: Seq): Block {
 export function updateSeq(flow: Seq, path: SeqPath, change: (seq: Seq) => Seq): Seq {
   const [head, ...rest] = path;
   if (!head) return change(flow);
-  return flow.map((block, i) => (i === head.block ? withChild(block, head.child, updateSeq(children(block)[head.child] ?? [], rest, change)) : block));
+  return flow.map((block, i) =>
+    i === head.block ? withChild(block, head.child, updateSeq(children(block)[head.child] ?? [], rest, change)) : block,
+  );
 }
 
 /** Where a step's block is (a join is found as its parallel's block). */
@@ -38,7 +40,8 @@ export function locate(flow: Seq, id: string, path: SeqPath = []): { path: SeqPa
   return undefined;
 }
 
-export const insertBlock = (flow: Seq, slot: Slot, block: Block): Seq => updateSeq(flow, slot.path, (seq) => [...seq.slice(0, slot.index), block, ...seq.slice(slot.index)]);
+export const insertBlock = (flow: Seq, slot: Slot, block: Block): Seq =>
+  updateSeq(flow, slot.path, (seq) => [...seq.slice(0, slot.index), block, ...seq.slice(slot.index)]);
 
 /** Removes a step's block, and with a branch, parallel or loop everything inside it. */
 export function removeStep(flow: Seq, id: string): Seq {
@@ -103,9 +106,14 @@ export function newStepId(type: string, flow: Seq): string {
 }
 
 /** What "+" inserts for a palette choice: a step, a condition (a step with a first path), a parallel with two lanes and its join, or a loop. */
-export function newBlock(choice: { type: string; control?: string | null; condition?: boolean }, flow: Seq, entity: string | undefined): Block {
+export function newBlock(
+  choice: { type: string; control?: string | null; condition?: boolean },
+  flow: Seq,
+  entity: string | undefined,
+): Block {
   const step: FlowStep = { id: newStepId(choice.condition ? 'condition' : choice.type, flow), type: choice.type, config: {} };
-  if (choice.condition) return { kind: 'branch', step: { ...step, config: { values: {} } }, paths: [{ when: null, seq: [] }], otherwise: [] };
+  if (choice.condition)
+    return { kind: 'branch', step: { ...step, config: { values: {} } }, paths: [{ when: null, seq: [] }], otherwise: [] };
   if (choice.control === 'parallel') {
     const joinId = newStepId('join', flow);
     return { kind: 'parallel', step, lanes: [[], []], join: { id: joinId, type: 'join', config: {} } };

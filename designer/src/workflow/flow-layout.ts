@@ -54,14 +54,22 @@ const pathKey = (path: SeqPath) => path.map((p) => `${p.block}.${p.child}`).join
 export function layoutFlow(flow: Seq, names: PathNames): { nodes: PlacedNode[]; edges: PlacedEdge[] } {
   const nodes: PlacedNode[] = [];
   const edges: PlacedEdge[] = [];
-  const edge = (source: string, target: string, label?: string) => edges.push({ id: `${source}->${target}`, source, target, ...(label ? { label } : {}) });
+  const edge = (source: string, target: string, label?: string) =>
+    edges.push({ id: `${source}->${target}`, source, target, ...(label ? { label } : {}) });
   const place = (id: string, x: number, y: number, data: CanvasNode, height: number) => {
     nodes.push({ id, x, y, data });
     return y + height + GAP;
   };
 
   /** Lays out a sequence below `from` (a node id); answers its last node (null when the path ends) and the y below it. */
-  const sequence = (seq: Seq, path: SeqPath, x: number, top: number, from: string, label?: string): { exit: string | null; bottom: number } => {
+  const sequence = (
+    seq: Seq,
+    path: SeqPath,
+    x: number,
+    top: number,
+    from: string,
+    label?: string,
+  ): { exit: string | null; bottom: number } => {
     const key = pathKey(path);
     let y = place(`add:${key}:0`, x, top, { kind: 'add', slot: { path, index: 0 } }, HEIGHT.add);
     edge(from, `add:${key}:0`, label);
@@ -73,7 +81,13 @@ export function layoutFlow(flow: Seq, names: PathNames): { nodes: PlacedNode[]; 
         return { exit: null, bottom: y };
       }
       const id = block.step.id;
-      y = place(id, x, y, { kind: 'step', step: block.step, block: block.kind, first: index === 0, last: index === seq.length - 1 }, HEIGHT.step);
+      y = place(
+        id,
+        x,
+        y,
+        { kind: 'step', step: block.step, block: block.kind, first: index === 0, last: index === seq.length - 1 },
+        HEIGHT.step,
+      );
       edge(previous!, id);
       previous = id;
       if (block.kind !== 'step') {
@@ -91,7 +105,13 @@ export function layoutFlow(flow: Seq, names: PathNames): { nodes: PlacedNode[]; 
   };
 
   /** The paths of a compound block side by side, and where they meet. */
-  const fanOut = (block: Exclude<StepBlock, { kind: 'step' }>, path: SeqPath, index: number, x: number, top: number): { exit: string | null; bottom: number } => {
+  const fanOut = (
+    block: Exclude<StepBlock, { kind: 'step' }>,
+    path: SeqPath,
+    index: number,
+    x: number,
+    top: number,
+  ): { exit: string | null; bottom: number } => {
     const nested = children(block);
     const widths = nested.map(widthOf);
     let left = x - (widths.reduce((a, b) => a + b, 0) * COLUMN) / 2;
@@ -100,7 +120,14 @@ export function layoutFlow(flow: Seq, names: PathNames): { nodes: PlacedNode[]; 
     for (const [child, seq] of nested.entries()) {
       const centre = left + (widths[child]! * COLUMN) / 2;
       left += widths[child]! * COLUMN;
-      const label = block.kind === 'branch' ? (child < block.paths.length ? names.path(block, child) : names.otherwise()) : block.kind === 'parallel' ? names.lane(child) : names.body();
+      const label =
+        block.kind === 'branch'
+          ? child < block.paths.length
+            ? names.path(block, child)
+            : names.otherwise()
+          : block.kind === 'parallel'
+            ? names.lane(child)
+            : names.body();
       const result = sequence(seq, [...path, { block: index, child }], centre, top, block.step.id, label);
       if (result.exit) exits.push(result.exit);
       bottom = Math.max(bottom, result.bottom);

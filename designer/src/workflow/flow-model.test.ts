@@ -5,7 +5,8 @@ import { addBranchPath, changeBlock, insertBlock, moveStep, newBlock, removeBran
 import { OPEN, heldProblems, isHeld, parseFlow, serializeFlow, type Seq } from './flow-model';
 
 type Steps = Pick<Workflow, 'start' | 'steps'>;
-const s = (id: string, extra: Record<string, unknown> = {}) => ({ id, type: 'update_record', config: {}, ...extra }) as Workflow['steps'][number];
+const s = (id: string, extra: Record<string, unknown> = {}) =>
+  ({ id, type: 'update_record', config: {}, ...extra }) as Workflow['steps'][number];
 const parsed = (wf: Steps): Seq => {
   const result = parseFlow(wf);
   if (!result.ok) throw new Error(`${result.reason} ${result.step}`);
@@ -72,13 +73,28 @@ describe('parseFlow and serializeFlow', () => {
     expect(new Map(back.steps.map((step) => [step.id, step]))).toEqual(new Map(parallel.steps.map((step) => [step.id, step])));
   });
 
-  it.each(crmWorkflows.map((w) => [w.key, w] as const))("draws the standard CRM's %s and writes it back as it was read", (_key, workflow) => {
-    const flow = parsed(workflow);
-    expect(parseFlow(serializeFlow(flow))).toEqual({ ok: true, flow });
-  });
+  it.each(crmWorkflows.map((w) => [w.key, w] as const))(
+    "draws the standard CRM's %s and writes it back as it was read",
+    (_key, workflow) => {
+      const flow = parsed(workflow);
+      expect(parseFlow(serializeFlow(flow))).toEqual({ ok: true, flow });
+    },
+  );
 
   it.each([
-    ['a step reached from two places outside a branch', { start: 'a', steps: [s('a', { type: 'parallel', config: { branches: ['b', 'c'], join: 'j' } }), s('b', { next: 'c' }), s('c', { next: 'j' }), s('j', { type: 'join' })] }, 'twice'],
+    [
+      'a step reached from two places outside a branch',
+      {
+        start: 'a',
+        steps: [
+          s('a', { type: 'parallel', config: { branches: ['b', 'c'], join: 'j' } }),
+          s('b', { next: 'c' }),
+          s('c', { next: 'j' }),
+          s('j', { type: 'join' }),
+        ],
+      },
+      'twice',
+    ],
     ['a cycle', { start: 'a', steps: [s('a', { next: 'b' }), s('b', { next: 'a' })] }, 'twice'],
     ['a step nothing reaches', { start: 'a', steps: [s('a'), s('orphan')] }, 'unreached'],
     ['a link to no step', { start: 'a', steps: [s('a', { next: 'gone' })] }, 'missing'],
@@ -99,10 +115,14 @@ describe('editing the flow', () => {
     expect(heldProblems(wf).get('condition')).toEqual(['condition', 'emptyPath']);
     // A step in the yes path, and the condition set: nothing held any more.
     flow = insertBlock(flow, { path: [{ block: 2, child: 0 }], index: 0 }, newBlock({ type: 'send_email' }, flow, 'deal'));
-    flow = changeBlock(flow, 'condition', (b) => (b.kind === 'branch' ? { ...b, paths: [{ ...b.paths[0]!, when: { '>': [{ var: 'record.budget' }, 100000] } }] } : b));
+    flow = changeBlock(flow, 'condition', (b) =>
+      b.kind === 'branch' ? { ...b, paths: [{ ...b.paths[0]!, when: { '>': [{ var: 'record.budget' }, 100000] } }] } : b,
+    );
     wf = serializeFlow(flow);
     expect(isHeld(wf)).toBe(false);
-    expect(wf.steps.find((step) => step.id === 'condition')).toMatchObject({ branches: [{ when: { '>': [{ var: 'record.budget' }, 100000] }, next: 'send_email' }] });
+    expect(wf.steps.find((step) => step.id === 'condition')).toMatchObject({
+      branches: [{ when: { '>': [{ var: 'record.budget' }, 100000] }, next: 'send_email' }],
+    });
     expect(wf.steps.find((step) => step.id === 'condition')!.next).toBeUndefined();
     expect(parseFlow(wf)).toEqual({ ok: true, flow });
   });

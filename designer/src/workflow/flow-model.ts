@@ -44,7 +44,10 @@ export const OPEN = '';
 export type Parsed = { ok: true; flow: Seq } | { ok: false; reason: 'missing' | 'twice' | 'unreached'; step: string };
 
 class Unstructured extends Error {
-  constructor(readonly reason: 'missing' | 'twice' | 'unreached', readonly step: string) {
+  constructor(
+    readonly reason: 'missing' | 'twice' | 'unreached',
+    readonly step: string,
+  ) {
     super(`${reason}: ${step}`);
   }
 }
@@ -57,7 +60,8 @@ const strip = ({ next: _n, branches: _b, ...step }: Step): FlowStep => step;
 function successors(step: Step): (string | null)[] {
   const config = configOf(step);
   const out: (string | null)[] = [step.next ?? null, ...(step.branches ?? []).map((b) => b.next)];
-  if (step.type === 'parallel' && Array.isArray(config.branches)) out.push(...config.branches.filter((b): b is string => typeof b === 'string'));
+  if (step.type === 'parallel' && Array.isArray(config.branches))
+    out.push(...config.branches.filter((b): b is string => typeof b === 'string'));
   if (step.type === 'parallel' && typeof config.join === 'string') out.push(config.join);
   if (step.type === 'loop' && typeof config.body === 'string') out.push(config.body);
   return out;
@@ -127,7 +131,11 @@ export function parseFlow(workflow: Pick<Workflow, 'start' | 'steps'>): Parsed {
         const otherwise = fallback < 0 ? (step.next ?? null) : step.branches[fallback]!.next;
         // Paths that never meet again each go on to where the enclosing flow does (or end there).
         const merge = meet([...conditional.map((b) => b.next), otherwise], stop) ?? stop;
-        const paths = conditional.map((b): BranchPath => ({ when: b.when, ...(b.label ? { label: b.label as I18nText } : {}), seq: seq(b.next, merge) }));
+        const paths = conditional.map((b): BranchPath => ({
+          when: b.when,
+          ...(b.label ? { label: b.label as I18nText } : {}),
+          seq: seq(b.next, merge),
+        }));
         out.push({ kind: 'branch', step: strip(step), paths, otherwise: seq(otherwise, merge) });
         at = merge;
       } else {
@@ -163,8 +171,15 @@ export function serializeFlow(flow: Seq): { start?: string; steps: Step[] } {
       if (block.kind === 'step') steps.set(block.step.id, link(block.step, next));
       else if (block.kind === 'branch') {
         const otherwise = write(block.otherwise, next);
-        const branches = block.paths.map((p) => ({ ...(p.when === undefined ? {} : { when: p.when }), next: write(p.seq, next) ?? OPEN, ...(p.label ? { label: p.label } : {}) }));
-        steps.set(block.step.id, branches.length === 0 ? link(block.step, otherwise) : ({ ...link(block.step, otherwise), branches } as Step));
+        const branches = block.paths.map((p) => ({
+          ...(p.when === undefined ? {} : { when: p.when }),
+          next: write(p.seq, next) ?? OPEN,
+          ...(p.label ? { label: p.label } : {}),
+        }));
+        steps.set(
+          block.step.id,
+          branches.length === 0 ? link(block.step, otherwise) : ({ ...link(block.step, otherwise), branches } as Step),
+        );
       } else if (block.kind === 'parallel') {
         steps.set(block.join.id, link(block.join, next));
         const lanes = block.lanes.map((lane) => write(lane, block.join.id)!);
@@ -204,7 +219,9 @@ export function children(block: Block): Seq[] {
 
 /** A state the designer keeps on screen but does not save: a condition not set, or a path that must hold a step and is empty. */
 export function isHeld(workflow: Pick<Workflow, 'steps'>): boolean {
-  return workflow.steps.some((s) => (s.branches ?? []).some((b) => b.when === null || b.next === OPEN) || (s.type === 'loop' && configOf(s).body === OPEN));
+  return workflow.steps.some(
+    (s) => (s.branches ?? []).some((b) => b.when === null || b.next === OPEN) || (s.type === 'loop' && configOf(s).body === OPEN),
+  );
 }
 
 /** What is missing on screen, per step id, for the nodes to show. */

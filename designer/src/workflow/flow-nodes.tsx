@@ -1,7 +1,27 @@
 import { Handle, Position, type NodeProps, type NodeTypes } from '@xyflow/react';
 import {
-  ApiOutlined, AuditOutlined, BellOutlined, BranchesOutlined, CalculatorOutlined, CalendarOutlined, ClockCircleOutlined, CloseOutlined, CopyOutlined, DeleteOutlined, EditOutlined,
-  ExclamationCircleOutlined, ForkOutlined, MailOutlined, MergeCellsOutlined, NodeIndexOutlined, PlusOutlined, RetweetOutlined, SearchOutlined, StopOutlined, ThunderboltOutlined, UserOutlined,
+  ApiOutlined,
+  AuditOutlined,
+  BellOutlined,
+  BranchesOutlined,
+  CalculatorOutlined,
+  CalendarOutlined,
+  ClockCircleOutlined,
+  CloseOutlined,
+  CopyOutlined,
+  DeleteOutlined,
+  EditOutlined,
+  ExclamationCircleOutlined,
+  ForkOutlined,
+  MailOutlined,
+  MergeCellsOutlined,
+  NodeIndexOutlined,
+  PlusOutlined,
+  RetweetOutlined,
+  SearchOutlined,
+  StopOutlined,
+  ThunderboltOutlined,
+  UserOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import { useLocale, useT } from '@metacrm/ui-kit';
@@ -12,9 +32,24 @@ import { workflowMessages } from './workflow.messages';
 
 /** Icons by the palette's icon names; a plugin's unknown name gets the generic one. */
 const ICONS: Record<string, ReactNode> = {
-  plus: <PlusOutlined />, edit: <EditOutlined />, user: <UserOutlined />, copy: <CopyOutlined />, search: <SearchOutlined />, calculator: <CalculatorOutlined />,
-  clock: <ClockCircleOutlined />, parallel: <ForkOutlined />, join: <MergeCellsOutlined />, loop: <RetweetOutlined />, audit: <AuditOutlined />, bell: <BellOutlined />,
-  mail: <MailOutlined />, api: <ApiOutlined />, delete: <DeleteOutlined />, button: <ThunderboltOutlined />, calendar: <CalendarOutlined />, branches: <BranchesOutlined />,
+  plus: <PlusOutlined />,
+  edit: <EditOutlined />,
+  user: <UserOutlined />,
+  copy: <CopyOutlined />,
+  search: <SearchOutlined />,
+  calculator: <CalculatorOutlined />,
+  clock: <ClockCircleOutlined />,
+  parallel: <ForkOutlined />,
+  join: <MergeCellsOutlined />,
+  loop: <RetweetOutlined />,
+  audit: <AuditOutlined />,
+  bell: <BellOutlined />,
+  mail: <MailOutlined />,
+  api: <ApiOutlined />,
+  delete: <DeleteOutlined />,
+  button: <ThunderboltOutlined />,
+  calendar: <CalendarOutlined />,
+  branches: <BranchesOutlined />,
 };
 export const iconOf = (name: string | undefined) => (name && ICONS[name]) ?? <NodeIndexOutlined />;
 
@@ -34,14 +69,26 @@ function TriggerNode() {
   const problems = canvas.problems.get('trigger')?.length ?? 0;
   return (
     <>
-      <button type="button" className={`dz-node dz-node--trigger${canvas.selected === 'trigger' ? ' dz-node--selected' : ''}${problems ? ' dz-node--problem' : ''}`} onClick={() => canvas.select('trigger')} data-testid="node-trigger" aria-pressed={canvas.selected === 'trigger'}>
-        <span className="dz-node__icon" aria-hidden>{iconOf(entry?.icon)}</span>
+      <button
+        type="button"
+        className={`dz-node dz-node--trigger${canvas.selected === 'trigger' ? ' dz-node--selected' : ''}${problems ? ' dz-node--problem' : ''}`}
+        onClick={() => canvas.select('trigger')}
+        data-testid="node-trigger"
+        aria-pressed={canvas.selected === 'trigger'}
+      >
+        <span className="dz-node__icon" aria-hidden>
+          {iconOf(entry?.icon)}
+        </span>
         <span className="dz-node__main">
           <span className="dz-node__kind">{t('node.trigger')}</span>
           <span className="dz-node__label">{labelOf(entry?.label, locale, canvas.workflow.trigger.type)}</span>
           {canvas.workflow.entity && <span className="dz-node__sub">{canvas.workflow.entity}</span>}
         </span>
-        {problems > 0 && <span className="dz-node__badge dz-node__badge--problem"><ExclamationCircleOutlined /> {t('node.problems', { count: problems })}</span>}
+        {problems > 0 && (
+          <span className="dz-node__badge dz-node__badge--problem">
+            <ExclamationCircleOutlined /> {t('node.problems', { count: problems })}
+          </span>
+        )}
       </button>
       <Handle type="source" position={Position.Bottom} isConnectable={false} className="dz-handle" />
     </>
@@ -80,15 +127,29 @@ function StepNode({ data }: Data<'step'>) {
         data-testid={`node-${step.id}`}
         data-dry={dry?.status}
       >
-        <span className="dz-node__icon" aria-hidden>{icon}</span>
+        <span className="dz-node__icon" aria-hidden>
+          {icon}
+        </span>
         <span className="dz-node__main">
           <span className="dz-node__label">{name}</span>
           <span className="dz-node__sub">{step.id}</span>
         </span>
         <span className="dz-node__badges">
-          {entry?.external && <span className="dz-node__badge" title={t('node.external')}><ApiOutlined aria-label={t('node.external')} /></span>}
-          {problems > 0 && <span className="dz-node__badge dz-node__badge--problem"><ExclamationCircleOutlined /> {t('node.problems', { count: problems })}</span>}
-          {dry && <span className={`dz-node__badge dz-node__badge--dry-${dry.status}`}>{t(planned ? 'node.dry.planned' : `node.dry.${dry.status}`)}</span>}
+          {entry?.external && (
+            <span className="dz-node__badge" title={t('node.external')}>
+              <ApiOutlined aria-label={t('node.external')} />
+            </span>
+          )}
+          {problems > 0 && (
+            <span className="dz-node__badge dz-node__badge--problem">
+              <ExclamationCircleOutlined /> {t('node.problems', { count: problems })}
+            </span>
+          )}
+          {dry && (
+            <span className={`dz-node__badge dz-node__badge--dry-${dry.status}`}>
+              {t(planned ? 'node.dry.planned' : `node.dry.${dry.status}`)}
+            </span>
+          )}
         </span>
       </button>
     </>
@@ -100,7 +161,9 @@ function JoinNode() {
   return (
     <>
       {handles}
-      <div className="dz-node dz-node--join"><MergeCellsOutlined aria-hidden /> {t('node.join')}</div>
+      <div className="dz-node dz-node--join">
+        <MergeCellsOutlined aria-hidden /> {t('node.join')}
+      </div>
     </>
   );
 }
@@ -112,7 +175,14 @@ function AddNode({ data }: Data<'add'>) {
   return (
     <>
       {handles}
-      <button type="button" className="dz-add" onClick={() => canvas.openPicker(data.slot)} aria-label={t('node.add')} title={t('node.add')} data-testid={testId}>
+      <button
+        type="button"
+        className="dz-add"
+        onClick={() => canvas.openPicker(data.slot)}
+        aria-label={t('node.add')}
+        title={t('node.add')}
+        data-testid={testId}
+      >
         <PlusOutlined />
       </button>
     </>
@@ -138,7 +208,13 @@ function EndNode({ data }: Data<'end'>) {
       <div className="dz-node dz-node--end" data-testid="node-end">
         <StopOutlined aria-hidden /> {slot ? t('node.endHere') : t('node.end')}
         {slot && (
-          <button type="button" className="dz-end__remove" onClick={() => canvas.removeEnd(slot)} aria-label={t('node.removeEnd')} title={t('node.removeEnd')}>
+          <button
+            type="button"
+            className="dz-end__remove"
+            onClick={() => canvas.removeEnd(slot)}
+            aria-label={t('node.removeEnd')}
+            title={t('node.removeEnd')}
+          >
             <CloseOutlined />
           </button>
         )}
@@ -148,4 +224,11 @@ function EndNode({ data }: Data<'end'>) {
 }
 
 /** The canvas's node components by kind. */
-export const NODE_TYPES: NodeTypes = { trigger: TriggerNode, step: StepNode, join: JoinNode, add: AddNode, merge: MergeNode, end: EndNode } as NodeTypes;
+export const NODE_TYPES: NodeTypes = {
+  trigger: TriggerNode,
+  step: StepNode,
+  join: JoinNode,
+  add: AddNode,
+  merge: MergeNode,
+  end: EndNode,
+} as NodeTypes;

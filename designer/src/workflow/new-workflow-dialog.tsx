@@ -36,7 +36,13 @@ export function NewWorkflowDialog({ bundle, onClose }: { bundle: Bundle; onClose
   const create = async () => {
     setSaving(true);
     try {
-      const workflow: Workflow = { key, label: { 'zh-CN': zh.trim(), en: en.trim() }, ...(entity ? { entity } : {}), trigger: { type: trigger }, steps: [] };
+      const workflow: Workflow = {
+        key,
+        label: { 'zh-CN': zh.trim(), en: en.trim() },
+        ...(entity ? { entity } : {}),
+        trigger: { type: trigger },
+        steps: [],
+      };
       await metaApi.putDraftItem('workflows', key, workflow);
       await refresh();
       onClose();
@@ -48,28 +54,74 @@ export function NewWorkflowDialog({ bundle, onClose }: { bundle: Bundle; onClose
     }
   };
   return (
-    <Modal open title={t('new.title')} onCancel={onClose} onOk={() => void create()} okText={t('new.create')} cancelText={t('new.cancel')} okButtonProps={{ disabled: !ready, loading: saving, ...{ 'data-testid': 'new-workflow-create' } }} data-testid="new-workflow-dialog">
+    <Modal
+      open
+      title={t('new.title')}
+      onCancel={onClose}
+      onOk={() => void create()}
+      okText={t('new.create')}
+      cancelText={t('new.cancel')}
+      okButtonProps={{ disabled: !ready, loading: saving, ...{ 'data-testid': 'new-workflow-create' } }}
+      data-testid="new-workflow-dialog"
+    >
       <Form layout="vertical" component="div">
         <div className="dz-pair">
           <Form.Item label={t('new.labelZh')} htmlFor="new-wf-zh" required>
             <Input id="new-wf-zh" value={zh} onChange={(e) => setZh(e.target.value)} autoFocus />
           </Form.Item>
           <Form.Item label={t('new.labelEn')} htmlFor="new-wf-en" required>
-            <Input id="new-wf-en" value={en} onChange={(e) => { setEn(e.target.value); if (!keyTyped) setKey(suggestKey(e.target.value, taken, 'workflow')); }} />
+            <Input
+              id="new-wf-en"
+              value={en}
+              onChange={(e) => {
+                setEn(e.target.value);
+                if (!keyTyped) setKey(suggestKey(e.target.value, taken, 'workflow'));
+              }}
+            />
           </Form.Item>
         </div>
-        <Form.Item label={t('new.key')} htmlFor="new-wf-key" help={keyProblem ?? t('new.keyHelp')} validateStatus={keyProblem ? 'error' : undefined}>
-          <Input id="new-wf-key" className="dz-mono" value={key} onChange={(e) => { setKey(e.target.value); setKeyTyped(true); }} />
+        <Form.Item
+          label={t('new.key')}
+          htmlFor="new-wf-key"
+          help={keyProblem ?? t('new.keyHelp')}
+          validateStatus={keyProblem ? 'error' : undefined}
+        >
+          <Input
+            id="new-wf-key"
+            className="dz-mono"
+            value={key}
+            onChange={(e) => {
+              setKey(e.target.value);
+              setKeyTyped(true);
+            }}
+          />
         </Form.Item>
         <div className="dz-pair">
           <Form.Item label={t('new.entity')} htmlFor="new-wf-entity">
-            <Select id="new-wf-entity" allowClear value={entity} onChange={(v?: string) => setEntity(v)} options={bundle.entities.map((e) => ({ value: e.key, label: `${labelOf(e.label, locale, e.key)} (${e.key})` }))} />
+            <Select
+              id="new-wf-entity"
+              allowClear
+              value={entity}
+              onChange={(v?: string) => setEntity(v)}
+              options={bundle.entities.map((e) => ({ value: e.key, label: `${labelOf(e.label, locale, e.key)} (${e.key})` }))}
+            />
           </Form.Item>
           <Form.Item label={t('new.trigger')} htmlFor="new-wf-trigger">
-            <Select id="new-wf-trigger" value={trigger} onChange={(v: string) => setTrigger(v)} options={(palette.data?.triggers ?? [{ type: 'record_created', label: { 'zh-CN': '记录创建时', en: 'When a record is created' } }]).map((tr) => ({ value: tr.type, label: labelOf(tr.label, locale, tr.type) }))} />
+            <Select
+              id="new-wf-trigger"
+              value={trigger}
+              onChange={(v: string) => setTrigger(v)}
+              options={(
+                palette.data?.triggers ?? [{ type: 'record_created', label: { 'zh-CN': '记录创建时', en: 'When a record is created' } }]
+              ).map((tr) => ({ value: tr.type, label: labelOf(tr.label, locale, tr.type) }))}
+            />
           </Form.Item>
         </div>
-        {error && <p className="ant-form-item-explain-error" role="alert">{error}</p>}
+        {error && (
+          <p className="ant-form-item-explain-error" role="alert">
+            {error}
+          </p>
+        )}
       </Form>
     </Modal>
   );

@@ -10,7 +10,11 @@ type Translate = (key: 'held.condition' | 'held.emptyPath' | 'held.emptyBody') =
  * for a refused save); problems elsewhere in the bundle are left out. The designer's
  * own (a condition not set, an empty path) come first.
  */
-export function nodeProblems(workflow: Workflow, sources: { at: string; problems: readonly Problem[] }[], t: Translate): Map<string, string[]> {
+export function nodeProblems(
+  workflow: Workflow,
+  sources: { at: string; problems: readonly Problem[] }[],
+  t: Translate,
+): Map<string, string[]> {
   const out = new Map<string, string[]>();
   const add = (node: string, message: string) => out.set(node, [...(out.get(node) ?? []), message]);
   for (const [step, held] of heldProblems(workflow)) for (const kind of held) add(step, t(`held.${kind}`));
@@ -28,4 +32,5 @@ export function nodeProblems(workflow: Workflow, sources: { at: string; problems
 }
 
 /** How many problems the draft has outside this workflow. */
-export const problemsElsewhere = (problems: readonly Problem[], at: string) => problems.filter((p) => p.pointer !== at && !p.pointer.startsWith(`${at}/`)).length;
+export const problemsElsewhere = (problems: readonly Problem[], at: string) =>
+  problems.filter((p) => p.pointer !== at && !p.pointer.startsWith(`${at}/`)).length;

@@ -17,13 +17,16 @@ function useStatusParam(): [RunStatus | undefined, (s: RunStatus | undefined) =>
     return RUN_STATUSES.includes(s as RunStatus) ? (s as RunStatus) : undefined;
   };
   const [status, setStatus] = useState(read);
-  return [status, (next) => {
-    const url = new URL(window.location.href);
-    if (next) url.searchParams.set('status', next);
-    else url.searchParams.delete('status');
-    window.history.replaceState(window.history.state, '', url);
-    setStatus(next);
-  }];
+  return [
+    status,
+    (next) => {
+      const url = new URL(window.location.href);
+      if (next) url.searchParams.set('status', next);
+      else url.searchParams.delete('status');
+      window.history.replaceState(window.history.state, '', url);
+      setStatus(next);
+    },
+  ];
 }
 
 /**
@@ -56,7 +59,9 @@ export function RunHistory({ workflow }: { workflow: Workflow }) {
           className="dz-compare__select"
           data-testid="runs-status"
         />
-        <Button icon={<ReloadOutlined />} onClick={() => void runs.refetch()} loading={runs.isFetching} data-testid="runs-refresh">{t('runs.refresh')}</Button>
+        <Button icon={<ReloadOutlined />} onClick={() => void runs.refetch()} loading={runs.isFetching} data-testid="runs-refresh">
+          {t('runs.refresh')}
+        </Button>
       </Space>
       {runs.error && <ErrorState title={t('runs.title')} error={toApiError(runs.error)} onRetry={() => void runs.refetch()} />}
       {runs.isPending && <Skeleton active />}
@@ -69,15 +74,51 @@ export function RunHistory({ workflow }: { workflow: Workflow }) {
           pagination={false}
           scroll={{ x: 720 }}
           columns={[
-            { title: t('runs.started'), key: 'started', render: (_, r) => <Button type="link" onClick={() => setOpen(r.id)} data-testid="run-open" data-run={r.id}>{formatDateTime(new Date(r.createdAt), locale)}</Button> },
-            { title: t('runs.status'), key: 'status', render: (_, r) => <Tag className={statusClass(r.status)} data-testid="run-status">{t(`run.${r.status}`)}</Tag> },
-            { title: t('runs.record'), key: 'record', render: (_, r) => (r.trigger.recordId ? <code className="mc-code">{r.trigger.recordId}</code> : '') },
+            {
+              title: t('runs.started'),
+              key: 'started',
+              render: (_, r) => (
+                <Button type="link" onClick={() => setOpen(r.id)} data-testid="run-open" data-run={r.id}>
+                  {formatDateTime(new Date(r.createdAt), locale)}
+                </Button>
+              ),
+            },
+            {
+              title: t('runs.status'),
+              key: 'status',
+              render: (_, r) => (
+                <Tag className={statusClass(r.status)} data-testid="run-status">
+                  {t(`run.${r.status}`)}
+                </Tag>
+              ),
+            },
+            {
+              title: t('runs.record'),
+              key: 'record',
+              render: (_, r) => (r.trigger.recordId ? <code className="mc-code">{r.trigger.recordId}</code> : ''),
+            },
             { title: t('runs.by'), key: 'by', render: (_, r) => r.trigger.actor.name },
-            { title: t('runs.failure'), key: 'failure', render: (_, r) => (r.failure ? <Typography.Text type="danger">{r.failure.step ? `${r.failure.step}: ` : ''}{r.failure.code}</Typography.Text> : '') },
+            {
+              title: t('runs.failure'),
+              key: 'failure',
+              render: (_, r) =>
+                r.failure ? (
+                  <Typography.Text type="danger">
+                    {r.failure.step ? `${r.failure.step}: ` : ''}
+                    {r.failure.code}
+                  </Typography.Text>
+                ) : (
+                  ''
+                ),
+            },
           ]}
         />
       )}
-      {runs.hasNextPage && <Button onClick={() => void runs.fetchNextPage()} loading={runs.isFetchingNextPage}>{t('runs.more')}</Button>}
+      {runs.hasNextPage && (
+        <Button onClick={() => void runs.fetchNextPage()} loading={runs.isFetchingNextPage}>
+          {t('runs.more')}
+        </Button>
+      )}
       {open && <RunDrawer id={open} onClose={() => setOpen(undefined)} locale={locale} />}
     </section>
   );
@@ -104,7 +145,22 @@ function RunDrawer({ id, onClose, locale }: { id: string; onClose: () => void; l
   };
   const detail = run.data;
   return (
-    <Drawer open onClose={onClose} width={560} title={detail ? <Space><span>{formatDateTime(new Date(detail.createdAt), locale)}</span><Tag className={statusClass(detail.status)}>{t(`run.${detail.status}`)}</Tag></Space> : id} data-testid="run-detail">
+    <Drawer
+      open
+      onClose={onClose}
+      width={560}
+      title={
+        detail ? (
+          <Space>
+            <span>{formatDateTime(new Date(detail.createdAt), locale)}</span>
+            <Tag className={statusClass(detail.status)}>{t(`run.${detail.status}`)}</Tag>
+          </Space>
+        ) : (
+          id
+        )
+      }
+      data-testid="run-detail"
+    >
       {run.error && <ErrorState title={t('runs.title')} error={toApiError(run.error)} onRetry={() => void run.refetch()} />}
       {!detail && !run.error && <Skeleton active />}
       {detail && (
@@ -115,7 +171,13 @@ function RunDrawer({ id, onClose, locale }: { id: string; onClose: () => void; l
               showIcon
               message={`${detail.failure.step ?? ''} ${detail.failure.code}`}
               description={detail.failure.message}
-              action={detail.status === 'failed' ? <Button danger onClick={() => void retry()} loading={retrying} data-testid="run-retry">{t('runs.retry')}</Button> : undefined}
+              action={
+                detail.status === 'failed' ? (
+                  <Button danger onClick={() => void retry()} loading={retrying} data-testid="run-retry">
+                    {t('runs.retry')}
+                  </Button>
+                ) : undefined
+              }
             />
           )}
           <h3 className="dz-inspector__section">{t('runs.log')}</h3>
@@ -126,11 +188,21 @@ function RunDrawer({ id, onClose, locale }: { id: string; onClose: () => void; l
                   <strong>{entry.step}</strong>
                   <code className="mc-code">{entry.type}</code>
                   <Tag className={statusClass(entry.status)}>{t(`node.dry.${entry.status}`)}</Tag>
-                  <span>{t('runs.attempt')} {entry.attempt}</span>
+                  <span>
+                    {t('runs.attempt')} {entry.attempt}
+                  </span>
                   <span>{formatLatency(new Date(entry.finishedAt).getTime() - new Date(entry.startedAt).getTime(), locale)}</span>
                 </Space>
-                {entry.error && <Typography.Paragraph type="danger">{entry.error.code}: {entry.error.message}</Typography.Paragraph>}
-                {entry.output !== undefined && <pre className="dz-json" tabIndex={0} aria-label={t('runs.output')}>{JSON.stringify(entry.output, null, 2)}</pre>}
+                {entry.error && (
+                  <Typography.Paragraph type="danger">
+                    {entry.error.code}: {entry.error.message}
+                  </Typography.Paragraph>
+                )}
+                {entry.output !== undefined && (
+                  <pre className="dz-json" tabIndex={0} aria-label={t('runs.output')}>
+                    {JSON.stringify(entry.output, null, 2)}
+                  </pre>
+                )}
               </li>
             ))}
           </ol>

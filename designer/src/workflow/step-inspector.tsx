@@ -55,9 +55,25 @@ export function StepInspector({ block, entry, bundle, variables, problems, onCha
       <Space wrap className="dz-inspector__type">
         <Tag data-testid="step-type">{labelOf(entry?.label, locale, step.type)}</Tag>
         {entry?.external && <Tag className="dz-status dz-status--waiting">{t('node.external')}</Tag>}
-        <code className="mc-code" aria-label={t('inspector.id')}>{step.id}</code>
+        <code className="mc-code" aria-label={t('inspector.id')}>
+          {step.id}
+        </code>
       </Space>
-      {problems.length > 0 && <Alert type="error" showIcon message={t('inspector.problems')} description={<ul className="dz-problems">{problems.map((p, i) => <li key={i}>{p}</li>)}</ul>} data-testid="step-problems" />}
+      {problems.length > 0 && (
+        <Alert
+          type="error"
+          showIcon
+          message={t('inspector.problems')}
+          description={
+            <ul className="dz-problems">
+              {problems.map((p, i) => (
+                <li key={i}>{p}</li>
+              ))}
+            </ul>
+          }
+          data-testid="step-problems"
+        />
+      )}
       <AntForm layout="vertical" component="div">
         <div className="dz-pair">
           <AntForm.Item label={t('inspector.labelZh')} htmlFor="step-label-zh">
@@ -95,21 +111,42 @@ export function StepInspector({ block, entry, bundle, variables, problems, onCha
       {(block.kind === 'step' || block.kind === 'branch') && <BranchPaths block={block} variables={variables} onChange={onChange} />}
       {block.kind === 'parallel' && (
         <Space wrap className="dz-inspector__section">
-          <Button icon={<PlusOutlined />} onClick={() => onChange({ ...block, lanes: [...block.lanes, []] })} disabled={block.lanes.length >= 10}>{t('inspector.addLane')}</Button>
+          <Button
+            icon={<PlusOutlined />}
+            onClick={() => onChange({ ...block, lanes: [...block.lanes, []] })}
+            disabled={block.lanes.length >= 10}
+          >
+            {t('inspector.addLane')}
+          </Button>
           {block.lanes.map((_, i) => (
-            <Button key={i} icon={<DeleteOutlined />} onClick={() => onChange({ ...block, lanes: block.lanes.filter((__, j) => j !== i) })} disabled={block.lanes.length <= 2}>{t('inspector.removeLane', { n: i + 1 })}</Button>
+            <Button
+              key={i}
+              icon={<DeleteOutlined />}
+              onClick={() => onChange({ ...block, lanes: block.lanes.filter((__, j) => j !== i) })}
+              disabled={block.lanes.length <= 2}
+            >
+              {t('inspector.removeLane', { n: i + 1 })}
+            </Button>
           ))}
         </Space>
       )}
       <Space wrap className="dz-inspector__actions">
-        <Button icon={<ArrowUpOutlined />} onClick={() => onMove(-1)} data-testid="step-move-up">{t('inspector.moveUp')}</Button>
-        <Button icon={<ArrowDownOutlined />} onClick={() => onMove(1)} data-testid="step-move-down">{t('inspector.moveDown')}</Button>
+        <Button icon={<ArrowUpOutlined />} onClick={() => onMove(-1)} data-testid="step-move-up">
+          {t('inspector.moveUp')}
+        </Button>
+        <Button icon={<ArrowDownOutlined />} onClick={() => onMove(1)} data-testid="step-move-down">
+          {t('inspector.moveDown')}
+        </Button>
         {nested > 0 ? (
           <Popconfirm title={t('inspector.deleteNested', { count: nested })} onConfirm={onDelete}>
-            <Button danger icon={<DeleteOutlined />} data-testid="step-delete">{t('inspector.delete')}</Button>
+            <Button danger icon={<DeleteOutlined />} data-testid="step-delete">
+              {t('inspector.delete')}
+            </Button>
           </Popconfirm>
         ) : (
-          <Button danger icon={<DeleteOutlined />} onClick={onDelete} data-testid="step-delete">{t('inspector.delete')}</Button>
+          <Button danger icon={<DeleteOutlined />} onClick={onDelete} data-testid="step-delete">
+            {t('inspector.delete')}
+          </Button>
         )}
       </Space>
     </div>
@@ -117,29 +154,55 @@ export function StepInspector({ block, entry, bundle, variables, problems, onCha
 }
 
 /** The condition paths after a step: each with its name and condition; the step's own path is "otherwise". */
-function BranchPaths({ block, variables, onChange }: { block: Extract<StepBlock, { kind: 'step' | 'branch' }>; variables: Variable[]; onChange: StepInspectorProps['onChange'] }) {
+function BranchPaths({
+  block,
+  variables,
+  onChange,
+}: {
+  block: Extract<StepBlock, { kind: 'step' | 'branch' }>;
+  variables: Variable[];
+  onChange: StepInspectorProps['onChange'];
+}) {
   const t = useT(workflowMessages);
   const paths = block.kind === 'branch' ? block.paths : [];
-  const addPath = () => onChange(block.kind === 'branch' ? { ...block, paths: [...paths, { when: null, seq: [] }] } : { kind: 'branch', step: block.step, paths: [{ when: null, seq: [] }], otherwise: [] });
+  const addPath = () =>
+    onChange(
+      block.kind === 'branch'
+        ? { ...block, paths: [...paths, { when: null, seq: [] }] }
+        : { kind: 'branch', step: block.step, paths: [{ when: null, seq: [] }], otherwise: [] },
+    );
   return (
     <section className="dz-inspector__section" aria-labelledby="branches-title">
-      <h3 className="dz-inspector__section" id="branches-title">{t('inspector.branches')}</h3>
-      <Typography.Paragraph type="secondary" className="dz-pane__hint">{t('inspector.branchesHelp')}</Typography.Paragraph>
-      {block.kind === 'branch' && paths.map((path, i) => (
-        <div key={i} className="dz-branch" data-testid={`branch-${i}`}>
-          <div className="dz-branch__head">
-            <strong>{t('path.condition', { n: i + 1 })}</strong>
-            <Button size="small" type="text" icon={<DeleteOutlined />} aria-label={`${t('inspector.removeBranch')} ${i + 1}`} onClick={() => onChange(removePath(block, i))} />
+      <h3 className="dz-inspector__section" id="branches-title">
+        {t('inspector.branches')}
+      </h3>
+      <Typography.Paragraph type="secondary" className="dz-pane__hint">
+        {t('inspector.branchesHelp')}
+      </Typography.Paragraph>
+      {block.kind === 'branch' &&
+        paths.map((path, i) => (
+          <div key={i} className="dz-branch" data-testid={`branch-${i}`}>
+            <div className="dz-branch__head">
+              <strong>{t('path.condition', { n: i + 1 })}</strong>
+              <Button
+                size="small"
+                type="text"
+                icon={<DeleteOutlined />}
+                aria-label={`${t('inspector.removeBranch')} ${i + 1}`}
+                onClick={() => onChange(removePath(block, i))}
+              />
+            </div>
+            <ConditionBuilder
+              id={`branch-${block.step.id}-${i}`}
+              value={path.when}
+              variables={variables}
+              onChange={(when, group) => onChange({ ...block, paths: paths.map((p, j) => (j === i ? { ...p, when } : p)) }, group)}
+            />
           </div>
-          <ConditionBuilder
-            id={`branch-${block.step.id}-${i}`}
-            value={path.when}
-            variables={variables}
-            onChange={(when, group) => onChange({ ...block, paths: paths.map((p, j) => (j === i ? { ...p, when } : p)) }, group)}
-          />
-        </div>
-      ))}
-      <Button size="small" icon={<PlusOutlined />} onClick={addPath} data-testid="add-branch">{t('inspector.addBranch')}</Button>
+        ))}
+      <Button size="small" icon={<PlusOutlined />} onClick={addPath} data-testid="add-branch">
+        {t('inspector.addBranch')}
+      </Button>
     </section>
   );
 }

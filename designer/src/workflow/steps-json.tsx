@@ -20,8 +20,17 @@ export function StepsJson({ workflow, onApply }: { workflow: Workflow; onApply: 
   };
   return (
     <div className="dz-steps-json">
-      <label htmlFor="steps-json" className="dz-inspector__section">{t('json.title')}</label>
-      <Input.TextArea id="steps-json" className="dz-mono" rows={18} value={text} onChange={(e) => setText(e.target.value)} status={bad ? 'error' : undefined} />
+      <label htmlFor="steps-json" className="dz-inspector__section">
+        {t('json.title')}
+      </label>
+      <Input.TextArea
+        id="steps-json"
+        className="dz-mono"
+        rows={18}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        status={bad ? 'error' : undefined}
+      />
       {bad && <Typography.Text type="danger">{t('condition.badJson')}</Typography.Text>}
       <Button onClick={apply}>{t('json.apply')}</Button>
     </div>

@@ -18,7 +18,15 @@ export function TemplateWidget({ id, value, onChange, options, registry, require
   const variables = (registry.formContext as ConfigFormContext | undefined)?.variables ?? [];
   const text = typeof value === 'string' ? value : '';
   const set = (next: string) => onChange(next === '' ? undefined : next);
-  const props = { id, value: text, required, readOnly: readonly, disabled, onChange: (e: { target: { value: string } }) => set(e.target.value), 'aria-label': label || id };
+  const props = {
+    id,
+    value: text,
+    required,
+    readOnly: readonly,
+    disabled,
+    onChange: (e: { target: { value: string } }) => set(e.target.value),
+    'aria-label': label || id,
+  };
   return (
     <div className="dz-template">
       {options.long ? <Input.TextArea rows={4} {...props} /> : <Input {...props} />}

@@ -22,18 +22,50 @@ const WIDGETS: RegistryWidgetsType = { template: TemplateWidget };
  * with an input form, a webhook) with that trigger's settings form, the condition
  * checked when it fires, and whether it is active once published.
  */
-export function TriggerInspector({ workflow, triggers, bundle, variables, problems, onChange }: { workflow: Workflow; triggers: PaletteEntry[]; bundle: Bundle | undefined; variables: Variable[]; problems: string[]; onChange: (next: Workflow, group?: string) => void }) {
+export function TriggerInspector({
+  workflow,
+  triggers,
+  bundle,
+  variables,
+  problems,
+  onChange,
+}: {
+  workflow: Workflow;
+  triggers: PaletteEntry[];
+  bundle: Bundle | undefined;
+  variables: Variable[];
+  problems: string[];
+  onChange: (next: Workflow, group?: string) => void;
+}) {
   const t = useT(workflowMessages);
   const { locale } = useLocale();
   const validator = useMemo(() => new CspSafeValidator(locale), [locale]);
   const { type, ...settings } = workflow.trigger;
   const entry = triggers.find((tr) => tr.type === type);
-  const form = useMemo(() => (entry ? configForm(entry.configSchema, settings, bundle, locale) : undefined), [entry, settings, bundle, locale]);
+  const form = useMemo(
+    () => (entry ? configForm(entry.configSchema, settings, bundle, locale) : undefined),
+    [entry, settings, bundle, locale],
+  );
   const context: ConfigFormContext = { variables };
-  const setLabel = (lang: keyof I18nText, text: string) => onChange({ ...workflow, label: { ...workflow.label, [lang]: text } }, `wf-label:${lang}`);
+  const setLabel = (lang: keyof I18nText, text: string) =>
+    onChange({ ...workflow, label: { ...workflow.label, [lang]: text } }, `wf-label:${lang}`);
   return (
     <div className="dz-settings" data-testid="trigger-settings">
-      {problems.length > 0 && <Alert type="error" showIcon message={t('inspector.problems')} description={<ul className="dz-problems">{problems.map((p, i) => <li key={i}>{p}</li>)}</ul>} data-testid="trigger-problems" />}
+      {problems.length > 0 && (
+        <Alert
+          type="error"
+          showIcon
+          message={t('inspector.problems')}
+          description={
+            <ul className="dz-problems">
+              {problems.map((p, i) => (
+                <li key={i}>{p}</li>
+              ))}
+            </ul>
+          }
+          data-testid="trigger-problems"
+        />
+      )}
       <AntForm layout="vertical" component="div">
         <div className="dz-pair">
           <AntForm.Item label={t('trigger.workflowZh')} htmlFor="wf-label-zh" required>

@@ -30,7 +30,13 @@ const UPDATE_TRIGGERS = new Set(['record_updated']);
  * it, the variables set so far, who triggered the run, a manual trigger's input form,
  * and now. With no step, what the trigger's condition may read.
  */
-export function scopeVariables(workflow: Workflow, flow: Seq | undefined, bundle: Bundle | undefined, locale: Locale, at?: string): Variable[] {
+export function scopeVariables(
+  workflow: Workflow,
+  flow: Seq | undefined,
+  bundle: Bundle | undefined,
+  locale: Locale,
+  at?: string,
+): Variable[] {
   const out: Variable[] = [];
   const entity = bundle?.entities.find((e) => e.key === workflow.entity);
   for (const field of entity?.fields ?? []) {
@@ -38,19 +44,22 @@ export function scopeVariables(workflow: Workflow, flow: Seq | undefined, bundle
   }
   out.push({ path: 'record.id', label: 'id', group: 'record' });
   if (UPDATE_TRIGGERS.has(workflow.trigger.type)) {
-    for (const field of entity?.fields ?? []) out.push({ path: `old.${field.key}`, label: labelOf(field.label, locale, field.key), group: 'old', ...traits(field) });
+    for (const field of entity?.fields ?? [])
+      out.push({ path: `old.${field.key}`, label: labelOf(field.label, locale, field.key), group: 'old', ...traits(field) });
   }
   if (flow && at !== undefined) {
     for (const id of stepsBefore(flow, at)) {
       const step = workflow.steps.find((s) => s.id === id);
       out.push({ path: `steps.${id}`, label: labelOf(step?.label, locale, id), group: 'steps' });
       const values = (step?.config as { values?: Record<string, unknown> } | undefined)?.values;
-      if (step?.type === 'set_variables' && values) for (const name of Object.keys(values)) out.push({ path: `vars.${name}`, label: name, group: 'vars' });
+      if (step?.type === 'set_variables' && values)
+        for (const name of Object.keys(values)) out.push({ path: `vars.${name}`, label: name, group: 'vars' });
     }
   }
   out.push({ path: 'user.id', label: 'id', group: 'user' }, { path: 'user.name', label: locale === 'en' ? 'name' : '姓名', group: 'user' });
   const input = (workflow.trigger as { inputSchema?: { properties?: Record<string, { title?: string }> } }).inputSchema;
-  for (const [name, schema] of Object.entries(input?.properties ?? {})) out.push({ path: `input.${name}`, label: schema.title ?? name, group: 'input' });
+  for (const [name, schema] of Object.entries(input?.properties ?? {}))
+    out.push({ path: `input.${name}`, label: schema.title ?? name, group: 'input' });
   out.push({ path: 'now', label: locale === 'en' ? 'now' : '现在', group: 'now' });
   return out;
 }

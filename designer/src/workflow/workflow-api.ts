@@ -84,8 +84,10 @@ const key = (k: string) => encodeURIComponent(k);
 export const workflowApi = {
   palette: () => api.get<Palette>('/api/meta/workflow-palette'),
   /** The draft's workflow over a sample record (`?draft=true`): nothing is written or sent. */
-  dryRun: (workflow: string, body: { record: Record<string, unknown> | null; old?: Record<string, unknown> | null; skipCondition?: boolean }) =>
-    api.post<DryRun>(`/api/workflows/${key(workflow)}/dry-run?draft=true`, body, { timeoutMs: 60_000 }),
+  dryRun: (
+    workflow: string,
+    body: { record: Record<string, unknown> | null; old?: Record<string, unknown> | null; skipCondition?: boolean },
+  ) => api.post<DryRun>(`/api/workflows/${key(workflow)}/dry-run?draft=true`, body, { timeoutMs: 60_000 }),
   runs: (query: { workflow: string; status?: RunStatus | undefined; before?: string | undefined }) => {
     const params = new URLSearchParams({ workflow: query.workflow, limit: '20' });
     if (query.status) params.set('status', query.status);

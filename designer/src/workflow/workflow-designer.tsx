@@ -17,13 +17,24 @@ import './workflow.css';
 export function WorkflowDesigner({ workflowKey, tab }: { workflowKey: string; tab: 'design' | 'runs' }) {
   const t = useT(workflowMessages);
   // Loaded once per visit, outside the ['meta'] keys that saves refresh: the workbench owns the workflow from then on.
-  const item = useQuery({ queryKey: ['workflow-item', workflowKey], queryFn: () => metaApi.draftItem<Workflow>('workflows', workflowKey), staleTime: Infinity, gcTime: 0 });
+  const item = useQuery({
+    queryKey: ['workflow-item', workflowKey],
+    queryFn: () => metaApi.draftItem<Workflow>('workflows', workflowKey),
+    staleTime: Infinity,
+    gcTime: 0,
+  });
   const palette = usePalette();
   const error = item.error ?? palette.error;
   if (error) {
     const apiError = toApiError(error);
     if (apiError.code === 'METADATA_ITEM_NOT_FOUND') return <EmptyState title={t('notFound', { key: workflowKey })} />;
-    return <ErrorState title={t(item.error ? 'loadFailed' : 'paletteFailed')} error={apiError} onRetry={() => void (item.error ? item.refetch() : palette.refetch())} />;
+    return (
+      <ErrorState
+        title={t(item.error ? 'loadFailed' : 'paletteFailed')}
+        error={apiError}
+        onRetry={() => void (item.error ? item.refetch() : palette.refetch())}
+      />
+    );
   }
   if (!item.data || !palette.data) return <Skeleton active />;
   if (tab === 'runs') return <RunHistory workflow={item.data.item} />;

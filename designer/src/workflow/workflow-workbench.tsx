@@ -62,26 +62,41 @@ export function WorkflowWorkbench({ initial, palette }: { initial: { item: Workf
   const flow = parsed.ok ? parsed.flow : undefined;
   const at = `/workflows/${workflow.key}`;
   const problems = useMemo(
-    () => nodeProblems(workflow, [{ at: '', problems: editor.problems }, ...(editor.status === 'saved' && validation.problems ? [{ at, problems: validation.problems }] : [])], t),
+    () =>
+      nodeProblems(
+        workflow,
+        [
+          { at: '', problems: editor.problems },
+          ...(editor.status === 'saved' && validation.problems ? [{ at, problems: validation.problems }] : []),
+        ],
+        t,
+      ),
     [workflow, editor.problems, editor.status, validation.problems, at, t],
   );
   const setFlow = useCallback((next: Seq, group?: string) => editor.change(withFlow(workflow, next), group), [editor, workflow]);
 
-  const canvas: CanvasState | undefined = useMemo(() => flow && {
-    workflow, palette, selected, problems,
-    dry: byStep(dry),
-    select: setSelected,
-    openPicker: setPicking,
-    move: (id, delta) => {
-      setFlow(moveStep(flow, id, delta));
-      requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-testid="node-${id}"]`)?.focus());
-    },
-    remove: (id) => {
-      setFlow(removeStep(flow, id));
-      setSelected('trigger');
-    },
-    removeEnd: (slot) => setFlow(removeEnd(flow, slot)),
-  }, [flow, workflow, palette, selected, problems, dry, setFlow]);
+  const canvas: CanvasState | undefined = useMemo(
+    () =>
+      flow && {
+        workflow,
+        palette,
+        selected,
+        problems,
+        dry: byStep(dry),
+        select: setSelected,
+        openPicker: setPicking,
+        move: (id, delta) => {
+          setFlow(moveStep(flow, id, delta));
+          requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-testid="node-${id}"]`)?.focus());
+        },
+        remove: (id) => {
+          setFlow(removeStep(flow, id));
+          setSelected('trigger');
+        },
+        removeEnd: (slot) => setFlow(removeEnd(flow, slot)),
+      },
+    [flow, workflow, palette, selected, problems, dry, setFlow],
+  );
 
   const block = flow && selected && selected !== 'trigger' ? locate(flow, selected)?.block : undefined;
   const variables = useMemo(() => scopeVariables(workflow, flow, bundle, locale, block?.step.id), [workflow, flow, bundle, locale, block]);
@@ -89,14 +104,29 @@ export function WorkflowWorkbench({ initial, palette }: { initial: { item: Workf
 
   return (
     <section className="dz-designer dz-workflow" aria-labelledby="workflow-title" data-testid="workflow-designer">
-      <WorkflowHeader workflow={workflow} editor={editor} tab="design" onDryRun={() => setDryOpen(true)} onCheck={() => void validation.check()} checking={validation.checking} />
+      <WorkflowHeader
+        workflow={workflow}
+        editor={editor}
+        tab="design"
+        onDryRun={() => setDryOpen(true)}
+        onCheck={() => void validation.check()}
+        checking={validation.checking}
+      />
       {validation.problems && editor.status === 'saved' && (
-        <Typography.Text type={problems.size > 0 ? 'danger' : undefined} className={`dz-workflow__check${problems.size > 0 ? '' : ' dz-ok'}`} data-testid="problem-summary">
-          {problems.size > 0 ? t('validate.count', { count: [...problems.values()].reduce((n, p) => n + p.length, 0) }) : t('validate.none')}
+        <Typography.Text
+          type={problems.size > 0 ? 'danger' : undefined}
+          className={`dz-workflow__check${problems.size > 0 ? '' : ' dz-ok'}`}
+          data-testid="problem-summary"
+        >
+          {problems.size > 0
+            ? t('validate.count', { count: [...problems.values()].reduce((n, p) => n + p.length, 0) })
+            : t('validate.none')}
           {elsewhere > 0 && ` ${t('validate.elsewhere')}`}
         </Typography.Text>
       )}
-      {!parsed.ok && <Alert type="warning" showIcon message={t('canvas.unstructured', { step: parsed.step, reason: t(`reason.${parsed.reason}`) })} />}
+      {!parsed.ok && (
+        <Alert type="warning" showIcon message={t('canvas.unstructured', { step: parsed.step, reason: t(`reason.${parsed.reason}`) })} />
+      )}
       <div className="dz-workflow__panes">
         <div className="dz-pane dz-workflow__canvas">
           <p className="dz-pane__hint">{t('canvas.hint')}</p>
@@ -109,9 +139,18 @@ export function WorkflowWorkbench({ initial, palette }: { initial: { item: Workf
           )}
         </div>
         <aside className="dz-pane dz-inspector" aria-labelledby="inspector-title">
-          <h2 className="dz-pane__title" id="inspector-title">{selected === 'trigger' ? t('inspector.trigger') : block ? t('inspector.step') : t('inspector.title')}</h2>
+          <h2 className="dz-pane__title" id="inspector-title">
+            {selected === 'trigger' ? t('inspector.trigger') : block ? t('inspector.step') : t('inspector.title')}
+          </h2>
           {selected === 'trigger' && (
-            <TriggerInspector workflow={workflow} triggers={palette.triggers} bundle={bundle} variables={variables} problems={problems.get('trigger') ?? []} onChange={(next, group) => editor.change(next, group)} />
+            <TriggerInspector
+              workflow={workflow}
+              triggers={palette.triggers}
+              bundle={bundle}
+              variables={variables}
+              problems={problems.get('trigger') ?? []}
+              onChange={(next, group) => editor.change(next, group)}
+            />
           )}
           {block && flow && (
             <StepInspector
@@ -122,7 +161,12 @@ export function WorkflowWorkbench({ initial, palette }: { initial: { item: Workf
               bundle={bundle}
               variables={variables}
               problems={problems.get(block.step.id) ?? []}
-              onChange={(next: Block, group) => setFlow(changeBlock(flow, block.step.id, () => next), group)}
+              onChange={(next: Block, group) =>
+                setFlow(
+                  changeBlock(flow, block.step.id, () => next),
+                  group,
+                )
+              }
               onMove={(delta) => canvas?.move(block.step.id, delta)}
               onDelete={() => canvas?.remove(block.step.id)}
             />
@@ -137,14 +181,35 @@ export function WorkflowWorkbench({ initial, palette }: { initial: { item: Workf
           onPick={(choice) => {
             const block = newBlock(choice, flow, workflow.entity);
             // A condition is named so on the canvas (its step type, set variables, says nothing of what it is for).
-            const added = choice.condition && block.kind !== 'end' ? { ...block, step: { ...block.step, label: { 'zh-CN': workflowMessages['zh-CN']['picker.conditionName'], en: workflowMessages.en['picker.conditionName'] } } } : block;
+            const added =
+              choice.condition && block.kind !== 'end'
+                ? {
+                    ...block,
+                    step: {
+                      ...block.step,
+                      label: {
+                        'zh-CN': workflowMessages['zh-CN']['picker.conditionName'],
+                        en: workflowMessages.en['picker.conditionName'],
+                      },
+                    },
+                  }
+                : block;
             setFlow(insertBlock(flow, picking, added));
             setPicking(undefined);
             if (added.kind !== 'end') setSelected(added.step.id);
           }}
         />
       )}
-      {dryOpen && <DryRunDrawer workflow={workflow} bundle={bundle} saved={editor.status === 'saved'} result={dry} onResult={setDry} onClose={() => setDryOpen(false)} />}
+      {dryOpen && (
+        <DryRunDrawer
+          workflow={workflow}
+          bundle={bundle}
+          saved={editor.status === 'saved'}
+          result={dry}
+          onResult={setDry}
+          onClose={() => setDryOpen(false)}
+        />
+      )}
     </section>
   );
 }

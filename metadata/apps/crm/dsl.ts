@@ -33,7 +33,16 @@ export function lookup(key: string, target: string, zh: string, en: string, sett
 }
 
 /** A roll-up over the child entity's lookup `via` that points here. */
-export function rollup(key: string, zh: string, en: string, entity: string, via: string, fn: 'count' | 'sum' | 'min' | 'max', of?: string, filter?: unknown): Field {
+export function rollup(
+  key: string,
+  zh: string,
+  en: string,
+  entity: string,
+  via: string,
+  fn: 'count' | 'sum' | 'min' | 'max',
+  of?: string,
+  filter?: unknown,
+): Field {
   return field(key, 'rollup', zh, en, { entity, via, function: fn, ...(of ? { field: of } : {}), ...(filter ? { filter } : {}) });
 }
 
@@ -54,10 +63,17 @@ export interface EntitySpec {
  * and without it each such query reads the whole collection.
  */
 export function entity(spec: EntitySpec): Entity {
-  const lookups = spec.fields.filter((f) => f.type === 'lookup').map((f) => ({ key: `by_${f.key}`, fields: [{ field: f.key, direction: 'asc' as const }] }));
+  const lookups = spec.fields
+    .filter((f) => f.type === 'lookup')
+    .map((f) => ({ key: `by_${f.key}`, fields: [{ field: f.key, direction: 'asc' as const }] }));
   const indexes = [...(spec.indexes ?? []), ...lookups];
   return {
-    key: spec.key, label: l(...spec.label), pluralLabel: l(...spec.plural), icon: spec.icon, displayField: spec.displayField, fields: spec.fields,
+    key: spec.key,
+    label: l(...spec.label),
+    pluralLabel: l(...spec.plural),
+    icon: spec.icon,
+    displayField: spec.displayField,
+    fields: spec.fields,
     ...(indexes.length > 0 ? { indexes } : {}),
     ...(spec.duplicateRules ? { duplicateRules: spec.duplicateRules } : {}),
   };
@@ -68,10 +84,24 @@ type Section = [key: string, zh: string, en: string, fields: (string | { field: 
 /** The default form of an entity: one tab, sections of two columns. */
 export function form(entityKey: string, zh: string, en: string, sections: Section[]): Form {
   return {
-    key: `${entityKey}_form`, entity: entityKey, label: l(zh, en), default: true,
-    layout: { tabs: [{ key: 'main', label: l('基本信息', 'Details'), sections: sections.map(([key, szh, sen, fields]) => ({
-      key, label: l(szh, sen), columns: 2, fields: fields.map((f) => (typeof f === 'string' ? { field: f } : f)),
-    })) }] },
+    key: `${entityKey}_form`,
+    entity: entityKey,
+    label: l(zh, en),
+    default: true,
+    layout: {
+      tabs: [
+        {
+          key: 'main',
+          label: l('基本信息', 'Details'),
+          sections: sections.map(([key, szh, sen, fields]) => ({
+            key,
+            label: l(szh, sen),
+            columns: 2,
+            fields: fields.map((f) => (typeof f === 'string' ? { field: f } : f)),
+          })),
+        },
+      ],
+    },
   } as Form;
 }
 
@@ -81,10 +111,26 @@ export function list(entityKey: string, key: string, zh: string, en: string, col
   return { key, type: 'list', entity: entityKey, label: l(zh, en), columns: columns.map((c) => ({ field: c })), ...extra } as View;
 }
 
-export function kanban(entityKey: string, key: string, zh: string, en: string, groupBy: string, cardFields: string[], extra: ViewExtra = {}): View {
+export function kanban(
+  entityKey: string,
+  key: string,
+  zh: string,
+  en: string,
+  groupBy: string,
+  cardFields: string[],
+  extra: ViewExtra = {},
+): View {
   return { key, type: 'kanban', entity: entityKey, label: l(zh, en), groupBy, cardFields, ...extra } as View;
 }
 
-export function calendar(entityKey: string, key: string, zh: string, en: string, dateField: string, titleField: string, extra: ViewExtra = {}): View {
+export function calendar(
+  entityKey: string,
+  key: string,
+  zh: string,
+  en: string,
+  dateField: string,
+  titleField: string,
+  extra: ViewExtra = {},
+): View {
   return { key, type: 'calendar', entity: entityKey, label: l(zh, en), dateField, titleField, ...extra } as View;
 }

@@ -42,7 +42,10 @@ export function crmPackage(seed: Record<string, Record<string, unknown>[]> = crm
     format: 'metacrm.app/v1' as const,
     name: CRM_PACKAGE_NAME,
     label: l('标准 CRM', 'Standard CRM'),
-    description: l('客户、销售、市场、服务与财务：以元数据交付，可在设计器中修改', 'Customers, sales, marketing, service and finance, shipped as metadata and changeable in the designer'),
+    description: l(
+      '客户、销售、市场、服务与财务：以元数据交付，可在设计器中修改',
+      'Customers, sales, marketing, service and finance, shipped as metadata and changeable in the designer',
+    ),
     version: CRM_PACKAGE_VERSION,
     metadata: crmBundle(),
     seed,

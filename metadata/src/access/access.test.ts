@@ -6,20 +6,53 @@ const user: RowFilterUser = { id: 'u1', email: 'a@b.c', name: 'Ann', locale: 'en
 
 describe('rowFilterToFilter', () => {
   it('turns comparisons with $user values into filter conditions, flipping reversed operands', () => {
-    expect(rowFilterToFilter({ and: [{ '==': [{ var: 'region' }, 'north'] }, { '<': [100, { var: 'amount' }] }, { '==': [{ var: '$user.departmentId' }, { var: 'team' }] }] }, user)).toEqual({
-      filter: { and: [{ field: 'region', op: 'eq', value: 'north' }, { field: 'amount', op: 'gt', value: 100 }, { field: 'team', op: 'eq', value: 'd1' }] },
+    expect(
+      rowFilterToFilter(
+        {
+          and: [
+            { '==': [{ var: 'region' }, 'north'] },
+            { '<': [100, { var: 'amount' }] },
+            { '==': [{ var: '$user.departmentId' }, { var: 'team' }] },
+          ],
+        },
+        user,
+      ),
+    ).toEqual({
+      filter: {
+        and: [
+          { field: 'region', op: 'eq', value: 'north' },
+          { field: 'amount', op: 'gt', value: 100 },
+          { field: 'team', op: 'eq', value: 'd1' },
+        ],
+      },
     });
   });
 
   it('handles or, not, in, contains, has-a-value and null', () => {
-    const logic = { or: [{ '!': { in: [{ var: 'stage' }, ['won', 'lost']] } }, { in: ['vip', { var: 'tags' }] }, { '!!': { var: 'email' } }, { '==': [{ var: 'closed_at' }, null] }] };
+    const logic = {
+      or: [
+        { '!': { in: [{ var: 'stage' }, ['won', 'lost']] } },
+        { in: ['vip', { var: 'tags' }] },
+        { '!!': { var: 'email' } },
+        { '==': [{ var: 'closed_at' }, null] },
+      ],
+    };
     expect(rowFilterToFilter(logic, user).filter).toEqual({
-      or: [{ not: { field: 'stage', op: 'in', value: ['won', 'lost'] } }, { field: 'tags', op: 'contains', value: 'vip' }, { field: 'email', op: 'isNotEmpty' }, { field: 'closed_at', op: 'isEmpty' }],
+      or: [
+        { not: { field: 'stage', op: 'in', value: ['won', 'lost'] } },
+        { field: 'tags', op: 'contains', value: 'vip' },
+        { field: 'email', op: 'isNotEmpty' },
+        { field: 'closed_at', op: 'isEmpty' },
+      ],
     });
   });
 
   it('refuses what a query cannot express, pointing at the part', () => {
-    const result = rowFilterToFilter({ and: [{ '==': [{ var: 'a' }, 1] }, { '+': [1, 2] }, { '==': [{ var: 'a' }, { var: 'b' }] }, { '==': [{ var: '$now' }, 1] }] }, user, '/roles/0/entities/deal/rowFilter');
+    const result = rowFilterToFilter(
+      { and: [{ '==': [{ var: 'a' }, 1] }, { '+': [1, 2] }, { '==': [{ var: 'a' }, { var: 'b' }] }, { '==': [{ var: '$now' }, 1] }] },
+      user,
+      '/roles/0/entities/deal/rowFilter',
+    );
     expect(result.problems?.map((p) => [p.pointer, p.code])).toEqual([
       ['/roles/0/entities/deal/rowFilter/and/1', 'ROW_FILTER_UNSUPPORTED'],
       ['/roles/0/entities/deal/rowFilter/and/2', 'ROW_FILTER_UNSUPPORTED'],

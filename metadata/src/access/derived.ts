@@ -46,7 +46,11 @@ export function derivedGrantWarnings(bundle: Bundle, operations: Registry<LogicO
         if (!entity || !field || fieldGrant?.read !== true) continue;
         const denied = (derivedInputs(entity, field, operations) ?? []).find((input) => {
           const inputGrant = role.entities?.[input.entity];
-          return inputGrant?.read !== true || inputGrant.fields?.[input.field]?.read === false || inputGrant.fields?.[input.field]?.mask !== undefined;
+          return (
+            inputGrant?.read !== true ||
+            inputGrant.fields?.[input.field]?.read === false ||
+            inputGrant.fields?.[input.field]?.mask !== undefined
+          );
         });
         if (denied) {
           warnings.push({

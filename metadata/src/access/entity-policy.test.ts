@@ -10,7 +10,8 @@ import { userEntity, userForm } from './user-entity.js';
 
 const l = (en: string) => ({ en, 'zh-CN': en });
 const project = {
-  key: 'project', label: l('Project'),
+  key: 'project',
+  label: l('Project'),
   fields: [
     { key: 'name', type: 'text', label: l('Name') },
     { key: 'code', type: 'text', label: l('Code') },
@@ -18,14 +19,18 @@ const project = {
   ],
 } as Entity;
 const roles = [
-  { key: 'sales', label: l('Sales'), entities: { project: { create: true, read: true, scope: 'all', fields: { code: { read: false }, phone: { mask: { keepEnd: 4 } } } } } },
+  {
+    key: 'sales',
+    label: l('Sales'),
+    entities: { project: { create: true, read: true, scope: 'all', fields: { code: { read: false }, phone: { mask: { keepEnd: 4 } } } } },
+  },
   { key: 'nobody', label: l('Nobody'), entities: {} },
 ] as unknown as Role[];
 const source = { bundle: { roles }, entity: (key: string) => (key === 'project' ? project : undefined) };
 const operations = createLogicOperationRegistry();
 
 describe('rolePolicies', () => {
-  it('applies a role\'s field rules: unreadable fields left out, masked ones read-only', () => {
+  it("applies a role's field rules: unreadable fields left out, masked ones read-only", () => {
     const policy = rolePolicies(source, ['sales'], operations)('project');
     expect(policy.can('create')).toBe(true);
     expect(policy.can('delete')).toBe(false);
@@ -34,7 +39,15 @@ describe('rolePolicies', () => {
       ['name', { read: true, write: true }],
       ['phone', { read: true, write: false, mask: { keepEnd: 4 } }],
     ]);
-    const form = userForm({ key: 'f', entity: 'project', label: l('F'), layout: { tabs: [{ key: 't', label: l('T'), sections: [{ key: 's', fields: [{ field: 'name' }, { field: 'code' }] }] }] } }, (f) => policy.field(f).read);
+    const form = userForm(
+      {
+        key: 'f',
+        entity: 'project',
+        label: l('F'),
+        layout: { tabs: [{ key: 't', label: l('T'), sections: [{ key: 's', fields: [{ field: 'name' }, { field: 'code' }] }] }] },
+      },
+      (f) => policy.field(f).read,
+    );
     expect(form.layout.tabs[0]!.sections[0]!.fields).toEqual([{ field: 'name' }]);
   });
 

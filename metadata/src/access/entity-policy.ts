@@ -80,7 +80,11 @@ const CLOSED_FIELD: FieldAccess = Object.freeze({ read: false, write: false });
  * built-in admin role) over `source`, per entity, compiled on first use and kept.
  * `operations` (the json-logic registry) tells which fields a formula reads.
  */
-export function rolePolicies(source: PolicySource, roles: readonly string[] | '*', operations: Registry<LogicOperation>): (entity: string) => EntityPolicy {
+export function rolePolicies(
+  source: PolicySource,
+  roles: readonly string[] | '*',
+  operations: Registry<LogicOperation>,
+): (entity: string) => EntityPolicy {
   const unrestricted = roles === '*';
   const roleKeys = unrestricted ? [] : [...new Set(roles)].sort();
   const policies = new Map<string, EntityPolicy>();
@@ -92,20 +96,41 @@ export function rolePolicies(source: PolicySource, roles: readonly string[] | '*
   return policyOf;
 }
 
-function compilePolicy(source: PolicySource, roleKeys: readonly string[], entity: string, unrestricted: boolean, operations: Registry<LogicOperation>, policyOf: (entity: string) => EntityPolicy): EntityPolicy {
+function compilePolicy(
+  source: PolicySource,
+  roleKeys: readonly string[],
+  entity: string,
+  unrestricted: boolean,
+  operations: Registry<LogicOperation>,
+  policyOf: (entity: string) => EntityPolicy,
+): EntityPolicy {
   if (unrestricted) {
     return { entity, unrestricted, roles: [], can: () => true, scopes: () => [{ role: '*', scope: 'all' }], field: () => OPEN_FIELD };
   }
   const byKey = new Map(source.bundle.roles.map((r) => [r.key, r]));
   const grants = roleKeys.flatMap((key) => {
     const grant = byKey.get(key)?.entities?.[entity];
-    return grant?.read ? [{ role: key, grant }] : grant?.create ? [{ role: key, grant: { ...grant, update: false, delete: false, export: false, changeOwner: false } }] : [];
+    return grant?.read
+      ? [{ role: key, grant }]
+      : grant?.create
+        ? [{ role: key, grant: { ...grant, update: false, delete: false, export: false, changeOwner: false } }]
+        : [];
   });
   const can = (op: EntityOperation) => grants.some((g) => g.grant[op] === true && (op === 'create' || g.grant.read === true));
   const scopes = (op: ScopedOperation): ScopeRule[] => [
-    ...grants.filter((g) => g.grant[op] === true && g.grant.read === true).map((g) => ({ role: g.role, scope: (g.grant.scope ?? 'own') as ScopeKind, ...(g.grant.rowFilter !== undefined ? { rowFilter: g.grant.rowFilter } : {}) })),
+    ...grants
+      .filter((g) => g.grant[op] === true && g.grant.read === true)
+      .map((g) => ({
+        role: g.role,
+        scope: (g.grant.scope ?? 'own') as ScopeKind,
+        ...(g.grant.rowFilter !== undefined ? { rowFilter: g.grant.rowFilter } : {}),
+      })),
     // `alsoRead` widens reading only: a rep sees the pool's customers, but changes them only by claiming one.
-    ...(op === 'read' ? grants.filter((g) => g.grant.read === true && g.grant.alsoRead !== undefined).map((g) => ({ role: g.role, scope: 'filter' as const, rowFilter: g.grant.alsoRead })) : []),
+    ...(op === 'read'
+      ? grants
+          .filter((g) => g.grant.read === true && g.grant.alsoRead !== undefined)
+          .map((g) => ({ role: g.role, scope: 'filter' as const, rowFilter: g.grant.alsoRead }))
+      : []),
   ];
   const fields = new Map<string, FieldAccess>();
   const field = (key: string): FieldAccess => {
@@ -114,7 +139,12 @@ function compilePolicy(source: PolicySource, roleKeys: readonly string[], entity
     const readers = grants.filter((g) => g.grant.read === true && g.grant.fields?.[key]?.read !== false);
     const unmasked = readers.some((g) => !g.grant.fields?.[key]?.mask);
     const mask = readers.length > 0 && !unmasked ? (readers[0]!.grant.fields![key]!.mask as FieldMask) : undefined;
-    const writers = grants.filter((g) => (g.grant.create === true || g.grant.update === true) && g.grant.fields?.[key]?.write !== false && g.grant.fields?.[key]?.read !== false);
+    const writers = grants.filter(
+      (g) =>
+        (g.grant.create === true || g.grant.update === true) &&
+        g.grant.fields?.[key]?.write !== false &&
+        g.grant.fields?.[key]?.read !== false,
+    );
     // A masked field is written only where a role says so (`write: true`): then the user
     // may set or replace a value they see masked, without ever reading it back.
     const write = writers.length > 0 && (!mask || writers.some((g) => g.grant.fields?.[key]?.write === true));

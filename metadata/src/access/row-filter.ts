@@ -11,7 +11,8 @@ export interface RowFilterUser {
 }
 
 /** A condition of the filter language: what a row filter becomes for one user. */
-export type FilterNode = { and: FilterNode[] } | { or: FilterNode[] } | { not: FilterNode } | { field: string; op: string; value?: unknown };
+export type FilterNode =
+  { and: FilterNode[] } | { or: FilterNode[] } | { not: FilterNode } | { field: string; op: string; value?: unknown };
 
 export type RowFilterResult = { filter: FilterNode; problems?: undefined } | { filter?: undefined; problems: Problem[] };
 
@@ -69,7 +70,8 @@ export function rowFilterToFilter(logic: unknown, user: RowFilterUser, at = ''):
   const visit = (expr: unknown, here: string): FilterNode => {
     if (++nodes > MAX_NODES) return refuse(here, `a row filter may have at most ${MAX_NODES} parts`);
     if (expr === true) return { and: [] };
-    if (expr === null || typeof expr !== 'object' || Array.isArray(expr)) return refuse(here, 'expected an operation such as {"==": [{"var": "owner"}, {"var": "$user.id"}]}');
+    if (expr === null || typeof expr !== 'object' || Array.isArray(expr))
+      return refuse(here, 'expected an operation such as {"==": [{"var": "owner"}, {"var": "$user.id"}]}');
     const entries = Object.entries(expr);
     if (entries.length !== 1) return refuse(here, 'an operation has exactly one operator');
     const [op, raw] = entries[0]!;
@@ -97,7 +99,8 @@ export function rowFilterToFilter(logic: unknown, user: RowFilterUser, at = ''):
       const [a, b] = [operand(args[0]), operand(args[1])];
       if (args.length !== 2 || !a || !b) return refuse(here, '"in" takes a value and a list or text');
       if ('field' in a && 'value' in b && Array.isArray(b.value)) return { field: a.field, op: 'in', value: b.value };
-      if ('value' in a && 'field' in b && a.value !== null && typeof a.value !== 'object') return { field: b.field, op: 'contains', value: a.value };
+      if ('value' in a && 'field' in b && a.value !== null && typeof a.value !== 'object')
+        return { field: b.field, op: 'contains', value: a.value };
       return refuse(here, '"in" takes a record field and a list, or a value and a record field');
     }
     return refuse(here, `"${op.slice(0, 40)}" cannot be used in a row filter`);

@@ -23,7 +23,15 @@ export function userEntity(entity: Entity, policy: EntityPolicy, registries: Pic
   const can = (op: EntityOperation) => policy.can(op);
   // The same tests as RecordAccess.mayChangeOwner and RecordService.shareable, less the per-record ones.
   const changeOwner = policy.unrestricted || (can('changeOwner') && can('update'));
-  const rights = { create: can('create'), read: can('read'), update: can('update'), delete: can('delete'), export: can('export'), changeOwner, shareAny: policy.unrestricted };
+  const rights = {
+    create: can('create'),
+    read: can('read'),
+    update: can('update'),
+    delete: can('delete'),
+    export: can('export'),
+    changeOwner,
+    shareAny: policy.unrestricted,
+  };
   return { ...entity, fields, rights };
 }
 

@@ -1,4 +1,15 @@
-import type { Dashboard, Entity, Field, Form, MetadataBundle, Navigation, Role, ValidationRule, View, Workflow } from '../generated/types.js';
+import type {
+  Dashboard,
+  Entity,
+  Field,
+  Form,
+  MetadataBundle,
+  Navigation,
+  Role,
+  ValidationRule,
+  View,
+  Workflow,
+} from '../generated/types.js';
 import type { ItemKind } from '../schema/meta-schemas.js';
 import type { FieldTypeDefinition } from '../fields/field-types.js';
 import type { LogicOperation } from '../logic/operations.js';

@@ -12,7 +12,8 @@ export function checkDuplicateRules(entity: Entity, at: string, index: EntityInd
   const seen = new Set<string>();
   entity.duplicateRules?.forEach((rule, i) => {
     const here = `${at}/duplicateRules/${i}`;
-    if (seen.has(rule.key)) problems.push({ pointer: `${here}/key`, code: 'DUPLICATE_KEY', message: `"${rule.key}" is used twice`, params: { key: rule.key } });
+    if (seen.has(rule.key))
+      problems.push({ pointer: `${here}/key`, code: 'DUPLICATE_KEY', message: `"${rule.key}" is used twice`, params: { key: rule.key } });
     seen.add(rule.key);
     problems.push(...textField(entity.key, rule.field, `${here}/field`, index));
     rule.match.forEach((m, j) => {
@@ -26,6 +27,14 @@ export function checkDuplicateRules(entity: Entity, at: string, index: EntityInd
 function textField(entity: string, field: string, at: string, index: EntityIndex): Problem[] {
   const traits = index.traits(entity, field);
   if (!traits) return checkFieldRef(entity, field, at, index);
-  if (traits.value !== 'string') return [{ pointer: at, code: 'FIELD_TYPE_MISMATCH', message: `${entity}.${field} is a ${traits.type} field; duplicates are checked on text fields`, params: { entity, field } }];
+  if (traits.value !== 'string')
+    return [
+      {
+        pointer: at,
+        code: 'FIELD_TYPE_MISMATCH',
+        message: `${entity}.${field} is a ${traits.type} field; duplicates are checked on text fields`,
+        params: { entity, field },
+      },
+    ];
   return [];
 }

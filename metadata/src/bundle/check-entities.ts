@@ -43,7 +43,8 @@ function checkField(entity: Entity, field: AnyField, at: string, index: EntityIn
       problems.push(...checkFieldRef(target, String(field.displayField), `${at}/displayField`, index));
     }
   }
-  if (traits.compute === 'expression') problems.push(...checkRecordLogic(field.expression, entity.key, `${at}/expression`, index, registries));
+  if (traits.compute === 'expression')
+    problems.push(...checkRecordLogic(field.expression, entity.key, `${at}/expression`, index, registries));
   if (traits.compute === 'rollup') problems.push(...checkRollup(entity, field, at, index));
   if (traits.options) {
     problems.push(...duplicateKeys((field.options as { key: string }[]) ?? [], `${at}/options`));
@@ -62,7 +63,11 @@ function checkRollup(entity: Entity, field: AnyField, at: string, index: EntityI
   if (!via) {
     problems.push(...checkFieldRef(child, String(field.via), `${at}/via`, index));
   } else if (!isRecordReference(via) || (via as AnyField).target !== entity.key) {
-    problems.push({ pointer: `${at}/via`, code: 'FIELD_TYPE_MISMATCH', message: `"${String(field.via)}" must be a lookup of ${child} that points at ${entity.key}` });
+    problems.push({
+      pointer: `${at}/via`,
+      code: 'FIELD_TYPE_MISMATCH',
+      message: `"${String(field.via)}" must be a lookup of ${child} that points at ${entity.key}`,
+    });
   }
   if (field.function !== 'count') {
     if (field.field === undefined) {
@@ -71,7 +76,11 @@ function checkRollup(entity: Entity, field: AnyField, at: string, index: EntityI
       const traits = index.traits(child, String(field.field));
       if (!traits) problems.push(...checkFieldRef(child, String(field.field), `${at}/field`, index));
       else if (field.function === 'sum' ? !traits.numeric : !traits.ordered) {
-        problems.push({ pointer: `${at}/field`, code: 'FIELD_TYPE_MISMATCH', message: `cannot ${String(field.function)} a ${traits.type} field` });
+        problems.push({
+          pointer: `${at}/field`,
+          code: 'FIELD_TYPE_MISMATCH',
+          message: `cannot ${String(field.function)} a ${traits.type} field`,
+        });
       }
     }
   }
@@ -84,7 +93,12 @@ function checkProcess(entity: Entity, field: AnyField, at: string, index: Entity
   const problems: Problem[] = [];
   const options = new Set(((field.options as { key: string }[]) ?? []).map((o) => o.key));
   const stages = (field.process as { stages: Record<string, { requiredFields?: string[]; next?: string[] }> }).stages;
-  const notAnOption = (key: string, where: string) => ({ pointer: where, code: 'NOT_ALLOWED_VALUE' as const, message: `"${key}" is not an option of ${field.key}`, params: { option: key } });
+  const notAnOption = (key: string, where: string) => ({
+    pointer: where,
+    code: 'NOT_ALLOWED_VALUE' as const,
+    message: `"${key}" is not an option of ${field.key}`,
+    params: { option: key },
+  });
   for (const [stage, settings] of Object.entries(stages)) {
     const here = `${at}/process/stages/${pointerSegment(stage)}`;
     if (!options.has(stage)) problems.push(notAnOption(stage, here));
@@ -95,7 +109,8 @@ function checkProcess(entity: Entity, field: AnyField, at: string, index: Entity
       const where = `${here}/requiredFields/${i}`;
       const traits = index.traits(entity.key, key);
       if (!traits) problems.push(...checkFieldRef(entity.key, key, where, index));
-      else if (traits.computed) problems.push({ pointer: where, code: 'INVALID', message: `${key} is computed: a stage cannot require it` });
+      else if (traits.computed)
+        problems.push({ pointer: where, code: 'INVALID', message: `${key} is computed: a stage cannot require it` });
     });
   }
   return problems;
@@ -114,7 +129,12 @@ function formulaCycles(entity: Entity, at: string, registries: BundleRegistries)
     if (state.get(key) === 'visiting') {
       const cycle = [...chain.slice(chain.indexOf(key)), key];
       const position = entity.fields.findIndex((f) => f.key === key);
-      problems.push({ pointer: `${at}${pointer('fields', position, 'expression')}`, code: 'FORMULA_CYCLE', message: `formulas depend on each other in a circle: ${cycle.join(' → ')}`, params: { cycle } });
+      problems.push({
+        pointer: `${at}${pointer('fields', position, 'expression')}`,
+        code: 'FORMULA_CYCLE',
+        message: `formulas depend on each other in a circle: ${cycle.join(' → ')}`,
+        params: { cycle },
+      });
       return;
     }
     state.set(key, 'visiting');
@@ -130,7 +150,13 @@ export function duplicateKeys(items: { key: string }[], at: string): Problem[] {
   const seen = new Set<string>();
   const problems: Problem[] = [];
   items.forEach((item, i) => {
-    if (seen.has(item.key)) problems.push({ pointer: `${at}/${i}/key`, code: 'DUPLICATE_KEY', message: `"${item.key}" is used twice`, params: { key: item.key } });
+    if (seen.has(item.key))
+      problems.push({
+        pointer: `${at}/${i}/key`,
+        code: 'DUPLICATE_KEY',
+        message: `"${item.key}" is used twice`,
+        params: { key: item.key },
+      });
     seen.add(item.key);
   });
   return problems;

@@ -25,11 +25,21 @@ export function checkFilter(filter: unknown, entity: string, at: string, index: 
     if (node.field === undefined || node.op === undefined) return;
     const traits = index.traits(entity, node.field);
     if (!traits) {
-      problems.push({ pointer: `${here}/field`, code: 'UNKNOWN_FIELD', message: `"${node.field}" is not a field of ${entity}`, params: { entity, field: node.field } });
+      problems.push({
+        pointer: `${here}/field`,
+        code: 'UNKNOWN_FIELD',
+        message: `"${node.field}" is not a field of ${entity}`,
+        params: { entity, field: node.field },
+      });
       return;
     }
     if (!traits.operators.includes(node.op as never)) {
-      problems.push({ pointer: `${here}/op`, code: 'OPERATOR_NOT_ALLOWED', message: `"${node.op}" cannot be used on a ${traits.type} field`, params: { allowed: traits.operators } });
+      problems.push({
+        pointer: `${here}/op`,
+        code: 'OPERATOR_NOT_ALLOWED',
+        message: `"${node.op}" cannot be used on a ${traits.type} field`,
+        params: { allowed: traits.operators },
+      });
       return;
     }
     const shape = operandProblem(node.op, node.value);
@@ -50,7 +60,9 @@ function operandProblem(op: string, value: unknown): string | undefined {
     case 'between':
       return Array.isArray(value) && value.length === 2 ? undefined : 'between takes [from, to]';
     case 'relative':
-      return typeof value === 'string' && RELATIVE_PERIOD.test(value) ? undefined : 'relative takes a period such as last_7_days or this_quarter';
+      return typeof value === 'string' && RELATIVE_PERIOD.test(value)
+        ? undefined
+        : 'relative takes a period such as last_7_days or this_quarter';
     default:
       return value === undefined || (typeof value === 'object' && value !== null) ? `${op} takes one value` : undefined;
   }
@@ -67,4 +79,3 @@ export function checkEntityRef(entity: string, at: string, index: EntityIndex): 
   if (index.hasEntity(entity)) return [];
   return [{ pointer: at, code: 'UNKNOWN_ENTITY', message: `no entity "${entity}"`, params: { entity } }];
 }
-

@@ -2,7 +2,16 @@ import { isFormulaField } from '../fields/field-kinds.js';
 import { fieldTraits } from '../fields/field-types.js';
 import { pointer, type Problem } from '../schema/problems.js';
 import { SYSTEM_FIELDS, isSystemField } from '../system-fields.js';
-import type { BundleRegistries, ConfigCheckContext, ConfigurableDefinition, Form, Role, ValidationRule, View, Workflow } from './bundle-types.js';
+import type {
+  BundleRegistries,
+  ConfigCheckContext,
+  ConfigurableDefinition,
+  Form,
+  Role,
+  ValidationRule,
+  View,
+  Workflow,
+} from './bundle-types.js';
 import { duplicateKeys } from './check-entities.js';
 import { checkEntityRef, checkFieldRef, checkFilter, checkRecordLogic } from './check-expressions.js';
 import type { EntityIndex } from './entity-index.js';
@@ -36,7 +45,11 @@ export function checkForm(form: Form, at: string, index: EntityIndex, registries
         logic(placement.readOnlyWhen, `${here}/readOnlyWhen`);
         if (placement.requiredWhen !== undefined && index.traits(form.entity, placement.field)?.computed) {
           // Nobody can fill it in, so "required" could only ever refuse the write.
-          problems.push({ pointer: `${here}/requiredWhen`, code: 'IMMUTABLE', message: `"${placement.field}" is filled in by the platform; it cannot be required` });
+          problems.push({
+            pointer: `${here}/requiredWhen`,
+            code: 'IMMUTABLE',
+            message: `"${placement.field}" is filled in by the platform; it cannot be required`,
+          });
         }
       });
     });
@@ -55,7 +68,13 @@ export function checkDefaultForms(forms: readonly Form[]): Problem[] {
     if (form.default !== true) return;
     const other = first.get(form.entity);
     if (other === undefined) first.set(form.entity, form.key);
-    else problems.push({ pointer: `${pointer('forms', i)}/default`, code: 'DUPLICATE_DEFAULT', message: `"${other}" is already the default form of ${form.entity}`, params: { entity: form.entity, form: other } });
+    else
+      problems.push({
+        pointer: `${pointer('forms', i)}/default`,
+        code: 'DUPLICATE_DEFAULT',
+        message: `"${other}" is already the default form of ${form.entity}`,
+        params: { entity: form.entity, form: other },
+      });
   });
   return problems;
 }
@@ -78,7 +97,11 @@ export function checkView(view: View, at: string, index: EntityIndex): Problem[]
     const traits = index.traits(view.entity, s.field);
     if (!traits) problems.push(...checkFieldRef(view.entity, s.field, `${at}/sort/${i}/field`, index));
     else if (!traits.ordered && !traits.groupable) {
-      problems.push({ pointer: `${at}/sort/${i}/field`, code: 'FIELD_TYPE_MISMATCH', message: `a ${traits.type} field cannot be sorted on` });
+      problems.push({
+        pointer: `${at}/sort/${i}/field`,
+        code: 'FIELD_TYPE_MISMATCH',
+        message: `a ${traits.type} field cannot be sorted on`,
+      });
     }
   });
   const typed = (field: string, where: string, fits: (traits: FieldTypeDefinition) => boolean, what: string) => {
@@ -121,7 +144,13 @@ export type ConfigCheck = (schema: Record<string, unknown>, value: unknown, at: 
  * A workflow: its entity, trigger and step types exist, their settings fit their
  * schemas and pass their own checks, and its step graph is closed.
  */
-export function checkWorkflow(workflow: Workflow, at: string, index: EntityIndex, registries: BundleRegistries, checkConfig: ConfigCheck): Problem[] {
+export function checkWorkflow(
+  workflow: Workflow,
+  at: string,
+  index: EntityIndex,
+  registries: BundleRegistries,
+  checkConfig: ConfigCheck,
+): Problem[] {
   const problems: Problem[] = [];
   if (workflow.entity !== undefined) problems.push(...checkEntityRef(workflow.entity, `${at}/entity`, index));
   // A check may look at the entity's fields, so it runs only when the entity exists.
@@ -142,13 +171,23 @@ export function checkWorkflow(workflow: Workflow, at: string, index: EntityIndex
   };
   const trigger = registries.triggers.get(workflow.trigger.type);
   if (!trigger) {
-    problems.push({ pointer: `${at}/trigger/type`, code: 'UNKNOWN_TRIGGER', message: `no trigger "${workflow.trigger.type}"`, params: { available: registries.triggers.keys() } });
+    problems.push({
+      pointer: `${at}/trigger/type`,
+      code: 'UNKNOWN_TRIGGER',
+      message: `no trigger "${workflow.trigger.type}"`,
+      params: { available: registries.triggers.keys() },
+    });
   } else {
     const { type: _type, ...settings } = workflow.trigger;
     problems.push(...settingsProblems(trigger, settings, `${at}/trigger`));
   }
   const ids = new Set(workflow.steps.map((s) => s.id));
-  problems.push(...duplicateKeys(workflow.steps.map((s) => ({ key: s.id })), `${at}/steps`).map((p) => ({ ...p, pointer: p.pointer.replace(/\/key$/, '/id') })));
+  problems.push(
+    ...duplicateKeys(
+      workflow.steps.map((s) => ({ key: s.id })),
+      `${at}/steps`,
+    ).map((p) => ({ ...p, pointer: p.pointer.replace(/\/key$/, '/id') })),
+  );
   const stepRef = (id: string | null | undefined, where: string) => {
     if (id != null && !ids.has(id)) problems.push({ pointer: where, code: 'UNKNOWN_STEP', message: `no step "${id}"` });
   };
@@ -156,7 +195,13 @@ export function checkWorkflow(workflow: Workflow, at: string, index: EntityIndex
   workflow.steps.forEach((step, i) => {
     const here = `${at}/steps/${i}`;
     const action = registries.actions.get(step.type);
-    if (!action) problems.push({ pointer: `${here}/type`, code: 'UNKNOWN_ACTION', message: `no action "${step.type}"`, params: { available: registries.actions.keys() } });
+    if (!action)
+      problems.push({
+        pointer: `${here}/type`,
+        code: 'UNKNOWN_ACTION',
+        message: `no action "${step.type}"`,
+        params: { available: registries.actions.keys() },
+      });
     else problems.push(...settingsProblems(action, step.config ?? {}, `${here}/config`));
     stepRef(step.next, `${here}/next`);
     step.branches?.forEach((b, j) => stepRef(b.next, `${here}/branches/${j}/next`));
@@ -172,8 +217,17 @@ function writableField(index: EntityIndex, entity: string, field: string, at: st
     return [{ pointer: at, code: 'IMMUTABLE', message: `"${field}" is set by the platform${hint}`, params: { entity, field } }];
   }
   const traits = index.traits(entity, field);
-  if (!traits) return [{ pointer: at, code: 'UNKNOWN_FIELD', message: `"${field}" is not a field of ${entity}`, params: { entity, field } }];
-  if (traits.computed) return [{ pointer: at, code: 'IMMUTABLE', message: `"${field}" is computed by the platform; it cannot be written`, params: { entity, field } }];
+  if (!traits)
+    return [{ pointer: at, code: 'UNKNOWN_FIELD', message: `"${field}" is not a field of ${entity}`, params: { entity, field } }];
+  if (traits.computed)
+    return [
+      {
+        pointer: at,
+        code: 'IMMUTABLE',
+        message: `"${field}" is computed by the platform; it cannot be written`,
+        params: { entity, field },
+      },
+    ];
   return [];
 }
 
@@ -214,7 +268,14 @@ export function checkRole(role: Role, at: string, index: EntityIndex, registries
 }
 
 /** Stands in for the signed-in user when a row filter is checked at publish. */
-const SOME_USER: RowFilterUser = { id: '000000000000000000000000', email: 'user@example.com', name: 'user', locale: 'en', departmentId: '000000000000000000000000', roles: [] };
+const SOME_USER: RowFilterUser = {
+  id: '000000000000000000000000',
+  email: 'user@example.com',
+  name: 'user',
+  locale: 'en',
+  departmentId: '000000000000000000000000',
+  roles: [],
+};
 
 /**
  * A row filter is json-logic that must also become a query (rowFilterToFilter): its

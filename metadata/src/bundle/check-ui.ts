@@ -17,7 +17,9 @@ type NavItem = Navigation['groups'][number]['items'][number];
 /** Roles a navigation or dashboard names exist (in the bundle, or built in). */
 function checkRoles(roles: readonly string[] | undefined, at: string, bundle: Bundle): Problem[] {
   const known = new Set([...bundle.roles.map((r) => r.key), ...BUILT_IN_ROLE_KEYS]);
-  return (roles ?? []).flatMap((role, i) => (known.has(role) ? [] : [{ pointer: `${at}/${i}`, code: 'UNKNOWN_ROLE' as const, message: `no role "${role}"`, params: { role } }]));
+  return (roles ?? []).flatMap((role, i) =>
+    known.has(role) ? [] : [{ pointer: `${at}/${i}`, code: 'UNKNOWN_ROLE' as const, message: `no role "${role}"`, params: { role } }],
+  );
 }
 
 /** A navigation: known roles, distinct group and item keys, and every entry points at something of the bundle. */
@@ -40,7 +42,14 @@ function checkNavItem(item: NavItem, at: string, index: EntityIndex, bundle: Bun
     case 'dashboard':
       return (bundle.dashboards ?? []).some((d) => d.key === item.dashboard)
         ? []
-        : [{ pointer: `${at}/dashboard`, code: 'UNKNOWN_DASHBOARD', message: `no dashboard "${item.dashboard}"`, params: { dashboard: item.dashboard } }];
+        : [
+            {
+              pointer: `${at}/dashboard`,
+              code: 'UNKNOWN_DASHBOARD',
+              message: `no dashboard "${item.dashboard}"`,
+              params: { dashboard: item.dashboard },
+            },
+          ];
     case 'url':
       return [];
   }
@@ -49,15 +58,24 @@ function checkNavItem(item: NavItem, at: string, index: EntityIndex, bundle: Bun
 /** A view of `entity` named `key` exists (and, for click-through, is a list). */
 function checkViewRef(key: string, entity: string, at: string, bundle: Bundle, listOnly = false): Problem[] {
   const view = bundle.views.find((v) => v.key === key);
-  if (!view || view.entity !== entity) return [{ pointer: at, code: 'UNKNOWN_VIEW', message: `no view "${key}" of ${entity}`, params: { view: key, entity } }];
-  if (listOnly && view.type !== 'list') return [{ pointer: at, code: 'NOT_ALLOWED_VALUE', message: `"${key}" is a ${view.type} view; a widget opens a list view` }];
+  if (!view || view.entity !== entity)
+    return [{ pointer: at, code: 'UNKNOWN_VIEW', message: `no view "${key}" of ${entity}`, params: { view: key, entity } }];
+  if (listOnly && view.type !== 'list')
+    return [{ pointer: at, code: 'NOT_ALLOWED_VALUE', message: `"${key}" is a ${view.type} view; a widget opens a list view` }];
   return [];
 }
 
 /** At most one default navigation: the one shown to users no navigation names by role. */
 export function checkDefaultNavigation(navigation: readonly Navigation[]): Problem[] {
   const defaults = navigation.map((n, i) => ({ n, i })).filter(({ n }) => n.default === true);
-  return defaults.slice(1).map(({ i }) => ({ pointer: `${pointer('navigation', i)}/default`, code: 'DUPLICATE_DEFAULT' as const, message: `"${defaults[0]!.n.key}" is already the default navigation`, params: { navigation: defaults[0]!.n.key } }));
+  return defaults
+    .slice(1)
+    .map(({ i }) => ({
+      pointer: `${pointer('navigation', i)}/default`,
+      code: 'DUPLICATE_DEFAULT' as const,
+      message: `"${defaults[0]!.n.key}" is already the default navigation`,
+      params: { navigation: defaults[0]!.n.key },
+    }));
 }
 
 /** A dashboard: known roles, distinct widget keys, widgets inside the grid, and each widget's aggregate sound. */
@@ -70,7 +88,12 @@ export function checkDashboard(dashboard: Dashboard, at: string, index: EntityIn
 function checkWidget(widget: Widget, at: string, index: EntityIndex, bundle: Bundle): Problem[] {
   const problems: Problem[] = [];
   if (widget.layout.x + widget.layout.w > DASHBOARD_COLUMNS) {
-    problems.push({ pointer: `${at}/layout/w`, code: 'OUT_OF_GRID', message: `x + w must be at most ${DASHBOARD_COLUMNS}`, params: { columns: DASHBOARD_COLUMNS } });
+    problems.push({
+      pointer: `${at}/layout/w`,
+      code: 'OUT_OF_GRID',
+      message: `x + w must be at most ${DASHBOARD_COLUMNS}`,
+      params: { columns: DASHBOARD_COLUMNS },
+    });
   }
   const missing = checkEntityRef(widget.entity, `${at}/entity`, index);
   if (missing.length > 0) return [...problems, ...missing];
@@ -81,12 +104,23 @@ function checkWidget(widget: Widget, at: string, index: EntityIndex, bundle: Bun
   query.measures.forEach((m, i) => problems.push(...checkMeasure(m, widget.entity, `${at}/query/measures/${i}`, index)));
   const arity = WIDGET_GROUPS[widget.type];
   if (groups.length < arity.min || groups.length > arity.max) {
-    problems.push({ pointer: `${at}/query/groupBy`, code: 'OUT_OF_RANGE', message: `a ${widget.type} widget takes ${arity.min === arity.max ? arity.min : `${arity.min} to ${arity.max}`} groupBy entries`, params: arity });
+    problems.push({
+      pointer: `${at}/query/groupBy`,
+      code: 'OUT_OF_RANGE',
+      message: `a ${widget.type} widget takes ${arity.min === arity.max ? arity.min : `${arity.min} to ${arity.max}`} groupBy entries`,
+      params: arity,
+    });
   }
-  if (arity.oneMeasure && query.measures.length !== 1) problems.push({ pointer: `${at}/query/measures`, code: 'OUT_OF_RANGE', message: `a ${widget.type} widget shows one measure` });
+  if (arity.oneMeasure && query.measures.length !== 1)
+    problems.push({ pointer: `${at}/query/measures`, code: 'OUT_OF_RANGE', message: `a ${widget.type} widget shows one measure` });
   if (query.sort) {
     const count = query.sort.by === 'group' ? groups.length : query.measures.length;
-    if ((query.sort.index ?? 0) >= count) problems.push({ pointer: `${at}/query/sort/index`, code: 'OUT_OF_RANGE', message: `there ${count === 1 ? 'is 1' : `are ${count}`} ${query.sort.by}s to sort by` });
+    if ((query.sort.index ?? 0) >= count)
+      problems.push({
+        pointer: `${at}/query/sort/index`,
+        code: 'OUT_OF_RANGE',
+        message: `there ${count === 1 ? 'is 1' : `are ${count}`} ${query.sort.by}s to sort by`,
+      });
   }
   if (widget.view !== undefined) problems.push(...checkViewRef(widget.view, widget.entity, `${at}/view`, bundle, true));
   return problems;
@@ -107,17 +141,35 @@ const isTemporal = (value: string) => value === 'date' || value === 'datetime';
 function checkGroup(group: { field: string; bucket?: string }, entity: string, at: string, index: EntityIndex): Problem[] {
   const traits = index.traits(entity, group.field);
   if (!traits) return checkFieldRef(entity, group.field, `${at}/field`, index);
-  if (!traits.groupable || NOT_AGGREGATABLE.has(group.field)) return [{ pointer: `${at}/field`, code: 'FIELD_TYPE_MISMATCH', message: `a ${traits.type} field cannot be grouped on` }];
-  if (group.bucket !== undefined && !isTemporal(traits.value)) return [{ pointer: `${at}/bucket`, code: 'FIELD_TYPE_MISMATCH', message: `only date and date-time fields take a bucket; "${group.field}" is ${traits.type}` }];
+  if (!traits.groupable || NOT_AGGREGATABLE.has(group.field))
+    return [{ pointer: `${at}/field`, code: 'FIELD_TYPE_MISMATCH', message: `a ${traits.type} field cannot be grouped on` }];
+  if (group.bucket !== undefined && !isTemporal(traits.value))
+    return [
+      {
+        pointer: `${at}/bucket`,
+        code: 'FIELD_TYPE_MISMATCH',
+        message: `only date and date-time fields take a bucket; "${group.field}" is ${traits.type}`,
+      },
+    ];
   return [];
 }
 
 function checkMeasure(measure: { fn: string; field?: string }, entity: string, at: string, index: EntityIndex): Problem[] {
-  if (measure.field === undefined) return measure.fn === 'count' ? [] : [{ pointer: `${at}/field`, code: 'REQUIRED', message: `${measure.fn} needs a field` }];
+  if (measure.field === undefined)
+    return measure.fn === 'count' ? [] : [{ pointer: `${at}/field`, code: 'REQUIRED', message: `${measure.fn} needs a field` }];
   const traits = index.traits(entity, measure.field);
   if (!traits) return checkFieldRef(entity, measure.field, `${at}/field`, index);
-  if (NOT_AGGREGATABLE.has(measure.field)) return [{ pointer: `${at}/field`, code: 'FIELD_TYPE_MISMATCH', message: `"${measure.field}" cannot be measured` }];
+  if (NOT_AGGREGATABLE.has(measure.field))
+    return [{ pointer: `${at}/field`, code: 'FIELD_TYPE_MISMATCH', message: `"${measure.field}" cannot be measured` }];
   if (measure.fn === 'count') return [];
   const fits = traits.numeric || ((measure.fn === 'min' || measure.fn === 'max') && isTemporal(traits.value));
-  return fits ? [] : [{ pointer: `${at}/field`, code: 'FIELD_TYPE_MISMATCH', message: `${measure.fn} needs a numeric${measure.fn === 'min' || measure.fn === 'max' ? ', date or date-time' : ''} field; "${measure.field}" is ${traits.type}` }];
+  return fits
+    ? []
+    : [
+        {
+          pointer: `${at}/field`,
+          code: 'FIELD_TYPE_MISMATCH',
+          message: `${measure.fn} needs a numeric${measure.fn === 'min' || measure.fn === 'max' ? ', date or date-time' : ''} field; "${measure.field}" is ${traits.type}`,
+        },
+      ];
 }

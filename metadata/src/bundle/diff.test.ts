@@ -11,7 +11,11 @@ const planMigrations = (from: Bundle, to: Bundle) => plan(from, to, createFieldT
 describe('diffBundles', () => {
   it('finds nothing between equal bundles, whatever the key order', () => {
     const a = salesBundle();
-    const b = JSON.parse(JSON.stringify(a, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v)));
+    const b = JSON.parse(
+      JSON.stringify(a, (_k, v: unknown) =>
+        v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v,
+      ),
+    );
     expect(diffBundles(a, b)).toEqual({ changes: [], summary: { added: 0, removed: 0, changed: 0 } });
   });
 
@@ -88,7 +92,12 @@ describe('planMigrations', () => {
       { type: 'drop_unique_index', entity: 'account', field: 'code' },
       { type: 'create_unique_index', entity: 'account', field: 'code' },
     ]);
-    expect(planMigrations(exact, salesBundle()).at(-1)).toEqual({ type: 'create_unique_index', entity: 'account', field: 'code', normalized: true });
+    expect(planMigrations(exact, salesBundle()).at(-1)).toEqual({
+      type: 'create_unique_index',
+      entity: 'account',
+      field: 'code',
+      normalized: true,
+    });
     const email = salesBundle();
     email.entities[0]!.fields[1] = { key: 'code', type: 'email', label, unique: true };
     expect(planMigrations(salesBundle(), email).map((m) => m.type)).toEqual(['drop_unique_index', 'convert_field', 'create_unique_index']);

@@ -5,9 +5,15 @@ import type { Bundle, Entity, Field } from './bundle-types.js';
 
 /** Fast look-ups over a bundle's entities and fields, for reference checks. */
 export class EntityIndex {
-  private readonly entities = new Map<string, { entity: Entity; position: number; fields: Map<string, { field: Field; position: number }> }>();
+  private readonly entities = new Map<
+    string,
+    { entity: Entity; position: number; fields: Map<string, { field: Field; position: number }> }
+  >();
 
-  constructor(bundle: Bundle, private readonly fieldTypes: Registry<FieldTypeDefinition>) {
+  constructor(
+    bundle: Bundle,
+    private readonly fieldTypes: Registry<FieldTypeDefinition>,
+  ) {
     bundle.entities.forEach((entity, position) => {
       if (this.entities.has(entity.key)) return; // duplicates are reported separately
       const fields = new Map<string, { field: Field; position: number }>();

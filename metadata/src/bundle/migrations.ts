@@ -31,14 +31,31 @@ export type Migration =
   | { type: 'convert_field'; entity: string; field: string; from: Field; to: Field };
 
 /** Settings that only change how a field looks, never what values it accepts. */
-const PRESENTATION = new Set(['label', 'description', 'helpText', 'readOnly', 'default', 'required', 'unique', 'uniqueExact', 'relatedListLabel', 'displayField', 'onDelete']);
+const PRESENTATION = new Set([
+  'label',
+  'description',
+  'helpText',
+  'readOnly',
+  'default',
+  'required',
+  'unique',
+  'uniqueExact',
+  'relatedListLabel',
+  'displayField',
+  'onDelete',
+]);
 
 /**
  * The migrations that moving from `from` to `to` implies, in the order to apply them.
  * `fieldTypes` says which fields hold lists, which shapes the indexes views need;
  * `triggers`, which queries workflow triggers make of their own (their indexes too).
  */
-export function planMigrations(from: Bundle, to: Bundle, fieldTypes: Registry<FieldTypeDefinition>, triggers?: Registry<ConfigurableDefinition>): Migration[] {
+export function planMigrations(
+  from: Bundle,
+  to: Bundle,
+  fieldTypes: Registry<FieldTypeDefinition>,
+  triggers?: Registry<ConfigurableDefinition>,
+): Migration[] {
   const out: Migration[] = [];
   const before = new Map(from.entities.map((e) => [e.key, e]));
   const after = new Map(to.entities.map((e) => [e.key, e]));
@@ -56,8 +73,19 @@ export function planMigrations(from: Bundle, to: Bundle, fieldTypes: Registry<Fi
   out.push(...viewIndexMigrations(from, to, fieldTypes, triggers));
   // Drops come first, so a collection near MongoDB's index limit has room for the new ones.
   const order: Migration['type'][] = [
-    'create_entity', 'drop_unique_index', 'drop_index', 'drop_view_index', 'convert_field', 'unset_field',
-    'restore_field', 'backfill_default', 'backfill_auto_number', 'create_unique_index', 'create_index', 'create_view_index', 'remove_entity',
+    'create_entity',
+    'drop_unique_index',
+    'drop_index',
+    'drop_view_index',
+    'convert_field',
+    'unset_field',
+    'restore_field',
+    'backfill_default',
+    'backfill_auto_number',
+    'create_unique_index',
+    'create_index',
+    'create_view_index',
+    'remove_entity',
   ];
   return out.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
 }
@@ -73,7 +101,8 @@ function fieldMigrations(old: Entity, now: Entity): Migration[] {
       // Values kept aside when a field of this key was removed come back first; the backfills fill the rest.
       if (!isComputed(field)) out.push({ type: 'restore_field', entity, field: field.key });
       if (isSequenceField(field)) out.push({ type: 'backfill_auto_number', entity, field: field.key });
-      else if (isLiteral(field.default) && !isComputed(field)) out.push({ type: 'backfill_default', entity, field: field.key, value: field.default });
+      else if (isLiteral(field.default) && !isComputed(field))
+        out.push({ type: 'backfill_default', entity, field: field.key, value: field.default });
       if (isUnique(field)) out.push(createUnique(entity, field));
       continue;
     }
@@ -81,7 +110,10 @@ function fieldMigrations(old: Entity, now: Entity): Migration[] {
     if (!isSequenceField(prev) && isSequenceField(field)) out.push({ type: 'backfill_auto_number', entity, field: field.key });
     // A unique index whose key changes (exact or normalized comparison), or whose converted
     // values need their comparison keys computed again, is dropped and made again.
-    const rekeyed = isUnique(prev) && isUnique(field) && (uniqueIndexKey(prev) !== uniqueIndexKey(field) || (isNormalizedUnique(field) && valueSettingsChanged(prev, field)));
+    const rekeyed =
+      isUnique(prev) &&
+      isUnique(field) &&
+      (uniqueIndexKey(prev) !== uniqueIndexKey(field) || (isNormalizedUnique(field) && valueSettingsChanged(prev, field)));
     if (isUnique(prev) && (!isUnique(field) || rekeyed)) out.push({ type: 'drop_unique_index', entity, field: field.key });
     if (isUnique(field) && (!isUnique(prev) || rekeyed)) out.push(createUnique(entity, field));
   }
@@ -112,7 +144,12 @@ function indexMigrations(old: Entity, now: Entity): Migration[] {
  * filter or sort changes drops its old index and creates the new one, while a change
  * that leaves every key as it was plans nothing.
  */
-function viewIndexMigrations(from: Bundle, to: Bundle, fieldTypes: Registry<FieldTypeDefinition>, triggers: Registry<ConfigurableDefinition> | undefined): Migration[] {
+function viewIndexMigrations(
+  from: Bundle,
+  to: Bundle,
+  fieldTypes: Registry<FieldTypeDefinition>,
+  triggers: Registry<ConfigurableDefinition> | undefined,
+): Migration[] {
   const id = (ix: ViewIndex) => `${ix.entity}/${ix.name}`;
   const before = viewIndexes(from, fieldTypes, triggers);
   const after = viewIndexes(to, fieldTypes, triggers);
@@ -144,7 +181,9 @@ function valueSettingsChanged(prev: Field, next: Field): boolean {
 }
 
 function createUnique(entity: string, field: Field): Migration {
-  return isNormalizedUnique(field) ? { type: 'create_unique_index', entity, field: field.key, normalized: true } : { type: 'create_unique_index', entity, field: field.key };
+  return isNormalizedUnique(field)
+    ? { type: 'create_unique_index', entity, field: field.key, normalized: true }
+    : { type: 'create_unique_index', entity, field: field.key };
 }
 
 function isUnique(field: Field): boolean {

@@ -12,7 +12,8 @@ type Step = Workflow['steps'][number];
 function successors(step: Step): (string | null)[] {
   const config = (step.config ?? {}) as { branches?: unknown; join?: unknown; body?: unknown };
   const out: (string | null)[] = [step.next ?? null, ...(step.branches ?? []).map((b) => b.next)];
-  if (step.type === 'parallel' && Array.isArray(config.branches)) out.push(...config.branches.filter((b): b is string => typeof b === 'string'));
+  if (step.type === 'parallel' && Array.isArray(config.branches))
+    out.push(...config.branches.filter((b): b is string => typeof b === 'string'));
   if (step.type === 'parallel' && typeof config.join === 'string') out.push(config.join);
   if (step.type === 'loop' && typeof config.body === 'string') out.push(config.body);
   return out;

@@ -41,12 +41,21 @@ export function checkBundleReferences(bundle: Bundle, registries: BundleRegistri
 }
 
 function reserved(key: string, at: string): Problem[] {
-  return RESERVED_KEYS.includes(key) ? [{ pointer: at, code: 'RESERVED_KEY', message: `"${key}" is reserved`, params: { reserved: RESERVED_KEYS } }] : [];
+  return RESERVED_KEYS.includes(key)
+    ? [{ pointer: at, code: 'RESERVED_KEY', message: `"${key}" is reserved`, params: { reserved: RESERVED_KEYS } }]
+    : [];
 }
 
 /** A role key the platform reserves for a built-in role (`admin`); problems at `at`. */
 export function builtInRole(key: string, at: string): Problem[] {
   return BUILT_IN_ROLE_KEYS.includes(key)
-    ? [{ pointer: at, code: 'RESERVED_KEY', message: `"${key}" is the built-in administrator role; it cannot be defined in metadata`, params: { reserved: BUILT_IN_ROLE_KEYS } }]
+    ? [
+        {
+          pointer: at,
+          code: 'RESERVED_KEY',
+          message: `"${key}" is the built-in administrator role; it cannot be defined in metadata`,
+          params: { reserved: BUILT_IN_ROLE_KEYS },
+        },
+      ]
     : [];
 }

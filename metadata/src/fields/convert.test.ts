@@ -4,7 +4,12 @@ import { convertValue } from './convert.js';
 
 const label = { 'zh-CN': '字段', en: 'Field' };
 const f = (type: string, extra: Record<string, unknown> = {}) => ({ key: 'f', type, label, ...extra }) as unknown as Field;
-const select = f('single_select', { options: [{ key: 'hot', label: { 'zh-CN': '热', en: 'Hot' } }, { key: 'cold', label: { 'zh-CN': '冷', en: 'Cold' } }] });
+const select = f('single_select', {
+  options: [
+    { key: 'hot', label: { 'zh-CN': '热', en: 'Hot' } },
+    { key: 'cold', label: { 'zh-CN': '冷', en: 'Cold' } },
+  ],
+});
 
 describe('convertValue', () => {
   it.each<[unknown, Field, Field, unknown]>([
@@ -39,7 +44,12 @@ describe('convertValue', () => {
     ['warm', f('text'), select, /not an option/],
     ['x'.repeat(300), f('long_text'), f('text'), /at most 255 characters/],
     ['not mail', f('text'), f('email'), /valid email/],
-    ['65f0c0ffee00000000000000', f('lookup', { target: 'account' }), f('lookup', { target: 'contact' }), /cannot become a lookup of contact/],
+    [
+      '65f0c0ffee00000000000000',
+      f('lookup', { target: 'account' }),
+      f('lookup', { target: 'contact' }),
+      /cannot become a lookup of contact/,
+    ],
   ])('refuses %j from %o, saying why', (value, from, to, reason) => {
     const result = convertValue(value, from, to);
     expect(result.ok).toBe(false);

@@ -7,8 +7,21 @@ import type { Conversion } from './conversion.js';
 
 /** The operators of the filter language. */
 export const FILTER_OPS = [
-  'eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'nin',
-  'contains', 'notContains', 'startsWith', 'isEmpty', 'isNotEmpty', 'between', 'relative',
+  'eq',
+  'ne',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'in',
+  'nin',
+  'contains',
+  'notContains',
+  'startsWith',
+  'isEmpty',
+  'isNotEmpty',
+  'between',
+  'relative',
 ] as const;
 export type FilterOp = (typeof FILTER_OPS)[number];
 

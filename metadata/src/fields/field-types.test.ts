@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { MetaValidator } from '../schema/meta-validator.js';
 import { BUILT_IN_FIELD_TYPES, createFieldTypeRegistry, fieldTypePalette, fieldTypeSettingsSchema } from './field-types.js';
 
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (
+  ajv: Ajv2020,
+) => void;
 const label = { 'zh-CN': '字段', en: 'Field' };
 const options = [{ key: 'a', label }];
 
@@ -36,14 +38,25 @@ describe('fieldTypeSettingsSchema', () => {
   it("gives a plugin type's settings with those every field has, and nothing for an unknown type", () => {
     const registry = createFieldTypeRegistry();
     registry.register('rating', {
-      type: 'rating', value: 'integer', operators: ['eq'], computed: false, ordered: true, numeric: true, groupable: true,
+      type: 'rating',
+      value: 'integer',
+      operators: ['eq'],
+      computed: false,
+      ordered: true,
+      numeric: true,
+      groupable: true,
       settingsSchema: { type: 'object', properties: { max: { type: 'integer', minimum: 1 } }, required: ['max'] },
     });
     const schema = fieldTypeSettingsSchema('rating', registry)!;
     expect(schema.required).toEqual(['key', 'type', 'label', 'max']);
     expect(ajv.compile(schema)({ key: 'stars', type: 'rating', label, max: 5 })).toBe(true);
     expect(fieldTypeSettingsSchema('rating')).toBeUndefined();
-    expect(fieldTypePalette(registry).at(-1)).toEqual({ type: 'rating', label: { 'zh-CN': 'rating', en: 'rating' }, group: 'other', computed: false });
+    expect(fieldTypePalette(registry).at(-1)).toEqual({
+      type: 'rating',
+      label: { 'zh-CN': 'rating', en: 'rating' },
+      group: 'other',
+      computed: false,
+    });
   });
 });
 
@@ -57,6 +70,11 @@ describe('fieldTypePalette', () => {
       expect(entry.label.en).not.toBe(entry.type);
       expect(entry.group).not.toBe('other');
     }
-    expect(palette.find((e) => e.type === 'currency')).toEqual({ type: 'currency', label: { 'zh-CN': '金额', en: 'Currency' }, group: 'number', computed: false });
+    expect(palette.find((e) => e.type === 'currency')).toEqual({
+      type: 'currency',
+      label: { 'zh-CN': '金额', en: 'Currency' },
+      group: 'number',
+      computed: false,
+    });
   });
 });

@@ -33,10 +33,7 @@ export function fieldTypeOf(fieldType: string, registry?: Registry<FieldTypeDefi
  * The traits of one field, refined by its settings through its type's `refine`: a
  * formula behaves as its result type, a roll-up count as an integer.
  */
-export function fieldTraits(
-  field: { type: string },
-  registry: Registry<FieldTypeDefinition> = builtIns,
-): FieldTypeDefinition | undefined {
+export function fieldTraits(field: { type: string }, registry: Registry<FieldTypeDefinition> = builtIns): FieldTypeDefinition | undefined {
   const def = registry.get(field.type);
   if (!def?.refine) return def;
   return def.refine(field as AnyFieldSettings, registry);
@@ -49,7 +46,10 @@ function localRefs(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(localRefs);
   if (schema === null || typeof schema !== 'object') return schema;
   return Object.fromEntries(
-    Object.entries(schema).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' ? v.replace(/^common\.schema\.json#/, '#') : localRefs(v)]),
+    Object.entries(schema).map(([k, v]) => [
+      k,
+      k === '$ref' && typeof v === 'string' ? v.replace(/^common\.schema\.json#/, '#') : localRefs(v),
+    ]),
   );
 }
 
@@ -86,5 +86,7 @@ export interface FieldTypePaletteEntry {
 
 /** Every registered type with its zh-CN/en label and group, built-in types first, in registration order. */
 export function fieldTypePalette(registry: Registry<FieldTypeDefinition> = builtIns): FieldTypePaletteEntry[] {
-  return registry.entries().map(([type, def]) => ({ type, label: def.label ?? { 'zh-CN': type, en: type }, group: def.group ?? 'other', computed: def.computed }));
+  return registry
+    .entries()
+    .map(([type, def]) => ({ type, label: def.label ?? { 'zh-CN': type, en: type }, group: def.group ?? 'other', computed: def.computed }));
 }

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { cellText, inferColumns, type SheetCell } from './infer-types.js';
 
-const column = (header: string, cells: SheetCell[], options?: Parameters<typeof inferColumns>[2]) => inferColumns([header], cells.map((c) => [c]), options)[0]!;
+const column = (header: string, cells: SheetCell[], options?: Parameters<typeof inferColumns>[2]) =>
+  inferColumns(
+    [header],
+    cells.map((c) => [c]),
+    options,
+  )[0]!;
 
 describe('field types proposed from spreadsheet columns', () => {
   it.each<[string, SheetCell[], string]>([
@@ -43,10 +48,19 @@ describe('field types proposed from spreadsheet columns', () => {
   });
 
   it('keeps the decimal scale, samples and empty count for the admin', () => {
-    expect(column('Price', ['1.5', '2.25', '', '2.25'])).toEqual({ index: 0, header: 'Price', type: 'decimal', scale: 2, samples: ['1.5', '2.25'], empty: 1 });
+    expect(column('Price', ['1.5', '2.25', '', '2.25'])).toEqual({
+      index: 0,
+      header: 'Price',
+      type: 'decimal',
+      scale: 2,
+      samples: ['1.5', '2.25'],
+      empty: 1,
+    });
   });
 
   it('writes XLSX cells as the import reads them', () => {
-    expect([cellText(new Date('2026-03-01T00:00:00Z')), cellText(new Date('2026-03-01T08:30:00Z')), cellText(3.5), cellText(null)]).toEqual(['2026-03-01', '2026-03-01T08:30:00.000Z', '3.5', '']);
+    expect([cellText(new Date('2026-03-01T00:00:00Z')), cellText(new Date('2026-03-01T08:30:00Z')), cellText(3.5), cellText(null)]).toEqual(
+      ['2026-03-01', '2026-03-01T08:30:00.000Z', '3.5', ''],
+    );
   });
 });

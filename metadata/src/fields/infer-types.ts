@@ -22,7 +22,8 @@ export interface InferOptions {
   lookups?: readonly LookupCandidate[];
 }
 
-export type InferredType = 'text' | 'long_text' | 'integer' | 'decimal' | 'date' | 'datetime' | 'email' | 'phone' | 'url' | 'boolean' | 'single_select' | 'lookup';
+export type InferredType =
+  'text' | 'long_text' | 'integer' | 'decimal' | 'date' | 'datetime' | 'email' | 'phone' | 'url' | 'boolean' | 'single_select' | 'lookup';
 
 export interface InferredColumn {
   /** The column's index in the sheet. */
@@ -49,16 +50,29 @@ const DATETIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\
 /** The cell as the text an import would read (a date as ISO, a whole-day date as YYYY-MM-DD). */
 export function cellText(cell: SheetCell): string {
   if (cell === null || cell === undefined) return '';
-  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? '' : isMidnightUtc(cell) ? cell.toISOString().slice(0, 10) : cell.toISOString();
+  if (cell instanceof Date)
+    return Number.isNaN(cell.getTime()) ? '' : isMidnightUtc(cell) ? cell.toISOString().slice(0, 10) : cell.toISOString();
   return String(cell).trim();
 }
 
 const digits = (s: string) => s.replace(/\D/g, '').length;
-const isMidnightUtc = (d: Date) => d.getUTCHours() === 0 && d.getUTCMinutes() === 0 && d.getUTCSeconds() === 0 && d.getUTCMilliseconds() === 0;
+const isMidnightUtc = (d: Date) =>
+  d.getUTCHours() === 0 && d.getUTCMinutes() === 0 && d.getUTCSeconds() === 0 && d.getUTCMilliseconds() === 0;
 
 /** Proposes a type for every column of `headers`, from the `rows` below them. */
-export function inferColumns(headers: readonly string[], rows: readonly (readonly SheetCell[])[], options: InferOptions = {}): InferredColumn[] {
-  return headers.map((header, index) => inferColumn(header, index, rows.map((row) => row[index]), options));
+export function inferColumns(
+  headers: readonly string[],
+  rows: readonly (readonly SheetCell[])[],
+  options: InferOptions = {},
+): InferredColumn[] {
+  return headers.map((header, index) =>
+    inferColumn(
+      header,
+      index,
+      rows.map((row) => row[index]),
+      options,
+    ),
+  );
 }
 
 function inferColumn(header: string, index: number, cells: readonly SheetCell[], options: InferOptions): InferredColumn {
@@ -70,7 +84,13 @@ function inferColumn(header: string, index: number, cells: readonly SheetCell[],
   const typed = cells.filter((c) => c !== null && c !== undefined && c !== '');
   const all = (test: (s: string) => boolean) => values.every(test);
 
-  if (typed.every((c) => typeof c === 'boolean') || (distinct.length <= 2 && all((s) => TRUE.has(s.toLowerCase()) || FALSE.has(s.toLowerCase())) && distinct.some((s) => TRUE.has(s.toLowerCase())) && !all((s) => /^\d+$/.test(s)))) {
+  if (
+    typed.every((c) => typeof c === 'boolean') ||
+    (distinct.length <= 2 &&
+      all((s) => TRUE.has(s.toLowerCase()) || FALSE.has(s.toLowerCase())) &&
+      distinct.some((s) => TRUE.has(s.toLowerCase())) &&
+      !all((s) => /^\d+$/.test(s)))
+  ) {
     return { ...base, type: 'boolean' };
   }
   // A header that says phone wins over digits (a Chinese mobile number is 11 digits).
@@ -78,7 +98,8 @@ function inferColumn(header: string, index: number, cells: readonly SheetCell[],
   // A leading zero is kept as text (a code, a phone), so it is not a number.
   const leadingZero = values.some((s) => /^-?0\d/.test(s));
   if (!leadingZero && all((s) => FORMATS.integer.test(s))) return { ...base, type: 'integer' };
-  if (!leadingZero && all((s) => FORMATS.decimal.test(s))) return { ...base, type: 'decimal', scale: Math.max(...values.map((s) => (s.includes('.') ? s.length - s.indexOf('.') - 1 : 0))) };
+  if (!leadingZero && all((s) => FORMATS.decimal.test(s)))
+    return { ...base, type: 'decimal', scale: Math.max(...values.map((s) => (s.includes('.') ? s.length - s.indexOf('.') - 1 : 0))) };
   if (all(isCalendarDate)) return { ...base, type: 'date' };
   if (all((s) => DATETIME.test(s) && !Number.isNaN(Date.parse(s.replace(' ', 'T'))))) return { ...base, type: 'datetime' };
   if (all((s) => FORMATS.email.test(s))) return { ...base, type: 'email' };
@@ -90,7 +111,8 @@ function inferColumn(header: string, index: number, cells: readonly SheetCell[],
   if (target) return { ...base, type: 'lookup', target: target.entity };
   const maxOptions = options.maxOptions ?? 12;
   // Options from repeated values: few distinct values, each seen more than once on average.
-  if (distinct.length <= maxOptions && values.length >= distinct.length * 2 && all((s) => s.length <= 40)) return { ...base, type: 'single_select', options: distinct };
+  if (distinct.length <= maxOptions && values.length >= distinct.length * 2 && all((s) => s.length <= 40))
+    return { ...base, type: 'single_select', options: distinct };
   if (values.some((s) => s.length > 200 || s.includes('\n'))) return { ...base, type: 'long_text' };
   return { ...base, type: 'text' };
 }

@@ -6,7 +6,10 @@ import { linearRegExp, patternProblem, schemaPatternProblems } from './linear-pa
 describe('linear-time field patterns', () => {
   it('keeps each pattern apart in one ajv (ajv keys compiled patterns by their text)', () => {
     const ajv = new Ajv2020({ code: { regExp: linearRegExp } });
-    const validate = ajv.compile({ type: 'object', properties: { a: { type: 'string', pattern: '^a+$' }, b: { type: 'string', pattern: '^b+$' } } });
+    const validate = ajv.compile({
+      type: 'object',
+      properties: { a: { type: 'string', pattern: '^a+$' }, b: { type: 'string', pattern: '^b+$' } },
+    });
     expect(validate({ a: 'aaa', b: 'bbb' })).toBe(true);
     expect(validate({ a: 'bbb' })).toBe(false);
     expect(validate({ b: 'aaa' })).toBe(false);

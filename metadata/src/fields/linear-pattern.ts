@@ -43,7 +43,10 @@ export function patternProblem(pattern: string): { code: 'BAD_FORMAT' | 'UNSAFE_
     RE2JS.compile(pattern);
   } catch (err) {
     const reason = err instanceof Error ? err.message.replace(/^error parsing regexp: /, '') : 'unsupported';
-    return { code: 'UNSAFE_PATTERN', message: `not accepted by the linear-time engine (RE2: no look-around, back-references or repeat counts above 1000): ${reason}` };
+    return {
+      code: 'UNSAFE_PATTERN',
+      message: `not accepted by the linear-time engine (RE2: no look-around, back-references or repeat counts above 1000): ${reason}`,
+    };
   }
   return undefined;
 }

@@ -79,7 +79,12 @@ export function compileFormConditions(form: Form, operations: Registry<LogicOper
     try {
       return { at, run: compileLogic(expr, operations) };
     } catch (err) {
-      return { at, run: () => { throw err; } };
+      return {
+        at,
+        run: () => {
+          throw err;
+        },
+      };
     }
   };
   const tabs = form.layout.tabs.map((tab, t): CompiledTab => {

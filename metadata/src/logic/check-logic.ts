@@ -24,7 +24,11 @@ export function checkLogic(expr: unknown, options: LogicCheckOptions): Problem[]
     nodes++;
     if (nodes > LOGIC_LIMITS.nodes || depth > LOGIC_LIMITS.depth) {
       if (!problems.some((p) => p.code === 'LOGIC_TOO_LARGE')) {
-        problems.push({ pointer: at, code: 'LOGIC_TOO_LARGE', message: `expression exceeds ${LOGIC_LIMITS.nodes} nodes or depth ${LOGIC_LIMITS.depth}` });
+        problems.push({
+          pointer: at,
+          code: 'LOGIC_TOO_LARGE',
+          message: `expression exceeds ${LOGIC_LIMITS.nodes} nodes or depth ${LOGIC_LIMITS.depth}`,
+        });
       }
       return;
     }
@@ -50,13 +54,22 @@ export function checkLogic(expr: unknown, options: LogicCheckOptions): Problem[]
     const opAt = `${at}/${pointerSegment(name)}`;
     const op = options.operations.get(name);
     if (!op) {
-      problems.push({ pointer: opAt, code: 'LOGIC_NOT_ALLOWED', message: `operation "${name}" is not allowed`, params: { operation: name } });
+      problems.push({
+        pointer: opAt,
+        code: 'LOGIC_NOT_ALLOWED',
+        message: `operation "${name}" is not allowed`,
+        params: { operation: name },
+      });
       return;
     }
     const raw = (node as Record<string, unknown>)[name];
     const args = Array.isArray(raw) ? raw : [raw];
     if (args.length < op.minArgs || args.length > op.maxArgs) {
-      problems.push({ pointer: opAt, code: 'LOGIC_NOT_ALLOWED', message: `"${name}" takes ${op.minArgs}${op.maxArgs === op.minArgs ? '' : ` to ${op.maxArgs === Number.MAX_SAFE_INTEGER ? 'any number of' : op.maxArgs}`} arguments` });
+      problems.push({
+        pointer: opAt,
+        code: 'LOGIC_NOT_ALLOWED',
+        message: `"${name}" takes ${op.minArgs}${op.maxArgs === op.minArgs ? '' : ` to ${op.maxArgs === Number.MAX_SAFE_INTEGER ? 'any number of' : op.maxArgs}`} arguments`,
+      });
       return;
     }
     if (name === 'var') {

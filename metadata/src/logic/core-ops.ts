@@ -144,12 +144,18 @@ function integerOf(value: unknown): number {
 
 function concatenate(at: string, parts: unknown[]): string {
   const texts = parts.map((part) => joinText(part, at));
-  spendText(texts.reduce((size, text) => size + text.length, 0), at);
+  spendText(
+    texts.reduce((size, text) => size + text.length, 0),
+    at,
+  );
   return texts.join('');
 }
 
 function mergeLists(at: string, lists: unknown[]): unknown[] {
-  spendList(lists.reduce<number>((size, list) => size + (Array.isArray(list) ? list.length : 1), 0), at);
+  spendList(
+    lists.reduce<number>((size, list) => size + (Array.isArray(list) ? list.length : 1), 0),
+    at,
+  );
   return lists.flatMap((list) => (Array.isArray(list) ? (list as unknown[]) : [list]));
 }
 

@@ -81,7 +81,14 @@ function parseMoment(value: unknown): Moment | null {
   const [year, month, day, hour, minute, second] = [field(1), field(2) - 1, field(3), field(4), field(5), field(6)];
   const wall = utc(year, month, day, [hour, minute, second, Number((match[7] ?? '').padEnd(3, '0'))]);
   // Date.parse rolls 2026-02-30 or 24:00 over to the next day; the round trip refuses them.
-  const fields = [wall.getUTCFullYear(), wall.getUTCMonth(), wall.getUTCDate(), wall.getUTCHours(), wall.getUTCMinutes(), wall.getUTCSeconds()];
+  const fields = [
+    wall.getUTCFullYear(),
+    wall.getUTCMonth(),
+    wall.getUTCDate(),
+    wall.getUTCHours(),
+    wall.getUTCMinutes(),
+    wall.getUTCSeconds(),
+  ];
   const exact = fields.every((f, i) => f === [year, month, day, hour, minute, second][i]);
   return exact ? { wall, offset: match[8] ?? 'Z' } : null;
 }

@@ -24,7 +24,11 @@ describe('exact decimal arithmetic', () => {
     ['a cast, as in json-logic', { '+': '42' }, 42],
     ['an integer past MAX_SAFE_INTEGER is a string', { '+': [Number.MAX_SAFE_INTEGER, 2] }, '9007199254740993'],
     ['MAX_SAFE_INTEGER itself is a number', { '+': ['9007199254740990', 1] }, Number.MAX_SAFE_INTEGER],
-    ['a product rounds past 34 digits', { '*': ['99999999999999999999', '99999999999999999999'] }, '9999999999999999999800000000000000000000'],
+    [
+      'a product rounds past 34 digits',
+      { '*': ['99999999999999999999', '99999999999999999999'] },
+      '9999999999999999999800000000000000000000',
+    ],
     ['% keeps the sign of the dividend', { '%': [-7, 2] }, -1],
     ['% of decimals', { '%': ['5.5', 2] }, '1.5'],
     ['min across numbers and strings', { min: [3, '2.999', 4] }, '2.999'],

@@ -12,11 +12,28 @@ const ARITHMETIC: Shapes = { '+': [1, 4], '*': [1, 4], min: [1, 3], max: [1, 3],
 const MIXED: Shapes = {
   ...ARITHMETIC,
   '/': [2, 2],
-  '==': [2, 2], '!=': [2, 2], '===': [2, 2], '!==': [2, 2],
-  '<': [2, 3], '<=': [2, 3], '>': [2, 2], '>=': [2, 2],
-  and: [1, 3], or: [1, 3], if: [1, 5], '?:': [3, 3], '!': [1, 1], '!!': [1, 1],
-  in: [2, 2], cat: [0, 3], substr: [2, 3], merge: [0, 3],
-  round: [1, 2], abs: [1, 1], length: [1, 1], is_empty: [1, 1],
+  '==': [2, 2],
+  '!=': [2, 2],
+  '===': [2, 2],
+  '!==': [2, 2],
+  '<': [2, 3],
+  '<=': [2, 3],
+  '>': [2, 2],
+  '>=': [2, 2],
+  and: [1, 3],
+  or: [1, 3],
+  if: [1, 5],
+  '?:': [3, 3],
+  '!': [1, 1],
+  '!!': [1, 1],
+  in: [2, 2],
+  cat: [0, 3],
+  substr: [2, 3],
+  merge: [0, 3],
+  round: [1, 2],
+  abs: [1, 1],
+  length: [1, 1],
+  is_empty: [1, 1],
 };
 const COMPARISONS = ['<', '<=', '>', '>='];
 
@@ -38,7 +55,9 @@ const integer = fc.oneof(
   fc.constantFrom(0, 1, -1, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER),
   fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }).map(String),
 );
-const decimal = fc.tuple(fc.bigInt({ min: -(10n ** 24n), max: 10n ** 24n }), fc.integer({ min: 0, max: 12 })).map(([n, scale]) => decimalText(n, scale));
+const decimal = fc
+  .tuple(fc.bigInt({ min: -(10n ** 24n), max: 10n ** 24n }), fc.integer({ min: 0, max: 12 }))
+  .map(([n, scale]) => decimalText(n, scale));
 const anything = fc.oneof(
   integer,
   decimal,
@@ -72,12 +91,27 @@ const aligned = (a: Exact, b: Exact): [bigint, bigint, number] => {
   return [a.n * 10n ** BigInt(scale - a.scale), b.n * 10n ** BigInt(scale - b.scale), scale];
 };
 const EXACT: Record<string, (a: Exact, b: Exact) => Exact | null> = {
-  '+': (a, b) => { const [x, y, scale] = aligned(a, b); return { n: x + y, scale }; },
-  '-': (a, b) => { const [x, y, scale] = aligned(a, b); return { n: x - y, scale }; },
+  '+': (a, b) => {
+    const [x, y, scale] = aligned(a, b);
+    return { n: x + y, scale };
+  },
+  '-': (a, b) => {
+    const [x, y, scale] = aligned(a, b);
+    return { n: x - y, scale };
+  },
   '*': (a, b) => ({ n: a.n * b.n, scale: a.scale + b.scale }),
-  '%': (a, b) => { const [x, y, scale] = aligned(a, b); return y === 0n ? null : { n: x % y, scale }; },
-  min: (a, b) => { const [x, y] = aligned(a, b); return x <= y ? a : b; },
-  max: (a, b) => { const [x, y] = aligned(a, b); return x >= y ? a : b; },
+  '%': (a, b) => {
+    const [x, y, scale] = aligned(a, b);
+    return y === 0n ? null : { n: x % y, scale };
+  },
+  min: (a, b) => {
+    const [x, y] = aligned(a, b);
+    return x <= y ? a : b;
+  },
+  max: (a, b) => {
+    const [x, y] = aligned(a, b);
+    return x >= y ? a : b;
+  },
 };
 
 /** Trailing zeros dropped; 'inexact' past 34 significant digits, where decimal.js rounds. */

@@ -122,7 +122,12 @@ describe('refusals', () => {
   });
 
   it('refuses an operation another registry installed', () => {
-    const withShout = createLogicOperationRegistry().register('shout', { name: 'shout', minArgs: 1, maxArgs: 1, apply: (s) => `${String(s)}!` });
+    const withShout = createLogicOperationRegistry().register('shout', {
+      name: 'shout',
+      minArgs: 1,
+      maxArgs: 1,
+      apply: (s) => `${String(s)}!`,
+    });
     expect(evaluateLogic({ shout: 'hi' }, {}, withShout)).toBe('hi!');
     expect(refusal({ shout: 'hi' })).toEqual(['LOGIC_NOT_ALLOWED', '/shout']);
   });
@@ -141,7 +146,10 @@ describe('work limits', () => {
 
   it('cat builds 100,000 characters and refuses 100,001', () => {
     expect(run({ cat: [{ var: 's' }, { var: 's' }] }, { s: 'x'.repeat(50_000) })).toHaveLength(100_000);
-    expect(refusal({ if: [true, { cat: [{ var: 's' }, { var: 's' }, 'x'] }] }, { s: 'x'.repeat(50_000) })).toEqual(['LOGIC_TOO_LARGE', '/if/1/cat']);
+    expect(refusal({ if: [true, { cat: [{ var: 's' }, { var: 's' }, 'x'] }] }, { s: 'x'.repeat(50_000) })).toEqual([
+      'LOGIC_TOO_LARGE',
+      '/if/1/cat',
+    ]);
   });
 
   it('merge refuses a list over 10,000 items', () => {
@@ -172,7 +180,8 @@ describe('work limits', () => {
 });
 
 describe('operations with implementations', () => {
-  const plugin = (name: string, apply: LogicOperation['apply']) => createLogicOperationRegistry().register(name, { name, minArgs: 1, maxArgs: 1, apply });
+  const plugin = (name: string, apply: LogicOperation['apply']) =>
+    createLogicOperationRegistry().register(name, { name, minArgs: 1, maxArgs: 1, apply });
 
   it('runs a plugin operation with its arguments only, never the data', () => {
     const registry = plugin('whoami', function (this: unknown) {
@@ -186,7 +195,13 @@ describe('operations with implementations', () => {
     ['Infinity', Number.NEGATIVE_INFINITY],
     ['undefined', undefined],
   ])('turns a plugin result of %s into null', (name, value) => {
-    expect(evaluateLogic({ [`give_${name}`]: 1 }, {}, plugin(`give_${name}`, () => value))).toBeNull();
+    expect(
+      evaluateLogic(
+        { [`give_${name}`]: 1 },
+        {},
+        plugin(`give_${name}`, () => value),
+      ),
+    ).toBeNull();
   });
 
   it('shares one implementation between registries', () => {
@@ -196,17 +211,41 @@ describe('operations with implementations', () => {
   });
 
   it('refuses a second, different implementation under the same name', () => {
-    expect(evaluateLogic({ twice: 2 }, {}, plugin('twice', (x) => Number(x) * 2))).toBe(4);
-    expect(() => evaluateLogic({ twice: 2 }, {}, plugin('twice', (x) => Number(x) * 3))).toThrow('json-logic operation "twice" already has a different implementation');
+    expect(
+      evaluateLogic(
+        { twice: 2 },
+        {},
+        plugin('twice', (x) => Number(x) * 2),
+      ),
+    ).toBe(4);
+    expect(() =>
+      evaluateLogic(
+        { twice: 2 },
+        {},
+        plugin('twice', (x) => Number(x) * 3),
+      ),
+    ).toThrow('json-logic operation "twice" already has a different implementation');
   });
 
   it('refuses to replace a hardened built-in', () => {
-    const registry = createLogicOperationRegistry().register('+', { name: '+', minArgs: 1, maxArgs: 9, apply: () => 0 }, { override: true });
-    expect(() => evaluateLogic({ '+': [1, 2] }, {}, registry)).toThrow(`json-logic operation "+" already has the platform's implementation`);
+    const registry = createLogicOperationRegistry().register(
+      '+',
+      { name: '+', minArgs: 1, maxArgs: 9, apply: () => 0 },
+      { override: true },
+    );
+    expect(() => evaluateLogic({ '+': [1, 2] }, {}, registry)).toThrow(
+      `json-logic operation "+" already has the platform's implementation`,
+    );
   });
 
   it.each(['hasOwnProperty', 'toString', 'constructor'])('refuses an operation named %s, which would break json-logic-js', (name) => {
-    expect(() => evaluateLogic({ [name]: 1 }, {}, plugin(name, () => 1))).toThrow(`json-logic operation "${name}" would shadow Object.prototype.${name}`);
+    expect(() =>
+      evaluateLogic(
+        { [name]: 1 },
+        {},
+        plugin(name, () => 1),
+      ),
+    ).toThrow(`json-logic operation "${name}" would shadow Object.prototype.${name}`);
     expect(run({ '+': [1, 2] })).toBe(3);
   });
 
@@ -220,7 +259,21 @@ describe('operations with implementations', () => {
       .entries()
       .filter(([, op]) => op.apply)
       .map(([name]) => name);
-    expect(names).toEqual(['date_add', 'date_diff', 'date_part', 'lower', 'upper', 'trim', 'length', 'contains', 'starts_with', 'ends_with', 'round', 'abs', 'is_empty']);
+    expect(names).toEqual([
+      'date_add',
+      'date_diff',
+      'date_part',
+      'lower',
+      'upper',
+      'trim',
+      'length',
+      'contains',
+      'starts_with',
+      'ends_with',
+      'round',
+      'abs',
+      'is_empty',
+    ]);
   });
 });
 

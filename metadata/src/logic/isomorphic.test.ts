@@ -44,7 +44,8 @@ describe('the evaluator without Node', () => {
   it('evaluates in a bare JavaScript context with no Node globals at all', async () => {
     const bundle = await build({
       stdin: {
-        contents: "export { evaluateLogic, LogicError } from './evaluate.ts';\nexport { createLogicOperationRegistry } from './operations.ts';",
+        contents:
+          "export { evaluateLogic, LogicError } from './evaluate.ts';\nexport { createLogicOperationRegistry } from './operations.ts';",
         resolveDir: logicDir,
         loader: 'ts',
       },

@@ -79,7 +79,11 @@ describe('hostile expressions', () => {
     ['substr of it', { substr: [{ var: 'evil' }, 0, 3] }, '[ob'],
     ['arithmetic on it', { '+': [{ var: 'evil' }, 1] }, null],
     ['missing with it as a key', { missing: [{ var: 'evil' }] }, [{ toString: 'x', valueOf: 'y', indexOf: 'z', length: 3 }]],
-    ['missing with prototype keys', { missing: ['__proto__', 'constructor', 'toString', 'name'] }, ['__proto__', 'constructor', 'toString']],
+    [
+      'missing with prototype keys',
+      { missing: ['__proto__', 'constructor', 'toString', 'name'] },
+      ['__proto__', 'constructor', 'toString'],
+    ],
     ['merge of the data', { merge: [{ var: '' }] }, [{ name: 'Anna', evil }]],
     ['missing_some with something that is not a list', { missing_some: [1, null] }, []],
   ])('%s', (_name, expr, expected) => {

@@ -95,6 +95,8 @@ describe('is_empty', () => {
   });
 
   it('reads fields', () => {
-    expect(run([{ is_empty: { var: 'missing' } }, { is_empty: { var: 'o' } }, { is_empty: { var: 'list' } }], { o: {}, list: [] })).toEqual([true, false, true]);
+    expect(run([{ is_empty: { var: 'missing' } }, { is_empty: { var: 'o' } }, { is_empty: { var: 'list' } }], { o: {}, list: [] })).toEqual(
+      [true, false, true],
+    );
   });
 });

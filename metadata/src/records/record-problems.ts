@@ -9,7 +9,6 @@ import type { Problem } from '../schema/problems.js';
 
 type AnyField = Field & Record<string, unknown>;
 
-
 /**
  * The problems of a record's values from the errors of its compiled schema
  * (writableRecordSchema), told the way a user reads them: a field's pattern becomes
@@ -18,7 +17,12 @@ type AnyField = Field & Record<string, unknown>;
  * value. Messages come from the catalogue (problemMessage), so an import or a
  * workflow that meets the same value reads the same words.
  */
-export function recordProblems(errors: ErrorObject[], fields: ReadonlyMap<string, Field>, data: Record<string, unknown>, fieldTypes?: Registry<FieldTypeDefinition>): Problem[] {
+export function recordProblems(
+  errors: ErrorObject[],
+  fields: ReadonlyMap<string, Field>,
+  data: Record<string, unknown>,
+  fieldTypes?: Registry<FieldTypeDefinition>,
+): Problem[] {
   return toProblems(errors, '').map((problem) => {
     const [key, index] = problem.pointer.split('/').slice(1);
     const field = key === undefined ? undefined : (fields.get(key) as AnyField | undefined);
@@ -29,7 +33,12 @@ export function recordProblems(errors: ErrorObject[], fields: ReadonlyMap<string
   });
 }
 
-function refine(field: AnyField, problem: Problem, value: unknown, fieldTypes: Registry<FieldTypeDefinition> | undefined): Record<string, unknown> | undefined {
+function refine(
+  field: AnyField,
+  problem: Problem,
+  value: unknown,
+  fieldTypes: Registry<FieldTypeDefinition> | undefined,
+): Record<string, unknown> | undefined {
   if (problem.code === 'NOT_ALLOWED_VALUE' && typeof value === 'string') return { value };
   if (problem.code !== 'BAD_FORMAT' || problem.params?.pattern === undefined) return undefined;
   return fieldTypeOf(field.type, fieldTypes)?.formatProblem?.(field, value);

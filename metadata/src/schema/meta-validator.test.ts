@@ -8,7 +8,9 @@ const label = { 'zh-CN': '客户', en: 'Customer' };
 describe('MetaValidator', () => {
   it('accepts a valid entity', () => {
     const entity = {
-      key: 'customer', label, displayField: 'name',
+      key: 'customer',
+      label,
+      displayField: 'name',
       fields: [
         { key: 'name', type: 'text', label, required: true, maxLength: 120 },
         { key: 'amount', type: 'currency', label, currencyCode: 'CNY' },
@@ -21,8 +23,16 @@ describe('MetaValidator', () => {
   it.each([
     [{ key: 'Bad Key', label, displayField: 'n', fields: [{ key: 'n', type: 'text', label }] }, '/key', 'BAD_FORMAT'],
     [{ key: 'c', label, displayField: 'n', fields: [{ key: 'n', type: 'txt', label }] }, '/fields/0/type', 'UNKNOWN_VARIANT'],
-    [{ key: 'c', label, displayField: 'n', fields: [{ key: 'n', type: 'text', label, maxLength: 'x' }] }, '/fields/0/maxLength', 'WRONG_TYPE'],
-    [{ key: 'c', label, displayField: 'n', fields: [{ key: 'n', type: 'text', label, currencyCode: 'CNY' }] }, '/fields/0/currencyCode', 'UNKNOWN_PROPERTY'],
+    [
+      { key: 'c', label, displayField: 'n', fields: [{ key: 'n', type: 'text', label, maxLength: 'x' }] },
+      '/fields/0/maxLength',
+      'WRONG_TYPE',
+    ],
+    [
+      { key: 'c', label, displayField: 'n', fields: [{ key: 'n', type: 'text', label, currencyCode: 'CNY' }] },
+      '/fields/0/currencyCode',
+      'UNKNOWN_PROPERTY',
+    ],
     [{ key: 'c', label, displayField: 'n', fields: [{ key: 'n', type: 'currency', label }] }, '/fields/0/currencyCode', 'REQUIRED'],
     [{ key: 'c', label: { en: 'x' }, displayField: 'n', fields: [{ key: 'n', type: 'text', label }] }, '/label/zh-CN', 'REQUIRED'],
     [{ key: 'c', label, displayField: 'n', fields: [] }, '/fields', 'OUT_OF_RANGE'],
@@ -33,7 +43,19 @@ describe('MetaValidator', () => {
   });
 
   it('points into a deep filter without noise from the other alternatives', () => {
-    const view = { key: 'v', type: 'list', entity: 'c', label, columns: [{ field: 'n' }], filter: { and: [{ field: 'n', op: 'eq' }, { field: 'n', op: 'regex' }] } };
+    const view = {
+      key: 'v',
+      type: 'list',
+      entity: 'c',
+      label,
+      columns: [{ field: 'n' }],
+      filter: {
+        and: [
+          { field: 'n', op: 'eq' },
+          { field: 'n', op: 'regex' },
+        ],
+      },
+    };
     const problems = validator.validateItem('views', view);
     expect(problems.length).toBeGreaterThan(0);
     expect(problems.every((p) => p.pointer.startsWith('/filter/and/1'))).toBe(true);

@@ -7,7 +7,9 @@ import { makeProblem } from './problem-messages.js';
 import type { Problem, ProblemCode } from './problems.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (
+  ajv: Ajv2020,
+) => void;
 
 /**
  * Validates metadata documents against the meta-schemas. The field schema is composed

@@ -77,7 +77,10 @@ export function pointer(...segments: (string | number)[]): string {
  */
 export function keyedPointer(at: string, doc: unknown): string {
   if (at === '') return at;
-  const segments = at.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = at
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   let node: unknown = doc;
   const out: string[] = [];
   for (const segment of segments) {

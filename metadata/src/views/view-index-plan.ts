@@ -16,7 +16,8 @@ import { filterShape, viewQueryShape, type SortKey } from './view-query.js';
  * - `TOO_MANY_INDEXES`: the entity would need more indexes than MongoDB allows, so the
  *   publish that creates them is refused.
  */
-export type IndexPlanReasonCode = 'FILTER_BRANCH' | 'FILTER_OPERATOR' | 'SECOND_LIST_FIELD' | 'INDEX_TOO_WIDE' | 'SORT_NOT_SERVED' | 'TOO_MANY_INDEXES';
+export type IndexPlanReasonCode =
+  'FILTER_BRANCH' | 'FILTER_OPERATOR' | 'SECOND_LIST_FIELD' | 'INDEX_TOO_WIDE' | 'SORT_NOT_SERVED' | 'TOO_MANY_INDEXES';
 
 export interface IndexPlanReason {
   code: IndexPlanReasonCode;
@@ -47,7 +48,12 @@ export interface ViewIndexPlan {
  *
  * @throws Error when the bundle has no entity `view.entity` (the caller checks first)
  */
-export function viewIndexPlan(bundle: Bundle, view: View, fieldTypes: Registry<FieldTypeDefinition>, triggers?: Registry<ConfigurableDefinition>): ViewIndexPlan {
+export function viewIndexPlan(
+  bundle: Bundle,
+  view: View,
+  fieldTypes: Registry<FieldTypeDefinition>,
+  triggers?: Registry<ConfigurableDefinition>,
+): ViewIndexPlan {
   const entity = bundle.entities.find((e) => e.key === view.entity);
   if (!entity) throw new Error(`No entity ${view.entity} in the bundle`);
   const withView: Bundle = { ...bundle, views: [...bundle.views.filter((v) => v.key !== view.key), view] };
@@ -62,16 +68,25 @@ export function viewIndexPlan(bundle: Bundle, view: View, fieldTypes: Registry<F
   }));
   const inKey = (field: string) => key.some((k) => k.field === field);
   for (const field of new Set([...shape.equality, ...shape.range])) {
-    if (known(field) && !inKey(field)) reasons.push({ code: isList(field) ? 'SECOND_LIST_FIELD' : 'INDEX_TOO_WIDE', pointer: '/filter', field });
+    if (known(field) && !inKey(field))
+      reasons.push({ code: isList(field) ? 'SECOND_LIST_FIELD' : 'INDEX_TOO_WIDE', pointer: '/filter', field });
   }
   shape.sort.forEach((k, i) => {
-    if (known(k.field) && !key.some((part) => part.field === k.field && part.direction === k.direction)) reasons.push({ code: 'SORT_NOT_SERVED', pointer: `/sort/${i}`, field: k.field });
+    if (known(k.field) && !key.some((part) => part.field === k.field && part.direction === k.direction))
+      reasons.push({ code: 'SORT_NOT_SERVED', pointer: `/sort/${i}`, field: k.field });
   });
-  if (indexBudgetProblems(withView, fieldTypes, triggers).some((p) => p.params?.entity === entity.key)) reasons.push({ code: 'TOO_MANY_INDEXES', pointer: '' });
+  if (indexBudgetProblems(withView, fieldTypes, triggers).some((p) => p.params?.entity === entity.key))
+    reasons.push({ code: 'TOO_MANY_INDEXES', pointer: '' });
   return { index: servingIndex(withView, view, key, fieldTypes, triggers), usable: reasons.length === 0, reasons };
 }
 
-function servingIndex(bundle: Bundle, view: View, key: SortKey[], fieldTypes: Registry<FieldTypeDefinition>, triggers: Registry<ConfigurableDefinition> | undefined): ViewIndexPlan['index'] {
+function servingIndex(
+  bundle: Bundle,
+  view: View,
+  key: SortKey[],
+  fieldTypes: Registry<FieldTypeDefinition>,
+  triggers: Registry<ConfigurableDefinition> | undefined,
+): ViewIndexPlan['index'] {
   const derived = viewIndexes(bundle, fieldTypes, triggers).find((ix) => ix.entity === view.entity && ix.views.includes(view.key));
   if (derived) return { name: derived.name, fields: derived.fields, source: 'view', views: derived.views };
   // No view index: the entity declares one that the key is a prefix of (viewIndexes leaves such keys out).

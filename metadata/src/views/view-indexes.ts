@@ -53,7 +53,11 @@ export interface ViewIndex {
  *
  * Deterministic: the same bundle always gives the same names, in the same order.
  */
-export function viewIndexes(bundle: Bundle, fieldTypes: Registry<FieldTypeDefinition>, triggers?: Registry<ConfigurableDefinition>): ViewIndex[] {
+export function viewIndexes(
+  bundle: Bundle,
+  fieldTypes: Registry<FieldTypeDefinition>,
+  triggers?: Registry<ConfigurableDefinition>,
+): ViewIndex[] {
   const out: ViewIndex[] = [];
   for (const entity of bundle.entities) {
     const views = bundle.views.filter((v) => v.entity === entity.key);
@@ -63,7 +67,13 @@ export function viewIndexes(bundle: Bundle, fieldTypes: Registry<FieldTypeDefini
   return out;
 }
 
-function entityViewIndexes(entity: Entity, views: readonly View[], workflows: Bundle['workflows'], fieldTypes: Registry<FieldTypeDefinition>, triggers: Registry<ConfigurableDefinition> | undefined): ViewIndex[] {
+function entityViewIndexes(
+  entity: Entity,
+  views: readonly View[],
+  workflows: Bundle['workflows'],
+  fieldTypes: Registry<FieldTypeDefinition>,
+  triggers: Registry<ConfigurableDefinition> | undefined,
+): ViewIndex[] {
   const { isList, known } = indexFieldTests(entity, fieldTypes);
   const byKey = new Map<string, { key: SortKey[]; views: string[] }>();
   const shapes: [string, ViewQueryShape][] = views.map((view) => [view.key, viewQueryShape(view, isList)]);
@@ -80,7 +90,9 @@ function entityViewIndexes(entity: Entity, views: readonly View[], workflows: Bu
     entry.views.push(source);
     byKey.set(id, entry);
   }
-  const declared = (entity.indexes ?? []).map((ix) => ix.fields.map((f): SortKey => ({ field: f.field, direction: f.direction === 'desc' ? -1 : 1 })));
+  const declared = (entity.indexes ?? []).map((ix) =>
+    ix.fields.map((f): SortKey => ({ field: f.field, direction: f.direction === 'desc' ? -1 : 1 })),
+  );
   const all = [...byKey.values()];
   const kept = all.filter(({ key }) => !declared.some((d) => isPrefix(key, d)));
   const result: ViewIndex[] = [];
@@ -101,7 +113,10 @@ function entityViewIndexes(entity: Entity, views: readonly View[], workflows: Bu
  * What an index key needs to know of an entity's fields: whether a field holds a list
  * (multi-select, files: at most one such field per index) and whether it exists at all.
  */
-export function indexFieldTests(entity: Entity, fieldTypes: Registry<FieldTypeDefinition>): { isList: (field: string) => boolean; known: (field: string) => boolean } {
+export function indexFieldTests(
+  entity: Entity,
+  fieldTypes: Registry<FieldTypeDefinition>,
+): { isList: (field: string) => boolean; known: (field: string) => boolean } {
   const fields = new Map(entity.fields.map((f) => [f.key, f]));
   const isList = (key: string) => {
     const field = fields.get(key);
@@ -112,7 +127,11 @@ export function indexFieldTests(entity: Entity, fieldTypes: Registry<FieldTypeDe
 }
 
 /** E, S, R after `_deletedAt`, each field once (at its first place), within MongoDB's limits. */
-export function indexKey(shape: { equality: string[]; sort: SortKey[]; range: string[] }, known: (field: string) => boolean, isList: (field: string) => boolean): SortKey[] {
+export function indexKey(
+  shape: { equality: string[]; sort: SortKey[]; range: string[] },
+  known: (field: string) => boolean,
+  isList: (field: string) => boolean,
+): SortKey[] {
   const key: SortKey[] = [{ field: '_deletedAt', direction: 1 }];
   let lists = 0;
   const add = (field: string, direction: 1 | -1) => {
@@ -157,13 +176,22 @@ export function indexName(key: readonly SortKey[]): string {
  * `_id_`, the system indexes, one per unique field and auto-number, the declared
  * indexes and the view indexes together.
  */
-export function indexBudgetProblems(bundle: Bundle, fieldTypes: Registry<FieldTypeDefinition>, triggers?: Registry<ConfigurableDefinition>): Problem[] {
+export function indexBudgetProblems(
+  bundle: Bundle,
+  fieldTypes: Registry<FieldTypeDefinition>,
+  triggers?: Registry<ConfigurableDefinition>,
+): Problem[] {
   const perEntity = new Map<string, number>();
   for (const ix of viewIndexes(bundle, fieldTypes, triggers)) perEntity.set(ix.entity, (perEntity.get(ix.entity) ?? 0) + 1);
   const problems: Problem[] = [];
   bundle.entities.forEach((entity, i) => {
     const uniques = entity.fields.filter((f) => isUniqueField(f as Field & { unique?: unknown }, fieldTypes)).length;
-    const counts = { system: 1 + SYSTEM_INDEXES.length, unique: uniques, declared: entity.indexes?.length ?? 0, views: perEntity.get(entity.key) ?? 0 };
+    const counts = {
+      system: 1 + SYSTEM_INDEXES.length,
+      unique: uniques,
+      declared: entity.indexes?.length ?? 0,
+      views: perEntity.get(entity.key) ?? 0,
+    };
     const needed = counts.system + counts.unique + counts.declared + counts.views;
     if (needed <= MAX_INDEXES_PER_COLLECTION) return;
     problems.push({

@@ -41,10 +41,13 @@ export function viewSortKeys(view: View): SortKey[] {
 /** The fields a view shows: a list's columns, a board's group and card fields, a calendar's title and dates. */
 export function viewFields(view: View): string[] {
   const keys: (string | undefined)[] =
-    view.type === 'list' ? view.columns.map((c) => c.field)
-    : view.type === 'kanban' ? [view.groupBy, ...(view.cardFields ?? [])]
-    : view.type === 'calendar' ? [view.titleField, view.dateField, view.endDateField]
-    : [];
+    view.type === 'list'
+      ? view.columns.map((c) => c.field)
+      : view.type === 'kanban'
+        ? [view.groupBy, ...(view.cardFields ?? [])]
+        : view.type === 'calendar'
+          ? [view.titleField, view.dateField, view.endDateField]
+          : [];
   return [...new Set(keys.filter((k): k is string => typeof k === 'string'))];
 }
 
@@ -93,7 +96,10 @@ export interface UnservedCondition {
 }
 
 /** The fields a filter matches by equality and by range, as far as an index can serve them (see viewQueryShape), and the conditions it cannot serve. */
-export function filterShape(filter: unknown, isList: (field: string) => boolean): { equality: string[]; range: string[]; unserved: UnservedCondition[] } {
+export function filterShape(
+  filter: unknown,
+  isList: (field: string) => boolean,
+): { equality: string[]; range: string[]; unserved: UnservedCondition[] } {
   const equality: string[] = [];
   const range: string[] = [];
   const unserved: UnservedCondition[] = [];

@@ -30,10 +30,18 @@ export function AppFrame({ meta, path, children }: { meta: RuntimeMeta | undefin
   const entries = [...appEntries(t), ...groups.flatMap((g) => g.entries)];
   const items = [
     ...appEntries(t).map((e) => ({ key: e.key, icon: e.icon, label: e.label })),
-    ...groups.map((g) => ({ type: 'group' as const, key: `group:${g.key}`, label: g.label, children: g.entries.map((e) => ({ key: e.key, icon: e.icon, label: e.label })) })),
+    ...groups.map((g) => ({
+      type: 'group' as const,
+      key: `group:${g.key}`,
+      label: g.label,
+      children: g.entries.map((e) => ({ key: e.key, icon: e.icon, label: e.label })),
+    })),
   ];
   const here = `${path}${window.location.search}`;
-  const selected = entries.filter((e) => e.href === here || e.href === path || (e.href !== '/' && !e.href.includes('?') && path.startsWith(`${e.href}/`))).map((e) => e.key).slice(0, 1);
+  const selected = entries
+    .filter((e) => e.href === here || e.href === path || (e.href !== '/' && !e.href.includes('?') && path.startsWith(`${e.href}/`)))
+    .map((e) => e.key)
+    .slice(0, 1);
   const go = (key: string) => {
     const entry = entries.find((e) => e.key === key);
     if (!entry) return;
@@ -43,13 +51,28 @@ export function AppFrame({ meta, path, children }: { meta: RuntimeMeta | undefin
   };
   const menu = (
     <nav aria-label={t('navigation')}>
-      <Menu mode="inline" items={items} selectedKeys={selected} inlineCollapsed={!narrow && collapsed} onClick={({ key }) => go(key)} data-testid="app-nav" />
+      <Menu
+        mode="inline"
+        items={items}
+        selectedKeys={selected}
+        inlineCollapsed={!narrow && collapsed}
+        onClick={({ key }) => go(key)}
+        data-testid="app-nav"
+      />
     </nav>
   );
   return (
     <Layout className="mc-frame" hasSider={!narrow}>
       {!narrow && (
-        <Layout.Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} theme="light" width={224} className="mc-frame__sider" trigger={<span aria-label={collapsed ? t('expand') : t('collapse')}>{collapsed ? '»' : '«'}</span>}>
+        <Layout.Sider
+          collapsible
+          collapsed={collapsed}
+          onCollapse={setCollapsed}
+          theme="light"
+          width={224}
+          className="mc-frame__sider"
+          trigger={<span aria-label={collapsed ? t('expand') : t('collapse')}>{collapsed ? '»' : '«'}</span>}
+        >
           {menu}
         </Layout.Sider>
       )}

@@ -60,11 +60,26 @@ export function CommandMenu({ meta, onClose }: { meta: RuntimeMeta; onClose: () 
     const entities = meta.entities.filter((e) => !lower || entityTitle(e, locale).toLowerCase().includes(lower) || e.key.includes(lower));
     return [
       ...(search.data ?? []).map(({ entity, record }) => ({
-        key: `r:${entity.key}:${record.id}`, icon: <FileTextOutlined />, text: record.title ?? record.id, hint: label(entity.label, locale, entity.key),
+        key: `r:${entity.key}:${record.id}`,
+        icon: <FileTextOutlined />,
+        text: record.title ?? record.id,
+        hint: label(entity.label, locale, entity.key),
         run: () => navigate(`/e/${entity.key}?open=${record.id}`),
       })),
-      ...entities.map((e) => ({ key: `e:${e.key}`, icon: <AppstoreOutlined />, text: entityTitle(e, locale), hint: t('entities'), run: () => navigate(`/e/${e.key}`) })),
-      ...entities.map((e) => ({ key: `n:${e.key}`, icon: <PlusOutlined />, text: t('newRecordOf', { entity: label(e.label, locale, e.key) }), hint: t('actions'), run: () => navigate(`/e/${e.key}?new=1`) })),
+      ...entities.map((e) => ({
+        key: `e:${e.key}`,
+        icon: <AppstoreOutlined />,
+        text: entityTitle(e, locale),
+        hint: t('entities'),
+        run: () => navigate(`/e/${e.key}`),
+      })),
+      ...entities.map((e) => ({
+        key: `n:${e.key}`,
+        icon: <PlusOutlined />,
+        text: t('newRecordOf', { entity: label(e.label, locale, e.key) }),
+        hint: t('actions'),
+        run: () => navigate(`/e/${e.key}?new=1`),
+      })),
     ];
   }, [meta, term, locale, search.data, t]);
   const run = (c: Command | undefined) => {
@@ -83,19 +98,44 @@ export function CommandMenu({ meta, onClose }: { meta: RuntimeMeta; onClose: () 
         aria-label={t('commandHint')}
         placeholder={t('commandHint')}
         value={q}
-        onChange={(e) => { setQ(e.target.value); setActive(0); }}
+        onChange={(e) => {
+          setQ(e.target.value);
+          setActive(0);
+        }}
         onKeyDown={(e) => {
-          if (e.key === 'ArrowDown') { e.preventDefault(); setActive((a) => Math.min(commands.length - 1, a + 1)); }
-          if (e.key === 'ArrowUp') { e.preventDefault(); setActive((a) => Math.max(0, a - 1)); }
+          if (e.key === 'ArrowDown') {
+            e.preventDefault();
+            setActive((a) => Math.min(commands.length - 1, a + 1));
+          }
+          if (e.key === 'ArrowUp') {
+            e.preventDefault();
+            setActive((a) => Math.max(0, a - 1));
+          }
           if (e.key === 'Enter') run(commands[active]);
         }}
         data-testid="command-input"
       />
       <ul id="mc-command-list" role="listbox" aria-label={t('commandMenu')} className="mc-command-list">
-        {search.isFetching && <li className="mc-muted" role="presentation">{t('searching')}</li>}
-        {commands.length === 0 && !search.isFetching && <li className="mc-muted" role="presentation">{t('noResults')}</li>}
+        {search.isFetching && (
+          <li className="mc-muted" role="presentation">
+            {t('searching')}
+          </li>
+        )}
+        {commands.length === 0 && !search.isFetching && (
+          <li className="mc-muted" role="presentation">
+            {t('noResults')}
+          </li>
+        )}
         {commands.slice(0, 30).map((c, i) => (
-          <li key={c.key} id={`cmd-${i}`} role="option" aria-selected={i === active} className={i === active ? 'mc-command--active' : ''} onMouseEnter={() => setActive(i)} onClick={() => run(c)}>
+          <li
+            key={c.key}
+            id={`cmd-${i}`}
+            role="option"
+            aria-selected={i === active}
+            className={i === active ? 'mc-command--active' : ''}
+            onMouseEnter={() => setActive(i)}
+            onClick={() => run(c)}
+          >
             {c.icon} <span>{c.text}</span> {c.hint && <span className="mc-muted mc-command__hint">{c.hint}</span>}
           </li>
         ))}

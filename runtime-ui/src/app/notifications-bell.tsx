@@ -27,7 +27,8 @@ export function NotificationsBell() {
   const client = useQueryClient();
   const query = useQuery({
     queryKey: ['notifications'],
-    queryFn: async ({ signal }) => await api.get<{ notifications: Notification[]; unread: number }>('/api/notifications?limit=20', { signal }),
+    queryFn: async ({ signal }) =>
+      await api.get<{ notifications: Notification[]; unread: number }>('/api/notifications?limit=20', { signal }),
     refetchInterval: 60_000,
   });
   const open = async (n: Notification) => {

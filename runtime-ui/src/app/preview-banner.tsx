@@ -3,14 +3,14 @@ import { api, clearPreviewRole, defineMessages, useSession, useT } from '@metacr
 
 const previewMessages = defineMessages(
   {
-    'title': 'Preview as the role "{role}"',
-    'description': 'You see what a holder of this role sees, with your own records and department. Nothing can be changed in a preview.',
-    'end': 'End preview',
+    title: 'Preview as the role "{role}"',
+    description: 'You see what a holder of this role sees, with your own records and department. Nothing can be changed in a preview.',
+    end: 'End preview',
   },
   {
-    'title': '以角色“{role}”预览',
-    'description': '您看到的是持有该角色的用户所见的内容（以您自己的记录和部门为准）。预览中无法做任何修改。',
-    'end': '结束预览',
+    title: '以角色“{role}”预览',
+    description: '您看到的是持有该角色的用户所见的内容（以您自己的记录和部门为准）。预览中无法做任何修改。',
+    end: '结束预览',
   },
 );
 
@@ -38,7 +38,11 @@ export function PreviewBanner() {
       data-testid="preview-banner"
       message={t('title', { role: confirmed ?? api.previewRole })}
       description={t('description')}
-      action={<Button size="small" onClick={end} data-testid="preview-end">{t('end')}</Button>}
+      action={
+        <Button size="small" onClick={end} data-testid="preview-end">
+          {t('end')}
+        </Button>
+      }
     />
   );
 }

@@ -30,7 +30,10 @@ export function DashboardPage({ meta, dashboardKey }: { meta: RuntimeMeta; dashb
           <Segmented
             aria-label={t('owner')}
             value={filters.mine ? 'mine' : 'all'}
-            options={[{ value: 'all', label: t('everyone') }, { value: 'mine', label: t('mine') }]}
+            options={[
+              { value: 'all', label: t('everyone') },
+              { value: 'mine', label: t('mine') },
+            ]}
             onChange={(v) => setParams({ mine: v === 'mine' ? '1' : undefined })}
             data-testid="dashboard-mine"
           />
@@ -38,14 +41,19 @@ export function DashboardPage({ meta, dashboardKey }: { meta: RuntimeMeta; dashb
             aria-label={t('created')}
             value={created ?? ''}
             style={{ minWidth: 150 }}
-            options={[{ value: '', label: `${t('created')}: ${t('anyTime')}` }, ...CREATED_PERIODS.map((p) => ({ value: p, label: `${t('created')}: ${t(p)}` }))]}
+            options={[
+              { value: '', label: `${t('created')}: ${t('anyTime')}` },
+              ...CREATED_PERIODS.map((p) => ({ value: p, label: `${t('created')}: ${t(p)}` })),
+            ]}
             onChange={(v: string) => setParams({ created: v || undefined })}
             data-testid="dashboard-created"
           />
         </Space>
       </header>
       <div className="mc-dashboard__grid" data-testid="dashboard-grid">
-        {widgets.map((widget) => <DashboardWidget key={widget.key} meta={meta} widget={widget} filters={filters} />)}
+        {widgets.map((widget) => (
+          <DashboardWidget key={widget.key} meta={meta} widget={widget} filters={filters} />
+        ))}
       </div>
     </section>
   );

@@ -28,7 +28,10 @@ export const dashboardMessages = defineMessages(
     notFound: 'This dashboard does not exist or is not shared with you',
     truncated: 'Only the first groups are shown',
     chartOf: '{title}: {type} chart',
-    bar: 'bar', line: 'line', pie: 'pie', funnel: 'funnel',
+    bar: 'bar',
+    line: 'line',
+    pie: 'pie',
+    funnel: 'funnel',
   },
   {
     filters: '仪表盘筛选',
@@ -56,7 +59,10 @@ export const dashboardMessages = defineMessages(
     notFound: '此仪表盘不存在或未与您共享',
     truncated: '仅显示前若干组',
     chartOf: '{title}：{type}图',
-    bar: '柱状', line: '折线', pie: '饼', funnel: '漏斗',
+    bar: '柱状',
+    line: '折线',
+    pie: '饼',
+    funnel: '漏斗',
   },
 );
 

@@ -32,7 +32,10 @@ export function RunWorkflow({ action, records, onClose }: RunWorkflowProps) {
   const start = async (values: Record<string, unknown>) => {
     setBusy(true);
     try {
-      await api.post(`/api/workflows/${encodeURIComponent(action.key)}/trigger`, { records, ...(action.inputSchema ? { input: values } : {}) });
+      await api.post(`/api/workflows/${encodeURIComponent(action.key)}/trigger`, {
+        records,
+        ...(action.inputSchema ? { input: values } : {}),
+      });
       void message.success(t('started', { n: records.length }));
       onClose(true);
     } catch (err) {
@@ -45,11 +48,24 @@ export function RunWorkflow({ action, records, onClose }: RunWorkflowProps) {
   return (
     <Modal open title={label(action.label, locale, action.key)} onCancel={() => onClose(false)} footer={null} destroyOnHidden>
       {action.inputSchema ? (
-        <Form schema={action.inputSchema as RJSFSchema} formData={input} validator={validator} showErrorList={false} noHtml5Validate onError={() => undefined} onChange={(e) => setInput(e.formData as Record<string, unknown>)} onSubmit={(e) => void start(e.formData as Record<string, unknown>)}>
-          <Button type="primary" htmlType="submit" loading={busy} data-testid="run-start">{t('run')}</Button>
+        <Form
+          schema={action.inputSchema as RJSFSchema}
+          formData={input}
+          validator={validator}
+          showErrorList={false}
+          noHtml5Validate
+          onError={() => undefined}
+          onChange={(e) => setInput(e.formData as Record<string, unknown>)}
+          onSubmit={(e) => void start(e.formData as Record<string, unknown>)}
+        >
+          <Button type="primary" htmlType="submit" loading={busy} data-testid="run-start">
+            {t('run')}
+          </Button>
         </Form>
       ) : (
-        <Button type="primary" loading={busy} onClick={() => void start({})} data-testid="run-start">{t('runOn', { n: records.length })}</Button>
+        <Button type="primary" loading={busy} onClick={() => void start({})} data-testid="run-start">
+          {t('runOn', { n: records.length })}
+        </Button>
       )}
     </Modal>
   );

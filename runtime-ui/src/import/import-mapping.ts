@@ -10,7 +10,11 @@ export function importableFields(entity: UserEntity): UserEntity['fields'] {
 }
 
 /** A header or label compared without case, spaces, underscores, dashes or a trailing colon. */
-const normalize = (text: string) => text.trim().toLowerCase().replace(/[\s_\-:：]+/g, '');
+const normalize = (text: string) =>
+  text
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_\-:：]+/g, '');
 
 /**
  * The field each column is likely meant for: the field whose key or label (in either
@@ -21,7 +25,9 @@ export function suggestMapping(headers: readonly string[], fields: UserEntity['f
   const out: Record<string, string | null> = {};
   for (const header of headers) {
     const wanted = normalize(header);
-    const field = fields.find((f) => !taken.has(f.key) && [f.key, f.label.en, f.label['zh-CN']].some((name) => name && normalize(name) === wanted));
+    const field = fields.find(
+      (f) => !taken.has(f.key) && [f.key, f.label.en, f.label['zh-CN']].some((name) => name && normalize(name) === wanted),
+    );
     out[header] = field ? field.key : null;
     if (field) taken.add(field.key);
   }

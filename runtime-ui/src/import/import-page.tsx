@@ -2,12 +2,30 @@ import { InboxOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Progress, Select, Space, Steps, Table, Upload } from 'antd';
 import { useState, type ReactNode } from 'react';
-import { api, EmptyState, ErrorState, navigate, toApiError, useDocumentTitle, useLocale, useT, type ApiError, type Translate, entityTitle, label } from '@metacrm/ui-kit';
+import {
+  api,
+  EmptyState,
+  ErrorState,
+  navigate,
+  toApiError,
+  useDocumentTitle,
+  useLocale,
+  useT,
+  type ApiError,
+  type Translate,
+  entityTitle,
+  label,
+} from '@metacrm/ui-kit';
 import { importableFields, suggestMapping } from './import-mapping';
 import { importMessages } from './import.messages';
 import { type UserEntity } from '@metacrm/metadata';
 
-interface Preview { fileName: string; format: string; headers: string[]; total: number }
+interface Preview {
+  fileName: string;
+  format: string;
+  headers: string[];
+  total: number;
+}
 interface ImportJob {
   id: string;
   status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
@@ -106,18 +124,36 @@ export function ImportPage({ entity }: { entity: UserEntity }) {
       <header className="mc-page-header">
         <h1 id="import-title">{title}</h1>
       </header>
-      <Steps current={step} size="small" className="mc-import__steps" items={[{ title: t('upload') }, { title: t('map') }, { title: t('check') }, { title: t('result') }]} />
+      <Steps
+        current={step}
+        size="small"
+        className="mc-import__steps"
+        items={[{ title: t('upload') }, { title: t('map') }, { title: t('check') }, { title: t('result') }]}
+      />
       {error && <ErrorState title={error.code} error={error} compact />}
       {step === 0 && (
-        <Upload.Dragger accept=".csv,.xlsx" showUploadList={false} disabled={busy} beforeUpload={(chosen) => { void choose(chosen); return false; }} data-testid="import-upload">
-          <p className="ant-upload-drag-icon"><InboxOutlined /></p>
+        <Upload.Dragger
+          accept=".csv,.xlsx"
+          showUploadList={false}
+          disabled={busy}
+          beforeUpload={(chosen) => {
+            void choose(chosen);
+            return false;
+          }}
+          data-testid="import-upload"
+        >
+          <p className="ant-upload-drag-icon">
+            <InboxOutlined />
+          </p>
           <p>{t('drop')}</p>
           <p className="mc-muted">{t('dropHint')}</p>
         </Upload.Dragger>
       )}
       {step === 1 && preview && (
         <Space direction="vertical" size="middle" className="mc-import__body">
-          <p><strong>{preview.fileName}</strong> · {t('rows', { n: preview.total })}</p>
+          <p>
+            <strong>{preview.fileName}</strong> · {t('rows', { n: preview.total })}
+          </p>
           <Table
             size="small"
             pagination={false}
@@ -126,9 +162,18 @@ export function ImportPage({ entity }: { entity: UserEntity }) {
             columns={[
               { key: 'column', title: t('column'), dataIndex: 'header' },
               {
-                key: 'field', title: t('field'), render: (_: unknown, { header }: { header: string }) => (
+                key: 'field',
+                title: t('field'),
+                render: (_: unknown, { header }: { header: string }) => (
                   <Space>
-                    <Select aria-label={`${t('field')}: ${header}`} value={mapping[header] ?? ''} options={fieldOptions} style={{ minWidth: 200 }} onChange={(v: string) => setMapping((m) => ({ ...m, [header]: v || null }))} data-testid={`import-map-${header}`} />
+                    <Select
+                      aria-label={`${t('field')}: ${header}`}
+                      value={mapping[header] ?? ''}
+                      options={fieldOptions}
+                      style={{ minWidth: 200 }}
+                      onChange={(v: string) => setMapping((m) => ({ ...m, [header]: v || null }))}
+                      data-testid={`import-map-${header}`}
+                    />
                     {suggested[header] && suggested[header] === mapping[header] && <span className="mc-muted">{t('suggested')}</span>}
                   </Space>
                 ),
@@ -138,7 +183,9 @@ export function ImportPage({ entity }: { entity: UserEntity }) {
           {mapped === 0 && <Alert type="warning" showIcon message={t('nothingMapped')} />}
           <Space>
             <Button onClick={() => setPreview(undefined)}>{t('back')}</Button>
-            <Button type="primary" disabled={mapped === 0} loading={busy} onClick={() => void start(true)} data-testid="import-dry-run">{t('dryRun')}</Button>
+            <Button type="primary" disabled={mapped === 0} loading={busy} onClick={() => void start(true)} data-testid="import-dry-run">
+              {t('dryRun')}
+            </Button>
           </Space>
         </Space>
       )}
@@ -147,7 +194,15 @@ export function ImportPage({ entity }: { entity: UserEntity }) {
           {checked && (
             <Space>
               <Button onClick={() => setDryRunId(undefined)}>{t('back')}</Button>
-              <Button type="primary" disabled={checked.status !== 'completed' || checked.created === 0} loading={busy} onClick={() => void start(false)} data-testid="import-start">{t('startImport', { n: checked.created })}</Button>
+              <Button
+                type="primary"
+                disabled={checked.status !== 'completed' || checked.created === 0}
+                loading={busy}
+                onClick={() => void start(false)}
+                data-testid="import-start"
+              >
+                {t('startImport', { n: checked.created })}
+              </Button>
             </Space>
           )}
         </JobReport>
@@ -156,8 +211,19 @@ export function ImportPage({ entity }: { entity: UserEntity }) {
         <JobReport job={run.data} t={t} working={t('importing')}>
           {run.data && FINISHED.has(run.data.status) && (
             <Space>
-              <Button type="primary" onClick={() => navigate(`/e/${entity.key}`)} data-testid="import-open-list">{t('openList')}</Button>
-              <Button onClick={() => { setPreview(undefined); setDryRunId(undefined); setRunId(undefined); setFile(undefined); }}>{t('another')}</Button>
+              <Button type="primary" onClick={() => navigate(`/e/${entity.key}`)} data-testid="import-open-list">
+                {t('openList')}
+              </Button>
+              <Button
+                onClick={() => {
+                  setPreview(undefined);
+                  setDryRunId(undefined);
+                  setRunId(undefined);
+                  setFile(undefined);
+                }}
+              >
+                {t('another')}
+              </Button>
             </Space>
           )}
         </JobReport>
@@ -166,23 +232,66 @@ export function ImportPage({ entity }: { entity: UserEntity }) {
   );
 }
 
-function JobReport({ job, t, working, children }: { job: ImportJob | undefined; t: Translate<keyof (typeof importMessages)['en'] & string>; working: string; children: ReactNode }) {
+function JobReport({
+  job,
+  t,
+  working,
+  children,
+}: {
+  job: ImportJob | undefined;
+  t: Translate<keyof (typeof importMessages)['en'] & string>;
+  working: string;
+  children: ReactNode;
+}) {
   const finished = job !== undefined && FINISHED.has(job.status);
   const percent = Math.round((job?.progress ?? 0) * 100);
   return (
-    <Space direction="vertical" size="middle" className="mc-import__body" data-testid={job?.dryRun ? 'import-dry-run-report' : 'import-result'}>
-      <Progress percent={percent} status={job?.status === 'failed' ? 'exception' : finished ? 'success' : 'active'} aria-label={working} data-testid="import-progress" />
+    <Space
+      direction="vertical"
+      size="middle"
+      className="mc-import__body"
+      data-testid={job?.dryRun ? 'import-dry-run-report' : 'import-result'}
+    >
+      <Progress
+        percent={percent}
+        status={job?.status === 'failed' ? 'exception' : finished ? 'success' : 'active'}
+        aria-label={working}
+        data-testid="import-progress"
+      />
       {!finished && <p aria-live="polite">{working}</p>}
       {job?.failure && <Alert type="error" showIcon message={t('failedJob')} description={`${job.failure.code}: ${job.failure.message}`} />}
       {finished && job.dryRun && (
-        <p aria-live="polite" data-testid="import-summary"><strong>{t('wouldCreate', { n: job.created + job.updated })}</strong> · {t('problems', { n: job.failed })}</p>
+        <p aria-live="polite" data-testid="import-summary">
+          <strong>{t('wouldCreate', { n: job.created + job.updated })}</strong> · {t('problems', { n: job.failed })}
+        </p>
       )}
       {finished && !job.dryRun && (
-        <p aria-live="polite" data-testid="import-summary"><strong>{t('done')}</strong> · {t('created', { n: job.created })} · {t('updated', { n: job.updated })} · {t('failed', { n: job.failed })}</p>
+        <p aria-live="polite" data-testid="import-summary">
+          <strong>{t('done')}</strong> · {t('created', { n: job.created })} · {t('updated', { n: job.updated })} ·{' '}
+          {t('failed', { n: job.failed })}
+        </p>
       )}
       {finished && job.errors.length > 0 && (
-        <Table size="small" rowKey={(e) => `${e.row}-${e.field ?? e.column ?? ''}-${e.code}`} pagination={{ pageSize: 10, hideOnSinglePage: true }} dataSource={job.errors} data-testid="import-errors"
-          columns={[{ key: 'row', title: t('row'), dataIndex: 'row', width: 80 }, { key: 'column', title: t('column'), render: (_: unknown, e: ImportJob['errors'][number]) => e.column ?? e.field ?? '' }, { key: 'message', title: t('problem'), render: (_: unknown, e: ImportJob['errors'][number]) => <><code className="mc-code">{e.code}</code> {e.message}</> }]} />
+        <Table
+          size="small"
+          rowKey={(e) => `${e.row}-${e.field ?? e.column ?? ''}-${e.code}`}
+          pagination={{ pageSize: 10, hideOnSinglePage: true }}
+          dataSource={job.errors}
+          data-testid="import-errors"
+          columns={[
+            { key: 'row', title: t('row'), dataIndex: 'row', width: 80 },
+            { key: 'column', title: t('column'), render: (_: unknown, e: ImportJob['errors'][number]) => e.column ?? e.field ?? '' },
+            {
+              key: 'message',
+              title: t('problem'),
+              render: (_: unknown, e: ImportJob['errors'][number]) => (
+                <>
+                  <code className="mc-code">{e.code}</code> {e.message}
+                </>
+              ),
+            },
+          ]}
+        />
       )}
       {children}
     </Space>

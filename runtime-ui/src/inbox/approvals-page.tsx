@@ -5,12 +5,28 @@ import { api, defineMessages, ErrorState, formatDateTime, Link, toApiError, useD
 
 const messages = defineMessages(
   {
-    title: 'Approvals', empty: 'Nothing waits for your decision', approve: 'Approve', reject: 'Reject', comment: 'Comment (optional)',
-    approved: 'Approved', rejected: 'Rejected', loadFailed: 'Could not load your approvals', openRecord: 'Open the record', since: 'Waiting since {time}',
+    title: 'Approvals',
+    empty: 'Nothing waits for your decision',
+    approve: 'Approve',
+    reject: 'Reject',
+    comment: 'Comment (optional)',
+    approved: 'Approved',
+    rejected: 'Rejected',
+    loadFailed: 'Could not load your approvals',
+    openRecord: 'Open the record',
+    since: 'Waiting since {time}',
   },
   {
-    title: '审批', empty: '没有等待您决定的审批', approve: '批准', reject: '驳回', comment: '意见（可选）',
-    approved: '已批准', rejected: '已驳回', loadFailed: '无法加载您的审批', openRecord: '打开记录', since: '自 {time} 起等待',
+    title: '审批',
+    empty: '没有等待您决定的审批',
+    approve: '批准',
+    reject: '驳回',
+    comment: '意见（可选）',
+    approved: '已批准',
+    rejected: '已驳回',
+    loadFailed: '无法加载您的审批',
+    openRecord: '打开记录',
+    since: '自 {time} 起等待',
   },
 );
 
@@ -30,7 +46,10 @@ export function ApprovalsPage() {
   const client = useQueryClient();
   const [comments, setComments] = useState<Record<string, string>>({});
   useDocumentTitle(`${t('title')} · metacrm`);
-  const query = useQuery({ queryKey: ['approvals'], queryFn: async ({ signal }) => await api.get<{ approvals: Approval[] }>('/api/approvals', { signal }) });
+  const query = useQuery({
+    queryKey: ['approvals'],
+    queryFn: async ({ signal }) => await api.get<{ approvals: Approval[] }>('/api/approvals', { signal }),
+  });
   const decide = async (approval: Approval, decision: 'approve' | 'reject') => {
     try {
       await api.post(`/api/approvals/${approval.id}/${decision}`, comments[approval.id] ? { comment: comments[approval.id] } : {});
@@ -62,9 +81,18 @@ export function ApprovalsPage() {
                 <p className="mc-muted">{t('since', { time: formatDateTime(new Date(a.createdAt), locale) })}</p>
                 {a.entity && a.recordId && <Link href={`/e/${a.entity}?open=${a.recordId}`}>{t('openRecord')}</Link>}
                 <Space wrap className="mc-approval__actions">
-                  <Input aria-label={t('comment')} placeholder={t('comment')} value={comments[a.id] ?? ''} onChange={(e) => setComments({ ...comments, [a.id]: e.target.value })} />
-                  <Button type="primary" onClick={() => void decide(a, 'approve')}>{t('approve')}</Button>
-                  <Button danger onClick={() => void decide(a, 'reject')}>{t('reject')}</Button>
+                  <Input
+                    aria-label={t('comment')}
+                    placeholder={t('comment')}
+                    value={comments[a.id] ?? ''}
+                    onChange={(e) => setComments({ ...comments, [a.id]: e.target.value })}
+                  />
+                  <Button type="primary" onClick={() => void decide(a, 'approve')}>
+                    {t('approve')}
+                  </Button>
+                  <Button danger onClick={() => void decide(a, 'reject')}>
+                    {t('reject')}
+                  </Button>
                 </Space>
               </Card>
             </List.Item>

@@ -41,7 +41,10 @@ export function BulkBar({ meta, entity, selected, names, exportQuery, onDone }: 
       okButtonProps: { danger: true },
       okText: t('delete'),
       onOk: async () => {
-        const answer = await api.post<{ results: { ok?: boolean; status?: number; error?: { code: string; message: string } }[] }>(`/api/records/${entity.key}/bulk`, { operations: selected.map((id) => ({ op: 'delete', id })) });
+        const answer = await api.post<{ results: { ok?: boolean; status?: number; error?: { code: string; message: string } }[] }>(
+          `/api/records/${entity.key}/bulk`,
+          { operations: selected.map((id) => ({ op: 'delete', id })) },
+        );
         const failed = answer.results.filter((r) => r.error);
         if (failed.length > 0) void message.error(`${failed[0]!.error!.code}: ${failed[0]!.error!.message}`);
         else void message.success(t('deleted', { n: selected.length }));
@@ -55,12 +58,21 @@ export function BulkBar({ meta, entity, selected, names, exportQuery, onDone }: 
       <span>{t('selected', { n: selected.length })}</span>
       <Space wrap>
         {actions.length > 0 && (
-          <Dropdown menu={{ items: actions.map((a) => ({ key: a.key, label: label(a.label, locale, a.key) })), onClick: ({ key }) => setRunning(actions.find((a) => a.key === key)) }}>
-            <Button icon={<ThunderboltOutlined />} data-testid="bulk-run">{t('run')}</Button>
+          <Dropdown
+            menu={{
+              items: actions.map((a) => ({ key: a.key, label: label(a.label, locale, a.key) })),
+              onClick: ({ key }) => setRunning(actions.find((a) => a.key === key)),
+            }}
+          >
+            <Button icon={<ThunderboltOutlined />} data-testid="bulk-run">
+              {t('run')}
+            </Button>
           </Dropdown>
         )}
         {editable && (
-          <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="bulk-edit-open">{t('bulkEdit')}</Button>
+          <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="bulk-edit-open">
+            {t('bulkEdit')}
+          </Button>
         )}
         {entity.rights.export && (
           <Button icon={<DownloadOutlined />} href={`/api/records/${entity.key}/export?format=csv&lang=${locale}&${exportQuery}`} download>
@@ -73,8 +85,26 @@ export function BulkBar({ meta, entity, selected, names, exportQuery, onDone }: 
           </Button>
         )}
       </Space>
-      {editing && <BulkEdit entity={entity} records={selected.map((id) => ({ id, name: names(id) }))} onClose={(changed) => { setEditing(false); if (changed) onDone(); }} />}
-      {running && <RunWorkflow action={running} records={selected} onClose={(ran) => { setRunning(undefined); if (ran) onDone(); }} />}
+      {editing && (
+        <BulkEdit
+          entity={entity}
+          records={selected.map((id) => ({ id, name: names(id) }))}
+          onClose={(changed) => {
+            setEditing(false);
+            if (changed) onDone();
+          }}
+        />
+      )}
+      {running && (
+        <RunWorkflow
+          action={running}
+          records={selected}
+          onClose={(ran) => {
+            setRunning(undefined);
+            if (ran) onDone();
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -44,7 +44,9 @@ export function BulkEdit({ entity, records, onClose }: BulkEditProps) {
 
   const save = async (values: Record<string, unknown>): Promise<ApiRecord> => {
     const value = values[field!] ?? null;
-    const answer = await api.post<{ results: BulkResult[] }>(`/api/records/${encodeURIComponent(entity.key)}/bulk`, { operations: records.map((r) => ({ op: 'update', id: r.id, data: { [field!]: value } })) });
+    const answer = await api.post<{ results: BulkResult[] }>(`/api/records/${encodeURIComponent(entity.key)}/bulk`, {
+      operations: records.map((r) => ({ op: 'update', id: r.id, data: { [field!]: value } })),
+    });
     void client.invalidateQueries({ queryKey: ['records', entity.key] });
     const failed = answer.results.filter((r) => r.error);
     if (failed.length === records.length && failed[0]) {
@@ -59,7 +61,14 @@ export function BulkEdit({ entity, records, onClose }: BulkEditProps) {
   };
 
   return (
-    <Modal open title={t('bulkEditTitle', { n: records.length })} footer={null} onCancel={() => onClose(failures.length > 0)} destroyOnHidden data-testid="bulk-edit">
+    <Modal
+      open
+      title={t('bulkEditTitle', { n: records.length })}
+      footer={null}
+      onCancel={() => onClose(failures.length > 0)}
+      destroyOnHidden
+      data-testid="bulk-edit"
+    >
       <Form layout="vertical" component="div">
         <Form.Item label={t('field')} htmlFor="mc-bulk-field">
           <Select
@@ -76,7 +85,16 @@ export function BulkEdit({ entity, records, onClose }: BulkEditProps) {
       </Form>
       {field && (
         <div className="mc-cell-editor">
-          <RecordForm key={field} entity={entity} form={cellForm(entity, field)} writable={() => true} save={(values) => save(values)} onSaved={() => undefined} onCancel={() => onClose(failures.length > 0)} saveLabel={t('bulkEditApply')} />
+          <RecordForm
+            key={field}
+            entity={entity}
+            form={cellForm(entity, field)}
+            writable={() => true}
+            save={(values) => save(values)}
+            onSaved={() => undefined}
+            onCancel={() => onClose(failures.length > 0)}
+            saveLabel={t('bulkEditApply')}
+          />
         </div>
       )}
       {failures.length > 0 && (
@@ -84,7 +102,17 @@ export function BulkEdit({ entity, records, onClose }: BulkEditProps) {
           type="warning"
           showIcon
           title={t('bulkEditFailed', { n: failures.length })}
-          description={<List size="small" dataSource={failures} renderItem={(f) => <List.Item>{f.name}: <code>{f.code}</code> {f.message}</List.Item>} />}
+          description={
+            <List
+              size="small"
+              dataSource={failures}
+              renderItem={(f) => (
+                <List.Item>
+                  {f.name}: <code>{f.code}</code> {f.message}
+                </List.Item>
+              )}
+            />
+          }
           data-testid="bulk-edit-failures"
         />
       )}

@@ -57,7 +57,12 @@ export function step(mode: CalendarMode, anchor: DayKey, direction: 1 | -1): Day
 /** The records API filter of a range on a date (days) or date-time (local midnights) field. */
 export function rangeFilter(field: string, kind: string | undefined, from: DayKey, to: DayKey): Filter {
   const bound = (day: DayKey) => (kind === 'datetime' ? dayStart(day).toISOString() : day);
-  return { and: [{ field, op: 'gte', value: bound(from) }, { field, op: 'lt', value: bound(to) }] } as Filter;
+  return {
+    and: [
+      { field, op: 'gte', value: bound(from) },
+      { field, op: 'lt', value: bound(to) },
+    ],
+  } as Filter;
 }
 
 /** The local day a value falls on: a date as it is, a date-time in the browser's zone. */
@@ -70,7 +75,12 @@ export function dayOf(value: unknown, kind: string | undefined): DayKey | undefi
  * The values that move a record to another day: its date (a date-time keeps its time of
  * day), and its end moved by as many days, so the entry keeps its length.
  */
-export function moveValues(record: ApiRecord, fields: { start: string; end?: string | undefined }, kinds: { start?: string | undefined; end?: string | undefined }, to: DayKey): Record<string, unknown> {
+export function moveValues(
+  record: ApiRecord,
+  fields: { start: string; end?: string | undefined },
+  kinds: { start?: string | undefined; end?: string | undefined },
+  to: DayKey,
+): Record<string, unknown> {
   const from = dayOf(record[fields.start], kinds.start);
   if (!from) return {};
   const days = daysBetween(from, to);
@@ -82,6 +92,7 @@ export function moveValues(record: ApiRecord, fields: { start: string; end?: str
     return date.toISOString();
   };
   const values: Record<string, unknown> = { [fields.start]: shift(record[fields.start], kinds.start) };
-  if (fields.end && record[fields.end] !== undefined && record[fields.end] !== null) values[fields.end] = shift(record[fields.end], kinds.end);
+  if (fields.end && record[fields.end] !== undefined && record[fields.end] !== null)
+    values[fields.end] = shift(record[fields.end], kinds.end);
   return values;
 }

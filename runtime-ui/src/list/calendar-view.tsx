@@ -1,4 +1,13 @@
-import { DndContext, KeyboardSensor, PointerSensor, useDraggable, useDroppable, useSensor, useSensors, type DragEndEvent } from '@dnd-kit/core';
+import {
+  DndContext,
+  KeyboardSensor,
+  PointerSensor,
+  useDraggable,
+  useDroppable,
+  useSensor,
+  useSensors,
+  type DragEndEvent,
+} from '@dnd-kit/core';
 import type { ViewCalendar } from '@metacrm/metadata';
 import { LeftOutlined, RightOutlined } from '@ant-design/icons';
 import { App, Button, Segmented, Space, Skeleton } from 'antd';
@@ -6,7 +15,20 @@ import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useUrlState } from '../app/url-state';
 import { EmptyState, ErrorState, problemText, toApiError, useLocale, useT, type ApiRecord, valueKindOf } from '@metacrm/ui-kit';
 import { useSaveRecord } from '../record/use-record';
-import { CALENDAR_MODES, addDays, dayKey, dayOf, dayStart, moveValues, rangeFilter, step, visibleRange, weekStartOf, type CalendarMode, type DayKey } from './calendar-model';
+import {
+  CALENDAR_MODES,
+  addDays,
+  dayKey,
+  dayOf,
+  dayStart,
+  moveValues,
+  rangeFilter,
+  step,
+  visibleRange,
+  weekStartOf,
+  type CalendarMode,
+  type DayKey,
+} from './calendar-model';
 import { calendarMessages } from './calendar.messages';
 import { combineFilters, useRecords } from './use-records';
 import { type UserEntity } from '@metacrm/metadata';
@@ -39,14 +61,23 @@ export function CalendarView({ entity, view, filter, q, onOpen }: CalendarViewPr
   const firstDay = weekStartOf(locale);
   const range = visibleRange(mode, anchor, firstDay);
   const kinds = { start: valueKindOf(entity, view.dateField), end: view.endDateField ? valueKindOf(entity, view.endDateField) : undefined };
-  const query = useRecords({ entity: entity.key, filter: combineFilters(undefined, combineAll(filter, rangeFilter(view.dateField, kinds.start, range.from, range.to))), sort: view.dateField, q, page: 1, pageSize: CALENDAR_SIZE });
+  const query = useRecords({
+    entity: entity.key,
+    filter: combineFilters(undefined, combineAll(filter, rangeFilter(view.dateField, kinds.start, range.from, range.to))),
+    sort: view.dateField,
+    q,
+    page: 1,
+    pageSize: CALENDAR_SIZE,
+  });
   const records = useMemo(() => query.data?.records ?? [], [query.data]);
   const save = useSaveRecord(entity.key);
   const [moved, setMoved] = useState<Record<string, DayKey>>({});
   // A moved entry stays where it was dropped until the refetched records agree.
   useEffect(() => {
     setMoved((m) => {
-      const next = Object.fromEntries(Object.entries(m).filter(([id, to]) => dayOf(records.find((r) => r.id === id)?.[view.dateField], kinds.start) !== to));
+      const next = Object.fromEntries(
+        Object.entries(m).filter(([id, to]) => dayOf(records.find((r) => r.id === id)?.[view.dateField], kinds.start) !== to),
+      );
       return Object.keys(next).length === Object.keys(m).length ? m : next;
     });
   }, [records, view.dateField, kinds.start]);
@@ -79,7 +110,11 @@ export function CalendarView({ entity, view, filter, q, onOpen }: CalendarViewPr
 
   const entry = (r: ApiRecord) => (
     <CalendarEntry key={r.id} id={r.id} disabled={!canMove} onOpen={() => onOpen(r.id)}>
-      {kinds.start === 'datetime' && typeof r[view.dateField] === 'string' && <time className="mc-calendar__time">{new Intl.DateTimeFormat(locale, { timeStyle: 'short' }).format(new Date(r[view.dateField] as string))}</time>}
+      {kinds.start === 'datetime' && typeof r[view.dateField] === 'string' && (
+        <time className="mc-calendar__time">
+          {new Intl.DateTimeFormat(locale, { timeStyle: 'short' }).format(new Date(r[view.dateField] as string))}
+        </time>
+      )}
       <span>{String(r[view.titleField ?? entity.displayField] ?? r.id)}</span>
     </CalendarEntry>
   );
@@ -89,29 +124,59 @@ export function CalendarView({ entity, view, filter, q, onOpen }: CalendarViewPr
     <section className="mc-calendar" aria-label={periodTitle(mode, anchor, range, locale)} data-testid="calendar">
       <div className="mc-calendar__toolbar">
         <Space wrap>
-          <Button icon={<LeftOutlined />} aria-label={t('previous')} onClick={() => setParams({ date: step(mode, anchor, -1) })} data-testid="calendar-previous" />
+          <Button
+            icon={<LeftOutlined />}
+            aria-label={t('previous')}
+            onClick={() => setParams({ date: step(mode, anchor, -1) })}
+            data-testid="calendar-previous"
+          />
           <Button onClick={() => setParams({ date: undefined })}>{t('today')}</Button>
-          <Button icon={<RightOutlined />} aria-label={t('next')} onClick={() => setParams({ date: step(mode, anchor, 1) })} data-testid="calendar-next" />
-          <h2 className="mc-calendar__title" data-testid="calendar-title">{periodTitle(mode, anchor, range, locale)}</h2>
+          <Button
+            icon={<RightOutlined />}
+            aria-label={t('next')}
+            onClick={() => setParams({ date: step(mode, anchor, 1) })}
+            data-testid="calendar-next"
+          />
+          <h2 className="mc-calendar__title" data-testid="calendar-title">
+            {periodTitle(mode, anchor, range, locale)}
+          </h2>
         </Space>
-        <Segmented aria-label={t('mode')} value={mode} options={CALENDAR_MODES.map((m) => ({ value: m, label: t(m) }))} onChange={(m) => setParams({ cal: m === 'month' ? undefined : m })} data-testid="calendar-mode" />
+        <Segmented
+          aria-label={t('mode')}
+          value={mode}
+          options={CALENDAR_MODES.map((m) => ({ value: m, label: t(m) }))}
+          onChange={(m) => setParams({ cal: m === 'month' ? undefined : m })}
+          data-testid="calendar-mode"
+        />
       </div>
       {error && <ErrorState title={error.code} error={error} onRetry={() => void query.refetch()} compact={records.length > 0} />}
       {total > records.length && <p className="mc-muted">{t('truncated', { n: records.length, total })}</p>}
-      {query.isPending ? <Skeleton active /> : mode === 'agenda' ? (
+      {query.isPending ? (
+        <Skeleton active />
+      ) : mode === 'agenda' ? (
         <Agenda byDay={byDay} locale={locale} empty={t('nothing')} render={entry} />
       ) : (
         <DndContext sensors={sensors} onDragEnd={(e) => void onDragEnd(e)}>
           <table className={`mc-calendar__grid mc-calendar__grid--${mode}`}>
             <thead>
-              <tr>{Array.from({ length: 7 }, (_, i) => <th key={i} scope="col">{new Intl.DateTimeFormat(locale, { weekday: 'short' }).format(dayStart(addDays(range.from, i)))}</th>)}</tr>
+              <tr>
+                {Array.from({ length: 7 }, (_, i) => (
+                  <th key={i} scope="col">
+                    {new Intl.DateTimeFormat(locale, { weekday: 'short' }).format(dayStart(addDays(range.from, i)))}
+                  </th>
+                ))}
+              </tr>
             </thead>
             <tbody>
               {Array.from({ length: mode === 'week' ? 1 : 6 }, (_, week) => (
                 <tr key={week}>
                   {Array.from({ length: 7 }, (_, i) => {
                     const day = addDays(range.from, week * 7 + i);
-                    return <DayCell key={day} day={day} outside={mode === 'month' && day.slice(0, 7) !== anchor.slice(0, 7)}>{(byDay.get(day) ?? []).map(entry)}</DayCell>;
+                    return (
+                      <DayCell key={day} day={day} outside={mode === 'month' && day.slice(0, 7) !== anchor.slice(0, 7)}>
+                        {(byDay.get(day) ?? []).map(entry)}
+                      </DayCell>
+                    );
                   })}
                 </tr>
               ))}
@@ -135,10 +200,19 @@ function periodTitle(mode: CalendarMode, anchor: DayKey, range: { from: DayKey; 
 function DayCell({ day, outside, children }: { day: DayKey; outside: boolean; children: ReactNode }) {
   const { setNodeRef, isOver } = useDroppable({ id: day });
   const today = day === dayKey(new Date());
-  const classes = ['mc-calendar__day', outside && 'mc-calendar__day--outside', today && 'mc-calendar__day--today', isOver && 'mc-calendar__day--over'].filter(Boolean).join(' ');
+  const classes = [
+    'mc-calendar__day',
+    outside && 'mc-calendar__day--outside',
+    today && 'mc-calendar__day--today',
+    isOver && 'mc-calendar__day--over',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return (
     <td ref={setNodeRef} className={classes} data-testid={`calendar-day-${day}`} aria-current={today ? 'date' : undefined}>
-      <time className="mc-calendar__date" dateTime={day}>{Number(day.slice(8))}</time>
+      <time className="mc-calendar__date" dateTime={day}>
+        {Number(day.slice(8))}
+      </time>
       <div className="mc-calendar__entries">{children}</div>
     </td>
   );
@@ -148,20 +222,44 @@ function CalendarEntry({ id, disabled, onOpen, children }: { id: string; disable
   const { attributes, listeners, setNodeRef, transform, isDragging } = useDraggable({ id, disabled });
   const style = transform ? { transform: `translate3d(${transform.x}px, ${transform.y}px, 0)` } : undefined;
   return (
-    <div ref={setNodeRef} className={`mc-calendar__entry${isDragging ? ' mc-calendar__entry--dragging' : ''}`} style={style} {...attributes} {...listeners} onClick={onOpen} onKeyDown={(e) => { if (e.key === 'Enter' && !isDragging) onOpen(); listeners?.onKeyDown?.(e); }} data-testid="calendar-entry">
+    <div
+      ref={setNodeRef}
+      className={`mc-calendar__entry${isDragging ? ' mc-calendar__entry--dragging' : ''}`}
+      style={style}
+      {...attributes}
+      {...listeners}
+      onClick={onOpen}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && !isDragging) onOpen();
+        listeners?.onKeyDown?.(e);
+      }}
+      data-testid="calendar-entry"
+    >
       {children}
     </div>
   );
 }
 
-function Agenda({ byDay, locale, empty, render }: { byDay: Map<DayKey, ApiRecord[]>; locale: string; empty: string; render: (r: ApiRecord) => ReactNode }) {
+function Agenda({
+  byDay,
+  locale,
+  empty,
+  render,
+}: {
+  byDay: Map<DayKey, ApiRecord[]>;
+  locale: string;
+  empty: string;
+  render: (r: ApiRecord) => ReactNode;
+}) {
   const days = [...byDay.keys()].sort();
   if (days.length === 0) return <EmptyState title={empty} />;
   return (
     <ol className="mc-calendar__agenda" data-testid="calendar-agenda">
       {days.map((day) => (
         <li key={day}>
-          <h3 className="mc-calendar__agenda-day"><time dateTime={day}>{new Intl.DateTimeFormat(locale, { dateStyle: 'full' }).format(dayStart(day))}</time></h3>
+          <h3 className="mc-calendar__agenda-day">
+            <time dateTime={day}>{new Intl.DateTimeFormat(locale, { dateStyle: 'full' }).format(dayStart(day))}</time>
+          </h3>
           {byDay.get(day)!.map(render)}
         </li>
       ))}

@@ -73,7 +73,16 @@ export function ColumnHeader({ colKey, width, moveLabel, resizeLabel, onResize, 
       data-testid={`column-${colKey}`}
     >
       <span className="mc-column__inner">
-        <button type="button" ref={drag.setActivatorNodeRef} className="mc-column__grip" aria-label={moveLabel} {...drag.attributes} onKeyDown={drag.listeners?.onKeyDown as never} onClick={(e) => e.stopPropagation()} data-testid={`column-move-${colKey}`}>
+        <button
+          type="button"
+          ref={drag.setActivatorNodeRef}
+          className="mc-column__grip"
+          aria-label={moveLabel}
+          {...drag.attributes}
+          onKeyDown={drag.listeners?.onKeyDown as never}
+          onClick={(e) => e.stopPropagation()}
+          data-testid={`column-move-${colKey}`}
+        >
           <HolderOutlined aria-hidden="true" />
         </button>
         <span className="mc-column__title">{children}</span>

@@ -1,4 +1,13 @@
-import { DndContext, PointerSensor, KeyboardSensor, useDraggable, useDroppable, useSensor, useSensors, type DragEndEvent } from '@dnd-kit/core';
+import {
+  DndContext,
+  PointerSensor,
+  KeyboardSensor,
+  useDraggable,
+  useDroppable,
+  useSensor,
+  useSensors,
+  type DragEndEvent,
+} from '@dnd-kit/core';
 import { fieldTraits, type ViewKanban, type UserEntity } from '@metacrm/metadata';
 import { useQueryClient } from '@tanstack/react-query';
 import { App, Card, Empty } from 'antd';
@@ -35,7 +44,9 @@ export function KanbanBoard({ entity, view, records, filter, q, onOpen }: Kanban
   // A moved card stays where it was dropped until the refetched list agrees (no flicker back).
   useEffect(() => {
     setMoved((m) => {
-      const next = Object.fromEntries(Object.entries(m).filter(([id, to]) => columnOf(records.find((r) => r.id === id)?.[view.groupBy]) !== to));
+      const next = Object.fromEntries(
+        Object.entries(m).filter(([id, to]) => columnOf(records.find((r) => r.id === id)?.[view.groupBy]) !== to),
+      );
       return Object.keys(next).length === Object.keys(m).length ? m : next;
     });
   }, [records, view.groupBy]);
@@ -44,12 +55,16 @@ export function KanbanBoard({ entity, view, records, filter, q, onOpen }: Kanban
   const cardFields = (view.cardFields ?? []).flatMap((key) => entity.fields.filter((f) => f.key === key));
   const sumField = cardFields.find((f) => fieldTraits(f as never, fieldTypes)?.numeric === true);
   const totals = useKanbanTotals(entity.key, view.groupBy, sumField?.key, filter, q);
-  const columns = useKanbanColumns(group ?? { key: view.groupBy, type: 'single_select' } as never, records, totals);
+  const columns = useKanbanColumns(group ?? ({ key: view.groupBy, type: 'single_select' } as never), records, totals);
   if (!group) return <Empty />;
   const valueOf = (r: ApiRecord) => moved[r.id] ?? columnOf(r[group.key]);
   const canMove = entity.rights.update && group.access.write;
   /** Cards moved here but not yet counted by the totals, less those moved away. */
-  const delta = (key: string) => Object.entries(moved).reduce((n, [id, to]) => n + (to === key ? 1 : 0) - (columnOf(records.find((r) => r.id === id)?.[group.key]) === key ? 1 : 0), 0);
+  const delta = (key: string) =>
+    Object.entries(moved).reduce(
+      (n, [id, to]) => n + (to === key ? 1 : 0) - (columnOf(records.find((r) => r.id === id)?.[group.key]) === key ? 1 : 0),
+      0,
+    );
 
   const onDragEnd = async ({ active, over }: DragEndEvent) => {
     const record = records.find((r) => r.id === active.id);
@@ -69,7 +84,8 @@ export function KanbanBoard({ entity, view, records, filter, q, onOpen }: Kanban
     }
   };
 
-  const titleOf = (column: KanbanColumn) => (column.option ? label(column.option.label as never, locale, column.key) : column.user ? (column.name ?? column.user) : t('unassigned'));
+  const titleOf = (column: KanbanColumn) =>
+    column.option ? label(column.option.label as never, locale, column.key) : column.user ? (column.name ?? column.user) : t('unassigned');
   return (
     <DndContext sensors={sensors} onDragEnd={(e) => void onDragEnd(e)}>
       <div className="mc-kanban" data-testid="kanban">
@@ -79,7 +95,15 @@ export function KanbanBoard({ entity, view, records, filter, q, onOpen }: Kanban
           const sum = sumField ? (totals ? (total?.sum ?? null) : fieldUi(sumField).sum?.(cards.map((r) => r[sumField.key]))) : undefined;
           const SumCell = sumField ? fieldUi(sumField).Cell : undefined;
           return (
-            <Column key={column.key} id={column.key} label={titleOf(column)} title={column.user ? <UserName id={column.user} /> : titleOf(column)} count={totals ? (total?.count ?? 0) + delta(column.key) : cards.length} color={column.option?.color} dot={column.option !== undefined}>
+            <Column
+              key={column.key}
+              id={column.key}
+              label={titleOf(column)}
+              title={column.user ? <UserName id={column.user} /> : titleOf(column)}
+              count={totals ? (total?.count ?? 0) + delta(column.key) : cards.length}
+              color={column.option?.color}
+              dot={column.option !== undefined}
+            >
               {sum !== undefined && sum !== null && SumCell && sumField && (
                 <div className="mc-kanban__sum">
                   <SumCell field={sumField} value={sum} record={{ id: '', _version: 0 }} locale={locale} />
@@ -107,14 +131,37 @@ export function KanbanBoard({ entity, view, records, filter, q, onOpen }: Kanban
   );
 }
 
-function Column({ id, label: name, title, count, color, dot, children }: { id: string; label: string; title: ReactNode; count: number; color?: string | undefined; dot: boolean; children: ReactNode }) {
+function Column({
+  id,
+  label: name,
+  title,
+  count,
+  color,
+  dot,
+  children,
+}: {
+  id: string;
+  label: string;
+  title: ReactNode;
+  count: number;
+  color?: string | undefined;
+  dot: boolean;
+  children: ReactNode;
+}) {
   const { setNodeRef, isOver } = useDroppable({ id });
   return (
-    <section ref={setNodeRef} className={`mc-kanban__column${isOver ? ' mc-kanban__column--over' : ''}`} aria-label={name} data-testid={`kanban-column-${id}`}>
+    <section
+      ref={setNodeRef}
+      className={`mc-kanban__column${isOver ? ' mc-kanban__column--over' : ''}`}
+      aria-label={name}
+      data-testid={`kanban-column-${id}`}
+    >
       <header className="mc-kanban__header">
         {dot && <span className="mc-option-tag__dot" style={color ? { background: color } : undefined} aria-hidden="true" />}
         <h2>{title}</h2>
-        <span className="mc-kanban__count" data-testid="kanban-count">{count}</span>
+        <span className="mc-kanban__count" data-testid="kanban-count">
+          {count}
+        </span>
       </header>
       {children}
     </section>
@@ -125,7 +172,20 @@ function KanbanCard({ id, disabled, onOpen, children }: { id: string; disabled: 
   const { attributes, listeners, setNodeRef, transform, isDragging } = useDraggable({ id, disabled });
   const style = transform ? { transform: `translate3d(${transform.x}px, ${transform.y}px, 0)` } : undefined;
   return (
-    <Card ref={setNodeRef} size="small" className={`mc-kanban__card${isDragging ? ' mc-kanban__card--dragging' : ''}`} style={style} {...attributes} {...listeners} onDoubleClick={onOpen} onKeyDown={(e) => { if (e.key === 'Enter' && !isDragging) onOpen(); listeners?.onKeyDown?.(e); }} data-testid="kanban-card">
+    <Card
+      ref={setNodeRef}
+      size="small"
+      className={`mc-kanban__card${isDragging ? ' mc-kanban__card--dragging' : ''}`}
+      style={style}
+      {...attributes}
+      {...listeners}
+      onDoubleClick={onOpen}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && !isDragging) onOpen();
+        listeners?.onKeyDown?.(e);
+      }}
+      data-testid="kanban-card"
+    >
       {children}
     </Card>
   );

@@ -35,9 +35,14 @@ export function columnOf(value: unknown): string {
  */
 export function useKanbanColumns(group: Field, records: ApiRecord[], totals: Map<string, unknown> | undefined): KanbanColumn[] {
   const byUser = groupsByUser(group);
-  const ids = byUser ? [...new Set([...records.map((r) => r[group.key]), ...(totals?.keys() ?? [])].map(columnOf).filter((k) => k !== NO_VALUE))] : [];
+  const ids = byUser
+    ? [...new Set([...records.map((r) => r[group.key]), ...(totals?.keys() ?? [])].map(columnOf).filter((k) => k !== NO_VALUE))]
+    : [];
   const users = useDirectoryUsers(ids);
-  if (!byUser) return optionsOf(group).filter((o) => o.active !== false).map((o) => ({ key: o.key, value: o.key, option: { label: o.label, color: o.color } }));
+  if (!byUser)
+    return optionsOf(group)
+      .filter((o) => o.active !== false)
+      .map((o) => ({ key: o.key, value: o.key, option: { label: o.label, color: o.color } }));
   const name = (id: string) => users.get(id)?.name ?? id;
   const sorted = [...ids].sort((a, b) => name(a).localeCompare(name(b)) || a.localeCompare(b));
   return [...sorted.map((id) => ({ key: id, value: id, user: id, name: name(id) })), { key: NO_VALUE, value: null }];
@@ -53,7 +58,13 @@ export interface ColumnTotal {
  * the view (the aggregate API), not only the cards the board loaded. Undefined while a
  * search is active: the aggregate API has no free-text search, so the cards count.
  */
-export function useKanbanTotals(entity: string, group: string, sumField: string | undefined, filter: unknown, q: string): Map<string, ColumnTotal> | undefined {
+export function useKanbanTotals(
+  entity: string,
+  group: string,
+  sumField: string | undefined,
+  filter: unknown,
+  q: string,
+): Map<string, ColumnTotal> | undefined {
   const body = {
     groupBy: [{ field: group }],
     measures: [{ fn: 'count' }, ...(sumField ? [{ fn: 'sum', field: sumField }] : [])],
@@ -65,8 +76,14 @@ export function useKanbanTotals(entity: string, group: string, sumField: string 
     // Under 'aggregate': live record events recount it (app/live-events.ts).
     queryKey: ['aggregate', entity, 'kanban', body],
     enabled: q === '',
-    queryFn: async ({ signal }) => await api.post<AggregateAnswer>(`/api/records/${encodeURIComponent(entity)}/aggregate`, body, { signal }),
+    queryFn: async ({ signal }) =>
+      await api.post<AggregateAnswer>(`/api/records/${encodeURIComponent(entity)}/aggregate`, body, { signal }),
   });
   if (q !== '' || !answer.data) return undefined;
-  return new Map(answer.data.groups.map((g) => [columnOf(g.keys[0]?.value), { count: Number(g.values[0] ?? 0), ...(sumField ? { sum: g.values[1] ?? null } : {}) }]));
+  return new Map(
+    answer.data.groups.map((g) => [
+      columnOf(g.keys[0]?.value),
+      { count: Number(g.values[0] ?? 0), ...(sumField ? { sum: g.values[1] ?? null } : {}) },
+    ]),
+  );
 }

@@ -4,7 +4,26 @@ import { DndContext, KeyboardSensor, PointerSensor, useSensor, useSensors, type 
 import { Badge, Button, Card, Grid, Input, Popover, Space, Table, type TableProps } from 'antd';
 import { useLayoutEffect, useMemo, useRef, useState, type HTMLAttributes } from 'react';
 import { jsonParam, useUrlState } from '../app/url-state';
-import { EmptyState, ErrorState, navigate, toApiError, useDocumentTitle, useLocale, useT, fieldUi, type ApiRecord, entityTitle, label, viewsOf, type RuntimeMeta, fieldTypes, FilterBuilder, countConditions, fromFilter, toFilter } from '@metacrm/ui-kit';
+import {
+  EmptyState,
+  ErrorState,
+  navigate,
+  toApiError,
+  useDocumentTitle,
+  useLocale,
+  useT,
+  fieldUi,
+  type ApiRecord,
+  entityTitle,
+  label,
+  viewsOf,
+  type RuntimeMeta,
+  fieldTypes,
+  FilterBuilder,
+  countConditions,
+  fromFilter,
+  toFilter,
+} from '@metacrm/ui-kit';
 import { displayName, RecordDrawer } from '../record/record-drawer';
 import { BulkBar } from './bulk-bar';
 import { CellEditor, EditableCell } from './inline-edit';
@@ -50,7 +69,17 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
 
   // A calendar asks for the records of the days it shows (CalendarView), not for a page.
   const calendar = view?.type === 'calendar';
-  const query = useRecords({ enabled: !calendar && !waiting, entity: entity.key, filter: combineFilters(view, userFilter), sort, q, page, pageSize: view?.type === 'kanban' ? KANBAN_SIZE : view && 'pageSize' in view && typeof view.pageSize === 'number' ? view.pageSize : PAGE_SIZE, expand: expandable(entity, columns) });
+  const query = useRecords({
+    enabled: !calendar && !waiting,
+    entity: entity.key,
+    filter: combineFilters(view, userFilter),
+    sort,
+    q,
+    page,
+    pageSize:
+      view?.type === 'kanban' ? KANBAN_SIZE : view && 'pageSize' in view && typeof view.pageSize === 'number' ? view.pageSize : PAGE_SIZE,
+    expand: expandable(entity, columns),
+  });
   const records = query.data?.records ?? [];
   const open = params.get('open') ?? recordId;
   const [selected, setSelected] = useState<string[]>([]);
@@ -78,20 +107,30 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
     const { Cell } = fieldUi(field);
     const ordered = fieldTraits(field as never, fieldTypes)?.ordered === true;
     const direction = sort === key ? 'ascend' : sort === `-${key}` ? 'descend' : null;
-    return [{
-      key,
-      dataIndex: key,
-      title: label(field.label, locale, key),
-      width: layout.widthOf(key),
-      onHeaderCell: () => ({ colKey: key, width: layout.widthOf(key), moveLabel: t('moveColumn', { field: label(field.label, locale, key) }), resizeLabel: t('resizeColumn', { field: label(field.label, locale, key) }), onResize: (w: number) => layout.onResize(key, w), onResizeEnd: (w: number) => layout.onResizeEnd(key, w) }) as HTMLAttributes<HTMLElement>,
-      sorter: ordered,
-      sortOrder: direction,
-      render: (_: unknown, record: ApiRecord) => (
-        <EditableCell entity={entity} fieldKey={key} onEdit={() => setEditing({ id: record.id, field: key })}>
-          <Cell field={field} value={record[key]} record={record} locale={locale} />
-        </EditableCell>
-      ),
-    }];
+    return [
+      {
+        key,
+        dataIndex: key,
+        title: label(field.label, locale, key),
+        width: layout.widthOf(key),
+        onHeaderCell: () =>
+          ({
+            colKey: key,
+            width: layout.widthOf(key),
+            moveLabel: t('moveColumn', { field: label(field.label, locale, key) }),
+            resizeLabel: t('resizeColumn', { field: label(field.label, locale, key) }),
+            onResize: (w: number) => layout.onResize(key, w),
+            onResizeEnd: (w: number) => layout.onResizeEnd(key, w),
+          }) as HTMLAttributes<HTMLElement>,
+        sorter: ordered,
+        sortOrder: direction,
+        render: (_: unknown, record: ApiRecord) => (
+          <EditableCell entity={entity} fieldKey={key} onEdit={() => setEditing({ id: record.id, field: key })}>
+            <Cell field={field} value={record[key]} record={record} locale={locale} />
+          </EditableCell>
+        ),
+      },
+    ];
   });
 
   const cardFields = columns.flatMap((key) => entity.fields.filter((f) => f.key === key)).slice(0, 4);
@@ -108,19 +147,40 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
             personal={personal.data ?? []}
             current={view}
             snapshot={() => viewSnapshot(entity.key, view, combineFilters(view, userFilter), sort, layout.current())}
-            onSelect={(v) => setParams({ view: v || undefined, filter: undefined, page: undefined, sort: undefined, cal: undefined, date: undefined })}
+            onSelect={(v) =>
+              setParams({ view: v || undefined, filter: undefined, page: undefined, sort: undefined, cal: undefined, date: undefined })
+            }
             onResetColumns={layout.arranged ? () => void layout.reset() : undefined}
           />
-          <Input.Search aria-label={t('search')} placeholder={t('search')} defaultValue={q} allowClear onSearch={(value) => setParams({ q: value || undefined, page: undefined })} style={{ width: 200 }} />
+          <Input.Search
+            aria-label={t('search')}
+            placeholder={t('search')}
+            defaultValue={q}
+            allowClear
+            onSearch={(value) => setParams({ q: value || undefined, page: undefined })}
+            style={{ width: 200 }}
+          />
           <Popover
             open={filterOpen}
             onOpenChange={setFilterOpen}
             trigger="click"
             placement="bottomRight"
-            content={<FilterBuilder entity={entity} value={group} onApply={(g) => { const f = toFilter(g); setParams({ filter: f ? JSON.stringify(f) : undefined, page: undefined }); setFilterOpen(false); }} />}
+            content={
+              <FilterBuilder
+                entity={entity}
+                value={group}
+                onApply={(g) => {
+                  const f = toFilter(g);
+                  setParams({ filter: f ? JSON.stringify(f) : undefined, page: undefined });
+                  setFilterOpen(false);
+                }}
+              />
+            }
           >
             <Badge count={filterCount} size="small">
-              <Button icon={<FilterOutlined />} data-testid="filter-button">{t('filter')}</Button>
+              <Button icon={<FilterOutlined />} data-testid="filter-button">
+                {t('filter')}
+              </Button>
             </Badge>
           </Popover>
           {entity.rights.create && (
@@ -129,32 +189,80 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
             </Button>
           )}
           {entity.rights.create && (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setParams({ new: '1', open: undefined })} data-testid="new-record">
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => setParams({ new: '1', open: undefined })}
+              data-testid="new-record"
+            >
               {t('new')}
             </Button>
           )}
         </Space>
       </header>
       {selected.length > 0 && (
-        <BulkBar meta={meta} entity={entity} selected={selected} names={(id) => displayName(entity, records.find((r) => r.id === id)) || id} exportQuery={exportSearch(combineFilters(view, userFilter), sort, q)} onDone={() => setSelected([])} />
+        <BulkBar
+          meta={meta}
+          entity={entity}
+          selected={selected}
+          names={(id) =>
+            displayName(
+              entity,
+              records.find((r) => r.id === id),
+            ) || id
+          }
+          exportQuery={exportSearch(combineFilters(view, userFilter), sort, q)}
+          onDone={() => setSelected([])}
+        />
       )}
-      {error && <ErrorState title={error.status === 403 ? t('noPermission') : t('loadFailed')} error={error} onRetry={() => void query.refetch()} compact={records.length > 0} />}
+      {error && (
+        <ErrorState
+          title={error.status === 403 ? t('noPermission') : t('loadFailed')}
+          error={error}
+          onRetry={() => void query.refetch()}
+          compact={records.length > 0}
+        />
+      )}
       {calendar ? (
-        <CalendarView entity={entity} view={view as ViewCalendar} filter={combineFilters(view, userFilter)} q={q} onOpen={(id) => setParams({ open: id })} />
+        <CalendarView
+          entity={entity}
+          view={view as ViewCalendar}
+          filter={combineFilters(view, userFilter)}
+          q={q}
+          onOpen={(id) => setParams({ open: id })}
+        />
       ) : !error && !query.isPending && records.length === 0 ? (
         <EmptyState title={filterCount > 0 || q ? t('emptyFiltered') : t('empty')} description={t('emptyHint')} />
       ) : view?.type === 'kanban' ? (
-        <KanbanBoard entity={entity} view={view as ViewKanban} records={records} filter={combineFilters(view, userFilter)} q={q} onOpen={(id) => setParams({ open: id })} />
+        <KanbanBoard
+          entity={entity}
+          view={view as ViewKanban}
+          records={records}
+          filter={combineFilters(view, userFilter)}
+          q={q}
+          onOpen={(id) => setParams({ open: id })}
+        />
       ) : narrow ? (
         <div className="mc-cards" data-testid="record-cards">
           {records.map((record) => (
-            <Card key={record.id} size="small" hoverable tabIndex={0} role="button" onClick={() => setParams({ open: record.id })} onKeyDown={(e) => e.key === 'Enter' && setParams({ open: record.id })} className="mc-record-card">
+            <Card
+              key={record.id}
+              size="small"
+              hoverable
+              tabIndex={0}
+              role="button"
+              onClick={() => setParams({ open: record.id })}
+              onKeyDown={(e) => e.key === 'Enter' && setParams({ open: record.id })}
+              className="mc-record-card"
+            >
               {cardFields.map((field) => {
                 const { Cell } = fieldUi(field);
                 return (
                   <div key={field.key} className="mc-record-card__row">
                     <span className="mc-muted">{label(field.label, locale, field.key)}</span>
-                    <span><Cell field={field} value={record[field.key]} record={record} locale={locale} /></span>
+                    <span>
+                      <Cell field={field} value={record[field.key]} record={record} locale={locale} />
+                    </span>
                   </div>
                 );
               })}
@@ -163,41 +271,81 @@ export function ListPage({ meta, entity, recordId }: { meta: RuntimeMeta; entity
         </div>
       ) : (
         <div ref={tableRef}>
-        <DndContext sensors={sensors} onDragEnd={onColumnDrop}>
-        <Table<ApiRecord>
-          components={{ header: { cell: ColumnHeader } }}
-          tableLayout="fixed"
-          rowKey="id"
-          rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)) }}
-          size="middle"
-          columns={tableColumns}
-          dataSource={records}
-          loading={query.isFetching && records.length === 0}
-          sticky
-          pagination={{ current: page, pageSize: PAGE_SIZE, total: query.data?.total, showSizeChanger: false, showTotal: (n) => t('total', { n }) }}
-          onChange={(pagination, _filters, sorter) => {
-            const s = Array.isArray(sorter) ? sorter[0] : sorter;
-            const nextSort = s?.order ? `${s.order === 'descend' ? '-' : ''}${String(s.columnKey)}` : undefined;
-            setParams({ page: pagination.current && pagination.current > 1 ? String(pagination.current) : undefined, sort: nextSort });
-          }}
-          onRow={(record) => ({ onClick: () => setParams({ open: record.id }), onKeyDown: (e) => e.key === 'Enter' && setParams({ open: record.id }), tabIndex: 0, 'data-testid': 'record-row' }) as HTMLAttributes<HTMLElement>}
-        />
-        </DndContext>
+          <DndContext sensors={sensors} onDragEnd={onColumnDrop}>
+            <Table<ApiRecord>
+              components={{ header: { cell: ColumnHeader } }}
+              tableLayout="fixed"
+              rowKey="id"
+              rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)) }}
+              size="middle"
+              columns={tableColumns}
+              dataSource={records}
+              loading={query.isFetching && records.length === 0}
+              sticky
+              pagination={{
+                current: page,
+                pageSize: PAGE_SIZE,
+                total: query.data?.total,
+                showSizeChanger: false,
+                showTotal: (n) => t('total', { n }),
+              }}
+              onChange={(pagination, _filters, sorter) => {
+                const s = Array.isArray(sorter) ? sorter[0] : sorter;
+                const nextSort = s?.order ? `${s.order === 'descend' ? '-' : ''}${String(s.columnKey)}` : undefined;
+                setParams({ page: pagination.current && pagination.current > 1 ? String(pagination.current) : undefined, sort: nextSort });
+              }}
+              onRow={(record) =>
+                ({
+                  onClick: () => setParams({ open: record.id }),
+                  onKeyDown: (e) => e.key === 'Enter' && setParams({ open: record.id }),
+                  tabIndex: 0,
+                  'data-testid': 'record-row',
+                }) as HTMLAttributes<HTMLElement>
+              }
+            />
+          </DndContext>
         </div>
       )}
-      {editing && editingRecord && <CellEditor entity={entity} fieldKey={editing.field} record={editingRecord} onClose={() => setEditing(null)} />}
+      {editing && editingRecord && (
+        <CellEditor entity={entity} fieldKey={editing.field} record={editingRecord} onClose={() => setEditing(null)} />
+      )}
       {(open || creating) && (
-        <RecordDrawer meta={meta} entity={entity} id={creating ? undefined : open} onClose={() => (recordId ? navigate(`/e/${entity.key}`) : setParams({ open: undefined, new: undefined }))} onCreated={(id) => setParams({ open: id, new: undefined }, { replace: true })} />
+        <RecordDrawer
+          meta={meta}
+          entity={entity}
+          id={creating ? undefined : open}
+          onClose={() => (recordId ? navigate(`/e/${entity.key}`) : setParams({ open: undefined, new: undefined }))}
+          onCreated={(id) => setParams({ open: id, new: undefined }, { replace: true })}
+        />
       )}
     </section>
   );
 }
 
 /** The screen as a view of the user's own: the current view's kind, its filter and the user's, the sort, the columns as arranged. */
-function viewSnapshot(entity: string, view: View | undefined, filter: unknown, sort: string | undefined, columns: ColumnPref[]): Omit<View, 'key' | 'label'> {
-  const { key: _key, label: _label, default: _default, filter: _filter, sort: _sort, ...kind } = view ?? { type: 'list', entity, key: '', label: { en: '', 'zh-CN': '' }, columns };
+function viewSnapshot(
+  entity: string,
+  view: View | undefined,
+  filter: unknown,
+  sort: string | undefined,
+  columns: ColumnPref[],
+): Omit<View, 'key' | 'label'> {
+  const {
+    key: _key,
+    label: _label,
+    default: _default,
+    filter: _filter,
+    sort: _sort,
+    ...kind
+  } = view ?? { type: 'list', entity, key: '', label: { en: '', 'zh-CN': '' }, columns };
   const sorted = sortOfParam(sort);
-  return { ...kind, entity, ...(kind.type === 'list' ? { columns } : {}), ...(filter ? { filter } : {}), ...(sorted ? { sort: sorted } : {}) } as Omit<View, 'key' | 'label'>;
+  return {
+    ...kind,
+    entity,
+    ...(kind.type === 'list' ? { columns } : {}),
+    ...(filter ? { filter } : {}),
+    ...(sorted ? { sort: sorted } : {}),
+  } as Omit<View, 'key' | 'label'>;
 }
 
 /** The export's query: the list's own filter, sort and search. */

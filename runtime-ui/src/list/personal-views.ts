@@ -24,7 +24,8 @@ const columnsKey = (view: string) => ['column-prefs', view] as const;
 export function usePersonalViews(entity: string) {
   return useQuery({
     queryKey: viewsKey(entity),
-    queryFn: async ({ signal }) => (await api.get<{ views: PersonalView[] }>(`/api/me/views?entity=${encodeURIComponent(entity)}`, { signal })).views,
+    queryFn: async ({ signal }) =>
+      (await api.get<{ views: PersonalView[] }>(`/api/me/views?entity=${encodeURIComponent(entity)}`, { signal })).views,
     staleTime: 60_000,
   });
 }
@@ -40,7 +41,10 @@ export function usePersonalViewActions(entity: string) {
       return saved;
     },
     replace: async (current: PersonalView, view: View): Promise<PersonalView> => {
-      const saved = await api.request<PersonalView>(`/api/me/views/${current.id}`, { method: 'PUT', body: { ...view, _version: current._version } });
+      const saved = await api.request<PersonalView>(`/api/me/views/${current.id}`, {
+        method: 'PUT',
+        body: { ...view, _version: current._version },
+      });
       await refresh();
       return saved;
     },
@@ -57,14 +61,18 @@ export function useColumnPrefs(view: string | undefined) {
   const query = useQuery({
     queryKey: columnsKey(view ?? ''),
     enabled: view !== undefined,
-    queryFn: async ({ signal }) => (await api.get<{ columns: ColumnPref[] }>(`/api/me/views/${encodeURIComponent(view!)}/columns`, { signal })).columns,
+    queryFn: async ({ signal }) =>
+      (await api.get<{ columns: ColumnPref[] }>(`/api/me/views/${encodeURIComponent(view!)}/columns`, { signal })).columns,
     staleTime: 5 * 60_000,
   });
-  const save = useCallback(async (columns: ColumnPref[]) => {
-    if (view === undefined) return;
-    client.setQueryData(columnsKey(view), columns);
-    await api.request(`/api/me/views/${encodeURIComponent(view)}/columns`, { method: 'PUT', body: { columns } });
-  }, [client, view]);
+  const save = useCallback(
+    async (columns: ColumnPref[]) => {
+      if (view === undefined) return;
+      client.setQueryData(columnsKey(view), columns);
+      await api.request(`/api/me/views/${encodeURIComponent(view)}/columns`, { method: 'PUT', body: { columns } });
+    },
+    [client, view],
+  );
   const reset = useCallback(async () => {
     if (view === undefined) return;
     await api.request(`/api/me/views/${encodeURIComponent(view)}/columns`, { method: 'DELETE' });
@@ -76,5 +84,7 @@ export function useColumnPrefs(view: string | undefined) {
 /** `-amount,title` → the view's sort: fields in priority order. */
 export function sortOfParam(sort: string | undefined): { field: string; direction: 'asc' | 'desc' }[] | undefined {
   const parts = (sort ?? '').split(',').filter(Boolean);
-  return parts.length === 0 ? undefined : parts.map((p) => (p.startsWith('-') ? { field: p.slice(1), direction: 'desc' } : { field: p, direction: 'asc' }));
+  return parts.length === 0
+    ? undefined
+    : parts.map((p) => (p.startsWith('-') ? { field: p.slice(1), direction: 'desc' } : { field: p, direction: 'asc' }));
 }

@@ -22,7 +22,12 @@ export interface ListAnswer {
 
 /** The query string of a list request (the records API's own parameters). */
 export function listSearch(query: Omit<ListQuery, 'entity' | 'enabled'>): string {
-  const params = new URLSearchParams({ limit: String(query.pageSize), page: String(query.page), count: 'true', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
+  const params = new URLSearchParams({
+    limit: String(query.pageSize),
+    page: String(query.page),
+    count: 'true',
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+  });
   if (query.filter) params.set('filter', JSON.stringify(query.filter));
   if (query.sort) params.set('sort', query.sort);
   if (query.q) params.set('q', query.q);
@@ -35,7 +40,8 @@ export function useRecords(query: ListQuery) {
   return useQuery({
     queryKey: ['records', query.entity, query],
     enabled: query.enabled !== false,
-    queryFn: async ({ signal }) => await api.get<ListAnswer>(`/api/records/${encodeURIComponent(query.entity)}?${listSearch(query)}`, { signal }),
+    queryFn: async ({ signal }) =>
+      await api.get<ListAnswer>(`/api/records/${encodeURIComponent(query.entity)}?${listSearch(query)}`, { signal }),
     placeholderData: keepPreviousData,
   });
 }

@@ -48,39 +48,103 @@ export function ViewBar({ entity, views, personal, current, snapshot, onSelect, 
     }
   };
   const named = (name: string) => ({ en: name, 'zh-CN': name });
-  const submitName = () => void run(async () => {
-    const name = naming?.name.trim() ?? '';
-    if (!name) return;
-    if (naming?.mode === 'rename' && mine) await actions.replace(mine, { ...mine.view, label: named(name) } as View);
-    else onSelect((await actions.create({ ...snapshot(), label: named(name) } as Omit<View, 'key'>)).view.key);
-    setNaming(undefined);
-    void message.success(t('viewSaved'));
-  });
+  const submitName = () =>
+    void run(async () => {
+      const name = naming?.name.trim() ?? '';
+      if (!name) return;
+      if (naming?.mode === 'rename' && mine) await actions.replace(mine, { ...mine.view, label: named(name) } as View);
+      else onSelect((await actions.create({ ...snapshot(), label: named(name) } as Omit<View, 'key'>)).view.key);
+      setNaming(undefined);
+      void message.success(t('viewSaved'));
+    });
 
   const items: MenuProps['items'] = [
-    { key: 'save-as', label: <span data-testid="view-save-as">{t('saveViewAs')}</span>, onClick: () => setNaming({ mode: 'create', name: '' }) },
-    ...(mine ? [
-      { key: 'save', label: <span data-testid="view-save">{t('saveView')}</span>, onClick: () => void run(async () => { await actions.replace(mine, { ...snapshot(), key: mine.view.key, label: mine.view.label } as View); void message.success(t('viewSaved')); }) },
-      { key: 'rename', label: <span data-testid="view-rename">{t('renameView')}</span>, onClick: () => setNaming({ mode: 'rename', name: label(mine.view.label, locale, '') }) },
-      { key: 'delete', danger: true, label: <span data-testid="view-delete">{t('deleteView')}</span>, onClick: () => modal.confirm({ title: t('deleteViewConfirm', { name: label(mine.view.label, locale, mine.view.key) }), okButtonProps: { danger: true }, okText: t('delete'), onOk: async () => { await run(async () => { await actions.remove(mine); onSelect(views[0]?.key ?? ''); }); } }) },
-    ] : []),
-    ...(onResetColumns ? [{ key: 'reset', label: <span data-testid="view-reset-columns">{t('resetColumns')}</span>, onClick: onResetColumns }] : []),
+    {
+      key: 'save-as',
+      label: <span data-testid="view-save-as">{t('saveViewAs')}</span>,
+      onClick: () => setNaming({ mode: 'create', name: '' }),
+    },
+    ...(mine
+      ? [
+          {
+            key: 'save',
+            label: <span data-testid="view-save">{t('saveView')}</span>,
+            onClick: () =>
+              void run(async () => {
+                await actions.replace(mine, { ...snapshot(), key: mine.view.key, label: mine.view.label } as View);
+                void message.success(t('viewSaved'));
+              }),
+          },
+          {
+            key: 'rename',
+            label: <span data-testid="view-rename">{t('renameView')}</span>,
+            onClick: () => setNaming({ mode: 'rename', name: label(mine.view.label, locale, '') }),
+          },
+          {
+            key: 'delete',
+            danger: true,
+            label: <span data-testid="view-delete">{t('deleteView')}</span>,
+            onClick: () =>
+              modal.confirm({
+                title: t('deleteViewConfirm', { name: label(mine.view.label, locale, mine.view.key) }),
+                okButtonProps: { danger: true },
+                okText: t('delete'),
+                onOk: async () => {
+                  await run(async () => {
+                    await actions.remove(mine);
+                    onSelect(views[0]?.key ?? '');
+                  });
+                },
+              }),
+          },
+        ]
+      : []),
+    ...(onResetColumns
+      ? [{ key: 'reset', label: <span data-testid="view-reset-columns">{t('resetColumns')}</span>, onClick: onResetColumns }]
+      : []),
   ];
   const option = (v: View) => ({ value: v.key, label: label(v.label, locale, v.key) });
-  const options: SelectProps['options'] = personal.length === 0 ? views.map(option) : [
-    { label: t('sharedViews'), title: t('sharedViews'), options: views.map(option) },
-    { label: t('myViews'), title: t('myViews'), options: personal.map((p) => option(p.view)) },
-  ];
+  const options: SelectProps['options'] =
+    personal.length === 0
+      ? views.map(option)
+      : [
+          { label: t('sharedViews'), title: t('sharedViews'), options: views.map(option) },
+          { label: t('myViews'), title: t('myViews'), options: personal.map((p) => option(p.view)) },
+        ];
   return (
     <Space.Compact>
-      <Select aria-label={t('view')} value={current?.key} onChange={(key: string) => onSelect(key)} options={options} popupMatchSelectWidth={false} style={{ minWidth: 140 }} data-testid="view-select" />
+      <Select
+        aria-label={t('view')}
+        value={current?.key}
+        onChange={(key: string) => onSelect(key)}
+        options={options}
+        popupMatchSelectWidth={false}
+        style={{ minWidth: 140 }}
+        data-testid="view-select"
+      />
       <Dropdown menu={{ items }} trigger={['click']}>
         <Button icon={<MoreOutlined />} aria-label={t('viewActions')} loading={busy} data-testid="view-actions" />
       </Dropdown>
-      <Modal open={naming !== undefined} title={naming?.mode === 'rename' ? t('renameView') : t('saveViewAs')} okText={t('save')} onOk={submitName} okButtonProps={{ disabled: !naming?.name.trim(), loading: busy, 'data-testid': 'view-name-ok' } as never} onCancel={() => setNaming(undefined)} destroyOnHidden>
+      <Modal
+        open={naming !== undefined}
+        title={naming?.mode === 'rename' ? t('renameView') : t('saveViewAs')}
+        okText={t('save')}
+        onOk={submitName}
+        okButtonProps={{ disabled: !naming?.name.trim(), loading: busy, 'data-testid': 'view-name-ok' } as never}
+        onCancel={() => setNaming(undefined)}
+        destroyOnHidden
+      >
         <Form layout="vertical" component="div">
           <Form.Item label={t('viewName')} htmlFor="mc-view-name">
-            <Input id="mc-view-name" autoFocus maxLength={200} value={naming?.name ?? ''} onChange={(e) => setNaming((n) => n && { ...n, name: e.target.value })} onPressEnter={submitName} data-testid="view-name" />
+            <Input
+              id="mc-view-name"
+              autoFocus
+              maxLength={200}
+              value={naming?.name ?? ''}
+              onChange={(e) => setNaming((n) => n && { ...n, name: e.target.value })}
+              onPressEnter={submitName}
+              data-testid="view-name"
+            />
           </Form.Item>
         </Form>
       </Modal>

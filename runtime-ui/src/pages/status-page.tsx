@@ -125,9 +125,7 @@ function DependencyCard({ title, health, testId }: { title: string; health: Depe
       </header>
       {!health.ok && health.error && <p className="rt-dependency__error">{health.error}</p>}
       <p className="rt-note">
-        {health.since
-          ? t('status.since', { time: formatDateTime(new Date(health.since), locale) })
-          : t('status.pingNote')}
+        {health.since ? t('status.since', { time: formatDateTime(new Date(health.since), locale) }) : t('status.pingNote')}
       </p>
     </article>
   );

@@ -21,7 +21,9 @@ export function OwnerDialog({ entity, record, onClose }: { entity: string; recor
     setBusy(true);
     setError(undefined);
     try {
-      const saved = await api.post<ApiRecord>(`/api/records/${encodeURIComponent(entity)}/${encodeURIComponent(record.id)}/owner`, { ownerId: owner });
+      const saved = await api.post<ApiRecord>(`/api/records/${encodeURIComponent(entity)}/${encodeURIComponent(record.id)}/owner`, {
+        ownerId: owner,
+      });
       client.setQueryData(recordKey(entity, saved.id), saved);
       void client.invalidateQueries({ queryKey: ['records', entity] });
       void message.success(t('ownerChanged'));
@@ -33,9 +35,22 @@ export function OwnerDialog({ entity, record, onClose }: { entity: string; recor
     }
   };
   return (
-    <Modal open title={t('changeOwner')} okText={t('confirm')} onOk={() => void save()} okButtonProps={{ loading: busy, disabled: !owner, 'data-testid': 'owner-save' } as never} onCancel={onClose} destroyOnHidden>
+    <Modal
+      open
+      title={t('changeOwner')}
+      okText={t('confirm')}
+      onOk={() => void save()}
+      okButtonProps={{ loading: busy, disabled: !owner, 'data-testid': 'owner-save' } as never}
+      onCancel={onClose}
+      destroyOnHidden
+    >
       <Form layout="vertical" component="div">
-        <Form.Item label={t('newOwner')} htmlFor="mc-new-owner" validateStatus={error ? 'error' : undefined} help={error ? `${error.code}: ${problemText(error, locale, { first: true })}` : undefined}>
+        <Form.Item
+          label={t('newOwner')}
+          htmlFor="mc-new-owner"
+          validateStatus={error ? 'error' : undefined}
+          help={error ? `${error.code}: ${problemText(error, locale, { first: true })}` : undefined}
+        >
           <UserPicker id="mc-new-owner" value={owner} onChange={setOwner} invalid={error !== undefined} />
         </Form.Item>
       </Form>

@@ -21,7 +21,10 @@ export const APPROVALS_QUERY_KEY = ['approvals'] as const;
 
 /** The signed-in user's pending approvals; the record page and the inbox share the query. */
 export function usePendingApprovals() {
-  return useQuery({ queryKey: APPROVALS_QUERY_KEY, queryFn: async ({ signal }) => await api.get<{ approvals: PendingApproval[] }>('/api/approvals', { signal }) });
+  return useQuery({
+    queryKey: APPROVALS_QUERY_KEY,
+    queryFn: async ({ signal }) => await api.get<{ approvals: PendingApproval[] }>('/api/approvals', { signal }),
+  });
 }
 
 /**
@@ -42,12 +45,27 @@ export function RecordActions({ meta, entity, record }: { meta: RuntimeMeta; ent
       <PendingApprovalBar record={record} entity={entity.key} />
       <Space wrap>
         {workflows.length > 0 && (
-          <Dropdown menu={{ items: workflows.map((a) => ({ key: a.key, label: label(a.label, locale, a.key) })), onClick: ({ key }) => setRunning(workflows.find((a) => a.key === key)) }}>
-            <Button icon={<ThunderboltOutlined />} data-testid="header-run">{t('runWorkflow')}</Button>
+          <Dropdown
+            menu={{
+              items: workflows.map((a) => ({ key: a.key, label: label(a.label, locale, a.key) })),
+              onClick: ({ key }) => setRunning(workflows.find((a) => a.key === key)),
+            }}
+          >
+            <Button icon={<ThunderboltOutlined />} data-testid="header-run">
+              {t('runWorkflow')}
+            </Button>
           </Dropdown>
         )}
-        {mayShare && <Button icon={<ShareAltOutlined />} onClick={() => setDialog('share')} data-testid="header-share">{t('share')}</Button>}
-        {entity.rights.changeOwner && <Button icon={<UserSwitchOutlined />} onClick={() => setDialog('owner')} data-testid="header-owner">{t('changeOwner')}</Button>}
+        {mayShare && (
+          <Button icon={<ShareAltOutlined />} onClick={() => setDialog('share')} data-testid="header-share">
+            {t('share')}
+          </Button>
+        )}
+        {entity.rights.changeOwner && (
+          <Button icon={<UserSwitchOutlined />} onClick={() => setDialog('owner')} data-testid="header-owner">
+            {t('changeOwner')}
+          </Button>
+        )}
       </Space>
       {running && <RunWorkflow action={running} records={[record.id]} onClose={() => setRunning(undefined)} />}
       {dialog === 'share' && <ShareDialog entity={entity.key} id={record.id} onClose={() => setDialog(undefined)} />}
@@ -82,9 +100,18 @@ function PendingApprovalBar({ entity, record }: { entity: string; record: ApiRec
     <div className="mc-record-approval" data-testid="record-approval">
       <span>{t('pendingApproval', { title: pending.title })}</span>
       <Space wrap>
-        <Input aria-label={t('approvalComment')} placeholder={t('approvalComment')} value={comment} onChange={(e) => setComment(e.target.value)} />
-        <Button type="primary" icon={<CheckOutlined />} loading={busy} onClick={() => void decide('approve')} data-testid="header-approve">{t('approve')}</Button>
-        <Button danger icon={<CloseOutlined />} loading={busy} onClick={() => void decide('reject')} data-testid="header-reject">{t('reject')}</Button>
+        <Input
+          aria-label={t('approvalComment')}
+          placeholder={t('approvalComment')}
+          value={comment}
+          onChange={(e) => setComment(e.target.value)}
+        />
+        <Button type="primary" icon={<CheckOutlined />} loading={busy} onClick={() => void decide('approve')} data-testid="header-approve">
+          {t('approve')}
+        </Button>
+        <Button danger icon={<CloseOutlined />} loading={busy} onClick={() => void decide('reject')} data-testid="header-reject">
+          {t('reject')}
+        </Button>
       </Space>
     </div>
   );

@@ -29,7 +29,9 @@ export function RecordAttachments({ entity, record }: { entity: UserEntity; reco
         if (list.length === 0) return null;
         return (
           <section key={f.key} aria-labelledby={`attachments-${f.key}`}>
-            <h3 id={`attachments-${f.key}`} className="mc-record-attachments-title">{label(f.label, locale, f.key)}</h3>
+            <h3 id={`attachments-${f.key}`} className="mc-record-attachments-title">
+              {label(f.label, locale, f.key)}
+            </h3>
             <ul className="mc-files">
               {list.map((file) => (
                 <li key={file.id}>

@@ -1,7 +1,19 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { App, Drawer, Grid, Skeleton, Tabs } from 'antd';
 import { useCallback, useState } from 'react';
-import { api, ErrorState, toApiError, useLocale, useT, type ApiRecord, RecordForm, fallbackForm, formOf, label, type RuntimeMeta } from '@metacrm/ui-kit';
+import {
+  api,
+  ErrorState,
+  toApiError,
+  useLocale,
+  useT,
+  type ApiRecord,
+  RecordForm,
+  fallbackForm,
+  formOf,
+  label,
+  type RuntimeMeta,
+} from '@metacrm/ui-kit';
 import { RecordHeader } from './record-header';
 import { attachmentCount, attachmentFields, RecordAttachments } from './record-attachments';
 import { recordMessages } from './record.messages';
@@ -40,7 +52,10 @@ export function RecordDrawer({ meta, entity, id, initial, onClose, onCreated }: 
   const form = formOf(meta, entity.key) ?? fallbackForm(entity);
   // The server filtered the fields by the user's roles; a field they may not write is shown disabled.
   const mayWrite = id === undefined ? entity.rights.create : entity.rights.update;
-  const writable = useCallback((field: { key: string }) => mayWrite && entity.fields.find((f) => f.key === field.key)?.access.write === true, [entity, mayWrite]);
+  const writable = useCallback(
+    (field: { key: string }) => mayWrite && entity.fields.find((f) => f.key === field.key)?.access.write === true,
+    [entity, mayWrite],
+  );
   const reload = useCallback(async () => {
     const fresh = await api.get<ApiRecord>(`/api/records/${encodeURIComponent(entity.key)}/${encodeURIComponent(id!)}`);
     client.setQueryData(recordKey(entity.key, fresh.id), fresh);
@@ -49,26 +64,31 @@ export function RecordDrawer({ meta, entity, id, initial, onClose, onCreated }: 
 
   const name = id === undefined ? t('newTitle', { entity: label(entity.label, locale, entity.key) }) : displayName(entity, record.data);
   const error = record.error ? toApiError(record.error) : undefined;
-  const body = id !== undefined && !record.data ? (
-    error ? <ErrorState title={error.status === 404 ? t('notFound') : t('loadFailed')} error={error} onRetry={() => void record.refetch()} /> : <Skeleton active paragraph={{ rows: 8 }} />
-  ) : (
-    <RecordForm
-      key={`${id ?? 'new'}:${refused?.n ?? 0}`}
-      {...(refused ? { pending: refused } : {})}
-      entity={entity}
-      form={form}
-      {...(record.data ? { record: record.data } : {})}
-      {...(initial ? { initial } : {})}
-      writable={writable}
-      save={(values, version) => save(id, values, version)}
-      {...(id === undefined ? {} : { reload })}
-      onSaved={(saved) => {
-        void message.success(id === undefined ? t('created') : t('saved'));
-        if (id === undefined) onCreated?.(saved.id);
-        setRefused(undefined);
-      }}
-    />
-  );
+  const body =
+    id !== undefined && !record.data ? (
+      error ? (
+        <ErrorState title={error.status === 404 ? t('notFound') : t('loadFailed')} error={error} onRetry={() => void record.refetch()} />
+      ) : (
+        <Skeleton active paragraph={{ rows: 8 }} />
+      )
+    ) : (
+      <RecordForm
+        key={`${id ?? 'new'}:${refused?.n ?? 0}`}
+        {...(refused ? { pending: refused } : {})}
+        entity={entity}
+        form={form}
+        {...(record.data ? { record: record.data } : {})}
+        {...(initial ? { initial } : {})}
+        writable={writable}
+        save={(values, version) => save(id, values, version)}
+        {...(id === undefined ? {} : { reload })}
+        onSaved={(saved) => {
+          void message.success(id === undefined ? t('created') : t('saved'));
+          if (id === undefined) onCreated?.(saved.id);
+          setRefused(undefined);
+        }}
+      />
+    );
   return (
     <Drawer
       open
@@ -93,16 +113,37 @@ export function RecordDrawer({ meta, entity, id, initial, onClose, onCreated }: 
         />
       )}
       {id !== undefined && record.data && <RecordHeader meta={meta} entity={entity} record={record.data} />}
-      {id === undefined ? body : (
+      {id === undefined ? (
+        body
+      ) : (
         <Tabs
           activeKey={tab}
           onChange={setTab}
           items={[
             { key: 'details', label: t('details'), children: body },
-            { key: 'related', label: t('related'), children: <RelatedLists meta={meta} entity={entity} id={id} create={(child, init, done) => <RecordDrawer meta={meta} entity={child} initial={init} onClose={() => done(false)} onCreated={() => done(true)} />} /> },
+            {
+              key: 'related',
+              label: t('related'),
+              children: (
+                <RelatedLists
+                  meta={meta}
+                  entity={entity}
+                  id={id}
+                  create={(child, init, done) => (
+                    <RecordDrawer meta={meta} entity={child} initial={init} onClose={() => done(false)} onCreated={() => done(true)} />
+                  )}
+                />
+              ),
+            },
             { key: 'timeline', label: t('timeline'), children: <Timeline entity={entity} id={id} /> },
             ...(attachmentFields(entity).length > 0 && record.data
-              ? [{ key: 'attachments', label: t('attachments', { n: attachmentCount(entity, record.data) }), children: <RecordAttachments entity={entity} record={record.data} /> }]
+              ? [
+                  {
+                    key: 'attachments',
+                    label: t('attachments', { n: attachmentCount(entity, record.data) }),
+                    children: <RecordAttachments entity={entity} record={record.data} />,
+                  },
+                ]
               : []),
           ]}
         />

@@ -17,7 +17,10 @@ export function highlightFields(meta: RuntimeMeta, entity: UserEntity): Field[] 
   if (entity.highlightFields && entity.highlightFields.length > 0) return entity.highlightFields.flatMap((key) => readable(key) ?? []);
   const list = viewsOf(meta, entity.key).find((v) => v.type === 'list');
   const columns = list?.type === 'list' ? list.columns.map((c) => c.field) : entity.fields.map((f) => f.key);
-  return columns.filter((key) => key !== entity.displayField).flatMap((key) => readable(key) ?? []).slice(0, FALLBACK_HIGHLIGHTS);
+  return columns
+    .filter((key) => key !== entity.displayField)
+    .flatMap((key) => readable(key) ?? [])
+    .slice(0, FALLBACK_HIGHLIGHTS);
 }
 
 export interface RecordHeaderProps {
@@ -40,7 +43,13 @@ export function RecordHeader({ meta, entity, record }: RecordHeaderProps) {
             return (
               <div key={field.key} className="mc-highlight" data-testid={`highlight-${field.key}`}>
                 <dt>{label(field.label, locale, field.key)}</dt>
-                <dd>{record[field.key] === undefined || record[field.key] === null ? '—' : <Cell field={field} value={record[field.key]} record={record} locale={locale} />}</dd>
+                <dd>
+                  {record[field.key] === undefined || record[field.key] === null ? (
+                    '—'
+                  ) : (
+                    <Cell field={field} value={record[field.key]} record={record} locale={locale} />
+                  )}
+                </dd>
               </div>
             );
           })}

@@ -15,11 +15,17 @@ interface Relation {
 
 /** Every lookup elsewhere that points at this entity is a related list here. */
 function relationsOf(meta: RuntimeMeta, entity: Entity, locale: 'en' | 'zh-CN'): Relation[] {
-  return meta.entities.filter((child) => child.rights.read).flatMap((child) =>
-    child.fields
-      .filter((f) => (f as { target?: string }).target === entity.key)
-      .map((f) => ({ child, via: f.key, title: label((f as { relatedListLabel?: { en: string; 'zh-CN': string } }).relatedListLabel, locale, entityTitle(child, locale)) })),
-  );
+  return meta.entities
+    .filter((child) => child.rights.read)
+    .flatMap((child) =>
+      child.fields
+        .filter((f) => (f as { target?: string }).target === entity.key)
+        .map((f) => ({
+          child,
+          via: f.key,
+          title: label((f as { relatedListLabel?: { en: string; 'zh-CN': string } }).relatedListLabel, locale, entityTitle(child, locale)),
+        })),
+    );
 }
 
 /** Opens the create form of a related record; the record drawer passes itself (no import back to it). */
@@ -46,10 +52,18 @@ function RelatedList({ relation, id, create }: { relation: Relation; id: string;
   const { child, via } = relation;
   const records = useQuery({
     queryKey: ['records', child.key, 'related', via, id],
-    queryFn: async ({ signal }) => await api.get<{ records: ApiRecord[] }>(`/api/records/${encodeURIComponent(relationParent(child, via))}/${encodeURIComponent(id)}/related/${encodeURIComponent(child.key)}/${encodeURIComponent(via)}?limit=10`, { signal }),
+    queryFn: async ({ signal }) =>
+      await api.get<{ records: ApiRecord[] }>(
+        `/api/records/${encodeURIComponent(relationParent(child, via))}/${encodeURIComponent(id)}/related/${encodeURIComponent(child.key)}/${encodeURIComponent(via)}?limit=10`,
+        { signal },
+      ),
   });
   return (
-    <Card size="small" title={relation.title} extra={<Button size="small" icon={<PlusOutlined />} aria-label={`${relation.title}: +`} onClick={() => setCreating(true)} />}>
+    <Card
+      size="small"
+      title={relation.title}
+      extra={<Button size="small" icon={<PlusOutlined />} aria-label={`${relation.title}: +`} onClick={() => setCreating(true)} />}
+    >
       <List
         size="small"
         loading={records.isPending}

@@ -26,9 +26,16 @@ export function ShareDialog({ entity, id, onClose }: { entity: string; id: strin
   const { locale } = useLocale();
   const { message } = App.useApp();
   const base = `/api/records/${encodeURIComponent(entity)}/${encodeURIComponent(id)}/shares`;
-  const shares = useQuery({ queryKey: ['shares', entity, id], queryFn: async ({ signal }) => await api.get<{ shares: Share[] }>(base, { signal }) });
+  const shares = useQuery({
+    queryKey: ['shares', entity, id],
+    queryFn: async ({ signal }) => await api.get<{ shares: Share[] }>(base, { signal }),
+  });
   // Names from the user directory when the user may read it; else the id's end.
-  const users = useQuery({ queryKey: ['users', ''], retry: false, queryFn: async ({ signal }) => await api.get<{ users: UserRow[] }>('/api/users?limit=20', { signal }) });
+  const users = useQuery({
+    queryKey: ['users', ''],
+    retry: false,
+    queryFn: async ({ signal }) => await api.get<{ users: UserRow[] }>('/api/users?limit=20', { signal }),
+  });
   const who = (share: Share) => users.data?.users.find((u) => u.id === share.principal.id)?.name ?? `#${share.principal.id.slice(-6)}`;
   const [user, setUser] = useState<string | undefined>();
   const [access, setAccess] = useState<'read' | 'write'>('read');
@@ -62,13 +69,27 @@ export function ShareDialog({ entity, id, onClose }: { entity: string; id: strin
   return (
     <Modal open title={t('shareTitle')} footer={null} onCancel={onClose} destroyOnHidden data-testid="share-dialog">
       <Form layout="vertical" component="div">
-        <Form.Item label={t('shareUser')} htmlFor="mc-share-user" validateStatus={error ? 'error' : undefined} help={error ? `${error.code}: ${problemText(error, locale, { first: true })}` : undefined}>
+        <Form.Item
+          label={t('shareUser')}
+          htmlFor="mc-share-user"
+          validateStatus={error ? 'error' : undefined}
+          help={error ? `${error.code}: ${problemText(error, locale, { first: true })}` : undefined}
+        >
           <UserPicker id="mc-share-user" value={user} onChange={setUser} invalid={error !== undefined} />
         </Form.Item>
         <Form.Item label={t('shareAccess')}>
-          <Segmented<'read' | 'write'> value={access} onChange={setAccess} options={[{ value: 'read', label: t('accessRead') }, { value: 'write', label: t('accessWrite') }]} />
+          <Segmented<'read' | 'write'>
+            value={access}
+            onChange={setAccess}
+            options={[
+              { value: 'read', label: t('accessRead') },
+              { value: 'write', label: t('accessWrite') },
+            ]}
+          />
         </Form.Item>
-        <Button type="primary" disabled={!user} loading={busy} onClick={() => void add()} data-testid="share-add">{t('shareAdd')}</Button>
+        <Button type="primary" disabled={!user} loading={busy} onClick={() => void add()} data-testid="share-add">
+          {t('shareAdd')}
+        </Button>
       </Form>
       <h3 className="mc-share-list-title">{t('sharedWith')}</h3>
       {shares.error ? (
@@ -83,7 +104,18 @@ export function ShareDialog({ entity, id, onClose }: { entity: string; id: strin
           dataSource={shares.data.shares}
           data-testid="share-list"
           renderItem={(share) => (
-            <List.Item actions={[<Button key="remove" type="text" danger icon={<DeleteOutlined />} aria-label={t('unshare', { who: who(share) })} onClick={() => void remove(share)} />]}>
+            <List.Item
+              actions={[
+                <Button
+                  key="remove"
+                  type="text"
+                  danger
+                  icon={<DeleteOutlined />}
+                  aria-label={t('unshare', { who: who(share) })}
+                  onClick={() => void remove(share)}
+                />,
+              ]}
+            >
               {who(share)} · {share.access === 'write' ? t('accessWrite') : t('accessRead')}
             </List.Item>
           )}

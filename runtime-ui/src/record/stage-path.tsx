@@ -16,7 +16,9 @@ export interface RefusedMove {
 
 /** The entity's guided-stage field (a select whose settings carry a `process`), if it has one the user may read. */
 export function processField(entity: UserEntity): (Field & { options: Option[]; process: Process }) | undefined {
-  return entity.fields.find((f) => (f as { process?: unknown }).process !== undefined && Array.isArray((f as { options?: unknown }).options)) as never;
+  return entity.fields.find(
+    (f) => (f as { process?: unknown }).process !== undefined && Array.isArray((f as { options?: unknown }).options),
+  ) as never;
 }
 
 export interface StagePathProps {
@@ -60,7 +62,9 @@ export function StagePath({ entity, record, editable, move, onRefused }: StagePa
       const problems = (error.details as { problems?: StageProblem[] } | undefined)?.problems ?? [];
       const missing = problems.filter((p) => p.code === 'STAGE_FIELD_REQUIRED');
       if (missing.length > 0) {
-        const names = missing.map((p) => label(entity.fields.find((f) => `/${f.key}` === p.pointer)?.label, locale, p.pointer ?? '')).join(', ');
+        const names = missing
+          .map((p) => label(entity.fields.find((f) => `/${f.key}` === p.pointer)?.label, locale, p.pointer ?? ''))
+          .join(', ');
         void message.warning({ content: t('stageNeeds', { stage: stageName(stage), fields: names }), key: 'stage-path' });
         onRefused({ values: { [field.key]: stage }, problems: missing });
       } else {

@@ -20,7 +20,10 @@ export function Timeline({ entity, id }: { entity: Entity; id: string }) {
   const { locale } = useLocale();
   const history = useQuery({
     queryKey: ['history', entity.key, id],
-    queryFn: async ({ signal }) => await api.get<{ entries: HistoryEntry[] }>(`/api/records/${encodeURIComponent(entity.key)}/${encodeURIComponent(id)}/history`, { signal }),
+    queryFn: async ({ signal }) =>
+      await api.get<{ entries: HistoryEntry[] }>(`/api/records/${encodeURIComponent(entity.key)}/${encodeURIComponent(id)}/history`, {
+        signal,
+      }),
   });
   if (history.error) {
     const error = toApiError(history.error);
@@ -34,7 +37,8 @@ export function Timeline({ entity, id }: { entity: Entity; id: string }) {
       data-testid="timeline"
       items={entries.map((entry, i) => {
         const field = entity.fields.find((f) => f.key === entry.field);
-        const who = typeof entry.actor === 'object' && entry.actor !== null ? (entry.actor.name ?? entry.actor.id ?? '') : String(entry.actor ?? '');
+        const who =
+          typeof entry.actor === 'object' && entry.actor !== null ? (entry.actor.name ?? entry.actor.id ?? '') : String(entry.actor ?? '');
         const show = (value: unknown) => {
           if (!field) return String(value ?? '');
           const { Cell } = fieldUi(field);

@@ -1,4 +1,11 @@
-import { rolePolicies, type EntityOperation, type EntityPolicy, type FieldAccess, type LogicOperation, type Registry } from '@metacrm/metadata';
+import {
+  rolePolicies,
+  type EntityOperation,
+  type EntityPolicy,
+  type FieldAccess,
+  type LogicOperation,
+  type Registry,
+} from '@metacrm/metadata';
 import { isUnrestricted, type Actor } from '../actor/actor.js';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 

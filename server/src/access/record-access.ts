@@ -43,7 +43,8 @@ export class RecordAccess {
    * previewing a role, 403 PREVIEW_READ_ONLY for any operation but read and export.
    */
   require(entity: string, op: EntityOperation): void {
-    if (this.actor.preview !== undefined && op !== 'read' && op !== 'export') throw PreviewReadOnly(undefined, { entity, operation: op, role: this.actor.preview.role });
+    if (this.actor.preview !== undefined && op !== 'read' && op !== 'export')
+      throw PreviewReadOnly(undefined, { entity, operation: op, role: this.actor.preview.role });
     if (!this.policy(entity).can(op)) throw Forbidden(`You may not ${op} ${entity} records`, { entity, operation: op });
   }
 
@@ -115,9 +116,15 @@ export class RecordAccess {
     const policy = this.policy(entity);
     if (policy.unrestricted) return;
     // Unknown and system fields are left to the validator, which names them better.
-    const denied = Object.keys(input).filter((key) => !isSystemField(key) && this.snapshot.entity(entity)?.fields.some((f) => f.key === key) && !policy.field(key).write);
+    const denied = Object.keys(input).filter(
+      (key) => !isSystemField(key) && this.snapshot.entity(entity)?.fields.some((f) => f.key === key) && !policy.field(key).write,
+    );
     if (denied.length > 0) {
-      throw FieldNotWritable(`You may not change ${denied.map((f) => `"${f}"`).join(', ')}`, { entity, fields: denied, problems: denied.map((f) => ({ pointer: `/${f}`, code: 'NOT_WRITABLE', message: 'you may not change this field' })) });
+      throw FieldNotWritable(`You may not change ${denied.map((f) => `"${f}"`).join(', ')}`, {
+        entity,
+        fields: denied,
+        problems: denied.map((f) => ({ pointer: `/${f}`, code: 'NOT_WRITABLE', message: 'you may not change this field' })),
+      });
     }
   }
 
@@ -182,8 +189,17 @@ export class RecordAccess {
   private currentUser(): Promise<RowFilterUser> {
     this.user ??= (async () => {
       const { actor } = this;
-      const doc = ObjectId.isValid(actor.id) ? await this.db.collection(USERS).findOne({ _id: new ObjectId(actor.id) }, { projection: { email: 1 } }) : null;
-      return { id: actor.id, email: typeof doc?.email === 'string' ? doc.email : null, name: actor.name, locale: actor.locale ?? null, departmentId: actor.departmentId ?? null, roles: actor.roles };
+      const doc = ObjectId.isValid(actor.id)
+        ? await this.db.collection(USERS).findOne({ _id: new ObjectId(actor.id) }, { projection: { email: 1 } })
+        : null;
+      return {
+        id: actor.id,
+        email: typeof doc?.email === 'string' ? doc.email : null,
+        name: actor.name,
+        locale: actor.locale ?? null,
+        departmentId: actor.departmentId ?? null,
+        roles: actor.roles,
+      };
     })();
     return this.user;
   }

@@ -42,7 +42,12 @@ export async function sharedRecordIds(db: Db, entity: string, actor: Actor, acce
   const docs = await db
     .collection<ShareDoc>(SHARES)
     .find(
-      { entity, $or: principals.map((p) => ({ 'principal.type': p.type, 'principal.id': p.id })), ...(access === 'write' ? { access: 'write' } : {}), $and: [{ $or: [{ until: null }, { until: { $gt: now } }] }] },
+      {
+        entity,
+        $or: principals.map((p) => ({ 'principal.type': p.type, 'principal.id': p.id })),
+        ...(access === 'write' ? { access: 'write' } : {}),
+        $and: [{ $or: [{ until: null }, { until: { $gt: now } }] }],
+      },
       { projection: { recordId: 1 } },
     )
     .toArray();
@@ -64,7 +69,12 @@ export async function addShare(db: Db, actor: Actor, entity: string, recordId: O
   const now = new Date();
   const set = { access, until, createdBy: { kind: actor.kind, id: actor.id, name: actor.name }, createdAt: now };
   // Not a findOneAndUpdate upsert: its post-image is not relied on (storage/upsert.ts).
-  const saved = await upsertAndUpdate(db.collection<ShareDoc>(SHARES), { entity, recordId, 'principal.type': principal.type, 'principal.id': principal.id }, { entity, recordId, principal, ...set }, { $set: set });
+  const saved = await upsertAndUpdate(
+    db.collection<ShareDoc>(SHARES),
+    { entity, recordId, 'principal.type': principal.type, 'principal.id': principal.id },
+    { entity, recordId, principal, ...set },
+    { $set: set },
+  );
   await audit(db, actor, 'record.share', entity, recordId, { principal, access, until });
   return toShare(saved);
 }
@@ -78,21 +88,29 @@ export async function removeShare(db: Db, actor: Actor, entity: string, recordId
 
 async function parseShare(db: Db, input: unknown): Promise<Pick<ShareDoc, 'principal' | 'access' | 'until'>> {
   const problem = (pointer: string, message: string) => ShareInvalid(undefined, { problems: [{ pointer, code: 'INVALID', message }] });
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw problem('', 'must be an object {principal: {type, id}, access, until}');
+  if (input === null || typeof input !== 'object' || Array.isArray(input))
+    throw problem('', 'must be an object {principal: {type, id}, access, until}');
   const { principal, access = 'read', until = null, ...rest } = input as Record<string, unknown>;
   const unknown = Object.keys(rest)[0];
   if (unknown !== undefined) throw problem(`/${unknown.slice(0, 60)}`, 'is not a share property');
   const p = principal as { type?: unknown; id?: unknown } | null;
-  if (!p || typeof p !== 'object' || (p.type !== 'user' && p.type !== 'department')) throw problem('/principal/type', 'must be "user" or "department"');
+  if (!p || typeof p !== 'object' || (p.type !== 'user' && p.type !== 'department'))
+    throw problem('/principal/type', 'must be "user" or "department"');
   if (typeof p.id !== 'string' || !/^[0-9a-f]{24}$/.test(p.id)) throw problem('/principal/id', 'must be a user or department id');
-  const exists = await db.collection(p.type === 'user' ? USERS : DEPARTMENTS).countDocuments({ _id: new ObjectId(p.id), ...(p.type === 'user' ? { active: { $ne: false } } : {}) }, { limit: 1 });
+  const exists = await db
+    .collection(p.type === 'user' ? USERS : DEPARTMENTS)
+    .countDocuments({ _id: new ObjectId(p.id), ...(p.type === 'user' ? { active: { $ne: false } } : {}) }, { limit: 1 });
   if (exists === 0) throw problem('/principal/id', `no active ${p.type} ${p.id}`);
   if (access !== 'read' && access !== 'write') throw problem('/access', 'must be "read" or "write"');
   let end: Date | null = null;
   if (until !== null) {
     const dateOnly = typeof until === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(until);
     // A date alone shares through the end of that day (UTC).
-    end = dateOnly ? new Date(`${until}T24:00:00Z`) : typeof until === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(until) ? new Date(until) : null;
+    end = dateOnly
+      ? new Date(`${until}T24:00:00Z`)
+      : typeof until === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(until)
+        ? new Date(until)
+        : null;
     if (!end || Number.isNaN(end.getTime())) throw problem('/until', 'must be a date or date-time (ISO 8601)');
     if (end.getTime() <= Date.now()) throw problem('/until', 'must be in the future');
   }
@@ -100,9 +118,23 @@ async function parseShare(db: Db, input: unknown): Promise<Pick<ShareDoc, 'princ
 }
 
 function toShare(doc: ShareDoc): Share {
-  return { id: String(doc._id), principal: doc.principal, access: doc.access, until: doc.until?.toISOString() ?? null, createdBy: doc.createdBy, createdAt: doc.createdAt.toISOString() };
+  return {
+    id: String(doc._id),
+    principal: doc.principal,
+    access: doc.access,
+    until: doc.until?.toISOString() ?? null,
+    createdBy: doc.createdBy,
+    createdAt: doc.createdAt.toISOString(),
+  };
 }
 
-async function audit(db: Db, actor: Actor, action: string, entity: string, recordId: ObjectId, detail: Record<string, unknown>): Promise<void> {
+async function audit(
+  db: Db,
+  actor: Actor,
+  action: string,
+  entity: string,
+  recordId: ObjectId,
+  detail: Record<string, unknown>,
+): Promise<void> {
   await new AuditLog(db).appendRecord({ ...detail, actor, action, entity, recordId });
 }

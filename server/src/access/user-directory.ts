@@ -25,7 +25,10 @@ export class UserDirectory {
     const ids = departmentIds.filter(ObjectId.isValid).map((id) => new ObjectId(id));
     return this.once(`members:${[...departmentIds].sort().join(',')}`, async () => {
       if (ids.length === 0) return [];
-      const docs = await this.db.collection(USERS).find({ departmentId: { $in: ids } }, { projection: { _id: 1 }, limit: MAX_IDS }).toArray();
+      const docs = await this.db
+        .collection(USERS)
+        .find({ departmentId: { $in: ids } }, { projection: { _id: 1 }, limit: MAX_IDS })
+        .toArray();
       return docs.map((d) => String(d._id));
     });
   }
@@ -42,7 +45,10 @@ export class UserDirectory {
     const found: string[] = [];
     let frontier = [new ObjectId(rootId)];
     for (let depth = 0; frontier.length > 0 && depth < MAX_DEPTH && found.length < MAX_IDS; depth++) {
-      const docs = await this.db.collection(collection).find({ [parentField]: { $in: frontier } }, { projection: { _id: 1 }, limit: MAX_IDS }).toArray();
+      const docs = await this.db
+        .collection(collection)
+        .find({ [parentField]: { $in: frontier } }, { projection: { _id: 1 }, limit: MAX_IDS })
+        .toArray();
       frontier = [];
       for (const doc of docs) {
         const id = String(doc._id);

@@ -18,20 +18,34 @@ import { userDashboards, userNavigation, type Reach } from './user-navigation.js
  * whole: the record engine would refuse its query, and dropping only the condition
  * would show records the view was meant to hide.
  */
-export function userMetadata(snapshot: MetadataSnapshot, registries: BundleRegistries, actor: Actor, disabledWorkflows: ReadonlySet<string>): UserMetadata {
+export function userMetadata(
+  snapshot: MetadataSnapshot,
+  registries: BundleRegistries,
+  actor: Actor,
+  disabledWorkflows: ReadonlySet<string>,
+): UserMetadata {
   const policies = new Map<string, EntityPolicy>();
   for (const entity of snapshot.bundle.entities) {
     const policy = entityPolicy(snapshot, actor, entity.key, registries.operations);
     if (policy.can('read') || policy.can('create')) policies.set(entity.key, policy);
   }
   const readable = (entity: string, field: string) => isSystemField(field) || policies.get(entity)?.field(field).read === true;
-  const queryable = (entity: string, field: string) => isSystemField(field) || (readable(entity, field) && !policies.get(entity)?.field(field).mask);
+  const queryable = (entity: string, field: string) =>
+    isSystemField(field) || (readable(entity, field) && !policies.get(entity)?.field(field).mask);
   const views = snapshot.bundle.views.flatMap((v) => {
     if (!policies.get(v.entity)?.can('read')) return [];
-    const view = userView(v, (field) => readable(v.entity, field), (field) => queryable(v.entity, field));
+    const view = userView(
+      v,
+      (field) => readable(v.entity, field),
+      (field) => queryable(v.entity, field),
+    );
     return view ? [view] : [];
   });
-  const reach: Reach = { canList: (entity) => policies.get(entity)?.can('read') === true, queryable, views: new Set(views.map((v) => v.key)) };
+  const reach: Reach = {
+    canList: (entity) => policies.get(entity)?.can('read') === true,
+    queryable,
+    views: new Set(views.map((v) => v.key)),
+  };
   const dashboards = userDashboards(snapshot.bundle.dashboards ?? [], actor, reach);
   return {
     version: snapshot.version,
@@ -39,7 +53,9 @@ export function userMetadata(snapshot: MetadataSnapshot, registries: BundleRegis
     entities: snapshot.bundle.entities.flatMap((e) => (policies.has(e.key) ? [userEntity(e, policies.get(e.key)!, registries)] : [])),
     forms: snapshot.bundle.forms.flatMap((f) => (policies.has(f.entity) ? [userForm(f, (field) => readable(f.entity, field))] : [])),
     views,
-    actions: snapshot.bundle.workflows.flatMap((w) => (startable(w, disabledWorkflows, policies) && mayStartManually(w, actor) ? [userAction(w)] : [])),
+    actions: snapshot.bundle.workflows.flatMap((w) =>
+      startable(w, disabledWorkflows, policies) && mayStartManually(w, actor) ? [userAction(w)] : [],
+    ),
     navigation: userNavigation(snapshot.bundle.navigation ?? [], actor, reach, new Set(dashboards.map((d) => d.key))),
     dashboards,
   };

@@ -31,7 +31,11 @@ export function userDashboards(dashboards: readonly Dashboard[], actor: Actor, r
 function runnable(widget: Widget, reach: Reach): boolean {
   if (!reach.canList(widget.entity)) return false;
   const { filter, groupBy = [], measures } = widget.query;
-  const fields = [...filterFields(filter), ...groupBy.map((g) => g.field), ...measures.flatMap((m) => (m.field === undefined ? [] : [m.field]))];
+  const fields = [
+    ...filterFields(filter),
+    ...groupBy.map((g) => g.field),
+    ...measures.flatMap((m) => (m.field === undefined ? [] : [m.field])),
+  ];
   return fields.every((field) => reach.queryable(widget.entity, field));
 }
 
@@ -47,9 +51,18 @@ function withView(widget: Widget, reach: Reach): Widget {
  * what the user cannot reach are left out, then empty groups; groups and entries come
  * in their `order` (then as listed).
  */
-export function userNavigation(navigation: readonly Navigation[], actor: Actor, reach: Reach, dashboards: ReadonlySet<string>): Navigation | null {
+export function userNavigation(
+  navigation: readonly Navigation[],
+  actor: Actor,
+  reach: Reach,
+  dashboards: ReadonlySet<string>,
+): Navigation | null {
   const byRole = navigation.find((n) => (n.roles ?? []).some((r) => actor.roles.includes(r)));
-  const chosen = byRole ?? navigation.find((n) => n.default === true) ?? navigation.find((n) => (n.roles ?? []).length === 0) ?? (isUnrestricted(actor) ? navigation[0] : undefined);
+  const chosen =
+    byRole ??
+    navigation.find((n) => n.default === true) ??
+    navigation.find((n) => (n.roles ?? []).length === 0) ??
+    (isUnrestricted(actor) ? navigation[0] : undefined);
   if (!chosen) return null;
   const groups = ordered(chosen.groups).flatMap((group) => {
     const items = ordered(group.items).filter((item) => {

@@ -26,7 +26,12 @@ export interface Actor {
 /** The built-in role that grants everything; metadata cannot define or change it. */
 export const ADMIN_ROLE = 'admin';
 
-export const SYSTEM_ACTOR: Actor = Object.freeze({ kind: 'system', id: 'system', name: 'metacrm', roles: Object.freeze([]) as readonly string[] });
+export const SYSTEM_ACTOR: Actor = Object.freeze({
+  kind: 'system',
+  id: 'system',
+  name: 'metacrm',
+  roles: Object.freeze([]) as readonly string[],
+});
 
 /** Whether no role limits this actor: the platform itself, or a holder of the built-in admin role. */
 export function isUnrestricted(actor: Actor): boolean {

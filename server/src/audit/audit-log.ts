@@ -79,7 +79,14 @@ export class AuditLog {
   constructor(private readonly db: Db) {}
 
   async append(event: AuditEvent, session?: ClientSession): Promise<void> {
-    const actor = event.actor ? { kind: event.actor.kind, id: event.actor.id, name: event.actor.name, ...(event.actor.tokenId ? { tokenId: event.actor.tokenId } : {}) } : null;
+    const actor = event.actor
+      ? {
+          kind: event.actor.kind,
+          id: event.actor.id,
+          name: event.actor.name,
+          ...(event.actor.tokenId ? { tokenId: event.actor.tokenId } : {}),
+        }
+      : null;
     await this.db.collection(AUDIT_LOG).insertOne(
       {
         at: new Date(),
@@ -118,9 +125,15 @@ export class AuditLog {
    */
   async applied(keys: readonly string[], options: { action?: string; session?: ClientSession } = {}): Promise<Map<string, AppliedKey>> {
     if (keys.length === 0) return new Map();
-    const filter: Filter<Record<string, unknown>> = { requestId: keys.length === 1 ? keys[0] : { $in: [...keys] }, ...(options.action ? { action: options.action } : {}) };
+    const filter: Filter<Record<string, unknown>> = {
+      requestId: keys.length === 1 ? keys[0] : { $in: [...keys] },
+      ...(options.action ? { action: options.action } : {}),
+    };
     // No sort in the query: a server may answer a sort by _id from the _id index, scanning the whole log.
-    const docs = await this.db.collection(AUDIT_LOG).find(filter, { projection: { requestId: 1, action: 1, recordId: 1 }, session: options.session }).toArray();
+    const docs = await this.db
+      .collection(AUDIT_LOG)
+      .find(filter, { projection: { requestId: 1, action: 1, recordId: 1 }, session: options.session })
+      .toArray();
     docs.sort((a, b) => String(a._id).localeCompare(String(b._id)));
     const out = new Map<string, AppliedKey>();
     for (const d of docs) {
@@ -134,11 +147,17 @@ export class AuditLog {
   async list(query: AuditQuery): Promise<{ entries: AuditEntry[]; nextCursor: string | null }> {
     const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
     const filter: Filter<Record<string, unknown>> = {};
-    if (query.action) filter.action = query.action.endsWith('.') ? { $regex: `^${query.action.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` } : query.action;
+    if (query.action)
+      filter.action = query.action.endsWith('.') ? { $regex: `^${query.action.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` } : query.action;
     if (query.actorId) filter['actor.id'] = query.actorId;
     if (query.from || query.to) filter.at = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lt: query.to } : {}) };
     if (query.cursor) filter._id = { $lt: new ObjectId(query.cursor) };
-    const docs = await this.db.collection(AUDIT_LOG).find(filter).sort({ _id: -1 }).limit(limit + 1).toArray();
+    const docs = await this.db
+      .collection(AUDIT_LOG)
+      .find(filter)
+      .sort({ _id: -1 })
+      .limit(limit + 1)
+      .toArray();
     const page = docs.slice(0, limit);
     return {
       entries: page.map((d) => ({
@@ -146,7 +165,9 @@ export class AuditLog {
         at: d.at as Date,
         action: d.action as string,
         actor: (d.actor as AuditEntry['actor']) ?? null,
-        target: (d.target as AuditEntry['target']) ?? (d.entity ? { kind: 'entity', entity: d.entity, ...(d.recordId ? { id: String(d.recordId) } : {}) } : null),
+        target:
+          (d.target as AuditEntry['target']) ??
+          (d.entity ? { kind: 'entity', entity: d.entity, ...(d.recordId ? { id: String(d.recordId) } : {}) } : null),
         data: (d.data as AuditEntry['data']) ?? recordData(d),
         ip: (d.ip as string | undefined) ?? null,
         requestId: (d.requestId as string | undefined) ?? null,
@@ -183,5 +204,9 @@ function scrub(value: Record<string, unknown> | undefined): Record<string, unkno
 function scrubValue(value: unknown, depth: number): unknown {
   if (depth > 6 || value === null || typeof value !== 'object' || value instanceof Date || value instanceof ObjectId) return value;
   if (Array.isArray(value)) return value.map((v) => scrubValue(v, depth + 1));
-  return Object.fromEntries(Object.entries(value).filter(([key]) => !SECRET_KEY.test(key)).map(([key, v]) => [key, scrubValue(v, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => !SECRET_KEY.test(key))
+      .map(([key, v]) => [key, scrubValue(v, depth + 1)]),
+  );
 }

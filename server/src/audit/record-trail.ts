@@ -20,7 +20,13 @@ export type RecordOperation = 'create' | 'update' | 'delete' | 'restore' | 'purg
 /** The type of a record event: `record.<operation>`. */
 export type RecordEventType = `record.${RecordOperation}`;
 
-export const RECORD_EVENT_TYPES: readonly RecordEventType[] = ['record.create', 'record.update', 'record.delete', 'record.restore', 'record.purge'];
+export const RECORD_EVENT_TYPES: readonly RecordEventType[] = [
+  'record.create',
+  'record.update',
+  'record.delete',
+  'record.restore',
+  'record.purge',
+];
 
 /** One field's change, as kept in field history and carried by events. */
 export interface FieldChange {

@@ -65,7 +65,13 @@ export class ApiTokenStore {
     return this.db.collection<ApiTokenDoc>(API_TOKENS);
   }
 
-  async create(input: { userId: ObjectId; name: string; roles: string[]; expiresAt: Date | null; rateLimitPerMinute: number }): Promise<{ token: string; doc: ApiTokenDoc }> {
+  async create(input: {
+    userId: ObjectId;
+    name: string;
+    roles: string[];
+    expiresAt: Date | null;
+    rateLimitPerMinute: number;
+  }): Promise<{ token: string; doc: ApiTokenDoc }> {
     const token = newSecret('mct');
     const doc: ApiTokenDoc = {
       _id: new ObjectId(),
@@ -105,7 +111,11 @@ export class ApiTokenStore {
    * reactivating the user later does not bring an integration's old secret back.
    */
   async revokeAll(userId: ObjectId, options: { session?: ClientSession | undefined } = {}): Promise<number> {
-    const { modifiedCount } = await this.collection.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: new Date() } }, { session: options.session });
+    const { modifiedCount } = await this.collection.updateMany(
+      { userId, revokedAt: null },
+      { $set: { revokedAt: new Date() } },
+      { session: options.session },
+    );
     return modifiedCount;
   }
 

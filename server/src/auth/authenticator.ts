@@ -7,8 +7,7 @@ import { SessionStore, type SessionDoc } from './sessions.js';
 import type { UserDoc } from './user-model.js';
 
 export type Authenticated =
-  | { via: 'session'; actor: Actor; user: UserDoc; session: SessionDoc }
-  | { via: 'token'; actor: Actor; user: UserDoc; token: ApiTokenDoc };
+  { via: 'session'; actor: Actor; user: UserDoc; session: SessionDoc } | { via: 'token'; actor: Actor; user: UserDoc; token: ApiTokenDoc };
 
 /** The actor a user acts as, with the roles it may use. */
 export function actorOf(user: UserDoc, roles: readonly string[] = user.roles, tokenId?: string): Actor {
@@ -41,7 +40,11 @@ export class Authenticator {
   private readonly sessions: SessionStore;
   private readonly tokens: ApiTokenStore;
 
-  constructor(db: Db, sessions?: SessionStore, private readonly cache?: CredentialCache) {
+  constructor(
+    db: Db,
+    sessions?: SessionStore,
+    private readonly cache?: CredentialCache,
+  ) {
     this.sessions = sessions ?? new SessionStore(db);
     this.tokens = new ApiTokenStore(db);
   }

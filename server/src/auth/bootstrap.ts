@@ -24,7 +24,10 @@ export interface BootstrapResult {
  * processes agree through the unique email index: one insert wins, the others see
  * the taken email and do nothing.
  */
-export async function bootstrapAdmin(db: Db, config: { adminEmail?: string | undefined; adminPassword?: string | undefined }): Promise<BootstrapResult> {
+export async function bootstrapAdmin(
+  db: Db,
+  config: { adminEmail?: string | undefined; adminPassword?: string | undefined },
+): Promise<BootstrapResult> {
   const email = (config.adminEmail ?? DEFAULT_ADMIN_EMAIL).toLowerCase();
   if (config.adminEmail !== undefined) {
     if (await users(db).findOne({ email }, { projection: { _id: 1 } })) return { created: false, email };
@@ -58,6 +61,11 @@ export async function bootstrapAdmin(db: Db, config: { adminEmail?: string | und
     if (UserEmailTaken.is(err)) return { created: false, email };
     throw err;
   }
-  await new AuditLog(db).append({ action: 'user.create', actor: SYSTEM_ACTOR, target: { kind: 'user', id: String(doc._id), email }, data: { roles: doc.roles, bootstrap: true } });
+  await new AuditLog(db).append({
+    action: 'user.create',
+    actor: SYSTEM_ACTOR,
+    target: { kind: 'user', id: String(doc._id), email },
+    data: { roles: doc.roles, bootstrap: true },
+  });
   return config.adminPassword === undefined ? { created: true, email, generatedPassword: password } : { created: true, email };
 }

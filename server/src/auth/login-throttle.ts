@@ -80,7 +80,16 @@ export class LoginThrottle {
   async reserve(email: string, ip: string): Promise<LoginAttempt> {
     const keys = this.keys(email, ip);
     const { blockAfter, addressBlockAfter, windowSeconds } = this.options;
-    const answer = (await this.redis.eval(RESERVE, 3, keys.account, keys.address, keys.pair, blockAfter, addressBlockAfter, windowSeconds)) as [number, number, number];
+    const answer = (await this.redis.eval(
+      RESERVE,
+      3,
+      keys.account,
+      keys.address,
+      keys.pair,
+      blockAfter,
+      addressBlockAfter,
+      windowSeconds,
+    )) as [number, number, number];
     if (answer[0] === 1) {
       const ttl = answer[1];
       const retryAfterSeconds = ttl > 0 ? ttl : windowSeconds;

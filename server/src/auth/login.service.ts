@@ -26,8 +26,7 @@ export interface LoginMeta {
 }
 
 export type LoginResult =
-  | { kind: 'session'; session: NewSession; user: PublicUser; twoFactorSetupRequired: boolean }
-  | { kind: 'challenge'; challenge: string };
+  { kind: 'session'; session: NewSession; user: PublicUser; twoFactorSetupRequired: boolean } | { kind: 'challenge'; challenge: string };
 
 export interface LoginServiceOptions {
   db: Db;
@@ -66,13 +65,26 @@ export class LoginService {
       const user = await users(this.options.db).findOne({ email });
       const ok = user?.passwordHash ? await verifyPassword(password, user.passwordHash) : (await burnVerification(password), false);
       if (!ok || !user?.active) {
-        await this.audit.append({ action: 'auth.login_failed', actor: null, target: { kind: 'user', email, ...(user ? { id: String(user._id) } : {}) }, data: { reason: !user ? 'unknown_email' : !ok ? 'wrong_password' : 'inactive' }, ip: meta.ip, requestId: meta.requestId });
+        await this.audit.append({
+          action: 'auth.login_failed',
+          actor: null,
+          target: { kind: 'user', email, ...(user ? { id: String(user._id) } : {}) },
+          data: { reason: !user ? 'unknown_email' : !ok ? 'wrong_password' : 'inactive' },
+          ip: meta.ip,
+          requestId: meta.requestId,
+        });
         throw InvalidCredentials();
       }
-      if (needsRehash(user.passwordHash!)) await users(this.options.db).updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(password) } });
+      if (needsRehash(user.passwordHash!))
+        await users(this.options.db).updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(password) } });
       if (user.totp?.enabled) {
         const challenge = newSecret('mcc');
-        await this.options.redis.set(this.challengeKey(challenge), JSON.stringify({ userId: String(user._id), email, attempts: 0 }), 'EX', CHALLENGE_TTL_SECONDS);
+        await this.options.redis.set(
+          this.challengeKey(challenge),
+          JSON.stringify({ userId: String(user._id), email, attempts: 0 }),
+          'EX',
+          CHALLENGE_TTL_SECONDS,
+        );
         // The password was right; the second step is counted on its own.
         await attempt.release();
         return { kind: 'challenge', challenge };
@@ -87,7 +99,8 @@ export class LoginService {
     if (typeof record.challenge !== 'string') throw BadRequest('challenge is required', [{ pointer: '/challenge', code: 'REQUIRED' }]);
     const code = typeof record.code === 'string' ? record.code : undefined;
     const recoveryCode = typeof record.recoveryCode === 'string' ? record.recoveryCode : undefined;
-    if ((code === undefined) === (recoveryCode === undefined)) throw BadRequest('Send either code or recoveryCode', [{ pointer: code === undefined ? '/code' : '/recoveryCode', code: 'REQUIRED' }]);
+    if ((code === undefined) === (recoveryCode === undefined))
+      throw BadRequest('Send either code or recoveryCode', [{ pointer: code === undefined ? '/code' : '/recoveryCode', code: 'REQUIRED' }]);
     const key = this.challengeKey(record.challenge);
     const raw = await this.options.redis.get(key);
     if (!raw) throw ChallengeInvalid();
@@ -96,18 +109,35 @@ export class LoginService {
     return await settleOnError(attempt, async () => {
       const user = await users(this.options.db).findOne({ _id: new ObjectId(pending.userId) });
       if (!user?.active) throw ChallengeInvalid();
-      const ok = code !== undefined ? await this.twoFactor.verifyCode(user, code) : await this.twoFactor.useRecoveryCode(user, recoveryCode!);
+      const ok =
+        code !== undefined ? await this.twoFactor.verifyCode(user, code) : await this.twoFactor.useRecoveryCode(user, recoveryCode!);
       if (!ok) {
         const attempts = pending.attempts + 1;
         if (attempts >= CHALLENGE_MAX_ATTEMPTS) await this.options.redis.del(key);
         else await this.options.redis.set(key, JSON.stringify({ ...pending, attempts }), 'KEEPTTL');
-        await this.audit.append({ action: 'auth.login_failed', actor: null, target: { kind: 'user', id: pending.userId, email: pending.email }, data: { reason: code !== undefined ? 'wrong_totp' : 'wrong_recovery' }, ip: meta.ip, requestId: meta.requestId });
-        throw TwoFactorInvalid(code !== undefined ? 'The code is not correct, or was already used' : 'The recovery code is not correct, or was already used');
+        await this.audit.append({
+          action: 'auth.login_failed',
+          actor: null,
+          target: { kind: 'user', id: pending.userId, email: pending.email },
+          data: { reason: code !== undefined ? 'wrong_totp' : 'wrong_recovery' },
+          ip: meta.ip,
+          requestId: meta.requestId,
+        });
+        throw TwoFactorInvalid(
+          code !== undefined ? 'The code is not correct, or was already used' : 'The recovery code is not correct, or was already used',
+        );
       }
       // Only one request can take the challenge: a second concurrent success finds it gone.
       if ((await this.options.redis.del(key)) !== 1) throw ChallengeInvalid();
       if (recoveryCode !== undefined) {
-        await this.audit.append({ action: 'auth.recovery_code_used', actor: actorOf(user), target: { kind: 'user', id: String(user._id) }, data: { remaining: user.recoveryCodes.length - 1 }, ip: meta.ip, requestId: meta.requestId });
+        await this.audit.append({
+          action: 'auth.recovery_code_used',
+          actor: actorOf(user),
+          target: { kind: 'user', id: String(user._id) },
+          data: { remaining: user.recoveryCodes.length - 1 },
+          ip: meta.ip,
+          requestId: meta.requestId,
+        });
       }
       return await this.open(user, attempt, meta, recoveryCode !== undefined ? 'recovery_code' : 'totp');
     });
@@ -116,11 +146,19 @@ export class LoginService {
   private async open(user: UserDoc, attempt: LoginAttempt, meta: LoginMeta, method: string): Promise<LoginResult> {
     await attempt.succeeded();
     const settings = await new SecuritySettingsStore(this.options.db).get();
-    const twoFactorSetupRequired = settings.requireTwoFactorForAdmins && !user.totp?.enabled && hasAnyAdminRight(this.options.snapshot, user.roles);
+    const twoFactorSetupRequired =
+      settings.requireTwoFactorForAdmins && !user.totp?.enabled && hasAnyAdminRight(this.options.snapshot, user.roles);
     const session = await this.sessions.create(user._id, { ip: meta.ip, userAgent: meta.userAgent, restricted: twoFactorSetupRequired });
     const now = new Date();
     await users(this.options.db).updateOne({ _id: user._id }, { $set: { lastLoginAt: now } });
-    await this.audit.append({ action: 'auth.login', actor: actorOf(user), target: { kind: 'user', id: String(user._id) }, data: { method, restricted: twoFactorSetupRequired }, ip: meta.ip, requestId: meta.requestId });
+    await this.audit.append({
+      action: 'auth.login',
+      actor: actorOf(user),
+      target: { kind: 'user', id: String(user._id) },
+      data: { method, restricted: twoFactorSetupRequired },
+      ip: meta.ip,
+      requestId: meta.requestId,
+    });
     return { kind: 'session', session, user: toPublicUser({ ...user, lastLoginAt: now }), twoFactorSetupRequired };
   }
 
@@ -150,8 +188,10 @@ function isWrongGuess(err: unknown): boolean {
 function readCredentials(body: unknown): { email: string; password: string } {
   const record = (body !== null && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
   const details = [];
-  if (typeof record.email !== 'string' || record.email.trim() === '' || record.email.length > 254) details.push({ pointer: '/email', code: 'REQUIRED' });
-  if (typeof record.password !== 'string' || record.password === '' || record.password.length > 1000) details.push({ pointer: '/password', code: 'REQUIRED' });
+  if (typeof record.email !== 'string' || record.email.trim() === '' || record.email.length > 254)
+    details.push({ pointer: '/email', code: 'REQUIRED' });
+  if (typeof record.password !== 'string' || record.password === '' || record.password.length > 1000)
+    details.push({ pointer: '/password', code: 'REQUIRED' });
   if (details.length > 0) throw BadRequest('Send your email and password', details);
   return { email: (record.email as string).trim().toLowerCase(), password: record.password as string };
 }

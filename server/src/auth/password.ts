@@ -14,7 +14,9 @@ export const PASSWORD_MAX_LENGTH = 200;
 
 function scrypt(password: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
   const options: ScryptOptions = { ...params, maxmem: 256 * params.N * params.r };
-  return new Promise((resolve, reject) => scryptCallback(password.normalize('NFKC'), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scryptCallback(password.normalize('NFKC'), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 }
 
 /** A fresh hash with a per-password random salt. */
@@ -59,7 +61,9 @@ function parse(stored: string): { params: { N: number; r: number; p: number }; s
 /** Problems with a new password, as `{pointer, code, message}` at `at`. */
 export function passwordProblems(password: unknown, at: string): { pointer: string; code: string; message: string }[] {
   if (typeof password !== 'string') return [{ pointer: at, code: 'WRONG_TYPE', message: 'must be a string' }];
-  if (password.length < PASSWORD_MIN_LENGTH) return [{ pointer: at, code: 'TOO_SHORT', message: `must be at least ${PASSWORD_MIN_LENGTH} characters long` }];
-  if (password.length > PASSWORD_MAX_LENGTH) return [{ pointer: at, code: 'TOO_LONG', message: `must be at most ${PASSWORD_MAX_LENGTH} characters long` }];
+  if (password.length < PASSWORD_MIN_LENGTH)
+    return [{ pointer: at, code: 'TOO_SHORT', message: `must be at least ${PASSWORD_MIN_LENGTH} characters long` }];
+  if (password.length > PASSWORD_MAX_LENGTH)
+    return [{ pointer: at, code: 'TOO_LONG', message: `must be at most ${PASSWORD_MAX_LENGTH} characters long` }];
   return [];
 }

@@ -25,7 +25,11 @@ export class RateLimiter {
     const results = await this.redis.multi().incr(redisKey).expire(redisKey, 61).exec();
     const count = Number(results?.[0]?.[1] ?? 0);
     const resetSeconds = Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1000));
-    if (count > limit) throw RateLimited(`More than ${limit} requests in a minute with this token; try again in ${resetSeconds} s`, { limit, retryAfterSeconds: resetSeconds });
+    if (count > limit)
+      throw RateLimited(`More than ${limit} requests in a minute with this token; try again in ${resetSeconds} s`, {
+        limit,
+        retryAfterSeconds: resetSeconds,
+      });
     return { limit, remaining: limit - count, resetSeconds };
   }
 }

@@ -23,7 +23,11 @@ const AUDIT_WINDOW_SECONDS = 3600;
 export function previewActor(snapshot: MetadataSnapshot, actor: Actor, role: string): Actor {
   if (actor.preview !== undefined || !hasAdminRight(snapshot, actor, 'metadata')) throw PreviewNotAllowed(undefined, { right: 'metadata' });
   if (role === ADMIN_ROLE || !snapshot.bundle.roles.some((r) => r.key === role)) {
-    throw PreviewRoleUnknown(`There is no role "${role}" to preview`, { problems: [{ pointer: '/headers/x-metacrm-preview-role', code: 'UNKNOWN_ROLE', message: `No role "${role}" in the current metadata` }] });
+    throw PreviewRoleUnknown(`There is no role "${role}" to preview`, {
+      problems: [
+        { pointer: '/headers/x-metacrm-preview-role', code: 'UNKNOWN_ROLE', message: `No role "${role}" in the current metadata` },
+      ],
+    });
   }
   return Object.freeze({ ...actor, roles: Object.freeze([role]), preview: Object.freeze({ role }) });
 }
@@ -33,10 +37,21 @@ export function previewActor(snapshot: MetadataSnapshot, actor: Actor, role: str
  * per hour across every API process (a Redis key set only if absent), since a page of
  * the runtime UI makes a dozen requests and each would otherwise add an entry.
  */
-export async function auditPreview(deps: { db: Db; redis: Redis; prefix: string }, actor: Actor, credential: string, request: { ip: string; requestId: string }): Promise<void> {
+export async function auditPreview(
+  deps: { db: Db; redis: Redis; prefix: string },
+  actor: Actor,
+  credential: string,
+  request: { ip: string; requestId: string },
+): Promise<void> {
   const role = actor.preview?.role;
   if (role === undefined) return;
   const first = await deps.redis.set(`${deps.prefix}:preview:${credential}:${role}`, '1', 'EX', AUDIT_WINDOW_SECONDS, 'NX');
   if (first !== 'OK') return;
-  await new AuditLog(deps.db).append({ action: 'access.preview', actor, target: { kind: 'role', key: role }, ip: request.ip, requestId: request.requestId });
+  await new AuditLog(deps.db).append({
+    action: 'access.preview',
+    actor,
+    target: { kind: 'role', key: role },
+    ip: request.ip,
+    requestId: request.requestId,
+  });
 }

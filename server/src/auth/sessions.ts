@@ -50,7 +50,10 @@ export class SessionStore {
     return this.db.collection<SessionDoc>(SESSIONS);
   }
 
-  async create(userId: ObjectId, meta: { ip?: string | undefined; userAgent?: string | undefined; restricted?: boolean }): Promise<NewSession> {
+  async create(
+    userId: ObjectId,
+    meta: { ip?: string | undefined; userAgent?: string | undefined; restricted?: boolean },
+  ): Promise<NewSession> {
     const token = newSecret('mcs');
     const csrfToken = newSecret('csrf');
     const now = new Date();
@@ -79,7 +82,8 @@ export class SessionStore {
       await this.collection.deleteOne({ _id: doc._id });
       return undefined;
     }
-    if (now - doc.lastSeenAt.getTime() > TOUCH_EVERY_MS) await this.collection.updateOne({ _id: doc._id }, { $set: { lastSeenAt: new Date(now) } });
+    if (now - doc.lastSeenAt.getTime() > TOUCH_EVERY_MS)
+      await this.collection.updateOne({ _id: doc._id }, { $set: { lastSeenAt: new Date(now) } });
     return { session: doc, user };
   }
 

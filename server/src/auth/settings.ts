@@ -27,7 +27,10 @@ export class SecuritySettingsStore {
 
   /** Applies a partial change after checking every key; answers the whole new settings. */
   async update(body: unknown, actor: Actor): Promise<{ before: SecuritySettings; after: SecuritySettings }> {
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw SettingsInvalid('The body must be a JSON object', { problems: [{ pointer: '', code: 'WRONG_TYPE', message: 'must be an object' }] });
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      throw SettingsInvalid('The body must be a JSON object', {
+        problems: [{ pointer: '', code: 'WRONG_TYPE', message: 'must be an object' }],
+      });
     const problems: { pointer: string; code: string; message: string }[] = [];
     const change: Partial<SecuritySettings> = {};
     for (const [key, value] of Object.entries(body)) {
@@ -40,11 +43,13 @@ export class SecuritySettingsStore {
     }
     if (problems.length > 0) throw SettingsInvalid(undefined, { problems });
     const before = await this.get();
-    await this.db.collection<SettingsDoc>(SETTINGS).updateOne(
-      { _id: 'security' },
-      { $set: { ...change, updatedAt: new Date(), updatedBy: { id: actor.id, name: actor.name } } },
-      { upsert: true },
-    );
+    await this.db
+      .collection<SettingsDoc>(SETTINGS)
+      .updateOne(
+        { _id: 'security' },
+        { $set: { ...change, updatedAt: new Date(), updatedBy: { id: actor.id, name: actor.name } } },
+        { upsert: true },
+      );
     return { before, after: { ...before, ...change } };
   }
 }

@@ -26,7 +26,8 @@ describe('TOTP', () => {
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(base32Encode(base32Decode(secret))).toBe(secret);
     const now = 1_800_000_015_000;
-    for (const offset of [-30_000, 0, 30_000]) expect(matchTotp(secret, totpCode(secret, now + offset), now)).toBe(Math.floor((now + offset) / 30_000));
+    for (const offset of [-30_000, 0, 30_000])
+      expect(matchTotp(secret, totpCode(secret, now + offset), now)).toBe(Math.floor((now + offset) / 30_000));
     expect(matchTotp(secret, totpCode(secret, now - 60_000), now)).toBeUndefined();
     expect(matchTotp(secret, totpCode(secret, now + 60_000), now)).toBeUndefined();
     expect(matchTotp(secret, 'abcdef', now)).toBeUndefined();

@@ -28,20 +28,32 @@ export class TwoFactor {
   async setup(user: UserDoc): Promise<{ secret: string; otpauthUri: string }> {
     if (user.totp?.enabled) throw TwoFactorConflict('Two-factor sign-in is already on; turn it off first');
     const secret = newTotpSecret();
-    await users(this.db).updateOne({ _id: user._id }, { $set: { totp: { secret, enabled: false, lastStep: null, enabledAt: null }, updatedAt: new Date() } });
+    await users(this.db).updateOne(
+      { _id: user._id },
+      { $set: { totp: { secret, enabled: false, lastStep: null, enabledAt: null }, updatedAt: new Date() } },
+    );
     return { secret, otpauthUri: otpauthUri(secret, user.email) };
   }
 
   /** Turns 2FA on once the app shows a right code; answers the recovery codes, once. */
   async confirm(userId: ObjectId, code: string): Promise<{ recoveryCodes: string[] } | undefined> {
     const user = await users(this.db).findOne({ _id: userId });
-    if (!user?.totp || user.totp.enabled) throw TwoFactorConflict(user?.totp?.enabled ? 'Two-factor sign-in is already on' : 'Start with setup first');
+    if (!user?.totp || user.totp.enabled)
+      throw TwoFactorConflict(user?.totp?.enabled ? 'Two-factor sign-in is already on' : 'Start with setup first');
     const step = matchTotp(user.totp.secret, code);
     if (step === undefined) return undefined;
     const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
     const { matchedCount } = await users(this.db).updateOne(
       { _id: userId, 'totp.secret': user.totp.secret, 'totp.enabled': false },
-      { $set: { 'totp.enabled': true, 'totp.lastStep': step, 'totp.enabledAt': new Date(), recoveryCodes: recoveryCodes.map((c) => hashSecret(normalizeRecoveryCode(c))), updatedAt: new Date() } },
+      {
+        $set: {
+          'totp.enabled': true,
+          'totp.lastStep': step,
+          'totp.enabledAt': new Date(),
+          recoveryCodes: recoveryCodes.map((c) => hashSecret(normalizeRecoveryCode(c))),
+          updatedAt: new Date(),
+        },
+      },
     );
     if (matchedCount === 0) throw TwoFactorConflict('Two-factor sign-in changed meanwhile; start again');
     return { recoveryCodes };

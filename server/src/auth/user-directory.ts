@@ -37,20 +37,32 @@ export class UserDirectory {
 
   /** The users among `ids` (unknown and malformed ids are left out), in the order asked. */
   async byIds(ids: readonly string[]): Promise<DirectoryUser[]> {
-    if (ids.length > DIRECTORY_MAX_IDS) throw BadRequest(`At most ${DIRECTORY_MAX_IDS} ids a lookup`, [{ pointer: '/query/ids', code: 'OUT_OF_RANGE', params: { maxItems: DIRECTORY_MAX_IDS } }]);
+    if (ids.length > DIRECTORY_MAX_IDS)
+      throw BadRequest(`At most ${DIRECTORY_MAX_IDS} ids a lookup`, [
+        { pointer: '/query/ids', code: 'OUT_OF_RANGE', params: { maxItems: DIRECTORY_MAX_IDS } },
+      ]);
     const wanted = [...new Set(ids)].flatMap((id) => parseId(id) ?? []);
     if (wanted.length === 0) return [];
-    const docs = await users(this.options.db).find({ _id: { $in: wanted } }, { projection: PROJECTION }).toArray();
+    const docs = await users(this.options.db)
+      .find({ _id: { $in: wanted } }, { projection: PROJECTION })
+      .toArray();
     const byId = new Map(docs.map((d) => [String(d._id), d]));
-    return ids.flatMap((id) => byId.get(id.toLowerCase()) ?? []).filter(unique).map((d) => this.present(d));
+    return ids
+      .flatMap((id) => byId.get(id.toLowerCase()) ?? [])
+      .filter(unique)
+      .map((d) => this.present(d));
   }
 
   /** Active users whose name (or, for user admins, email) contains `q`, by name. */
   async search(q: string, limit = 20): Promise<DirectoryUser[]> {
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH) throw BadRequest(`limit must be a whole number from 1 to ${MAX_SEARCH}`, [{ pointer: '/query/limit', code: 'OUT_OF_RANGE', params: { min: 1, max: MAX_SEARCH } }]);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH)
+      throw BadRequest(`limit must be a whole number from 1 to ${MAX_SEARCH}`, [
+        { pointer: '/query/limit', code: 'OUT_OF_RANGE', params: { min: 1, max: MAX_SEARCH } },
+      ]);
     const text = q.trim().slice(0, 100);
     const filter: Filter<UserDoc> = { active: true };
-    if (text) filter.$or = [{ name: containsRegex(text) }, ...(this.options.withEmail ? [{ email: containsRegex(text.toLowerCase(), true) }] : [])];
+    if (text)
+      filter.$or = [{ name: containsRegex(text) }, ...(this.options.withEmail ? [{ email: containsRegex(text.toLowerCase(), true) }] : [])];
     const docs = await users(this.options.db).find(filter, { projection: PROJECTION }).sort({ name: 1, _id: 1 }).limit(limit).toArray();
     return docs.map((d) => this.present(d));
   }
@@ -79,5 +91,8 @@ export function initialsOf(name: string): string {
   if (words.length > 1) return `${[...words[0]!][0]}${[...words[words.length - 1]!][0]}`.toUpperCase();
   const chars = [...words[0]!];
   if (/^\p{Script=Han}+$/u.test(words[0]!) && chars.length >= 3) return chars.slice(-2).join('');
-  return chars.slice(0, /^\p{Script=Han}+$/u.test(words[0]!) ? 2 : 1).join('').toUpperCase();
+  return chars
+    .slice(0, /^\p{Script=Han}+$/u.test(words[0]!) ? 2 : 1)
+    .join('')
+    .toUpperCase();
 }

@@ -30,24 +30,32 @@ const PHONE = /^\+?[0-9 ()-]{3,30}$/;
  * rather than stopping at the first. `create` requires email and name; a patch
  * requires nothing. Role keys must be `admin` or a role the current metadata defines.
  */
-export function readUserInput(body: unknown, mode: 'create' | 'patch', roleKeys: ReadonlySet<string>): { input: UserInput; problems: InputProblem[] } {
+export function readUserInput(
+  body: unknown,
+  mode: 'create' | 'patch',
+  roleKeys: ReadonlySet<string>,
+): { input: UserInput; problems: InputProblem[] } {
   const problems: InputProblem[] = [];
   const input: UserInput = {};
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { input, problems: [{ pointer: '', code: 'WRONG_TYPE', message: 'must be a JSON object' }] };
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    return { input, problems: [{ pointer: '', code: 'WRONG_TYPE', message: 'must be a JSON object' }] };
   const record = body as Record<string, unknown>;
   const bad = (field: string, code: string, message: string) => problems.push({ pointer: `/${field}`, code, message });
   for (const key of Object.keys(record)) {
-    if (!['email', 'name', 'phone', 'locale', 'active', 'managerId', 'departmentId', 'roles', 'password', '_version'].includes(key)) bad(key, 'UNKNOWN_PROPERTY', `"${key}" is not a user field`);
+    if (!['email', 'name', 'phone', 'locale', 'active', 'managerId', 'departmentId', 'roles', 'password', '_version'].includes(key))
+      bad(key, 'UNKNOWN_PROPERTY', `"${key}" is not a user field`);
   }
   if (mode === 'patch' && 'password' in record) bad('password', 'NOT_ALLOWED', 'change a password with reset-password');
   for (const field of mode === 'create' ? ['email', 'name'] : []) if (record[field] === undefined) bad(field, 'REQUIRED', 'is required');
 
   if (record.email !== undefined) {
-    if (typeof record.email !== 'string' || !EMAIL.test(record.email.trim()) || record.email.length > 254) bad('email', 'BAD_FORMAT', 'must be an email address');
+    if (typeof record.email !== 'string' || !EMAIL.test(record.email.trim()) || record.email.length > 254)
+      bad('email', 'BAD_FORMAT', 'must be an email address');
     else input.email = record.email.trim().toLowerCase();
   }
   if (record.name !== undefined) {
-    if (typeof record.name !== 'string' || record.name.trim() === '' || record.name.length > 100) bad('name', 'BAD_FORMAT', 'must be text of 1 to 100 characters');
+    if (typeof record.name !== 'string' || record.name.trim() === '' || record.name.length > 100)
+      bad('name', 'BAD_FORMAT', 'must be text of 1 to 100 characters');
     else input.name = record.name.trim();
   }
   if (record.phone !== undefined) {
@@ -74,7 +82,8 @@ export function readUserInput(body: unknown, mode: 'create' | 'patch', roleKeys:
     if (!Array.isArray(record.roles) || record.roles.length > 50) bad('roles', 'WRONG_TYPE', 'must be a list of role keys');
     else {
       record.roles.forEach((role, i) => {
-        if (typeof role !== 'string' || (role !== ADMIN_ROLE && !roleKeys.has(role))) problems.push({ pointer: `/roles/${i}`, code: 'UNKNOWN_ROLE', message: `no role "${String(role)}"` });
+        if (typeof role !== 'string' || (role !== ADMIN_ROLE && !roleKeys.has(role)))
+          problems.push({ pointer: `/roles/${i}`, code: 'UNKNOWN_ROLE', message: `no role "${String(role)}"` });
       });
       input.roles = [...new Set(record.roles as string[])];
     }

@@ -95,7 +95,13 @@ export function toPublicUser(doc: UserDoc): PublicUser {
 }
 
 export function toPublicDepartment(doc: DepartmentDoc): PublicDepartment {
-  return { id: String(doc._id), name: doc.name, parentId: doc.parentId ? String(doc.parentId) : null, createdAt: doc.createdAt, updatedAt: doc.updatedAt };
+  return {
+    id: String(doc._id),
+    name: doc.name,
+    parentId: doc.parentId ? String(doc.parentId) : null,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
 }
 
 export const users = (db: Db) => db.collection<UserDoc>(USERS);
@@ -105,10 +111,22 @@ export const users = (db: Db) => db.collection<UserDoc>(USERS);
  * names, in one round trip (`$lookup` on the users' `_id`): every request resolves a
  * credential and its user, and a second round trip each time is what HTTP cost most.
  */
-export async function withItsUser<T extends Document>(collection: Collection<T>, match: Filter<T>): Promise<{ doc: T; user: UserDoc | undefined } | undefined> {
-  const [found] = await collection.aggregate<T & { user_: UserDoc[] }>([{ $match: match }, { $limit: 1 }, { $lookup: { from: USERS, localField: 'userId', foreignField: '_id', as: 'user_' } }]).toArray();
+export async function withItsUser<T extends Document>(
+  collection: Collection<T>,
+  match: Filter<T>,
+): Promise<{ doc: T; user: UserDoc | undefined } | undefined> {
+  const [found] = await collection
+    .aggregate<T & { user_: UserDoc[] }>([
+      { $match: match },
+      { $limit: 1 },
+      { $lookup: { from: USERS, localField: 'userId', foreignField: '_id', as: 'user_' } },
+    ])
+    .toArray();
   if (!found) return undefined;
-  const { user_: [user], ...doc } = found;
+  const {
+    user_: [user],
+    ...doc
+  } = found;
   return { doc: doc as unknown as T, user };
 }
 export const departments = (db: Db) => db.collection<DepartmentDoc>(DEPARTMENTS);

@@ -60,12 +60,20 @@ export class UsersService {
     if (query.active !== undefined) filter.active = query.active;
     if (query.departmentId !== undefined) filter.departmentId = parseId(query.departmentId) ?? new ObjectId('000000000000000000000000');
     if (query.q) {
-      const pattern = query.q.trim().toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').slice(0, 100);
+      const pattern = query.q
+        .trim()
+        .toLowerCase()
+        .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        .slice(0, 100);
       filter.$or = [{ email: { $regex: `^${pattern}` } }, { name: { $regex: pattern, $options: 'i' } }];
     }
     const cursor = parseId(query.cursor);
     if (cursor) filter._id = { $gt: cursor };
-    const docs = await users(this.options.db).find(filter).sort({ _id: 1 }).limit(limit + 1).toArray();
+    const docs = await users(this.options.db)
+      .find(filter)
+      .sort({ _id: 1 })
+      .limit(limit + 1)
+      .toArray();
     const page = docs.slice(0, limit);
     return { users: page.map(toPublicUser), nextCursor: docs.length > limit ? String(page[page.length - 1]!._id) : null };
   }
@@ -112,10 +120,12 @@ export class UsersService {
     const current = await this.load(id);
     const { input, problems } = readUserInput(body, 'patch', this.options.roleKeys);
     problems.push(...(await this.referenceProblems(input, current._id)));
-    if (input.active === false && String(current._id) === this.options.actor.id) problems.push({ pointer: '/active', code: 'NOT_ALLOWED', message: 'you cannot deactivate yourself' });
+    if (input.active === false && String(current._id) === this.options.actor.id)
+      problems.push({ pointer: '/active', code: 'NOT_ALLOWED', message: 'you cannot deactivate yourself' });
     if (problems.length > 0) throw UserInvalid(undefined, { problems });
     this.guardAdminRole(current.roles, input.roles ?? current.roles);
-    if (expectedVersion !== undefined && expectedVersion !== current._version) throw UserVersionConflict(undefined, { currentVersion: current._version });
+    if (expectedVersion !== undefined && expectedVersion !== current._version)
+      throw UserVersionConflict(undefined, { currentVersion: current._version });
 
     const set: Partial<UserDoc> = {};
     for (const key of ['email', 'name', 'phone', 'locale', 'active', 'managerId', 'departmentId', 'roles'] as const) {
@@ -124,14 +134,16 @@ export class UsersService {
     if (Object.keys(set).length === 0) return toPublicUser(current);
     const next: UserDoc = { ...current, ...set, updatedAt: new Date(), _version: current._version + 1 };
     await this.transaction(async (session) => {
-      if (!(await writeUser(this.options.db, current, { $set: { ...set, updatedAt: next.updatedAt }, $inc: { _version: 1 } }, session))) throw UserVersionConflict();
+      if (!(await writeUser(this.options.db, current, { $set: { ...set, updatedAt: next.updatedAt }, $inc: { _version: 1 } }, session)))
+        throw UserVersionConflict();
       if (losesAdmin(current, next)) await this.keepAnAdmin(session, set.active === false ? '/active' : '/roles');
       if (set.active === false) {
         await new SessionStore(this.options.db).endAll(current._id, { session });
         await new ApiTokenStore(this.options.db).revokeAll(current._id, { session });
       }
       const { roles: _roles, ...changed } = set;
-      if (Object.keys(changed).length > 0) await this.audit.append(this.event('user.update', next, { fields: Object.keys(changed) }), session);
+      if (Object.keys(changed).length > 0)
+        await this.audit.append(this.event('user.update', next, { fields: Object.keys(changed) }), session);
       if (set.active === false) await this.audit.append(this.event('user.deactivate', next), session);
       if (set.active === true) await this.audit.append(this.event('user.reactivate', next), session);
       if (set.roles) await this.audit.append(this.event('role.change', next, { from: current.roles, to: set.roles }), session);
@@ -156,7 +168,11 @@ export class UsersService {
     const now = new Date();
     const passwordHash = await hashPassword(password);
     await this.transaction(async (session) => {
-      await users(this.options.db).updateOne({ _id: current._id }, { $set: { passwordHash, passwordChangedAt: now, updatedAt: now }, $inc: { _version: 1 } }, { session });
+      await users(this.options.db).updateOne(
+        { _id: current._id },
+        { $set: { passwordHash, passwordChangedAt: now, updatedAt: now }, $inc: { _version: 1 } },
+        { session },
+      );
       await new SessionStore(this.options.db).endAll(current._id, { session });
       await this.audit.append(this.event('user.password_reset', current, { generated: given === undefined }), session);
     });
@@ -174,9 +190,14 @@ export class UsersService {
    */
   private async keepAnAdmin(session: ClientSession, pointer: string): Promise<void> {
     const { db } = this.options;
-    await db.collection<{ _id: string; changes: number }>(AUTH_GUARDS).updateOne({ _id: 'admins' }, { $inc: { changes: 1 } }, { upsert: true, session });
+    await db
+      .collection<{ _id: string; changes: number }>(AUTH_GUARDS)
+      .updateOne({ _id: 'admins' }, { $inc: { changes: 1 } }, { upsert: true, session });
     const left = await users(db).countDocuments({ active: true, roles: ADMIN_ROLE }, { session });
-    if (left === 0) throw UserInvalid('At least one active administrator must remain', { problems: [{ pointer, code: 'LAST_ADMIN', message: 'this is the last active administrator' }] });
+    if (left === 0)
+      throw UserInvalid('At least one active administrator must remain', {
+        problems: [{ pointer, code: 'LAST_ADMIN', message: 'this is the last active administrator' }],
+      });
   }
 
   private async load(id: string): Promise<UserDoc> {
@@ -193,11 +214,15 @@ export class UsersService {
       problems.push({ pointer: '/departmentId', code: 'UNKNOWN_DEPARTMENT', message: `no department ${String(input.departmentId)}` });
     }
     if (input.managerId) {
-      if (self && input.managerId.equals(self)) problems.push({ pointer: '/managerId', code: 'MANAGER_CYCLE', message: 'a user cannot be their own manager' });
+      if (self && input.managerId.equals(self))
+        problems.push({ pointer: '/managerId', code: 'MANAGER_CYCLE', message: 'a user cannot be their own manager' });
       else {
         let at: ObjectId | null = input.managerId;
         for (let depth = 0; at && depth < MAX_MANAGER_DEPTH; depth++) {
-          const manager: Pick<UserDoc, 'managerId'> | null = await users(this.options.db).findOne({ _id: at }, { projection: { managerId: 1 } });
+          const manager: Pick<UserDoc, 'managerId'> | null = await users(this.options.db).findOne(
+            { _id: at },
+            { projection: { managerId: 1 } },
+          );
           if (!manager) {
             if (depth === 0) problems.push({ pointer: '/managerId', code: 'UNKNOWN_USER', message: `no user ${String(input.managerId)}` });
             break;
@@ -216,11 +241,19 @@ export class UsersService {
   /** Granting, removing or touching the built-in admin role takes the admin role. */
   private guardAdminRole(before: readonly string[], after: readonly string[]): void {
     if (isUnrestricted(this.options.actor)) return;
-    if (before.includes(ADMIN_ROLE) || after.includes(ADMIN_ROLE)) throw Forbidden('Only an administrator may grant the admin role or change an administrator', { right: ADMIN_ROLE });
+    if (before.includes(ADMIN_ROLE) || after.includes(ADMIN_ROLE))
+      throw Forbidden('Only an administrator may grant the admin role or change an administrator', { right: ADMIN_ROLE });
   }
 
   private event(action: AuditEvent['action'], user: UserDoc, data?: Record<string, unknown>): AuditEvent {
-    return { action, actor: this.options.actor, target: { kind: 'user', id: String(user._id), email: user.email }, data, ip: this.options.ip, requestId: this.options.requestId };
+    return {
+      action,
+      actor: this.options.actor,
+      target: { kind: 'user', id: String(user._id), email: user.email },
+      data,
+      ip: this.options.ip,
+      requestId: this.options.requestId,
+    };
   }
 
   private async transaction(work: (session: ClientSession) => Promise<void>): Promise<void> {
@@ -248,7 +281,12 @@ export async function insertUser(db: Db, doc: UserDoc, session?: ClientSession):
  * that the old address is free again on `secantusd-rs` too, which frees a unique value
  * only on delete. A taken email answers 409 naming the field.
  */
-async function writeUser(db: Db, current: UserDoc, update: { $set: Partial<UserDoc>; $inc: { _version: 1 } }, session: ClientSession): Promise<boolean> {
+async function writeUser(
+  db: Db,
+  current: UserDoc,
+  update: { $set: Partial<UserDoc>; $inc: { _version: 1 } },
+  session: ClientSession,
+): Promise<boolean> {
   const guard = { _id: current._id, _version: current._version };
   try {
     if (update.$set.email !== undefined) return (await rewriteDocument(users(db), guard, update, session)) === true;

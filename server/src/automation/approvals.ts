@@ -57,8 +57,18 @@ export async function ensureApprovalIndexes(db: Db): Promise<void> {
 
 const APPROVER = {
   oneOf: [
-    { type: 'object', properties: { type: { const: 'user' }, id: { type: 'string', pattern: '^[0-9a-f]{24}$' } }, required: ['type', 'id'], additionalProperties: false },
-    { type: 'object', properties: { type: { const: 'role' }, role: { type: 'string', pattern: '^[a-z][a-z0-9_]*$' } }, required: ['type', 'role'], additionalProperties: false },
+    {
+      type: 'object',
+      properties: { type: { const: 'user' }, id: { type: 'string', pattern: '^[0-9a-f]{24}$' } },
+      required: ['type', 'id'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: { type: { const: 'role' }, role: { type: 'string', pattern: '^[a-z][a-z0-9_]*$' } },
+      required: ['type', 'role'],
+      additionalProperties: false,
+    },
     { type: 'object', properties: { type: { const: 'manager' } }, required: ['type'], additionalProperties: false },
   ],
 } as const;
@@ -94,19 +104,39 @@ export const APPROVAL_ACTION: WorkflowAction = plannedAction({
     if (approvers.length === 0) throw NoApprovers('Nobody can decide this approval', { approvers: config.approvers });
     const timeout = config.timeoutSeconds as number | undefined;
     return {
-      title: String(config.title ?? ctx.workflow), approvers, mode: (config.mode as 'any' | 'all' | undefined) ?? 'any',
-      dueAt: timeout ? new Date(Date.now() + timeout * 1000) : null, onTimeout: (config.onTimeout as 'reject' | 'escalate' | undefined) ?? 'reject',
-      escalateTo: (config.escalateTo as string | undefined) ?? null, lock: config.lockRecord !== false,
+      title: String(config.title ?? ctx.workflow),
+      approvers,
+      mode: (config.mode as 'any' | 'all' | undefined) ?? 'any',
+      dueAt: timeout ? new Date(Date.now() + timeout * 1000) : null,
+      onTimeout: (config.onTimeout as 'reject' | 'escalate' | undefined) ?? 'reject',
+      escalateTo: (config.escalateTo as string | undefined) ?? null,
+      lock: config.lockRecord !== false,
     };
   },
   async perform(plan, ctx) {
     if (plan.existing !== undefined) return { wait: { on: plan.existing, ...(plan.dueAt ? { until: plan.dueAt } : {}) } };
     const [runId, step] = ctx.idempotencyKey.split(':') as [string, string];
     const doc: ApprovalDoc = {
-      _id: new ObjectId(), key: ctx.idempotencyKey, runId: new ObjectId(runId), workflow: ctx.workflow, step,
-      entity: ctx.entity, recordId: (ctx.scope.record?.id as string | undefined) ?? null, title: plan.title!,
-      approvers: plan.approvers!, mode: plan.mode!, decisions: [], status: 'pending', reason: null,
-      dueAt: plan.dueAt, onTimeout: plan.onTimeout!, escalateTo: plan.escalateTo!, lock: plan.lock!, createdAt: new Date(), decidedAt: null, resumedAt: null,
+      _id: new ObjectId(),
+      key: ctx.idempotencyKey,
+      runId: new ObjectId(runId),
+      workflow: ctx.workflow,
+      step,
+      entity: ctx.entity,
+      recordId: (ctx.scope.record?.id as string | undefined) ?? null,
+      title: plan.title!,
+      approvers: plan.approvers!,
+      mode: plan.mode!,
+      decisions: [],
+      status: 'pending',
+      reason: null,
+      dueAt: plan.dueAt,
+      onTimeout: plan.onTimeout!,
+      escalateTo: plan.escalateTo!,
+      lock: plan.lock!,
+      createdAt: new Date(),
+      decidedAt: null,
+      resumedAt: null,
     };
     await approvals(ctx.db).insertOne(doc);
     return { wait: { on: String(doc._id), ...(doc.dueAt ? { until: doc.dueAt } : {}) } };
@@ -117,22 +147,43 @@ export const APPROVAL_ACTION: WorkflowAction = plannedAction({
 
 async function resolveApprovers(ctx: ActionContext, spec: { type: string; id?: string; role?: string }): Promise<string[]> {
   const users = ctx.db.collection(USERS);
-  if (spec.type === 'user') return (await users.countDocuments({ _id: new ObjectId(spec.id), active: { $ne: false } })) > 0 ? [spec.id!] : [];
-  if (spec.type === 'role') return (await users.find({ roles: spec.role, active: { $ne: false } }, { projection: { _id: 1 }, limit: 100 }).toArray()).map((u) => String(u._id));
+  if (spec.type === 'user')
+    return (await users.countDocuments({ _id: new ObjectId(spec.id), active: { $ne: false } })) > 0 ? [spec.id!] : [];
+  if (spec.type === 'role')
+    return (await users.find({ roles: spec.role, active: { $ne: false } }, { projection: { _id: 1 }, limit: 100 }).toArray()).map((u) =>
+      String(u._id),
+    );
   // The record owner's manager.
   const id = ctx.scope.record?.id;
   if (!ctx.entity || typeof id !== 'string') return [];
   // The owner now (an earlier step may have changed it); a dry run's sample is in no collection, so its own.
-  const record = /^[0-9a-f]{24}$/.test(id) ? await recordCollection(ctx.db, ctx.entity).findOne({ _id: new ObjectId(id) }, { projection: { _ownerId: 1 } }) : null;
+  const record = /^[0-9a-f]{24}$/.test(id)
+    ? await recordCollection(ctx.db, ctx.entity).findOne({ _id: new ObjectId(id) }, { projection: { _ownerId: 1 } })
+    : null;
   const ownerId: unknown = record ? record._ownerId : ctx.scope.record?._ownerId;
-  const owner = typeof ownerId === 'string' && /^[0-9a-f]{24}$/.test(ownerId) ? await users.findOne({ _id: new ObjectId(ownerId) }, { projection: { managerId: 1 } }) : null;
-  const manager = owner?.managerId ? await users.findOne({ _id: owner.managerId as ObjectId, active: { $ne: false } }, { projection: { _id: 1 } }) : null;
+  const owner =
+    typeof ownerId === 'string' && /^[0-9a-f]{24}$/.test(ownerId)
+      ? await users.findOne({ _id: new ObjectId(ownerId) }, { projection: { managerId: 1 } })
+      : null;
+  const manager = owner?.managerId
+    ? await users.findOne({ _id: owner.managerId as ObjectId, active: { $ne: false } }, { projection: { _id: 1 } })
+    : null;
   return manager ? [String(manager._id)] : [];
 }
 
 /** What the approval step outputs once decided. */
 export function approvalOutput(doc: ApprovalDoc): Record<string, unknown> {
-  return { decision: doc.status, reason: doc.reason, decisions: doc.decisions.map((d) => ({ userId: d.userId, name: d.name, decision: d.decision, comment: d.comment, at: d.at.toISOString() })) };
+  return {
+    decision: doc.status,
+    reason: doc.reason,
+    decisions: doc.decisions.map((d) => ({
+      userId: d.userId,
+      name: d.name,
+      decision: d.decision,
+      comment: d.comment,
+      at: d.at.toISOString(),
+    })),
+  };
 }
 
 /**
@@ -140,14 +191,21 @@ export function approvalOutput(doc: ApprovalDoc): Record<string, unknown> {
  * marked resumed). Pending past its due time: the timeout applies (rejected, or handed
  * to the escalation user with no further timeout). Otherwise still pending.
  */
-export async function settleApproval(db: Db, id: string, now = new Date()): Promise<{ output: Record<string, unknown> } | { pending: Date | null }> {
+export async function settleApproval(
+  db: Db,
+  id: string,
+  now = new Date(),
+): Promise<{ output: Record<string, unknown> } | { pending: Date | null }> {
   let doc = await approvals(db).findOne({ _id: new ObjectId(id) });
   if (!doc) return { output: { decision: 'rejected', reason: 'missing', decisions: [] } };
   if (doc.status === 'pending' && doc.dueAt && doc.dueAt <= now) {
-    const change = doc.onTimeout === 'escalate' && doc.escalateTo
-      ? { $set: { approvers: [doc.escalateTo], dueAt: null, mode: 'any' as const } }
-      : { $set: { status: 'rejected' as const, reason: 'timeout', decidedAt: now } };
-    doc = (await approvals(db).findOneAndUpdate({ _id: doc._id, status: 'pending' }, change, { returnDocument: 'after' })) ?? (await approvals(db).findOne({ _id: doc._id }));
+    const change =
+      doc.onTimeout === 'escalate' && doc.escalateTo
+        ? { $set: { approvers: [doc.escalateTo], dueAt: null, mode: 'any' as const } }
+        : { $set: { status: 'rejected' as const, reason: 'timeout', decidedAt: now } };
+    doc =
+      (await approvals(db).findOneAndUpdate({ _id: doc._id, status: 'pending' }, change, { returnDocument: 'after' })) ??
+      (await approvals(db).findOne({ _id: doc._id }));
     if (!doc) return { output: { decision: 'rejected', reason: 'missing', decisions: [] } };
   }
   if (doc.status === 'pending') return { pending: doc.dueAt };
@@ -157,7 +215,9 @@ export async function settleApproval(db: Db, id: string, now = new Date()): Prom
 
 /** The pending approvals the actor may decide, oldest first. */
 export async function myApprovals(db: Db, actor: Actor) {
-  const docs = await approvals(db).find({ approvers: actor.id, status: 'pending' }, { sort: { createdAt: 1 }, limit: 200 }).toArray();
+  const docs = await approvals(db)
+    .find({ approvers: actor.id, status: 'pending' }, { sort: { createdAt: 1 }, limit: 200 })
+    .toArray();
   return docs.filter((d) => !d.decisions.some((x) => x.userId === actor.id)).map(toApi);
 }
 
@@ -166,12 +226,14 @@ export async function myApprovals(db: Db, actor: Actor) {
  * every approver must approve; one rejection decides. A decision wakes the run.
  */
 export async function decideApproval(db: Db, queue: Queue, actor: Actor, id: string, decision: 'approve' | 'reject', body: unknown) {
-  const comment = typeof (body as { comment?: unknown } | null)?.comment === 'string' ? String((body as { comment: string }).comment).slice(0, 2000) : '';
+  const comment =
+    typeof (body as { comment?: unknown } | null)?.comment === 'string' ? String((body as { comment: string }).comment).slice(0, 2000) : '';
   const _id = /^[0-9a-f]{24}$/.test(id) ? new ObjectId(id) : null;
   const doc = _id ? await approvals(db).findOne({ _id }) : null;
   if (!doc) throw ApprovalNotFound(undefined, { id });
   if (!doc.approvers.includes(actor.id) || doc.decisions.some((d) => d.userId === actor.id)) throw ApprovalNotYours(undefined, { id });
-  if (doc.status !== 'pending') throw new AppError('WORKFLOW_APPROVAL_DECIDED', 409, `The approval is already ${doc.status}`, { id, status: doc.status });
+  if (doc.status !== 'pending')
+    throw new AppError('WORKFLOW_APPROVAL_DECIDED', 409, `The approval is already ${doc.status}`, { id, status: doc.status });
   const entry = { userId: actor.id, name: actor.name, decision, comment, at: new Date() };
   const decisions = [...doc.decisions, entry];
   const approvedByAll = doc.approvers.every((a) => decisions.some((d) => d.userId === a && d.decision === 'approve'));
@@ -198,7 +260,9 @@ export async function wakeRun(db: Db, queue: Queue, runId: ObjectId): Promise<vo
 
 /** Runs whose approval was decided but which have not taken it in (a lost wake-up). */
 export async function decidedUnresumed(db: Db, olderThan: Date): Promise<ObjectId[]> {
-  const docs = await approvals(db).find({ status: { $ne: 'pending' }, resumedAt: null, decidedAt: { $lte: olderThan } }, { projection: { runId: 1 }, limit: 1000 }).toArray();
+  const docs = await approvals(db)
+    .find({ status: { $ne: 'pending' }, resumedAt: null, decidedAt: { $lte: olderThan } }, { projection: { runId: 1 }, limit: 1000 })
+    .toArray();
   return docs.map((d) => d.runId);
 }
 
@@ -209,7 +273,8 @@ const lockedBySnapshot = new WeakMap<MetadataSnapshot, ReadonlySet<string>>();
 export function approvalLockedEntities(snapshot: MetadataSnapshot): ReadonlySet<string> {
   let locked = lockedBySnapshot.get(snapshot);
   if (!locked) {
-    const locking = (w: MetadataSnapshot['bundle']['workflows'][number]) => w.steps.some((s) => s.type === APPROVAL_ACTION.type && (s.config as { lockRecord?: unknown } | undefined)?.lockRecord !== false);
+    const locking = (w: MetadataSnapshot['bundle']['workflows'][number]) =>
+      w.steps.some((s) => s.type === APPROVAL_ACTION.type && (s.config as { lockRecord?: unknown } | undefined)?.lockRecord !== false);
     locked = new Set(snapshot.bundle.workflows.filter((w) => w.entity !== undefined && locking(w)).map((w) => w.entity!));
     lockedBySnapshot.set(snapshot, locked);
   }
@@ -229,16 +294,37 @@ export function approvalLockHook(db: Db): RecordHook {
     async before(write) {
       if (!write.id || (write.actor.kind === 'system' && write.actor.id.startsWith('workflow:'))) return;
       if (!approvalLockedEntities(write.snapshot).has(write.entity)) return;
-      const pending = await approvals(db).findOne({ entity: write.entity, recordId: write.id, status: 'pending', lock: true }, { projection: { _id: 1, workflow: 1 } });
-      if (pending) throw RecordLocked('The record is locked while an approval is pending', { entity: write.entity, id: write.id, approval: String(pending._id), workflow: pending.workflow });
+      const pending = await approvals(db).findOne(
+        { entity: write.entity, recordId: write.id, status: 'pending', lock: true },
+        { projection: { _id: 1, workflow: 1 } },
+      );
+      if (pending)
+        throw RecordLocked('The record is locked while an approval is pending', {
+          entity: write.entity,
+          id: write.id,
+          approval: String(pending._id),
+          workflow: pending.workflow,
+        });
     },
   };
 }
 
 function toApi(doc: ApprovalDoc) {
   return {
-    id: String(doc._id), workflow: doc.workflow, step: doc.step, runId: String(doc.runId), entity: doc.entity, recordId: doc.recordId, title: doc.title,
-    approvers: doc.approvers, mode: doc.mode, status: doc.status, reason: doc.reason, dueAt: doc.dueAt?.toISOString() ?? null,
-    decisions: doc.decisions.map((d) => ({ ...d, at: d.at.toISOString() })), createdAt: doc.createdAt.toISOString(), decidedAt: doc.decidedAt?.toISOString() ?? null,
+    id: String(doc._id),
+    workflow: doc.workflow,
+    step: doc.step,
+    runId: String(doc.runId),
+    entity: doc.entity,
+    recordId: doc.recordId,
+    title: doc.title,
+    approvers: doc.approvers,
+    mode: doc.mode,
+    status: doc.status,
+    reason: doc.reason,
+    dueAt: doc.dueAt?.toISOString() ?? null,
+    decisions: doc.decisions.map((d) => ({ ...d, at: d.at.toISOString() })),
+    createdAt: doc.createdAt.toISOString(),
+    decidedAt: doc.decidedAt?.toISOString() ?? null,
   };
 }

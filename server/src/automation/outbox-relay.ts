@@ -6,7 +6,12 @@ import { RedisLease } from '../queues/redis-lease.js';
 import { OUTBOX, type OutboxEvent } from '../audit/record-trail.js';
 
 /** How an event job is retried before it lands in the failed (dead-letter) set. */
-export const EVENT_JOB_OPTIONS = { attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 14 * 24 * 3600 } } as const;
+export const EVENT_JOB_OPTIONS = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 24 * 3600 },
+  removeOnFail: { age: 14 * 24 * 3600 },
+} as const;
 
 export interface OutboxRelayOptions {
   db: Db;
@@ -80,10 +85,21 @@ export class OutboxRelay {
   /** Moves up to one batch of unsent events; answers how many. Exposed for tests. */
   async relayOnce(): Promise<number> {
     const { db, queue, batch = 200 } = this.options;
-    const events = await db.collection<OutboxEvent>(OUTBOX).find({ sentAt: null }, { sort: { createdAt: 1 }, limit: batch, projection: { _id: 1, type: 1 } }).toArray();
+    const events = await db
+      .collection<OutboxEvent>(OUTBOX)
+      .find({ sentAt: null }, { sort: { createdAt: 1 }, limit: batch, projection: { _id: 1, type: 1 } })
+      .toArray();
     if (events.length === 0) return 0;
-    await queue.addBulk(events.map((e) => ({ name: e.type, data: { eventId: e._id.toHexString() }, opts: { ...EVENT_JOB_OPTIONS, jobId: e._id.toHexString() } })));
-    await db.collection<OutboxEvent>(OUTBOX).updateMany({ _id: { $in: events.map((e) => e._id) }, sentAt: null }, { $set: { sentAt: new Date() } });
+    await queue.addBulk(
+      events.map((e) => ({
+        name: e.type,
+        data: { eventId: e._id.toHexString() },
+        opts: { ...EVENT_JOB_OPTIONS, jobId: e._id.toHexString() },
+      })),
+    );
+    await db
+      .collection<OutboxEvent>(OUTBOX)
+      .updateMany({ _id: { $in: events.map((e) => e._id) }, sentAt: null }, { $set: { sentAt: new Date() } });
     return events.length;
   }
 
@@ -92,7 +108,10 @@ export class OutboxRelay {
     const { db, queue } = this.options;
     const stale = await db
       .collection<OutboxEvent>(OUTBOX)
-      .find({ sentAt: { $ne: null, $lt: new Date(Date.now() - olderThanMs) }, processedAt: null }, { sort: { sentAt: 1 }, limit: 1000, projection: { _id: 1, type: 1 } })
+      .find(
+        { sentAt: { $ne: null, $lt: new Date(Date.now() - olderThanMs) }, processedAt: null },
+        { sort: { sentAt: 1 }, limit: 1000, projection: { _id: 1, type: 1 } },
+      )
       .toArray();
     let requeued = 0;
     for (const event of stale) {
@@ -150,7 +169,8 @@ export class OutboxRelay {
         failures = 0;
       } catch (err) {
         failures++;
-        if (failures === 1 || failures % 20 === 0) logger.warn({ err: err instanceof Error ? err.message : String(err), failures }, 'outbox relay failed; retrying');
+        if (failures === 1 || failures % 20 === 0)
+          logger.warn({ err: err instanceof Error ? err.message : String(err), failures }, 'outbox relay failed; retrying');
       }
       if (moved === 0 && !this.nudged) await this.sleep(failures > 0 ? Math.min(idleMs * 2 ** failures, 5000) : idleMs);
       this.nudged = false;

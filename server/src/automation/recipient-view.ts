@@ -37,7 +37,9 @@ export async function recipientView(input: RecipientViewInput): Promise<RunScope
   const ids = (input.readers.ids ?? []).filter((id) => ObjectId.isValid(id) && /^[0-9a-f]{24}$/.test(id)).map((id) => new ObjectId(id));
   const emails = (input.readers.emails ?? []).map((e) => e.trim().toLowerCase());
   if (!entity || (ids.length === 0 && emails.length === 0)) return visible;
-  const found = await users(db).find({ $or: [{ _id: { $in: ids } }, { email: { $in: emails } }] }).toArray();
+  const found = await users(db)
+    .find({ $or: [{ _id: { $in: ids } }, { email: { $in: emails } }] })
+    .toArray();
   // A named user id that is unknown, or any reader who is inactive, sees nothing of the record.
   const blind = ids.some((id) => !found.some((u) => u._id.equals(id))) || found.some((u) => !u.active);
   if (blind) return { ...visible, record: null, old: null };

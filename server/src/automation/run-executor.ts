@@ -70,18 +70,26 @@ export function runJobHandler(deps: RunExecutorDeps): JobHandler {
     const claim = await keeper.claim();
     if (!claim.held) {
       // Another execution holds it: look again when its lease would run out, in case it died.
-      if (claim.status && ACTIVE_STATUSES.includes(claim.status)) return await delayJob(job, Math.max(claim.until?.getTime() ?? 0, Date.now()) + jitter(250, 1000));
+      if (claim.status && ACTIVE_STATUSES.includes(claim.status))
+        return await delayJob(job, Math.max(claim.until?.getTime() ?? 0, Date.now()) + jitter(250, 1000));
       return { runId, skipped: claim.status ?? 'no such run' };
     }
     let execution: RunExecution | undefined;
     try {
       // Read only now, under the lease: the state the last holder saved.
       const run = (await runs(ctx.db).findOne({ _id: new ObjectId(runId) }))!;
-      const snapshot = await versions.get(run.metadataVersion, async (version) => snapshotOf(version, await new MetadataRepository(ctx.db).bundleOf(version)));
+      const snapshot = await versions.get(run.metadataVersion, async (version) =>
+        snapshotOf(version, await new MetadataRepository(ctx.db).bundleOf(version)),
+      );
       const workflow = snapshot.bundle.workflows.find((w) => w.key === run.workflow);
       execution = new RunExecution(ctx.db, snapshot, deps, run, ctx.logger);
       execution.session = keeper.session;
-      if (!workflow) return await execution.fail(null, 'WORKFLOW_NOT_FOUND', `Workflow "${run.workflow}" is not in metadata version ${run.metadataVersion}`);
+      if (!workflow)
+        return await execution.fail(
+          null,
+          'WORKFLOW_NOT_FOUND',
+          `Workflow "${run.workflow}" is not in metadata version ${run.metadataVersion}`,
+        );
       if (workflow.concurrency && !(await keeper.takeSlot(workflow.key, workflow.concurrency))) {
         await keeper.release({ status: 'queued' }); // not running after all: it waits for a slot
         return await delayJob(job, Date.now() + jitter(500, 1500));
@@ -161,7 +169,11 @@ export class RunExecution {
         return wakes.length > 0 ? new Date(Math.min(...wakes)) : undefined;
       }
       if (++this.steps > MAX_STEPS_PER_RUN) {
-        await this.fail(path.at, 'WORKFLOW_TOO_LONG', `More than ${MAX_STEPS_PER_RUN} steps ran in one go; is there a cycle without a delay?`);
+        await this.fail(
+          path.at,
+          'WORKFLOW_TOO_LONG',
+          `More than ${MAX_STEPS_PER_RUN} steps ran in one go; is there a cycle without a delay?`,
+        );
         return undefined;
       }
       const step = byId.get(path.at!);
@@ -203,10 +215,21 @@ export class RunExecution {
       const ctx = this.context(workflow, path, step, scope);
       const result = this.dryRun && action.sideEffect ? { output: await wouldRun(action, config, ctx) } : await action.run!(config, ctx);
       if (this.dryRun) delete result.wait;
-      if (result.wait && 'on' in result.wait && !action.resume) throw new UnrecoverableError(`The step type "${step.type}" waits but has no resume`);
+      if (result.wait && 'on' in result.wait && !action.resume)
+        throw new UnrecoverableError(`The step type "${step.type}" waits but has no resume`);
       delete this.run.attempts[attemptKey];
       this.run.scope.steps[step.id] = result.output ?? null;
-      this.log({ step: step.id, path: path.id, type: step.type, attempt, status: result.wait ? 'waiting' : 'completed', startedAt, finishedAt: new Date(), input: config, output: result.output });
+      this.log({
+        step: step.id,
+        path: path.id,
+        type: step.type,
+        attempt,
+        status: result.wait ? 'waiting' : 'completed',
+        startedAt,
+        finishedAt: new Date(),
+        input: config,
+        output: result.output,
+      });
       if (result.wait) {
         path.waitUntil = result.wait.until;
         if ('on' in result.wait) path.waitOn = result.wait.on;
@@ -219,7 +242,17 @@ export class RunExecution {
       const error = describe(err);
       this.run.attempts[attemptKey] = attempt;
       const retry = !this.dryRun && !isPermanent(err) && attempt < STEP_ATTEMPTS;
-      this.log({ step: step.id, path: path.id, type: step.type, attempt, status: retry ? 'retrying' : 'failed', startedAt, finishedAt: new Date(), input: config, error });
+      this.log({
+        step: step.id,
+        path: path.id,
+        type: step.type,
+        attempt,
+        status: retry ? 'retrying' : 'failed',
+        startedAt,
+        finishedAt: new Date(),
+        input: config,
+        error,
+      });
       if (!retry) {
         await this.fail(step.id, error.code, error.message);
         return 'stop';
@@ -268,8 +301,18 @@ export class RunExecution {
       const branches = config.branches as string[];
       this.run.joins[`${config.join as string}:${group}`] = [];
       path.at = null;
-      for (const [i, start] of branches.entries()) this.run.paths.push({ id: `${group}.${i}`, at: start, join: { step: config.join as string, group }, loop: path.loop });
-      this.log({ step: step.id, path: path.id, type: step.type, attempt: 1, status: 'completed', startedAt: new Date(), finishedAt: new Date(), output: { branches } });
+      for (const [i, start] of branches.entries())
+        this.run.paths.push({ id: `${group}.${i}`, at: start, join: { step: config.join as string, group }, loop: path.loop });
+      this.log({
+        step: step.id,
+        path: path.id,
+        type: step.type,
+        attempt: 1,
+        status: 'completed',
+        startedAt: new Date(),
+        finishedAt: new Date(),
+        output: { branches },
+      });
       return 'continue';
     }
     if (kind === 'join') {
@@ -289,7 +332,16 @@ export class RunExecution {
         this.run.paths = this.run.paths.filter((p) => p.join?.group !== path.join!.group);
         const parent = this.run.paths.find((p) => p.id === parentId);
         if (parent) this.advance(parent, step.next ?? null, byId);
-        this.log({ step: step.id, path: parentId, type: step.type, attempt: 1, status: 'completed', startedAt: new Date(), finishedAt: new Date(), output: { joined: arrived.length } });
+        this.log({
+          step: step.id,
+          path: parentId,
+          type: step.type,
+          attempt: 1,
+          status: 'completed',
+          startedAt: new Date(),
+          finishedAt: new Date(),
+          output: { joined: arrived.length },
+        });
       }
       return 'continue';
     }
@@ -300,11 +352,25 @@ export class RunExecution {
     const ids: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.records(null).list(entity, { filter, sort: config.sort as string | undefined, limit: Math.min(200, limit - ids.length), cursor });
+      const page = await this.records(null).list(entity, {
+        filter,
+        sort: config.sort as string | undefined,
+        limit: Math.min(200, limit - ids.length),
+        cursor,
+      });
       ids.push(...page.records.map((r) => r.id));
       cursor = page.nextCursor ?? undefined;
     } while (cursor && ids.length < limit);
-    this.log({ step: step.id, path: path.id, type: step.type, attempt: 1, status: 'completed', startedAt: new Date(), finishedAt: new Date(), output: { count: ids.length } });
+    this.log({
+      step: step.id,
+      path: path.id,
+      type: step.type,
+      attempt: 1,
+      status: 'completed',
+      startedAt: new Date(),
+      finishedAt: new Date(),
+      output: { count: ids.length },
+    });
     if (ids.length === 0) {
       this.advance(path, step.next ?? null, byId);
       return 'continue';
@@ -358,7 +424,15 @@ export class RunExecution {
       logger: this.logger,
       scope,
       visible,
-      seenBy: (readers) => recipientView({ db: this.db, snapshot: this.snapshot, registries: this.deps.registries, entity: workflow.entity ?? null, visible, readers }),
+      seenBy: (readers) =>
+        recipientView({
+          db: this.db,
+          snapshot: this.snapshot,
+          registries: this.deps.registries,
+          entity: workflow.entity ?? null,
+          visible,
+          readers,
+        }),
       workflow: workflow.key,
       triggeredBy: { kind: this.run.trigger.actor.kind, id: this.run.trigger.actor.id },
       entity: workflow.entity ?? null,
@@ -375,7 +449,11 @@ export class RunExecution {
   private visibleScope(workflow: Workflow, scope: RunScope): RunScope {
     const { actor } = this.run.trigger;
     if (!workflow.entity) return scope;
-    const access = new RecordAccess(this.db, this.snapshot, this.deps.registries, { ...actor, kind: actor.kind as Actor['kind'], roles: actor.roles ?? [] });
+    const access = new RecordAccess(this.db, this.snapshot, this.deps.registries, {
+      ...actor,
+      kind: actor.kind as Actor['kind'],
+      roles: actor.roles ?? [],
+    });
     const view = (values: Record<string, unknown> | null) => (values ? access.present(workflow.entity!, { ...values } as ApiRecord) : null);
     return { ...scope, record: view(scope.record), old: view(scope.old) };
   }
@@ -422,7 +500,8 @@ export class RunExecution {
     if (this.dryRun) return true;
     const { scope, paths, joins, attempts, visits, failure, status, finishedAt } = this.run;
     const now = new Date();
-    const lease = status === 'running' ? { 'lease.until': new Date(now.getTime() + (this.deps.leaseMs ?? DEFAULT_LEASE_MS)) } : { lease: null };
+    const lease =
+      status === 'running' ? { 'lease.until': new Date(now.getTime() + (this.deps.leaseMs ?? DEFAULT_LEASE_MS)) } : { lease: null };
     // The log grows by what ran since the last save, not rewritten whole: a long loop saves after each pass.
     const append = this.unsaved.length > 0 ? { $push: { log: { $each: this.unsaved, $slice: -MAX_LOG } } } : {};
     const result = await runs(this.db).updateOne(
@@ -452,7 +531,12 @@ function countVisits(log: RunLogEntry[]): Record<string, number> {
  * code a real run uses, or, for a step type without a plan, its settings as they are.
  */
 async function wouldRun(action: WorkflowAction, config: Record<string, unknown>, ctx: ActionContext): Promise<Record<string, unknown>> {
-  return { dryRun: true, wouldRun: action.type, external: action.external, ...(action.plan ? { plan: await action.plan(config, ctx) } : { settings: config }) };
+  return {
+    dryRun: true,
+    wouldRun: action.type,
+    external: action.external,
+    ...(action.plan ? { plan: await action.plan(config, ctx) } : { settings: config }),
+  };
 }
 
 /** A failed step's error for the run log: its code and message, and the problems of a refused write. */

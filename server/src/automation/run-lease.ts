@@ -86,9 +86,15 @@ export class RunLeaseKeeper {
   private async endTransactionOf(previous: RunLease): Promise<void> {
     try {
       await this.db.admin().command({ killSessions: [{ id: previous.session }] });
-      this.logger.info({ runId: this.runId.toHexString(), worker: previous.worker }, 'took over a run whose worker stopped renewing its lease');
+      this.logger.info(
+        { runId: this.runId.toHexString(), worker: previous.worker },
+        'took over a run whose worker stopped renewing its lease',
+      );
     } catch (err) {
-      this.logger.warn({ runId: this.runId.toHexString(), err: err instanceof Error ? err.message : String(err) }, 'could not end the session of the previous holder; its transaction lapses by itself');
+      this.logger.warn(
+        { runId: this.runId.toHexString(), err: err instanceof Error ? err.message : String(err) },
+        'could not end the session of the previous holder; its transaction lapses by itself',
+      );
     }
   }
 
@@ -113,9 +119,19 @@ export class RunLeaseKeeper {
     const held = this.timer !== undefined;
     await Promise.all([
       slot ? releaseSlot(this.db, slot, this.lease.token) : undefined,
-      saved || !held ? undefined : runs(this.db).updateOne({ _id: this.runId, 'lease.token': this.lease.token }, { $set: { lease: null, ...(status ? { status } : {}) } }),
+      saved || !held
+        ? undefined
+        : runs(this.db).updateOne(
+            { _id: this.runId, 'lease.token': this.lease.token },
+            { $set: { lease: null, ...(status ? { status } : {}) } },
+          ),
       this.session.endSession(),
-    ]).catch((err: unknown) => this.logger.warn({ runId: this.runId.toHexString(), err: err instanceof Error ? err.message : String(err) }, 'run lease not released; it lapses by itself'));
+    ]).catch((err: unknown) =>
+      this.logger.warn(
+        { runId: this.runId.toHexString(), err: err instanceof Error ? err.message : String(err) },
+        'run lease not released; it lapses by itself',
+      ),
+    );
   }
 
   private async renew(): Promise<void> {
@@ -128,7 +144,10 @@ export class RunLeaseKeeper {
         this.slot ? renewSlot(this.db, this.slot, this.lease.token, until) : undefined,
       ]);
     } catch (err) {
-      this.logger.warn({ runId: this.runId.toHexString(), err: err instanceof Error ? err.message : String(err) }, 'run lease renewal failed');
+      this.logger.warn(
+        { runId: this.runId.toHexString(), err: err instanceof Error ? err.message : String(err) },
+        'run lease renewal failed',
+      );
     }
   }
 

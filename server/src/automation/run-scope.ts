@@ -39,7 +39,11 @@ export function conditionHolds(workflow: Pick<Workflow, 'condition'>, scope: Run
 }
 
 /** Evaluates each value of a settings map: `{field: expr}` → `{field: value}`. */
-export function evaluateMap(scope: RunScope, map: Record<string, unknown> | undefined, operations: Registry<LogicOperation>): Record<string, unknown> {
+export function evaluateMap(
+  scope: RunScope,
+  map: Record<string, unknown> | undefined,
+  operations: Registry<LogicOperation>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, expr] of Object.entries(map ?? {})) out[key] = evaluateIn(scope, expr, operations);
   return out;

@@ -38,8 +38,15 @@ export class RunSweeper {
     // Two flat queries on the by_status index, not one $or: the embedded server scans the
     // whole collection for an $or (test/compat/README.md), 200 ms at 2,400 runs.
     const [stale, due] = await Promise.all([
-      runs(db).find({ status: { $in: ['queued', 'running'] }, updatedAt: { $lte: new Date(now.getTime() - staleMs) } }, { projection: { _id: 1 }, limit: 1000 }).toArray(),
-      runs(db).find({ status: 'waiting', 'paths.waitUntil': { $lte: now } }, { projection: { _id: 1 }, limit: 1000 }).toArray(),
+      runs(db)
+        .find(
+          { status: { $in: ['queued', 'running'] }, updatedAt: { $lte: new Date(now.getTime() - staleMs) } },
+          { projection: { _id: 1 }, limit: 1000 },
+        )
+        .toArray(),
+      runs(db)
+        .find({ status: 'waiting', 'paths.waitUntil': { $lte: now } }, { projection: { _id: 1 }, limit: 1000 })
+        .toArray(),
     ]);
     const candidates = [...stale, ...due];
     let requeued = 0;

@@ -28,7 +28,9 @@ export function triggerMatcher(deps: TriggerMatcherDeps): RecordEventSubscriber 
     async handle(raw, { db, logger }) {
       const event = raw;
       const snapshot = await deps.cache.current();
-      const candidates = snapshot.bundle.workflows.filter((w) => w.active !== false && w.entity === event.entity && RECORD_TRIGGERS[w.trigger.type] === event.type);
+      const candidates = snapshot.bundle.workflows.filter(
+        (w) => w.active !== false && w.entity === event.entity && RECORD_TRIGGERS[w.trigger.type] === event.type,
+      );
       const disabled = candidates.length > 0 ? await disabledWorkflows(db) : new Set<string>();
       const matching = candidates.filter((w) => !disabled.has(w.key));
       for (const workflow of matching) {
@@ -38,13 +40,22 @@ export function triggerMatcher(deps: TriggerMatcherDeps): RecordEventSubscriber 
         try {
           if (!conditionHolds(workflow, scope, deps.registries.operations)) continue;
         } catch (err) {
-          logger.warn({ workflow: workflow.key, err: err instanceof Error ? err.message : String(err) }, 'workflow condition failed; not started');
+          logger.warn(
+            { workflow: workflow.key, err: err instanceof Error ? err.message : String(err) },
+            'workflow condition failed; not started',
+          );
           continue;
         }
         const run = await createRun(db, {
           workflow,
           version: snapshot.version,
-          trigger: { type: workflow.trigger.type, eventId: event._id, entity: event.entity, recordId: event.recordId.toHexString(), actor: event.actor },
+          trigger: {
+            type: workflow.trigger.type,
+            eventId: event._id,
+            entity: event.entity,
+            recordId: event.recordId.toHexString(),
+            actor: event.actor,
+          },
           scope,
           causation: { depth: event.causationDepth ?? 0, chain: event.causationChain ?? [] },
         });

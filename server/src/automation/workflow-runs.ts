@@ -127,7 +127,12 @@ export interface RunDoc {
 }
 
 /** How a run's job is retried: each attempt resumes from the saved state. */
-export const RUN_JOB_OPTIONS = { attempts: 20, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { age: 14 * 24 * 3600 } } as const;
+export const RUN_JOB_OPTIONS = {
+  attempts: 20,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: true,
+  removeOnFail: { age: 14 * 24 * 3600 },
+} as const;
 
 export function runs(db: Db) {
   return db.collection<RunDoc>(RUNS);
@@ -136,14 +141,23 @@ export function runs(db: Db) {
 export async function ensureRunIndexes(db: Db): Promise<void> {
   await Promise.all([
     // One run per event and workflow, however often the event is delivered.
-    runs(db).createIndex({ 'trigger.eventId': 1, workflow: 1 }, { name: 'one_per_event', unique: true, partialFilterExpression: { 'trigger.eventId': { $type: 'objectId' } } }),
+    runs(db).createIndex(
+      { 'trigger.eventId': 1, workflow: 1 },
+      { name: 'one_per_event', unique: true, partialFilterExpression: { 'trigger.eventId': { $type: 'objectId' } } },
+    ),
     runs(db).createIndex({ workflow: 1, status: 1, createdAt: -1 }, { name: 'by_workflow' }),
     runs(db).createIndex({ status: 1, updatedAt: 1 }, { name: 'by_status' }),
     runs(db).createIndex({ 'trigger.recordId': 1, createdAt: -1 }, { name: 'by_record' }),
     // One run per webhook call, however often the caller repeats it with the same Idempotency-Key.
-    runs(db).createIndex({ workflow: 1, 'trigger.idempotencyKey': 1 }, { name: 'one_per_idempotency_key', unique: true, partialFilterExpression: { 'trigger.idempotencyKey': { $type: 'string' } } }),
+    runs(db).createIndex(
+      { workflow: 1, 'trigger.idempotencyKey': 1 },
+      { name: 'one_per_idempotency_key', unique: true, partialFilterExpression: { 'trigger.idempotencyKey': { $type: 'string' } } },
+    ),
     // One run per cron occurrence (and record) or record due time, however many workers tick.
-    runs(db).createIndex({ workflow: 1, 'trigger.scheduleKey': 1 }, { name: 'one_per_schedule_key', unique: true, partialFilterExpression: { 'trigger.scheduleKey': { $type: 'string' } } }),
+    runs(db).createIndex(
+      { workflow: 1, 'trigger.scheduleKey': 1 },
+      { name: 'one_per_schedule_key', unique: true, partialFilterExpression: { 'trigger.scheduleKey': { $type: 'string' } } },
+    ),
   ]);
 }
 
@@ -155,7 +169,9 @@ export async function enqueueRun(queue: Queue, runId: ObjectId): Promise<void> {
 /** Puts several runs on the workflows queue at once (see enqueueRun). */
 export async function enqueueRuns(queue: Queue, runIds: readonly ObjectId[]): Promise<void> {
   if (runIds.length === 0) return;
-  await queue.addBulk(runIds.map((id) => ({ name: 'run', data: { runId: id.toHexString() }, opts: { ...RUN_JOB_OPTIONS, jobId: id.toHexString() } })));
+  await queue.addBulk(
+    runIds.map((id) => ({ name: 'run', data: { runId: id.toHexString() }, opts: { ...RUN_JOB_OPTIONS, jobId: id.toHexString() } })),
+  );
 }
 
 /** What starts a run: the workflow, the version it runs on, its trigger, scope and causation. */
@@ -179,7 +195,11 @@ export async function createRun(db: Db, input: NewRun): Promise<RunDoc> {
     return doc;
   } catch (err) {
     // The same event, or the same Idempotency-Key of a webhook call, started it already.
-    const same = doc.trigger.eventId ? { 'trigger.eventId': doc.trigger.eventId } : doc.trigger.idempotencyKey !== undefined ? { 'trigger.idempotencyKey': doc.trigger.idempotencyKey } : undefined;
+    const same = doc.trigger.eventId
+      ? { 'trigger.eventId': doc.trigger.eventId }
+      : doc.trigger.idempotencyKey !== undefined
+        ? { 'trigger.idempotencyKey': doc.trigger.idempotencyKey }
+        : undefined;
     if (!(err instanceof MongoServerError) || err.code !== 11000 || !same) throw err;
     const existing = await runs(db).findOne({ ...same, workflow: doc.workflow });
     if (!existing) throw err;
@@ -224,7 +244,13 @@ function newRunDoc(input: NewRun): RunDoc {
     visits: {},
     log: [],
     causation,
-    failure: tooDeep ? { step: null, code: 'WORKFLOW_LOOP', message: `Stopped: ${causation.depth} workflow-made writes in a row (${[...causation.chain, input.workflow.key].join(' → ')})` } : null,
+    failure: tooDeep
+      ? {
+          step: null,
+          code: 'WORKFLOW_LOOP',
+          message: `Stopped: ${causation.depth} workflow-made writes in a row (${[...causation.chain, input.workflow.key].join(' → ')})`,
+        }
+      : null,
     createdAt: now,
     updatedAt: now,
     finishedAt: tooDeep ? now : null,

@@ -29,8 +29,16 @@ function slots(db: Db) {
  * followed by a write, as before, let every job that counted at the same moment start.
  * Answers the slot's id, or undefined when all are held.
  */
-export async function takeSlot(db: Db, workflow: string, limit: number, holder: { run: string; token: string; until: Date }, now = new Date()): Promise<string | undefined> {
-  const held = await slots(db).find({ _id: { $regex: `^${workflow}:` } }, { projection: { slot: 1, run: 1, until: 1 } }).toArray();
+export async function takeSlot(
+  db: Db,
+  workflow: string,
+  limit: number,
+  holder: { run: string; token: string; until: Date },
+  now = new Date(),
+): Promise<string | undefined> {
+  const held = await slots(db)
+    .find({ _id: { $regex: `^${workflow}:` } }, { projection: { slot: 1, run: 1, until: 1 } })
+    .toArray();
   const byIndex = new Map(held.map((s) => [s.slot, s]));
   const own = held.filter((s) => s.run === holder.run).map((s) => s.slot);
   const free: number[] = [];
@@ -41,7 +49,11 @@ export async function takeSlot(db: Db, workflow: string, limit: number, holder: 
   for (const slot of [...own.filter((i) => i < limit), ...free]) {
     const _id = `${workflow}:${slot}`;
     try {
-      const result = await slots(db).updateOne({ _id, $or: [{ until: { $lte: now } }, { run: holder.run }] }, { $set: { workflow, slot, ...holder } }, { upsert: true });
+      const result = await slots(db).updateOne(
+        { _id, $or: [{ until: { $lte: now } }, { run: holder.run }] },
+        { $set: { workflow, slot, ...holder } },
+        { upsert: true },
+      );
       if (result.matchedCount + result.upsertedCount === 1) return _id;
     } catch (err) {
       if (!(err instanceof MongoServerError) || err.code !== 11000) throw err; // another taker was first

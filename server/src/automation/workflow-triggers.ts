@@ -6,7 +6,11 @@ const FIELDS = { type: 'array', items: { type: 'string', pattern: '^[a-z][a-z0-9
 const settings = (properties: Record<string, unknown> = {}) => ({ type: 'object', properties, additionalProperties: false });
 
 /** The record event each record trigger listens to. */
-export const RECORD_TRIGGERS: Record<string, string> = { record_created: 'record.create', record_updated: 'record.update', record_deleted: 'record.delete' };
+export const RECORD_TRIGGERS: Record<string, string> = {
+  record_created: 'record.create',
+  record_updated: 'record.update',
+  record_deleted: 'record.delete',
+};
 
 /**
  * The built-in triggers. Record triggers fire on committed record events of the
@@ -20,7 +24,20 @@ export const BUILT_IN_TRIGGERS: ConfigurableDefinition[] = [
   { type: 'record_updated', configSchema: settings({ fields: FIELDS }) },
   { type: 'record_deleted', configSchema: settings() },
   // `roles`: who besides administrators may start it (unset: anyone who may read its records).
-  { type: 'manual', configSchema: settings({ inputSchema: { type: 'object' }, roles: { type: 'array', items: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 64 }, minItems: 1, maxItems: 50, uniqueItems: true } }), check: (s, { at }) => schemaPatternProblems(s.inputSchema, `${at}/inputSchema`) },
+  {
+    type: 'manual',
+    configSchema: settings({
+      inputSchema: { type: 'object' },
+      roles: {
+        type: 'array',
+        items: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 64 },
+        minItems: 1,
+        maxItems: 50,
+        uniqueItems: true,
+      },
+    }),
+    check: (s, { at }) => schemaPatternProblems(s.inputSchema, `${at}/inputSchema`),
+  },
   WEBHOOK_TRIGGER,
   SCHEDULE_TRIGGER,
   DATE_FIELD_TRIGGER,

@@ -107,18 +107,66 @@ describe('loadConfig', () => {
   });
 
   it('reads the outbound allowlist and the SMTP settings', () => {
-    const config = loadConfig({ OUTBOUND_ALLOWLIST: 'hooks.internal, 10.0.0.5:8443,[fd00::1]:80', SMTP_URL: 'smtp://crm:pw@mail.internal:587', MAIL_FROM: 'metacrm <crm@example.com>' }, 'all', '/srv/metacrm');
-    expect(config.outboundAllowlist).toEqual([{ host: 'hooks.internal', port: null }, { host: '10.0.0.5', port: 8443 }, { host: 'fd00::1', port: 80 }]);
+    const config = loadConfig(
+      {
+        OUTBOUND_ALLOWLIST: 'hooks.internal, 10.0.0.5:8443,[fd00::1]:80',
+        SMTP_URL: 'smtp://crm:pw@mail.internal:587',
+        MAIL_FROM: 'metacrm <crm@example.com>',
+      },
+      'all',
+      '/srv/metacrm',
+    );
+    expect(config.outboundAllowlist).toEqual([
+      { host: 'hooks.internal', port: null },
+      { host: '10.0.0.5', port: 8443 },
+      { host: 'fd00::1', port: 80 },
+    ]);
     expect(config.mail).toEqual({ smtpUrl: 'smtp://crm:pw@mail.internal:587', from: 'metacrm <crm@example.com>' });
     expect(loadConfig({}, 'all')).toMatchObject({ outboundAllowlist: [], mail: undefined });
   });
 
   it('reads the limits under load, with defaults, and no per-address cap behind proxies unless set', () => {
-    expect(loadConfig({}, 'all').limits).toEqual({ maxInFlight: 32, maxQueued: 64, queueTimeoutMs: 2000, perUser: 16, perToken: 8, queryTimeoutMs: 15_000, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, bodyTimeoutMs: 10_000, maxAnonymousConnectionsPerAddress: 128 });
+    expect(loadConfig({}, 'all').limits).toEqual({
+      maxInFlight: 32,
+      maxQueued: 64,
+      queueTimeoutMs: 2000,
+      perUser: 16,
+      perToken: 8,
+      queryTimeoutMs: 15_000,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      bodyTimeoutMs: 10_000,
+      maxAnonymousConnectionsPerAddress: 128,
+    });
     expect(loadConfig({ TRUST_PROXY: '1' }, 'all').limits?.maxAnonymousConnectionsPerAddress).toBe(0);
-    expect(loadConfig({ TRUST_PROXY: '1', HTTP_MAX_ANON_CONNECTIONS_PER_ADDRESS: '500' }, 'all').limits?.maxAnonymousConnectionsPerAddress).toBe(500);
-    const limits = loadConfig({ API_MAX_IN_FLIGHT: '100', API_MAX_QUEUED: '0', API_QUEUE_TIMEOUT_MS: '500', USER_MAX_IN_FLIGHT: '4', TOKEN_MAX_IN_FLIGHT: '2', DB_QUERY_TIMEOUT_MS: '60000', HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '120000', HTTP_BODY_TIMEOUT_MS: '20000' }, 'all').limits;
-    expect(limits).toMatchObject({ maxInFlight: 100, maxQueued: 0, queueTimeoutMs: 500, perUser: 4, perToken: 2, queryTimeoutMs: 60_000, headersTimeoutMs: 5000, requestTimeoutMs: 120_000, bodyTimeoutMs: 20_000 });
+    expect(
+      loadConfig({ TRUST_PROXY: '1', HTTP_MAX_ANON_CONNECTIONS_PER_ADDRESS: '500' }, 'all').limits?.maxAnonymousConnectionsPerAddress,
+    ).toBe(500);
+    const limits = loadConfig(
+      {
+        API_MAX_IN_FLIGHT: '100',
+        API_MAX_QUEUED: '0',
+        API_QUEUE_TIMEOUT_MS: '500',
+        USER_MAX_IN_FLIGHT: '4',
+        TOKEN_MAX_IN_FLIGHT: '2',
+        DB_QUERY_TIMEOUT_MS: '60000',
+        HTTP_HEADERS_TIMEOUT_MS: '5000',
+        HTTP_REQUEST_TIMEOUT_MS: '120000',
+        HTTP_BODY_TIMEOUT_MS: '20000',
+      },
+      'all',
+    ).limits;
+    expect(limits).toMatchObject({
+      maxInFlight: 100,
+      maxQueued: 0,
+      queueTimeoutMs: 500,
+      perUser: 4,
+      perToken: 2,
+      queryTimeoutMs: 60_000,
+      headersTimeoutMs: 5000,
+      requestTimeoutMs: 120_000,
+      bodyTimeoutMs: 20_000,
+    });
   });
 
   it('says what is wrong in the message', () => {

@@ -178,7 +178,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
   const credentialCacheMs = int('AUTH_CACHE_MS', 10_000, 0, 60_000);
   const scheduleTickMs = int('SCHEDULE_TICK_MS', 10_000, 1000, 3_600_000);
   const workerLeaseMs = int('WORKER_LEASE_MS', 15_000, 3_000, 600_000);
-  const attachments = { maxBytes: int('ATTACHMENT_MAX_BYTES', 20 * 1024 * 1024, 1, 1024 ** 3), orphanTtlMs: int('ATTACHMENT_ORPHAN_TTL_MS', 86_400_000, 60_000, 30 * 86_400_000) };
+  const attachments = {
+    maxBytes: int('ATTACHMENT_MAX_BYTES', 20 * 1024 * 1024, 1, 1024 ** 3),
+    orphanTtlMs: int('ATTACHMENT_ORPHAN_TTL_MS', 86_400_000, 60_000, 30 * 86_400_000),
+  };
 
   const mongoUrl = value('MONGODB_URL');
   if (mongoUrl !== undefined && !/^mongodb(\+srv)?:\/\/\S+$/.test(mongoUrl)) {
@@ -262,12 +265,17 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role, cwd = process.cwd
 export function parseEmbeddedDb(raw: string | undefined): EmbeddedDb | undefined {
   const v = raw?.trim();
   if (v === undefined || v === '') return undefined;
-  if (!(EMBEDDED_DBS as readonly string[]).includes(v)) throw new ConfigError([{ variable: 'EMBEDDED_DB', message: `must be one of ${EMBEDDED_DBS.join(', ')} (got ${JSON.stringify(v)})` }]);
+  if (!(EMBEDDED_DBS as readonly string[]).includes(v))
+    throw new ConfigError([{ variable: 'EMBEDDED_DB', message: `must be one of ${EMBEDDED_DBS.join(', ')} (got ${JSON.stringify(v)})` }]);
   return v as EmbeddedDb;
 }
 
 /** The LoadLimits variables, each a whole number in its range; the request timeout covers the headers'. */
-function loadLimits(int: (name: string, fallback: number, min: number, max: number) => number, trustProxy: number, bad: (variable: string, message: string) => void): LoadLimits {
+function loadLimits(
+  int: (name: string, fallback: number, min: number, max: number) => number,
+  trustProxy: number,
+  bad: (variable: string, message: string) => void,
+): LoadLimits {
   const defaults = defaultLoadLimits(trustProxy);
   const limits: LoadLimits = {
     maxInFlight: int('API_MAX_IN_FLIGHT', defaults.maxInFlight, 1, 100_000),
@@ -279,16 +287,28 @@ function loadLimits(int: (name: string, fallback: number, min: number, max: numb
     headersTimeoutMs: int('HTTP_HEADERS_TIMEOUT_MS', defaults.headersTimeoutMs, 500, 600_000),
     requestTimeoutMs: int('HTTP_REQUEST_TIMEOUT_MS', defaults.requestTimeoutMs, 500, 3_600_000),
     bodyTimeoutMs: int('HTTP_BODY_TIMEOUT_MS', defaults.bodyTimeoutMs, 100, 3_600_000),
-    maxAnonymousConnectionsPerAddress: int('HTTP_MAX_ANON_CONNECTIONS_PER_ADDRESS', defaults.maxAnonymousConnectionsPerAddress, 0, 1_000_000),
+    maxAnonymousConnectionsPerAddress: int(
+      'HTTP_MAX_ANON_CONNECTIONS_PER_ADDRESS',
+      defaults.maxAnonymousConnectionsPerAddress,
+      0,
+      1_000_000,
+    ),
   };
-  if (limits.headersTimeoutMs > limits.requestTimeoutMs) bad('HTTP_HEADERS_TIMEOUT_MS', `must not be longer than HTTP_REQUEST_TIMEOUT_MS (${limits.requestTimeoutMs})`);
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs)
+    bad('HTTP_HEADERS_TIMEOUT_MS', `must not be longer than HTTP_REQUEST_TIMEOUT_MS (${limits.requestTimeoutMs})`);
   return limits;
 }
 
 /** SMTP_URL and MAIL_FROM, set together or not at all. */
-function mailConfig(smtpUrl: string | undefined, from: string | undefined, bad: (variable: string, message: string) => void): MailConfig | undefined {
-  if (smtpUrl !== undefined && !/^smtps?:\/\/[^\s/]+(:\d+)?\/?(\?\S*)?$/.test(smtpUrl)) bad('SMTP_URL', 'must be an SMTP URL such as smtp://user:password@host:587 or smtps://host:465');
-  if (from !== undefined && !EMAIL.test(from.replace(/^[^<>\r\n]*<([^<>\r\n]+)>$/, '$1'))) bad('MAIL_FROM', 'must be an email address, optionally with a name: metacrm <crm@example.com>');
+function mailConfig(
+  smtpUrl: string | undefined,
+  from: string | undefined,
+  bad: (variable: string, message: string) => void,
+): MailConfig | undefined {
+  if (smtpUrl !== undefined && !/^smtps?:\/\/[^\s/]+(:\d+)?\/?(\?\S*)?$/.test(smtpUrl))
+    bad('SMTP_URL', 'must be an SMTP URL such as smtp://user:password@host:587 or smtps://host:465');
+  if (from !== undefined && !EMAIL.test(from.replace(/^[^<>\r\n]*<([^<>\r\n]+)>$/, '$1')))
+    bad('MAIL_FROM', 'must be an email address, optionally with a name: metacrm <crm@example.com>');
   if ((smtpUrl === undefined) !== (from === undefined)) {
     bad(smtpUrl === undefined ? 'SMTP_URL' : 'MAIL_FROM', 'SMTP_URL and MAIL_FROM are set together or not at all');
     return undefined;

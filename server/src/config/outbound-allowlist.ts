@@ -16,7 +16,10 @@ export interface AllowEntry {
  */
 export function parseAllowlist(text: string | undefined): AllowEntry[] {
   const entries: AllowEntry[] = [];
-  for (const raw of (text ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const raw of (text ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const match = /^(\[[0-9A-Fa-f:.]+\]|[^:/@?#\s[\]]+)(?::(\d{1,5}))?$/.exec(raw);
     const port = match?.[2] === undefined ? null : Number(match[2]);
     let host: string | undefined;

@@ -44,10 +44,13 @@ describe('chooseEmbeddedDb', () => {
     ['rust', 'python', 'secantusd-py', 'EMBEDDED_DB=python'],
     ['rust', 'legacy', 'secantusd-py', 'EMBEDDED_DB=python'],
     ['python', 'rust', 'secantusd-rs', 'EMBEDDED_DB=rust'],
-  ] as const)('refuses EMBEDDED_DB=%s on a folder the other server wrote (%s), naming it and the way out', (requested, kind, writer, hint) => {
-    const dir = folder(kind);
-    expect(() => chooseEmbeddedDb(requested, dir, true)).toThrow(new RegExp(`${dir}.*written by ${writer}.*${hint}.*DATA_DIR`));
-  });
+  ] as const)(
+    'refuses EMBEDDED_DB=%s on a folder the other server wrote (%s), naming it and the way out',
+    (requested, kind, writer, hint) => {
+      const dir = folder(kind);
+      expect(() => chooseEmbeddedDb(requested, dir, true)).toThrow(new RegExp(`${dir}.*written by ${writer}.*${hint}.*DATA_DIR`));
+    },
+  );
 
   it('marks a folder once and keeps the first owner', () => {
     const dir = folder('empty');

@@ -29,7 +29,9 @@ export function dataFolderOwner(storagePath: string): EmbeddedDb | undefined {
   if (entries.includes(OWNER_FILE)) {
     const marker = JSON.parse(fs.readFileSync(path.join(storagePath, OWNER_FILE), 'utf8')) as { server?: unknown };
     if (marker.server === 'python' || marker.server === 'rust') return marker.server;
-    throw new Error(`${path.join(storagePath, OWNER_FILE)} names no known server (${JSON.stringify(marker.server)}); remove it if the folder is empty.`);
+    throw new Error(
+      `${path.join(storagePath, OWNER_FILE)} names no known server (${JSON.stringify(marker.server)}); remove it if the folder is empty.`,
+    );
   }
   return entries.length === 0 ? undefined : 'python';
 }
@@ -46,7 +48,11 @@ export function recordDataFolderOwner(storagePath: string, server: EmbeddedDb): 
  * folder holds the other's data. Not asked for: the one that wrote the folder, else the
  * Rust server where `npm run setup` built it, else the Python one.
  */
-export function chooseEmbeddedDb(requested: EmbeddedDb | undefined, storagePath: string, rustBuilt = fs.existsSync(secantusRsBin)): EmbeddedDb {
+export function chooseEmbeddedDb(
+  requested: EmbeddedDb | undefined,
+  storagePath: string,
+  rustBuilt = fs.existsSync(secantusRsBin),
+): EmbeddedDb {
   const owner = dataFolderOwner(storagePath);
   if (requested !== undefined && owner !== undefined && owner !== requested) {
     throw new Error(

@@ -28,7 +28,12 @@ export interface DevServicesOptions {
  */
 export async function startDevServices(dataDir: string, options: DevServicesOptions = {}): Promise<DevServices> {
   const runDir = path.join(dataDir, 'run');
-  const secantus = await SecantusServer.create({ storagePath: path.join(dataDir, 'db'), runDir, testCommands: options.testCommands ?? false, server: options.embeddedDb });
+  const secantus = await SecantusServer.create({
+    storagePath: path.join(dataDir, 'db'),
+    runDir,
+    testCommands: options.testCommands ?? false,
+    server: options.embeddedDb,
+  });
   const redis = await RedisServer.create({ dataDir: path.join(dataDir, 'redis'), runDir });
   const results = await Promise.allSettled([secantus.start(), redis.start()]);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

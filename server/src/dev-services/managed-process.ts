@@ -137,7 +137,10 @@ export class ManagedProcess {
     const supervision = this.supervision;
     if (!supervision || this.stopping) return;
     if (Date.now() - this.runningSince >= (supervision.stableMs ?? 60_000)) this.failures = 0;
-    supervision.logger.error({ process: this.options.name, exitCode: exit.code, signal: exit.signal, lastOutput: tail(this.logFile), log: this.logFile }, `${this.options.name} exited by itself; restarting it`);
+    supervision.logger.error(
+      { process: this.options.name, exitCode: exit.code, signal: exit.signal, lastOutput: tail(this.logFile), log: this.logFile },
+      `${this.options.name} exited by itself; restarting it`,
+    );
     this.scheduleRestart();
   }
 
@@ -155,7 +158,10 @@ export class ManagedProcess {
     try {
       await this.launch();
       this.restarts++;
-      logger.warn({ process: this.options.name, pid: this.pid, afterMs: delayMs, restarts: this.restarts }, `${this.options.name} restarted`);
+      logger.warn(
+        { process: this.options.name, pid: this.pid, afterMs: delayMs, restarts: this.restarts },
+        `${this.options.name} restarted`,
+      );
     } catch (err) {
       if (this.stopping) return;
       logger.error({ process: this.options.name, err: (err as Error).message }, `${this.options.name} did not restart; trying again`);

@@ -33,17 +33,28 @@ export class RedisServer extends ManagedProcess {
     fs.mkdirSync(options.dataDir, { recursive: true });
     const persistent = options.persistent ?? true;
     const args = [
-      '--port', String(port),
-      '--bind', '127.0.0.1',
-      '--dir', options.dataDir,
-      '--appendonly', persistent ? 'yes' : 'no',
-      '--appendfsync', 'everysec',
-      '--save', '',
-      '--maxmemory-policy', 'noeviction',
-      '--daemonize', 'no',
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      options.dataDir,
+      '--appendonly',
+      persistent ? 'yes' : 'no',
+      '--appendfsync',
+      'everysec',
+      '--save',
+      '',
+      '--maxmemory-policy',
+      'noeviction',
+      '--daemonize',
+      'no',
     ];
     const url = `redis://127.0.0.1:${port}`;
-    return new RedisServer({ name: 'redis', command, args, runDir: options.runDir, startTimeoutMs: 30_000, ready: () => redisAnswers(url) }, port);
+    return new RedisServer(
+      { name: 'redis', command, args, runDir: options.runDir, startTimeoutMs: 30_000, ready: () => redisAnswers(url) },
+      port,
+    );
   }
 }
 
@@ -60,7 +71,13 @@ function redisServerBin(): string {
 
 /** True when a Redis server at `url` answers PING. */
 export async function redisAnswers(url: string, timeoutMs = 1000): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();

@@ -25,8 +25,16 @@ export interface SecantusOptions {
 
 /** What each build of SecantusDB is and where `npm run setup` put it. */
 export const EMBEDDED_SERVERS: Record<EmbeddedDb, { bin: string; label: string; install: string }> = {
-  rust: { bin: secantusRsBin, label: `secantusd-rs ${SECANTUS_RS_VERSION}`, install: 'Run `npm run setup` (it builds secantusd-rs with cargo), or set EMBEDDED_DB=python.' },
-  python: { bin: secantusBin, label: 'secantusd-py 0.7.0b3', install: 'Run `npm run setup` (it installs secantusdb into .venv), or set MONGODB_URL.' },
+  rust: {
+    bin: secantusRsBin,
+    label: `secantusd-rs ${SECANTUS_RS_VERSION}`,
+    install: 'Run `npm run setup` (it builds secantusd-rs with cargo), or set EMBEDDED_DB=python.',
+  },
+  python: {
+    bin: secantusBin,
+    label: 'secantusd-py 0.7.0b3',
+    install: 'Run `npm run setup` (it installs secantusdb into .venv), or set MONGODB_URL.',
+  },
 };
 
 /**
@@ -71,7 +79,19 @@ export class SecantusServer extends ManagedProcess {
     }
     const port = options.port ?? (await freePort());
     fs.mkdirSync(path.dirname(options.storagePath), { recursive: true });
-    const args = ['--host', '127.0.0.1', '--port', String(port), '--storage-path', options.storagePath, '--sync-on-commit', '--cache-size', embeddedCacheSize(), '--log-level', 'WARNING'];
+    const args = [
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--storage-path',
+      options.storagePath,
+      '--sync-on-commit',
+      '--cache-size',
+      embeddedCacheSize(),
+      '--log-level',
+      'WARNING',
+    ];
     // Both builds take it; secantusd-rs leaves it out of its --help.
     if (options.testCommands) args.push('--enable-test-commands');
     const url = `mongodb://127.0.0.1:${port}/?directConnection=true`;

@@ -15,10 +15,16 @@ export function accessRoutes(deps: RecordRouteDeps): Router<AppState> {
   router.get('/explain', requireAdmin('users'), async (ctx) => {
     const one = (name: string, required: boolean): string | undefined => {
       const value = ctx.query[name];
-      if (Array.isArray(value) || (required && !value)) throw BadRequest(`${name} must be given once`, [{ pointer: `/query/${name}`, code: 'REQUIRED' }]);
+      if (Array.isArray(value) || (required && !value))
+        throw BadRequest(`${name} must be given once`, [{ pointer: `/query/${name}`, code: 'REQUIRED' }]);
       return value || undefined;
     };
-    ctx.body = await explainAccess(deps.db, await deps.cache.current(), deps.registries, { user: one('user', true)!, entity: one('entity', true)!, record: one('record', false), field: one('field', false) });
+    ctx.body = await explainAccess(deps.db, await deps.cache.current(), deps.registries, {
+      user: one('user', true)!,
+      entity: one('entity', true)!,
+      record: one('record', false),
+      field: one('field', false),
+    });
   });
 
   return router;

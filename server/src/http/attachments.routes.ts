@@ -5,7 +5,12 @@ import type { Db } from 'mongodb';
 import type { BundleRegistries } from '@metacrm/metadata';
 import { BadRequest } from '../errors/index.js';
 import type { MetadataCache } from '../metadata/metadata-cache.js';
-import { AttachmentService, DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits, type UploadTarget } from '../records/attachments/attachment.service.js';
+import {
+  AttachmentService,
+  DEFAULT_ATTACHMENT_LIMITS,
+  type AttachmentLimits,
+  type UploadTarget,
+} from '../records/attachments/attachment.service.js';
 import type { RecordHooks } from '../records/record-hooks.js';
 import { RecordService } from '../records/record.service.js';
 import type { AppContext, AppState } from './context.js';
@@ -32,14 +37,29 @@ export interface AttachmentRouteDeps {
 export function attachmentRoutes(deps: AttachmentRouteDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/attachments' });
   const service = async (ctx: AppContext) => {
-    const records = new RecordService({ db: deps.db, snapshot: await deps.cache.current(), registries: deps.registries, actor: ctx.state.actor, requestId: ctx.state.requestId, hooks: deps.hooks, onHookError: (err, hook) => ctx.state.log.error({ err, hook }, 'record after-hook failed') });
-    return new AttachmentService({ db: deps.db, records, limits: deps.limits ?? DEFAULT_ATTACHMENT_LIMITS, ip: ctx.ip, requestId: ctx.state.requestId });
+    const records = new RecordService({
+      db: deps.db,
+      snapshot: await deps.cache.current(),
+      registries: deps.registries,
+      actor: ctx.state.actor,
+      requestId: ctx.state.requestId,
+      hooks: deps.hooks,
+      onHookError: (err, hook) => ctx.state.log.error({ err, hook }, 'record after-hook failed'),
+    });
+    return new AttachmentService({
+      db: deps.db,
+      records,
+      limits: deps.limits ?? DEFAULT_ATTACHMENT_LIMITS,
+      ip: ctx.ip,
+      requestId: ctx.state.requestId,
+    });
   };
 
   router.post('/:entity/:field', async (ctx) => {
     onlyParams(ctx, ['name', 'record']);
     const name = queryParam(ctx, 'name');
-    if (name === undefined || name.trim() === '' || name.length > 1000) throw BadRequest('name must give the file name (1-1000 characters)', [{ pointer: '/query/name', code: 'REQUIRED' }]);
+    if (name === undefined || name.trim() === '' || name.length > 1000)
+      throw BadRequest('name must give the file name (1-1000 characters)', [{ pointer: '/query/name', code: 'REQUIRED' }]);
     const files = await service(ctx);
     // Access first: nobody sends a file's bytes only to learn they may not attach it.
     const target = await files.target(ctx.params.entity!, ctx.params.field!, queryParam(ctx, 'record'));
@@ -74,7 +94,9 @@ export function attachmentRoutes(deps: AttachmentRouteDeps): Router<AppState> {
 /** The upload's bytes, read outside the work gate, refused past the limit with the field named. */
 async function uploadBody(ctx: AppContext, files: AttachmentService, target: UploadTarget): Promise<Buffer> {
   try {
-    return await readFromClient(() => getRawBody(ctx.req, { limit: files.limits.maxBytes, length: ctx.get('Content-Length') || undefined }));
+    return await readFromClient(() =>
+      getRawBody(ctx.req, { limit: files.limits.maxBytes, length: ctx.get('Content-Length') || undefined }),
+    );
   } catch (err) {
     if ((err as { type?: string }).type === 'entity.too.large') throw files.tooLarge(target);
     throw BadRequest('The request body could not be read', undefined, { cause: err });

@@ -40,12 +40,29 @@ const AUTH_BODY_LIMIT = '16kb';
  */
 export function authRoutes(deps: AuthRouteDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/auth' });
-  const login = async () => new LoginService({ db: deps.db, redis: deps.redis, prefix: deps.prefix, snapshot: await deps.cache.current(), throttle: deps.loginThrottle, sessions: deps.sessions });
+  const login = async () =>
+    new LoginService({
+      db: deps.db,
+      redis: deps.redis,
+      prefix: deps.prefix,
+      snapshot: await deps.cache.current(),
+      throttle: deps.loginThrottle,
+      sessions: deps.sessions,
+    });
   const meta = (ctx: AppContext) => ({ ip: ctx.ip, userAgent: ctx.get('User-Agent') || undefined, requestId: ctx.state.requestId });
   const account = async (ctx: AppContext) => {
     const auth = ctx.state.auth;
     if (!auth) throw AuthRequired();
-    return new AccountService({ db: deps.db, credentials: deps.credentials, actor: ctx.state.actor, user: auth.user, snapshot: await ctx.state.metadata(), sessionId: auth.sessionId, ip: ctx.ip, requestId: ctx.state.requestId });
+    return new AccountService({
+      db: deps.db,
+      credentials: deps.credentials,
+      actor: ctx.state.actor,
+      user: auth.user,
+      snapshot: await ctx.state.metadata(),
+      sessionId: auth.sessionId,
+      ip: ctx.ip,
+      requestId: ctx.state.requestId,
+    });
   };
   const answer = (ctx: AppContext, result: LoginResult) => {
     if (result.kind === 'challenge') {
@@ -53,7 +70,13 @@ export function authRoutes(deps: AuthRouteDeps): Router<AppState> {
       return;
     }
     setSessionCookies(ctx, result.session.token, result.session.csrfToken, deps.sessionLimits.absoluteMs);
-    ctx.body = { token: result.session.token, csrfToken: result.session.csrfToken, expiresAt: result.session.doc.expiresAt, user: result.user, twoFactorSetupRequired: result.twoFactorSetupRequired };
+    ctx.body = {
+      token: result.session.token,
+      csrfToken: result.session.csrfToken,
+      expiresAt: result.session.doc.expiresAt,
+      user: result.user,
+      twoFactorSetupRequired: result.twoFactorSetupRequired,
+    };
   };
 
   router.post('/login', async (ctx) => {
@@ -69,7 +92,13 @@ export function authRoutes(deps: AuthRouteDeps): Router<AppState> {
     if (auth?.sessionId) {
       await deps.sessions.end(auth.sessionId);
       await deps.credentials.changed(ctx.state.actor.id);
-      await new AuditLog(deps.db).append({ action: 'auth.logout', actor: ctx.state.actor, target: { kind: 'user', id: ctx.state.actor.id }, ip: ctx.ip, requestId: ctx.state.requestId });
+      await new AuditLog(deps.db).append({
+        action: 'auth.logout',
+        actor: ctx.state.actor,
+        target: { kind: 'user', id: ctx.state.actor.id },
+        ip: ctx.ip,
+        requestId: ctx.state.requestId,
+      });
     }
     clearSessionCookies(ctx);
     ctx.status = 204;
@@ -82,7 +111,10 @@ export function authRoutes(deps: AuthRouteDeps): Router<AppState> {
       user: toPublicUser(auth.user),
       via: auth.via,
       roles: ctx.state.actor.roles,
-      adminRights: { metadata: hasAdminRight(snapshot, ctx.state.actor, 'metadata'), users: hasAdminRight(snapshot, ctx.state.actor, 'users') },
+      adminRights: {
+        metadata: hasAdminRight(snapshot, ctx.state.actor, 'metadata'),
+        users: hasAdminRight(snapshot, ctx.state.actor, 'users'),
+      },
       twoFactorSetupRequired: auth.restricted,
       // The role an administrator previews (X-Metacrm-Preview-Role), read-only; null otherwise.
       previewRole: ctx.state.actor.preview?.role ?? null,

@@ -58,13 +58,15 @@ export function authenticate(deps: AuthenticateDeps): AppMiddleware {
     if (!secret) throw AuthRequired();
 
     const kind = secretKind(secret);
-    const found = kind === 'mct' ? await authenticator.fromApiToken(secret) : kind === 'mcs' ? await authenticator.fromSession(secret) : undefined;
+    const found =
+      kind === 'mct' ? await authenticator.fromApiToken(secret) : kind === 'mcs' ? await authenticator.fromSession(secret) : undefined;
     if (!found) throw AuthRequired('The session has ended or the token is not valid; sign in again');
 
     const restricted = await mustEnrol(found, deps);
     if (restricted && !ENROLMENT_ROUTES.has(`${ctx.method} ${ctx.path}`)) throw TwoFactorSetupRequired();
     if (found.via === 'session') {
-      if (cookie !== undefined && !SAFE_METHODS.has(ctx.method) && hashSecret(ctx.get(CSRF_HEADER)) !== found.session.csrfHash) throw CsrfInvalid();
+      if (cookie !== undefined && !SAFE_METHODS.has(ctx.method) && hashSecret(ctx.get(CSRF_HEADER)) !== found.session.csrfHash)
+        throw CsrfInvalid();
     } else {
       const state = await limiter.hit(`token:${String(found.token._id)}`, found.token.rateLimitPerMinute);
       ctx.set('X-RateLimit-Limit', String(state.limit));

@@ -42,7 +42,10 @@ describe('graceful close', () => {
     let closed = false;
     const closing = closeServer(server, inFlight, 10_000).then(() => (closed = true));
     // A new request is refused: either the listener is gone, or the gate says 503.
-    const late = await fetch(`${base}/api/other`).then((r) => r.status, () => 'refused');
+    const late = await fetch(`${base}/api/other`).then(
+      (r) => r.status,
+      () => 'refused',
+    );
     expect([503, 'refused']).toContain(late);
     expect(closed).toBe(false);
 

@@ -12,7 +12,12 @@ import type { AppState } from './context.js';
  *   Outside `/api`, so neither the load limits nor the work gate hold it back.
  * - `/metrics`: Prometheus text; guarded by METRICS_TOKEN when that is set.
  */
-export function healthRoutes(monitor: DependencyMonitor, metrics: Metrics, metricsToken: string | undefined, load?: () => WorkGateStats): Router<AppState> {
+export function healthRoutes(
+  monitor: DependencyMonitor,
+  metrics: Metrics,
+  metricsToken: string | undefined,
+  load?: () => WorkGateStats,
+): Router<AppState> {
   const router = new Router<AppState>();
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };

@@ -23,11 +23,16 @@ export async function jsonBody(ctx: AppContext, options: { limit?: string } = {}
   }
   const charset = ctx.request.charset.toLowerCase();
   if (charset !== '' && charset !== 'utf-8' && charset !== 'utf8') {
-    throw BadRequest(`The request body must be UTF-8, not ${charset.slice(0, 40)}`, bodyProblem('UNSUPPORTED_CHARSET', 'only charset=utf-8 is accepted'));
+    throw BadRequest(
+      `The request body must be UTF-8, not ${charset.slice(0, 40)}`,
+      bodyProblem('UNSUPPORTED_CHARSET', 'only charset=utf-8 is accepted'),
+    );
   }
   let bytes: Buffer;
   try {
-    bytes = await readFromClient(() => getRawBody(ctx.req, { limit: options.limit ?? '1mb', length: ctx.get('Content-Length') || undefined }));
+    bytes = await readFromClient(() =>
+      getRawBody(ctx.req, { limit: options.limit ?? '1mb', length: ctx.get('Content-Length') || undefined }),
+    );
   } catch (err) {
     const e = err as { type?: string; limit?: number };
     if (e.type === 'entity.too.large') throw PayloadTooLarge(`The request body is larger than ${options.limit ?? '1mb'}`);
@@ -41,7 +46,10 @@ export async function jsonBody(ctx: AppContext, options: { limit?: string } = {}
     throw BadRequest('The request body is not valid UTF-8', bodyProblem('INVALID_UTF8', 'not valid UTF-8'));
   }
   if (nestingDepth(text) > MAX_JSON_DEPTH) {
-    throw BadRequest(`The request body is nested more than ${MAX_JSON_DEPTH} levels deep`, bodyProblem('TOO_DEEP', `nested more than ${MAX_JSON_DEPTH} levels`));
+    throw BadRequest(
+      `The request body is nested more than ${MAX_JSON_DEPTH} levels deep`,
+      bodyProblem('TOO_DEEP', `nested more than ${MAX_JSON_DEPTH} levels`),
+    );
   }
   try {
     return JSON.parse(text, (key, value: unknown) => (FORBIDDEN_KEYS.has(key) ? undefined : value));
@@ -69,7 +77,8 @@ export function nestingDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);

@@ -46,7 +46,11 @@ export function loadShedding(deps: LoadSheddingDeps): AppMiddleware {
       const credential = credentialOf(ctx);
       if (credential !== undefined) {
         const token = secretKind(credential) === 'mct';
-        leaveCredential = deps.counters.enter(`credential:${hashSecret(credential)}`, token ? deps.limits.perToken : deps.limits.perUser, token ? 'API token' : 'session');
+        leaveCredential = deps.counters.enter(
+          `credential:${hashSecret(credential)}`,
+          token ? deps.limits.perToken : deps.limits.perUser,
+          token ? 'API token' : 'session',
+        );
       }
       leaveGate = await deps.gate.enter(controller.signal);
       const waitForClient = async <T>(wait: () => Promise<T>): Promise<T> => {
@@ -54,7 +58,8 @@ export function loadShedding(deps: LoadSheddingDeps): AppMiddleware {
         leaveGate = undefined;
         // A body that has not arrived in time: the connection is closed (nobody reads an answer),
         // which fails the read; the request ends there.
-        const deadline = deps.limits.bodyTimeoutMs === undefined ? undefined : setTimeout(() => ctx.req.socket.destroy(), deps.limits.bodyTimeoutMs);
+        const deadline =
+          deps.limits.bodyTimeoutMs === undefined ? undefined : setTimeout(() => ctx.req.socket.destroy(), deps.limits.bodyTimeoutMs);
         const result = await wait().finally(() => clearTimeout(deadline));
         leaveGate = await deps.gate.enter(controller.signal);
         return result;

@@ -42,7 +42,13 @@ export function meRoutes(deps: MeRouteDeps): Router<AppState> {
   let indexed: Promise<void> | undefined;
   const views = async (ctx: AppContext) => {
     const { db, toolkit } = deps;
-    const service = new PersonalViews({ db, snapshot: await deps.cache.current(), registries: toolkit.registries, validator: toolkit.validator, actor: ctx.state.actor });
+    const service = new PersonalViews({
+      db,
+      snapshot: await deps.cache.current(),
+      registries: toolkit.registries,
+      validator: toolkit.validator,
+      actor: ctx.state.actor,
+    });
     indexed ??= service.ensureIndexes().catch((err: unknown) => {
       indexed = undefined;
       throw err;
@@ -50,7 +56,8 @@ export function meRoutes(deps: MeRouteDeps): Router<AppState> {
     await indexed;
     return service;
   };
-  const columns = async (ctx: AppContext) => new ColumnPreferences(deps.db, await deps.cache.current(), ctx.state.actor, deps.toolkit.registries.operations);
+  const columns = async (ctx: AppContext) =>
+    new ColumnPreferences(deps.db, await deps.cache.current(), ctx.state.actor, deps.toolkit.registries.operations);
 
   router.get('/views', async (ctx) => {
     ctx.body = { views: await (await views(ctx)).list(queryParam(ctx, 'entity')) };

@@ -53,7 +53,8 @@ export function metadataRoutes(deps: MetadataRouteDeps): Router<AppState> {
   // The index a view being designed would get, and what of its query that index cannot serve.
   router.post('/views/plan', async (ctx) => {
     const body = await jsonBody(ctx);
-    if (body === null || typeof body !== 'object' || Array.isArray(body) || !('view' in body)) throw BadRequest('The body must be {"view": {...}}', [{ pointer: '/view', code: 'REQUIRED' }]);
+    if (body === null || typeof body !== 'object' || Array.isArray(body) || !('view' in body))
+      throw BadRequest('The body must be {"view": {...}}', [{ pointer: '/view', code: 'REQUIRED' }]);
     const [{ bundle }, current] = await Promise.all([service(ctx).draft(), service(ctx).current()]);
     ctx.body = planView((body as { view: unknown }).view, bundle, current.bundle, deps.toolkit);
   });
@@ -88,8 +89,12 @@ export function metadataRoutes(deps: MetadataRouteDeps): Router<AppState> {
   router.post('/rollback', async (ctx) => {
     const body = await optionalBody(ctx);
     const version = Number(body.version);
-    if (!Number.isInteger(version) || version < 1) throw BadRequest('version must be a published version number', [{ pointer: '/version', code: 'WRONG_TYPE' }]);
-    ctx.body = await service(ctx).rollback(version, { ...publishOptions(body), dryRun: ctx.query.dryRun === 'true' || body.dryRun === true });
+    if (!Number.isInteger(version) || version < 1)
+      throw BadRequest('version must be a published version number', [{ pointer: '/version', code: 'WRONG_TYPE' }]);
+    ctx.body = await service(ctx).rollback(version, {
+      ...publishOptions(body),
+      dryRun: ctx.query.dryRun === 'true' || body.dryRun === true,
+    });
   });
 
   router.get('/versions', async (ctx) => {
@@ -111,19 +116,23 @@ export function metadataRoutes(deps: MetadataRouteDeps): Router<AppState> {
 
 function kindParam(kind: string | undefined): ItemKind {
   if (!ITEM_KINDS.includes(kind as ItemKind)) {
-    throw BadRequest(`Unknown metadata kind "${kind}"; use one of ${ITEM_KINDS.join(', ')}`, [{ pointer: '/kind', code: 'NOT_ALLOWED_VALUE' }]);
+    throw BadRequest(`Unknown metadata kind "${kind}"; use one of ${ITEM_KINDS.join(', ')}`, [
+      { pointer: '/kind', code: 'NOT_ALLOWED_VALUE' },
+    ]);
   }
   return kind as ItemKind;
 }
 
 function keyQuery(raw: unknown, name: string): string {
-  if (typeof raw !== 'string' || !/^[a-z][a-z0-9_]{0,47}$/.test(raw)) throw BadRequest(`${name} must be a key`, [{ pointer: `/query/${name}`, code: raw === undefined ? 'REQUIRED' : 'BAD_FORMAT' }]);
+  if (typeof raw !== 'string' || !/^[a-z][a-z0-9_]{0,47}$/.test(raw))
+    throw BadRequest(`${name} must be a key`, [{ pointer: `/query/${name}`, code: raw === undefined ? 'REQUIRED' : 'BAD_FORMAT' }]);
   return raw;
 }
 
 function versionParam(raw: string | undefined, name: string, allowZero = false): number {
   const n = Number(raw);
-  if (!/^\d{1,9}$/.test(raw ?? '') || (!allowZero && n === 0)) throw BadRequest(`${name} must be a version number`, [{ pointer: `/${name}`, code: 'WRONG_TYPE' }]);
+  if (!/^\d{1,9}$/.test(raw ?? '') || (!allowZero && n === 0))
+    throw BadRequest(`${name} must be a version number`, [{ pointer: `/${name}`, code: 'WRONG_TYPE' }]);
   return n;
 }
 
@@ -132,7 +141,8 @@ function ifMatch(ctx: AppContext): number | undefined {
   const header = ctx.get('If-Match');
   if (!header) return undefined;
   const rev = Number(header.replace(/^W\//, '').replace(/"/g, ''));
-  if (!Number.isInteger(rev) || rev < 0) throw BadRequest('If-Match must hold a revision such as "3"', [{ pointer: '/headers/if-match', code: 'BAD_FORMAT' }]);
+  if (!Number.isInteger(rev) || rev < 0)
+    throw BadRequest('If-Match must hold a revision such as "3"', [{ pointer: '/headers/if-match', code: 'BAD_FORMAT' }]);
   return rev;
 }
 

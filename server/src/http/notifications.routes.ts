@@ -14,7 +14,8 @@ export function notificationRoutes(deps: { db: Db }): Router<AppState> {
 
   router.get('/', async (ctx) => {
     const limit = ctx.query.limit === undefined ? 50 : Number(ctx.query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw BadRequest('limit must be a whole number from 1 to 200', [{ pointer: '/query/limit', code: 'OUT_OF_RANGE' }]);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+      throw BadRequest('limit must be a whole number from 1 to 200', [{ pointer: '/query/limit', code: 'OUT_OF_RANGE' }]);
     ctx.body = await listNotifications(deps.db, ctx.state.actor.id, { limit, unreadOnly: ctx.query.unread === 'true' });
   });
 

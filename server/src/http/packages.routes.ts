@@ -39,7 +39,8 @@ export function packageRoutes(deps: PackageRouteDeps): Router<AppState> {
 
   router.post('/import', async (ctx) => {
     const onConflict = ctx.query.onConflict ?? 'skip';
-    if (onConflict !== 'skip' && onConflict !== 'overwrite') throw BadRequest('onConflict must be skip or overwrite', [{ pointer: '/query/onConflict', code: 'NOT_ALLOWED_VALUE' }]);
+    if (onConflict !== 'skip' && onConflict !== 'overwrite')
+      throw BadRequest('onConflict must be skip or overwrite', [{ pointer: '/query/onConflict', code: 'NOT_ALLOWED_VALUE' }]);
     const apply = flag(ctx, 'apply');
     const dryRun = flag(ctx, 'dryRun');
     const pkg = await jsonBody(ctx, { limit: PACKAGE_BODY_LIMIT });
@@ -70,7 +71,9 @@ export function packageRoutes(deps: PackageRouteDeps): Router<AppState> {
 function packageName(value: string | string[] | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'string' && /^[a-z][a-z0-9_]{0,47}$/.test(value)) return value;
-  throw BadRequest('name must be a key: lower case letters, digits and underscores, starting with a letter, at most 48 characters', [{ pointer: '/query/name', code: 'BAD_FORMAT' }]);
+  throw BadRequest('name must be a key: lower case letters, digits and underscores, starting with a letter, at most 48 characters', [
+    { pointer: '/query/name', code: 'BAD_FORMAT' },
+  ]);
 }
 
 /** A boolean query parameter: `true`, `false` or absent. */

@@ -13,7 +13,13 @@ export function recordAggregateRoutes(deps: RecordRouteDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/records' });
 
   router.post('/:entity/aggregate', async (ctx) => {
-    const service = new RecordService({ db: deps.db, snapshot: await deps.cache.current(), registries: deps.registries, actor: ctx.state.actor, requestId: ctx.state.requestId });
+    const service = new RecordService({
+      db: deps.db,
+      snapshot: await deps.cache.current(),
+      registries: deps.registries,
+      actor: ctx.state.actor,
+      requestId: ctx.state.requestId,
+    });
     ctx.body = await service.aggregate(ctx.params.entity!, await jsonBody(ctx));
   });
 

@@ -39,7 +39,14 @@ export const IMPORT_BODY_LIMIT = '28mb';
  */
 export function recordIoRoutes(deps: RecordIoRouteDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/records' });
-  const imports = async (ctx: AppContext) => new ImportService({ db: deps.db, snapshot: await deps.cache.current(), registries: deps.registries, actor: ctx.state.actor, queue: deps.queues.jobs });
+  const imports = async (ctx: AppContext) =>
+    new ImportService({
+      db: deps.db,
+      snapshot: await deps.cache.current(),
+      registries: deps.registries,
+      actor: ctx.state.actor,
+      queue: deps.queues.jobs,
+    });
 
   router.post('/:entity/import', async (ctx) => {
     const job = await (await imports(ctx)).start(ctx.params.entity!, await jsonBody(ctx, { limit: IMPORT_BODY_LIMIT }));
@@ -61,7 +68,14 @@ export function recordIoRoutes(deps: RecordIoRouteDeps): Router<AppState> {
   });
 
   router.get('/:entity/export', async (ctx) => {
-    const options = { db: deps.db, snapshot: await deps.cache.current(), registries: deps.registries, actor: ctx.state.actor, logger: ctx.state.log, requestId: ctx.state.requestId };
+    const options = {
+      db: deps.db,
+      snapshot: await deps.cache.current(),
+      registries: deps.registries,
+      actor: ctx.state.actor,
+      logger: ctx.state.log,
+      requestId: ctx.state.requestId,
+    };
     const file = await openExport(options, exportRequest(ctx));
     ctx.set('Content-Disposition', `attachment; filename="${file.fileName}"`);
     ctx.set('Cache-Control', 'no-store');
@@ -76,7 +90,8 @@ export function recordIoRoutes(deps: RecordIoRouteDeps): Router<AppState> {
 function exportRequest(ctx: AppContext): ExportRequest {
   const one = (name: string) => queryParam(ctx, name);
   const format = one('format') ?? 'csv';
-  if (!EXPORT_FORMATS.includes(format as ExportFormat)) throw BadRequest(`format must be one of ${EXPORT_FORMATS.join(', ')}`, [{ pointer: '/query/format', code: 'NOT_ALLOWED_VALUE' }]);
+  if (!EXPORT_FORMATS.includes(format as ExportFormat))
+    throw BadRequest(`format must be one of ${EXPORT_FORMATS.join(', ')}`, [{ pointer: '/query/format', code: 'NOT_ALLOWED_VALUE' }]);
   const filter = jsonQueryParam(ctx, 'filter');
   return {
     entity: ctx.params.entity!,
@@ -94,7 +109,8 @@ function exportRequest(ctx: AppContext): ExportRequest {
 /** `?lang=` when given, else the best of Accept-Language, else English. */
 function language(ctx: AppContext, lang: string | undefined): ExportLanguage {
   if (lang !== undefined) {
-    if (!EXPORT_LANGUAGES.includes(lang as ExportLanguage)) throw BadRequest(`lang must be one of ${EXPORT_LANGUAGES.join(', ')}`, [{ pointer: '/query/lang', code: 'NOT_ALLOWED_VALUE' }]);
+    if (!EXPORT_LANGUAGES.includes(lang as ExportLanguage))
+      throw BadRequest(`lang must be one of ${EXPORT_LANGUAGES.join(', ')}`, [{ pointer: '/query/lang', code: 'NOT_ALLOWED_VALUE' }]);
     return lang as ExportLanguage;
   }
   return answerLanguage(ctx);

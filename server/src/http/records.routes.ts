@@ -62,7 +62,9 @@ export function recordRoutes(deps: RecordRouteDeps): Router<AppState> {
   });
 
   router.get('/:entity/:id/related/:child/:via', async (ctx) => {
-    ctx.body = await (await service(ctx)).related(ctx.params.entity!, ctx.params.id!, ctx.params.child!, ctx.params.via!, listOptions(ctx, RELATED_PARAMS));
+    ctx.body = await (
+      await service(ctx)
+    ).related(ctx.params.entity!, ctx.params.id!, ctx.params.child!, ctx.params.via!, listOptions(ctx, RELATED_PARAMS));
   });
 
   router.get('/:entity/:id', async (ctx) => {
@@ -84,7 +86,12 @@ export function recordRoutes(deps: RecordRouteDeps): Router<AppState> {
 
   router.delete('/:entity/:id', async (ctx) => {
     const version = expectedVersion(ctx, undefined);
-    await (await service(ctx)).delete(ctx.params.entity!, ctx.params.id!, { hard: ctx.query.hard === 'true', ...(version === undefined ? {} : { expectedVersion: version }) });
+    await (
+      await service(ctx)
+    ).delete(ctx.params.entity!, ctx.params.id!, {
+      hard: ctx.query.hard === 'true',
+      ...(version === undefined ? {} : { expectedVersion: version }),
+    });
     ctx.status = 204;
   });
 
@@ -166,4 +173,3 @@ function writeOptions(ctx: AppContext, records: RecordService): WriteOptions {
   records.formOf(ctx.params.entity!, form, '/query/form');
   return { form };
 }
-

@@ -15,7 +15,11 @@ export function onlyParams(ctx: AppContext, known: readonly string[]): void {
   if (unknown.length === 0) return;
   throw BadRequest(
     `Unknown query parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n.slice(0, 40)}"`).join(', ')}; this route takes ${known.join(', ')}`,
-    unknown.map((name) => ({ pointer: `/query/${name.slice(0, 40)}`, code: 'UNKNOWN_PROPERTY', params: { property: name.slice(0, 40), allowed: known } })),
+    unknown.map((name) => ({
+      pointer: `/query/${name.slice(0, 40)}`,
+      code: 'UNKNOWN_PROPERTY',
+      params: { property: name.slice(0, 40), allowed: known },
+    })),
   );
 }
 
@@ -23,7 +27,8 @@ export function onlyParams(ctx: AppContext, known: readonly string[]): void {
 export function jsonQueryParam(ctx: AppContext, name: string): unknown {
   const raw = queryParam(ctx, name);
   if (raw === undefined) return undefined;
-  if (nestingDepth(raw) > MAX_JSON_DEPTH) throw BadRequest(`${name} is nested more than ${MAX_JSON_DEPTH} levels deep`, [{ pointer: `/query/${name}`, code: 'BAD_FORMAT' }]);
+  if (nestingDepth(raw) > MAX_JSON_DEPTH)
+    throw BadRequest(`${name} is nested more than ${MAX_JSON_DEPTH} levels deep`, [{ pointer: `/query/${name}`, code: 'BAD_FORMAT' }]);
   try {
     return JSON.parse(raw); // the filter compiler refuses prototype and operator keys itself
   } catch {
@@ -40,7 +45,9 @@ export function expectedVersion(ctx: AppContext, body: unknown): number | undefi
   // Only a number (body) or digits (header): Number(true) or Number('') would pass as 1 or 0.
   const version = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,16}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isSafeInteger(version) || version < 1) {
-    throw BadRequest('_version must be the version you edited', { problems: [{ pointer: '/_version', code: 'WRONG_TYPE', message: 'must be a positive integer' }] });
+    throw BadRequest('_version must be the version you edited', {
+      problems: [{ pointer: '/_version', code: 'WRONG_TYPE', message: 'must be a positive integer' }],
+    });
   }
   return version;
 }

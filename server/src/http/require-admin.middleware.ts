@@ -9,7 +9,9 @@ export function requireAdmin(right: AdminRight): AppMiddleware {
     const actor = ctx.state.actor as Actor | undefined;
     if (!actor) throw AuthRequired();
     if (!hasAdminRight(await ctx.state.metadata(), actor, right)) {
-      throw Forbidden(right === 'metadata' ? 'Only metadata administrators may do this' : 'Only user administrators may do this', { right });
+      throw Forbidden(right === 'metadata' ? 'Only metadata administrators may do this' : 'Only user administrators may do this', {
+        right,
+      });
     }
     await next();
   };

@@ -17,9 +17,15 @@ export function searchRoutes(deps: RecordRouteDeps): Router<AppState> {
     const entities = queryParam(ctx, 'entities')?.split(',').filter(Boolean);
     const limit = queryParam(ctx, 'limit');
     if (limit !== undefined && (!/^\d{1,2}$/.test(limit) || Number(limit) < 1 || Number(limit) > GLOBAL_SEARCH_LIMITS.maxPerEntity)) {
-      throw BadRequest(`limit must be a whole number from 1 to ${GLOBAL_SEARCH_LIMITS.maxPerEntity}`, [{ pointer: '/query/limit', code: 'OUT_OF_RANGE' }]);
+      throw BadRequest(`limit must be a whole number from 1 to ${GLOBAL_SEARCH_LIMITS.maxPerEntity}`, [
+        { pointer: '/query/limit', code: 'OUT_OF_RANGE' },
+      ]);
     }
-    const results = await globalSearch(deps.db, await deps.cache.current(), deps.registries, ctx.state.actor, { q, entities, perEntity: limit === undefined ? undefined : Number(limit) });
+    const results = await globalSearch(deps.db, await deps.cache.current(), deps.registries, ctx.state.actor, {
+      q,
+      entities,
+      perEntity: limit === undefined ? undefined : Number(limit),
+    });
     ctx.body = { results };
   });
 

@@ -31,7 +31,14 @@ export function securityRoutes(deps: SecurityRouteDeps): Router<AppState> {
   router.patch('/settings/security', guard, async (ctx) => {
     const { before, after } = await new SecuritySettingsStore(deps.db).update(await jsonBody(ctx, { limit: '16kb' }), ctx.state.actor);
     await deps.credentials.settingsChanged();
-    await new AuditLog(deps.db).append({ action: 'settings.update', actor: ctx.state.actor, target: { kind: 'settings', key: 'security' }, data: { before, after }, ip: ctx.ip, requestId: ctx.state.requestId });
+    await new AuditLog(deps.db).append({
+      action: 'settings.update',
+      actor: ctx.state.actor,
+      target: { kind: 'settings', key: 'security' },
+      data: { before, after },
+      ip: ctx.ip,
+      requestId: ctx.state.requestId,
+    });
     ctx.body = after;
   });
 
@@ -52,15 +59,21 @@ function auditQuery(ctx: AppContext) {
     const raw = one(name);
     if (raw === undefined) return undefined;
     const value = new Date(raw);
-    if (Number.isNaN(value.getTime())) throw AuditQueryInvalid(`${name} must be a date-time`, [{ pointer: `/query/${name}`, code: 'BAD_FORMAT' }]);
+    if (Number.isNaN(value.getTime()))
+      throw AuditQueryInvalid(`${name} must be a date-time`, [{ pointer: `/query/${name}`, code: 'BAD_FORMAT' }]);
     return value;
   };
   const action = one('action');
-  if (action !== undefined && !/^[a-z0-9_.]{1,64}$/.test(action)) throw AuditQueryInvalid('action must be an action name such as auth.login, or a family such as auth.', [{ pointer: '/query/action', code: 'BAD_FORMAT' }]);
+  if (action !== undefined && !/^[a-z0-9_.]{1,64}$/.test(action))
+    throw AuditQueryInvalid('action must be an action name such as auth.login, or a family such as auth.', [
+      { pointer: '/query/action', code: 'BAD_FORMAT' },
+    ]);
   const cursor = one('cursor');
-  if (cursor !== undefined && !/^[0-9a-f]{24}$/.test(cursor)) throw AuditQueryInvalid('cursor must be the nextCursor of a previous page', [{ pointer: '/query/cursor', code: 'BAD_FORMAT' }]);
+  if (cursor !== undefined && !/^[0-9a-f]{24}$/.test(cursor))
+    throw AuditQueryInvalid('cursor must be the nextCursor of a previous page', [{ pointer: '/query/cursor', code: 'BAD_FORMAT' }]);
   const limitRaw = one('limit');
   const limit = limitRaw === undefined ? undefined : Number(limitRaw);
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 200)) throw AuditQueryInvalid('limit must be a whole number from 1 to 200', [{ pointer: '/query/limit', code: 'OUT_OF_RANGE' }]);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 200))
+    throw AuditQueryInvalid('limit must be a whole number from 1 to 200', [{ pointer: '/query/limit', code: 'OUT_OF_RANGE' }]);
   return { action, actorId: one('actorId'), from: date('from'), to: date('to'), limit, cursor };
 }

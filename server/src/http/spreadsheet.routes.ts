@@ -59,7 +59,9 @@ export function spreadsheetRoutes(deps: { db: Db; cache: MetadataCache }): Route
   return router;
 }
 
-async function readSample(request: ReturnType<typeof parseImportRequest>): Promise<{ headers: string[]; cells: SheetCell[][]; truncated: boolean }> {
+async function readSample(
+  request: ReturnType<typeof parseImportRequest>,
+): Promise<{ headers: string[]; cells: SheetCell[][]; truncated: boolean }> {
   let headers: string[] | undefined;
   const cells: SheetCell[][] = [];
   for await (const row of sheetRows(request.content, request.format, { sheet: request.sheet, encoding: request.encoding })) {
@@ -76,7 +78,12 @@ async function readSample(request: ReturnType<typeof parseImportRequest>): Promi
  * its records among the column's values (one indexed `$in` query per entity, not a
  * scan), so inferColumns proposes a lookup only when every value names a record.
  */
-async function lookupCandidates(db: Db, snapshot: MetadataSnapshot, headers: readonly string[], cells: readonly SheetCell[][]): Promise<LookupCandidate[]> {
+async function lookupCandidates(
+  db: Db,
+  snapshot: MetadataSnapshot,
+  headers: readonly string[],
+  cells: readonly SheetCell[][],
+): Promise<LookupCandidate[]> {
   const texts = new Set<string>();
   headers.forEach((_, i) => {
     const values = new Set(cells.map((row) => cellText(row[i] ?? null)).filter((v) => v !== '' && Number.isNaN(Number(v))));
@@ -84,11 +91,15 @@ async function lookupCandidates(db: Db, snapshot: MetadataSnapshot, headers: rea
   });
   if (texts.size === 0) return [];
   const candidates = await Promise.all(
-    snapshot.bundle.entities.filter((e) => e.displayField).map(async (entity) => {
-      const field = entity.displayField!;
-      const found = await recordCollection(db, entity.key).find({ [field]: { $in: [...texts] }, _deletedAt: null }, { projection: { [field]: 1 } }).toArray();
-      return { entity: entity.key, names: new Set(found.map((d) => String(d[field]))) };
-    }),
+    snapshot.bundle.entities
+      .filter((e) => e.displayField)
+      .map(async (entity) => {
+        const field = entity.displayField!;
+        const found = await recordCollection(db, entity.key)
+          .find({ [field]: { $in: [...texts] }, _deletedAt: null }, { projection: { [field]: 1 } })
+          .toArray();
+        return { entity: entity.key, names: new Set(found.map((d) => String(d[field]))) };
+      }),
   );
   return candidates.filter((c) => c.names.size > 0);
 }

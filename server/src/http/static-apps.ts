@@ -17,7 +17,8 @@ export interface StaticApp {
  * answered here.
  */
 export function staticApps(apps: StaticApp[]): AppMiddleware {
-  const sorted = [...apps].filter((app) => fs.existsSync(path.join(app.root, 'index.html')))
+  const sorted = [...apps]
+    .filter((app) => fs.existsSync(path.join(app.root, 'index.html')))
     .sort((a, b) => b.mount.length - a.mount.length);
   return async (ctx, next) => {
     if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || isReserved(ctx.path)) return await next();

@@ -30,14 +30,25 @@ export function userRoutes(deps: UserRouteDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api' });
   const guard = requireAdmin('users');
   const usersService = async (ctx: AppContext) =>
-    new UsersService({ db: deps.db, credentials: deps.credentials, actor: ctx.state.actor, roleKeys: new Set((await ctx.state.metadata()).bundle.roles.map((r) => r.key)), ip: ctx.ip, requestId: ctx.state.requestId });
-  const departmentsService = (ctx: AppContext) => new DepartmentsService({ db: deps.db, actor: ctx.state.actor, ip: ctx.ip, requestId: ctx.state.requestId });
+    new UsersService({
+      db: deps.db,
+      credentials: deps.credentials,
+      actor: ctx.state.actor,
+      roleKeys: new Set((await ctx.state.metadata()).bundle.roles.map((r) => r.key)),
+      ip: ctx.ip,
+      requestId: ctx.state.requestId,
+    });
+  const departmentsService = (ctx: AppContext) =>
+    new DepartmentsService({ db: deps.db, actor: ctx.state.actor, ip: ctx.ip, requestId: ctx.state.requestId });
 
   router.get('/users', guard, async (ctx) => {
     const active = ctx.query.active === 'true' ? true : ctx.query.active === 'false' ? false : undefined;
     const limit = ctx.query.limit === undefined ? undefined : Number(ctx.query.limit);
-    if (limit !== undefined && !Number.isInteger(limit)) throw BadRequest('limit must be a whole number', [{ pointer: '/query/limit', code: 'WRONG_TYPE' }]);
-    ctx.body = await (await usersService(ctx)).list({ q: str(ctx.query.q), active, departmentId: str(ctx.query.departmentId), limit, cursor: str(ctx.query.cursor) });
+    if (limit !== undefined && !Number.isInteger(limit))
+      throw BadRequest('limit must be a whole number', [{ pointer: '/query/limit', code: 'WRONG_TYPE' }]);
+    ctx.body = await (
+      await usersService(ctx)
+    ).list({ q: str(ctx.query.q), active, departmentId: str(ctx.query.departmentId), limit, cursor: str(ctx.query.cursor) });
   });
 
   router.get('/directory/users', async (ctx) => {
@@ -45,7 +56,10 @@ export function userRoutes(deps: UserRouteDeps): Router<AppState> {
     const ids = str(ctx.query.ids);
     const limit = ctx.query.limit === undefined ? undefined : Number(ctx.query.limit);
     ctx.set('Cache-Control', 'private, no-cache');
-    ctx.body = { users: ids !== undefined ? await directory.byIds(ids.split(',').filter(Boolean)) : await directory.search(str(ctx.query.q) ?? '', limit) };
+    ctx.body = {
+      users:
+        ids !== undefined ? await directory.byIds(ids.split(',').filter(Boolean)) : await directory.search(str(ctx.query.q) ?? '', limit),
+    };
   });
 
   router.post('/users', guard, async (ctx) => {

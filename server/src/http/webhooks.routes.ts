@@ -29,7 +29,9 @@ export function webhookRoutes(deps: WebhookServiceDeps): Router<AppState> {
     });
     const idempotencyKey = ctx.get('Idempotency-Key') || undefined;
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw BadRequest('Idempotency-Key must be 1 to 200 printable ASCII characters', [{ pointer: '/headers/Idempotency-Key', code: 'BAD_FORMAT' }]);
+      throw BadRequest('Idempotency-Key must be 1 to 200 printable ASCII characters', [
+        { pointer: '/headers/Idempotency-Key', code: 'BAD_FORMAT' },
+      ]);
     }
     const payload = await jsonBody(ctx, { limit: `${hook.maxBytes}b` });
     const answer = await hooks.start(hook, payload, idempotencyKey);

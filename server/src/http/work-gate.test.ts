@@ -37,10 +37,12 @@ describe('WorkGate', () => {
 });
 
 describe('InFlightCounters', () => {
-  it('answers 429 TOO_MANY_IN_FLIGHT with Retry-After past a key\'s limit, per key', () => {
+  it("answers 429 TOO_MANY_IN_FLIGHT with Retry-After past a key's limit, per key", () => {
     const counters = new InFlightCounters();
     const leaves = [counters.enter('user:a', 2, 'user'), counters.enter('user:a', 2, 'user')];
-    expect(() => counters.enter('user:a', 2, 'user')).toThrow(expect.objectContaining({ code: 'TOO_MANY_IN_FLIGHT', status: 429, details: { limit: 2, retryAfterSeconds: 1 } }));
+    expect(() => counters.enter('user:a', 2, 'user')).toThrow(
+      expect.objectContaining({ code: 'TOO_MANY_IN_FLIGHT', status: 429, details: { limit: 2, retryAfterSeconds: 1 } }),
+    );
     const other = counters.enter('user:b', 2, 'user');
     leaves[0]!();
     leaves[0]!();

@@ -47,7 +47,9 @@ export class WorkGate {
     }
     if (this.waiting.length >= this.options.maxQueued) {
       this.shed++;
-      throw ServerBusy(`The server is busy (${this.options.maxInFlight} requests in flight, ${this.waiting.length} waiting); try again shortly`);
+      throw ServerBusy(
+        `The server is busy (${this.options.maxInFlight} requests in flight, ${this.waiting.length} waiting); try again shortly`,
+      );
     }
     return await new Promise<() => void>((resolve, reject) => {
       const leaveQueue = () => {
@@ -68,7 +70,9 @@ export class WorkGate {
       };
       const timer = setTimeout(() => {
         this.shed++;
-        waiter.refuse(ServerBusy(`The server is busy: no place for this request within ${this.options.queueTimeoutMs} ms; try again shortly`));
+        waiter.refuse(
+          ServerBusy(`The server is busy: no place for this request within ${this.options.queueTimeoutMs} ms; try again shortly`),
+        );
       }, this.options.queueTimeoutMs);
       const onAbort = () => waiter.refuse(ClientClosedRequest());
       signal.addEventListener('abort', onAbort, { once: true });
@@ -100,7 +104,11 @@ export class InFlightCounters {
   /** Counts one request under `key`; resolves the function that uncounts it (once). */
   enter(key: string, limit: number, who: string): () => void {
     const count = this.counts.get(key) ?? 0;
-    if (count >= limit) throw TooManyInFlight(`This ${who} already has ${count} requests in flight (at most ${limit}); wait for them to finish`, { limit, retryAfterSeconds: 1 });
+    if (count >= limit)
+      throw TooManyInFlight(`This ${who} already has ${count} requests in flight (at most ${limit}); wait for them to finish`, {
+        limit,
+        retryAfterSeconds: 1,
+      });
     this.counts.set(key, count + 1);
     let left = false;
     return () => {

@@ -12,10 +12,21 @@ import type { RecordRouteDeps } from './records.routes.js';
  * is `status=failed`), a run with its step log, retry from the failed step, start a
  * manual workflow, and a dry run over a sample record.
  */
-export function workflowRoutes(deps: RecordRouteDeps & { queue: Queue; automation?: WorkflowServiceOptions['automation'] }): Router<AppState> {
+export function workflowRoutes(
+  deps: RecordRouteDeps & { queue: Queue; automation?: WorkflowServiceOptions['automation'] },
+): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/workflows' });
   const service = async (ctx: AppContext, options: { draft?: boolean } = {}) =>
-    new WorkflowService({ db: deps.db, snapshot: options.draft ? await draftSnapshot(deps.db, deps.cache) : await deps.cache.current(), registries: deps.registries, actor: ctx.state.actor, queue: deps.queue, logger: ctx.state.log, hooks: deps.hooks, automation: deps.automation });
+    new WorkflowService({
+      db: deps.db,
+      snapshot: options.draft ? await draftSnapshot(deps.db, deps.cache) : await deps.cache.current(),
+      registries: deps.registries,
+      actor: ctx.state.actor,
+      queue: deps.queue,
+      logger: ctx.state.log,
+      hooks: deps.hooks,
+      automation: deps.automation,
+    });
   const text = (ctx: AppContext, name: string) => (typeof ctx.query[name] === 'string' ? (ctx.query[name] as string) : undefined);
 
   // Starting a manual workflow is for anyone who may read its records (checked by the
@@ -27,7 +38,15 @@ export function workflowRoutes(deps: RecordRouteDeps & { queue: Queue; automatio
   });
   router.get('/runs', admin, async (ctx) => {
     const limit = text(ctx, 'limit');
-    ctx.body = await (await service(ctx)).runs({ workflow: text(ctx, 'workflow'), status: text(ctx, 'status'), record: text(ctx, 'record'), before: text(ctx, 'before'), limit: limit && /^\d{1,3}$/.test(limit) ? Number(limit) : undefined });
+    ctx.body = await (
+      await service(ctx)
+    ).runs({
+      workflow: text(ctx, 'workflow'),
+      status: text(ctx, 'status'),
+      record: text(ctx, 'record'),
+      before: text(ctx, 'before'),
+      limit: limit && /^\d{1,3}$/.test(limit) ? Number(limit) : undefined,
+    });
   });
   router.get('/runs/:id', admin, async (ctx) => {
     ctx.body = await (await service(ctx)).run(ctx.params.id!);

@@ -27,9 +27,21 @@ export interface LiveRecordEvent {
  * A delete is shown to those who could read the record (it stays, soft-deleted);
  * a purge only to those who may read every record of the entity, as the record is gone.
  */
-export async function liveEventFor(db: Db, snapshot: MetadataSnapshot, registries: BundleRegistries, actor: Actor, event: OutboxEvent): Promise<LiveRecordEvent | null> {
+export async function liveEventFor(
+  db: Db,
+  snapshot: MetadataSnapshot,
+  registries: BundleRegistries,
+  actor: Actor,
+  event: OutboxEvent,
+): Promise<LiveRecordEvent | null> {
   if (!snapshot.entity(event.entity)) return null;
-  const base = { id: event._id.toHexString(), type: event.type, entity: event.entity, recordId: event.recordId.toHexString(), version: event.version };
+  const base = {
+    id: event._id.toHexString(),
+    type: event.type,
+    entity: event.entity,
+    recordId: event.recordId.toHexString(),
+    version: event.version,
+  };
   if (event.type === 'record.purge') {
     const access = new RecordAccess(db, snapshot, registries, actor);
     return access.policy(event.entity).can('read') && (await access.scope(event.entity, 'read')) === undefined ? base : null;

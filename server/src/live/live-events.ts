@@ -44,7 +44,8 @@ interface Subscriber {
 
 /** SSE frames. A record event carries its outbox id, so the browser's Last-Event-ID resumes from it. */
 export const frame = {
-  event: (event: string, data: unknown, id?: string) => `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`,
+  event: (event: string, data: unknown, id?: string) =>
+    `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`,
   comment: (text: string) => `: ${text}\n\n`,
 };
 
@@ -171,7 +172,9 @@ export class LiveEvents {
   }
 
   private enqueue(event: OutboxEvent): void {
-    this.chain = this.chain.then(() => this.dispatch(event)).catch((err: unknown) => this.options.logger.error({ err }, 'live events: dispatch failed'));
+    this.chain = this.chain
+      .then(() => this.dispatch(event))
+      .catch((err: unknown) => this.options.logger.error({ err }, 'live events: dispatch failed'));
   }
 
   /** One event to every subscriber who may see it; decided once per user, written to each of their streams. */
@@ -192,8 +195,17 @@ export class LiveEvents {
     if (lastEventId === undefined) return;
     const { maxReplay = 200 } = this.options;
     const outbox = this.options.db.collection<OutboxEvent>(OUTBOX);
-    const known = ObjectId.isValid(lastEventId) && /^[0-9a-f]{24}$/i.test(lastEventId) ? await outbox.findOne({ _id: new ObjectId(lastEventId) }, { projection: { _id: 1 } }) : null;
-    const missed = known ? await outbox.find({ _id: { $gt: known._id } }).sort({ _id: 1 }).limit(maxReplay + 1).toArray() : [];
+    const known =
+      ObjectId.isValid(lastEventId) && /^[0-9a-f]{24}$/i.test(lastEventId)
+        ? await outbox.findOne({ _id: new ObjectId(lastEventId) }, { projection: { _id: 1 } })
+        : null;
+    const missed = known
+      ? await outbox
+          .find({ _id: { $gt: known._id } })
+          .sort({ _id: 1 })
+          .limit(maxReplay + 1)
+          .toArray()
+      : [];
     if (!known || missed.length > maxReplay) {
       subscriber.sink.write(frame.event('reset', { reason: known ? 'TOO_FAR_BEHIND' : 'UNKNOWN_EVENT_ID' }));
       return;

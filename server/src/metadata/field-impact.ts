@@ -1,9 +1,18 @@
 import type { Db } from 'mongodb';
-import { ITEM_KINDS, keyedPointer, validateBundle, type Bundle, type Entity, type FieldImpact, type FieldReference, type ItemKind, type Problem } from '@metacrm/metadata';
+import {
+  ITEM_KINDS,
+  keyedPointer,
+  validateBundle,
+  type Bundle,
+  type Entity,
+  type FieldImpact,
+  type FieldReference,
+  type ItemKind,
+  type Problem,
+} from '@metacrm/metadata';
 import { recordCollection } from '../record-storage/record-collections.js';
 import { MetadataItemNotFound } from './metadata.errors.js';
 import type { MetadataToolkit } from './metadata-toolkit.js';
-
 
 /**
  * The impact of deleting `field` from `entity` in the draft `bundle`. A reference is
@@ -15,7 +24,8 @@ import type { MetadataToolkit } from './metadata-toolkit.js';
 export async function fieldImpact(db: Db, toolkit: MetadataToolkit, bundle: Bundle, entity: string, field: string): Promise<FieldImpact> {
   const target = bundle.entities.find((e) => e.key === entity);
   if (!target) throw MetadataItemNotFound(`No entity "${entity}" in the draft`, { kind: 'entities', key: entity });
-  if (!target.fields.some((f) => f.key === field)) throw MetadataItemNotFound(`The draft entity "${entity}" has no field "${field}"`, { kind: 'entities', key: entity, field });
+  if (!target.fields.some((f) => f.key === field))
+    throw MetadataItemNotFound(`The draft entity "${entity}" has no field "${field}"`, { kind: 'entities', key: entity, field });
 
   const without: Bundle = { ...bundle, entities: bundle.entities.map((e) => (e.key === entity ? withoutField(e, field) : e)) };
   const seen = new Set(problemsOf(bundle, toolkit).map(signature));
@@ -24,7 +34,13 @@ export async function fieldImpact(db: Db, toolkit: MetadataToolkit, bundle: Bund
     if (seen.has(signature(problem))) continue;
     const [, kind, key] = problem.pointer.split('/');
     if (!ITEM_KINDS.includes(kind as ItemKind) || !key) continue;
-    references[kind as ItemKind].push({ kind: kind as ItemKind, key: decodeSegment(key), pointer: problem.pointer, code: problem.code, message: problem.message });
+    references[kind as ItemKind].push({
+      kind: kind as ItemKind,
+      key: decodeSegment(key),
+      pointer: problem.pointer,
+      code: problem.code,
+      message: problem.message,
+    });
   }
   for (const ref of workflowMentions(bundle, entity, field)) {
     if (!references.workflows.some((r) => r.pointer === ref.pointer)) references.workflows.push(ref);
@@ -42,10 +58,22 @@ function workflowMentions(bundle: Bundle, entity: string, field: string): FieldR
   const found: FieldReference[] = [];
   bundle.workflows.forEach((workflow, index) => {
     if (workflow.entity !== entity) return;
-    walk(workflow, `/workflows/${index}`, (pointer) => {
-      const keyed = keyedPointer(pointer, bundle);
-      if (!found.some((r) => r.pointer === keyed)) found.push({ kind: 'workflows', key: workflow.key, pointer: keyed, code: 'NAMES_FIELD', message: `The workflow "${workflow.key}" names the field "${field}"` });
-    }, field);
+    walk(
+      workflow,
+      `/workflows/${index}`,
+      (pointer) => {
+        const keyed = keyedPointer(pointer, bundle);
+        if (!found.some((r) => r.pointer === keyed))
+          found.push({
+            kind: 'workflows',
+            key: workflow.key,
+            pointer: keyed,
+            code: 'NAMES_FIELD',
+            message: `The workflow "${workflow.key}" names the field "${field}"`,
+          });
+      },
+      field,
+    );
   });
   return found;
 }

@@ -55,7 +55,9 @@ export function checksum(bundle: Bundle): string {
 /** JSON with object keys sorted, so equal bundles serialize equally. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   );
 }
 
@@ -103,7 +105,15 @@ export class MetadataRepository {
     await this.draft.deleteMany({}, { session });
     const now = new Date();
     const docs: DraftDoc[] = ITEM_KINDS.flatMap((kind) =>
-      bundleItems(bundle, kind).map((item) => ({ _id: draftId(kind, item.key), kind, key: item.key, json: JSON.stringify(item), rev: 1, updatedAt: now, updatedBy: actor })),
+      bundleItems(bundle, kind).map((item) => ({
+        _id: draftId(kind, item.key),
+        kind,
+        key: item.key,
+        json: JSON.stringify(item),
+        rev: 1,
+        updatedAt: now,
+        updatedBy: actor,
+      })),
     );
     if (docs.length > 0) await this.draft.insertMany(docs, { session });
     await this.state.updateOne({ _id: 'draft' }, { $set: { version: origin } }, { upsert: true, session });

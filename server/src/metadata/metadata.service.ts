@@ -1,5 +1,18 @@
 import type { Db } from 'mongodb';
-import { ITEM_KINDS, ITEM_NOUNS, builtInRole, derivedGrantWarnings, diffBundles, keyedPointer, planMigrations, validateBundle, type Bundle, type BundleDiff, type ItemKind, type Problem } from '@metacrm/metadata';
+import {
+  ITEM_KINDS,
+  ITEM_NOUNS,
+  builtInRole,
+  derivedGrantWarnings,
+  diffBundles,
+  keyedPointer,
+  planMigrations,
+  validateBundle,
+  type Bundle,
+  type BundleDiff,
+  type ItemKind,
+  type Problem,
+} from '@metacrm/metadata';
 import { AuditLog } from '../audit/audit-log.js';
 import { upsertAndUpdate } from '../storage/upsert.js';
 import type { Actor } from '../actor/actor.js';
@@ -98,7 +111,12 @@ export class MetadataService {
     if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
       const record: Record<string, unknown> = { ...(item as Record<string, unknown>) };
       if (record.key === undefined) record.key = key;
-      else if (record.key !== key) problems.push({ pointer: '/key', code: 'KEY_MISMATCH', message: `keys are immutable: the body says "${String(record.key)}" but the URL says "${key}"` });
+      else if (record.key !== key)
+        problems.push({
+          pointer: '/key',
+          code: 'KEY_MISMATCH',
+          message: `keys are immutable: the body says "${String(record.key)}" but the URL says "${key}"`,
+        });
       body = record;
     }
     problems.push(...this.options.toolkit.validator.validateItem(kind, body));
@@ -108,9 +126,15 @@ export class MetadataService {
     const set = { kind, key, json: JSON.stringify(body), updatedAt: now, updatedBy: this.options.actor };
     if (expectedRev === undefined) {
       // Not a findOneAndUpdate upsert: its post-image is not relied on (storage/upsert.ts).
-      return toItem(await upsertAndUpdate(this.repo.draft, { _id: draftId(kind, key) }, { ...set, rev: 0 }, { $set: set, $inc: { rev: 1 } }));
+      return toItem(
+        await upsertAndUpdate(this.repo.draft, { _id: draftId(kind, key) }, { ...set, rev: 0 }, { $set: set, $inc: { rev: 1 } }),
+      );
     }
-    const updated = await this.repo.draft.findOneAndUpdate({ _id: draftId(kind, key), rev: expectedRev }, { $set: set, $inc: { rev: 1 } }, { returnDocument: 'after' });
+    const updated = await this.repo.draft.findOneAndUpdate(
+      { _id: draftId(kind, key), rev: expectedRev },
+      { $set: set, $inc: { rev: 1 } },
+      { returnDocument: 'after' },
+    );
     if (!updated) throw await this.conflict(kind, key);
     return toItem(updated);
   }
@@ -119,7 +143,10 @@ export class MetadataService {
     await this.ensureDraft();
     const filter = expectedRev === undefined ? { _id: draftId(kind, key) } : { _id: draftId(kind, key), rev: expectedRev };
     const { deletedCount } = await this.repo.draft.deleteOne(filter);
-    if (deletedCount === 0) throw expectedRev === undefined ? MetadataItemNotFound(`No ${ITEM_NOUNS[kind]} "${key}" in the draft`, { kind, key }) : await this.conflict(kind, key);
+    if (deletedCount === 0)
+      throw expectedRev === undefined
+        ? MetadataItemNotFound(`No ${ITEM_NOUNS[kind]} "${key}" in the draft`, { kind, key })
+        : await this.conflict(kind, key);
   }
 
   /** Every problem that would stop the draft from publishing. */
@@ -151,7 +178,10 @@ export class MetadataService {
   }
 
   async versions(): Promise<Omit<VersionDoc, 'json'>[]> {
-    return await this.repo.versions.find({}, { projection: { json: 0 } }).sort({ _id: -1 }).toArray();
+    return await this.repo.versions
+      .find({}, { projection: { json: 0 } })
+      .sort({ _id: -1 })
+      .toArray();
   }
 
   async version(n: number): Promise<VersionDoc & { bundle: Bundle }> {
@@ -162,18 +192,23 @@ export class MetadataService {
 
   /** The structured diff from version `a` to version `b` (0 is the empty bundle). */
   async diff(a: number, b: number): Promise<BundleDiff> {
-    for (const n of [a, b]) if (n !== 0 && !(await this.repo.version(n))) throw MetadataVersionNotFound(`No metadata version ${n}`, { version: n });
+    for (const n of [a, b])
+      if (n !== 0 && !(await this.repo.version(n))) throw MetadataVersionNotFound(`No metadata version ${n}`, { version: n });
     return diffBundles(await this.repo.bundleOf(a), await this.repo.bundleOf(b));
   }
 
   private async publishBundle(bundle: Bundle, options: PublishOptions, rollbackOf: number | null): Promise<PublishResult> {
     const { registries, validator } = this.options.toolkit;
     const problems = validateBundle(bundle, registries, validator);
-    if (problems.length > 0) throw MetadataInvalid('The metadata has problems; nothing was published', { problems: keyed(problems, bundle) });
+    if (problems.length > 0)
+      throw MetadataInvalid('The metadata has problems; nothing was published', { problems: keyed(problems, bundle) });
     const previousVersion = await this.repo.currentVersion();
     const previous = await this.repo.bundleOf(previousVersion);
     const diff = diffBundles(previous, bundle);
-    const migrations = await previewMigrations(this.options.db, planMigrations(previous, bundle, registries.fieldTypes, registries.triggers));
+    const migrations = await previewMigrations(
+      this.options.db,
+      planMigrations(previous, bundle, registries.fieldTypes, registries.triggers),
+    );
     const warnings = derivedGrantWarnings(bundle, registries.operations);
     const result = { version: previousVersion + 1, previousVersion, applied: false, diff, migrations, warnings };
     if (options.dryRun) return result;
@@ -183,10 +218,16 @@ export class MetadataService {
 
     const owner = await this.lock();
     try {
-      if ((await this.repo.currentVersion()) !== previousVersion) throw MetadataConflict('Another publish finished first; review the new version and publish again');
+      if ((await this.repo.currentVersion()) !== previousVersion)
+        throw MetadataConflict('Another publish finished first; review the new version and publish again');
       // Each record a migration changes gets a history entry naming this publish and its version.
       const actor = { kind: this.options.actor.kind, id: this.options.actor.id, name: this.options.actor.name };
-      await applyMigrations(this.options.db, migrations, bundle, { actor, version: previousVersion + 1, previous: previousVersion, bundleOf: (n) => this.repo.bundleOf(n) });
+      await applyMigrations(this.options.db, migrations, bundle, {
+        actor,
+        version: previousVersion + 1,
+        previous: previousVersion,
+        bundleOf: (n) => this.repo.bundleOf(n),
+      });
       await pruneViewIndexes(this.options.db, bundle, registries.fieldTypes, registries.triggers);
       await this.switchVersion(bundle, previous, previousVersion, diff, migrations, options.message ?? null, rollbackOf);
     } finally {
@@ -201,13 +242,31 @@ export class MetadataService {
    * Stores version N+1 and moves the pointer to it in one transaction, with its audit
    * entries: `meta.publish`, and a `role.change` per role added, removed or changed.
    */
-  private async switchVersion(bundle: Bundle, previousBundle: Bundle, previous: number, diff: BundleDiff, migrations: PlannedMigration[], message: string | null, rollbackOf: number | null): Promise<void> {
+  private async switchVersion(
+    bundle: Bundle,
+    previousBundle: Bundle,
+    previous: number,
+    diff: BundleDiff,
+    migrations: PlannedMigration[],
+    message: string | null,
+    rollbackOf: number | null,
+  ): Promise<void> {
     const version = previous + 1;
     const session = this.options.db.client.startSession();
     try {
       await session.withTransaction(async () => {
         await this.repo.versions.insertOne(
-          { _id: version, json: canonicalJson(bundle), checksum: checksum(bundle), createdAt: new Date(), createdBy: this.options.actor, message, summary: diff.summary, migrations, rollbackOf },
+          {
+            _id: version,
+            json: canonicalJson(bundle),
+            checksum: checksum(bundle),
+            createdAt: new Date(),
+            createdBy: this.options.actor,
+            message,
+            summary: diff.summary,
+            migrations,
+            rollbackOf,
+          },
           { session },
         );
         const moved = await this.repo.state.updateOne(
@@ -219,8 +278,20 @@ export class MetadataService {
         if (rollbackOf !== null) await this.repo.replaceDraft(bundle, this.options.actor, version, session);
         const audit = new AuditLog(this.options.db);
         const common = { actor: this.options.actor, ip: this.options.ip, requestId: this.options.requestId };
-        await audit.append({ ...common, action: 'meta.publish', target: { kind: 'metadata', version }, data: { previous, message, summary: diff.summary, rollbackOf } }, session);
-        for (const change of roleChanges(previousBundle, bundle)) await audit.append({ ...common, action: 'role.change', target: { kind: 'role', key: change.key }, data: { change: change.change, version } }, session);
+        await audit.append(
+          {
+            ...common,
+            action: 'meta.publish',
+            target: { kind: 'metadata', version },
+            data: { previous, message, summary: diff.summary, rollbackOf },
+          },
+          session,
+        );
+        for (const change of roleChanges(previousBundle, bundle))
+          await audit.append(
+            { ...common, action: 'role.change', target: { kind: 'role', key: change.key }, data: { change: change.change, version } },
+            session,
+          );
       });
     } finally {
       await session.endSession();
@@ -278,8 +349,9 @@ function roleChanges(before: Bundle, after: Bundle): { key: string; change: 'add
   const old = new Map(before.roles.map((r) => [r.key, canonicalJson(r)]));
   const next = new Map(after.roles.map((r) => [r.key, canonicalJson(r)]));
   const changes: { key: string; change: 'added' | 'removed' | 'changed' }[] = [];
-  for (const [key, json] of next) if (!old.has(key)) changes.push({ key, change: 'added' });
-  else if (old.get(key) !== json) changes.push({ key, change: 'changed' });
+  for (const [key, json] of next)
+    if (!old.has(key)) changes.push({ key, change: 'added' });
+    else if (old.get(key) !== json) changes.push({ key, change: 'changed' });
   for (const key of old.keys()) if (!next.has(key)) changes.push({ key, change: 'removed' });
   return changes;
 }

@@ -37,10 +37,19 @@ const PASSES = 4;
  * metadata version) in the same transaction, a transaction per batch. A record edited
  * meanwhile does not match its guard and is taken up by the next pass.
  */
-async function rewriteRecords(db: Db, entity: Entity, filter: Filter<Document>, rewrite: Rewrite, ctx: MigrationContext, sort: Document = { _id: 1 }): Promise<void> {
+async function rewriteRecords(
+  db: Db,
+  entity: Entity,
+  filter: Filter<Document>,
+  rewrite: Rewrite,
+  ctx: MigrationContext,
+  sort: Document = { _id: 1 },
+): Promise<void> {
   const records = recordCollection(db, entity.key);
   const history = entity.options?.history !== false;
-  const uniques = new Set(entity.fields.filter((f) => (f as { unique?: boolean }).unique === true || f.type === 'auto_number').map((f) => f.key));
+  const uniques = new Set(
+    entity.fields.filter((f) => (f as { unique?: boolean }).unique === true || f.type === 'auto_number').map((f) => f.key),
+  );
   for (let pass = 0; pass < PASSES; pass++) {
     let moved = 0;
     let batch: { doc: Document; update: Document; changes: FieldChange[] }[] = [];
@@ -52,9 +61,25 @@ async function rewriteRecords(db: Db, entity: Entity, filter: Filter<Document>, 
           const revisions: Document[] = [];
           moved = 0;
           for (const { doc, update, changes } of batch) {
-            const matched = await writeGuarded(records, { _id: doc._id, _version: doc._version }, { ...update, $inc: { _version: 1 } }, uniques, session);
+            const matched = await writeGuarded(
+              records,
+              { _id: doc._id, _version: doc._version },
+              { ...update, $inc: { _version: 1 } },
+              uniques,
+              session,
+            );
             if (!matched) moved++;
-            else if (history && changes.length > 0) revisions.push({ entity: entity.key, recordId: doc._id, version: (doc._version as number) + 1, op: 'migrate', at: new Date(), actor: ctx.actor, changes, metadataVersion: ctx.version });
+            else if (history && changes.length > 0)
+              revisions.push({
+                entity: entity.key,
+                recordId: doc._id,
+                version: (doc._version as number) + 1,
+                op: 'migrate',
+                at: new Date(),
+                actor: ctx.actor,
+                changes,
+                metadataVersion: ctx.version,
+              });
           }
           if (revisions.length > 0) await db.collection(RECORD_REVISIONS).insertMany(revisions, { session });
         });
@@ -84,7 +109,13 @@ async function rewriteRecords(db: Db, entity: Entity, filter: Filter<Document>, 
  * written as a delete and an insert (`rewriteDocument`): `secantusd-rs` frees a unique
  * value only on delete, and would keep a removed value from every later record.
  */
-async function writeGuarded(records: Collection<Document>, guard: Filter<Document>, update: Document, uniques: ReadonlySet<string>, session: ClientSession): Promise<boolean> {
+async function writeGuarded(
+  records: Collection<Document>,
+  guard: Filter<Document>,
+  update: Document,
+  uniques: ReadonlySet<string>,
+  session: ClientSession,
+): Promise<boolean> {
   const paths = [update.$set, update.$unset].flatMap((part: Document | undefined) => Object.keys(part ?? {}));
   if (paths.some((path) => uniques.has(path))) {
     const rewritten = await rewriteDocument(records, guard, update, session);
@@ -96,10 +127,16 @@ async function writeGuarded(records: Collection<Document>, guard: Filter<Documen
 /** `unset_field`: each record's value is kept aside (REMOVED) and leaves the record, with its history entry. */
 export async function removeFieldValues(db: Db, entity: Entity, key: string, ctx: MigrationContext): Promise<void> {
   const field = (await ctx.bundleOf(ctx.previous)).entities.find((e) => e.key === entity.key)?.fields.find((f) => f.key === key);
-  await rewriteRecords(db, entity, { [key]: { $exists: true } }, async (doc) => ({
-    update: { $unset: { [key]: '' }, $set: { [`${REMOVED}.${key}`]: { value: doc[key], version: ctx.previous } } },
-    changes: [{ field: key, from: field ? fromStorage(field, doc[key]) : doc[key], to: null }],
-  }), ctx);
+  await rewriteRecords(
+    db,
+    entity,
+    { [key]: { $exists: true } },
+    async (doc) => ({
+      update: { $unset: { [key]: '' }, $set: { [`${REMOVED}.${key}`]: { value: doc[key], version: ctx.previous } } },
+      changes: [{ field: key, from: field ? fromStorage(field, doc[key]) : doc[key], to: null }],
+    }),
+    ctx,
+  );
 }
 
 /**
@@ -110,24 +147,46 @@ export async function removeFieldValues(db: Db, entity: Entity, key: string, ctx
 export async function restoreFieldValues(db: Db, entity: Entity, field: Field, ctx: MigrationContext): Promise<void> {
   const definitions = new Map<number, Field | undefined>();
   const definitionIn = async (version: number) => {
-    if (!definitions.has(version)) definitions.set(version, (await ctx.bundleOf(version)).entities.find((e) => e.key === entity.key)?.fields.find((f) => f.key === field.key));
+    if (!definitions.has(version))
+      definitions.set(
+        version,
+        (await ctx.bundleOf(version)).entities.find((e) => e.key === entity.key)?.fields.find((f) => f.key === field.key),
+      );
     return definitions.get(version);
   };
   const aside = `${REMOVED}.${field.key}`;
-  await rewriteRecords(db, entity, { [aside]: { $exists: true }, [field.key]: { $exists: false } }, async (doc) => {
-    const kept = (doc[REMOVED] as Record<string, { value: unknown; version: number }>)[field.key]!;
-    const was = await definitionIn(kept.version);
-    const converted = was ? convertValue(fromStorage(was, kept.value), was, field) : { ok: false as const };
-    const stored = converted.ok ? toStorage(field, converted.value) : undefined;
-    if (!converted.ok || stored === undefined) return null;
-    return { update: { $set: { [field.key]: stored }, $unset: { [aside]: '' } }, changes: [{ field: field.key, from: null, to: converted.value }] };
-  }, ctx);
+  await rewriteRecords(
+    db,
+    entity,
+    { [aside]: { $exists: true }, [field.key]: { $exists: false } },
+    async (doc) => {
+      const kept = (doc[REMOVED] as Record<string, { value: unknown; version: number }>)[field.key]!;
+      const was = await definitionIn(kept.version);
+      const converted = was ? convertValue(fromStorage(was, kept.value), was, field) : { ok: false as const };
+      const stored = converted.ok ? toStorage(field, converted.value) : undefined;
+      if (!converted.ok || stored === undefined) return null;
+      return {
+        update: { $set: { [field.key]: stored }, $unset: { [aside]: '' } },
+        changes: [{ field: field.key, from: null, to: converted.value }],
+      };
+    },
+    ctx,
+  );
 }
 
 /** `backfill_default`: records without a value get the new field's default. */
 export async function backfillDefault(db: Db, entity: Entity, field: Field, value: unknown, ctx: MigrationContext): Promise<void> {
   const stored = toStorage(field, value);
-  await rewriteRecords(db, entity, { [field.key]: { $exists: false } }, async () => ({ update: { $set: { [field.key]: stored } }, changes: [{ field: field.key, from: null, to: fromStorage(field, stored) }] }), ctx);
+  await rewriteRecords(
+    db,
+    entity,
+    { [field.key]: { $exists: false } },
+    async () => ({
+      update: { $set: { [field.key]: stored } },
+      changes: [{ field: field.key, from: null, to: fromStorage(field, stored) }],
+    }),
+    ctx,
+  );
 }
 
 /** `backfill_auto_number`: numbers in creation order for the records without one. */
@@ -147,17 +206,23 @@ export async function backfillAutoNumbers(db: Db, entity: Entity, field: Field, 
  * only what is still not a valid value of the new type.
  */
 export async function convertField(db: Db, entity: Entity, key: string, from: Field, to: Field, ctx: MigrationContext): Promise<void> {
-  await rewriteRecords(db, entity, { [key]: { $exists: true } }, async (doc, pass) => {
-    if (pass > 0 && isValueOf(to, doc[key])) return null;
-    const before = fromStorage(from, doc[key]);
-    const result = convertValue(before, from, to);
-    const stored = result.ok ? toStorage(to, result.value) : undefined;
-    // Stored as the new type already wants it: nothing to write, no version, no history.
-    if (stored !== undefined && JSON.stringify(stored) === JSON.stringify(doc[key])) return null;
-    const update = stored === undefined ? { $unset: { [key]: '' } } : { $set: { [key]: stored } };
-    const after = stored === undefined ? null : fromStorage(to, stored);
-    return { update, changes: JSON.stringify(before) === JSON.stringify(after) ? [] : [{ field: key, from: before, to: after }] };
-  }, ctx);
+  await rewriteRecords(
+    db,
+    entity,
+    { [key]: { $exists: true } },
+    async (doc, pass) => {
+      if (pass > 0 && isValueOf(to, doc[key])) return null;
+      const before = fromStorage(from, doc[key]);
+      const result = convertValue(before, from, to);
+      const stored = result.ok ? toStorage(to, result.value) : undefined;
+      // Stored as the new type already wants it: nothing to write, no version, no history.
+      if (stored !== undefined && JSON.stringify(stored) === JSON.stringify(doc[key])) return null;
+      const update = stored === undefined ? { $unset: { [key]: '' } } : { $set: { [key]: stored } };
+      const after = stored === undefined ? null : fromStorage(to, stored);
+      return { update, changes: JSON.stringify(before) === JSON.stringify(after) ? [] : [{ field: key, from: before, to: after }] };
+    },
+    ctx,
+  );
 }
 
 /** True when a stored value already is a valid value of `field`. */

@@ -1,8 +1,30 @@
 import type { Db, Document } from 'mongodb';
-import { SYSTEM_INDEXES, UNIQUE_KEY_PREFIX, normalizeUniqueText, VIEW_INDEX_PREFIX, convertValue, viewIndexes, type Bundle, type ConfigurableDefinition, type Field, type FieldTypeDefinition, type IndexField, type Migration, type Registry } from '@metacrm/metadata';
+import {
+  SYSTEM_INDEXES,
+  UNIQUE_KEY_PREFIX,
+  normalizeUniqueText,
+  VIEW_INDEX_PREFIX,
+  convertValue,
+  viewIndexes,
+  type Bundle,
+  type ConfigurableDefinition,
+  type Field,
+  type FieldTypeDefinition,
+  type IndexField,
+  type Migration,
+  type Registry,
+} from '@metacrm/metadata';
 import { fromStorage } from '../record-storage/field-codec.js';
 import { recordCollection, uniqueIndexOptions } from '../record-storage/record-collections.js';
-import { REMOVED, backfillAutoNumbers, backfillDefault, convertField, removeFieldValues, restoreFieldValues, type MigrationContext } from './migration-records.js';
+import {
+  REMOVED,
+  backfillAutoNumbers,
+  backfillDefault,
+  convertField,
+  removeFieldValues,
+  restoreFieldValues,
+  type MigrationContext,
+} from './migration-records.js';
 
 /** What a migration would do to the stored data, found without changing anything. */
 export interface MigrationPreview {
@@ -54,7 +76,10 @@ async function preview(db: Db, m: Migration): Promise<MigrationPreview> {
       return { records: count, blocking: count > 0, keptAside: true };
     }
     case 'restore_field':
-      return { records: await records.countDocuments({ [`${REMOVED}.${m.field}`]: { $exists: true }, [m.field]: { $exists: false } }), blocking: false };
+      return {
+        records: await records.countDocuments({ [`${REMOVED}.${m.field}`]: { $exists: true }, [m.field]: { $exists: false } }),
+        blocking: false,
+      };
     case 'create_unique_index': {
       if (m.normalized) return { records: 0, ...(await normalizedDuplicates(records, m.field)) };
       const duplicates = await records
@@ -156,7 +181,12 @@ export async function applyMigrations(db: Db, migrations: Migration[], to: Bundl
  * publish that stopped between creating its indexes and switching versions. Unique and
  * declared indexes are never touched: they are not named `view_`.
  */
-export async function pruneViewIndexes(db: Db, to: Bundle, fieldTypes: Registry<FieldTypeDefinition>, triggers?: Registry<ConfigurableDefinition>): Promise<string[]> {
+export async function pruneViewIndexes(
+  db: Db,
+  to: Bundle,
+  fieldTypes: Registry<FieldTypeDefinition>,
+  triggers?: Registry<ConfigurableDefinition>,
+): Promise<string[]> {
   const wanted = new Set(viewIndexes(to, fieldTypes, triggers).map((ix) => `${ix.entity}/${ix.name}`));
   const dropped: string[] = [];
   for (const entity of to.entities) {
@@ -180,15 +210,24 @@ export async function pruneViewIndexes(db: Db, to: Bundle, fieldTypes: Registry<
  * found here because the store cannot group by the normalized form. A publish is rare
  * and reads only the one field.
  */
-async function normalizedDuplicates(records: ReturnType<typeof recordCollection>, field: string): Promise<{ duplicates: { value: unknown; count: number }[]; blocking: boolean }> {
+async function normalizedDuplicates(
+  records: ReturnType<typeof recordCollection>,
+  field: string,
+): Promise<{ duplicates: { value: unknown; count: number }[]; blocking: boolean }> {
   const groups = new Map<string, { value: unknown; count: number }>();
-  for await (const doc of records.find({ [field]: { $exists: true, $ne: null }, _deletedAt: { $type: 'null' } }, { projection: { [field]: 1 } })) {
+  for await (const doc of records.find(
+    { [field]: { $exists: true, $ne: null }, _deletedAt: { $type: 'null' } },
+    { projection: { [field]: 1 } },
+  )) {
     const key = normalizeUniqueText(doc[field]);
     const group = groups.get(key) ?? { value: doc[field], count: 0 };
     group.count++;
     groups.set(key, group);
   }
-  const duplicates = [...groups.values()].filter((g) => g.count > 1).sort((a, b) => b.count - a.count).slice(0, SAMPLE);
+  const duplicates = [...groups.values()]
+    .filter((g) => g.count > 1)
+    .sort((a, b) => b.count - a.count)
+    .slice(0, SAMPLE);
   return { duplicates, blocking: duplicates.length > 0 };
 }
 

@@ -54,7 +54,11 @@ export class PackageService {
     if (options.withRecords) {
       pkg.seed = {};
       for (const entity of snapshot.bundle.entities) {
-        const docs = await recordCollection(this.options.db, entity.key).find({ _deletedAt: null }).sort({ _id: 1 }).limit(MAX_EXPORT_RECORDS).toArray();
+        const docs = await recordCollection(this.options.db, entity.key)
+          .find({ _deletedAt: null })
+          .sort({ _id: 1 })
+          .limit(MAX_EXPORT_RECORDS)
+          .toArray();
         pkg.seed[entity.key] = docs.map((doc) => {
           const record: Record<string, unknown> = { id: String(doc._id) };
           for (const field of entity.fields) if (doc[field.key] !== undefined) record[field.key] = fromStorage(field, doc[field.key]);
@@ -78,7 +82,10 @@ export class PackageService {
    * The import, also answering the validated package and the draft bundle as it is (or,
    * with dryRun, would be) afterwards: what a publish right after would publish.
    */
-  async importPackage(pkg: unknown, options: { dryRun?: boolean; onConflict?: 'skip' | 'overwrite' } = {}): Promise<{ report: ImportReport; pkg: AppPackage; draft: Bundle }> {
+  async importPackage(
+    pkg: unknown,
+    options: { dryRun?: boolean; onConflict?: 'skip' | 'overwrite' } = {},
+  ): Promise<{ report: ImportReport; pkg: AppPackage; draft: Bundle }> {
     const problems = this.options.toolkit.validator.validateAppPackage(pkg);
     if (problems.length > 0) throw MetadataInvalid('The app package is not valid', { problems });
     const { metadata, seed } = pkg as AppPackage;
@@ -86,14 +93,21 @@ export class PackageService {
     const service = new MetadataService(this.options);
     const { bundle: draft } = await service.draft();
     const after = structuredClone(draft);
-    const report: ImportReport = { dryRun: options.dryRun === true, onConflict, items: [], summary: { new: 0, identical: 0, conflict: 0 }, seed: {} };
+    const report: ImportReport = {
+      dryRun: options.dryRun === true,
+      onConflict,
+      items: [],
+      summary: { new: 0, identical: 0, conflict: 0 },
+      seed: {},
+    };
     for (const kind of ITEM_KINDS) {
       const existing = new Map(bundleItems(draft, kind).map((item) => [item.key, item]));
       const items = mutableItems(after, kind);
       for (const item of bundleItems(metadata, kind)) {
         const current = existing.get(item.key);
         const status: ImportStatus = current === undefined ? 'new' : deepEqual(current, item) ? 'identical' : 'conflict';
-        const action = status === 'new' ? 'added' : status === 'identical' ? 'unchanged' : onConflict === 'overwrite' ? 'overwritten' : 'skipped';
+        const action =
+          status === 'new' ? 'added' : status === 'identical' ? 'unchanged' : onConflict === 'overwrite' ? 'overwritten' : 'skipped';
         report.items.push({ kind, key: item.key, status, action });
         report.summary[status]++;
         if (action === 'added') items.push(item);

@@ -14,7 +14,8 @@ export class SnapshotLru {
   private readonly entries = new Map<number, Promise<MetadataSnapshot>>();
 
   constructor(readonly capacity = DEFAULT_SNAPSHOT_VERSIONS) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`The snapshot cache needs room for one version at least, not ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`The snapshot cache needs room for one version at least, not ${capacity}`);
   }
 
   /** The snapshot of `version`, from the cache or from `load` (a failed load is not kept). */

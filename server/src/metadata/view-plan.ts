@@ -1,4 +1,14 @@
-import { sortText, viewIndexes, viewIndexPlan, viewSortKeys, type Bundle, type Problem, type ProblemCode, type View, type ViewIndexPlan } from '@metacrm/metadata';
+import {
+  sortText,
+  viewIndexes,
+  viewIndexPlan,
+  viewSortKeys,
+  type Bundle,
+  type Problem,
+  type ProblemCode,
+  type View,
+  type ViewIndexPlan,
+} from '@metacrm/metadata';
 import { compileFilter, compileSort, QueryError } from '../query/index.js';
 import { MetadataInvalid } from './metadata.errors.js';
 import type { MetadataToolkit } from './metadata-toolkit.js';
@@ -30,7 +40,10 @@ export function planView(input: unknown, draft: Bundle, published: Bundle, toolk
   if (problems.length > 0) throw MetadataInvalid('The view is not valid', { problems });
   const view = input as View;
   const entity = draft.entities.find((e) => e.key === view.entity);
-  if (!entity) throw MetadataInvalid('The view is not valid', { problems: [{ pointer: '/entity', code: 'UNKNOWN_ENTITY', message: `No entity "${view.entity}" in the draft` }] });
+  if (!entity)
+    throw MetadataInvalid('The view is not valid', {
+      problems: [{ pointer: '/entity', code: 'UNKNOWN_ENTITY', message: `No entity "${view.entity}" in the draft` }],
+    });
   const { fieldTypes, triggers } = toolkit.registries;
   try {
     compileFilter(view.filter, entity, { fieldTypes, now: new Date() });
@@ -39,12 +52,18 @@ export function planView(input: unknown, draft: Bundle, published: Bundle, toolk
     if (!(err instanceof QueryError)) throw err;
     // Filter pointers are into the filter; sort pointers are already `/sort/<i>`.
     const at = err.code.startsWith('SORT_') ? err.details.pointer : `/filter${err.details.pointer}`;
-    const problem: Problem = { pointer: at, code: PROBLEM_OF[err.code] ?? 'INVALID', message: err.message, params: { queryCode: err.code } };
+    const problem: Problem = {
+      pointer: at,
+      code: PROBLEM_OF[err.code] ?? 'INVALID',
+      message: err.message,
+      params: { queryCode: err.code },
+    };
     throw MetadataInvalid('The view is not valid', { problems: [problem] });
   }
   const plan = viewIndexPlan(draft, view, fieldTypes, triggers);
-  const exists = plan.index?.source === 'declared'
-    ? (published.entities.find((e) => e.key === entity.key)?.indexes ?? []).some((ix) => ix.key === plan.index?.name)
-    : viewIndexes(published, fieldTypes, triggers).some((ix) => ix.entity === entity.key && ix.name === plan.index?.name);
+  const exists =
+    plan.index?.source === 'declared'
+      ? (published.entities.find((e) => e.key === entity.key)?.indexes ?? []).some((ix) => ix.key === plan.index?.name)
+      : viewIndexes(published, fieldTypes, triggers).some((ix) => ix.entity === entity.key && ix.name === plan.index?.name);
   return { ...plan, exists };
 }

@@ -18,7 +18,19 @@ export const MAX_REDIRECTS = 5;
  * client sets Host and Content-Length itself (a forged Host reaches another virtual
  * host than the one the guard checked).
  */
-export const FORBIDDEN_HEADERS = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length']);
+export const FORBIDDEN_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+]);
 /** Credentials that do not follow a redirect to another origin. */
 const ORIGIN_BOUND_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
 
@@ -64,10 +76,21 @@ export async function outboundRequest(policy: OutboundPolicy, request: OutboundR
     const res = await exchange(policy, target, { method, headers, body, signal: deadline, connectTimeoutMs, timeoutMs, hop });
     const location = res.headers.location;
     if (![301, 302, 303, 307, 308].includes(res.statusCode ?? 0) || !location) {
-      return { status: res.statusCode ?? 0, headers: flatHeaders(res), body: await readCapped(res, maxBytes, deadline, timeoutMs), url: redact(target.url), redirects: hop };
+      return {
+        status: res.statusCode ?? 0,
+        headers: flatHeaders(res),
+        body: await readCapped(res, maxBytes, deadline, timeoutMs),
+        url: redact(target.url),
+        redirects: hop,
+      };
     }
     res.resume();
-    if (hop + 1 > MAX_REDIRECTS) throw OutboundBlocked(`Outbound request refused: more than ${MAX_REDIRECTS} redirects`, { reason: 'redirects', url: redact(target.url), hop });
+    if (hop + 1 > MAX_REDIRECTS)
+      throw OutboundBlocked(`Outbound request refused: more than ${MAX_REDIRECTS} redirects`, {
+        reason: 'redirects',
+        url: redact(target.url),
+        hop,
+      });
     const next = policy.check(new URL(location, target.url), hop + 1);
     // 303, and 301/302 after anything but GET/HEAD, turn into a GET without a body, as browsers do.
     if (res.statusCode === 303 || ((res.statusCode === 301 || res.statusCode === 302) && method !== 'GET' && method !== 'HEAD')) {
@@ -85,7 +108,11 @@ function checkedHeaders(input: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(input)) {
     const lower = name.toLowerCase();
-    if (FORBIDDEN_HEADERS.has(lower)) throw OutboundBlocked(`Outbound request refused: the header ${name} is set by the client, not the caller`, { reason: 'header', header: name });
+    if (FORBIDDEN_HEADERS.has(lower))
+      throw OutboundBlocked(`Outbound request refused: the header ${name} is set by the client, not the caller`, {
+        reason: 'header',
+        header: name,
+      });
     out[lower] = value;
   }
   return out;
@@ -124,12 +151,16 @@ function exchange(policy: OutboundPolicy, target: OutboundTarget, x: Exchange): 
       reject(toOutboundError(err, x, target));
     };
     req.on('socket', (socket: Socket) => {
-      connectTimer = setTimeout(() => req.destroy(Object.assign(new Error('connect timeout'), { code: 'ECONNECT_TIMEOUT' })), x.connectTimeoutMs);
+      connectTimer = setTimeout(
+        () => req.destroy(Object.assign(new Error('connect timeout'), { code: 'ECONNECT_TIMEOUT' })),
+        x.connectTimeoutMs,
+      );
       socket.once('connect', () => {
         clearTimeout(connectTimer);
         // The address actually connected to, checked once more (IP literals skip the lookup).
         try {
-          if (!target.allowlisted && socket.remoteAddress && blockedRange(socket.remoteAddress) !== null) policy.checkAddress(socket.remoteAddress, target, x.hop);
+          if (!target.allowlisted && socket.remoteAddress && blockedRange(socket.remoteAddress) !== null)
+            policy.checkAddress(socket.remoteAddress, target, x.hop);
         } catch (err) {
           req.destroy(err as Error);
         }
@@ -147,27 +178,41 @@ function exchange(policy: OutboundPolicy, target: OutboundTarget, x: Exchange): 
 function toOutboundError(err: unknown, x: Exchange, target: OutboundTarget): Error {
   if (err instanceof AppError) return err;
   const e = err as NodeJS.ErrnoException;
-  if (e.code === 'ECONNECT_TIMEOUT') return OutboundTimeout(`No connection to ${target.host}:${target.port} within ${x.connectTimeoutMs} ms`, { url: redact(target.url), phase: 'connect' });
-  if (e.name === 'AbortError' || e.name === 'TimeoutError' || x.signal.aborted) return OutboundTimeout(`No complete answer from ${target.host} within ${x.timeoutMs} ms`, { url: redact(target.url), phase: 'total' });
+  if (e.code === 'ECONNECT_TIMEOUT')
+    return OutboundTimeout(`No connection to ${target.host}:${target.port} within ${x.connectTimeoutMs} ms`, {
+      url: redact(target.url),
+      phase: 'connect',
+    });
+  if (e.name === 'AbortError' || e.name === 'TimeoutError' || x.signal.aborted)
+    return OutboundTimeout(`No complete answer from ${target.host} within ${x.timeoutMs} ms`, { url: redact(target.url), phase: 'total' });
   return new Error(`${e.code ?? e.name}: request to ${redact(target.url)} failed (${e.message})`, { cause: err });
 }
 
 function flatHeaders(res: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(res.headers))
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
   return out;
 }
 
 /** Reads the body, decompressing gzip / deflate / br, and stops past `maxBytes` of output. */
 async function readCapped(res: IncomingMessage, maxBytes: number, signal: AbortSignal, timeoutMs: number): Promise<Buffer> {
   const declared = Number(res.headers['content-length']);
-  const encoding = String(res.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const encoding = String(res.headers['content-encoding'] ?? 'identity')
+    .trim()
+    .toLowerCase();
   if (encoding === 'identity' && declared > maxBytes) {
     res.destroy();
     throw OutboundTooLarge(`The response declares ${declared} bytes; at most ${maxBytes} are read`, { maxBytes });
   }
   const decoder: Transform | undefined =
-    encoding === 'gzip' || encoding === 'x-gzip' ? zlib.createGunzip() : encoding === 'deflate' ? zlib.createInflate() : encoding === 'br' ? zlib.createBrotliDecompress() : undefined;
+    encoding === 'gzip' || encoding === 'x-gzip'
+      ? zlib.createGunzip()
+      : encoding === 'deflate'
+        ? zlib.createInflate()
+        : encoding === 'br'
+          ? zlib.createBrotliDecompress()
+          : undefined;
   const source = decoder ? res.pipe(decoder) : res;
   if (decoder) res.on('error', (err) => decoder.destroy(err));
   const chunks: Buffer[] = [];
@@ -175,7 +220,8 @@ async function readCapped(res: IncomingMessage, maxBytes: number, signal: AbortS
   try {
     for await (const chunk of source as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > maxBytes) throw OutboundTooLarge(`The response is larger than ${maxBytes} bytes${decoder ? ' once decompressed' : ''}`, { maxBytes });
+      if (size > maxBytes)
+        throw OutboundTooLarge(`The response is larger than ${maxBytes} bytes${decoder ? ' once decompressed' : ''}`, { maxBytes });
       chunks.push(chunk);
     }
   } catch (err) {

@@ -42,16 +42,25 @@ export class OutboundPolicy {
       throw blocked('url', `"${String(input).slice(0, 200)}" is not a URL`, { hop });
     }
     const shown = redact(url);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw blocked('scheme', `${url.protocol} URLs are not allowed (only http and https)`, { url: shown, hop });
-    if (url.username !== '' || url.password !== '') throw blocked('credentials', 'URLs may not carry a user name or password; send credentials in a header', { url: shown, hop });
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw blocked('scheme', `${url.protocol} URLs are not allowed (only http and https)`, { url: shown, hop });
+    if (url.username !== '' || url.password !== '')
+      throw blocked('credentials', 'URLs may not carry a user name or password; send credentials in a header', { url: shown, hop });
     const host = hostOf(url);
     const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
     if (!host) throw blocked('hostname', 'the URL has no host', { url: shown, hop });
     const allowlisted = this.allowlist.some((e) => e.host === host && (e.port === null ? PUBLIC_PORTS.has(port) : e.port === port));
     if (!allowlisted) {
-      if (host === 'localhost' || host.endsWith('.localhost')) throw blocked('hostname', `${host} names this machine`, { url: shown, host, hop });
+      if (host === 'localhost' || host.endsWith('.localhost'))
+        throw blocked('hostname', `${host} names this machine`, { url: shown, host, hop });
       if (net.isIP(host)) this.checkAddress(host, { url, host, port, allowlisted }, hop);
-      if (!PUBLIC_PORTS.has(port)) throw blocked('port', `port ${port} is not allowed (only 80 and 443, unless OUTBOUND_ALLOWLIST names ${host}:${port})`, { url: shown, host, port, hop });
+      if (!PUBLIC_PORTS.has(port))
+        throw blocked('port', `port ${port} is not allowed (only 80 and 443, unless OUTBOUND_ALLOWLIST names ${host}:${port})`, {
+          url: shown,
+          host,
+          port,
+          hop,
+        });
     }
     return { url, host, port, allowlisted };
   }
@@ -62,7 +71,13 @@ export class OutboundPolicy {
     const range = blockedRange(address);
     if (range !== null) {
       const via = address === target.host ? '' : ` (${target.host} resolves to it)`;
-      throw blocked('address', `${address} is not a public address: ${range}${via}`, { url: redact(target.url), host: target.host, address, range, hop });
+      throw blocked('address', `${address} is not a public address: ${range}${via}`, {
+        url: redact(target.url),
+        host: target.host,
+        address,
+        range,
+        hop,
+      });
     }
   }
 

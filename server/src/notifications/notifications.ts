@@ -64,7 +64,11 @@ export async function createNotification(db: Db, input: NewNotification): Promis
 }
 
 /** A user's notifications, newest first, and how many are unread. */
-export async function listNotifications(db: Db, userId: string, options: { limit: number; unreadOnly: boolean }): Promise<{ notifications: Notification[]; unread: number }> {
+export async function listNotifications(
+  db: Db,
+  userId: string,
+  options: { limit: number; unreadOnly: boolean },
+): Promise<{ notifications: Notification[]; unread: number }> {
   const filter = { userId, ...(options.unreadOnly ? { readAt: null } : {}) };
   const [docs, unread] = await Promise.all([
     notifications(db).find(filter).sort({ createdAt: -1, _id: -1 }).limit(options.limit).toArray(),

@@ -34,7 +34,10 @@ export class OutageLog {
       return;
     }
     this.open.set(code, { since: now, last: now, count: 1 });
-    this.logger.warn({ code, cause }, `answering 503 ${code}; further ones are counted, not logged, until ${this.quietMs} ms pass without one`);
+    this.logger.warn(
+      { code, cause },
+      `answering 503 ${code}; further ones are counted, not logged, until ${this.quietMs} ms pass without one`,
+    );
     this.watch(code);
   }
 
@@ -48,7 +51,10 @@ export class OutageLog {
         return;
       }
       this.open.delete(code);
-      this.logger.warn({ code, refused: outage.count, ms: outage.last - outage.since }, `no more 503 ${code}: ${outage.count} requests refused`);
+      this.logger.warn(
+        { code, refused: outage.count, ms: outage.last - outage.since },
+        `no more 503 ${code}: ${outage.count} requests refused`,
+      );
     };
     setTimeout(check, this.quietMs).unref();
   }

@@ -4,7 +4,11 @@ import { jsonContent, jsonResponse, object, schemaRef, type OpenApiObject } from
 
 /** The tags of the workflow routes that face outside: inbound webhooks and notifications. */
 export const AUTOMATION_TAGS: OpenApiObject[] = [
-  { name: 'workflows', description: 'Workflows switched on and off without a publish, their runs (the failed list is the dead-letter list), retries, manual starts and dry runs; the settings of each step type.' },
+  {
+    name: 'workflows',
+    description:
+      'Workflows switched on and off without a publish, their runs (the failed list is the dead-letter list), retries, manual starts and dry runs; the settings of each step type.',
+  },
   { name: 'webhooks', description: 'Inbound webhooks that start workflow runs, and their secrets.' },
   { name: 'notifications', description: "The current user's in-app notifications." },
 ];
@@ -20,7 +24,14 @@ export const stepConfigName = (type: string): string => `WorkflowStepConfig_${ty
  * step's `config` against), plugins' steps included.
  */
 function stepConfigSchemas(registries: BundleRegistries): Record<string, JsonSchema> {
-  return Object.fromEntries(registries.actions.entries().map(([type, action]) => [stepConfigName(type), { description: `The \`config\` of a \`${type}\` step, checked at publish.`, ...action.configSchema }]));
+  return Object.fromEntries(
+    registries.actions
+      .entries()
+      .map(([type, action]) => [
+        stepConfigName(type),
+        { description: `The \`config\` of a \`${type}\` step, checked at publish.`, ...action.configSchema },
+      ]),
+  );
 }
 
 /** Shapes of the webhook, notification and dry-run answers, and the step settings. */
@@ -29,23 +40,41 @@ export function automationSchemas(registries: BundleRegistries): Record<string, 
     ...stepConfigSchemas(registries),
     WorkflowDryRunRequest: object(
       {
-        record: { type: ['object', 'null'], description: 'The sample trigger record; the API\'s system fields are filled in as for a record the caller just created, its own values win.' },
+        record: {
+          type: ['object', 'null'],
+          description:
+            "The sample trigger record; the API's system fields are filled in as for a record the caller just created, its own values win.",
+        },
         old: { type: ['object', 'null'], description: 'Its values before the change (updates).' },
-        input: { description: 'A manual trigger\'s form, or a webhook\'s payload.' },
-        skipCondition: { type: 'boolean', default: false, description: 'Run the steps even when the workflow\'s condition is false.' },
+        input: { description: "A manual trigger's form, or a webhook's payload." },
+        skipCondition: { type: 'boolean', default: false, description: "Run the steps even when the workflow's condition is false." },
       },
       ['record', 'old', 'input', 'skipCondition'],
     ),
     WorkflowDryRun: object({
-      status: { type: 'string', enum: ['skipped', 'completed', 'waiting', 'failed'], description: '`skipped`: the condition is false (or could not be evaluated: `failure`), and no step ran.' },
-      condition: { type: ['boolean', 'null'], description: 'The condition\'s value; null when the workflow has none or the caller skipped it.' },
-      failure: { anyOf: [object({ step: { type: ['string', 'null'] }, code: { type: 'string' }, message: { type: 'string' } }), { type: 'null' }] },
+      status: {
+        type: 'string',
+        enum: ['skipped', 'completed', 'waiting', 'failed'],
+        description: '`skipped`: the condition is false (or could not be evaluated: `failure`), and no step ran.',
+      },
+      condition: {
+        type: ['boolean', 'null'],
+        description: "The condition's value; null when the workflow has none or the caller skipped it.",
+      },
+      failure: {
+        anyOf: [object({ step: { type: ['string', 'null'] }, code: { type: 'string' }, message: { type: 'string' } }), { type: 'null' }],
+      },
       steps: {
         type: 'array',
         items: object(
           {
-            step: { type: 'string' }, type: { type: 'string' }, status: { type: 'string' },
-            output: { description: 'A step without side effects: its output. One with: `{dryRun: true, wouldRun, external, plan}` (`external`: the step reaches outside the platform), the plan the real step would act on (the record write, the request, the message, the approvers), read from its settings by the same code.' },
+            step: { type: 'string' },
+            type: { type: 'string' },
+            status: { type: 'string' },
+            output: {
+              description:
+                'A step without side effects: its output. One with: `{dryRun: true, wouldRun, external, plan}` (`external`: the step reaches outside the platform), the plan the real step would act on (the record write, the request, the message, the approvers), read from its settings by the same code.',
+            },
             error: { description: '`{code, message, problems?}` when the step would fail.' },
           },
           ['output', 'error'],
@@ -72,7 +101,10 @@ export function automationSchemas(registries: BundleRegistries): Record<string, 
       readAt: { anyOf: [dateTime, { type: 'null' }] },
       createdAt: dateTime,
     }),
-    NotificationList: object({ notifications: { type: 'array', items: schemaRef('Notification') }, unread: { type: 'integer', minimum: 0 } }),
+    NotificationList: object({
+      notifications: { type: 'array', items: schemaRef('Notification') },
+      unread: { type: 'integer', minimum: 0 },
+    }),
   };
 }
 
@@ -85,12 +117,18 @@ export function automationPaths(): Record<string, OpenApiObject> {
         operationId: 'webhooks.call',
         security: [],
         summary: 'Start a run of a webhook workflow',
-        description: 'Authenticated by the secret in the path alone. The JSON body must satisfy the workflow\'s payload schema; it becomes the run\'s `input`.',
+        description:
+          "Authenticated by the secret in the path alone. The JSON body must satisfy the workflow's payload schema; it becomes the run's `input`.",
         parameters: [
           { name: 'key', in: 'path', required: true, description: '`<workflow>.<secret>`.', schema: { type: 'string' } },
-          { name: 'Idempotency-Key', in: 'header', description: 'One run per workflow and key: a repeated call answers the first run.', schema: { type: 'string', pattern: '^[!-~]{1,200}$' } },
+          {
+            name: 'Idempotency-Key',
+            in: 'header',
+            description: 'One run per workflow and key: a repeated call answers the first run.',
+            schema: { type: 'string', pattern: '^[!-~]{1,200}$' },
+          },
         ],
-        requestBody: { required: true, content: jsonContent({ description: 'Any JSON the workflow\'s schema accepts.' }) },
+        requestBody: { required: true, content: jsonContent({ description: "Any JSON the workflow's schema accepts." }) },
         responses: {
           '200': jsonResponse('The workflow condition refused the payload; no run.', schemaRef('WebhookRun')),
           '202': jsonResponse('The run, queued (or the one this Idempotency-Key started).', schemaRef('WebhookRun')),
@@ -105,7 +143,10 @@ export function automationPaths(): Record<string, OpenApiObject> {
         summary: 'Issue or rotate the secret of a webhook workflow',
         description: 'The previous secret stops working at once. This answer is the only one that shows the secret.',
         parameters: [{ name: 'key', in: 'path', required: true, description: 'The workflow key.', schema: { type: 'string' } }],
-        responses: { '201': jsonResponse('The new secret and the path to call.', schemaRef('WebhookSecret')), ...errorResponses(['Forbidden', 'NotFound']) },
+        responses: {
+          '201': jsonResponse('The new secret and the path to call.', schemaRef('WebhookSecret')),
+          ...errorResponses(['Forbidden', 'NotFound']),
+        },
       },
     },
     '/api/workflows/{key}/dry-run': {
@@ -113,13 +154,23 @@ export function automationPaths(): Record<string, OpenApiObject> {
         tags: ['workflows'],
         operationId: 'workflows.dryRun',
         summary: 'Dry-run a workflow over a sample record',
-        description: 'Checks the condition as the trigger matcher does, then runs the steps: nothing is written, nothing is sent, delays do not wait. Step settings: the `WorkflowStepConfig_<type>` schemas.',
+        description:
+          'Checks the condition as the trigger matcher does, then runs the steps: nothing is written, nothing is sent, delays do not wait. Step settings: the `WorkflowStepConfig_<type>` schemas.',
         parameters: [
           { name: 'key', in: 'path', required: true, description: 'The workflow key.', schema: { type: 'string' } },
-          { name: 'draft', in: 'query', description: 'Run the draft\'s workflow over the draft\'s metadata (the designer, before a publish) instead of the published one.', schema: { type: 'boolean', default: false } },
+          {
+            name: 'draft',
+            in: 'query',
+            description:
+              "Run the draft's workflow over the draft's metadata (the designer, before a publish) instead of the published one.",
+            schema: { type: 'boolean', default: false },
+          },
         ],
         requestBody: { required: false, content: jsonContent(schemaRef('WorkflowDryRunRequest')) },
-        responses: { '200': jsonResponse('What would happen.', schemaRef('WorkflowDryRun')), ...errorResponses(['BadRequest', 'Forbidden', 'NotFound']) },
+        responses: {
+          '200': jsonResponse('What would happen.', schemaRef('WorkflowDryRun')),
+          ...errorResponses(['BadRequest', 'Forbidden', 'NotFound']),
+        },
       },
     },
     '/api/notifications': {
@@ -131,7 +182,10 @@ export function automationPaths(): Record<string, OpenApiObject> {
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
           { name: 'unread', in: 'query', description: 'Only unread ones.', schema: { type: 'boolean', default: false } },
         ],
-        responses: { '200': jsonResponse('The notifications and the unread count.', schemaRef('NotificationList')), ...errorResponses(['BadRequest']) },
+        responses: {
+          '200': jsonResponse('The notifications and the unread count.', schemaRef('NotificationList')),
+          ...errorResponses(['BadRequest']),
+        },
       },
     },
     '/api/notifications/{id}/read': {

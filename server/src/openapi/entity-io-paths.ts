@@ -31,21 +31,42 @@ export function entityIoPaths(entity: Entity, context: EntityIoContext, op: Oper
       post: op('bulk', `Create, change and delete ${plural} in one call`, {
         description: `Each operation runs through the whole record pipeline in its own transaction: one that fails (its \`status\` and \`error\` say why) writes nothing and stops no other. \`data\` is a [${context.names.input}](#/components/schemas/${context.names.input}) for a create and a [${context.names.patch}](#/components/schemas/${context.names.patch}) for an update.`,
         requestBody: json('BulkRequest'),
-        responses: { '200': jsonResponse('One result per operation, in order.', schemaRef('BulkResult')), ...errorResponses(['BadRequest', 'NotFound', 'PayloadTooLarge', 'UnsupportedMediaType']) },
+        responses: {
+          '200': jsonResponse('One result per operation, in order.', schemaRef('BulkResult')),
+          ...errorResponses(['BadRequest', 'NotFound', 'PayloadTooLarge', 'UnsupportedMediaType']),
+        },
       }),
     },
     [`${base}/duplicates`]: {
       post: op('duplicates', `Check a ${entity.label.en.toLowerCase()} for duplicates before saving it`, {
         description: `The duplicate check (查重) of the entity's \`duplicateRules\` for \`data\` (the fields of a new record, or with \`id\` the changes to that record, which is left out of the matches), without writing anything. Each match is a DUPLICATE_RECORD problem on the checked field whose \`params\` give the rule, its \`mode\` (\`warn\`: a save goes through and answers the matches in \`_duplicates\`; \`block\`: a save is refused with 422), the matching entity and field, the match's \`ownerId\` and \`ownerName\` (none: unowned), and \`record\` ({id, name}) only when the caller may read that record. Needs the right to create (update) ${plural}.`,
-        requestBody: { required: true, content: jsonContent({ type: 'object', properties: { data: schemaRef(context.names.patch), id: { type: 'string', pattern: '^[0-9a-f]{24}$' } }, additionalProperties: false }) },
-        responses: { '200': jsonResponse('The matches, blocking first.', { type: 'object', properties: { duplicates: { type: 'array', items: schemaRef('Problem') } }, required: ['duplicates'] }), ...errorResponses(['BadRequest', 'Forbidden', 'NotFound', 'PayloadTooLarge', 'UnsupportedMediaType']) },
+        requestBody: {
+          required: true,
+          content: jsonContent({
+            type: 'object',
+            properties: { data: schemaRef(context.names.patch), id: { type: 'string', pattern: '^[0-9a-f]{24}$' } },
+            additionalProperties: false,
+          }),
+        },
+        responses: {
+          '200': jsonResponse('The matches, blocking first.', {
+            type: 'object',
+            properties: { duplicates: { type: 'array', items: schemaRef('Problem') } },
+            required: ['duplicates'],
+          }),
+          ...errorResponses(['BadRequest', 'Forbidden', 'NotFound', 'PayloadTooLarge', 'UnsupportedMediaType']),
+        },
       }),
     },
     [`${base}/aggregate`]: {
       post: op('aggregate', `Aggregate ${plural}`, {
-        description: 'Counts, sums, averages, minimums and maximums of the live records that match, grouped by up to two fields (dates by period). A request that is not valid answers 400 AGGREGATE_INVALID with `details.problems`.',
+        description:
+          'Counts, sums, averages, minimums and maximums of the live records that match, grouped by up to two fields (dates by period). A request that is not valid answers 400 AGGREGATE_INVALID with `details.problems`.',
         requestBody: json('AggregateRequest'),
-        responses: { '200': jsonResponse('The groups and the total.', schemaRef('AggregateResult')), ...errorResponses(['BadRequest', 'Forbidden', 'NotFound', 'PayloadTooLarge', 'UnsupportedMediaType']) },
+        responses: {
+          '200': jsonResponse('The groups and the total.', schemaRef('AggregateResult')),
+          ...errorResponses(['BadRequest', 'Forbidden', 'NotFound', 'PayloadTooLarge', 'UnsupportedMediaType']),
+        },
       }),
     },
     [`${base}/import`]: {
@@ -62,17 +83,29 @@ export function entityIoPaths(entity: Entity, context: EntityIoContext, op: Oper
     },
     [`${base}/import/preview`]: {
       post: op('previewImport', `Read the header row of a file of ${plural}`, {
-        description: 'The body of an import (`mapping` may be empty): the file is checked as an import checks it and nothing is stored. Answers its column headers and number of rows, which an import wizard maps to fields. Refused as an import is.',
+        description:
+          'The body of an import (`mapping` may be empty): the file is checked as an import checks it and nothing is stored. Answers its column headers and number of rows, which an import wizard maps to fields. Refused as an import is.',
         requestBody: json('ImportRequest'),
         responses: {
-          '200': jsonResponse('The headers and the row count.', { type: 'object', required: ['fileName', 'format', 'headers', 'total'], properties: { fileName: { type: 'string' }, format: { type: 'string', enum: ['csv', 'xlsx'] }, headers: { type: 'array', items: { type: 'string' } }, total: { type: 'integer', minimum: 0 } } }),
+          '200': jsonResponse('The headers and the row count.', {
+            type: 'object',
+            required: ['fileName', 'format', 'headers', 'total'],
+            properties: {
+              fileName: { type: 'string' },
+              format: { type: 'string', enum: ['csv', 'xlsx'] },
+              headers: { type: 'array', items: { type: 'string' } },
+              total: { type: 'integer', minimum: 0 },
+            },
+          }),
           ...errorResponses(['BadRequest', 'Forbidden', 'NotFound', 'PayloadTooLarge', 'UnsupportedMediaType']),
         },
       }),
     },
     [`${base}/imports/{jobId}`]: {
       parameters: [parameterRef('JobId')],
-      get: op('getImport', `Follow an import of ${plural}`, { responses: { '200': job('The job: status, counts and refused rows.'), ...errorResponses(['NotFound']) } }),
+      get: op('getImport', `Follow an import of ${plural}`, {
+        responses: { '200': job('The job: status, counts and refused rows.'), ...errorResponses(['NotFound']) },
+      }),
     },
     [`${base}/imports/{jobId}/cancel`]: {
       parameters: [parameterRef('JobId')],
@@ -83,11 +116,27 @@ export function entityIoPaths(entity: Entity, context: EntityIoContext, op: Oper
     },
     [`${base}/export`]: {
       get: op('export', `Export ${plural}`, {
-        description: 'Streams the records that match as CSV or as an xlsx workbook: the columns and filter of a view (or every field), narrowed by the parameters. Cells are neutralized against formula injection.',
+        description:
+          'Streams the records that match as CSV or as an xlsx workbook: the columns and filter of a view (or every field), narrowed by the parameters. Cells are neutralized against formula injection.',
         parameters: [
-          { name: 'format', in: 'query', description: 'The file format.', schema: { type: 'string', enum: [...EXPORT_FORMATS], default: 'csv' } },
-          { name: 'lang', in: 'query', description: 'The language of headers and option labels; by default the best of `Accept-Language`, else English.', schema: { type: 'string', enum: [...EXPORT_LANGUAGES] } },
-          { name: 'view', in: 'query', description: 'Export what this view shows (404 EXPORT_VIEW_NOT_FOUND for a view of another entity).', schema: context.views.length > 0 ? { type: 'string', enum: [...context.views] } : { type: 'string' } },
+          {
+            name: 'format',
+            in: 'query',
+            description: 'The file format.',
+            schema: { type: 'string', enum: [...EXPORT_FORMATS], default: 'csv' },
+          },
+          {
+            name: 'lang',
+            in: 'query',
+            description: 'The language of headers and option labels; by default the best of `Accept-Language`, else English.',
+            schema: { type: 'string', enum: [...EXPORT_LANGUAGES] },
+          },
+          {
+            name: 'view',
+            in: 'query',
+            description: 'Export what this view shows (404 EXPORT_VIEW_NOT_FOUND for a view of another entity).',
+            schema: context.views.length > 0 ? { type: 'string', enum: [...context.views] } : { type: 'string' },
+          },
           query.filter,
           query.sort,
           parameterRef('Search'),
@@ -97,7 +146,12 @@ export function entityIoPaths(entity: Entity, context: EntityIoContext, op: Oper
         responses: {
           '200': {
             description: 'The file, as an attachment.',
-            headers: { 'Content-Disposition': { description: '`attachment; filename="<entity>[-<view>]-<date>.<format>"`.', schema: { type: 'string' } } },
+            headers: {
+              'Content-Disposition': {
+                description: '`attachment; filename="<entity>[-<view>]-<date>.<format>"`.',
+                schema: { type: 'string' },
+              },
+            },
             content: { 'text/csv': { schema: { type: 'string' } }, [XLSX_MEDIA_TYPE]: {} },
           },
           ...errorResponses(['BadRequest', 'Forbidden', 'NotFound']),

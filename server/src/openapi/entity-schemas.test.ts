@@ -12,18 +12,31 @@ function projectBundle(): Bundle {
   return {
     entities: [
       {
-        key: 'project', label: l('项目', 'Project'), displayField: 'name',
+        key: 'project',
+        label: l('项目', 'Project'),
+        displayField: 'name',
         fields: [
           { key: 'name', type: 'text', label: l('名称', 'Name'), required: true },
           { key: 'budget', type: 'decimal', label: l('预算', 'Budget'), precision: 12, scale: 3 },
           { key: 'code', type: 'auto_number', label: l('编号', 'Code'), prefix: 'P' },
           { key: 'tasks_count', type: 'rollup', label: l('任务数', 'Tasks'), entity: 'task', via: 'project', function: 'count' },
           { key: 'hours_sum', type: 'rollup', label: l('工时', 'Hours'), entity: 'task', via: 'project', function: 'sum', field: 'hours' },
-          { key: 'first_due', type: 'rollup', label: l('最早到期', 'First due'), entity: 'task', via: 'project', function: 'min', field: 'due' },
+          {
+            key: 'first_due',
+            type: 'rollup',
+            label: l('最早到期', 'First due'),
+            entity: 'task',
+            via: 'project',
+            function: 'min',
+            field: 'due',
+          },
         ],
       },
       {
-        key: 'task', label: l('任务', 'Task'), description: l('要做的事', 'Something to do'), displayField: 'title',
+        key: 'task',
+        label: l('任务', 'Task'),
+        description: l('要做的事', 'Something to do'),
+        displayField: 'title',
         fields: [
           { key: 'title', type: 'text', label: l('标题', 'Title'), required: true, maxLength: 10 },
           { key: 'notes', type: 'long_text', label: l('备注', 'Notes') },
@@ -34,11 +47,25 @@ function projectBundle(): Bundle {
           { key: 'done', type: 'boolean', label: l('完成', 'Done'), default: false },
           { key: 'due', type: 'date', label: l('到期', 'Due') },
           { key: 'started', type: 'datetime', label: l('开始', 'Started') },
-          { key: 'status', type: 'single_select', label: l('状态', 'Status'), default: 'open', options: [
-            { key: 'open', label: l('打开', 'Open') },
-            { key: 'closed', label: l('关闭', 'Closed'), color: '#00aa00', active: false },
-          ] },
-          { key: 'tags', type: 'multi_select', label: l('标签', 'Tags'), options: [{ key: 'a', label: l('甲', 'A') }, { key: 'b', label: l('乙', 'B') }] },
+          {
+            key: 'status',
+            type: 'single_select',
+            label: l('状态', 'Status'),
+            default: 'open',
+            options: [
+              { key: 'open', label: l('打开', 'Open') },
+              { key: 'closed', label: l('关闭', 'Closed'), color: '#00aa00', active: false },
+            ],
+          },
+          {
+            key: 'tags',
+            type: 'multi_select',
+            label: l('标签', 'Tags'),
+            options: [
+              { key: 'a', label: l('甲', 'A') },
+              { key: 'b', label: l('乙', 'B') },
+            ],
+          },
           { key: 'contact', type: 'email', label: l('邮箱', 'Email') },
           { key: 'phone', type: 'phone', label: l('电话', 'Phone') },
           { key: 'site', type: 'url', label: l('网站', 'Website') },
@@ -50,7 +77,11 @@ function projectBundle(): Bundle {
         ],
       },
     ],
-    forms: [], views: [], rules: [], workflows: [], roles: [],
+    forms: [],
+    views: [],
+    rules: [],
+    workflows: [],
+    roles: [],
   };
 }
 
@@ -58,13 +89,46 @@ const toolkit = metadataToolkit(createRegistries());
 const doc = buildOpenApiDocument(snapshotOf(projectBundle()), toolkit.registries);
 const validator = new ComponentValidator(doc);
 const schemas = doc.components.schemas as Record<string, { properties: Record<string, Record<string, unknown>>; required?: string[] }>;
-const system = { id: '0123456789abcdef01234567', _version: 2, _createdAt: '2026-11-23T08:00:00.000Z', _updatedAt: '2026-11-23T09:00:00.000Z', _createdBy: 'system', _updatedBy: 'system', _ownerId: 'system' };
-const task = {
-  ...system, title: 'Paint', notes: null, body: '<p>walls</p>', hours: 3, cost: '10.00', share: '12.5', done: false, due: '2026-03-01', started: '2026-03-01T08:00:00.000Z',
-  status: 'closed', tags: ['a'], contact: 'ann@example.com', phone: '+86 10 1234 5678', site: 'https://example.com/a', project: 'aaaaaaaaaaaaaaaaaaaaaaaa', owner: 'system',
-  double: 6, due_copy: '2026-03-01', files: [{ id: 'f1', name: 'plan.pdf', size: 1024 }],
+const system = {
+  id: '0123456789abcdef01234567',
+  _version: 2,
+  _createdAt: '2026-11-23T08:00:00.000Z',
+  _updatedAt: '2026-11-23T09:00:00.000Z',
+  _createdBy: 'system',
+  _updatedBy: 'system',
+  _ownerId: 'system',
 };
-const project = { ...system, name: 'House', budget: '1000.500', code: 'P-00001', tasks_count: 2, hours_sum: '7', first_due: '2026-03-01T00:00:00.000Z' };
+const task = {
+  ...system,
+  title: 'Paint',
+  notes: null,
+  body: '<p>walls</p>',
+  hours: 3,
+  cost: '10.00',
+  share: '12.5',
+  done: false,
+  due: '2026-03-01',
+  started: '2026-03-01T08:00:00.000Z',
+  status: 'closed',
+  tags: ['a'],
+  contact: 'ann@example.com',
+  phone: '+86 10 1234 5678',
+  site: 'https://example.com/a',
+  project: 'aaaaaaaaaaaaaaaaaaaaaaaa',
+  owner: 'system',
+  double: 6,
+  due_copy: '2026-03-01',
+  files: [{ id: 'f1', name: 'plan.pdf', size: 1024 }],
+};
+const project = {
+  ...system,
+  name: 'House',
+  budget: '1000.500',
+  code: 'P-00001',
+  tasks_count: 2,
+  hours_sum: '7',
+  first_due: '2026-03-01T00:00:00.000Z',
+};
 
 describe('entity schemas', () => {
   it('come from a bundle that publishes', () => {
@@ -73,7 +137,18 @@ describe('entity schemas', () => {
 
   it.each([
     ['a task with every field', 'Task', task],
-    ['a task with every field null', 'Task', { ...system, ...Object.fromEntries(Object.keys(task).filter((k) => !(k in system)).map((k) => [k, null])) }],
+    [
+      'a task with every field null',
+      'Task',
+      {
+        ...system,
+        ...Object.fromEntries(
+          Object.keys(task)
+            .filter((k) => !(k in system))
+            .map((k) => [k, null]),
+        ),
+      },
+    ],
     ['a task with only some fields (fields=)', 'Task', { ...system, title: 'Paint' }],
     ['a task in the recycle bin', 'Task', { ...system, _deletedAt: '2026-11-23T10:00:00.000Z' }],
     ['a task with its lookup expanded', 'Task', { ...task, _expanded: { project: { id: 'aaaaaaaaaaaaaaaaaaaaaaaa', display: 'House' } } }],
@@ -99,14 +174,23 @@ describe('entity schemas', () => {
     const t = schemas.Task!;
     expect(t).toMatchObject({ title: 'Task', 'x-label-zh-CN': '任务', description: 'Something to do', 'x-entity': 'task' });
     expect(t.properties.status).toMatchObject({
-      title: 'Status', 'x-label-zh-CN': '状态', enum: ['open', 'closed', null],
-      'x-enum-labels': { open: l('打开', 'Open'), closed: l('关闭', 'Closed') }, 'x-enum-colors': { closed: '#00aa00' }, 'x-enum-retired': ['closed'],
+      title: 'Status',
+      'x-label-zh-CN': '状态',
+      enum: ['open', 'closed', null],
+      'x-enum-labels': { open: l('打开', 'Open'), closed: l('关闭', 'Closed') },
+      'x-enum-colors': { closed: '#00aa00' },
+      'x-enum-retired': ['closed'],
     });
     expect(t.properties.contact).toMatchObject({ format: 'email' });
     expect(t.properties.site).toMatchObject({ format: 'uri' });
     expect(t.properties.due).toMatchObject({ format: 'date' });
     expect(t.properties.started).toMatchObject({ format: 'date-time' });
-    expect(t.properties.cost).toMatchObject({ type: ['string', 'null'], pattern: expect.any(String), 'x-decimal': { scale: 2 }, 'x-currency': 'CNY' });
+    expect(t.properties.cost).toMatchObject({
+      type: ['string', 'null'],
+      pattern: expect.any(String),
+      'x-decimal': { scale: 2 },
+      'x-currency': 'CNY',
+    });
     expect(schemas.Project!.properties.budget).toMatchObject({ 'x-decimal': { scale: 3, precision: 12 } });
     expect(t.properties.double).toMatchObject({ readOnly: true, type: ['integer', 'null'] });
     expect(t.properties.project).toMatchObject({ 'x-lookup': { entity: 'project' } });
@@ -115,7 +199,16 @@ describe('entity schemas', () => {
 
 describe('input schemas', () => {
   it('take the writable fields as the record validator does, null clearing a value', () => {
-    expect(validator.errors('TaskInput', { title: 'Paint', cost: '10.5', due: '2026-03-01', tags: ['a', 'b'], notes: null, project: 'aaaaaaaaaaaaaaaaaaaaaaaa' })).toBeNull();
+    expect(
+      validator.errors('TaskInput', {
+        title: 'Paint',
+        cost: '10.5',
+        due: '2026-03-01',
+        tags: ['a', 'b'],
+        notes: null,
+        project: 'aaaaaaaaaaaaaaaaaaaaaaaa',
+      }),
+    ).toBeNull();
     expect(Object.keys(schemas.TaskInput!.properties)).not.toContain('double');
     expect(schemas.TaskInput!.properties.status).toMatchObject({ default: 'open', enum: ['open', 'closed', null] });
     expect(schemas.TaskInput!.properties.cost).toMatchObject({ pattern: '^-?\\d{1,16}(\\.\\d{1,2})?$', 'x-decimal': { scale: 2 } });

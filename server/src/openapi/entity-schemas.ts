@@ -1,4 +1,13 @@
-import { fieldTraits, valueSchema, writableRecordSchema, type BundleRegistries, type Entity, type Field, type JsonSchema, type ReadSchemaContext } from '@metacrm/metadata';
+import {
+  fieldTraits,
+  valueSchema,
+  writableRecordSchema,
+  type BundleRegistries,
+  type Entity,
+  type Field,
+  type JsonSchema,
+  type ReadSchemaContext,
+} from '@metacrm/metadata';
 import { labelled, RECORD_ID_PATTERN, schemaRef, type I18n } from './refs.js';
 
 type AnyField = Field & Record<string, unknown>;
@@ -28,7 +37,10 @@ export function entityComponentNames(entities: readonly Entity[], taken: Readonl
   const used = new Set(taken);
   const out = new Map<string, EntityComponentNames>();
   for (const entity of entities) {
-    const pascal = entity.key.split('_').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+    const pascal = entity.key
+      .split('_')
+      .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+      .join('');
     let names = namesFrom(pascal);
     if (Object.values(names).some((n) => used.has(n))) names = namesFrom(`Entity_${entity.key}`);
     for (const name of Object.values(names)) used.add(name);
@@ -41,18 +53,32 @@ function namesFrom(base: string): EntityComponentNames {
   return { record: base, input: `${base}Input`, patch: `${base}Patch`, list: `${base}List` };
 }
 
-const actorId = (what: string): JsonSchema => ({ type: 'string', readOnly: true, description: `The id of the user (or \`system\`) who ${what}.` });
+const actorId = (what: string): JsonSchema => ({
+  type: 'string',
+  readOnly: true,
+  description: `The id of the user (or \`system\`) who ${what}.`,
+});
 
 /** The system fields of every record, as answered. */
 const SYSTEM_PROPERTIES: Record<string, JsonSchema> = {
   id: { type: 'string', pattern: RECORD_ID_PATTERN, readOnly: true, description: 'The record id.' },
-  _version: { type: 'integer', minimum: 1, readOnly: true, description: 'Goes up by one on every write. Send it back (`_version` or `If-Match`) so a stale edit is refused with 409.' },
+  _version: {
+    type: 'integer',
+    minimum: 1,
+    readOnly: true,
+    description: 'Goes up by one on every write. Send it back (`_version` or `If-Match`) so a stale edit is refused with 409.',
+  },
   _createdAt: { type: 'string', format: 'date-time', readOnly: true },
   _updatedAt: { type: 'string', format: 'date-time', readOnly: true },
   _createdBy: actorId('created the record'),
   _updatedBy: actorId('changed it last'),
   _ownerId: actorId('owns it'),
-  _deletedAt: { type: 'string', format: 'date-time', readOnly: true, description: 'When it was deleted: present only on records of the recycle bin (`deleted=true`).' },
+  _deletedAt: {
+    type: 'string',
+    format: 'date-time',
+    readOnly: true,
+    description: 'When it was deleted: present only on records of the recycle bin (`deleted=true`).',
+  },
 };
 
 const ALWAYS_ANSWERED = ['id', '_version', '_createdAt', '_updatedAt', '_createdBy', '_updatedBy', '_ownerId'];
@@ -66,7 +92,10 @@ export function recordSchema(entity: Entity, registries: BundleRegistries, entit
   const properties: Record<string, JsonSchema> = { ...SYSTEM_PROPERTIES };
   for (const field of entity.fields as AnyField[]) {
     const computed = fieldTraits(field, registries.fieldTypes)?.computed === true;
-    properties[field.key] = { ...annotated(nullable(readValueSchema(field, registries, entityOf)), field, registries), ...(computed ? { readOnly: true } : {}) };
+    properties[field.key] = {
+      ...annotated(nullable(readValueSchema(field, registries, entityOf)), field, registries),
+      ...(computed ? { readOnly: true } : {}),
+    };
   }
   const lookups = entity.fields.filter((f) => fieldTraits(f, registries.fieldTypes)?.reference === 'record').map((f) => f.key);
   if (lookups.length > 0) {
@@ -82,17 +111,30 @@ export function recordSchema(entity: Entity, registries: BundleRegistries, entit
     type: 'array',
     readOnly: true,
     description: 'Only in the answer of a restore: the records its delete had cascaded to, brought back with it.',
-    items: { type: 'object', properties: { entity: { type: 'string' }, id: { type: 'string' } }, required: ['entity', 'id'], additionalProperties: false },
+    items: {
+      type: 'object',
+      properties: { entity: { type: 'string' }, id: { type: 'string' } },
+      required: ['entity', 'id'],
+      additionalProperties: false,
+    },
   };
   if (entity.duplicateRules?.length) {
     properties._duplicates = {
       type: 'array',
       readOnly: true,
-      description: 'Only in the answer of a create or update that a warning duplicate rule matched: the DUPLICATE_RECORD matches (see the duplicates route).',
+      description:
+        'Only in the answer of a create or update that a warning duplicate rule matched: the DUPLICATE_RECORD matches (see the duplicates route).',
       items: schemaRef('Problem'),
     };
   }
-  return { type: 'object', ...entityLabels(entity), 'x-entity': entity.key, properties, required: ALWAYS_ANSWERED, additionalProperties: false };
+  return {
+    type: 'object',
+    ...entityLabels(entity),
+    'x-entity': entity.key,
+    properties,
+    required: ALWAYS_ANSWERED,
+    additionalProperties: false,
+  };
 }
 
 /**
@@ -114,7 +156,11 @@ export function inputSchema(entity: Entity, registries: BundleRegistries, kind: 
     if (field.required === true && field.default === undefined) required.push(field.key);
   }
   if (kind === 'patch') {
-    properties._version = { type: 'integer', minimum: 1, description: 'The version you edited (as `If-Match` does): a record changed since answers 409.' };
+    properties._version = {
+      type: 'integer',
+      minimum: 1,
+      description: 'The version you edited (as `If-Match` does): a record changed since answers 409.',
+    };
   }
   const labels = entityLabels(entity);
   const what = kind === 'create' ? 'A new' : 'Changes to an';
@@ -196,6 +242,9 @@ function annotated(schema: JsonSchema, field: AnyField, registries: BundleRegist
 /** A default that is a plain value of the field's own type (not an expression). */
 function literalDefault(field: AnyField, schema: JsonSchema): JsonSchema {
   const value = field.default;
-  const matches = (typeof value === 'string' && schema.type === 'string') || (typeof value === 'boolean' && schema.type === 'boolean') || (Number.isInteger(value) && schema.type === 'integer');
+  const matches =
+    (typeof value === 'string' && schema.type === 'string') ||
+    (typeof value === 'boolean' && schema.type === 'boolean') ||
+    (Number.isInteger(value) && schema.type === 'integer');
   return matches ? { default: value } : {};
 }

@@ -64,10 +64,20 @@ export function entityQueryParameters(entity: Entity, registries: BundleRegistri
       'x-sortable-fields': sortable,
     },
     fields: commaList('fields', 'Only these fields (comma-separated); the system fields always come.', fieldKeys),
-    expand: lookups.length > 0 ? commaList('expand', 'Lookups whose related record to include, with its display value, under `_expanded`.', lookups) : undefined,
+    expand:
+      lookups.length > 0
+        ? commaList('expand', 'Lookups whose related record to include, with its display value, under `_expanded`.', lookups)
+        : undefined,
   };
 }
 
 function commaList(name: string, description: string, keys: string[]): OpenApiObject {
-  return { name, in: 'query', description, style: 'form', explode: false, schema: { type: 'array', uniqueItems: true, items: keys.length > 0 ? { type: 'string', enum: keys } : { type: 'string' } } };
+  return {
+    name,
+    in: 'query',
+    description,
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', uniqueItems: true, items: keys.length > 0 ? { type: 'string', enum: keys } : { type: 'string' } },
+  };
 }

@@ -46,19 +46,34 @@ describe('metadata schemas as components', () => {
     expect(field.mapping.lookup).toBe('#/components/schemas/MetaField.lookup');
     expect(at('MetaView').discriminator).toEqual({
       propertyName: 'type',
-      mapping: { list: '#/components/schemas/MetaView.list', kanban: '#/components/schemas/MetaView.kanban', calendar: '#/components/schemas/MetaView.calendar' },
+      mapping: {
+        list: '#/components/schemas/MetaView.list',
+        kanban: '#/components/schemas/MetaView.kanban',
+        calendar: '#/components/schemas/MetaView.calendar',
+      },
     });
   });
 
   it('include field types that plugins register', () => {
     const registries = createRegistries();
     registries.fieldTypes.register('rating', {
-      type: 'rating', value: 'integer', operators: ['eq'], computed: false, ordered: true, numeric: true, groupable: true,
+      type: 'rating',
+      value: 'integer',
+      operators: ['eq'],
+      computed: false,
+      ordered: true,
+      numeric: true,
+      groupable: true,
       settingsSchema: { type: 'object', properties: { max: { type: 'integer', minimum: 1 } }, required: ['max'] },
     });
     const withPlugin = metaSchemaComponents(registries.fieldTypes);
-    expect(withPlugin['MetaField.rating']).toMatchObject({ properties: { type: { const: 'rating' } }, allOf: [{ $ref: '#/components/schemas/MetaField.base' }] });
-    expect((withPlugin.MetaField!.discriminator as { mapping: Record<string, string> }).mapping.rating).toBe('#/components/schemas/MetaField.rating');
+    expect(withPlugin['MetaField.rating']).toMatchObject({
+      properties: { type: { const: 'rating' } },
+      allOf: [{ $ref: '#/components/schemas/MetaField.base' }],
+    });
+    expect((withPlugin.MetaField!.discriminator as { mapping: Record<string, string> }).mapping.rating).toBe(
+      '#/components/schemas/MetaField.rating',
+    );
   });
 
   it('still accept real metadata and refuse broken metadata', () => {

@@ -1,4 +1,11 @@
-import { META_SCHEMAS, composeFieldSchema, type FieldTypeDefinition, type ItemKind, type JsonSchema, type Registry } from '@metacrm/metadata';
+import {
+  META_SCHEMAS,
+  composeFieldSchema,
+  type FieldTypeDefinition,
+  type ItemKind,
+  type JsonSchema,
+  type Registry,
+} from '@metacrm/metadata';
 
 type SchemaFile = keyof typeof META_SCHEMAS;
 
@@ -33,7 +40,19 @@ export const META_ITEM_COMPONENTS: Record<ItemKind, string> = {
   dashboards: 'MetaDashboard',
 };
 
-const SCHEMA_KEYWORDS = new Set(['items', 'not', 'if', 'then', 'else', 'additionalProperties', 'unevaluatedProperties', 'unevaluatedItems', 'propertyNames', 'contains', 'contentSchema']);
+const SCHEMA_KEYWORDS = new Set([
+  'items',
+  'not',
+  'if',
+  'then',
+  'else',
+  'additionalProperties',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+  'propertyNames',
+  'contains',
+  'contentSchema',
+]);
 const SCHEMA_LIST_KEYWORDS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
 const SCHEMA_MAP_KEYWORDS = new Set(['properties', 'patternProperties', 'dependentSchemas']);
 /** Dropped: `$id` would move the base URI of the rewritten refs, `$defs` become components. */

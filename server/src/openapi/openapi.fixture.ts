@@ -5,10 +5,23 @@ import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 import type { OpenApiDocument } from './openapi.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (
+  ajv: Ajv2020,
+) => void;
 
 /** The extension keywords the generator writes into schemas: annotations, never checked. */
-const ANNOTATIONS = ['discriminator', 'x-label-zh-CN', 'x-field-type', 'x-decimal', 'x-currency', 'x-lookup', 'x-enum-labels', 'x-enum-colors', 'x-enum-retired', 'x-entity'];
+const ANNOTATIONS = [
+  'discriminator',
+  'x-label-zh-CN',
+  'x-field-type',
+  'x-decimal',
+  'x-currency',
+  'x-lookup',
+  'x-enum-labels',
+  'x-enum-colors',
+  'x-enum-retired',
+  'x-entity',
+];
 
 /**
  * Test support: compiles every component schema of a generated document with ajv
@@ -54,7 +67,10 @@ function toDefs(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toDefs);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' ? v.replace('#/components/schemas/', '#/$defs/') : toDefs(v)]),
+    Object.entries(value).map(([k, v]) => [
+      k,
+      k === '$ref' && typeof v === 'string' ? v.replace('#/components/schemas/', '#/$defs/') : toDefs(v),
+    ]),
   );
 }
 
@@ -73,7 +89,8 @@ export function unresolvedRefs(document: OpenApiDocument): string[] {
     for (const [key, v] of Object.entries(value)) {
       if (key === '$ref' && typeof v === 'string') check(v, at);
       else if (key === 'x-unresolved-ref') out.push(`${at}: unresolved ${String(v)}`);
-      else if (key === 'mapping' && at.endsWith('/discriminator')) Object.values(v as Record<string, string>).forEach((m) => check(m, `${at}/mapping`));
+      else if (key === 'mapping' && at.endsWith('/discriminator'))
+        Object.values(v as Record<string, string>).forEach((m) => check(m, `${at}/mapping`));
       else walk(v, `${at}/${key}`);
     }
   };

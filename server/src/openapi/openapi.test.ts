@@ -11,7 +11,10 @@ const documents: [string, OpenApiDocument][] = [
   ['the sales bundle', buildOpenApiDocument(snapshotOf(salesBundle(), 3), registries)],
   ['an empty bundle', buildOpenApiDocument(snapshotOf(emptyBundle(), 0), registries)],
 ];
-type Operation = { operationId: string; responses: Record<string, { $ref?: string; content?: Record<string, { schema?: { $ref?: string } }> }> };
+type Operation = {
+  operationId: string;
+  responses: Record<string, { $ref?: string; content?: Record<string, { schema?: { $ref?: string } }> }>;
+};
 
 function operations(doc: OpenApiDocument): [string, string, Operation][] {
   return Object.entries(doc.paths).flatMap(([path, item]) =>
@@ -49,10 +52,13 @@ describe('the generated OpenAPI document', () => {
         const name = response.$ref?.replace('#/components/responses/', '');
         expect(name, `${method} ${path} ${status}`).toBeDefined();
         const schema = responses[name!]!.content['application/json']!.schema.$ref;
-        expect(schema, `${method} ${path} ${status}`).toBe(status === '422' ? '#/components/schemas/Problems' : '#/components/schemas/Error');
+        expect(schema, `${method} ${path} ${status}`).toBe(
+          status === '422' ? '#/components/schemas/Problems' : '#/components/schemas/Error',
+        );
       }
       expect(op.responses['500'], `${method} ${path}`).toEqual({ $ref: '#/components/responses/Internal' });
-      if (path.startsWith('/api/')) expect(op.responses['503'], `${method} ${path}`).toEqual({ $ref: '#/components/responses/Unavailable' });
+      if (path.startsWith('/api/'))
+        expect(op.responses['503'], `${method} ${path}`).toEqual({ $ref: '#/components/responses/Unavailable' });
     }
   });
 
@@ -142,7 +148,11 @@ describe('the generated OpenAPI document', () => {
 
   it.each([...entityRoutes, ...platformRoutes])('documents %s', (path, methods) => {
     const [, doc] = documents[0]!;
-    expect(Object.keys(doc.paths[path] ?? {}).filter((k) => k !== 'parameters').sort()).toEqual([...methods].sort());
+    expect(
+      Object.keys(doc.paths[path] ?? {})
+        .filter((k) => k !== 'parameters')
+        .sort(),
+    ).toEqual([...methods].sort());
   });
 
   it('documents the platform routes and no record paths for an empty bundle', () => {
@@ -163,22 +173,55 @@ describe('the generated OpenAPI document', () => {
   it('describes the list parameters, the filter as JSON with a link to its schema', () => {
     const [, doc] = documents[0]!;
     const list = (doc.paths['/api/records/opportunity'] as { get: { parameters: Record<string, unknown>[] } }).get;
-    const byName = (p: Record<string, unknown>) => (typeof p.$ref === 'string' ? (doc.components.parameters as Record<string, Record<string, unknown>>)[p.$ref.split('/').pop()!]! : p);
+    const byName = (p: Record<string, unknown>) =>
+      typeof p.$ref === 'string' ? (doc.components.parameters as Record<string, Record<string, unknown>>)[p.$ref.split('/').pop()!]! : p;
     const params = Object.fromEntries(list.parameters.map((p) => [byName(p).name, byName(p)]));
-    expect(Object.keys(params).sort()).toEqual(['count', 'cursor', 'deleted', 'expand', 'fields', 'filter', 'limit', 'page', 'q', 'sort', 'timeZone', 'view']);
+    expect(Object.keys(params).sort()).toEqual([
+      'count',
+      'cursor',
+      'deleted',
+      'expand',
+      'fields',
+      'filter',
+      'limit',
+      'page',
+      'q',
+      'sort',
+      'timeZone',
+      'view',
+    ]);
     expect(params.expand).toMatchObject({ style: 'form', explode: false, schema: { items: { enum: ['account'] } } });
-    expect(params.filter).toMatchObject({ in: 'query', content: { 'application/json': { schema: { $ref: '#/components/schemas/Filter' } } } });
+    expect(params.filter).toMatchObject({
+      in: 'query',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Filter' } } },
+    });
     expect(params.filter!.description).toContain('(#/components/schemas/Filter)');
-    expect(params.filter!['x-filter-fields']).toMatchObject({ amount: expect.arrayContaining(['gt', 'between']), stage: expect.arrayContaining(['in']), _createdAt: expect.arrayContaining(['relative']) });
-    expect(params.fields).toMatchObject({ style: 'form', explode: false, schema: { items: { enum: ['title', 'account', 'amount', 'probability', 'expected', 'stage', 'close_date'] } } });
+    expect(params.filter!['x-filter-fields']).toMatchObject({
+      amount: expect.arrayContaining(['gt', 'between']),
+      stage: expect.arrayContaining(['in']),
+      _createdAt: expect.arrayContaining(['relative']),
+    });
+    expect(params.fields).toMatchObject({
+      style: 'form',
+      explode: false,
+      schema: { items: { enum: ['title', 'account', 'amount', 'probability', 'expected', 'stage', 'close_date'] } },
+    });
     expect(params.limit).toMatchObject({ schema: { maximum: 200, default: 50 } });
     expect(params.sort!['x-sortable-fields']).toEqual(expect.arrayContaining(['_createdAt', 'amount', 'stage', 'close_date']));
     expect(doc.components.schemas.Filter).toMatchObject({ anyOf: expect.arrayContaining([{ $ref: '#/components/schemas/Condition' }]) });
   });
 
   it('names the components of an entity whose name is taken by a shared one Entity_<key>', () => {
-    const entity = (key: string): Entity => ({ key, label: { 'zh-CN': key, en: key }, displayField: 'name', fields: [{ key: 'name', type: 'text', label: { 'zh-CN': '名称', en: 'Name' } }] });
-    const bundle = { ...emptyBundle(), entities: [entity('error'), entity('sales_order'), entity('salesorder'), entity('sales_order_input')] };
+    const entity = (key: string): Entity => ({
+      key,
+      label: { 'zh-CN': key, en: key },
+      displayField: 'name',
+      fields: [{ key: 'name', type: 'text', label: { 'zh-CN': '名称', en: 'Name' } }],
+    });
+    const bundle = {
+      ...emptyBundle(),
+      entities: [entity('error'), entity('sales_order'), entity('salesorder'), entity('sales_order_input')],
+    };
     const doc = buildOpenApiDocument(snapshotOf(bundle), registries);
     expect(doc.components.schemas.Error).toMatchObject({ properties: { error: expect.any(Object) } });
     expect(doc.components.schemas.Entity_error).toMatchObject({ 'x-entity': 'error' });

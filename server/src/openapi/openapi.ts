@@ -33,11 +33,29 @@ export interface OpenApiDocument extends OpenApiObject {
  * document, so callers cache it per metadata version.
  */
 export function buildOpenApiDocument(snapshot: MetadataSnapshot, registries: BundleRegistries): OpenApiDocument {
-  const schemas: Record<string, JsonSchema> = { ...errorSchemas(), ...recordApiSchemas(), ...platformApiSchemas(), ...authSchemas(), ...automationSchemas(registries), ...workflowSchemas(), ...uiSchemas(), ...attachmentSchemas(), ...metaSchemaComponents(registries.fieldTypes) };
+  const schemas: Record<string, JsonSchema> = {
+    ...errorSchemas(),
+    ...recordApiSchemas(),
+    ...platformApiSchemas(),
+    ...authSchemas(),
+    ...automationSchemas(registries),
+    ...workflowSchemas(),
+    ...uiSchemas(),
+    ...attachmentSchemas(),
+    ...metaSchemaComponents(registries.fieldTypes),
+  };
   const entities = snapshot.bundle.entities;
   const names = entityComponentNames(entities, new Set(Object.keys(schemas)));
   const entityOf = (key: string) => snapshot.entity(key);
-  const paths: Record<string, OpenApiObject> = { ...platformPaths(), ...authPaths(), ...metaPaths(), ...automationPaths(), ...workflowPaths(), ...uiPaths(), ...attachmentPaths() };
+  const paths: Record<string, OpenApiObject> = {
+    ...platformPaths(),
+    ...authPaths(),
+    ...metaPaths(),
+    ...automationPaths(),
+    ...workflowPaths(),
+    ...uiPaths(),
+    ...attachmentPaths(),
+  };
   for (const entity of entities) {
     const own = names.get(entity.key)!;
     schemas[own.record] = recordSchema(entity, registries, entityOf);
@@ -57,10 +75,24 @@ export function buildOpenApiDocument(snapshot: MetadataSnapshot, registries: Bun
         'Labels are in English, with the Chinese label in `x-label-zh-CN`.',
       'x-metadata-version': snapshot.version,
     },
-    tags: [...PLATFORM_TAGS, ...AUTH_TAGS, ...AUTOMATION_TAGS, ...WORKFLOW_TAGS, ...UI_TAGS, ...ATTACHMENT_TAGS, ...entities.map(entityTag)],
+    tags: [
+      ...PLATFORM_TAGS,
+      ...AUTH_TAGS,
+      ...AUTOMATION_TAGS,
+      ...WORKFLOW_TAGS,
+      ...UI_TAGS,
+      ...ATTACHMENT_TAGS,
+      ...entities.map(entityTag),
+    ],
     security: [{ session: [] }, { sessionCookie: [] }, { apiToken: [] }],
     paths,
-    components: { schemas, responses: errorResponseComponents(), parameters: sharedParameters(), headers: sharedHeaders(), securitySchemes: securitySchemes() },
+    components: {
+      schemas,
+      responses: errorResponseComponents(),
+      parameters: sharedParameters(),
+      headers: sharedHeaders(),
+      securitySchemes: securitySchemes(),
+    },
   };
 }
 

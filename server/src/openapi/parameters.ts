@@ -20,8 +20,15 @@ export function sharedParameters(): Record<string, OpenApiObject> {
     Hard: flag('hard', 'Delete for good instead of moving to the recycle bin.'),
     Limit: query('limit', 'Records per page.', { type: 'integer', minimum: 1, maximum: LIST_LIMITS.max, default: LIST_LIMITS.default }),
     Cursor: query('cursor', 'The `nextCursor` of the previous page (keyset paging; not with `page`).', { type: 'string' }),
-    Page: query('page', 'A page number from 1 (offset paging, for UIs that jump to a page; not with `cursor`).', { type: 'integer', minimum: 1, maximum: LIST_LIMITS.maxPage }),
-    Search: query('q', `Free text: every word must match a text field or an option label. At most ${SEARCH_LIMITS.words} words.`, { type: 'string', maxLength: SEARCH_LIMITS.length }),
+    Page: query('page', 'A page number from 1 (offset paging, for UIs that jump to a page; not with `cursor`).', {
+      type: 'integer',
+      minimum: 1,
+      maximum: LIST_LIMITS.maxPage,
+    }),
+    Search: query('q', `Free text: every word must match a text field or an option label. At most ${SEARCH_LIMITS.words} words.`, {
+      type: 'string',
+      maxLength: SEARCH_LIMITS.length,
+    }),
     Count: flag('count', 'Also answer `total`, the number of matching records.'),
     Deleted: flag('deleted', 'The recycle bin: deleted records only (they carry `_deletedAt`).'),
     View: query(
@@ -29,7 +36,9 @@ export function sharedParameters(): Record<string, OpenApiObject> {
       'The key of a view of the entity: its filter (ANDed with `filter`), its sort (unless `sort` is given) and its columns (those you may read, unless `fields` is given). An unknown view answers 404 VIEW_NOT_FOUND. Any query parameter a list does not take answers 400 BAD_REQUEST naming it.',
       { type: 'string' },
     ),
-    TimeZone: query('timeZone', 'IANA time zone for relative dates (`this_quarter`...), such as Asia/Shanghai; UTC by default.', { type: 'string' }),
+    TimeZone: query('timeZone', 'IANA time zone for relative dates (`this_quarter`...), such as Asia/Shanghai; UTC by default.', {
+      type: 'string',
+    }),
   };
 }
 

@@ -28,10 +28,14 @@ export function platformPaths(): Record<string, OpenApiObject> {
         operationId: 'probes.readyz',
         security: [],
         summary: 'Readiness',
-        description: 'Ready when the database and Redis answer a ping now, or are busy: the ping was late while the database answered the API\'s other commands. `load` counts the requests in flight, queued and shed.',
+        description:
+          "Ready when the database and Redis answer a ping now, or are busy: the ping was late while the database answered the API's other commands. `load` counts the requests in flight, queued and shed.",
         responses: {
           '200': jsonResponse('Ready.', schemaRef('Readiness')),
-          '503': jsonResponse('Not ready: the failing checks. (A probe body, not the error shape: load balancers read the status.)', schemaRef('Readiness')),
+          '503': jsonResponse(
+            'Not ready: the failing checks. (A probe body, not the error shape: load balancers read the status.)',
+            schemaRef('Readiness'),
+          ),
           ...errorResponses([], { api: false }),
         },
       },
@@ -41,11 +45,15 @@ export function platformPaths(): Record<string, OpenApiObject> {
         tags: ['probes'],
         operationId: 'probes.metrics',
         summary: 'Prometheus metrics',
-        description: 'Request rate and latency by route, error counts by code, queue depths, process CPU, memory and event-loop lag. Needs `Authorization: Bearer <METRICS_TOKEN>` when that is set.',
+        description:
+          'Request rate and latency by route, error counts by code, queue depths, process CPU, memory and event-loop lag. Needs `Authorization: Bearer <METRICS_TOKEN>` when that is set.',
         security: [{}, { metricsToken: [] }],
         responses: {
           '200': { description: 'Prometheus text exposition format.', content: { 'text/plain': { schema: { type: 'string' } } } },
-          '401': { description: 'METRICS_TOKEN is set and the request does not carry it. (Plain text, for scrapers.)', content: { 'text/plain': { schema: { type: 'string' } } } },
+          '401': {
+            description: 'METRICS_TOKEN is set and the request does not carry it. (Plain text, for scrapers.)',
+            content: { 'text/plain': { schema: { type: 'string' } } },
+          },
           ...errorResponses([], { api: false }),
         },
       },
@@ -64,9 +72,14 @@ export function platformPaths(): Record<string, OpenApiObject> {
         tags: ['openapi'],
         operationId: 'openapi.document',
         summary: 'This OpenAPI document',
-        description: 'Generated from the current metadata version: a publish shows up on the next request. Revalidate with `If-None-Match`.',
+        description:
+          'Generated from the current metadata version: a publish shows up on the next request. Revalidate with `If-None-Match`.',
         responses: {
-          '200': { description: 'The OpenAPI 3.1 document.', headers: { ETag: { description: 'Changes with the metadata version.', schema: { type: 'string' } } }, content: { 'application/json': { schema: { type: 'object' } } } },
+          '200': {
+            description: 'The OpenAPI 3.1 document.',
+            headers: { ETag: { description: 'Changes with the metadata version.', schema: { type: 'string' } } },
+            content: { 'application/json': { schema: { type: 'object' } } },
+          },
           '304': { description: 'Unchanged since the `If-None-Match` ETag.' },
           ...errorResponses([]),
         },
@@ -80,7 +93,16 @@ export function securitySchemes(): Record<string, OpenApiObject> {
   return {
     metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, for /metrics only.' },
     session: { type: 'http', scheme: 'bearer', description: 'A session token (`mcs_…`) from POST /api/auth/login.' },
-    apiToken: { type: 'http', scheme: 'bearer', description: 'An API token (`mct_…`) from POST /api/auth/tokens; rate limited per token (429 RATE_LIMITED).' },
-    sessionCookie: { type: 'apiKey', in: 'cookie', name: 'mc_session', description: 'The session cookie the apps use; writes must echo the `mc_csrf` cookie in `X-CSRF-Token`.' },
+    apiToken: {
+      type: 'http',
+      scheme: 'bearer',
+      description: 'An API token (`mct_…`) from POST /api/auth/tokens; rate limited per token (429 RATE_LIMITED).',
+    },
+    sessionCookie: {
+      type: 'apiKey',
+      in: 'cookie',
+      name: 'mc_session',
+      description: 'The session cookie the apps use; writes must echo the `mc_csrf` cookie in `X-CSRF-Token`.',
+    },
   };
 }

@@ -34,7 +34,10 @@ export function undocumentedRoutes(routes: readonly RouteMethod[], doc: Pick<Ope
     if (route.method === 'HEAD' || seen.has(key)) return false;
     seen.add(key);
     const segments = route.path.split('/');
-    return !documented.some((d) => d.method === route.method && d.segments.length === segments.length && segments.every((s, i) => segmentMatches(s, d.segments[i]!)));
+    return !documented.some(
+      (d) =>
+        d.method === route.method && d.segments.length === segments.length && segments.every((s, i) => segmentMatches(s, d.segments[i]!)),
+    );
   });
 }
 

@@ -57,7 +57,11 @@ export class ColumnPreferences {
     const entity = await this.entityOf(viewKey);
     const columns = this.checked(body, entity);
     const updatedAt = new Date();
-    await this.collection.updateOne({ _id: this.id(viewKey) }, { $set: { userId: this.actor.id, view: viewKey, columns, updatedAt } }, { upsert: true });
+    await this.collection.updateOne(
+      { _id: this.id(viewKey) },
+      { $set: { userId: this.actor.id, view: viewKey, columns, updatedAt } },
+      { upsert: true },
+    );
     return { view: viewKey, columns, updatedAt: updatedAt.toISOString() };
   }
 
@@ -76,17 +80,21 @@ export class ColumnPreferences {
     let entity = published?.entity;
     const own = /^p_([0-9a-f]{24})$/.exec(viewKey);
     if (!published && own) {
-      const doc = await this.db.collection<{ _id: ObjectId; userId: string; entity: string }>(PERSONAL_VIEWS).findOne({ _id: new ObjectId(own[1]!), userId: this.actor.id }, { projection: { entity: 1 } });
+      const doc = await this.db
+        .collection<{ _id: ObjectId; userId: string; entity: string }>(PERSONAL_VIEWS)
+        .findOne({ _id: new ObjectId(own[1]!), userId: this.actor.id }, { projection: { entity: 1 } });
       entity = doc?.entity;
     }
-    if (!entity || !entityPolicy(this.snapshot, this.actor, entity, this.operations).can('read')) throw PersonalViewNotFound(`No view "${viewKey.slice(0, 60)}" you may use`, { view: viewKey });
+    if (!entity || !entityPolicy(this.snapshot, this.actor, entity, this.operations).can('read'))
+      throw PersonalViewNotFound(`No view "${viewKey.slice(0, 60)}" you may use`, { view: viewKey });
     return entity;
   }
 
   private checked(body: unknown, entity: string): ColumnPref[] {
     const fail = (problems: Problem[]) => PersonalViewInvalid('The column preferences are not valid', { problems });
     const columns = (body as { columns?: unknown } | null)?.columns;
-    if (!Array.isArray(columns) || columns.length > MAX_COLUMNS) throw fail([{ pointer: '/columns', code: 'WRONG_TYPE', message: `a list of at most ${MAX_COLUMNS} columns` }]);
+    if (!Array.isArray(columns) || columns.length > MAX_COLUMNS)
+      throw fail([{ pointer: '/columns', code: 'WRONG_TYPE', message: `a list of at most ${MAX_COLUMNS} columns` }]);
     const policy = entityPolicy(this.snapshot, this.actor, entity, this.operations);
     const fields = new Set(this.snapshot.entity(entity)?.fields.map((f) => f.key));
     const seen = new Set<string>();
@@ -94,7 +102,8 @@ export class ColumnPreferences {
     const out = columns.map((c: unknown, i): ColumnPref => {
       const { field, width, ...extra } = (c ?? {}) as { field?: unknown; width?: unknown };
       const at = `/columns/${i}`;
-      if (Object.keys(extra).length > 0) problems.push({ pointer: `${at}/${Object.keys(extra)[0]}`, code: 'UNKNOWN_PROPERTY', message: 'a column has field and width' });
+      if (Object.keys(extra).length > 0)
+        problems.push({ pointer: `${at}/${Object.keys(extra)[0]}`, code: 'UNKNOWN_PROPERTY', message: 'a column has field and width' });
       if (typeof field !== 'string' || !(isSystemField(field) || (fields.has(field) && policy.field(field).read))) {
         problems.push({ pointer: `${at}/field`, code: 'UNKNOWN_FIELD', message: `not a field of ${entity}`, params: { entity } });
       } else if (seen.has(field)) problems.push({ pointer: `${at}/field`, code: 'DUPLICATE_KEY', message: `"${field}" is listed twice` });

@@ -56,7 +56,11 @@ export class PersonalViews {
 
   /** The user's views, of one entity or all, oldest first. A view their access no longer fits is still listed: they may fix or delete it. */
   async list(entity?: string): Promise<PersonalView[]> {
-    const docs = await this.collection.find({ userId: this.options.actor.id, ...(entity ? { entity } : {}) }).sort({ createdAt: 1, _id: 1 }).limit(PERSONAL_VIEW_LIMIT).toArray();
+    const docs = await this.collection
+      .find({ userId: this.options.actor.id, ...(entity ? { entity } : {}) })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(PERSONAL_VIEW_LIMIT)
+      .toArray();
     return docs.map(present);
   }
 
@@ -65,11 +69,20 @@ export class PersonalViews {
   }
 
   async create(input: unknown): Promise<PersonalView> {
-    if ((await this.collection.countDocuments({ userId: this.options.actor.id })) >= PERSONAL_VIEW_LIMIT) throw PersonalViewLimit(undefined, { limit: PERSONAL_VIEW_LIMIT });
+    if ((await this.collection.countDocuments({ userId: this.options.actor.id })) >= PERSONAL_VIEW_LIMIT)
+      throw PersonalViewLimit(undefined, { limit: PERSONAL_VIEW_LIMIT });
     const _id = new ObjectId();
     const view = this.checked(input, _id);
     const now = new Date();
-    const doc: PersonalViewDoc = { _id, userId: this.options.actor.id, entity: view.entity, view, _version: 1, createdAt: now, updatedAt: now };
+    const doc: PersonalViewDoc = {
+      _id,
+      userId: this.options.actor.id,
+      entity: view.entity,
+      view,
+      _version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
     await this.collection.insertOne(doc);
     return present(doc);
   }
@@ -101,7 +114,10 @@ export class PersonalViews {
 
   /** The view with its key set from its id, or 422 with every problem. */
   private checked(input: unknown, id: ObjectId): View {
-    if (input === null || typeof input !== 'object' || Array.isArray(input)) throw PersonalViewInvalid('The view must be a JSON object', { problems: [{ pointer: '', code: 'WRONG_TYPE', message: 'expected an object' }] });
+    if (input === null || typeof input !== 'object' || Array.isArray(input))
+      throw PersonalViewInvalid('The view must be a JSON object', {
+        problems: [{ pointer: '', code: 'WRONG_TYPE', message: 'expected an object' }],
+      });
     // The version travels beside the view (or in If-Match); the key is the platform's.
     const { _version: _ignored, ...rest } = input as Record<string, unknown>;
     const view = { ...rest, key: personalViewKey(id) };
@@ -123,7 +139,14 @@ function objectId(id: string): ObjectId {
 }
 
 function present(doc: PersonalViewDoc): PersonalView {
-  return { id: doc._id.toHexString(), entity: doc.entity, view: doc.view, _version: doc._version, createdAt: doc.createdAt.toISOString(), updatedAt: doc.updatedAt.toISOString() };
+  return {
+    id: doc._id.toHexString(),
+    entity: doc.entity,
+    view: doc.view,
+    _version: doc._version,
+    createdAt: doc.createdAt.toISOString(),
+    updatedAt: doc.updatedAt.toISOString(),
+  };
 }
 
 /** `_version` from a body or an `If-Match` header value, when given. */

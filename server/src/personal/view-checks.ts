@@ -1,4 +1,12 @@
-import { EntityIndex, checkView, isSystemField, type BundleRegistries, type MetaValidator, type Problem, type View } from '@metacrm/metadata';
+import {
+  EntityIndex,
+  checkView,
+  isSystemField,
+  type BundleRegistries,
+  type MetaValidator,
+  type Problem,
+  type View,
+} from '@metacrm/metadata';
 import { entityPolicy } from '../access/entity-policy.js';
 import { filterFields } from '../access/filter-fields.js';
 import type { Actor } from '../actor/actor.js';
@@ -11,17 +19,29 @@ import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
  * to query on, unmasked). A field they may not read is reported as unknown, as the
  * metadata they are given (/api/me/metadata) does not have it either.
  */
-export function personalViewProblems(view: unknown, snapshot: MetadataSnapshot, registries: BundleRegistries, validator: MetaValidator, actor: Actor): Problem[] {
+export function personalViewProblems(
+  view: unknown,
+  snapshot: MetadataSnapshot,
+  registries: BundleRegistries,
+  validator: MetaValidator,
+  actor: Actor,
+): Problem[] {
   const shape = validator.validateItem('views', view);
   if (shape.length > 0) return shape;
   const v = view as View;
   const policy = entityPolicy(snapshot, actor, v.entity, registries.operations);
-  if (!snapshot.entity(v.entity) || !policy.can('read')) return [{ pointer: '/entity', code: 'UNKNOWN_ENTITY', message: `no entity "${v.entity}"`, params: { entity: v.entity } }];
+  if (!snapshot.entity(v.entity) || !policy.can('read'))
+    return [{ pointer: '/entity', code: 'UNKNOWN_ENTITY', message: `no entity "${v.entity}"`, params: { entity: v.entity } }];
   const problems = checkView(v, '', new EntityIndex(snapshot.bundle, registries.fieldTypes));
   if (problems.length > 0) return problems;
   const readable = (field: string) => isSystemField(field) || policy.field(field).read;
   const queryable = (field: string) => isSystemField(field) || (policy.field(field).read && !policy.field(field).mask);
-  const unknown = (field: string, pointer: string): Problem => ({ pointer, code: 'UNKNOWN_FIELD', message: `"${field}" is not a field of ${v.entity}`, params: { entity: v.entity, field } });
+  const unknown = (field: string, pointer: string): Problem => ({
+    pointer,
+    code: 'UNKNOWN_FIELD',
+    message: `"${field}" is not a field of ${v.entity}`,
+    params: { entity: v.entity, field },
+  });
   const out: Problem[] = [];
   filterFields(v.filter).forEach((f) => !queryable(f) && out.push(unknown(f, '/filter')));
   v.sort?.forEach((s, i) => !queryable(s.field) && out.push(unknown(s.field, `/sort/${i}/field`)));

@@ -104,6 +104,7 @@ function relativeCondition(c: Condition, at: string, clock: Clock): Document {
     throw new QueryError('FILTER_OPERATOR_NOT_ALLOWED', `relative applies to dates only`, `${c.pointer}/op`, c.ref.name);
   }
   const range = typeof c.value === 'string' ? relativeRange(c.value, kind, clock.now, clock.timeZone) : undefined;
-  if (!range) throw new QueryError('FILTER_VALUE_INVALID', 'relative takes a period such as today, this_quarter or last_7_days', at, c.ref.name);
+  if (!range)
+    throw new QueryError('FILTER_VALUE_INVALID', 'relative takes a period such as today, this_quarter or last_7_days', at, c.ref.name);
   return { [c.ref.name]: { $gte: range[0], $lt: range[1] } };
 }

@@ -24,7 +24,11 @@ describe('compileFilter: every operator on every field type', () => {
     ['text in', c('title', 'in', ['a', 'b']), { title: { $in: ['a', 'b'] } }],
     ['text in an empty list', c('title', 'in', []), { title: { $in: [] } }],
     ['text nin', c('title', 'nin', ['a']), { title: { $nin: ['a'] } }],
-    ['text contains, escaped and case-insensitive', c('title', 'contains', 'a.b*(c)'), { title: { $regex: 'a\\.b\\*\\(c\\)', $options: 'i' } }],
+    [
+      'text contains, escaped and case-insensitive',
+      c('title', 'contains', 'a.b*(c)'),
+      { title: { $regex: 'a\\.b\\*\\(c\\)', $options: 'i' } },
+    ],
     ['text notContains', c('title', 'notContains', 'x+y'), { title: { $not: /x\+y/i } }],
     ['text startsWith, anchored', c('title', 'startsWith', '^Ac$'), { title: { $regex: '^\\^Ac\\$', $options: 'i' } }],
     ['text isEmpty', c('title', 'isEmpty'), missing('title')],
@@ -49,13 +53,25 @@ describe('compileFilter: every operator on every field type', () => {
     ['boolean isNotEmpty', c('active', 'isNotEmpty'), present('active')],
     ['date eq at 00:00 UTC', c('due', 'eq', '2026-04-01'), { due: { $eq: day('2026-04-01') } }],
     ['date gt', c('due', 'gt', '2026-04-01'), { due: { $gt: day('2026-04-01') } }],
-    ['date between, both days included', c('due', 'between', ['2026-04-01', '2026-04-30']), { due: { $gte: day('2026-04-01'), $lte: day('2026-04-30') } }],
+    [
+      'date between, both days included',
+      c('due', 'between', ['2026-04-01', '2026-04-30']),
+      { due: { $gte: day('2026-04-01'), $lte: day('2026-04-30') } },
+    ],
     ['date in', c('due', 'in', ['2026-04-01']), { due: { $in: [day('2026-04-01')] } }],
     ['date relative', c('due', 'relative', 'today'), { due: { $gte: day('2026-03-31'), $lt: day('2026-04-01') } }],
     ['datetime eq, any offset', c('seen_at', 'eq', '2026-04-01T08:00:00+08:00'), { seen_at: { $eq: new Date('2026-04-01T00:00:00Z') } }],
     ['datetime lte', c('seen_at', 'lte', '2026-04-01T00:00:00.123Z'), { seen_at: { $lte: new Date('2026-04-01T00:00:00.123Z') } }],
-    ['datetime between', c('seen_at', 'between', ['2026-04-01T00:00Z', '2026-04-02T00:00Z']), { seen_at: { $gte: new Date('2026-04-01T00:00Z'), $lte: new Date('2026-04-02T00:00Z') } }],
-    ['datetime relative', c('seen_at', 'relative', 'yesterday'), { seen_at: { $gte: new Date('2026-03-30T00:00Z'), $lt: new Date('2026-03-31T00:00Z') } }],
+    [
+      'datetime between',
+      c('seen_at', 'between', ['2026-04-01T00:00Z', '2026-04-02T00:00Z']),
+      { seen_at: { $gte: new Date('2026-04-01T00:00Z'), $lte: new Date('2026-04-02T00:00Z') } },
+    ],
+    [
+      'datetime relative',
+      c('seen_at', 'relative', 'yesterday'),
+      { seen_at: { $gte: new Date('2026-03-30T00:00Z'), $lt: new Date('2026-03-31T00:00Z') } },
+    ],
     ['single_select eq', c('stage', 'eq', 'won'), { stage: { $eq: 'won' } }],
     ['single_select ne', c('stage', 'ne', 'won'), { stage: { $ne: 'won' } }],
     ['single_select in', c('stage', 'in', ['won', 'lost']), { stage: { $in: ['won', 'lost'] } }],
@@ -95,7 +111,11 @@ describe('compileFilter: system fields', () => {
     ['_id eq as ObjectId', c('_id', 'eq', ID), { _id: { $eq: new ObjectId(ID) } }],
     ['_id nin', c('_id', 'nin', [ID]), { _id: { $nin: [new ObjectId(ID)] } }],
     ['_createdAt gte', c('_createdAt', 'gte', '2026-01-01T00:00:00Z'), { _createdAt: { $gte: new Date('2026-01-01T00:00:00Z') } }],
-    ['_updatedAt relative', c('_updatedAt', 'relative', 'this_year'), { _updatedAt: { $gte: new Date('2026-01-01T00:00Z'), $lt: new Date('2027-01-01T00:00Z') } }],
+    [
+      '_updatedAt relative',
+      c('_updatedAt', 'relative', 'this_year'),
+      { _updatedAt: { $gte: new Date('2026-01-01T00:00Z'), $lt: new Date('2027-01-01T00:00Z') } },
+    ],
     ['_ownerId eq', c('_ownerId', 'eq', 'system'), { _ownerId: { $eq: 'system' } }],
     ['_version gt', c('_version', 'gt', 1), { _version: { $gt: 1 } }],
     ['_deletedAt isNotEmpty: stored null counts as empty', c('_deletedAt', 'isNotEmpty'), present('_deletedAt')],
@@ -117,7 +137,9 @@ describe('compileFilter: "$user", the user the query runs for', () => {
 
   it('is plain text on other fields, and refused without a user', () => {
     expect(compile(c('title', 'eq', '$user'), me)).toEqual({ title: { $eq: '$user' } });
-    expect(() => compile({ and: [c('owner', 'eq', '$user')] })).toThrow(expect.objectContaining({ code: 'FILTER_VALUE_INVALID', details: expect.objectContaining({ pointer: '/and/0/value' }) }));
+    expect(() => compile({ and: [c('owner', 'eq', '$user')] })).toThrow(
+      expect.objectContaining({ code: 'FILTER_VALUE_INVALID', details: expect.objectContaining({ pointer: '/and/0/value' }) }),
+    );
   });
 });
 
@@ -141,9 +163,19 @@ describe('compileFilter: and, or, not', () => {
     let deep: Document = c('qty', 'eq', 1);
     for (let i = 1; i < 8; i += 1) deep = { not: deep };
     expect(() => compile(deep)).not.toThrow();
-    const hundred = { and: [{ and: Array.from({ length: 50 }, () => c('qty', 'eq', 1)) }, { and: Array.from({ length: 50 }, () => c('qty', 'eq', 1)) }] };
+    const hundred = {
+      and: [{ and: Array.from({ length: 50 }, () => c('qty', 'eq', 1)) }, { and: Array.from({ length: 50 }, () => c('qty', 'eq', 1)) }],
+    };
     expect(() => compile(hundred)).not.toThrow();
-    expect(() => compile(c('title', 'in', Array.from({ length: 500 }, (_, i) => `t${i}`)))).not.toThrow();
+    expect(() =>
+      compile(
+        c(
+          'title',
+          'in',
+          Array.from({ length: 500 }, (_, i) => `t${i}`),
+        ),
+      ),
+    ).not.toThrow();
     expect(() => compile(c('title', 'eq', 'x'.repeat(1000)))).not.toThrow();
   });
 });
@@ -155,7 +187,12 @@ describe('compileFilter: deleted records', () => {
     ['a filter ANDed with live', c('qty', 'eq', 1), { includeDeleted: false }, { ...live, qty: { $eq: 1 } }],
     ['an empty and: live records', { and: [] }, { includeDeleted: false }, live],
     ['includeDeleted, no filter: everything', undefined, {}, {}],
-    ['deletedOnly: the recycle bin', c('qty', 'eq', 1), { includeDeleted: false, deletedOnly: true }, { _deletedAt: { $ne: null }, qty: { $eq: 1 } }],
+    [
+      'deletedOnly: the recycle bin',
+      c('qty', 'eq', 1),
+      { includeDeleted: false, deletedOnly: true },
+      { _deletedAt: { $ne: null }, qty: { $eq: 1 } },
+    ],
   ])('%s', (_name, filter, options, expected) => {
     expect(compile(filter, options)).toEqual(expected);
   });

@@ -73,11 +73,22 @@ function compileNode(node: FilterNode, entity: Entity, options: FilterOptions, c
 
 function compileLeaf(node: Extract<FilterNode, { kind: 'condition' }>, entity: Entity, options: FilterOptions, clock: Clock): Document {
   const ref = resolveField(node.field, entity, options.fieldTypes);
-  if (!ref) throw new QueryError('FILTER_FIELD_UNKNOWN', `${quote(node.field)} is not a field of ${entity.key}`, `${node.pointer}/field`, node.field);
+  if (!ref)
+    throw new QueryError(
+      'FILTER_FIELD_UNKNOWN',
+      `${quote(node.field)} is not a field of ${entity.key}`,
+      `${node.pointer}/field`,
+      node.field,
+    );
   assertReadable(ref, options.canRead, `${node.pointer}/field`);
   if (!ref.traits.operators.includes(node.op)) {
     const allowed = ref.traits.operators.join(', ');
-    throw new QueryError('FILTER_OPERATOR_NOT_ALLOWED', `${node.op} cannot be used on ${quote(ref.name)}; it allows ${allowed}`, `${node.pointer}/op`, ref.name);
+    throw new QueryError(
+      'FILTER_OPERATOR_NOT_ALLOWED',
+      `${node.op} cannot be used on ${quote(ref.name)}; it allows ${allowed}`,
+      `${node.pointer}/op`,
+      ref.name,
+    );
   }
   const value = ref.traits.reference === 'user' ? withCurrentUser(node.value, options.user, node.pointer) : node.value;
   return compileCondition({ ref, op: node.op, value, hasValue: node.hasValue, pointer: node.pointer }, clock);

@@ -10,21 +10,106 @@ const pairs = (sort: string | undefined): [string, unknown][] => Object.entries(
 
 describe('compileSort', () => {
   it.each<[string | undefined, [string, 1 | -1][]]>([
-    [undefined, [['_createdAt', -1], ['_id', -1]]],
-    ['', [['_createdAt', -1], ['_id', -1]]],
-    ['amount', [['amount', 1], ['_id', 1]]],
-    ['-amount', [['amount', -1], ['_id', -1]]],
-    ['-amount,title', [['amount', -1], ['title', 1], ['_id', 1]]],
-    ['stage,-due', [['stage', 1], ['due', -1], ['_id', -1]]],
-    [' qty , -seen_at ', [['qty', 1], ['seen_at', -1], ['_id', -1]]],
-    ['active', [['active', 1], ['_id', 1]]],
-    ['account', [['account', 1], ['_id', 1]]],
-    ['expected', [['expected', 1], ['_id', 1]]],
-    ['-_updatedAt', [['_updatedAt', -1], ['_id', -1]]],
+    [
+      undefined,
+      [
+        ['_createdAt', -1],
+        ['_id', -1],
+      ],
+    ],
+    [
+      '',
+      [
+        ['_createdAt', -1],
+        ['_id', -1],
+      ],
+    ],
+    [
+      'amount',
+      [
+        ['amount', 1],
+        ['_id', 1],
+      ],
+    ],
+    [
+      '-amount',
+      [
+        ['amount', -1],
+        ['_id', -1],
+      ],
+    ],
+    [
+      '-amount,title',
+      [
+        ['amount', -1],
+        ['title', 1],
+        ['_id', 1],
+      ],
+    ],
+    [
+      'stage,-due',
+      [
+        ['stage', 1],
+        ['due', -1],
+        ['_id', -1],
+      ],
+    ],
+    [
+      ' qty , -seen_at ',
+      [
+        ['qty', 1],
+        ['seen_at', -1],
+        ['_id', -1],
+      ],
+    ],
+    [
+      'active',
+      [
+        ['active', 1],
+        ['_id', 1],
+      ],
+    ],
+    [
+      'account',
+      [
+        ['account', 1],
+        ['_id', 1],
+      ],
+    ],
+    [
+      'expected',
+      [
+        ['expected', 1],
+        ['_id', 1],
+      ],
+    ],
+    [
+      '-_updatedAt',
+      [
+        ['_updatedAt', -1],
+        ['_id', -1],
+      ],
+    ],
     ['_id', [['_id', 1]]],
     ['-_id', [['_id', -1]]],
-    ['_version,-_id', [['_version', 1], ['_id', -1]]],
-    ['title,qty,price,due,-stage', [['title', 1], ['qty', 1], ['price', 1], ['due', 1], ['stage', -1], ['_id', -1]]],
+    [
+      '_version,-_id',
+      [
+        ['_version', 1],
+        ['_id', -1],
+      ],
+    ],
+    [
+      'title,qty,price,due,-stage',
+      [
+        ['title', 1],
+        ['qty', 1],
+        ['price', 1],
+        ['due', 1],
+        ['stage', -1],
+        ['_id', -1],
+      ],
+    ],
   ])('%j', (sort, expected) => {
     expect(pairs(sort)).toEqual(expected);
     expect(sortOf(sort).keys).toEqual(expected.map(([field, direction]) => ({ field, direction })));
@@ -51,7 +136,11 @@ describe('compileSort', () => {
 
   it('refuses a field that canRead refuses with 403', () => {
     const err = catchError(() => sortOf('title,-amount', (f) => f !== 'amount'));
-    expect({ status: err.status, code: err.code, details: err.details }).toEqual({ status: 403, code: 'FIELD_NOT_READABLE', details: { pointer: '/sort/1', field: 'amount' } });
+    expect({ status: err.status, code: err.code, details: err.details }).toEqual({
+      status: 403,
+      code: 'FIELD_NOT_READABLE',
+      details: { pointer: '/sort/1', field: 'amount' },
+    });
   });
 });
 

@@ -41,7 +41,8 @@ export function compileSort(sort: string | undefined, entity: Entity, options: F
   const given: SortKey[] = [];
   parts.forEach((part, i) => {
     const key = parseKey(part.trim(), `/sort/${i}`, entity, options);
-    if (given.some((k) => k.field === key.field)) throw new QueryError('SORT_INVALID', `${quote(key.field)} is sorted on twice`, `/sort/${i}`, key.field);
+    if (given.some((k) => k.field === key.field))
+      throw new QueryError('SORT_INVALID', `${quote(key.field)} is sorted on twice`, `/sort/${i}`, key.field);
     given.push(key);
   });
   const keys = withIdTiebreak(given);

@@ -91,7 +91,11 @@ const EXPECTED: Record<string, string> = {
 };
 
 function invalid(ref: QueryField, value: unknown, pointer: string): QueryError {
-  const expected = ref.options && typeof value === 'string' ? `one of the options ${[...ref.options].join(', ')}` : (EXPECTED[ref.traits.value] ?? 'another value');
-  if (ref.traits.reference === 'user') return new QueryError('FILTER_VALUE_INVALID', `${quote(ref.name)} takes a user id`, pointer, ref.name);
+  const expected =
+    ref.options && typeof value === 'string'
+      ? `one of the options ${[...ref.options].join(', ')}`
+      : (EXPECTED[ref.traits.value] ?? 'another value');
+  if (ref.traits.reference === 'user')
+    return new QueryError('FILTER_VALUE_INVALID', `${quote(ref.name)} takes a user id`, pointer, ref.name);
   return new QueryError('FILTER_VALUE_INVALID', `${quote(ref.name)} takes ${expected}`, pointer, ref.name);
 }

@@ -13,7 +13,15 @@ const keys: SortKey[] = [
   { field: 'active', direction: 1 },
   { field: '_id', direction: 1 },
 ];
-const record = { _id: ID, amount: Decimal128.fromString('1500.50'), due: new Date('2026-04-01T00:00:00Z'), title: 'Acme', qty: 3, active: true, other: 'x' };
+const record = {
+  _id: ID,
+  amount: Decimal128.fromString('1500.50'),
+  due: new Date('2026-04-01T00:00:00Z'),
+  title: 'Acme',
+  qty: 3,
+  active: true,
+  other: 'x',
+};
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64url');
 const ejson = (value: unknown): string => b64(BSON.EJSON.stringify(value, { relaxed: false }));
 const SIG = ['-amount', 'due', 'title', '-qty', 'active', '_id'];
@@ -40,15 +48,36 @@ describe('cursors', () => {
     ['characters outside base64url', 'abc$def'],
     ['base64 of garbage', b64('not json at all')],
     ['a truncated cursor', encodeCursor(keys, record).slice(0, -7)],
-    ['a cursor of another sort', encodeCursor([{ field: 'title', direction: 1 }, { field: '_id', direction: 1 }], record)],
-    ['a cursor of the same fields in another direction', encodeCursor(keys.map((k) => ({ ...k, direction: k.field === 'title' ? -1 : k.direction })), record)],
+    [
+      'a cursor of another sort',
+      encodeCursor(
+        [
+          { field: 'title', direction: 1 },
+          { field: '_id', direction: 1 },
+        ],
+        record,
+      ),
+    ],
+    [
+      'a cursor of the same fields in another direction',
+      encodeCursor(
+        keys.map((k) => ({ ...k, direction: k.field === 'title' ? -1 : k.direction })),
+        record,
+      ),
+    ],
     ['an empty object', ejson({})],
     ['an extra key', ejson({ k: SIG, v: [null, null, null, null, null, ID], x: 1 })],
     ['too few values', ejson({ k: SIG, v: [null, null, null, null, ID] })],
     ['an operator as a value', ejson({ k: SIG, v: [{ $ne: null }, null, null, null, null, ID] })],
-    ['$where as a value', b64(`{"k":${JSON.stringify(SIG)},"v":[{"$where":"sleep(1000)"},null,null,null,null,{"$oid":"${ID.toHexString()}"}]}`)],
+    [
+      '$where as a value',
+      b64(`{"k":${JSON.stringify(SIG)},"v":[{"$where":"sleep(1000)"},null,null,null,null,{"$oid":"${ID.toHexString()}"}]}`),
+    ],
     ['a regular expression as a value', ejson({ k: SIG, v: [null, null, /.*/, null, null, ID] })],
-    ['JavaScript code as a value', b64(`{"k":${JSON.stringify(SIG)},"v":[{"$code":"1"},null,null,null,null,{"$oid":"${ID.toHexString()}"}]}`)],
+    [
+      'JavaScript code as a value',
+      b64(`{"k":${JSON.stringify(SIG)},"v":[{"$code":"1"},null,null,null,null,{"$oid":"${ID.toHexString()}"}]}`),
+    ],
     ['an array as a value', ejson({ k: SIG, v: [null, null, ['a'], null, null, ID] })],
     ['a string as the _id', ejson({ k: SIG, v: [null, null, null, null, null, ID.toHexString()] })],
     ['no _id', ejson({ k: SIG, v: [null, null, null, null, null, null] })],
@@ -84,9 +113,24 @@ describe('keysetFilter', () => {
 
   it.each<[string, SortKey[], unknown[], unknown]>([
     ['ascending after a value', [asc('qty'), asc('_id')], [3, ID], { $or: [{ qty: { $gt: 3 } }, { qty: { $eq: 3 }, _id: { $gt: ID } }] }],
-    ['descending after a value: smaller or missing', [desc('qty'), desc('_id')], [3, ID], { $or: [{ qty: { $lt: 3 } }, { qty: { $eq: null } }, { qty: { $eq: 3 }, _id: { $lt: ID } }] }],
-    ['ascending after missing: any value', [asc('qty'), asc('_id')], [null, ID], { $or: [{ qty: { $ne: null } }, { qty: { $eq: null }, _id: { $gt: ID } }] }],
-    ['descending after missing: only more missing', [desc('qty'), desc('_id')], [null, ID], { $or: [{ qty: { $eq: null }, _id: { $lt: ID } }] }],
+    [
+      'descending after a value: smaller or missing',
+      [desc('qty'), desc('_id')],
+      [3, ID],
+      { $or: [{ qty: { $lt: 3 } }, { qty: { $eq: null } }, { qty: { $eq: 3 }, _id: { $lt: ID } }] },
+    ],
+    [
+      'ascending after missing: any value',
+      [asc('qty'), asc('_id')],
+      [null, ID],
+      { $or: [{ qty: { $ne: null } }, { qty: { $eq: null }, _id: { $gt: ID } }] },
+    ],
+    [
+      'descending after missing: only more missing',
+      [desc('qty'), desc('_id')],
+      [null, ID],
+      { $or: [{ qty: { $eq: null }, _id: { $lt: ID } }] },
+    ],
     [
       'three keys, mixed directions',
       [desc('amount'), asc('title'), asc('_id')],

@@ -5,7 +5,8 @@ import { deal, fieldTypes } from './query.fixture.js';
 
 const NOW = new Date('2026-03-31T23:30:00.000Z');
 const ID = '65a1b2c3d4e5f60718293a4b';
-const c = (field: string, op: string, value?: unknown): Record<string, unknown> => (value === undefined ? { field, op } : { field, op, value });
+const c = (field: string, op: string, value?: unknown): Record<string, unknown> =>
+  value === undefined ? { field, op } : { field, op, value };
 
 /** The QueryError that compiling `filter` throws. */
 function refusal(filter: unknown, options: Partial<FilterOptions> = {}): QueryError {
@@ -36,8 +37,18 @@ describe('compileFilter refuses hostile input with 400', () => {
     ['$where beside a condition', { and: [{ ...c('title', 'eq', 'x'), $where: '1' }] }, 'FILTER_INVALID', '/and/0/$where'],
     ['$or instead of or', { $or: [c('qty', 'eq', 1)] }, 'FILTER_INVALID', '/$or'],
     ['a dotted key', { 'title.x': 1 }, 'FILTER_INVALID', '/title.x'],
-    ['an own __proto__ key from JSON.parse', JSON.parse('{"__proto__": {"field": "qty", "op": "eq", "value": 1}}'), 'FILTER_INVALID', '/__proto__'],
-    ['a constructor key', JSON.parse('{"field": "qty", "op": "eq", "value": 1, "constructor": {"prototype": {}}}'), 'FILTER_INVALID', '/constructor'],
+    [
+      'an own __proto__ key from JSON.parse',
+      JSON.parse('{"__proto__": {"field": "qty", "op": "eq", "value": 1}}'),
+      'FILTER_INVALID',
+      '/__proto__',
+    ],
+    [
+      'a constructor key',
+      JSON.parse('{"field": "qty", "op": "eq", "value": 1, "constructor": {"prototype": {}}}'),
+      'FILTER_INVALID',
+      '/constructor',
+    ],
     ['a prototype key', { not: { prototype: 1 } }, 'FILTER_INVALID', '/not/prototype'],
     ['an unknown key', { ...c('qty', 'eq', 1), options: 'i' }, 'FILTER_INVALID', '/options'],
     ['a key with a slash, escaped in the pointer', { 'a/b~c': 1 }, 'FILTER_INVALID', '/a~1b~0c'],
@@ -57,7 +68,16 @@ describe('compileFilter refuses hostile input with 400', () => {
     ['ten megabytes of text', c('title', 'contains', 'x'.repeat(10_000_000)), 'FILTER_VALUE_INVALID', '/value'],
     ['a huge string in a list', c('title', 'in', ['a', 'x'.repeat(5000)]), 'FILTER_VALUE_INVALID', '/value/1'],
     ['a NUL in text searched by regex', c('title', 'contains', 'a\0b'), 'FILTER_VALUE_INVALID', '/value'],
-    ['501 values in a list', c('title', 'in', Array.from({ length: 501 }, (_, i) => `v${i}`)), 'FILTER_TOO_COMPLEX', '/value'],
+    [
+      '501 values in a list',
+      c(
+        'title',
+        'in',
+        Array.from({ length: 501 }, (_, i) => `v${i}`),
+      ),
+      'FILTER_TOO_COMPLEX',
+      '/value',
+    ],
     ['51 items in an and', { and: Array.from({ length: 51 }, () => c('qty', 'eq', 1)) }, 'FILTER_TOO_COMPLEX', '/and'],
     ['a million items in an or', { or: new Array(1_000_000).fill(c('qty', 'eq', 1)) }, 'FILTER_TOO_COMPLEX', '/or'],
     [
@@ -68,7 +88,12 @@ describe('compileFilter refuses hostile input with 400', () => {
     ],
     ['9 levels of not', nested(9, (f) => ({ not: f })), 'FILTER_TOO_COMPLEX', `${'/not'.repeat(8)}`],
     ['9 levels of and', nested(9, (f) => ({ and: [f] })), 'FILTER_TOO_COMPLEX', `${'/and/0'.repeat(8)}`],
-    ['many empty groups', { or: Array.from({ length: 50 }, () => ({ or: Array.from({ length: 50 }, () => ({ and: [] })) })) }, 'FILTER_TOO_COMPLEX', '/or/3/or/45'],
+    [
+      'many empty groups',
+      { or: Array.from({ length: 50 }, () => ({ or: Array.from({ length: 50 }, () => ({ and: [] })) })) },
+      'FILTER_TOO_COMPLEX',
+      '/or/3/or/45',
+    ],
   ])('%s', (_name, filter, code, pointer) => {
     const err = refusal(filter);
     expect({ status: err.status, code: err.code, pointer: err.details.pointer }).toEqual({ status: 400, code, pointer });
@@ -80,7 +105,15 @@ describe('compileFilter refuses hostile input with 400', () => {
     ['and lists', (n) => nested(n, (f) => ({ and: [f] }))],
     ['JSON text', (n) => JSON.parse(`${'{"not":'.repeat(n)}{"field":"qty","op":"eq","value":1}${'}'.repeat(n)}`)],
     ['nested arrays', (n) => ({ and: nested(n, (f) => [f]) })],
-    ['a nested value', (n) => c('title', 'eq', nested(n, (f) => ({ a: f })))],
+    [
+      'a nested value',
+      (n) =>
+        c(
+          'title',
+          'eq',
+          nested(n, (f) => ({ a: f })),
+        ),
+    ],
   ])('fails fast on 10,000 levels of %s', (_name, build) => {
     const filter = build(10_000);
     const started = performance.now();
@@ -100,7 +133,12 @@ describe('compileFilter refuses what the field cannot take with 400', () => {
     ['and with another key', { and: [], or: [] }, 'FILTER_INVALID', '/or'],
     ['and that is not a list', { and: c('qty', 'eq', 1) }, 'FILTER_INVALID', '/and'],
     ['an empty or', { or: [] }, 'FILTER_INVALID', '/or'],
-    ['a bad item deep inside', { and: [c('qty', 'eq', 1), { or: [c('stage', 'eq', 'won'), c('stage', 'eq', 'maybe')] }] }, 'FILTER_VALUE_INVALID', '/and/1/or/1/value'],
+    [
+      'a bad item deep inside',
+      { and: [c('qty', 'eq', 1), { or: [c('stage', 'eq', 'won'), c('stage', 'eq', 'maybe')] }] },
+      'FILTER_VALUE_INVALID',
+      '/and/1/or/1/value',
+    ],
     ['gt on text', c('title', 'gt', 'B'), 'FILTER_OPERATOR_NOT_ALLOWED', '/op'],
     ['contains on a single select', c('stage', 'contains', 'w'), 'FILTER_OPERATOR_NOT_ALLOWED', '/op'],
     ['eq on long text', c('notes', 'eq', 'x'), 'FILTER_OPERATOR_NOT_ALLOWED', '/op'],
@@ -154,12 +192,20 @@ describe('compileFilter asks canRead', () => {
 
   it('refuses a field the actor may not read with 403 naming it', () => {
     const err = refusal({ and: [c('qty', 'eq', 1), { not: c('amount', 'gt', '5') }] }, { canRead });
-    expect({ status: err.status, code: err.code, details: err.details }).toEqual({ status: 403, code: 'FIELD_NOT_READABLE', details: { pointer: '/and/1/not/field', field: 'amount' } });
+    expect({ status: err.status, code: err.code, details: err.details }).toEqual({
+      status: 403,
+      code: 'FIELD_NOT_READABLE',
+      details: { pointer: '/and/1/not/field', field: 'amount' },
+    });
   });
 
   it('lets the other fields through, system fields too when allowed', () => {
     const asked: string[] = [];
-    compileFilter({ and: [c('qty', 'eq', 1), c('_ownerId', 'eq', 'system')] }, deal, { fieldTypes, now: NOW, canRead: (f) => (asked.push(f), true) });
+    compileFilter({ and: [c('qty', 'eq', 1), c('_ownerId', 'eq', 'system')] }, deal, {
+      fieldTypes,
+      now: NOW,
+      canRead: (f) => (asked.push(f), true),
+    });
     expect(asked).toEqual(['qty', '_ownerId']);
   });
 });

@@ -41,16 +41,20 @@ export function parseFilter(input: unknown): FilterNode {
 }
 
 function parseNode(input: unknown, pointer: string, depth: number, budget: Budget): FilterNode {
-  if (depth > FILTER_LIMITS.depth) throw new QueryError('FILTER_TOO_COMPLEX', `A filter may nest at most ${FILTER_LIMITS.depth} levels`, pointer);
+  if (depth > FILTER_LIMITS.depth)
+    throw new QueryError('FILTER_TOO_COMPLEX', `A filter may nest at most ${FILTER_LIMITS.depth} levels`, pointer);
   budget.nodes += 1;
-  if (budget.nodes > FILTER_LIMITS.nodes) throw new QueryError('FILTER_TOO_COMPLEX', `A filter may have at most ${FILTER_LIMITS.nodes} parts`, pointer);
-  if (!isPlainObject(input)) throw new QueryError('FILTER_INVALID', 'A filter must be an object: {and}, {or}, {not} or {field, op, value}', pointer);
+  if (budget.nodes > FILTER_LIMITS.nodes)
+    throw new QueryError('FILTER_TOO_COMPLEX', `A filter may have at most ${FILTER_LIMITS.nodes} parts`, pointer);
+  if (!isPlainObject(input))
+    throw new QueryError('FILTER_INVALID', 'A filter must be an object: {and}, {or}, {not} or {field, op, value}', pointer);
   const keys = Object.keys(input);
   for (const key of keys) checkKey(key, `${pointer}/${pointerToken(key)}`);
   for (const kind of ['and', 'or', 'not'] as const) {
     if (!Object.hasOwn(input, kind)) continue;
     const extra = keys.find((k) => k !== kind);
-    if (extra !== undefined) throw new QueryError('FILTER_INVALID', `${quote(kind)} must be the only key of its object`, `${pointer}/${pointerToken(extra)}`);
+    if (extra !== undefined)
+      throw new QueryError('FILTER_INVALID', `${quote(kind)} must be the only key of its object`, `${pointer}/${pointerToken(extra)}`);
     const inner = `${pointer}/${kind}`;
     if (kind === 'not') return { kind, item: parseNode(input.not, inner, depth + 1, budget), pointer };
     return { kind, items: parseGroup(input[kind], inner, depth, budget), pointer };
@@ -60,7 +64,8 @@ function parseNode(input: unknown, pointer: string, depth: number, budget: Budge
 
 function parseGroup(items: unknown, pointer: string, depth: number, budget: Budget): FilterNode[] {
   if (!Array.isArray(items)) throw new QueryError('FILTER_INVALID', 'and / or take a list of filters', pointer);
-  if (items.length > FILTER_LIMITS.groupItems) throw new QueryError('FILTER_TOO_COMPLEX', `and / or take at most ${FILTER_LIMITS.groupItems} filters`, pointer);
+  if (items.length > FILTER_LIMITS.groupItems)
+    throw new QueryError('FILTER_TOO_COMPLEX', `and / or take at most ${FILTER_LIMITS.groupItems} filters`, pointer);
   const nodes: FilterNode[] = [];
   for (let i = 0; i < items.length; i += 1) nodes.push(parseNode(items[i], `${pointer}/${i}`, depth + 1, budget));
   return nodes;
@@ -68,9 +73,15 @@ function parseGroup(items: unknown, pointer: string, depth: number, budget: Budg
 
 function parseCondition(input: Record<string, unknown>, keys: string[], pointer: string, budget: Budget): FilterNode {
   const unknownKey = keys.find((k) => !CONDITION_KEYS.has(k));
-  if (unknownKey !== undefined) throw new QueryError('FILTER_INVALID', `Unknown key ${quote(unknownKey)}: a condition is {field, op, value}`, `${pointer}/${pointerToken(unknownKey)}`);
+  if (unknownKey !== undefined)
+    throw new QueryError(
+      'FILTER_INVALID',
+      `Unknown key ${quote(unknownKey)}: a condition is {field, op, value}`,
+      `${pointer}/${pointerToken(unknownKey)}`,
+    );
   budget.conditions += 1;
-  if (budget.conditions > FILTER_LIMITS.conditions) throw new QueryError('FILTER_TOO_COMPLEX', `A filter may have at most ${FILTER_LIMITS.conditions} conditions`, pointer);
+  if (budget.conditions > FILTER_LIMITS.conditions)
+    throw new QueryError('FILTER_TOO_COMPLEX', `A filter may have at most ${FILTER_LIMITS.conditions} conditions`, pointer);
   const { field, op, value } = input;
   if (typeof field !== 'string') throw new QueryError('FILTER_INVALID', 'A condition needs a field name', `${pointer}/field`);
   if (typeof op !== 'string') throw new QueryError('FILTER_INVALID', 'A condition needs an operator', `${pointer}/op`);
@@ -81,14 +92,19 @@ function parseCondition(input: Record<string, unknown>, keys: string[], pointer:
 
 function checkKey(key: string, pointer: string): void {
   if (key.startsWith('$') || key.includes('.') || FORBIDDEN_KEYS.has(key)) {
-    throw new QueryError('FILTER_INVALID', `The key ${quote(key)} is not allowed: filters use field, op and value, never database operators`, pointer);
+    throw new QueryError(
+      'FILTER_INVALID',
+      `The key ${quote(key)} is not allowed: filters use field, op and value, never database operators`,
+      pointer,
+    );
   }
 }
 
 /** The operand is a scalar or a flat list of scalars, whatever the operator. */
 function checkOperand(value: unknown, pointer: string): void {
   if (Array.isArray(value)) {
-    if (value.length > FILTER_LIMITS.listValues) throw new QueryError('FILTER_TOO_COMPLEX', `A list may hold at most ${FILTER_LIMITS.listValues} values`, pointer);
+    if (value.length > FILTER_LIMITS.listValues)
+      throw new QueryError('FILTER_TOO_COMPLEX', `A list may hold at most ${FILTER_LIMITS.listValues} values`, pointer);
     for (let i = 0; i < value.length; i += 1) checkScalar(value[i], `${pointer}/${i}`);
     return;
   }

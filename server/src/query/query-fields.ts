@@ -1,4 +1,13 @@
-import { SYSTEM_FIELDS, fieldTraits, isSystemField, type Entity, type Field, type FieldTypeDefinition, type Registry, type SystemField } from '@metacrm/metadata';
+import {
+  SYSTEM_FIELDS,
+  fieldTraits,
+  isSystemField,
+  type Entity,
+  type Field,
+  type FieldTypeDefinition,
+  type Registry,
+  type SystemField,
+} from '@metacrm/metadata';
 import { QueryError, quote } from './query.errors.js';
 
 /** A field that a filter, sort or search may name: a field of the entity or a system field. */

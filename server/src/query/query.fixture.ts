@@ -3,7 +3,8 @@ import { createFieldTypeRegistry, type Entity, type Field } from '@metacrm/metad
 /** Test data for the query compiler's unit tests: an entity with a field of every built-in type. */
 
 const l = (en: string, zh = en) => ({ 'zh-CN': zh, en });
-const f = (key: string, type: string, settings: Record<string, unknown> = {}): Field => ({ key, type, label: l(key), ...settings }) as Field;
+const f = (key: string, type: string, settings: Record<string, unknown> = {}): Field =>
+  ({ key, type, label: l(key), ...settings }) as Field;
 
 export const fieldTypes = createFieldTypeRegistry();
 
@@ -22,8 +23,20 @@ export const deal: Entity = {
     f('active', 'boolean'),
     f('due', 'date'),
     f('seen_at', 'datetime'),
-    f('stage', 'single_select', { options: [{ key: 'new', label: l('New', '新建') }, { key: 'won', label: l('Won', '赢单') }, { key: 'lost', label: l('Lost', '输单') }] }),
-    f('tags', 'multi_select', { options: [{ key: 'hot', label: l('Hot', '热门') }, { key: 'vip', label: l('VIP') }, { key: 'new_logo', label: l('New logo', '新客户') }] }),
+    f('stage', 'single_select', {
+      options: [
+        { key: 'new', label: l('New', '新建') },
+        { key: 'won', label: l('Won', '赢单') },
+        { key: 'lost', label: l('Lost', '输单') },
+      ],
+    }),
+    f('tags', 'multi_select', {
+      options: [
+        { key: 'hot', label: l('Hot', '热门') },
+        { key: 'vip', label: l('VIP') },
+        { key: 'new_logo', label: l('New logo', '新客户') },
+      ],
+    }),
     f('email', 'email'),
     f('phone', 'phone'),
     f('site', 'url'),

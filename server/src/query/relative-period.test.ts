@@ -77,7 +77,10 @@ describe('relative periods of a datetime field: local midnights', () => {
   it('starts a day whose midnight was skipped at the end of the jump (São Paulo, 4 November 2018)', () => {
     const day = Date.UTC(2018, 10, 4) / 86_400_000;
     expect(new Date(localMidnight(day, 'America/Sao_Paulo')).toISOString()).toBe('2018-11-04T03:00:00.000Z');
-    expect(instants('today', new Date('2018-11-04T15:00:00Z'), 'America/Sao_Paulo')).toEqual(['2018-11-04T03:00:00.000Z', '2018-11-05T02:00:00.000Z']);
+    expect(instants('today', new Date('2018-11-04T15:00:00Z'), 'America/Sao_Paulo')).toEqual([
+      '2018-11-04T03:00:00.000Z',
+      '2018-11-05T02:00:00.000Z',
+    ]);
   });
 
   it('crosses into a new year in Tokyo before it does in UTC', () => {
@@ -100,7 +103,12 @@ describe('compileFilter with relative periods', () => {
     ['seen_at', 'this_month', '2026-03-31T16:00:00.000Z', '2026-04-30T16:00:00.000Z'],
     ['_createdAt', 'last_7_days', '2026-03-25T16:00:00.000Z', '2026-04-01T16:00:00.000Z'],
   ])('%s %s in Shanghai', (field, period, from, to) => {
-    const query = compileFilter({ field, op: 'relative', value: period }, deal, { fieldTypes, now: NOW, timeZone: SHANGHAI, includeDeleted: true });
+    const query = compileFilter({ field, op: 'relative', value: period }, deal, {
+      fieldTypes,
+      now: NOW,
+      timeZone: SHANGHAI,
+      includeDeleted: true,
+    });
     expect(query).toEqual({ [field]: { $gte: new Date(from), $lt: new Date(to) } });
   });
 });

@@ -63,7 +63,14 @@ export function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
   if (!formatter) {
     try {
       formatter = new Intl.DateTimeFormat('en-US', {
-        timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
       });
     } catch {
       throw new QueryError('TIME_ZONE_INVALID', `Unknown time zone ${quote(timeZone)}`, '');

@@ -13,7 +13,9 @@ describe('compileSearch', () => {
   });
 
   it('needs every word to match somewhere: an AND of per-word ORs', () => {
-    expect(search('  acme   (EU)  ')).toEqual({ $and: [{ $or: TEXT_FIELDS.map((f) => rx(f, 'acme')) }, { $or: TEXT_FIELDS.map((f) => rx(f, '\\(EU\\)')) }] });
+    expect(search('  acme   (EU)  ')).toEqual({
+      $and: [{ $or: TEXT_FIELDS.map((f) => rx(f, 'acme')) }, { $or: TEXT_FIELDS.map((f) => rx(f, '\\(EU\\)')) }],
+    });
   });
 
   it('counts a word once, whatever its case', () => {
@@ -57,6 +59,10 @@ describe('compileSearch', () => {
       caught = err;
     }
     expect(caught).toBeInstanceOf(QueryError);
-    expect({ status: (caught as QueryError).status, code: (caught as QueryError).code, pointer: (caught as QueryError).details.pointer }).toEqual({ status: 400, code: 'SEARCH_INVALID', pointer: '/q' });
+    expect({
+      status: (caught as QueryError).status,
+      code: (caught as QueryError).code,
+      pointer: (caught as QueryError).details.pointer,
+    }).toEqual({ status: 400, code: 'SEARCH_INVALID', pointer: '/q' });
   });
 });

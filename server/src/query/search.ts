@@ -36,11 +36,13 @@ export function compileSearch(q: string, entity: Entity, options: FieldOptions):
   if (typeof q !== 'string') throw new QueryError('SEARCH_INVALID', 'The search must be text', '/q');
   const text = q.trim();
   if (text === '') return {};
-  if (text.length > SEARCH_LIMITS.length) throw new QueryError('SEARCH_INVALID', `A search may be at most ${SEARCH_LIMITS.length} characters long`, '/q');
+  if (text.length > SEARCH_LIMITS.length)
+    throw new QueryError('SEARCH_INVALID', `A search may be at most ${SEARCH_LIMITS.length} characters long`, '/q');
   // MongoDB refuses NUL in a regular expression.
   if (text.includes('\0')) throw new QueryError('SEARCH_INVALID', 'The search may not contain NUL characters', '/q');
   const words = [...new Map(text.split(/\s+/).map((w) => [w.toLowerCase(), w])).values()];
-  if (words.length > SEARCH_LIMITS.words) throw new QueryError('SEARCH_INVALID', `A search may have at most ${SEARCH_LIMITS.words} words`, '/q');
+  if (words.length > SEARCH_LIMITS.words)
+    throw new QueryError('SEARCH_INVALID', `A search may have at most ${SEARCH_LIMITS.words} words`, '/q');
   const fields = searchedFields(entity, options);
   const clauses: Document[] = [];
   for (const word of words) {

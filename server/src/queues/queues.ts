@@ -18,7 +18,9 @@ export type Queues = Record<QueueName, Queue>;
  * would print each one to stderr as well while Redis is down.
  */
 export function createQueues(connection: Redis, prefix: string): Queues {
-  return Object.fromEntries(QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix }).on('error', () => undefined)])) as Queues;
+  return Object.fromEntries(
+    QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix }).on('error', () => undefined)]),
+  ) as Queues;
 }
 
 export async function closeQueues(queues: Queues): Promise<void> {
@@ -29,8 +31,6 @@ export const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'
 
 /** Job counts per queue and state. */
 export async function queueDepths(queues: Queues): Promise<Record<QueueName, Record<string, number>>> {
-  const entries = await Promise.all(
-    QUEUE_NAMES.map(async (name) => [name, await queues[name].getJobCounts(...JOB_STATES)] as const),
-  );
+  const entries = await Promise.all(QUEUE_NAMES.map(async (name) => [name, await queues[name].getJobCounts(...JOB_STATES)] as const));
   return Object.fromEntries(entries) as Record<QueueName, Record<string, number>>;
 }

@@ -49,7 +49,9 @@ export class RedisWipeWatch {
   /** Looks once (one look at a time); exposed for tests. */
   look(): Promise<void> {
     this.looking ??= this.check()
-      .catch((err: unknown) => this.options.logger.debug({ err: err instanceof Error ? err.message : String(err) }, 'redis wipe check failed'))
+      .catch((err: unknown) =>
+        this.options.logger.debug({ err: err instanceof Error ? err.message : String(err) }, 'redis wipe check failed'),
+      )
       .finally(() => (this.looking = undefined));
     return this.looking;
   }
@@ -72,8 +74,14 @@ export class RedisWipeWatch {
       // A process starting against a Redis that has its data has nothing to put back.
       if (!first || seen === null) {
         this.sweepDue = true;
-        if (first) logger.info('Redis holds no marker of this installation (new, or emptied while no worker ran): putting back runs and events without a job');
-        else logger.warn('Redis has lost its data (restarted without persistence, or emptied): putting back the runs and events whose jobs went with it');
+        if (first)
+          logger.info(
+            'Redis holds no marker of this installation (new, or emptied while no worker ran): putting back runs and events without a job',
+          );
+        else
+          logger.warn(
+            'Redis has lost its data (restarted without persistence, or emptied): putting back the runs and events whose jobs went with it',
+          );
       }
     }
     if (!this.sweepDue) return;

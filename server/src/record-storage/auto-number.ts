@@ -13,19 +13,40 @@ export interface AutoNumberSettings {
  * document, so concurrent creates never share one. With a date part the sequence
  * restarts for each period (Q-202611-00001, ...).
  */
-export async function nextAutoNumber(db: Db, entity: string, field: string, settings: AutoNumberSettings, at: Date, session?: ClientSession): Promise<string> {
+export async function nextAutoNumber(
+  db: Db,
+  entity: string,
+  field: string,
+  settings: AutoNumberSettings,
+  at: Date,
+  session?: ClientSession,
+): Promise<string> {
   const period = datePart(settings.dateFormat ?? 'none', at);
-  const seq = String(await nextSequence(db, `${entity}.${field}${period ? `.${period}` : ''}`, session)).padStart(settings.digits ?? 5, '0');
+  const seq = String(await nextSequence(db, `${entity}.${field}${period ? `.${period}` : ''}`, session)).padStart(
+    settings.digits ?? 5,
+    '0',
+  );
   const sep = settings.separator ?? '-';
   return [settings.prefix, period, seq].filter((part) => part !== undefined && part !== '').join(sep);
 }
 
 /** `count` numbers in a row for a batch of creates, from one atomic `$inc` of the counter. */
-export async function nextAutoNumbers(db: Db, entity: string, field: string, settings: AutoNumberSettings, at: Date, count: number): Promise<string[]> {
+export async function nextAutoNumbers(
+  db: Db,
+  entity: string,
+  field: string,
+  settings: AutoNumberSettings,
+  at: Date,
+  count: number,
+): Promise<string[]> {
   const period = datePart(settings.dateFormat ?? 'none', at);
   const last = await nextSequence(db, `${entity}.${field}${period ? `.${period}` : ''}`, undefined, count);
   const sep = settings.separator ?? '-';
-  return Array.from({ length: count }, (_, i) => [settings.prefix, period, String(last - count + 1 + i).padStart(settings.digits ?? 5, '0')].filter((part) => part !== undefined && part !== '').join(sep));
+  return Array.from({ length: count }, (_, i) =>
+    [settings.prefix, period, String(last - count + 1 + i).padStart(settings.digits ?? 5, '0')]
+      .filter((part) => part !== undefined && part !== '')
+      .join(sep),
+  );
 }
 
 /** The next value (1, 2, ...) of the named counter in the `counters` collection; atomic. */

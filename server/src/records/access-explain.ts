@@ -35,14 +35,19 @@ export async function explainAccess(db: Db, snapshot: MetadataSnapshot, registri
   const access = new RecordAccess(db, snapshot, registries, subject);
   const policy = access.policy(entity.key);
   const grants = (snapshot.bundle.roles ?? []).filter((r) => subject.roles.includes(r.key));
-  const roleGrant = (op: EntityOperation) => grants.filter((r) => r.entities?.[entity.key]?.[op] === true && (op === 'create' || r.entities?.[entity.key]?.read === true)).map((r) => r.key);
+  const roleGrant = (op: EntityOperation) =>
+    grants
+      .filter((r) => r.entities?.[entity.key]?.[op] === true && (op === 'create' || r.entities?.[entity.key]?.read === true))
+      .map((r) => r.key);
   const answer = {
     user: { id: subject.id, name: subject.name, roles: subject.roles, departmentId: subject.departmentId ?? null },
     entity: entity.key,
     unrestricted: policy.unrestricted,
     reason: policy.unrestricted ? `holds the built-in "${ADMIN_ROLE}" role, which grants everything` : null,
     unknownRoles: subject.roles.filter((r) => r !== ADMIN_ROLE && !grants.some((g) => g.key === r)),
-    operations: Object.fromEntries(OPERATIONS.map((op) => [op, { allowed: policy.can(op), grantedBy: policy.unrestricted ? [ADMIN_ROLE] : roleGrant(op) }])),
+    operations: Object.fromEntries(
+      OPERATIONS.map((op) => [op, { allowed: policy.can(op), grantedBy: policy.unrestricted ? [ADMIN_ROLE] : roleGrant(op) }]),
+    ),
     record: undefined as unknown,
     field: undefined as unknown,
   };
@@ -53,30 +58,68 @@ export async function explainAccess(db: Db, snapshot: MetadataSnapshot, registri
     if (!doc) throw RecordNotFound(`No ${entity.key} record ${query.record}`, { entity: entity.key, id: query.record });
     const shares = await db.collection<ShareDoc>(SHARES).find({ entity: entity.key, recordId: _id }).toArray();
     const now = Date.now();
-    const mine = shares.filter((s) => (s.principal.type === 'user' && s.principal.id === subject.id) || (s.principal.type === 'department' && s.principal.id === subject.departmentId));
+    const mine = shares.filter(
+      (s) =>
+        (s.principal.type === 'user' && s.principal.id === subject.id) ||
+        (s.principal.type === 'department' && s.principal.id === subject.departmentId),
+    );
     const perOp = await Promise.all(
       SCOPED.map(async (op) => {
         const rules = await Promise.all(
-          policy.scopes(op).map(async (rule) => ({ role: rule.role, scope: rule.scope, matches: (await recordCollection(db, entity.key).countDocuments(withScope({ _id }, await access.ruleClause(entity.key, rule)), { limit: 1 })) > 0 })),
+          policy
+            .scopes(op)
+            .map(async (rule) => ({
+              role: rule.role,
+              scope: rule.scope,
+              matches:
+                (await recordCollection(db, entity.key).countDocuments(withScope({ _id }, await access.ruleClause(entity.key, rule)), {
+                  limit: 1,
+                })) > 0,
+            })),
         );
         const scope = await access.scope(entity.key, op);
-        const allowed = policy.can(op) && (await recordCollection(db, entity.key).countDocuments(withScope({ _id }, scope), { limit: 1 })) > 0;
-        const viaShares = op === 'delete' ? [] : mine.filter((s) => (op === 'read' || s.access === 'write') && (s.until === null || s.until.getTime() > now)).map((s) => ({ id: String(s._id), principal: s.principal, access: s.access, until: s.until?.toISOString() ?? null }));
+        const allowed =
+          policy.can(op) && (await recordCollection(db, entity.key).countDocuments(withScope({ _id }, scope), { limit: 1 })) > 0;
+        const viaShares =
+          op === 'delete'
+            ? []
+            : mine
+                .filter((s) => (op === 'read' || s.access === 'write') && (s.until === null || s.until.getTime() > now))
+                .map((s) => ({ id: String(s._id), principal: s.principal, access: s.access, until: s.until?.toISOString() ?? null }));
         return [op, { allowed, rules, shares: viaShares }] as const;
       }),
     );
-    answer.record = { id: query.record, ownerId: doc._ownerId ?? null, deleted: doc._deletedAt != null, operations: Object.fromEntries(perOp) };
+    answer.record = {
+      id: query.record,
+      ownerId: doc._ownerId ?? null,
+      deleted: doc._deletedAt != null,
+      operations: Object.fromEntries(perOp),
+    };
   }
   if (query.field !== undefined) {
-    if (!entity.fields.some((f) => f.key === query.field)) throw BadRequest(`"${query.field.slice(0, 60)}" is not a field of ${entity.key}`, [{ pointer: '/query/field', code: 'UNKNOWN_FIELD' }]);
+    if (!entity.fields.some((f) => f.key === query.field))
+      throw BadRequest(`"${query.field.slice(0, 60)}" is not a field of ${entity.key}`, [
+        { pointer: '/query/field', code: 'UNKNOWN_FIELD' },
+      ]);
     const key = query.field;
     const access = policy.field(key);
     const why = access.hiddenBecause;
     answer.field = {
       key,
       ...access,
-      ...(why ? { reason: `hidden: computed from ${why.entity}.${why.field}, which the user may not read in full (a role may grant it explicitly)` } : {}),
-      roles: grants.filter((r) => r.entities?.[entity.key]).map((r) => ({ role: r.key, read: r.entities![entity.key]!.read === true && r.entities![entity.key]!.fields?.[key]?.read !== false, write: r.entities![entity.key]!.fields?.[key]?.write !== false, mask: r.entities![entity.key]!.fields?.[key]?.mask ?? null })),
+      ...(why
+        ? {
+            reason: `hidden: computed from ${why.entity}.${why.field}, which the user may not read in full (a role may grant it explicitly)`,
+          }
+        : {}),
+      roles: grants
+        .filter((r) => r.entities?.[entity.key])
+        .map((r) => ({
+          role: r.key,
+          read: r.entities![entity.key]!.read === true && r.entities![entity.key]!.fields?.[key]?.read !== false,
+          write: r.entities![entity.key]!.fields?.[key]?.write !== false,
+          mask: r.entities![entity.key]!.fields?.[key]?.mask ?? null,
+        })),
     };
   }
   return answer;

@@ -3,7 +3,14 @@ import type { BundleRegistries, Entity, Field } from '@metacrm/metadata';
 import type { CompiledEntity } from './compiled-entity.js';
 import { fromStorage } from '../record-storage/field-codec.js';
 import { recordCollection } from '../record-storage/record-collections.js';
-import { aggregatePipeline, aggregateResult, referencedIds, type AggregateResult, type AggregateRows, type DisplayNames } from './record-aggregate.js';
+import {
+  aggregatePipeline,
+  aggregateResult,
+  referencedIds,
+  type AggregateResult,
+  type AggregateRows,
+  type DisplayNames,
+} from './record-aggregate.js';
 import { parseAggregateRequest, type AggregatePlan } from './record-aggregate-request.js';
 import { withScope, type RelatedAccess } from './related-access.js';
 
@@ -31,7 +38,13 @@ export interface AggregateOptions {
  *
  * @throws QueryError 400 for a request that is not valid, 403 FIELD_NOT_READABLE
  */
-export async function aggregateRecords(db: Db, compiled: CompiledEntity, registries: BundleRegistries, body: unknown, options: AggregateOptions): Promise<AggregateResult> {
+export async function aggregateRecords(
+  db: Db,
+  compiled: CompiledEntity,
+  registries: BundleRegistries,
+  body: unknown,
+  options: AggregateOptions,
+): Promise<AggregateResult> {
   const plan = parseAggregateRequest(body, compiled.entity, {
     fieldTypes: registries.fieldTypes,
     now: options.now ?? new Date(),
@@ -39,7 +52,11 @@ export async function aggregateRecords(db: Db, compiled: CompiledEntity, registr
     user: options.user,
   });
   // 64-bit sums come back as bigint, so a count or whole sum past 2^53 is not rounded.
-  const [rows] = await recordCollection(db, compiled.entity.key).aggregate<AggregateRows>(aggregatePipeline(options.scope ? { ...plan, match: withScope(plan.match, options.scope) } : plan), { useBigInt64: true }).toArray();
+  const [rows] = await recordCollection(db, compiled.entity.key)
+    .aggregate<AggregateRows>(aggregatePipeline(options.scope ? { ...plan, match: withScope(plan.match, options.scope) } : plan), {
+      useBigInt64: true,
+    })
+    .toArray();
   const found: AggregateRows = rows ?? { total: [] };
   return aggregateResult(plan, found, await displayNames(db, plan, referencedIds(plan, found), options.entityOf, options.related));
 }
@@ -49,7 +66,13 @@ export async function aggregateRecords(db: Db, compiled: CompiledEntity, registr
  * entity, whichever groups point at it, reading the lookup's own display field or the
  * target's. Deleted records keep their names, as records may still be grouped under them.
  */
-async function displayNames(db: Db, plan: AggregatePlan, wanted: Map<number, ObjectId[]>, entityOf: AggregateOptions['entityOf'], related: RelatedAccess | undefined): Promise<DisplayNames> {
+async function displayNames(
+  db: Db,
+  plan: AggregatePlan,
+  wanted: Map<number, ObjectId[]>,
+  entityOf: AggregateOptions['entityOf'],
+  related: RelatedAccess | undefined,
+): Promise<DisplayNames> {
   const byTarget = new Map<string, { index: number; display: string }[]>();
   for (const index of wanted.keys()) {
     const group = plan.groups[index];
@@ -64,7 +87,12 @@ async function displayNames(db: Db, plan: AggregatePlan, wanted: Map<number, Obj
     const projection = Object.fromEntries(groups.map((g) => [g.display, 1]));
     // Groups of records the actor may not read keep their ids but get no names.
     const scope = related ? await related.scope(target) : undefined;
-    const docs = scope === null ? [] : await recordCollection(db, target).find(withScope({ _id: { $in: ids } }, scope), { projection }).toArray();
+    const docs =
+      scope === null
+        ? []
+        : await recordCollection(db, target)
+            .find(withScope({ _id: { $in: ids } }, scope), { projection })
+            .toArray();
     for (const { index, display } of groups) {
       if (related && !related.canShow(target, display)) continue;
       const field = fields.find((f) => f.key === display);

@@ -29,7 +29,12 @@ export interface BulkItemResult {
  * beside `operations`) names the form every create and update is checked against
  * instead of the entity's default form. Item errors' messages are in `lang`.
  */
-export async function runBulk(service: RecordService, entity: string, body: unknown, lang: Language = 'en'): Promise<{ results: BulkItemResult[]; summary: { succeeded: number; failed: number } }> {
+export async function runBulk(
+  service: RecordService,
+  entity: string,
+  body: unknown,
+  lang: Language = 'en',
+): Promise<{ results: BulkItemResult[]; summary: { succeeded: number; failed: number } }> {
   const { operations, form } = parse(body);
   service.compiled(entity); // an unknown entity fails the whole call with 404
   if (form !== undefined) service.formOf(entity, form, '/form'); // and so does an unknown form
@@ -41,14 +46,30 @@ export async function runBulk(service: RecordService, entity: string, body: unkn
       // A run of creates is written in one transaction (createMany), each item still checked on its own.
       let end = index;
       while (end < operations.length && operations[end]!.op === 'create') end++;
-      const created = await service.createMany(entity, operations.slice(index, end).map((o) => (o as { data: unknown }).data), options);
-      created.forEach((outcome, k) => results.push(outcome instanceof Error ? failure(index + k, outcome, lang) : { index: index + k, status: 201, record: withLocalDuplicates(outcome, lang) }));
+      const created = await service.createMany(
+        entity,
+        operations.slice(index, end).map((o) => (o as { data: unknown }).data),
+        options,
+      );
+      created.forEach((outcome, k) =>
+        results.push(
+          outcome instanceof Error
+            ? failure(index + k, outcome, lang)
+            : { index: index + k, status: 201, record: withLocalDuplicates(outcome, lang) },
+        ),
+      );
       index = end - 1;
       continue;
     }
     try {
-      if (operation.op === 'update') results.push({ index, status: 200, record: withLocalDuplicates(await service.update(entity, operation.id, operation.data, operation._version, options), lang) });
-      else if (operation.op === 'change_owner') results.push({ index, status: 200, record: await service.changeOwner(entity, operation.id, { ownerId: operation.ownerId }) });
+      if (operation.op === 'update')
+        results.push({
+          index,
+          status: 200,
+          record: withLocalDuplicates(await service.update(entity, operation.id, operation.data, operation._version, options), lang),
+        });
+      else if (operation.op === 'change_owner')
+        results.push({ index, status: 200, record: await service.changeOwner(entity, operation.id, { ownerId: operation.ownerId }) });
       else {
         await service.delete(entity, operation.id, operation._version === undefined ? {} : { expectedVersion: operation._version });
         results.push({ index, status: 204 });
@@ -66,7 +87,11 @@ export async function runBulk(service: RecordService, entity: string, body: unkn
 function failure(index: number, err: unknown, lang: Language): BulkItemResult {
   const known = toAppError(err);
   if (!known) throw err;
-  return { index, status: known.status, error: { code: known.code, message: known.message, ...(known.details === undefined ? {} : { details: problemDetails(known, lang) }) } };
+  return {
+    index,
+    status: known.status,
+    error: { code: known.code, message: known.message, ...(known.details === undefined ? {} : { details: problemDetails(known, lang) }) },
+  };
 }
 
 function parse(body: unknown): { operations: BulkOperation[]; form: string | undefined } {
@@ -83,10 +108,13 @@ function parseOperation(item: unknown, i: number): BulkOperation {
   const at = `/operations/${i}`;
   if (o === null || typeof o !== 'object' || Array.isArray(o)) throw BadRequest('each operation must be an object', { pointer: at });
   const version = o._version;
-  if (version !== undefined && (!Number.isSafeInteger(version) || (version as number) < 1)) throw BadRequest('_version must be a record version', { pointer: `${at}/_version` });
+  if (version !== undefined && (!Number.isSafeInteger(version) || (version as number) < 1))
+    throw BadRequest('_version must be a record version', { pointer: `${at}/_version` });
   if (o.op === 'create') return { op: 'create', data: o.data };
   if ((o.op === 'update' || o.op === 'delete') && typeof o.id === 'string') {
-    return o.op === 'update' ? { op: 'update', id: o.id, data: o.data, ...(version === undefined ? {} : { _version: version as number }) } : { op: 'delete', id: o.id, ...(version === undefined ? {} : { _version: version as number }) };
+    return o.op === 'update'
+      ? { op: 'update', id: o.id, data: o.data, ...(version === undefined ? {} : { _version: version as number }) }
+      : { op: 'delete', id: o.id, ...(version === undefined ? {} : { _version: version as number }) };
   }
   if (o.op === 'change_owner' && typeof o.id === 'string') return { op: 'change_owner', id: o.id, ownerId: o.ownerId };
   throw BadRequest('op must be create, update (with id), delete (with id) or change_owner (with id and ownerId)', { pointer: `${at}/op` });

@@ -38,13 +38,21 @@ export interface CascadeRestoreDeps {
  * carries the root's mark. Each gets a version, its parents' roll-ups, a revision, an
  * audit entry and an event, like the root. Answers what it restored.
  */
-export async function restoreCascaded(ctx: WriteContext, deps: CascadeRestoreDeps, parent: CompiledEntity, root: string, seen = new Set<string>()): Promise<RestoredRecord[]> {
+export async function restoreCascaded(
+  ctx: WriteContext,
+  deps: CascadeRestoreDeps,
+  parent: CompiledEntity,
+  root: string,
+  seen = new Set<string>(),
+): Promise<RestoredRecord[]> {
   const restored: RestoredRecord[] = [];
   for (const inbound of parent.inbound) {
     if (inbound.field.onDelete !== 'cascade' || seen.has(inbound.entity)) continue;
     seen.add(inbound.entity);
     const child = deps.compiled(inbound.entity);
-    const docs = await recordCollection(ctx.db, child.entity.key).find({ [DELETED_WITH]: root, _deletedAt: { $ne: null } }, { session: ctx.session }).toArray();
+    const docs = await recordCollection(ctx.db, child.entity.key)
+      .find({ [DELETED_WITH]: root, _deletedAt: { $ne: null } }, { session: ctx.session })
+      .toArray();
     for (const doc of docs) restored.push(await restoreOne(ctx, deps, child, doc));
     restored.push(...(await restoreCascaded(ctx, deps, child, root, seen)));
   }
@@ -54,9 +62,14 @@ export async function restoreCascaded(ctx: WriteContext, deps: CascadeRestoreDep
 async function restoreOne(ctx: WriteContext, deps: CascadeRestoreDeps, compiled: CompiledEntity, doc: Document): Promise<RestoredRecord> {
   const id = doc._id as ObjectId;
   const version = (doc._version as number) + 1;
-  const update = { $set: { _deletedAt: null, _updatedAt: new Date(), _updatedBy: ctx.actor.id }, $unset: { [DELETED_WITH]: '' }, $inc: { _version: 1 } };
+  const update = {
+    $set: { _deletedAt: null, _updatedAt: new Date(), _updatedBy: ctx.actor.id },
+    $unset: { [DELETED_WITH]: '' },
+    $inc: { _version: 1 },
+  };
   // A version that moved means another write got there first: the transaction retries.
-  if (!(await updateRecord(ctx, compiled, id, doc._version as number, update))) throw new Error(`${compiled.entity.key} ${id.toHexString()} changed during its restore`);
+  if (!(await updateRecord(ctx, compiled, id, doc._version as number, update)))
+    throw new Error(`${compiled.entity.key} ${id.toHexString()} changed during its restore`);
   await refreshParentRollups(ctx.db, deps.snapshot, deps.registries, compiled, undefined, valuesOf(compiled, doc), ctx.session);
   await writeTrail(ctx, compiled, 'restore', id, version, [], { after: valuesOf(compiled, doc) });
   return { entity: compiled.entity.key, id: id.toHexString(), version };

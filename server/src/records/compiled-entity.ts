@@ -21,7 +21,9 @@ import {
 } from '@metacrm/metadata';
 import type { MetadataSnapshot } from '../metadata/metadata-cache.js';
 
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (
+  ajv: Ajv2020,
+) => void;
 
 export type AnyField = Field & Record<string, unknown>;
 
@@ -99,7 +101,8 @@ function compile(entity: Entity, snapshot: MetadataSnapshot, registries: BundleR
   for (const other of snapshot.bundle.entities) {
     for (const f of other.fields as AnyField[]) {
       if (isRecordReference(f, registries.fieldTypes) && f.target === entity.key) inbound.push({ entity: other.key, field: f });
-      if (isRollupField(f, registries.fieldTypes) && f.entity === entity.key) parentRollups.push({ parent: other.key, field: f, via: String(f.via) });
+      if (isRollupField(f, registries.fieldTypes) && f.entity === entity.key)
+        parentRollups.push({ parent: other.key, field: f, via: String(f.via) });
     }
   }
   const all = [...fields.values()];
@@ -111,7 +114,10 @@ function compile(entity: Entity, snapshot: MetadataSnapshot, registries: BundleR
     fields,
     traits,
     validate: ajv.compile(writableRecordSchema(entity, registries.fieldTypes)),
-    formulas: formulaOrder(all.filter((f) => traits.get(f.key)?.compute === 'expression'), registries),
+    formulas: formulaOrder(
+      all.filter((f) => traits.get(f.key)?.compute === 'expression'),
+      registries,
+    ),
     defaults: all.filter((f) => f.default !== undefined && !traits.get(f.key)?.computed),
     autoNumbers: all.filter((f) => traits.get(f.key)?.compute === 'sequence'),
     uniques: new Set(all.filter((f) => isUniqueField(f, registries.fieldTypes)).map((f) => f.key)),

@@ -39,7 +39,14 @@ const MATCHES_PER_RULE = 5;
  * display name only when `access` lets the writer read that record, so the check
  * never reveals what the writer may not see.
  */
-export async function findDuplicates(db: Db, snapshot: MetadataSnapshot, compiled: CompiledEntity, candidates: DuplicateCandidate[], access: RelatedAccess, writer: { id: string; name: string }): Promise<DuplicateFindings[]> {
+export async function findDuplicates(
+  db: Db,
+  snapshot: MetadataSnapshot,
+  compiled: CompiledEntity,
+  candidates: DuplicateCandidate[],
+  access: RelatedAccess,
+  writer: { id: string; name: string },
+): Promise<DuplicateFindings[]> {
   const out = candidates.map((): DuplicateFindings => ({ warn: [], block: [] }));
   for (const rule of compiled.entity.duplicateRules ?? []) {
     const label = compiled.fields.get(rule.field)?.label;
@@ -55,8 +62,16 @@ export async function findDuplicates(db: Db, snapshot: MetadataSnapshot, compile
       const owners = await ownerNames(db, found);
       candidates.forEach((candidate, i) => {
         const key = wanted[i]!.length > 0 ? normalizeUniqueText(candidate.values[rule.field]) : undefined;
-        const hits = found.filter((doc) => key !== undefined && normalizeUniqueText(doc[match.field] ?? '') === key && !(candidate.id && candidate.id.equals(doc._id as ObjectId))).slice(0, MATCHES_PER_RULE);
-        for (const doc of hits) out[i]![rule.mode === 'block' ? 'block' : 'warn'].push(problem(rule, label, target, match.field, doc, owners, shown));
+        const hits = found
+          .filter(
+            (doc) =>
+              key !== undefined &&
+              normalizeUniqueText(doc[match.field] ?? '') === key &&
+              !(candidate.id && candidate.id.equals(doc._id as ObjectId)),
+          )
+          .slice(0, MATCHES_PER_RULE);
+        for (const doc of hits)
+          out[i]![rule.mode === 'block' ? 'block' : 'warn'].push(problem(rule, label, target, match.field, doc, owners, shown));
       });
     }
   }
@@ -68,15 +83,34 @@ export async function findDuplicates(db: Db, snapshot: MetadataSnapshot, compile
  * see yet: a record matching an earlier one of the batch on a match of the entity
  * itself is a match owned by the writer, without an id (the earlier one is not saved yet).
  */
-function inBatch(compiled: CompiledEntity, rule: DuplicateRule, label: unknown, candidates: DuplicateCandidate[], wanted: string[][], writer: { id: string; name: string }, out: DuplicateFindings[]): void {
+function inBatch(
+  compiled: CompiledEntity,
+  rule: DuplicateRule,
+  label: unknown,
+  candidates: DuplicateCandidate[],
+  wanted: string[][],
+  writer: { id: string; name: string },
+  out: DuplicateFindings[],
+): void {
   if (candidates.length < 2) return;
   for (const match of rule.match.filter((m) => m.entity === compiled.entity.key)) {
     const seen = new Set<string>();
     candidates.forEach((candidate, i) => {
       if (wanted[i]!.length > 0 && seen.has(normalizeUniqueText(candidate.values[rule.field]))) {
-        out[i]![rule.mode === 'block' ? 'block' : 'warn'].push(makeProblem(`/${rule.field}`, 'DUPLICATE_RECORD', {
-          rule: rule.key, mode: rule.mode ?? 'warn', field: rule.field, label, entity: compiled.entity.key, entityLabel: compiled.entity.label, matchField: match.field, ownerId: writer.id, ownerName: writer.name, inBatch: true,
-        }));
+        out[i]![rule.mode === 'block' ? 'block' : 'warn'].push(
+          makeProblem(`/${rule.field}`, 'DUPLICATE_RECORD', {
+            rule: rule.key,
+            mode: rule.mode ?? 'warn',
+            field: rule.field,
+            label,
+            entity: compiled.entity.key,
+            entityLabel: compiled.entity.label,
+            matchField: match.field,
+            ownerId: writer.id,
+            ownerName: writer.name,
+            inBatch: true,
+          }),
+        );
       }
       const own = candidate.values[match.field];
       if (typeof own === 'string' && own.trim() !== '') seen.add(normalizeUniqueText(own));
@@ -98,7 +132,10 @@ function variants(value: unknown): string[] {
 
 async function matchingDocs(db: Db, target: Entity, field: string, values: string[], limit: number): Promise<Document[]> {
   return await recordCollection(db, target.key)
-    .find({ [field]: { $in: values }, _deletedAt: null }, { projection: { _id: 1, _ownerId: 1, [field]: 1, [target.displayField]: 1 }, limit })
+    .find(
+      { [field]: { $in: values }, _deletedAt: null },
+      { projection: { _id: 1, _ownerId: 1, [field]: 1, [target.displayField]: 1 }, limit },
+    )
     .toArray();
 }
 
@@ -107,25 +144,46 @@ async function readable(db: Db, target: Entity, docs: Document[], access: Relate
   const scope = await access.scope(target.key);
   if (scope === null) return new Set();
   const ids = [...new Set(docs.map((d) => (d._id as ObjectId).toHexString()))].map((id) => new ObjectId(id));
-  const inScope = await recordCollection(db, target.key).find(withScope({ _id: { $in: ids } }, scope), { projection: { _id: 1 } }).toArray();
+  const inScope = await recordCollection(db, target.key)
+    .find(withScope({ _id: { $in: ids } }, scope), { projection: { _id: 1 } })
+    .toArray();
   return new Set(inScope.map((d) => (d._id as ObjectId).toHexString()));
 }
 
 async function ownerNames(db: Db, docs: Document[]): Promise<Map<string, string>> {
   const ids = [...new Set(docs.map((d) => d._ownerId).filter((id): id is string => typeof id === 'string' && /^[0-9a-f]{24}$/.test(id)))];
   if (ids.length === 0) return new Map();
-  const users = await db.collection(USERS).find({ _id: { $in: ids.map((id) => new ObjectId(id)) } }, { projection: { name: 1, email: 1 } }).toArray();
+  const users = await db
+    .collection(USERS)
+    .find({ _id: { $in: ids.map((id) => new ObjectId(id)) } }, { projection: { name: 1, email: 1 } })
+    .toArray();
   return new Map(users.map((u) => [(u._id as ObjectId).toHexString(), String(u.name ?? u.email ?? '')]));
 }
 
-function problem(rule: DuplicateRule, label: unknown, target: Entity, matchField: string, doc: Document, owners: Map<string, string>, shown: Set<string>): Problem {
+function problem(
+  rule: DuplicateRule,
+  label: unknown,
+  target: Entity,
+  matchField: string,
+  doc: Document,
+  owners: Map<string, string>,
+  shown: Set<string>,
+): Problem {
   const id = (doc._id as ObjectId).toHexString();
   const ownerId = typeof doc._ownerId === 'string' ? doc._ownerId : null;
   const display = doc[target.displayField];
   const record = shown.has(id) ? { record: { id, name: typeof display === 'string' ? display : null } } : {};
   return makeProblem(`/${rule.field}`, 'DUPLICATE_RECORD', {
-    rule: rule.key, mode: rule.mode ?? 'warn', field: rule.field, label, entity: target.key, entityLabel: target.label, matchField,
-    ownerId, ...(ownerId && owners.has(ownerId) ? { ownerName: owners.get(ownerId) } : {}), ...record,
+    rule: rule.key,
+    mode: rule.mode ?? 'warn',
+    field: rule.field,
+    label,
+    entity: target.key,
+    entityLabel: target.label,
+    matchField,
+    ownerId,
+    ...(ownerId && owners.has(ownerId) ? { ownerName: owners.get(ownerId) } : {}),
+    ...record,
   });
 }
 

@@ -20,10 +20,24 @@ export interface Expanded {
  * related record the actor may not read is left out, and its display value is shown
  * only when the actor may read that field.
  */
-export async function expandLookups(db: Db, snapshot: MetadataSnapshot, registries: BundleRegistries, compiled: CompiledEntity, records: ApiRecord[], expand: string[], access?: RelatedAccess): Promise<void> {
+export async function expandLookups(
+  db: Db,
+  snapshot: MetadataSnapshot,
+  registries: BundleRegistries,
+  compiled: CompiledEntity,
+  records: ApiRecord[],
+  expand: string[],
+  access?: RelatedAccess,
+): Promise<void> {
   const lookups = expand.map((key, i) => {
     const field = compiled.fields.get(key);
-    if (!field || !isRecordReference(field)) throw new QueryError('FILTER_FIELD_UNKNOWN', `"${key.slice(0, 60)}" is not a lookup field of ${compiled.entity.key}`, `/expand/${i}`, key);
+    if (!field || !isRecordReference(field))
+      throw new QueryError(
+        'FILTER_FIELD_UNKNOWN',
+        `"${key.slice(0, 60)}" is not a lookup field of ${compiled.entity.key}`,
+        `/expand/${i}`,
+        key,
+      );
     return field;
   });
   for (const record of records) record._expanded = {};

@@ -21,7 +21,14 @@ import type { Values } from './record-document.js';
  * Only fields the write changes count: sending a read-only field's current value back,
  * as a form does, is fine.
  */
-export function formProblems(compiled: CompiledEntity, form: FormConditions, before: Values, after: Values, given: Values, vars: Record<string, unknown>): Problem[] {
+export function formProblems(
+  compiled: CompiledEntity,
+  form: FormConditions,
+  before: Values,
+  after: Values,
+  given: Values,
+  vars: Record<string, unknown>,
+): Problem[] {
   const problems: Problem[] = [];
   const now = formFieldStates(form, { ...after, ...vars });
   const then = formFieldStates(form, { ...before, ...vars });
@@ -29,7 +36,12 @@ export function formProblems(compiled: CompiledEntity, form: FormConditions, bef
   for (const error of [...now.errors, ...then.errors]) {
     if (failed.has(error.condition)) continue;
     failed.add(error.condition);
-    problems.push({ pointer: error.field === undefined ? '' : `/${error.field}`, code: 'INVALID', message: `the condition at ${error.condition} of form "${form.key}" could not be evaluated: ${error.message}`, params: { form: form.key, condition: error.condition } });
+    problems.push({
+      pointer: error.field === undefined ? '' : `/${error.field}`,
+      code: 'INVALID',
+      message: `the condition at ${error.condition} of form "${form.key}" could not be evaluated: ${error.message}`,
+      params: { form: form.key, condition: error.condition },
+    });
   }
   const label = (key: string) => compiled.fields.get(key)?.label ?? { 'zh-CN': key, en: key };
   for (const [key, state] of now.fields) {

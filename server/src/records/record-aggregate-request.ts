@@ -80,8 +80,12 @@ const NOT_AGGREGATABLE = new Set(['_id', '_version', '_deletedAt']);
 export function parseAggregateRequest(body: unknown, entity: Entity, options: AggregateParseOptions): AggregatePlan {
   const input = objectAt(body, '', BODY_KEYS);
   const timeZone = parseTimeZone(input.timeZone);
-  const groups = listAt(input.groupBy ?? [], '/groupBy', 0, AGGREGATE_LIMITS.groupBy).map((g, i) => parseGroup(g, `/groupBy/${i}`, entity, options, timeZone));
-  const measures = listAt(input.measures, '/measures', 1, AGGREGATE_LIMITS.measures).map((m, i) => parseMeasure(m, `/measures/${i}`, entity, options));
+  const groups = listAt(input.groupBy ?? [], '/groupBy', 0, AGGREGATE_LIMITS.groupBy).map((g, i) =>
+    parseGroup(g, `/groupBy/${i}`, entity, options, timeZone),
+  );
+  const measures = listAt(input.measures, '/measures', 1, AGGREGATE_LIMITS.measures).map((m, i) =>
+    parseMeasure(m, `/measures/${i}`, entity, options),
+  );
   const sort = parseSort(input.sort, groups.length, measures.length);
   const limit = parseLimit(input.limit);
   const match = filterQuery(input.filter, entity, options, timeZone);
@@ -115,7 +119,12 @@ function parseTimeZone(value: unknown): string {
   if (value === undefined) return 'UTC';
   const invalid = () => new QueryError('TIME_ZONE_INVALID', `Unknown time zone ${quote(String(value))}`, '/timeZone');
   // IANA names only: letters, digits, _ + - and slashes; offsets such as +08:00 differ between runtimes.
-  if (typeof value !== 'string' || value.length > AGGREGATE_LIMITS.timeZoneLength || !/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(value)) throw invalid();
+  if (
+    typeof value !== 'string' ||
+    value.length > AGGREGATE_LIMITS.timeZoneLength ||
+    !/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(value)
+  )
+    throw invalid();
   try {
     return new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
   } catch {
@@ -146,7 +155,8 @@ function parseGroup(value: unknown, pointer: string, entity: Entity, options: Fi
     // A date is a calendar day stored at 00:00 UTC: it falls in the same bucket in every zone.
     return { ref, kind: 'bucket', unit, timeZone: ref.traits.value === 'date' ? 'UTC' : timeZone };
   }
-  if (input.bucket !== undefined) fail(`Only date and date-time fields take a bucket; ${quote(ref.name)} is ${ref.field.type}`, `${pointer}/bucket`, ref.name);
+  if (input.bucket !== undefined)
+    fail(`Only date and date-time fields take a bucket; ${quote(ref.name)} is ${ref.field.type}`, `${pointer}/bucket`, ref.name);
   // Groupable types with options are single selects; multi selects are not groupable.
   if (!ref.system && ref.traits.options) return { ref, kind: 'select', options: optionsOf(ref) };
   if (!ref.system && ref.traits.reference === 'record') return lookupGroup(ref);
@@ -195,7 +205,8 @@ function parseSort(value: unknown, groups: number, measures: number): AggregateS
   const count = by === 'group' ? groups : measures;
   if (count === 0) fail('There is no group to sort by', '/sort/by');
   const index = input.index ?? 0;
-  if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= count) fail(`must be a whole number from 0 to ${count - 1}`, '/sort/index');
+  if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= count)
+    fail(`must be a whole number from 0 to ${count - 1}`, '/sort/index');
   return { by, index, direction };
 }
 

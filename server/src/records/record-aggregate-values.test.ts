@@ -57,29 +57,62 @@ const globex = new ObjectId('65a1b2c3d4e5f60718293a4c');
 describe('aggregateResult', () => {
   const p = plan({
     groupBy: [{ field: 'stage' }, { field: 'account' }],
-    measures: [{ fn: 'count' }, { fn: 'sum', field: 'amount' }, { fn: 'avg', field: 'qty' }, { fn: 'min', field: 'due' }, { fn: 'max', field: 'seen_at' }, { fn: 'sum', field: 'qty' }],
+    measures: [
+      { fn: 'count' },
+      { fn: 'sum', field: 'amount' },
+      { fn: 'avg', field: 'qty' },
+      { fn: 'min', field: 'due' },
+      { fn: 'max', field: 'seen_at' },
+      { fn: 'sum', field: 'qty' },
+    ],
     limit: 2,
   });
   const rows: AggregateRows = {
     groups: [
-      { _id: { k0: 'new', k1: acme }, m0: 2n, m1: dec('0.30'), m2: 3n, m2n: 2n, m3: new Date('2026-03-31T00:00:00Z'), m4: new Date('2026-04-01T01:02:03Z'), m5: 3n },
+      {
+        _id: { k0: 'new', k1: acme },
+        m0: 2n,
+        m1: dec('0.30'),
+        m2: 3n,
+        m2n: 2n,
+        m3: new Date('2026-03-31T00:00:00Z'),
+        m4: new Date('2026-04-01T01:02:03Z'),
+        m5: 3n,
+      },
       { _id: { k0: null, k1: null }, m0: 1, m1: 0, m2: 0n, m2n: 0, m3: null, m4: null, m5: 0 },
       { _id: { k0: 'retired', k1: globex }, m0: 1, m1: dec('1'), m2: 1, m2n: 1, m3: null, m4: null, m5: 1 },
     ],
-    total: [{ _id: null, m0: 4n, m1: dec('1.30'), m2: 9_007_199_254_740_993n, m2n: 3, m3: new Date('2026-01-01T00:00:00Z'), m4: new Date('2026-04-01T01:02:03Z'), m5: 9_007_199_254_740_993n }],
+    total: [
+      {
+        _id: null,
+        m0: 4n,
+        m1: dec('1.30'),
+        m2: 9_007_199_254_740_993n,
+        m2n: 3,
+        m3: new Date('2026-01-01T00:00:00Z'),
+        m4: new Date('2026-04-01T01:02:03Z'),
+        m5: 9_007_199_254_740_993n,
+      },
+    ],
   };
   const names = new Map([[1, new Map([[acme.toHexString(), 'Acme']])]]);
 
   it('labels select keys with their labels and colors and lookup keys with display names', () => {
     const result = aggregateResult(p, rows, names);
     expect(result.groups[0]).toEqual({
-      keys: [{ value: 'new', label: { 'zh-CN': '新建', en: 'New' }, color: '#3b82f6' }, { value: acme.toHexString(), label: { 'zh-CN': 'Acme', en: 'Acme' } }],
+      keys: [
+        { value: 'new', label: { 'zh-CN': '新建', en: 'New' }, color: '#3b82f6' },
+        { value: acme.toHexString(), label: { 'zh-CN': 'Acme', en: 'Acme' } },
+      ],
       values: [2, '0.30', '1.50', '2026-03-31', '2026-04-01T01:02:03.000Z', 3],
     });
   });
 
   it('answers the no-value group with null keys, zero sums and null extremes', () => {
-    expect(aggregateResult(p, rows, names).groups[1]).toEqual({ keys: [{ value: null }, { value: null }], values: [1, '0.00', null, null, null, 0] });
+    expect(aggregateResult(p, rows, names).groups[1]).toEqual({
+      keys: [{ value: null }, { value: null }],
+      values: [1, '0.00', null, null, null, 0],
+    });
   });
 
   it('keeps limit groups and says it truncated; totals stay exact past 2^53', () => {
@@ -90,12 +123,20 @@ describe('aggregateResult', () => {
   });
 
   it('answers zeros and nulls when nothing matched', () => {
-    expect(aggregateResult(p, { groups: [], total: [] }, new Map())).toEqual({ groups: [], total: { values: [0, '0.00', null, null, null, 0] }, truncated: false });
+    expect(aggregateResult(p, { groups: [], total: [] }, new Map())).toEqual({
+      groups: [],
+      total: { values: [0, '0.00', null, null, null, 0] },
+      truncated: false,
+    });
   });
 
   it('answers one group of everything when nothing is grouped', () => {
     const flat = plan({ measures: [{ fn: 'count' }] });
-    expect(aggregateResult(flat, { total: [{ _id: null, m0: 3 }] }, new Map())).toEqual({ groups: [{ keys: [], values: [3] }], total: { values: [3] }, truncated: false });
+    expect(aggregateResult(flat, { total: [{ _id: null, m0: 3 }] }, new Map())).toEqual({
+      groups: [{ keys: [], values: [3] }],
+      total: { values: [3] },
+      truncated: false,
+    });
     expect(aggregateResult(flat, { total: [] }, new Map()).groups).toEqual([]);
   });
 

@@ -10,11 +10,14 @@ export const entity: Entity = {
   ...deal,
   fields: deal.fields.map((f): Field =>
     f.key === 'stage'
-      ? ({ ...f, options: [
-          { key: 'won', label: { 'zh-CN': '赢单', en: 'Won' }, color: '#22c55e', order: 2 },
-          { key: 'new', label: { 'zh-CN': '新建', en: 'New' }, color: '#3b82f6', order: 1 },
-          { key: 'lost', label: { 'zh-CN': '输单', en: 'Lost' }, order: 3 },
-        ] } as Field)
+      ? ({
+          ...f,
+          options: [
+            { key: 'won', label: { 'zh-CN': '赢单', en: 'Won' }, color: '#22c55e', order: 2 },
+            { key: 'new', label: { 'zh-CN': '新建', en: 'New' }, color: '#3b82f6', order: 1 },
+            { key: 'lost', label: { 'zh-CN': '输单', en: 'Lost' }, order: 3 },
+          ],
+        } as Field)
       : f,
   ),
 };

@@ -58,7 +58,11 @@ export async function runBefore(hooks: RecordHooks | undefined, write: BeforeWri
  * Runs the after-hooks. The write has committed, so a failing hook cannot undo it:
  * its error goes to `onError` (the logger) and the other hooks still run.
  */
-export async function runAfter(hooks: RecordHooks | undefined, write: AfterWrite, onError: (err: unknown, hook: string) => void): Promise<void> {
+export async function runAfter(
+  hooks: RecordHooks | undefined,
+  write: AfterWrite,
+  onError: (err: unknown, hook: string) => void,
+): Promise<void> {
   for (const [name, hook] of hooks?.entries() ?? []) {
     if (!hook.after || (hook.entity !== '*' && hook.entity !== write.entity)) continue;
     try {

@@ -17,7 +17,9 @@ export async function ensureRecordIndexes(db: Db): Promise<void> {
     db.collection(OUTBOX).createIndex({ sentAt: 1, createdAt: 1 }, { name: 'unsent' }),
     // Processed events are kept a week (for inspection and the workflow run log), then dropped.
     db.collection(OUTBOX).createIndex({ processedAt: 1 }, { name: 'processed_ttl', expireAfterSeconds: 7 * 24 * 3600 }),
-    db.collection(SHARES).createIndex({ entity: 1, recordId: 1, 'principal.type': 1, 'principal.id': 1 }, { name: 'by_record', unique: true }),
+    db
+      .collection(SHARES)
+      .createIndex({ entity: 1, recordId: 1, 'principal.type': 1, 'principal.id': 1 }, { name: 'by_record', unique: true }),
     db.collection(SHARES).createIndex({ 'principal.id': 1, entity: 1 }, { name: 'by_principal' }),
   ]);
 }

@@ -3,7 +3,16 @@ import type { BundleRegistries } from '@metacrm/metadata';
 import type { CompiledEntity } from './compiled-entity.js';
 import { recordCollection } from '../record-storage/record-collections.js';
 import { toApiRecord, type ApiRecord } from './record-document.js';
-import { QueryError, combineQueries, compileFilter, compileSearch, compileSort, decodeCursor, encodeCursor, keysetFilter } from '../query/index.js';
+import {
+  QueryError,
+  combineQueries,
+  compileFilter,
+  compileSearch,
+  compileSort,
+  decodeCursor,
+  encodeCursor,
+  keysetFilter,
+} from '../query/index.js';
 
 export interface ListOptions {
   /** The filter language, already parsed from JSON. */
@@ -52,19 +61,33 @@ export interface ListAccess {
 export const LIST_LIMITS = { default: 50, max: 200, maxPage: 10_000 } as const;
 
 /** Lists records of one entity: filter, search, sort, keyset or page paging, field selection, count. */
-export async function listRecords(db: Db, compiled: CompiledEntity, registries: BundleRegistries, options: ListOptions, access: ListAccess = {}): Promise<ListResult> {
+export async function listRecords(
+  db: Db,
+  compiled: CompiledEntity,
+  registries: BundleRegistries,
+  options: ListOptions,
+  access: ListAccess = {},
+): Promise<ListResult> {
   const { entity } = compiled;
   const fieldOptions = { fieldTypes: registries.fieldTypes, ...(access.canRead ? { canRead: access.canRead } : {}) };
   const limit = options.limit ?? LIST_LIMITS.default;
-  if (!Number.isInteger(limit) || limit < 1 || limit > LIST_LIMITS.max) throw new QueryError('FILTER_INVALID', `limit must be a whole number from 1 to ${LIST_LIMITS.max}`, '/limit');
+  if (!Number.isInteger(limit) || limit < 1 || limit > LIST_LIMITS.max)
+    throw new QueryError('FILTER_INVALID', `limit must be a whole number from 1 to ${LIST_LIMITS.max}`, '/limit');
   if (options.page !== undefined && (!Number.isInteger(options.page) || options.page < 1 || options.page > LIST_LIMITS.maxPage)) {
     throw new QueryError('FILTER_INVALID', `page must be a whole number from 1 to ${LIST_LIMITS.maxPage}`, '/page');
   }
-  if (options.page !== undefined && options.cursor !== undefined) throw new QueryError('CURSOR_INVALID', 'use either cursor or page, not both', '/cursor');
+  if (options.page !== undefined && options.cursor !== undefined)
+    throw new QueryError('CURSOR_INVALID', 'use either cursor or page, not both', '/cursor');
   const fields = selectFields(compiled, options.fields, access.canRead);
 
   const base = combineQueries(
-    compileFilter(options.filter ?? { and: [] }, entity, { ...fieldOptions, now: new Date(), user: access.user, ...(options.timeZone ? { timeZone: options.timeZone } : {}), ...(options.deleted ? { deletedOnly: true } : {}) }),
+    compileFilter(options.filter ?? { and: [] }, entity, {
+      ...fieldOptions,
+      now: new Date(),
+      user: access.user,
+      ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+      ...(options.deleted ? { deletedOnly: true } : {}),
+    }),
     options.q ? compileSearch(options.q, entity, fieldOptions) : {},
     access.scope ?? {},
   );
@@ -87,8 +110,15 @@ export async function listRecords(db: Db, compiled: CompiledEntity, registries: 
 function selectFields(compiled: CompiledEntity, fields: string[] | undefined, canRead: ListAccess['canRead']): Set<string> | undefined {
   if (!fields || fields.length === 0) return undefined;
   fields.forEach((field, i) => {
-    if (!compiled.fields.has(field)) throw new QueryError('FILTER_FIELD_UNKNOWN', `"${field.slice(0, 60)}" is not a field of ${compiled.entity.key}`, `/fields/${i}`, field);
-    if (canRead && !canRead(field)) throw new QueryError('FIELD_NOT_READABLE', `You may not read the field "${field}"`, `/fields/${i}`, field);
+    if (!compiled.fields.has(field))
+      throw new QueryError(
+        'FILTER_FIELD_UNKNOWN',
+        `"${field.slice(0, 60)}" is not a field of ${compiled.entity.key}`,
+        `/fields/${i}`,
+        field,
+      );
+    if (canRead && !canRead(field))
+      throw new QueryError('FIELD_NOT_READABLE', `You may not read the field "${field}"`, `/fields/${i}`, field);
   });
   return new Set(fields);
 }

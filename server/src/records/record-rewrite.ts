@@ -15,7 +15,13 @@ import type { WriteContext } from './record-writer.js';
  * Resolves undefined when the update touches no unique key, or has a form the rewrite
  * does not apply (the caller updates as usual), else whether the version matched.
  */
-export async function rewriteRecord(ctx: WriteContext, compiled: CompiledEntity, id: ObjectId, expectedVersion: number, update: Document): Promise<boolean | undefined> {
+export async function rewriteRecord(
+  ctx: WriteContext,
+  compiled: CompiledEntity,
+  id: ObjectId,
+  expectedVersion: number,
+  update: Document,
+): Promise<boolean | undefined> {
   if (!touchesUniqueKeys(compiled, update)) return undefined;
   return await rewriteDocument(recordCollection(ctx.db, compiled.entity.key), { _id: id, _version: expectedVersion }, update, ctx.session);
 }

@@ -1,10 +1,18 @@
-import { evaluateLogic, makeProblem, recordProblems, truthy, varsOf, type BundleRegistries, type FormConditions, type Problem } from '@metacrm/metadata';
+import {
+  evaluateLogic,
+  makeProblem,
+  recordProblems,
+  truthy,
+  varsOf,
+  type BundleRegistries,
+  type FormConditions,
+  type Problem,
+} from '@metacrm/metadata';
 import type { Actor } from '../actor/actor.js';
 import type { AnyField, CompiledEntity } from './compiled-entity.js';
 import { formProblems } from './form-checks.js';
 import { stageProblems } from './stage-checks.js';
 import type { Values } from './record-document.js';
-
 
 export interface PreparedValues {
   /** The complete values after the write: current values, the input, defaults and formulas. */
@@ -25,7 +33,15 @@ export function contextVars(actor: Actor, now: Date): Record<string, unknown> {
  * required, hidden and read-only fields (formProblems). Problems carry a JSON pointer
  * to the field.
  */
-export function prepareValues(compiled: CompiledEntity, registries: BundleRegistries, input: Record<string, unknown>, current: Values | undefined, actor: Actor, now: Date, form?: FormConditions): PreparedValues {
+export function prepareValues(
+  compiled: CompiledEntity,
+  registries: BundleRegistries,
+  input: Record<string, unknown>,
+  current: Values | undefined,
+  actor: Actor,
+  now: Date,
+  form?: FormConditions,
+): PreparedValues {
   const problems: Problem[] = [];
   const given: Values = {};
   for (const [key, raw] of Object.entries(input)) {
@@ -34,12 +50,12 @@ export function prepareValues(compiled: CompiledEntity, registries: BundleRegist
     else if (field && typeof raw === 'string' && raw.includes('\0') && compiled.traits.get(key)?.value === 'string') {
       // MongoDB stores NUL, but nothing downstream (search, exports, other systems) expects it.
       problems.push(makeProblem(`/${key}`, 'BAD_FORMAT', { nul: true }));
-    }
-    else if (field && compiled.traits.get(key)?.computed) problems.push(makeProblem(`/${key}`, 'IMMUTABLE', { computed: true }));
+    } else if (field && compiled.traits.get(key)?.computed) problems.push(makeProblem(`/${key}`, 'IMMUTABLE', { computed: true }));
     else given[key] = field ? normalize(compiled, field, raw) : raw;
   }
   const nonNull = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null));
-  if (!compiled.validate(nonNull)) problems.push(...recordProblems(compiled.validate.errors ?? [], compiled.fields, nonNull, registries.fieldTypes));
+  if (!compiled.validate(nonNull))
+    problems.push(...recordProblems(compiled.validate.errors ?? [], compiled.fields, nonNull, registries.fieldTypes));
   // Every later check runs too, so one answer lists every problem; values already
   // refused are left out of them (a refused field is not also "required", and a rule
   // or form condition that reads one is not judged on a value that will not be written).
@@ -73,12 +89,21 @@ function topKey(pointer: string): string {
 }
 
 /** Applies defaults (on create) and computes formulas into `values`, in place. */
-function computeValues(compiled: CompiledEntity, registries: BundleRegistries, values: Values, create: boolean, vars: Record<string, unknown>, problems: Problem[]): Values {
+function computeValues(
+  compiled: CompiledEntity,
+  registries: BundleRegistries,
+  values: Values,
+  create: boolean,
+  vars: Record<string, unknown>,
+  problems: Problem[],
+): Values {
   const evaluate = evaluator(registries, values, vars, problems);
   if (create) {
     // A new record's roll-ups start at 0 (record.service's initialRollups): its formulas read them so.
-    for (const field of compiled.ownRollups) if (field.function === 'count' || field.function === 'sum') values[field.key] ??= field.function === 'count' ? 0 : '0';
-    for (const field of compiled.defaults) if (values[field.key] == null) values[field.key] = normalize(compiled, field, evaluate(field.default, field.key));
+    for (const field of compiled.ownRollups)
+      if (field.function === 'count' || field.function === 'sum') values[field.key] ??= field.function === 'count' ? 0 : '0';
+    for (const field of compiled.defaults)
+      if (values[field.key] == null) values[field.key] = normalize(compiled, field, evaluate(field.default, field.key));
   }
   for (const field of compiled.formulas) values[field.key] = coerce(compiled, field, evaluate(field.expression, field.key));
   return values;
@@ -96,7 +121,12 @@ export function recomputeFormulas(compiled: CompiledEntity, registries: BundleRe
 }
 
 /** Evaluates an expression over `values` as they are at the call; a failure is a problem at `key`. */
-function evaluator(registries: BundleRegistries, values: Values, vars: Record<string, unknown>, problems: Problem[]): (expr: unknown, key: string) => unknown {
+function evaluator(
+  registries: BundleRegistries,
+  values: Values,
+  vars: Record<string, unknown>,
+  problems: Problem[],
+): (expr: unknown, key: string) => unknown {
   return (expr, key) => {
     try {
       return evaluateLogic(expr, { ...values, ...vars }, registries.operations);

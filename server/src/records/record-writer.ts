@@ -39,7 +39,15 @@ export interface ChangeSnapshot {
  * before and after, so a workflow sees the record as this change left it, not as a
  * later change did.
  */
-export async function writeTrail(ctx: WriteContext, compiled: CompiledEntity, op: RecordOperation, recordId: ObjectId, version: number, changes: FieldChange[], snapshot: ChangeSnapshot = {}): Promise<void> {
+export async function writeTrail(
+  ctx: WriteContext,
+  compiled: CompiledEntity,
+  op: RecordOperation,
+  recordId: ObjectId,
+  version: number,
+  changes: FieldChange[],
+  snapshot: ChangeSnapshot = {},
+): Promise<void> {
   const at = new Date();
   const actor = { kind: ctx.actor.kind, id: ctx.actor.id, name: ctx.actor.name };
   const entity = compiled.entity.key;
@@ -47,12 +55,26 @@ export async function writeTrail(ctx: WriteContext, compiled: CompiledEntity, op
   if (compiled.entity.options?.history !== false && changes.length > 0) {
     await ctx.db.collection(REVISIONS).insertOne({ entity, recordId, version, op, at, actor, changes }, { session });
   }
-  await new AuditLog(ctx.db).appendRecord({ at, actor, action: `record.${op}`, entity, recordId, version, fields: changes.map((c) => c.field), requestId: ctx.requestId ?? null }, session);
+  await new AuditLog(ctx.db).appendRecord(
+    { at, actor, action: `record.${op}`, entity, recordId, version, fields: changes.map((c) => c.field), requestId: ctx.requestId ?? null },
+    session,
+  );
   await ctx.db.collection<OutboxEvent>(OUTBOX).insertOne(
     {
       // The actor with roles: workflows show outbound steps only what this actor may see.
-      _id: new ObjectId(), type: `record.${op}`, entity, recordId, version, changed: changes.map((c) => c.field), actor: { ...actor, roles: [...ctx.actor.roles], departmentId: ctx.actor.departmentId ?? null }, causationDepth: ctx.causationDepth, causationChain: [...(ctx.causationChain ?? [])],
-      before: snapshot.before ?? null, after: snapshot.after ?? null, createdAt: at, sentAt: null,
+      _id: new ObjectId(),
+      type: `record.${op}`,
+      entity,
+      recordId,
+      version,
+      changed: changes.map((c) => c.field),
+      actor: { ...actor, roles: [...ctx.actor.roles], departmentId: ctx.actor.departmentId ?? null },
+      causationDepth: ctx.causationDepth,
+      causationChain: [...(ctx.causationChain ?? [])],
+      before: snapshot.before ?? null,
+      after: snapshot.after ?? null,
+      createdAt: at,
+      sentAt: null,
     },
     { session },
   );
@@ -62,26 +84,62 @@ export async function writeTrail(ctx: WriteContext, compiled: CompiledEntity, op
  * writeTrail for many created records at once: the revisions, audit entries and outbox
  * events of a batch in three inserts, inside the caller's transaction (bulk creates).
  */
-export async function writeCreateTrails(ctx: WriteContext, compiled: CompiledEntity, created: { id: ObjectId; changes: FieldChange[]; after: Values }[]): Promise<void> {
+export async function writeCreateTrails(
+  ctx: WriteContext,
+  compiled: CompiledEntity,
+  created: { id: ObjectId; changes: FieldChange[]; after: Values }[],
+): Promise<void> {
   if (created.length === 0) return;
   const at = new Date();
   const actor = { kind: ctx.actor.kind, id: ctx.actor.id, name: ctx.actor.name };
   const entity = compiled.entity.key;
   const { session } = ctx;
-  const revisions = created.filter((c) => c.changes.length > 0).map((c) => ({ entity, recordId: c.id, version: 1, op: 'create', at, actor, changes: c.changes }));
-  if (compiled.entity.options?.history !== false && revisions.length > 0) await ctx.db.collection(REVISIONS).insertMany(revisions, { session });
-  await new AuditLog(ctx.db).appendMany(created.map((c) => ({ at, actor, action: 'record.create', entity, recordId: c.id, version: 1, fields: c.changes.map((f) => f.field), requestId: ctx.requestId ?? null })), session);
+  const revisions = created
+    .filter((c) => c.changes.length > 0)
+    .map((c) => ({ entity, recordId: c.id, version: 1, op: 'create', at, actor, changes: c.changes }));
+  if (compiled.entity.options?.history !== false && revisions.length > 0)
+    await ctx.db.collection(REVISIONS).insertMany(revisions, { session });
+  await new AuditLog(ctx.db).appendMany(
+    created.map((c) => ({
+      at,
+      actor,
+      action: 'record.create',
+      entity,
+      recordId: c.id,
+      version: 1,
+      fields: c.changes.map((f) => f.field),
+      requestId: ctx.requestId ?? null,
+    })),
+    session,
+  );
   const eventActor = { ...actor, roles: [...ctx.actor.roles], departmentId: ctx.actor.departmentId ?? null };
-  await ctx.db.collection<OutboxEvent>(OUTBOX).insertMany(created.map((c) => ({
-    _id: new ObjectId(), type: 'record.create', entity, recordId: c.id, version: 1, changed: c.changes.map((f) => f.field), actor: eventActor, causationDepth: ctx.causationDepth, causationChain: [...(ctx.causationChain ?? [])],
-    before: null, after: c.after, createdAt: at, sentAt: null,
-  })), { session });
+  await ctx.db.collection<OutboxEvent>(OUTBOX).insertMany(
+    created.map((c) => ({
+      _id: new ObjectId(),
+      type: 'record.create',
+      entity,
+      recordId: c.id,
+      version: 1,
+      changed: c.changes.map((f) => f.field),
+      actor: eventActor,
+      causationDepth: ctx.causationDepth,
+      causationChain: [...(ctx.causationChain ?? [])],
+      before: null,
+      after: c.after,
+      createdAt: at,
+      sentAt: null,
+    })),
+    { session },
+  );
 }
 
 /** Inserts new record documents in one command (a bulk create's batch); a unique violation answers 409 naming the field. */
 export async function insertRecords(ctx: WriteContext, compiled: CompiledEntity, docs: Document[]): Promise<void> {
   try {
-    await recordCollection(ctx.db, compiled.entity.key).insertMany(docs.map((doc) => withUniqueKeys(compiled, doc)), { session: ctx.session, ordered: true });
+    await recordCollection(ctx.db, compiled.entity.key).insertMany(
+      docs.map((doc) => withUniqueKeys(compiled, doc)),
+      { session: ctx.session, ordered: true },
+    );
   } catch (err) {
     throw uniqueViolation(err, compiled) ?? err;
   }
@@ -102,12 +160,20 @@ export async function insertRecord(ctx: WriteContext, compiled: CompiledEntity, 
  * bin, is written as a delete and an insert instead (`rewriteRecord`), so that the old
  * value leaves the unique index on every server.
  */
-export async function updateRecord(ctx: WriteContext, compiled: CompiledEntity, id: ObjectId, expectedVersion: number, given: Document): Promise<boolean> {
+export async function updateRecord(
+  ctx: WriteContext,
+  compiled: CompiledEntity,
+  id: ObjectId,
+  expectedVersion: number,
+  given: Document,
+): Promise<boolean> {
   const update = withUniqueKeyUpdates(compiled, given);
   try {
     const rewritten = await rewriteRecord(ctx, compiled, id, expectedVersion, update);
     if (rewritten !== undefined) return rewritten;
-    const result = await recordCollection(ctx.db, compiled.entity.key).updateOne({ _id: id, _version: expectedVersion }, update, { session: ctx.session });
+    const result = await recordCollection(ctx.db, compiled.entity.key).updateOne({ _id: id, _version: expectedVersion }, update, {
+      session: ctx.session,
+    });
     return result.matchedCount === 1;
   } catch (err) {
     throw uniqueViolation(err, compiled) ?? err;
@@ -155,5 +221,9 @@ export function uniqueViolation(err: unknown, compiled: CompiledEntity): Error |
   const field = fromPattern ?? fromName;
   if (!field || !compiled.fields.has(field)) return undefined;
   const label = compiled.fields.get(field)!.label;
-  return RecordUniqueViolation(`Another record already has this ${label.en.toLowerCase()}`, { field, label, problems: [makeProblem(`/${field}`, 'NOT_UNIQUE', { field, label })] });
+  return RecordUniqueViolation(`Another record already has this ${label.en.toLowerCase()}`, {
+    field,
+    label,
+    problems: [makeProblem(`/${field}`, 'NOT_UNIQUE', { field, label })],
+  });
 }

@@ -1,5 +1,14 @@
 import { Decimal128, ObjectId, type ClientSession, type Db, type Document } from 'mongodb';
-import { isRecordReference, makeProblem, sortText, viewFields, viewSortKeys, type BundleRegistries, type FormConditions, type Problem } from '@metacrm/metadata';
+import {
+  isRecordReference,
+  makeProblem,
+  sortText,
+  viewFields,
+  viewSortKeys,
+  type BundleRegistries,
+  type FormConditions,
+  type Problem,
+} from '@metacrm/metadata';
 import { Forbidden } from '../access/access.errors.js';
 import { RecordAccess } from '../access/record-access.js';
 import { addShare, listShares, removeShare, type Share } from '../access/record-shares.js';
@@ -22,8 +31,24 @@ import { runAfter, runBefore, type AfterWrite, type RecordHooks } from './record
 import { backoffBeforeRetry, queuedPerRecord } from './reapply.js';
 import { prepareValues } from './record-values.js';
 import { RECORD_REVISIONS } from '../audit/record-trail.js';
-import { insertRecord, insertRecords, updateRecord, writeCreateTrails, writeTrail, type RecordOperation, type WriteContext } from './record-writer.js';
-import { EntityNotFound, FormNotFound, RecordInUse, RecordInvalid, RecordNotFound, RecordVersionConflict, ViewNotFound } from './records.errors.js';
+import {
+  insertRecord,
+  insertRecords,
+  updateRecord,
+  writeCreateTrails,
+  writeTrail,
+  type RecordOperation,
+  type WriteContext,
+} from './record-writer.js';
+import {
+  EntityNotFound,
+  FormNotFound,
+  RecordInUse,
+  RecordInvalid,
+  RecordNotFound,
+  RecordVersionConflict,
+  ViewNotFound,
+} from './records.errors.js';
 import { checkLookups, checkLookupsMany, referencesTo, refreshParentRollups, refreshRollupsOfBatch } from './relations.js';
 import { withScope, type RelatedAccess } from './related-access.js';
 import { applyAttachmentChanges, checkAttachmentRefs, type AttachmentChanges } from './attachments/attachment-refs.js';
@@ -112,14 +137,23 @@ export class RecordService {
     if (form === null) return undefined;
     if (form === undefined) return compiled.defaultForm;
     const conditions = compiled.forms.get(form);
-    if (!conditions) throw FormNotFound(`${compiled.entity.key} has no form "${String(form).slice(0, 60)}"`, { entity: compiled.entity.key, form, pointer });
+    if (!conditions)
+      throw FormNotFound(`${compiled.entity.key} has no form "${String(form).slice(0, 60)}"`, {
+        entity: compiled.entity.key,
+        form,
+        pointer,
+      });
     return conditions;
   }
 
   async get(entity: string, id: string, options: { includeDeleted?: boolean; expand?: string[] | undefined } = {}): Promise<ApiRecord> {
     const compiled = this.compiled(entity);
     this.access.require(entity, 'read');
-    return await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id, options.includeDeleted ?? false, 'read')), options.expand);
+    return await this.presentOne(
+      compiled,
+      toApiRecord(compiled, await this.load(compiled, id, options.includeDeleted ?? false, 'read')),
+      options.expand,
+    );
   }
 
   /**
@@ -139,7 +173,11 @@ export class RecordService {
     if (options.deleted) this.access.require(entity, 'delete');
     const scope = await this.access.scope(entity, options.deleted ? 'delete' : 'read');
     const query = this.withView(entity, options);
-    const result = await listRecords(this.options.db, compiled, this.options.registries, query, { scope, canRead: this.access.queryable(entity), user: this.options.actor.id });
+    const result = await listRecords(this.options.db, compiled, this.options.registries, query, {
+      scope,
+      canRead: this.access.queryable(entity),
+      user: this.options.actor.id,
+    });
     await this.present(compiled, result.records, query.expand);
     return result;
   }
@@ -152,7 +190,12 @@ export class RecordService {
   private withView(entity: string, options: ListOptions): ListOptions {
     if (options.view === undefined) return options;
     const view = this.options.snapshot.bundle.views.find((v) => v.key === options.view && v.entity === entity);
-    if (!view) throw ViewNotFound(`${entity} has no view "${String(options.view).slice(0, 60)}"`, { entity, view: options.view, problems: [makeProblem('/query/view', 'NOT_ALLOWED_VALUE', { value: options.view })] });
+    if (!view)
+      throw ViewNotFound(`${entity} has no view "${String(options.view).slice(0, 60)}"`, {
+        entity,
+        view: options.view,
+        problems: [makeProblem('/query/view', 'NOT_ALLOWED_VALUE', { value: options.view })],
+      });
     const filters = [view.filter, options.filter].filter((f) => f !== undefined);
     const readable = this.access.queryable(entity);
     const columns = viewFields(view).filter((key) => readable(key));
@@ -197,7 +240,13 @@ export class RecordService {
     const now = new Date();
     const fields = asObject(input);
     this.access.checkWritable(entity, fields);
-    await runBefore(this.options.hooks, { snapshot: this.options.snapshot, entity, op: 'create', actor: this.options.actor, input: fields });
+    await runBefore(this.options.hooks, {
+      snapshot: this.options.snapshot,
+      entity,
+      op: 'create',
+      actor: this.options.actor,
+      input: fields,
+    });
     const { values, problems } = prepareValues(compiled, this.options.registries, fields, undefined, this.options.actor, now, form);
     problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(Object.keys(values)), this.relatedAccess)));
     const files = await checkAttachmentRefs(this.options.db, compiled, values, undefined, this.options.actor);
@@ -211,10 +260,27 @@ export class RecordService {
     // conflict on the one counter document. A create that then fails leaves a gap, never
     // a repeat.
     for (const field of compiled.autoNumbers) {
-      values[field.key] = await nextAutoNumber(this.options.db, compiled.entity.key, field.key, field as unknown as AutoNumberSettings, now);
+      values[field.key] = await nextAutoNumber(
+        this.options.db,
+        compiled.entity.key,
+        field.key,
+        field as unknown as AutoNumberSettings,
+        now,
+      );
     }
     const actorId = this.options.actor.id;
-    const doc: Document = { _id: id, ...storageUpdate(compiled, values).$set, ...initialRollups(compiled), _version: 1, _createdAt: now, _updatedAt: now, _createdBy: actorId, _updatedBy: actorId, _ownerId: ownerId, _deletedAt: null };
+    const doc: Document = {
+      _id: id,
+      ...storageUpdate(compiled, values).$set,
+      ...initialRollups(compiled),
+      _version: 1,
+      _createdAt: now,
+      _updatedAt: now,
+      _createdBy: actorId,
+      _updatedBy: actorId,
+      _ownerId: ownerId,
+      _deletedAt: null,
+    };
     await this.transaction(async (ctx) => {
       await insertRecord(ctx, compiled, doc);
       await applyAttachmentChanges(ctx.db, ctx.session, id, files.changes);
@@ -248,7 +314,13 @@ export class RecordService {
       try {
         const fields = asObject(input);
         this.access.checkWritable(entity, fields);
-        await runBefore(this.options.hooks, { snapshot: this.options.snapshot, entity, op: 'create', actor: this.options.actor, input: fields });
+        await runBefore(this.options.hooks, {
+          snapshot: this.options.snapshot,
+          entity,
+          op: 'create',
+          actor: this.options.actor,
+          input: fields,
+        });
         const { values, problems } = prepareValues(compiled, this.options.registries, fields, undefined, this.options.actor, now, form);
         const files = await checkAttachmentRefs(this.options.db, compiled, values, undefined, this.options.actor);
         problems.push(...files.problems);
@@ -259,21 +331,58 @@ export class RecordService {
       }
     }
     // Lookups for the whole batch at once; records pointing nowhere drop out of it.
-    const lookupProblems = await checkLookupsMany(this.options.db, compiled, valid.map((v) => v.values), this.relatedAccess);
-    valid.forEach((item, i) => lookupProblems[i]!.length > 0 && (out[item.index] = RecordInvalid(undefined, { problems: lookupProblems[i] })));
+    const lookupProblems = await checkLookupsMany(
+      this.options.db,
+      compiled,
+      valid.map((v) => v.values),
+      this.relatedAccess,
+    );
+    valid.forEach(
+      (item, i) => lookupProblems[i]!.length > 0 && (out[item.index] = RecordInvalid(undefined, { problems: lookupProblems[i] })),
+    );
     valid.splice(0, valid.length, ...valid.filter((_, i) => lookupProblems[i]!.length === 0));
     // The duplicate check for the batch at once; a record a blocking rule refuses drops out too.
-    const found = await this.duplicates(compiled, valid.map((v) => ({ values: v.values })));
+    const found = await this.duplicates(
+      compiled,
+      valid.map((v) => ({ values: v.values })),
+    );
     const warnings = new Map(valid.map((item, i) => [item.index, found[i]!]));
     valid.forEach((item, i) => found[i]!.block.length > 0 && (out[item.index] = RecordInvalid(undefined, { problems: found[i]!.block })));
     valid.splice(0, valid.length, ...valid.filter((_, i) => found[i]!.block.length === 0));
     for (const field of compiled.autoNumbers) {
-      const numbers = valid.length === 0 ? [] : await nextAutoNumbers(this.options.db, compiled.entity.key, field.key, field as unknown as AutoNumberSettings, now, valid.length);
+      const numbers =
+        valid.length === 0
+          ? []
+          : await nextAutoNumbers(
+              this.options.db,
+              compiled.entity.key,
+              field.key,
+              field as unknown as AutoNumberSettings,
+              now,
+              valid.length,
+            );
       valid.forEach((item, i) => (item.values[field.key] = numbers[i]));
     }
     const actorId = this.options.actor.id;
     const ownerId = await this.initialOwner(options.owner);
-    const items = valid.map(({ index, id, values, files }) => ({ index, id, values, files, doc: { _id: id, ...storageUpdate(compiled, values).$set, ...initialRollups(compiled), _version: 1, _createdAt: now, _updatedAt: now, _createdBy: actorId, _updatedBy: actorId, _ownerId: ownerId, _deletedAt: null } as Document }));
+    const items = valid.map(({ index, id, values, files }) => ({
+      index,
+      id,
+      values,
+      files,
+      doc: {
+        _id: id,
+        ...storageUpdate(compiled, values).$set,
+        ...initialRollups(compiled),
+        _version: 1,
+        _createdAt: now,
+        _updatedAt: now,
+        _createdBy: actorId,
+        _updatedBy: actorId,
+        _ownerId: ownerId,
+        _deletedAt: null,
+      } as Document,
+    }));
     for (let at = 0; at < items.length; at += BULK_TRANSACTION_SIZE) {
       const batch = items.slice(at, at + BULK_TRANSACTION_SIZE);
       if (!(await this.writeBatch(compiled, batch))) {
@@ -296,13 +405,31 @@ export class RecordService {
    * was refused as a whole (a known error such as a unique value taken, or a transient
    * abort), in which case nothing of it was written.
    */
-  private async writeBatch(compiled: CompiledEntity, batch: { id: ObjectId; values: Values; doc: Document; files: AttachmentChanges }[]): Promise<boolean> {
+  private async writeBatch(
+    compiled: CompiledEntity,
+    batch: { id: ObjectId; values: Values; doc: Document; files: AttachmentChanges }[],
+  ): Promise<boolean> {
     try {
       await this.transaction(async (ctx) => {
-        await insertRecords(ctx, compiled, batch.map((b) => b.doc));
+        await insertRecords(
+          ctx,
+          compiled,
+          batch.map((b) => b.doc),
+        );
         for (const { id, files } of batch) await applyAttachmentChanges(ctx.db, ctx.session, id, files);
-        await refreshRollupsOfBatch(ctx.db, this.options.snapshot, this.options.registries, compiled, batch.map((b) => b.values), ctx.session);
-        await writeCreateTrails(ctx, compiled, batch.map(({ id, values, doc }) => ({ id, changes: changedFields({}, values), after: apiValues(values, doc) })));
+        await refreshRollupsOfBatch(
+          ctx.db,
+          this.options.snapshot,
+          this.options.registries,
+          compiled,
+          batch.map((b) => b.values),
+          ctx.session,
+        );
+        await writeCreateTrails(
+          ctx,
+          compiled,
+          batch.map(({ id, values, doc }) => ({ id, changes: changedFields({}, values), after: apiValues(values, doc) })),
+        );
       });
       return true;
     } catch (err) {
@@ -324,7 +451,15 @@ export class RecordService {
     const given = asObject(input);
     const fields = current ? this.access.withoutMaskedEcho(entity, given, current) : given;
     this.access.checkWritable(entity, fields);
-    await runBefore(this.options.hooks, { snapshot: this.options.snapshot, entity, op: current ? 'update' : 'create', actor: this.options.actor, id, input: fields, ...(current ? { current } : {}) });
+    await runBefore(this.options.hooks, {
+      snapshot: this.options.snapshot,
+      entity,
+      op: current ? 'update' : 'create',
+      actor: this.options.actor,
+      id,
+      input: fields,
+      ...(current ? { current } : {}),
+    });
     const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date(), form);
     const changed = current ? changedFields(current, values).map((c) => c.field) : Object.keys(values);
     problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(changed), this.relatedAccess)));
@@ -343,7 +478,15 @@ export class RecordService {
     const compiled = this.compiled(entity);
     this.access.require(entity, id === undefined ? 'create' : 'update');
     const current = id === undefined ? undefined : await this.load(compiled, id, false, 'update');
-    const { values } = prepareValues(compiled, this.options.registries, asObject(input), current && valuesOf(compiled, current), this.options.actor, new Date(), undefined);
+    const { values } = prepareValues(
+      compiled,
+      this.options.registries,
+      asObject(input),
+      current && valuesOf(compiled, current),
+      this.options.actor,
+      new Date(),
+      undefined,
+    );
     const [found] = await this.duplicates(compiled, [{ values, id: current?._id as ObjectId | undefined }]);
     return [...found!.block, ...found!.warn];
   }
@@ -351,7 +494,10 @@ export class RecordService {
   /** Runs the entity's duplicate rules for some records, seeing matches as the actor may (findDuplicates). */
   private async duplicates(compiled: CompiledEntity, candidates: DuplicateCandidate[]): Promise<DuplicateFindings[]> {
     if (!compiled.entity.duplicateRules?.length || candidates.length === 0) return candidates.map(() => ({ warn: [], block: [] }));
-    return await findDuplicates(this.options.db, this.options.snapshot, compiled, candidates, this.relatedAccess, { id: this.options.actor.id, name: this.options.actor.name });
+    return await findDuplicates(this.options.db, this.options.snapshot, compiled, candidates, this.relatedAccess, {
+      id: this.options.actor.id,
+      name: this.options.actor.name,
+    });
   }
 
   /**
@@ -378,10 +524,14 @@ export class RecordService {
         lastVersion = outcome.moved;
         continue;
       }
-      if (outcome.changes.length === 0) return withDuplicates(await this.presentOne(compiled, toApiRecord(compiled, outcome.doc)), outcome.duplicates);
+      if (outcome.changes.length === 0)
+        return withDuplicates(await this.presentOne(compiled, toApiRecord(compiled, outcome.doc)), outcome.duplicates);
       // After the queue: a hook that writes this record again must not wait on itself.
       await this.after({ entity, op: 'update', id, version: (outcome.doc._version as number) + 1, changes: outcome.changes });
-      return withDuplicates(await this.presentOne(compiled, await this.written(compiled, applied(outcome.doc, outcome.update))), outcome.duplicates);
+      return withDuplicates(
+        await this.presentOne(compiled, await this.written(compiled, applied(outcome.doc, outcome.update))),
+        outcome.duplicates,
+      );
     }
     throw RecordVersionConflict('The record keeps changing; try again', { currentVersion: lastVersion });
   }
@@ -390,21 +540,39 @@ export class RecordService {
    * One try of an update on the record as it is now: the version it read has moved
    * (`moved`), or the update is written with its trail, or there was nothing to change.
    */
-  private async updateOnce(compiled: CompiledEntity, id: string, patch: Record<string, unknown>, expectedVersion: number | undefined, form: FormConditions | undefined): Promise<{ moved: unknown } | { doc: Document; update: Document; changes: ReturnType<typeof changedFields>; duplicates: DuplicateFindings }> {
+  private async updateOnce(
+    compiled: CompiledEntity,
+    id: string,
+    patch: Record<string, unknown>,
+    expectedVersion: number | undefined,
+    form: FormConditions | undefined,
+  ): Promise<
+    { moved: unknown } | { doc: Document; update: Document; changes: ReturnType<typeof changedFields>; duplicates: DuplicateFindings }
+  > {
     const entity = compiled.entity.key;
     const doc = await this.load(compiled, id, false, 'update');
     if (expectedVersion !== undefined && doc._version !== expectedVersion) throw conflict(doc);
     const current = valuesOf(compiled, doc);
     const fields = this.access.withoutMaskedEcho(entity, patch, current);
     this.access.checkWritable(entity, fields);
-    await runBefore(this.options.hooks, { snapshot: this.options.snapshot, entity, op: 'update', actor: this.options.actor, id, input: fields, current });
+    await runBefore(this.options.hooks, {
+      snapshot: this.options.snapshot,
+      entity,
+      op: 'update',
+      actor: this.options.actor,
+      id,
+      input: fields,
+      current,
+    });
     const { values, problems } = prepareValues(compiled, this.options.registries, fields, current, this.options.actor, new Date(), form);
     // Before the changes are worked out: it puts the stored name, size and type into the refs.
     const files = await checkAttachmentRefs(this.options.db, compiled, values, current, this.options.actor);
     problems.push(...files.problems);
     const changes = changedFields(current, values);
     problems.push(...(await checkLookups(this.options.db, compiled, values, new Set(changes.map((c) => c.field)), this.relatedAccess)));
-    const [duplicates] = await this.duplicates(compiled, [{ values, changed: new Set(changes.map((c) => c.field)), id: doc._id as ObjectId }]);
+    const [duplicates] = await this.duplicates(compiled, [
+      { values, changed: new Set(changes.map((c) => c.field)), id: doc._id as ObjectId },
+    ]);
     problems.push(...duplicates!.block);
     if (problems.length > 0) throw RecordInvalid(undefined, { problems });
     if (changes.length === 0) return { doc, update: {}, changes, duplicates: duplicates! };
@@ -417,7 +585,10 @@ export class RecordService {
         if (!(await updateRecord(ctx, compiled, doc._id as ObjectId, doc._version as number, update))) throw new VersionMoved();
         await applyAttachmentChanges(ctx.db, ctx.session, doc._id as ObjectId, files.changes);
         await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, current, values, ctx.session);
-        await writeTrail(ctx, compiled, 'update', doc._id as ObjectId, (doc._version as number) + 1, changes, { before: apiValues(current, doc), after: apiValues(values, applied(doc, update)) });
+        await writeTrail(ctx, compiled, 'update', doc._id as ObjectId, (doc._version as number) + 1, changes, {
+          before: apiValues(current, doc),
+          after: apiValues(values, applied(doc, update)),
+        });
       });
       return { doc, update, changes, duplicates: duplicates! };
     } catch (err) {
@@ -439,7 +610,15 @@ export class RecordService {
     if (options.hard === true) this.access.requireUnrestricted(entity, 'delete records for good');
     const doc = await this.load(compiled, id, options.hard === true, 'delete');
     if (options.expectedVersion !== undefined && doc._version !== options.expectedVersion) throw conflict(doc);
-    await runBefore(this.options.hooks, { snapshot: this.options.snapshot, entity, op: 'delete', actor: this.options.actor, id, input: {}, current: valuesOf(compiled, doc) });
+    await runBefore(this.options.hooks, {
+      snapshot: this.options.snapshot,
+      entity,
+      op: 'delete',
+      actor: this.options.actor,
+      id,
+      input: {},
+      current: valuesOf(compiled, doc),
+    });
     const hard = options.hard === true || compiled.entity.options?.softDelete === false;
     await this.transaction((ctx) => this.deleteIn(ctx, compiled, doc, hard, 0, cascadeKey(entity, doc._id as ObjectId)));
     await this.after({ entity, op: hard ? 'purge' : 'delete', id, version: (doc._version as number) + 1, changes: [] });
@@ -463,7 +642,10 @@ export class RecordService {
       const update = { $set: { _ownerId: ownerId, _updatedAt: new Date(), _updatedBy: this.options.actor.id }, $inc: { _version: 1 } };
       if (!(await updateRecord(ctx, compiled, doc._id as ObjectId, doc._version as number, update))) throw conflict(doc);
       const values = valuesOf(compiled, doc);
-      await writeTrail(ctx, compiled, 'update', doc._id as ObjectId, (doc._version as number) + 1, changes, { before: apiValues(values, doc), after: apiValues(values, applied(doc, update)) });
+      await writeTrail(ctx, compiled, 'update', doc._id as ObjectId, (doc._version as number) + 1, changes, {
+        before: apiValues(values, doc),
+        after: apiValues(values, applied(doc, update)),
+      });
     });
     await this.after({ entity, op: 'update', id, version: (doc._version as number) + 1, changes });
     return await this.presentOne(compiled, toApiRecord(compiled, await this.load(compiled, id, false, null)));
@@ -477,7 +659,7 @@ export class RecordService {
    * record's history), an audit entry and an event.
    */
   async changeOwner(entity: string, id: string, input: unknown): Promise<ApiRecord> {
-    const ownerId = (input !== null && typeof input === 'object' ? (input as { ownerId?: unknown }).ownerId : undefined);
+    const ownerId = input !== null && typeof input === 'object' ? (input as { ownerId?: unknown }).ownerId : undefined;
     if (typeof ownerId !== 'string') throw RecordInvalid('Name the new owner', { problems: [makeProblem('/ownerId', 'REQUIRED', {})] });
     const compiled = this.compiled(entity);
     this.access.require(entity, 'read');
@@ -497,14 +679,30 @@ export class RecordService {
   async restore(entity: string, id: string): Promise<ApiRecord> {
     const compiled = this.compiled(entity);
     this.access.require(entity, 'delete');
-    const doc = await recordCollection(this.options.db, entity).findOne(withScope({ _id: objectId(id), _deletedAt: { $ne: null } }, await this.access.scope(entity, 'delete')));
+    const doc = await recordCollection(this.options.db, entity).findOne(
+      withScope({ _id: objectId(id), _deletedAt: { $ne: null } }, await this.access.scope(entity, 'delete')),
+    );
     if (!doc) throw RecordNotFound(`No deleted ${entity} record ${id}`, { entity, id });
     let restored: RestoredRecord[] = [];
     await this.transaction(async (ctx) => {
-      const update = { $set: { _deletedAt: null, _updatedAt: new Date(), _updatedBy: this.options.actor.id }, $unset: { [DELETED_WITH]: '' }, $inc: { _version: 1 } };
+      const update = {
+        $set: { _deletedAt: null, _updatedAt: new Date(), _updatedBy: this.options.actor.id },
+        $unset: { [DELETED_WITH]: '' },
+        $inc: { _version: 1 },
+      };
       if (!(await updateRecord(ctx, compiled, doc._id as ObjectId, doc._version as number, update))) throw conflict(doc);
-      await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, undefined, valuesOf(compiled, doc), ctx.session);
-      await writeTrail(ctx, compiled, 'restore', doc._id as ObjectId, (doc._version as number) + 1, [], { after: apiValues(valuesOf(compiled, doc), applied(doc, update)) });
+      await refreshParentRollups(
+        ctx.db,
+        this.options.snapshot,
+        this.options.registries,
+        compiled,
+        undefined,
+        valuesOf(compiled, doc),
+        ctx.session,
+      );
+      await writeTrail(ctx, compiled, 'restore', doc._id as ObjectId, (doc._version as number) + 1, [], {
+        after: apiValues(valuesOf(compiled, doc), applied(doc, update)),
+      });
       const deps = { snapshot: this.options.snapshot, registries: this.options.registries, compiled: (key: string) => this.compiled(key) };
       restored = await restoreCascaded(ctx, deps, compiled, cascadeKey(entity, doc._id as ObjectId));
     });
@@ -518,11 +716,21 @@ export class RecordService {
    * Field history, newest first: who changed which field when, from what to what. Only
    * the fields the actor may read, masked where their roles mask them.
    */
-  async history(entity: string, id: string): Promise<{ version: number; op: string; at: string; actor: unknown; field: string; from: unknown; to: unknown; metadataVersion?: number }[]> {
+  async history(
+    entity: string,
+    id: string,
+  ): Promise<
+    { version: number; op: string; at: string; actor: unknown; field: string; from: unknown; to: unknown; metadataVersion?: number }[]
+  > {
     const compiled = this.compiled(entity);
     this.access.require(entity, 'read');
     const doc = await this.load(compiled, id, true, 'read');
-    const revisions = await this.options.db.collection(RECORD_REVISIONS).find({ entity, recordId: doc._id }).sort({ version: -1 }).limit(1000).toArray();
+    const revisions = await this.options.db
+      .collection(RECORD_REVISIONS)
+      .find({ entity, recordId: doc._id })
+      .sort({ version: -1 })
+      .limit(1000)
+      .toArray();
     return revisions.flatMap((r) =>
       (r.changes as { field: string; from: unknown; to: unknown }[]).flatMap((c) => {
         const from = this.access.presentValue(entity, c.field, c.from);
@@ -530,7 +738,18 @@ export class RecordService {
         const to = this.access.presentValue(entity, c.field, c.to);
         // A publish's migration (op `migrate`) names the metadata version it made.
         const published = typeof r.metadataVersion === 'number' ? { metadataVersion: r.metadataVersion } : {};
-        return [{ version: r.version as number, op: r.op as string, at: (r.at as Date).toISOString(), actor: r.actor, field: c.field, from: from.value, to: to.value, ...published }];
+        return [
+          {
+            version: r.version as number,
+            op: r.op as string,
+            at: (r.at as Date).toISOString(),
+            actor: r.actor,
+            field: c.field,
+            from: from.value,
+            to: to.value,
+            ...published,
+          },
+        ];
       }),
     );
   }
@@ -563,15 +782,22 @@ export class RecordService {
   /** The owner of a record the actor creates: the actor, or the one a platform write names (WriteOptions.owner). */
   private async initialOwner(owner: string | undefined): Promise<string> {
     if (owner === undefined || owner === this.options.actor.id) return this.options.actor.id;
-    if (this.options.actor.kind !== 'system') throw Forbidden('A record is created as its creator\'s; its owner is changed afterwards', { operation: 'create', field: '_ownerId' });
+    if (this.options.actor.kind !== 'system')
+      throw Forbidden("A record is created as its creator's; its owner is changed afterwards", { operation: 'create', field: '_ownerId' });
     await this.requireActiveUser(owner);
     return owner;
   }
 
   /** Refuses an owner that is not an active user (RECORD_INVALID at `/_ownerId`). */
   private async requireActiveUser(userId: string): Promise<void> {
-    if (/^[0-9a-f]{24}$/.test(userId) && (await this.options.db.collection(USERS).countDocuments({ _id: new ObjectId(userId), active: { $ne: false } }, { limit: 1 })) > 0) return;
-    throw RecordInvalid(undefined, { problems: [{ pointer: '/_ownerId', code: 'NOT_ALLOWED_VALUE', message: `no active user ${userId.slice(0, 40)}` }] });
+    if (
+      /^[0-9a-f]{24}$/.test(userId) &&
+      (await this.options.db.collection(USERS).countDocuments({ _id: new ObjectId(userId), active: { $ne: false } }, { limit: 1 })) > 0
+    )
+      return;
+    throw RecordInvalid(undefined, {
+      problems: [{ pointer: '/_ownerId', code: 'NOT_ALLOWED_VALUE', message: `no active user ${userId.slice(0, 40)}` }],
+    });
   }
 
   /** What the actor may see of related records: their read scopes and display fields. */
@@ -582,7 +808,8 @@ export class RecordService {
 
   /** Records as the actor may see them: expanded lookups, unreadable fields gone, masks applied. */
   private async present(compiled: CompiledEntity, records: ApiRecord[], expand?: string[]): Promise<ApiRecord[]> {
-    if (expand?.length) await expandLookups(this.options.db, this.options.snapshot, this.options.registries, compiled, records, expand, this.relatedAccess);
+    if (expand?.length)
+      await expandLookups(this.options.db, this.options.snapshot, this.options.registries, compiled, records, expand, this.relatedAccess);
     for (const record of records) this.access.present(compiled.entity.key, record);
     return records;
   }
@@ -603,15 +830,27 @@ export class RecordService {
   }
 
   /** Deletes `doc` and what its lookups cascade to; cascaded soft deletes carry the mark of `root` (restoreCascaded). */
-  private async deleteIn(ctx: WriteContext, compiled: CompiledEntity, doc: Document, hard: boolean, depth: number, root: string): Promise<void> {
+  private async deleteIn(
+    ctx: WriteContext,
+    compiled: CompiledEntity,
+    doc: Document,
+    hard: boolean,
+    depth: number,
+    root: string,
+  ): Promise<void> {
     const id = doc._id as ObjectId;
     const refs = await referencesTo(ctx.db, compiled, id, ctx.session);
     const restricted = refs.filter((r) => r.onDelete === 'restrict');
-    if (restricted.length > 0) throw RecordInUse(undefined, { references: restricted.map(({ entity, field, count }) => ({ entity, field, count })) });
+    if (restricted.length > 0)
+      throw RecordInUse(undefined, { references: restricted.map(({ entity, field, count }) => ({ entity, field, count })) });
     for (const ref of refs) {
       const children = recordCollection(ctx.db, ref.entity);
       if (ref.onDelete === 'set_null') {
-        await children.updateMany({ [ref.field]: id, _deletedAt: null }, { $unset: { [ref.field]: '' }, $inc: { _version: 1 } }, { session: ctx.session });
+        await children.updateMany(
+          { [ref.field]: id, _deletedAt: null },
+          { $unset: { [ref.field]: '' }, $inc: { _version: 1 } },
+          { session: ctx.session },
+        );
       } else if (ref.onDelete === 'cascade' && depth < 8) {
         const child = this.compiled(ref.entity);
         for (const childDoc of await children.find({ [ref.field]: id, _deletedAt: null }, { session: ctx.session }).toArray()) {
@@ -626,9 +865,23 @@ export class RecordService {
       await detachFilesOf(ctx.db, compiled.entity.key, id, ctx.session);
     } else {
       const mark = depth > 0 ? { [DELETED_WITH]: root } : {};
-      if (!(await updateRecord(ctx, compiled, id, doc._version as number, { $set: { _deletedAt: new Date(), _updatedBy: this.options.actor.id, ...mark }, $inc: { _version: 1 } }))) throw conflict(doc);
+      if (
+        !(await updateRecord(ctx, compiled, id, doc._version as number, {
+          $set: { _deletedAt: new Date(), _updatedBy: this.options.actor.id, ...mark },
+          $inc: { _version: 1 },
+        }))
+      )
+        throw conflict(doc);
     }
-    await refreshParentRollups(ctx.db, this.options.snapshot, this.options.registries, compiled, valuesOf(compiled, doc), undefined, ctx.session);
+    await refreshParentRollups(
+      ctx.db,
+      this.options.snapshot,
+      this.options.registries,
+      compiled,
+      valuesOf(compiled, doc),
+      undefined,
+      ctx.session,
+    );
     const op: RecordOperation = hard ? 'purge' : 'delete';
     await writeTrail(ctx, compiled, op, id, (doc._version as number) + 1, [], { before: apiValues(valuesOf(compiled, doc), doc) });
   }
@@ -648,10 +901,18 @@ export class RecordService {
     const scope = op === null ? undefined : await this.access.scope(compiled.entity.key, op);
     const doc = await recordCollection(this.options.db, compiled.entity.key).findOne(withScope(filter, scope));
     if (!doc) {
-      if ((op === 'update' || op === 'delete') && this.access.policy(compiled.entity.key).can('read') && (await this.inScope(compiled, filter, 'read'))) {
+      if (
+        (op === 'update' || op === 'delete') &&
+        this.access.policy(compiled.entity.key).can('read') &&
+        (await this.inScope(compiled, filter, 'read'))
+      ) {
         // Seen but not changeable (a read-only share, a scope that reads wider than it
         // writes): 403, as a record the actor can open is no secret to them.
-        throw Forbidden(`You may read this ${compiled.entity.key} record but not ${op} it`, { entity: compiled.entity.key, operation: op, id });
+        throw Forbidden(`You may read this ${compiled.entity.key} record but not ${op} it`, {
+          entity: compiled.entity.key,
+          operation: op,
+          id,
+        });
       }
       throw RecordNotFound(`No ${compiled.entity.key} record ${id}`, { entity: compiled.entity.key, id });
     }
@@ -668,7 +929,14 @@ export class RecordService {
     const session = this.options.session ?? this.options.db.client.startSession();
     try {
       await session.withTransaction(() =>
-        work({ db: this.options.db, session, actor: this.options.actor, causationDepth: this.options.causationDepth ?? 0, causationChain: this.options.causationChain ?? [], requestId: this.options.requestId }),
+        work({
+          db: this.options.db,
+          session,
+          actor: this.options.actor,
+          causationDepth: this.options.causationDepth ?? 0,
+          causationChain: this.options.causationChain ?? [],
+          requestId: this.options.requestId,
+        }),
       );
     } finally {
       if (!this.options.session) await session.endSession();
@@ -678,7 +946,9 @@ export class RecordService {
 
 function asObject(input: unknown): Record<string, unknown> {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw RecordInvalid('The record must be a JSON object', { problems: [{ pointer: '', code: 'WRONG_TYPE', message: 'must be an object' }] });
+    throw RecordInvalid('The record must be a JSON object', {
+      problems: [{ pointer: '', code: 'WRONG_TYPE', message: 'must be an object' }],
+    });
   }
   // `_version` is the concurrency check, read by the caller; `id` is refused with the system fields.
   const { _version: _ignored, ...rest } = input as Record<string, unknown>;
@@ -717,4 +987,3 @@ function initialRollups(compiled: CompiledEntity): Document {
   }
   return out;
 }
-

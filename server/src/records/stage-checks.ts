@@ -30,7 +30,8 @@ export function stageProblems(compiled: CompiledEntity, values: Values, given: V
       const allowed = process.stages[from]?.next;
       if (allowed && !allowed.includes(to)) {
         problems.push({
-          pointer: `/${key}`, code: 'STAGE_TRANSITION_NOT_ALLOWED',
+          pointer: `/${key}`,
+          code: 'STAGE_TRANSITION_NOT_ALLOWED',
           message: `${field.label.en} cannot move from ${optionLabel(field, from)} to ${optionLabel(field, to)}; allowed: ${allowed.map((o) => optionLabel(field, o)).join(', ') || 'none'}`,
           params: { field: key, from, to, allowed },
         });
@@ -40,7 +41,12 @@ export function stageProblems(compiled: CompiledEntity, values: Values, given: V
     for (const required of process.stages[to]?.requiredFields ?? []) {
       if (!(entered || required in given) || !empty(values[required])) continue;
       const label = compiled.fields.get(required)?.label.en ?? required;
-      problems.push({ pointer: `/${required}`, code: 'STAGE_FIELD_REQUIRED', message: `${label} is required in the stage ${optionLabel(field, to)}`, params: { field: required, process: key, stage: to } });
+      problems.push({
+        pointer: `/${required}`,
+        code: 'STAGE_FIELD_REQUIRED',
+        message: `${label} is required in the stage ${optionLabel(field, to)}`,
+        params: { field: required, process: key, stage: to },
+      });
     }
   }
   return problems;

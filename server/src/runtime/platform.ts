@@ -82,7 +82,15 @@ export interface PlatformOptions {
  * Starts what `config.role` asks for: the API, a worker, or both, and, for `all`
  * with no MONGODB_URL / REDIS_URL, the embedded database and a local Redis.
  */
-export async function startPlatform({ config, logger, handlers = createJobHandlers(), plugins = [], sessionLimits = DEFAULT_SESSION_LIMITS, loginThrottle, printSecret = (line) => process.stdout.write(`${line}\n`) }: PlatformOptions): Promise<Platform> {
+export async function startPlatform({
+  config,
+  logger,
+  handlers = createJobHandlers(),
+  plugins = [],
+  sessionLimits = DEFAULT_SESSION_LIMITS,
+  loginThrottle,
+  printSecret = (line) => process.stdout.write(`${line}\n`),
+}: PlatformOptions): Promise<Platform> {
   const registries = createRegistries();
   const recordHooks = createRecordHooks();
   const recordEvents = createRecordEventSubscribers();
@@ -99,14 +107,22 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
     let { mongoUrl, redisUrl } = config;
     if (mongoUrl === undefined || redisUrl === undefined) {
       logger.info({ dataDir: config.dataDir }, 'starting the embedded database and Redis');
-      devServices = await startDevServices(config.dataDir, { embeddedDb: config.embeddedDb, supervise: logger.child({ component: 'dev-services' }) });
+      devServices = await startDevServices(config.dataDir, {
+        embeddedDb: config.embeddedDb,
+        supervise: logger.child({ component: 'dev-services' }),
+      });
       logger.info({ server: devServices.secantus.label, port: devServices.secantus.port }, 'embedded database running');
       cleanup.push(() => devServices!.stop());
       mongoUrl ??= devServices.mongoUrl;
       redisUrl ??= devServices.redisUrl;
     }
 
-    const mongo = await connectMongo(mongoUrl, { appName: `metacrm-${config.role}`, slowCommandMs: config.slowCommandMs, logger: logger.child({ component: 'mongodb' }), monitorCommands: true });
+    const mongo = await connectMongo(mongoUrl, {
+      appName: `metacrm-${config.role}`,
+      slowCommandMs: config.slowCommandMs,
+      logger: logger.child({ component: 'mongodb' }),
+      monitorCommands: true,
+    });
     cleanup.push(() => mongo.close());
     const db = mongo.db(config.database);
     // The readiness ping has a connection of its own: in the shared pool it waited behind every request.
@@ -140,11 +156,18 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
     const bus = new MetadataBus(new RedisChannel(redis, subscriber, `${config.queuePrefix}:metadata`, logger));
     bus.onChange(() => cache.invalidate());
     // Subscribing waits for Redis; a process may start while Redis is down and catch up.
-    await withTimeout(bus.start(), 5000, 'metadata bus subscribe').catch((err: Error) => logger.warn({ err: err.message }, 'metadata bus not subscribed yet'));
+    await withTimeout(bus.start(), 5000, 'metadata bus subscribe').catch((err: Error) =>
+      logger.warn({ err: err.message }, 'metadata bus not subscribed yet'),
+    );
     const credentialChannel = new RedisChannel(redis, subscriber, `${config.queuePrefix}:credentials`, logger);
-    const credentials = new CredentialCache({ ttlMs: config.credentialCacheMs, maxEntries: DEFAULT_CREDENTIAL_CACHE.maxEntries }, credentialChannel);
+    const credentials = new CredentialCache(
+      { ttlMs: config.credentialCacheMs, maxEntries: DEFAULT_CREDENTIAL_CACHE.maxEntries },
+      credentialChannel,
+    );
     // Until subscribed, the cache holds nothing: every request reads its credential.
-    await withTimeout(credentialChannel.start(), 5000, 'credential channel subscribe').catch((err: Error) => logger.warn({ err: err.message }, 'credential channel not subscribed yet'));
+    await withTimeout(credentialChannel.start(), 5000, 'credential channel subscribe').catch((err: Error) =>
+      logger.warn({ err: err.message }, 'credential channel not subscribed yet'),
+    );
 
     const queues = createQueues(redis, config.queuePrefix);
     cleanup.push(() => closeQueues(queues));
@@ -156,29 +179,69 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       handlers.register(`jobs:${SEED_JOB}`, seedJobHandler({ cache, registries: toolkit.registries, hooks: recordHooks }));
       recordEvents.register('workflow-triggers', triggerMatcher({ cache, registries: toolkit.registries, queue: queues.workflows }));
       recordEvents.register('workflow-schedules', scheduleCatchUp({ cache, registries: toolkit.registries, queue: queues.workflows }));
-      const scheduler = new WorkflowScheduler({ db, cache, registries: toolkit.registries, queue: queues.workflows, redis, prefix: config.queuePrefix, logger: logger.child({ component: 'workflow-scheduler' }), tickMs: config.scheduleTickMs });
+      const scheduler = new WorkflowScheduler({
+        db,
+        cache,
+        registries: toolkit.registries,
+        queue: queues.workflows,
+        redis,
+        prefix: config.queuePrefix,
+        logger: logger.child({ component: 'workflow-scheduler' }),
+        tickMs: config.scheduleTickMs,
+      });
       handlers.register(`workflows:${SCHEDULE_TICK_JOB}`, scheduler.jobHandler());
       registerRecordEventHandlers(handlers, recordEvents);
-      handlers.register('workflows:run', runJobHandler({ registries: toolkit.registries, hooks: recordHooks, outbound: new OutboundPolicy(config.outboundAllowlist ?? []), mail: config.mail, leaseMs: config.workerLeaseMs }));
-      const workers: Workers = startWorkers({ connection: blocking, prefix: config.queuePrefix, db, logger, handlers, leaseMs: config.workerLeaseMs });
+      handlers.register(
+        'workflows:run',
+        runJobHandler({
+          registries: toolkit.registries,
+          hooks: recordHooks,
+          outbound: new OutboundPolicy(config.outboundAllowlist ?? []),
+          mail: config.mail,
+          leaseMs: config.workerLeaseMs,
+        }),
+      );
+      const workers: Workers = startWorkers({
+        connection: blocking,
+        prefix: config.queuePrefix,
+        db,
+        logger,
+        handlers,
+        leaseMs: config.workerLeaseMs,
+      });
       cleanup.push(() => workers.close());
-      const relay = new OutboxRelay({ db, queue: queues.events, redis, prefix: config.queuePrefix, logger: logger.child({ component: 'outbox-relay' }) });
+      const relay = new OutboxRelay({
+        db,
+        queue: queues.events,
+        redis,
+        prefix: config.queuePrefix,
+        logger: logger.child({ component: 'outbox-relay' }),
+      });
       relay.start();
       cleanup.push(() => relay.stop());
       const sweeper = new RunSweeper({ db, queue: queues.workflows, logger: logger.child({ component: 'run-sweeper' }) });
       sweeper.start();
       cleanup.push(() => sweeper.stop());
-      const files = new AttachmentSweeper({ db, logger: logger.child({ component: 'attachment-sweep' }), orphanTtlMs: attachments.orphanTtlMs });
+      const files = new AttachmentSweeper({
+        db,
+        logger: logger.child({ component: 'attachment-sweep' }),
+        orphanTtlMs: attachments.orphanTtlMs,
+      });
       files.start();
       cleanup.push(() => files.stop());
       await scheduler.start();
       cleanup.push(() => scheduler.stop());
       // After Redis lost its data, put back at once what went with it, not when it looks stale.
-      const wipes = new RedisWipeWatch({ redis, prefix: config.queuePrefix, logger: logger.child({ component: 'redis-wipe-watch' }), onWipe: async () => {
-        await relay.sweepOnce(0);
-        await sweeper.sweepOnce(0);
-        await scheduler.ensureTick(false);
-      } });
+      const wipes = new RedisWipeWatch({
+        redis,
+        prefix: config.queuePrefix,
+        logger: logger.child({ component: 'redis-wipe-watch' }),
+        onWipe: async () => {
+          await relay.sweepOnce(0);
+          await sweeper.sweepOnce(0);
+          await scheduler.ensureTick(false);
+        },
+      });
       wipes.start();
       cleanup.push(() => wipes.stop());
     }
@@ -191,10 +254,15 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       const admin = await bootstrapAdmin(db, config);
       if (admin.created) logger.info({ email: admin.email }, 'created the first administrator');
       // Printed once, on the console only: the structured logs never carry it.
-      if (admin.generatedPassword !== undefined) printSecret(`\n  First administrator: ${admin.email}\n  Password (shown only now): ${admin.generatedPassword}\n  Sign in and change it.\n`);
+      if (admin.generatedPassword !== undefined)
+        printSecret(
+          `\n  First administrator: ${admin.email}\n  Password (shown only now): ${admin.generatedPassword}\n  Sign in and change it.\n`,
+        );
       if (config.standardApp !== undefined && config.standardApp !== 'none') {
         // Before listening, so the first page already shows it; a failure is logged, not fatal, and retried at the next start.
-        await installStandardApp(config.standardApp, { db, toolkit, cache, bus, queue: queues.jobs, logger }).catch((err: unknown) => logger.error({ err, app: config.standardApp }, 'could not install the standard app'));
+        await installStandardApp(config.standardApp, { db, toolkit, cache, bus, queue: queues.jobs, logger }).catch((err: unknown) =>
+          logger.error({ err, app: config.standardApp }, 'could not install the standard app'),
+        );
       }
       const inFlight = new InFlight();
       const limits = config.limits ?? defaultLoadLimits(config.trustProxy);
@@ -206,7 +274,20 @@ export async function startPlatform({ config, logger, handlers = createJobHandle
       // Loaded only where the API runs: a worker starts (and restarts after a crash) faster without it.
       const { createApp } = await import('../app.js');
       const created = createApp({
-        logger, metrics, monitor, inFlight, redis, redisPrefix: config.queuePrefix, queues, role: config.role, startedAt, sessionLimits, credentials, loginThrottle, load, attachments,
+        logger,
+        metrics,
+        monitor,
+        inFlight,
+        redis,
+        redisPrefix: config.queuePrefix,
+        queues,
+        role: config.role,
+        startedAt,
+        sessionLimits,
+        credentials,
+        loginThrottle,
+        load,
+        attachments,
         db: apiDb,
         metricsToken: process.env.METRICS_TOKEN,
         trustProxy: config.trustProxy,

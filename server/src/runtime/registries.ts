@@ -1,9 +1,4 @@
-import {
-  Registry,
-  createLogicOperationRegistry,
-  type BundleRegistries,
-  type ConfigurableDefinition,
-} from '@metacrm/metadata';
+import { Registry, createLogicOperationRegistry, type BundleRegistries, type ConfigurableDefinition } from '@metacrm/metadata';
 import { APPROVAL_ACTION } from '../automation/approvals.js';
 import { BUILT_IN_ACTIONS } from '../automation/workflow-actions.js';
 import { BUILT_IN_TRIGGERS } from '../automation/workflow-triggers.js';

@@ -36,8 +36,27 @@ export interface DbGuardOptions {
 }
 
 /** Reads, with the position of their options argument. */
-const READS: Readonly<Record<string, number>> = { find: 1, findOne: 1, aggregate: 1, countDocuments: 1, distinct: 2, estimatedDocumentCount: 0 };
-const WRITES = new Set(['insertOne', 'insertMany', 'updateOne', 'updateMany', 'replaceOne', 'deleteOne', 'deleteMany', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'bulkWrite']);
+const READS: Readonly<Record<string, number>> = {
+  find: 1,
+  findOne: 1,
+  aggregate: 1,
+  countDocuments: 1,
+  distinct: 2,
+  estimatedDocumentCount: 0,
+};
+const WRITES = new Set([
+  'insertOne',
+  'insertMany',
+  'updateOne',
+  'updateMany',
+  'replaceOne',
+  'deleteOne',
+  'deleteMany',
+  'findOneAndUpdate',
+  'findOneAndDelete',
+  'findOneAndReplace',
+  'bulkWrite',
+]);
 
 /**
  * The database handle the API hands its services: the same `Db`, except that
@@ -53,7 +72,8 @@ export function guardDb(db: Db, options: DbGuardOptions): Db {
   return new Proxy(db, {
     get(target, property, receiver) {
       if (property === 'collection') {
-        return (name: string, collectionOptions?: Parameters<Db['collection']>[1]) => guardCollection(target.collection(name, collectionOptions), options);
+        return (name: string, collectionOptions?: Parameters<Db['collection']>[1]) =>
+          guardCollection(target.collection(name, collectionOptions), options);
       }
       const value: unknown = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;

@@ -44,7 +44,10 @@ export async function connectMongo(url: string, options: MongoOptions = {}): Pro
  * left out: its cursors are known from the aggregate that opened them.
  */
 function logSlowCommands(client: MongoClient, thresholdMs: number, logger: Logger): void {
-  const started = new Map<number, { command: string; collection: unknown; database: string; changeStream: boolean; tail: string | undefined }>();
+  const started = new Map<
+    number,
+    { command: string; collection: unknown; database: string; changeStream: boolean; tail: string | undefined }
+  >();
   /** Open change-stream cursors; a cursor leaves when killed or when its getMore fails. */
   const tailing = new Set<string>();
   client.on('commandStarted', (event: CommandStartedEvent) => {
@@ -52,7 +55,13 @@ function logSlowCommands(client: MongoClient, thresholdMs: number, logger: Logge
     if (commandName === 'killCursors') for (const id of (command.cursors as unknown[]) ?? []) tailing.delete(String(id));
     const tail = commandName === 'getMore' && tailing.has(String(command.getMore)) ? String(command.getMore) : undefined;
     const changeStream = commandName === 'aggregate' && Array.isArray(command.pipeline) && command.pipeline[0]?.$changeStream !== undefined;
-    started.set(event.requestId, { command: commandName, collection: commandName === 'getMore' ? command.collection : command[commandName], database: event.databaseName, changeStream, tail });
+    started.set(event.requestId, {
+      command: commandName,
+      collection: commandName === 'getMore' ? command.collection : command[commandName],
+      database: event.databaseName,
+      changeStream,
+      tail,
+    });
   });
   const finished = (event: CommandSucceededEvent | CommandFailedEvent) => {
     const command = started.get(event.requestId);
@@ -67,7 +76,10 @@ function logSlowCommands(client: MongoClient, thresholdMs: number, logger: Logge
     if (command.changeStream && cursor !== undefined) tailing.add(String(cursor));
     if (event.duration >= thresholdMs) {
       const collection = typeof command.collection === 'string' ? command.collection : undefined;
-      logger.warn({ command: command.command, collection, database: command.database, ms: Math.round(event.duration), failed: failed || undefined }, 'slow database command');
+      logger.warn(
+        { command: command.command, collection, database: command.database, ms: Math.round(event.duration), failed: failed || undefined },
+        'slow database command',
+      );
     }
   };
   client.on('commandSucceeded', finished);

@@ -50,7 +50,10 @@ export class RedisChannel {
   /** Tells the other processes. Best effort: a process that misses it is not `live`, or catches up by staleness. */
   async publish(message: string): Promise<void> {
     await this.publisher.publish(this.name, message).catch((err: Error) => {
-      this.logger.warn({ err: err.message, channel: this.name }, 'could not publish a change; other processes catch up when their cache entries expire');
+      this.logger.warn(
+        { err: err.message, channel: this.name },
+        'could not publish a change; other processes catch up when their cache entries expire',
+      );
     });
   }
 

@@ -14,7 +14,12 @@ import type { ClientSession, Collection, Document, Filter } from 'mongodb';
  * Resolves whether `guard` matched a document; undefined, writing nothing, when
  * `update` has a form `applyUpdate` does not apply (the caller updates as usual).
  */
-export async function rewriteDocument<T extends Document>(collection: Collection<T>, guard: Filter<T>, update: Document, session: ClientSession): Promise<boolean | undefined> {
+export async function rewriteDocument<T extends Document>(
+  collection: Collection<T>,
+  guard: Filter<T>,
+  update: Document,
+  session: ClientSession,
+): Promise<boolean | undefined> {
   const current = await collection.findOne(guard, { session });
   if (!current) return false;
   const next = applyUpdate(current, update);
@@ -35,7 +40,8 @@ export function applyUpdate(doc: Document, update: Document): Document | undefin
       if (field.includes('.') || field === '_id') return undefined;
       if (operator === '$set') next[field] = value;
       else if (operator === '$unset') delete next[field];
-      else if (operator === '$inc' && typeof value === 'number' && typeof (next[field] ?? 0) === 'number') next[field] = ((next[field] as number | undefined) ?? 0) + value;
+      else if (operator === '$inc' && typeof value === 'number' && typeof (next[field] ?? 0) === 'number')
+        next[field] = ((next[field] as number | undefined) ?? 0) + value;
       else return undefined;
     }
   }

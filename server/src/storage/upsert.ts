@@ -24,9 +24,11 @@ export async function upsertAndUpdate<T extends Document>(
   session?: ClientSession,
 ): Promise<WithId<T>> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    await collection.updateOne(filter, { $setOnInsert: onInsert } as UpdateFilter<T>, { upsert: true, session }).catch((err: { code?: number }) => {
-      if (err.code !== DUPLICATE_KEY) throw err; // another caller created it first: fine
-    });
+    await collection
+      .updateOne(filter, { $setOnInsert: onInsert } as UpdateFilter<T>, { upsert: true, session })
+      .catch((err: { code?: number }) => {
+        if (err.code !== DUPLICATE_KEY) throw err; // another caller created it first: fine
+      });
     const doc = await collection.findOneAndUpdate(filter, update, { returnDocument: 'after', session });
     if (doc) return doc;
   }

@@ -55,7 +55,13 @@ export function startWorkers(options: WorkerOptions): Workers {
         if (!handler) throw new UnrecoverableError(`No handler for job "${job.name}" on queue "${queue}"`);
         return await handler(job, { db, logger: logger.child({ queue, job: job.name, jobId: job.id }) });
       },
-      { connection, prefix, concurrency: options.concurrency?.[queue] ?? DEFAULT_CONCURRENCY[queue], autorun: true, ...(RESUMABLE_QUEUES.includes(queue) ? resumable(options.leaseMs ?? DEFAULT_LEASE_MS) : {}) },
+      {
+        connection,
+        prefix,
+        concurrency: options.concurrency?.[queue] ?? DEFAULT_CONCURRENCY[queue],
+        autorun: true,
+        ...(RESUMABLE_QUEUES.includes(queue) ? resumable(options.leaseMs ?? DEFAULT_LEASE_MS) : {}),
+      },
     );
     worker.on('failed', (job, err) => {
       logger.warn({ queue, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed');

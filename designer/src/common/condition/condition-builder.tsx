@@ -82,7 +82,10 @@ export function ConditionBuilder({ value, onChange, entity, id, label }: Conditi
         aria-label={`${label}: ${t('mode.label')}`}
         value={mode}
         onChange={(next) => setMode(next as 'builder' | 'json')}
-        options={[{ value: 'builder', label: t('mode.builder'), disabled: model === undefined }, { value: 'json', label: t('mode.json') }]}
+        options={[
+          { value: 'builder', label: t('mode.builder'), disabled: model === undefined },
+          { value: 'json', label: t('mode.json') },
+        ]}
         data-testid={`${id}-mode`}
       />
       {mode === 'builder' && model ? (
@@ -94,7 +97,17 @@ export function ConditionBuilder({ value, onChange, entity, id, label }: Conditi
       ) : (
         <>
           {model === undefined && !jsonError && (
-            <Alert type="info" showIcon message={t('json.cannotShow')} action={<Button size="small" onClick={() => changeText('')}>{t('json.clear')}</Button>} data-testid={`${id}-json-note`} />
+            <Alert
+              type="info"
+              showIcon
+              message={t('json.cannotShow')}
+              action={
+                <Button size="small" onClick={() => changeText('')}>
+                  {t('json.clear')}
+                </Button>
+              }
+              data-testid={`${id}-json-note`}
+            />
           )}
           <Input.TextArea
             className="dz-mono"
@@ -113,7 +126,15 @@ export function ConditionBuilder({ value, onChange, entity, id, label }: Conditi
           type="error"
           showIcon
           message={t('problems')}
-          description={<ul className="dz-cond__problems">{problems.map((p, i) => <li key={i}><code>{p.code}</code> <code>{p.pointer || '/'}</code> {p.message}</li>)}</ul>}
+          description={
+            <ul className="dz-cond__problems">
+              {problems.map((p, i) => (
+                <li key={i}>
+                  <code>{p.code}</code> <code>{p.pointer || '/'}</code> {p.message}
+                </li>
+              ))}
+            </ul>
+          }
           data-testid={`${id}-problems`}
         />
       )}

@@ -22,7 +22,10 @@ describe('condition builder model <-> json-logic', () => {
     ['is empty', { is_empty: [{ var: 'notes' }] }],
     ['not empty', { '!': { is_empty: [{ var: 'notes' }] } }],
     ['and of two', { and: [{ '>=': [{ var: 'budget' }, 10] }, { '!=': [{ var: 'name' }, null] }] }],
-    ['or inside and', { and: [{ '==': [{ var: '$user.id' }, 'u1'] }, { or: [{ '<': [{ var: 'budget' }, 5] }, { is_empty: [{ var: 'name' }] }] }] }],
+    [
+      'or inside and',
+      { and: [{ '==': [{ var: '$user.id' }, 'u1'] }, { or: [{ '<': [{ var: 'budget' }, 5] }, { is_empty: [{ var: 'name' }] }] }] },
+    ],
   ])('%s round-trips unchanged', (_name, logic) => {
     const model = fromLogic(logic);
     expect(model).toBeDefined();
@@ -57,19 +60,30 @@ describe('condition builder model <-> json-logic', () => {
       join: 'or',
       children: [
         { kind: 'rule', field: 'budget', op: '>', value: 100 },
-        { kind: 'group', join: 'and', children: [{ kind: 'rule', field: 'name', op: 'not_empty' }, { kind: 'rule', field: 'name', op: 'in', value: ['a', 'b'] }] },
+        {
+          kind: 'group',
+          join: 'and',
+          children: [
+            { kind: 'rule', field: 'name', op: 'not_empty' },
+            { kind: 'rule', field: 'name', op: 'in', value: ['a', 'b'] },
+          ],
+        },
       ],
     };
-    expect(toLogic(model)).toEqual({ or: [{ '>': [{ var: 'budget' }, 100] }, { and: [{ '!': { is_empty: [{ var: 'name' }] } }, { in: [{ var: 'name' }, ['a', 'b']] }] }] });
+    expect(toLogic(model)).toEqual({
+      or: [{ '>': [{ var: 'budget' }, 100] }, { and: [{ '!': { is_empty: [{ var: 'name' }] } }, { in: [{ var: 'name' }, ['a', 'b']] }] }],
+    });
     expect(fromLogic(toLogic(model))).toEqual(model);
   });
 
-  it('checks a condition with the metadata package\'s allowlist and the entity\'s fields', () => {
+  it("checks a condition with the metadata package's allowlist and the entity's fields", () => {
     expect(checkCondition({ '>': [{ var: 'budget' }, 1] }, entity, fieldTypes, operations, '/visibleWhen')).toEqual([]);
     expect(checkCondition({ '==': [{ var: '$user.id' }, 'x'] }, entity, fieldTypes, operations)).toEqual([]);
     expect(checkCondition({ method: [{ var: 'name' }, 'toString'] }, entity, fieldTypes, operations, '/visibleWhen')).toEqual([
       expect.objectContaining({ code: 'LOGIC_NOT_ALLOWED', pointer: '/visibleWhen/method' }),
     ]);
-    expect(checkCondition({ '>': [{ var: 'nope' }, 1] }, entity, fieldTypes, operations, '/v')).toEqual([expect.objectContaining({ code: 'UNKNOWN_VARIABLE', pointer: '/v/>/0/var' })]);
+    expect(checkCondition({ '>': [{ var: 'nope' }, 1] }, entity, fieldTypes, operations, '/v')).toEqual([
+      expect.objectContaining({ code: 'UNKNOWN_VARIABLE', pointer: '/v/>/0/var' }),
+    ]);
   });
 });

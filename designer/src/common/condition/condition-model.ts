@@ -1,4 +1,13 @@
-import { CONTEXT_VARS, EntityIndex, checkLogic, type Entity, type FieldTypeDefinition, type LogicOperation, type Problem, type Registry } from '@metacrm/metadata';
+import {
+  CONTEXT_VARS,
+  EntityIndex,
+  checkLogic,
+  type Entity,
+  type FieldTypeDefinition,
+  type LogicOperation,
+  type Problem,
+  type Registry,
+} from '@metacrm/metadata';
 
 // The visual condition builder's model and its two-way mapping onto json-logic. The
 // builder shows a subset of json-logic (and / or groups of "field operator value"); an
@@ -121,7 +130,13 @@ function isLiteral(value: unknown): boolean {
  * the metadata package's allowlist (operations, argument counts, limits) and var paths
  * that are fields, system fields or context variables. Pointers start at `at`.
  */
-export function checkCondition(expr: unknown, entity: Entity, fieldTypes: Registry<FieldTypeDefinition>, operations: Registry<LogicOperation>, at = ''): Problem[] {
+export function checkCondition(
+  expr: unknown,
+  entity: Entity,
+  fieldTypes: Registry<FieldTypeDefinition>,
+  operations: Registry<LogicOperation>,
+  at = '',
+): Problem[] {
   if (expr === undefined) return [];
   const index = new EntityIndex({ entities: [entity], forms: [], views: [], rules: [], workflows: [], roles: [] }, fieldTypes);
   return checkLogic(expr, { operations, knownVar: (path) => index.knownVar(entity.key, path), at });

@@ -37,13 +37,17 @@ export function ExpressionBuilder({ value, onChange, entity, id }: ExpressionBui
   const parsed = useMemo(() => parse(text), [text]);
   const sample = useMemo(() => parse(sampleText), [sampleText]);
   const problems = parsed.ok && parsed.value !== undefined ? checkCondition(parsed.value, entity, fieldTypes, logicOperations) : [];
-  const trial = parsed.ok && parsed.value !== undefined && sample.ok && problems.length === 0 ? tryExpression(parsed.value, (sample.value ?? {}) as Record<string, unknown>, logicOperations) : undefined;
+  const trial =
+    parsed.ok && parsed.value !== undefined && sample.ok && problems.length === 0
+      ? tryExpression(parsed.value, (sample.value ?? {}) as Record<string, unknown>, logicOperations)
+      : undefined;
 
   const change = (next: string) => {
     setText(next);
     // Only what the allowlist accepts leaves the builder; the text keeps the rest, with its problems.
     const result = parse(next);
-    if (result.ok && (result.value === undefined || checkCondition(result.value, entity, fieldTypes, logicOperations).length === 0)) onChange(result.value);
+    if (result.ok && (result.value === undefined || checkCondition(result.value, entity, fieldTypes, logicOperations).length === 0))
+      onChange(result.value);
   };
   /** Inserts at the cursor (or in place of the selection), so an admin builds an expression piece by piece. */
   const insert = (snippet: string) => {
@@ -63,7 +67,17 @@ export function ExpressionBuilder({ value, onChange, entity, id }: ExpressionBui
   return (
     <div className="dz-expr" data-testid={`${id}-expression`}>
       <Space wrap size="small">
-        <Select showSearch optionFilterProp="label" placeholder={t('insertField')} aria-label={t('insertField')} value={null} options={fieldOptions} onChange={(key: string) => insert(JSON.stringify({ var: key }))} popupMatchSelectWidth={false} data-testid={`${id}-insert-field`} />
+        <Select
+          showSearch
+          optionFilterProp="label"
+          placeholder={t('insertField')}
+          aria-label={t('insertField')}
+          value={null}
+          options={fieldOptions}
+          onChange={(key: string) => insert(JSON.stringify({ var: key }))}
+          popupMatchSelectWidth={false}
+          data-testid={`${id}-insert-field`}
+        />
         <Select
           showSearch
           optionFilterProp="label"
@@ -76,20 +90,61 @@ export function ExpressionBuilder({ value, onChange, entity, id }: ExpressionBui
           data-testid={`${id}-insert-function`}
         />
       </Space>
-      <label className="dz-expr__label" htmlFor={`${id}-text`}>{t('expression')}</label>
-      <Input.TextArea ref={box} id={`${id}-text`} className="dz-mono" rows={5} value={text} onChange={(e) => change(e.target.value)} status={parsed.ok && problems.length === 0 ? undefined : 'error'} data-testid={`${id}-text`} />
+      <label className="dz-expr__label" htmlFor={`${id}-text`}>
+        {t('expression')}
+      </label>
+      <Input.TextArea
+        ref={box}
+        id={`${id}-text`}
+        className="dz-mono"
+        rows={5}
+        value={text}
+        onChange={(e) => change(e.target.value)}
+        status={parsed.ok && problems.length === 0 ? undefined : 'error'}
+        data-testid={`${id}-text`}
+      />
       {!parsed.ok && <Alert type="error" showIcon message={t('invalid', { message: parsed.error })} />}
-      {problems.length > 0 && <Alert type="error" showIcon message={t('problems')} description={<ul className="dz-cond__problems">{problems.map((p, i) => <li key={i}><code>{p.code}</code> <code>{p.pointer || '/'}</code> {p.message}</li>)}</ul>} data-testid={`${id}-problems`} />}
-      <label className="dz-expr__label" htmlFor={`${id}-sample`}>{t('sample')}</label>
-      <Input.TextArea id={`${id}-sample`} className="dz-mono" rows={4} value={sampleText} onChange={(e) => setSampleText(e.target.value)} status={sample.ok ? undefined : 'error'} data-testid={`${id}-sample`} />
+      {problems.length > 0 && (
+        <Alert
+          type="error"
+          showIcon
+          message={t('problems')}
+          description={
+            <ul className="dz-cond__problems">
+              {problems.map((p, i) => (
+                <li key={i}>
+                  <code>{p.code}</code> <code>{p.pointer || '/'}</code> {p.message}
+                </li>
+              ))}
+            </ul>
+          }
+          data-testid={`${id}-problems`}
+        />
+      )}
+      <label className="dz-expr__label" htmlFor={`${id}-sample`}>
+        {t('sample')}
+      </label>
+      <Input.TextArea
+        id={`${id}-sample`}
+        className="dz-mono"
+        rows={4}
+        value={sampleText}
+        onChange={(e) => setSampleText(e.target.value)}
+        status={sample.ok ? undefined : 'error'}
+        data-testid={`${id}-sample`}
+      />
       <div className="dz-expr__result" aria-live="polite" data-testid={`${id}-result`}>
         <Typography.Text strong>{t('result')}: </Typography.Text>
         {parsed.ok && parsed.value === undefined ? (
           <Typography.Text type="secondary">{t('empty')}</Typography.Text>
         ) : trial?.ok ? (
-          <code className="mc-code" data-state="value">{JSON.stringify(trial.value)}</code>
+          <code className="mc-code" data-state="value">
+            {JSON.stringify(trial.value)}
+          </code>
         ) : trial ? (
-          <Typography.Text type="danger" data-state="error">{t('error')}: {trial.error}</Typography.Text>
+          <Typography.Text type="danger" data-state="error">
+            {t('error')}: {trial.error}
+          </Typography.Text>
         ) : (
           <Typography.Text type="secondary">—</Typography.Text>
         )}

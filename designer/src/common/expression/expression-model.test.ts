@@ -11,12 +11,17 @@ const entity = {
     { key: 'name', type: 'text', label: { 'zh-CN': '名称', en: 'Name' } },
     { key: 'budget', type: 'currency', label: { 'zh-CN': '预算', en: 'Budget' }, currencyCode: 'CNY' },
     { key: 'start', type: 'date', label: { 'zh-CN': '开始', en: 'Start' } },
-    { key: 'stage', type: 'single_select', label: { 'zh-CN': '阶段', en: 'Stage' }, options: [{ key: 'new', label: { 'zh-CN': '新', en: 'New' } }] },
+    {
+      key: 'stage',
+      type: 'single_select',
+      label: { 'zh-CN': '阶段', en: 'Stage' },
+      options: [{ key: 'new', label: { 'zh-CN': '新', en: 'New' } }],
+    },
   ],
 } as unknown as Entity;
 
 describe('expression builder model', () => {
-  it('lists the registry\'s functions with their signatures, var left to the field picker', () => {
+  it("lists the registry's functions with their signatures, var left to the field picker", () => {
     const entries = functionEntries(operations);
     expect(entries.find((e) => e.name === 'var')).toBeUndefined();
     expect(entries.find((e) => e.name === 'round')).toEqual({ name: 'round', signature: 'round(a1, [a2])', template: '{"round":[null]}' });

@@ -1,4 +1,12 @@
-import { CONTEXT_VARS, evaluateLogic, fieldTraits, type Entity, type FieldTypeDefinition, type LogicOperation, type Registry } from '@metacrm/metadata';
+import {
+  CONTEXT_VARS,
+  evaluateLogic,
+  fieldTraits,
+  type Entity,
+  type FieldTypeDefinition,
+  type LogicOperation,
+  type Registry,
+} from '@metacrm/metadata';
 
 // What the expression builder computes: the allowed functions with their signatures, a
 // sample record to try an expression on, and the outcome of trying it.
@@ -21,7 +29,10 @@ export function functionEntries(operations: Registry<LogicOperation>): FunctionE
     .map((name) => {
       const op = operations.get(name)!;
       const required = Array.from({ length: op.minArgs }, (_, i) => `a${i + 1}`);
-      const optional = op.maxArgs === Number.MAX_SAFE_INTEGER ? ['…'] : Array.from({ length: op.maxArgs - op.minArgs }, (_, i) => `[a${op.minArgs + i + 1}]`);
+      const optional =
+        op.maxArgs === Number.MAX_SAFE_INTEGER
+          ? ['…']
+          : Array.from({ length: op.maxArgs - op.minArgs }, (_, i) => `[a${op.minArgs + i + 1}]`);
       const args = Array.from({ length: Math.max(op.minArgs, 1) }, () => null);
       return { name, signature: `${name}(${[...required, ...optional].join(', ')})`, template: JSON.stringify({ [name]: args }) };
     });
@@ -52,8 +63,17 @@ export function sampleRecord(entity: Entity, fieldTypes: Registry<FieldTypeDefin
 export type Trial = { ok: true; value: unknown } | { ok: false; error: string };
 
 /** Evaluates with the hardened evaluator and the context variables a record expression sees. */
-export function tryExpression(expr: unknown, sample: Record<string, unknown>, operations: Registry<LogicOperation>, now = new Date()): Trial {
-  const context = { $now: now.toISOString(), $today: now.toISOString().slice(0, 10), $user: { id: 'sample-user', name: 'Sample user', roles: [] } };
+export function tryExpression(
+  expr: unknown,
+  sample: Record<string, unknown>,
+  operations: Registry<LogicOperation>,
+  now = new Date(),
+): Trial {
+  const context = {
+    $now: now.toISOString(),
+    $today: now.toISOString().slice(0, 10),
+    $user: { id: 'sample-user', name: 'Sample user', roles: [] },
+  };
   try {
     return { ok: true, value: evaluateLogic(expr, { ...sample, ...context }, operations) };
   } catch (err) {

@@ -19,11 +19,18 @@ export const attachment: FieldTypeDefinition = stored('attachment', {
     maxItems: num(f.maxFiles, 10),
     items: {
       type: 'object',
-      properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' }, name: { type: 'string', minLength: 1, maxLength: 255 }, size: { type: 'integer', minimum: 0 }, type: { type: 'string', maxLength: 100 } },
+      properties: {
+        id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
+        name: { type: 'string', minLength: 1, maxLength: 255 },
+        size: { type: 'integer', minimum: 0 },
+        type: { type: 'string', maxLength: 100 },
+      },
       required: ['id', 'name', 'size'],
       additionalProperties: false,
     },
   }),
-  convert: (value, to, from) => (from?.type === to.type ? converted(value) : refused('INVALID', {}, 'attachments convert only to attachments')),
-  exportText: (_f, value) => (Array.isArray(value) ? value.map((f: unknown) => String((f as { name?: unknown }).name ?? '')).join(', ') : undefined),
+  convert: (value, to, from) =>
+    from?.type === to.type ? converted(value) : refused('INVALID', {}, 'attachments convert only to attachments'),
+  exportText: (_f, value) =>
+    Array.isArray(value) ? value.map((f: unknown) => String((f as { name?: unknown }).name ?? '')).join(', ') : undefined,
 });

@@ -34,8 +34,10 @@ export function roundDecimal(text: string, scale: number): string {
 
 function range(field: AnyFieldSettings, value: unknown): Problem[] {
   const out: Problem[] = [];
-  if (typeof field.min === 'string' && compareDecimals(String(value), field.min) < 0) out.push(makeProblem(`/${field.key}`, 'OUT_OF_RANGE', { min: field.min }));
-  if (typeof field.max === 'string' && compareDecimals(String(value), field.max) > 0) out.push(makeProblem(`/${field.key}`, 'OUT_OF_RANGE', { max: field.max }));
+  if (typeof field.min === 'string' && compareDecimals(String(value), field.min) < 0)
+    out.push(makeProblem(`/${field.key}`, 'OUT_OF_RANGE', { min: field.min }));
+  if (typeof field.max === 'string' && compareDecimals(String(value), field.max) > 0)
+    out.push(makeProblem(`/${field.key}`, 'OUT_OF_RANGE', { max: field.max }));
   return out;
 }
 

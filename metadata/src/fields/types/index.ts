@@ -23,6 +23,25 @@ import { user } from './user.js';
 
 /** The 21 built-in field types, one module each, in palette order. */
 export const BUILT_IN_FIELD_TYPE_DEFINITIONS: readonly FieldTypeDefinition[] = [
-  text, longText, richText, integer, decimal, currency, percent, boolean, date, datetime,
-  singleSelect, multiSelect, email, phone, url, lookup, user, autoNumber, formula, rollup, attachment,
+  text,
+  longText,
+  richText,
+  integer,
+  decimal,
+  currency,
+  percent,
+  boolean,
+  date,
+  datetime,
+  singleSelect,
+  multiSelect,
+  email,
+  phone,
+  url,
+  lookup,
+  user,
+  autoNumber,
+  formula,
+  rollup,
+  attachment,
 ];

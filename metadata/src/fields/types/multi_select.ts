@@ -14,14 +14,27 @@ export const multiSelect: FieldTypeDefinition = stored('multi_select', {
   options: true,
   storage: 'as_is',
   importAs: 'convert',
-  valueSchema: (f) => ({ type: 'array', uniqueItems: true, items: { type: 'string', enum: optionKeys(f) }, maxItems: num(f.maxSelected, 500) }),
+  valueSchema: (f) => ({
+    type: 'array',
+    uniqueItems: true,
+    items: { type: 'string', enum: optionKeys(f) },
+    maxItems: num(f.maxSelected, 500),
+  }),
   readSchema: (f) => ({ type: 'array', uniqueItems: true, items: { type: 'string', enum: optionKeys(f) } }),
   convert: (value, to) => {
-    const items = Array.isArray(value) ? value : String(value).split(/\s*[,;，；]\s*/).filter(Boolean);
+    const items = Array.isArray(value)
+      ? value
+      : String(value)
+          .split(/\s*[,;，；]\s*/)
+          .filter(Boolean);
     const each = items.map((v) => toOption(v, to));
     const bad = each.find((c) => !c.ok);
     return bad ?? converted(each.map((c) => (c as Extract<Conversion, { ok: true }>).value));
   },
   checkValue: retiredChoices,
-  exportText: (f, value, _record, lang) => [value].flat().map((v) => optionLabel(f, v, lang)).join(', '),
+  exportText: (f, value, _record, lang) =>
+    [value]
+      .flat()
+      .map((v) => optionLabel(f, v, lang))
+      .join(', '),
 });

@@ -105,7 +105,9 @@ export function optionLabel(field: AnyFieldSettings, key: unknown, lang: string)
 
 /** Options retired (active: false) that a write chose and the record did not hold before. */
 export function retiredChoices(field: AnyFieldSettings, value: unknown, before: unknown): Problem[] {
-  const retired = new Set(((field.options as { key: string; active?: boolean }[]) ?? []).filter((o) => o.active === false).map((o) => o.key));
+  const retired = new Set(
+    ((field.options as { key: string; active?: boolean }[]) ?? []).filter((o) => o.active === false).map((o) => o.key),
+  );
   const held = new Set([before].flat());
   const chosen = [value].flat().filter((v) => retired.has(String(v)) && !held.has(v));
   return chosen.length > 0 ? [makeProblem(`/${field.key}`, 'NOT_ALLOWED_VALUE', { retired: chosen })] : [];

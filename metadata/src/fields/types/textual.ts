@@ -7,7 +7,11 @@ import { blankIsNull, stored, TEXT, toText } from './shared.js';
  * string values, blank is no value, anything converts to text within maxLength and the
  * type's format, and an import reads the cell as text.
  */
-export function textual(type: string, label: Label, options: { operators?: readonly FilterOp[]; ordered?: boolean; format?: RegExp } = {}): FieldTypeDefinition {
+export function textual(
+  type: string,
+  label: Label,
+  options: { operators?: readonly FilterOp[]; ordered?: boolean; format?: RegExp } = {},
+): FieldTypeDefinition {
   const { format } = options;
   return stored(type, {
     label,

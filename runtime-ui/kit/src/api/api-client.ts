@@ -68,7 +68,13 @@ export class ApiClient {
       if (signal?.aborted) throw signal.reason;
       const response = await fetch(this.baseUrl + path, {
         method,
-        headers: { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...csrfHeader(method), ...(this.preview === undefined ? {} : { [PREVIEW_ROLE_HEADER]: this.preview }), ...headers },
+        headers: {
+          Accept: 'application/json',
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          ...csrfHeader(method),
+          ...(this.preview === undefined ? {} : { [PREVIEW_ROLE_HEADER]: this.preview }),
+          ...headers,
+        },
         body: body === undefined ? null : JSON.stringify(body),
         credentials: 'same-origin',
         signal: controller.signal,

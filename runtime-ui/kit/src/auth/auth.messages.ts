@@ -20,7 +20,8 @@ const en = {
   'signIn.back': 'Back to sign-in',
   'signIn.checking': 'Checking your session…',
   'enrol.title': 'Set up two-step verification',
-  'enrol.subtitle': 'Administrators of this workspace must use an authenticator app. Add this key to your app, then enter the code it shows.',
+  'enrol.subtitle':
+    'Administrators of this workspace must use an authenticator app. Add this key to your app, then enter the code it shows.',
   'enrol.key': 'Setup key',
   'enrol.confirm': 'Turn on',
   'enrol.codesTitle': 'Save your recovery codes',

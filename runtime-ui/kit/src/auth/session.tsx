@@ -22,7 +22,8 @@ export interface Me {
   previewRole?: string | null;
 }
 
-type SessionState = { status: 'checking' } | { status: 'signed-out' } | { status: 'signed-in'; me: Me } | { status: 'error'; error: ApiError };
+type SessionState =
+  { status: 'checking' } | { status: 'signed-out' } | { status: 'signed-in'; me: Me } | { status: 'error'; error: ApiError };
 
 interface SessionContextValue {
   state: SessionState;

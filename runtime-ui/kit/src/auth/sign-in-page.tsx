@@ -80,7 +80,10 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) 
   const submitCode = (event: FormEvent) => {
     event.preventDefault();
     void run(async () => {
-      await api.post('/api/auth/login/2fa', useRecovery ? { challenge, recoveryCode: code } : { challenge, code: code.replace(/\s+/g, '') });
+      await api.post(
+        '/api/auth/login/2fa',
+        useRecovery ? { challenge, recoveryCode: code } : { challenge, code: code.replace(/\s+/g, '') },
+      );
       await onSignedIn();
     });
   };
@@ -117,7 +120,11 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) 
             {busy ? t('signIn.working') : t('signIn.verify')}
           </button>
           <div className="mc-auth__links">
-            <button type="button" className="mc-link-button" onClick={() => (setUseRecovery(!useRecovery), setCode(''), setError(undefined))}>
+            <button
+              type="button"
+              className="mc-link-button"
+              onClick={() => (setUseRecovery(!useRecovery), setCode(''), setError(undefined))}
+            >
               {useRecovery ? t('signIn.useCode') : t('signIn.useRecovery')}
             </button>
             <button type="button" className="mc-link-button" onClick={() => (setChallenge(undefined), setCode(''), setError(undefined))}>
@@ -139,11 +146,28 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) 
         {alert}
         <label className="mc-field">
           <span className="mc-field__label">{t('signIn.email')}</span>
-          <input className="mc-input" type="email" name="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="username" autoFocus required />
+          <input
+            className="mc-input"
+            type="email"
+            name="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            autoComplete="username"
+            autoFocus
+            required
+          />
         </label>
         <label className="mc-field">
           <span className="mc-field__label">{t('signIn.password')}</span>
-          <input className="mc-input" type="password" name="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required />
+          <input
+            className="mc-input"
+            type="password"
+            name="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            autoComplete="current-password"
+            required
+          />
         </label>
         <button className="mc-button mc-button--primary mc-auth__submit" type="submit" disabled={busy}>
           {busy ? t('signIn.working') : t('signIn.submit')}

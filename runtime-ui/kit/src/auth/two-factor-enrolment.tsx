@@ -36,10 +36,13 @@ export function TwoFactorEnrolment({ onDone }: { onDone: () => Promise<void> }) 
     event.preventDefault();
     setBusy(true);
     setError(undefined);
-    api.post<{ recoveryCodes: string[] }>('/api/auth/2fa/confirm', { code: code.replace(/\s+/g, '') }).then(
-      (answer) => setRecoveryCodes(answer.recoveryCodes),
-      (err: unknown) => setError(toApiError(err)),
-    ).finally(() => setBusy(false));
+    api
+      .post<{ recoveryCodes: string[] }>('/api/auth/2fa/confirm', { code: code.replace(/\s+/g, '') })
+      .then(
+        (answer) => setRecoveryCodes(answer.recoveryCodes),
+        (err: unknown) => setError(toApiError(err)),
+      )
+      .finally(() => setBusy(false));
   };
 
   if (recoveryCodes) {
@@ -85,7 +88,15 @@ export function TwoFactorEnrolment({ onDone }: { onDone: () => Promise<void> }) 
         </div>
         <label className="mc-field">
           <span className="mc-field__label">{t('signIn.code')}</span>
-          <input className="mc-input mc-input--code" name="code" value={code} onChange={(e) => setCode(e.target.value)} autoComplete="one-time-code" inputMode="numeric" required />
+          <input
+            className="mc-input mc-input--code"
+            name="code"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            autoComplete="one-time-code"
+            inputMode="numeric"
+            required
+          />
         </label>
         <button className="mc-button mc-button--primary mc-auth__submit" type="submit" disabled={busy || !secret || code.trim() === ''}>
           {t('enrol.confirm')}

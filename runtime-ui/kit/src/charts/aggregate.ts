@@ -46,7 +46,8 @@ function bucketEnd(start: string, unit: string): [number, number, number] {
   return [end.getUTCFullYear(), end.getUTCMonth() + 1, end.getUTCDate()];
 }
 
-const ymd = ([y, m, d]: [number, number, number]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+const ymd = ([y, m, d]: [number, number, number]) =>
+  `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 /** Local midnight of a calendar day in the browser's zone (the zone the aggregate bucketed in), as an ISO instant. */
 const localMidnight = ([y, m, d]: [number, number, number]) => new Date(y, m - 1, d).toISOString();
 
@@ -61,7 +62,12 @@ export function groupCondition(entity: UserEntity, group: { field: string; bucke
   const start = key.value.split('-').map(Number) as [number, number, number];
   const end = bucketEnd(key.value, group.bucket);
   const dates = valueKindOf(entity, group.field) === 'datetime' ? [localMidnight(start), localMidnight(end)] : [ymd(start), ymd(end)];
-  return { and: [{ field: group.field, op: 'gte', value: dates[0] }, { field: group.field, op: 'lt', value: dates[1] }] } as Filter;
+  return {
+    and: [
+      { field: group.field, op: 'gte', value: dates[0] },
+      { field: group.field, op: 'lt', value: dates[1] },
+    ],
+  } as Filter;
 }
 
 /**

@@ -84,5 +84,5 @@ export function widgetField(props: WidgetProps): Field {
 
 /** The locale as RJSF passes it to a widget through the form context. */
 export function widgetLocale(props: WidgetProps): Locale {
-  return ((props.registry.formContext as { locale?: Locale } | undefined)?.locale ?? 'en');
+  return (props.registry.formContext as { locale?: Locale } | undefined)?.locale ?? 'en';
 }

@@ -27,7 +27,14 @@ export function LookupCreate({ meta, target, onCreated, onClose }: LookupCreateP
   const narrow = Grid.useBreakpoint().md === false;
   const name = label(target.label, locale, target.key);
   return (
-    <Drawer open title={t('newTarget', { entity: name })} size={narrow ? '100%' : 640} onClose={onClose} destroyOnHidden rootClassName="mc-lookup-create">
+    <Drawer
+      open
+      title={t('newTarget', { entity: name })}
+      size={narrow ? '100%' : 640}
+      onClose={onClose}
+      destroyOnHidden
+      rootClassName="mc-lookup-create"
+    >
       <RecordForm
         entity={target}
         form={formOf(meta, target.key) ?? fallbackForm(target)}

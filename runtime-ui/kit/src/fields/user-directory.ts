@@ -65,7 +65,9 @@ export function useDirectoryUser(id: string | undefined) {
 
 /** Several users at once (a board's columns), through the same batch and cache as useDirectoryUser. */
 export function useDirectoryUsers(ids: readonly string[]): Map<string, DirectoryUser> {
-  const answers = useQueries({ queries: ids.map((id) => ({ queryKey: directoryUserKey(id), queryFn: async () => await loadDirectoryUser(id), staleTime: 5 * 60_000 })) });
+  const answers = useQueries({
+    queries: ids.map((id) => ({ queryKey: directoryUserKey(id), queryFn: async () => await loadDirectoryUser(id), staleTime: 5 * 60_000 })),
+  });
   const users = new Map<string, DirectoryUser>();
   answers.forEach((a) => a.data && users.set(a.data.id, a.data));
   return users;
@@ -75,7 +77,8 @@ export function useDirectoryUsers(ids: readonly string[]): Map<string, Directory
 export function useDirectorySearch(q: string) {
   return useQuery({
     queryKey: ['directory-search', q],
-    queryFn: async ({ signal }) => (await api.get<{ users: DirectoryUser[] }>(`${DIRECTORY}?limit=20${q ? `&q=${encodeURIComponent(q)}` : ''}`, { signal })).users,
+    queryFn: async ({ signal }) =>
+      (await api.get<{ users: DirectoryUser[] }>(`${DIRECTORY}?limit=20${q ? `&q=${encodeURIComponent(q)}` : ''}`, { signal })).users,
     staleTime: 60_000,
   });
 }

@@ -19,7 +19,11 @@ export function UserName({ id, fallback, plain }: UserNameProps) {
   const inactive = user.data?.active === false;
   return (
     <span className={`mc-user${inactive ? ' mc-user--inactive' : ''}`} title={user.data?.email ?? name} data-testid="user-name">
-      {!plain && <span className="mc-user__avatar" aria-hidden="true">{user.data?.initials ?? '·'}</span>}
+      {!plain && (
+        <span className="mc-user__avatar" aria-hidden="true">
+          {user.data?.initials ?? '·'}
+        </span>
+      )}
       <span className="mc-user__name">{name}</span>
     </span>
   );

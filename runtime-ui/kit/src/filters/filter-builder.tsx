@@ -31,16 +31,36 @@ export function FilterBuilder({ entity, value, onApply }: FilterBuilderProps) {
         <Button type="primary" onClick={() => onApply(draft)} data-testid="filter-apply">
           {t('apply')}
         </Button>
-        <Button onClick={() => { setDraft(emptyGroup()); onApply(emptyGroup()); }}>{t('clear')}</Button>
+        <Button
+          onClick={() => {
+            setDraft(emptyGroup());
+            onApply(emptyGroup());
+          }}
+        >
+          {t('clear')}
+        </Button>
       </Space>
     </div>
   );
 }
 
-function GroupEditor({ entity, group, onChange, depth }: { entity: Entity; group: FilterGroup; onChange: (g: FilterGroup) => void; depth: number }) {
+function GroupEditor({
+  entity,
+  group,
+  onChange,
+  depth,
+}: {
+  entity: Entity;
+  group: FilterGroup;
+  onChange: (g: FilterGroup) => void;
+  depth: number;
+}) {
   const t = useT(filterMessages);
   const setChild = (i: number, node: FilterNode | undefined) =>
-    onChange({ ...group, children: node === undefined ? group.children.filter((_, j) => j !== i) : group.children.map((c, j) => (j === i ? node : c)) });
+    onChange({
+      ...group,
+      children: node === undefined ? group.children.filter((_, j) => j !== i) : group.children.map((c, j) => (j === i ? node : c)),
+    });
   return (
     <fieldset className={`mc-filter-group mc-filter-group--${depth}`}>
       <legend className="mc-visually-hidden">{t('filters')}</legend>
@@ -48,7 +68,10 @@ function GroupEditor({ entity, group, onChange, depth }: { entity: Entity; group
         aria-label={t('filters')}
         value={group.combinator}
         onChange={(combinator: 'and' | 'or') => onChange({ ...group, combinator })}
-        options={[{ value: 'and', label: t('and') }, { value: 'or', label: t('or') }]}
+        options={[
+          { value: 'and', label: t('and') },
+          { value: 'or', label: t('or') },
+        ]}
         style={{ minWidth: 180 }}
         data-testid="filter-combinator"
       />
@@ -63,11 +86,18 @@ function GroupEditor({ entity, group, onChange, depth }: { entity: Entity; group
         ),
       )}
       <Space wrap>
-        <Button icon={<PlusOutlined />} onClick={() => onChange({ ...group, children: [...group.children, { kind: 'condition', field: '', op: '' }] })} data-testid="filter-add">
+        <Button
+          icon={<PlusOutlined />}
+          onClick={() => onChange({ ...group, children: [...group.children, { kind: 'condition', field: '', op: '' }] })}
+          data-testid="filter-add"
+        >
           {t('addCondition')}
         </Button>
         {depth === 0 && (
-          <Button icon={<PlusOutlined />} onClick={() => onChange({ ...group, children: [...group.children, { ...emptyGroup(), combinator: 'or' }] })}>
+          <Button
+            icon={<PlusOutlined />}
+            onClick={() => onChange({ ...group, children: [...group.children, { ...emptyGroup(), combinator: 'or' }] })}
+          >
             {t('addGroup')}
           </Button>
         )}
@@ -76,7 +106,17 @@ function GroupEditor({ entity, group, onChange, depth }: { entity: Entity; group
   );
 }
 
-function ConditionEditor({ entity, node, index, onChange }: { entity: Entity; node: Extract<FilterNode, { kind: 'condition' }>; index: number; onChange: (n: FilterNode | undefined) => void }) {
+function ConditionEditor({
+  entity,
+  node,
+  index,
+  onChange,
+}: {
+  entity: Entity;
+  node: Extract<FilterNode, { kind: 'condition' }>;
+  index: number;
+  onChange: (n: FilterNode | undefined) => void;
+}) {
   const t = useT(filterMessages);
   const { locale } = useLocale();
   const field = entity.fields.find((f) => f.key === node.field);
@@ -90,8 +130,16 @@ function ConditionEditor({ entity, node, index, onChange }: { entity: Entity; no
         value={node.field || undefined}
         placeholder={t('field')}
         style={{ minWidth: 160 }}
-        options={entity.fields.filter((f) => (fieldTraits(f as never, fieldTypes)?.operators.length ?? 0) > 0).map((f) => ({ value: f.key, label: label(f.label, locale, f.key) }))}
-        onChange={(key: string) => onChange({ kind: 'condition', field: key, op: fieldTraits(entity.fields.find((f) => f.key === key) as never, fieldTypes)?.operators[0] ?? 'eq' })}
+        options={entity.fields
+          .filter((f) => (fieldTraits(f as never, fieldTypes)?.operators.length ?? 0) > 0)
+          .map((f) => ({ value: f.key, label: label(f.label, locale, f.key) }))}
+        onChange={(key: string) =>
+          onChange({
+            kind: 'condition',
+            field: key,
+            op: fieldTraits(entity.fields.find((f) => f.key === key) as never, fieldTypes)?.operators[0] ?? 'eq',
+          })
+        }
         data-testid="filter-field"
       />
       <Select
@@ -103,7 +151,15 @@ function ConditionEditor({ entity, node, index, onChange }: { entity: Entity; no
         onChange={(op: string) => onChange({ ...node, op, value: undefined })}
         data-testid="filter-op"
       />
-      {field && FilterInput && !NO_OPERAND.has(node.op) && <FilterInput field={field} op={node.op} value={node.value} onChange={(value) => onChange({ ...node, value })} ariaLabel={t('value')} />}
+      {field && FilterInput && !NO_OPERAND.has(node.op) && (
+        <FilterInput
+          field={field}
+          op={node.op}
+          value={node.value}
+          onChange={(value) => onChange({ ...node, value })}
+          ariaLabel={t('value')}
+        />
+      )}
       <Button aria-label={t('remove')} icon={<DeleteOutlined />} onClick={() => onChange(undefined)} />
     </div>
   );

@@ -17,7 +17,9 @@ export const NO_OPERAND = new Set(['isEmpty', 'isNotEmpty']);
 
 /** The filter language from the builder's tree; incomplete conditions are left out. */
 export function toFilter(group: FilterGroup): Filter | undefined {
-  const parts = group.children.map((node) => (node.kind === 'group' ? toFilter(node) : toCondition(node))).filter((p): p is Filter => p !== undefined);
+  const parts = group.children
+    .map((node) => (node.kind === 'group' ? toFilter(node) : toCondition(node)))
+    .filter((p): p is Filter => p !== undefined);
   if (parts.length === 0) return undefined;
   return (group.combinator === 'and' ? { and: parts } : { or: parts }) as Filter;
 }
@@ -26,7 +28,8 @@ function toCondition(node: Extract<FilterNode, { kind: 'condition' }>): Filter |
   if (!node.field || !node.op) return undefined;
   if (NO_OPERAND.has(node.op)) return { field: node.field, op: node.op } as Condition as Filter;
   const value = node.value;
-  if (value === undefined || value === '' || (Array.isArray(value) && (value.length === 0 || value.some((v) => v === '')))) return undefined;
+  if (value === undefined || value === '' || (Array.isArray(value) && (value.length === 0 || value.some((v) => v === ''))))
+    return undefined;
   return { field: node.field, op: node.op, value } as Condition as Filter;
 }
 
@@ -34,12 +37,18 @@ function toCondition(node: Extract<FilterNode, { kind: 'condition' }>): Filter |
 export function fromFilter(filter: unknown): FilterGroup {
   if (!filter || typeof filter !== 'object') return emptyGroup();
   const f = filter as Record<string, unknown>;
-  const list = Array.isArray(f.and) ? { combinator: 'and' as const, items: f.and } : Array.isArray(f.or) ? { combinator: 'or' as const, items: f.or } : undefined;
+  const list = Array.isArray(f.and)
+    ? { combinator: 'and' as const, items: f.and }
+    : Array.isArray(f.or)
+      ? { combinator: 'or' as const, items: f.or }
+      : undefined;
   if (!list) return typeof f.field === 'string' ? { kind: 'group', combinator: 'and', children: [nodeOf(f)] } : emptyGroup();
   return {
     kind: 'group',
     combinator: list.combinator,
-    children: (list.items as Record<string, unknown>[]).map((item) => (Array.isArray(item.and) || Array.isArray(item.or) ? fromFilter(item) : nodeOf(item))),
+    children: (list.items as Record<string, unknown>[]).map((item) =>
+      Array.isArray(item.and) || Array.isArray(item.or) ? fromFilter(item) : nodeOf(item),
+    ),
   };
 }
 

@@ -38,14 +38,26 @@ export function FormLayoutTemplate({ properties, registry }: ObjectFieldTemplate
             ));
           if (cells.length === 0) return null;
           const grid = <Row gutter={[16, 0]}>{cells}</Row>;
-          if (!section.label) return <div key={section.key} className="mc-form-section">{grid}</div>;
+          if (!section.label)
+            return (
+              <div key={section.key} className="mc-form-section">
+                {grid}
+              </div>
+            );
           return (
             <Collapse
               key={section.key}
               className="mc-form-section"
               ghost
               defaultActiveKey={section.collapsed ? [] : [section.key]}
-              items={[{ key: section.key, label: <h3 className="mc-form-section__title">{label(section.label, locale)}</h3>, children: grid, forceRender: true }]}
+              items={[
+                {
+                  key: section.key,
+                  label: <h3 className="mc-form-section__title">{label(section.label, locale)}</h3>,
+                  children: grid,
+                  forceRender: true,
+                },
+              ]}
             />
           );
         })

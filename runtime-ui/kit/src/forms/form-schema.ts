@@ -19,7 +19,14 @@ export interface FormSchemas {
  * its widget (the field type's UI, by type id), required and read-only from the
  * entity, the form conditions and the user's write rights. Hidden fields are left out.
  */
-export function formSchemas(entity: Entity, form: Form, states: Map<string, FormFieldState>, locale: Locale, writable: Writable, deniedTip: string): FormSchemas {
+export function formSchemas(
+  entity: Entity,
+  form: Form,
+  states: Map<string, FormFieldState>,
+  locale: Locale,
+  writable: Writable,
+  deniedTip: string,
+): FormSchemas {
   const properties: Record<string, RJSFSchema> = {};
   const required: string[] = [];
   const uiSchema: UiSchema = { 'ui:submitButtonOptions': { norender: true } };

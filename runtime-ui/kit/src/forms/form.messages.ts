@@ -9,7 +9,8 @@ export const formMessages = defineMessages(
     create: 'Create',
     'problems.title': 'The record was not saved',
     'conflict.title': 'Someone else changed this record',
-    'conflict.body': 'It was saved by someone else while you were editing. Keep editing to save your values over theirs, or reload to see their version (your changes here are dropped).',
+    'conflict.body':
+      'It was saved by someone else while you were editing. Keep editing to save your values over theirs, or reload to see their version (your changes here are dropped).',
     'conflict.keep': 'Keep editing',
     'conflict.reload': 'Reload',
     'conflict.kept': 'Your values are kept; saving now replaces the other version',

@@ -48,7 +48,20 @@ export interface RecordFormProps {
  * every change (the server runs the same function), client validation with the value
  * schemas, server problems on their fields, and a 409 that keeps what was typed.
  */
-export function RecordForm({ entity, form, record, initial, writable, save, reload, onSaved, onCancel, saveLabel, pending, narrow: narrowProp }: RecordFormProps) {
+export function RecordForm({
+  entity,
+  form,
+  record,
+  initial,
+  writable,
+  save,
+  reload,
+  onSaved,
+  onCancel,
+  saveLabel,
+  pending,
+  narrow: narrowProp,
+}: RecordFormProps) {
   const t = useT(formMessages);
   const { locale } = useLocale();
   const session = useSession();
@@ -58,7 +71,9 @@ export function RecordForm({ entity, form, record, initial, writable, save, relo
   const [data, setData] = useState<Record<string, unknown>>(() => (pending ? { ...base, ...pending.values } : base));
   const [version, setVersion] = useState(record?._version);
   // The server's problems, with the values they were about: typing anything clears them.
-  const [server, setServer] = useState<{ errors: ErrorSchema; data: Record<string, unknown> } | undefined>(() => (pending ? { errors: problemsToErrorSchema(pending.problems) as ErrorSchema, data } : undefined));
+  const [server, setServer] = useState<{ errors: ErrorSchema; data: Record<string, unknown> } | undefined>(() =>
+    pending ? { errors: problemsToErrorSchema(pending.problems) as ErrorSchema, data } : undefined,
+  );
   const serverErrors = server?.errors;
   const setServerErrors = (errors: ErrorSchema | undefined) => setServer(errors ? { errors, data } : undefined);
   const [failure, setFailure] = useState<ApiError | undefined>();
@@ -70,11 +85,19 @@ export function RecordForm({ entity, form, record, initial, writable, save, relo
   const me = session?.state.status === 'signed-in' ? session.state.me.user : undefined;
   const states = useMemo(() => {
     const now = new Date();
-    return formFieldStates(conditions, { ...data, $now: now.toISOString(), $today: now.toISOString().slice(0, 10), $user: { id: me?.id, name: me?.name } }).fields;
+    return formFieldStates(conditions, {
+      ...data,
+      $now: now.toISOString(),
+      $today: now.toISOString().slice(0, 10),
+      $user: { id: me?.id, name: me?.name },
+    }).fields;
   }, [conditions, data, me?.id, me?.name]);
   // The schema changes only when a field's state does, not on every keystroke.
   const stateKey = [...states].map(([k, s]) => `${k}${+s.visible}${+s.required}${+s.readOnly}`).join();
-  const { schema, uiSchema } = useMemo(() => formSchemas(entity, form, states, locale, writable, t('readOnlyTip')), [entity, form, stateKey, locale, writable, t]);
+  const { schema, uiSchema } = useMemo(
+    () => formSchemas(entity, form, states, locale, writable, t('readOnlyTip')),
+    [entity, form, stateKey, locale, writable, t],
+  );
   const validator = useMemo(() => new CspSafeValidator(locale), [locale]);
   const widgets = useMemo(() => fieldWidgets(fieldUis.keys()), []);
   const context: LayoutContext = { form, locale, narrow, entity: entity.key, recordId: record?.id };
@@ -132,7 +155,17 @@ export function RecordForm({ entity, form, record, initial, writable, save, relo
   return (
     <div className="mc-record-form" data-testid="record-form" onKeyDown={(e) => submitOnEnter(e, () => submitRef.current?.submit())}>
       {failure && failure.code !== 'RECORD_VERSION_CONFLICT' && (
-        <Alert type="error" showIcon title={t('problems.title')} description={<><code>{failure.code}</code> {failure.message}</>} data-testid="form-error" />
+        <Alert
+          type="error"
+          showIcon
+          title={t('problems.title')}
+          description={
+            <>
+              <code>{failure.code}</code> {failure.message}
+            </>
+          }
+          data-testid="form-error"
+        />
       )}
       <Form
         ref={submitRef as never}
@@ -183,7 +216,12 @@ function withoutNulls(values: Record<string, unknown>): Record<string, unknown> 
 }
 
 /** What a save sends: for a new record every value given; for an edit only what differs from the loaded record. */
-function changedValues(properties: object, base: Record<string, unknown>, data: Record<string, unknown>, creating: boolean): Record<string, unknown> {
+function changedValues(
+  properties: object,
+  base: Record<string, unknown>,
+  data: Record<string, unknown>,
+  creating: boolean,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, schema] of Object.entries(properties) as [string, { readOnly?: boolean }][]) {
     if (schema.readOnly) continue;

@@ -9,7 +9,20 @@ import { problemMessage, type Problem } from '@metacrm/metadata';
 // with @cfworker/json-schema: no code generation, so it runs under the CSP.
 
 /** Keywords that only say "something below failed"; the leaf errors carry the reason. */
-const WRAPPERS = new Set(['properties', 'items', 'allOf', 'anyOf', 'oneOf', 'additionalProperties', '$ref', 'prefixItems', 'if', 'then', 'else', 'dependentSchemas']);
+const WRAPPERS = new Set([
+  'properties',
+  'items',
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'additionalProperties',
+  '$ref',
+  'prefixItems',
+  'if',
+  'then',
+  'else',
+  'dependentSchemas',
+]);
 
 /**
  * A failed keyword as the server's problem (code and params), so its words come from the
@@ -39,7 +52,8 @@ export class CspSafeValidator implements ValidatorType {
   validateFormData(formData: unknown, schema: RJSFSchema): ValidationData<unknown> {
     const errors = this.errorsOf(schema, formData);
     const builder = new ErrorSchemaBuilder();
-    for (const error of errors) builder.addErrors(error.message ?? '', error.property ? error.property.split('.').filter(Boolean) : undefined);
+    for (const error of errors)
+      builder.addErrors(error.message ?? '', error.property ? error.property.split('.').filter(Boolean) : undefined);
     return { errors, errorSchema: builder.ErrorSchema };
   }
 
@@ -70,7 +84,8 @@ export class CspSafeValidator implements ValidatorType {
     const errors: RJSFValidationError[] = [];
     for (const key of (schema.required ?? []) as string[]) {
       const value = data[key];
-      if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)) errors.push(this.error('required', key, undefined));
+      if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0))
+        errors.push(this.error('required', key, undefined));
     }
     const { required: _ignored, ...rest } = schema;
     const seen = new Set(errors.map((e) => e.property));
@@ -103,5 +118,9 @@ function keywordValue(schema: unknown, location: string): unknown {
 
 /** `#/amount/0` → `amount.0`: the RJSF property path of an error. */
 function propertyOf(unit: OutputUnit): string {
-  return unit.instanceLocation.replace(/^#\/?/, '').split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
+  return unit.instanceLocation
+    .replace(/^#\/?/, '')
+    .split('/')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .join('.');
 }

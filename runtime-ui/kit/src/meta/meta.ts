@@ -55,7 +55,11 @@ export function fallbackForm(entity: UserEntity): Form {
     key: `${entity.key}_auto`,
     entity: entity.key,
     label: entity.label,
-    layout: { tabs: [{ key: 'main', label: entity.label, sections: [{ key: 'main', columns: 2, fields: entity.fields.map((f) => ({ field: f.key })) }] }] },
+    layout: {
+      tabs: [
+        { key: 'main', label: entity.label, sections: [{ key: 'main', columns: 2, fields: entity.fields.map((f) => ({ field: f.key })) }] },
+      ],
+    },
   };
 }
 
@@ -63,4 +67,3 @@ export function fallbackForm(entity: UserEntity): Form {
 export function entityTitle(entity: Pick<Entity, 'key' | 'label' | 'pluralLabel'>, locale: Locale): string {
   return label(entity.pluralLabel ?? entity.label, locale, entity.key);
 }
-

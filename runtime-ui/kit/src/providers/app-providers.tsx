@@ -63,7 +63,13 @@ export function AppProviders({ children }: { children: ReactNode }) {
       new QueryClient({
         queryCache: new QueryCache(),
         defaultOptions: {
-          queries: { staleTime: 15_000, retry: shouldRetry, retryDelay, placeholderData: (previous: unknown) => previous, refetchOnWindowFocus: false },
+          queries: {
+            staleTime: 15_000,
+            retry: shouldRetry,
+            retryDelay,
+            placeholderData: (previous: unknown) => previous,
+            refetchOnWindowFocus: false,
+          },
         },
       }),
   );
@@ -73,13 +79,9 @@ export function AppProviders({ children }: { children: ReactNode }) {
   return (
     <QueryClientProvider client={client}>
       <StyleProvider container={styles}>
-      <ConfigProvider
-        locale={locale === 'zh-CN' ? zhCN : enUS}
-        theme={ANTD_THEME}
-        getPopupContainer={() => overlays}
-      >
-        <AntApp message={{ top: MESSAGE_TOP }}>{children}</AntApp>
-      </ConfigProvider>
+        <ConfigProvider locale={locale === 'zh-CN' ? zhCN : enUS} theme={ANTD_THEME} getPopupContainer={() => overlays}>
+          <AntApp message={{ top: MESSAGE_TOP }}>{children}</AntApp>
+        </ConfigProvider>
       </StyleProvider>
     </QueryClientProvider>
   );

@@ -13,9 +13,7 @@ export function HealthBadge({ health, testId }: { health: DependencyHealth; test
     <span className={`mc-badge mc-badge--${state}`} data-state={state} data-testid={testId}>
       <span className="mc-badge__dot" aria-hidden="true" />
       {health.ok ? t('health.healthy') : t('health.unavailable')}
-      {health.ok && health.latencyMs !== undefined && (
-        <span className="mc-badge__extra">{formatLatency(health.latencyMs, locale)}</span>
-      )}
+      {health.ok && health.latencyMs !== undefined && <span className="mc-badge__extra">{formatLatency(health.latencyMs, locale)}</span>}
     </span>
   );
 }

@@ -56,7 +56,10 @@ export function StatusSummary({ status, detailsHref }: StatusSummaryProps) {
           <div className="mc-stat">
             <dt>{t('summary.queued')}</dt>
             <dd className="mc-stat__value">
-              {formatCount(Object.values(data.queues).reduce((sum, counts) => sum + queueDepth(counts), 0), locale)}
+              {formatCount(
+                Object.values(data.queues).reduce((sum, counts) => sum + queueDepth(counts), 0),
+                locale,
+              )}
             </dd>
           </div>
         </dl>

@@ -20,4 +20,8 @@ export const NotificationInvalid = defineError('NOTIFICATION_INVALID', 422, 'The
  * A call or email that an earlier execution of the step had under way when its worker
  * died: it may have taken effect, so it is not repeated unless the run is retried.
  */
-export const StepOutcomeUnknown = defineError('STEP_OUTCOME_UNKNOWN', 422, 'The step was cut short while under way; whether it took effect is unknown');
+export const StepOutcomeUnknown = defineError(
+  'STEP_OUTCOME_UNKNOWN',
+  422,
+  'The step was cut short while under way; whether it took effect is unknown',
+);

@@ -14,12 +14,36 @@ const check = (type: string, config: unknown) => validator.validateAgainst(schem
 
 describe('settings of the steps that reach outside', () => {
   it.each([
-    ['http_request', { url: 'https://api.example.com/x/{{record.id}}', method: 'POST', headers: { Authorization: 'Bearer {{vars.token}}', 'X-Trace': '1' }, body: { a: { var: 'record.a' } }, timeoutSeconds: 30, mapResponse: { id: { var: 'body.id' } } }],
-    ['http_request', { url: { cat: ['https://', { var: 'vars.host' }] }, body: 'text {{record.name}}', contentType: 'text/csv; charset=utf-8' }],
+    [
+      'http_request',
+      {
+        url: 'https://api.example.com/x/{{record.id}}',
+        method: 'POST',
+        headers: { Authorization: 'Bearer {{vars.token}}', 'X-Trace': '1' },
+        body: { a: { var: 'record.a' } },
+        timeoutSeconds: 30,
+        mapResponse: { id: { var: 'body.id' } },
+      },
+    ],
+    [
+      'http_request',
+      { url: { cat: ['https://', { var: 'vars.host' }] }, body: 'text {{record.name}}', contentType: 'text/csv; charset=utf-8' },
+    ],
     ['send_email', { to: '{{record.email}}', cc: { var: 'record.cc' }, subject: 'Hi', html: '<p>Hi</p>' }],
     ['send_email', { to: 'a@example.com', subject: 'Hi', text: 'Hi' }],
-    ['notify', { to: { var: 'record._ownerId' }, title: { 'zh-CN': '你好', en: 'Hello' }, body: 'b', link: { entity: 'account', record: { var: 'record.account' } } }],
-    ['webhook', { schema: { type: 'object', properties: { email: { type: 'string', format: 'email' } } }, maxBytes: 4096, ratePerMinute: 10 }],
+    [
+      'notify',
+      {
+        to: { var: 'record._ownerId' },
+        title: { 'zh-CN': '你好', en: 'Hello' },
+        body: 'b',
+        link: { entity: 'account', record: { var: 'record.account' } },
+      },
+    ],
+    [
+      'webhook',
+      { schema: { type: 'object', properties: { email: { type: 'string', format: 'email' } } }, maxBytes: 4096, ratePerMinute: 10 },
+    ],
   ])('accept valid %s settings', (type, config) => {
     expect(check(type, config)).toEqual([]);
   });

@@ -20,12 +20,19 @@ export const checkDuplicatesAction: WorkflowAction = {
   type: 'check_duplicates',
   sideEffect: false,
   external: false,
-  configSchema: { type: 'object', properties: { entity: KEY, values: LOGIC_MAP, refuse: { enum: ['block', 'any', 'none'] } }, required: ['entity', 'values'], additionalProperties: false },
+  configSchema: {
+    type: 'object',
+    properties: { entity: KEY, values: LOGIC_MAP, refuse: { enum: ['block', 'any', 'none'] } },
+    required: ['entity', 'values'],
+    additionalProperties: false,
+  },
   check: (config, context) => {
     const entity = String(config.entity);
     const missing = context.entityProblems(entity, `${context.at}/entity`);
     if (missing.length > 0) return missing;
-    return Object.keys((config.values ?? {}) as Record<string, unknown>).flatMap((field) => context.writableFieldProblems(entity, field, `${context.at}/values/${field}`));
+    return Object.keys((config.values ?? {}) as Record<string, unknown>).flatMap((field) =>
+      context.writableFieldProblems(entity, field, `${context.at}/values/${field}`),
+    );
   },
   async run(config, ctx) {
     const values = evaluateMap(ctx.scope, config.values as Record<string, unknown>, ctx.registries.operations);

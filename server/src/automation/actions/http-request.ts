@@ -45,7 +45,12 @@ export const httpRequestAction: WorkflowAction = plannedAction({
     properties: {
       method: { enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] },
       url: TEXT(2000),
-      headers: { type: 'object', maxProperties: 50, propertyNames: { pattern: HEADER_NAME, maxLength: 100 }, additionalProperties: { type: 'string', maxLength: 4000 } },
+      headers: {
+        type: 'object',
+        maxProperties: 50,
+        propertyNames: { pattern: HEADER_NAME, maxLength: 100 },
+        additionalProperties: { type: 'string', maxLength: 4000 },
+      },
       body: { anyOf: [{ type: 'string', maxLength: 100_000 }, { type: 'object' }, { type: 'array' }] },
       contentType: { type: 'string', maxLength: 200, pattern: '^[\\w.+-]+/[\\w.+-]+( *;[ -~]*)?$' },
       timeoutSeconds: { type: 'integer', minimum: 1, maximum: 30 },
@@ -58,7 +63,9 @@ export const httpRequestAction: WorkflowAction = plannedAction({
   plan: async (config, ctx) => buildRequest(config, ctx),
   async perform(request, ctx, config) {
     const act = async () => interpret(await outboundRequest(ctx.outbound, request), config, ctx);
-    const { mappingError, ...output } = await effectOnce(ctx, 'http_request', act, { resendWhenUnsure: config.receiverDeduplicates === true });
+    const { mappingError, ...output } = await effectOnce(ctx, 'http_request', act, {
+      resendWhenUnsure: config.receiverDeduplicates === true,
+    });
     // The call succeeded and is recorded as done; a mapping that fails fails the step, but never calls again.
     if (mappingError) {
       const { name, message } = mappingError as { name: string; message: string };
@@ -72,7 +79,8 @@ function buildRequest(config: Record<string, unknown>, ctx: ActionContext) {
   const headers: Record<string, string> = {};
   for (const [name, template] of Object.entries((config.headers ?? {}) as Record<string, string>)) {
     const value = textSetting(template, ctx, 'none');
-    if (/[\r\n\0]/.test(value)) throw HttpRequestInvalid(`The header ${name} would contain a line break`, [{ pointer: `/headers/${name}`, code: 'INVALID' }]);
+    if (/[\r\n\0]/.test(value))
+      throw HttpRequestInvalid(`The header ${name} would contain a line break`, [{ pointer: `/headers/${name}`, code: 'INVALID' }]);
     headers[name.toLowerCase()] = value;
   }
   let body: string | undefined;
@@ -87,7 +95,8 @@ function buildRequest(config: Record<string, unknown>, ctx: ActionContext) {
   headers['user-agent'] ??= 'metacrm-workflow';
   const url = textSetting(config.url, ctx, typeof config.url === 'string' ? 'url' : 'none');
   const method = String(config.method ?? (body === undefined ? 'GET' : 'POST'));
-  if (body !== undefined && method === 'GET') throw HttpRequestInvalid('A GET request cannot carry a body', [{ pointer: '/body', code: 'INVALID' }]);
+  if (body !== undefined && method === 'GET')
+    throw HttpRequestInvalid('A GET request cannot carry a body', [{ pointer: '/body', code: 'INVALID' }]);
   return { method, url, headers, body, timeoutMs: Number(config.timeoutSeconds ?? 10) * 1000 };
 }
 

@@ -11,7 +11,12 @@ const LOGIC = { type: 'object', minProperties: 1, maxProperties: 1 } as const;
 const TEXT = (maxLength: number) => ({
   anyOf: [
     { type: 'string', minLength: 1, maxLength },
-    { type: 'object', properties: { 'zh-CN': { type: 'string', minLength: 1, maxLength }, en: { type: 'string', minLength: 1, maxLength } }, required: ['zh-CN', 'en'], additionalProperties: false },
+    {
+      type: 'object',
+      properties: { 'zh-CN': { type: 'string', minLength: 1, maxLength }, en: { type: 'string', minLength: 1, maxLength } },
+      required: ['zh-CN', 'en'],
+      additionalProperties: false,
+    },
   ],
 });
 
@@ -36,7 +41,14 @@ export const notifyAction: WorkflowAction = plannedAction({
       to: { anyOf: [{ type: 'string', minLength: 1, maxLength: 4000 }, LOGIC] },
       title: TEXT(200),
       body: TEXT(2000),
-      link: { type: 'object', properties: { entity: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 48 }, record: { anyOf: [{ type: 'string', maxLength: 200 }, LOGIC] } }, additionalProperties: false },
+      link: {
+        type: 'object',
+        properties: {
+          entity: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 48 },
+          record: { anyOf: [{ type: 'string', maxLength: 200 }, LOGIC] },
+        },
+        additionalProperties: false,
+      },
     },
     required: ['to', 'title'],
     additionalProperties: false,
@@ -48,7 +60,11 @@ export const notifyAction: WorkflowAction = plannedAction({
     for (const userId of users) {
       // Each user's text shows the record as that user may see it.
       const seen: ActionContext = { ...ctx, visible: await ctx.seenBy({ ids: [userId] }) };
-      messages.push({ userId, title: text(config.title, seen, '/title'), body: config.body === undefined ? null : text(config.body, seen, '/body') });
+      messages.push({
+        userId,
+        title: text(config.title, seen, '/title'),
+        body: config.body === undefined ? null : text(config.body, seen, '/body'),
+      });
     }
     return { users, link, messages };
   },
@@ -64,12 +80,15 @@ export const notifyAction: WorkflowAction = plannedAction({
 
 function userIds(setting: unknown, ctx: ActionContext): string[] {
   const value = typeof setting === 'string' ? textSetting(setting, ctx, 'none') : visibleValue(setting, ctx);
-  const list = (Array.isArray(value) ? value : [value]).flatMap((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()) : v === null || v === undefined ? [] : [v]));
+  const list = (Array.isArray(value) ? value : [value]).flatMap((v) =>
+    typeof v === 'string' ? v.split(',').map((s) => s.trim()) : v === null || v === undefined ? [] : [v],
+  );
   const users = [...new Set(list.filter((v) => v !== ''))];
   const bad = users.find((u) => typeof u !== 'string' || !USER_ID.test(u));
   if (bad !== undefined) throw NotificationInvalid(`${JSON.stringify(bad)} is not a user id`, [{ pointer: '/to', code: 'BAD_FORMAT' }]);
   if (users.length === 0) throw NotificationInvalid('The notification names no user', [{ pointer: '/to', code: 'REQUIRED' }]);
-  if (users.length > MAX_NOTIFIED_USERS) throw NotificationInvalid(`At most ${MAX_NOTIFIED_USERS} users per notification`, [{ pointer: '/to', code: 'OUT_OF_RANGE' }]);
+  if (users.length > MAX_NOTIFIED_USERS)
+    throw NotificationInvalid(`At most ${MAX_NOTIFIED_USERS} users per notification`, [{ pointer: '/to', code: 'OUT_OF_RANGE' }]);
   return users as string[];
 }
 
@@ -87,7 +106,11 @@ function text(setting: unknown, ctx: ActionContext, pointer: string): Notificati
 function recordLink(link: Record<string, unknown>, ctx: ActionContext): { entity: string; id: string } {
   const entity = (link.entity as string | undefined) ?? ctx.entity;
   const id = link.record === undefined ? ctx.scope.record?.id : textSetting(link.record, ctx, 'none');
-  if (!entity) throw NotificationInvalid('The link names no entity, and the workflow has none', [{ pointer: '/link/entity', code: 'REQUIRED' }]);
-  if (typeof id !== 'string' || id === '') throw NotificationInvalid('The link names no record, and the run has no trigger record', [{ pointer: '/link/record', code: 'REQUIRED' }]);
+  if (!entity)
+    throw NotificationInvalid('The link names no entity, and the workflow has none', [{ pointer: '/link/entity', code: 'REQUIRED' }]);
+  if (typeof id !== 'string' || id === '')
+    throw NotificationInvalid('The link names no record, and the run has no trigger record', [
+      { pointer: '/link/record', code: 'REQUIRED' },
+    ]);
   return { entity, id };
 }

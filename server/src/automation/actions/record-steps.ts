@@ -13,10 +13,19 @@ import { plannedAction } from './planned-action.js';
 const KEY = { type: 'string', pattern: '^[a-z][a-z0-9_]*$', maxLength: 64 } as const;
 const OBJECT_ID = { type: 'string', pattern: '^[0-9a-f]{24}$' } as const;
 const LOGIC_MAP = { type: 'object', propertyNames: KEY, maxProperties: 200 } as const;
-const obj = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', properties, required, additionalProperties: false });
+const obj = (properties: Record<string, unknown>, required: string[] = []) => ({
+  type: 'object',
+  properties,
+  required,
+  additionalProperties: false,
+});
 
 /** Whom a round robin takes turns among: explicit users, a role's holders, or a department's members. */
-const TEAM = { ...obj({ users: { type: 'array', items: OBJECT_ID, minItems: 1, maxItems: 500 }, role: KEY, department: OBJECT_ID }), minProperties: 1, maxProperties: 1 };
+const TEAM = {
+  ...obj({ users: { type: 'array', items: OBJECT_ID, minItems: 1, maxItems: 500 }, role: KEY, department: OBJECT_ID }),
+  minProperties: 1,
+  maxProperties: 1,
+};
 
 /**
  * Who owns a record a step creates or hands over: the user who triggered the run, the
@@ -63,18 +72,25 @@ function target(config: Record<string, unknown>, ctx: ActionContext): { entity: 
 /** Publish checks of a step that writes `values` to `entity` (its own, or the workflow's). */
 function valuesProblems(config: Record<string, unknown>, context: ConfigCheckContext, requireEntity: boolean): Problem[] {
   const entity = (config.entity as string | undefined) ?? context.workflow.entity;
-  if (entity === undefined) return requireEntity || config.record === undefined ? [{ pointer: `${context.at}/entity`, code: 'REQUIRED', message: 'The workflow has no entity, so the step must name one' }] : [];
+  if (entity === undefined)
+    return requireEntity || config.record === undefined
+      ? [{ pointer: `${context.at}/entity`, code: 'REQUIRED', message: 'The workflow has no entity, so the step must name one' }]
+      : [];
   if (config.entity !== undefined) {
     const missing = context.entityProblems(entity, `${context.at}/entity`);
     if (missing.length > 0) return missing;
   }
-  return Object.keys((config.values ?? {}) as Record<string, unknown>).flatMap((field) => context.writableFieldProblems(entity, field, `${context.at}/values/${field}`));
+  return Object.keys((config.values ?? {}) as Record<string, unknown>).flatMap((field) =>
+    context.writableFieldProblems(entity, field, `${context.at}/values/${field}`),
+  );
 }
 
 /** Publish checks of a step that names a record of `entity` (assign_owner, and the entity of a query or loop). */
 export function entityProblems(config: Record<string, unknown>, context: ConfigCheckContext): Problem[] {
   if (config.entity !== undefined) return context.entityProblems(String(config.entity), `${context.at}/entity`);
-  return context.workflow.entity === undefined ? [{ pointer: `${context.at}/entity`, code: 'REQUIRED', message: 'The workflow has no entity, so the step must name one' }] : [];
+  return context.workflow.entity === undefined
+    ? [{ pointer: `${context.at}/entity`, code: 'REQUIRED', message: 'The workflow has no entity, so the step must name one' }]
+    : [];
 }
 
 export const updateRecordAction = plannedAction({
@@ -100,7 +116,11 @@ export const createRecordAction = plannedAction({
   check: (config, context) => valuesProblems(config, context, true),
   async plan(config, ctx) {
     const owner = config.owner === undefined ? await defaultOwner(ctx) : await ownerPlan(config.owner as OwnerSpec, ctx);
-    return { entity: String(config.entity), values: evaluateMap(ctx.scope, config.values as Record<string, unknown>, ctx.registries.operations), owner };
+    return {
+      entity: String(config.entity),
+      values: evaluateMap(ctx.scope, config.values as Record<string, unknown>, ctx.registries.operations),
+      owner,
+    };
   },
   async perform(plan, ctx) {
     const done = await writtenBefore(ctx.db, ctx.idempotencyKey);
@@ -120,16 +140,31 @@ export const createRecordAction = plannedAction({
 export const assignOwnerAction = plannedAction({
   type: 'assign_owner',
   external: false,
-  configSchema: obj({ owner: ASSIGNED_OWNER_SCHEMA, users: TEAM.properties.users, role: KEY, department: OBJECT_ID, entity: KEY, record: {} }),
+  configSchema: obj({
+    owner: ASSIGNED_OWNER_SCHEMA,
+    users: TEAM.properties.users,
+    role: KEY,
+    department: OBJECT_ID,
+    entity: KEY,
+    record: {},
+  }),
   check(config, context) {
     const given = ['owner', 'users', 'role', 'department'].filter((k) => config[k] !== undefined);
     const problems = entityProblems(config, context);
-    if (given.length !== 1) problems.push({ pointer: `${context.at}/owner`, code: given.length === 0 ? 'REQUIRED' : 'NOT_ALLOWED_VALUE', message: 'Name the new owner once: "owner", or a team as "users", "role" or "department"', params: { given } });
+    if (given.length !== 1)
+      problems.push({
+        pointer: `${context.at}/owner`,
+        code: given.length === 0 ? 'REQUIRED' : 'NOT_ALLOWED_VALUE',
+        message: 'Name the new owner once: "owner", or a team as "users", "role" or "department"',
+        params: { given },
+      });
     return problems;
   },
   async plan(config, ctx) {
     if (config.owner === 'nobody') return { ...target(config, ctx), owner: { ownerId: null } as AssignedOwnerPlan };
-    const spec: OwnerSpec = (config.owner as OwnerSpec | undefined) ?? { roundRobin: { users: config.users, role: config.role, department: config.department } };
+    const spec: OwnerSpec = (config.owner as OwnerSpec | undefined) ?? {
+      roundRobin: { users: config.users, role: config.role, department: config.department },
+    };
     return { ...target(config, ctx), owner: (await ownerPlan(spec, ctx)) as AssignedOwnerPlan };
   },
   async perform(plan, ctx) {
@@ -166,12 +201,14 @@ async function ownerPlan(spec: OwnerSpec, ctx: ActionContext): Promise<OwnerPlan
   }
   if (spec === 'record_owner') {
     const owner = ctx.scope.record?._ownerId;
-    if (typeof owner !== 'string' || owner === '') throw NoAssignee('The run has no trigger record with an owner', { owner: spec, pointer: '/owner' });
+    if (typeof owner !== 'string' || owner === '')
+      throw NoAssignee('The run has no trigger record with an owner', { owner: spec, pointer: '/owner' });
     return { ownerId: owner };
   }
   if ('user' in spec) {
     const value = typeof spec.user === 'string' ? spec.user : evaluateIn(ctx.scope, spec.user, ctx.registries.operations);
-    if (typeof value !== 'string' || !/^[0-9a-f]{24}$/.test(value)) throw NoAssignee(`${JSON.stringify(value ?? null).slice(0, 60)} is not a user id`, { owner: spec, pointer: '/owner/user' });
+    if (typeof value !== 'string' || !/^[0-9a-f]{24}$/.test(value))
+      throw NoAssignee(`${JSON.stringify(value ?? null).slice(0, 60)} is not a user id`, { owner: spec, pointer: '/owner/user' });
     return { ownerId: value };
   }
   const team = await teamOf(ctx.db, spec.roundRobin);
@@ -187,7 +224,10 @@ async function takeOwner(owner: OwnerPlan, ctx: ActionContext): Promise<{ ownerI
 }
 
 async function isActiveUser(db: Db, id: string): Promise<boolean> {
-  return /^[0-9a-f]{24}$/.test(id) && (await db.collection(USERS).countDocuments({ _id: new ObjectId(id), active: { $ne: false } }, { limit: 1 })) > 0;
+  return (
+    /^[0-9a-f]{24}$/.test(id) &&
+    (await db.collection(USERS).countDocuments({ _id: new ObjectId(id), active: { $ne: false } }, { limit: 1 })) > 0
+  );
 }
 
 /** The active users a round robin takes turns among, in a stable order. */
@@ -197,7 +237,10 @@ async function teamOf(db: Db, team: Record<string, unknown>): Promise<string[]> 
   else if (typeof team.role === 'string') filter.roles = team.role;
   else if (typeof team.department === 'string') filter.departmentId = new ObjectId(team.department);
   else return [];
-  const docs = await db.collection(USERS).find(filter, { projection: { _id: 1 }, sort: { _id: 1 }, limit: 500 }).toArray();
+  const docs = await db
+    .collection(USERS)
+    .find(filter, { projection: { _id: 1 }, sort: { _id: 1 }, limit: 500 })
+    .toArray();
   return docs.map((d) => String(d._id));
 }
 

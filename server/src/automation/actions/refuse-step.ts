@@ -7,7 +7,12 @@ const LOGIC = { type: 'object', minProperties: 1, maxProperties: 1 } as const;
 const MESSAGE = {
   anyOf: [
     { type: 'string', minLength: 1, maxLength: 500 },
-    { type: 'object', properties: { 'zh-CN': { type: 'string', minLength: 1, maxLength: 500 }, en: { type: 'string', minLength: 1, maxLength: 500 } }, required: ['zh-CN', 'en'], additionalProperties: false },
+    {
+      type: 'object',
+      properties: { 'zh-CN': { type: 'string', minLength: 1, maxLength: 500 }, en: { type: 'string', minLength: 1, maxLength: 500 } },
+      required: ['zh-CN', 'en'],
+      additionalProperties: false,
+    },
   ],
 } as const;
 
@@ -25,13 +30,30 @@ export const refuseAction: WorkflowAction = {
   type: 'refuse',
   sideEffect: false,
   external: false,
-  configSchema: { type: 'object', properties: { when: LOGIC, reason: KEY, message: MESSAGE, field: KEY }, required: ['when', 'reason', 'message'], additionalProperties: false },
+  configSchema: {
+    type: 'object',
+    properties: { when: LOGIC, reason: KEY, message: MESSAGE, field: KEY },
+    required: ['when', 'reason', 'message'],
+    additionalProperties: false,
+  },
   check(config, context) {
     if (config.field === undefined) return [];
     const entity = context.workflow.entity;
-    if (entity === undefined) return [{ pointer: `${context.at}/field`, code: 'REQUIRED', message: 'The workflow has no entity, so the refusal cannot name a field' }];
+    if (entity === undefined)
+      return [
+        { pointer: `${context.at}/field`, code: 'REQUIRED', message: 'The workflow has no entity, so the refusal cannot name a field' },
+      ];
     const field = String(config.field);
-    return context.valueType(entity, field) === undefined ? [{ pointer: `${context.at}/field`, code: 'UNKNOWN_FIELD', message: `"${field}" is not a field of ${entity}`, params: { entity, field } }] : [];
+    return context.valueType(entity, field) === undefined
+      ? [
+          {
+            pointer: `${context.at}/field`,
+            code: 'UNKNOWN_FIELD',
+            message: `"${field}" is not a field of ${entity}`,
+            params: { entity, field },
+          },
+        ]
+      : [];
   },
   async run(config, ctx) {
     if (!truthy(ctx.evaluate(config.when))) return { output: { refused: false } };
@@ -39,7 +61,9 @@ export const refuseAction: WorkflowAction = {
     const text = typeof message === 'string' ? message : message.en!;
     const field = config.field as string | undefined;
     throw WorkflowRefused(text, {
-      reason: config.reason, message, ...(field ? { field, pointer: `/${field}` } : {}),
+      reason: config.reason,
+      message,
+      ...(field ? { field, pointer: `/${field}` } : {}),
       problems: [{ pointer: field ? `/${field}` : '', code: 'WORKFLOW_REFUSED', message: text, params: { reason: config.reason } }],
     });
   },

@@ -9,7 +9,8 @@ import { textSetting, visibleValue } from './step-values.js';
 /** Recipients per email, to and cc together. */
 export const MAX_RECIPIENTS = 50;
 /** A bare address: no display name, no comments, no line breaks (RFC 5321 sizes). */
-const ADDRESS = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const ADDRESS =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 const LOGIC = { type: 'object', minProperties: 1, maxProperties: 1 } as const;
 const RECIPIENTS = { anyOf: [{ type: 'string', minLength: 1, maxLength: 4000 }, LOGIC] };
@@ -41,7 +42,10 @@ export const sendEmailAction: WorkflowAction = plannedAction({
     },
     required: ['to', 'subject'],
     // At least one body (strict ajv wants the property named where it is required).
-    anyOf: [{ properties: { html: true }, required: ['html'] }, { properties: { text: true }, required: ['text'] }],
+    anyOf: [
+      { properties: { html: true }, required: ['html'] },
+      { properties: { text: true }, required: ['text'] },
+    ],
     additionalProperties: false,
   },
   async plan(config, ctx) {
@@ -49,7 +53,8 @@ export const sendEmailAction: WorkflowAction = plannedAction({
     const to = recipients(config.to, ctx, '/to');
     const cc = config.cc === undefined ? [] : recipients(config.cc, ctx, '/cc');
     if (to.length === 0) throw EmailInvalid('The email has no recipient', [{ pointer: '/to', code: 'REQUIRED' }]);
-    if (to.length + cc.length > MAX_RECIPIENTS) throw EmailInvalid(`At most ${MAX_RECIPIENTS} recipients per email`, [{ pointer: '/to', code: 'OUT_OF_RANGE' }]);
+    if (to.length + cc.length > MAX_RECIPIENTS)
+      throw EmailInvalid(`At most ${MAX_RECIPIENTS} recipients per email`, [{ pointer: '/to', code: 'OUT_OF_RANGE' }]);
     // Recipients who are platform users see no field that any of them may not see.
     const shown: ActionContext = { ...ctx, visible: await ctx.seenBy({ emails: [...to, ...cc] }) };
     return {
@@ -83,7 +88,9 @@ export const sendEmailAction: WorkflowAction = plannedAction({
 /** The addresses a `to` / `cc` setting gives, each checked; throws EMAIL_INVALID naming the bad one. */
 function recipients(setting: unknown, ctx: ActionContext, pointer: string): string[] {
   const value = typeof setting === 'string' ? textSetting(setting, ctx, 'none') : visibleValue(setting, ctx);
-  const list = (Array.isArray(value) ? value : [value]).flatMap((v) => (typeof v === 'string' ? v.split(/[,;]/) : v === null || v === undefined ? [] : [v]));
+  const list = (Array.isArray(value) ? value : [value]).flatMap((v) =>
+    typeof v === 'string' ? v.split(/[,;]/) : v === null || v === undefined ? [] : [v],
+  );
   const addresses: string[] = [];
   for (const [i, item] of list.entries()) {
     const address = typeof item === 'string' ? item.trim() : item;
@@ -98,7 +105,11 @@ function recipients(setting: unknown, ctx: ActionContext, pointer: string): stri
 
 /** Line breaks (and other control characters) become spaces: a subject stays one header line. */
 function oneLine(text: string): string {
-  return [...text].map((c) => (c <= '\u001f' || c === '\u007f' || c === '\u2028' || c === '\u2029' ? ' ' : c)).join('').replace(/ {2,}/g, ' ').trim();
+  return [...text]
+    .map((c) => (c <= '\u001f' || c === '\u007f' || c === '\u2028' || c === '\u2029' ? ' ' : c))
+    .join('')
+    .replace(/ {2,}/g, ' ')
+    .trim();
 }
 
 /** `<hash-of-key@sender-domain>`: the same for every send of one step execution. */

@@ -42,7 +42,12 @@ function effects(db: Db) {
  * operator's decision, see forgetUnfinishedEffects) sends it again under the same key,
  * which a receiver that honours Idempotency-Key answers without acting twice.
  */
-export async function effectOnce(ctx: EffectContext, type: string, act: () => Promise<Record<string, unknown>>, options: EffectOptions = {}): Promise<Record<string, unknown>> {
+export async function effectOnce(
+  ctx: EffectContext,
+  type: string,
+  act: () => Promise<Record<string, unknown>>,
+  options: EffectOptions = {},
+): Promise<Record<string, unknown>> {
   const { db, idempotencyKey: key, execution } = ctx;
   const recorded = await claim(db, key, type, execution, options.resendWhenUnsure === true);
   if (recorded) return { ...recorded, replayed: true };
@@ -51,7 +56,9 @@ export async function effectOnce(ctx: EffectContext, type: string, act: () => Pr
     output = await act();
   } catch (err) {
     // Should the drop itself fail, the claim stays and a later execution reports the outcome unknown.
-    await effects(db).deleteOne({ _id: key, owner: execution, state: 'pending' }).catch(() => undefined);
+    await effects(db)
+      .deleteOne({ _id: key, owner: execution, state: 'pending' })
+      .catch(() => undefined);
     throw err;
   }
   await effects(db).updateOne({ _id: key }, { $set: { state: 'done', output, at: new Date() } });
@@ -68,7 +75,13 @@ export interface EffectOptions {
 }
 
 /** Claims the key for `execution`; answers the recorded output instead when the effect happened already. */
-async function claim(db: Db, key: string, type: string, execution: string, takeOver: boolean): Promise<Record<string, unknown> | undefined> {
+async function claim(
+  db: Db,
+  key: string,
+  type: string,
+  execution: string,
+  takeOver: boolean,
+): Promise<Record<string, unknown> | undefined> {
   try {
     await effects(db).insertOne({ _id: key, type, state: 'pending', owner: execution, at: new Date() });
     return undefined;
@@ -81,10 +94,16 @@ async function claim(db: Db, key: string, type: string, execution: string, takeO
   if (doc.owner === execution) return undefined;
   if (takeOver) {
     // Only the run's current execution (it holds the run's lease) gets here; the dead owner's claim becomes ours.
-    const taken = await effects(db).updateOne({ _id: key, state: 'pending', owner: doc.owner }, { $set: { owner: execution, at: new Date() } });
+    const taken = await effects(db).updateOne(
+      { _id: key, state: 'pending', owner: doc.owner },
+      { $set: { owner: execution, at: new Date() } },
+    );
     return taken.modifiedCount === 1 ? undefined : await claim(db, key, type, execution, takeOver);
   }
-  throw StepOutcomeUnknown(`The worker running this step stopped while it was under way (since ${doc.at.toISOString()}), so it may or may not have taken effect; it is not repeated on its own. Retrying the run makes the call again with the same idempotency key.`, { key, type, since: doc.at.toISOString() });
+  throw StepOutcomeUnknown(
+    `The worker running this step stopped while it was under way (since ${doc.at.toISOString()}), so it may or may not have taken effect; it is not repeated on its own. Retrying the run makes the call again with the same idempotency key.`,
+    { key, type, since: doc.at.toISOString() },
+  );
 }
 
 /**

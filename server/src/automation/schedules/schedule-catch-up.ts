@@ -36,7 +36,9 @@ export function scheduleCatchUp(deps: ScheduleCatchUpDeps): RecordEventSubscribe
     types: ['record.create', 'record.update'],
     async handle(event, { db, logger }) {
       const snapshot = await deps.cache.current();
-      const watching = snapshot.bundle.workflows.filter((w) => w.trigger.type === 'date_field' && w.entity === event.entity && w.active !== false);
+      const watching = snapshot.bundle.workflows.filter(
+        (w) => w.trigger.type === 'date_field' && w.entity === event.entity && w.active !== false,
+      );
       if (watching.length === 0) return;
       const disabled = await disabledWorkflows(db);
       const compiled = compiledOf({ snapshot, registries: deps.registries }, event.entity);
@@ -58,7 +60,9 @@ export function scheduleCatchUp(deps: ScheduleCatchUpDeps): RecordEventSubscribe
         if (due.getTime() > now.getTime()) continue;
         if (now.getTime() - due.getTime() > (settings.catchUpDays ?? DEFAULT_CATCH_UP_DAYS) * DAY_MS) continue;
         const record = toApiRecord(compiled, doc);
-        await startScheduledRuns({ db, registries: deps.registries, queue: deps.queue, logger }, workflow, snapshot.version, [{ key: dateKey(record.id, due), scheduledFor: due, record }]);
+        await startScheduledRuns({ db, registries: deps.registries, queue: deps.queue, logger }, workflow, snapshot.version, [
+          { key: dateKey(record.id, due), scheduledFor: due, record },
+        ]);
       }
     },
   };

@@ -42,7 +42,13 @@ export function dateKey(recordId: string, due: Date): string {
  * relative dates read at the occurrence, in the trigger's time zone), in id order up
  * to `maxRecords`; the rest are counted and logged, not started.
  */
-export async function fireCron(ctx: FiringContext, workflow: Workflow, settings: ScheduleSettings, from: Date, through: Date): Promise<Firing | undefined> {
+export async function fireCron(
+  ctx: FiringContext,
+  workflow: Workflow,
+  settings: ScheduleSettings,
+  from: Date,
+  through: Date,
+): Promise<Firing | undefined> {
   const timeZone = settings.timezone ?? 'UTC';
   const occurrence = latestOccurrence(settings.cron, timeZone, from, through);
   if (!occurrence) return undefined;
@@ -50,7 +56,9 @@ export async function fireCron(ctx: FiringContext, workflow: Workflow, settings:
   const iso = at.toISOString();
   const firing: Firing = { occurrence: at, missed, records: 0, started: 0 };
   if (workflow.entity === undefined) {
-    firing.started = await startScheduledRuns(ctx, workflow, ctx.snapshot.version, [{ key: `cron:${iso}`, scheduledFor: at, record: null, missed }]);
+    firing.started = await startScheduledRuns(ctx, workflow, ctx.snapshot.version, [
+      { key: `cron:${iso}`, scheduledFor: at, record: null, missed },
+    ]);
     return firing;
   }
   const compiled = compiledOf(ctx, workflow.entity);
@@ -67,7 +75,10 @@ export async function fireCron(ctx: FiringContext, workflow: Workflow, settings:
   });
   if (capped) {
     firing.skipped = (await records.countDocuments(query)) - ctx.maxRecords;
-    ctx.logger.warn({ workflow: workflow.key, occurrence: iso, started: firing.started, skipped: firing.skipped, cap: ctx.maxRecords }, 'scheduled workflow matched more records than one firing starts; the rest were skipped');
+    ctx.logger.warn(
+      { workflow: workflow.key, occurrence: iso, started: firing.started, skipped: firing.skipped, cap: ctx.maxRecords },
+      'scheduled workflow matched more records than one firing starts; the rest were skipped',
+    );
   }
   return firing;
 }
@@ -78,14 +89,23 @@ export async function fireCron(ctx: FiringContext, workflow: Workflow, settings:
  * The query reads a slightly wider range of stored values; each record's exact due
  * time decides.
  */
-export async function fireDates(ctx: FiringContext, workflow: Workflow, settings: DateFieldSettings, from: Date, through: Date): Promise<Firing> {
+export async function fireDates(
+  ctx: FiringContext,
+  workflow: Workflow,
+  settings: DateFieldSettings,
+  from: Date,
+  through: Date,
+): Promise<Firing> {
   const entity = workflow.entity ?? '';
   const compiled = compiledOf(ctx, entity);
   const kind = dateKind(ctx.snapshot, entity, settings.field);
   if (!kind) throw new Error(`"${settings.field}" is not a date or datetime field of ${entity}`);
   const [low, high] = storedWindow(kind, settings, from, through);
   // The field name comes from published metadata (checked at publish), not from a client.
-  const cursor = recordCollection(ctx.db, entity).find({ _deletedAt: null, [settings.field]: { $gt: low, $lte: high } }, { sort: { [settings.field]: 1, _id: 1 }, batchSize: BATCH });
+  const cursor = recordCollection(ctx.db, entity).find(
+    { _deletedAt: null, [settings.field]: { $gt: low, $lte: high } },
+    { sort: { [settings.field]: 1, _id: 1 }, batchSize: BATCH },
+  );
   const firing: Firing = { records: 0, started: 0 };
   await inBatches(cursor, Number.POSITIVE_INFINITY, async (docs) => {
     const candidates: ScheduledCandidate[] = [];

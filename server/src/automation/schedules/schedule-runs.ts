@@ -35,18 +35,34 @@ export function schedulerActor(workflow: string): RunDoc['trigger']['actor'] {
  * one batch insert and one enqueue. Answers how many runs this call started; a key
  * started before (by another worker, an earlier try) counts for nothing.
  */
-export async function startScheduledRuns(deps: ScheduleRunDeps, workflow: Workflow, version: number, candidates: readonly ScheduledCandidate[]): Promise<number> {
+export async function startScheduledRuns(
+  deps: ScheduleRunDeps,
+  workflow: Workflow,
+  version: number,
+  candidates: readonly ScheduledCandidate[],
+): Promise<number> {
   const actor = schedulerActor(workflow.key);
   const runs: NewRun[] = [];
   for (const candidate of candidates) {
     // `now` is the occurrence the run stands for, not the moment a worker gets to it: a
     // run late after downtime, or one a test ticks at a chosen instant, reads the same
     // dates ("30 days idle as of this morning") as a run on time.
-    const scope: RunScope = { record: candidate.record, old: null, steps: {}, vars: {}, user: { id: actor.id, name: actor.name, roles: [] }, input: null, now: candidate.scheduledFor.toISOString() };
+    const scope: RunScope = {
+      record: candidate.record,
+      old: null,
+      steps: {},
+      vars: {},
+      user: { id: actor.id, name: actor.name, roles: [] },
+      input: null,
+      now: candidate.scheduledFor.toISOString(),
+    };
     try {
       if (!conditionHolds(workflow, scope, deps.registries.operations)) continue;
     } catch (err) {
-      deps.logger.warn({ workflow: workflow.key, scheduleKey: candidate.key, err: err instanceof Error ? err.message : String(err) }, 'workflow condition failed; not started');
+      deps.logger.warn(
+        { workflow: workflow.key, scheduleKey: candidate.key, err: err instanceof Error ? err.message : String(err) },
+        'workflow condition failed; not started',
+      );
       continue;
     }
     runs.push({
@@ -54,13 +70,22 @@ export async function startScheduledRuns(deps: ScheduleRunDeps, workflow: Workfl
       version,
       scope,
       trigger: {
-        type: workflow.trigger.type, eventId: null, entity: workflow.entity ?? null, recordId: candidate.record?.id ?? null, actor,
-        scheduleKey: candidate.key, scheduledFor: candidate.scheduledFor, ...(candidate.missed ? { missed: candidate.missed } : {}),
+        type: workflow.trigger.type,
+        eventId: null,
+        entity: workflow.entity ?? null,
+        recordId: candidate.record?.id ?? null,
+        actor,
+        scheduleKey: candidate.key,
+        scheduledFor: candidate.scheduledFor,
+        ...(candidate.missed ? { missed: candidate.missed } : {}),
       },
     });
   }
   const created = await createScheduledRuns(deps.db, runs);
   // A run that was created but not enqueued (a crash in between) is picked up by the RunSweeper.
-  await enqueueRuns(deps.queue, created.filter((r) => r.status === 'queued').map((r) => r._id));
+  await enqueueRuns(
+    deps.queue,
+    created.filter((r) => r.status === 'queued').map((r) => r._id),
+  );
   return created.length;
 }

@@ -22,29 +22,64 @@ describe('cron expressions', () => {
   });
 
   it('answers the latest occurrence in (after, through] and how many it stands for', () => {
-    expect(latestOccurrence('*/10 * * * * *', 'UTC', at('2026-01-01T00:00:00Z'), at('2026-01-01T00:00:35.500Z'))).toEqual({ at: at('2026-01-01T00:00:30Z'), missed: 2 });
+    expect(latestOccurrence('*/10 * * * * *', 'UTC', at('2026-01-01T00:00:00Z'), at('2026-01-01T00:00:35.500Z'))).toEqual({
+      at: at('2026-01-01T00:00:30Z'),
+      missed: 2,
+    });
     // The bounds: an occurrence at `after` is not in the span, one at `through` is.
-    expect(latestOccurrence('*/10 * * * * *', 'UTC', at('2026-01-01T00:00:00Z'), at('2026-01-01T00:00:10Z'))).toEqual({ at: at('2026-01-01T00:00:10Z'), missed: 0 });
+    expect(latestOccurrence('*/10 * * * * *', 'UTC', at('2026-01-01T00:00:00Z'), at('2026-01-01T00:00:10Z'))).toEqual({
+      at: at('2026-01-01T00:00:10Z'),
+      missed: 0,
+    });
     expect(latestOccurrence('*/10 * * * * *', 'UTC', at('2026-01-01T00:00:10Z'), at('2026-01-01T00:00:19.999Z'))).toBeUndefined();
   });
 
   it('reads the cron in its time zone', () => {
     // 09:00 in Shanghai (UTC+8) is 01:00 UTC.
-    expect(latestOccurrence('0 9 * * *', 'Asia/Shanghai', at('2026-03-01T00:00:00Z'), at('2026-03-01T02:00:00Z'))?.at).toEqual(at('2026-03-01T01:00:00Z'));
+    expect(latestOccurrence('0 9 * * *', 'Asia/Shanghai', at('2026-03-01T00:00:00Z'), at('2026-03-01T02:00:00Z'))?.at).toEqual(
+      at('2026-03-01T01:00:00Z'),
+    );
   });
 });
 
 describe('due times', () => {
-  const settings = (amount: number, unit: OffsetUnit, extra: Partial<DueSettings> = {}): DueSettings => ({ offset: { amount, unit }, ...extra });
+  const settings = (amount: number, unit: OffsetUnit, extra: Partial<DueSettings> = {}): DueSettings => ({
+    offset: { amount, unit },
+    ...extra,
+  });
 
   it.each<[string, Date, 'date' | 'datetime', DueSettings, string]>([
     ['a datetime, minutes before', at('2026-05-10T12:00:00.250Z'), 'datetime', settings(-30, 'minute'), '2026-05-10T11:30:00.250Z'],
     ['a datetime, hours after', at('2026-05-10T12:00:00Z'), 'datetime', settings(2, 'hour'), '2026-05-10T14:00:00.000Z'],
     ['a date at midnight UTC by default', at('2026-05-10T00:00:00Z'), 'date', settings(0, 'day'), '2026-05-10T00:00:00.000Z'],
-    ['a date at 09:00 in Shanghai, a day before', at('2026-05-10T00:00:00Z'), 'date', settings(-1, 'day', { at: '09:00', timezone: 'Asia/Shanghai' }), '2026-05-09T01:00:00.000Z'],
-    ['a date 30 days before, across the spring change in Berlin', at('2026-04-15T00:00:00Z'), 'date', settings(-30, 'day', { at: '09:00', timezone: 'Europe/Berlin' }), '2026-03-16T08:00:00.000Z'],
-    ['a datetime a week later keeps its wall clock across a change', at('2026-03-25T08:00:00Z'), 'datetime', settings(1, 'week', { timezone: 'Europe/Berlin' }), '2026-04-01T07:00:00.000Z'],
-    ['a month after 31 January is the last day of February', at('2026-01-31T00:00:00Z'), 'date', settings(1, 'month'), '2026-02-28T00:00:00.000Z'],
+    [
+      'a date at 09:00 in Shanghai, a day before',
+      at('2026-05-10T00:00:00Z'),
+      'date',
+      settings(-1, 'day', { at: '09:00', timezone: 'Asia/Shanghai' }),
+      '2026-05-09T01:00:00.000Z',
+    ],
+    [
+      'a date 30 days before, across the spring change in Berlin',
+      at('2026-04-15T00:00:00Z'),
+      'date',
+      settings(-30, 'day', { at: '09:00', timezone: 'Europe/Berlin' }),
+      '2026-03-16T08:00:00.000Z',
+    ],
+    [
+      'a datetime a week later keeps its wall clock across a change',
+      at('2026-03-25T08:00:00Z'),
+      'datetime',
+      settings(1, 'week', { timezone: 'Europe/Berlin' }),
+      '2026-04-01T07:00:00.000Z',
+    ],
+    [
+      'a month after 31 January is the last day of February',
+      at('2026-01-31T00:00:00Z'),
+      'date',
+      settings(1, 'month'),
+      '2026-02-28T00:00:00.000Z',
+    ],
     ['a month before 31 March in a leap year', at('2028-03-31T00:00:00Z'), 'date', settings(-1, 'month'), '2028-02-29T00:00:00.000Z'],
   ])('%s', (_what, value, kind, due, expected) => {
     expect(dueTime(value, kind, due).toISOString()).toBe(expected);

@@ -35,7 +35,8 @@ export function isTimeZone(name: string): boolean {
  */
 export function cronProblem(expression: string, timeZone: string): string | undefined {
   const fields = expression.trim().split(/\s+/);
-  if (fields.length !== 5 && fields.length !== 6) return `A cron expression has 5 fields (minute hour day-of-month month day-of-week) or 6 (seconds first); this one has ${fields.length}`;
+  if (fields.length !== 5 && fields.length !== 6)
+    return `A cron expression has 5 fields (minute hour day-of-month month day-of-week) or 6 (seconds first); this one has ${fields.length}`;
   // Month and weekday names (THU) may contain an H; only a bare H is the hash.
   if (fields.some((f) => /H/i.test(f.replace(/[a-z]{3}/gi, '')))) return 'H (hashed values) is not supported in cron expressions';
   try {
@@ -52,9 +53,16 @@ export function cronProblem(expression: string, timeZone: string): string | unde
  * in it. Firing only the latest is the misfire rule: after downtime, one catch-up run,
  * not one per missed occurrence.
  */
-export function latestOccurrence(expression: string, timeZone: string, after: Date, through: Date): { at: Date; missed: number } | undefined {
+export function latestOccurrence(
+  expression: string,
+  timeZone: string,
+  after: Date,
+  through: Date,
+): { at: Date; missed: number } | undefined {
   // prev() answers the occurrence strictly before currentDate, so start just past `through`.
-  const at = CronExpressionParser.parse(expression, { tz: timeZone, currentDate: new Date(through.getTime() + 1) }).prev().toDate();
+  const at = CronExpressionParser.parse(expression, { tz: timeZone, currentDate: new Date(through.getTime() + 1) })
+    .prev()
+    .toDate();
   if (at.getTime() <= after.getTime()) return undefined;
   const forward = CronExpressionParser.parse(expression, { tz: timeZone, currentDate: after });
   let missed = 0;
@@ -133,5 +141,13 @@ function addCalendar(wall: number, amount: number, unit: 'day' | 'week' | 'month
   const year = date.getUTCFullYear();
   const month = date.getUTCMonth() + amount;
   const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  return Date.UTC(year, month, Math.min(date.getUTCDate(), lastDay), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds(), date.getUTCMilliseconds());
+  return Date.UTC(
+    year,
+    month,
+    Math.min(date.getUTCDate(), lastDay),
+    date.getUTCHours(),
+    date.getUTCMinutes(),
+    date.getUTCSeconds(),
+    date.getUTCMilliseconds(),
+  );
 }

@@ -18,13 +18,32 @@ const l = (en: string) => ({ 'zh-CN': en, en });
 
 function bundleWatching(field: string): Bundle {
   return {
-    entities: [{ key: 'task', label: l('Task'), displayField: 'title', fields: [
-      { key: 'title', type: 'text', label: l('Title') },
-      { key: 'due', type: 'due_day', label: l('Due') },
-      { key: 'when_text', type: 'datelike_text', label: l('When') },
-    ] }],
-    forms: [], views: [], rules: [], roles: [],
-    workflows: [{ key: 'remind', label: l('Remind'), entity: 'task', trigger: { type: 'date_field', field, offset: { amount: -1, unit: 'day' }, at: '09:00' }, start: 'mark', steps: [{ id: 'mark', type: 'update_record', config: { values: { title: 'due soon' } } }] }],
+    entities: [
+      {
+        key: 'task',
+        label: l('Task'),
+        displayField: 'title',
+        fields: [
+          { key: 'title', type: 'text', label: l('Title') },
+          { key: 'due', type: 'due_day', label: l('Due') },
+          { key: 'when_text', type: 'datelike_text', label: l('When') },
+        ],
+      },
+    ],
+    forms: [],
+    views: [],
+    rules: [],
+    roles: [],
+    workflows: [
+      {
+        key: 'remind',
+        label: l('Remind'),
+        entity: 'task',
+        trigger: { type: 'date_field', field, offset: { amount: -1, unit: 'day' }, at: '09:00' },
+        start: 'mark',
+        steps: [{ id: 'mark', type: 'update_record', config: { values: { title: 'due soon' } } }],
+      },
+    ],
   } as unknown as Bundle;
 }
 
@@ -34,6 +53,8 @@ describe('the date_field trigger over plugin field types', () => {
   });
 
   it('refuses a field of a type of another kind, whatever its name', () => {
-    expect(validateBundle(bundleWatching('when_text'), registries, validator).map((p) => [p.pointer, p.code])).toEqual([['/workflows/0/trigger/field', 'FIELD_TYPE_MISMATCH']]);
+    expect(validateBundle(bundleWatching('when_text'), registries, validator).map((p) => [p.pointer, p.code])).toEqual([
+      ['/workflows/0/trigger/field', 'FIELD_TYPE_MISMATCH'],
+    ]);
   });
 });

@@ -1,4 +1,12 @@
-import { SYSTEM_FIELDS, fieldTraits, isSystemField, type BundleRegistries, type ConfigurableDefinition, type Problem, type Workflow } from '@metacrm/metadata';
+import {
+  SYSTEM_FIELDS,
+  fieldTraits,
+  isSystemField,
+  type BundleRegistries,
+  type ConfigurableDefinition,
+  type Problem,
+  type Workflow,
+} from '@metacrm/metadata';
 import type { MetadataSnapshot } from '../../metadata/metadata-cache.js';
 import { cronProblem, isTimeZone, type DueSettings } from './schedule-time.js';
 
@@ -41,12 +49,19 @@ export const SCHEDULE_TRIGGER: ConfigurableDefinition = {
   type: 'schedule',
   configSchema: {
     type: 'object',
-    properties: { cron: { type: 'string', minLength: 9, maxLength: 200 }, timezone: TIME_ZONE, filter: { $ref: 'https://metacrm.dev/schemas/common.schema.json#/$defs/filter' } },
+    properties: {
+      cron: { type: 'string', minLength: 9, maxLength: 200 },
+      timezone: TIME_ZONE,
+      filter: { $ref: 'https://metacrm.dev/schemas/common.schema.json#/$defs/filter' },
+    },
     required: ['cron'],
     additionalProperties: false,
   },
   // With an entity, each firing reads the live records matching the filter in id order (fireCron).
-  queries: (settings, workflow) => (workflow.entity === undefined ? [] : [{ filter: (settings as unknown as ScheduleSettings).filter, sort: [{ field: '_id', direction: 'asc' }] }]),
+  queries: (settings, workflow) =>
+    workflow.entity === undefined
+      ? []
+      : [{ filter: (settings as unknown as ScheduleSettings).filter, sort: [{ field: '_id', direction: 'asc' }] }],
   check(settings, context) {
     const { cron, timezone, filter } = settings as unknown as ScheduleSettings;
     const problems = timeZoneProblems(timezone, context.at);
@@ -54,7 +69,12 @@ export const SCHEDULE_TRIGGER: ConfigurableDefinition = {
     if (cronWrong) problems.push({ pointer: `${context.at}/cron`, code: 'BAD_FORMAT', message: cronWrong });
     if (filter !== undefined) {
       const entity = context.workflow.entity;
-      if (entity === undefined) problems.push({ pointer: `${context.workflowAt}/entity`, code: 'REQUIRED', message: 'A schedule with a filter needs the entity whose records it selects' });
+      if (entity === undefined)
+        problems.push({
+          pointer: `${context.workflowAt}/entity`,
+          code: 'REQUIRED',
+          message: 'A schedule with a filter needs the entity whose records it selects',
+        });
       else problems.push(...context.filterProblems(filter, entity, `${context.at}/filter`));
     }
     return problems;
@@ -75,7 +95,10 @@ export const DATE_FIELD_TRIGGER: ConfigurableDefinition = {
       field: { type: 'string', pattern: '^_?[a-zA-Z][a-zA-Z0-9_]*$', maxLength: 64 },
       offset: {
         type: 'object',
-        properties: { amount: { type: 'integer', minimum: -1000, maximum: 1000 }, unit: { enum: ['minute', 'hour', 'day', 'week', 'month'] } },
+        properties: {
+          amount: { type: 'integer', minimum: -1000, maximum: 1000 },
+          unit: { enum: ['minute', 'hour', 'day', 'week', 'month'] },
+        },
         required: ['amount', 'unit'],
         additionalProperties: false,
       },
@@ -91,14 +114,34 @@ export const DATE_FIELD_TRIGGER: ConfigurableDefinition = {
     const problems = timeZoneProblems(timezone, context.at);
     const entity = context.workflow.entity;
     if (entity === undefined) {
-      problems.push({ pointer: `${context.workflowAt}/entity`, code: 'REQUIRED', message: 'A date_field trigger needs the entity whose records it watches' });
+      problems.push({
+        pointer: `${context.workflowAt}/entity`,
+        code: 'REQUIRED',
+        message: 'A date_field trigger needs the entity whose records it watches',
+      });
       return problems;
     }
     // The value kind, not the type's name: a plugin's date type is watched as the built-in one is.
     const kind = context.valueKind(entity, field);
-    if (kind === undefined) problems.push({ pointer: `${context.at}/field`, code: 'UNKNOWN_FIELD', message: `"${field}" is not a field of ${entity}`, params: { entity, field } });
-    else if ((kind !== 'date' && kind !== 'datetime') || field === '_deletedAt') problems.push({ pointer: `${context.at}/field`, code: 'FIELD_TYPE_MISMATCH', message: `"${field}" must be a date or datetime field of ${entity}` });
-    else if (at !== undefined && kind !== 'date') problems.push({ pointer: `${context.at}/at`, code: 'NOT_ALLOWED_VALUE', message: `"at" sets the time on a date field's day; "${field}" is a datetime, which has its own` });
+    if (kind === undefined)
+      problems.push({
+        pointer: `${context.at}/field`,
+        code: 'UNKNOWN_FIELD',
+        message: `"${field}" is not a field of ${entity}`,
+        params: { entity, field },
+      });
+    else if ((kind !== 'date' && kind !== 'datetime') || field === '_deletedAt')
+      problems.push({
+        pointer: `${context.at}/field`,
+        code: 'FIELD_TYPE_MISMATCH',
+        message: `"${field}" must be a date or datetime field of ${entity}`,
+      });
+    else if (at !== undefined && kind !== 'date')
+      problems.push({
+        pointer: `${context.at}/at`,
+        code: 'NOT_ALLOWED_VALUE',
+        message: `"at" sets the time on a date field's day; "${field}" is a datetime, which has its own`,
+      });
     return problems;
   },
   // Each tick reads the live records whose date falls in a window, in date order (fireDates).
@@ -107,11 +150,22 @@ export const DATE_FIELD_TRIGGER: ConfigurableDefinition = {
 
 function timeZoneProblems(timezone: string | undefined, at: string): Problem[] {
   if (timezone === undefined || isTimeZone(timezone)) return [];
-  return [{ pointer: `${at}/timezone`, code: 'NOT_ALLOWED_VALUE', message: `"${timezone}" is not an IANA time zone such as Asia/Shanghai or UTC` }];
+  return [
+    {
+      pointer: `${at}/timezone`,
+      code: 'NOT_ALLOWED_VALUE',
+      message: `"${timezone}" is not an IANA time zone such as Asia/Shanghai or UTC`,
+    },
+  ];
 }
 
 /** Whether a `date_field` trigger's field holds calendar days or instants (at the snapshot's version). */
-export function dateKind(snapshot: MetadataSnapshot, entity: string, field: string, fieldTypes?: BundleRegistries['fieldTypes']): 'date' | 'datetime' | undefined {
+export function dateKind(
+  snapshot: MetadataSnapshot,
+  entity: string,
+  field: string,
+  fieldTypes?: BundleRegistries['fieldTypes'],
+): 'date' | 'datetime' | undefined {
   let kind: string | undefined;
   if (isSystemField(field)) kind = SYSTEM_FIELDS[field];
   else {

@@ -88,11 +88,14 @@ export class WorkflowScheduler {
   /** Upserts the tick's job scheduler now (a changed interval takes effect) and keeps checking it is there. */
   async start(): Promise<void> {
     await this.ensureTick(true).catch((err: unknown) => this.warn(err, 'could not upsert the schedule tick yet'));
-    this.keeper = setInterval(() => {
-      this.keeping ??= this.ensureTick(false)
-        .catch((err: unknown) => this.warn(err, 'schedule tick check failed'))
-        .finally(() => (this.keeping = undefined));
-    }, Math.max(this.tickMs, 1000));
+    this.keeper = setInterval(
+      () => {
+        this.keeping ??= this.ensureTick(false)
+          .catch((err: unknown) => this.warn(err, 'schedule tick check failed'))
+          .finally(() => (this.keeping = undefined));
+      },
+      Math.max(this.tickMs, 1000),
+    );
     this.keeper.unref();
   }
 
@@ -105,7 +108,11 @@ export class WorkflowScheduler {
   async ensureTick(force: boolean): Promise<boolean> {
     const { queue } = this.options;
     if (!force && (await queue.getJobScheduler(TICK_SCHEDULER_ID))?.every === this.tickMs) return false;
-    await queue.upsertJobScheduler(TICK_SCHEDULER_ID, { every: this.tickMs }, { name: SCHEDULE_TICK_JOB, data: {}, opts: { attempts: 1, removeOnComplete: true, removeOnFail: { count: 100 } } });
+    await queue.upsertJobScheduler(
+      TICK_SCHEDULER_ID,
+      { every: this.tickMs },
+      { name: SCHEDULE_TICK_JOB, data: {}, opts: { attempts: 1, removeOnComplete: true, removeOnFail: { count: 100 } } },
+    );
     if (!force) this.options.logger.warn({ every: this.tickMs }, 'the schedule tick was missing from Redis; upserted it again');
     return true;
   }
@@ -146,7 +153,12 @@ export class WorkflowScheduler {
     if (only === undefined) await schedules(db).deleteMany({ _id: { $nin: keys }, version: { $lte: snapshot.version } });
     const report: TickReport = { workflows: scheduled.length, started: 0, failed: [] };
     if (scheduled.length === 0) return report;
-    const [disabled, marks] = await Promise.all([disabledWorkflows(db), schedules(db).find({ _id: { $in: keys } }).toArray()]);
+    const [disabled, marks] = await Promise.all([
+      disabledWorkflows(db),
+      schedules(db)
+        .find({ _id: { $in: keys } })
+        .toArray(),
+    ]);
     const byKey = new Map(marks.map((m) => [m._id, m]));
     for (const workflow of scheduled) {
       const mark = byKey.get(workflow.key);
@@ -171,7 +183,10 @@ export class WorkflowScheduler {
     const { db, registries, queue, logger, maxRecordsPerFiring = MAX_RECORDS_PER_FIRING } = this.options;
     const ctx: FiringContext = { db, registries, queue, logger, snapshot, maxRecords: maxRecordsPerFiring };
     const settings = workflow.trigger as unknown;
-    const firing = workflow.trigger.type === 'schedule' ? await fireCron(ctx, workflow, settings as ScheduleSettings, from, through) : await fireDates(ctx, workflow, settings as DateFieldSettings, from, through);
+    const firing =
+      workflow.trigger.type === 'schedule'
+        ? await fireCron(ctx, workflow, settings as ScheduleSettings, from, through)
+        : await fireDates(ctx, workflow, settings as DateFieldSettings, from, through);
     if (firing && firing.started > 0) logger.info({ workflow: workflow.key, ...firing }, 'scheduled workflow fired');
     return firing && (firing.occurrence || firing.records > 0) ? firing : undefined;
   }
@@ -179,7 +194,11 @@ export class WorkflowScheduler {
   /** A new watermark at `now`; a racing tick that made it first wins. */
   private async begin(workflow: string, now: Date, version: number): Promise<void> {
     try {
-      await schedules(this.options.db).updateOne({ _id: workflow }, { $setOnInsert: { through: now, createdAt: now }, $max: { version }, $set: { updatedAt: new Date() } }, { upsert: true });
+      await schedules(this.options.db).updateOne(
+        { _id: workflow },
+        { $setOnInsert: { through: now, createdAt: now }, $max: { version }, $set: { updatedAt: new Date() } },
+        { upsert: true },
+      );
     } catch (err) {
       if (!(err instanceof MongoServerError) || err.code !== 11000) throw err;
     }

@@ -12,7 +12,9 @@ import { DEFAULT_WEBHOOK_BYTES, DEFAULT_WEBHOOK_RATE, type WebhookSettings } fro
 import { WebhookNotFound, WebhookPayloadInvalid, WebhookRateLimited, WebhookSchemaInvalid } from './webhooks.errors.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (
+  ajv: Ajv2020,
+) => void;
 
 /** A payload schema larger than this (as JSON) is refused rather than compiled. */
 export const MAX_SCHEMA_CHARS = 64 * 1024;
@@ -74,7 +76,12 @@ export class WebhookService {
     const [, workflowKey, secret] = match as unknown as [string, string, string];
     const snapshot = await this.deps.cache.current();
     const workflow = snapshot.bundle.workflows.find((w) => w.key === workflowKey && w.active !== false && w.trigger.type === 'webhook');
-    if (!workflow || !(await verifyWebhookSecret(this.deps.db, workflowKey, secret)) || (await disabledWorkflows(this.deps.db)).has(workflowKey)) throw WebhookNotFound();
+    if (
+      !workflow ||
+      !(await verifyWebhookSecret(this.deps.db, workflowKey, secret)) ||
+      (await disabledWorkflows(this.deps.db)).has(workflowKey)
+    )
+      throw WebhookNotFound();
     const settings = workflow.trigger as unknown as WebhookSettings;
     await this.countCall(workflowKey, settings.ratePerMinute ?? DEFAULT_WEBHOOK_RATE);
     return { workflow, version: snapshot.version, maxBytes: settings.maxBytes ?? DEFAULT_WEBHOOK_BYTES, settings };
@@ -111,7 +118,10 @@ export class WebhookService {
   private async countCall(workflow: string, limit: number): Promise<void> {
     const window = Math.floor(Date.now() / 60_000);
     const key = `${this.deps.redisPrefix}:webhooks:rate:${workflow}:${window}`;
-    const [[, count] = [null, 0]] = ((await this.deps.redis.multi().incr(key).pexpire(key, 61_000).exec()) ?? []) as [Error | null, number][];
+    const [[, count] = [null, 0]] = ((await this.deps.redis.multi().incr(key).pexpire(key, 61_000).exec()) ?? []) as [
+      Error | null,
+      number,
+    ][];
     if (count > limit) {
       const retryAfter = Math.ceil(((window + 1) * 60_000 - Date.now()) / 1000);
       throw WebhookRateLimited(`More than ${limit} calls this minute; try again in ${retryAfter} s`, { limit, retryAfter });
@@ -141,12 +151,25 @@ export class WebhookService {
   }
 
   /** A new run (main's createRun), or the one an earlier call with this Idempotency-Key started. */
-  private async createRun(workflow: Workflow, version: number, scope: RunScope, actor: RunDoc['trigger']['actor'], idempotencyKey: string | undefined): Promise<{ run: RunDoc; replayed: boolean }> {
+  private async createRun(
+    workflow: Workflow,
+    version: number,
+    scope: RunScope,
+    actor: RunDoc['trigger']['actor'],
+    idempotencyKey: string | undefined,
+  ): Promise<{ run: RunDoc; replayed: boolean }> {
     if (idempotencyKey !== undefined) {
       const earlier = await runs(this.deps.db).findOne({ workflow: workflow.key, 'trigger.idempotencyKey': idempotencyKey });
       if (earlier) return { run: earlier, replayed: true };
     }
-    const trigger: RunDoc['trigger'] = { type: 'webhook', eventId: null, entity: workflow.entity ?? null, recordId: null, actor, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
+    const trigger: RunDoc['trigger'] = {
+      type: 'webhook',
+      eventId: null,
+      entity: workflow.entity ?? null,
+      recordId: null,
+      actor,
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+    };
     // Two calls with one key at once: the unique index lets one insert; createRun answers the other with that run.
     return { run: await createRun(this.deps.db, { workflow, version, trigger, scope }), replayed: false };
   }

@@ -18,21 +18,44 @@ export interface SniffedContent {
  * with nosniff, a file that can script is not worth keeping.
  */
 export const ALLOWED_BINARY_TYPES: ReadonlySet<string> = new Set([
-  'image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp', 'image/tiff', 'image/heic', 'image/avif',
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'image/bmp',
+  'image/tiff',
+  'image/heic',
+  'image/avif',
   'application/pdf',
-  'application/zip', 'application/gzip', 'application/x-7z-compressed',
+  'application/zip',
+  'application/gzip',
+  'application/x-7z-compressed',
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   'application/vnd.openxmlformats-officedocument.presentationml.presentation',
   'application/x-cfb', // .doc, .xls, .ppt (the OLE compound file)
-  'application/vnd.oasis.opendocument.text', 'application/vnd.oasis.opendocument.spreadsheet', 'application/vnd.oasis.opendocument.presentation',
+  'application/vnd.oasis.opendocument.text',
+  'application/vnd.oasis.opendocument.spreadsheet',
+  'application/vnd.oasis.opendocument.presentation',
   'application/rtf',
-  'audio/mpeg', 'audio/wav', 'audio/mp4', 'video/mp4', 'video/quicktime', 'video/webm',
+  'audio/mpeg',
+  'audio/wav',
+  'audio/mp4',
+  'video/mp4',
+  'video/quicktime',
+  'video/webm',
   'message/rfc822',
 ]);
 
 /** Plain text kinds told apart by the name alone (their bytes have no signature). */
-const TEXT_TYPES: Readonly<Record<string, string>> = { csv: 'text/csv', tsv: 'text/tab-separated-values', md: 'text/markdown', json: 'application/json', log: 'text/plain', txt: 'text/plain' };
+const TEXT_TYPES: Readonly<Record<string, string>> = {
+  csv: 'text/csv',
+  tsv: 'text/tab-separated-values',
+  md: 'text/markdown',
+  json: 'application/json',
+  log: 'text/plain',
+  txt: 'text/plain',
+};
 const TEXT_HEAD = 64 * 1024;
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 /** Text a browser would treat as a page or an image that runs script, whatever it is called. */
@@ -85,10 +108,18 @@ const RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i;
  */
 export function safeFileName(raw: string, sniffed: SniffedContent): string {
   const base = raw.split(/[/\\]/).pop() ?? '';
-  let name = base.normalize('NFC').replace(UNSAFE_NAME, '_').replace(/\s+/g, ' ').trim().replace(/^[.\s]+/, '').replace(/[.\s]+$/, '');
+  let name = base
+    .normalize('NFC')
+    .replace(UNSAFE_NAME, '_')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^[.\s]+/, '')
+    .replace(/[.\s]+$/, '');
   if (name === '' || RESERVED.test(name)) name = `file${name === '' ? '' : `_${name}`}`;
   const ext = /\.([A-Za-z0-9]{1,8})$/.exec(name)?.[1]?.toLowerCase();
-  const fits = ext !== undefined && (ext === sniffed.ext || EQUIVALENT_EXT[sniffed.ext]?.includes(ext) === true || (sniffed.type.startsWith('text/') && ext in TEXT_TYPES));
+  const fits =
+    ext !== undefined &&
+    (ext === sniffed.ext || EQUIVALENT_EXT[sniffed.ext]?.includes(ext) === true || (sniffed.type.startsWith('text/') && ext in TEXT_TYPES));
   if (!fits) name = `${name}.${sniffed.ext}`;
   if (name.length > 255) {
     const suffix = /\.[A-Za-z0-9]{1,8}$/.exec(name)?.[0] ?? '';

@@ -29,7 +29,13 @@ const NOT_YOURS = { en: 'is not a file you uploaded for this field', 'zh-CN': 'ä
  * so nobody can attach, and so read, a file uploaded by someone else or for another
  * record. Problems point at the ref (`/{field}/{index}`).
  */
-export async function checkAttachmentRefs(db: Db, compiled: CompiledEntity, values: Values, current: Values | undefined, actor: Actor): Promise<{ problems: Problem[]; changes: AttachmentChanges }> {
+export async function checkAttachmentRefs(
+  db: Db,
+  compiled: CompiledEntity,
+  values: Values,
+  current: Values | undefined,
+  actor: Actor,
+): Promise<{ problems: Problem[]; changes: AttachmentChanges }> {
   const problems: Problem[] = [];
   const changes: AttachmentChanges = { attach: [], detach: [] };
   for (const field of fileFields(compiled)) {
@@ -38,7 +44,12 @@ export async function checkAttachmentRefs(db: Db, compiled: CompiledEntity, valu
     const kept = new Map(before.map((r) => [r.id, r]));
     const fresh = after.map((ref, index) => ({ ref, index })).filter(({ ref }) => !kept.has(ref.id));
     const ids = fresh.map(({ ref }) => fileId(ref.id)).filter((id): id is ObjectId => id !== undefined);
-    const found = ids.length === 0 ? [] : await attachmentFiles(db).find({ _id: { $in: ids } }).toArray();
+    const found =
+      ids.length === 0
+        ? []
+        : await attachmentFiles(db)
+            .find({ _id: { $in: ids } })
+            .toArray();
     const stored = new Map(found.map((f) => [f._id.toHexString(), f]));
     const out: AttachmentRef[] = after.map((ref) => kept.get(ref.id) ?? ref);
     for (const { ref, index } of fresh) {
@@ -51,7 +62,8 @@ export async function checkAttachmentRefs(db: Db, compiled: CompiledEntity, valu
       changes.attach.push(file._id);
     }
     const now = new Set(after.map((r) => r.id));
-    for (const ref of before) if (!now.has(ref.id)) changes.detach.push(...[fileId(ref.id)].filter((id): id is ObjectId => id !== undefined));
+    for (const ref of before)
+      if (!now.has(ref.id)) changes.detach.push(...[fileId(ref.id)].filter((id): id is ObjectId => id !== undefined));
     if (Array.isArray(values[field])) values[field] = out;
   }
   return { problems, changes };
@@ -59,12 +71,20 @@ export async function checkAttachmentRefs(db: Db, compiled: CompiledEntity, valu
 
 function attachable(file: AttachmentFile, entity: string, field: string, actor: Actor): boolean {
   const m = file.metadata;
-  return m.entity === entity && m.field === field && m.recordId === null && m.detachedAt === null && (m.uploadedBy === actor.id || actor.kind === 'system');
+  return (
+    m.entity === entity &&
+    m.field === field &&
+    m.recordId === null &&
+    m.detachedAt === null &&
+    (m.uploadedBy === actor.id || actor.kind === 'system')
+  );
 }
 
 /** The refs in a field value (the validator has checked their shape; anything else counts as none). */
 function refsIn(value: unknown): AttachmentRef[] {
-  return Array.isArray(value) ? value.filter((r): r is AttachmentRef => r !== null && typeof r === 'object' && typeof (r as AttachmentRef).id === 'string') : [];
+  return Array.isArray(value)
+    ? value.filter((r): r is AttachmentRef => r !== null && typeof r === 'object' && typeof (r as AttachmentRef).id === 'string')
+    : [];
 }
 
 /**
@@ -72,14 +92,28 @@ function refsIn(value: unknown): AttachmentRef[] {
  * record, removed ones are let go of (the sweep deletes them). A file attached by a
  * concurrent write in the meantime refuses this one as a whole.
  */
-export async function applyAttachmentChanges(db: Db, session: ClientSession, recordId: ObjectId, changes: AttachmentChanges): Promise<void> {
+export async function applyAttachmentChanges(
+  db: Db,
+  session: ClientSession,
+  recordId: ObjectId,
+  changes: AttachmentChanges,
+): Promise<void> {
   const files = attachmentFiles(db);
   const at = new Date();
   if (changes.attach.length > 0) {
-    const { modifiedCount } = await files.updateMany({ _id: { $in: changes.attach }, 'metadata.recordId': null, 'metadata.detachedAt': null }, { $set: { 'metadata.recordId': recordId, 'metadata.attachedAt': at } }, { session });
-    if (modifiedCount !== changes.attach.length) throw RecordInvalid('A file was attached elsewhere meanwhile', { problems: [makeProblem('', 'INVALID', { message: NOT_YOURS })] });
+    const { modifiedCount } = await files.updateMany(
+      { _id: { $in: changes.attach }, 'metadata.recordId': null, 'metadata.detachedAt': null },
+      { $set: { 'metadata.recordId': recordId, 'metadata.attachedAt': at } },
+      { session },
+    );
+    if (modifiedCount !== changes.attach.length)
+      throw RecordInvalid('A file was attached elsewhere meanwhile', { problems: [makeProblem('', 'INVALID', { message: NOT_YOURS })] });
   }
   if (changes.detach.length > 0) {
-    await files.updateMany({ _id: { $in: changes.detach }, 'metadata.recordId': recordId }, { $set: { 'metadata.detachedAt': at } }, { session });
+    await files.updateMany(
+      { _id: { $in: changes.detach }, 'metadata.recordId': recordId },
+      { $set: { 'metadata.detachedAt': at } },
+      { session },
+    );
   }
 }

@@ -74,5 +74,9 @@ export async function ensureAttachmentIndexes(db: Db): Promise<void> {
  * is being purged, so nothing can attach or fetch its files again; the sweep deletes them.
  */
 export async function detachFilesOf(db: Db, entity: string, recordId: ObjectId, session?: ClientSession): Promise<void> {
-  await attachmentFiles(db).updateMany({ 'metadata.recordId': recordId, 'metadata.entity': entity, 'metadata.detachedAt': null }, { $set: { 'metadata.detachedAt': new Date() } }, { session });
+  await attachmentFiles(db).updateMany(
+    { 'metadata.recordId': recordId, 'metadata.entity': entity, 'metadata.detachedAt': null },
+    { $set: { 'metadata.detachedAt': new Date() } },
+    { session },
+  );
 }

@@ -20,7 +20,9 @@ export class AttachmentSweeper {
   start(): void {
     this.timer = setInterval(() => {
       this.sweeping ??= this.sweepOnce()
-        .catch((err: unknown) => this.options.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'attachment sweep failed'))
+        .catch((err: unknown) =>
+          this.options.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'attachment sweep failed'),
+        )
         .finally(() => (this.sweeping = undefined));
     }, this.options.everyMs ?? 60_000);
     this.timer.unref();

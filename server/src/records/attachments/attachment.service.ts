@@ -6,7 +6,15 @@ import { AuditLog, type AuditAction } from '../../audit/audit-log.js';
 import { AppError } from '../../errors/app-error.js';
 import type { RecordService } from '../record.service.js';
 import { sniffContent, safeFileName } from './attachment-content.js';
-import { attachmentBucket, attachmentFiles, fileId, refOf, type AttachmentFile, type AttachmentMeta, type AttachmentRef } from './attachment-store.js';
+import {
+  attachmentBucket,
+  attachmentFiles,
+  fileId,
+  refOf,
+  type AttachmentFile,
+  type AttachmentMeta,
+  type AttachmentRef,
+} from './attachment-store.js';
 import { fileFields } from './attachment-refs.js';
 import { AttachmentInvalid, AttachmentNotFound, AttachmentTooLarge, AttachmentTypeNotAllowed } from './attachments.errors.js';
 
@@ -55,7 +63,11 @@ export class AttachmentService {
     const { records } = this.options;
     const compiled = records.compiled(entity);
     if (!fileFields(compiled).includes(field)) {
-      throw AttachmentInvalid(`${entity} has no attachment field "${field.slice(0, 60)}"`, { entity, field, problems: [makeProblem('/field', 'NOT_ALLOWED_VALUE', { allowed: fileFields(compiled) })] });
+      throw AttachmentInvalid(`${entity} has no attachment field "${field.slice(0, 60)}"`, {
+        entity,
+        field,
+        problems: [makeProblem('/field', 'NOT_ALLOWED_VALUE', { allowed: fileFields(compiled) })],
+      });
     }
     if (recordId !== undefined) await records.requireRecord(entity, recordId, 'update');
     else if (!records.access.policy(entity).can('update')) records.access.require(entity, 'create');
@@ -66,7 +78,12 @@ export class AttachmentService {
   /** The error for a body larger than the limit, naming the field it was meant for. */
   tooLarge(target: UploadTarget): AppError {
     const { maxBytes } = this.options.limits;
-    return AttachmentTooLarge(`The file is larger than ${maxBytes} bytes`, { entity: target.entity, field: target.field, maxBytes, problems: [makeProblem(`/${target.field}`, 'OUT_OF_RANGE', { max: maxBytes, unit: 'bytes' })] });
+    return AttachmentTooLarge(`The file is larger than ${maxBytes} bytes`, {
+      entity: target.entity,
+      field: target.field,
+      maxBytes,
+      problems: [makeProblem(`/${target.field}`, 'OUT_OF_RANGE', { max: maxBytes, unit: 'bytes' })],
+    });
   }
 
   /**
@@ -77,9 +94,14 @@ export class AttachmentService {
   async store(target: UploadTarget, rawName: string, bytes: Buffer): Promise<AttachmentRef> {
     const where = { entity: target.entity, field: target.field };
     if (bytes.length > this.options.limits.maxBytes) throw this.tooLarge(target);
-    if (bytes.length === 0) throw AttachmentInvalid('The file is empty', { ...where, problems: [makeProblem(`/${target.field}`, 'REQUIRED')] });
+    if (bytes.length === 0)
+      throw AttachmentInvalid('The file is empty', { ...where, problems: [makeProblem(`/${target.field}`, 'REQUIRED')] });
     const sniffed = await sniffContent(bytes, rawName);
-    if (!sniffed) throw AttachmentTypeNotAllowed('Files of this type may not be attached', { ...where, problems: [makeProblem(`/${target.field}`, 'NOT_ALLOWED_VALUE', {})] });
+    if (!sniffed)
+      throw AttachmentTypeNotAllowed('Files of this type may not be attached', {
+        ...where,
+        problems: [makeProblem(`/${target.field}`, 'NOT_ALLOWED_VALUE', {})],
+      });
     const name = safeFileName(rawName, sniffed);
     const id = new ObjectId();
     const metadata: AttachmentMeta = {
@@ -163,7 +185,12 @@ export class AttachmentService {
     return file;
   }
 
-  private async audit(action: AuditAction, ref: AttachmentRef, meta: Pick<AttachmentMeta, 'entity' | 'field' | 'sha256'>, recordId: string | undefined): Promise<void> {
+  private async audit(
+    action: AuditAction,
+    ref: AttachmentRef,
+    meta: Pick<AttachmentMeta, 'entity' | 'field' | 'sha256'>,
+    recordId: string | undefined,
+  ): Promise<void> {
     await new AuditLog(this.options.db).append({
       action,
       actor: this.options.records.actor,

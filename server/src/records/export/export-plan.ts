@@ -30,14 +30,22 @@ export interface ExportPlan {
  * replace the sort. Without a view: every field of the entity. Of those, only the
  * columns the actor may read; naming another is left to the list, which answers 403.
  */
-export function planExport(snapshot: MetadataSnapshot, compiled: CompiledEntity, query: ExportQuery, readable: (field: string) => boolean = () => true): ExportPlan {
+export function planExport(
+  snapshot: MetadataSnapshot,
+  compiled: CompiledEntity,
+  query: ExportQuery,
+  readable: (field: string) => boolean = () => true,
+): ExportPlan {
   const entity = compiled.entity.key;
   const view = query.view === undefined ? undefined : snapshot.bundle.views.find((v) => v.key === query.view && v.entity === entity);
   if (query.view !== undefined && !view) throw ExportViewNotFound(`${entity} has no view "${query.view}"`, { entity, view: query.view });
   const available = (view ? viewFields(view) : [...compiled.fields.keys()]).filter((key) => compiled.fields.has(key));
   const columns = query.fields && query.fields.length > 0 ? query.fields : available.filter(readable);
   columns.forEach((key, i) => {
-    if (!available.includes(key)) throw BadRequest(`"${key.slice(0, 60)}" is not a column of this export`, [{ pointer: `/query/fields/${i}`, code: 'NOT_ALLOWED_VALUE' }]);
+    if (!available.includes(key))
+      throw BadRequest(`"${key.slice(0, 60)}" is not a column of this export`, [
+        { pointer: `/query/fields/${i}`, code: 'NOT_ALLOWED_VALUE' },
+      ]);
   });
   const filters = [view?.filter, query.filter].filter((f) => f !== undefined);
   return {

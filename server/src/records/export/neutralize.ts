@@ -29,7 +29,11 @@ export function isPlainNumber(text: string): boolean {
 export function exactNumber(text: string): number | undefined {
   if (!isPlainNumber(text)) return undefined;
   const n = Number(text);
-  const canonical = text.replace(/^(-?)0+(?=\d)/, '$1').replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '').replace(/^-0$/, '0');
+  const canonical = text
+    .replace(/^(-?)0+(?=\d)/, '$1')
+    .replace(/(\.\d*?)0+$/, '$1')
+    .replace(/\.$/, '')
+    .replace(/^-0$/, '0');
   return Number.isFinite(n) && String(n) === canonical ? n + 0 : undefined; // + 0: no -0 in a sheet
 }
 

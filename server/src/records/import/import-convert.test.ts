@@ -5,7 +5,10 @@ import type { SheetCell } from './import-sheet.js';
 
 const label = { 'zh-CN': '字段', en: 'Field' };
 const f = (type: string, extra: Record<string, unknown> = {}) => ({ key: 'f', type, label, ...extra }) as unknown as AnyField;
-const options = [{ key: 'hot', label: { 'zh-CN': '热', en: 'Hot' } }, { key: 'cold', label: { 'zh-CN': '冷', en: 'Cold' } }];
+const options = [
+  { key: 'hot', label: { 'zh-CN': '热', en: 'Hot' } },
+  { key: 'cold', label: { 'zh-CN': '冷', en: 'Cold' } },
+];
 const money = f('currency', { currencyCode: 'CNY', scale: 2 });
 
 describe('convertCell', () => {
@@ -50,6 +53,11 @@ describe('convertCell', () => {
   });
 
   it('prints Excel numbers as decimal text', () => {
-    expect([numberText(1e21), numberText(1.5e-7), numberText(-0.1), numberText(123456789012)]).toEqual(['1e+21', '0.00000015', '-0.1', '123456789012']);
+    expect([numberText(1e21), numberText(1.5e-7), numberText(-0.1), numberText(123456789012)]).toEqual([
+      '1e+21',
+      '0.00000015',
+      '-0.1',
+      '123456789012',
+    ]);
   });
 });

@@ -31,7 +31,8 @@ export function convertCell(cell: SheetCell, field: AnyField, fieldTypes?: Regis
   if (importAs === 'record_reference') return lookupCell(cell);
   const raw = typeof cell === 'string' && NEUTRALIZED.test(cell) ? cell.slice(1) : cell;
   if (importAs !== 'convert') return { kind: 'value', value: importAs === 'text' || typeof raw === 'string' ? plainText(raw) : raw };
-  const input = raw instanceof Date ? dateText(raw, def?.value) : typeof raw === 'number' && def?.value === 'decimal' ? numberText(raw) : raw;
+  const input =
+    raw instanceof Date ? dateText(raw, def?.value) : typeof raw === 'number' && def?.value === 'decimal' ? numberText(raw) : raw;
   const result = convertValue(input, TEXT_FIELD, field, fieldTypes);
   if (result.ok) return { kind: 'value', value: result.value };
   return { kind: 'problem', code: result.code, message: result.reason, params: result.params };
@@ -72,7 +73,12 @@ export type Resolution = { id: string } | { code: 'UNKNOWN_ENTITY' | 'AMBIGUOUS_
  * Resolves display values (e.g. an account's name) of one lookup field to record ids
  * with one query for the whole batch. No live match, or more than one, is a problem.
  */
-export async function resolveDisplayValues(db: Db, snapshot: MetadataSnapshot, field: AnyField, texts: ReadonlySet<string>): Promise<Map<string, Resolution>> {
+export async function resolveDisplayValues(
+  db: Db,
+  snapshot: MetadataSnapshot,
+  field: AnyField,
+  texts: ReadonlySet<string>,
+): Promise<Map<string, Resolution>> {
   const target = snapshot.entity(String(field.target));
   const displayField = target?.displayField;
   const out = new Map<string, Resolution>();

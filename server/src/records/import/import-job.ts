@@ -91,7 +91,13 @@ export function toApiImport(doc: ImportJobDoc): ApiImport {
 
 /** The import with its row errors' messages in `lang` (the same words the API uses for the same problem). */
 export function localizeImport(job: ApiImport, lang: Language): ApiImport {
-  return { ...job, errors: job.errors.map((e) => ({ ...e, message: problemMessage({ code: e.code as ProblemCode, params: e.params, message: e.message }, lang) })) };
+  return {
+    ...job,
+    errors: job.errors.map((e) => ({
+      ...e,
+      message: problemMessage({ code: e.code as ProblemCode, params: e.params, message: e.message }, lang),
+    })),
+  };
 }
 
 export function importJobs(db: Db) {
@@ -122,16 +128,25 @@ export async function readFile(db: Db, id: ObjectId): Promise<Buffer> {
 
 /** Removes a stored file; one already gone is fine. */
 export async function removeFile(db: Db, id: ObjectId): Promise<void> {
-  await importFiles(db).delete(id).catch((err: unknown) => {
-    if (!(err instanceof Error && /not found/i.test(err.message))) throw err;
-  });
+  await importFiles(db)
+    .delete(id)
+    .catch((err: unknown) => {
+      if (!(err instanceof Error && /not found/i.test(err.message))) throw err;
+    });
 }
 
 /**
  * Saves progress atomically, only while the import is still running: false means it
  * was cancelled meanwhile. Row errors are appended only up to the stored cap.
  */
-export async function saveProgress(db: Db, id: ObjectId, counts: ImportCounts, newErrors: ImportRowError[], storedBefore: number, finish?: 'completed'): Promise<boolean> {
+export async function saveProgress(
+  db: Db,
+  id: ObjectId,
+  counts: ImportCounts,
+  newErrors: ImportRowError[],
+  storedBefore: number,
+  finish?: 'completed',
+): Promise<boolean> {
   const room = Math.max(0, MAX_STORED_ERRORS - storedBefore);
   const update: Document = { $set: { ...counts, ...(finish ? { status: finish, finishedAt: new Date() } : {}) } };
   if (room > 0 && newErrors.length > 0) update.$push = { errors: { $each: newErrors.slice(0, room) } };

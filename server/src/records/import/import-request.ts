@@ -28,10 +28,13 @@ export function parseImportRequest(body: unknown): ImportRequest {
   const fileName = text(file.name, '/file/name', 255);
   const base64 = text(file.contentBase64, '/file/contentBase64', Number.MAX_SAFE_INTEGER);
   if (!BASE64.test(base64)) throw bad('/file/contentBase64', 'BAD_FORMAT', 'must be base64');
-  if (base64.length * 0.75 > IMPORT_LIMITS.fileBytes + 4) throw ImportFileTooLarge(`The file is larger than ${IMPORT_LIMITS.fileBytes / 1024 / 1024} MB`);
+  if (base64.length * 0.75 > IMPORT_LIMITS.fileBytes + 4)
+    throw ImportFileTooLarge(`The file is larger than ${IMPORT_LIMITS.fileBytes / 1024 / 1024} MB`);
   const format = b.format ?? /\.(csv|xlsx)$/i.exec(fileName)?.[1]?.toLowerCase();
-  if (!IMPORT_FORMATS.includes(format as ImportFormat)) throw bad('/format', 'NOT_ALLOWED_VALUE', `must be one of ${IMPORT_FORMATS.join(', ')}`);
-  if (b.encoding !== undefined && !CSV_ENCODINGS.includes(b.encoding as CsvEncoding)) throw bad('/encoding', 'NOT_ALLOWED_VALUE', `must be one of ${CSV_ENCODINGS.join(', ')}`);
+  if (!IMPORT_FORMATS.includes(format as ImportFormat))
+    throw bad('/format', 'NOT_ALLOWED_VALUE', `must be one of ${IMPORT_FORMATS.join(', ')}`);
+  if (b.encoding !== undefined && !CSV_ENCODINGS.includes(b.encoding as CsvEncoding))
+    throw bad('/encoding', 'NOT_ALLOWED_VALUE', `must be one of ${CSV_ENCODINGS.join(', ')}`);
   if (b.dryRun !== undefined && typeof b.dryRun !== 'boolean') throw bad('/dryRun', 'WRONG_TYPE', 'must be true or false');
   const mapping = object(b.mapping, '/mapping');
   for (const [column, field] of Object.entries(mapping)) {
@@ -55,7 +58,11 @@ export function parseImportRequest(body: unknown): ImportRequest {
  * column must exist once in the header, every field be writable (or be the upsert key)
  * and be filled by one column; upsertOn must be a unique field that is mapped.
  */
-export function planMapping(compiled: CompiledEntity, headers: readonly string[], request: Pick<ImportRequest, 'mapping' | 'upsertOn'>): ColumnMapping[] {
+export function planMapping(
+  compiled: CompiledEntity,
+  headers: readonly string[],
+  request: Pick<ImportRequest, 'mapping' | 'upsertOn'>,
+): ColumnMapping[] {
   const problems: Problem[] = [];
   const out: ColumnMapping[] = [];
   const seen = new Set<string>();
@@ -64,17 +71,30 @@ export function planMapping(compiled: CompiledEntity, headers: readonly string[]
     const pointer = `/mapping/${column.replace(/~/g, '~0').replace(/\//g, '~1')}`;
     const at = headers.flatMap((h, i) => (h === column.trim() ? [i] : []));
     const field = compiled.fields.get(key);
-    if (at.length !== 1) problems.push({ pointer, code: at.length === 0 ? 'UNKNOWN_PROPERTY' : 'DUPLICATE_KEY', message: at.length === 0 ? `the file has no column "${column}"` : `the file has ${at.length} columns "${column}"` });
+    if (at.length !== 1)
+      problems.push({
+        pointer,
+        code: at.length === 0 ? 'UNKNOWN_PROPERTY' : 'DUPLICATE_KEY',
+        message: at.length === 0 ? `the file has no column "${column}"` : `the file has ${at.length} columns "${column}"`,
+      });
     else if (!field) problems.push({ pointer, code: 'UNKNOWN_FIELD', message: `${compiled.entity.key} has no field "${key}"` });
-    else if (compiled.traits.get(key)?.importAs === 'never' || (compiled.traits.get(key)?.computed && key !== request.upsertOn)) problems.push({ pointer, code: 'IMMUTABLE', message: `${key} cannot be imported` });
+    else if (compiled.traits.get(key)?.importAs === 'never' || (compiled.traits.get(key)?.computed && key !== request.upsertOn))
+      problems.push({ pointer, code: 'IMMUTABLE', message: `${key} cannot be imported` });
     else if (seen.has(key)) problems.push({ pointer, code: 'DUPLICATE_KEY', message: `another column is already mapped to ${key}` });
     else out.push({ column: column.trim(), index: at[0]!, field: key });
     seen.add(key);
   }
-  if (out.length === 0 && problems.length === 0) problems.push({ pointer: '/mapping', code: 'REQUIRED', message: 'map at least one column to a field' });
+  if (out.length === 0 && problems.length === 0)
+    problems.push({ pointer: '/mapping', code: 'REQUIRED', message: 'map at least one column to a field' });
   const upsertOn = request.upsertOn;
-  if (upsertOn !== undefined && !compiled.uniques.has(upsertOn)) problems.push({ pointer: '/upsertOn', code: 'NOT_ALLOWED_VALUE', message: `${upsertOn} is not a unique field of ${compiled.entity.key}` });
-  else if (upsertOn !== undefined && !out.some((m) => m.field === upsertOn)) problems.push({ pointer: '/upsertOn', code: 'REQUIRED', message: `map a column to ${upsertOn} to match records on it` });
+  if (upsertOn !== undefined && !compiled.uniques.has(upsertOn))
+    problems.push({
+      pointer: '/upsertOn',
+      code: 'NOT_ALLOWED_VALUE',
+      message: `${upsertOn} is not a unique field of ${compiled.entity.key}`,
+    });
+  else if (upsertOn !== undefined && !out.some((m) => m.field === upsertOn))
+    problems.push({ pointer: '/upsertOn', code: 'REQUIRED', message: `map a column to ${upsertOn} to match records on it` });
   if (problems.length > 0) throw ImportMappingInvalid(undefined, { problems, headers });
   return out;
 }
@@ -85,7 +105,8 @@ function object(value: unknown, pointer: string): Record<string, unknown> {
 }
 
 function text(value: unknown, pointer: string, max: number): string {
-  if (typeof value !== 'string' || value === '' || value.length > max) throw bad(pointer, 'WRONG_TYPE', `must be text of 1 to ${max} characters`);
+  if (typeof value !== 'string' || value === '' || value.length > max)
+    throw bad(pointer, 'WRONG_TYPE', `must be text of 1 to ${max} characters`);
   return value;
 }
 

@@ -82,7 +82,14 @@ export function writeErrors(row: number, plan: readonly ColumnPlan[], err: unkno
 }
 
 /** A row error about `field` (if any), naming the column it came from. */
-function fieldError(row: number, plan: readonly ColumnPlan[], field: string | undefined, code: string, message: string, params?: Record<string, unknown>): ImportRowError {
+function fieldError(
+  row: number,
+  plan: readonly ColumnPlan[],
+  field: string | undefined,
+  code: string,
+  message: string,
+  params?: Record<string, unknown>,
+): ImportRowError {
   const column = field ? plan.find((c) => c.field.key === field) : undefined;
   if (column) return rowError(row, column, code, message, params);
   return withParams(field ? { row, field, code, message } : { row, code, message }, params);

@@ -110,7 +110,10 @@ export class ImportRun {
     const input = { ...row.input };
     if (upsertOn && this.isComputed(upsertOn)) {
       delete input[upsertOn];
-      if (id === undefined) return this.fail([{ row: row.row, field: upsertOn, code: 'RECORD_NOT_FOUND', message: `no ${entity} record with this ${upsertOn}` }]);
+      if (id === undefined)
+        return this.fail([
+          { row: row.row, field: upsertOn, code: 'RECORD_NOT_FOUND', message: `no ${entity} record with this ${upsertOn}` },
+        ]);
     }
     const service = this.service(rowTag(_id.toHexString(), row.row));
     const options = this.options.doc.form ? { form: this.options.doc.form } : {};
@@ -137,7 +140,13 @@ export class ImportRun {
    * cells that did: one report lists every problem of the row, as the API does for a
    * write. Fields whose cell failed are not also reported (as required, say).
    */
-  private async withRecordProblems(row: PreparedRow, service: RecordService, input: Record<string, unknown>, id: string | undefined, options: { form?: string }): Promise<ImportRowError[]> {
+  private async withRecordProblems(
+    row: PreparedRow,
+    service: RecordService,
+    input: Record<string, unknown>,
+    id: string | undefined,
+    options: { form?: string },
+  ): Promise<ImportRowError[]> {
     const failed = new Set(row.errors.map((e) => e.field));
     try {
       const problems = await service.validate(this.options.doc.entity, input, id, options);
@@ -166,7 +175,9 @@ export class ImportRun {
     const given = [...new Set(rows.map((r) => r.input[upsertOn]).filter((v) => v != null))];
     const values = path === upsertOn ? given.map((v) => toStorage(field, v)) : given.map((v) => this.keyOf(v));
     if (values.length === 0) return out;
-    const docs = await recordCollection(this.options.db, this.options.doc.entity).find({ [path]: { $in: values }, _deletedAt: null }, { projection: { _id: 1, [upsertOn]: 1 } }).toArray();
+    const docs = await recordCollection(this.options.db, this.options.doc.entity)
+      .find({ [path]: { $in: values }, _deletedAt: null }, { projection: { _id: 1, [upsertOn]: 1 } })
+      .toArray();
     for (const doc of docs) {
       const stored = String(fromStorage(field, doc[upsertOn]));
       out.set(path === upsertOn ? stored : normalizeUniqueText(stored), String(doc._id));

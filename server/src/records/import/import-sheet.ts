@@ -73,7 +73,8 @@ export async function summarizeSheet(file: Buffer, format: ImportFormat, options
     for await (const row of sheetRows(file, format, options)) {
       if (headers === undefined) {
         headers = row.cells.map((c) => cellText(c).trim());
-        if (headers.length > IMPORT_LIMITS.columns) throw ImportTooManyColumns(`The file has ${headers.length} columns; at most ${IMPORT_LIMITS.columns} can be imported`);
+        if (headers.length > IMPORT_LIMITS.columns)
+          throw ImportTooManyColumns(`The file has ${headers.length} columns; at most ${IMPORT_LIMITS.columns} can be imported`);
       } else if (++total > IMPORT_LIMITS.rows) {
         throw ImportTooManyRows(`The file has more than ${IMPORT_LIMITS.rows} rows`);
       }
@@ -99,7 +100,11 @@ async function* csvRows(file: Buffer, encoding: CsvEncoding | undefined): AsyncG
 
 async function* xlsxRows(file: Buffer, sheet: string | undefined): AsyncGenerator<SheetRow> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([file]), {
-    sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
   });
   let found = false;
   for await (const worksheet of reader) {
@@ -111,7 +116,8 @@ async function* xlsxRows(file: Buffer, sheet: string | undefined): AsyncGenerato
       yield { number: row.number, cells: Array.from(values, xlsxCell) };
     }
   }
-  if (!found) throw ImportFileInvalid(sheet === undefined ? 'The workbook has no worksheet' : `The workbook has no worksheet "${sheet}"`, { sheet });
+  if (!found)
+    throw ImportFileInvalid(sheet === undefined ? 'The workbook has no worksheet' : `The workbook has no worksheet "${sheet}"`, { sheet });
 }
 
 /** An exceljs cell value → a plain cell: formulas give their result, rich text its text. */

@@ -44,7 +44,16 @@ export function importJobHandler(deps: ImportHandlerDeps): JobHandler {
       if (doc.form && !snapshot.bundle.forms.some((f) => f.key === doc.form && f.entity === doc.entity)) {
         throw FormNotFound(`The form "${doc.form}" of ${doc.entity} no longer exists`, { entity: doc.entity, form: doc.form });
       }
-      const run = new ImportRun({ db: ctx.db, snapshot, registries: deps.registries, hooks: deps.hooks, logger: ctx.logger, doc, resumed: doc.attempts > 1, checkpointEvery: deps.checkpointEvery });
+      const run = new ImportRun({
+        db: ctx.db,
+        snapshot,
+        registries: deps.registries,
+        hooks: deps.hooks,
+        logger: ctx.logger,
+        doc,
+        resumed: doc.attempts > 1,
+        checkpointEvery: deps.checkpointEvery,
+      });
       const status = await run.run();
       await removeFile(ctx.db, doc.fileId);
       ctx.logger.info({ importId, status }, 'import finished');
@@ -70,7 +79,10 @@ async function begin(db: Db, id: ObjectId): Promise<ImportJobDoc | undefined> {
     return undefined;
   }
   const startedAt = doc.startedAt ?? new Date();
-  const result = await importJobs(db).updateOne({ _id: id, status: { $in: ['queued', 'running'] } }, { $set: { status: 'running', startedAt }, $inc: { attempts: 1 } });
+  const result = await importJobs(db).updateOne(
+    { _id: id, status: { $in: ['queued', 'running'] } },
+    { $set: { status: 'running', startedAt }, $inc: { attempts: 1 } },
+  );
   if (result.matchedCount === 0) {
     // Cancelled between the read and the claim: nothing runs it, so the file goes now
     // (before, it stayed for good: the flaky "can be cancelled" test of issue #20).
@@ -82,7 +94,10 @@ async function begin(db: Db, id: ObjectId): Promise<ImportJobDoc | undefined> {
 
 async function fail(db: Db, doc: ImportJobDoc, err: unknown): Promise<void> {
   // Only our own errors are safe to show; anything else is logged, not stored.
-  const failure = err instanceof AppError ? { code: err.code, message: err.message } : { code: 'INTERNAL', message: `The import failed after ${doc.attempts} attempts` };
+  const failure =
+    err instanceof AppError
+      ? { code: err.code, message: err.message }
+      : { code: 'INTERNAL', message: `The import failed after ${doc.attempts} attempts` };
   await importJobs(db).updateOne({ _id: doc._id, status: 'running' }, { $set: { status: 'failed', failure, finishedAt: new Date() } });
   await removeFile(db, doc.fileId);
 }

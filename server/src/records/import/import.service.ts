@@ -60,10 +60,32 @@ export class ImportService {
     const _id = new ObjectId();
     const fileId = await storeFile(db, request.fileName, request.content, { importId: _id, entity });
     const doc: ImportJobDoc = {
-      _id, entity, status: 'queued', dryRun: request.dryRun, format: request.format, encoding: request.encoding ?? null, sheet: request.sheet ?? null,
-      fileName: request.fileName, fileId, fileSize: request.content.length, mapping, upsertOn: request.upsertOn ?? null, form: request.form ?? null,
-      total, processed: 0, created: 0, updated: 0, failed: 0, errorCount: 0, errors: [],
-      createdBy: { kind: actor.kind, id: actor.id, name: actor.name, roles: [...actor.roles], departmentId: actor.departmentId ?? null }, createdAt: new Date(), startedAt: null, finishedAt: null, failure: null, attempts: 0,
+      _id,
+      entity,
+      status: 'queued',
+      dryRun: request.dryRun,
+      format: request.format,
+      encoding: request.encoding ?? null,
+      sheet: request.sheet ?? null,
+      fileName: request.fileName,
+      fileId,
+      fileSize: request.content.length,
+      mapping,
+      upsertOn: request.upsertOn ?? null,
+      form: request.form ?? null,
+      total,
+      processed: 0,
+      created: 0,
+      updated: 0,
+      failed: 0,
+      errorCount: 0,
+      errors: [],
+      createdBy: { kind: actor.kind, id: actor.id, name: actor.name, roles: [...actor.roles], departmentId: actor.departmentId ?? null },
+      createdAt: new Date(),
+      startedAt: null,
+      finishedAt: null,
+      failure: null,
+      attempts: 0,
     };
     await importJobs(db).insertOne(doc);
     try {
@@ -87,7 +109,8 @@ export class ImportService {
     const access = new RecordAccess(db, snapshot, registries, actor);
     access.require(entity, 'create');
     if (request.upsertOn) access.require(entity, 'update');
-    if (request.form !== undefined && !compiled.forms.has(request.form)) throw FormNotFound(`${entity} has no form "${request.form}"`, { entity, form: request.form, pointer: '/form' });
+    if (request.form !== undefined && !compiled.forms.has(request.form))
+      throw FormNotFound(`${entity} has no form "${request.form}"`, { entity, form: request.form, pointer: '/form' });
     checkFormat(request.content, request.format);
     const { headers, total } = await summarizeSheet(request.content, request.format, { sheet: request.sheet, encoding: request.encoding });
     return { compiled, request, access, headers, total };
@@ -107,7 +130,11 @@ export class ImportService {
   async cancel(entity: string, id: string): Promise<ApiImport> {
     const doc = await this.load(entity, id);
     const now = new Date();
-    const before = await importJobs(this.options.db).findOneAndUpdate({ _id: doc._id, status: { $in: ['queued', 'running'] } }, { $set: { status: 'cancelled', finishedAt: now } }, { returnDocument: 'before' });
+    const before = await importJobs(this.options.db).findOneAndUpdate(
+      { _id: doc._id, status: { $in: ['queued', 'running'] } },
+      { $set: { status: 'cancelled', finishedAt: now } },
+      { returnDocument: 'before' },
+    );
     if (!before) throw ImportNotCancellable(`The import is already ${(await this.load(entity, id)).status}`, { id });
     if (before.status === 'queued') await removeFile(this.options.db, doc.fileId);
     return toApiImport(await this.load(entity, id));

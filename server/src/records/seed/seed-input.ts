@@ -56,8 +56,14 @@ export function seedInput(compiled: CompiledEntity, record: Record<string, unkno
     const loaded = ctx.loaded(target, value);
     if (loaded !== undefined) out.input[key] = loaded;
     else if (ctx.inPackage(target, value)) unloaded(out, key, target, value, ctx);
-    else if (OBJECT_ID.test(value)) out.input[key] = value; // an existing record: the pipeline checks it is live
-    else out.problems.push({ pointer: `/${key}`, code: 'UNKNOWN_ENTITY', message: `no ${target} record "${value}" in the package or the database` });
+    else if (OBJECT_ID.test(value))
+      out.input[key] = value; // an existing record: the pipeline checks it is live
+    else
+      out.problems.push({
+        pointer: `/${key}`,
+        code: 'UNKNOWN_ENTITY',
+        message: `no ${target} record "${value}" in the package or the database`,
+      });
   }
   return out;
 }
@@ -71,6 +77,10 @@ function unloaded(out: SeedInput, key: string, target: string, sourceId: string,
   } else if (!ctx.dryRun && ctx.cyclic.has(key)) {
     out.deferred.push(key);
   } else {
-    out.problems.push({ pointer: `/${key}`, code: 'UNKNOWN_ENTITY', message: `the package's ${target} record "${sourceId}" was not loaded` });
+    out.problems.push({
+      pointer: `/${key}`,
+      code: 'UNKNOWN_ENTITY',
+      message: `the package's ${target} record "${sourceId}" was not loaded`,
+    });
   }
 }

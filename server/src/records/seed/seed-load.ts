@@ -125,7 +125,14 @@ export async function readSeedFile(db: Db, fileId: ObjectId): Promise<SeedFile> 
  * Saves progress atomically while the load is running; with `finish`, ends it and frees
  * the package for the next load. Errors are appended only up to the stored cap.
  */
-export async function saveSeedProgress(db: Db, id: ObjectId, counts: SeedCounts, newErrors: SeedError[], storedBefore: number, finish?: 'completed'): Promise<void> {
+export async function saveSeedProgress(
+  db: Db,
+  id: ObjectId,
+  counts: SeedCounts,
+  newErrors: SeedError[],
+  storedBefore: number,
+  finish?: 'completed',
+): Promise<void> {
   const room = Math.max(0, MAX_STORED_ERRORS - storedBefore);
   const update: Document = { $set: { ...counts, ...(finish ? { status: finish, finishedAt: new Date() } : {}) } };
   if (room > 0 && newErrors.length > 0) update.$push = { errors: { $each: newErrors.slice(0, room) } };

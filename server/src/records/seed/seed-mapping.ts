@@ -37,7 +37,9 @@ export function seedMappings(db: Db) {
 
 export async function findMappings(db: Db, ids: readonly string[]): Promise<Map<string, SeedMappingDoc>> {
   if (ids.length === 0) return new Map();
-  const docs = await seedMappings(db).find({ _id: { $in: [...new Set(ids)] } }).toArray();
+  const docs = await seedMappings(db)
+    .find({ _id: { $in: [...new Set(ids)] } })
+    .toArray();
   return new Map(docs.map((d) => [d._id, d]));
 }
 
@@ -48,7 +50,11 @@ export async function markPending(db: Db, doc: Omit<SeedMappingDoc, 'recordId' |
 }
 
 /** Records what a package record became, after its write committed. */
-export async function markDone(db: Db, id: string, set: { recordId: ObjectId; hash: string; loadId: ObjectId; action: 'loaded' | 'updated' }): Promise<void> {
+export async function markDone(
+  db: Db,
+  id: string,
+  set: { recordId: ObjectId; hash: string; loadId: ObjectId; action: 'loaded' | 'updated' },
+): Promise<void> {
   await seedMappings(db).updateOne({ _id: id }, { $set: { ...set, at: new Date() } });
 }
 
@@ -65,7 +71,10 @@ export async function dropPending(db: Db, id: string): Promise<void> {
 export async function settlePending(db: Db, mappings: Map<string, SeedMappingDoc>): Promise<void> {
   const pending = [...mappings.values()].filter((m) => m.recordId === null);
   if (pending.length === 0) return;
-  const created = await new AuditLog(db).applied(pending.map((m) => m.tag), { action: 'record.create' });
+  const created = await new AuditLog(db).applied(
+    pending.map((m) => m.tag),
+    { action: 'record.create' },
+  );
   for (const mapping of pending) {
     const id = created.get(mapping.tag)?.recordId;
     if (!id) continue;

@@ -38,7 +38,10 @@ export function seedPlan(entities: readonly string[], lookupsOf: (entity: string
   for (const component of components) {
     const members = new Set(component);
     for (const entity of component) {
-      const fields = edges.get(entity)!.filter((l) => members.has(l.target)).map((l) => l.field);
+      const fields = edges
+        .get(entity)!
+        .filter((l) => members.has(l.target))
+        .map((l) => l.field);
       if (fields.length > 0) cyclic.set(entity, new Set(fields));
     }
   }
@@ -74,4 +77,3 @@ export function isDropped(compiled: CompiledEntity, key: string): boolean {
 export function recordHash(record: Record<string, unknown>): string {
   return createHash('sha256').update(canonicalJson(record)).digest('hex');
 }
-

@@ -18,9 +18,32 @@ export function rowsOf(entity: string, records: readonly Record<string, unknown>
   return records.map((record) => {
     const id = record.id;
     if (typeof id !== 'string' || id === '' || id.length > 200) {
-      return { entity, record, sourceId: undefined, problem: { entity, sourceId: typeof id === 'string' ? id.slice(0, 200) : '', pointer: '/id', code: 'REQUIRED', message: 'a package record needs an id: a string of 1 to 200 characters' } };
+      return {
+        entity,
+        record,
+        sourceId: undefined,
+        problem: {
+          entity,
+          sourceId: typeof id === 'string' ? id.slice(0, 200) : '',
+          pointer: '/id',
+          code: 'REQUIRED',
+          message: 'a package record needs an id: a string of 1 to 200 characters',
+        },
+      };
     }
-    if (seen.has(id)) return { entity, record, sourceId: undefined, problem: { entity, sourceId: id, pointer: '/id', code: 'DUPLICATE_KEY', message: `another ${entity} record of the package has the id "${id}"` } };
+    if (seen.has(id))
+      return {
+        entity,
+        record,
+        sourceId: undefined,
+        problem: {
+          entity,
+          sourceId: id,
+          pointer: '/id',
+          code: 'DUPLICATE_KEY',
+          message: `another ${entity} record of the package has the id "${id}"`,
+        },
+      };
     seen.add(id);
     return { entity, record, sourceId: id };
   });

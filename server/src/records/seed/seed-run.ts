@@ -9,7 +9,16 @@ import type { RecordHooks } from '../record-hooks.js';
 import { RecordService, type WriteOptions } from '../record.service.js';
 import { EntityNotFound, RecordNotFound } from '../records.errors.js';
 import { saveSeedProgress, type SeedCounts, type SeedError, type SeedFile, type SeedLoadDoc } from './seed-load.js';
-import { dropPending, findMappings, mappingId, markDone, markPending, seedTag, settlePending, type SeedMappingDoc } from './seed-mapping.js';
+import {
+  dropPending,
+  findMappings,
+  mappingId,
+  markDone,
+  markPending,
+  seedTag,
+  settlePending,
+  type SeedMappingDoc,
+} from './seed-mapping.js';
 import { seedInput, type LookupContext } from './seed-input.js';
 import { problemError, rowsOf, writeErrors, type Row } from './seed-rows.js';
 import { lookupsOf, recordHash, seedPlan, type SeedPlan } from './seed-plan.js';
@@ -89,10 +98,15 @@ export class SeedRun {
 
   private async firstPass(entity: string, batch: Row[]): Promise<void> {
     const compiled = this.compiled(entity);
-    const keys = batch.flatMap((row) => (row.sourceId === undefined ? [] : [this.key(entity, row.sourceId), ...this.targetKeys(compiled, row)]));
+    const keys = batch.flatMap((row) =>
+      row.sourceId === undefined ? [] : [this.key(entity, row.sourceId), ...this.targetKeys(compiled, row)],
+    );
     const mappings = await findMappings(this.options.db, keys);
     if (!this.options.doc.dryRun) await settlePending(this.options.db, mappings);
-    const live = await this.liveIds(entity, batch.map((row) => (row.sourceId === undefined ? undefined : mappings.get(this.key(entity, row.sourceId))?.recordId)));
+    const live = await this.liveIds(
+      entity,
+      batch.map((row) => (row.sourceId === undefined ? undefined : mappings.get(this.key(entity, row.sourceId))?.recordId)),
+    );
     for (const row of batch) {
       await this.handle(compiled, row, mappings, live);
       this.counts.processed++;
@@ -115,11 +129,21 @@ export class SeedRun {
       id = String(mapping.recordId);
     }
     const prepared = seedInput(compiled, row.record, this.lookupContext(compiled, mappings));
-    if (prepared.problems.length > 0) return this.refuse(key, prepared.problems.map((p) => ({ entity, sourceId, ...p })));
+    if (prepared.problems.length > 0)
+      return this.refuse(
+        key,
+        prepared.problems.map((p) => ({ entity, sourceId, ...p })),
+      );
     const service = this.service(seedTag(loadId, entity, sourceId));
     if (dryRun) {
-      const problems = (await service.validate(entity, prepared.input, id, SEED_WRITE)).filter((p) => !(p.code === 'UNKNOWN_ENTITY' && prepared.placeholders.has(String(p.params?.id))));
-      if (problems.length > 0) return this.refuse(key, problems.map((p) => problemError(entity, sourceId, p)));
+      const problems = (await service.validate(entity, prepared.input, id, SEED_WRITE)).filter(
+        (p) => !(p.code === 'UNKNOWN_ENTITY' && prepared.placeholders.has(String(p.params?.id))),
+      );
+      if (problems.length > 0)
+        return this.refuse(
+          key,
+          problems.map((p) => problemError(entity, sourceId, p)),
+        );
       return this.count(entity, id ? 'updated' : 'loaded');
     }
     try {
@@ -128,7 +152,15 @@ export class SeedRun {
         await markDone(this.options.db, key, { recordId: mapping!.recordId!, hash, loadId, action: 'updated' });
         return this.count(entity, 'updated');
       }
-      await markPending(this.options.db, { _id: key, package: this.options.doc.package.name, entity, sourceId, hash, loadId, tag: seedTag(loadId, entity, sourceId) });
+      await markPending(this.options.db, {
+        _id: key,
+        package: this.options.doc.package.name,
+        entity,
+        sourceId,
+        hash,
+        loadId,
+        tag: seedTag(loadId, entity, sourceId),
+      });
       const record = await service.create(entity, prepared.input, SEED_WRITE);
       await markDone(this.options.db, key, { recordId: new ObjectId(record.id), hash, loadId, action: 'loaded' });
       this.count(entity, 'loaded');
@@ -148,7 +180,9 @@ export class SeedRun {
     return this.options.doc.order.flatMap((entity) => {
       const cyclic = this.plan.cyclic.get(entity);
       if (!cyclic) return [];
-      return this.rows.get(entity)!.filter((row) => row.sourceId !== undefined && [...cyclic].some((f) => this.packageTarget(entity, f, row.record[f]) !== undefined));
+      return this.rows
+        .get(entity)!
+        .filter((row) => row.sourceId !== undefined && [...cyclic].some((f) => this.packageTarget(entity, f, row.record[f]) !== undefined));
     });
   }
 
@@ -171,7 +205,14 @@ export class SeedRun {
       if (target === undefined) continue;
       const recordId = mappings.get(this.key(target, String(row.record[field])))?.recordId;
       if (recordId) patch[field] = String(recordId);
-      else this.error({ entity, sourceId, pointer: `/${field}`, code: 'UNKNOWN_ENTITY', message: `the package's ${target} record "${String(row.record[field])}" was not loaded; the lookup is left empty` });
+      else
+        this.error({
+          entity,
+          sourceId,
+          pointer: `/${field}`,
+          code: 'UNKNOWN_ENTITY',
+          message: `the package's ${target} record "${String(row.record[field])}" was not loaded; the lookup is left empty`,
+        });
     }
     if (Object.keys(patch).length === 0) return;
     try {
@@ -216,7 +257,9 @@ export class SeedRun {
   private async liveIds(entity: string, ids: (ObjectId | null | undefined)[]): Promise<Set<string>> {
     const wanted = ids.filter((id): id is ObjectId => id instanceof ObjectId);
     if (wanted.length === 0) return new Set();
-    const docs = await recordCollection(this.options.db, entity).find({ _id: { $in: wanted }, _deletedAt: null }, { projection: { _id: 1 } }).toArray();
+    const docs = await recordCollection(this.options.db, entity)
+      .find({ _id: { $in: wanted }, _deletedAt: null }, { projection: { _id: 1 } })
+      .toArray();
     return new Set(docs.map((d) => String(d._id)));
   }
 

@@ -39,7 +39,16 @@ export function seedJobHandler(deps: SeedHandlerDeps): JobHandler {
     try {
       const file = await readSeedFile(ctx.db, doc.fileId);
       const snapshot = file.bundle ? snapshotOf(doc.metadataVersion, file.bundle) : await deps.cache.current();
-      await new SeedRun({ db: ctx.db, snapshot, registries: deps.registries, hooks: deps.hooks, logger: ctx.logger, doc, seed: file.seed, checkpointEvery: deps.checkpointEvery }).run();
+      await new SeedRun({
+        db: ctx.db,
+        snapshot,
+        registries: deps.registries,
+        hooks: deps.hooks,
+        logger: ctx.logger,
+        doc,
+        seed: file.seed,
+        checkpointEvery: deps.checkpointEvery,
+      }).run();
       await removeFile(ctx.db, doc.fileId);
       ctx.logger.info({ seedLoadId }, 'seed load finished');
       return { seedLoadId, status: 'completed' };
@@ -61,14 +70,20 @@ async function begin(db: Db, id: ObjectId): Promise<SeedLoadDoc | undefined> {
     return undefined;
   }
   const startedAt = doc.startedAt ?? new Date();
-  const result = await seedLoads(db).updateOne({ _id: id, status: { $in: ['queued', 'running'] } }, { $set: { status: 'running', startedAt }, $inc: { attempts: 1 } });
+  const result = await seedLoads(db).updateOne(
+    { _id: id, status: { $in: ['queued', 'running'] } },
+    { $set: { status: 'running', startedAt }, $inc: { attempts: 1 } },
+  );
   if (result.matchedCount === 0) return undefined;
   return { ...doc, status: 'running', startedAt, attempts: doc.attempts + 1 };
 }
 
 async function fail(db: Db, doc: SeedLoadDoc, err: unknown): Promise<void> {
   // Only our own errors are safe to show; anything else is logged, not stored.
-  const failure = err instanceof AppError ? { code: err.code, message: err.message } : { code: 'INTERNAL', message: `The seed load failed after ${doc.attempts} attempts` };
+  const failure =
+    err instanceof AppError
+      ? { code: err.code, message: err.message }
+      : { code: 'INTERNAL', message: `The seed load failed after ${doc.attempts} attempts` };
   await seedLoads(db).updateOne({ _id: doc._id, status: 'running' }, { $set: { status: 'failed', failure, finishedAt: new Date() } });
   await releaseSeedLoadLock(db, doc._id);
   await removeFile(db, doc.fileId);

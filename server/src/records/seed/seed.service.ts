@@ -12,7 +12,15 @@ import type { MetadataToolkit } from '../../metadata/metadata-toolkit.js';
 import { compiledEntity, type CompiledEntity } from '../compiled-entity.js';
 import { removeFile } from '../import/import-job.js';
 import { EntityNotFound } from '../records.errors.js';
-import { releaseSeedLoadLock, seedLoadLocks, seedLoads, storeSeedFile, toApiSeedLoad, type ApiSeedLoad, type SeedLoadDoc } from './seed-load.js';
+import {
+  releaseSeedLoadLock,
+  seedLoadLocks,
+  seedLoads,
+  storeSeedFile,
+  toApiSeedLoad,
+  type ApiSeedLoad,
+  type SeedLoadDoc,
+} from './seed-load.js';
 import { droppedKeys, lookupsOf, seedPlan } from './seed-plan.js';
 import { SEED_JOB } from './seed.handler.js';
 import { SeedLoadBusy, SeedLoadNotFound } from './seed.errors.js';
@@ -89,7 +97,10 @@ export class SeedService {
   private async ensureIdle(name: string): Promise<void> {
     const lock = await seedLoadLocks(this.options.db).findOne({ _id: name });
     if (!lock) return;
-    const running = await seedLoads(this.options.db).findOne({ _id: lock.loadId, status: { $in: ['queued', 'running'] } }, { projection: { _id: 1 } });
+    const running = await seedLoads(this.options.db).findOne(
+      { _id: lock.loadId, status: { $in: ['queued', 'running'] } },
+      { projection: { _id: 1 } },
+    );
     if (running) throw SeedLoadBusy(undefined, { seedLoadId: running._id.toHexString() });
     // A load that ended without freeing its package (a crash between the two writes).
     await seedLoadLocks(this.options.db).deleteOne({ _id: name, loadId: lock.loadId });
@@ -101,22 +112,45 @@ export class SeedService {
    */
   private async startLoad(pkg: AppPackage, snapshot: MetadataSnapshot, dryRunBundle?: Bundle): Promise<ApiSeedLoad> {
     const { db, actor, queue } = this.options;
-    const seed = Object.fromEntries(Object.entries(pkg.seed ?? {}).filter(([, records]) => records.length > 0)) as Record<string, Record<string, unknown>[]>;
+    const seed = Object.fromEntries(Object.entries(pkg.seed ?? {}).filter(([, records]) => records.length > 0)) as Record<
+      string,
+      Record<string, unknown>[]
+    >;
     const compiled = (entity: string): CompiledEntity => {
       const found = compiledEntity(snapshot, entity, this.options.toolkit.registries);
       if (!found) throw EntityNotFound(`The entity "${entity}" is not in the current metadata`, { entity }); // changed by someone else meanwhile
       return found;
     };
     const { order } = seedPlan(Object.keys(seed), (entity) => lookupsOf(compiled(entity)));
-    const entities = Object.fromEntries(order.map((e) => [e, { total: seed[e]!.length, loaded: 0, updated: 0, skipped: 0, failed: 0, dropped: droppedKeys(compiled(e), seed[e]!) }]));
+    const entities = Object.fromEntries(
+      order.map((e) => [
+        e,
+        { total: seed[e]!.length, loaded: 0, updated: 0, skipped: 0, failed: 0, dropped: droppedKeys(compiled(e), seed[e]!) },
+      ]),
+    );
     const _id = new ObjectId();
     const dryRun = dryRunBundle !== undefined;
     const fileId = await storeSeedFile(db, _id, dryRun ? { seed, bundle: dryRunBundle } : { seed });
     const doc: SeedLoadDoc = {
-      _id, package: { name: pkg.name, version: pkg.version }, status: 'queued', dryRun, fileId,
-      metadataVersion: snapshot.version, order, entities, total: order.reduce((n, e) => n + seed[e]!.length, 0), processed: 0, linked: 0, errors: [], errorCount: 0,
+      _id,
+      package: { name: pkg.name, version: pkg.version },
+      status: 'queued',
+      dryRun,
+      fileId,
+      metadataVersion: snapshot.version,
+      order,
+      entities,
+      total: order.reduce((n, e) => n + seed[e]!.length, 0),
+      processed: 0,
+      linked: 0,
+      errors: [],
+      errorCount: 0,
       createdBy: { kind: actor.kind, id: actor.id, name: actor.name, roles: [...actor.roles], departmentId: actor.departmentId ?? null },
-      createdAt: new Date(), startedAt: null, finishedAt: null, failure: null, attempts: 0,
+      createdAt: new Date(),
+      startedAt: null,
+      finishedAt: null,
+      failure: null,
+      attempts: 0,
     };
     try {
       if (!dryRun) await seedLoadLocks(db).insertOne({ _id: pkg.name, loadId: _id });
@@ -145,6 +179,10 @@ function checkSeedEntities(pkg: AppPackage, bundle: Bundle): void {
   const entities = new Set(bundle.entities.map((e) => e.key));
   const problems = Object.keys(pkg.seed ?? {})
     .filter((entity) => !entities.has(entity))
-    .map((entity) => ({ pointer: `/seed/${entity}`, code: 'UNKNOWN_ENTITY', message: `the package has records of "${entity}", but no entity "${entity}" would be published` }));
+    .map((entity) => ({
+      pointer: `/seed/${entity}`,
+      code: 'UNKNOWN_ENTITY',
+      message: `the package has records of "${entity}", but no entity "${entity}" would be published`,
+    }));
   if (problems.length > 0) throw MetadataInvalid('The app package has records of entities it does not define', { problems });
 }

@@ -58,7 +58,10 @@ export async function installStandardApp(app: StandardApp, options: StandardAppO
   try {
     const report = await new SeedService({ ...options, actor: SYSTEM_ACTOR }).apply(pkg, { dryRun: false, onConflict: 'skip' });
     await installs.updateOne({ _id: app }, { $set: { status: 'installed', at: new Date() } });
-    options.logger.info({ app, version: pkg.version, metadataVersion: report.publish?.version ?? null, seedLoad: report.seedLoad?.id ?? null }, 'installed the standard app');
+    options.logger.info(
+      { app, version: pkg.version, metadataVersion: report.publish?.version ?? null, seedLoad: report.seedLoad?.id ?? null },
+      'installed the standard app',
+    );
     return 'installed';
   } catch (err) {
     await installs.deleteOne({ _id: app, status: 'installing' });

@@ -36,7 +36,11 @@ function OptionTag({ option, locale }: { option: Option | undefined; locale: Loc
 
 function SelectCell({ field, value, locale }: CellProps) {
   const option = optionsOf(field).find((o) => o.key === value);
-  return option ? <OptionTag option={option} locale={locale} fallback={String(value)} /> : <span>{value === null || value === undefined ? '' : String(value)}</span>;
+  return option ? (
+    <OptionTag option={option} locale={locale} fallback={String(value)} />
+  ) : (
+    <span>{value === null || value === undefined ? '' : String(value)}</span>
+  );
 }
 
 function MultiSelectCell({ field, value, locale }: CellProps) {
@@ -45,7 +49,12 @@ function MultiSelectCell({ field, value, locale }: CellProps) {
   return (
     <span className="mc-tags">
       {keys.map((key) => (
-        <OptionTag key={key} option={options.find((o) => o.key === key) ?? { key, label: { en: key, 'zh-CN': key } }} locale={locale} fallback={key} />
+        <OptionTag
+          key={key}
+          option={options.find((o) => o.key === key) ?? { key, label: { en: key, 'zh-CN': key } }}
+          locale={locale}
+          fallback={key}
+        />
       ))}
     </span>
   );
@@ -121,7 +130,10 @@ function BooleanFilterInput({ value, onChange, ariaLabel }: FilterInputProps) {
     <Select
       aria-label={ariaLabel}
       value={value as boolean | undefined}
-      options={[{ value: true, label: t('yes') }, { value: false, label: t('no') }]}
+      options={[
+        { value: true, label: t('yes') },
+        { value: false, label: t('no') },
+      ]}
       style={{ minWidth: 100 }}
       onChange={(v: boolean) => onChange(v)}
     />

@@ -34,5 +34,11 @@ const RollupCell = numberTypes.decimal!.Cell;
 export const computedTypes: Record<string, FieldUi> = {
   auto_number: { Cell: AutoNumberCell, Widget: computedWidget(AutoNumberCell), FilterInput: TextFilterInput, computed: true },
   formula: { Cell: FormulaCell, Widget: computedWidget(FormulaCell), FilterInput: TextFilterInput, computed: true },
-  rollup: { Cell: RollupCell, Widget: computedWidget(RollupCell), FilterInput: numberTypes.decimal!.FilterInput, computed: true, sum: numberTypes.decimal!.sum },
+  rollup: {
+    Cell: RollupCell,
+    Widget: computedWidget(RollupCell),
+    FilterInput: numberTypes.decimal!.FilterInput,
+    computed: true,
+    sum: numberTypes.decimal!.sum,
+  },
 };

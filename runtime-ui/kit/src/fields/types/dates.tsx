@@ -6,18 +6,53 @@ import type { CellProps, FieldUi, FilterInputProps } from '../field-ui';
 
 // Dates (`YYYY-MM-DD`) and date-times (ISO 8601), shown with Intl in the user's locale.
 
-const RELATIVE = ['today', 'yesterday', 'this_week', 'last_week', 'this_month', 'last_month', 'this_quarter', 'this_year', 'last_7_days', 'last_30_days', 'next_7_days', 'next_30_days'] as const;
+const RELATIVE = [
+  'today',
+  'yesterday',
+  'this_week',
+  'last_week',
+  'this_month',
+  'last_month',
+  'this_quarter',
+  'this_year',
+  'last_7_days',
+  'last_30_days',
+  'next_7_days',
+  'next_30_days',
+] as const;
 
 const messages = defineMessages(
   {
-    today: 'Today', yesterday: 'Yesterday', this_week: 'This week', last_week: 'Last week', this_month: 'This month', last_month: 'Last month',
-    this_quarter: 'This quarter', this_year: 'This year', last_7_days: 'Last 7 days', last_30_days: 'Last 30 days', next_7_days: 'Next 7 days', next_30_days: 'Next 30 days',
-    from: 'from', to: 'to',
+    today: 'Today',
+    yesterday: 'Yesterday',
+    this_week: 'This week',
+    last_week: 'Last week',
+    this_month: 'This month',
+    last_month: 'Last month',
+    this_quarter: 'This quarter',
+    this_year: 'This year',
+    last_7_days: 'Last 7 days',
+    last_30_days: 'Last 30 days',
+    next_7_days: 'Next 7 days',
+    next_30_days: 'Next 30 days',
+    from: 'from',
+    to: 'to',
   },
   {
-    today: '今天', yesterday: '昨天', this_week: '本周', last_week: '上周', this_month: '本月', last_month: '上月',
-    this_quarter: '本季度', this_year: '今年', last_7_days: '最近 7 天', last_30_days: '最近 30 天', next_7_days: '未来 7 天', next_30_days: '未来 30 天',
-    from: '从', to: '到',
+    today: '今天',
+    yesterday: '昨天',
+    this_week: '本周',
+    last_week: '上周',
+    this_month: '本月',
+    last_month: '上月',
+    this_quarter: '本季度',
+    this_year: '今年',
+    last_7_days: '最近 7 天',
+    last_30_days: '最近 30 天',
+    next_7_days: '未来 7 天',
+    next_30_days: '未来 30 天',
+    from: '从',
+    to: '到',
   },
 );
 
@@ -26,7 +61,10 @@ function dateCell(withTime: boolean) {
     if (typeof value !== 'string' || value === '') return null;
     // A date has no zone: read it as UTC so it never shifts a day.
     const date = withTime ? new Date(value) : new Date(`${value}T00:00:00Z`);
-    const text = new Intl.DateTimeFormat(locale, withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+    const text = new Intl.DateTimeFormat(
+      locale,
+      withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium', timeZone: 'UTC' },
+    ).format(date);
     return <time dateTime={value}>{text}</time>;
   };
 }
@@ -55,7 +93,13 @@ function dateFilterInput(withTime: boolean) {
     const t = useT(messages);
     if (op === 'relative') {
       return (
-        <Select aria-label={ariaLabel} value={value as string | undefined} style={{ minWidth: 150 }} options={RELATIVE.map((p) => ({ value: p, label: t(p) }))} onChange={(v: string) => onChange(v)} />
+        <Select
+          aria-label={ariaLabel}
+          value={value as string | undefined}
+          style={{ minWidth: 150 }}
+          options={RELATIVE.map((p) => ({ value: p, label: t(p) }))}
+          onChange={(v: string) => onChange(v)}
+        />
       );
     }
     const toText = (d: dayjs.Dayjs | null) => (d ? (withTime ? d.toISOString() : d.format('YYYY-MM-DD')) : '');
@@ -69,7 +113,13 @@ function dateFilterInput(withTime: boolean) {
         />
       );
     }
-    return <DatePicker aria-label={ariaLabel} value={typeof value === 'string' && value ? dayjs(value) : null} onChange={(d) => onChange(toText(d))} />;
+    return (
+      <DatePicker
+        aria-label={ariaLabel}
+        value={typeof value === 'string' && value ? dayjs(value) : null}
+        onChange={(d) => onChange(toText(d))}
+      />
+    );
   };
 }
 

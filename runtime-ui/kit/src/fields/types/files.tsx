@@ -12,8 +12,26 @@ import './files.css';
 // the attachments API and attached by the record's save.
 
 const messages = defineMessages(
-  { files: '{n} files', none: 'No files', upload: 'Upload files', drop: 'or drop files here', remove: 'Remove {name}', download: 'Download {name}', uploading: 'Uploading {name}', failed: '{name} was not uploaded: {reason}' },
-  { files: '{n} 个文件', none: '没有文件', upload: '上传文件', drop: '或将文件拖到此处', remove: '移除 {name}', download: '下载 {name}', uploading: '正在上传 {name}', failed: '{name} 未上传：{reason}' },
+  {
+    files: '{n} files',
+    none: 'No files',
+    upload: 'Upload files',
+    drop: 'or drop files here',
+    remove: 'Remove {name}',
+    download: 'Download {name}',
+    uploading: 'Uploading {name}',
+    failed: '{name} was not uploaded: {reason}',
+  },
+  {
+    files: '{n} 个文件',
+    none: '没有文件',
+    upload: '上传文件',
+    drop: '或将文件拖到此处',
+    remove: '移除 {name}',
+    download: '下载 {name}',
+    uploading: '正在上传 {name}',
+    failed: '{name} 未上传：{reason}',
+  },
 );
 
 function files(value: unknown): StoredFile[] {
@@ -92,7 +110,9 @@ function AttachmentWidget(props: WidgetProps) {
           latest.current.list = next;
           latest.current.onChange(next);
         })
-        .catch((err: unknown) => setErrors((all) => [...all, t('failed', { name: file.name, reason: `${toApiError(err).code} ${toApiError(err).message}` })]))
+        .catch((err: unknown) =>
+          setErrors((all) => [...all, t('failed', { name: file.name, reason: `${toApiError(err).code} ${toApiError(err).message}` })]),
+        )
         .finally(() => setPending((all) => all.filter((p) => p.key !== key)));
     }
   };
@@ -124,7 +144,15 @@ function AttachmentWidget(props: WidgetProps) {
         {list.map((f) => (
           <li key={f.id}>
             <FileLink file={f} />
-            {editable && <Button size="small" type="text" icon={<DeleteOutlined />} aria-label={t('remove', { name: f.name })} onClick={() => remove(f.id)} />}
+            {editable && (
+              <Button
+                size="small"
+                type="text"
+                icon={<DeleteOutlined />}
+                aria-label={t('remove', { name: f.name })}
+                onClick={() => remove(f.id)}
+              />
+            )}
           </li>
         ))}
         {pending.map((p) => (

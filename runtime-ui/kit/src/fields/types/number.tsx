@@ -90,12 +90,29 @@ function NumberFilterInput({ op, value, onChange, ariaLabel }: FilterInputProps)
     const [from, to] = Array.isArray(value) ? (value as string[]) : ['', ''];
     return (
       <span className="mc-filter-range">
-        <Input aria-label={`${ariaLabel} ≥`} inputMode="decimal" value={from ?? ''} onChange={(e) => onChange([e.target.value, to ?? ''])} />
-        <Input aria-label={`${ariaLabel} ≤`} inputMode="decimal" value={to ?? ''} onChange={(e) => onChange([from ?? '', e.target.value])} />
+        <Input
+          aria-label={`${ariaLabel} ≥`}
+          inputMode="decimal"
+          value={from ?? ''}
+          onChange={(e) => onChange([e.target.value, to ?? ''])}
+        />
+        <Input
+          aria-label={`${ariaLabel} ≤`}
+          inputMode="decimal"
+          value={to ?? ''}
+          onChange={(e) => onChange([from ?? '', e.target.value])}
+        />
       </span>
     );
   }
-  return <Input aria-label={ariaLabel} inputMode="decimal" value={value === undefined || value === null ? '' : String(value)} onChange={(e) => onChange(e.target.value)} />;
+  return (
+    <Input
+      aria-label={ariaLabel}
+      inputMode="decimal"
+      value={value === undefined || value === null ? '' : String(value)}
+      onChange={(e) => onChange(e.target.value)}
+    />
+  );
 }
 
 const none = () => ({});
@@ -110,6 +127,12 @@ const number = (Widget: FieldUi['Widget'], style: 'decimal' | 'currency' | 'perc
 export const numberTypes: Record<string, FieldUi> = {
   integer: number(IntegerWidget, 'decimal'),
   decimal: number(decimalWidget(none), 'decimal'),
-  currency: number(decimalWidget((s) => ({ prefix: s.currencyCode ?? '' })), 'currency'),
-  percent: number(decimalWidget(() => ({ suffix: '%' })), 'percent'),
+  currency: number(
+    decimalWidget((s) => ({ prefix: s.currencyCode ?? '' })),
+    'currency',
+  ),
+  percent: number(
+    decimalWidget(() => ({ suffix: '%' })),
+    'percent',
+  ),
 };

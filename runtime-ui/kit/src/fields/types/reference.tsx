@@ -36,7 +36,8 @@ function LookupCell({ field, value, record }: CellProps) {
   const fetched = useQuery({
     queryKey: ['record', target, value],
     enabled: missing && targetEntity?.rights.read === true,
-    queryFn: async ({ signal }) => await api.get<ApiRecord>(`/api/records/${encodeURIComponent(target)}/${encodeURIComponent(String(value))}`, { signal }),
+    queryFn: async ({ signal }) =>
+      await api.get<ApiRecord>(`/api/records/${encodeURIComponent(target)}/${encodeURIComponent(String(value))}`, { signal }),
   });
   if (typeof value !== 'string') return null;
   const display = missing ? fetched.data?.[targetEntity?.displayField ?? 'id'] : given;
@@ -62,7 +63,10 @@ function useLookupOptions(target: string, q: string, current: unknown) {
     queryKey: ['lookup', target, q],
     enabled: entity !== undefined,
     queryFn: async ({ signal }) =>
-      await api.get<{ records: ApiRecord[] }>(`/api/records/${encodeURIComponent(target)}?limit=20&fields=${encodeURIComponent(display)}${q ? `&q=${encodeURIComponent(q)}` : ''}`, { signal }),
+      await api.get<{ records: ApiRecord[] }>(
+        `/api/records/${encodeURIComponent(target)}?limit=20&fields=${encodeURIComponent(display)}${q ? `&q=${encodeURIComponent(q)}` : ''}`,
+        { signal },
+      ),
   });
   const currentRecord = useQuery({
     queryKey: ['record', target, current],
@@ -110,14 +114,30 @@ function LookupWidget(props: WidgetProps) {
         )}
       />
       {creating && target && meta.data && (
-        <LookupCreate meta={meta.data} target={target} onClose={() => setCreating(false)} onCreated={(record) => { setCreating(false); props.onChange(record.id); }} />
+        <LookupCreate
+          meta={meta.data}
+          target={target}
+          onClose={() => setCreating(false)}
+          onCreated={(record) => {
+            setCreating(false);
+            props.onChange(record.id);
+          }}
+        />
       )}
     </>
   );
 }
 
 function UserWidget(props: WidgetProps) {
-  return <UserPicker id={props.id} value={typeof props.value === 'string' ? props.value : undefined} disabled={props.disabled || props.readonly} invalid={(props.rawErrors?.length ?? 0) > 0} onChange={(v) => props.onChange(v)} />;
+  return (
+    <UserPicker
+      id={props.id}
+      value={typeof props.value === 'string' ? props.value : undefined}
+      disabled={props.disabled || props.readonly}
+      invalid={(props.rawErrors?.length ?? 0) > 0}
+      onChange={(v) => props.onChange(v)}
+    />
+  );
 }
 
 function IdFilterInput({ value, onChange, ariaLabel }: FilterInputProps) {

@@ -19,11 +19,19 @@ function TextCell({ value }: CellProps) {
 }
 
 function LongTextCell({ value }: CellProps) {
-  return <Typography.Paragraph ellipsis={{ rows: 2 }} className="mc-cell-long">{asText(value)}</Typography.Paragraph>;
+  return (
+    <Typography.Paragraph ellipsis={{ rows: 2 }} className="mc-cell-long">
+      {asText(value)}
+    </Typography.Paragraph>
+  );
 }
 
 function RichTextCell({ value }: CellProps) {
-  return <Typography.Paragraph ellipsis={{ rows: 2 }} className="mc-cell-long">{plainText(asText(value))}</Typography.Paragraph>;
+  return (
+    <Typography.Paragraph ellipsis={{ rows: 2 }} className="mc-cell-long">
+      {plainText(asText(value))}
+    </Typography.Paragraph>
+  );
 }
 
 function LinkCell({ value, href }: { value: unknown; href: (v: string) => string }) {
@@ -82,7 +90,16 @@ export function TextFilterInput({ op, value, onChange, ariaLabel }: FilterInputP
     <Input
       aria-label={ariaLabel}
       value={shown}
-      onChange={(e) => onChange(list ? e.target.value.split(',').map((s) => s.trim()).filter(Boolean) : e.target.value)}
+      onChange={(e) =>
+        onChange(
+          list
+            ? e.target.value
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean)
+            : e.target.value,
+        )
+      }
     />
   );
 }
