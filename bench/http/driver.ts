@@ -29,26 +29,24 @@ async function writeTrail(
   await db
     .collection(AUDIT_LOG)
     .insertOne({ at, actor: ACTOR, action: `record.${op}`, entity: DEAL, recordId, version, fields, requestId: null }, { session });
-  await db
-    .collection(OUTBOX)
-    .insertOne(
-      {
-        _id: new ObjectId(),
-        type: `record.${op}`,
-        entity: DEAL,
-        recordId,
-        version,
-        changed: fields,
-        actor: { ...ACTOR, roles: ['admin'], departmentId: null },
-        causationDepth: 0,
-        causationChain: [],
-        before,
-        after,
-        createdAt: at,
-        sentAt: null,
-      },
-      { session },
-    );
+  await db.collection(OUTBOX).insertOne(
+    {
+      _id: new ObjectId(),
+      type: `record.${op}`,
+      entity: DEAL,
+      recordId,
+      version,
+      changed: fields,
+      actor: { ...ACTOR, roles: ['admin'], departmentId: null },
+      causationDepth: 0,
+      causationChain: [],
+      before,
+      after,
+      createdAt: at,
+      sentAt: null,
+    },
+    { session },
+  );
 }
 
 /**

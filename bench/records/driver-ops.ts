@@ -38,25 +38,23 @@ async function writeTrail(
   await db
     .collection(AUDIT)
     .insertOne({ at, actor: ACTOR, action: `record.${op}`, entity: LEAD, recordId, version, fields, requestId: null }, { session });
-  await db
-    .collection(OUTBOX)
-    .insertOne(
-      {
-        _id: new ObjectId(),
-        type: `record.${op}`,
-        entity: LEAD,
-        recordId,
-        version,
-        changed: fields,
-        actor: ACTOR,
-        causationDepth: 0,
-        before,
-        after,
-        createdAt: at,
-        sentAt: null,
-      },
-      { session },
-    );
+  await db.collection(OUTBOX).insertOne(
+    {
+      _id: new ObjectId(),
+      type: `record.${op}`,
+      entity: LEAD,
+      recordId,
+      version,
+      changed: fields,
+      actor: ACTOR,
+      causationDepth: 0,
+      before,
+      after,
+      createdAt: at,
+      sentAt: null,
+    },
+    { session },
+  );
 }
 
 function fieldsOf(doc: Document): Document {

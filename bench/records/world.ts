@@ -63,17 +63,15 @@ export async function createWorld(db: Db, snapshot: MetadataSnapshot, registries
   await recordCollection(db, ACCOUNT).insertMany(generator.accounts.map((id, i) => accountDocument(id, i + 1, at)));
   // The rep is one of the generated owners, so they own about 1 in 25 of the leads.
   const repId = generator.owners[0]!;
-  await db
-    .collection('users')
-    .insertOne({
-      _id: repId,
-      email: 'rep@bench.example',
-      name: 'Bench Rep',
-      active: true,
-      roles: [REP_ROLE],
-      departmentId: null,
-      managerId: null,
-    });
+  await db.collection('users').insertOne({
+    _id: repId,
+    email: 'rep@bench.example',
+    name: 'Bench Rep',
+    active: true,
+    roles: [REP_ROLE],
+    departmentId: null,
+    managerId: null,
+  });
   const rep = actorOf((await users(db).findOne({ _id: repId }))!);
   return { db, snapshot, registries, generator, ids: [], hex: [], versions: [], busy: new Set(), repOwned: [], rep };
 }

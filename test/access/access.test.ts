@@ -37,17 +37,15 @@ const codeOf = async (work: Promise<unknown>) =>
 
 async function addUser(key: string, roles: string[], department: ObjectId | null, manager: string | null): Promise<void> {
   const _id = new ObjectId();
-  await db
-    .collection('users')
-    .insertOne({
-      _id,
-      email: `${key}@example.com`,
-      name: key,
-      active: true,
-      roles,
-      departmentId: department,
-      managerId: manager ? new ObjectId(users[manager]!.id) : null,
-    });
+  await db.collection('users').insertOne({
+    _id,
+    email: `${key}@example.com`,
+    name: key,
+    active: true,
+    roles,
+    departmentId: department,
+    managerId: manager ? new ObjectId(users[manager]!.id) : null,
+  });
   users[key] = { kind: 'user', id: _id.toHexString(), name: key, roles, departmentId: department?.toHexString() ?? null };
 }
 

@@ -29,15 +29,13 @@ beforeAll(async () => {
   to = apiClient(target.url, { token: target.adminToken });
   for (const entity of salesBundle().entities) await from.put(`/api/meta/draft/entities/${entity.key}`, entity);
   expect((await from.post('/api/meta/publish')).status).toBe(200);
-  await db
-    .collection('rec_opportunity')
-    .insertOne({
-      title: 'Big deal',
-      amount: Decimal128.fromString('1234.50'),
-      close_date: new Date('2026-12-31T00:00:00Z'),
-      _version: 1,
-      _deletedAt: null,
-    });
+  await db.collection('rec_opportunity').insertOne({
+    title: 'Big deal',
+    amount: Decimal128.fromString('1234.50'),
+    close_date: new Date('2026-12-31T00:00:00Z'),
+    _version: 1,
+    _deletedAt: null,
+  });
   await db.collection('rec_opportunity').insertOne({ title: 'Deleted', _version: 1, _deletedAt: new Date() });
 });
 afterAll(async () => {

@@ -216,18 +216,16 @@ describe('LiveEvents', () => {
     await reloading;
     // A record and its event as the engine commits them (the platform may be stopped by now).
     const now = new Date();
-    const { insertedId } = await db
-      .collection('rec_deal')
-      .insertOne({
-        title: 'raw',
-        _version: 1,
-        _createdAt: now,
-        _updatedAt: now,
-        _createdBy: 'system',
-        _updatedBy: 'system',
-        _ownerId: 'system',
-        _deletedAt: null,
-      });
+    const { insertedId } = await db.collection('rec_deal').insertOne({
+      title: 'raw',
+      _version: 1,
+      _createdAt: now,
+      _updatedAt: now,
+      _createdBy: 'system',
+      _updatedBy: 'system',
+      _ownerId: 'system',
+      _deletedAt: null,
+    });
     await db
       .collection('outbox')
       .insertOne({ type: 'record.create', entity: 'deal', recordId: insertedId, version: 1, createdAt: now, sentAt: null });

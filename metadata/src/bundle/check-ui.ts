@@ -68,14 +68,12 @@ function checkViewRef(key: string, entity: string, at: string, bundle: Bundle, l
 /** At most one default navigation: the one shown to users no navigation names by role. */
 export function checkDefaultNavigation(navigation: readonly Navigation[]): Problem[] {
   const defaults = navigation.map((n, i) => ({ n, i })).filter(({ n }) => n.default === true);
-  return defaults
-    .slice(1)
-    .map(({ i }) => ({
-      pointer: `${pointer('navigation', i)}/default`,
-      code: 'DUPLICATE_DEFAULT' as const,
-      message: `"${defaults[0]!.n.key}" is already the default navigation`,
-      params: { navigation: defaults[0]!.n.key },
-    }));
+  return defaults.slice(1).map(({ i }) => ({
+    pointer: `${pointer('navigation', i)}/default`,
+    code: 'DUPLICATE_DEFAULT' as const,
+    message: `"${defaults[0]!.n.key}" is already the default navigation`,
+    params: { navigation: defaults[0]!.n.key },
+  }));
 }
 
 /** A dashboard: known roles, distinct widget keys, widgets inside the grid, and each widget's aggregate sound. */

@@ -28,14 +28,12 @@ export const BUILT_IN_ACTIONS: WorkflowAction[] = [
     check: entityProblems,
     async run(config, ctx) {
       const filter = config.filter === undefined ? undefined : resolveFilterValues(config.filter, ctx.scope, ctx);
-      const result = await ctx
-        .records()
-        .list(String(config.entity), {
-          filter,
-          sort: config.sort as string | undefined,
-          limit: (config.limit as number | undefined) ?? 50,
-          count: true,
-        });
+      const result = await ctx.records().list(String(config.entity), {
+        filter,
+        sort: config.sort as string | undefined,
+        limit: (config.limit as number | undefined) ?? 50,
+        count: true,
+      });
       return { output: { records: result.records, count: result.total ?? result.records.length } };
     },
   },

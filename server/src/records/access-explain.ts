@@ -66,16 +66,14 @@ export async function explainAccess(db: Db, snapshot: MetadataSnapshot, registri
     const perOp = await Promise.all(
       SCOPED.map(async (op) => {
         const rules = await Promise.all(
-          policy
-            .scopes(op)
-            .map(async (rule) => ({
-              role: rule.role,
-              scope: rule.scope,
-              matches:
-                (await recordCollection(db, entity.key).countDocuments(withScope({ _id }, await access.ruleClause(entity.key, rule)), {
-                  limit: 1,
-                })) > 0,
-            })),
+          policy.scopes(op).map(async (rule) => ({
+            role: rule.role,
+            scope: rule.scope,
+            matches:
+              (await recordCollection(db, entity.key).countDocuments(withScope({ _id }, await access.ruleClause(entity.key, rule)), {
+                limit: 1,
+              })) > 0,
+          })),
         );
         const scope = await access.scope(entity.key, op);
         const allowed =
