@@ -85,7 +85,9 @@ async function press(page: Page, testId: string): Promise<void> {
 async function choose(page: Page, input: ReturnType<Page['locator']>, text: string): Promise<void> {
   await input.focus();
   await page.keyboard.type(text);
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option-active').waitFor();
+  // This input's own list (another select's may still be closing): the popup holding the listbox it controls.
+  const list = await input.getAttribute('aria-controls');
+  await page.locator(`.ant-select-dropdown:has([id="${list}"]) .ant-select-item-option-active`).waitFor();
   await page.keyboard.press('Enter');
 }
 

@@ -2,19 +2,22 @@ import type { WidgetProps } from '@rjsf/utils';
 import { useQuery } from '@tanstack/react-query';
 import { PlusOutlined } from '@ant-design/icons';
 import { Button, Input, Select } from 'antd';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { api } from '../../api/api-client';
 import { Link } from '../../router/router';
 import { UserName } from '../user-name';
 import { UserPicker } from '../user-picker';
 import { entityOf, label, useMeta } from '../../meta/meta';
 import { useLocale, useT } from '../../i18n/i18n';
-import { LookupCreate } from '../lookup-create';
 import { lookupMessages } from '../lookup.messages';
 import type { ApiRecord, CellProps, FieldUi, FilterInputProps } from '../field-ui';
 import { widgetField } from '../field-ui';
 
 // References: lookup (a record of another entity) and user.
+
+// The "create new" drawer draws a whole generated form (RJSF): loaded when first opened,
+// so the field widgets that every page registers stay out of the first load.
+const LookupCreate = lazy(async () => ({ default: (await import('../lookup-create')).LookupCreate }));
 
 interface Expanded {
   id: string;
@@ -114,15 +117,17 @@ function LookupWidget(props: WidgetProps) {
         )}
       />
       {creating && target && meta.data && (
-        <LookupCreate
-          meta={meta.data}
-          target={target}
-          onClose={() => setCreating(false)}
-          onCreated={(record) => {
-            setCreating(false);
-            props.onChange(record.id);
-          }}
-        />
+        <Suspense fallback={null}>
+          <LookupCreate
+            meta={meta.data}
+            target={target}
+            onClose={() => setCreating(false)}
+            onCreated={(record) => {
+              setCreating(false);
+              props.onChange(record.id);
+            }}
+          />
+        </Suspense>
       )}
     </>
   );
