@@ -40,7 +40,9 @@ export function formSchemas(
         const denied = ui.computed !== true && !writable(field);
         const readOnly = denied || ui.computed === true || field.readOnly === true || state?.readOnly === true;
         properties[field.key] = {
-          ...(ui.computed ? {} : (valueSchema(field, fieldTypes) as RJSFSchema)),
+          // A computed value is shown, never typed: any JSON scalar, so RJSF draws the field's widget (a schema
+          // without a type is an "unsupported field" to it) and validation never blocks a save on it.
+          ...(ui.computed ? { type: ['string', 'number', 'boolean', 'null'] } : (valueSchema(field, fieldTypes) as RJSFSchema)),
           title: label(field.label, locale, field.key),
           ...(readOnly ? { readOnly: true } : {}),
         };
